@@ -1,0 +1,148 @@
+//! Rebuilds the spreadsheet fixtures from the hand-typed CSV files beside
+//! them, with a real xlsx writer, so the workbooks can always be recreated:
+//!
+//!     cargo run --example make_fixtures
+//!
+//! fixtures/<name>/*.csv  →  fixtures/<name>.xlsx (one sheet per CSV file).
+//! Plain numbers become numeric cells; everything else ("N/A", "£2m", "-")
+//! stays text, as a finance team's workbook would hold it. Also writes the
+//! small broken workbooks under fixtures/bad/ that the error tests use.
+
+use rust_xlsxwriter::{
+    DocProperties, ExcelDateTime, Format, Formula, Workbook, Worksheet, XlsxError,
+};
+use std::path::Path;
+
+/// A fixed creation date keeps the files byte-identical between runs.
+fn properties(title: &str) -> Result<DocProperties, XlsxError> {
+    let date = ExcelDateTime::from_ymd(2013, 6, 12)?;
+    Ok(DocProperties::new()
+        .set_title(title)
+        .set_author("costshare make_fixtures")
+        .set_creation_datetime(&date))
+}
+
+/// "1312270", "-149600", "9686.91" but not "1,234", "£2m" or "007".
+fn plain_number(s: &str) -> bool {
+    let t = s.strip_prefix('-').unwrap_or(s);
+    let (i, f) = t.split_once('.').unwrap_or((t, ""));
+    !i.is_empty()
+        && i.chars().all(|c| c.is_ascii_digit())
+        && f.chars().all(|c| c.is_ascii_digit())
+        && !(i.len() > 1 && i.starts_with('0'))
+}
+
+fn write_csv_sheet(ws: &mut Worksheet, csv_path: &Path) -> Result<(), Box<dyn std::error::Error>> {
+    let bold = Format::new().set_bold();
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_path(csv_path)?;
+    let mut widths: Vec<usize> = Vec::new();
+    for (r, rec) in rdr.records().enumerate() {
+        let rec = rec?;
+        for (c, field) in rec.iter().enumerate() {
+            let (row, col) = (r as u32, c as u16);
+            if widths.len() <= c {
+                widths.push(8);
+            }
+            widths[c] = widths[c].max(field.chars().count().min(60));
+            if r == 0 {
+                ws.write_string_with_format(row, col, field, &bold)?;
+            } else if field.is_empty() {
+                continue;
+            } else if plain_number(field) {
+                // xlsx stores every number as an IEEE double; the figures here
+                // are integers or pence, which doubles hold exactly.
+                let n: f64 = field.parse()?;
+                ws.write_number(row, col, n)?;
+            } else {
+                ws.write_string(row, col, field)?;
+            }
+        }
+    }
+    for (c, w) in widths.iter().enumerate() {
+        ws.set_column_width(c as u16, (*w as f64) + 2.0)?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
+fn workbook_from_dir(dir: &Path, out: &Path, title: &str) -> Result<(), Box<dyn std::error::Error>> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "csv"))
+        .collect();
+    files.sort();
+    let mut wb = Workbook::new();
+    wb.set_properties(&properties(title)?);
+    for f in &files {
+        let name = f.file_stem().and_then(|s| s.to_str()).unwrap_or("Sheet");
+        let ws = wb.add_worksheet();
+        ws.set_name(name)?;
+        write_csv_sheet(ws, f)?;
+    }
+    wb.save(out)?;
+    println!("wrote {} ({} sheets)", out.display(), files.len());
+    Ok(())
+}
+
+/// Small workbooks that must fail with a precise message.
+fn bad_fixtures(dir: &Path) -> Result<(), Box<dyn std::error::Error>> {
+    std::fs::create_dir_all(dir)?;
+
+    // A formula whose result was never calculated: must be reported, not read as 0.
+    let mut wb = Workbook::new();
+    wb.set_properties(&properties("formula without a saved result")?);
+    let ws = wb.add_worksheet();
+    ws.set_name("budget")?;
+    ws.set_formula_result_default("");
+    ws.write_string(0, 0, "service")?;
+    ws.write_string(0, 1, "amount")?;
+    ws.write_string(1, 0, "Audit")?;
+    ws.write_number(1, 1, 299700.0)?;
+    ws.write_string(2, 0, "Total")?;
+    ws.write_formula(2, 1, Formula::new("=SUM(B2:B2)"))?;
+    // And one with its result saved, which is read as that value.
+    ws.write_string(3, 0, "Total (calculated)")?;
+    ws.write_formula(3, 1, Formula::new("=SUM(B2:B2)").set_result("299700"))?;
+    wb.save(dir.join("formula-no-value.xlsx"))?;
+
+    // Text where money is expected, in the annual report layout.
+    let src = Path::new("fixtures/mkip-2012-13");
+    let tmp = std::env::temp_dir().join("costshare-bad-fixture");
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp)?;
+    for e in std::fs::read_dir(src)? {
+        let p = e?.path();
+        let name = p.file_name().ok_or("no file name")?;
+        let mut text = std::fs::read_to_string(&p)?;
+        if name == "budget.csv" {
+            text = text.replace("Audit,Audit,expenditure,299700,", "Audit,Audit,expenditure,about 300k,");
+        }
+        std::fs::write(tmp.join(name), text)?;
+    }
+    workbook_from_dir(&tmp, &dir.join("text-for-money.xlsx"), "text where money is expected")?;
+
+    // A workbook cut short, as an interrupted download leaves it.
+    let good = std::fs::read("fixtures/mkip-2012-13.xlsx")?;
+    std::fs::write(dir.join("truncated.xlsx"), &good[..good.len() / 2])?;
+    let _ = std::fs::remove_dir_all(&tmp);
+    Ok(())
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    workbook_from_dir(
+        Path::new("fixtures/mkip-2012-13"),
+        Path::new("fixtures/mkip-2012-13.xlsx"),
+        "MKIP Annual Report 2012/13: inputs and published figures",
+    )?;
+    workbook_from_dir(
+        Path::new("fixtures/business-cases"),
+        Path::new("fixtures/business-cases.xlsx"),
+        "MKIP business cases: Planning Support and Environmental Health",
+    )?;
+    bad_fixtures(Path::new("fixtures/bad"))?;
+    println!("wrote fixtures/bad/");
+    Ok(())
+}

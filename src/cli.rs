@@ -1,0 +1,153 @@
+//! The command line: argument definitions and dispatch. Each subcommand
+//! lives in `cmd/`.
+
+use crate::money::Negatives;
+use crate::report::OutFormat;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::io::Write;
+use std::path::PathBuf;
+
+/// The annual report workbook the bundled fixtures provide.
+pub const DEFAULT_DATA: &str = "fixtures/mkip-2012-13.xlsx";
+pub const DEFAULT_MODELS: &str = "models";
+pub const DEFAULT_OUT: &str = "reports";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "costshare",
+    version,
+    about = "Exact, traceable finance for shared services between partner councils",
+    long_about = "costshare imports budget spreadsheets, reproduces the published tables of \
+shared-service annual reports and business cases to the pound, checks published figures \
+against their recomputation, apportions costs between partners and scores investments.\n\n\
+Run it from the project folder: by default it reads fixtures/mkip-2012-13.xlsx and models/.",
+    after_help = "Exit codes: 0 success; 1 `check --strict` found differences; 2 bad input or usage."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct DataArgs {
+    /// Annual report inputs: a workbook (one sheet per table) or a folder of CSV files
+    #[arg(long, value_name = "FILE|DIR", default_value = DEFAULT_DATA)]
+    pub data: PathBuf,
+    /// Folder of business-case models (*.toml)
+    #[arg(long, value_name = "DIR", default_value = DEFAULT_MODELS)]
+    pub models: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, Default)]
+pub enum NegArg {
+    /// (£1,234)
+    #[default]
+    Brackets,
+    /// -£1,234
+    Minus,
+}
+
+impl From<NegArg> for Negatives {
+    fn from(n: NegArg) -> Self {
+        match n {
+            NegArg::Brackets => Negatives::Brackets,
+            NegArg::Minus => Negatives::Minus,
+        }
+    }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Show what a spreadsheet or CSV file holds, cell by cell with its origin
+    Import {
+        /// A .xlsx, .xlsm, .xls, .ods or .csv file
+        file: PathBuf,
+        /// Only this sheet
+        #[arg(long)]
+        sheet: Option<String>,
+        #[arg(long, value_enum, default_value_t = ImportFormat::Csv)]
+        format: ImportFormat,
+    },
+    /// Print one table, recomputed from its inputs
+    #[command(after_help = "Tables: budget-breakdown, budget-headline, staff, savings-programme, \
+performance-summary, national-picture (annual report); investment, savings, apportionment, \
+contributions, pathfinder-budget, score (models; `score` without --model is the MKIP overall score).")]
+    Table {
+        /// Table name, e.g. budget-breakdown
+        name: String,
+        /// Business-case model for model tables
+        #[arg(long, value_name = "FILE")]
+        model: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = OutFormat::Csv)]
+        format: OutFormat,
+        /// How negatives are shown in Markdown
+        #[arg(long, value_enum, default_value_t = NegArg::Brackets)]
+        negatives: NegArg,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Write every table of the annual report and of every model under reports/
+    Report {
+        #[command(flatten)]
+        data: DataArgs,
+        /// Output folder
+        #[arg(long, value_name = "DIR", default_value = DEFAULT_OUT)]
+        out: PathBuf,
+        /// How negatives are shown in Markdown
+        #[arg(long, value_enum, default_value_t = NegArg::Brackets)]
+        negatives: NegArg,
+    },
+    /// List every published figure that differs from its recomputation
+    Check {
+        /// Exit 1 when any published figure differs
+        #[arg(long)]
+        strict: bool,
+        #[arg(long, value_enum, default_value_t = OutFormat::Md)]
+        format: OutFormat,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ImportFormat {
+    Csv,
+    Json,
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => 0,
+                _ => 2,
+            };
+        }
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let result = crate::cmd::run(cli.command, &mut out);
+    let _ = out.flush();
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("costshare: error: {e}");
+            2
+        }
+    }
+}
+
+/// Writes to stdout; a closed pipe (`| head`) is not an error worth a panic.
+pub fn emit(out: &mut dyn Write, s: &str) -> crate::Result<()> {
+    match out.write_all(s.as_bytes()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(source) => Err(crate::Error::Write {
+            path: "standard output".into(),
+            source,
+        }),
+    }
+}

@@ -1,0 +1,38 @@
+//! One file per subcommand, as xsv does; `run` dispatches.
+
+mod check;
+mod import;
+mod report;
+mod table;
+
+use crate::cli::Command;
+use std::io::Write;
+
+/// Runs a subcommand; the exit code for success (0, or 1 for
+/// `check --strict` with findings). Errors exit 2 in `cli::main`.
+pub fn run(cmd: Command, out: &mut dyn Write) -> crate::Result<i32> {
+    match cmd {
+        Command::Import {
+            file,
+            sheet,
+            format,
+        } => import::run(&file, sheet.as_deref(), format, out),
+        Command::Table {
+            name,
+            model,
+            format,
+            negatives,
+            data,
+        } => table::run(&name, model.as_deref(), format, negatives.into(), &data, out),
+        Command::Report {
+            data,
+            out: dir,
+            negatives,
+        } => report::run(&data, &dir, negatives.into(), out),
+        Command::Check {
+            strict,
+            format,
+            data,
+        } => check::run(strict, format, &data, out),
+    }
+}

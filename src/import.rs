@@ -1,0 +1,561 @@
+//! Reading spreadsheets (xlsx, xlsm, xls, ods through calamine) and CSV into
+//! grids whose every cell knows its origin.
+
+use crate::error::{Error, Result};
+use crate::money::{self, AMOUNT_EXPECTED, Amount};
+use crate::trace::Origin;
+use calamine::{Data, Reader, open_workbook_auto};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Files larger than this are refused before reading: a budget workbook is
+/// kilobytes, and calamine holds a whole sheet in memory.
+pub const MAX_FILE_BYTES: u64 = 200 * 1024 * 1024;
+/// A sheet wider than this is not a budget table.
+pub const MAX_COLUMNS: usize = 1_000;
+
+/// What a cell holds, before anyone decides what it means.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", content = "value", rename_all = "snake_case")]
+pub enum CellValue {
+    Empty,
+    Text(String),
+    Number(Decimal),
+    Bool(bool),
+    Date(String),
+    Error(String),
+    /// A formula whose result was never saved (e.g. written by a library
+    /// that does not calculate): reported, never read as zero.
+    FormulaWithoutValue(String),
+}
+
+impl CellValue {
+    pub fn is_empty(&self) -> bool {
+        match self {
+            CellValue::Empty => true,
+            CellValue::Text(s) => s.trim().is_empty(),
+            _ => false,
+        }
+    }
+
+    /// How the cell reads to a person, for listings and error messages.
+    pub fn display(&self) -> String {
+        match self {
+            CellValue::Empty => String::new(),
+            CellValue::Text(s) => s.clone(),
+            CellValue::Number(d) => d.normalize().to_string(),
+            CellValue::Bool(b) => b.to_string(),
+            CellValue::Date(d) => d.clone(),
+            CellValue::Error(e) => e.clone(),
+            CellValue::FormulaWithoutValue(f) => format!("={f}"),
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            CellValue::Empty => "a blank cell".into(),
+            CellValue::Text(s) if s.trim().is_empty() => "a blank cell".into(),
+            CellValue::Text(s) => format!("{s:?}"),
+            CellValue::Number(d) => format!("the number {}", d.normalize()),
+            CellValue::Bool(b) => format!("the boolean {b}"),
+            CellValue::Date(d) => format!("the date {d}"),
+            CellValue::Error(e) => format!("the error value {e}"),
+            CellValue::FormulaWithoutValue(f) => {
+                format!("the formula ={f} with no saved result (open and save it in a spreadsheet program)")
+            }
+        }
+    }
+}
+
+/// One sheet, or one CSV file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Grid {
+    pub file: String,
+    /// None for CSV.
+    pub sheet: Option<String>,
+    pub rows: Vec<GridRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GridRow {
+    /// Spreadsheet: 0-based absolute row. CSV: 1-based physical line.
+    pub pos: u64,
+    /// 0-based absolute column of the first cell.
+    pub first_col: u32,
+    pub cells: Vec<CellValue>,
+}
+
+impl Grid {
+    pub fn origin(&self, row: &GridRow, idx: usize) -> Origin {
+        let col = row.first_col + idx as u32;
+        match &self.sheet {
+            Some(sheet) => Origin::Cell {
+                file: self.file.clone(),
+                sheet: sheet.clone(),
+                row: row.pos as u32,
+                col,
+            },
+            None => Origin::Csv {
+                file: self.file.clone(),
+                line: row.pos,
+                col,
+            },
+        }
+    }
+
+    /// "file, sheet X" or "file" for error messages about the whole table.
+    pub fn place(&self) -> String {
+        match &self.sheet {
+            Some(s) => format!("{}, sheet {s:?}", self.file),
+            None => self.file.clone(),
+        }
+    }
+
+    pub fn row_place(&self, row: &GridRow) -> String {
+        match &self.sheet {
+            Some(s) => format!("{}, sheet {s:?}, row {}", self.file, row.pos + 1),
+            None => format!("{}, line {}", self.file, row.pos),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Workbook,
+}
+
+pub fn format_of(path: &Path) -> Result<Format> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(|e| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "csv" | "txt" => Ok(Format::Csv),
+        "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" => Ok(Format::Workbook),
+        _ => Err(Error::usage(format!(
+            "{}: unknown file type; expected .xlsx, .xlsm, .xls, .ods or .csv",
+            path.display()
+        ))),
+    }
+}
+
+fn check_size(path: &Path) -> Result<()> {
+    let meta = std::fs::metadata(path).map_err(|source| Error::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
+    if meta.is_dir() {
+        return Err(Error::usage(format!(
+            "{}: is a folder; expected a spreadsheet or CSV file",
+            path.display()
+        )));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(Error::Table {
+            place: path.display().to_string(),
+            message: format!(
+                "file is {} MB, larger than the {} MB limit for a budget spreadsheet",
+                meta.len() / (1024 * 1024),
+                MAX_FILE_BYTES / (1024 * 1024)
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// Reads every sheet of a workbook (or the one named), or the CSV file.
+pub fn read_file(path: &Path, sheet: Option<&str>) -> Result<Vec<Grid>> {
+    check_size(path)?;
+    match format_of(path)? {
+        Format::Csv => {
+            if let Some(s) = sheet {
+                return Err(Error::usage(format!(
+                    "{}: is a CSV file and has no sheets (asked for sheet {s:?})",
+                    path.display()
+                )));
+            }
+            Ok(vec![read_csv(path)?])
+        }
+        Format::Workbook => read_workbook(path, sheet),
+    }
+}
+
+/// Sheet names of a workbook, in order.
+pub fn sheet_names(path: &Path) -> Result<Vec<String>> {
+    check_size(path)?;
+    let wb = open_workbook_auto(path).map_err(|e| workbook_error(path, e))?;
+    Ok(wb.sheet_names())
+}
+
+fn workbook_error(path: &Path, e: calamine::Error) -> Error {
+    Error::Workbook {
+        path: path.display().to_string(),
+        expected: "xlsx, xls or ods",
+        message: e.to_string(),
+    }
+}
+
+fn read_workbook(path: &Path, only: Option<&str>) -> Result<Vec<Grid>> {
+    let file = path.display().to_string();
+    let mut wb = open_workbook_auto(path).map_err(|e| workbook_error(path, e))?;
+    let names = wb.sheet_names();
+    let wanted: Vec<String> = match only {
+        Some(s) => {
+            let found = names
+                .iter()
+                .find(|n| n.as_str() == s)
+                .or_else(|| names.iter().find(|n| n.eq_ignore_ascii_case(s)));
+            match found {
+                Some(n) => vec![n.clone()],
+                None => {
+                    return Err(Error::UnknownSheet {
+                        path: file,
+                        sheet: s.to_string(),
+                        available: names,
+                    });
+                }
+            }
+        }
+        None => names.clone(),
+    };
+    let mut grids = Vec::new();
+    for name in wanted {
+        let range = wb
+            .worksheet_range(&name)
+            .map_err(|e| workbook_error(path, e))?;
+        // Formulas come as a separate range; a formula cell whose value range
+        // is empty was never calculated. Not every format offers formulas.
+        let formulas = wb.worksheet_formula(&name).ok();
+        grids.push(grid_from_range(&file, &name, &range, formulas.as_ref())?);
+    }
+    Ok(grids)
+}
+
+fn grid_from_range(
+    file: &str,
+    sheet: &str,
+    range: &calamine::Range<Data>,
+    formulas: Option<&calamine::Range<String>>,
+) -> Result<Grid> {
+    let mut grid = Grid {
+        file: file.to_string(),
+        sheet: Some(sheet.to_string()),
+        rows: Vec::new(),
+    };
+    let Some((r0, c0)) = range.start() else {
+        return Ok(grid);
+    };
+    let (_, width) = range.get_size();
+    if width > MAX_COLUMNS {
+        return Err(Error::Table {
+            place: grid.place(),
+            message: format!(
+                "sheet is {width} columns wide, more than the {MAX_COLUMNS} a budget table can have"
+            ),
+        });
+    }
+    let mut formula_at: BTreeMap<(u32, u32), String> = BTreeMap::new();
+    if let Some(f) = formulas {
+        for (r, c, text) in f.used_cells() {
+            if !text.is_empty() {
+                let (fr, fc) = f.start().unwrap_or((0, 0));
+                formula_at.insert((fr + r as u32, fc + c as u32), text.clone());
+            }
+        }
+    }
+    for (ri, row) in range.rows().enumerate() {
+        let abs_row = r0 + ri as u32;
+        let mut cells = Vec::with_capacity(row.len());
+        for (ci, d) in row.iter().enumerate() {
+            let abs_col = c0 + ci as u32;
+            let blank = match d {
+                Data::Empty => true,
+                Data::String(s) => s.is_empty(),
+                _ => false,
+            };
+            if blank {
+                if let Some(f) = formula_at.get(&(abs_row, abs_col)) {
+                    cells.push(CellValue::FormulaWithoutValue(f.clone()));
+                    continue;
+                }
+            }
+            let v = match d {
+                Data::Empty => CellValue::Empty,
+                Data::Int(i) => CellValue::Number(Decimal::from(*i)),
+                Data::Float(f) => match money::decimal_from_f64(*f) {
+                    Some(d) => CellValue::Number(d),
+                    None => CellValue::Error(format!("{f}")),
+                },
+                Data::String(s) => CellValue::Text(s.clone()),
+                Data::Bool(b) => CellValue::Bool(*b),
+                Data::DateTime(dt) => CellValue::Date(dt.to_string()),
+                Data::DateTimeIso(s) | Data::DurationIso(s) => CellValue::Date(s.clone()),
+                Data::Error(e) => CellValue::Error(e.to_string()),
+            };
+            cells.push(v);
+        }
+        // Trailing blanks carry no data; trimming keeps formatted-but-empty
+        // rows from looking like content.
+        while cells.last().is_some_and(|c| c.is_empty()) {
+            cells.pop();
+        }
+        grid.rows.push(GridRow {
+            pos: abs_row as u64,
+            first_col: c0,
+            cells,
+        });
+    }
+    Ok(grid)
+}
+
+/// Decodes Windows-1252, the encoding Excel uses for "CSV" on UK Windows,
+/// so a "£" saved there is not lost.
+fn decode_cp1252(bytes: &[u8]) -> String {
+    const HIGH: [char; 32] = [
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž',
+        '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}',
+        'ž', 'Ÿ',
+    ];
+    bytes
+        .iter()
+        .map(|&b| match b {
+            0x80..=0x9f => HIGH[(b - 0x80) as usize],
+            _ => b as char,
+        })
+        .collect()
+}
+
+/// Reads a CSV file. Comma or semicolon delimited (whichever the header line
+/// uses), UTF-8 with or without BOM, or Windows-1252.
+pub fn read_csv(path: &Path) -> Result<Grid> {
+    let file = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|source| Error::Io {
+        path: file.clone(),
+        source,
+    })?;
+    let text = match String::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => decode_cp1252(e.as_bytes()),
+    };
+    read_csv_str(&file, &text)
+}
+
+pub fn read_csv_str(file: &str, text: &str) -> Result<Grid> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let first_line = text.lines().next().unwrap_or("");
+    let delimiter = if first_line.matches(';').count() > first_line.matches(',').count() {
+        b';'
+    } else {
+        b','
+    };
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    let mut grid = Grid {
+        file: file.to_string(),
+        sheet: None,
+        rows: Vec::new(),
+    };
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| Error::CsvLine {
+            path: file.to_string(),
+            line: e.position().map(|p| p.line()).unwrap_or(0),
+            message: format!("not valid CSV: {e}"),
+        })?;
+        let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        if rec.len() > MAX_COLUMNS {
+            return Err(Error::CsvLine {
+                path: file.to_string(),
+                line,
+                message: format!(
+                    "{} fields, more than the {MAX_COLUMNS} a budget table can have",
+                    rec.len()
+                ),
+            });
+        }
+        let mut cells: Vec<CellValue> = rec
+            .iter()
+            .map(|f| {
+                if f.trim().is_empty() {
+                    CellValue::Empty
+                } else {
+                    CellValue::Text(f.to_string())
+                }
+            })
+            .collect();
+        while cells.last().is_some_and(|c| c.is_empty()) {
+            cells.pop();
+        }
+        grid.rows.push(GridRow {
+            pos: line,
+            first_col: 0,
+            cells,
+        });
+    }
+    Ok(grid)
+}
+
+/// A grid read as a table: the first non-blank row is the header, and every
+/// later non-blank row is a record. Blank rows are counted, not silently lost.
+#[derive(Debug, Clone)]
+pub struct Records<'g> {
+    pub grid: &'g Grid,
+    pub header: Vec<String>,
+    header_idx: usize,
+    pub blank_rows: usize,
+}
+
+/// One data row of a table, with access by column name.
+#[derive(Debug, Clone, Copy)]
+pub struct Record<'g> {
+    pub grid: &'g Grid,
+    pub row: &'g GridRow,
+}
+
+impl<'g> Records<'g> {
+    pub fn new(grid: &'g Grid) -> Result<Self> {
+        let header_idx = grid
+            .rows
+            .iter()
+            .position(|r| r.cells.iter().any(|c| !c.is_empty()))
+            .ok_or_else(|| Error::Table {
+                place: grid.place(),
+                message: "is empty; expected a header row and data rows".into(),
+            })?;
+        let header = grid.rows[header_idx]
+            .cells
+            .iter()
+            .map(|c| c.display().trim().to_string())
+            .collect();
+        let blank_rows = grid.rows[header_idx + 1..]
+            .iter()
+            .filter(|r| r.cells.iter().all(|c| c.is_empty()))
+            .count();
+        Ok(Records {
+            grid,
+            header,
+            header_idx,
+            blank_rows,
+        })
+    }
+
+    /// Checks that every named column is present, naming the first missing.
+    pub fn require(&self, columns: &[&str]) -> Result<()> {
+        for c in columns {
+            self.col(c)?;
+        }
+        Ok(())
+    }
+
+    pub fn col(&self, name: &str) -> Result<usize> {
+        self.find_col(name).ok_or_else(|| Error::MissingColumn {
+            place: match &self.grid.sheet {
+                Some(_) => format!(
+                    "{}, header row {}",
+                    self.grid.place(),
+                    self.grid.rows[self.header_idx].pos + 1
+                ),
+                None => format!(
+                    "{}, header line {}",
+                    self.grid.file, self.grid.rows[self.header_idx].pos
+                ),
+            },
+            column: name.to_string(),
+            found: self.header.clone(),
+        })
+    }
+
+    pub fn find_col(&self, name: &str) -> Option<usize> {
+        self.header.iter().position(|h| h.eq_ignore_ascii_case(name))
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = Record<'g>> + '_ {
+        self.grid.rows[self.header_idx + 1..]
+            .iter()
+            .filter(|r| r.cells.iter().any(|c| !c.is_empty()))
+            .map(|row| Record {
+                grid: self.grid,
+                row,
+            })
+    }
+
+    pub fn len(&self) -> usize {
+        self.iter().count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl<'g> Record<'g> {
+    pub fn cell(&self, col: usize) -> &'g CellValue {
+        const EMPTY: &CellValue = &CellValue::Empty;
+        self.row.cells.get(col).unwrap_or(EMPTY)
+    }
+
+    pub fn origin(&self, col: usize) -> Origin {
+        self.grid.origin(self.row, col)
+    }
+
+    pub fn place(&self) -> String {
+        self.grid.row_place(self.row)
+    }
+
+    /// Text of a label cell, trimmed; an error naming the cell if blank.
+    pub fn text(&self, col: usize, what: &str) -> Result<String> {
+        let c = self.cell(col);
+        let s = c.display().trim().to_string();
+        if s.is_empty() {
+            return Err(self.expected(col, what));
+        }
+        Ok(s)
+    }
+
+    pub fn opt_text(&self, col: usize) -> Option<String> {
+        let s = self.cell(col).display().trim().to_string();
+        (!s.is_empty()).then_some(s)
+    }
+
+    /// An amount: numbers as they are, text parsed as council money.
+    pub fn amount(&self, col: usize) -> Result<Amount> {
+        cell_amount(self.cell(col), || self.origin(col))
+    }
+
+    /// An amount that must be a figure (N/A and blanks refused).
+    pub fn figure(&self, col: usize, what: &str) -> Result<Decimal> {
+        match self.amount(col)? {
+            Amount::Value(d) => Ok(d),
+            _ => Err(self.expected(col, what)),
+        }
+    }
+
+    pub fn expected(&self, col: usize, what: &str) -> Error {
+        Error::Cell {
+            origin: self.origin(col),
+            expected: what.to_string(),
+            found: self.cell(col).describe(),
+        }
+    }
+}
+
+/// Converts a cell to an amount, or says exactly why not.
+pub fn cell_amount(cell: &CellValue, origin: impl Fn() -> Origin) -> Result<Amount> {
+    let bad = |c: &CellValue| Error::Cell {
+        origin: origin(),
+        expected: AMOUNT_EXPECTED.to_string(),
+        found: c.describe(),
+    };
+    match cell {
+        CellValue::Empty => Ok(Amount::Blank),
+        CellValue::Number(d) => Ok(Amount::Value(*d)),
+        CellValue::Text(s) => money::parse_amount(s).map_err(|_| bad(cell)),
+        _ => Err(bad(cell)),
+    }
+}

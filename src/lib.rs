@@ -1,0 +1,21 @@
+//! costshare: the finance of shared services between partner councils.
+//!
+//! The calculation core (`money`, `apportion`, `annual`, `investment`,
+//! `savings`, `score`, `scenario`, `check`) does no IO; `import`, `source`
+//! and `model` read files, `report` and `chart` write them, and `cli` with
+//! `cmd` is the command line.
+
+pub mod annual;
+pub mod check;
+pub mod cli;
+pub mod cmd;
+pub mod error;
+pub mod import;
+pub mod money;
+pub mod report;
+pub mod source;
+pub mod table;
+pub mod trace;
+pub mod year;
+
+pub use error::{Error, Result};

@@ -1,0 +1,409 @@
+//! Exact money and the ways it is written in council spreadsheets and reports.
+//!
+//! Every amount is a `rust_decimal::Decimal`. Rounding happens only when a
+//! figure is displayed, and then half away from zero, as finance officers
+//! round by hand.
+
+use rust_decimal::prelude::*;
+use std::fmt;
+
+/// An exact sum of money in pounds. A newtype so that no float can be passed
+/// where money is meant: the only ways in are Decimal, integers and parsing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Money(pub Decimal);
+
+impl Money {
+    pub const ZERO: Money = Money(Decimal::ZERO);
+    pub fn new(d: Decimal) -> Self {
+        Money(d)
+    }
+    pub fn pounds(n: i64) -> Self {
+        Money(Decimal::from(n))
+    }
+    pub fn dec(self) -> Decimal {
+        self.0
+    }
+    pub fn is_zero(self) -> bool {
+        self.0.is_zero()
+    }
+    /// Scales by an exact factor (a share, a rate, a discount factor).
+    pub fn times(self, factor: Decimal) -> Money {
+        Money(self.0 * factor)
+    }
+    pub fn checked_add(self, o: Money) -> Option<Money> {
+        self.0.checked_add(o.0).map(Money)
+    }
+}
+
+impl std::ops::Add for Money {
+    type Output = Money;
+    fn add(self, o: Money) -> Money {
+        Money(self.0 + o.0)
+    }
+}
+impl std::ops::AddAssign for Money {
+    fn add_assign(&mut self, o: Money) {
+        self.0 += o.0;
+    }
+}
+impl std::ops::Sub for Money {
+    type Output = Money;
+    fn sub(self, o: Money) -> Money {
+        Money(self.0 - o.0)
+    }
+}
+impl std::ops::Neg for Money {
+    type Output = Money;
+    fn neg(self) -> Money {
+        Money(-self.0)
+    }
+}
+impl std::iter::Sum for Money {
+    fn sum<I: Iterator<Item = Money>>(iter: I) -> Money {
+        iter.fold(Money::ZERO, |a, b| a + b)
+    }
+}
+impl<'a> std::iter::Sum<&'a Money> for Money {
+    fn sum<I: Iterator<Item = &'a Money>>(iter: I) -> Money {
+        iter.fold(Money::ZERO, |a, b| a + *b)
+    }
+}
+impl fmt::Display for Money {
+    /// Report form: £1,234 with brackets for negatives, pence when present.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let dp = if self.0.fract().is_zero() { 0 } else { 2 };
+        f.write_str(&format_pounds(self.0, dp, Negatives::Brackets))
+    }
+}
+
+/// An amount as a cell or CSV field states it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Amount {
+    Value(Decimal),
+    /// "N/A", "n/a", "-", "–": the line does not apply here. Not zero: it is
+    /// left out of totals and shown as it was written.
+    NotApplicable(String),
+    /// "tbc": a figure still to be confirmed; not zero either.
+    ToBeConfirmed,
+    Blank,
+}
+
+impl Amount {
+    pub fn value(&self) -> Option<Decimal> {
+        match self {
+            Amount::Value(d) => Some(*d),
+            _ => None,
+        }
+    }
+}
+
+/// Why a piece of text is not an amount.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseMoneyError {
+    pub text: String,
+    pub reason: &'static str,
+}
+
+impl fmt::Display for ParseMoneyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} in {:?}", self.reason, self.text)
+    }
+}
+
+impl std::error::Error for ParseMoneyError {}
+
+/// What an amount is expected to look like, for error messages.
+pub const AMOUNT_EXPECTED: &str =
+    "an amount such as 1,234, £1,234.56, (1,234), -1,234, £9.83m, N/A or -";
+
+const NOT_APPLICABLE: &[&str] = &["n/a", "na", "-", "–", "—", "not applicable"];
+
+/// Parses money as councils write it: "1,234", "£1,234.56", "(1,234)" and
+/// "-1,234" (negative), "£9.83m" and "£2k" (scaled), "N/A" and "-" (not
+/// applicable), "tbc", or blank. A trailing "*" footnote marker is ignored.
+pub fn parse_amount(text: &str) -> Result<Amount, ParseMoneyError> {
+    let err = |reason| ParseMoneyError {
+        text: text.to_string(),
+        reason,
+    };
+    // Non-breaking and thin spaces are common in exported reports.
+    let t: String = text
+        .trim()
+        .trim_end_matches('*')
+        .chars()
+        .filter(|c| !matches!(c, '\u{a0}' | '\u{202f}' | '\u{2009}'))
+        .collect();
+    let t = t.trim();
+    if t.is_empty() {
+        return Ok(Amount::Blank);
+    }
+    let lower = t.to_ascii_lowercase();
+    if NOT_APPLICABLE.contains(&lower.as_str()) {
+        return Ok(Amount::NotApplicable(t.to_string()));
+    }
+    if lower == "tbc" || lower == "to be confirmed" {
+        return Ok(Amount::ToBeConfirmed);
+    }
+    let mut s = t;
+    let mut negative = false;
+    if let Some(inner) = s.strip_prefix('(') {
+        s = inner.strip_suffix(')').ok_or_else(|| err("unbalanced bracket"))?;
+        negative = true;
+    }
+    let s = s.trim();
+    let (s, minus) = strip_minus(s);
+    negative ^= minus;
+    let s = s.trim_start().strip_prefix('£').unwrap_or(s).trim_start();
+    // "£-5" and "-£5" both occur in the wild.
+    let (s, minus2) = strip_minus(s);
+    if minus2 && minus {
+        return Err(err("two minus signs"));
+    }
+    negative ^= minus2;
+    let (digits, scale) = match s.chars().last() {
+        Some('m') | Some('M') => (&s[..s.len() - 1], Decimal::from(1_000_000)),
+        Some('k') | Some('K') => (&s[..s.len() - 1], Decimal::from(1_000)),
+        _ => (s, Decimal::ONE),
+    };
+    let digits = digits.trim();
+    if digits.is_empty() {
+        return Err(err("no digits"));
+    }
+    let value = parse_plain_number(digits).ok_or_else(|| err("not a number"))?;
+    let value = value
+        .checked_mul(scale)
+        .ok_or_else(|| err("too large"))?;
+    Ok(Amount::Value(if negative { -value } else { value }))
+}
+
+fn strip_minus(s: &str) -> (&str, bool) {
+    for m in ['-', '−', '–'] {
+        if let Some(rest) = s.strip_prefix(m) {
+            return (rest, true);
+        }
+    }
+    (s, false)
+}
+
+/// Digits with optional thousands commas (in groups of three) and one decimal
+/// point. Rejects anything else so that "1,23" or "12.3.4" is not guessed at.
+fn parse_plain_number(s: &str) -> Option<Decimal> {
+    let (int_part, frac_part) = match s.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (s, None),
+    };
+    if int_part.is_empty() && frac_part.is_none_or(|f| f.is_empty()) {
+        return None;
+    }
+    let mut plain = String::with_capacity(s.len());
+    if int_part.contains(',') {
+        let groups: Vec<&str> = int_part.split(',').collect();
+        let first = groups[0];
+        if first.is_empty() || first.len() > 3 || groups[1..].iter().any(|g| g.len() != 3) {
+            return None;
+        }
+    }
+    for c in int_part.chars().filter(|c| *c != ',') {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        plain.push(c);
+    }
+    if plain.is_empty() {
+        plain.push('0');
+    }
+    if let Some(f) = frac_part {
+        if !f.chars().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        if !f.is_empty() {
+            plain.push('.');
+            plain.push_str(f);
+        }
+    }
+    Decimal::from_str_exact(&plain).ok()
+}
+
+/// Parses a percentage as printed: "19.7%", "12.79", "-3%". The value is in
+/// percent units (19.7 means 19.7 %).
+pub fn parse_percent(text: &str) -> Option<Decimal> {
+    let t = text.trim().trim_end_matches('*').trim();
+    let t = t.strip_suffix('%').unwrap_or(t).trim();
+    let (t, neg) = strip_minus(t);
+    let v = parse_plain_number(t)?;
+    Some(if neg { -v } else { v })
+}
+
+/// Converts a spreadsheet float to Decimal through its shortest round-trip
+/// text, so 0.1 + 0.2 stored as 0.30000000000000004 is not what we keep for a
+/// cell typed as 0.3, and 1178170 stays exactly 1178170.
+pub fn decimal_from_f64(f: f64) -> Option<Decimal> {
+    if !f.is_finite() {
+        return None;
+    }
+    // Rust's `Display` for f64 prints the shortest string that round-trips,
+    // never in exponent form.
+    let s = format!("{f}");
+    Decimal::from_str_exact(&s).ok().or_else(|| {
+        // Too many digits for Decimal's 28: keep what fits, rounded.
+        Decimal::from_str(&s).ok()
+    })
+}
+
+/// Rounds half away from zero to `dp` decimal places. For display only.
+pub fn round_dp(d: Decimal, dp: u32) -> Decimal {
+    d.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// How a negative figure is shown in a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Negatives {
+    /// (£1,234): the accountant's convention.
+    #[default]
+    Brackets,
+    /// -£1,234
+    Minus,
+}
+
+/// Digits of `d` rounded to `dp` places, with thousands separators, no sign.
+pub fn group_thousands(d: Decimal, dp: u32) -> String {
+    let r = round_dp(d.abs(), dp);
+    let s = format!("{:.*}", dp as usize, r);
+    let (int_part, frac) = match s.split_once('.') {
+        Some((i, f)) => (i.to_string(), Some(f.to_string())),
+        None => (s.clone(), None),
+    };
+    let bytes = int_part.as_bytes();
+    let mut out = String::with_capacity(int_part.len() + int_part.len() / 3 + 4);
+    for (i, b) in bytes.iter().enumerate() {
+        if i > 0 && (bytes.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(*b as char);
+    }
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(&f);
+    }
+    out
+}
+
+fn signed(body: String, negative: bool, neg: Negatives) -> String {
+    match (negative, neg) {
+        (false, _) => body,
+        (true, Negatives::Brackets) => format!("({body})"),
+        (true, Negatives::Minus) => format!("-{body}"),
+    }
+}
+
+fn is_negative_at(d: Decimal, dp: u32) -> bool {
+    round_dp(d, dp).is_sign_negative() && !round_dp(d, dp).is_zero()
+}
+
+/// £1,234 / (£1,234) / £1,234.56
+pub fn format_pounds(d: Decimal, dp: u32, neg: Negatives) -> String {
+    signed(
+        format!("£{}", group_thousands(d, dp)),
+        is_negative_at(d, dp),
+        neg,
+    )
+}
+
+/// £9.83m
+pub fn format_millions(d: Decimal, dp: u32, neg: Negatives) -> String {
+    let m = d / Decimal::from(1_000_000);
+    signed(
+        format!("£{}m", group_thousands(m, dp)),
+        is_negative_at(m, dp),
+        neg,
+    )
+}
+
+/// 19.7%
+pub fn format_percent(pct: Decimal, dp: u32, neg: Negatives) -> String {
+    signed(
+        format!("{}%", group_thousands(pct, dp)),
+        is_negative_at(pct, dp),
+        neg,
+    )
+}
+
+/// Plain machine form for CSV: no £, no separators, minus sign.
+pub fn format_plain(d: Decimal, dp: u32) -> String {
+    let r = round_dp(d, dp);
+    let r = if r.is_zero() { Decimal::ZERO } else { r };
+    format!("{:.*}", dp as usize, r)
+}
+
+/// Number of decimal places written in a printed figure ("12.79" → 2).
+pub fn printed_dp(text: &str) -> u32 {
+    let t = text.trim().trim_end_matches(['%', '*', 'm', 'M', 'k', 'K', ')']);
+    match t.split_once('.') {
+        Some((_, f)) => f.chars().take_while(|c| c.is_ascii_digit()).count() as u32,
+        None => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn parses_council_forms() {
+        assert_eq!(parse_amount("1,234").unwrap(), Amount::Value(dec!(1234)));
+        assert_eq!(
+            parse_amount("£1,234.56").unwrap(),
+            Amount::Value(dec!(1234.56))
+        );
+        assert_eq!(parse_amount("(1,234)").unwrap(), Amount::Value(dec!(-1234)));
+        assert_eq!(parse_amount("-1,234").unwrap(), Amount::Value(dec!(-1234)));
+        assert_eq!(parse_amount("-£149,600").unwrap(), Amount::Value(dec!(-149600)));
+        assert_eq!(parse_amount("£9.83m").unwrap(), Amount::Value(dec!(9830000)));
+        assert_eq!(
+            parse_amount("N/A").unwrap(),
+            Amount::NotApplicable("N/A".into())
+        );
+        assert_eq!(parse_amount("-").unwrap(), Amount::NotApplicable("-".into()));
+        assert_eq!(parse_amount("  ").unwrap(), Amount::Blank);
+        assert_eq!(parse_amount("tbc").unwrap(), Amount::ToBeConfirmed);
+        assert_eq!(parse_amount("6*").unwrap(), Amount::Value(dec!(6)));
+    }
+
+    #[test]
+    fn rejects_guesses() {
+        for bad in ["1,23", "12.3.4", "abc", "(12", "£", "1 234", "--5", "1e5"] {
+            assert!(parse_amount(bad).is_err(), "{bad} should not parse");
+        }
+    }
+
+    #[test]
+    fn formats_for_reports() {
+        assert_eq!(format_pounds(dec!(5499737), 0, Negatives::Brackets), "£5,499,737");
+        assert_eq!(format_pounds(dec!(-149600), 0, Negatives::Brackets), "(£149,600)");
+        assert_eq!(format_pounds(dec!(-149600), 0, Negatives::Minus), "-£149,600");
+        assert_eq!(format_pounds(dec!(9686.91), 2, Negatives::Brackets), "£9,686.91");
+        assert_eq!(format_millions(dec!(9827730), 2, Negatives::Brackets), "£9.83m");
+        assert_eq!(format_percent(dec!(12.775), 1, Negatives::Minus), "12.8%");
+        assert_eq!(format_pounds(dec!(-0.4), 0, Negatives::Brackets), "£0");
+        assert_eq!(format_plain(dec!(-0.4), 0), "0");
+        assert_eq!(round_dp(dec!(2.5), 0), dec!(3));
+        assert_eq!(round_dp(dec!(-2.5), 0), dec!(-3));
+    }
+
+    #[test]
+    fn float_cells_convert_without_binary_error() {
+        assert_eq!(decimal_from_f64(1178170.0), Some(dec!(1178170)));
+        assert_eq!(decimal_from_f64(0.1), Some(dec!(0.1)));
+        assert_eq!(decimal_from_f64(9686.91), Some(dec!(9686.91)));
+        assert_eq!(decimal_from_f64(f64::NAN), None);
+    }
+
+    #[test]
+    fn printed_precision() {
+        assert_eq!(printed_dp("12.79"), 2);
+        assert_eq!(printed_dp("19.7%"), 1);
+        assert_eq!(printed_dp("£9.83m"), 2);
+        assert_eq!(printed_dp("1,178,170"), 0);
+    }
+}

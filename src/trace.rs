@@ -1,0 +1,153 @@
+//! Where a figure came from: a spreadsheet cell, a CSV field, a model key, or
+//! the rule that derived it. Every figure in every table carries one.
+
+use serde::Serialize;
+use std::fmt;
+
+/// The place an input figure was read from.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Origin {
+    /// A spreadsheet cell, 0-based row and column.
+    Cell {
+        file: String,
+        sheet: String,
+        row: u32,
+        col: u32,
+    },
+    /// A CSV field: 1-based physical line, 0-based column.
+    Csv { file: String, line: u64, col: u32 },
+    /// A value written inline in a model file.
+    Model { file: String, key: String },
+    /// Given on the command line or by a scenario.
+    Override { key: String },
+}
+
+impl Origin {
+    pub fn file(&self) -> Option<&str> {
+        match self {
+            Origin::Cell { file, .. } | Origin::Csv { file, .. } | Origin::Model { file, .. } => {
+                Some(file)
+            }
+            Origin::Override { .. } => None,
+        }
+    }
+}
+
+/// "C5" from 0-based row 4, column 2.
+pub fn a1(row: u32, col: u32) -> String {
+    format!("{}{}", column_letters(col), row + 1)
+}
+
+pub fn column_letters(col: u32) -> String {
+    let mut n = col + 1;
+    let mut s = Vec::new();
+    while n > 0 {
+        let r = ((n - 1) % 26) as u8;
+        s.push(b'A' + r);
+        n = (n - 1) / 26;
+    }
+    s.reverse();
+    String::from_utf8(s).unwrap_or_default()
+}
+
+/// Parses "C5" into 0-based (row, col).
+pub fn parse_a1(s: &str) -> Option<(u32, u32)> {
+    let s = s.trim().replace('$', "");
+    let split = s.find(|c: char| c.is_ascii_digit())?;
+    let (letters, digits) = s.split_at(split);
+    if letters.is_empty() || letters.len() > 3 || !letters.chars().all(|c| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    let mut col: u32 = 0;
+    for c in letters.chars() {
+        col = col * 26 + (c.to_ascii_uppercase() as u32 - 'A' as u32 + 1);
+    }
+    let row: u32 = digits.parse().ok()?;
+    if row == 0 || row > 1_048_576 || col > 16_384 {
+        return None;
+    }
+    Some((row - 1, col - 1))
+}
+
+/// Parses "B2:D4" into 0-based inclusive corners; a single cell is a range too.
+pub fn parse_range(s: &str) -> Option<((u32, u32), (u32, u32))> {
+    match s.split_once(':') {
+        Some((a, b)) => {
+            let (r1, c1) = parse_a1(a)?;
+            let (r2, c2) = parse_a1(b)?;
+            if r2 < r1 || c2 < c1 {
+                return None;
+            }
+            Some(((r1, c1), (r2, c2)))
+        }
+        None => {
+            let p = parse_a1(s)?;
+            Some((p, p))
+        }
+    }
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Origin::Cell {
+                file,
+                sheet,
+                row,
+                col,
+            } => write!(f, "{file}, sheet {sheet:?}, cell {}", a1(*row, *col)),
+            Origin::Csv { file, line, col } => {
+                write!(f, "{file}, line {line}, column {}", col + 1)
+            }
+            Origin::Model { file, key } => write!(f, "{file}, key {key}"),
+            Origin::Override { key } => write!(f, "override {key}"),
+        }
+    }
+}
+
+/// Why a table cell holds its value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Trace {
+    /// Read from an input.
+    Input(Origin),
+    /// Derived by a rule, stated in words ("sum of the rows above").
+    Rule(String),
+    /// A label or heading, not a figure.
+    Label,
+}
+
+impl Trace {
+    pub fn rule(s: impl Into<String>) -> Trace {
+        Trace::Rule(s.into())
+    }
+}
+
+impl fmt::Display for Trace {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Trace::Input(o) => write!(f, "{o}"),
+            Trace::Rule(r) => write!(f, "rule: {r}"),
+            Trace::Label => write!(f, "label"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a1_round_trips() {
+        assert_eq!(a1(0, 0), "A1");
+        assert_eq!(a1(4, 2), "C5");
+        assert_eq!(a1(0, 26), "AA1");
+        assert_eq!(a1(9, 701), "ZZ10");
+        assert_eq!(parse_a1("C5"), Some((4, 2)));
+        assert_eq!(parse_a1("$AA$1"), Some((0, 26)));
+        assert_eq!(parse_a1("5C"), None);
+        assert_eq!(parse_range("B2:D4"), Some(((1, 1), (3, 3))));
+        assert_eq!(parse_range("D4:B2"), None);
+    }
+}
