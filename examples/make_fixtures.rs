@@ -68,7 +68,11 @@ fn write_csv_sheet(ws: &mut Worksheet, csv_path: &Path) -> Result<(), Box<dyn st
     Ok(())
 }
 
-fn workbook_from_dir(dir: &Path, out: &Path, title: &str) -> Result<(), Box<dyn std::error::Error>> {
+fn workbook_from_dir(
+    dir: &Path,
+    out: &Path,
+    title: &str,
+) -> Result<(), Box<dyn std::error::Error>> {
     let mut files: Vec<_> = std::fs::read_dir(dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "csv"))
@@ -118,11 +122,18 @@ fn bad_fixtures(dir: &Path) -> Result<(), Box<dyn std::error::Error>> {
         let name = p.file_name().ok_or("no file name")?;
         let mut text = std::fs::read_to_string(&p)?;
         if name == "budget.csv" {
-            text = text.replace("Audit,Audit,expenditure,299700,", "Audit,Audit,expenditure,about 300k,");
+            text = text.replace(
+                "Audit,Audit,expenditure,299700,",
+                "Audit,Audit,expenditure,about 300k,",
+            );
         }
         std::fs::write(tmp.join(name), text)?;
     }
-    workbook_from_dir(&tmp, &dir.join("text-for-money.xlsx"), "text where money is expected")?;
+    workbook_from_dir(
+        &tmp,
+        &dir.join("text-for-money.xlsx"),
+        "text where money is expected",
+    )?;
 
     // A workbook cut short, as an interrupted download leaves it.
     let good = std::fs::read("fixtures/mkip-2012-13.xlsx")?;

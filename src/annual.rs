@@ -7,15 +7,8 @@ use crate::import::{Record, Records};
 use crate::money::{Amount, Money};
 use crate::source::Source;
 use crate::table::{Cell, Table, Value};
-use crate::trace::Origin;
+pub use crate::trace::Sourced;
 use rust_decimal::Decimal;
-
-/// A figure and where it was read.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Sourced<T> {
-    pub value: T,
-    pub origin: Origin,
-}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Authority {
@@ -254,7 +247,12 @@ impl AnnualInputs {
         let g = src.grid("performance")?;
         let t = Records::new(g)?;
         let c_s = t.col("service")?;
-        let cols = [t.col("green")?, t.col("amber")?, t.col("red")?, t.col("na")?];
+        let cols = [
+            t.col("green")?,
+            t.col("amber")?,
+            t.col("red")?,
+            t.col("na")?,
+        ];
         let performance = t
             .iter()
             .map(|r| {
@@ -366,11 +364,15 @@ impl AnnualInputs {
             2,
         );
         let n = self.authorities.len();
-        let na_cell = |label: &str| Cell::rule(Value::na(label), "the authority is not in this service");
+        let na_cell =
+            |label: &str| Cell::rule(Value::na(label), "the authority is not in this service");
 
         for service in self.services() {
-            let lines: Vec<&BudgetLine> =
-                self.budget.iter().filter(|l| l.service == service).collect();
+            let lines: Vec<&BudgetLine> = self
+                .budget
+                .iter()
+                .filter(|l| l.service == service)
+                .collect();
             let sum_kind = |a: usize, kinds: &[LineKind]| -> Option<Money> {
                 if !self.in_service(service, a) {
                     return None;
@@ -434,7 +436,10 @@ impl AnnualInputs {
 
         let totals = self.authority_totals();
         let services = self.services();
-        let mut count_row = vec![Cell::label("Total"), Cell::label("Number of shared services")];
+        let mut count_row = vec![
+            Cell::label("Total"),
+            Cell::label("Number of shared services"),
+        ];
         for a in 0..n {
             let c = services.iter().filter(|s| self.in_service(s, a)).count();
             count_row.push(Cell::rule(
@@ -450,7 +455,10 @@ impl AnnualInputs {
 
         let mut net_row = vec![Cell::label("Total"), Cell::label("Net expenditure")];
         for (_, _, net) in &totals {
-            net_row.push(Cell::rule(Value::money(*net), "sum of the services' net expenditure"));
+            net_row.push(Cell::rule(
+                Value::money(*net),
+                "sum of the services' net expenditure",
+            ));
         }
         let all_net: Money = totals.iter().map(|t| t.2).sum();
         net_row.push(Cell::rule(Value::money(all_net), "sum across authorities"));
@@ -458,10 +466,16 @@ impl AnnualInputs {
 
         let mut budget_row = vec![Cell::label("Total"), Cell::label("Authority budget")];
         for a in &self.authorities {
-            budget_row.push(Cell::input(Value::money(Money(a.budget.value)), a.budget.origin.clone()));
+            budget_row.push(Cell::input(
+                Value::money(Money(a.budget.value)),
+                a.budget.origin.clone(),
+            ));
         }
         let all_budget: Decimal = self.authorities.iter().map(|a| a.budget.value).sum();
-        budget_row.push(Cell::rule(Value::money(Money(all_budget)), "sum across authorities"));
+        budget_row.push(Cell::rule(
+            Value::money(Money(all_budget)),
+            "sum across authorities",
+        ));
         t.push_total(budget_row);
 
         let mut pct_row = vec![
@@ -488,7 +502,11 @@ impl AnnualInputs {
                 format!(
                     "{} {}",
                     a.name,
-                    crate::money::format_percent(percent(net.dec(), a.budget.value), 1, Default::default())
+                    crate::money::format_percent(
+                        percent(net.dec(), a.budget.value),
+                        1,
+                        Default::default()
+                    )
                 )
             })
             .collect();
@@ -517,11 +535,17 @@ impl AnnualInputs {
         let m = |d: Decimal| Value::Millions { amount: d, dp: 2 };
         t.push(vec![
             Cell::label("Expenditure on services"),
-            Cell::rule(m(exp.dec()), "sum of expenditure and additions, all services and authorities"),
+            Cell::rule(
+                m(exp.dec()),
+                "sum of expenditure and additions, all services and authorities",
+            ),
         ]);
         t.push(vec![
             Cell::label("Income generated from services"),
-            Cell::rule(m(-inc.dec()), "sum of income lines, shown as a positive figure"),
+            Cell::rule(
+                m(-inc.dec()),
+                "sum of income lines, shown as a positive figure",
+            ),
         ]);
         t.push_total(vec![
             Cell::label("Net expenditure on services"),
@@ -533,7 +557,10 @@ impl AnnualInputs {
         ]);
         t.push(vec![
             Cell::label("MKIP % of total authority expenditure"),
-            Cell::rule(Value::pct(percent(net.dec(), budget), 1), "net expenditure / authority budgets × 100"),
+            Cell::rule(
+                Value::pct(percent(net.dec(), budget), 1),
+                "net expenditure / authority budgets × 100",
+            ),
         ]);
         t.headline = format!(
             "Shared services spent {} gross and {} net, {} of the authorities' £{}m budgets.",
@@ -542,7 +569,10 @@ impl AnnualInputs {
             crate::money::format_percent(percent(net.dec(), budget), 1, Default::default()),
             crate::money::round_dp(budget / Decimal::from(1_000_000), 2)
         );
-        t.notes.push("Income includes income between partners, to show the complete cost of services.".into());
+        t.notes.push(
+            "Income includes income between partners, to show the complete cost of services."
+                .into(),
+        );
         t
     }
 
@@ -621,7 +651,10 @@ impl AnnualInputs {
                 Cell::label(sec),
                 Cell::label(&g.service),
                 Cell::input(num(g.staff.value), g.staff.origin.clone()),
-                Cell::rule(Value::pct(percent(g.staff.value, mkip_staff), 1), "staff / MKIP staff 2012/13 × 100"),
+                Cell::rule(
+                    Value::pct(percent(g.staff.value, mkip_staff), 1),
+                    "staff / MKIP staff 2012/13 × 100",
+                ),
                 Cell::input(millions(g.budget.value, 0), g.budget.origin.clone()),
                 Cell::rule(
                     Value::pct(percent(g.budget.value, net), 1),
@@ -633,7 +666,10 @@ impl AnnualInputs {
             Cell::label(sec),
             Cell::label("Total"),
             Cell::rule(num(g_staff), "sum of planned staff growth"),
-            Cell::rule(Value::pct(percent(g_staff, mkip_staff), 1), "staff / MKIP staff 2012/13 × 100"),
+            Cell::rule(
+                Value::pct(percent(g_staff, mkip_staff), 1),
+                "staff / MKIP staff 2012/13 × 100",
+            ),
             Cell::rule(millions(g_budget, 0), "sum of budget estimates"),
             Cell::rule(
                 Value::pct(percent(g_budget, net), 1),
@@ -646,8 +682,14 @@ impl AnnualInputs {
             Cell::label("Predicted 2014/15"),
             Cell::label("Total"),
             Cell::rule(num(p_staff), "MKIP staff 2012/13 plus planned growth"),
-            Cell::rule(Value::pct(percent(p_staff, all_staff), 1), "predicted staff / all authority staff × 100"),
-            Cell::rule(millions(p_budget, 0), "MKIP net expenditure 2012/13 plus budget estimates"),
+            Cell::rule(
+                Value::pct(percent(p_staff, all_staff), 1),
+                "predicted staff / all authority staff × 100",
+            ),
+            Cell::rule(
+                millions(p_budget, 0),
+                "MKIP net expenditure 2012/13 plus budget estimates",
+            ),
             Cell::rule(
                 Value::pct(percent(p_budget, budget), 1),
                 "predicted budget / authority budgets 2012/13 × 100",
@@ -676,7 +718,12 @@ impl AnnualInputs {
             "Cumulative savings 2012/13",
             "Cumulative savings 2013/14 (predicted)",
         ];
-        let mut t = Table::new("savings-programme", "MKIP and shared service savings", &cols, 2);
+        let mut t = Table::new(
+            "savings-programme",
+            "MKIP and shared service savings",
+            &cols,
+            2,
+        );
         let mut groups: Vec<&str> = Vec::new();
         for l in &self.savings {
             if !groups.contains(&l.group.as_str()) {
@@ -696,7 +743,10 @@ impl AnnualInputs {
                     Cell::input(Value::text(&l.base_year.value), l.base_year.origin.clone()),
                     Cell::input(Value::money(a), l.annual.origin.clone()),
                     Cell::input(Value::money(c), l.cumulative.origin.clone()),
-                    Cell::rule(Value::money(c + a), "cumulative 2012/13 plus annual savings (predicted)"),
+                    Cell::rule(
+                        Value::money(c + a),
+                        "cumulative 2012/13 plus annual savings (predicted)",
+                    ),
                 ]);
             }
             ta += ga;
@@ -738,20 +788,35 @@ impl AnnualInputs {
             Cell::label(""),
             Cell::empty(),
             Cell::empty(),
-            Cell::rule(Value::money(tc - funding), "cumulative savings less MKIP funding"),
-            Cell::rule(Value::money(tc + ta - funding), "predicted cumulative savings less MKIP funding"),
+            Cell::rule(
+                Value::money(tc - funding),
+                "cumulative savings less MKIP funding",
+            ),
+            Cell::rule(
+                Value::money(tc + ta - funding),
+                "predicted cumulative savings less MKIP funding",
+            ),
         ]);
         t.headline = format!(
             "Net cumulative savings reach {} by 2013/14 after {} of MKIP funding.",
             tc + ta - funding,
             funding
         );
-        t.notes.push("Procurement savings assume no saving was achievable individually.".into());
+        t.notes
+            .push("Procurement savings assume no saving was achievable individually.".into());
         t
     }
 
     pub fn performance_summary(&self) -> Table {
-        let cols = ["Service", "Green", "Amber", "Red", "N/A", "Total", "Total incl. N/A"];
+        let cols = [
+            "Service",
+            "Green",
+            "Amber",
+            "Red",
+            "N/A",
+            "Total",
+            "Total incl. N/A",
+        ];
         let mut t = Table::new(
             "performance-summary",
             "Annual performance summary 2012/13 (indicators by status)",
@@ -777,7 +842,10 @@ impl AnnualInputs {
             }
             let rated = v[0] + v[1] + v[2];
             cells.push(Cell::rule(Value::num(rated, 0), "green + amber + red"));
-            cells.push(Cell::rule(Value::num(rated + v[3], 0), "rated indicators plus N/A"));
+            cells.push(Cell::rule(
+                Value::num(rated + v[3], 0),
+                "rated indicators plus N/A",
+            ));
             t.push(cells);
         }
         let rated = sums[0] + sums[1] + sums[2];
@@ -786,25 +854,48 @@ impl AnnualInputs {
             cells.push(Cell::rule(Value::num(s, 0), "sum over services"));
         }
         cells.push(Cell::rule(Value::num(rated, 0), "green + amber + red"));
-        cells.push(Cell::rule(Value::num(rated + sums[3], 0), "rated indicators plus N/A"));
+        cells.push(Cell::rule(
+            Value::num(rated + sums[3], 0),
+            "rated indicators plus N/A",
+        ));
         t.push_total(cells);
         t.headline = format!(
             "{} of {} rated indicators were green, {} amber and {} red.",
             sums[0], rated, sums[1], sums[2]
         );
-        t.notes.push("N/A: indicators not rated in 2012/13; \"-\" where a service had none.".into());
+        t.notes
+            .push("N/A: indicators not rated in 2012/13; \"-\" where a service had none.".into());
         t
     }
 
     pub fn national_picture(&self) -> Table {
-        let cols = ["Year", "Councils sharing", "Shared arrangements", "Savings achieved"];
-        let mut t = Table::new("national-picture", "National shared service picture", &cols, 1);
+        let cols = [
+            "Year",
+            "Councils sharing",
+            "Shared arrangements",
+            "Savings achieved",
+        ];
+        let mut t = Table::new(
+            "national-picture",
+            "National shared service picture",
+            &cols,
+            1,
+        );
         for n in &self.national {
             t.push(vec![
                 Cell::label(&n.year),
                 Cell::input(Value::num(n.councils.value, 0), n.councils.origin.clone()),
-                Cell::input(Value::num(n.arrangements.value, 0), n.arrangements.origin.clone()),
-                Cell::input(Value::Millions { amount: n.savings.value, dp: 1 }, n.savings.origin.clone()),
+                Cell::input(
+                    Value::num(n.arrangements.value, 0),
+                    n.arrangements.origin.clone(),
+                ),
+                Cell::input(
+                    Value::Millions {
+                        amount: n.savings.value,
+                        dp: 1,
+                    },
+                    n.savings.origin.clone(),
+                ),
             ]);
         }
         if let (Some(first), Some(last)) = (self.national.first(), self.national.last()) {

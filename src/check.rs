@@ -45,12 +45,16 @@ pub struct CheckReport {
 pub fn compare(published: &[PublishedFigure], tables: &[Table]) -> Result<CheckReport> {
     let mut findings = Vec::new();
     for p in published {
-        let table = tables.iter().find(|t| t.name == p.table).ok_or_else(|| {
-            Error::Table {
+        let table = tables
+            .iter()
+            .find(|t| t.name == p.table)
+            .ok_or_else(|| Error::Table {
                 place: p.origin.to_string(),
-                message: format!("published figure names table {:?}, which was not computed", p.table),
-            }
-        })?;
+                message: format!(
+                    "published figure names table {:?}, which was not computed",
+                    p.table
+                ),
+            })?;
         let cell = table.find(&p.row, &p.column).ok_or_else(|| Error::Cell {
             origin: p.origin.clone(),
             expected: format!(
@@ -130,7 +134,10 @@ pub fn differs(text: &str, v: &Value) -> Option<(String, String)> {
             };
             (r != p).then(|| {
                 if scaled {
-                    (format!("£{}m", fmt_same(r)), format!("£{}m", fmt_same(r - p)))
+                    (
+                        format!("£{}m", fmt_same(r)),
+                        format!("£{}m", fmt_same(r - p)),
+                    )
                 } else {
                     (fmt_same(r), fmt_same(r - p))
                 }

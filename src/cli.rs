@@ -69,9 +69,11 @@ pub enum Command {
         format: ImportFormat,
     },
     /// Print one table, recomputed from its inputs
-    #[command(after_help = "Tables: budget-breakdown, budget-headline, staff, savings-programme, \
+    #[command(
+        after_help = "Tables: budget-breakdown, budget-headline, staff, savings-programme, \
 performance-summary, national-picture (annual report); investment, savings, apportionment, \
-contributions, pathfinder-budget, score (models; `score` without --model is the MKIP overall score).")]
+contributions, pathfinder-budget, score (models; `score` without --model is the MKIP overall score)."
+    )]
     Table {
         /// Table name, e.g. budget-breakdown
         name: String,
@@ -97,6 +99,28 @@ contributions, pathfinder-budget, score (models; `score` without --model is the 
         #[arg(long, value_enum, default_value_t = NegArg::Brackets)]
         negatives: NegArg,
     },
+    /// Split an amount between partners exactly, rounded by largest remainder
+    #[command(
+        after_help = "Example: costshare apportion --total 785394 --basis weights \\\n    --weights MBC=253753,SBC=303926,TWBC=403716"
+    )]
+    Apportion {
+        /// The amount to split, e.g. 785394 or "£785,394.00"
+        #[arg(long)]
+        total: String,
+        #[arg(long, value_enum, default_value_t = ApportionBasis::Equal)]
+        basis: ApportionBasis,
+        /// Partner weights, e.g. MBC=253753,SBC=303926,TWBC=403716 (with --basis weights)
+        #[arg(long)]
+        weights: Option<String>,
+        /// Partners for equal shares
+        #[arg(long, default_value = "MBC,SBC,TWBC")]
+        partners: String,
+        /// Rounding unit: 1 (whole pounds) or 0.01 (pence)
+        #[arg(long, default_value = "1")]
+        unit: String,
+        #[arg(long, value_enum, default_value_t = OutFormat::Csv)]
+        format: OutFormat,
+    },
     /// List every published figure that differs from its recomputation
     Check {
         /// Exit 1 when any published figure differs
@@ -107,6 +131,14 @@ contributions, pathfinder-budget, score (models; `score` without --model is the 
         #[command(flatten)]
         data: DataArgs,
     },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ApportionBasis {
+    /// Equal shares (clause 18.1's default)
+    Equal,
+    /// Shares in proportion to --weights (baseline budgets, populations, percentages…)
+    Weights,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

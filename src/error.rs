@@ -27,7 +27,10 @@ pub enum Error {
         message: String,
     },
 
-    #[error("{path}: no sheet named {sheet:?}; the workbook has {}", list(available))]
+    #[error(
+        "{path}: no sheet named {sheet:?}; the workbook has {}",
+        list(available)
+    )]
     UnknownSheet {
         path: String,
         sheet: String,
@@ -48,7 +51,10 @@ pub enum Error {
         message: String,
     },
 
-    #[error("{place}: missing column {column:?}; the header row has {}", list(found))]
+    #[error(
+        "{place}: missing column {column:?}; the header row has {}",
+        list(found)
+    )]
     MissingColumn {
         place: String,
         column: String,

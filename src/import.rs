@@ -63,7 +63,9 @@ impl CellValue {
             CellValue::Date(d) => format!("the date {d}"),
             CellValue::Error(e) => format!("the error value {e}"),
             CellValue::FormulaWithoutValue(f) => {
-                format!("the formula ={f} with no saved result (open and save it in a spreadsheet program)")
+                format!(
+                    "the formula ={f} with no saved result (open and save it in a spreadsheet program)"
+                )
             }
         }
     }
@@ -472,7 +474,9 @@ impl<'g> Records<'g> {
     }
 
     pub fn find_col(&self, name: &str) -> Option<usize> {
-        self.header.iter().position(|h| h.eq_ignore_ascii_case(name))
+        self.header
+            .iter()
+            .position(|h| h.eq_ignore_ascii_case(name))
     }
 
     pub fn iter(&self) -> impl Iterator<Item = Record<'g>> + '_ {

@@ -6,13 +6,21 @@
 //! `cmd` is the command line.
 
 pub mod annual;
+pub mod apportion;
+pub mod business;
 pub mod check;
 pub mod cli;
 pub mod cmd;
+pub mod contributions;
 pub mod error;
 pub mod import;
+pub mod investment;
+pub mod model;
 pub mod money;
+pub mod pathfinder;
 pub mod report;
+pub mod savings;
+pub mod score;
 pub mod source;
 pub mod table;
 pub mod trace;

@@ -147,7 +147,9 @@ pub fn parse_amount(text: &str) -> Result<Amount, ParseMoneyError> {
     let mut s = t;
     let mut negative = false;
     if let Some(inner) = s.strip_prefix('(') {
-        s = inner.strip_suffix(')').ok_or_else(|| err("unbalanced bracket"))?;
+        s = inner
+            .strip_suffix(')')
+            .ok_or_else(|| err("unbalanced bracket"))?;
         negative = true;
     }
     let s = s.trim();
@@ -170,9 +172,7 @@ pub fn parse_amount(text: &str) -> Result<Amount, ParseMoneyError> {
         return Err(err("no digits"));
     }
     let value = parse_plain_number(digits).ok_or_else(|| err("not a number"))?;
-    let value = value
-        .checked_mul(scale)
-        .ok_or_else(|| err("too large"))?;
+    let value = value.checked_mul(scale).ok_or_else(|| err("too large"))?;
     Ok(Amount::Value(if negative { -value } else { value }))
 }
 
@@ -337,7 +337,9 @@ pub fn format_plain(d: Decimal, dp: u32) -> String {
 
 /// Number of decimal places written in a printed figure ("12.79" → 2).
 pub fn printed_dp(text: &str) -> u32 {
-    let t = text.trim().trim_end_matches(['%', '*', 'm', 'M', 'k', 'K', ')']);
+    let t = text
+        .trim()
+        .trim_end_matches(['%', '*', 'm', 'M', 'k', 'K', ')']);
     match t.split_once('.') {
         Some((_, f)) => f.chars().take_while(|c| c.is_ascii_digit()).count() as u32,
         None => 0,
@@ -358,13 +360,22 @@ mod tests {
         );
         assert_eq!(parse_amount("(1,234)").unwrap(), Amount::Value(dec!(-1234)));
         assert_eq!(parse_amount("-1,234").unwrap(), Amount::Value(dec!(-1234)));
-        assert_eq!(parse_amount("-£149,600").unwrap(), Amount::Value(dec!(-149600)));
-        assert_eq!(parse_amount("£9.83m").unwrap(), Amount::Value(dec!(9830000)));
+        assert_eq!(
+            parse_amount("-£149,600").unwrap(),
+            Amount::Value(dec!(-149600))
+        );
+        assert_eq!(
+            parse_amount("£9.83m").unwrap(),
+            Amount::Value(dec!(9830000))
+        );
         assert_eq!(
             parse_amount("N/A").unwrap(),
             Amount::NotApplicable("N/A".into())
         );
-        assert_eq!(parse_amount("-").unwrap(), Amount::NotApplicable("-".into()));
+        assert_eq!(
+            parse_amount("-").unwrap(),
+            Amount::NotApplicable("-".into())
+        );
         assert_eq!(parse_amount("  ").unwrap(), Amount::Blank);
         assert_eq!(parse_amount("tbc").unwrap(), Amount::ToBeConfirmed);
         assert_eq!(parse_amount("6*").unwrap(), Amount::Value(dec!(6)));
@@ -379,11 +390,26 @@ mod tests {
 
     #[test]
     fn formats_for_reports() {
-        assert_eq!(format_pounds(dec!(5499737), 0, Negatives::Brackets), "£5,499,737");
-        assert_eq!(format_pounds(dec!(-149600), 0, Negatives::Brackets), "(£149,600)");
-        assert_eq!(format_pounds(dec!(-149600), 0, Negatives::Minus), "-£149,600");
-        assert_eq!(format_pounds(dec!(9686.91), 2, Negatives::Brackets), "£9,686.91");
-        assert_eq!(format_millions(dec!(9827730), 2, Negatives::Brackets), "£9.83m");
+        assert_eq!(
+            format_pounds(dec!(5499737), 0, Negatives::Brackets),
+            "£5,499,737"
+        );
+        assert_eq!(
+            format_pounds(dec!(-149600), 0, Negatives::Brackets),
+            "(£149,600)"
+        );
+        assert_eq!(
+            format_pounds(dec!(-149600), 0, Negatives::Minus),
+            "-£149,600"
+        );
+        assert_eq!(
+            format_pounds(dec!(9686.91), 2, Negatives::Brackets),
+            "£9,686.91"
+        );
+        assert_eq!(
+            format_millions(dec!(9827730), 2, Negatives::Brackets),
+            "£9.83m"
+        );
         assert_eq!(format_percent(dec!(12.775), 1, Negatives::Minus), "12.8%");
         assert_eq!(format_pounds(dec!(-0.4), 0, Negatives::Brackets), "£0");
         assert_eq!(format_plain(dec!(-0.4), 0), "0");

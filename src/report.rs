@@ -69,10 +69,7 @@ fn md_escape(s: &str) -> String {
 }
 
 fn is_figure_column(t: &Table, col: usize) -> bool {
-    col >= t.key_cols
-        && t.rows
-            .iter()
-            .any(|r| r.cells[col].value.figure().is_some())
+    col >= t.key_cols && t.rows.iter().any(|r| r.cells[col].value.figure().is_some())
 }
 
 /// One table as the annual report prints it, with its headline and notes.
@@ -85,7 +82,11 @@ pub fn to_markdown(t: &Table, neg: Negatives, heading: &str) -> String {
     }
     out.push_str("\n|");
     for i in 0..t.columns.len() {
-        out.push_str(if is_figure_column(t, i) { "---:|" } else { "---|" });
+        out.push_str(if is_figure_column(t, i) {
+            "---:|"
+        } else {
+            "---|"
+        });
     }
     out.push('\n');
     for r in &t.rows {

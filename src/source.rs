@@ -22,10 +22,7 @@ impl Source {
                     source,
                 })?
                 .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| {
-                    p.extension()
-                        .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
-                })
+                .filter(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")))
                 .collect();
             entries.sort();
             let grids = entries

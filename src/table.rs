@@ -9,17 +9,33 @@ use serde::Serialize;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Value {
-    Text { text: String },
+    Text {
+        text: String,
+    },
     /// Pounds, shown to `dp` places (0 for whole pounds, 2 for pence).
-    Money { amount: Decimal, dp: u32 },
+    Money {
+        amount: Decimal,
+        dp: u32,
+    },
     /// Pounds shown in millions: £9.83m.
-    Millions { amount: Decimal, dp: u32 },
+    Millions {
+        amount: Decimal,
+        dp: u32,
+    },
     /// Percent units (19.7 means 19.7 %), exact; rounded for display only.
-    Percent { value: Decimal, dp: u32 },
+    Percent {
+        value: Decimal,
+        dp: u32,
+    },
     /// A plain quantity: staff, counts, ratios, factors.
-    Number { value: Decimal, dp: u32 },
+    Number {
+        value: Decimal,
+        dp: u32,
+    },
     /// Not applicable, shown as written ("N/A", "-", "tbc", "none").
-    NotApplicable { label: String },
+    NotApplicable {
+        label: String,
+    },
     Empty,
 }
 
@@ -34,7 +50,10 @@ impl Value {
         }
     }
     pub fn money_dp(m: Money, dp: u32) -> Value {
-        Value::Money { amount: m.dec(), dp }
+        Value::Money {
+            amount: m.dec(),
+            dp,
+        }
     }
     pub fn pct(value: Decimal, dp: u32) -> Value {
         Value::Percent { value, dp }
@@ -130,7 +149,12 @@ impl Table {
     }
 
     pub fn push(&mut self, cells: Vec<Cell>) {
-        debug_assert_eq!(cells.len(), self.columns.len(), "row width in {}", self.name);
+        debug_assert_eq!(
+            cells.len(),
+            self.columns.len(),
+            "row width in {}",
+            self.name
+        );
         self.rows.push(Row {
             cells,
             total: false,
@@ -138,7 +162,12 @@ impl Table {
     }
 
     pub fn push_total(&mut self, cells: Vec<Cell>) {
-        debug_assert_eq!(cells.len(), self.columns.len(), "row width in {}", self.name);
+        debug_assert_eq!(
+            cells.len(),
+            self.columns.len(),
+            "row width in {}",
+            self.name
+        );
         self.rows.push(Row { cells, total: true });
     }
 

@@ -56,7 +56,8 @@ pub fn parse_a1(s: &str) -> Option<(u32, u32)> {
     let s = s.trim().replace('$', "");
     let split = s.find(|c: char| c.is_ascii_digit())?;
     let (letters, digits) = s.split_at(split);
-    if letters.is_empty() || letters.len() > 3 || !letters.chars().all(|c| c.is_ascii_alphabetic()) {
+    if letters.is_empty() || letters.len() > 3 || !letters.chars().all(|c| c.is_ascii_alphabetic())
+    {
         return None;
     }
     let mut col: u32 = 0;
@@ -103,6 +104,19 @@ impl fmt::Display for Origin {
             Origin::Model { file, key } => write!(f, "{file}, key {key}"),
             Origin::Override { key } => write!(f, "override {key}"),
         }
+    }
+}
+
+/// A value and where it was read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sourced<T> {
+    pub value: T,
+    pub origin: Origin,
+}
+
+impl<T> Sourced<T> {
+    pub fn new(value: T, origin: Origin) -> Self {
+        Sourced { value, origin }
     }
 }
 

@@ -1,5 +1,6 @@
 //! One file per subcommand, as xsv does; `run` dispatches.
 
+mod apportion;
 mod check;
 mod import;
 mod report;
@@ -23,12 +24,35 @@ pub fn run(cmd: Command, out: &mut dyn Write) -> crate::Result<i32> {
             format,
             negatives,
             data,
-        } => table::run(&name, model.as_deref(), format, negatives.into(), &data, out),
+        } => table::run(
+            &name,
+            model.as_deref(),
+            format,
+            negatives.into(),
+            &data,
+            out,
+        ),
         Command::Report {
             data,
             out: dir,
             negatives,
         } => report::run(&data, &dir, negatives.into(), out),
+        Command::Apportion {
+            total,
+            basis,
+            weights,
+            partners,
+            unit,
+            format,
+        } => apportion::run(
+            &total,
+            basis,
+            weights.as_deref(),
+            &partners,
+            &unit,
+            format,
+            out,
+        ),
         Command::Check {
             strict,
             format,

@@ -51,7 +51,12 @@ pub fn write_pack(
     Ok(written)
 }
 
-pub fn run(data: &DataArgs, out_dir: &Path, neg: Negatives, out: &mut dyn Write) -> crate::Result<i32> {
+pub fn run(
+    data: &DataArgs,
+    out_dir: &Path,
+    neg: Negatives,
+    out: &mut dyn Write,
+) -> crate::Result<i32> {
     let inputs = AnnualInputs::load(&Source::open(&data.data)?)?;
     let tables = inputs.tables();
     let check = crate::check::compare(&inputs.published, &tables)?;
@@ -68,6 +73,38 @@ pub fn run(data: &DataArgs, out_dir: &Path, neg: Negatives, out: &mut dyn Write)
         &report::check_markdown(&check),
     )?;
     for w in &written {
+        emit(out, &format!("wrote {w}\n"))?;
+    }
+    let models = crate::model::load_dir(&data.models)?;
+    for m in &models {
+        let tables = crate::business::tables(m);
+        let check = crate::check::compare(&m.published, &tables)?;
+        let intro = format!("Recomputed by costshare from `{}`.", m.file);
+        let extra = if m.published.is_empty() {
+            String::new()
+        } else {
+            report::check_markdown(&check)
+        };
+        for w in write_pack(
+            &out_dir.join(&m.slug),
+            &m.name,
+            &intro,
+            &tables,
+            neg,
+            &extra,
+        )? {
+            emit(out, &format!("wrote {w}\n"))?;
+        }
+    }
+    let overall = crate::score::overall_table(&models);
+    for w in write_pack(
+        &out_dir.join("mkip-overall"),
+        "MKIP overall investment score",
+        "The five-year investment score of every business case in the models folder, and of MKIP overall.",
+        &[overall],
+        neg,
+        "",
+    )? {
         emit(out, &format!("wrote {w}\n"))?;
     }
     Ok(0)
