@@ -68,10 +68,22 @@ fn write_csv_sheet(ws: &mut Worksheet, csv_path: &Path) -> Result<(), Box<dyn st
     Ok(())
 }
 
+type Tweak<'a> = &'a dyn Fn(&str, &mut Worksheet) -> Result<(), XlsxError>;
+
 fn workbook_from_dir(
     dir: &Path,
     out: &Path,
     title: &str,
+) -> Result<(), Box<dyn std::error::Error>> {
+    workbook_from_dir_with(dir, out, title, &|_, _| Ok(()))
+}
+
+/// As `workbook_from_dir`, then `tweak` may overwrite cells of each sheet.
+fn workbook_from_dir_with(
+    dir: &Path,
+    out: &Path,
+    title: &str,
+    tweak: Tweak,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let mut files: Vec<_> = std::fs::read_dir(dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -85,6 +97,7 @@ fn workbook_from_dir(
         let ws = wb.add_worksheet();
         ws.set_name(name)?;
         write_csv_sheet(ws, f)?;
+        tweak(name, ws)?;
     }
     wb.save(out)?;
     println!("wrote {} ({} sheets)", out.display(), files.len());
@@ -134,6 +147,51 @@ fn bad_fixtures(dir: &Path) -> Result<(), Box<dyn std::error::Error>> {
         &dir.join("text-for-money.xlsx"),
         "text where money is expected",
     )?;
+
+    // A budget cell holding a formula that was never calculated.
+    workbook_from_dir_with(
+        src,
+        &dir.join("formula-in-budget.xlsx"),
+        "formula with no saved result",
+        &|name, ws| {
+            if name == "budget" {
+                ws.set_formula_result_default("");
+                ws.write_formula(11, 3, Formula::new("=D2+D3"))?;
+            }
+            Ok(())
+        },
+    )?;
+
+    // CSV folders: a missing column, and text where money is expected.
+    for (case, file, from, to) in [
+        (
+            "missing-column",
+            "budget.csv",
+            "service,line,kind,MBC,SBC,TWBC,note",
+            "service,line,kind,MBC,SBC,TW,note",
+        ),
+        (
+            "text-for-money-csv",
+            "savings.csv",
+            "Legal,2008/09,82500,195000",
+            "Legal,2008/09,about 82500,195000",
+        ),
+    ] {
+        let out = dir.join(case);
+        std::fs::create_dir_all(&out)?;
+        for e in std::fs::read_dir(src)? {
+            let p = e?.path();
+            if p.extension().is_some_and(|x| x == "csv") {
+                let name = p.file_name().ok_or("no file name")?;
+                let mut text = std::fs::read_to_string(&p)?;
+                if name == file {
+                    assert!(text.contains(from), "{case}: {from} not in {file}");
+                    text = text.replace(from, to);
+                }
+                std::fs::write(out.join(name), text)?;
+            }
+        }
+    }
 
     // A workbook cut short, as an interrupted download leaves it.
     let good = std::fs::read("fixtures/mkip-2012-13.xlsx")?;

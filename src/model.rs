@@ -331,7 +331,7 @@ impl Model {
                                 "year {y} ({}) is outside the {}-year window {}–{}",
                                 it.item, self.window_years, first.value, last_window
                             ),
-                            origin: Some(f.origin.clone()),
+                            origin: cell_origin(&f.origin),
                         });
                     }
                 }
@@ -362,7 +362,7 @@ impl Model {
                                 "year {y} is outside the window {}–{}",
                                 first.value, last_window
                             ),
-                            origin: Some(f.origin.clone()),
+                            origin: cell_origin(&f.origin),
                         });
                     }
                 }
@@ -402,7 +402,7 @@ impl Model {
             _ => {}
         }
         if self.uses_apportionment() {
-            self.weights().map_err(|m| e("apportionment", m))?;
+            self.weights().map_err(|(k, m)| e(&k, m))?;
         }
         Ok(())
     }
@@ -418,17 +418,26 @@ impl Model {
     }
 
     /// The apportionment weights of every partner, by the model's basis.
-    pub fn weights(&self) -> std::result::Result<Vec<(String, Decimal)>, String> {
+    /// Errors are (key, message).
+    pub fn weights(&self) -> std::result::Result<Vec<(String, Decimal)>, (String, String)> {
         let lookup = |m: &[(String, Fig)],
                       what: &str|
-         -> std::result::Result<Vec<(String, Decimal)>, String> {
+         -> std::result::Result<Vec<(String, Decimal)>, (String, String)> {
             self.partners
                 .iter()
                 .map(|p| {
                     m.iter()
                         .find(|(k, _)| k == p)
                         .map(|(_, f)| (p.clone(), f.value))
-                        .ok_or_else(|| format!("no {what} for partner {p}"))
+                        .ok_or_else(|| {
+                            (
+                                format!(
+                                    "apportionment.basis = \"{}\"",
+                                    self.apportionment.basis.value.name()
+                                ),
+                                format!("no {what} for partner {p}"),
+                            )
+                        })
                 })
                 .collect()
         };
@@ -444,16 +453,22 @@ impl Model {
             Basis::Population => lookup(&self.population, "population")?,
             Basis::Weights => lookup(&self.apportionment.weights, "weight")?,
         };
-        if let Some((p, _)) = w.iter().find(|(_, v)| v.is_sign_negative() && !v.is_zero()) {
-            return Err(format!(
-                "the {} weight of {p} is negative",
-                self.apportionment.basis.value.name()
+        let what = match self.apportionment.basis.value {
+            Basis::Equal => "weights",
+            Basis::Baseline => "savings.baseline",
+            Basis::Population => "population",
+            Basis::Weights => "apportionment.weights",
+        };
+        if let Some((p, v)) = w.iter().find(|(_, v)| v.is_sign_negative() && !v.is_zero()) {
+            return Err((
+                format!("{what}.{p}"),
+                format!("is {v}; weights must be zero or more"),
             ));
         }
         if w.iter().all(|(_, v)| v.is_zero()) {
-            return Err(format!(
-                "the {} weights sum to zero",
-                self.apportionment.basis.value.name()
+            return Err((
+                what.to_string(),
+                "sum to zero; at least one must be positive".to_string(),
             ));
         }
         Ok(w)
@@ -489,6 +504,15 @@ impl Model {
             .iter()
             .find(|(p, _)| p == partner)
             .map(|(_, y)| y.value)
+    }
+}
+
+/// A spreadsheet origin worth naming beside the model key; a model key is
+/// already named.
+fn cell_origin(o: &Origin) -> Option<Origin> {
+    match o {
+        Origin::Model { .. } | Origin::Override { .. } => None,
+        other => Some(other.clone()),
     }
 }
 
@@ -533,10 +557,7 @@ impl Reader<'_> {
             file: self.file.clone(),
             key: key.to_string(),
             message: msg.into(),
-            origin: match origin {
-                Origin::Model { .. } => None,
-                o => Some(o.clone()),
-            },
+            origin: cell_origin(origin),
         }
     }
 
@@ -719,6 +740,9 @@ impl Reader<'_> {
                 format!("expected a number at {origin}, found {:?}", v.display()),
                 origin,
             )),
+            Err(Error::Cell {
+                expected, found, ..
+            }) => Err(self.err_at(key, format!("expected {expected}, found {found}"), origin)),
             Err(e) => Err(self.err_at(key, e.to_string(), origin)),
         }
     }

@@ -1,0 +1,243 @@
+//! Functional tests: each subcommand run as a binary, its output checked.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn cs() -> Command {
+    Command::cargo_bin("costshare").unwrap()
+}
+
+fn stdout(args: &[&str]) -> String {
+    let out = cs().args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn help_lists_the_subcommands() {
+    let out = stdout(&["--help"]);
+    for sub in ["import", "table", "report", "check", "apportion"] {
+        assert!(out.contains(sub), "--help lacks {sub}");
+    }
+    assert!(out.contains("Exit codes"));
+}
+
+#[test]
+fn import_lists_cells_with_their_origin() {
+    let out = stdout(&["import", "fixtures/mkip-2012-13.xlsx", "--sheet", "budget"]);
+    assert!(out.starts_with("file,sheet,cell,type,value\n"));
+    assert!(out.contains("fixtures/mkip-2012-13.xlsx,budget,D12,number,299700\n"));
+    assert!(out.contains("fixtures/mkip-2012-13.xlsx,budget,F9,text,N/A\n"));
+    let csv = stdout(&["import", "fixtures/mkip-2012-13/budget.csv"]);
+    assert!(csv.contains("fixtures/mkip-2012-13/budget.csv,,line 12 column 4,text,299700\n"));
+}
+
+#[test]
+fn import_json_is_valid_and_reports_formulas_without_values() {
+    let out = stdout(&[
+        "import",
+        "fixtures/bad/formula-no-value.xlsx",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let cells = &v[0]["rows"][2]["cells"];
+    assert_eq!(cells[1]["type"], "formula_without_value");
+    cs().args(["import", "fixtures/bad/formula-no-value.xlsx"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "B3,formula-without-value,=SUM(B2:B2)",
+        ))
+        .stderr(predicate::str::contains(
+            "cell B3: formula =SUM(B2:B2) has no saved result",
+        ));
+}
+
+#[test]
+fn table_csv_is_plain_with_a_total_row() {
+    let out = stdout(&["table", "budget-breakdown"]);
+    assert!(out.starts_with("Service,Line,MBC,SBC,TWBC,Total\n"));
+    assert!(out.contains("\nTotal,Net expenditure,3925650,2068090,2968200,8961940\n"));
+    assert!(out.contains("\nICT,Income,-149600,0,-40900,-190500\n"));
+    assert!(out.contains("\nHR,HR,758650,376590,N/A,1135240\n"));
+}
+
+#[test]
+fn table_markdown_is_formatted_for_the_report() {
+    let out = stdout(&["table", "savings-programme", "--format", "md"]);
+    assert!(out.contains("| **Total** |  |  | **£1,589,480** | **£3,910,257** | **£5,499,737** |"));
+    assert!(out.contains("(£1,772,000)"));
+    assert!(out.contains(
+        "Net cumulative savings reach £3,727,737 by 2013/14 after £1,772,000 of MKIP funding."
+    ));
+    let minus = stdout(&[
+        "table",
+        "savings-programme",
+        "--format",
+        "md",
+        "--negatives",
+        "minus",
+    ]);
+    assert!(minus.contains("-£1,772,000"));
+}
+
+#[test]
+fn table_json_carries_every_cells_trace() {
+    let out = stdout(&["table", "budget-headline", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["name"], "budget-headline");
+    assert_eq!(v["rows"][0]["cells"][1]["display"], "£9.83m");
+    assert!(
+        v["rows"][0]["cells"][1]["trace"]
+            .as_str()
+            .unwrap()
+            .starts_with("rule: ")
+    );
+}
+
+#[test]
+fn table_reads_the_csv_folder_the_same_as_the_workbook() {
+    let a = stdout(&["table", "staff", "--data", "fixtures/mkip-2012-13"]);
+    let b = stdout(&["table", "staff", "--data", "fixtures/mkip-2012-13.xlsx"]);
+    assert_eq!(a, b);
+}
+
+#[test]
+fn model_tables() {
+    let inv = stdout(&[
+        "table",
+        "investment",
+        "--model",
+        "models/planning-support.toml",
+    ]);
+    assert!(inv.contains("\nTotal,16400,144300,20000,15000,195700\n"));
+    assert!(inv.contains("\nTolerance maximum (+10%),,,,,215270\n"));
+    let sav = stdout(&[
+        "table",
+        "savings",
+        "--model",
+        "models/planning-support.toml",
+    ]);
+    assert!(sav.contains("\nSBC,303926,248287,55639,21940,33699\n"));
+    assert!(sav.contains("\nTotal,961395,785394,176001,21940,154061\n"));
+    let con = stdout(&["table", "contributions"]);
+    assert!(con.contains("\nMBC,142800,0.30,42840,38.0,3798.88\n"));
+    let pf = stdout(&["table", "pathfinder-budget"]);
+    assert!(pf.contains("Programme management budget,Total,,165419.50,16101.54,181521,\n"));
+    let score = stdout(&["table", "score", "--format", "md"]);
+    assert!(score.contains("MKIP overall"));
+    cs().args(["table", "investment"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("choose one with --model"));
+}
+
+#[test]
+fn apportion_by_weights_and_equally() {
+    let out = stdout(&[
+        "apportion",
+        "--total",
+        "785394",
+        "--basis",
+        "weights",
+        "--weights",
+        "MBC=253753,SBC=303926,TWBC=403716",
+    ]);
+    let parts: Vec<&str> = out
+        .lines()
+        .skip(1)
+        .map(|l| l.rsplit(',').next().unwrap())
+        .collect();
+    assert_eq!(parts, ["207299", "248287", "329808", "785394"]);
+    let eq = stdout(&["apportion", "--total", "785394"]);
+    assert!(eq.contains("\nMBC,1,33.33,261798.000000,261798\n"));
+    let pence = stdout(&[
+        "apportion",
+        "--total",
+        "100",
+        "--partners",
+        "A,B,C",
+        "--unit",
+        "0.01",
+        "--format",
+        "md",
+    ]);
+    assert!(pence.contains("£33.34") && pence.contains("**£100.00**"));
+}
+
+#[test]
+fn check_lists_differences_and_strict_exits_1() {
+    cs().arg("check")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("| 12.7% | 12.8% |"))
+        .stdout(predicate::str::contains("sheet \"published\", cell D31"));
+    cs().args(["check", "--strict"]).assert().code(1);
+    let csv = stdout(&["check", "--format", "csv"]);
+    assert!(csv.starts_with("table,row,column,published,recomputed,difference,location,source\n"));
+}
+
+#[test]
+fn report_writes_every_pack_and_is_deterministic() {
+    let a = tempdir("a");
+    let b = tempdir("b");
+    cs().args(["report", "--out", a.to_str().unwrap()])
+        .assert()
+        .success();
+    cs().args(["report", "--out", b.to_str().unwrap()])
+        .assert()
+        .success();
+    let files = list(&a);
+    for must in [
+        "annual-report-2012-13/report.md",
+        "annual-report-2012-13/csv/budget-breakdown.csv",
+        "planning-support/csv/investment.csv",
+        "environmental-health/csv/score.csv",
+        "mkip-governance/csv/contributions.csv",
+        "pathfinder-2007/csv/pathfinder-budget.csv",
+        "mkip-overall/csv/score.csv",
+    ] {
+        assert!(files.iter().any(|f| f == must), "missing {must}");
+    }
+    assert_eq!(files, list(&b));
+    for f in &files {
+        assert_eq!(
+            std::fs::read(a.join(f)).unwrap(),
+            std::fs::read(b.join(f)).unwrap(),
+            "{f} differs between runs"
+        );
+    }
+}
+
+fn tempdir(tag: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("costshare-cli-{}-{tag}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    d
+}
+
+fn list(dir: &std::path::Path) -> Vec<String> {
+    fn walk(base: &std::path::Path, d: &std::path::Path, out: &mut Vec<String>) {
+        for e in std::fs::read_dir(d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(base, &p, out);
+            } else {
+                out.push(
+                    p.strip_prefix(base)
+                        .unwrap()
+                        .to_string_lossy()
+                        .replace('\\', "/"),
+                );
+            }
+        }
+    }
+    let mut v = Vec::new();
+    walk(dir, dir, &mut v);
+    v.sort();
+    v
+}

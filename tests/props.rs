@@ -1,0 +1,117 @@
+//! Property tests: apportionment, money parsing and formatting.
+
+use costshare::apportion::apportion;
+use costshare::money::{self, Amount, Negatives};
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+
+fn weights() -> impl Strategy<Value = Vec<(String, Decimal)>> {
+    prop::collection::vec((0i64..10_000_000, 0u32..4), 1..8).prop_map(|v| {
+        v.into_iter()
+            .enumerate()
+            .map(|(i, (m, s))| (format!("P{i}"), Decimal::new(m, s)))
+            .collect()
+    })
+}
+
+proptest! {
+    #[test]
+    fn parts_sum_exactly_and_stay_within_one_unit(
+        total in -1_000_000_000_000i64..1_000_000_000_000i64,
+        scale in 0u32..3,
+        ws in weights(),
+        pence in any::<bool>(),
+    ) {
+        prop_assume!(ws.iter().any(|(_, w)| !w.is_zero()));
+        let amount = Decimal::new(total, scale);
+        let unit = if pence { Decimal::new(1, 2) } else { Decimal::ONE };
+        let parts = apportion(amount, &ws, unit).unwrap();
+        let rounded_total = amount.round_dp_with_strategy(
+            if pence { 2 } else { 0 },
+            rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+        );
+        let sum: Decimal = parts.iter().map(|p| p.rounded).sum();
+        prop_assert_eq!(sum, rounded_total);
+        let wsum: Decimal = ws.iter().map(|(_, w)| *w).sum();
+        for (p, (_, w)) in parts.iter().zip(&ws) {
+            // Exact share of the rounded total, compared without division:
+            // |rounded × Σw − total × w| < unit × Σw.
+            let lhs = (p.rounded * wsum - rounded_total * *w).abs();
+            prop_assert!(lhs < unit * wsum, "{:?} too far from its share", p);
+            prop_assert_eq!((p.rounded / unit).fract(), Decimal::ZERO);
+        }
+    }
+
+    #[test]
+    fn each_part_is_within_one_unit_of_its_exact_share(
+        units in -100_000_000_000i64..100_000_000_000i64,
+        ws in weights(),
+        pence in any::<bool>(),
+    ) {
+        prop_assume!(ws.iter().any(|(_, w)| !w.is_zero()));
+        let unit = if pence { Decimal::new(1, 2) } else { Decimal::ONE };
+        let amount = Decimal::from(units) * unit;
+        let parts = apportion(amount, &ws, unit).unwrap();
+        let wsum: Decimal = ws.iter().map(|(_, w)| *w).sum();
+        for (p, (_, w)) in parts.iter().zip(&ws) {
+            prop_assert!((p.rounded * wsum - amount * *w).abs() < unit * wsum);
+            prop_assert!((p.rounded - p.exact).abs() < unit);
+        }
+        prop_assert_eq!(parts.iter().map(|p| p.rounded).sum::<Decimal>(), amount);
+    }
+
+    #[test]
+    fn zero_weight_partners_get_nothing(total in 0i64..1_000_000, n in 1usize..5) {
+        let mut ws: Vec<(String, Decimal)> = (0..n).map(|i| (format!("P{i}"), Decimal::ONE)).collect();
+        ws.push(("Z".into(), Decimal::ZERO));
+        let parts = apportion(Decimal::from(total), &ws, Decimal::ONE).unwrap();
+        prop_assert_eq!(parts.last().unwrap().rounded, Decimal::ZERO);
+    }
+
+    #[test]
+    fn report_money_parses_back(m in -10_000_000_000i64..10_000_000_000i64, dp in 0u32..3, brackets in any::<bool>()) {
+        let d = Decimal::new(m, 2);
+        let neg = if brackets { Negatives::Brackets } else { Negatives::Minus };
+        let shown = money::format_pounds(d, dp, neg);
+        let back = money::parse_amount(&shown).unwrap();
+        prop_assert_eq!(back, Amount::Value(money::round_dp(d, dp)));
+    }
+
+    #[test]
+    fn plain_csv_money_parses_back(m in any::<i64>(), s in 0u32..6) {
+        let d = Decimal::new(m, s);
+        let shown = money::format_plain(d, s);
+        prop_assert_eq!(money::parse_amount(&shown).unwrap(), Amount::Value(d));
+    }
+
+    #[test]
+    fn percent_round_trips(m in -1_000_000i64..1_000_000, dp in 0u32..3) {
+        let p = Decimal::new(m, 3);
+        let shown = money::format_percent(p, dp, Negatives::Minus);
+        prop_assert_eq!(money::parse_percent(&shown).unwrap(), money::round_dp(p, dp));
+    }
+
+    #[test]
+    fn parsing_never_panics(s in "\\PC{0,24}") {
+        let _ = money::parse_amount(&s);
+        let _ = money::parse_percent(&s);
+    }
+
+    #[test]
+    fn float_cells_keep_their_typed_digits(m in -1_000_000_000i64..1_000_000_000, s in 0u32..3) {
+        // A figure typed into a spreadsheet with up to 2 decimals is stored
+        // as the nearest double; converting back gives the typed figure.
+        let d = Decimal::new(m, s);
+        let f: f64 = d.to_string().parse().unwrap();
+        prop_assert_eq!(money::decimal_from_f64(f).unwrap().normalize(), d.normalize());
+    }
+
+    #[test]
+    fn csv_import_never_panics_and_keeps_every_line(lines in prop::collection::vec("[a-zA-Z0-9,£()\"\\-. ]{0,30}", 0..20)) {
+        let text = lines.join("\n");
+        if let Ok(g) = costshare::import::read_csv_str("prop.csv", &text) {
+            let nonblank = g.rows.iter().filter(|r| r.cells.iter().any(|c| !c.is_empty())).count();
+            prop_assert!(nonblank <= lines.len());
+        }
+    }
+}
