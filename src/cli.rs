@@ -121,6 +121,72 @@ contributions, pathfinder-budget, score (models; `score` without --model is the 
         #[arg(long, value_enum, default_value_t = OutFormat::Csv)]
         format: OutFormat,
     },
+    /// Compare the base case with what-if scenarios, side by side
+    #[command(
+        after_help = "Keys: investment.ITEM.YEAR (ITEM: a unique part of the item's name), investment.ITEM.scale, \
+optimism_bias_pct, apportionment.basis, apportionment.weights.P, apportionment.joins.P, population.P, savings.start_year, \
+savings.realisation, savings.realisation.YEAR, savings.slip_months, savings.shared_service_cost[.P], savings.baseline.P, \
+savings.already_budgeted.P, savings.net_saving_per_annum, tolerance_pct, discount_rate_pct.\n\n\
+Without --set or --scenario, the scenarios in models/scenarios/<model>.toml are used.\n\n\
+Example: costshare scenario models/planning-support.toml --set investment.Redundancy.2014/15=234000"
+    )]
+    Scenario {
+        /// The business-case model
+        model: PathBuf,
+        /// An override, KEY=VALUE (repeatable)
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        set: Vec<String>,
+        /// A scenario file of named override sets (repeatable)
+        #[arg(long = "scenario", value_name = "FILE")]
+        scenario: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = OutFormat::Md)]
+        format: OutFormat,
+        #[arg(long, value_enum, default_value_t = NegArg::Brackets)]
+        negatives: NegArg,
+    },
+    /// Swing each input alone between LOW and HIGH: a tornado table of NPV and score
+    Sensitivity {
+        model: PathBuf,
+        /// KEY=LOW..HIGH (repeatable); default: [sensitivity] of the model's scenario file
+        #[arg(long, value_name = "KEY=LOW..HIGH")]
+        vary: Vec<String>,
+        /// Scenario file to take the ranges from
+        #[arg(long = "scenario", value_name = "FILE")]
+        scenario: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = OutFormat::Md)]
+        format: OutFormat,
+        #[arg(long, value_enum, default_value_t = NegArg::Brackets)]
+        negatives: NegArg,
+    },
+    /// Seeded simulation: P10/P50/P90 of NPV, score and payback, and the chance of a tolerance breach
+    Simulate {
+        model: PathBuf,
+        #[arg(long, default_value_t = 10_000)]
+        trials: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// KEY=LOW..HIGH (uniform) or KEY=LOW..HIGH..MODE (triangular), repeatable;
+        /// default: [simulation] of the model's scenario file
+        #[arg(long, value_name = "KEY=LOW..HIGH[..MODE]")]
+        range: Vec<String>,
+        /// Scenario file to take the ranges from
+        #[arg(long = "scenario", value_name = "FILE")]
+        scenario: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = OutFormat::Md)]
+        format: OutFormat,
+        #[arg(long, value_enum, default_value_t = NegArg::Brackets)]
+        negatives: NegArg,
+        /// No progress on standard error
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Measure simulation speed (trials per second, one core)
+    Bench {
+        #[arg(long, default_value = "models/planning-support.toml")]
+        model: PathBuf,
+        #[arg(long, default_value_t = 1_000_000)]
+        trials: usize,
+    },
     /// List every published figure that differs from its recomputation
     Check {
         /// Exit 1 when any published figure differs

@@ -376,3 +376,54 @@ pub fn overall_table(models: &[Model]) -> Table {
     t.notes.push("Each case is discounted from its own first year. MKIP overall = Σ PV savings / Σ PV costs over all cases.".into());
     t
 }
+
+/// The headline figures of `evaluate`, without the year-by-year rows: the
+/// simulation's inner loop. Same arithmetic in the same order, so the
+/// results are identical (a test says so).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Summary {
+    pub costs: Decimal,
+    pub savings: Decimal,
+    pub npv: Decimal,
+    pub score: Option<Decimal>,
+    pub payback_idx: Option<usize>,
+}
+
+pub fn summarise(i: &ScoreInputs) -> Summary {
+    let base = Decimal::ONE + i.rate_pct / Decimal::ONE_HUNDRED;
+    let mut pow = Decimal::ONE;
+    let (mut tc, mut ts, mut pvc, mut pvs, mut cum) = (
+        Decimal::ZERO,
+        Decimal::ZERO,
+        Decimal::ZERO,
+        Decimal::ZERO,
+        Decimal::ZERO,
+    );
+    let mut payback_idx = None;
+    for (t, &c) in i.costs.iter().enumerate() {
+        let df = Decimal::ONE / pow;
+        pow *= base;
+        let per_annum: Decimal = i
+            .savers
+            .iter()
+            .filter(|(_, from)| *from <= t)
+            .map(|(n, _)| *n)
+            .sum();
+        let s = per_annum * i.realisation.get(t).copied().unwrap_or(Decimal::ONE);
+        cum += s - c;
+        if payback_idx.is_none() && cum >= Decimal::ZERO {
+            payback_idx = Some(t);
+        }
+        tc += c;
+        ts += s;
+        pvc += c * df;
+        pvs += s * df;
+    }
+    Summary {
+        costs: tc,
+        savings: ts,
+        npv: pvs - pvc,
+        score: (!pvc.is_zero()).then(|| pvs / pvc),
+        payback_idx,
+    }
+}

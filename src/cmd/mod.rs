@@ -4,6 +4,8 @@ mod apportion;
 mod check;
 mod import;
 mod report;
+mod scenario;
+mod simulate;
 mod table;
 
 use crate::cli::Command;
@@ -53,6 +55,48 @@ pub fn run(cmd: Command, out: &mut dyn Write) -> crate::Result<i32> {
             format,
             out,
         ),
+        Command::Scenario {
+            model,
+            set,
+            scenario,
+            format,
+            negatives,
+        } => scenario::run(&model, &set, &scenario, format, negatives.into(), out),
+        Command::Sensitivity {
+            model,
+            vary,
+            scenario,
+            format,
+            negatives,
+        } => simulate::sensitivity(
+            &model,
+            &vary,
+            scenario.as_ref(),
+            format,
+            negatives.into(),
+            out,
+        ),
+        Command::Simulate {
+            model,
+            trials,
+            seed,
+            range,
+            scenario,
+            format,
+            negatives,
+            quiet,
+        } => simulate::simulate(
+            &model,
+            trials,
+            seed,
+            &range,
+            scenario.as_ref(),
+            format,
+            negatives.into(),
+            quiet,
+            out,
+        ),
+        Command::Bench { model, trials } => simulate::bench(&model, trials, out),
         Command::Check {
             strict,
             format,

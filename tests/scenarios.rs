@@ -1,0 +1,317 @@
+//! Scenarios, sensitivity and simulation: overrides change exactly what the
+//! rules say (expected figures computed by hand here), a scenario with no
+//! overrides is the base case, and the same seed gives the same output.
+
+use assert_cmd::Command;
+use costshare::model::{self, Model};
+use costshare::scenario::{Case, Scenario};
+use costshare::{investment, savings, score, simulate};
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+use rust_decimal_macros::dec;
+use std::path::Path;
+
+fn case(name: &str) -> Case {
+    Case::from_model(&Model::load(Path::new(&format!("models/{name}.toml"))).unwrap()).unwrap()
+}
+
+fn with(c: &Case, sets: &[(&str, &str)]) -> Case {
+    Scenario {
+        name: "test".into(),
+        description: String::new(),
+        set: sets
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+    }
+    .apply(c)
+    .unwrap()
+}
+
+#[test]
+fn equal_shares_of_the_planning_support_cost() {
+    let c = with(
+        &case("planning-support"),
+        &[("apportionment.basis", "equal")],
+    );
+    let f = c.figures().unwrap();
+    assert_eq!(
+        f.partner_cost,
+        vec![dec!(261798), dec!(261798), dec!(261798)]
+    );
+    // MBC's budget cost is below an equal share: it would lose 8,045 a year.
+    assert_eq!(f.partner_net[0], dec!(253753) - dec!(261798));
+    // The total saving does not depend on how the cost is shared.
+    assert_eq!(f.net_per_annum, dec!(154061));
+}
+
+#[test]
+fn doubled_redundancy_breaches_the_tolerance() {
+    let base = case("planning-support");
+    let c = with(&base, &[("investment.Redundancy.2014/15", "234000")]);
+    let f = c.figures().unwrap();
+    assert_eq!(f.case_total, dec!(195700) - dec!(117000) + dec!(234000));
+    assert_eq!(f.case_total, dec!(312700));
+    assert_eq!(f.tolerance_max, Some(dec!(215270)));
+    assert_eq!(f.breach(), Some(dec!(312700) - dec!(215270)));
+    assert!(base.figures().unwrap().breach().is_none());
+}
+
+#[test]
+fn realisation_and_slip_follow_the_rules() {
+    let base = case("planning-support");
+    // 70 % realised: every year's saving × 0.7.
+    let f = with(&base, &[("savings.realisation", "0.7")])
+        .figures()
+        .unwrap();
+    assert_eq!(f.score.savings, dec!(154061) * dec!(4) * dec!(0.7));
+    // Six months late: 2014/15 gets half a year, later years the full saving.
+    let f = with(&base, &[("savings.slip_months", "6")])
+        .figures()
+        .unwrap();
+    assert_eq!(f.score.savings, dec!(154061) * dec!(3.5));
+    // A later start: savings from 2015/16 only.
+    let f = with(&base, &[("savings.start_year", "2015/16")])
+        .figures()
+        .unwrap();
+    assert_eq!(f.score.savings, dec!(154061) * dec!(3));
+    // Optimism bias uplifts every cost, central support included.
+    let f = with(&base, &[("optimism_bias_pct", "20")])
+        .figures()
+        .unwrap();
+    assert_eq!(f.case_total, dec!(195700) * dec!(1.2));
+    assert_eq!(f.score.costs, dec!(215700) * dec!(1.2));
+}
+
+#[test]
+fn a_later_joiner_saves_only_from_its_join_year() {
+    let base = case("planning-support");
+    let f = with(&base, &[("apportionment.joins.SBC", "2015/16")])
+        .figures()
+        .unwrap();
+    // SBC's 33,699 a year is missing in 2014/15 only.
+    assert_eq!(f.score.savings, dec!(154061) * dec!(4) - dec!(33699));
+}
+
+/// Model figures, computed by the table code, not the scenario code.
+fn model_figures(
+    m: &Model,
+) -> (
+    Decimal,
+    Option<Decimal>,
+    Option<Decimal>,
+    score::ScoreResult,
+) {
+    (
+        investment::case_total(m).dec(),
+        investment::tolerance_max(m).map(|x| x.dec()),
+        savings::net_per_annum(m).map(|x| x.dec()),
+        score::evaluate(&score::inputs(m).unwrap()),
+    )
+}
+
+#[test]
+fn no_override_scenario_is_the_base_for_every_model() {
+    let mut n = 0;
+    for m in model::load_dir(Path::new("models")).unwrap() {
+        let Some(base) = Case::from_model(&m) else {
+            continue;
+        };
+        if score::inputs(&m).is_none() {
+            continue;
+        }
+        n += 1;
+        let f = with(&base, &[]).figures().unwrap();
+        assert_eq!(f, base.figures().unwrap(), "{}", m.file);
+        let (total, max, net, sc) = model_figures(&m);
+        assert_eq!(f.case_total, total, "{}", m.file);
+        assert_eq!(f.tolerance_max, max, "{}", m.file);
+        if let Some(net) = net {
+            assert_eq!(f.net_per_annum, net, "{}", m.file);
+        }
+        assert_eq!(f.score, sc, "{}", m.file);
+    }
+    assert_eq!(n, 3);
+}
+
+fn identity_overrides(c: &Case) -> Vec<(String, String)> {
+    let mut v = vec![
+        ("optimism_bias_pct".to_string(), "0".to_string()),
+        ("savings.realisation".into(), "1".into()),
+        ("savings.slip_months".into(), "0".into()),
+        ("discount_rate_pct".into(), c.rate_pct.to_string()),
+        ("apportionment.basis".into(), c.basis.name().into()),
+    ];
+    for i in &c.items {
+        v.push((format!("investment.{}.scale", i.name), "1".into()));
+        for (t, a) in i.amounts.iter().enumerate() {
+            v.push((
+                format!("investment.{}.{}", i.name, c.year(t)),
+                a.to_string(),
+            ));
+        }
+    }
+    for p in &c.partners {
+        if c.net_given.is_none() && c.has_savings {
+            v.push((
+                format!("savings.baseline.{}", p.name),
+                p.baseline.to_string(),
+            ));
+            v.push((
+                format!("savings.already_budgeted.{}", p.name),
+                p.already.to_string(),
+            ));
+        }
+    }
+    if let Some(t) = c.tolerance_pct {
+        v.push(("tolerance_pct".into(), t.to_string()));
+    }
+    v
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Any set of overrides that restates the base's own values leaves every
+    /// figure as it was, for every model.
+    #[test]
+    fn restating_base_values_changes_nothing(model_idx in 0usize..3, picks in prop::collection::vec(any::<prop::sample::Index>(), 0..12)) {
+        let names = ["planning-support", "environmental-health", "mkip-programme"];
+        let base = case(names[model_idx]);
+        let all = identity_overrides(&base);
+        let chosen: Vec<(String, String)> = picks.iter().map(|i| i.get(&all).clone()).collect();
+        let s = Scenario { name: "identity".into(), description: String::new(), set: chosen };
+        let c = s.apply(&base).unwrap();
+        prop_assert_eq!(c.figures().unwrap(), base.figures().unwrap());
+    }
+
+    /// The simulation's fast path agrees with the full evaluation.
+    #[test]
+    fn summary_matches_evaluate(
+        costs in prop::collection::vec(0i64..10_000_000, 1..8),
+        savers in prop::collection::vec((-1_000_000i64..1_000_000, 0usize..8), 0..4),
+        real in prop::collection::vec(0i64..1000, 8),
+        rate in 0i64..200,
+    ) {
+        let n = costs.len();
+        let inputs = score::ScoreInputs {
+            first_year: costshare::year::Year(2013),
+            costs: costs.iter().map(|c| Decimal::new(*c, 2)).collect(),
+            savers: savers.iter().map(|(s, f)| (Decimal::new(*s, 0), *f)).collect(),
+            realisation: real[..n].iter().map(|r| Decimal::new(*r, 3)).collect(),
+            rate_pct: Decimal::new(rate, 1),
+        };
+        let full = score::evaluate(&inputs);
+        let fast = score::summarise(&inputs);
+        prop_assert_eq!(fast.npv, full.npv);
+        prop_assert_eq!(fast.score, full.score);
+        prop_assert_eq!(fast.costs, full.costs);
+        prop_assert_eq!(fast.savings, full.savings);
+        prop_assert_eq!(fast.payback_idx.map(|t| inputs.first_year.offset(t as i32)), full.payback);
+    }
+}
+
+#[test]
+fn a_range_is_drawn_within_its_bounds_and_seeded() {
+    let c = case("planning-support");
+    let r =
+        simulate::parse_range(&c, "investment.Redundancy.2014/15=58500..234000..117000").unwrap();
+    let mut a = simulate::Rng::new(7);
+    let mut b = simulate::Rng::new(7);
+    for _ in 0..10_000 {
+        let x = r.draw(&mut a);
+        assert!(x >= dec!(58500) && x <= dec!(234000));
+        assert_eq!(x, r.draw(&mut b));
+        assert_eq!(x.scale(), 2);
+    }
+}
+
+#[test]
+fn sensitivity_is_ordered_by_effect() {
+    let c = case("planning-support");
+    let ranges = ["discount_rate_pct=1.5..6", "savings.realisation=0.6..1"]
+        .iter()
+        .map(|s| simulate::parse_range(&c, s).unwrap())
+        .collect::<Vec<_>>();
+    let t = simulate::sensitivity(&c, &ranges).unwrap();
+    let first = t.row_key(&t.rows[1]);
+    assert_eq!(first, "savings.realisation", "the larger swing comes first");
+    // NPV at realisation 0.6, by hand: base NPV less 40 % of PV savings.
+    let base = score::evaluate(&c.score_inputs().unwrap());
+    let at_low = t
+        .find("savings.realisation", "NPV at low")
+        .unwrap()
+        .value
+        .figure()
+        .unwrap();
+    assert_eq!(at_low, base.npv - base.pv_savings * dec!(0.4));
+}
+
+fn cs() -> Command {
+    Command::cargo_bin("costshare").unwrap()
+}
+
+#[test]
+fn cli_scenario_flags_the_breach() {
+    cs().args([
+        "scenario",
+        "models/planning-support.toml",
+        "--set",
+        "investment.Redundancy.2014/15=234000",
+        "--format",
+        "csv",
+    ])
+    .assert()
+    .success()
+    .stdout(predicates::str::contains(
+        "Case total,195700,312700,117000\n",
+    ))
+    .stdout(predicates::str::contains(
+        "Within tolerance,yes,\"BREACH by £97,430\",\n",
+    ));
+    // The bundled scenarios run by default.
+    cs().args(["scenario", "models/environmental-health.toml"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("Six months late"));
+}
+
+#[test]
+fn cli_simulate_is_byte_identical_for_a_seed() {
+    let run = |seed: &str| {
+        cs().args([
+            "simulate",
+            "models/planning-support.toml",
+            "--trials",
+            "2000",
+            "--seed",
+            seed,
+            "--format",
+            "csv",
+        ])
+        .output()
+        .unwrap()
+    };
+    let (a, b, c) = (run("5"), run("5"), run("6"));
+    assert!(a.status.success());
+    assert_eq!(a.stdout, b.stdout);
+    assert_ne!(a.stdout, c.stdout);
+    let text = String::from_utf8(a.stdout).unwrap();
+    assert!(text.starts_with("Measure,Base case,P10,P50,P90,Mean\nNPV,358028,"));
+    assert!(text.contains("Probability of breaching the cost tolerance,within,,,,"));
+}
+
+#[test]
+fn cli_sensitivity_uses_the_scenario_file_by_default() {
+    cs().args([
+        "sensitivity",
+        "models/planning-support.toml",
+        "--format",
+        "csv",
+    ])
+    .assert()
+    .success()
+    .stdout(predicates::str::contains(
+        "savings.shared_service_cost,745000,825000,",
+    ));
+}
