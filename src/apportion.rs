@@ -115,17 +115,44 @@ pub fn apportion(
     weights: &[(String, Decimal)],
     unit: Decimal,
 ) -> Result<Vec<Part>, ApportionError> {
+    let ws: Vec<Decimal> = weights.iter().map(|(_, w)| *w).collect();
+    let rounded = apportion_values(amount, &ws, unit).map_err(|e| match e {
+        ApportionError::NegativeWeight(i) => {
+            let i: usize = i.parse().unwrap_or(0);
+            ApportionError::NegativeWeight(weights.get(i).map(|w| w.0.clone()).unwrap_or_default())
+        }
+        other => other,
+    })?;
+    let wsum: Decimal = ws.iter().sum();
+    Ok(weights
+        .iter()
+        .zip(rounded)
+        .map(|((p, w), r)| Part {
+            partner: p.clone(),
+            weight: *w,
+            exact: amount * *w / wsum,
+            rounded: r,
+        })
+        .collect())
+}
+
+/// The rounded parts only, in the order of `weights`: the inner loop of
+/// simulations, without names. A negative weight is reported by its index.
+pub fn apportion_values(
+    amount: Decimal,
+    weights: &[Decimal],
+    unit: Decimal,
+) -> Result<Vec<Decimal>, ApportionError> {
     if weights.is_empty() {
         return Err(ApportionError::NoPartners);
     }
-    if let Some((p, _)) = weights
+    if let Some(i) = weights
         .iter()
-        .find(|(_, w)| w.is_sign_negative() && !w.is_zero())
+        .position(|w| w.is_sign_negative() && !w.is_zero())
     {
-        return Err(ApportionError::NegativeWeight(p.clone()));
+        return Err(ApportionError::NegativeWeight(i.to_string()));
     }
-    let ws: Vec<Decimal> = weights.iter().map(|(_, w)| *w).collect();
-    let iw = integer_weights(&ws)?;
+    let iw = integer_weights(weights)?;
     let total_w: i128 = iw
         .iter()
         .try_fold(0i128, |a, &x| a.checked_add(x))
@@ -153,7 +180,6 @@ pub fn apportion(
     };
     let negative = t_units < 0;
     let t_abs = t_units.abs();
-
     let mut floors = Vec::with_capacity(iw.len());
     let mut rems = Vec::with_capacity(iw.len());
     for &w in &iw {
@@ -170,20 +196,9 @@ pub fn apportion(
         floors[i] += 1;
     }
     let unit_dec = Decimal::from_i128_with_scale(mult, s);
-    let total_dec = Decimal::from(total_w);
-    Ok(weights
-        .iter()
-        .zip(floors)
-        .zip(iw)
-        .map(|(((p, w), units), iwt)| {
-            let signed = if negative { -units } else { units };
-            Part {
-                partner: p.clone(),
-                weight: *w,
-                exact: amount * Decimal::from(iwt) / total_dec,
-                rounded: Decimal::from(signed) * unit_dec,
-            }
-        })
+    Ok(floors
+        .into_iter()
+        .map(|units| Decimal::from(if negative { -units } else { units }) * unit_dec)
         .collect())
 }
 

@@ -194,32 +194,38 @@ impl Case {
         Decimal::ONE + self.optimism_bias_pct / Decimal::ONE_HUNDRED
     }
 
-    /// Apportionment weights by the current basis.
-    pub fn weights(&self) -> std::result::Result<Vec<(String, Decimal)>, String> {
+    /// Apportionment weights by the current basis, without names.
+    pub fn weight_values(&self) -> std::result::Result<Vec<Decimal>, String> {
         self.partners
             .iter()
             .map(|p| {
-                let w = match self.basis {
+                match self.basis {
                     Basis::Equal => Some(Decimal::ONE),
                     Basis::Baseline => Some(p.baseline),
                     Basis::Population => p.population,
                     Basis::Weights => p.weight,
-                };
-                w.map(|w| (p.name.clone(), w)).ok_or_else(|| {
-                    format!("no {} weight for partner {}", self.basis.name(), p.name)
-                })
+                }
+                .ok_or_else(|| format!("no {} weight for partner {}", self.basis.name(), p.name))
             })
             .collect()
+    }
+
+    /// Apportionment weights by the current basis.
+    pub fn weights(&self) -> std::result::Result<Vec<(String, Decimal)>, String> {
+        Ok(self
+            .partners
+            .iter()
+            .map(|p| p.name.clone())
+            .zip(self.weight_values()?)
+            .collect())
     }
 
     /// Each partner's cost of the shared service: given, or apportioned.
     pub fn partner_costs(&self) -> std::result::Result<Vec<Decimal>, String> {
         match self.shared_total {
             Some(total) => {
-                let w = self.weights()?;
-                let parts =
-                    apportion::apportion(total, &w, Decimal::ONE).map_err(|e| e.to_string())?;
-                Ok(parts.into_iter().map(|p| p.rounded).collect())
+                let w = self.weight_values()?;
+                apportion::apportion_values(total, &w, Decimal::ONE).map_err(|e| e.to_string())
             }
             None => Ok(self
                 .partners
