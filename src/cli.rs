@@ -88,13 +88,19 @@ contributions, pathfinder-budget, score (models; `score` without --model is the 
         #[command(flatten)]
         data: DataArgs,
     },
-    /// Write every table of the annual report and of every model under reports/
+    /// Write the report pack: CSV, charts (SVG, PNG), a workbook and Markdown per report and model
     Report {
         #[command(flatten)]
         data: DataArgs,
         /// Output folder
         #[arg(long, value_name = "DIR", default_value = DEFAULT_OUT)]
         out: PathBuf,
+        /// Only this table (in every report and model that has it)
+        #[arg(long, value_name = "TABLE")]
+        only: Option<String>,
+        /// What to write (repeatable or comma-separated); default all
+        #[arg(long, value_enum, value_delimiter = ',')]
+        format: Vec<crate::pack::Part>,
         /// How negatives are shown in Markdown
         #[arg(long, value_enum, default_value_t = NegArg::Brackets)]
         negatives: NegArg,

@@ -8,6 +8,7 @@
 pub mod annual;
 pub mod apportion;
 pub mod business;
+pub mod chart;
 pub mod check;
 pub mod cli;
 pub mod cmd;
@@ -17,6 +18,7 @@ pub mod import;
 pub mod investment;
 pub mod model;
 pub mod money;
+pub mod pack;
 pub mod pathfinder;
 pub mod report;
 pub mod savings;

@@ -37,8 +37,10 @@ pub fn run(cmd: Command, out: &mut dyn Write) -> crate::Result<i32> {
         Command::Report {
             data,
             out: dir,
+            only,
+            format,
             negatives,
-        } => report::run(&data, &dir, negatives.into(), out),
+        } => report::run(&data, &dir, only.as_deref(), &format, negatives.into(), out),
         Command::Apportion {
             total,
             basis,

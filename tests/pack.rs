@@ -1,0 +1,171 @@
+//! The report pack: the workbook read back by calamine holds the published
+//! figures as numbers, every PNG decodes at report size, every SVG carries
+//! its title and axis labels as text, and two runs give identical files.
+
+use calamine::{Data, Reader, open_workbook_auto};
+use costshare::money::Negatives;
+use costshare::pack::{self, ALL_PARTS};
+use std::path::{Path, PathBuf};
+
+fn write_all(tag: &str) -> PathBuf {
+    let out = std::env::temp_dir().join(format!("costshare-pack-{}-{tag}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    for p in pack::packs(Path::new("fixtures/mkip-2012-13.xlsx"), Path::new("models")).unwrap() {
+        pack::write(&p, &out, &ALL_PARTS, Negatives::Brackets).unwrap();
+    }
+    out
+}
+
+fn numbers(path: &Path, sheet: &str) -> Vec<f64> {
+    let mut wb = open_workbook_auto(path).unwrap();
+    let r = wb.worksheet_range(sheet).unwrap();
+    r.used_cells()
+        .filter_map(|(_, _, d)| match d {
+            Data::Float(f) => Some(*f),
+            Data::Int(i) => Some(*i as f64),
+            _ => None,
+        })
+        .collect()
+}
+
+fn strings(path: &Path, sheet: &str) -> Vec<String> {
+    let mut wb = open_workbook_auto(path).unwrap();
+    let r = wb.worksheet_range(sheet).unwrap();
+    r.used_cells()
+        .filter_map(|(_, _, d)| match d {
+            Data::String(s) => Some(s.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn files(dir: &Path, ext: &str) -> Vec<PathBuf> {
+    let mut v = Vec::new();
+    fn walk(d: &Path, ext: &str, v: &mut Vec<PathBuf>) {
+        for e in std::fs::read_dir(d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(&p, ext, v);
+            } else if p.extension().is_some_and(|x| x == ext) {
+                v.push(p);
+            }
+        }
+    }
+    walk(dir, ext, &mut v);
+    v.sort();
+    v
+}
+
+#[test]
+fn pack_contents() {
+    let out = write_all("a");
+
+    // The workbook: published figures as numeric cells (typed from the report).
+    let annual = out.join("annual-report-2012-13/annual-report-2012-13.xlsx");
+    let bb = numbers(&annual, "budget-breakdown");
+    for v in [3925650.0, 2068090.0, 2968200.0, 1327770.0, 19939950.0] {
+        assert!(bb.contains(&v), "budget-breakdown lacks {v}");
+    }
+    let sp = numbers(&annual, "savings-programme");
+    for v in [1589480.0, 3910257.0, 5499737.0, 2138257.0, 3727737.0] {
+        assert!(sp.contains(&v), "savings-programme lacks {v}");
+    }
+    // Percentages are stored as fractions with a % format: 19.7 % ≈ 0.197.
+    assert!(bb.iter().any(|v| (v - 0.19687).abs() < 0.0001));
+    let ps = out.join("planning-support/planning-support.xlsx");
+    let inv = numbers(&ps, "investment");
+    for v in [16400.0, 144300.0, 195700.0, 215270.0] {
+        assert!(inv.contains(&v), "investment lacks {v}");
+    }
+    let sav = numbers(&ps, "savings");
+    for v in [207299.0, 248287.0, 329808.0, 154061.0] {
+        assert!(sav.contains(&v), "savings lacks {v}");
+    }
+    // The Sources sheet says where each input came from.
+    let src = strings(&annual, "Sources");
+    assert!(src.iter().any(|s| s == "fixtures/mkip-2012-13.xlsx"));
+    assert!(src.iter().any(|s| s == "D12"));
+    let eh = strings(
+        &out.join("environmental-health/environmental-health.xlsx"),
+        "Sources",
+    );
+    assert!(eh.iter().any(|s| s == "fixtures/business-cases.xlsx"));
+
+    // Every PNG decodes at report size.
+    let pngs = files(&out, "png");
+    assert!(pngs.len() >= 15, "only {} charts", pngs.len());
+    for p in &pngs {
+        let dec = png::Decoder::new(std::fs::File::open(p).unwrap());
+        let reader = dec.read_info().unwrap();
+        let info = reader.info();
+        assert!(info.width >= 1200 && info.height >= 700, "{}", p.display());
+    }
+
+    // Every SVG has its title and axis labels as text.
+    let packs = pack::packs(Path::new("fixtures/mkip-2012-13.xlsx"), Path::new("models")).unwrap();
+    let mut checked = 0;
+    for p in &packs {
+        let charts: Vec<costshare::chart::Chart> = p
+            .tables
+            .iter()
+            .flat_map(|t| costshare::chart::charts_for(t, &p.title))
+            .chain(p.extra_charts.iter().map(|(_, c)| c.clone()))
+            .collect();
+        for c in charts {
+            let svg = std::fs::read_to_string(
+                out.join(&p.name)
+                    .join("charts")
+                    .join(format!("{}.svg", c.name)),
+            )
+            .unwrap();
+            let texts: Vec<String> = svg
+                .split("<text")
+                .skip(1)
+                .filter_map(|s| {
+                    s.split_once('>')
+                        .map(|(_, r)| r.split("</text>").next().unwrap_or("").trim().to_string())
+                })
+                .collect();
+            let esc = |s: &str| {
+                s.replace('&', "&amp;")
+                    .replace('<', "&lt;")
+                    .replace('>', "&gt;")
+            };
+            for want in [&c.title, &c.x_label, &c.y_label] {
+                assert!(
+                    texts.iter().any(|t| *t == esc(want)),
+                    "{}: no text {want:?}",
+                    c.name
+                );
+            }
+            assert!(
+                texts.iter().any(|t| t.contains('£')),
+                "{}: no £ axis labels",
+                c.name
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 15);
+
+    // Markdown links each chart beside its table.
+    let md = std::fs::read_to_string(out.join("planning-support/report.md")).unwrap();
+    assert!(md.contains("![Planning Support shared service: investment by year against the tolerance](charts/investment-profile.svg)"));
+    assert!(md.contains("£195,700"));
+
+    // A second run gives byte-identical files.
+    let again = write_all("b");
+    let a: Vec<PathBuf> = ["csv", "md", "png", "svg", "xlsx"]
+        .iter()
+        .flat_map(|e| files(&out, e))
+        .collect();
+    for f in &a {
+        let rel = f.strip_prefix(&out).unwrap();
+        assert_eq!(
+            std::fs::read(f).unwrap(),
+            std::fs::read(again.join(rel)).unwrap(),
+            "{} differs",
+            rel.display()
+        );
+    }
+}
