@@ -213,5 +213,248 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     )?;
     bad_fixtures(Path::new("fixtures/bad"))?;
     println!("wrote fixtures/bad/");
+    messy_fixtures(Path::new("fixtures/messy"))?;
+    println!("wrote fixtures/messy/");
+    Ok(())
+}
+
+/// A copy of the annual report CSV folder with text replacements; panics
+/// (in this generator only) if a replacement finds nothing to replace.
+fn variant(
+    name: &str,
+    edits: &[(&str, &str, &str)],
+) -> Result<std::path::PathBuf, Box<dyn std::error::Error>> {
+    let src = Path::new("fixtures/mkip-2012-13");
+    let out = std::env::temp_dir().join(format!("costshare-messy-{name}"));
+    let _ = std::fs::remove_dir_all(&out);
+    std::fs::create_dir_all(&out)?;
+    for e in std::fs::read_dir(src)? {
+        let p = e?.path();
+        if p.extension().is_none_or(|x| x != "csv") {
+            continue;
+        }
+        let file = p
+            .file_name()
+            .ok_or("no file name")?
+            .to_string_lossy()
+            .into_owned();
+        let mut text = std::fs::read_to_string(&p)?;
+        for (f, from, to) in edits {
+            if *f == file {
+                assert!(text.contains(from), "{name}: {from:?} not in {file}");
+                text = text.replacen(from, to, 1);
+            }
+        }
+        std::fs::write(out.join(&file), text)?;
+    }
+    Ok(out)
+}
+
+/// The messy-input corpus: the annual report inputs as real council
+/// workbooks and CSV exports arrive. tests/messy.rs says what each must do.
+fn messy_fixtures(dir: &Path) -> Result<(), Box<dyn std::error::Error>> {
+    std::fs::create_dir_all(dir)?;
+    let clean = || variant("clean", &[]);
+
+    // A merged title above the header row.
+    let title = "Budget breakdown 2012/13 (MKIP shared services)";
+    let v = variant(
+        "merged",
+        &[(
+            "budget.csv",
+            "service,line,kind",
+            &format!("{title}\nservice,line,kind"),
+        )],
+    )?;
+    workbook_from_dir_with(
+        &v,
+        &dir.join("merged-title.xlsx"),
+        "merged title",
+        &|name, ws| {
+            if name == "budget" {
+                ws.merge_range(0, 0, 0, 6, title, &Format::new().set_bold())?;
+            }
+            Ok(())
+        },
+    )?;
+
+    // A total typed in by hand, a blank row and a footnote under the table.
+    let v = variant(
+        "notes",
+        &[(
+            "budget.csv",
+            "Parking - Admin,Income,income,-36390,-23000,N/A,\n",
+            "Parking - Admin,Income,income,-36390,-23000,N/A,\nTotal,,,3925650,2068090,2968200,typed by hand\n,,,,,,\n*All figures exclude recharges\n",
+        )],
+    )?;
+    workbook_from_dir(
+        &v,
+        &dir.join("notes-and-totals.xlsx"),
+        "notes and typed totals",
+    )?;
+
+    // The published figures on a hidden sheet.
+    workbook_from_dir_with(
+        &clean()?,
+        &dir.join("hidden-sheet.xlsx"),
+        "hidden sheet",
+        &|name, ws| {
+            if name == "published" {
+                ws.set_hidden(true);
+            }
+            Ok(())
+        },
+    )?;
+
+    // Numbers stored as text, with stray spaces, separators and brackets.
+    workbook_from_dir_with(
+        &clean()?,
+        &dir.join("numbers-as-text.xlsx"),
+        "numbers stored as text",
+        &|name, ws| {
+            if name == "budget" {
+                ws.write_string(1, 3, " 1,312,270 ")?;
+                ws.write_string(3, 3, "(149,600)")?;
+                ws.write_string(2, 4, "390400 ")?;
+                ws.write_string(11, 3, "£299,700.00")?;
+            }
+            Ok(())
+        },
+    )?;
+
+    // A date where an amount should be.
+    workbook_from_dir_with(
+        &clean()?,
+        &dir.join("date-for-money.xlsx"),
+        "a date for money",
+        &|name, ws| {
+            if name == "budget" {
+                let d = ExcelDateTime::from_ymd(2013, 4, 1)?;
+                ws.write_datetime_with_format(
+                    11,
+                    3,
+                    &d,
+                    &Format::new().set_num_format("dd/mm/yyyy"),
+                )?;
+            }
+            Ok(())
+        },
+    )?;
+
+    // Formulas with their results saved: the results are read.
+    workbook_from_dir_with(
+        &clean()?,
+        &dir.join("formulas-with-results.xlsx"),
+        "formulas with results",
+        &|name, ws| {
+            if name == "budget" {
+                ws.write_formula(11, 3, Formula::new("=299000+700").set_result("299700"))?;
+                ws.write_formula(12, 3, Formula::new("=-108000-340").set_result("-108340"))?;
+            }
+            Ok(())
+        },
+    )?;
+
+    // Every row of the sheet formatted, down to row 1,048,576.
+    workbook_from_dir_with(
+        &clean()?,
+        &dir.join("formatted-empty-rows.xlsx"),
+        "formatted empty rows",
+        &|name, ws| {
+            if name == "budget" {
+                let f = Format::new()
+                    .set_num_format("#,##0")
+                    .set_background_color("#FFF2CC");
+                for r in 15..1_048_576u32 {
+                    ws.set_row_format(r, &f)?;
+                }
+            }
+            Ok(())
+        },
+    )?;
+
+    // A very long text cell (Excel's limit is 32,767 characters).
+    workbook_from_dir_with(
+        &clean()?,
+        &dir.join("long-text.xlsx"),
+        "long text",
+        &|name, ws| {
+            if name == "budget" {
+                let long = "Budget note. ".repeat(2_500);
+                ws.write_string(5, 6, &long[..32_000])?;
+            }
+            Ok(())
+        },
+    )?;
+
+    // CSV exports: Windows-1252 with "£", a UTF-8 BOM, semicolons.
+    let csv_dir = |name: &str| -> Result<std::path::PathBuf, Box<dyn std::error::Error>> {
+        let d = dir.join(name);
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d)?;
+        Ok(d)
+    };
+    let src = clean()?;
+    let mut files: Vec<_> = std::fs::read_dir(&src)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    files.sort();
+    let (cp, bom, semi) = (
+        csv_dir("windows-1252")?,
+        csv_dir("bom")?,
+        csv_dir("semicolon")?,
+    );
+    for p in &files {
+        let name = p.file_name().ok_or("no file name")?;
+        let text = std::fs::read_to_string(p)?;
+        // Windows-1252: every character here is ASCII but "£" (0xA3).
+        let bytes: Vec<u8> = text
+            .chars()
+            .map(|c| if c == '£' { 0xA3 } else { c as u8 })
+            .collect();
+        std::fs::write(cp.join(name), bytes)?;
+        std::fs::write(bom.join(name), format!("\u{feff}{text}"))?;
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        let mut w = csv::WriterBuilder::new()
+            .delimiter(b';')
+            .flexible(true)
+            .from_path(semi.join(name))?;
+        for rec in rdr.records() {
+            w.write_record(&rec?)?;
+        }
+        w.flush()?;
+    }
+
+    // Duplicate partners: an authority listed twice; a column named twice.
+    for (case, file, from, to) in [
+        (
+            "duplicate-partner",
+            "authorities.csv",
+            "SBC,Swale",
+            "MBC,Swale",
+        ),
+        (
+            "duplicate-column",
+            "budget.csv",
+            "service,line,kind,MBC,SBC,TWBC,note",
+            "service,line,kind,MBC,SBC,TWBC,SBC",
+        ),
+        (
+            "negative-budget",
+            "authorities.csv",
+            "TWBC,Tunbridge Wells,14254450",
+            "TWBC,Tunbridge Wells,-14254450",
+        ),
+    ] {
+        let v = variant(case, &[(file, from, to)])?;
+        let d = csv_dir(case)?;
+        for e in std::fs::read_dir(&v)? {
+            let p = e?.path();
+            std::fs::copy(&p, d.join(p.file_name().ok_or("no file name")?))?;
+        }
+    }
     Ok(())
 }

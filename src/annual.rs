@@ -76,6 +76,8 @@ pub struct AnnualInputs {
     pub performance: Vec<Performance>,
     pub national: Vec<National>,
     pub published: Vec<PublishedFigure>,
+    /// Rows read, used and set aside, sheet by sheet.
+    pub accounting: Vec<crate::import::Accounting>,
 }
 
 pub const TABLES: &[&str] = &[
@@ -123,9 +125,14 @@ fn financial_year(r: &Record, col: usize) -> Result<Sourced<String>> {
 
 impl AnnualInputs {
     pub fn load(src: &Source) -> Result<AnnualInputs> {
+        let mut accounting = Vec::new();
         // Authorities first: the budget sheet has one column per authority.
         let g = src.grid("authorities")?;
-        let t = Records::new(g)?;
+        let t = Records::with_columns(
+            g,
+            &["authority", "name", "authority_budget", "approx_staff"],
+        )?;
+        accounting.push(t.accounting());
         let (c_code, c_name, c_budget, c_staff) = (
             t.col("authority")?,
             t.col("name")?,
@@ -141,6 +148,25 @@ impl AnnualInputs {
                 staff: sourced_fig(&r, c_staff, "a number of staff")?,
             });
         }
+        for (i, a) in authorities.iter().enumerate() {
+            if authorities[..i]
+                .iter()
+                .any(|b| b.code.eq_ignore_ascii_case(&a.code))
+            {
+                return Err(Error::Cell {
+                    origin: a.budget.origin.clone(),
+                    expected: "each authority listed once".into(),
+                    found: format!("{} a second time", a.code),
+                });
+            }
+            if a.budget.value.is_sign_negative() || a.budget.value.is_zero() {
+                return Err(Error::Cell {
+                    origin: a.budget.origin.clone(),
+                    expected: "an authority budget greater than zero".into(),
+                    found: a.budget.value.to_string(),
+                });
+            }
+        }
         if authorities.is_empty() {
             return Err(Error::Table {
                 place: g.place(),
@@ -149,7 +175,10 @@ impl AnnualInputs {
         }
 
         let g = src.grid("budget")?;
-        let t = Records::new(g)?;
+        let mut required = vec!["service", "line", "kind"];
+        required.extend(authorities.iter().map(|a| a.code.as_str()));
+        let t = Records::with_columns(g, &required)?;
+        accounting.push(t.accounting());
         let (c_service, c_line, c_kind) = (t.col("service")?, t.col("line")?, t.col("kind")?);
         let auth_cols = authorities
             .iter()
@@ -179,7 +208,8 @@ impl AnnualInputs {
         }
 
         let g = src.grid("staff")?;
-        let t = Records::new(g)?;
+        let t = Records::with_columns(g, &["service", "staff"])?;
+        accounting.push(t.accounting());
         let (c_s, c_n) = (t.col("service")?, t.col("staff")?);
         let staff = t
             .iter()
@@ -192,7 +222,8 @@ impl AnnualInputs {
             .collect::<Result<_>>()?;
 
         let g = src.grid("growth")?;
-        let t = Records::new(g)?;
+        let t = Records::with_columns(g, &["service", "budget_estimate", "staff"])?;
+        accounting.push(t.accounting());
         let (c_s, c_b, c_n) = (
             t.col("service")?,
             t.col("budget_estimate")?,
@@ -210,7 +241,17 @@ impl AnnualInputs {
             .collect::<Result<_>>()?;
 
         let g = src.grid("savings")?;
-        let t = Records::new(g)?;
+        let t = Records::with_columns(
+            g,
+            &[
+                "group",
+                "line",
+                "base_year",
+                "annual_2012_13",
+                "cumulative_2012_13",
+            ],
+        )?;
+        accounting.push(t.accounting());
         let (c_g, c_l, c_y, c_a, c_c) = (
             t.col("group")?,
             t.col("line")?,
@@ -232,7 +273,8 @@ impl AnnualInputs {
             .collect::<Result<_>>()?;
 
         let g = src.grid("funding")?;
-        let t = Records::new(g)?;
+        let t = Records::with_columns(g, &["item", "amount"])?;
+        accounting.push(t.accounting());
         let (c_i, c_a) = (t.col("item")?, t.col("amount")?);
         let funding = t
             .iter()
@@ -245,7 +287,8 @@ impl AnnualInputs {
             .collect::<Result<_>>()?;
 
         let g = src.grid("performance")?;
-        let t = Records::new(g)?;
+        let t = Records::with_columns(g, &["service", "green", "amber", "red", "na"])?;
+        accounting.push(t.accounting());
         let c_s = t.col("service")?;
         let cols = [
             t.col("green")?,
@@ -265,7 +308,8 @@ impl AnnualInputs {
             .collect::<Result<_>>()?;
 
         let g = src.grid("national")?;
-        let t = Records::new(g)?;
+        let t = Records::with_columns(g, &["year", "councils_sharing", "arrangements", "savings"])?;
+        accounting.push(t.accounting());
         let (c_y, c_c, c_a, c_s) = (
             t.col("year")?,
             t.col("councils_sharing")?,
@@ -284,7 +328,7 @@ impl AnnualInputs {
             })
             .collect::<Result<_>>()?;
 
-        let published = load_published(src)?;
+        let published = load_published(src, &mut accounting)?;
 
         Ok(AnnualInputs {
             authorities,
@@ -296,7 +340,21 @@ impl AnnualInputs {
             performance,
             national,
             published,
+            accounting,
         })
+    }
+
+    /// Sheets where rows other than blank ones were set aside, said once.
+    pub fn set_aside_notes(&self) -> Vec<String> {
+        self.accounting
+            .iter()
+            .filter(|a| {
+                a.set_aside
+                    .iter()
+                    .any(|(_, why, _)| *why != crate::import::RowRole::Blank.reason())
+            })
+            .map(|a| a.to_string())
+            .collect()
     }
 
     pub fn table(&self, name: &str) -> Option<Table> {
@@ -929,9 +987,13 @@ pub fn percent(a: Decimal, b: Decimal) -> Decimal {
     }
 }
 
-fn load_published(src: &Source) -> Result<Vec<PublishedFigure>> {
+fn load_published(
+    src: &Source,
+    accounting: &mut Vec<crate::import::Accounting>,
+) -> Result<Vec<PublishedFigure>> {
     let g = src.grid("published")?;
-    let t = Records::new(g)?;
+    let t = Records::with_columns(g, &["table", "row", "column", "value", "where"])?;
+    accounting.push(t.accounting());
     let (c_t, c_r, c_c, c_v, c_w) = (
         t.col("table")?,
         t.col("row")?,

@@ -57,7 +57,7 @@ impl CellValue {
         match self {
             CellValue::Empty => "a blank cell".into(),
             CellValue::Text(s) if s.trim().is_empty() => "a blank cell".into(),
-            CellValue::Text(s) => format!("{s:?}"),
+            CellValue::Text(s) => format!("{:?}", shorten(s, 80)),
             CellValue::Number(d) => format!("the number {}", d.normalize()),
             CellValue::Bool(b) => format!("the boolean {b}"),
             CellValue::Date(d) => format!("the date {d}"),
@@ -77,6 +77,8 @@ pub struct Grid {
     pub file: String,
     /// None for CSV.
     pub sheet: Option<String>,
+    /// A hidden sheet is read like any other, and said to be hidden.
+    pub hidden: bool,
     pub rows: Vec<GridRow>,
 }
 
@@ -224,17 +226,155 @@ fn read_workbook(path: &Path, only: Option<&str>) -> Result<Vec<Grid>> {
         }
         None => names.clone(),
     };
+    let hidden: Vec<String> = wb
+        .sheets_metadata()
+        .iter()
+        .filter(|m| m.visible != calamine::SheetVisible::Visible)
+        .map(|m| m.name.clone())
+        .collect();
     let mut grids = Vec::new();
     for name in wanted {
-        let range = wb
-            .worksheet_range(&name)
-            .map_err(|e| workbook_error(path, e))?;
-        // Formulas come as a separate range; a formula cell whose value range
-        // is empty was never calculated. Not every format offers formulas.
-        let formulas = wb.worksheet_formula(&name).ok();
-        grids.push(grid_from_range(&file, &name, &range, formulas.as_ref())?);
+        let mut g = match &mut wb {
+            // xlsx is streamed cell by cell: formatted but empty cells cost
+            // nothing, and the cell limit is enforced before memory runs out.
+            calamine::Sheets::Xlsx(x) => stream_xlsx(x, &file, &name)?,
+            _ => {
+                let range = wb
+                    .worksheet_range(&name)
+                    .map_err(|e| workbook_error(path, e))?;
+                // Formulas come as a separate range; a formula cell whose value
+                // range is empty was never calculated. Not every format has them.
+                let formulas = wb.worksheet_formula(&name).ok();
+                grid_from_range(&file, &name, &range, formulas.as_ref())?
+            }
+        };
+        g.hidden = hidden.contains(&name);
+        grids.push(g);
     }
     Ok(grids)
+}
+
+/// "2013-04-01" from an Excel date serial (days since 1899-12-30), so a
+/// message shows the date a person typed, not 41365.
+fn excel_date(dt: &calamine::ExcelDateTime) -> String {
+    let serial = dt.as_f64();
+    if !dt.is_datetime() || !(1.0..2_958_466.0).contains(&serial) {
+        return dt.to_string();
+    }
+    // Days from 1970-01-01, then the civil-from-days algorithm.
+    let z = serial.floor() as i64 - 25_569 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Most non-empty cells one sheet may hold (a budget table has thousands).
+pub const MAX_CELLS: usize = 5_000_000;
+
+fn data_ref_value(d: &calamine::DataRef) -> CellValue {
+    use calamine::DataRef as D;
+    match d {
+        D::Empty => CellValue::Empty,
+        D::Int(i) => CellValue::Number(Decimal::from(*i)),
+        D::Float(f) => match money::decimal_from_f64(*f) {
+            Some(d) => CellValue::Number(d),
+            None => CellValue::Error(format!("{f}")),
+        },
+        D::String(s) => CellValue::Text(s.clone()),
+        D::SharedString(s) => CellValue::Text(s.to_string()),
+        D::Bool(b) => CellValue::Bool(*b),
+        D::DateTime(dt) => CellValue::Date(excel_date(dt)),
+        D::DateTimeIso(s) | D::DurationIso(s) => CellValue::Date(s.clone()),
+        D::Error(e) => CellValue::Error(e.to_string()),
+    }
+}
+
+fn stream_xlsx<RS: std::io::Read + std::io::Seek>(
+    x: &mut calamine::Xlsx<RS>,
+    file: &str,
+    sheet: &str,
+) -> Result<Grid> {
+    let place = format!("{file}, sheet {sheet:?}");
+    let bad = |e: calamine::XlsxError| Error::Workbook {
+        path: file.to_string(),
+        expected: "xlsx",
+        message: format!("sheet {sheet:?}: {e}"),
+    };
+    let mut reader = x.worksheet_cells_reader(sheet).map_err(bad)?;
+    let mut cells: BTreeMap<u32, Vec<(u32, CellValue)>> = BTreeMap::new();
+    let mut count = 0usize;
+    while let Some(c) = reader.next_cell_with_formula().map_err(bad)? {
+        let (r, col) = c.pos;
+        let v = data_ref_value(&c.value);
+        let blank =
+            matches!(&v, CellValue::Empty) || matches!(&v, CellValue::Text(t) if t.is_empty());
+        let v = match (&c.formula, blank) {
+            (Some(f), true) if !f.is_empty() => CellValue::FormulaWithoutValue(f.clone()),
+            (_, true) => continue,
+            _ => v,
+        };
+        if col as usize >= MAX_COLUMNS {
+            return Err(Error::Table {
+                place,
+                message: format!(
+                    "has a value in column {} (cell {}), beyond the {MAX_COLUMNS} columns a budget table can have",
+                    col + 1,
+                    crate::trace::a1(r, col)
+                ),
+            });
+        }
+        count += 1;
+        if count > MAX_CELLS {
+            return Err(Error::Table {
+                place,
+                message: format!(
+                    "has more than {MAX_CELLS} cells with values; split it, or export the ledger as CSV"
+                ),
+            });
+        }
+        cells.entry(r).or_default().push((col, v));
+    }
+    let mut grid = Grid {
+        file: file.to_string(),
+        sheet: Some(sheet.to_string()),
+        hidden: false,
+        rows: Vec::new(),
+    };
+    let Some((&first, _)) = cells.first_key_value() else {
+        return Ok(grid);
+    };
+    let last = cells.last_key_value().map(|(k, _)| *k).unwrap_or(first);
+    let first_col = cells
+        .values()
+        .flat_map(|v| v.iter().map(|(c, _)| *c))
+        .min()
+        .unwrap_or(0);
+    // Rows between the first and last with values are kept, blank ones
+    // included, so that blank rows are counted as the range reader counts them.
+    for r in first..=last {
+        let mut row = Vec::new();
+        if let Some(v) = cells.remove(&r) {
+            for (c, val) in v {
+                let i = (c - first_col) as usize;
+                if row.len() <= i {
+                    row.resize(i + 1, CellValue::Empty);
+                }
+                row[i] = val;
+            }
+        }
+        grid.rows.push(GridRow {
+            pos: r as u64,
+            first_col,
+            cells: row,
+        });
+    }
+    Ok(grid)
 }
 
 fn grid_from_range(
@@ -246,6 +386,7 @@ fn grid_from_range(
     let mut grid = Grid {
         file: file.to_string(),
         sheet: Some(sheet.to_string()),
+        hidden: false,
         rows: Vec::new(),
     };
     let Some((r0, c0)) = range.start() else {
@@ -294,7 +435,7 @@ fn grid_from_range(
                 },
                 Data::String(s) => CellValue::Text(s.clone()),
                 Data::Bool(b) => CellValue::Bool(*b),
-                Data::DateTime(dt) => CellValue::Date(dt.to_string()),
+                Data::DateTime(dt) => CellValue::Date(excel_date(dt)),
                 Data::DateTimeIso(s) | Data::DurationIso(s) => CellValue::Date(s.clone()),
                 Data::Error(e) => CellValue::Error(e.to_string()),
             };
@@ -362,6 +503,7 @@ pub fn read_csv_str(file: &str, text: &str) -> Result<Grid> {
     let mut grid = Grid {
         file: file.to_string(),
         sheet: None,
+        hidden: false,
         rows: Vec::new(),
     };
     for rec in rdr.records() {
@@ -403,14 +545,110 @@ pub fn read_csv_str(file: &str, text: &str) -> Result<Grid> {
     Ok(grid)
 }
 
-/// A grid read as a table: the first non-blank row is the header, and every
-/// later non-blank row is a record. Blank rows are counted, not silently lost.
+/// What a row of a sheet is, once the table in it has been found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RowRole {
+    /// Above the header: a title, a merged heading.
+    Title,
+    Header,
+    Data,
+    Blank,
+    /// Text in one cell and nothing else: a note or footnote.
+    Note,
+    /// A "Total" row typed into the sheet; costshare recomputes totals.
+    TypedTotal,
+}
+
+impl RowRole {
+    pub fn reason(self) -> &'static str {
+        match self {
+            RowRole::Title => "title above the header",
+            RowRole::Header => "header",
+            RowRole::Data => "data",
+            RowRole::Blank => "blank",
+            RowRole::Note => "note (text in one cell only)",
+            RowRole::TypedTotal => "total typed into the sheet (costshare recomputes totals)",
+        }
+    }
+}
+
+/// How many rows were read, used and set aside, and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Accounting {
+    pub place: String,
+    pub read: usize,
+    pub header: usize,
+    pub used: usize,
+    /// (where, why, first text of the row)
+    pub set_aside: Vec<(String, &'static str, String)>,
+}
+
+impl Accounting {
+    /// Every row is a header, used, or set aside for a stated reason.
+    pub fn balances(&self) -> bool {
+        self.read == self.header + self.used + self.set_aside.len()
+    }
+}
+
+impl std::fmt::Display for Accounting {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}: read {} rows: {} header, {} used, {} set aside",
+            self.place,
+            self.read,
+            self.header,
+            self.used,
+            self.set_aside.len()
+        )?;
+        let mut by: Vec<(&str, usize)> = Vec::new();
+        for (_, why, _) in &self.set_aside {
+            match by.iter_mut().find(|(w, _)| w == why) {
+                Some(e) => e.1 += 1,
+                None => by.push((why, 1)),
+            }
+        }
+        if !by.is_empty() {
+            let parts: Vec<String> = by.iter().map(|(w, n)| format!("{n} {w}")).collect();
+            write!(f, " ({})", parts.join(", "))?;
+        }
+        for (place, why, text) in &self.set_aside {
+            if *why != RowRole::Blank.reason() {
+                write!(f, "\n  set aside {place}: {why}: {}", shorten(text, 60))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn shorten(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(max).collect::<String>())
+    }
+}
+
+fn is_total_label(s: &str) -> bool {
+    let t = s.trim().to_ascii_lowercase();
+    matches!(
+        t.as_str(),
+        "total" | "totals" | "subtotal" | "sub-total" | "sub total" | "grand total"
+    ) || t.starts_with("total ")
+        || t.starts_with("total:")
+}
+
+/// A grid read as a table: the header is the first row naming the columns
+/// asked for (or the first row with two or more cells); rows above it are
+/// titles; below it each row is data, blank, a note or a typed total. Every
+/// row is accounted for, none silently lost.
 #[derive(Debug, Clone)]
 pub struct Records<'g> {
     pub grid: &'g Grid,
     pub header: Vec<String>,
     header_idx: usize,
-    pub blank_rows: usize,
+    roles: Vec<RowRole>,
 }
 
 /// One data row of a table, with access by column name.
@@ -420,31 +658,130 @@ pub struct Record<'g> {
     pub row: &'g GridRow,
 }
 
+fn header_of(row: &GridRow) -> Vec<String> {
+    row.cells
+        .iter()
+        .map(|c| c.display().trim().to_string())
+        .collect()
+}
+
 impl<'g> Records<'g> {
+    /// A table whose header is the first row with two or more cells.
     pub fn new(grid: &'g Grid) -> Result<Self> {
-        let header_idx = grid
+        let nonblank = |r: &GridRow| r.cells.iter().filter(|c| !c.is_empty()).count();
+        let idx = grid
             .rows
             .iter()
-            .position(|r| r.cells.iter().any(|c| !c.is_empty()))
+            .position(|r| nonblank(r) >= 2)
+            .or_else(|| grid.rows.iter().position(|r| nonblank(r) >= 1))
             .ok_or_else(|| Error::Table {
                 place: grid.place(),
                 message: "is empty; expected a header row and data rows".into(),
             })?;
-        let header = grid.rows[header_idx]
-            .cells
+        Ok(Self::build(grid, idx))
+    }
+
+    /// A table with these columns: the header is the first row naming them
+    /// all. Merged titles above it are set aside; a missing or doubled
+    /// column is an error naming the row that came closest.
+    pub fn with_columns(grid: &'g Grid, required: &[&str]) -> Result<Self> {
+        let score = |r: &GridRow| {
+            let h = header_of(r);
+            required
+                .iter()
+                .filter(|c| h.iter().any(|x| x.eq_ignore_ascii_case(c)))
+                .count()
+        };
+        let full = grid.rows.iter().position(|r| score(r) == required.len());
+        let idx = match full {
+            Some(i) => i,
+            None => {
+                let best = grid
+                    .rows
+                    .iter()
+                    .enumerate()
+                    .max_by_key(|(i, r)| (score(r), std::cmp::Reverse(*i)))
+                    .map(|(i, _)| i);
+                let Some(b) = best.filter(|&b| grid.rows[b].cells.iter().any(|c| !c.is_empty()))
+                else {
+                    return Err(Error::Table {
+                        place: grid.place(),
+                        message: "is empty; expected a header row and data rows".into(),
+                    });
+                };
+                let t = Self::build(grid, b);
+                for c in required {
+                    t.col(c)?;
+                }
+                b
+            }
+        };
+        let t = Self::build(grid, idx);
+        for c in required {
+            let n = t
+                .header
+                .iter()
+                .filter(|h| h.eq_ignore_ascii_case(c))
+                .count();
+            if n > 1 {
+                return Err(Error::Table {
+                    place: t.header_place(),
+                    message: format!(
+                        "column {c:?} appears {n} times; each column must be named once"
+                    ),
+                });
+            }
+        }
+        Ok(t)
+    }
+
+    fn build(grid: &'g Grid, header_idx: usize) -> Self {
+        let header = header_of(&grid.rows[header_idx]);
+        let roles = grid
+            .rows
             .iter()
-            .map(|c| c.display().trim().to_string())
+            .enumerate()
+            .map(|(i, r)| {
+                let filled: Vec<&CellValue> = r.cells.iter().filter(|c| !c.is_empty()).collect();
+                if i < header_idx {
+                    if filled.is_empty() {
+                        RowRole::Blank
+                    } else {
+                        RowRole::Title
+                    }
+                } else if i == header_idx {
+                    RowRole::Header
+                } else if filled.is_empty() {
+                    RowRole::Blank
+                } else if filled.first().is_some_and(|c| is_total_label(&c.display())) {
+                    RowRole::TypedTotal
+                } else if filled.len() == 1 && matches!(filled[0], CellValue::Text(_)) {
+                    RowRole::Note
+                } else {
+                    RowRole::Data
+                }
+            })
             .collect();
-        let blank_rows = grid.rows[header_idx + 1..]
-            .iter()
-            .filter(|r| r.cells.iter().all(|c| c.is_empty()))
-            .count();
-        Ok(Records {
+        Records {
             grid,
             header,
             header_idx,
-            blank_rows,
-        })
+            roles,
+        }
+    }
+
+    fn header_place(&self) -> String {
+        match &self.grid.sheet {
+            Some(_) => format!(
+                "{}, header row {}",
+                self.grid.place(),
+                self.grid.rows[self.header_idx].pos + 1
+            ),
+            None => format!(
+                "{}, header line {}",
+                self.grid.file, self.grid.rows[self.header_idx].pos
+            ),
+        }
     }
 
     /// Checks that every named column is present, naming the first missing.
@@ -457,17 +794,7 @@ impl<'g> Records<'g> {
 
     pub fn col(&self, name: &str) -> Result<usize> {
         self.find_col(name).ok_or_else(|| Error::MissingColumn {
-            place: match &self.grid.sheet {
-                Some(_) => format!(
-                    "{}, header row {}",
-                    self.grid.place(),
-                    self.grid.rows[self.header_idx].pos + 1
-                ),
-                None => format!(
-                    "{}, header line {}",
-                    self.grid.file, self.grid.rows[self.header_idx].pos
-                ),
-            },
+            place: self.header_place(),
             column: name.to_string(),
             found: self.header.clone(),
         })
@@ -479,22 +806,52 @@ impl<'g> Records<'g> {
             .position(|h| h.eq_ignore_ascii_case(name))
     }
 
+    /// The data rows.
     pub fn iter(&self) -> impl Iterator<Item = Record<'g>> + '_ {
-        self.grid.rows[self.header_idx + 1..]
+        let grid = self.grid;
+        grid.rows
             .iter()
-            .filter(|r| r.cells.iter().any(|c| !c.is_empty()))
-            .map(|row| Record {
-                grid: self.grid,
-                row,
-            })
+            .zip(&self.roles)
+            .filter(|(_, role)| **role == RowRole::Data)
+            .map(move |(row, _)| Record { grid, row })
     }
 
     pub fn len(&self) -> usize {
-        self.iter().count()
+        self.roles.iter().filter(|r| **r == RowRole::Data).count()
     }
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    pub fn roles(&self) -> &[RowRole] {
+        &self.roles
+    }
+
+    pub fn accounting(&self) -> Accounting {
+        let mut a = Accounting {
+            place: self.grid.place(),
+            read: self.grid.rows.len(),
+            header: 0,
+            used: 0,
+            set_aside: Vec::new(),
+        };
+        for (row, role) in self.grid.rows.iter().zip(&self.roles) {
+            match role {
+                RowRole::Header => a.header += 1,
+                RowRole::Data => a.used += 1,
+                other => a.set_aside.push((
+                    self.grid.row_place(row),
+                    other.reason(),
+                    row.cells
+                        .iter()
+                        .find(|c| !c.is_empty())
+                        .map(|c| c.display())
+                        .unwrap_or_default(),
+                )),
+            }
+        }
+        a
     }
 }
 

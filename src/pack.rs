@@ -44,6 +44,8 @@ pub struct Pack {
     pub extra_charts: Vec<(String, Chart)>,
     /// Markdown appended at the end (the check report).
     pub appendix: String,
+    /// Said on standard error: input rows set aside, and why.
+    pub warnings: Vec<String>,
 }
 
 pub fn write_file(path: &Path, contents: &[u8]) -> Result<()> {
@@ -412,6 +414,7 @@ pub fn packs(data: &Path, models_dir: &Path) -> crate::Result<Vec<Pack>> {
         tables,
         extra_charts: Vec::new(),
         appendix: report::check_markdown(&chk),
+        warnings: inputs.set_aside_notes(),
     }];
     let models = model::load_dir(models_dir)?;
     for m in &models {
@@ -428,6 +431,7 @@ pub fn packs(data: &Path, models_dir: &Path) -> crate::Result<Vec<Pack>> {
             } else {
                 report::check_markdown(&chk)
             },
+            warnings: Vec::new(),
         };
         what_if(m, models_dir, &mut p)?;
         packs.push(p);
@@ -439,6 +443,7 @@ pub fn packs(data: &Path, models_dir: &Path) -> crate::Result<Vec<Pack>> {
         tables: vec![crate::score::overall_table(&models)],
         extra_charts: Vec::new(),
         appendix: String::new(),
+        warnings: Vec::new(),
     });
     Ok(packs)
 }

@@ -11,6 +11,9 @@ use std::io::Write;
 /// compares each published figure with it.
 pub fn gather(data: &DataArgs) -> crate::Result<CheckReport> {
     let inputs = AnnualInputs::load(&Source::open(&data.data)?)?;
+    for w in inputs.set_aside_notes() {
+        eprintln!("costshare: {w}");
+    }
     let mut rep = check::compare(&inputs.published, &inputs.tables())?;
     for m in model::load_dir(&data.models)? {
         let r = check::compare(&m.published, &business::tables(&m))?;

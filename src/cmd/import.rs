@@ -18,13 +18,11 @@ pub fn run(
                 .terminator(csv::Terminator::Any(b'\n'))
                 .from_writer(Vec::new());
             let _ = w.write_record(["file", "sheet", "cell", "type", "value"]);
-            let mut rows_read = 0usize;
             for g in &grids {
                 for row in &g.rows {
                     if row.cells.iter().all(|c| c.is_empty()) {
                         continue;
                     }
-                    rows_read += 1;
                     for (i, c) in row.cells.iter().enumerate() {
                         if c.is_empty() {
                             continue;
@@ -72,18 +70,42 @@ pub fn run(
             }
             let text = String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default();
             emit(out, &text)?;
-            eprintln!(
-                "costshare: read {} sheet(s), {} non-blank row(s) from {}",
-                grids.len(),
-                rows_read,
-                file.display()
-            );
+            for g in &grids {
+                report_rows(g);
+            }
         }
         ImportFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&grids).unwrap_or_default();
+            #[derive(serde::Serialize)]
+            struct Sheet<'a> {
+                #[serde(flatten)]
+                grid: &'a import::Grid,
+                accounting: Option<import::Accounting>,
+            }
+            let sheets: Vec<Sheet> = grids
+                .iter()
+                .map(|g| Sheet {
+                    grid: g,
+                    accounting: import::Records::new(g).ok().map(|r| r.accounting()),
+                })
+                .collect();
+            let mut s = serde_json::to_string_pretty(&sheets).unwrap_or_default();
             s.push('\n');
             emit(out, &s)?;
         }
     }
     Ok(0)
+}
+
+/// Says on standard error how many rows were read, used and set aside, and why.
+fn report_rows(g: &import::Grid) {
+    if g.hidden {
+        eprintln!(
+            "costshare: note: {} is a hidden sheet; read like any other",
+            g.place()
+        );
+    }
+    match import::Records::new(g) {
+        Ok(r) => eprintln!("costshare: {}", r.accounting()),
+        Err(_) => eprintln!("costshare: {}: empty", g.place()),
+    }
 }

@@ -35,6 +35,9 @@ pub fn run(
     let n = all.len();
     for (i, p) in all.iter().enumerate() {
         eprintln!("costshare: [{}/{n}] {}", i + 1, p.name);
+        for w in &p.warnings {
+            eprintln!("costshare: {w}");
+        }
         for w in pack::write(p, out_dir, &parts, neg)? {
             emit(out, &format!("wrote {w}\n"))?;
         }

@@ -77,6 +77,9 @@ pub fn run(
             )));
         }
         let inputs = AnnualInputs::load(&Source::open(&data.data)?)?;
+        for w in inputs.set_aside_notes() {
+            eprintln!("costshare: {w}");
+        }
         inputs
             .table(name)
             .ok_or_else(|| Error::usage(format!("unknown table {name}")))?
