@@ -193,6 +193,56 @@ Example: costshare scenario models/planning-support.toml --set investment.Redund
         #[arg(long, default_value_t = 1_000_000)]
         trials: usize,
     },
+    /// Budget against out-turn, and savings targets against delivered, from a ledger extract
+    #[command(after_help = "The ledger (--actuals) is CSV with a header naming at least authority, \
+cost_centre and amount (income negative); rename with --columns amount=Value,cost_centre=CC. \
+--map is CSV cost_centre,service; --budget is authority,service,budget (CSV or a spreadsheet); \
+--targets is authority,service,baseline,target.\n\n\
+Example: costshare generate-ledger --rows 100000 --seed 1 --out /tmp/gl && \
+costshare reconcile --actuals /tmp/gl/ledger.csv --map /tmp/gl/map.csv --budget /tmp/gl/budget.csv")]
+    Reconcile {
+        /// Budgets: authority, service, budget
+        #[arg(long, value_name = "FILE")]
+        budget: Option<PathBuf>,
+        /// Sheet of the budget workbook
+        #[arg(long, value_name = "NAME")]
+        budget_sheet: Option<String>,
+        /// Savings targets: authority, service, baseline, target
+        #[arg(long, value_name = "FILE")]
+        targets: Option<PathBuf>,
+        /// General-ledger extract (CSV)
+        #[arg(long, value_name = "FILE")]
+        actuals: PathBuf,
+        /// Cost centre to service (CSV: cost_centre, service)
+        #[arg(long, value_name = "FILE")]
+        map: Option<PathBuf>,
+        /// Ledger header names, e.g. amount=Value,cost_centre=CC,authority=Council
+        #[arg(long, value_name = "FIELD=HEADER,…")]
+        columns: Option<String>,
+        /// RAG: amber beyond this |variance %|
+        #[arg(long, default_value = "2")]
+        amber: String,
+        /// RAG: red beyond this |variance %|
+        #[arg(long, default_value = "5")]
+        red: String,
+        /// Any bad ledger line is fatal (exit 2)
+        #[arg(long)]
+        strict: bool,
+        #[arg(long, value_enum, default_value_t = OutFormat::Md)]
+        format: OutFormat,
+        #[arg(long, value_enum, default_value_t = NegArg::Brackets)]
+        negatives: NegArg,
+    },
+    /// Write a realistic, deterministic ledger extract with its map, budgets and targets
+    GenerateLedger {
+        #[arg(long, default_value_t = 100_000)]
+        rows: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Folder to write ledger.csv, map.csv, budget.csv and targets.csv into
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
     /// List every published figure that differs from its recomputation
     Check {
         /// Exit 1 when any published figure differs
@@ -221,6 +271,14 @@ pub enum ImportFormat {
 
 /// Runs the command line and returns the process exit code.
 pub fn main() -> i32 {
+    // A panic inside a spreadsheet decoder is turned into an error message
+    // by `import`; say nothing for it here. Any other panic is reported.
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !crate::import::in_guarded_read() {
+            default_hook(info);
+        }
+    }));
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

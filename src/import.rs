@@ -191,8 +191,10 @@ pub fn read_file(path: &Path, sheet: Option<&str>) -> Result<Vec<Grid>> {
 /// Sheet names of a workbook, in order.
 pub fn sheet_names(path: &Path) -> Result<Vec<String>> {
     check_size(path)?;
-    let wb = open_workbook_auto(path).map_err(|e| workbook_error(path, e))?;
-    Ok(wb.sheet_names())
+    guarded(path, || {
+        let wb = open_workbook_auto(path).map_err(|e| workbook_error(path, e))?;
+        Ok(wb.sheet_names())
+    })
 }
 
 fn workbook_error(path: &Path, e: calamine::Error) -> Error {
@@ -203,9 +205,61 @@ fn workbook_error(path: &Path, e: calamine::Error) -> Error {
     }
 }
 
+thread_local! {
+    static GUARDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// True while a workbook is being decoded under `guarded`: a panic there
+/// becomes an error message, so the CLI's panic hook stays quiet.
+pub fn in_guarded_read() -> bool {
+    GUARDED.with(|g| g.get())
+}
+
+/// Runs a spreadsheet decoder so that a panic inside it (a damaged file
+/// that trips the reader; the fuzzer found some) is an error naming the
+/// file, not a crash.
+fn guarded<T>(path: &Path, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    GUARDED.with(|g| g.set(true));
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    GUARDED.with(|g| g.set(false));
+    r.unwrap_or_else(|p| {
+        let why = p
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_else(|| "no detail".into());
+        Err(Error::Workbook {
+            path: path.display().to_string(),
+            expected: "xlsx, xls or ods",
+            message: format!("the file is damaged; the spreadsheet reader stopped ({why})"),
+        })
+    })
+}
+
 fn read_workbook(path: &Path, only: Option<&str>) -> Result<Vec<Grid>> {
+    guarded(path, || {
+        let wb = open_workbook_auto(path).map_err(|e| workbook_error(path, e))?;
+        read_sheets(path, wb, only)
+    })
+}
+
+/// Reads a workbook held in memory (xlsx, xls, xlsb or ods, by content);
+/// `label` names it in messages. The fuzz targets come in here.
+pub fn read_workbook_bytes(label: &str, bytes: Vec<u8>) -> Result<Vec<Grid>> {
+    let path = Path::new(label);
+    guarded(path, || {
+        let wb = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
+            .map_err(|e| workbook_error(path, e))?;
+        read_sheets(path, wb, None)
+    })
+}
+
+fn read_sheets<RS: std::io::Read + std::io::Seek>(
+    path: &Path,
+    mut wb: calamine::Sheets<RS>,
+    only: Option<&str>,
+) -> Result<Vec<Grid>> {
     let file = path.display().to_string();
-    let mut wb = open_workbook_auto(path).map_err(|e| workbook_error(path, e))?;
     let names = wb.sheet_names();
     let wanted: Vec<String> = match only {
         Some(s) => {

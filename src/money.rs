@@ -216,6 +216,9 @@ fn parse_plain_number(s: &str) -> Option<Decimal> {
         if !f.chars().all(|c| c.is_ascii_digit()) {
             return None;
         }
+        // Trailing zeros add no value but can push a large figure past
+        // Decimal's 28 digits (the fuzzer found "£…555.00").
+        let f = f.trim_end_matches('0');
         if !f.is_empty() {
             plain.push('.');
             plain.push_str(f);
@@ -423,6 +426,15 @@ mod tests {
         assert_eq!(decimal_from_f64(0.1), Some(dec!(0.1)));
         assert_eq!(decimal_from_f64(9686.91), Some(dec!(9686.91)));
         assert_eq!(decimal_from_f64(f64::NAN), None);
+    }
+
+    #[test]
+    fn large_figures_with_pence_parse() {
+        let big = "£65,553,655,555,555,555,555,555,555,555.00";
+        assert_eq!(
+            parse_amount(big).unwrap(),
+            Amount::Value(Decimal::from_str_exact("65553655555555555555555555555").unwrap())
+        );
     }
 
     #[test]

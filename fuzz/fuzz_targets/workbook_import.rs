@@ -1,0 +1,26 @@
+#![no_main]
+//! Any bytes as a workbook (xlsx, xls, ods): an error or grids, never a panic
+//! that escapes. A panic inside calamine is contained by costshare and made
+//! an error; libFuzzer's hook would abort on it, so it is told to let those be.
+use libfuzzer_sys::fuzz_target;
+use std::sync::Once;
+
+static HOOK: Once = Once::new();
+
+fuzz_target!(|data: &[u8]| {
+    HOOK.call_once(|| {
+        let abort_hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !costshare::import::in_guarded_read() {
+                abort_hook(info);
+            }
+        }));
+    });
+    if let Ok(grids) = costshare::import::read_workbook_bytes("fuzz.xlsx", data.to_vec()) {
+        for g in &grids {
+            if let Ok(r) = costshare::import::Records::new(g) {
+                assert!(r.accounting().balances());
+            }
+        }
+    }
+});
