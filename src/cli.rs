@@ -194,12 +194,14 @@ Example: costshare scenario models/planning-support.toml --set investment.Redund
         trials: usize,
     },
     /// Budget against out-turn, and savings targets against delivered, from a ledger extract
-    #[command(after_help = "The ledger (--actuals) is CSV with a header naming at least authority, \
+    #[command(
+        after_help = "The ledger (--actuals) is CSV with a header naming at least authority, \
 cost_centre and amount (income negative); rename with --columns amount=Value,cost_centre=CC. \
 --map is CSV cost_centre,service; --budget is authority,service,budget (CSV or a spreadsheet); \
 --targets is authority,service,baseline,target.\n\n\
 Example: costshare generate-ledger --rows 100000 --seed 1 --out /tmp/gl && \
-costshare reconcile --actuals /tmp/gl/ledger.csv --map /tmp/gl/map.csv --budget /tmp/gl/budget.csv")]
+costshare reconcile --actuals /tmp/gl/ledger.csv --map /tmp/gl/map.csv --budget /tmp/gl/budget.csv"
+    )]
     Reconcile {
         /// Budgets: authority, service, budget
         #[arg(long, value_name = "FILE")]
@@ -210,7 +212,7 @@ costshare reconcile --actuals /tmp/gl/ledger.csv --map /tmp/gl/map.csv --budget 
         /// Savings targets: authority, service, baseline, target
         #[arg(long, value_name = "FILE")]
         targets: Option<PathBuf>,
-        /// General-ledger extract (CSV)
+        /// General-ledger extract (CSV, or Parquet: .parquet)
         #[arg(long, value_name = "FILE")]
         actuals: PathBuf,
         /// Cost centre to service (CSV: cost_centre, service)
@@ -242,6 +244,9 @@ costshare reconcile --actuals /tmp/gl/ledger.csv --map /tmp/gl/map.csv --budget 
         /// Folder to write ledger.csv, map.csv, budget.csv and targets.csv into
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
+        /// Also write ledger.parquet
+        #[arg(long)]
+        parquet: bool,
     },
     /// List every published figure that differs from its recomputation
     Check {

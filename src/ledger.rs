@@ -2,10 +2,10 @@
 //! to integer pence, never through a float), in parallel, in bounded memory,
 //! with every bad line counted and the first ones named by line number.
 //!
-//! The file is read in blocks; each block is cut at a line end that is not
-//! inside a quoted field (quote parity is carried from the start of the
-//! file), then split in two at another such line end and parsed on two
-//! threads with the csv crate. Totals are kept per (authority, cost centre)
+//! The file is read in blocks; each block is cut at the last line end not
+//! inside a quoted field (blocks start at a record boundary, so an even
+//! count of quotes before a line end means it ends a record), then split in
+//! two at another such line end and parsed on two threads with the csv crate. Totals are kept per (authority, cost centre)
 //! in i64 pence, which adds exactly and fast.
 
 use crate::error::{Error, Result};
@@ -41,7 +41,9 @@ impl Columns {
     pub fn with_overrides(mut self, spec: &str) -> Result<Columns> {
         for part in spec.split(',').filter(|s| !s.trim().is_empty()) {
             let (k, v) = part.split_once('=').ok_or_else(|| {
-                Error::usage(format!("--columns: {part:?} is not FIELD=HEADER (e.g. amount=Value)"))
+                Error::usage(format!(
+                    "--columns: {part:?} is not FIELD=HEADER (e.g. amount=Value)"
+                ))
             })?;
             let v = v.trim().to_string();
             match k.trim() {
@@ -59,6 +61,34 @@ impl Columns {
     }
 }
 
+/// A small, fast hasher for the (authority, cost centre) keys: the keys
+/// come from the council's own ledger, not from an adversary racing a
+/// server, so SipHash's protection buys nothing here and costs time.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut b = [0u8; 8];
+            b[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(b))
+                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.0 = (self.0.rotate_left(5) ^ i as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.0 = (self.0.rotate_left(5) ^ i as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+pub type Keyed = HashMap<(String, String), i64, std::hash::BuildHasherDefault<FxHasher>>;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BadLine {
     pub line: u64,
@@ -69,7 +99,7 @@ pub struct BadLine {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct LedgerTotals {
     /// (authority, cost centre) → pence.
-    pub totals: HashMap<(String, String), i64>,
+    pub totals: Keyed,
     pub rows: u64,
     pub bad: u64,
     pub bad_lines: Vec<BadLine>,
@@ -137,7 +167,10 @@ pub fn parse_pence(b: &[u8]) -> std::result::Result<i64, &'static str> {
                     }
                     pence = pence * 10 + d;
                 } else {
-                    pounds = pounds.checked_mul(10).and_then(|p| p.checked_add(d)).ok_or("amount too large")?;
+                    pounds = pounds
+                        .checked_mul(10)
+                        .and_then(|p| p.checked_add(d))
+                        .ok_or("amount too large")?;
                 }
                 digits += 1;
             }
@@ -152,7 +185,10 @@ pub fn parse_pence(b: &[u8]) -> std::result::Result<i64, &'static str> {
     if frac_digits == 1 {
         pence *= 10;
     }
-    let v = pounds.checked_mul(100).and_then(|p| p.checked_add(pence)).ok_or("amount too large")?;
+    let v = pounds
+        .checked_mul(100)
+        .and_then(|p| p.checked_add(pence))
+        .ok_or("amount too large")?;
     Ok(if neg { -v } else { v })
 }
 
@@ -192,19 +228,31 @@ fn parse_chunk(data: &[u8], first_line: u64, f: &Fields) -> LedgerTotals {
         }
         let line = first_line + rec.position().map(|p| p.line()).unwrap_or(1) - 1;
         if rec.len() != f.width {
-            bad(&mut out, line, format!("{} fields, expected {}", rec.len(), f.width));
+            bad(
+                &mut out,
+                line,
+                format!("{} fields, expected {}", rec.len(), f.width),
+            );
             continue;
         }
         let (a, c, m) = (&rec[f.authority], &rec[f.cost_centre], &rec[f.amount]);
         let pence = match parse_pence(m) {
             Ok(p) => p,
             Err(why) => {
-                bad(&mut out, line, format!("amount {:?}: {why}", String::from_utf8_lossy(m)));
+                bad(
+                    &mut out,
+                    line,
+                    format!("amount {:?}: {why}", String::from_utf8_lossy(m)),
+                );
                 continue;
             }
         };
         let (Ok(a), Ok(c)) = (std::str::from_utf8(a), std::str::from_utf8(c)) else {
-            bad(&mut out, line, "authority or cost centre is not UTF-8 text".into());
+            bad(
+                &mut out,
+                line,
+                "authority or cost centre is not UTF-8 text".into(),
+            );
             continue;
         };
         let (a, c) = (a.trim(), c.trim());
@@ -233,10 +281,9 @@ fn quotes_in(data: &[u8]) -> usize {
 }
 
 /// Just after the first line end at or after `from` that is not inside a
-/// quoted field, given whether `data` starts inside quotes.
-fn record_end_after(data: &[u8], from: usize, start_in_quotes: bool) -> Option<usize> {
-    let mut in_quotes = start_in_quotes ^ (quotes_in(&data[..from]) % 2 == 1);
-    let mut pos = from;
+/// quoted field; `data` starts at a record boundary.
+fn record_end_after(data: &[u8], from: usize) -> Option<usize> {
+    let mut in_quotes = quotes_in(&data[..from]) % 2 == 1;
     for i in memchr::memchr2_iter(b'"', b'\n', &data[from..]) {
         let i = from + i;
         if data[i] == b'"' {
@@ -244,20 +291,17 @@ fn record_end_after(data: &[u8], from: usize, start_in_quotes: bool) -> Option<u
         } else if !in_quotes {
             return Some(i + 1);
         }
-        pos = i;
     }
-    let _ = pos;
     None
 }
 
-/// Just after the last line end of `data` not inside a quoted field, and
-/// whether the data after it starts inside quotes.
-fn last_record_end(data: &[u8], start_in_quotes: bool) -> Option<(usize, bool)> {
+/// Just after the last line end of `data` not inside a quoted field;
+/// `data` starts at a record boundary.
+fn last_record_end(data: &[u8]) -> Option<usize> {
     let mut search = data.len();
     while let Some(i) = memchr::memrchr(b'\n', &data[..search]) {
-        let in_quotes = start_in_quotes ^ (quotes_in(&data[..i]) % 2 == 1);
-        if !in_quotes {
-            return Some((i + 1, false));
+        if quotes_in(&data[..i]) % 2 == 0 {
+            return Some(i + 1);
         }
         search = i;
     }
@@ -268,8 +312,33 @@ fn count_lines(data: &[u8]) -> u64 {
     memchr::memchr_iter(b'\n', data).count() as u64
 }
 
+/// Reads a ledger extract: Parquet (with the `parquet` feature) or CSV.
+pub fn read(
+    path: &Path,
+    cols: &Columns,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<LedgerTotals> {
+    let is_parquet = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("parquet") || e.eq_ignore_ascii_case("pq"));
+    if is_parquet {
+        #[cfg(feature = "parquet")]
+        return crate::parquet::read(path, cols);
+        #[cfg(not(feature = "parquet"))]
+        return Err(Error::usage(format!(
+            "{}: Parquet ledgers need costshare built with the parquet feature (the default)",
+            path.display()
+        )));
+    }
+    read_csv(path, cols, progress)
+}
+
 /// Reads a ledger CSV. `progress` is called with bytes read so far.
-pub fn read_csv(path: &Path, cols: &Columns, progress: &mut dyn FnMut(u64, u64)) -> Result<LedgerTotals> {
+pub fn read_csv(
+    path: &Path,
+    cols: &Columns,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<LedgerTotals> {
     read_csv_blocks(path, cols, BLOCK, progress)
 }
 
@@ -283,7 +352,10 @@ pub fn read_csv_blocks(
 ) -> Result<LedgerTotals> {
     let block = block.max(1);
     let file = path.display().to_string();
-    let io = |source| Error::Io { path: file.clone(), source };
+    let io = |source| Error::Io {
+        path: file.clone(),
+        source,
+    };
     let mut f = std::fs::File::open(path).map_err(io)?;
     let size = f.metadata().map(|m| m.len()).unwrap_or(0);
     let mut buf: Vec<u8> = Vec::with_capacity(block + 1024);
@@ -291,7 +363,10 @@ pub fn read_csv_blocks(
     // The header line.
     let mut header_bytes = Vec::new();
     loop {
-        let n = f.read(&mut chunk).map_err(|e| Error::Io { path: file.clone(), source: e })?;
+        let n = f.read(&mut chunk).map_err(|e| Error::Io {
+            path: file.clone(),
+            source: e,
+        })?;
         if n == 0 {
             break;
         }
@@ -302,14 +377,23 @@ pub fn read_csv_blocks(
             break;
         }
         if buf.len() > 1 << 20 {
-            return Err(Error::CsvLine { path: file, line: 1, message: "the header line is longer than 1 MB".into() });
+            return Err(Error::CsvLine {
+                path: file,
+                line: 1,
+                message: "the header line is longer than 1 MB".into(),
+            });
         }
     }
     if header_bytes.is_empty() && buf.is_empty() {
-        return Err(Error::Table { place: file, message: "is empty; expected a header line and ledger lines".into() });
+        return Err(Error::Table {
+            place: file,
+            message: "is empty; expected a header line and ledger lines".into(),
+        });
     }
     let header_text = String::from_utf8_lossy(&header_bytes);
-    let header_text = header_text.trim_start_matches('\u{feff}').trim_end_matches('\r');
+    let header_text = header_text
+        .trim_start_matches('\u{feff}')
+        .trim_end_matches('\r');
     let header: Vec<String> = csv::ReaderBuilder::new()
         .has_headers(false)
         .from_reader(header_text.as_bytes())
@@ -319,11 +403,14 @@ pub fn read_csv_blocks(
         .map(|r| r.iter().map(|s| s.trim().to_string()).collect())
         .unwrap_or_default();
     let find = |name: &str| -> Result<usize> {
-        header.iter().position(|h| h.eq_ignore_ascii_case(name)).ok_or_else(|| Error::MissingColumn {
-            place: format!("{file}, header line 1"),
-            column: name.to_string(),
-            found: header.clone(),
-        })
+        header
+            .iter()
+            .position(|h| h.eq_ignore_ascii_case(name))
+            .ok_or_else(|| Error::MissingColumn {
+                place: format!("{file}, header line 1"),
+                column: name.to_string(),
+                found: header.clone(),
+            })
     };
     let fields = Fields {
         authority: find(&cols.authority)?,
@@ -333,11 +420,13 @@ pub fn read_csv_blocks(
     };
     let mut total = LedgerTotals::default();
     let mut line = 2u64;
-    let mut in_quotes = false;
     let mut read_so_far = header_bytes.len() as u64 + 1;
     let mut eof = false;
     while !eof {
-        let n = f.read(&mut chunk).map_err(|e| Error::Io { path: file.clone(), source: e })?;
+        let n = f.read(&mut chunk).map_err(|e| Error::Io {
+            path: file.clone(),
+            source: e,
+        })?;
         if n == 0 {
             eof = true;
         } else {
@@ -351,16 +440,22 @@ pub fn read_csv_blocks(
         let end = if eof {
             buf.len()
         } else {
-            last_record_end(&buf, in_quotes).map(|(e, _)| e).unwrap_or(0)
+            last_record_end(&buf).unwrap_or(0)
         };
         if end == 0 {
             if buf.len() > (4 * block).max(128 << 20) {
-                return Err(Error::CsvLine { path: file, line, message: "a quoted field runs on for more than 128 MB: is a closing quote missing?".into() });
+                return Err(Error::CsvLine {
+                    path: file,
+                    line,
+                    message:
+                        "a quoted field runs on for more than 128 MB: is a closing quote missing?"
+                            .into(),
+                });
             }
             continue;
         }
         let data = &buf[..end];
-        let mid = record_end_after(data, data.len() / 2, in_quotes).unwrap_or(data.len());
+        let mid = record_end_after(data, data.len() / 2).unwrap_or(data.len());
         let (a, b) = data.split_at(mid);
         let line_b = line + count_lines(a);
         let (ra, rb) = std::thread::scope(|s| {
@@ -369,10 +464,11 @@ pub fn read_csv_blocks(
             (ra, h.join())
         });
         total.merge(ra);
-        total.merge(rb.map_err(|_| Error::Table { place: file.clone(), message: "a reader thread failed".into() })?);
+        total.merge(rb.map_err(|_| Error::Table {
+            place: file.clone(),
+            message: "a reader thread failed".into(),
+        })?);
         line = line_b + count_lines(b);
-        // Each block ends at a record end, outside quotes.
-        in_quotes = false;
         buf.drain(..end);
         progress(read_so_far.min(size), size);
     }
@@ -429,32 +525,54 @@ pub struct Generated {
     pub rows: u64,
     pub total_pence: i128,
     /// (authority, cost centre) → pence, as generated.
-    pub totals: HashMap<(String, String), i64>,
+    pub totals: Keyed,
 }
 
 /// Writes a realistic, deterministic ledger (ledger.csv), its cost-centre map
 /// (map.csv), budgets (budget.csv) and savings targets (targets.csv) to `dir`.
 /// Quoted descriptions with commas and quotes, income as negatives, a few
 /// cost centres missing from the map, one budget line with no spending.
-pub fn generate(dir: &Path, rows: u64, seed: u64, progress: &mut dyn FnMut(u64)) -> Result<Generated> {
+pub fn generate(
+    dir: &Path,
+    rows: u64,
+    seed: u64,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Generated> {
     use std::io::Write;
-    std::fs::create_dir_all(dir).map_err(|source| Error::Write { path: dir.display().to_string(), source })?;
+    std::fs::create_dir_all(dir).map_err(|source| Error::Write {
+        path: dir.display().to_string(),
+        source,
+    })?;
     let wr = |p: &Path| -> Result<std::io::BufWriter<std::fs::File>> {
         std::fs::File::create(p)
             .map(|f| std::io::BufWriter::with_capacity(1 << 20, f))
-            .map_err(|source| Error::Write { path: p.display().to_string(), source })
+            .map_err(|source| Error::Write {
+                path: p.display().to_string(),
+                source,
+            })
     };
     let werr = |p: &Path| {
         let path = p.display().to_string();
-        move |source| Error::Write { path: path.clone(), source }
+        move |source| Error::Write {
+            path: path.clone(),
+            source,
+        }
     };
     // Cost centres: M-AUD-01 … per authority and service; two per authority unmapped.
     let mut centres: Vec<(String, String, Option<String>)> = Vec::new();
     for (a, letter) in AUTHORITIES {
         for (s, n) in SERVICES {
-            let code: String = s.chars().filter(|c| c.is_ascii_uppercase()).take(3).collect();
+            let code: String = s
+                .chars()
+                .filter(|c| c.is_ascii_uppercase())
+                .take(3)
+                .collect();
             for i in 1..=*n {
-                centres.push((a.to_string(), format!("{letter}-{code}-{i:02}"), Some(s.to_string())));
+                centres.push((
+                    a.to_string(),
+                    format!("{letter}-{code}-{i:02}"),
+                    Some(s.to_string()),
+                ));
             }
         }
         for i in 1..=2 {
@@ -466,17 +584,23 @@ pub fn generate(dir: &Path, rows: u64, seed: u64, progress: &mut dyn FnMut(u64))
     let mut w = wr(&ledger)?;
     let e = werr(&ledger);
     writeln!(w, "date,authority,cost_centre,account,description,amount").map_err(&e)?;
-    let mut made = Generated { rows, total_pence: 0, totals: HashMap::new() };
+    let mut made = Generated {
+        rows,
+        total_pence: 0,
+        totals: Keyed::default(),
+    };
     for n in 0..rows {
         let r = rng.next_u64();
         // Unmapped centres get about 1 line in 200.
         let c = if r % 200 == 0 {
-            let unm: Vec<&(String, String, Option<String>)> = centres.iter().filter(|c| c.2.is_none()).collect();
+            let unm: Vec<&(String, String, Option<String>)> =
+                centres.iter().filter(|c| c.2.is_none()).collect();
             unm[((r >> 8) % unm.len() as u64) as usize]
         } else {
             &centres[((r >> 8) % centres.len() as u64) as usize]
         };
-        let (desc, account, income) = DESCRIPTIONS[((r >> 20) % DESCRIPTIONS.len() as u64) as usize];
+        let (desc, account, income) =
+            DESCRIPTIONS[((r >> 20) % DESCRIPTIONS.len() as u64) as usize];
         let r2 = rng.next_u64();
         let mut pence = (r2 % 250_000) as i64 + 1; // up to £2,500.00
         if income {
@@ -484,7 +608,11 @@ pub fn generate(dir: &Path, rows: u64, seed: u64, progress: &mut dyn FnMut(u64))
         }
         let day = (r2 >> 32) % 365;
         let (month, dom) = (day / 31, day % 28 + 1);
-        let (y, m) = if month < 9 { (2014, month + 4) } else { (2015, month - 8) };
+        let (y, m) = if month < 9 {
+            (2014, month + 4)
+        } else {
+            (2015, month - 8)
+        };
         let desc_q = desc.replace('"', "\"\"");
         let sign = if pence < 0 { "-" } else { "" };
         writeln!(
@@ -528,7 +656,12 @@ pub fn generate(dir: &Path, rows: u64, seed: u64, progress: &mut dyn FnMut(u64))
             let spent: i64 = centres
                 .iter()
                 .filter(|c| c.0 == *a && c.2.as_deref() == Some(*s))
-                .map(|c| made.totals.get(&(c.0.clone(), c.1.clone())).copied().unwrap_or(0))
+                .map(|c| {
+                    made.totals
+                        .get(&(c.0.clone(), c.1.clone()))
+                        .copied()
+                        .unwrap_or(0)
+                })
                 .sum();
             let swing = (rng.next_u64() % 1601) as i64 - 800; // basis points
             let budget_p = spent + spent / 10_000 * swing;

@@ -20,6 +20,8 @@ pub mod ledger;
 pub mod model;
 pub mod money;
 pub mod pack;
+#[cfg(feature = "parquet")]
+pub mod parquet;
 pub mod pathfinder;
 pub mod reconcile;
 pub mod report;

@@ -359,21 +359,7 @@ fn what_if(m: &Model, models_dir: &Path, p: &mut Pack) -> crate::Result<()> {
     }
     let sf = scenario::load_file(&file)?;
     if !sf.scenarios.is_empty() {
-        let applied = sf
-            .scenarios
-            .iter()
-            .map(|s| Ok((s.name.clone(), s.apply(&base)?)))
-            .collect::<crate::Result<Vec<_>>>()?;
-        let mut t = scenario::compare(&m.name, &base, &applied)?;
-        for s in &sf.scenarios {
-            let how = s
-                .set
-                .iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            t.notes.push(format!("{}: {how}", s.name));
-        }
+        let t = scenario::compare_named(&m.name, &base, &sf.scenarios)?;
         p.tables.push(t);
     }
     let parse = |v: &[String]| {

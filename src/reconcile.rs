@@ -60,7 +60,10 @@ impl Line {
 }
 
 /// Out-turn in pence by authority and service (or unmapped cost centre).
-pub fn outturn(totals: &LedgerTotals, map: Option<&HashMap<String, String>>) -> BTreeMap<(String, Line), i64> {
+pub fn outturn(
+    totals: &LedgerTotals,
+    map: Option<&HashMap<String, String>>,
+) -> BTreeMap<(String, Line), i64> {
     let mut out = BTreeMap::new();
     for ((a, cc), p) in &totals.totals {
         let line = match map {
@@ -95,7 +98,10 @@ pub fn rag(variance_pct: Decimal, th: &Thresholds) -> &'static str {
 }
 
 /// Authorities in the order the budget gives them, then any only in the ledger.
-fn authorities<'a>(budgets: impl Iterator<Item = &'a str>, out: &'a BTreeMap<(String, Line), i64>) -> Vec<String> {
+fn authorities<'a>(
+    budgets: impl Iterator<Item = &'a str>,
+    out: &'a BTreeMap<(String, Line), i64>,
+) -> Vec<String> {
     let mut v: Vec<String> = Vec::new();
     for a in budgets.chain(out.keys().map(|(a, _)| a.as_str())) {
         if !v.iter().any(|x| x == a) {
@@ -112,7 +118,15 @@ pub fn budget_table(
     th: &Thresholds,
 ) -> Table {
     let out = outturn(totals, map);
-    let cols = ["Authority", "Service", "Budget", "Out-turn", "Variance", "Variance %", "RAG"];
+    let cols = [
+        "Authority",
+        "Service",
+        "Budget",
+        "Out-turn",
+        "Variance",
+        "Variance %",
+        "RAG",
+    ];
     let mut t = Table::new("reconcile", "Budget against out-turn", &cols, 2);
     let mut used: std::collections::HashSet<(String, Line)> = Default::default();
     let (mut gb, mut go) = (Decimal::ZERO, 0i64);
@@ -121,49 +135,82 @@ pub fn budget_table(
         for b in budgets.iter().filter(|b| b.authority == a) {
             let key = (a.clone(), Line::Service(b.service.clone()));
             ab += b.budget;
-            let mut row = vec![Cell::label(&a), Cell::label(&b.service), Cell::input(money(b.budget), b.origin.clone())];
+            let mut row = vec![
+                Cell::label(&a),
+                Cell::label(&b.service),
+                Cell::input(money(b.budget), b.origin.clone()),
+            ];
             match out.get(&key) {
                 Some(&p) => {
                     ao += p;
                     let var = pounds(p) - b.budget;
-                    let pct = if b.budget.is_zero() { None } else { Some(var * Decimal::ONE_HUNDRED / b.budget) };
-                    row.push(Cell::rule(money(pounds(p)), "sum of ledger lines of the service's cost centres"));
-                    row.push(Cell::rule(money(var), "out-turn less budget (positive: overspent)"));
+                    let pct = if b.budget.is_zero() {
+                        None
+                    } else {
+                        Some(var * Decimal::ONE_HUNDRED / b.budget)
+                    };
+                    row.push(Cell::rule(
+                        money(pounds(p)),
+                        "sum of ledger lines of the service's cost centres",
+                    ));
+                    row.push(Cell::rule(
+                        money(var),
+                        "out-turn less budget (positive: overspent)",
+                    ));
                     row.push(match pct {
                         Some(p) => Cell::rule(Value::pct(p, 1), "variance / budget × 100"),
                         None => Cell::rule(Value::na("n/a"), "no budget to compare with"),
                     });
                     row.push(Cell::rule(
                         Value::text(pct.map(|p| rag(p, th)).unwrap_or("n/a")),
-                        format!("green within {}%, amber within {}%, red beyond", th.amber_pct, th.red_pct),
+                        format!(
+                            "green within {}%, amber within {}%, red beyond",
+                            th.amber_pct, th.red_pct
+                        ),
                     ));
                 }
                 None => {
-                    row.push(Cell::rule(Value::na("no out-turn"), "no ledger line for this service"));
-                    row.extend([Cell::empty(), Cell::empty(), Cell::rule(Value::text("no out-turn"), "no ledger line")]);
+                    row.push(Cell::rule(
+                        Value::na("no out-turn"),
+                        "no ledger line for this service",
+                    ));
+                    row.extend([
+                        Cell::empty(),
+                        Cell::empty(),
+                        Cell::rule(Value::text("no out-turn"), "no ledger line"),
+                    ]);
                 }
             }
             used.insert(key);
             t.push(row);
         }
         // Out-turn with no budget line: mapped services first, then unmapped.
-        for ((oa, line), &p) in out.iter().filter(|((oa, l), _)| *oa == a && !used.contains(&(oa.clone(), l.clone()))) {
+        for ((oa, line), &p) in out
+            .iter()
+            .filter(|((oa, l), _)| *oa == a && !used.contains(&(oa.clone(), l.clone())))
+        {
             let _ = oa;
             ao += p;
             t.push(vec![
                 Cell::label(&a),
                 Cell::label(line.label()),
                 Cell::rule(Value::na("no budget"), "no budget line for this service"),
-                Cell::rule(money(pounds(p)), match line {
-                    Line::Unmapped(_) => "ledger lines whose cost centre has no mapping",
-                    Line::Service(_) => "sum of ledger lines of the service's cost centres",
-                }),
+                Cell::rule(
+                    money(pounds(p)),
+                    match line {
+                        Line::Unmapped(_) => "ledger lines whose cost centre has no mapping",
+                        Line::Service(_) => "sum of ledger lines of the service's cost centres",
+                    },
+                ),
                 Cell::empty(),
                 Cell::empty(),
-                Cell::rule(Value::text(match line {
-                    Line::Unmapped(_) => "unmapped",
-                    Line::Service(_) => "no budget",
-                }), "no budget to compare with"),
+                Cell::rule(
+                    Value::text(match line {
+                        Line::Unmapped(_) => "unmapped",
+                        Line::Service(_) => "no budget",
+                    }),
+                    "no budget to compare with",
+                ),
             ]);
         }
         let var = pounds(ao) - ab;
@@ -173,7 +220,14 @@ pub fn budget_table(
             Cell::rule(money(ab), "sum of the authority's budget lines"),
             Cell::rule(money(pounds(ao)), "sum of the authority's ledger lines"),
             Cell::rule(money(var), "out-turn less budget"),
-            if ab.is_zero() { Cell::empty() } else { Cell::rule(Value::pct(var * Decimal::ONE_HUNDRED / ab, 1), "variance / budget × 100") },
+            if ab.is_zero() {
+                Cell::empty()
+            } else {
+                Cell::rule(
+                    Value::pct(var * Decimal::ONE_HUNDRED / ab, 1),
+                    "variance / budget × 100",
+                )
+            },
             Cell::empty(),
         ]);
         gb += ab;
@@ -186,16 +240,31 @@ pub fn budget_table(
         Cell::rule(money(gb), "sum of all budget lines"),
         Cell::rule(money(pounds(go)), "sum of every good ledger line"),
         Cell::rule(money(var), "out-turn less budget"),
-        if gb.is_zero() { Cell::empty() } else { Cell::rule(Value::pct(var * Decimal::ONE_HUNDRED / gb, 1), "variance / budget × 100") },
+        if gb.is_zero() {
+            Cell::empty()
+        } else {
+            Cell::rule(
+                Value::pct(var * Decimal::ONE_HUNDRED / gb, 1),
+                "variance / budget × 100",
+            )
+        },
         Cell::empty(),
     ]);
-    let unmapped: i64 = out.iter().filter(|((_, l), _)| matches!(l, Line::Unmapped(_))).map(|(_, p)| *p).sum();
+    let unmapped: i64 = out
+        .iter()
+        .filter(|((_, l), _)| matches!(l, Line::Unmapped(_)))
+        .map(|(_, p)| *p)
+        .sum();
     t.headline = format!(
         "Out-turn {} against budgets of {}: {} {}; {} of out-turn is on unmapped cost centres.",
         crate::money::format_pounds(pounds(go), 2, Default::default()),
         crate::money::format_pounds(gb, 2, Default::default()),
         crate::money::format_pounds(var.abs(), 2, Default::default()),
-        if var.is_sign_negative() { "under" } else { "over" },
+        if var.is_sign_negative() {
+            "under"
+        } else {
+            "over"
+        },
         crate::money::format_pounds(pounds(unmapped), 2, Default::default()),
     );
     t.notes.push(format!(
@@ -206,14 +275,36 @@ pub fn budget_table(
 }
 
 /// Savings targets against savings delivered (baseline less out-turn).
-pub fn savings_table(totals: &LedgerTotals, map: Option<&HashMap<String, String>>, targets: &[TargetLine]) -> Table {
+pub fn savings_table(
+    totals: &LedgerTotals,
+    map: Option<&HashMap<String, String>>,
+    targets: &[TargetLine],
+) -> Table {
     let out = outturn(totals, map);
-    let cols = ["Authority", "Service", "Baseline", "Out-turn", "Savings target", "Savings delivered", "Difference", "RAG"];
-    let mut t = Table::new("savings-delivered", "Savings targets against savings delivered", &cols, 2);
+    let cols = [
+        "Authority",
+        "Service",
+        "Baseline",
+        "Out-turn",
+        "Savings target",
+        "Savings delivered",
+        "Difference",
+        "RAG",
+    ];
+    let mut t = Table::new(
+        "savings-delivered",
+        "Savings targets against savings delivered",
+        &cols,
+        2,
+    );
     let (mut tt, mut td) = (Decimal::ZERO, Decimal::ZERO);
     for g in targets {
         let key = (g.authority.clone(), Line::Service(g.service.clone()));
-        let mut row = vec![Cell::label(&g.authority), Cell::label(&g.service), Cell::input(money(g.baseline), g.origin.clone())];
+        let mut row = vec![
+            Cell::label(&g.authority),
+            Cell::label(&g.service),
+            Cell::input(money(g.baseline), g.origin.clone()),
+        ];
         match out.get(&key) {
             Some(&p) => {
                 let delivered = g.baseline - pounds(p);
@@ -232,7 +323,10 @@ pub fn savings_table(totals: &LedgerTotals, map: Option<&HashMap<String, String>
                     Cell::input(money(g.target), g.origin.clone()),
                     Cell::rule(money(delivered), "baseline less out-turn"),
                     Cell::rule(money(diff), "delivered less target"),
-                    Cell::rule(Value::text(rag), "green: target met; amber: at least 75% of it; red: less"),
+                    Cell::rule(
+                        Value::text(rag),
+                        "green: target met; amber: at least 75% of it; red: less",
+                    ),
                 ]);
             }
             None => {

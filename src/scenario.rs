@@ -790,6 +790,30 @@ fn money_v(d: Decimal) -> Value {
     Value::money(Money(d))
 }
 
+/// Applies named scenarios to the base and compares them side by side, each
+/// scenario's overrides (and description) stated in the notes.
+pub fn compare_named(model_name: &str, base: &Case, scenarios: &[Scenario]) -> Result<Table> {
+    let applied = scenarios
+        .iter()
+        .map(|s| Ok((s.name.clone(), s.apply(base)?)))
+        .collect::<Result<Vec<_>>>()?;
+    let mut t = compare(model_name, base, &applied)?;
+    for s in scenarios {
+        let how = s
+            .set
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        t.notes.push(if s.description.is_empty() {
+            format!("{}: {how}", s.name)
+        } else {
+            format!("{}: {} ({how})", s.name, s.description)
+        });
+    }
+    Ok(t)
+}
+
 /// Base and scenarios side by side, with the change from the base.
 pub fn compare(base_name: &str, base: &Case, scenarios: &[(String, Case)]) -> Result<Table> {
     let fig = |c: &Case, n: &str| c.figures().map_err(|m| Error::usage(format!("{n}: {m}")));

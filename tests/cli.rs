@@ -241,3 +241,10 @@ fn list(dir: &std::path::Path) -> Vec<String> {
     v.sort();
     v
 }
+
+#[test]
+fn bench_reports_trials_per_second() {
+    let out = stdout(&["bench", "--trials", "2000"]);
+    assert!(out.contains("trials: 2000\n"));
+    assert!(out.lines().any(|l| l.starts_with("trials per second: ")));
+}

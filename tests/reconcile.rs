@@ -21,13 +21,19 @@ fn tmp(tag: &str) -> PathBuf {
 /// Sums the ledger independently: (authority, service or unmapped cc) → pounds.
 fn independent(dir: &Path) -> (BTreeMap<(String, String), Decimal>, Decimal) {
     let mut map = HashMap::new();
-    for r in csv::Reader::from_path(dir.join("map.csv")).unwrap().records() {
+    for r in csv::Reader::from_path(dir.join("map.csv"))
+        .unwrap()
+        .records()
+    {
         let r = r.unwrap();
         map.insert(r[0].to_string(), r[1].to_string());
     }
     let mut out = BTreeMap::new();
     let mut total = Decimal::ZERO;
-    for r in csv::Reader::from_path(dir.join("ledger.csv")).unwrap().records() {
+    for r in csv::Reader::from_path(dir.join("ledger.csv"))
+        .unwrap()
+        .records()
+    {
         let r = r.unwrap();
         let amount: Decimal = r[5].parse().unwrap();
         let line = match map.get(&r[2]) {
@@ -52,7 +58,8 @@ fn fig(t: &Table, row: &str, col: &str) -> Decimal {
 fn generated_ledger_reconciles_to_an_independent_sum() {
     let dir = tmp("gen");
     let made = ledger::generate(&dir, 60_000, 7, &mut |_| {}).unwrap();
-    let totals = ledger::read_csv(&dir.join("ledger.csv"), &Columns::default(), &mut |_, _| {}).unwrap();
+    let totals =
+        ledger::read_csv(&dir.join("ledger.csv"), &Columns::default(), &mut |_, _| {}).unwrap();
     assert_eq!(totals.rows, 60_000);
     assert_eq!(totals.bad, 0);
     assert_eq!(totals.totals, made.totals);
@@ -83,7 +90,11 @@ fn generated_ledger_reconciles_to_an_independent_sum() {
     let t = reconcile::budget_table(&totals, Some(&map), &budgets, &Thresholds::default());
     let mut unmapped_rows = 0;
     for ((a, line), v) in &expect {
-        assert_eq!(fig(&t, &format!("{a} / {line}"), "Out-turn"), *v, "{a} {line}");
+        assert_eq!(
+            fig(&t, &format!("{a} / {line}"), "Out-turn"),
+            *v,
+            "{a} {line}"
+        );
         if line.starts_with("Unmapped") {
             unmapped_rows += 1;
         }
@@ -92,17 +103,29 @@ fn generated_ledger_reconciles_to_an_independent_sum() {
     // Totals equal the ledger's sum to the penny.
     assert_eq!(fig(&t, "Total", "Out-turn"), total);
     for a in ["MBC", "SBC", "TWBC"] {
-        let sum: Decimal = expect.iter().filter(|((x, _), _)| x == a).map(|(_, v)| *v).sum();
+        let sum: Decimal = expect
+            .iter()
+            .filter(|((x, _), _)| x == a)
+            .map(|(_, v)| *v)
+            .sum();
         assert_eq!(fig(&t, &format!("{a} / Total"), "Out-turn"), sum);
     }
     // Variance and its percentage, by hand, for one line.
-    let b = budgets.iter().find(|b| b.authority == "SBC" && b.service == "ICT").unwrap();
+    let b = budgets
+        .iter()
+        .find(|b| b.authority == "SBC" && b.service == "ICT")
+        .unwrap();
     let out = expect[&("SBC".to_string(), "ICT".to_string())];
     assert_eq!(fig(&t, "SBC / ICT", "Variance"), out - b.budget);
-    assert_eq!(fig(&t, "SBC / ICT", "Variance %"), (out - b.budget) * Decimal::from(100) / b.budget);
+    assert_eq!(
+        fig(&t, "SBC / ICT", "Variance %"),
+        (out - b.budget) * Decimal::from(100) / b.budget
+    );
     // A budget line with no spending is shown, not dropped.
     assert!(matches!(
-        t.find("MBC / Shared Fraud Investigation", "Out-turn").unwrap().value,
+        t.find("MBC / Shared Fraud Investigation", "Out-turn")
+            .unwrap()
+            .value,
         Value::NotApplicable { .. }
     ));
 
@@ -122,10 +145,19 @@ fn generated_ledger_reconciles_to_an_independent_sum() {
         })
         .collect();
     let s = reconcile::savings_table(&totals, Some(&map), &targets);
-    let g = targets.iter().find(|g| g.authority == "TWBC" && g.service == "Legal").unwrap();
+    let g = targets
+        .iter()
+        .find(|g| g.authority == "TWBC" && g.service == "Legal")
+        .unwrap();
     let out = expect[&("TWBC".to_string(), "Legal".to_string())];
-    assert_eq!(fig(&s, "TWBC / Legal", "Savings delivered"), g.baseline - out);
-    assert_eq!(fig(&s, "TWBC / Legal", "Difference"), g.baseline - out - g.target);
+    assert_eq!(
+        fig(&s, "TWBC / Legal", "Savings delivered"),
+        g.baseline - out
+    );
+    assert_eq!(
+        fig(&s, "TWBC / Legal", "Difference"),
+        g.baseline - out - g.target
+    );
 }
 
 #[test]
@@ -165,36 +197,74 @@ fn bad_lines_are_counted_and_named() {
         assert!(t.bad_lines[0].reason.contains("about twenty"));
         assert_eq!(t.bad_lines[1].reason, "4 fields, expected 6");
         assert_eq!(t.bad_lines[2].reason, "no authority or no cost centre");
-        assert!(t.bad_lines[3].reason.contains("more than two decimal places"));
+        assert!(
+            t.bad_lines[3]
+                .reason
+                .contains("more than two decimal places")
+        );
     }
     let cs = || Command::cargo_bin("costshare").unwrap();
     let budget = dir.join("budget.csv");
     std::fs::write(&budget, "authority,service,budget\nMBC,M-A-01,1000\n").unwrap();
-    cs().args(["reconcile", "--actuals", p.to_str().unwrap(), "--budget", budget.to_str().unwrap(), "--format", "csv"])
-        .assert()
-        .success()
-        .stderr(predicates::str::contains("line 5: amount \"about twenty\": not an amount"))
-        .stderr(predicates::str::contains("3 lines used, 4 bad lines set aside"))
-        .stdout(predicates::str::contains("MBC,M-A-01,1000.00,1020.50,20.50,2.1,Amber\n"))
-        .stdout(predicates::str::contains("SBC,S-A-01,no budget,-300.00,,,no budget\n"));
-    cs().args(["reconcile", "--actuals", p.to_str().unwrap(), "--budget", budget.to_str().unwrap(), "--strict"])
-        .assert()
-        .code(2)
-        .stderr(predicates::str::contains("line 5: 4 bad lines (--strict)"));
+    cs().args([
+        "reconcile",
+        "--actuals",
+        p.to_str().unwrap(),
+        "--budget",
+        budget.to_str().unwrap(),
+        "--format",
+        "csv",
+    ])
+    .assert()
+    .success()
+    .stderr(predicates::str::contains(
+        "line 5: amount \"about twenty\": not an amount",
+    ))
+    .stderr(predicates::str::contains(
+        "3 lines used, 4 bad lines set aside",
+    ))
+    .stdout(predicates::str::contains(
+        "MBC,M-A-01,1000.00,1020.50,20.50,2.1,Amber\n",
+    ))
+    .stdout(predicates::str::contains(
+        "SBC,S-A-01,no budget,-300.00,,,no budget\n",
+    ));
+    cs().args([
+        "reconcile",
+        "--actuals",
+        p.to_str().unwrap(),
+        "--budget",
+        budget.to_str().unwrap(),
+        "--strict",
+    ])
+    .assert()
+    .code(2)
+    .stderr(predicates::str::contains("line 5: 4 bad lines (--strict)"));
 }
 
 #[test]
 fn ledger_columns_can_be_renamed() {
     let dir = tmp("cols");
     let p = dir.join("gl.csv");
-    std::fs::write(&p, "Council,CC,Narrative,Value\nMBC,X1,\"a, b\",10.00\nMBC,X1,c,-2.5\n").unwrap();
-    let cols = Columns::default().with_overrides("authority=Council,cost_centre=CC,amount=Value").unwrap();
+    std::fs::write(
+        &p,
+        "Council,CC,Narrative,Value\nMBC,X1,\"a, b\",10.00\nMBC,X1,c,-2.5\n",
+    )
+    .unwrap();
+    let cols = Columns::default()
+        .with_overrides("authority=Council,cost_centre=CC,amount=Value")
+        .unwrap();
     let t = ledger::read_csv(&p, &cols, &mut |_, _| {}).unwrap();
     assert_eq!(t.totals[&("MBC".to_string(), "X1".to_string())], 750);
-    let err = ledger::read_csv(&p, &Columns::default(), &mut |_, _| {}).unwrap_err().to_string();
+    let err = ledger::read_csv(&p, &Columns::default(), &mut |_, _| {})
+        .unwrap_err()
+        .to_string();
     assert_eq!(
         err,
-        format!("{}, header line 1: missing column \"authority\"; the header row has \"Council\", \"CC\", \"Narrative\", \"Value\"", p.display())
+        format!(
+            "{}, header line 1: missing column \"authority\"; the header row has \"Council\", \"CC\", \"Narrative\", \"Value\"",
+            p.display()
+        )
     );
 }
 
@@ -204,7 +274,15 @@ fn cli_generate_and_reconcile() {
     let d = dir.to_str().unwrap();
     Command::cargo_bin("costshare")
         .unwrap()
-        .args(["generate-ledger", "--rows", "5000", "--seed", "2", "--out", d])
+        .args([
+            "generate-ledger",
+            "--rows",
+            "5000",
+            "--seed",
+            "2",
+            "--out",
+            d,
+        ])
         .assert()
         .success()
         .stdout(predicates::str::contains("ledger.csv (5000 lines"));
@@ -212,11 +290,16 @@ fn cli_generate_and_reconcile() {
         .unwrap()
         .args([
             "reconcile",
-            "--actuals", &format!("{d}/ledger.csv"),
-            "--map", &format!("{d}/map.csv"),
-            "--budget", &format!("{d}/budget.csv"),
-            "--targets", &format!("{d}/targets.csv"),
-            "--format", "json",
+            "--actuals",
+            &format!("{d}/ledger.csv"),
+            "--map",
+            &format!("{d}/map.csv"),
+            "--budget",
+            &format!("{d}/budget.csv"),
+            "--targets",
+            &format!("{d}/targets.csv"),
+            "--format",
+            "json",
         ])
         .output()
         .unwrap();
@@ -225,4 +308,27 @@ fn cli_generate_and_reconcile() {
     assert!(text.contains("\"name\": \"reconcile\""));
     assert!(text.contains("\"name\": \"savings-delivered\""));
     assert!(text.contains("Unmapped cost centre"));
+}
+
+#[cfg(feature = "parquet")]
+#[test]
+fn parquet_ledger_reconciles_like_its_csv() {
+    let dir = tmp("parquet");
+    ledger::generate(&dir, 20_000, 11, &mut |_| {}).unwrap();
+    let n =
+        costshare::parquet::write_from_csv(&dir.join("ledger.csv"), &dir.join("ledger.parquet"))
+            .unwrap();
+    assert_eq!(n, 20_000);
+    let csv = ledger::read(&dir.join("ledger.csv"), &Columns::default(), &mut |_, _| {}).unwrap();
+    let pq = ledger::read(
+        &dir.join("ledger.parquet"),
+        &Columns::default(),
+        &mut |_, _| {},
+    )
+    .unwrap();
+    assert_eq!(pq.totals, csv.totals);
+    assert_eq!(pq.total_pence, csv.total_pence);
+    assert_eq!(pq.rows, 20_000);
+    let (_, total) = independent(&dir);
+    assert_eq!(Decimal::from_i128_with_scale(pq.total_pence, 2), total);
 }

@@ -116,7 +116,9 @@ pub fn run(cmd: Command, out: &mut dyn Write) -> crate::Result<i32> {
             let pct = |flag: &str, v: &str| -> crate::Result<rust_decimal::Decimal> {
                 match crate::money::parse_percent(v) {
                     Some(d) if !d.is_sign_negative() => Ok(d),
-                    _ => Err(crate::Error::usage(format!("--{flag} {v:?}: expected a percentage such as 5"))),
+                    _ => Err(crate::Error::usage(format!(
+                        "--{flag} {v:?}: expected a percentage such as 5"
+                    ))),
                 }
             };
             let th = crate::reconcile::Thresholds {
@@ -137,7 +139,12 @@ pub fn run(cmd: Command, out: &mut dyn Write) -> crate::Result<i32> {
                 out,
             )
         }
-        Command::GenerateLedger { rows, seed, out: dir } => reconcile::generate(&dir, rows, seed, out),
+        Command::GenerateLedger {
+            rows,
+            seed,
+            out: dir,
+            parquet,
+        } => reconcile::generate(&dir, rows, seed, parquet, out),
         Command::Check {
             strict,
             format,

@@ -10,14 +10,21 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-fn table_of<'g>(grids: &'g [import::Grid], path: &Path, cols: &[&str]) -> crate::Result<Records<'g>> {
+fn table_of<'g>(
+    grids: &'g [import::Grid],
+    path: &Path,
+    cols: &[&str],
+) -> crate::Result<Records<'g>> {
     let g = grids.first().ok_or_else(|| Error::Table {
         place: path.display().to_string(),
         message: "has no sheets".into(),
     })?;
     let r = Records::with_columns(g, cols)?;
     let a = r.accounting();
-    if a.set_aside.iter().any(|(_, why, _)| *why != import::RowRole::Blank.reason()) {
+    if a.set_aside
+        .iter()
+        .any(|(_, why, _)| *why != import::RowRole::Blank.reason())
+    {
         eprintln!("costshare: {a}");
     }
     Ok(r)
@@ -40,7 +47,10 @@ fn read_map(path: &Path) -> crate::Result<HashMap<String, String>> {
         let svc = r.text(s, "a service name")?;
         if let Some(prev) = m.insert(cc.clone(), svc.clone()) {
             if prev != svc {
-                return Err(r.expected(c, &format!("each cost centre mapped once (it is also mapped to {prev})")));
+                return Err(r.expected(
+                    c,
+                    &format!("each cost centre mapped once (it is also mapped to {prev})"),
+                ));
             }
         }
     }
@@ -65,8 +75,17 @@ fn read_budget(path: &Path, sheet: Option<&str>) -> crate::Result<Vec<BudgetLine
 
 fn read_targets(path: &Path) -> crate::Result<Vec<TargetLine>> {
     let grids = import::read_file(path, None)?;
-    let t = table_of(&grids, path, &["authority", "service", "baseline", "target"])?;
-    let (a, s, b, g) = (t.col("authority")?, t.col("service")?, t.col("baseline")?, t.col("target")?);
+    let t = table_of(
+        &grids,
+        path,
+        &["authority", "service", "baseline", "target"],
+    )?;
+    let (a, s, b, g) = (
+        t.col("authority")?,
+        t.col("service")?,
+        t.col("baseline")?,
+        t.col("target")?,
+    );
     t.iter()
         .map(|r| {
             Ok(TargetLine {
@@ -95,7 +114,9 @@ pub fn run(
     out: &mut dyn Write,
 ) -> crate::Result<i32> {
     if budget.is_none() && targets.is_none() {
-        return Err(Error::usage("reconcile needs --budget FILE, --targets FILE, or both"));
+        return Err(Error::usage(
+            "reconcile needs --budget FILE, --targets FILE, or both",
+        ));
     }
     if th.amber_pct > th.red_pct {
         return Err(Error::usage("--amber must not be above --red"));
@@ -109,22 +130,40 @@ pub fn run(
     let budgets = budget.map(|b| read_budget(b, budget_sheet)).transpose()?;
     let target_lines = targets.map(read_targets).transpose()?;
     let size = std::fs::metadata(actuals).map(|m| m.len()).unwrap_or(0);
-    let show = size > 64 * 1024 * 1024;
+    // Progress on a terminal only: a log file gets the summary, not the spinner.
+    let show = size > 64 * 1024 * 1024 && std::io::IsTerminal::is_terminal(&std::io::stderr());
     let mut progress = |done: u64, all: u64| {
         if show && all > 0 {
             eprint!("\rcostshare: reading the ledger… {:>3}%", done * 100 / all);
         }
     };
-    let totals = ledger::read_csv(actuals, &cols, &mut progress)?;
+    let totals = ledger::read(actuals, &cols, &mut progress)?;
     if show {
         eprintln!();
     }
+    let unit = if actuals
+        .extension()
+        .is_some_and(|e| e == "parquet" || e == "pq")
+    {
+        "record"
+    } else {
+        "line"
+    };
     if totals.bad > 0 {
         for b in &totals.bad_lines {
-            eprintln!("costshare: {}, line {}: {}", actuals.display(), b.line, b.reason);
+            eprintln!(
+                "costshare: {}, {} {}: {}",
+                actuals.display(),
+                unit,
+                b.line,
+                b.reason
+            );
         }
         if totals.bad as usize > totals.bad_lines.len() {
-            eprintln!("costshare: … and {} more", totals.bad as usize - totals.bad_lines.len());
+            eprintln!(
+                "costshare: … and {} more",
+                totals.bad as usize - totals.bad_lines.len()
+            );
         }
         eprintln!(
             "costshare: {}: {} lines used, {} bad lines set aside",
@@ -136,7 +175,15 @@ pub fn run(
             return Err(Error::CsvLine {
                 path: actuals.display().to_string(),
                 line: totals.bad_lines.first().map(|b| b.line).unwrap_or(0),
-                message: format!("{} bad lines (--strict); the first: {}", totals.bad, totals.bad_lines.first().map(|b| b.reason.as_str()).unwrap_or("")),
+                message: format!(
+                    "{} bad lines (--strict); the first: {}",
+                    totals.bad,
+                    totals
+                        .bad_lines
+                        .first()
+                        .map(|b| b.reason.as_str())
+                        .unwrap_or("")
+                ),
             });
         }
     }
@@ -164,7 +211,13 @@ pub fn run(
     Ok(0)
 }
 
-pub fn generate(dir: &PathBuf, rows: u64, seed: u64, out: &mut dyn Write) -> crate::Result<i32> {
+pub fn generate(
+    dir: &PathBuf,
+    rows: u64,
+    seed: u64,
+    parquet: bool,
+    out: &mut dyn Write,
+) -> crate::Result<i32> {
     let show = rows >= 1_000_000;
     let g = ledger::generate(dir, rows, seed, &mut |n| {
         if show {
@@ -174,13 +227,27 @@ pub fn generate(dir: &PathBuf, rows: u64, seed: u64, out: &mut dyn Write) -> cra
     if show {
         eprintln!();
     }
+    if parquet {
+        #[cfg(feature = "parquet")]
+        crate::parquet::write_from_csv(&dir.join("ledger.csv"), &dir.join("ledger.parquet"))?;
+        #[cfg(not(feature = "parquet"))]
+        return Err(Error::usage(
+            "--parquet needs costshare built with the parquet feature (the default)",
+        ));
+        #[cfg(feature = "parquet")]
+        emit(out, &format!("wrote {}/ledger.parquet\n", dir.display()))?;
+    }
     emit(
         out,
         &format!(
             "wrote {}/ledger.csv ({} lines, total {}), map.csv, budget.csv, targets.csv\n",
             dir.display(),
             g.rows,
-            crate::money::format_pounds(Decimal::from_i128_with_scale(g.total_pence, 2), 2, Negatives::Minus)
+            crate::money::format_pounds(
+                Decimal::from_i128_with_scale(g.total_pence, 2),
+                2,
+                Negatives::Minus
+            )
         ),
     )?;
     Ok(0)

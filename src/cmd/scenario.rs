@@ -77,24 +77,7 @@ pub fn run(
                 .collect::<crate::Result<_>>()?,
         });
     }
-    let applied = scenarios
-        .iter()
-        .map(|s| Ok((s.name.clone(), s.apply(&base)?)))
-        .collect::<crate::Result<Vec<_>>>()?;
-    let mut t = scenario::compare(&m.name, &base, &applied)?;
-    for s in &scenarios {
-        let how = s
-            .set
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        t.notes.push(if s.description.is_empty() {
-            format!("{}: {how}", s.name)
-        } else {
-            format!("{}: {} ({how})", s.name, s.description)
-        });
-    }
+    let t = scenario::compare_named(&m.name, &base, &scenarios)?;
     emit(out, &report::render(&t, format, neg))?;
     Ok(0)
 }

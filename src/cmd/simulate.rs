@@ -71,7 +71,7 @@ pub fn simulate(
         return Err(Error::usage("--trials must be at least 1"));
     }
     let (case, rs) = ranges(model, range, file, |sf| &sf.ranges, "--range")?;
-    let show = !quiet && trials >= 100_000;
+    let show = !quiet && trials >= 100_000 && std::io::IsTerminal::is_terminal(&std::io::stderr());
     let mut progress = |n: usize| {
         if show {
             eprint!(
