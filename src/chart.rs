@@ -147,7 +147,11 @@ fn font(size: u32) -> TextStyle<'static> {
 
 fn draw<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, c: &Chart) -> DResult {
     root.fill(&WHITE).map_err(err)?;
-    let title_style = ("sans-serif", 34).into_font().style(FontStyle::Bold);
+    // Long titles shrink to fit the width rather than run off the picture.
+    let (w, _) = root.dim_in_pixel();
+    let chars = c.title.chars().count().max(1) as f64;
+    let size = (34.0f64).min((w as f64 - 80.0) / (0.56 * chars)).max(16.0);
+    let title_style = ("sans-serif", size).into_font().style(FontStyle::Bold);
     match &c.plot {
         Plot::Bars {
             categories,
@@ -723,7 +727,11 @@ pub fn charts_for(t: &Table, case: &str) -> Vec<Chart> {
                 .collect();
             out.push(Chart {
                 name: "investment-profile".into(),
-                title: format!("{case}: investment by year against the tolerance"),
+                title: if tol.is_some() {
+                    format!("{case}: investment by year against the tolerance")
+                } else {
+                    format!("{case}: investment by year")
+                },
                 x_label: "Financial year".into(),
                 y_label: "Investment".into(),
                 plot: Plot::Bars {
