@@ -8,7 +8,7 @@ use crate::report::{self, OutFormat};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 fn table_of<'g>(
     grids: &'g [import::Grid],
@@ -212,7 +212,7 @@ pub fn run(
 }
 
 pub fn generate(
-    dir: &PathBuf,
+    dir: &Path,
     rows: u64,
     seed: u64,
     parquet: bool,
