@@ -827,7 +827,6 @@ impl AnnualInputs {
             Cell::rule(Value::money(tc + ta), "sum of group subtotals"),
         ]);
         let mut funding = Money::ZERO;
-        let mut origin = None;
         for (item, f) in &self.funding {
             funding += Money(f.value);
             t.push(vec![
@@ -838,9 +837,7 @@ impl AnnualInputs {
                 Cell::input(Value::money(-Money(f.value)), f.origin.clone()),
                 Cell::input(Value::money(-Money(f.value)), f.origin.clone()),
             ]);
-            origin = Some(f.origin.clone());
         }
-        let _ = origin;
         t.push_total(vec![
             Cell::label("Net cumulative savings"),
             Cell::label(""),

@@ -338,7 +338,6 @@ impl Model {
             }
         }
         if let Some(s) = &self.savings {
-            let needs_year = self.first_year.is_some();
             if let (Some(first), Some(start)) = (&self.first_year, &s.start_year) {
                 let last_window = first.value.offset(self.window_years as i32 - 1);
                 if start.value < first.value || start.value > last_window {
@@ -373,7 +372,6 @@ impl Model {
                     ));
                 }
             }
-            let _ = needs_year;
             if matches!(s.shared_service_cost, Some(SharedCost::Total(_))) {
                 match self.apportionment.basis.value {
                     Basis::Baseline if s.baseline.is_empty() => {

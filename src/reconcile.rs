@@ -185,11 +185,10 @@ pub fn budget_table(
             t.push(row);
         }
         // Out-turn with no budget line: mapped services first, then unmapped.
-        for ((oa, line), &p) in out
+        for ((_, line), &p) in out
             .iter()
             .filter(|((oa, l), _)| *oa == a && !used.contains(&(oa.clone(), l.clone())))
         {
-            let _ = oa;
             ao += p;
             t.push(vec![
                 Cell::label(&a),
