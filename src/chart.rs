@@ -145,6 +145,76 @@ fn font(size: u32) -> TextStyle<'static> {
     TextStyle::from(("sans-serif", size).into_font())
 }
 
+type Area<'a, DB> = DrawingArea<DB, Shift>;
+type Xy = plotters::coord::cartesian::Cartesian2d<
+    plotters::coord::types::RangedCoordf64,
+    plotters::coord::types::RangedCoordf64,
+>;
+
+/// A chart with money along the bottom and one labelled row per item
+/// (labels drawn by `row_labels`), as the horizontal bars and tornado use.
+fn horizontal<'a, DB: DrawingBackend>(
+    root: &'a Area<'a, DB>,
+    c: &Chart,
+    title_style: FontDesc<'a>,
+    lo: f64,
+    hi: f64,
+    n: usize,
+) -> std::result::Result<ChartContext<'a, DB, Xy>, String> {
+    let mut chart = ChartBuilder::on(root)
+        .caption(&c.title, title_style)
+        .margin(24)
+        .x_label_area_size(70)
+        .y_label_area_size(330)
+        .build_cartesian_2d(lo..hi, 0f64..n as f64)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .y_labels(0)
+        .y_label_formatter(&|_| String::new())
+        .x_label_formatter(&|v| money_label(*v))
+        .x_desc(c.x_label.as_str())
+        .y_desc(c.y_label.as_str())
+        .label_style(font(20))
+        .axis_desc_style(font(22))
+        .light_line_style(RGBColor(230, 230, 230))
+        .draw()
+        .map_err(err)?;
+    Ok(chart)
+}
+
+/// Row names to the left of a horizontal chart, first row at the top.
+fn row_labels<DB: DrawingBackend>(
+    root: &Area<'_, DB>,
+    chart: &ChartContext<'_, DB, Xy>,
+    labels: &[String],
+    lo: f64,
+) -> DResult {
+    let n = labels.len().max(1);
+    let st = font(19).pos(Pos::new(HPos::Right, VPos::Center));
+    for (i, l) in labels.iter().enumerate() {
+        let (px, py) = chart.backend_coord(&(lo, (n - 1 - i) as f64 + 0.5));
+        root.draw(&Text::new(shorten(l, 34), (px - 10, py), st.clone()))
+            .map_err(err)?;
+    }
+    Ok(())
+}
+
+fn legend<'a, DB: DrawingBackend + 'a>(
+    chart: &mut ChartContext<'a, DB, Xy>,
+    pos: SeriesLabelPosition,
+) -> DResult {
+    chart
+        .configure_series_labels()
+        .position(pos)
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK)
+        .label_font(font(20))
+        .draw()
+        .map_err(err)
+}
+
 fn draw<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, c: &Chart) -> DResult {
     root.fill(&WHITE).map_err(err)?;
     // Long titles shrink to fit the width rather than run off the picture.
@@ -301,14 +371,7 @@ fn draw<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, c: &Chart) -> DResult 
                     .map_err(err)?;
             }
             if series.len() > 1 || line.is_some() || hline.is_some() {
-                chart
-                    .configure_series_labels()
-                    .position(SeriesLabelPosition::UpperLeft)
-                    .background_style(WHITE.mix(0.9))
-                    .border_style(BLACK)
-                    .label_font(font(20))
-                    .draw()
-                    .map_err(err)?;
+                legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
             }
         }
         Plot::HBars {
@@ -319,26 +382,7 @@ fn draw<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, c: &Chart) -> DResult 
         } => {
             let n = labels.len().max(1);
             let (lo, hi) = range_of(values.iter().copied());
-            let mut chart = ChartBuilder::on(&root)
-                .caption(&c.title, title_style)
-                .margin(24)
-                .x_label_area_size(70)
-                .y_label_area_size(330)
-                .build_cartesian_2d(lo..hi, 0f64..n as f64)
-                .map_err(err)?;
-            chart
-                .configure_mesh()
-                .disable_y_mesh()
-                .y_labels(0)
-                .y_label_formatter(&|_| String::new())
-                .x_label_formatter(&|v| money_label(*v))
-                .x_desc(c.x_label.as_str())
-                .y_desc(c.y_label.as_str())
-                .label_style(font(20))
-                .axis_desc_style(font(22))
-                .light_line_style(RGBColor(230, 230, 230))
-                .draw()
-                .map_err(err)?;
+            let mut chart = horizontal(&root, c, title_style, lo, hi, n)?;
             for (g, gname) in group_names.iter().enumerate() {
                 let col = colour(g);
                 let rects: Vec<Rectangle<(f64, f64)>> = values
@@ -357,21 +401,9 @@ fn draw<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, c: &Chart) -> DResult 
                     });
                 }
             }
-            let st = font(19).pos(Pos::new(HPos::Right, VPos::Center));
-            for (i, l) in labels.iter().enumerate() {
-                let (px, py) = chart.backend_coord(&(lo, (n - 1 - i) as f64 + 0.5));
-                root.draw(&Text::new(shorten(l, 34), (px - 10, py), st.clone()))
-                    .map_err(err)?;
-            }
+            row_labels(&root, &chart, labels, lo)?;
             if group_names.len() > 1 {
-                chart
-                    .configure_series_labels()
-                    .position(SeriesLabelPosition::LowerRight)
-                    .background_style(WHITE.mix(0.9))
-                    .border_style(BLACK)
-                    .label_font(font(20))
-                    .draw()
-                    .map_err(err)?;
+                legend(&mut chart, SeriesLabelPosition::LowerRight)?;
             }
         }
         Plot::Tornado {
@@ -382,26 +414,7 @@ fn draw<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, c: &Chart) -> DResult 
         } => {
             let n = labels.len().max(1);
             let (lo, hi) = range_of(low.iter().chain(high.iter()).copied().chain([*base]));
-            let mut chart = ChartBuilder::on(&root)
-                .caption(&c.title, title_style)
-                .margin(24)
-                .x_label_area_size(70)
-                .y_label_area_size(330)
-                .build_cartesian_2d(lo..hi, 0f64..n as f64)
-                .map_err(err)?;
-            chart
-                .configure_mesh()
-                .disable_y_mesh()
-                .y_labels(0)
-                .y_label_formatter(&|_| String::new())
-                .x_label_formatter(&|v| money_label(*v))
-                .x_desc(c.x_label.as_str())
-                .y_desc(c.y_label.as_str())
-                .label_style(font(20))
-                .axis_desc_style(font(22))
-                .light_line_style(RGBColor(230, 230, 230))
-                .draw()
-                .map_err(err)?;
+            let mut chart = horizontal(&root, c, title_style, lo, hi, n)?;
             for (si, (name, vals)) in [
                 ("Input at its low value", low),
                 ("Input at its high value", high),
@@ -432,20 +445,8 @@ fn draw<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, c: &Chart) -> DResult 
                 .map_err(err)?
                 .label(format!("Base case {}", money_exact(*base)))
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], st));
-            let ts = font(19).pos(Pos::new(HPos::Right, VPos::Center));
-            for (i, l) in labels.iter().enumerate() {
-                let (px, py) = chart.backend_coord(&(lo, (n - 1 - i) as f64 + 0.5));
-                root.draw(&Text::new(shorten(l, 34), (px - 10, py), ts.clone()))
-                    .map_err(err)?;
-            }
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::LowerRight)
-                .background_style(WHITE.mix(0.9))
-                .border_style(BLACK)
-                .label_font(font(20))
-                .draw()
-                .map_err(err)?;
+            row_labels(&root, &chart, labels, lo)?;
+            legend(&mut chart, SeriesLabelPosition::LowerRight)?;
         }
         Plot::Histogram {
             values,
@@ -516,14 +517,7 @@ fn draw<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, c: &Chart) -> DResult 
                 ))
                 .map_err(err)?;
             }
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::UpperRight)
-                .background_style(WHITE.mix(0.9))
-                .border_style(BLACK)
-                .label_font(font(20))
-                .draw()
-                .map_err(err)?;
+            legend(&mut chart, SeriesLabelPosition::UpperRight)?;
         }
     }
     root.present().map_err(err)?;
