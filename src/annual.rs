@@ -904,7 +904,7 @@ impl AnnualInputs {
             t.push(cells);
         }
         let rated = sums[0] + sums[1] + sums[2];
-        let mut cells = vec![Cell::label("MKIP (Total)")];
+        let mut cells = vec![Cell::label("Total")];
         for s in sums {
             cells.push(Cell::rule(Value::num(s, 0), "sum over services"));
         }
@@ -919,7 +919,7 @@ impl AnnualInputs {
             sums[0], rated, sums[1], sums[2]
         );
         t.notes
-            .push("N/A: indicators not rated in 2012/13; \"-\" where a service had none.".into());
+            .push("N/A: indicators not rated in 2012/13; \"-\" where a service had none. The report prints the total row as \"MKIP (Total)\".".into());
         t
     }
 

@@ -347,7 +347,7 @@ pub fn overall_table(models: &[Model]) -> Table {
     let overall = (!pvc.is_zero()).then(|| pvs / pvc);
     let e = Cell::empty;
     t.push_total(vec![
-        Cell::label("MKIP overall"),
+        Cell::label("Total"),
         e(),
         Cell::rule(money(tc), "sum over cases"),
         Cell::rule(money(ts), "sum over cases"),

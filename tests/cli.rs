@@ -248,3 +248,35 @@ fn bench_reports_trials_per_second() {
     assert!(out.contains("trials: 2000\n"));
     assert!(out.lines().any(|l| l.starts_with("trials per second: ")));
 }
+
+/// SPEC's CSV contract: the total row's first cell is `Total`.
+#[test]
+fn csv_totals_start_with_total() {
+    for args in [
+        &["table", "budget-breakdown"][..],
+        &["table", "savings-programme"],
+        &["table", "performance-summary"],
+        &[
+            "table",
+            "investment",
+            "--model",
+            "models/planning-support.toml",
+        ],
+        &[
+            "table",
+            "savings",
+            "--model",
+            "models/environmental-health.toml",
+        ],
+        &["table", "score", "--model", "models/planning-support.toml"],
+        &["table", "score"],
+        &["table", "contributions"],
+        &["apportion", "--total", "100"],
+    ] {
+        let out = stdout(args);
+        assert!(
+            out.lines().any(|l| l.starts_with("Total,")),
+            "{args:?}:\n{out}"
+        );
+    }
+}

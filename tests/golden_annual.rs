@@ -210,7 +210,7 @@ fn savings_programme_matches_the_report() {
 #[test]
 fn performance_summary_matches_the_report() {
     let t = table("performance-summary");
-    let total = "MKIP (Total)";
+    let total = "Total";
     assert_eq!(fig(&t, total, "Green"), dec!(38));
     assert_eq!(fig(&t, total, "Amber"), dec!(5));
     assert_eq!(fig(&t, total, "Red"), dec!(10));

@@ -230,7 +230,7 @@ fn overall_score_is_the_ratio_of_summed_present_values() {
         "planning support, environmental health, the programme"
     );
     let t = costshare::score::overall_table(&models);
-    assert_eq!(fig(&t, "MKIP overall", "Investment score"), pvs / pvc);
+    assert_eq!(fig(&t, "Total", "Investment score"), pvs / pvc);
 }
 
 #[test]
