@@ -348,15 +348,12 @@ const PACK_SEED: u64 = 1;
 
 /// Scenario, sensitivity and simulation tables for a model with a scenario file.
 fn what_if(m: &Model, models_dir: &Path, p: &mut Pack) -> crate::Result<()> {
-    let file = models_dir
-        .join("scenarios")
-        .join(format!("{}.toml", m.slug));
-    let Some(base) = Case::from_model(m) else {
+    let (Some(base), Some(file)) = (
+        Case::from_model(m),
+        scenario::default_file(models_dir, &m.slug),
+    ) else {
         return Ok(());
     };
-    if !file.exists() {
-        return Ok(());
-    }
     let sf = scenario::load_file(&file)?;
     if !sf.scenarios.is_empty() {
         let t = scenario::compare_named(&m.name, &base, &sf.scenarios)?;

@@ -667,6 +667,13 @@ impl Scenario {
     }
 }
 
+/// `<models_dir>/scenarios/<slug>.toml`, the scenario file of a model, when
+/// it exists.
+pub fn default_file(models_dir: &std::path::Path, slug: &str) -> Option<std::path::PathBuf> {
+    let p = models_dir.join("scenarios").join(format!("{slug}.toml"));
+    p.exists().then_some(p)
+}
+
 /// Reads a scenario file: `[[scenario]]` entries with name, description and
 /// a `set` table of overrides; optional `model` (file stem) it applies to,
 /// and `[sensitivity] vary = ["KEY=LOW..HIGH", …]`.

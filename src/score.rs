@@ -32,6 +32,20 @@ pub struct ScoreInputs {
     pub rate_pct: Decimal,
 }
 
+impl ScoreInputs {
+    /// Savings in window year `t`: each partner's net saving from the year
+    /// it joins, times the year's realisation share.
+    pub fn savings_in(&self, t: usize) -> Decimal {
+        let per_annum: Decimal = self
+            .savers
+            .iter()
+            .filter(|(_, from)| *from <= t)
+            .map(|(n, _)| *n)
+            .sum();
+        per_annum * self.realisation.get(t).copied().unwrap_or(Decimal::ONE)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct YearScore {
     pub year: Year,
@@ -134,13 +148,7 @@ pub fn evaluate(i: &ScoreInputs) -> ScoreResult {
     );
     let mut payback = None;
     for (t, (&c, &df)) in i.costs.iter().zip(&dfs).enumerate() {
-        let per_annum: Decimal = i
-            .savers
-            .iter()
-            .filter(|(_, from)| *from <= t)
-            .map(|(n, _)| *n)
-            .sum();
-        let s = per_annum * i.realisation.get(t).copied().unwrap_or(Decimal::ONE);
+        let s = i.savings_in(t);
         let net = s - c;
         cum += net;
         let year = i.first_year.offset(t as i32);
@@ -403,13 +411,7 @@ pub fn summarise(i: &ScoreInputs) -> Summary {
     for (t, &c) in i.costs.iter().enumerate() {
         let df = Decimal::ONE / pow;
         pow *= base;
-        let per_annum: Decimal = i
-            .savers
-            .iter()
-            .filter(|(_, from)| *from <= t)
-            .map(|(n, _)| *n)
-            .sum();
-        let s = per_annum * i.realisation.get(t).copied().unwrap_or(Decimal::ONE);
+        let s = i.savings_in(t);
         cum += s - c;
         if payback_idx.is_none() && cum >= Decimal::ZERO {
             payback_idx = Some(t);

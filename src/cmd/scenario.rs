@@ -21,11 +21,7 @@ pub fn load_case(model: &Path) -> crate::Result<(Model, Case)> {
 
 /// models/scenarios/<model>.toml beside the model, when it exists.
 pub fn default_file(model: &Path, m: &Model) -> Option<PathBuf> {
-    let p = model
-        .parent()?
-        .join("scenarios")
-        .join(format!("{}.toml", m.slug));
-    p.exists().then_some(p)
+    scenario::default_file(model.parent()?, &m.slug)
 }
 
 /// Reads scenario files, refusing one written for another model.
