@@ -21,7 +21,8 @@ pub const DEFAULT_OUT: &str = "reports";
 shared-service annual reports and business cases to the pound, checks published figures \
 against their recomputation, apportions costs between partners and scores investments.\n\n\
 Run it from the project folder: by default it reads fixtures/mkip-2012-13.xlsx and models/.",
-    after_help = "Exit codes: 0 success; 1 `check --strict` found differences; 2 bad input or usage."
+    after_help = "Exit codes: 0 success; 1 `check --strict` found differences; 2 bad input or usage; \
+3 `reconcile` set ledger lines aside (accept with --allow-rejects)."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -193,48 +194,9 @@ Example: costshare scenario models/planning-support.toml --set investment.Redund
         #[arg(long, default_value_t = 1_000_000)]
         trials: usize,
     },
-    /// Budget against out-turn, and savings targets against delivered, from a ledger extract
-    #[command(
-        after_help = "The ledger (--actuals) is CSV with a header naming at least authority, \
-cost_centre and amount (income negative); rename with --columns amount=Value,cost_centre=CC. \
---map is CSV cost_centre,service; --budget is authority,service,budget (CSV or a spreadsheet); \
---targets is authority,service,baseline,target.\n\n\
-Example: costshare generate-ledger --rows 100000 --seed 1 --out /tmp/gl && \
-costshare reconcile --actuals /tmp/gl/ledger.csv --map /tmp/gl/map.csv --budget /tmp/gl/budget.csv"
-    )]
-    Reconcile {
-        /// Budgets: authority, service, budget
-        #[arg(long, value_name = "FILE")]
-        budget: Option<PathBuf>,
-        /// Sheet of the budget workbook
-        #[arg(long, value_name = "NAME")]
-        budget_sheet: Option<String>,
-        /// Savings targets: authority, service, baseline, target
-        #[arg(long, value_name = "FILE")]
-        targets: Option<PathBuf>,
-        /// General-ledger extract (CSV, or Parquet: .parquet)
-        #[arg(long, value_name = "FILE")]
-        actuals: PathBuf,
-        /// Cost centre to service (CSV: cost_centre, service)
-        #[arg(long, value_name = "FILE")]
-        map: Option<PathBuf>,
-        /// Ledger header names, e.g. amount=Value,cost_centre=CC,authority=Council
-        #[arg(long, value_name = "FIELD=HEADER,…")]
-        columns: Option<String>,
-        /// RAG: amber beyond this |variance %|
-        #[arg(long, default_value = "2")]
-        amber: String,
-        /// RAG: red beyond this |variance %|
-        #[arg(long, default_value = "5")]
-        red: String,
-        /// Any bad ledger line is fatal (exit 2)
-        #[arg(long)]
-        strict: bool,
-        #[arg(long, value_enum, default_value_t = OutFormat::Md)]
-        format: OutFormat,
-        #[arg(long, value_enum, default_value_t = NegArg::Brackets)]
-        negatives: NegArg,
-    },
+    /// Budget against out-turn, and savings targets against delivered, from ledger extracts
+    #[command(after_help = crate::cmd::reconcile::AFTER_HELP)]
+    Reconcile(crate::cmd::reconcile::Args),
     /// Write a realistic, deterministic ledger extract with its map, budgets and targets
     GenerateLedger {
         #[arg(long, default_value_t = 100_000)]

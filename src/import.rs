@@ -511,7 +511,7 @@ fn grid_from_range(
 
 /// Decodes Windows-1252, the encoding Excel uses for "CSV" on UK Windows,
 /// so a "£" saved there is not lost.
-fn decode_cp1252(bytes: &[u8]) -> String {
+pub fn decode_cp1252(bytes: &[u8]) -> String {
     const HIGH: [char; 32] = [
         '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž',
         '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}',
@@ -543,52 +543,63 @@ pub fn read_csv(path: &Path) -> Result<Grid> {
 
 pub fn read_csv_str(file: &str, text: &str) -> Result<Grid> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let first_line = text.lines().next().unwrap_or("");
-    let delimiter = if first_line.matches(';').count() > first_line.matches(',').count() {
-        b';'
-    } else {
-        b','
-    };
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(text.as_bytes());
+    let data = text.as_bytes();
+    let first_line = data
+        .split(|&b| b == b'\n' || b == b'\r')
+        .next()
+        .unwrap_or(b"");
+    let delim = crate::csvscan::sniff_delimiter(first_line);
+    let mut scan = crate::csvscan::Scanner::new(data, 1, delim, false);
+    let mut spans = Vec::new();
     let mut grid = Grid {
         file: file.to_string(),
         sheet: None,
         hidden: false,
         rows: Vec::new(),
     };
-    for rec in rdr.records() {
-        let rec = rec.map_err(|e| Error::CsvLine {
+    let mut cells_held = 0usize;
+    while let crate::csvscan::Step::Record(rec) = scan.next(&mut spans) {
+        let line = rec.line;
+        let at = |message: String| Error::CsvLine {
             path: file.to_string(),
-            line: e.position().map(|p| p.line()).unwrap_or(0),
-            message: format!("not valid CSV: {e}"),
-        })?;
-        let line = rec.position().map(|p| p.line()).unwrap_or(0);
-        if rec.len() > MAX_COLUMNS {
-            return Err(Error::CsvLine {
-                path: file.to_string(),
-                line,
-                message: format!(
-                    "{} fields, more than the {MAX_COLUMNS} a budget table can have",
-                    rec.len()
-                ),
-            });
+            line,
+            message,
+        };
+        if rec.unterminated {
+            return Err(at(format!(
+                "a quoted field opened on this line is never closed (it runs to line {}, the end of the file): is a closing quote missing?",
+                rec.last_line
+            )));
         }
-        let mut cells: Vec<CellValue> = rec
+        if spans.len() > MAX_COLUMNS {
+            return Err(at(format!(
+                "{} fields, more than the {MAX_COLUMNS} a budget table can have",
+                spans.len()
+            )));
+        }
+        if rec.start == rec.end {
+            continue; // an empty line: nothing to keep, and later lines keep their numbers
+        }
+        let mut cells: Vec<CellValue> = spans
             .iter()
             .map(|f| {
-                if f.trim().is_empty() {
+                let b = crate::csvscan::unquote(&data[f.start..f.end], f.quoted);
+                let s = String::from_utf8_lossy(&b);
+                if s.trim().is_empty() {
                     CellValue::Empty
                 } else {
-                    CellValue::Text(f.to_string())
+                    CellValue::Text(s.into_owned())
                 }
             })
             .collect();
         while cells.last().is_some_and(|c| c.is_empty()) {
             cells.pop();
+        }
+        cells_held += cells.len();
+        if cells_held > MAX_CELLS {
+            return Err(at(format!(
+                "the file has more than {MAX_CELLS} cells; a budget table is smaller (give a ledger to reconcile --actuals)"
+            )));
         }
         grid.rows.push(GridRow {
             pos: line,
@@ -787,6 +798,11 @@ impl<'g> Records<'g> {
             }
         }
         Ok(t)
+    }
+
+    /// The table whose header is row `header_idx` of the grid.
+    pub fn at_header(grid: &'g Grid, header_idx: usize) -> Self {
+        Self::build(grid, header_idx)
     }
 
     fn build(grid: &'g Grid, header_idx: usize) -> Self {

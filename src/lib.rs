@@ -7,12 +7,14 @@
 
 pub mod annual;
 pub mod apportion;
+pub mod atomic;
 pub mod business;
 pub mod chart;
 pub mod check;
 pub mod cli;
 pub mod cmd;
 pub mod contributions;
+pub mod csvscan;
 pub mod error;
 pub mod import;
 pub mod investment;

@@ -7,9 +7,12 @@
 //! not in polars' Decimal type, which is still marked unstable.
 
 use crate::error::{Error, Result};
-use crate::ledger::{BadLine, Columns, LedgerTotals, MAX_BAD_SHOWN, parse_pence};
+use crate::ledger::{
+    BadLine, Columns, FileSummary, LedgerAmount, LedgerTotals, Sink, amount, header_key,
+};
 use polars::prelude::*;
 use std::path::Path;
+use std::sync::Arc;
 
 fn polars_err(path: &Path) -> impl Fn(PolarsError) -> Error + '_ {
     move |e| Error::Table {
@@ -18,117 +21,143 @@ fn polars_err(path: &Path) -> impl Fn(PolarsError) -> Error + '_ {
     }
 }
 
-/// Pence from a float amount, exactly or not at all.
-fn float_pence(f: f64) -> std::result::Result<i64, &'static str> {
-    let d = crate::money::decimal_from_f64(f).ok_or("not a finite number")?;
-    parse_pence(d.to_string().as_bytes())
-}
-
-pub fn read(path: &Path, cols: &Columns) -> Result<LedgerTotals> {
+/// Reads the three columns of a Parquet ledger (and no others).
+pub fn read(path: &Path, cols: &Columns, sink: Sink) -> Result<LedgerTotals> {
     let err = polars_err(path);
-    let file = std::fs::File::open(path).map_err(|source| Error::Io {
-        path: path.display().to_string(),
-        source,
-    })?;
-    let df = ParquetReader::new(file).finish().map_err(&err)?;
-    let names: Vec<String> = df
-        .get_column_names()
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    let find = |want: &str| -> Result<String> {
-        names
-            .iter()
-            .find(|n| n.eq_ignore_ascii_case(want))
-            .cloned()
-            .ok_or_else(|| Error::MissingColumn {
-                place: path.display().to_string(),
-                column: want.to_string(),
-                found: names.clone(),
-            })
+    let open = || {
+        std::fs::File::open(path).map_err(|source| Error::Io {
+            path: path.display().to_string(),
+            source,
+        })
     };
-    let (a_name, c_name, m_name) = (
-        find(&cols.authority)?,
-        find(&cols.cost_centre)?,
-        find(&cols.amount)?,
-    );
+    let schema = ParquetReader::new(open()?).schema().map_err(&err)?;
+    let names: Vec<String> = schema.iter_names().map(|s| s.to_string()).collect();
+    let find = |want: &str| -> Option<String> {
+        let k = header_key(want);
+        names.iter().find(|n| header_key(n) == k).cloned()
+    };
+    let missing = |want: &str| Error::MissingColumn {
+        place: path.display().to_string(),
+        column: want.to_string(),
+        found: names.clone(),
+    };
+    let a_name = match &cols.fixed_authority {
+        Some(_) => None,
+        None => Some(find(&cols.authority).ok_or_else(|| missing(&cols.authority))?),
+    };
+    let c_name = find(&cols.cost_centre).ok_or_else(|| missing(&cols.cost_centre))?;
+    let m_name = find(&cols.amount).ok_or_else(|| missing(&cols.amount))?;
+    let mut wanted: Vec<String> = vec![c_name.clone(), m_name.clone()];
+    wanted.extend(a_name.clone());
+    let df = ParquetReader::new(open()?)
+        .with_columns(Some(wanted))
+        .finish()
+        .map_err(&err)?;
     let text = |name: &str| -> Result<StringChunked> {
         let c = df.column(name).map_err(&err)?;
-        let c = c.cast(&DataType::String).map_err(&err)?;
+        let c = c.cast(&DataType::String).map_err(|e| Error::Table {
+            place: format!("{}, column {name:?}", path.display()),
+            message: format!("cannot be read as text: {e}"),
+        })?;
         Ok(c.str().map_err(&err)?.clone())
     };
-    let (auth, cc) = (text(&a_name)?, text(&c_name)?);
-    let amount_col = df.column(&m_name).map_err(&err)?;
-    let amounts: Vec<std::result::Result<i64, String>> = match amount_col.dtype() {
+    let cc = text(&c_name)?;
+    let auth = a_name.as_deref().map(text).transpose()?;
+    let amounts = amounts(&df, &m_name, path)?;
+    let place: Arc<str> = Arc::from(path.display().to_string());
+    let mut out = LedgerTotals::default();
+    let fixed = cols.fixed_authority.clone().unwrap_or_default();
+    for (i, (c, m)) in cc.iter().zip(amounts).enumerate() {
+        let record = i as u64 + 1;
+        let a = match m {
+            Ok(a) => a,
+            Err(why) => {
+                let b = BadLine {
+                    place: place.clone(),
+                    unit: "record",
+                    line: record,
+                    reason: why,
+                    raw: String::new(),
+                    pence: None,
+                };
+                sink(&b)?;
+                out.set_aside(b);
+                continue;
+            }
+        };
+        let authority = match &auth {
+            Some(col) => col.get(i).unwrap_or("").trim().to_string(),
+            None => fixed.clone(),
+        };
+        let key = (authority, c.unwrap_or("").trim().to_string());
+        out.add(&key, a);
+    }
+    out.files.push(FileSummary {
+        place: place.to_string(),
+        read: out.rows + out.bad,
+        lines: out.rows + out.bad,
+        used: out.rows,
+        set_aside: out.bad,
+        pence: out.total_pence,
+        sub_penny: out.total_sub_penny,
+        ..Default::default()
+    });
+    Ok(out)
+}
+
+type Amounts = Vec<std::result::Result<LedgerAmount, String>>;
+
+/// Each record's amount by the ledger amount rule: floats through their
+/// shortest round-trip text, integers as whole pounds, decimals and text
+/// exactly.
+fn amounts(df: &DataFrame, name: &str, path: &Path) -> Result<Amounts> {
+    let err = polars_err(path);
+    let col = df.column(name).map_err(&err)?;
+    let none = || Err("no amount".to_string());
+    Ok(match col.dtype() {
         DataType::Float32 | DataType::Float64 => {
-            let c = amount_col.cast(&DataType::Float64).map_err(&err)?;
+            let c = col.cast(&DataType::Float64).map_err(&err)?;
             c.f64()
                 .map_err(&err)?
                 .iter()
-                .map(|v| match v {
-                    Some(f) => float_pence(f).map_err(|w| format!("amount {f}: {w}")),
-                    None => Err("no amount".into()),
+                .map(|v| match v.map(crate::money::decimal_from_f64) {
+                    Some(Some(d)) => {
+                        amount::from_decimal(d).map_err(|w| format!("amount {d}: {w}"))
+                    }
+                    Some(None) => Err("amount is not a finite number".into()),
+                    None => none(),
                 })
                 .collect()
         }
         dt if dt.is_integer() => {
-            let c = amount_col.cast(&DataType::Int64).map_err(&err)?;
+            let c = col.cast(&DataType::Int64).map_err(&err)?;
             c.i64()
                 .map_err(&err)?
                 .iter()
                 .map(|v| match v {
-                    Some(i) => i
-                        .checked_mul(100)
-                        .ok_or_else(|| format!("amount {i}: too large")),
-                    None => Err("no amount".into()),
+                    Some(i) => amount::from_decimal(rust_decimal::Decimal::from(i))
+                        .map_err(|w| format!("amount {i}: {w}")),
+                    None => none(),
                 })
                 .collect()
         }
         _ => {
-            let c = amount_col.cast(&DataType::String).map_err(&err)?;
+            let c = col.cast(&DataType::String).map_err(|e| Error::Table {
+                place: format!("{}, column {name:?}", path.display()),
+                message: format!("cannot be read as an amount: {e}"),
+            })?;
             c.str()
                 .map_err(&err)?
                 .iter()
                 .map(|v| match v {
-                    Some(s) => parse_pence(s.as_bytes()).map_err(|w| format!("amount {s:?}: {w}")),
-                    None => Err("no amount".into()),
+                    Some(s) => {
+                        amount::parse(s.as_bytes()).map_err(|w| format!("amount {s:?}: {w}"))
+                    }
+                    None => none(),
                 })
                 .collect()
         }
-    };
-    let mut out = LedgerTotals::default();
-    for (i, ((a, c), m)) in auth.iter().zip(cc.iter()).zip(amounts).enumerate() {
-        let record = i as u64 + 1;
-        let bad = |out: &mut LedgerTotals, reason: String| {
-            out.bad += 1;
-            if out.bad_lines.len() < MAX_BAD_SHOWN {
-                out.bad_lines.push(BadLine {
-                    line: record,
-                    reason,
-                });
-            }
-        };
-        let pence = match m {
-            Ok(p) => p,
-            Err(why) => {
-                bad(&mut out, why);
-                continue;
-            }
-        };
-        let (Some(a), Some(c)) = (
-            a.map(str::trim).filter(|s| !s.is_empty()),
-            c.map(str::trim).filter(|s| !s.is_empty()),
-        ) else {
-            bad(&mut out, "no authority or no cost centre".into());
-            continue;
-        };
-        *out.totals
-            .entry((a.to_string(), c.to_string()))
-            .or_insert(0) += pence;
-        out.rows += 1;
-        out.total_pence += pence as i128;
-    }
-    Ok(out)
+    })
 }
 
 /// Writes a ledger CSV's three key columns and its amounts (as text, exact)
@@ -171,10 +200,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn float_amounts_are_exact_or_refused() {
-        assert_eq!(float_pence(1234.56), Ok(123456));
-        assert_eq!(float_pence(-0.1), Ok(-10));
-        assert!(float_pence(0.125).is_err());
-        assert!(float_pence(f64::NAN).is_err());
+    fn float_amounts_follow_the_ledger_rule() {
+        let f = |x: f64| amount::from_decimal(crate::money::decimal_from_f64(x).unwrap()).unwrap();
+        assert_eq!(f(1234.56).pence, 123456);
+        assert_eq!(f(-0.1).pence, -10);
+        assert_eq!(
+            (f(0.125).pence, f(0.125).sub_penny),
+            (12, rust_decimal::Decimal::new(5, 3))
+        );
+        assert!(f(631.1899999999999).float_rendering);
     }
 }

@@ -48,38 +48,56 @@ impl Default for Thresholds {
 pub enum Line {
     Service(String),
     Unmapped(String),
+    /// Ledger lines with a blank cost centre: counted, in a row of their own.
+    Unassigned,
 }
+
+/// The authority of ledger lines whose authority field is blank.
+pub const BLANK_AUTHORITY: &str = "Unassigned (blank authority)";
 
 impl Line {
     pub fn label(&self) -> String {
         match self {
             Line::Service(s) => s.clone(),
             Line::Unmapped(cc) => format!("Unmapped cost centre {cc}"),
+            Line::Unassigned => "Unassigned (blank cost centre)".to_string(),
         }
     }
 }
 
-/// Out-turn in pence by authority and service (or unmapped cost centre).
+/// Out-turn in pounds, exactly (fractions of a penny included), by
+/// authority and service (or unmapped cost centre, or blank).
 pub fn outturn(
     totals: &LedgerTotals,
     map: Option<&HashMap<String, String>>,
-) -> BTreeMap<(String, Line), i64> {
+) -> BTreeMap<(String, Line), Decimal> {
     let mut out = BTreeMap::new();
+    let line_of = |cc: &String| match map {
+        _ if cc.is_empty() => Line::Unassigned,
+        None => Line::Service(cc.clone()),
+        Some(m) => match m.get(cc) {
+            Some(s) => Line::Service(s.clone()),
+            None => Line::Unmapped(cc.clone()),
+        },
+    };
+    let authority = |a: &String| {
+        if a.is_empty() {
+            BLANK_AUTHORITY.to_string()
+        } else {
+            a.clone()
+        }
+    };
     for ((a, cc), p) in &totals.totals {
-        let line = match map {
-            None => Line::Service(cc.clone()),
-            Some(m) => match m.get(cc) {
-                Some(s) => Line::Service(s.clone()),
-                None => Line::Unmapped(cc.clone()),
-            },
-        };
-        *out.entry((a.clone(), line)).or_insert(0) += *p;
+        let exact = Decimal::from_i128_with_scale(*p, 2)
+            + totals
+                .sub_penny
+                .get(&(a.clone(), cc.clone()))
+                .copied()
+                .unwrap_or_default();
+        *out.entry((authority(a), line_of(cc)))
+            .or_insert(Decimal::ZERO) += exact;
     }
     out
-}
-
-fn pounds(p: i64) -> Decimal {
-    Decimal::new(p, 2)
 }
 
 fn money(d: Decimal) -> Value {
@@ -100,7 +118,7 @@ pub fn rag(variance_pct: Decimal, th: &Thresholds) -> &'static str {
 /// Authorities in the order the budget gives them, then any only in the ledger.
 fn authorities<'a>(
     budgets: impl Iterator<Item = &'a str>,
-    out: &'a BTreeMap<(String, Line), i64>,
+    out: &'a BTreeMap<(String, Line), Decimal>,
 ) -> Vec<String> {
     let mut v: Vec<String> = Vec::new();
     for a in budgets.chain(out.keys().map(|(a, _)| a.as_str())) {
@@ -129,9 +147,9 @@ pub fn budget_table(
     ];
     let mut t = Table::new("reconcile", "Budget against out-turn", &cols, 2);
     let mut used: std::collections::HashSet<(String, Line)> = Default::default();
-    let (mut gb, mut go) = (Decimal::ZERO, 0i64);
+    let (mut gb, mut go) = (Decimal::ZERO, Decimal::ZERO);
     for a in authorities(budgets.iter().map(|b| b.authority.as_str()), &out) {
-        let (mut ab, mut ao) = (Decimal::ZERO, 0i64);
+        let (mut ab, mut ao) = (Decimal::ZERO, Decimal::ZERO);
         for b in budgets.iter().filter(|b| b.authority == a) {
             let key = (a.clone(), Line::Service(b.service.clone()));
             ab += b.budget;
@@ -143,14 +161,14 @@ pub fn budget_table(
             match out.get(&key) {
                 Some(&p) => {
                     ao += p;
-                    let var = pounds(p) - b.budget;
+                    let var = p - b.budget;
                     let pct = if b.budget.is_zero() {
                         None
                     } else {
                         Some(var * Decimal::ONE_HUNDRED / b.budget)
                     };
                     row.push(Cell::rule(
-                        money(pounds(p)),
+                        money(p),
                         "sum of ledger lines of the service's cost centres",
                     ));
                     row.push(Cell::rule(
@@ -195,9 +213,10 @@ pub fn budget_table(
                 Cell::label(line.label()),
                 Cell::rule(Value::na("no budget"), "no budget line for this service"),
                 Cell::rule(
-                    money(pounds(p)),
+                    money(p),
                     match line {
                         Line::Unmapped(_) => "ledger lines whose cost centre has no mapping",
+                        Line::Unassigned => "ledger lines with a blank cost centre",
                         Line::Service(_) => "sum of ledger lines of the service's cost centres",
                     },
                 ),
@@ -206,18 +225,19 @@ pub fn budget_table(
                 Cell::rule(
                     Value::text(match line {
                         Line::Unmapped(_) => "unmapped",
+                        Line::Unassigned => "unassigned",
                         Line::Service(_) => "no budget",
                     }),
                     "no budget to compare with",
                 ),
             ]);
         }
-        let var = pounds(ao) - ab;
+        let var = ao - ab;
         t.push_total(vec![
             Cell::label(&a),
             Cell::label("Total"),
             Cell::rule(money(ab), "sum of the authority's budget lines"),
-            Cell::rule(money(pounds(ao)), "sum of the authority's ledger lines"),
+            Cell::rule(money(ao), "sum of the authority's ledger lines"),
             Cell::rule(money(var), "out-turn less budget"),
             if ab.is_zero() {
                 Cell::empty()
@@ -232,12 +252,12 @@ pub fn budget_table(
         gb += ab;
         go += ao;
     }
-    let var = pounds(go) - gb;
+    let var = go - gb;
     t.push_total(vec![
         Cell::label("Total"),
         Cell::label(""),
         Cell::rule(money(gb), "sum of all budget lines"),
-        Cell::rule(money(pounds(go)), "sum of every good ledger line"),
+        Cell::rule(money(go), "sum of every good ledger line"),
         Cell::rule(money(var), "out-turn less budget"),
         if gb.is_zero() {
             Cell::empty()
@@ -249,14 +269,14 @@ pub fn budget_table(
         },
         Cell::empty(),
     ]);
-    let unmapped: i64 = out
+    let unmapped: Decimal = out
         .iter()
-        .filter(|((_, l), _)| matches!(l, Line::Unmapped(_)))
+        .filter(|((_, l), _)| matches!(l, Line::Unmapped(_) | Line::Unassigned))
         .map(|(_, p)| *p)
         .sum();
     t.headline = format!(
-        "Out-turn {} against budgets of {}: {} {}; {} of out-turn is on unmapped cost centres.",
-        crate::money::format_pounds(pounds(go), 2, Default::default()),
+        "Out-turn {} against budgets of {}: {} {}; {} of out-turn is on unmapped or blank cost centres.",
+        crate::money::format_pounds(go, 2, Default::default()),
         crate::money::format_pounds(gb, 2, Default::default()),
         crate::money::format_pounds(var.abs(), 2, Default::default()),
         if var.is_sign_negative() {
@@ -264,13 +284,31 @@ pub fn budget_table(
         } else {
             "over"
         },
-        crate::money::format_pounds(pounds(unmapped), 2, Default::default()),
+        crate::money::format_pounds(unmapped, 2, Default::default()),
     );
+    push_penny_note(&mut t, totals);
     t.notes.push(format!(
-        "{} ledger lines reconciled; {} bad lines set aside. Variance = out-turn less budget; RAG on |variance %|: green ≤ {}%, amber ≤ {}%, red beyond.",
+        "{} ledger lines reconciled; {} lines set aside. Variance = out-turn less budget; RAG on |variance %|: green ≤ {}%, amber ≤ {}%, red beyond.",
         totals.rows, totals.bad, th.amber_pct, th.red_pct
     ));
     t
+}
+
+/// Says how much of the out-turn is in fractions of a penny, which the
+/// table shows rounded to the penny.
+fn push_penny_note(t: &mut Table, totals: &LedgerTotals) {
+    if totals.total_sub_penny.is_zero() {
+        return;
+    }
+    let exact = totals.total();
+    let shown = crate::money::round_dp(exact, 2);
+    t.notes.push(format!(
+        "Out-turn includes {} in fractions of a penny, kept exactly; figures are shown rounded to the penny (total {} exactly, shown as {}: rounding difference {}).",
+        totals.total_sub_penny.normalize(),
+        exact.normalize(),
+        crate::money::format_pounds(shown, 2, Default::default()),
+        (shown - exact).normalize()
+    ));
 }
 
 /// Savings targets against savings delivered (baseline less out-turn).
@@ -306,7 +344,7 @@ pub fn savings_table(
         ];
         match out.get(&key) {
             Some(&p) => {
-                let delivered = g.baseline - pounds(p);
+                let delivered = g.baseline - p;
                 let diff = delivered - g.target;
                 tt += g.target;
                 td += delivered;
@@ -318,7 +356,7 @@ pub fn savings_table(
                     "Red"
                 };
                 row.extend([
-                    Cell::rule(money(pounds(p)), "sum of the service's ledger lines"),
+                    Cell::rule(money(p), "sum of the service's ledger lines"),
                     Cell::input(money(g.target), g.origin.clone()),
                     Cell::rule(money(delivered), "baseline less out-turn"),
                     Cell::rule(money(diff), "delivered less target"),
@@ -351,6 +389,7 @@ pub fn savings_table(
         Cell::rule(money(td - tt), "delivered less target"),
         Cell::empty(),
     ]);
+    push_penny_note(&mut t, totals);
     t.headline = format!(
         "Savings delivered {} against targets of {}.",
         crate::money::format_pounds(td, 2, Default::default()),

@@ -186,48 +186,80 @@ fn bad_lines_are_counted_and_named() {
     let dir = tmp("bad");
     let p = dir.join("ledger.csv");
     std::fs::write(&p, MESSY).unwrap();
-    for block in [ledger::BLOCK, 16] {
+    for block in [ledger::BLOCK, 16, 1] {
         let t = ledger::read_csv_blocks(&p, &Columns::default(), block, &mut |_, _| {}).unwrap();
-        assert_eq!(t.rows, 3);
-        assert_eq!(t.bad, 4);
+        // Used: lines 2, 3–4 (one quoted record), 7 (blank authority: kept,
+        // in an Unassigned row), 8 and 9 (1.234: a fraction of a penny, kept).
+        assert_eq!(t.rows, 5);
+        assert_eq!(t.bad, 2);
         let lines: Vec<u64> = t.bad_lines.iter().map(|b| b.line).collect();
         // The quoted description spans lines 3 and 4, so later lines shift.
-        assert_eq!(lines, [5, 6, 7, 9], "block {block}: {:?}", t.bad_lines);
-        assert_eq!(t.total_pence, 100_000 + 2_050 - 30_000);
+        assert_eq!(lines, [5, 6], "block {block}: {:?}", t.bad_lines);
+        // 1000.00 + 20.50 + 5.00 - 300 + 1.23 whole pence, and 0.004 over.
+        assert_eq!(t.total_pence, 100_000 + 2_050 + 500 - 30_000 + 123);
+        assert_eq!(t.total_sub_penny, Decimal::new(4, 3));
         assert!(t.bad_lines[0].reason.contains("about twenty"));
-        assert_eq!(t.bad_lines[1].reason, "4 fields, expected 6");
-        assert_eq!(t.bad_lines[2].reason, "no authority or no cost centre");
-        assert!(
-            t.bad_lines[3]
-                .reason
-                .contains("more than two decimal places")
+        assert_eq!(
+            t.bad_lines[0].raw,
+            "2014-04-03,MBC,M-A-01,4010,Stationery,about twenty"
         );
+        assert_eq!(t.bad_lines[1].reason, "4 fields, expected 6");
+        assert_eq!(t.files[0].lines, 9);
     }
     let cs = || Command::cargo_bin("costshare").unwrap();
     let budget = dir.join("budget.csv");
     std::fs::write(&budget, "authority,service,budget\nMBC,M-A-01,1000\n").unwrap();
+    let rejects = dir.join("rejects.csv");
     cs().args([
         "reconcile",
         "--actuals",
         p.to_str().unwrap(),
         "--budget",
         budget.to_str().unwrap(),
+        "--rejects",
+        rejects.to_str().unwrap(),
         "--format",
         "csv",
     ])
     .assert()
-    .success()
+    .code(3)
     .stderr(predicates::str::contains(
-        "line 5: amount \"about twenty\": not an amount",
+        "line 5: amount \"about twenty\": not a number",
     ))
     .stderr(predicates::str::contains(
-        "3 lines used, 4 bad lines set aside",
+        "9 lines (8 records) read: 5 used (£726.73), 0 blank, 1 header or title, 2 set aside",
+    ))
+    .stderr(predicates::str::contains(
+        "WARNING: 2 ledger lines set aside and not in the tables: £0.00 in the 0 whose amount could be read, and 2 with no readable amount",
     ))
     .stdout(predicates::str::contains(
         "MBC,M-A-01,1000.00,1020.50,20.50,2.1,Amber\n",
     ))
+    // -300 + 1.234, shown to the penny.
     .stdout(predicates::str::contains(
-        "SBC,S-A-01,no budget,-300.00,,,no budget\n",
+        "SBC,S-A-01,no budget,-298.77,,,no budget\n",
+    ))
+    .stdout(predicates::str::contains(
+        "Unassigned (blank authority),M-A-01,no budget,5.00,,,no budget\n",
+    ));
+    let r = std::fs::read_to_string(&rejects).unwrap();
+    assert_eq!(r.lines().count(), 3, "{r}");
+    assert!(
+        r.contains("line,6,\"4 fields, expected 6\",,\"2014-04-04,MBC,M-A-01,4010\""),
+        "{r}"
+    );
+    cs().args([
+        "reconcile",
+        "--actuals",
+        p.to_str().unwrap(),
+        "--budget",
+        budget.to_str().unwrap(),
+        "--allow-rejects",
+    ])
+    .assert()
+    .success()
+    .stdout(predicates::str::starts_with(
+        "**WARNING: 2 ledger lines set aside",
     ));
     cs().args([
         "reconcile",
@@ -239,7 +271,9 @@ fn bad_lines_are_counted_and_named() {
     ])
     .assert()
     .code(2)
-    .stderr(predicates::str::contains("line 5: 4 bad lines (--strict)"));
+    .stderr(predicates::str::contains(
+        "line 5: 2 lines set aside (--strict)",
+    ));
 }
 
 #[test]

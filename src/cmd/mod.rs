@@ -3,7 +3,7 @@
 mod apportion;
 mod check;
 mod import;
-mod reconcile;
+pub mod reconcile;
 mod report;
 mod scenario;
 mod simulate;
@@ -100,45 +100,7 @@ pub fn run(cmd: Command, out: &mut dyn Write) -> crate::Result<i32> {
             out,
         ),
         Command::Bench { model, trials } => simulate::bench(&model, trials, out),
-        Command::Reconcile {
-            budget,
-            budget_sheet,
-            targets,
-            actuals,
-            map,
-            columns,
-            amber,
-            red,
-            strict,
-            format,
-            negatives,
-        } => {
-            let pct = |flag: &str, v: &str| -> crate::Result<rust_decimal::Decimal> {
-                match crate::money::parse_percent(v) {
-                    Some(d) if !d.is_sign_negative() => Ok(d),
-                    _ => Err(crate::Error::usage(format!(
-                        "--{flag} {v:?}: expected a percentage such as 5"
-                    ))),
-                }
-            };
-            let th = crate::reconcile::Thresholds {
-                amber_pct: pct("amber", &amber)?,
-                red_pct: pct("red", &red)?,
-            };
-            reconcile::run(
-                budget.as_deref(),
-                budget_sheet.as_deref(),
-                targets.as_deref(),
-                &actuals,
-                map.as_deref(),
-                columns.as_deref(),
-                th,
-                strict,
-                format,
-                negatives.into(),
-                out,
-            )
-        }
+        Command::Reconcile(args) => reconcile::run(&args, out),
         Command::GenerateLedger {
             rows,
             seed,

@@ -1,14 +1,14 @@
-use crate::cli::emit;
+use crate::cli::{NegArg, emit};
 use crate::error::Error;
 use crate::import::{self, Records};
-use crate::ledger::{self, Columns};
+use crate::ledger::{self, Columns, LedgerTotals};
 use crate::money::{Amount, Negatives};
 use crate::reconcile::{self, BudgetLine, TargetLine, Thresholds};
 use crate::report::{self, OutFormat};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 fn table_of<'g>(
     grids: &'g [import::Grid],
@@ -61,7 +61,8 @@ fn read_budget(path: &Path, sheet: Option<&str>) -> crate::Result<Vec<BudgetLine
     let grids = import::read_file(path, sheet)?;
     let t = table_of(&grids, path, &["authority", "service", "budget"])?;
     let (a, s, b) = (t.col("authority")?, t.col("service")?, t.col("budget")?);
-    t.iter()
+    let lines = t
+        .iter()
         .map(|r| {
             Ok(BudgetLine {
                 authority: r.text(a, "an authority")?,
@@ -70,7 +71,32 @@ fn read_budget(path: &Path, sheet: Option<&str>) -> crate::Result<Vec<BudgetLine
                 origin: r.origin(b),
             })
         })
-        .collect()
+        .collect::<crate::Result<Vec<_>>>()?;
+    once(
+        lines
+            .iter()
+            .map(|l| (l.authority.as_str(), l.service.as_str(), &l.origin)),
+    )?;
+    Ok(lines)
+}
+
+/// Refuses a second line for the same authority and service: it would take
+/// the same out-turn twice.
+fn once<'a>(
+    lines: impl Iterator<Item = (&'a str, &'a str, &'a crate::trace::Origin)>,
+) -> crate::Result<()> {
+    let mut seen: HashMap<(&str, &str), &crate::trace::Origin> = HashMap::new();
+    for (a, s, o) in lines {
+        if let Some(first) = seen.insert((a, s), o) {
+            return Err(Error::Table {
+                place: o.to_string(),
+                message: format!(
+                    "{a} / {s} appears again (first at {first}); give each authority's service one line, or the out-turn would be counted twice"
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 fn read_targets(path: &Path) -> crate::Result<Vec<TargetLine>> {
@@ -86,7 +112,8 @@ fn read_targets(path: &Path) -> crate::Result<Vec<TargetLine>> {
         t.col("baseline")?,
         t.col("target")?,
     );
-    t.iter()
+    let lines = t
+        .iter()
         .map(|r| {
             Ok(TargetLine {
                 authority: r.text(a, "an authority")?,
@@ -96,40 +123,251 @@ fn read_targets(path: &Path) -> crate::Result<Vec<TargetLine>> {
                 origin: r.origin(g),
             })
         })
-        .collect()
+        .collect::<crate::Result<Vec<_>>>()?;
+    once(
+        lines
+            .iter()
+            .map(|l| (l.authority.as_str(), l.service.as_str(), &l.origin)),
+    )?;
+    Ok(lines)
 }
 
-#[allow(clippy::too_many_arguments)]
-pub fn run(
-    budget: Option<&Path>,
-    budget_sheet: Option<&str>,
-    targets: Option<&Path>,
-    actuals: &Path,
-    map: Option<&Path>,
-    columns: Option<&str>,
-    th: Thresholds,
-    strict: bool,
-    format: OutFormat,
-    neg: Negatives,
-    out: &mut dyn Write,
-) -> crate::Result<i32> {
-    if budget.is_none() && targets.is_none() {
+/// Exit code when ledger lines were set aside and not accepted.
+pub const EXIT_REJECTS: i32 = 3;
+
+pub const AFTER_HELP: &str = "The ledger (--actuals) is one or more files, folders or patterns \
+(spend-*.csv): CSV in UTF-8 or Windows-1252, or a workbook (xlsx, xls, ods), or Parquet, each with \
+a header naming authority, cost_centre and amount (case, spaces and underscores do not matter; \
+income negative). Rename with --columns amount=Value,cost_centre=Service Area; for one council's \
+extract with no authority column give --authority NAME. --map is CSV cost_centre,service; --budget \
+is authority,service,budget (CSV or a spreadsheet); --targets is authority,service,baseline,target.\n\n\
+Nothing is lost: blank lines are skipped and counted; lines with a blank cost centre or authority \
+go to an Unassigned row; amounts written by a float (631.1899999999999) are read as the pence they \
+render and listed; fractions of a penny are kept exactly. Any line that cannot be read is set \
+aside, listed on standard error and in --rejects FILE, and the command exits 3 unless \
+--allow-rejects is given.\n\n\
+Example: costshare generate-ledger --rows 100000 --seed 1 --out /tmp/gl && \
+costshare reconcile --actuals /tmp/gl/ledger.csv --map /tmp/gl/map.csv --budget /tmp/gl/budget.csv";
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Budgets: authority, service, budget
+    #[arg(long, value_name = "FILE")]
+    pub budget: Option<PathBuf>,
+    /// Sheet of the budget workbook
+    #[arg(long, value_name = "NAME")]
+    pub budget_sheet: Option<String>,
+    /// Savings targets: authority, service, baseline, target
+    #[arg(long, value_name = "FILE")]
+    pub targets: Option<PathBuf>,
+    /// Ledger extracts: files, folders or patterns (CSV, xlsx/xls/ods, .parquet)
+    #[arg(long, value_name = "FILE|DIR", num_args = 1.., required = true)]
+    pub actuals: Vec<PathBuf>,
+    /// Cost centre to service (CSV: cost_centre, service)
+    #[arg(long, value_name = "FILE")]
+    pub map: Option<PathBuf>,
+    /// Ledger header names, e.g. amount=Value,cost_centre=CC,authority=Council
+    #[arg(long, value_name = "FIELD=HEADER,…")]
+    pub columns: Option<String>,
+    /// The authority of every ledger line, for extracts with no authority column
+    #[arg(long, value_name = "NAME")]
+    pub authority: Option<String>,
+    /// Write every set-aside line (file, line, reason, text) to this CSV file
+    #[arg(long, value_name = "FILE")]
+    pub rejects: Option<PathBuf>,
+    /// Lines set aside are accepted: exit 0 instead of 3 (they are still listed)
+    #[arg(long)]
+    pub allow_rejects: bool,
+    /// RAG: amber beyond this |variance %|
+    #[arg(long, default_value = "2")]
+    pub amber: String,
+    /// RAG: red beyond this |variance %|
+    #[arg(long, default_value = "5")]
+    pub red: String,
+    /// Any set-aside ledger line is fatal (exit 2)
+    #[arg(long)]
+    pub strict: bool,
+    #[arg(long, value_enum, default_value_t = OutFormat::Md)]
+    pub format: OutFormat,
+    #[arg(long, value_enum, default_value_t = NegArg::Brackets)]
+    pub negatives: NegArg,
+}
+
+fn pct(flag: &str, v: &str) -> crate::Result<Decimal> {
+    match crate::money::parse_percent(v) {
+        Some(d) if !d.is_sign_negative() => Ok(d),
+        _ => Err(Error::usage(format!(
+            "--{flag} {v:?}: expected a percentage such as 5"
+        ))),
+    }
+}
+
+fn pounds(p: i128) -> String {
+    crate::money::format_pounds(Decimal::from_i128_with_scale(p, 2), 2, Negatives::Brackets)
+}
+
+/// The per-file lines and the set-aside summary, for standard error.
+fn summary(t: &LedgerTotals) -> Vec<String> {
+    let mut v = Vec::new();
+    for f in &t.files {
+        let read = if f.lines == f.read {
+            format!(
+                "{} {}s",
+                f.read,
+                if f.place.contains(", sheet ") {
+                    "row"
+                } else {
+                    "line"
+                }
+            )
+        } else {
+            format!("{} lines ({} records)", f.lines, f.read)
+        };
+        let mut s = format!(
+            "{}: {read} read: {} used ({}), {} blank, {} header or title, {} set aside",
+            f.place,
+            f.used,
+            crate::money::format_pounds(
+                Decimal::from_i128_with_scale(f.pence, 2) + f.sub_penny,
+                2,
+                Negatives::Brackets
+            ),
+            f.blank,
+            f.other,
+            f.set_aside
+        );
+        if let Some(n) = &f.note {
+            s.push_str(&format!(" ({n})"));
+        }
+        v.push(s);
+    }
+    if t.floats > 0 {
+        let eg = t
+            .float_lines
+            .first()
+            .map(|f| {
+                format!(
+                    " (e.g. {}, {} {}: {} read as {})",
+                    f.place,
+                    f.unit,
+                    f.line,
+                    f.text,
+                    pounds(f.pence as i128)
+                )
+            })
+            .unwrap_or_default();
+        v.push(format!(
+            "{} amounts written by a float were read as the whole pence they render{eg}",
+            t.floats
+        ));
+    }
+    v
+}
+
+/// The loud first line when money may be missing.
+fn set_aside_line(t: &LedgerTotals) -> String {
+    let readable = t.bad - t.bad_unknown;
+    format!(
+        "WARNING: {} ledger lines set aside and not in the tables: {} in the {} whose amount could be read, and {} with no readable amount",
+        t.bad,
+        pounds(t.bad_pence),
+        readable,
+        t.bad_unknown
+    )
+}
+
+fn write_rejects(path: &Path, lines: &[ledger::BadLine], all: u64) -> crate::Result<()> {
+    crate::atomic::write_with(path, |w| {
+        let mut c = csv::Writer::from_writer(w);
+        c.write_record(["file", "place", "number", "reason", "amount", "text"])?;
+        for b in lines {
+            let amount = b
+                .pence
+                .map(|p| Decimal::new(p, 2).to_string())
+                .unwrap_or_default();
+            c.write_record([
+                &*b.place,
+                b.unit,
+                &b.line.to_string(),
+                &b.reason,
+                &amount,
+                &b.raw,
+            ])?;
+        }
+        if all as usize > lines.len() {
+            let more = format!(
+                "{} more lines set aside; only the first {} are kept",
+                all as usize - lines.len(),
+                lines.len()
+            );
+            c.write_record(["", "", "", &more, "", ""])?;
+        }
+        c.flush()?;
+        Ok(())
+    })
+}
+
+fn ledger_json(t: &LedgerTotals) -> serde_json::Value {
+    let bad: Vec<serde_json::Value> = t
+        .bad_lines
+        .iter()
+        .map(|b| {
+            serde_json::json!({"file": &*b.place, b.unit: b.line, "reason": b.reason, "text": b.raw,
+                "amount": b.pence.map(|p| Decimal::new(p, 2).to_string())})
+        })
+        .collect();
+    let floats: Vec<serde_json::Value> = t
+        .float_lines
+        .iter()
+        .map(|f| serde_json::json!({"file": &*f.place, f.unit: f.line, "text": f.text, "read_as": Decimal::new(f.pence, 2).to_string()}))
+        .collect();
+    let files: Vec<serde_json::Value> = t
+        .files
+        .iter()
+        .map(|f| serde_json::json!({"file": f.place, "read": f.read, "used": f.used, "blank": f.blank,
+            "header_or_title": f.other, "set_aside": f.set_aside,
+            "total": (Decimal::from_i128_with_scale(f.pence, 2) + f.sub_penny).to_string(), "note": f.note}))
+        .collect();
+    serde_json::json!({
+        "lines_used": t.rows, "total": t.total().to_string(),
+        "set_aside": t.bad, "set_aside_amount_readable": Decimal::from_i128_with_scale(t.bad_pence, 2).to_string(),
+        "set_aside_amount_unknown_lines": t.bad_unknown,
+        "set_aside_lines": bad, "set_aside_lines_complete": t.bad as usize == t.bad_lines.len(),
+        "float_renderings": t.floats, "float_rendering_lines": floats, "files": files,
+    })
+}
+
+pub fn run(args: &Args, out: &mut dyn Write) -> crate::Result<i32> {
+    if args.budget.is_none() && args.targets.is_none() {
         return Err(Error::usage(
             "reconcile needs --budget FILE, --targets FILE, or both",
         ));
     }
+    let th = Thresholds {
+        amber_pct: pct("amber", &args.amber)?,
+        red_pct: pct("red", &args.red)?,
+    };
     if th.amber_pct > th.red_pct {
         return Err(Error::usage("--amber must not be above --red"));
     }
-    let cols = match columns {
+    let mut cols = match &args.columns {
         Some(c) => Columns::default().with_overrides(c)?,
         None => Columns::default(),
     };
+    cols.fixed_authority = args.authority.clone();
     // Read the small files first: a mistake in them should not wait for the ledger.
-    let map = map.map(read_map).transpose()?;
-    let budgets = budget.map(|b| read_budget(b, budget_sheet)).transpose()?;
-    let target_lines = targets.map(read_targets).transpose()?;
-    let size = std::fs::metadata(actuals).map(|m| m.len()).unwrap_or(0);
+    let map = args.map.as_deref().map(read_map).transpose()?;
+    let budgets = args
+        .budget
+        .as_deref()
+        .map(|b| read_budget(b, args.budget_sheet.as_deref()))
+        .transpose()?;
+    let target_lines = args.targets.as_deref().map(read_targets).transpose()?;
+    let files = ledger::expand(&args.actuals)?;
+    let size: u64 = files
+        .iter()
+        .map(|f| std::fs::metadata(f).map(|m| m.len()).unwrap_or(0))
+        .sum();
     // Progress on a terminal only: a log file gets the summary, not the spinner.
     let show = size > 64 * 1024 * 1024 && std::io::IsTerminal::is_terminal(&std::io::stderr());
     let mut progress = |done: u64, all: u64| {
@@ -137,52 +375,41 @@ pub fn run(
             eprint!("\rcostshare: reading the ledger… {:>3}%", done * 100 / all);
         }
     };
-    let totals = ledger::read(actuals, &cols, &mut progress)?;
+    let mut shown = 0usize;
+    let mut sink = |b: &ledger::BadLine| -> crate::Result<()> {
+        if shown < ledger::MAX_SHOWN {
+            eprintln!("costshare: set aside {b}: {}", b.raw);
+        }
+        shown += 1;
+        Ok(())
+    };
+    let totals = ledger::read_all(&files, &cols, &mut progress, &mut sink)?;
     if show {
         eprintln!();
     }
-    let unit = if actuals
-        .extension()
-        .is_some_and(|e| e == "parquet" || e == "pq")
-    {
-        "record"
-    } else {
-        "line"
-    };
-    if totals.bad > 0 {
-        for b in &totals.bad_lines {
-            eprintln!(
-                "costshare: {}, {} {}: {}",
-                actuals.display(),
-                unit,
-                b.line,
-                b.reason
-            );
-        }
-        if totals.bad as usize > totals.bad_lines.len() {
-            eprintln!(
-                "costshare: … and {} more",
-                totals.bad as usize - totals.bad_lines.len()
-            );
-        }
+    if totals.bad as usize > ledger::MAX_SHOWN {
         eprintln!(
-            "costshare: {}: {} lines used, {} bad lines set aside",
-            actuals.display(),
-            totals.rows,
-            totals.bad
+            "costshare: … and {} more set aside",
+            totals.bad as usize - ledger::MAX_SHOWN
         );
-        if strict {
+    }
+    for line in summary(&totals) {
+        eprintln!("costshare: {line}");
+    }
+    if let Some(r) = &args.rejects {
+        write_rejects(r, &totals.bad_lines, totals.bad)?;
+    }
+    if totals.lost_anything() {
+        eprintln!("costshare: {}", set_aside_line(&totals));
+        if args.strict {
+            let first = totals.bad_lines.first();
             return Err(Error::CsvLine {
-                path: actuals.display().to_string(),
-                line: totals.bad_lines.first().map(|b| b.line).unwrap_or(0),
+                path: first.map(|b| b.place.to_string()).unwrap_or_default(),
+                line: first.map(|b| b.line).unwrap_or(0),
                 message: format!(
-                    "{} bad lines (--strict); the first: {}",
+                    "{} lines set aside (--strict); the first: {}",
                     totals.bad,
-                    totals
-                        .bad_lines
-                        .first()
-                        .map(|b| b.reason.as_str())
-                        .unwrap_or("")
+                    first.map(|b| b.reason.as_str()).unwrap_or("")
                 ),
             });
         }
@@ -194,21 +421,42 @@ pub fn run(
     if let Some(g) = &target_lines {
         tables.push(reconcile::savings_table(&totals, map.as_ref(), g));
     }
-    let text = if format == OutFormat::Json && tables.len() > 1 {
-        // Two tables are one JSON array, not two documents.
-        let v: Vec<serde_json::Value> = tables.iter().map(report::to_json_value).collect();
-        let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
-        s.push('\n');
-        s
-    } else {
-        tables
-            .iter()
-            .map(|t| report::render(t, format, neg))
-            .collect::<Vec<_>>()
-            .join("\n")
+    let neg = args.negatives.into();
+    let text = match args.format {
+        OutFormat::Json => {
+            let v: Vec<serde_json::Value> = tables.iter().map(report::to_json_value).collect();
+            let doc = serde_json::json!({"tables": v, "ledger": ledger_json(&totals)});
+            let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+        f => {
+            let body = tables
+                .iter()
+                .map(|t| report::render(t, f, neg))
+                .collect::<Vec<_>>()
+                .join("\n");
+            if f == OutFormat::Md && totals.lost_anything() {
+                format!(
+                    "**{}** (listed on standard error{}).\n\n{body}",
+                    set_aside_line(&totals),
+                    if args.rejects.is_some() {
+                        " and in the rejects file"
+                    } else {
+                        ""
+                    }
+                )
+            } else {
+                body
+            }
+        }
     };
     emit(out, &text)?;
-    Ok(0)
+    Ok(if totals.lost_anything() && !args.allow_rejects {
+        EXIT_REJECTS
+    } else {
+        0
+    })
 }
 
 pub fn generate(

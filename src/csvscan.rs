@@ -1,0 +1,323 @@
+//! A CSV record scanner that numbers lines as a text editor shows them.
+//!
+//! The csv crate's own line count drifts on Windows line endings (rust-csv
+//! issue #395), and a citation one line off is a wrong citation. Here CRLF,
+//! LF and a lone CR each end exactly one line, inside quoted fields too.
+//! Quotes follow RFC 4180 as spreadsheets write it: a quote opens a quoted
+//! field only at the start of a field, `""` inside one is a quote, and a quote
+//! in the middle of an unquoted field (`12" monitor`) is an ordinary
+//! character. Every pass is linear in the input.
+
+use memchr::{memchr, memchr2_iter, memchr3};
+use std::borrow::Cow;
+
+/// Where one field lies in the scanned data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+    /// The field began with a quote: its text needs `unquote`.
+    pub quoted: bool,
+}
+
+/// One record: its first and last line, and where its bytes lie.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rec {
+    pub line: u64,
+    pub last_line: u64,
+    pub start: usize,
+    /// Just before the line end.
+    pub end: usize,
+    /// A quoted field was still open at the end of the data.
+    pub unterminated: bool,
+}
+
+/// What `Scanner::next` found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Record(Rec),
+    /// The data ends inside a record that may go on in more data (only when
+    /// the scanner was told more may follow).
+    Incomplete {
+        in_quotes: bool,
+    },
+    End,
+}
+
+/// Scans records from `data`, starting at a record boundary.
+pub struct Scanner<'a> {
+    data: &'a [u8],
+    pos: usize,
+    line: u64,
+    delim: u8,
+    /// More data may follow `data` (a block of a larger file).
+    more: bool,
+}
+
+/// Line ends in `b`: every LF, and every CR not followed by LF. `next` is
+/// the byte after `b`, for a CR at its very end.
+pub fn count_line_ends(b: &[u8], next: Option<u8>) -> u64 {
+    let mut n = 0;
+    for i in memchr2_iter(b'\n', b'\r', b) {
+        if b[i] == b'\n' || b.get(i + 1).copied().or(next) != Some(b'\n') {
+            n += 1;
+        }
+    }
+    n
+}
+
+impl<'a> Scanner<'a> {
+    pub fn new(data: &'a [u8], first_line: u64, delim: u8, more: bool) -> Self {
+        Scanner {
+            data,
+            pos: 0,
+            line: first_line,
+            delim,
+            more,
+        }
+    }
+
+    /// Where the next record starts, and its line.
+    pub fn position(&self) -> (usize, u64) {
+        (self.pos, self.line)
+    }
+
+    /// The next record, with its fields' spans in `fields`.
+    pub fn next(&mut self, fields: &mut Vec<Span>) -> Step {
+        fields.clear();
+        let d = self.data;
+        if self.pos >= d.len() {
+            return Step::End;
+        }
+        let (start, line) = (self.pos, self.line);
+        let mut pos = self.pos;
+        let mut lines_inside = 0u64;
+        loop {
+            let fstart = pos;
+            let quoted = d.get(pos) == Some(&b'"');
+            if quoted {
+                // Find the closing quote, stepping over "" pairs.
+                let mut p = pos + 1;
+                loop {
+                    match memchr(b'"', &d[p..]) {
+                        Some(i) if d.get(p + i + 1) == Some(&b'"') => p += i + 2,
+                        Some(i) => {
+                            lines_inside += count_line_ends(&d[pos..p + i], Some(b'"'));
+                            pos = p + i + 1;
+                            break;
+                        }
+                        None => {
+                            if self.more {
+                                return Step::Incomplete { in_quotes: true };
+                            }
+                            let last_line = line + lines_inside + count_line_ends(&d[pos..], None);
+                            fields.push(Span {
+                                start: fstart,
+                                end: d.len(),
+                                quoted: true,
+                            });
+                            self.pos = d.len();
+                            self.line = last_line + 1;
+                            return Step::Record(Rec {
+                                line,
+                                last_line,
+                                start,
+                                end: d.len(),
+                                unterminated: true,
+                            });
+                        }
+                    }
+                }
+            }
+            // The rest of the field: up to a delimiter or a line end.
+            match memchr3(self.delim, b'\n', b'\r', &d[pos..]) {
+                Some(i) if d[pos + i] == self.delim => {
+                    fields.push(Span {
+                        start: fstart,
+                        end: pos + i,
+                        quoted,
+                    });
+                    pos += i + 1;
+                }
+                Some(i) => {
+                    let end = pos + i;
+                    let mut next = end + 1;
+                    if d[end] == b'\r' {
+                        match d.get(next) {
+                            Some(b'\n') => next += 1,
+                            None if self.more => return Step::Incomplete { in_quotes: false },
+                            _ => {}
+                        }
+                    }
+                    fields.push(Span {
+                        start: fstart,
+                        end,
+                        quoted,
+                    });
+                    self.pos = next;
+                    self.line = line + lines_inside + 1;
+                    return Step::Record(Rec {
+                        line,
+                        last_line: line + lines_inside,
+                        start,
+                        end,
+                        unterminated: false,
+                    });
+                }
+                None => {
+                    if self.more {
+                        return Step::Incomplete { in_quotes: false };
+                    }
+                    fields.push(Span {
+                        start: fstart,
+                        end: d.len(),
+                        quoted,
+                    });
+                    self.pos = d.len();
+                    self.line = line + lines_inside + 1;
+                    return Step::Record(Rec {
+                        line,
+                        last_line: line + lines_inside,
+                        start,
+                        end: d.len(),
+                        unterminated: false,
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// A field's text: quotes removed and `""` made `"`, as a spreadsheet reads it.
+pub fn unquote(raw: &[u8], quoted: bool) -> Cow<'_, [u8]> {
+    if !quoted {
+        return Cow::Borrowed(raw);
+    }
+    let inner = &raw[1..];
+    // The common case: "text" with no quote inside.
+    if let Some(i) = memchr(b'"', inner) {
+        if i + 1 == inner.len() {
+            return Cow::Borrowed(&inner[..i]);
+        }
+    } else {
+        return Cow::Borrowed(inner);
+    }
+    let mut out = Vec::with_capacity(inner.len());
+    let mut in_quotes = true;
+    let mut i = 0;
+    while i < inner.len() {
+        let c = inner[i];
+        if c == b'"' && in_quotes {
+            if inner.get(i + 1) == Some(&b'"') {
+                out.push(b'"');
+                i += 2;
+                continue;
+            }
+            in_quotes = false;
+        } else {
+            out.push(c);
+        }
+        i += 1;
+    }
+    Cow::Owned(out)
+}
+
+/// The field delimiter a header line uses: comma, unless semicolons or
+/// tabs outnumber commas (European and "Unicode text" exports).
+pub fn sniff_delimiter(header: &[u8]) -> u8 {
+    let count = |c: u8| header.iter().filter(|&&b| b == c).count();
+    let (commas, semis, tabs) = (count(b','), count(b';'), count(b'\t'));
+    if tabs > commas && tabs >= semis {
+        b'\t'
+    } else if semis > commas {
+        b';'
+    } else {
+        b','
+    }
+}
+
+/// Every record of a whole text, with its fields unquoted.
+pub fn records(data: &[u8], delim: u8) -> Vec<(Rec, Vec<Vec<u8>>)> {
+    let mut s = Scanner::new(data, 1, delim, false);
+    let mut spans = Vec::new();
+    let mut out = Vec::new();
+    while let Step::Record(r) = s.next(&mut spans) {
+        let fields = spans
+            .iter()
+            .map(|f| unquote(&data[f.start..f.end], f.quoted).into_owned())
+            .collect();
+        out.push((r, fields));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(text: &str) -> Vec<(u64, Vec<String>)> {
+        records(text.as_bytes(), b',')
+            .into_iter()
+            .map(|(r, f)| {
+                (
+                    r.line,
+                    f.into_iter()
+                        .map(|b| String::from_utf8(b).unwrap())
+                        .collect(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_line_ending_counts_once() {
+        for nl in ["\n", "\r\n", "\r"] {
+            let t = format!("a,b{nl}1,2{nl}{nl}3,4{nl}");
+            let got = lines(&t);
+            assert_eq!(got.len(), 4, "{nl:?}");
+            assert_eq!(got[0].0, 1);
+            assert_eq!(got[1], (2, vec!["1".into(), "2".into()]));
+            assert_eq!(got[2], (3, vec!["".into()]));
+            assert_eq!(got[3], (4, vec!["3".into(), "4".into()]));
+        }
+        // Mixed endings, as a file edited on two systems has.
+        let got = lines("a\r\nb\nc\rd");
+        let nums: Vec<u64> = got.iter().map(|g| g.0).collect();
+        assert_eq!(nums, vec![1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn quoted_fields_and_stray_quotes() {
+        let got = lines("x,\"a \"\"b\"\", c\",y\n12\" monitor,\"two\r\nlines\",z\nnext,1,2");
+        assert_eq!(got[0].1, vec!["x", "a \"b\", c", "y"]);
+        assert_eq!(got[1].0, 2);
+        assert_eq!(got[1].1, vec!["12\" monitor", "two\r\nlines", "z"]);
+        assert_eq!(got[2].0, 4);
+    }
+
+    #[test]
+    fn unterminated_quote_runs_to_the_end_and_says_so() {
+        let r = records(b"a,\"open\nb\nc", b',');
+        assert_eq!(r.len(), 1);
+        assert!(r[0].0.unterminated);
+        assert_eq!((r[0].0.line, r[0].0.last_line), (1, 3));
+    }
+
+    #[test]
+    fn incomplete_when_more_may_follow() {
+        let mut s = Scanner::new(b"a,b\nc,\"d", 1, b',', true);
+        let mut f = Vec::new();
+        assert!(matches!(s.next(&mut f), Step::Record(_)));
+        assert_eq!(s.next(&mut f), Step::Incomplete { in_quotes: true });
+        assert_eq!(s.position(), (4, 2));
+        let mut s = Scanner::new(b"a,b\r", 1, b',', true);
+        assert_eq!(s.next(&mut f), Step::Incomplete { in_quotes: false });
+    }
+
+    #[test]
+    fn delimiter_from_the_header() {
+        assert_eq!(sniff_delimiter(b"a,b,c"), b',');
+        assert_eq!(sniff_delimiter(b"a;b;c"), b';');
+        assert_eq!(sniff_delimiter(b"a\tb\tc"), b'\t');
+    }
+}

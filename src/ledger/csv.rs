@@ -1,0 +1,462 @@
+//! Ledger CSV files, read in blocks on two threads.
+//!
+//! A block holds whole records only: the scanner says where the last
+//! complete record ends, and the rest waits for the next block. Each block is
+//! split at the first line end after its middle and the halves are read on
+//! two threads; the first half's reader says where its records really end,
+//! and if that is not the guessed split (the middle fell inside a quoted
+//! field that spans lines) the second half's result is thrown away and the
+//! first reader carries on. The result is always the sequential one.
+
+use super::{BadLine, Columns, FileSummary, FloatLine, LedgerTotals, Sink, header_key, raw_text};
+use crate::csvscan::{Scanner, Span, Step, count_line_ends, sniff_delimiter, unquote};
+use crate::error::{Error, Result};
+use std::io::Read;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Bytes read per block: memory stays near twice this, whatever the file size.
+pub const BLOCK: usize = 32 * 1024 * 1024;
+/// A record longer than this is not a ledger line.
+const MAX_RECORD: usize = 128 * 1024 * 1024;
+/// Lines searched for the header (titles may stand above it).
+const HEADER_SEARCH: usize = 50;
+/// Blocks smaller than this are read on one thread.
+const PARALLEL_MIN: usize = 1 << 20;
+
+/// Where the needed fields are, and what a repeated header looks like.
+struct Fields {
+    authority: Option<usize>,
+    fixed_authority: String,
+    cost_centre: usize,
+    amount: usize,
+    width: usize,
+    header: Vec<String>,
+    delim: u8,
+    place: Arc<str>,
+}
+
+/// What one stretch of records gave, and where it stopped.
+struct Part {
+    totals: LedgerTotals,
+    /// Bytes of complete records consumed.
+    consumed: usize,
+    next_line: u64,
+    /// The data ended inside a record (and whether inside quotes).
+    incomplete: Option<bool>,
+}
+
+fn field_text(b: &[u8]) -> String {
+    match std::str::from_utf8(b) {
+        Ok(s) => s.trim().to_string(),
+        Err(_) => crate::import::decode_cp1252(b).trim().to_string(),
+    }
+}
+
+/// Reads records from `data` (which starts at a record boundary on line
+/// `first_line`) until the data ends or a record would start at `stop_at`.
+fn parse_records(data: &[u8], first_line: u64, more: bool, stop_at: usize, f: &Fields) -> Part {
+    let mut t = LedgerTotals::default();
+    let mut scan = Scanner::new(data, first_line, f.delim, more);
+    let mut spans: Vec<Span> = Vec::with_capacity(f.width + 1);
+    let mut key = (String::new(), String::new());
+    let mut incomplete = None;
+    while scan.position().0 < stop_at {
+        match scan.next(&mut spans) {
+            Step::Record(rec) => record(data, rec, &spans, f, &mut key, &mut t),
+            Step::Incomplete { in_quotes } => {
+                incomplete = Some(in_quotes);
+                break;
+            }
+            Step::End => break,
+        }
+    }
+    let (consumed, next_line) = scan.position();
+    Part {
+        totals: t,
+        consumed,
+        next_line,
+        incomplete,
+    }
+}
+
+fn is_blank(data: &[u8], spans: &[Span]) -> bool {
+    spans.iter().all(|s| {
+        unquote(&data[s.start..s.end], s.quoted)
+            .trim_ascii()
+            .is_empty()
+    })
+}
+
+fn record(
+    data: &[u8],
+    rec: crate::csvscan::Rec,
+    spans: &[Span],
+    f: &Fields,
+    key: &mut (String, String),
+    t: &mut LedgerTotals,
+) {
+    let raw = &data[rec.start..rec.end];
+    let bad = |t: &mut LedgerTotals, reason: String, pence: Option<i64>| {
+        t.set_aside(BadLine {
+            place: f.place.clone(),
+            unit: "line",
+            line: rec.line,
+            reason,
+            raw: raw_text(raw),
+            pence,
+        })
+    };
+    let field = |i: usize| {
+        let s = spans[i];
+        unquote(&data[s.start..s.end], s.quoted)
+    };
+    // Only a line with no amount can be blank: check the rest only then.
+    let amount_blank = spans
+        .get(f.amount)
+        .is_none_or(|_| field(f.amount).trim_ascii().is_empty());
+    if amount_blank && is_blank(data, spans) {
+        t.blank += 1;
+        return;
+    }
+    if rec.unterminated {
+        let why = format!(
+            "a quoted field opened on this line is never closed, so lines {}–{} (to the end of the file) were read as one field: is a closing quote missing?",
+            rec.line, rec.last_line
+        );
+        return bad(t, why, None);
+    }
+    // Trailing empty fields (a spreadsheet's stray commas) do not count.
+    let mut width = spans.len();
+    while width > f.width && field(width - 1).trim_ascii().is_empty() {
+        width -= 1;
+    }
+    if width != f.width {
+        let pence = (f.amount < spans.len())
+            .then(|| super::amount::parse(&field(f.amount)).ok())
+            .flatten()
+            .map(|a| a.pence);
+        let why = format!("{} fields, expected {}", spans.len(), f.width);
+        return bad(t, why, pence);
+    }
+    let m = field(f.amount);
+    let a = match super::amount::parse(&m) {
+        Ok(a) => a,
+        Err(_) if (0..width).all(|i| header_key(&field_text(&field(i))) == f.header[i]) => {
+            t.other += 1; // the header again, as files joined together have
+            return;
+        }
+        Err(why) => {
+            let shown = raw_text(&m);
+            return bad(t, format!("amount {shown:?}: {why}"), None);
+        }
+    };
+    if a.float_rendering {
+        t.float(FloatLine {
+            place: f.place.clone(),
+            unit: "line",
+            line: rec.line,
+            text: raw_text(&m),
+            pence: a.pence,
+        });
+    }
+    key.0.clear();
+    match f.authority {
+        Some(i) => key.0.push_str(&field_text(&field(i))),
+        None => key.0.push_str(&f.fixed_authority),
+    }
+    key.1.clear();
+    key.1.push_str(&field_text(&field(f.cost_centre)));
+    t.add(key, a);
+}
+
+/// Reads `data` (whole records from `line` on) on up to two threads.
+fn parse_block(data: &[u8], line: u64, more: bool, f: &Fields) -> Part {
+    let guess = if data.len() >= PARALLEL_MIN {
+        let half = data.len() / 2;
+        memchr::memchr(b'\n', &data[half..])
+            .or_else(|| memchr::memchr(b'\r', &data[half..]))
+            .map(|i| half + i + 1)
+    } else {
+        None
+    };
+    let Some(mid) = guess.filter(|&m| m < data.len()) else {
+        return parse_records(data, line, more, usize::MAX, f);
+    };
+    let line_b = line + count_line_ends(&data[..mid], data.get(mid).copied());
+    let (a, b) = std::thread::scope(|s| {
+        let h = s.spawn(|| parse_records(&data[mid..], line_b, more, usize::MAX, f));
+        let a = parse_records(data, line, more, mid, f);
+        (a, h.join())
+    });
+    let mut a = a;
+    match b {
+        Ok(mut b) if a.consumed == mid && a.incomplete.is_none() => {
+            a.totals.merge(std::mem::take(&mut b.totals));
+            a.consumed = mid + b.consumed;
+            a.next_line = b.next_line;
+            a.incomplete = b.incomplete;
+        }
+        _ if a.incomplete.is_some() => {}
+        _ => {
+            // The guess fell inside a record: carry on from where it ended.
+            let rest = parse_records(&data[a.consumed..], a.next_line, more, usize::MAX, f);
+            a.totals.merge(rest.totals);
+            a.consumed += rest.consumed;
+            a.next_line = rest.next_line;
+            a.incomplete = rest.incomplete;
+        }
+    }
+    a
+}
+
+/// Reads a ledger CSV. `progress` is called with bytes read so far.
+pub fn read_csv(
+    path: &Path,
+    cols: &Columns,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<LedgerTotals> {
+    read_csv_sink(path, cols, BLOCK, progress, &mut |_| Ok(()))
+}
+
+/// `read_csv` with a chosen block size (tests use tiny blocks to cross
+/// every kind of boundary).
+pub fn read_csv_blocks(
+    path: &Path,
+    cols: &Columns,
+    block: usize,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<LedgerTotals> {
+    read_csv_sink(path, cols, block, progress, &mut |_| Ok(()))
+}
+
+fn open(path: &Path) -> Result<(std::fs::File, u64)> {
+    let file = path.display().to_string();
+    let meta = std::fs::metadata(path).map_err(|source| Error::Io {
+        path: file.clone(),
+        source,
+    })?;
+    if !meta.is_file() {
+        return Err(Error::Table {
+            place: file,
+            message: "is not a regular file (a folder, device or pipe); give a ledger file".into(),
+        });
+    }
+    let f = std::fs::File::open(path).map_err(|source| Error::Io { path: file, source })?;
+    Ok((f, meta.len()))
+}
+
+/// Finds the header among the first lines: the first record naming every
+/// needed column. Returns the fields and where the data starts.
+fn find_header(
+    buf: &[u8],
+    eof: bool,
+    cols: &Columns,
+    place: &Arc<str>,
+) -> Result<Option<(Fields, usize, u64, u64)>> {
+    let mut wanted = vec![header_key(&cols.cost_centre), header_key(&cols.amount)];
+    let auth = header_key(&cols.authority);
+    let mut first: Option<Vec<String>> = None;
+    let first_line = buf.split(|&b| b == b'\n' || b == b'\r').next();
+    let delim = sniff_delimiter(first_line.unwrap_or(b""));
+    let mut scan = Scanner::new(buf, 1, delim, !eof);
+    let mut spans = Vec::new();
+    let mut titles = 0u64;
+    for _ in 0..HEADER_SEARCH {
+        let rec = match scan.next(&mut spans) {
+            Step::Record(r) => r,
+            Step::Incomplete { .. } => return Ok(None),
+            Step::End if !eof => return Ok(None),
+            Step::End => break,
+        };
+        let names: Vec<String> = spans
+            .iter()
+            .map(|s| header_key(&field_text(&unquote(&buf[s.start..s.end], s.quoted))))
+            .collect();
+        let pos = |w: &str| names.iter().position(|n| n == w);
+        let has_auth = pos(&auth).is_some();
+        if has_auth && !wanted.contains(&auth) && cols.fixed_authority.is_none() {
+            wanted.push(auth.clone());
+        }
+        if wanted.iter().all(|w| pos(w).is_some()) {
+            for w in &wanted {
+                if names.iter().filter(|n| *n == w).count() > 1 {
+                    return Err(Error::CsvLine {
+                        path: place.to_string(),
+                        line: rec.line,
+                        message: format!(
+                            "the header names column {w:?} more than once; name each column once, or choose one with --columns"
+                        ),
+                    });
+                }
+            }
+            let authority = match (&cols.fixed_authority, pos(&auth)) {
+                (Some(_), _) => None,
+                (None, Some(i)) => Some(i),
+                (None, None) => {
+                    return Err(Error::MissingColumn {
+                        place: format!("{place}, header line {}", rec.line),
+                        column: format!(
+                            "{} (or give --authority NAME for one council's extract)",
+                            cols.authority
+                        ),
+                        found: names_as_written(buf, &spans),
+                    });
+                }
+            };
+            let fields = Fields {
+                authority,
+                fixed_authority: cols.fixed_authority.clone().unwrap_or_default(),
+                cost_centre: pos(&wanted[0]).unwrap_or(0),
+                amount: pos(&wanted[1]).unwrap_or(0),
+                width: spans.len(),
+                header: names,
+                delim,
+                place: place.clone(),
+            };
+            let (start, line) = scan.position();
+            return Ok(Some((fields, start, line, titles)));
+        }
+        if first.is_none() && rec.start < rec.end {
+            first = Some(names_as_written(buf, &spans));
+        }
+        titles += 1;
+    }
+    let missing = if cols.fixed_authority.is_some() {
+        &wanted[..2]
+    } else {
+        &[auth.clone(), wanted[0].clone(), wanted[1].clone()][..]
+    };
+    let first = first.unwrap_or_default();
+    let keys: Vec<String> = first.iter().map(|s| header_key(s)).collect();
+    let column = missing
+        .iter()
+        .find(|m| !keys.contains(m))
+        .cloned()
+        .unwrap_or_default();
+    let col_name = [&cols.authority, &cols.cost_centre, &cols.amount]
+        .into_iter()
+        .find(|c| header_key(c) == column)
+        .cloned()
+        .unwrap_or(column);
+    if first.is_empty() {
+        return Err(Error::Table {
+            place: place.to_string(),
+            message: "is empty; expected a header line and ledger lines".into(),
+        });
+    }
+    Err(Error::MissingColumn {
+        place: format!("{place}, header line 1"),
+        column: col_name,
+        found: first,
+    })
+}
+
+fn names_as_written(buf: &[u8], spans: &[Span]) -> Vec<String> {
+    spans
+        .iter()
+        .map(|s| field_text(&unquote(&buf[s.start..s.end], s.quoted)))
+        .collect()
+}
+
+/// Reads a ledger CSV in blocks of `block` bytes, passing each set-aside
+/// line to `sink` as it is found.
+pub fn read_csv_sink(
+    path: &Path,
+    cols: &Columns,
+    block: usize,
+    progress: &mut dyn FnMut(u64, u64),
+    sink: Sink,
+) -> Result<LedgerTotals> {
+    let block = block.max(1);
+    let place: Arc<str> = Arc::from(path.display().to_string());
+    let io = |source| Error::Io {
+        path: place.to_string(),
+        source,
+    };
+    let (mut file, size) = open(path)?;
+    let mut buf: Vec<u8> = Vec::with_capacity(block.min(BLOCK) + 1024);
+    let mut chunk = vec![0u8; block];
+    let mut eof = false;
+    let read_so_far = std::cell::Cell::new(0u64);
+    let mut fill = |buf: &mut Vec<u8>, eof: &mut bool| -> Result<()> {
+        let n = file.read(&mut chunk).map_err(io)?;
+        if n == 0 {
+            *eof = true;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+        read_so_far.set(read_so_far.get() + n as u64);
+        Ok(())
+    };
+    // The header: titles may stand above it.
+    let (fields, mut line, titles) = loop {
+        fill(&mut buf, &mut eof)?;
+        if buf.starts_with(b"\xEF\xBB\xBF") {
+            buf.drain(..3);
+        }
+        if let Some((f, start, line, titles)) = find_header(&buf, eof, cols, &place)? {
+            buf.drain(..start);
+            break (f, line, titles);
+        }
+        if buf.len() > 1 << 20 {
+            return Err(Error::CsvLine {
+                path: place.to_string(),
+                line: 1,
+                message: "no header line naming the ledger's columns in the first 1 MB".into(),
+            });
+        }
+    };
+    let mut total = LedgerTotals {
+        other: 1 + titles,
+        ..Default::default()
+    };
+    loop {
+        if !eof && buf.len() < block {
+            fill(&mut buf, &mut eof)?;
+            continue;
+        }
+        let part = parse_block(&buf, line, !eof, &fields);
+        for b in &part.totals.bad_lines {
+            sink(b)?;
+        }
+        total.merge(part.totals);
+        line = part.next_line;
+        buf.drain(..part.consumed);
+        progress(read_so_far.get().min(size), size);
+        if eof && part.incomplete.is_none() {
+            break;
+        }
+        if let Some(in_quotes) = part.incomplete {
+            if buf.len() > MAX_RECORD.max(4 * block) {
+                let message = if in_quotes {
+                    "a quoted field opened on this line runs on for more than 128 MB: is a closing quote missing?"
+                } else {
+                    "this line is longer than 128 MB: not a ledger line"
+                };
+                return Err(Error::CsvLine {
+                    path: place.to_string(),
+                    line,
+                    message: message.into(),
+                });
+            }
+            if eof {
+                break;
+            }
+            // Not enough for one record: read more before trying again.
+            fill(&mut buf, &mut eof)?;
+        }
+    }
+    total.files.push(FileSummary {
+        place: place.to_string(),
+        lines: line - 1,
+        read: total.rows + total.blank + total.other + total.bad,
+        used: total.rows,
+        blank: total.blank,
+        other: total.other,
+        set_aside: total.bad,
+        pence: total.total_pence,
+        sub_penny: total.total_sub_penny,
+        note: None,
+    });
+    Ok(total)
+}

@@ -1,0 +1,189 @@
+//! A realistic, deterministic ledger with its map, budgets and targets, for
+//! tests and benchmarks.
+
+use super::Keyed;
+use crate::error::{Error, Result};
+use std::path::Path;
+
+/// The services, cost centres and ledger lines `generate` draws from.
+const SERVICES: &[(&str, u32)] = &[
+    ("Audit", 2),
+    ("HR", 3),
+    ("ICT", 6),
+    ("Legal", 3),
+    ("Revenues & Benefits", 6),
+    ("Parking", 3),
+    ("Environmental Health", 4),
+    ("Planning Support", 3),
+];
+const AUTHORITIES: &[(&str, char)] = &[("MBC", 'M'), ("SBC", 'S'), ("TWBC", 'T')];
+const DESCRIPTIONS: &[(&str, u32, bool)] = &[
+    ("Salaries", 1001, false),
+    ("Employer's pension contributions", 1010, false),
+    ("Agency staff, temporary cover", 1100, false),
+    ("Travel and mileage", 1200, false),
+    ("Rent, rates and service charges", 2001, false),
+    ("Stationery, printing and postage", 4010, false),
+    ("Software licences \"annual\" renewal", 4100, false),
+    ("Professional fees", 4200, false),
+    ("Fees and charges", 9001, true),
+    ("Recharges to partners", 9100, true),
+];
+
+/// What `generate` wrote and the exact totals it generated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Generated {
+    pub rows: u64,
+    pub total_pence: i128,
+    /// (authority, cost centre) → pence, as generated.
+    pub totals: Keyed,
+}
+
+/// Writes a realistic, deterministic ledger (ledger.csv), its cost-centre map
+/// (map.csv), budgets (budget.csv) and savings targets (targets.csv) to `dir`.
+/// Quoted descriptions with commas and quotes, income as negatives, a few
+/// cost centres missing from the map, one budget line with no spending.
+pub fn generate(
+    dir: &Path,
+    rows: u64,
+    seed: u64,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Generated> {
+    use std::io::Write;
+    std::fs::create_dir_all(dir).map_err(|source| Error::Write {
+        path: dir.display().to_string(),
+        source,
+    })?;
+    let wr = |p: &Path| -> Result<std::io::BufWriter<std::fs::File>> {
+        std::fs::File::create(p)
+            .map(|f| std::io::BufWriter::with_capacity(1 << 20, f))
+            .map_err(|source| Error::Write {
+                path: p.display().to_string(),
+                source,
+            })
+    };
+    let werr = |p: &Path| {
+        let path = p.display().to_string();
+        move |source| Error::Write {
+            path: path.clone(),
+            source,
+        }
+    };
+    // Cost centres: M-AUD-01 … per authority and service; two per authority unmapped.
+    let mut centres: Vec<(String, String, Option<String>)> = Vec::new();
+    for (a, letter) in AUTHORITIES {
+        for (s, n) in SERVICES {
+            let code: String = s
+                .chars()
+                .filter(|c| c.is_ascii_uppercase())
+                .take(3)
+                .collect();
+            for i in 1..=*n {
+                centres.push((
+                    a.to_string(),
+                    format!("{letter}-{code}-{i:02}"),
+                    Some(s.to_string()),
+                ));
+            }
+        }
+        for i in 1..=2 {
+            centres.push((a.to_string(), format!("{letter}-X-9{i:02}"), None));
+        }
+    }
+    let mut rng = crate::simulate::Rng::new(seed);
+    let ledger = dir.join("ledger.csv");
+    let mut w = wr(&ledger)?;
+    let e = werr(&ledger);
+    writeln!(w, "date,authority,cost_centre,account,description,amount").map_err(&e)?;
+    let mut made = Generated {
+        rows,
+        total_pence: 0,
+        totals: Keyed::default(),
+    };
+    for n in 0..rows {
+        let r = rng.next_u64();
+        // Unmapped centres get about 1 line in 200.
+        let c = if r % 200 == 0 {
+            let unm: Vec<&(String, String, Option<String>)> =
+                centres.iter().filter(|c| c.2.is_none()).collect();
+            unm[((r >> 8) % unm.len() as u64) as usize]
+        } else {
+            &centres[((r >> 8) % centres.len() as u64) as usize]
+        };
+        let (desc, account, income) =
+            DESCRIPTIONS[((r >> 20) % DESCRIPTIONS.len() as u64) as usize];
+        let r2 = rng.next_u64();
+        let mut pence = (r2 % 250_000) as i64 + 1; // up to £2,500.00
+        if income {
+            pence = -pence;
+        }
+        let day = (r2 >> 32) % 365;
+        let (month, dom) = (day / 31, day % 28 + 1);
+        let (y, m) = if month < 9 {
+            (2014, month + 4)
+        } else {
+            (2015, month - 8)
+        };
+        let desc_q = desc.replace('"', "\"\"");
+        let sign = if pence < 0 { "-" } else { "" };
+        writeln!(
+            w,
+            "{y}-{m:02}-{dom:02},{},{},{account},\"{desc_q}\",{sign}{}.{:02}",
+            c.0,
+            c.1,
+            pence.unsigned_abs() / 100,
+            pence.unsigned_abs() % 100
+        )
+        .map_err(&e)?;
+        *made.totals.entry((c.0.clone(), c.1.clone())).or_insert(0) += pence as i128;
+        made.total_pence += pence as i128;
+        if n % 1_000_000 == 999_999 {
+            progress(n + 1);
+        }
+    }
+    w.flush().map_err(&e)?;
+
+    let map = dir.join("map.csv");
+    let mut w = wr(&map)?;
+    let e = werr(&map);
+    writeln!(w, "cost_centre,service").map_err(&e)?;
+    for (_, cc, s) in &centres {
+        if let Some(s) = s {
+            writeln!(w, "{cc},{s}").map_err(&e)?;
+        }
+    }
+    w.flush().map_err(&e)?;
+
+    // Budgets: the generated out-turn of each service, moved by up to ±8 %,
+    // to whole pounds; plus a service budgeted but never spent on.
+    let budget = dir.join("budget.csv");
+    let targets = dir.join("targets.csv");
+    let (mut wb, mut wt) = (wr(&budget)?, wr(&targets)?);
+    let (eb, et) = (werr(&budget), werr(&targets));
+    writeln!(wb, "authority,service,budget").map_err(&eb)?;
+    writeln!(wt, "authority,service,baseline,target").map_err(&et)?;
+    for (a, _) in AUTHORITIES {
+        for (s, _) in SERVICES {
+            let spent: i128 = centres
+                .iter()
+                .filter(|c| c.0 == *a && c.2.as_deref() == Some(*s))
+                .map(|c| {
+                    made.totals
+                        .get(&(c.0.clone(), c.1.clone()))
+                        .copied()
+                        .unwrap_or(0)
+                })
+                .sum();
+            let swing = (rng.next_u64() % 1601) as i128 - 800; // basis points
+            let budget_p = spent + spent / 10_000 * swing;
+            writeln!(wb, "{a},{s},{}", budget_p / 100).map_err(&eb)?;
+            // Baseline before sharing 12 % above the budget; target 10 % of it.
+            let baseline = budget_p / 100 * 112 / 100;
+            writeln!(wt, "{a},{s},{baseline},{}", baseline / 10).map_err(&et)?;
+        }
+        writeln!(wb, "{a},Shared Fraud Investigation,25000").map_err(&eb)?;
+    }
+    wb.flush().map_err(&eb)?;
+    wt.flush().map_err(&et)?;
+    Ok(made)
+}

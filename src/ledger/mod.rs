@@ -1,0 +1,458 @@
+//! General-ledger extracts: a year of monthly files or millions of lines,
+//! read exactly (amounts to integer pence plus any exact fraction of a
+//! penny, never through a float), in bounded memory, with every line either
+//! added to a row or set aside and listed with its file, line and text.
+//!
+//! CSV files go through costshare's own scanner (`csvscan`), in parallel
+//! (`csv` module); workbooks through calamine (`sheet`); Parquet through
+//! polars (feature `parquet`).
+
+pub mod amount;
+mod csv;
+mod generate;
+mod sheet;
+
+pub use amount::{LedgerAmount, MAX_PENCE, parse as parse_amount};
+pub use csv::{BLOCK, read_csv, read_csv_blocks};
+pub use generate::{Generated, generate};
+
+use crate::error::{Error, Result};
+use rust_decimal::Decimal;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Set-aside lines kept in memory for the summary and JSON (all of them go
+/// to `--rejects`).
+pub const MAX_KEPT: usize = 100_000;
+/// Set-aside lines printed on standard error (all are counted).
+pub const MAX_SHOWN: usize = 100;
+/// Float renderings listed by line (all are counted).
+pub const MAX_FLOATS_LISTED: usize = 1_000;
+/// How much of a set-aside line's text is kept.
+pub const RAW_KEPT: usize = 300;
+
+/// Which header names hold the fields costshare needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Columns {
+    pub authority: String,
+    pub cost_centre: String,
+    pub amount: String,
+    /// Every line's authority, for one council's extract with no authority
+    /// column (`--authority`).
+    pub fixed_authority: Option<String>,
+}
+
+impl Default for Columns {
+    fn default() -> Self {
+        Columns {
+            authority: "authority".into(),
+            cost_centre: "cost_centre".into(),
+            amount: "amount".into(),
+            fixed_authority: None,
+        }
+    }
+}
+
+impl Columns {
+    /// "amount=Value,cost_centre=CC" renames columns.
+    pub fn with_overrides(mut self, spec: &str) -> Result<Columns> {
+        for part in spec.split(',').filter(|s| !s.trim().is_empty()) {
+            let (k, v) = part.split_once('=').ok_or_else(|| {
+                Error::usage(format!(
+                    "--columns: {part:?} is not FIELD=HEADER (e.g. amount=Value)"
+                ))
+            })?;
+            let v = v.trim().to_string();
+            match k.trim() {
+                "authority" => self.authority = v,
+                "cost_centre" => self.cost_centre = v,
+                "amount" => self.amount = v,
+                other => {
+                    return Err(Error::usage(format!(
+                        "--columns: unknown field {other:?}; expected authority, cost_centre or amount"
+                    )));
+                }
+            }
+        }
+        Ok(self)
+    }
+}
+
+/// A header name as people mean it: case, underscores, repeated and
+/// non-breaking spaces and a byte-order mark do not matter.
+pub fn header_key(s: &str) -> String {
+    s.trim_start_matches('\u{feff}')
+        .replace(['_', '\u{a0}'], " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// A small, fast hasher for the (authority, cost centre) keys: the keys
+/// come from the council's own ledger, not from an adversary racing a
+/// server, so SipHash's protection buys nothing here and costs time.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut b = [0u8; 8];
+            b[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(b));
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.write_u64(i as u64);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.write_u64(i as u64);
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// (authority, cost centre) → pence. A blank authority or cost centre is an
+/// empty string here: its lines still count, in an "Unassigned" row.
+pub type Keyed = HashMap<(String, String), i128, std::hash::BuildHasherDefault<FxHasher>>;
+
+/// A line set aside, with where it was and what it said.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadLine {
+    /// The file (and sheet) it came from.
+    pub place: Arc<str>,
+    /// "line" (CSV), "row" (sheet) or "record" (Parquet).
+    pub unit: &'static str,
+    pub line: u64,
+    pub reason: String,
+    /// The line as written, cut to `RAW_KEPT` characters.
+    pub raw: String,
+    /// Its amount, where one could be read.
+    pub pence: Option<i64>,
+}
+
+impl std::fmt::Display for BadLine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}, {} {}: {}",
+            self.place, self.unit, self.line, self.reason
+        )
+    }
+}
+
+/// An amount written by a float, read as the pence it renders.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FloatLine {
+    pub place: Arc<str>,
+    pub unit: &'static str,
+    pub line: u64,
+    pub text: String,
+    pub pence: i64,
+}
+
+/// What one file (or sheet) gave.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FileSummary {
+    pub place: String,
+    /// Lines as a text editor counts them (rows for a sheet).
+    pub lines: u64,
+    /// Records read, the header included (a quoted field may span lines).
+    pub read: u64,
+    pub used: u64,
+    pub blank: u64,
+    /// The header, repeated headers, titles above it, typed totals.
+    pub other: u64,
+    pub set_aside: u64,
+    pub pence: i128,
+    pub sub_penny: Decimal,
+    /// A hidden sheet, or a sheet with no ledger header (not read).
+    pub note: Option<String>,
+}
+
+/// What a ledger adds up to.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LedgerTotals {
+    pub totals: Keyed,
+    /// Fractions of a penny by key (only keys that had any).
+    pub sub_penny: BTreeMap<(String, String), Decimal>,
+    /// Lines added.
+    pub rows: u64,
+    pub blank: u64,
+    /// Headers, repeated headers, titles and typed totals: not ledger lines.
+    pub other: u64,
+    /// Lines set aside.
+    pub bad: u64,
+    /// Pence in set-aside lines whose amount could be read.
+    pub bad_pence: i128,
+    /// Set-aside lines whose amount could not be read.
+    pub bad_unknown: u64,
+    /// The first `MAX_KEPT` set-aside lines.
+    pub bad_lines: Vec<BadLine>,
+    pub floats: u64,
+    pub float_lines: Vec<FloatLine>,
+    /// Sum of every added line: whole pence, and fractions of a penny.
+    pub total_pence: i128,
+    pub total_sub_penny: Decimal,
+    pub files: Vec<FileSummary>,
+}
+
+impl LedgerTotals {
+    pub(crate) fn add(&mut self, key: &(String, String), a: LedgerAmount) {
+        match self.totals.get_mut(key) {
+            Some(v) => *v += a.pence as i128,
+            None => {
+                self.totals.insert(key.clone(), a.pence as i128);
+            }
+        }
+        if !a.sub_penny.is_zero() {
+            *self.sub_penny.entry(key.clone()).or_default() += a.sub_penny;
+            self.total_sub_penny += a.sub_penny;
+        }
+        self.rows += 1;
+        self.total_pence += a.pence as i128;
+    }
+
+    pub(crate) fn set_aside(&mut self, b: BadLine) {
+        self.bad += 1;
+        match b.pence {
+            Some(p) => self.bad_pence += p as i128,
+            None => self.bad_unknown += 1,
+        }
+        if self.bad_lines.len() < MAX_KEPT {
+            self.bad_lines.push(b);
+        }
+    }
+
+    pub(crate) fn float(&mut self, f: FloatLine) {
+        self.floats += 1;
+        if self.float_lines.len() < MAX_FLOATS_LISTED {
+            self.float_lines.push(f);
+        }
+    }
+
+    /// Adds `other`'s lines after this one's.
+    pub fn merge(&mut self, other: LedgerTotals) {
+        for (k, v) in other.totals {
+            *self.totals.entry(k).or_insert(0) += v;
+        }
+        for (k, v) in other.sub_penny {
+            *self.sub_penny.entry(k).or_default() += v;
+        }
+        self.rows += other.rows;
+        self.blank += other.blank;
+        self.other += other.other;
+        self.bad += other.bad;
+        self.bad_pence += other.bad_pence;
+        self.bad_unknown += other.bad_unknown;
+        self.floats += other.floats;
+        self.total_pence += other.total_pence;
+        self.total_sub_penny += other.total_sub_penny;
+        let room = MAX_KEPT.saturating_sub(self.bad_lines.len());
+        self.bad_lines
+            .extend(other.bad_lines.into_iter().take(room));
+        let room = MAX_FLOATS_LISTED.saturating_sub(self.float_lines.len());
+        self.float_lines
+            .extend(other.float_lines.into_iter().take(room));
+        self.files.extend(other.files);
+    }
+
+    /// Everything added, exactly, in pounds.
+    pub fn total(&self) -> Decimal {
+        Decimal::from_i128_with_scale(self.total_pence, 2) + self.total_sub_penny
+    }
+
+    /// Any line that might carry money was set aside.
+    pub fn lost_anything(&self) -> bool {
+        self.bad > 0
+    }
+}
+
+/// Where set-aside lines are written as they are found.
+pub type Sink<'a> = &'a mut dyn FnMut(&BadLine) -> Result<()>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Csv,
+    Workbook,
+    #[cfg_attr(not(feature = "parquet"), allow(dead_code))]
+    Parquet,
+}
+
+fn kind_of(path: &Path) -> Kind {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "parquet" | "pq" => Kind::Parquet,
+        "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" => Kind::Workbook,
+        _ => Kind::Csv,
+    }
+}
+
+/// The ledger files named: files as they are, a folder's ledger files
+/// (sorted by name), or a pattern with `*` and `?` in the file name.
+pub fn expand(args: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for a in args {
+        let name = a.file_name().map(|n| n.to_string_lossy().into_owned());
+        let pattern = name.as_deref().filter(|n| n.contains(['*', '?']));
+        if let Some(pat) = pattern {
+            let dir = a.parent().filter(|p| !p.as_os_str().is_empty());
+            let dir = dir.unwrap_or(Path::new("."));
+            let found = list_dir(dir, |n| wildcard(pat, n))?;
+            if found.is_empty() {
+                return Err(Error::usage(format!(
+                    "{}: no file matches {pat:?}",
+                    dir.display()
+                )));
+            }
+            out.extend(found);
+        } else if a.is_dir() {
+            let found = list_dir(a, |n| {
+                let l = n.to_ascii_lowercase();
+                [".csv", ".txt", ".xlsx", ".xlsm", ".xls", ".ods", ".parquet"]
+                    .iter()
+                    .any(|e| l.ends_with(e))
+            })?;
+            if found.is_empty() {
+                return Err(Error::usage(format!(
+                    "{}: the folder has no ledger files (.csv, .txt, .xlsx, .xls, .ods, .parquet)",
+                    a.display()
+                )));
+            }
+            out.extend(found);
+        } else {
+            out.push(a.clone());
+        }
+    }
+    Ok(out)
+}
+
+fn list_dir(dir: &Path, keep: impl Fn(&str) -> bool) -> Result<Vec<PathBuf>> {
+    let rd = std::fs::read_dir(dir).map_err(|source| Error::Io {
+        path: dir.display().to_string(),
+        source,
+    })?;
+    let mut v: Vec<PathBuf> = rd
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .filter(|e| keep(&e.file_name().to_string_lossy()))
+        .map(|e| e.path())
+        .collect();
+    v.sort();
+    Ok(v)
+}
+
+/// `*` any run of characters, `?` one character.
+fn wildcard(pat: &str, name: &str) -> bool {
+    let (p, n): (Vec<char>, Vec<char>) = (pat.chars().collect(), name.chars().collect());
+    // Iterative matching with one backtrack point: linear in practice.
+    let (mut i, mut j, mut star, mut mark) = (0, 0, None, 0);
+    while j < n.len() {
+        if i < p.len() && (p[i] == '?' || p[i] == n[j]) {
+            i += 1;
+            j += 1;
+        } else if i < p.len() && p[i] == '*' {
+            star = Some(i);
+            mark = j;
+            i += 1;
+        } else if let Some(s) = star {
+            i = s + 1;
+            mark += 1;
+            j = mark;
+        } else {
+            return false;
+        }
+    }
+    p[i..].iter().all(|&c| c == '*')
+}
+
+/// Reads one ledger file of any kind.
+pub fn read(
+    path: &Path,
+    cols: &Columns,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<LedgerTotals> {
+    read_with_sink(path, cols, progress, &mut |_| Ok(()))
+}
+
+/// Reads one ledger file, passing each set-aside line to `sink`.
+pub fn read_with_sink(
+    path: &Path,
+    cols: &Columns,
+    progress: &mut dyn FnMut(u64, u64),
+    sink: Sink,
+) -> Result<LedgerTotals> {
+    match kind_of(path) {
+        Kind::Csv => csv::read_csv_sink(path, cols, BLOCK, progress, sink),
+        Kind::Workbook => sheet::read(path, cols, sink),
+        Kind::Parquet => {
+            #[cfg(feature = "parquet")]
+            return crate::parquet::read(path, cols, sink);
+            #[cfg(not(feature = "parquet"))]
+            return Err(Error::usage(format!(
+                "{}: Parquet ledgers need costshare built with the parquet feature (the default)",
+                path.display()
+            )));
+        }
+    }
+}
+
+/// Reads every file named (folders and patterns expanded), in order.
+pub fn read_all(
+    paths: &[PathBuf],
+    cols: &Columns,
+    progress: &mut dyn FnMut(u64, u64),
+    sink: Sink,
+) -> Result<LedgerTotals> {
+    let mut total = LedgerTotals::default();
+    for p in paths {
+        let t = read_with_sink(p, cols, progress, sink)?;
+        total.merge(t);
+    }
+    Ok(total)
+}
+
+/// The line as written, cut short, for listings.
+pub fn raw_text(b: &[u8]) -> String {
+    let cut = &b[..b.len().min(RAW_KEPT * 4)];
+    let s = match std::str::from_utf8(cut) {
+        Ok(s) => s.to_string(),
+        Err(e) if e.error_len().is_none() => String::from_utf8_lossy(cut).into_owned(),
+        Err(_) => crate::import::decode_cp1252(cut),
+    };
+    let mut out: String = s.chars().take(RAW_KEPT).collect();
+    if s.chars().count() > RAW_KEPT || b.len() > cut.len() {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_match_as_people_mean_them() {
+        assert_eq!(header_key(" Name of  Body "), "name of body");
+        assert_eq!(header_key("\u{feff}Cost_Centre"), "cost centre");
+        assert_eq!(header_key("AMOUNT"), "amount");
+    }
+
+    #[test]
+    fn wildcards() {
+        assert!(wildcard("spend-*.csv", "spend-2024-04.csv"));
+        assert!(wildcard("*", "x"));
+        assert!(wildcard("a?c", "abc"));
+        assert!(!wildcard("spend-*.csv", "spend-2024-04.xlsx"));
+        assert!(!wildcard("a?c", "ac"));
+    }
+}
