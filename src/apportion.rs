@@ -123,17 +123,29 @@ pub fn apportion(
         }
         other => other,
     })?;
-    let wsum: Decimal = ws.iter().sum();
-    Ok(weights
+    let wsum = ws
+        .iter()
+        .try_fold(Decimal::ZERO, |a, w| a.checked_add(*w))
+        .ok_or(ApportionError::Overflow)?;
+    weights
         .iter()
         .zip(rounded)
-        .map(|((p, w), r)| Part {
-            partner: p.clone(),
-            weight: *w,
-            exact: amount * *w / wsum,
-            rounded: r,
+        .map(|((p, w), r)| {
+            // amount × w / Σw, or (amount / Σw) × w where the product is
+            // beyond Decimal's range.
+            let exact = amount
+                .checked_mul(*w)
+                .and_then(|x| x.checked_div(wsum))
+                .or_else(|| amount.checked_div(wsum).and_then(|x| x.checked_mul(*w)))
+                .ok_or(ApportionError::Overflow)?;
+            Ok(Part {
+                partner: p.clone(),
+                weight: *w,
+                exact,
+                rounded: r,
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// The rounded parts only, in the order of `weights`: the inner loop of
@@ -187,7 +199,10 @@ pub fn apportion_values(
         floors.push(prod / total_w);
         rems.push(prod % total_w);
     }
-    let given: i128 = floors.iter().sum();
+    let given: i128 = floors
+        .iter()
+        .try_fold(0i128, |a, &x| a.checked_add(x))
+        .ok_or(ApportionError::Overflow)?;
     let left = (t_abs - given) as usize;
     let mut order: Vec<usize> = (0..iw.len()).collect();
     // Largest remainder first; ties to the partner listed first.
@@ -196,10 +211,14 @@ pub fn apportion_values(
         floors[i] += 1;
     }
     let unit_dec = Decimal::from_i128_with_scale(mult, s);
-    Ok(floors
+    floors
         .into_iter()
-        .map(|units| Decimal::from(if negative { -units } else { units }) * unit_dec)
-        .collect())
+        .map(|units| {
+            let units = Decimal::try_from_i128_with_scale(if negative { -units } else { units }, 0)
+                .map_err(|_| ApportionError::Overflow)?;
+            units.checked_mul(unit_dec).ok_or(ApportionError::Overflow)
+        })
+        .collect()
 }
 
 /// Exact shares without rounding (for per-year investment shares that are

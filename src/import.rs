@@ -79,6 +79,11 @@ pub struct Grid {
     pub sheet: Option<String>,
     /// A hidden sheet is read like any other, and said to be hidden.
     pub hidden: bool,
+    /// Why a sheet of a workbook read whole was not read (over a limit):
+    /// an error only if the sheet is needed, so one huge sheet of workings
+    /// does not block the others.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refused: Option<String>,
     pub rows: Vec<GridRow>,
 }
 
@@ -92,6 +97,17 @@ pub struct GridRow {
 }
 
 impl Grid {
+    /// The grid, or the error that kept its sheet from being read.
+    pub fn usable(&self) -> Result<&Grid> {
+        match &self.refused {
+            None => Ok(self),
+            Some(why) => Err(Error::Table {
+                place: self.place(),
+                message: why.clone(),
+            }),
+        }
+    }
+
     pub fn origin(&self, row: &GridRow, idx: usize) -> Origin {
         let col = row.first_col + idx as u32;
         match &self.sheet {
@@ -197,11 +213,60 @@ pub fn sheet_names(path: &Path) -> Result<Vec<String>> {
     })
 }
 
+const ENCRYPTED: &str = "the workbook is encrypted. If it opens in Excel without asking for a \
+password, it is protected with Excel's built-in default password (\"VelvetSweatshop\"), which \
+Excel uses for workbooks with a protected structure or a read-only recommendation: open it in \
+Excel or LibreOffice, save a copy as .xlsx without protection, and give costshare that copy. \
+If it asks for a password, ask the sender for an unprotected copy";
+
 fn workbook_error(path: &Path, e: calamine::Error) -> Error {
+    let text = e.to_string();
+    let message = if text.to_lowercase().contains("password") {
+        ENCRYPTED.to_string()
+    } else {
+        text
+    };
     Error::Workbook {
         path: path.display().to_string(),
         expected: "xlsx, xls or ods",
-        message: e.to_string(),
+        message,
+    }
+}
+
+/// What a file given as a workbook really is, by its first bytes, when it
+/// is not one: a PDF, a web page or a CSV renamed .xlsx is named as such.
+fn not_a_workbook(path: &Path) -> Option<String> {
+    use std::io::Read;
+    let mut head = [0u8; 4096];
+    let n = std::fs::File::open(path).ok()?.read(&mut head).ok()?;
+    let head = &head[..n];
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let text = String::from_utf8_lossy(head).to_lowercase();
+    let trimmed = text.trim_start_matches('\u{feff}').trim_start();
+    if head.starts_with(b"%PDF") {
+        Some(
+            "is a PDF document, not a spreadsheet: ask for the figures as a workbook or CSV".into(),
+        )
+    } else if trimmed.starts_with("<!doctype html") || trimmed.starts_with("<html") {
+        Some("is a web page (HTML) saved with a spreadsheet's name: open it in a browser or Excel and save it as .xlsx or .csv".into())
+    } else if head.starts_with(b"\xD0\xCF\x11\xE0") && matches!(ext.as_str(), "xlsx" | "xlsm") {
+        Some(ENCRYPTED.into())
+    } else if n > 0
+        && !head.starts_with(b"PK")
+        && !head.starts_with(b"\xD0\xCF\x11\xE0")
+        && head
+            .iter()
+            .all(|&b| b >= 0x20 || matches!(b, b'\n' | b'\r' | b'\t'))
+        && (head.contains(&b',') || head.contains(&b';') || head.contains(&b'\t'))
+    {
+        Some(format!(
+            "is a text (CSV) file with a .{ext} name: rename it .csv"
+        ))
+    } else {
+        None
     }
 }
 
@@ -236,10 +301,37 @@ fn guarded<T>(path: &Path, f: impl FnOnce() -> Result<T>) -> Result<T> {
     })
 }
 
+/// Whether an xlsx asks to be recalculated when opened (`fullCalcOnLoad`),
+/// as files from libraries that cannot calculate do: then an empty saved
+/// formula result means "never calculated", not a formula that gives "".
+fn asks_recalc<R: std::io::Read + std::io::Seek>(r: R) -> bool {
+    use std::io::Read;
+    let Ok(mut z) = zip::ZipArchive::new(r) else {
+        return false;
+    };
+    let Ok(f) = z.by_name("xl/workbook.xml") else {
+        return false;
+    };
+    let mut text = String::new();
+    // workbook.xml lists sheets and names: a few kilobytes. Read at most 8 MB.
+    if f.take(8 << 20).read_to_string(&mut text).is_err() {
+        return false;
+    }
+    text.contains("fullCalcOnLoad=\"1\"") || text.contains("fullCalcOnLoad=\"true\"")
+}
+
 fn read_workbook(path: &Path, only: Option<&str>) -> Result<Vec<Grid>> {
+    if let Some(what) = not_a_workbook(path) {
+        return Err(Error::Table {
+            place: path.display().to_string(),
+            message: what,
+        });
+    }
     guarded(path, || {
+        let recalc =
+            std::fs::File::open(path).is_ok_and(|f| asks_recalc(std::io::BufReader::new(f)));
         let wb = open_workbook_auto(path).map_err(|e| workbook_error(path, e))?;
-        read_sheets(path, wb, only)
+        read_sheets(path, wb, only, recalc)
     })
 }
 
@@ -248,9 +340,10 @@ fn read_workbook(path: &Path, only: Option<&str>) -> Result<Vec<Grid>> {
 pub fn read_workbook_bytes(label: &str, bytes: Vec<u8>) -> Result<Vec<Grid>> {
     let path = Path::new(label);
     guarded(path, || {
+        let recalc = asks_recalc(std::io::Cursor::new(&bytes));
         let wb = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
             .map_err(|e| workbook_error(path, e))?;
-        read_sheets(path, wb, None)
+        read_sheets(path, wb, None, recalc)
     })
 }
 
@@ -258,6 +351,7 @@ fn read_sheets<RS: std::io::Read + std::io::Seek>(
     path: &Path,
     mut wb: calamine::Sheets<RS>,
     only: Option<&str>,
+    recalc: bool,
 ) -> Result<Vec<Grid>> {
     let file = path.display().to_string();
     let names = wb.sheet_names();
@@ -288,10 +382,10 @@ fn read_sheets<RS: std::io::Read + std::io::Seek>(
         .collect();
     let mut grids = Vec::new();
     for name in wanted {
-        let mut g = match &mut wb {
+        let read = match &mut wb {
             // xlsx is streamed cell by cell: formatted but empty cells cost
             // nothing, and the cell limit is enforced before memory runs out.
-            calamine::Sheets::Xlsx(x) => stream_xlsx(x, &file, &name)?,
+            calamine::Sheets::Xlsx(x) => stream_xlsx(x, &file, &name, recalc),
             _ => {
                 let range = wb
                     .worksheet_range(&name)
@@ -299,8 +393,21 @@ fn read_sheets<RS: std::io::Read + std::io::Seek>(
                 // Formulas come as a separate range; a formula cell whose value
                 // range is empty was never calculated. Not every format has them.
                 let formulas = wb.worksheet_formula(&name).ok();
-                grid_from_range(&file, &name, &range, formulas.as_ref())?
+                grid_from_range(&file, &name, &range, formulas.as_ref())
             }
+        };
+        let mut g = match read {
+            Ok(g) => g,
+            // Limits apply to the sheets actually used: a sheet over them is
+            // refused on its own when the whole workbook is read.
+            Err(Error::Table { message, .. }) if only.is_none() => Grid {
+                file: file.clone(),
+                sheet: Some(name.clone()),
+                hidden: false,
+                refused: Some(message),
+                rows: Vec::new(),
+            },
+            Err(e) => return Err(e),
         };
         g.hidden = hidden.contains(&name);
         grids.push(g);
@@ -353,6 +460,7 @@ fn stream_xlsx<RS: std::io::Read + std::io::Seek>(
     x: &mut calamine::Xlsx<RS>,
     file: &str,
     sheet: &str,
+    recalc: bool,
 ) -> Result<Grid> {
     let place = format!("{file}, sheet {sheet:?}");
     let bad = |e: calamine::XlsxError| Error::Workbook {
@@ -368,8 +476,14 @@ fn stream_xlsx<RS: std::io::Read + std::io::Seek>(
         let v = data_ref_value(&c.value);
         let blank =
             matches!(&v, CellValue::Empty) || matches!(&v, CellValue::Text(t) if t.is_empty());
+        // No saved value at all is a formula never calculated; an empty one
+        // (`<v/>`) is a formula giving "", unless the workbook was written to
+        // be calculated on opening.
+        let never_calculated = matches!(&v, CellValue::Empty) || recalc;
         let v = match (&c.formula, blank) {
-            (Some(f), true) if !f.is_empty() => CellValue::FormulaWithoutValue(f.clone()),
+            (Some(f), true) if !f.is_empty() && never_calculated => {
+                CellValue::FormulaWithoutValue(f.clone())
+            }
             (_, true) => continue,
             _ => v,
         };
@@ -398,6 +512,7 @@ fn stream_xlsx<RS: std::io::Read + std::io::Seek>(
         file: file.to_string(),
         sheet: Some(sheet.to_string()),
         hidden: false,
+        refused: None,
         rows: Vec::new(),
     };
     let Some((&first, _)) = cells.first_key_value() else {
@@ -441,6 +556,7 @@ fn grid_from_range(
         file: file.to_string(),
         sheet: Some(sheet.to_string()),
         hidden: false,
+        refused: None,
         rows: Vec::new(),
     };
     let Some((r0, c0)) = range.start() else {
@@ -555,6 +671,7 @@ pub fn read_csv_str(file: &str, text: &str) -> Result<Grid> {
         file: file.to_string(),
         sheet: None,
         hidden: false,
+        refused: None,
         rows: Vec::new(),
     };
     let mut cells_held = 0usize;
@@ -985,6 +1102,11 @@ pub fn cell_amount(cell: &CellValue, origin: impl Fn() -> Origin) -> Result<Amou
     };
     match cell {
         CellValue::Empty => Ok(Amount::Blank),
+        CellValue::Number(d) if d.abs() > money::MAX_AMOUNT => Err(Error::Cell {
+            origin: origin(),
+            expected: "an amount of at most £1,000,000,000,000,000".into(),
+            found: cell.describe(),
+        }),
         CellValue::Number(d) => Ok(Amount::Value(*d)),
         CellValue::Text(s) => money::parse_amount(s).map_err(|_| bad(cell)),
         _ => Err(bad(cell)),

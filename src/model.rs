@@ -221,7 +221,7 @@ impl Model {
         };
         let tolerance_pct = match doc.get("tolerance_pct") {
             None => None,
-            Some(v) => Some(r.nonneg(v, "tolerance_pct", "a percentage such as 10")?),
+            Some(v) => Some(r.percent(v, "tolerance_pct", "a percentage such as 10")?),
         };
         let discount_rate_pct = match doc.get("discount_rate_pct") {
             None => Fig::new(
@@ -231,7 +231,7 @@ impl Model {
                     key: "discount_rate_pct (default: HM Treasury Green Book 3.5)".into(),
                 },
             ),
-            Some(v) => r.nonneg(v, "discount_rate_pct", "a percentage such as 3.5")?,
+            Some(v) => r.percent(v, "discount_rate_pct", "a percentage such as 3.5")?,
         };
         let population = match doc.get("population") {
             None => Vec::new(),
@@ -402,6 +402,41 @@ impl Model {
         if self.uses_apportionment() {
             self.weights().map_err(|(k, m)| e(&k, m))?;
         }
+        if let Some(c) = &self.contributions {
+            if self.population.is_empty() {
+                return Err(e(
+                    "population",
+                    "missing; [contributions] are per head of population".into(),
+                ));
+            }
+            let total = self
+                .population
+                .iter()
+                .try_fold(Decimal::ZERO, |a, (_, f)| a.checked_add(f.value));
+            match total {
+                Some(t) if t.is_zero() => {
+                    return Err(e(
+                        "population",
+                        "sums to zero; contributions and their shares need at least one partner with a population".into(),
+                    ));
+                }
+                None => {
+                    return Err(e(
+                        "population",
+                        "the populations are too large to add up".into(),
+                    ));
+                }
+                Some(t) => {
+                    let most = c.rate_per_head.value.abs().max(Decimal::ONE);
+                    if t.checked_mul(most).is_none() {
+                        return Err(e(
+                            "contributions.rate_per_head",
+                            "population × rate per head is too large to compute".into(),
+                        ));
+                    }
+                }
+            }
+        }
         Ok(())
     }
 
@@ -507,6 +542,23 @@ impl Model {
 
 /// A spreadsheet origin worth naming beside the model key; a model key is
 /// already named.
+/// The origin of 0-based cell (r, c) of a grid, as Excel (or an editor) shows it.
+fn cell_at(g: &Grid, r: u32, c: u32) -> Origin {
+    match &g.sheet {
+        Some(s) => Origin::Cell {
+            file: g.file.clone(),
+            sheet: s.clone(),
+            row: r,
+            col: c,
+        },
+        None => Origin::Csv {
+            file: g.file.clone(),
+            line: r as u64 + 1,
+            col: c,
+        },
+    }
+}
+
 fn cell_origin(o: &Origin) -> Option<Origin> {
     match o {
         Origin::Model { .. } | Origin::Override { .. } => None,
@@ -661,13 +713,39 @@ impl Reader<'_> {
             .into_iter()
             .next()
             .ok_or_else(|| self.err(key, "the file has no sheets"))?;
+        g.usable()
+            .map_err(|e| self.err(key, format!("cannot import: {e}")))?;
+        if g.hidden {
+            // Hidden sheets hold workings and superseded figures as often as
+            // real ones: read it, but say so.
+            eprintln!(
+                "costshare: warning: {}, key {key}: reads {}, a hidden sheet",
+                self.file,
+                g.place()
+            );
+        }
         self.grids.insert(cache_key, g.clone());
         Ok(g)
     }
 
-    /// Cells of a `{ file, sheet, range }` reference, row by row, with origins.
+    /// Cells of a `{ file, sheet, range }` reference, row by row, with
+    /// origins; or the one cell found by `{ file, sheet, row, column }`
+    /// labels. Figures are converted to pounds by the reference's `unit`.
     fn range_cells(&mut self, t: &toml::Table, key: &str) -> Result<Vec<Vec<(CellValue, Origin)>>> {
-        self.unknown_keys(t, key, &["file", "sheet", "range", "aggregate"])?;
+        self.unknown_keys(
+            t,
+            key,
+            &[
+                "file",
+                "sheet",
+                "range",
+                "aggregate",
+                "unit",
+                "blanks",
+                "row",
+                "column",
+            ],
+        )?;
         let file = t
             .get("file")
             .and_then(T::as_str)
@@ -679,10 +757,64 @@ impl Reader<'_> {
             })?
             .to_string();
         let sheet = t.get("sheet").and_then(T::as_str).map(str::to_string);
+        let scale = self.unit_scale(t, key)?;
+        let g = self.grid(&file, sheet.as_deref(), key)?;
+        let mut rows = if t.contains_key("row") || t.contains_key("column") {
+            vec![vec![self.by_label(&g, t, key)?]]
+        } else {
+            self.by_range(&g, t, key)?
+        };
+        if scale != Decimal::ONE {
+            for (v, o) in rows.iter_mut().flatten() {
+                let d = match v {
+                    CellValue::Number(d) => *d,
+                    CellValue::Text(s) => match money::parse_amount(s) {
+                        Ok(Amount::Value(d)) => d,
+                        _ => continue,
+                    },
+                    _ => continue,
+                };
+                let scaled = d
+                    .checked_mul(scale)
+                    .ok_or_else(|| self.err_at(key, format!("{d} × {scale} is too large"), o))?;
+                *v = CellValue::Number(scaled);
+            }
+        }
+        Ok(rows)
+    }
+
+    /// `unit = "£000"` (thousands, as government returns are), "£m", "£".
+    fn unit_scale(&self, t: &toml::Table, key: &str) -> Result<Decimal> {
+        let Some(u) = t.get("unit") else {
+            return Ok(Decimal::ONE);
+        };
+        let s = u.as_str().unwrap_or("");
+        let norm: String = s.to_lowercase().split_whitespace().collect();
+        Ok(match norm.as_str() {
+            "£" | "£1" | "pounds" | "£s" => Decimal::ONE,
+            "£000" | "£'000" | "£000s" | "£k" | "£thousand" | "£thousands" => {
+                Decimal::from(1_000)
+            }
+            "£m" | "£million" | "£millions" | "£000,000" => Decimal::from(1_000_000),
+            _ => {
+                return Err(self.err(
+                    &format!("{key}.unit"),
+                    format!("expected \"£\", \"£000\" or \"£m\", found {}", describe(u)),
+                ));
+            }
+        })
+    }
+
+    fn by_range(
+        &self,
+        g: &Grid,
+        t: &toml::Table,
+        key: &str,
+    ) -> Result<Vec<Vec<(CellValue, Origin)>>> {
         let range_s = t.get("range").and_then(T::as_str).ok_or_else(|| {
             self.err(
                 &format!("{key}.range"),
-                "missing; expected a range such as \"B2:D4\"",
+                "missing; expected a range such as \"B2:D4\", or row and column labels",
             )
         })?;
         let ((r1, c1), (r2, c2)) = parse_range(range_s).ok_or_else(|| {
@@ -697,37 +829,112 @@ impl Reader<'_> {
                 "range is larger than 100,000 cells",
             ));
         }
-        let g = self.grid(&file, sheet.as_deref(), key)?;
         let mut rows = Vec::new();
         for r in r1..=r2 {
-            let grow = g.rows.iter().find(|gr| match &g.sheet {
-                Some(_) => gr.pos == r as u64,
-                None => gr.pos == r as u64 + 1,
-            });
+            // Rows are in order: a binary search, not a scan per row.
+            let want = match &g.sheet {
+                Some(_) => r as u64,
+                None => r as u64 + 1,
+            };
+            let grow = g
+                .rows
+                .binary_search_by_key(&want, |gr| gr.pos)
+                .ok()
+                .map(|i| &g.rows[i]);
             let mut cells = Vec::new();
             for c in c1..=c2 {
                 let v = grow
-                    .and_then(|gr| gr.cells.get((c - gr.first_col) as usize))
+                    .and_then(|gr| c.checked_sub(gr.first_col))
+                    .and_then(|i| grow?.cells.get(i as usize))
                     .cloned()
                     .unwrap_or(CellValue::Empty);
-                let origin = match &g.sheet {
-                    Some(s) => Origin::Cell {
-                        file: g.file.clone(),
-                        sheet: s.clone(),
-                        row: r,
-                        col: c,
-                    },
-                    None => Origin::Csv {
-                        file: g.file.clone(),
-                        line: r as u64 + 1,
-                        col: c,
-                    },
-                };
-                cells.push((v, origin));
+                cells.push((v, cell_at(g, r, c)));
             }
             rows.push(cells);
         }
         Ok(rows)
+    }
+
+    /// The cell in the row whose label is `row` and the column headed
+    /// `column`: rows move between years, labels do not.
+    fn by_label(&self, g: &Grid, t: &toml::Table, key: &str) -> Result<(CellValue, Origin)> {
+        let get = |k: &str| {
+            t.get(k)
+                .and_then(T::as_str)
+                .map(str::to_string)
+                .ok_or_else(|| {
+                    self.err(
+                        &format!("{key}.{k}"),
+                        "missing; a lookup by label names both row and column",
+                    )
+                })
+        };
+        let (row, column) = (get("row")?, get("column")?);
+        let matches = |c: &CellValue, want: &str| {
+            matches!(
+                c,
+                CellValue::Text(_) | CellValue::Number(_) | CellValue::Date(_)
+            ) && crate::ledger::header_key(&c.display()) == crate::ledger::header_key(want)
+        };
+        let places = |found: &[(usize, u32)]| -> String {
+            found
+                .iter()
+                .take(5)
+                .map(|&(i, c)| where_(&cell_at(g, g.rows[i].pos as u32, c)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut row_hits: Vec<(usize, u32)> = Vec::new();
+        let mut col_hits: Vec<(usize, u32)> = Vec::new();
+        for (i, r) in g.rows.iter().enumerate() {
+            for (j, c) in r.cells.iter().enumerate() {
+                let col = r.first_col + j as u32;
+                if matches(c, &row) && !row_hits.iter().any(|h| h.0 == i) {
+                    row_hits.push((i, col));
+                }
+                if matches(c, &column) {
+                    col_hits.push((i, col));
+                }
+            }
+        }
+        let one =
+            |hits: &[(usize, u32)], what: &str, label: &str, k: &str| -> Result<(usize, u32)> {
+                match hits {
+                [h] => Ok(*h),
+                [] => Err(self.err(
+                    &format!("{key}.{k}"),
+                    format!("no {what} labelled {label:?} in {}", g.place()),
+                )),
+                _ => Err(self.err(
+                    &format!("{key}.{k}"),
+                    format!(
+                        "{} {what}s are labelled {label:?} ({}); the lookup must find exactly one",
+                        hits.len(),
+                        places(hits)
+                    ),
+                )),
+            }
+            };
+        let (ri, _) = one(&row_hits, "row", &row, "row")?;
+        // Column headings above the row; the same heading in several places
+        // of one column is one column.
+        let mut cols: Vec<(usize, u32)> = col_hits.into_iter().filter(|h| h.0 < ri).collect();
+        cols.dedup_by_key(|h| h.1);
+        let mut distinct = cols.clone();
+        distinct.sort_by_key(|h| h.1);
+        distinct.dedup_by_key(|h| h.1);
+        let (_, c) = one(&distinct, "column", &column, "column")?;
+        let r = &g.rows[ri];
+        let v = c
+            .checked_sub(r.first_col)
+            .and_then(|i| r.cells.get(i as usize))
+            .cloned()
+            .unwrap_or(CellValue::Empty);
+        let row_num = match &g.sheet {
+            Some(_) => r.pos as u32,
+            None => r.pos.saturating_sub(1) as u32,
+        };
+        Ok((v, cell_at(g, row_num, c)))
     }
 
     fn cell_fig(&self, v: &CellValue, origin: &Origin, key: &str) -> Result<Fig> {
@@ -748,6 +955,21 @@ impl Reader<'_> {
     /// A number: inline (integer, float or money text such as "£1,234.56")
     /// or a one-cell range (or a summed range with aggregate = "sum").
     fn scalar(&mut self, v: &T, key: &str) -> Result<Fig> {
+        let f = self.scalar_any(v, key)?;
+        if f.value.abs() > money::MAX_AMOUNT {
+            return Err(self.err_at(
+                key,
+                format!(
+                    "{} is too large; figures are at most 1,000,000,000,000,000",
+                    f.value
+                ),
+                &f.origin,
+            ));
+        }
+        Ok(f)
+    }
+
+    fn scalar_any(&mut self, v: &T, key: &str) -> Result<Fig> {
         let o = self.origin(key);
         match v {
             T::Integer(i) => Ok(Fig::new(Decimal::from(*i), o)),
@@ -763,16 +985,32 @@ impl Reader<'_> {
                     .map(|d| Fig::new(d, o.clone()))
                     .ok_or_else(|| self.err(key, format!("expected a number, found {s:?}"))),
             },
-            T::Table(t) if t.contains_key("range") => {
+            T::Table(t) if (t.contains_key("range") || t.contains_key("row")) => {
                 let cells = self.range_cells(t, key)?;
                 let flat: Vec<&(CellValue, Origin)> = cells.iter().flatten().collect();
                 let sum = t.get("aggregate").and_then(T::as_str) == Some("sum");
                 if flat.len() == 1 {
                     self.cell_fig(&flat[0].0, &flat[0].1, key)
                 } else if sum {
+                    let blanks = t.get("blanks").and_then(T::as_str).unwrap_or("error");
+                    if !matches!(blanks, "error" | "zero") {
+                        return Err(self.err(
+                            &format!("{key}.blanks"),
+                            format!("expected \"error\" (a blank cell is a mistake) or \"zero\" (a blank cell adds nothing), found {blanks:?}"),
+                        ));
+                    }
                     let mut total = Decimal::ZERO;
                     for (c, o) in &flat {
-                        total += self.cell_fig(c, o, key)?.value;
+                        let blank = matches!(
+                            import::cell_amount(c, || o.clone()),
+                            Ok(Amount::Blank | Amount::NotApplicable(_))
+                        );
+                        if blank && blanks == "zero" {
+                            continue;
+                        }
+                        total = total
+                            .checked_add(self.cell_fig(c, o, key)?.value)
+                            .ok_or_else(|| self.err_at(key, "the sum is too large", o))?;
                     }
                     let first = &flat[0].1;
                     Ok(Fig::new(total, first.clone()))
@@ -785,6 +1023,18 @@ impl Reader<'_> {
                 format!("expected a number, found {}", type_name(other)),
             )),
         }
+    }
+
+    /// A rate in percent, from 0 to 1,000.
+    fn percent(&mut self, v: &T, key: &str, what: &str) -> Result<Fig> {
+        let f = self.nonneg(v, key, what)?;
+        if f.value > Decimal::from(1_000) {
+            return Err(self.err(
+                key,
+                format!("expected {what}, at most 1000, found {}", f.value),
+            ));
+        }
+        Ok(f)
     }
 
     fn nonneg(&mut self, v: &T, key: &str, what: &str) -> Result<Fig> {
@@ -1452,7 +1702,7 @@ impl Reader<'_> {
 fn is_map(v: &T) -> bool {
     match v {
         T::Table(m) => match m.get("range").and_then(T::as_str).and_then(parse_range) {
-            None => !m.contains_key("range"),
+            None => !m.contains_key("range") && !m.contains_key("row"),
             Some((a, b)) => a != b,
         },
         _ => false,

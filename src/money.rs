@@ -116,7 +116,32 @@ impl std::error::Error for ParseMoneyError {}
 pub const AMOUNT_EXPECTED: &str =
     "an amount such as 1,234, £1,234.56, (1,234), -1,234, £9.83m, N/A or -";
 
-const NOT_APPLICABLE: &[&str] = &["n/a", "na", "-", "–", "—", "not applicable"];
+/// Marks for "no figure": council forms' N/A and dashes, and the
+/// Government Statistical Service's missing-value symbols (`..` not
+/// available, `x` suppressed, `[c]` confidential, `[z]` not applicable).
+const NOT_APPLICABLE: &[&str] = &[
+    "n/a",
+    "na",
+    "-",
+    "–",
+    "—",
+    "not applicable",
+    "..",
+    "...",
+    "…",
+    "x",
+    ":",
+    "[c]",
+    "[x]",
+    "[z]",
+    "[u]",
+    "[low]",
+];
+
+/// The largest amount costshare accepts: £1,000,000,000,000,000. Far above
+/// any council figure, and far enough below Decimal's limit (about 7.9e28)
+/// that products and sums of such amounts cannot overflow.
+pub const MAX_AMOUNT: Decimal = Decimal::from_parts(2_764_472_320, 232_830, 0, false, 0);
 
 /// Parses money as councils write it: "1,234", "£1,234.56", "(1,234)" and
 /// "-1,234" (negative), "£9.83m" and "£2k" (scaled), "N/A" and "-" (not
@@ -173,6 +198,9 @@ pub fn parse_amount(text: &str) -> Result<Amount, ParseMoneyError> {
     }
     let value = parse_plain_number(digits).ok_or_else(|| err("not a number"))?;
     let value = value.checked_mul(scale).ok_or_else(|| err("too large"))?;
+    if value > MAX_AMOUNT {
+        return Err(err("too large (over £1,000,000,000,000,000)"));
+    }
     Ok(Amount::Value(if negative { -value } else { value }))
 }
 
@@ -355,6 +383,14 @@ mod tests {
     use rust_decimal_macros::dec;
 
     #[test]
+    fn the_largest_amount_is_a_quadrillion() {
+        assert_eq!(MAX_AMOUNT, Decimal::from(1_000_000_000_000_000i64));
+        assert!(parse_amount("1,000,000,000,000,000").is_ok());
+        assert!(parse_amount("1,000,000,000,000,001").is_err());
+        assert!(parse_amount("79228162514264337593543950335").is_err());
+    }
+
+    #[test]
     fn parses_council_forms() {
         assert_eq!(parse_amount("1,234").unwrap(), Amount::Value(dec!(1234)));
         assert_eq!(
@@ -430,10 +466,18 @@ mod tests {
 
     #[test]
     fn large_figures_with_pence_parse() {
+        // The fuzzer's case: trailing zeros no longer push the figure past
+        // Decimal's 28 digits, and a figure this size is refused, not parsed.
         let big = "£65,553,655,555,555,555,555,555,555,555.00";
+        assert!(
+            parse_amount(big)
+                .unwrap_err()
+                .reason
+                .starts_with("too large")
+        );
         assert_eq!(
-            parse_amount(big).unwrap(),
-            Amount::Value(Decimal::from_str_exact("65553655555555555555555555555").unwrap())
+            parse_amount("£655,555,555,555,555.00").unwrap(),
+            Amount::Value(Decimal::from_str_exact("655555555555555").unwrap())
         );
     }
 

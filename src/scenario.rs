@@ -518,6 +518,20 @@ impl Target {
         )
     }
 
+    /// The largest value that makes sense: rates and factors are bounded so
+    /// that no what-if can take the arithmetic past Decimal's range.
+    pub fn most(self) -> Decimal {
+        match self {
+            Target::TolerancePct | Target::RatePct | Target::OptimismBias => Decimal::from(1_000),
+            Target::RealisationFactor | Target::RealisationYear(_) | Target::ItemScale(_) => {
+                Decimal::from(1_000)
+            }
+            Target::SlipMonths => Decimal::from(1_200),
+            Target::Weight(_) | Target::Population(_) => Decimal::from(1_000_000_000_000i64),
+            _ => money::MAX_AMOUNT,
+        }
+    }
+
     /// Whether a negative value is refused.
     fn nonneg(self) -> bool {
         !matches!(
@@ -622,6 +636,12 @@ pub fn parse_value(key: &str, target: Target, value: &str) -> Result<Decimal> {
     if target.nonneg() && d.is_sign_negative() && !d.is_zero() {
         return Err(Error::usage(format!(
             "{key}={value}: expected zero or more"
+        )));
+    }
+    if d.abs() > target.most() {
+        return Err(Error::usage(format!(
+            "{key}={value}: too large; at most {}",
+            target.most().normalize()
         )));
     }
     Ok(d)

@@ -7,6 +7,10 @@
 //! arithmetic; the generator is a fixed xoshiro256**, so the same seed gives
 //! the same output on every machine.
 
+/// Most trials one run may draw: every trial's measures are kept for exact
+/// percentiles, about 160 bytes each, so this bounds memory near 320 MB.
+pub const MAX_TRIALS: usize = 2_000_000;
+
 use crate::error::{Error, Result};
 use crate::money::{self, Money};
 use crate::scenario::{Case, Target, parse_value};

@@ -59,25 +59,29 @@ impl Source {
 
     /// The table named `name`: a sheet of that name, or `name.csv`.
     pub fn grid(&self, name: &str) -> Result<&Grid> {
-        self.grids
+        let found = self
+            .grids
             .iter()
-            .find(|g| self.grid_name(g).eq_ignore_ascii_case(name))
-            .ok_or_else(|| {
-                if self.is_dir {
-                    Error::Table {
-                        place: self.path.join(format!("{name}.csv")).display().to_string(),
-                        message: format!(
-                            "missing; expected a CSV file for the {name} table in this folder (found: {})",
-                            self.names().join(", ")
-                        ),
-                    }
-                } else {
-                    Error::UnknownSheet {
-                        path: self.path.display().to_string(),
-                        sheet: name.to_string(),
-                        available: self.names(),
-                    }
+            .find(|g| self.grid_name(g).eq_ignore_ascii_case(name));
+        if let Some(g) = found {
+            return g.usable();
+        }
+        Err({
+            if self.is_dir {
+                Error::Table {
+                    place: self.path.join(format!("{name}.csv")).display().to_string(),
+                    message: format!(
+                        "missing; expected a CSV file for the {name} table in this folder (found: {})",
+                        self.names().join(", ")
+                    ),
                 }
-            })
+            } else {
+                Error::UnknownSheet {
+                    path: self.path.display().to_string(),
+                    sheet: name.to_string(),
+                    available: self.names(),
+                }
+            }
+        })
     }
 }

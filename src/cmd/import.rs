@@ -12,6 +12,11 @@ pub fn run(
     out: &mut dyn Write,
 ) -> crate::Result<i32> {
     let grids = import::read_file(file, sheet)?;
+    for g in &grids {
+        if let Some(why) = &g.refused {
+            eprintln!("costshare: warning: {}: not read: {why}", g.place());
+        }
+    }
     match format {
         ImportFormat::Csv => {
             let mut w = csv::WriterBuilder::new()

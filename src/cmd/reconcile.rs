@@ -19,6 +19,7 @@ fn table_of<'g>(
         place: path.display().to_string(),
         message: "has no sheets".into(),
     })?;
+    let g = g.usable()?;
     let r = Records::with_columns(g, cols)?;
     let a = r.accounting();
     if a.set_aside

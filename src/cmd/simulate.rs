@@ -70,6 +70,12 @@ pub fn simulate(
     if trials == 0 {
         return Err(Error::usage("--trials must be at least 1"));
     }
+    if trials > simulate::MAX_TRIALS {
+        return Err(Error::usage(format!(
+            "--trials {trials}: at most {} (percentiles are exact, so every trial is kept in memory)",
+            simulate::MAX_TRIALS
+        )));
+    }
     let (case, rs) = ranges(model, range, file, |sf| &sf.ranges, "--range")?;
     let show = !quiet && trials >= 100_000 && std::io::IsTerminal::is_terminal(&std::io::stderr());
     let mut progress = |n: usize| {
@@ -91,6 +97,12 @@ pub fn simulate(
 
 /// Trials per second on a model: the speed benchmark (not a test).
 pub fn bench(model: &Path, trials: usize, out: &mut dyn Write) -> crate::Result<i32> {
+    if trials == 0 || trials > simulate::MAX_TRIALS {
+        return Err(Error::usage(format!(
+            "--trials {trials}: expected 1 to {}",
+            simulate::MAX_TRIALS
+        )));
+    }
     let default_ranges = [
         "investment.Redundancy.2014/15=58500..234000..117000".to_string(),
         "savings.realisation=0.6..1.0..0.9".to_string(),

@@ -46,6 +46,8 @@ pub fn read(path: &Path, cols: &Columns, sink: Sink) -> Result<LedgerTotals> {
     let mut total = LedgerTotals::default();
     let mut any = false;
     for g in &grids {
+        // A sheet too large to read could hold ledger lines: never skip it.
+        let g = g.usable()?;
         let Some((hi, a, c, m)) = locate(g, cols) else {
             let filled = g
                 .rows

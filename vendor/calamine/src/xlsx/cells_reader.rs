@@ -554,6 +554,11 @@ where
                                     &mut self.value_bufs,
                                 )?;
                             }
+                            // costshare patch: `<v/>` is a saved result that is empty
+                            // (a formula giving ""), not a formula never calculated.
+                            Ok(Event::Empty(e)) if e.local_name().as_ref() == "v" => {
+                                value = DataRef::String(String::new());
+                            }
                             Ok(Event::End(e)) if e.local_name().as_ref() == "c" => break,
                             Ok(Event::Eof) => return Err(XlsxError::XmlEof("c")),
                             Err(e) => return Err(XlsxError::Xml(e)),
