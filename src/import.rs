@@ -727,6 +727,33 @@ pub fn read_csv_str(file: &str, text: &str) -> Result<Grid> {
     Ok(grid)
 }
 
+/// A column heading's name and the unit it states: "Budget (£000)" is the
+/// column "budget" in thousands of pounds, "Amount £m" in millions, as
+/// government returns and statements of accounts head their columns.
+pub fn heading_unit(h: &str) -> (String, Decimal) {
+    let key = crate::ledger::header_key(h);
+    let unit_of = money::unit_scale;
+    // "(£000)" or "[£000]" at the end, or a last word starting with £.
+    let (name, unit) =
+        if let Some(open) = key.rfind(['(', '[']).filter(|_| key.ends_with([')', ']'])) {
+            (&key[..open], &key[open + 1..key.len() - 1])
+        } else if let Some(sp) = key
+            .rfind(|c: char| c == ' ' || c == ',')
+            .filter(|&i| key[i + 1..].starts_with('£'))
+        {
+            (&key[..sp], &key[sp + 1..])
+        } else {
+            return (key, Decimal::ONE);
+        };
+    match unit_of(unit) {
+        Some(scale) => {
+            let name = name.trim().trim_end_matches([',', '-', ':', '–']).trim();
+            (name.to_string(), scale)
+        }
+        None => (key, Decimal::ONE),
+    }
+}
+
 /// What a row of a sheet is, once the table in it has been found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -831,6 +858,7 @@ pub struct Records<'g> {
     pub header: Vec<String>,
     header_idx: usize,
     roles: Vec<RowRole>,
+    scales: Vec<Decimal>,
 }
 
 /// One data row of a table, with access by column name.
@@ -838,6 +866,8 @@ pub struct Records<'g> {
 pub struct Record<'g> {
     pub grid: &'g Grid,
     pub row: &'g GridRow,
+    /// The unit each column's heading states ("Budget (£000)": 1,000).
+    scales: &'g [Decimal],
 }
 
 fn header_of(row: &GridRow) -> Vec<String> {
@@ -871,7 +901,11 @@ impl<'g> Records<'g> {
             let h = header_of(r);
             required
                 .iter()
-                .filter(|c| h.iter().any(|x| x.eq_ignore_ascii_case(c)))
+                .filter(|c| {
+                    let want = crate::ledger::header_key(c);
+                    h.iter()
+                        .any(|x| x.eq_ignore_ascii_case(c) || heading_unit(x).0 == want)
+                })
                 .count()
         };
         let full = grid.rows.iter().position(|r| score(r) == required.len());
@@ -900,10 +934,11 @@ impl<'g> Records<'g> {
         };
         let t = Self::build(grid, idx);
         for c in required {
+            let want = crate::ledger::header_key(c);
             let n = t
                 .header
                 .iter()
-                .filter(|h| h.eq_ignore_ascii_case(c))
+                .filter(|h| h.eq_ignore_ascii_case(c) || heading_unit(h).0 == want)
                 .count();
             if n > 1 {
                 return Err(Error::Table {
@@ -949,11 +984,13 @@ impl<'g> Records<'g> {
                 }
             })
             .collect();
+        let scales = header.iter().map(|h| heading_unit(h).1).collect();
         Records {
             grid,
             header,
             header_idx,
             roles,
+            scales,
         }
     }
 
@@ -988,19 +1025,30 @@ impl<'g> Records<'g> {
     }
 
     pub fn find_col(&self, name: &str) -> Option<usize> {
+        let want = crate::ledger::header_key(name);
         self.header
             .iter()
             .position(|h| h.eq_ignore_ascii_case(name))
+            .or_else(|| self.header.iter().position(|h| heading_unit(h).0 == want))
+    }
+
+    /// The unit a column's heading states (1 for pounds or none stated).
+    pub fn scale(&self, col: usize) -> Decimal {
+        self.header
+            .get(col)
+            .map(|h| heading_unit(h).1)
+            .unwrap_or(Decimal::ONE)
     }
 
     /// The data rows.
-    pub fn iter(&self) -> impl Iterator<Item = Record<'g>> + '_ {
+    pub fn iter(&self) -> impl Iterator<Item = Record<'_>> + '_ {
         let grid = self.grid;
+        let scales = &self.scales[..];
         grid.rows
             .iter()
             .zip(&self.roles)
             .filter(|(_, role)| **role == RowRole::Data)
-            .map(move |(row, _)| Record { grid, row })
+            .map(move |(row, _)| Record { grid, row, scales })
     }
 
     pub fn len(&self) -> usize {
@@ -1071,9 +1119,18 @@ impl<'g> Record<'g> {
         (!s.is_empty()).then_some(s)
     }
 
-    /// An amount: numbers as they are, text parsed as council money.
+    /// An amount: numbers as they are, text parsed as council money, in
+    /// pounds (a column headed "£000" is in thousands).
     pub fn amount(&self, col: usize) -> Result<Amount> {
-        cell_amount(self.cell(col), || self.origin(col))
+        let a = cell_amount(self.cell(col), || self.origin(col))?;
+        let scale = self.scales.get(col).copied().unwrap_or(Decimal::ONE);
+        match a {
+            Amount::Value(d) if scale != Decimal::ONE => d
+                .checked_mul(scale)
+                .map(Amount::Value)
+                .ok_or_else(|| self.expected(col, "an amount small enough to convert to pounds")),
+            other => Ok(other),
+        }
     }
 
     /// An amount that must be a figure (N/A and blanks refused).

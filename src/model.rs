@@ -788,21 +788,13 @@ impl Reader<'_> {
         let Some(u) = t.get("unit") else {
             return Ok(Decimal::ONE);
         };
-        let s = u.as_str().unwrap_or("");
-        let norm: String = s.to_lowercase().split_whitespace().collect();
-        Ok(match norm.as_str() {
-            "£" | "£1" | "pounds" | "£s" => Decimal::ONE,
-            "£000" | "£'000" | "£000s" | "£k" | "£thousand" | "£thousands" => {
-                Decimal::from(1_000)
-            }
-            "£m" | "£million" | "£millions" | "£000,000" => Decimal::from(1_000_000),
-            _ => {
-                return Err(self.err(
-                    &format!("{key}.unit"),
-                    format!("expected \"£\", \"£000\" or \"£m\", found {}", describe(u)),
-                ));
-            }
-        })
+        match u.as_str().and_then(money::unit_scale) {
+            Some(scale) => Ok(scale),
+            None => Err(self.err(
+                &format!("{key}.unit"),
+                format!("expected \"£\", \"£000\" or \"£m\", found {}", describe(u)),
+            )),
+        }
     }
 
     fn by_range(

@@ -143,6 +143,23 @@ const NOT_APPLICABLE: &[&str] = &[
 /// that products and sums of such amounts cannot overflow.
 pub const MAX_AMOUNT: Decimal = Decimal::from_parts(2_764_472_320, 232_830, 0, false, 0);
 
+/// The scale of a unit as returns state it: "£" 1, "£000" / "£'000" / "£k"
+/// / "£ thousand" 1,000, "£m" / "£ million" 1,000,000.
+pub fn unit_scale(u: &str) -> Option<Decimal> {
+    let u: String = u
+        .to_lowercase()
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\'' && *c != '’')
+        .collect();
+    let u = u.trim_end_matches('s');
+    Some(match u {
+        "£" | "£pound" | "pound" | "£1" => Decimal::ONE,
+        "£000" | "£k" | "£thousand" | "£1,000" | "£1000" => Decimal::from(1_000),
+        "£m" | "£mn" | "£million" | "£000,000" | "£000000" => Decimal::from(1_000_000),
+        _ => return None,
+    })
+}
+
 /// Parses money as councils write it: "1,234", "£1,234.56", "(1,234)" and
 /// "-1,234" (negative), "£9.83m" and "£2k" (scaled), "N/A" and "-" (not
 /// applicable), "tbc", or blank. A trailing "*" footnote marker is ignored.

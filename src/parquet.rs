@@ -67,8 +67,10 @@ pub fn read(path: &Path, cols: &Columns, sink: Sink) -> Result<LedgerTotals> {
     let place: Arc<str> = Arc::from(path.display().to_string());
     let mut out = LedgerTotals::default();
     let fixed = cols.fixed_authority.clone().unwrap_or_default();
+    let scale = cols.unit.unwrap_or(rust_decimal::Decimal::ONE);
     for (i, (c, m)) in cc.iter().zip(amounts).enumerate() {
         let record = i as u64 + 1;
+        let m = m.and_then(|a| crate::ledger::scaled(a, scale).map_err(str::to_string));
         let a = match m {
             Ok(a) => a,
             Err(why) => {

@@ -38,6 +38,12 @@ fn figure(r: &import::Record, col: usize, what: &str) -> crate::Result<Decimal> 
     }
 }
 
+fn scaled(d: Decimal, unit: Decimal, r: &import::Record, col: usize) -> crate::Result<Decimal> {
+    d.checked_mul(unit)
+        .filter(|v| v.abs() <= crate::money::MAX_AMOUNT)
+        .ok_or_else(|| r.expected(col, "an amount of at most £1,000,000,000,000,000 in pounds"))
+}
+
 fn read_map(path: &Path) -> crate::Result<HashMap<String, String>> {
     let grids = import::read_file(path, None)?;
     let t = table_of(&grids, path, &["cost_centre", "service"])?;
@@ -58,17 +64,23 @@ fn read_map(path: &Path) -> crate::Result<HashMap<String, String>> {
     Ok(m)
 }
 
-fn read_budget(path: &Path, sheet: Option<&str>) -> crate::Result<Vec<BudgetLine>> {
+fn read_budget(path: &Path, sheet: Option<&str>, unit: Decimal) -> crate::Result<Vec<BudgetLine>> {
     let grids = import::read_file(path, sheet)?;
     let t = table_of(&grids, path, &["authority", "service", "budget"])?;
     let (a, s, b) = (t.col("authority")?, t.col("service")?, t.col("budget")?);
+    // A heading that states its unit wins over --budget-unit.
+    let unit = if t.scale(b) == Decimal::ONE {
+        unit
+    } else {
+        Decimal::ONE
+    };
     let lines = t
         .iter()
         .map(|r| {
             Ok(BudgetLine {
                 authority: r.text(a, "an authority")?,
                 service: r.text(s, "a service")?,
-                budget: figure(&r, b, "a budget in pounds")?,
+                budget: scaled(figure(&r, b, "a budget in pounds")?, unit, &r, b)?,
                 origin: r.origin(b),
             })
         })
@@ -100,7 +112,7 @@ fn once<'a>(
     Ok(())
 }
 
-fn read_targets(path: &Path) -> crate::Result<Vec<TargetLine>> {
+fn read_targets(path: &Path, unit: Decimal) -> crate::Result<Vec<TargetLine>> {
     let grids = import::read_file(path, None)?;
     let t = table_of(
         &grids,
@@ -113,14 +125,26 @@ fn read_targets(path: &Path) -> crate::Result<Vec<TargetLine>> {
         t.col("baseline")?,
         t.col("target")?,
     );
+    let (ub, ug) = (
+        if t.scale(b) == Decimal::ONE {
+            unit
+        } else {
+            Decimal::ONE
+        },
+        if t.scale(g) == Decimal::ONE {
+            unit
+        } else {
+            Decimal::ONE
+        },
+    );
     let lines = t
         .iter()
         .map(|r| {
             Ok(TargetLine {
                 authority: r.text(a, "an authority")?,
                 service: r.text(s, "a service")?,
-                baseline: figure(&r, b, "a baseline budget in pounds")?,
-                target: figure(&r, g, "a savings target in pounds")?,
+                baseline: scaled(figure(&r, b, "a baseline budget in pounds")?, ub, &r, b)?,
+                target: scaled(figure(&r, g, "a savings target in pounds")?, ug, &r, g)?,
                 origin: r.origin(g),
             })
         })
@@ -173,6 +197,13 @@ pub struct Args {
     /// The authority of every ledger line, for extracts with no authority column
     #[arg(long, value_name = "NAME")]
     pub authority: Option<String>,
+    /// Units of the budget and targets files when their headings do not say
+    /// (£, £000, £m); a heading such as "budget (£000)" says it itself
+    #[arg(long, value_name = "UNIT")]
+    pub budget_unit: Option<String>,
+    /// Units of the ledger amounts when the heading does not say (£, £000, £m)
+    #[arg(long, value_name = "UNIT")]
+    pub actuals_unit: Option<String>,
     /// Write every set-aside line (file, line, reason, text) to this CSV file
     #[arg(long, value_name = "FILE")]
     pub rejects: Option<PathBuf>,
@@ -192,6 +223,14 @@ pub struct Args {
     pub format: OutFormat,
     #[arg(long, value_enum, default_value_t = NegArg::Brackets)]
     pub negatives: NegArg,
+}
+
+fn unit(flag: &str, v: Option<&str>) -> crate::Result<Option<Decimal>> {
+    v.map(|u| {
+        crate::money::unit_scale(u)
+            .ok_or_else(|| Error::usage(format!("--{flag} {u:?}: expected £, £000 or £m")))
+    })
+    .transpose()
 }
 
 fn pct(flag: &str, v: &str) -> crate::Result<Decimal> {
@@ -356,14 +395,20 @@ pub fn run(args: &Args, out: &mut dyn Write) -> crate::Result<i32> {
         None => Columns::default(),
     };
     cols.fixed_authority = args.authority.clone();
+    cols.unit = unit("actuals-unit", args.actuals_unit.as_deref())?;
+    let budget_unit = unit("budget-unit", args.budget_unit.as_deref())?.unwrap_or(Decimal::ONE);
     // Read the small files first: a mistake in them should not wait for the ledger.
     let map = args.map.as_deref().map(read_map).transpose()?;
     let budgets = args
         .budget
         .as_deref()
-        .map(|b| read_budget(b, args.budget_sheet.as_deref()))
+        .map(|b| read_budget(b, args.budget_sheet.as_deref(), budget_unit))
         .transpose()?;
-    let target_lines = args.targets.as_deref().map(read_targets).transpose()?;
+    let target_lines = args
+        .targets
+        .as_deref()
+        .map(|t| read_targets(t, budget_unit))
+        .transpose()?;
     let files = ledger::expand(&args.actuals)?;
     let size: u64 = files
         .iter()

@@ -34,6 +34,8 @@ struct Fields {
     header: Vec<String>,
     delim: u8,
     place: Arc<str>,
+    /// Pounds per unit of the amount column (1,000 for "Amount (£000)").
+    scale: rust_decimal::Decimal,
 }
 
 /// What one stretch of records gave, and where it stopped.
@@ -140,7 +142,7 @@ fn record(
         return bad(t, why, pence);
     }
     let m = field(f.amount);
-    let a = match super::amount::parse(&m) {
+    let a = match super::amount::parse(&m).and_then(|a| super::scaled(a, f.scale)) {
         Ok(a) => a,
         Err(_) if (0..width).all(|i| header_key(&field_text(&field(i))) == f.header[i]) => {
             t.other += 1; // the header again, as files joined together have
@@ -151,6 +153,21 @@ fn record(
             return bad(t, format!("amount {shown:?}: {why}"), None);
         }
     };
+    if (0..width).all(|i| i == f.amount || field(i).trim_ascii().is_empty()) {
+        t.candidates.push(super::TotalCandidate {
+            line: BadLine {
+                place: f.place.clone(),
+                unit: "line",
+                line: rec.line,
+                reason: String::new(),
+                raw: raw_text(raw),
+                pence: None,
+            },
+            amount: a,
+            before: t.total_pence,
+        });
+        return;
+    }
     if a.float_rendering {
         t.float(FloatLine {
             place: f.place.clone(),
@@ -192,7 +209,8 @@ fn parse_block(data: &[u8], line: u64, more: bool, split: bool, f: &Fields) -> P
     let mut a = a;
     match b {
         Ok(mut b) if a.consumed == mid && a.incomplete.is_none() => {
-            a.totals.merge(std::mem::take(&mut b.totals));
+            a.totals
+                .merge_keeping(std::mem::take(&mut b.totals), usize::MAX);
             a.consumed = mid + b.consumed;
             a.next_line = b.next_line;
             a.incomplete = b.incomplete;
@@ -201,7 +219,7 @@ fn parse_block(data: &[u8], line: u64, more: bool, split: bool, f: &Fields) -> P
         _ => {
             // The guess fell inside a record: carry on from where it ended.
             let rest = parse_records(&data[a.consumed..], a.next_line, more, usize::MAX, f);
-            a.totals.merge(rest.totals);
+            a.totals.merge_keeping(rest.totals, usize::MAX);
             a.consumed += rest.consumed;
             a.next_line = rest.next_line;
             a.incomplete = rest.incomplete;
@@ -273,14 +291,14 @@ fn find_header(
             .iter()
             .map(|s| header_key(&field_text(&unquote(&buf[s.start..s.end], s.quoted))))
             .collect();
-        let pos = |w: &str| names.iter().position(|n| n == w);
+        let pos = |w: &str| names.iter().position(|n| super::heading_is(n, w));
         let has_auth = pos(&auth).is_some();
         if has_auth && !wanted.contains(&auth) && cols.fixed_authority.is_none() {
             wanted.push(auth.clone());
         }
         if wanted.iter().all(|w| pos(w).is_some()) {
             for w in &wanted {
-                if names.iter().filter(|n| *n == w).count() > 1 {
+                if names.iter().filter(|n| super::heading_is(n, w)).count() > 1 {
                     return Err(Error::CsvLine {
                         path: place.to_string(),
                         line: rec.line,
@@ -304,7 +322,13 @@ fn find_header(
                     });
                 }
             };
+            let amount_col = pos(&wanted[1]).unwrap_or(0);
+            let scale = match cols.unit {
+                Some(u) => u,
+                None => crate::import::heading_unit(&names[amount_col]).1,
+            };
             let fields = Fields {
+                scale,
                 authority,
                 fixed_authority: cols.fixed_authority.clone().unwrap_or_default(),
                 cost_centre: pos(&wanted[0]).unwrap_or(0),
@@ -417,7 +441,8 @@ pub fn read_csv_sink(
         }
         // Tiny blocks (tests) split too, so every boundary case is crossed.
         let split = buf.len() >= PARALLEL_MIN || block < PARALLEL_MIN;
-        let part = parse_block(&buf, line, !eof, split, &fields);
+        let mut part = parse_block(&buf, line, !eof, split, &fields);
+        part.totals.settle_candidates(total.total_pence);
         for b in &part.totals.bad_lines {
             sink(b)?;
         }

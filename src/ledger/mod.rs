@@ -41,6 +41,9 @@ pub struct Columns {
     /// Every line's authority, for one council's extract with no authority
     /// column (`--authority`).
     pub fixed_authority: Option<String>,
+    /// Amounts are in this many pounds (1,000 for £000), when the heading
+    /// does not say so itself (`--actuals-unit`).
+    pub unit: Option<Decimal>,
 }
 
 impl Default for Columns {
@@ -50,6 +53,7 @@ impl Default for Columns {
             cost_centre: "cost_centre".into(),
             amount: "amount".into(),
             fixed_authority: None,
+            unit: None,
         }
     }
 }
@@ -88,6 +92,25 @@ pub fn header_key(s: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ")
         .to_lowercase()
+}
+
+/// Whether a heading names the column `want` (a `header_key`), a unit such
+/// as "(£000)" after the name allowed.
+pub fn heading_is(heading: &str, want: &str) -> bool {
+    let k = header_key(heading);
+    k == want || crate::import::heading_unit(&k).0 == want
+}
+
+/// An amount in `scale` pounds, in pounds, by the amount rule.
+pub fn scaled(a: LedgerAmount, scale: Decimal) -> std::result::Result<LedgerAmount, &'static str> {
+    if scale == Decimal::ONE {
+        return Ok(a);
+    }
+    let pounds = Decimal::new(a.pence, 2) + a.sub_penny;
+    let v = pounds.checked_mul(scale).ok_or("amount too large")?;
+    let mut out = amount::from_decimal(v)?;
+    out.float_rendering |= a.float_rendering;
+    Ok(out)
 }
 
 /// A small, fast hasher for the (authority, cost centre) keys: the keys
@@ -201,6 +224,18 @@ pub struct LedgerTotals {
     pub total_pence: i128,
     pub total_sub_penny: Decimal,
     pub files: Vec<FileSummary>,
+    /// Lines with nothing but an amount, not yet added: a typed total if
+    /// the amount is the sum of the lines above it, else set aside.
+    pub(crate) candidates: Vec<TotalCandidate>,
+}
+
+/// A line with nothing but an amount.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct TotalCandidate {
+    pub line: BadLine,
+    pub amount: LedgerAmount,
+    /// Pence added before it, from the start of the stretch it was read in.
+    pub before: i128,
 }
 
 impl LedgerTotals {
@@ -225,9 +260,35 @@ impl LedgerTotals {
             Some(p) => self.bad_pence += p as i128,
             None => self.bad_unknown += 1,
         }
-        if self.bad_lines.len() < MAX_KEPT {
-            self.bad_lines.push(b);
+        // A block's own list is kept whole (bounded by the block size) so
+        // that every line reaches --rejects; the run's list is capped in merge.
+        self.bad_lines.push(b);
+    }
+
+    /// Decides the lines with nothing but an amount: a total that agrees
+    /// with everything added before it in this file is not a ledger line;
+    /// any other is set aside, loudly. `file_before` is the file's pence
+    /// added before this stretch.
+    pub(crate) fn settle_candidates(&mut self, file_before: i128) {
+        for c in std::mem::take(&mut self.candidates) {
+            let sum = file_before + c.before;
+            if c.amount.sub_penny.is_zero() && c.amount.pence as i128 == sum {
+                self.other += 1;
+                continue;
+            }
+            let mut b = c.line;
+            b.reason = format!(
+                "nothing but an amount on this line: a total or a note, not a ledger line? It is not the sum of the lines above it in this file ({}), so it is neither added nor taken as a total",
+                crate::money::format_pounds(
+                    Decimal::from_i128_with_scale(sum, 2),
+                    2,
+                    crate::money::Negatives::Brackets
+                )
+            );
+            b.pence = Some(c.amount.pence);
+            self.set_aside(b);
         }
+        self.bad_lines.sort_by_key(|b| b.line);
     }
 
     pub(crate) fn float(&mut self, f: FloatLine) {
@@ -237,8 +298,13 @@ impl LedgerTotals {
         }
     }
 
-    /// Adds `other`'s lines after this one's.
+    /// Adds `other`'s lines after this one's, keeping at most `MAX_KEPT`
+    /// set-aside lines.
     pub fn merge(&mut self, other: LedgerTotals) {
+        self.merge_keeping(other, MAX_KEPT);
+    }
+
+    pub(crate) fn merge_keeping(&mut self, other: LedgerTotals, keep: usize) {
         for (k, v) in other.totals {
             *self.totals.entry(k).or_insert(0) += v;
         }
@@ -252,9 +318,13 @@ impl LedgerTotals {
         self.bad_pence += other.bad_pence;
         self.bad_unknown += other.bad_unknown;
         self.floats += other.floats;
+        for mut c in other.candidates {
+            c.before += self.total_pence;
+            self.candidates.push(c);
+        }
         self.total_pence += other.total_pence;
         self.total_sub_penny += other.total_sub_penny;
-        let room = MAX_KEPT.saturating_sub(self.bad_lines.len());
+        let room = keep.saturating_sub(self.bad_lines.len());
         self.bad_lines
             .extend(other.bad_lines.into_iter().take(room));
         let room = MAX_FLOATS_LISTED.saturating_sub(self.float_lines.len());

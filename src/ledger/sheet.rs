@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 fn find(header: &[String], name: &str) -> Option<usize> {
     let k = header_key(name);
-    header.iter().position(|h| header_key(h) == k)
+    header.iter().position(|h| super::heading_is(h, &k))
 }
 
 /// The header row's index and the three columns, if this sheet has them.
@@ -97,6 +97,12 @@ fn read_grid(
     let roles = import::Records::at_header(g, header_idx);
     let mut t = LedgerTotals::default();
     let get = |r: &GridRow, i: usize| r.cells.get(i).cloned().unwrap_or(CellValue::Empty);
+    let scale = match cols.unit {
+        Some(u) => u,
+        None => roles.scale(m),
+    };
+    let amount_of =
+        |c: &CellValue| amount_of(c).and_then(|a| super::scaled(a, scale).map_err(str::to_string));
     let mut key = (String::new(), String::new());
     // Pence added since the header or the last typed total that agreed.
     let mut since_total = 0i128;
@@ -150,6 +156,33 @@ fn read_grid(
                         continue;
                     }
                 };
+                let only_amount = r
+                    .cells
+                    .iter()
+                    .enumerate()
+                    .all(|(i, c)| i == m || c.is_empty());
+                if only_amount {
+                    t.candidates.push(super::TotalCandidate {
+                        line: BadLine {
+                            place: place.clone(),
+                            unit: "row",
+                            line,
+                            reason: String::new(),
+                            raw: row_text(r),
+                            pence: None,
+                        },
+                        amount,
+                        before: since_total,
+                    });
+                    let agreed = amount.sub_penny.is_zero() && amount.pence as i128 == since_total;
+                    t.settle_candidates(0);
+                    if agreed {
+                        since_total = 0;
+                    } else if let Some(b) = t.bad_lines.iter().find(|b| b.line == line) {
+                        sink(b)?;
+                    }
+                    continue;
+                }
                 if amount.float_rendering {
                     t.float(FloatLine {
                         place: place.clone(),
