@@ -174,6 +174,13 @@ fn check_size(path: &Path) -> Result<()> {
             path.display()
         )));
     }
+    // A device or a pipe has no size to check and may never end.
+    if !meta.is_file() {
+        return Err(Error::usage(format!(
+            "{}: is not a regular file (a device or a pipe); expected a spreadsheet or CSV file",
+            path.display()
+        )));
+    }
     if meta.len() > MAX_FILE_BYTES {
         return Err(Error::Table {
             place: path.display().to_string(),
@@ -185,6 +192,38 @@ fn check_size(path: &Path) -> Result<()> {
         });
     }
     Ok(())
+}
+
+/// Largest model or scenario file: a model is a few kilobytes of TOML.
+pub const MAX_TEXT_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Reads a small text file (a model, a scenario file), refusing devices,
+/// pipes and anything over `MAX_TEXT_BYTES`.
+pub fn read_text(path: &Path) -> Result<String> {
+    let meta = std::fs::metadata(path).map_err(|source| Error::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
+    if !meta.is_file() {
+        return Err(Error::usage(format!(
+            "{}: is not a regular file; expected a TOML file",
+            path.display()
+        )));
+    }
+    if meta.len() > MAX_TEXT_BYTES {
+        return Err(Error::Table {
+            place: path.display().to_string(),
+            message: format!(
+                "is {} bytes, more than the {} MB a model or scenario file may be",
+                meta.len(),
+                MAX_TEXT_BYTES >> 20
+            ),
+        });
+    }
+    std::fs::read_to_string(path).map_err(|source| Error::Io {
+        path: path.display().to_string(),
+        source,
+    })
 }
 
 /// Reads every sheet of a workbook (or the one named), or the CSV file.

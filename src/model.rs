@@ -174,11 +174,7 @@ struct Reader<'a> {
 
 impl Model {
     pub fn load(path: &Path) -> Result<Model> {
-        let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-            path: file.clone(),
-            source,
-        })?;
+        let text = crate::import::read_text(path)?;
         Model::parse(&text, path)
     }
 

@@ -707,10 +707,7 @@ pub struct ScenarioFile {
 
 pub fn load_file(path: &std::path::Path) -> Result<ScenarioFile> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-        path: file.clone(),
-        source,
-    })?;
+    let text = crate::import::read_text(path)?;
     let doc: toml::Table = text.parse().map_err(|e: toml::de::Error| {
         Error::model(&file, "(file)", format!("not valid TOML: {}", e.message()))
     })?;

@@ -57,6 +57,9 @@ pub fn run(
 ) -> crate::Result<i32> {
     let amount = match money::parse_amount(total) {
         Ok(Amount::Value(d)) => d,
+        Err(e) if e.reason.starts_with("too large") => {
+            return Err(Error::usage(format!("--total: {total:?} is {}", e.reason)));
+        }
         _ => {
             return Err(Error::usage(format!(
                 "--total: {total:?} is not an amount; expected e.g. 785394 or £785,394.00"
