@@ -1,0 +1,267 @@
+//! Inputs as councils send them: every line ending, workbooks with hidden
+//! and oversized sheets, formulas whose saved result is empty.
+
+use assert_cmd::Command;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+fn tmp(tag: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("costshare-inputs-{}-{tag}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn cs() -> Command {
+    Command::cargo_bin("costshare").unwrap()
+}
+
+/// A model whose partner A's population is `cell` of `file`.
+fn model(dir: &Path, file: &Path, cell: &str, sheet: Option<&str>) -> PathBuf {
+    let sheet = sheet
+        .map(|s| format!("sheet = \"{s}\", "))
+        .unwrap_or_default();
+    let text = format!(
+        "name = \"Contributions\"\npartners = [\"A\", \"B\"]\n\
+population = {{ A = {{ file = \"{}\", {sheet}range = \"{cell}\" }}, B = 5 }}\n\
+[contributions]\nrate_per_head = \"1\"\n",
+        file.display()
+    );
+    let p = dir.join("m.toml");
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+#[test]
+fn every_line_ending_cites_the_line_an_editor_shows() {
+    let dir = tmp("endings");
+    // Line 1 header, line 2 A=100, line 3 blank, line 4 B=200: Excel's B4.
+    for (tag, nl) in [("lf", "\n"), ("crlf", "\r\n"), ("cr", "\r"), ("mixed", "")] {
+        let text = if nl.is_empty() {
+            "partner,population\r\nA,100\n\rB,200\r\n".to_string()
+        } else {
+            format!("partner,population{nl}A,100{nl}{nl}B,200{nl}")
+        };
+        let csv = dir.join(format!("{tag}.csv"));
+        std::fs::write(&csv, text).unwrap();
+        let out = cs()
+            .args(["import", csv.to_str().unwrap()])
+            .output()
+            .unwrap();
+        let listing = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            listing.contains(",line 4 column 2,text,200\n"),
+            "{tag}: {listing}"
+        );
+        assert!(
+            listing.contains(",line 2 column 2,text,100\n"),
+            "{tag}: {listing}"
+        );
+        // A model's B4 is the 200 on line 4, as Excel shows it.
+        let m = model(&dir, &csv, "B4", None);
+        let out = cs()
+            .args([
+                "table",
+                "contributions",
+                "--model",
+                m.to_str().unwrap(),
+                "--format",
+                "json",
+            ])
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains("\"display\": \"200\""), "{tag}: {text}");
+        assert!(
+            text.contains(&format!("{tag}.csv, line 4, column 2")),
+            "{tag}: {text}"
+        );
+    }
+}
+
+/// A workbook: a budget sheet, and a hidden sheet of workings.
+fn workbook(path: &Path, workings_wide: bool) {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let s = wb.add_worksheet();
+    s.set_name("budget").unwrap();
+    s.write(0, 0, "authority").unwrap();
+    s.write(0, 1, "service").unwrap();
+    s.write(0, 2, "budget").unwrap();
+    s.write(1, 0, "MBC").unwrap();
+    s.write(1, 1, "Audit").unwrap();
+    s.write(1, 2, 1000).unwrap();
+    let w = wb.add_worksheet();
+    w.set_name("workings").unwrap();
+    w.write(0, 0, 42).unwrap();
+    if workings_wide {
+        // Column 2,762: a sheet no budget table is, as one real return has.
+        w.write(0, 2761, 1).unwrap();
+    }
+    w.set_hidden(true);
+    wb.save(path).unwrap();
+}
+
+#[test]
+fn a_huge_hidden_sheet_does_not_block_the_others() {
+    let dir = tmp("wide");
+    let wb = dir.join("return.xlsx");
+    workbook(&wb, true);
+    // The budget sheet is read; only the oversized sheet is refused, with a warning.
+    let out = cs()
+        .args(["import", wb.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("sheet \"workings\": not read:"), "{err}");
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .contains(",budget,C2,number,1000\n")
+    );
+    let ledger = dir.join("ledger.csv");
+    std::fs::write(&ledger, "authority,cost_centre,amount\nMBC,Audit,990\n").unwrap();
+    cs().args([
+        "reconcile",
+        "--actuals",
+        ledger.to_str().unwrap(),
+        "--budget",
+        wb.to_str().unwrap(),
+        "--format",
+        "csv",
+    ])
+    .assert()
+    .success()
+    .stdout(predicates::str::contains(
+        "MBC,Audit,1000.00,990.00,-10.00,-1.0,Green\n",
+    ));
+    // Asked for by name, the oversized sheet is an error naming it.
+    let m = model(&dir, &wb, "A1", Some("workings"));
+    cs().args(["table", "contributions", "--model", m.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("beyond the 1000 columns"));
+}
+
+#[test]
+fn a_figure_from_a_hidden_sheet_is_read_and_said_to_be_hidden() {
+    let dir = tmp("hidden");
+    let wb = dir.join("return.xlsx");
+    workbook(&wb, false);
+    let m = model(&dir, &wb, "A1", Some("workings"));
+    cs().args([
+        "table",
+        "contributions",
+        "--model",
+        m.to_str().unwrap(),
+        "--format",
+        "csv",
+    ])
+    .assert()
+    .success()
+    .stdout(predicates::str::contains("A,42,"))
+    .stderr(predicates::str::contains("key population.A: reads "))
+    .stderr(predicates::str::contains(
+        "sheet \"workings\", a hidden sheet",
+    ));
+}
+
+/// Rewrites one member of an xlsx (a zip), keeping the others as they are.
+fn rewrite(path: &Path, member: &str, edit: impl Fn(String) -> String) {
+    let bytes = std::fs::read(path).unwrap();
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..z.len() {
+        let mut f = z.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut data = Vec::new();
+        std::io::Read::read_to_end(&mut f, &mut data).unwrap();
+        if name == member {
+            data = edit(String::from_utf8(data).unwrap()).into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&data).unwrap();
+    }
+    std::fs::write(path, out.finish().unwrap().into_inner()).unwrap();
+}
+
+#[test]
+fn an_empty_formula_result_is_blank_not_a_missing_calculation() {
+    let dir = tmp("formula");
+    let p = dir.join("return.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let s = wb.add_worksheet();
+    s.set_formula_result_default("");
+    s.write(0, 0, "figure").unwrap();
+    s.write(1, 0, 5).unwrap();
+    // =IF(A2>10,A2,"") saved by a spreadsheet program: an empty result.
+    // Its saved result is "": `<c t="str"><f>…</f><v></v></c>`.
+    s.write_formula(2, 0, "=IF(A2>10,A2,\"\")").unwrap();
+    wb.save(&p).unwrap();
+    // Written by a library, the workbook asks to be calculated on opening:
+    // its formulas have never been calculated, and costshare says so.
+    let out = cs().args(["import", p.to_str().unwrap()]).output().unwrap();
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .contains("A3,formula-without-value")
+    );
+    // Saved by a spreadsheet program (no recalculation asked for), the
+    // empty result is just blank: no false alarm.
+    rewrite(&p, "xl/workbook.xml", |x| {
+        x.replace(" fullCalcOnLoad=\"1\"", "")
+    });
+    let out = cs().args(["import", p.to_str().unwrap()]).output().unwrap();
+    let listing = String::from_utf8(out.stdout).unwrap();
+    assert!(!listing.contains("A3"), "{listing}");
+    assert!(
+        !String::from_utf8(out.stderr)
+            .unwrap()
+            .contains("no saved result")
+    );
+}
+
+#[test]
+fn government_missing_value_marks_are_not_available() {
+    use costshare::money::{Amount, parse_amount};
+    for mark in ["..", "...", "x", "[c]", "[x]", "[z]", "-"] {
+        assert!(
+            matches!(parse_amount(mark), Ok(Amount::NotApplicable(_))),
+            "{mark}"
+        );
+    }
+    // In a summed range, blanks = "zero" lets them add nothing.
+    let dir = tmp("marks");
+    let csv = dir.join("return.csv");
+    std::fs::write(
+        &csv,
+        "area,population\nNorth,100\nSouth,..\nEast,[c]\nWest,\n",
+    )
+    .unwrap();
+    let text = format!(
+        "name = \"Marks\"\npartners = [\"A\", \"B\"]\n\
+population = {{ A = {{ file = \"{}\", range = \"B2:B5\", aggregate = \"sum\", blanks = \"zero\" }}, B = 5 }}\n\
+[contributions]\nrate_per_head = \"1\"\n",
+        csv.display()
+    );
+    let m = dir.join("m.toml");
+    std::fs::write(&m, &text).unwrap();
+    cs().args([
+        "table",
+        "contributions",
+        "--model",
+        m.to_str().unwrap(),
+        "--format",
+        "csv",
+    ])
+    .assert()
+    .success()
+    .stdout(predicates::str::contains("A,100,"));
+    // Without it, a blank is a mistake and says where.
+    std::fs::write(&m, text.replace(", blanks = \"zero\"", "")).unwrap();
+    cs().args(["table", "contributions", "--model", m.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("line 3, column 2"));
+}
