@@ -265,3 +265,33 @@ population = {{ A = {{ file = \"{}\", range = \"B2:B5\", aggregate = \"sum\", bl
         .code(2)
         .stderr(predicates::str::contains("line 3, column 2"));
 }
+
+#[test]
+fn check_cites_the_same_lines_whatever_the_line_endings() {
+    // The annual-report CSV folder, once as committed (LF) and once with
+    // Windows line endings: every citation must be the same.
+    let dir = tmp("check-crlf");
+    let crlf = dir.join("mkip");
+    std::fs::create_dir_all(&crlf).unwrap();
+    for e in std::fs::read_dir("fixtures/mkip-2012-13").unwrap() {
+        let p = e.unwrap().path();
+        let text = std::fs::read_to_string(&p).unwrap();
+        assert!(!text.contains('\r'));
+        std::fs::write(
+            crlf.join(p.file_name().unwrap()),
+            text.replace('\n', "\r\n"),
+        )
+        .unwrap();
+    }
+    let run = |data: &str| {
+        let out = cs().args(["check", "--data", data]).output().unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let lf = run("fixtures/mkip-2012-13");
+    let windows = run(crlf.to_str().unwrap());
+    assert!(lf.contains("line "), "{lf}");
+    assert_eq!(
+        windows.replace(crlf.to_str().unwrap(), "fixtures/mkip-2012-13"),
+        lf
+    );
+}

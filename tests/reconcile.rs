@@ -366,3 +366,43 @@ fn parquet_ledger_reconciles_like_its_csv() {
     let (_, total) = independent(&dir);
     assert_eq!(Decimal::from_i128_with_scale(pq.total_pence, 2), total);
 }
+
+#[test]
+fn files_joined_together_blank_lines_and_the_json_ledger() {
+    let dir = tmp("joined");
+    let p = dir.join("year.csv");
+    // Two monthly files pasted one after the other: the second header is a
+    // header, not a bad line; blank lines and lines of commas are blank.
+    std::fs::write(
+        &p,
+        "authority,cost_centre,amount\r\nMBC,A,10.00\r\n\r\n,,\r\nAuthority, Cost_Centre ,AMOUNT\r\nMBC,A,5.00\r\nMBC,A,n/a\r\n",
+    )
+    .unwrap();
+    let t = ledger::read_csv(&p, &Columns::default(), &mut |_, _| {}).unwrap();
+    assert_eq!((t.rows, t.blank, t.other, t.bad), (2, 2, 2, 1));
+    assert_eq!(t.bad_lines[0].line, 7);
+    let budget = dir.join("budget.csv");
+    std::fs::write(&budget, "authority,service,budget\nMBC,A,20\n").unwrap();
+    let out = Command::cargo_bin("costshare")
+        .unwrap()
+        .args([
+            "reconcile",
+            "--actuals",
+            p.to_str().unwrap(),
+            "--budget",
+            budget.to_str().unwrap(),
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let l = &v["ledger"];
+    assert_eq!(l["set_aside"], 1);
+    assert_eq!(l["set_aside_lines"][0]["line"], 7);
+    assert_eq!(l["set_aside_lines"][0]["text"], "MBC,A,n/a");
+    assert_eq!(l["set_aside_lines_complete"], true);
+    assert_eq!(l["total"], "15.00");
+    assert_eq!(v["tables"][0]["name"], "reconcile");
+}
