@@ -62,7 +62,7 @@ impl Pending {
         Ok(Pending {
             path: path.to_path_buf(),
             tmp,
-            w: Some(std::io::BufWriter::new(f)),
+            w: Some(std::io::BufWriter::with_capacity(1 << 20, f)),
         })
     }
 
@@ -82,6 +82,75 @@ impl Pending {
     }
 }
 
+impl Write for Pending {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.writer().write(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.writer().flush()
+    }
+}
+
+/// A temporary name beside `path` that keeps its extension (chart writers
+/// choose the format by it): `.name.1234.tmp.png`.
+pub fn temp_keeping_extension(path: &Path) -> PathBuf {
+    let stem = path
+        .file_stem()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let ext = path
+        .extension()
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .unwrap_or_default();
+    path.with_file_name(format!(".{stem}.{}.tmp{ext}", std::process::id()))
+}
+
+/// Whether a file name is one of this module's temporary names
+/// (`.name.1234.tmp` or `.name.1234.tmp.png`).
+fn is_temp_name(name: &str) -> bool {
+    let Some(rest) = name.strip_prefix('.') else {
+        return false;
+    };
+    let parts: Vec<&str> = rest.split('.').collect();
+    parts.iter().enumerate().any(|(i, p)| {
+        *p == "tmp"
+            && i >= 2
+            && i + 2 >= parts.len()
+            && !parts[i - 1].is_empty()
+            && parts[i - 1].bytes().all(|b| b.is_ascii_digit())
+    })
+}
+
+/// Removes temporary files a killed run left in `dir` (a process killed
+/// with SIGKILL cannot tidy up after itself).
+pub fn sweep(dir: &Path) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in rd.flatten() {
+        if e.file_type().is_ok_and(|t| t.is_file())
+            && is_temp_name(&e.file_name().to_string_lossy())
+        {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
+/// Moves a finished temporary file into place, or removes it.
+pub fn finish(tmp: &Path, path: &Path, ok: bool) -> Result<()> {
+    if !ok {
+        let _ = std::fs::remove_file(tmp);
+        return Ok(());
+    }
+    std::fs::rename(tmp, path).map_err(|source| {
+        let _ = std::fs::remove_file(tmp);
+        Error::Write {
+            path: path.display().to_string(),
+            source,
+        }
+    })
+}
+
 impl Drop for Pending {
     fn drop(&mut self) {
         if self.w.is_some() {
@@ -94,6 +163,15 @@ impl Drop for Pending {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn temporary_names_are_recognised_and_nothing_else() {
+        assert!(is_temp_name(".npv.2173.tmp.png"));
+        assert!(is_temp_name(".report.md.99.tmp"));
+        assert!(!is_temp_name(".gitignore"));
+        assert!(!is_temp_name("npv.2173.tmp.png"));
+        assert!(!is_temp_name(".notes.tmp"));
+    }
 
     #[test]
     fn a_failed_write_leaves_the_old_file() {

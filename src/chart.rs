@@ -546,8 +546,20 @@ pub fn write(c: &Chart, dir: &Path) -> Result<(PathBuf, PathBuf)> {
         place: p.display().to_string(),
         message: format!("cannot draw the chart: {m}"),
     };
-    draw(SVGBackend::new(&svg, SVG_SIZE).into_drawing_area(), c).map_err(|m| fail(&svg, m))?;
-    draw(BitMapBackend::new(&png, PNG_SIZE).into_drawing_area(), c).map_err(|m| fail(&png, m))?;
+    // Drawn to temporary files renamed into place when complete.
+    let (svg_tmp, png_tmp) = (
+        crate::atomic::temp_keeping_extension(&svg),
+        crate::atomic::temp_keeping_extension(&png),
+    );
+    let r = draw(SVGBackend::new(&svg_tmp, SVG_SIZE).into_drawing_area(), c);
+    crate::atomic::finish(&svg_tmp, &svg, r.is_ok())?;
+    r.map_err(|m| fail(&svg, m))?;
+    let r = draw(
+        BitMapBackend::new(&png_tmp, PNG_SIZE).into_drawing_area(),
+        c,
+    );
+    crate::atomic::finish(&png_tmp, &png, r.is_ok())?;
+    r.map_err(|m| fail(&png, m))?;
     Ok((svg, png))
 }
 

@@ -55,15 +55,16 @@ pub fn write_file(path: &Path, contents: &[u8]) -> Result<()> {
             source,
         })?;
     }
-    std::fs::write(path, contents).map_err(|source| Error::Write {
-        path: path.display().to_string(),
-        source,
-    })
+    crate::atomic::write(path, contents)
 }
 
 /// Writes the pack under `dir/<name>/`; returns the files written.
 pub fn write(pack: &Pack, dir: &Path, parts: &[Part], neg: Negatives) -> Result<Vec<String>> {
     let dir = dir.join(&pack.name);
+    // Temporary files of an earlier run that was killed go first.
+    for d in [dir.clone(), dir.join("csv"), dir.join("charts")] {
+        crate::atomic::sweep(&d);
+    }
     let mut written = Vec::new();
     let charts: Vec<(String, Chart)> = pack
         .tables
@@ -337,8 +338,9 @@ pub fn workbook(pack: &Pack, path: &Path) -> Result<()> {
         ws.set_column_width(c as u16, *w as f64 + 2.0).map_err(&e)?;
     }
     ws.set_freeze_panes(1, 0).map_err(&e)?;
-    wb.save(path).map_err(&e)?;
-    Ok(())
+    // Saved whole or not at all: a killed run never leaves half a workbook.
+    let bytes = wb.save_to_buffer().map_err(&e)?;
+    crate::atomic::write(path, &bytes)
 }
 
 /// Trials and seed of the simulation in the report pack: fixed, so the pack

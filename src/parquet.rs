@@ -189,11 +189,9 @@ pub fn write_from_csv(csv_path: &Path, out: &Path) -> Result<u64> {
         Column::new("amount".into(), m),
     ])
     .map_err(&err)?;
-    let f = std::fs::File::create(out).map_err(|source| Error::Write {
-        path: out.display().to_string(),
-        source,
-    })?;
-    ParquetWriter::new(f).finish(&mut df).map_err(&err)?;
+    let mut f = crate::atomic::Pending::create(out)?;
+    ParquetWriter::new(&mut f).finish(&mut df).map_err(&err)?;
+    f.commit()?;
     Ok(n)
 }
 

@@ -6,6 +6,7 @@ use calamine::{Data, Reader, open_workbook_auto};
 use costshare::money::Negatives;
 use costshare::pack::{self, ALL_PARTS};
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 fn write_all(tag: &str) -> PathBuf {
     let out = std::env::temp_dir().join(format!("costshare-pack-{}-{tag}", std::process::id()));
@@ -168,4 +169,60 @@ fn pack_contents() {
             rel.display()
         );
     }
+}
+
+#[test]
+fn a_failed_pack_write_leaves_the_good_pack_and_no_temporary_files() {
+    let out = write_all("atomic");
+    // Every file was renamed into place: no temporary file is left.
+    let mut names = Vec::new();
+    for ext in ["xlsx", "png", "svg", "csv", "md", "tmp"] {
+        names.extend(files(&out, ext));
+    }
+    assert!(names.len() > 20);
+    assert!(
+        names
+            .iter()
+            .all(|p| !p.file_name().unwrap().to_string_lossy().starts_with('.')),
+        "temporary files left: {names:?}"
+    );
+    // Killed half way through rewriting a good pack, every file left under
+    // its final name is whole: each workbook opens, each PNG decodes.
+    let bin = assert_cmd::cargo::cargo_bin("costshare");
+    for delay_ms in [150u64, 400, 900] {
+        let mut child = std::process::Command::new(&bin)
+            .args(["report", "--out", out.to_str().unwrap()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        let whole = |p: &PathBuf| !p.file_name().unwrap().to_string_lossy().starts_with('.');
+        for x in files(&out, "xlsx").into_iter().filter(whole) {
+            let mut wb = open_workbook_auto(&x).unwrap_or_else(|e| panic!("{}: {e}", x.display()));
+            assert!(!wb.sheet_names().is_empty());
+        }
+        for p in files(&out, "png").into_iter().filter(whole) {
+            let d = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&p).unwrap()));
+            let mut r = d
+                .read_info()
+                .unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            let mut buf = vec![0; r.output_buffer_size()];
+            r.next_frame(&mut buf)
+                .unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+        }
+    }
+    // The next complete run tidies what the killed ones left.
+    Command::new(&bin)
+        .args(["report", "--out", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let left: Vec<PathBuf> = ["png", "svg", "tmp", "xlsx", "csv", "md"]
+        .iter()
+        .flat_map(|e| files(&out, e))
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with('.'))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
 }

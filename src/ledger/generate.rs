@@ -54,14 +54,8 @@ pub fn generate(
         path: dir.display().to_string(),
         source,
     })?;
-    let wr = |p: &Path| -> Result<std::io::BufWriter<std::fs::File>> {
-        std::fs::File::create(p)
-            .map(|f| std::io::BufWriter::with_capacity(1 << 20, f))
-            .map_err(|source| Error::Write {
-                path: p.display().to_string(),
-                source,
-            })
-    };
+    // Each file appears under its name only once complete.
+    let wr = |p: &Path| -> Result<crate::atomic::Pending> { crate::atomic::Pending::create(p) };
     let werr = |p: &Path| {
         let path = p.display().to_string();
         move |source| Error::Write {
@@ -141,7 +135,7 @@ pub fn generate(
             progress(n + 1);
         }
     }
-    w.flush().map_err(&e)?;
+    w.commit()?;
 
     let map = dir.join("map.csv");
     let mut w = wr(&map)?;
@@ -152,7 +146,7 @@ pub fn generate(
             writeln!(w, "{cc},{s}").map_err(&e)?;
         }
     }
-    w.flush().map_err(&e)?;
+    w.commit()?;
 
     // Budgets: the generated out-turn of each service, moved by up to ±8 %,
     // to whole pounds; plus a service budgeted but never spent on.
@@ -183,7 +177,7 @@ pub fn generate(
         }
         writeln!(wb, "{a},Shared Fraud Investigation,25000").map_err(&eb)?;
     }
-    wb.flush().map_err(&eb)?;
-    wt.flush().map_err(&et)?;
+    wb.commit()?;
+    wt.commit()?;
     Ok(made)
 }
