@@ -474,6 +474,9 @@ fn excel_date(dt: &calamine::ExcelDateTime) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
+/// Excel's rows per sheet: a reference beyond is a damaged or forged file.
+pub const EXCEL_ROWS: u32 = 1_048_576;
+
 /// Most non-empty cells one sheet may hold (a budget table has thousands).
 pub const MAX_CELLS: usize = 5_000_000;
 
@@ -512,6 +515,18 @@ fn stream_xlsx<RS: std::io::Read + std::io::Seek>(
     let mut count = 0usize;
     while let Some(c) = reader.next_cell_with_formula().map_err(bad)? {
         let (r, col) = c.pos;
+        // Damage, unlike size, is an error whether or not the sheet is needed.
+        if r >= EXCEL_ROWS {
+            return Err(Error::Workbook {
+                path: file.to_string(),
+                expected: "xlsx",
+                message: format!(
+                    "sheet {sheet:?} has a cell in row {}, beyond Excel's {EXCEL_ROWS} rows: the file is damaged",
+                    r as u64 + 1
+                ),
+            });
+        }
+
         let v = data_ref_value(&c.value);
         let blank =
             matches!(&v, CellValue::Empty) || matches!(&v, CellValue::Text(t) if t.is_empty());
@@ -545,7 +560,20 @@ fn stream_xlsx<RS: std::io::Read + std::io::Seek>(
                 ),
             });
         }
-        cells.entry(r).or_default().push((col, v));
+        let row = cells.entry(r).or_default();
+        // A cell given twice is a damaged or forged sheet: never let the
+        // second silently override the first.
+        if row.iter().any(|(c, _)| *c == col) {
+            return Err(Error::Workbook {
+                path: file.to_string(),
+                expected: "xlsx",
+                message: format!(
+                    "sheet {sheet:?} gives cell {} twice: the file is damaged",
+                    crate::trace::a1(r, col)
+                ),
+            });
+        }
+        row.push((col, v));
     }
     let mut grid = Grid {
         file: file.to_string(),

@@ -555,6 +555,9 @@ fn cell_at(g: &Grid, r: u32, c: u32) -> Origin {
     }
 }
 
+/// Most partners a model may name.
+pub const MAX_PARTNERS: usize = 1_000;
+
 fn cell_origin(o: &Origin) -> Option<Origin> {
     match o {
         Origin::Model { .. } | Origin::Override { .. } => None,
@@ -648,6 +651,14 @@ impl Reader<'_> {
                 format!("expected a list of names, found {}", type_name(v)),
             ));
         };
+        // England has 317 councils; a partnership of more is a forged file,
+        // and partner lookups are by list.
+        if a.len() > MAX_PARTNERS {
+            return Err(self.err(
+                "partners",
+                format!("{} partners; at most {MAX_PARTNERS}", a.len()),
+            ));
+        }
         let mut out: Vec<String> = Vec::new();
         for (i, p) in a.iter().enumerate() {
             let Some(s) = p.as_str().map(str::trim).filter(|s| !s.is_empty()) else {

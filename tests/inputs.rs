@@ -1,8 +1,10 @@
 //! Inputs as councils send them: every line ending, workbooks with hidden
 //! and oversized sheets, formulas whose saved result is empty.
 
+mod common;
+
 use assert_cmd::Command;
-use std::io::Write;
+use common::rewrite;
 use std::path::{Path, PathBuf};
 
 fn tmp(tag: &str) -> PathBuf {
@@ -166,26 +168,6 @@ fn a_figure_from_a_hidden_sheet_is_read_and_said_to_be_hidden() {
     ));
 }
 
-/// Rewrites one member of an xlsx (a zip), keeping the others as they are.
-fn rewrite(path: &Path, member: &str, edit: impl Fn(String) -> String) {
-    let bytes = std::fs::read(path).unwrap();
-    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for i in 0..z.len() {
-        let mut f = z.by_index(i).unwrap();
-        let name = f.name().unwrap().to_string();
-        let mut data = Vec::new();
-        std::io::Read::read_to_end(&mut f, &mut data).unwrap();
-        if name == member {
-            data = edit(String::from_utf8(data).unwrap()).into_bytes();
-        }
-        out.start_file(name, zip::write::SimpleFileOptions::default())
-            .unwrap();
-        out.write_all(&data).unwrap();
-    }
-    std::fs::write(path, out.finish().unwrap().into_inner()).unwrap();
-}
-
 #[test]
 fn an_empty_formula_result_is_blank_not_a_missing_calculation() {
     let dir = tmp("formula");
@@ -210,7 +192,7 @@ fn an_empty_formula_result_is_blank_not_a_missing_calculation() {
     // Saved by a spreadsheet program (no recalculation asked for), the
     // empty result is just blank: no false alarm.
     rewrite(&p, "xl/workbook.xml", |x| {
-        x.replace(" fullCalcOnLoad=\"1\"", "")
+        x.replace(" fullCalcOnLoad=\"1\"", "").into_bytes()
     });
     let out = cs().args(["import", p.to_str().unwrap()]).output().unwrap();
     let listing = String::from_utf8(out.stdout).unwrap();

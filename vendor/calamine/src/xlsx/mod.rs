@@ -41,7 +41,51 @@ pub use cells_reader::{
     XlsxCellFormula, XlsxCellFormulaMetadataRecord, XlsxCellReader, XlsxFormulaMetadata,
 };
 
-pub(crate) type XlReader<'a, RS> = XmlReader<BufReader<ZipFile<'a, RS>>>;
+pub(crate) type XlReader<'a, RS> = XmlReader<BufReader<Inflated<ZipFile<'a, RS>>>>;
+
+/// costshare patch: a part of the zip read with a limit on what it inflates
+/// to; past the limit, an error that says so.
+pub struct Inflated<R> {
+    inner: R,
+    left: u64,
+    limit: u64,
+}
+
+impl<R: Read> Inflated<R> {
+    /// At most 200 times the compressed size (real sheets compress 5 to 30
+    /// times; a bomb of empty rows 1,000 times), between 64 and 512 MB.
+    pub(crate) fn new(inner: R, compressed: u64) -> Self {
+        let limit = compressed.saturating_mul(200).clamp(64 << 20, MAX_INFLATED_PART);
+        Inflated { inner, left: limit, limit }
+    }
+}
+
+impl<R: Read> Read for Inflated<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.left == 0 {
+            let mut probe = [0u8; 1];
+            return match self.inner.read(&mut probe)? {
+                0 => Ok(0),
+                _ => Err(std::io::Error::other(format!(
+                    "a part of the file inflates to more than {} MB, far more than its compressed size: a zip bomb, not a workbook",
+                    self.limit >> 20
+                ))),
+            };
+        }
+        let n = buf.len().min(self.left.min(usize::MAX as u64) as usize);
+        let got = self.inner.read(&mut buf[..n])?;
+        self.left -= got as u64;
+        Ok(got)
+    }
+}
+
+/// costshare patch: most bytes one part of a workbook may inflate to. A sheet
+/// of 5 million cells is about 250 MB of XML; a bomb of empty `<row/>`
+/// elements inflating to gigabytes stops here instead of running for minutes.
+pub const MAX_INFLATED_PART: u64 = 512 * 1024 * 1024;
+/// costshare patch: shared-strings limits (see `read_shared_strings`).
+const MAX_SHARED_STRINGS: usize = 5_000_000;
+const MAX_SHARED_STRING_BYTES: usize = 256 * 1024 * 1024;
 
 /// Maximum number of rows allowed in an XLSX file.
 pub const MAX_ROWS: u32 = 1_048_576;
@@ -260,6 +304,8 @@ pub struct Xlsx<RS> {
     workbook_name: String,
     /// Shared strings
     strings: Vec<String>,
+    /// costshare patch: bytes held by `strings`.
+    strings_bytes: usize,
     /// Sheets paths
     sheets: Vec<(String, String)>,
     /// Tables: Name, Sheet, Columns, Data dimensions
@@ -382,6 +428,17 @@ impl<RS: Read + Seek> Xlsx<RS> {
                     if let Some(s) =
                         read_string_with_bufs(&mut xml, e.name(), &mut str_buf, &mut str_val_buf)?
                     {
+                        // costshare patch: a budget workbook holds at most
+                        // 5 million cells, so more strings than that (or more
+                        // than 256 MB of them) is a forged table.
+                        self.strings_bytes += s.len();
+                        if self.strings.len() >= MAX_SHARED_STRINGS
+                            || self.strings_bytes > MAX_SHARED_STRING_BYTES
+                        {
+                            return Err(XlsxError::Unexpected(
+                                "the shared-strings table is larger than any budget workbook needs",
+                            ));
+                        }
                         self.strings.push(s);
                     }
                 }
@@ -2799,6 +2856,7 @@ impl<RS: Read + Seek> Reader<RS> for Xlsx<RS> {
             xl_path: "xl/".to_string(),
             workbook_name: "workbook.xml".to_string(),
             strings: Vec::new(),
+            strings_bytes: 0,
             formats: Vec::new(),
             styles: Vec::new(),
             is_1904: false,
@@ -3017,7 +3075,8 @@ pub(crate) fn xml_reader<'a, RS: Read + Seek>(
 
     match zip.by_name(zip_path) {
         Ok(f) => {
-            let mut r = XmlReader::from_reader(BufReader::new(f));
+            let compressed = f.compressed_size();
+            let mut r = XmlReader::from_reader(BufReader::new(Inflated::new(f, compressed)));
             let config = r.config_mut();
             config.check_end_names = false;
             config.trim_text(false);
@@ -3094,8 +3153,20 @@ fn get_row_and_optional_column(range: &str) -> Result<(u32, Option<u32>), XlsxEr
     let mut row: u32 = 0;
     while i < len {
         match range[i] {
-            c @ b'A'..=b'Z' => col = col * 26 + (c - b'A') as u32 + 1,
-            c @ b'a'..=b'z' => col = col * 26 + (c - b'a') as u32 + 1,
+            // costshare patch: a reference past u32 is an error, not a
+            // wrapped position that overwrites a real cell.
+            c @ b'A'..=b'Z' => {
+                col = col
+                    .checked_mul(26)
+                    .and_then(|x| x.checked_add((c - b'A') as u32 + 1))
+                    .ok_or(XlsxError::Unexpected("cell reference out of range"))?
+            }
+            c @ b'a'..=b'z' => {
+                col = col
+                    .checked_mul(26)
+                    .and_then(|x| x.checked_add((c - b'a') as u32 + 1))
+                    .ok_or(XlsxError::Unexpected("cell reference out of range"))?
+            }
             c @ b'0'..=b'9' => {
                 // on first digit, capture it and transition to the row loop
                 row = (c - b'0') as u32;
@@ -3110,7 +3181,12 @@ fn get_row_and_optional_column(range: &str) -> Result<(u32, Option<u32>), XlsxEr
     // Row: accumulate base-10 from remaining digits (1-based in source)
     while i < len {
         match range[i] {
-            c @ b'0'..=b'9' => row = row * 10 + (c - b'0') as u32,
+            c @ b'0'..=b'9' => {
+                row = row
+                    .checked_mul(10)
+                    .and_then(|x| x.checked_add((c - b'0') as u32))
+                    .ok_or(XlsxError::Unexpected("cell reference out of range"))?
+            }
             c => return Err(XlsxError::Alphanumeric(c)),
         }
         i += 1;

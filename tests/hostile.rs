@@ -1,0 +1,203 @@
+//! Files from other organisations, some damaged, some forged: each gives a
+//! clear error (exit 2) or the right figures, never a panic, a hang or the
+//! machine's memory. Each case failed before its fix.
+
+mod common;
+
+use assert_cmd::Command;
+use common::{SHEET_HEAD, SHEET_TAIL, forged_xlsx};
+use std::path::PathBuf;
+
+fn tmp(tag: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("costshare-hostile-{}-{tag}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn import_fails_with(path: &std::path::Path, says: &str) {
+    let out = Command::cargo_bin("costshare")
+        .unwrap()
+        .args(["import", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains(says), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+fn sheet(rows: &str) -> Vec<u8> {
+    format!("{SHEET_HEAD}{rows}{SHEET_TAIL}").into_bytes()
+}
+
+#[test]
+fn a_cell_past_excels_last_row_is_refused() {
+    // Before: the rows between were made, 1.7 KB → 1.9 GB.
+    let p = tmp("rows").join("far.xlsx");
+    forged_xlsx(
+        &p,
+        || sheet("<row r=\"3000000\"><c r=\"A3000000\"><v>1</v></c></row>"),
+        None,
+    );
+    import_fails_with(&p, "beyond Excel's 1048576 rows");
+}
+
+#[test]
+fn a_cell_reference_past_u32_is_refused_not_wrapped() {
+    // Before: A4294967298 wrapped to A2 and overwrote the real A2.
+    let p = tmp("wrap").join("wrap.xlsx");
+    forged_xlsx(
+        &p,
+        || {
+            sheet(
+                "<row r=\"2\"><c r=\"A2\"><v>100</v></c></row>\
+                 <row r=\"4294967298\"><c r=\"A4294967298\"><v>999</v></c></row>",
+            )
+        },
+        None,
+    );
+    import_fails_with(&p, "cell reference out of range");
+}
+
+#[test]
+fn a_cell_given_twice_is_refused() {
+    // Before: the second B2 silently replaced the first.
+    let p = tmp("twice").join("twice.xlsx");
+    forged_xlsx(
+        &p,
+        || sheet("<row r=\"2\"><c r=\"B2\"><v>100</v></c><c r=\"B2\"><v>999</v></c></row>"),
+        None,
+    );
+    import_fails_with(&p, "gives cell B2 twice");
+}
+
+#[test]
+fn a_shared_strings_table_bigger_than_any_budget_is_refused() {
+    // Before: 63 million strings no cell uses were all loaded (≈3 GB).
+    let p = tmp("strings").join("strings.xlsx");
+    let mut sst = b"<?xml version=\"1.0\"?><sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">".to_vec();
+    sst.extend(b"<si><t>x</t></si>".repeat(5_000_001));
+    sst.extend(b"</sst>");
+    forged_xlsx(&p, || sheet(""), Some(sst));
+    // Repetitive strings trip the inflation guard first; varied ones, the
+    // count (5,000,000) or size (256 MB) cap. Either way: refused, at once.
+    let out = Command::cargo_bin("costshare")
+        .unwrap()
+        .args(["import", p.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("shared-strings table is larger") || err.contains("a zip bomb"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_sheet_inflating_to_gigabytes_of_empty_rows_stops() {
+    // 300 MB of "<row/>" compresses to a third of a megabyte (a 5 GB one,
+    // to 7.8 MB). Before: minutes of parsing; now reading stops at 200 times
+    // the compressed size (at least 64 MB).
+    let p = tmp("bomb").join("bomb.xlsx");
+    forged_xlsx(
+        &p,
+        || {
+            let mut v = SHEET_HEAD.as_bytes().to_vec();
+            v.extend(b"<row/>".repeat(50_000_000));
+            v.extend(SHEET_TAIL.as_bytes());
+            v
+        },
+        None,
+    );
+    assert!(std::fs::metadata(&p).unwrap().len() < 8 << 20);
+    import_fails_with(&p, "a zip bomb, not a workbook");
+}
+
+#[test]
+fn ledger_amounts_past_any_council_figure_are_set_aside_not_wrapped() {
+    // Before: 92233720368547758.07 + 0.01 wrapped to −£92,233,720,368,547,758.08.
+    let dir = tmp("wrap-ledger");
+    let l = dir.join("l.csv");
+    std::fs::write(
+        &l,
+        "authority,cost_centre,amount\nMBC,A,92233720368547758.07\nMBC,A,0.01\nMBC,A,1e27\n",
+    )
+    .unwrap();
+    let b = dir.join("b.csv");
+    std::fs::write(&b, "authority,service,budget\nMBC,A,1\n").unwrap();
+    Command::cargo_bin("costshare")
+        .unwrap()
+        .args([
+            "reconcile",
+            "--actuals",
+            l.to_str().unwrap(),
+            "--budget",
+            b.to_str().unwrap(),
+            "--format",
+            "csv",
+        ])
+        .assert()
+        .code(3)
+        .stdout(predicates::str::contains("MBC,A,1.00,0.01,"))
+        .stderr(predicates::str::contains(
+            "line 2: amount \"92233720368547758.07\": amount over £1 trillion",
+        ))
+        .stderr(predicates::str::contains(
+            "line 4: amount \"1e27\": amount over £1 trillion",
+        ));
+}
+
+#[test]
+fn a_stray_quote_in_a_large_ledger_is_an_ordinary_character() {
+    // "12" monitor" in an unquoted field, then quoted descriptions that span
+    // lines: before, the block cutter rescanned quote parity at every line
+    // end (over 120 s at 32 MB) and the two halves disagreed (phantom bad
+    // lines, −£1,000). Now the result is exact and linear.
+    let dir = tmp("stray");
+    let l = dir.join("l.csv");
+    let mut text = String::from("authority,cost_centre,description,amount\n");
+    text.push_str("MBC,ICT,12\" monitor,100.00\n");
+    for i in 0..60_000 {
+        if i % 1000 == 0 {
+            text.push_str("MBC,ICT,\"a quoted\ndescription, on two lines\",1.00\n");
+        } else {
+            text.push_str("MBC,ICT,Stationery,1.00\n");
+        }
+    }
+    std::fs::write(&l, &text).unwrap();
+    let cols = costshare::ledger::Columns::default();
+    for block in [4096, 65_536, 1 << 30] {
+        let t = costshare::ledger::read_csv_blocks(&l, &cols, block, &mut |_, _| {}).unwrap();
+        assert_eq!(t.bad, 0, "block {block}: {:?}", t.bad_lines.first());
+        assert_eq!(t.rows, 60_001);
+        // 100.00 + 60,000 × 1.00
+        assert_eq!(t.total_pence, 10_000 + 6_000_000);
+        assert_eq!(t.files[0].lines, 60_000 + 60 + 2);
+    }
+}
+
+#[test]
+fn too_many_partners_is_refused() {
+    // Before: 100,000 partners took minutes (lookups were quadratic).
+    let dir = tmp("partners");
+    let names: Vec<String> = (0..2_000).map(|i| format!("\"P{i}\"")).collect();
+    let m = dir.join("m.toml");
+    std::fs::write(
+        &m,
+        format!(
+            "name = \"Many\"\npartners = [{}]\n[contributions]\nrate_per_head = \"1\"\n",
+            names.join(",")
+        ),
+    )
+    .unwrap();
+    Command::cargo_bin("costshare")
+        .unwrap()
+        .args(["table", "contributions", "--model", m.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "key partners: 2000 partners; at most 1000",
+        ));
+}
