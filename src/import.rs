@@ -272,6 +272,21 @@ fn workbook_error(path: &Path, e: calamine::Error) -> Error {
     }
 }
 
+fn sheet_error(path: &Path, sheet: &str, e: calamine::Error) -> Error {
+    match workbook_error(path, e) {
+        Error::Workbook {
+            path,
+            expected,
+            message,
+        } => Error::Workbook {
+            path,
+            expected,
+            message: format!("sheet {sheet:?}: {message}"),
+        },
+        other => other,
+    }
+}
+
 /// What a file given as a workbook really is, by its first bytes, when it
 /// is not one: a PDF, a web page or a CSV renamed .xlsx is named as such.
 fn not_a_workbook(path: &Path) -> Option<String> {
@@ -327,17 +342,27 @@ fn guarded<T>(path: &Path, f: impl FnOnce() -> Result<T>) -> Result<T> {
     let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
     GUARDED.with(|g| g.set(false));
     r.unwrap_or_else(|p| {
-        let why = p
-            .downcast_ref::<String>()
-            .cloned()
-            .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
-            .unwrap_or_else(|| "no detail".into());
         Err(Error::Workbook {
             path: path.display().to_string(),
             expected: "xlsx, xls or ods",
-            message: format!("the file is damaged; the spreadsheet reader stopped ({why})"),
+            message: damage(p.as_ref()),
         })
     })
+}
+
+/// What a caught panic in the spreadsheet reader says to a person: the
+/// reader's own words when they describe the damage (the patched checks
+/// start "damaged: "), never a programmer's message.
+fn damage(p: &(dyn std::any::Any + Send)) -> String {
+    let text = p
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_default();
+    match text.strip_prefix("damaged: ") {
+        Some(why) => format!("the file is damaged: {why}"),
+        None => "the file is damaged: the spreadsheet reader could not make sense of it".into(),
+    }
 }
 
 /// Whether an xlsx asks to be recalculated when opened (`fullCalcOnLoad`),
@@ -426,12 +451,18 @@ fn read_sheets<RS: std::io::Read + std::io::Seek>(
             // nothing, and the cell limit is enforced before memory runs out.
             calamine::Sheets::Xlsx(x) => stream_xlsx(x, &file, &name, recalc),
             _ => {
-                let range = wb
-                    .worksheet_range(&name)
-                    .map_err(|e| workbook_error(path, e))?;
-                // Formulas come as a separate range; a formula cell whose value
-                // range is empty was never calculated. Not every format has them.
-                let formulas = wb.worksheet_formula(&name).ok();
+                // A panic in the reader names the sheet it was reading.
+                let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    // Formulas come as a separate range; a formula cell whose value
+                    // range is empty was never calculated. Not every format has them.
+                    (wb.worksheet_range(&name), wb.worksheet_formula(&name).ok())
+                }));
+                let (range, formulas) = read.map_err(|p| Error::Workbook {
+                    path: file.clone(),
+                    expected: "xlsx, xls or ods",
+                    message: format!("sheet {name:?}: {}", damage(p.as_ref())),
+                })?;
+                let range = range.map_err(|e| sheet_error(path, &name, e))?;
                 grid_from_range(&file, &name, &range, formulas.as_ref())
             }
         };

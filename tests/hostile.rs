@@ -201,3 +201,23 @@ fn too_many_partners_is_refused() {
             "key partners: 2000 partners; at most 1000",
         ));
 }
+
+#[test]
+fn an_ods_of_repeated_cells_is_refused_before_it_is_made() {
+    // Before: a 906-byte file asking for 16,384 columns × 1,000,000 rows of
+    // "1" took 2.76 GB, even when another sheet was asked for.
+    let p = tmp("ods").join("repeat.ods");
+    std::fs::copy("fixtures/messy/libreoffice.ods", &p).unwrap();
+    common::rewrite(&p, "content.xml", |_| {
+        b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
+<office:document-content xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" \
+xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" \
+xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\"><office:body><office:spreadsheet>\
+<table:table table:name=\"Sheet1\"><table:table-row table:number-rows-repeated=\"1000000\">\
+<table:table-cell table:number-columns-repeated=\"16384\" office:value-type=\"float\" office:value=\"1\"/>\
+</table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"
+            .to_vec()
+    });
+    assert!(std::fs::metadata(&p).unwrap().len() < 100_000);
+    import_fails_with(&p, "Cell limit exceeded");
+}

@@ -1045,13 +1045,22 @@ impl<T: CellType> Range<T> {
             col_start = min(c, col_start);
             col_end = max(c, col_end);
         }
+        // costshare patch: a cell past Excel's last row or column is damage
+        // (column 0xFFFFFFFF overflowed the width and emptied the sheet), and
+        // a span of more cells than costshare reads (5 million, as the xlsx
+        // reader allows) must not be allocated.
+        assert!(
+            row_end < 1_048_576 && col_end < 16_384,
+            "damaged: a cell lies beyond Excel's last row or column (row {}, column {})",
+            row_end as u64 + 1,
+            col_end as u64 + 1
+        );
         let cols = (col_end - col_start + 1) as usize;
         let rows = (row_end - row_start + 1) as usize;
         let len = cols.saturating_mul(rows);
-        // costshare patch: untrusted sizes must not drive allocations.
         assert!(
-            len <= 100_000_000,
-            "the sheet spans {rows} rows by {cols} columns, too large to read"
+            len <= 5_000_000,
+            "damaged: the sheet spans {rows} rows by {cols} columns, more than the 5,000,000 cells costshare reads"
         );
         let mut v = vec![T::default(); len];
         v.shrink_to_fit();

@@ -38,12 +38,15 @@ const MAX_ROWS: u32 = 1_048_576;
 const MAX_COLUMNS: u32 = 16_384;
 
 /// Maximum number of cells to prevent memory exhaustion from malicious files.
-const MAX_CELLS: usize = 100_000_000;
+// costshare patch: 5 million cells, as costshare allows one sheet (was 100
+// million, about 5.6 GB with formulas), and the same for the raw cells of the
+// whole document, which is parsed at once.
+const MAX_CELLS: usize = 5_000_000;
 
 /// Maximum size of the `meta.xml` document properties part.
 const MAX_META_XML_SIZE: u64 = 1024 * 1024;
 
-type OdsReader<'a, RS> = XmlReader<BufReader<ZipFile<'a, RS>>>;
+type OdsReader<'a, RS> = XmlReader<BufReader<crate::xlsx::Inflated<ZipFile<'a, RS>>>>;
 
 /// An enum for ods specific errors
 #[derive(Debug)]
@@ -359,7 +362,11 @@ fn check_for_password_protected<RS: Read + Seek>(zip: &mut ZipArchive<RS>) -> Re
 fn parse_content<RS: Read + Seek>(mut zip: ZipArchive<RS>) -> Result<Content, OdsError> {
     let mut reader = match zip.by_name("content.xml") {
         Ok(f) => {
-            let mut r = XmlReader::from_reader(BufReader::new(f));
+            // costshare patch: content.xml inflates within a limit.
+            let compressed = f.compressed_size();
+            let mut r = XmlReader::from_reader(BufReader::new(crate::xlsx::Inflated::new(
+                f, compressed,
+            )));
             let config = r.config_mut();
             config.check_end_names = false;
             config.trim_text(false);
@@ -640,6 +647,12 @@ where
                     );
                 }
 
+                if cells.len().saturating_add(capped_empty) > MAX_CELLS {
+                    return Err(OdsError::CellLimitExceeded {
+                        requested: cells.len().saturating_add(capped_empty),
+                        max: MAX_CELLS,
+                    });
+                }
                 for _ in 0..capped_empty {
                     cells.push(Data::Empty);
                     formulas.push("".to_string());
@@ -659,6 +672,14 @@ where
                 if value.is_empty() && formula.is_empty() {
                     empty_col_repeats = capped_repeats;
                 } else {
+                    // costshare patch: repeated cells count against the limit
+                    // before they are made, not after.
+                    if cells.len().saturating_add(capped_repeats) > MAX_CELLS {
+                        return Err(OdsError::CellLimitExceeded {
+                            requested: cells.len().saturating_add(capped_repeats),
+                            max: MAX_CELLS,
+                        });
+                    }
                     for _ in 0..capped_repeats {
                         cells.push(value.clone());
                         formulas.push(formula.clone());

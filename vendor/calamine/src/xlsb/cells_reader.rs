@@ -88,7 +88,15 @@ where
         // loop until end of sheet
         let value = loop {
             self.typ = self.iter.read_type()?;
-            let _ = self.iter.fill_buffer(&mut self.buf)?;
+            let len = self.iter.fill_buffer(&mut self.buf)?;
+            // costshare patch: a record shorter than its type needs is
+            // damaged, not a cell made of an earlier record's bytes.
+            if len < min_record_len(self.typ) {
+                return Err(XlsbError::Mismatch {
+                    expected: "a cell record as long as its type needs",
+                    found: self.typ,
+                });
+            }
             let value = match self.typ {
                 // 0x0001 => continue, // Data::Empty, // BrtCellBlank
                 0x0002 => {
@@ -148,13 +156,27 @@ where
                 0x0007 => {
                     // BrtCellIsst
                     let isst = read_usize(&self.buf[8..12]);
-                    DataRef::SharedString(&self.strings[isst])
+                    // costshare patch: an index past the table is damage.
+                    match self.strings.get(isst) {
+                        Some(s) => DataRef::SharedString(s),
+                        None => {
+                            return Err(XlsbError::Mismatch {
+                                expected: "a shared string that exists",
+                                found: self.typ,
+                            })
+                        }
+                    }
                 }
                 0x0000 => {
                     // BrtRowHdr
                     self.row = read_u32(&self.buf);
                     if self.row > 0x0010_0000 {
-                        return Ok(None); // invalid row
+                        // costshare patch: a row past Excel's last is damage,
+                        // not the silent end of the sheet.
+                        return Err(XlsbError::Mismatch {
+                            expected: "a row within Excel's 1,048,576",
+                            found: self.typ,
+                        });
                     }
                     continue;
                 }
@@ -170,7 +192,15 @@ where
     pub fn next_formula(&mut self) -> Result<Option<Cell<String>>, XlsbError> {
         let value = loop {
             self.typ = self.iter.read_type()?;
-            let _ = self.iter.fill_buffer(&mut self.buf)?;
+            let len = self.iter.fill_buffer(&mut self.buf)?;
+            // costshare patch: a record shorter than its type needs is
+            // damaged, not a cell made of an earlier record's bytes.
+            if len < min_record_len(self.typ) {
+                return Err(XlsbError::Mismatch {
+                    expected: "a cell record as long as its type needs",
+                    found: self.typ,
+                });
+            }
 
             let value = match self.typ {
                 // 0x0001 => continue, // Data::Empty, // BrtCellBlank
@@ -200,7 +230,12 @@ where
                     // BrtRowHdr
                     self.row = read_u32(&self.buf);
                     if self.row > 0x0010_0000 {
-                        return Ok(None); // invalid row
+                        // costshare patch: a row past Excel's last is damage,
+                        // not the silent end of the sheet.
+                        return Err(XlsbError::Mismatch {
+                            expected: "a row within Excel's 1,048,576",
+                            found: self.typ,
+                        });
                     }
                     continue;
                 }
@@ -218,5 +253,17 @@ fn parse_dimensions(buf: &[u8]) -> Dimensions {
     Dimensions {
         start: (read_u32(&buf[0..4]), read_u32(&buf[8..12])),
         end: (read_u32(&buf[4..8]), read_u32(&buf[12..16])),
+    }
+}
+
+/// costshare patch: the least length of each cell record type (MS-XLSB
+/// 2.4): the column (4 bytes), the style (4), then the value.
+fn min_record_len(typ: u16) -> usize {
+    match typ {
+        0x0000 => 4,
+        0x0002 | 0x0006 | 0x0007 | 0x0008 => 12,
+        0x0003 | 0x0004 | 0x000A | 0x000B => 9,
+        0x0005 | 0x0009 => 16,
+        _ => 0,
     }
 }
