@@ -221,3 +221,35 @@ xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\"><office:body><offi
     assert!(std::fs::metadata(&p).unwrap().len() < 100_000);
     import_fails_with(&p, "Cell limit exceeded");
 }
+
+#[cfg(feature = "parquet")]
+#[test]
+fn a_parquet_ledger_with_decimal_money_and_a_date_column_is_read() {
+    // DECIMAL(18,2) is how databases export money; before, any DECIMAL
+    // column panicked (polars' decimal type was not enabled), and a date
+    // column was refused without being named, though it is not needed.
+    use polars::prelude::*;
+    let dir = tmp("parquet-decimal");
+    let p = dir.join("l.parquet");
+    let amounts = Column::new("amount".into(), ["10.25", "-0.10", "1000.00"])
+        .cast(&DataType::Decimal(18, 2))
+        .unwrap();
+    let dates = Column::new("posted".into(), [19_000i32, 19_001, 19_002])
+        .cast(&DataType::Date)
+        .unwrap();
+    let mut df = DataFrame::new_infer_height(vec![
+        Column::new("authority".into(), ["MBC", "MBC", "SBC"]),
+        Column::new("cost_centre".into(), ["A", "A", "B"]),
+        dates,
+        amounts,
+    ])
+    .unwrap();
+    ParquetWriter::new(std::fs::File::create(&p).unwrap())
+        .finish(&mut df)
+        .unwrap();
+    let t = costshare::ledger::read(&p, &costshare::ledger::Columns::default(), &mut |_, _| {})
+        .unwrap();
+    assert_eq!(t.bad, 0, "{:?}", t.bad_lines);
+    assert_eq!(t.totals[&("MBC".to_string(), "A".to_string())], 1_015);
+    assert_eq!(t.total_pence, 101_015);
+}
