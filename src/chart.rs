@@ -124,8 +124,9 @@ pub fn money_label(v: f64) -> String {
 
 type DResult = std::result::Result<(), String>;
 
-fn err<E: std::fmt::Debug>(e: E) -> String {
-    format!("{e:?}")
+/// A drawing error as a sentence (a full disk says so), not a debug dump.
+fn err<E: std::fmt::Display>(e: E) -> String {
+    e.to_string()
 }
 
 fn range_of(vals: impl Iterator<Item = f64>) -> (f64, f64) {

@@ -27,6 +27,9 @@ Run it from the project folder: by default it reads fixtures/mkip-2012-13.xlsx a
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Let models read spreadsheets outside their own folder and the current folder
+    #[arg(long, global = true)]
+    pub files_anywhere: bool,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -256,6 +259,9 @@ pub fn main() -> i32 {
             };
         }
     };
+    if cli.files_anywhere {
+        crate::model::FILES_ANYWHERE.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let result = crate::cmd::run(cli.command, &mut out);
@@ -263,10 +269,22 @@ pub fn main() -> i32 {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("costshare: error: {e}");
+            eprintln!("costshare: error: {}", excerpt(&e.to_string()));
             2
         }
     }
+}
+
+/// Most characters of an error message shown: input quoted in a message
+/// (a TOML line, a value given on the command line) is never echoed whole.
+const MAX_MESSAGE: usize = 2_000;
+
+fn excerpt(msg: &str) -> String {
+    if msg.chars().count() <= MAX_MESSAGE {
+        return msg.to_string();
+    }
+    let head: String = msg.chars().take(MAX_MESSAGE).collect();
+    format!("{head}… (message cut at {MAX_MESSAGE} characters)")
 }
 
 /// Writes to stdout; a closed pipe (`| head`) is not an error worth a panic.

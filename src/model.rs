@@ -555,6 +555,11 @@ fn cell_at(g: &Grid, r: u32, c: u32) -> Origin {
     }
 }
 
+/// Set by `--files-anywhere`: models may read files outside their folder
+/// and the working folder.
+pub static FILES_ANYWHERE: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
 /// Most partners a model may name.
 pub const MAX_PARTNERS: usize = 1_000;
 
@@ -710,6 +715,7 @@ impl Reader<'_> {
                 p = alt;
             }
         }
+        self.allowed(&p, key)?;
         let cache_key = (p.clone(), sheet.unwrap_or("").to_string());
         if let Some(g) = self.grids.get(&cache_key) {
             return Ok(g.clone());
@@ -733,6 +739,35 @@ impl Reader<'_> {
         }
         self.grids.insert(cache_key, g.clone());
         Ok(g)
+    }
+
+    /// The file rule: a model reads files under its own folder or the
+    /// folder costshare runs in, so a model received from elsewhere cannot
+    /// read (and echo) any file on the machine. `--files-anywhere` lifts it.
+    fn allowed(&self, p: &Path, key: &str) -> Result<()> {
+        if FILES_ANYWHERE.load(std::sync::atomic::Ordering::Relaxed) {
+            return Ok(());
+        }
+        let Ok(real) = p.canonicalize() else {
+            return Ok(()); // missing: reading it says so, naming the file
+        };
+        let roots = [std::env::current_dir().ok(), Some(self.dir.clone())];
+        let inside = roots
+            .iter()
+            .flatten()
+            .filter_map(|r| r.canonicalize().ok())
+            .any(|r| real.starts_with(r));
+        if inside {
+            return Ok(());
+        }
+        Err(self.err(
+            &format!("{key}.file"),
+            format!(
+                "{} is outside the model's folder and the folder costshare runs in; \
+                 copy it beside the model, or run with --files-anywhere if you trust the model",
+                p.display()
+            ),
+        ))
     }
 
     /// Cells of a `{ file, sheet, range }` reference, row by row, with
