@@ -253,3 +253,52 @@ fn a_parquet_ledger_with_decimal_money_and_a_date_column_is_read() {
     assert_eq!(t.totals[&("MBC".to_string(), "A".to_string())], 1_015);
     assert_eq!(t.total_pence, 101_015);
 }
+
+#[test]
+fn ledger_messages_say_what_is_really_wrong() {
+    let dir = tmp("messages");
+    let cols = costshare::ledger::Columns::default();
+    // A header with no final newline is a header (before: "has none").
+    let p = dir.join("header-only.csv");
+    std::fs::write(&p, "authority,cost_centre,amount").unwrap();
+    let t = costshare::ledger::read_csv(&p, &cols, &mut |_, _| {}).unwrap();
+    assert_eq!((t.rows, t.bad, t.other), (0, 0, 1));
+    // A 200 MB line with no quote in it is a long line, not "a quoted field
+    // runs on" (before).
+    let p = dir.join("long-line.csv");
+    let mut f = std::fs::File::create(&p).unwrap();
+    use std::io::Write;
+    f.write_all(b"authority,cost_centre,amount\nMBC,").unwrap();
+    let chunk = vec![b'x'; 1 << 20];
+    for _ in 0..200 {
+        f.write_all(&chunk).unwrap();
+    }
+    f.write_all(b",1.00\n").unwrap();
+    drop(f);
+    // (Never print what was read: the line is 200 MB.)
+    let err = costshare::ledger::read_csv(&p, &cols, &mut |_, _| {})
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        err.ends_with("line 2: this line is longer than 128 MB: not a ledger line"),
+        "{err}"
+    );
+    // A quote that is never closed names the lines it swallowed.
+    let p = dir.join("open-quote.csv");
+    std::fs::write(
+        &p,
+        "authority,cost_centre,amount\nMBC,A,1.00\nMBC,\"A,2.00\nMBC,A,3.00\nMBC,A,4.00\n",
+    )
+    .unwrap();
+    let t = costshare::ledger::read_csv(&p, &cols, &mut |_, _| {}).unwrap();
+    assert_eq!(t.rows, 1);
+    assert_eq!(t.bad_lines[0].line, 3);
+    assert!(
+        t.bad_lines[0]
+            .reason
+            .contains("lines 3–6 (to the end of the file)"),
+        "{}",
+        t.bad_lines[0].reason
+    );
+}

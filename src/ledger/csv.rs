@@ -454,7 +454,7 @@ pub fn read_csv_sink(
             break;
         }
         if let Some(in_quotes) = part.incomplete {
-            if buf.len() > MAX_RECORD.max(4 * block) {
+            if buf.len() >= MAX_RECORD.max(4 * block) {
                 let message = if in_quotes {
                     "a quoted field opened on this line runs on for more than 128 MB: is a closing quote missing?"
                 } else {
