@@ -706,8 +706,13 @@ pub struct ScenarioFile {
 }
 
 pub fn load_file(path: &std::path::Path) -> Result<ScenarioFile> {
-    let file = path.display().to_string();
     let text = crate::import::read_text(path)?;
+    parse_file(&text, &path.display().to_string())
+}
+
+/// A scenario file's text; `file` names it in messages.
+pub fn parse_file(text: &str, file: &str) -> Result<ScenarioFile> {
+    let file = file.to_string();
     let doc: toml::Table = text.parse().map_err(|e: toml::de::Error| {
         Error::model(&file, "(file)", format!("not valid TOML: {}", e.message()))
     })?;

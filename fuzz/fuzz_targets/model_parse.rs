@@ -3,7 +3,9 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     if let Ok(m) = costshare::model::Model::parse(text, std::path::Path::new("fuzz.toml")) {
         let _ = costshare::business::tables(&m);
         if let Some(c) = costshare::scenario::Case::from_model(&m) {

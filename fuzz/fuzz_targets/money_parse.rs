@@ -4,7 +4,9 @@ use costshare::money::{self, Amount, Negatives};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(s) = std::str::from_utf8(data) else { return };
+    let Ok(s) = std::str::from_utf8(data) else {
+        return;
+    };
     let _ = money::parse_percent(s);
     if let Ok(Amount::Value(d)) = money::parse_amount(s) {
         for dp in [0, 2] {

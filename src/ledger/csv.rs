@@ -392,13 +392,28 @@ pub fn read_csv_sink(
     progress: &mut dyn FnMut(u64, u64),
     sink: Sink,
 ) -> Result<LedgerTotals> {
+    let (mut file, size) = open(path)?;
+    let label = path.display().to_string();
+    read_csv_from(&mut file, size, &label, cols, block, progress, sink)
+}
+
+/// Reads a ledger CSV from any reader (`label` names it in messages):
+/// files, and the fuzz targets' bytes.
+pub fn read_csv_from(
+    file: &mut dyn Read,
+    size: u64,
+    label: &str,
+    cols: &Columns,
+    block: usize,
+    progress: &mut dyn FnMut(u64, u64),
+    sink: Sink,
+) -> Result<LedgerTotals> {
     let block = block.max(1);
-    let place: Arc<str> = Arc::from(path.display().to_string());
+    let place: Arc<str> = Arc::from(label);
     let io = |source| Error::Io {
         path: place.to_string(),
         source,
     };
-    let (mut file, size) = open(path)?;
     let mut buf: Vec<u8> = Vec::with_capacity(block.min(BLOCK) + 1024);
     let mut chunk = vec![0u8; block];
     let mut eof = false;

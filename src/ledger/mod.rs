@@ -13,7 +13,7 @@ mod generate;
 mod sheet;
 
 pub use amount::{LedgerAmount, MAX_PENCE, parse as parse_amount};
-pub use csv::{BLOCK, read_csv, read_csv_blocks};
+pub use csv::{BLOCK, read_csv, read_csv_blocks, read_csv_from};
 pub use generate::{Generated, generate};
 
 use crate::error::{Error, Result};

@@ -1,0 +1,18 @@
+#![no_main]
+//! Any bytes as a Parquet ledger: an error naming the file, or totals whose
+//! keys add up to the total; never a panic or an abort.
+use costshare::ledger::{self, Columns};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let dir = std::env::temp_dir().join(format!("costshare-fuzz-pq-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let p = dir.join("l.parquet");
+    if std::fs::write(&p, data).is_err() {
+        return;
+    }
+    if let Ok(t) = ledger::read(&p, &Columns::default(), &mut |_, _| {}) {
+        let sum: i128 = t.totals.values().sum();
+        assert_eq!(sum, t.total_pence);
+    }
+});
