@@ -96,36 +96,28 @@ impl<'a> Scanner<'a> {
             let fstart = pos;
             let quoted = d.get(pos) == Some(&b'"');
             if quoted {
-                // Find the closing quote, stepping over "" pairs.
-                let mut p = pos + 1;
-                loop {
-                    match memchr(b'"', &d[p..]) {
-                        Some(i) if d.get(p + i + 1) == Some(&b'"') => p += i + 2,
-                        Some(i) => {
-                            lines_inside += count_line_ends(&d[pos..p + i], Some(b'"'));
-                            pos = p + i + 1;
-                            break;
-                        }
-                        None => {
-                            if self.more {
-                                return Step::Incomplete { in_quotes: true };
-                            }
-                            let last_line = line + lines_inside + count_line_ends(&d[pos..], None);
-                            fields.push(Span {
-                                start: fstart,
-                                end: d.len(),
-                                quoted: true,
-                            });
-                            self.pos = d.len();
-                            self.line = last_line + 1;
-                            return Step::Record(Rec {
-                                line,
-                                last_line,
-                                start,
-                                end: d.len(),
-                                unterminated: true,
-                            });
-                        }
+                match self.closing_quote(pos) {
+                    Quote::Closed { after, lines } => {
+                        lines_inside += lines;
+                        pos = after;
+                    }
+                    Quote::NeedMore => return Step::Incomplete { in_quotes: true },
+                    Quote::Unclosed => {
+                        let last_line = line + lines_inside + count_line_ends(&d[pos..], None);
+                        fields.push(Span {
+                            start: fstart,
+                            end: d.len(),
+                            quoted: true,
+                        });
+                        self.pos = d.len();
+                        self.line = last_line + 1;
+                        return Step::Record(Rec {
+                            line,
+                            last_line,
+                            start,
+                            end: d.len(),
+                            unterminated: true,
+                        });
                     }
                 }
             }
@@ -183,6 +175,40 @@ impl<'a> Scanner<'a> {
                         unterminated: false,
                     });
                 }
+            }
+        }
+    }
+}
+
+/// Where a quoted field's closing quote is.
+enum Quote {
+    /// Just after it, and the line ends passed on the way.
+    Closed { after: usize, lines: u64 },
+    /// The data ends first, and more may follow.
+    NeedMore,
+    /// The data ends first, and nothing follows: never closed.
+    Unclosed,
+}
+
+impl Scanner<'_> {
+    /// Finds the quote closing the field opened at `open`, stepping over
+    /// `""` pairs. A quote at the very end of a block may be the first of a
+    /// pair whose second is in the next block, so more is needed to decide.
+    fn closing_quote(&self, open: usize) -> Quote {
+        let d = self.data;
+        let mut p = open + 1;
+        loop {
+            match memchr(b'"', &d[p..]) {
+                Some(i) if d.get(p + i + 1) == Some(&b'"') => p += i + 2,
+                Some(i) if p + i + 1 == d.len() && self.more => return Quote::NeedMore,
+                Some(i) => {
+                    return Quote::Closed {
+                        after: p + i + 1,
+                        lines: count_line_ends(&d[open..p + i], Some(b'"')),
+                    };
+                }
+                None if self.more => return Quote::NeedMore,
+                None => return Quote::Unclosed,
             }
         }
     }
@@ -301,6 +327,16 @@ mod tests {
         assert_eq!(r.len(), 1);
         assert!(r[0].0.unterminated);
         assert_eq!((r[0].0.line, r[0].0.last_line), (1, 3));
+    }
+
+    #[test]
+    fn a_doubled_quote_split_across_blocks_waits_for_the_next() {
+        // `"a""` then `b"`: the quote ending the first block may be half of "".
+        let mut s = Scanner::new(b"x,\"a\"\"", 1, b',', true);
+        let mut f = Vec::new();
+        assert_eq!(s.next(&mut f), Step::Incomplete { in_quotes: true });
+        let r = records(b"x,\"a\"\"b\"\n", b',');
+        assert_eq!(r[0].1[1], b"a\"b");
     }
 
     #[test]

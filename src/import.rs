@@ -529,6 +529,22 @@ fn data_ref_value(d: &calamine::DataRef) -> CellValue {
     }
 }
 
+/// A streamed cell's value, or None for a blank. No saved value at all is
+/// a formula never calculated; an empty one (`<v/>`) is a formula giving "",
+/// unless the workbook was written to be calculated on opening.
+fn cell_value(d: &calamine::DataRef, formula: Option<&str>, recalc: bool) -> Option<CellValue> {
+    let v = data_ref_value(d);
+    let blank = matches!(&v, CellValue::Empty) || matches!(&v, CellValue::Text(t) if t.is_empty());
+    let never_calculated = matches!(&v, CellValue::Empty) || recalc;
+    match (formula, blank) {
+        (Some(f), true) if !f.is_empty() && never_calculated => {
+            Some(CellValue::FormulaWithoutValue(f.to_string()))
+        }
+        (_, true) => None,
+        _ => Some(v),
+    }
+}
+
 fn stream_xlsx<RS: std::io::Read + std::io::Seek>(
     x: &mut calamine::Xlsx<RS>,
     file: &str,
@@ -558,19 +574,8 @@ fn stream_xlsx<RS: std::io::Read + std::io::Seek>(
             });
         }
 
-        let v = data_ref_value(&c.value);
-        let blank =
-            matches!(&v, CellValue::Empty) || matches!(&v, CellValue::Text(t) if t.is_empty());
-        // No saved value at all is a formula never calculated; an empty one
-        // (`<v/>`) is a formula giving "", unless the workbook was written to
-        // be calculated on opening.
-        let never_calculated = matches!(&v, CellValue::Empty) || recalc;
-        let v = match (&c.formula, blank) {
-            (Some(f), true) if !f.is_empty() && never_calculated => {
-                CellValue::FormulaWithoutValue(f.clone())
-            }
-            (_, true) => continue,
-            _ => v,
+        let Some(v) = cell_value(&c.value, c.formula.as_deref(), recalc) else {
+            continue;
         };
         if col as usize >= MAX_COLUMNS {
             return Err(Error::Table {

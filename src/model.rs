@@ -398,6 +398,12 @@ impl Model {
         if self.uses_apportionment() {
             self.weights().map_err(|(k, m)| e(&k, m))?;
         }
+        self.validate_contributions()
+    }
+
+    /// Contributions are per head: the populations must add up to something.
+    fn validate_contributions(&self) -> Result<()> {
+        let e = |key: &str, msg: String| Error::model(&self.file, key, msg);
         if let Some(c) = &self.contributions {
             if self.population.is_empty() {
                 return Err(e(

@@ -377,6 +377,98 @@ fn ledger_json(t: &LedgerTotals) -> serde_json::Value {
     })
 }
 
+/// Reads every ledger file named, printing each set-aside line and the
+/// summary on standard error and writing --rejects.
+fn read_ledger(args: &Args, cols: &Columns) -> crate::Result<LedgerTotals> {
+    let files = ledger::expand(&args.actuals)?;
+    let size: u64 = files
+        .iter()
+        .map(|f| std::fs::metadata(f).map(|m| m.len()).unwrap_or(0))
+        .sum();
+    // Progress on a terminal only: a log file gets the summary, not the spinner.
+    let show = size > 64 * 1024 * 1024 && std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let mut progress = |done: u64, all: u64| {
+        if show && all > 0 {
+            eprint!("\rcostshare: reading the ledger… {:>3}%", done * 100 / all);
+        }
+    };
+    let mut shown = 0usize;
+    let mut sink = |b: &ledger::BadLine| -> crate::Result<()> {
+        if shown < ledger::MAX_SHOWN {
+            eprintln!("costshare: set aside {b}: {}", b.raw);
+        }
+        shown += 1;
+        Ok(())
+    };
+    let totals = ledger::read_all(&files, cols, &mut progress, &mut sink)?;
+    if show {
+        eprintln!();
+    }
+    if totals.bad as usize > ledger::MAX_SHOWN {
+        eprintln!(
+            "costshare: … and {} more set aside",
+            totals.bad as usize - ledger::MAX_SHOWN
+        );
+    }
+    for line in summary(&totals) {
+        eprintln!("costshare: {line}");
+    }
+    if let Some(r) = &args.rejects {
+        write_rejects(r, &totals.bad_lines, totals.bad)?;
+    }
+    if totals.lost_anything() {
+        eprintln!("costshare: {}", set_aside_line(&totals));
+        if args.strict {
+            let first = totals.bad_lines.first();
+            return Err(Error::CsvLine {
+                path: first.map(|b| b.place.to_string()).unwrap_or_default(),
+                line: first.map(|b| b.line).unwrap_or(0),
+                message: format!(
+                    "{} lines set aside (--strict); the first: {}",
+                    totals.bad,
+                    first.map(|b| b.reason.as_str()).unwrap_or("")
+                ),
+            });
+        }
+    }
+    Ok(totals)
+}
+
+/// The tables in the chosen format; Markdown opens with the warning when
+/// lines were set aside, JSON carries the ledger's own accounting.
+fn render(args: &Args, tables: &[crate::table::Table], totals: &LedgerTotals) -> String {
+    let neg = args.negatives.into();
+    match args.format {
+        OutFormat::Json => {
+            let v: Vec<serde_json::Value> = tables.iter().map(report::to_json_value).collect();
+            let doc = serde_json::json!({"tables": v, "ledger": ledger_json(totals)});
+            let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+        f => {
+            let body = tables
+                .iter()
+                .map(|t| report::render(t, f, neg))
+                .collect::<Vec<_>>()
+                .join("\n");
+            if f == OutFormat::Md && totals.lost_anything() {
+                let also = if args.rejects.is_some() {
+                    " and in the rejects file"
+                } else {
+                    ""
+                };
+                format!(
+                    "**{}** (listed on standard error{also}).\n\n{body}",
+                    set_aside_line(totals)
+                )
+            } else {
+                body
+            }
+        }
+    }
+}
+
 pub fn run(args: &Args, out: &mut dyn Write) -> crate::Result<i32> {
     if args.budget.is_none() && args.targets.is_none() {
         return Err(Error::usage(
@@ -409,57 +501,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> crate::Result<i32> {
         .as_deref()
         .map(|t| read_targets(t, budget_unit))
         .transpose()?;
-    let files = ledger::expand(&args.actuals)?;
-    let size: u64 = files
-        .iter()
-        .map(|f| std::fs::metadata(f).map(|m| m.len()).unwrap_or(0))
-        .sum();
-    // Progress on a terminal only: a log file gets the summary, not the spinner.
-    let show = size > 64 * 1024 * 1024 && std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let mut progress = |done: u64, all: u64| {
-        if show && all > 0 {
-            eprint!("\rcostshare: reading the ledger… {:>3}%", done * 100 / all);
-        }
-    };
-    let mut shown = 0usize;
-    let mut sink = |b: &ledger::BadLine| -> crate::Result<()> {
-        if shown < ledger::MAX_SHOWN {
-            eprintln!("costshare: set aside {b}: {}", b.raw);
-        }
-        shown += 1;
-        Ok(())
-    };
-    let totals = ledger::read_all(&files, &cols, &mut progress, &mut sink)?;
-    if show {
-        eprintln!();
-    }
-    if totals.bad as usize > ledger::MAX_SHOWN {
-        eprintln!(
-            "costshare: … and {} more set aside",
-            totals.bad as usize - ledger::MAX_SHOWN
-        );
-    }
-    for line in summary(&totals) {
-        eprintln!("costshare: {line}");
-    }
-    if let Some(r) = &args.rejects {
-        write_rejects(r, &totals.bad_lines, totals.bad)?;
-    }
-    if totals.lost_anything() {
-        eprintln!("costshare: {}", set_aside_line(&totals));
-        if args.strict {
-            let first = totals.bad_lines.first();
-            return Err(Error::CsvLine {
-                path: first.map(|b| b.place.to_string()).unwrap_or_default(),
-                line: first.map(|b| b.line).unwrap_or(0),
-                message: format!(
-                    "{} lines set aside (--strict); the first: {}",
-                    totals.bad,
-                    first.map(|b| b.reason.as_str()).unwrap_or("")
-                ),
-            });
-        }
-    }
+    let totals = read_ledger(args, &cols)?;
     let mut tables = Vec::new();
     if let Some(b) = &budgets {
         tables.push(reconcile::budget_table(&totals, map.as_ref(), b, &th));
@@ -467,36 +509,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> crate::Result<i32> {
     if let Some(g) = &target_lines {
         tables.push(reconcile::savings_table(&totals, map.as_ref(), g));
     }
-    let neg = args.negatives.into();
-    let text = match args.format {
-        OutFormat::Json => {
-            let v: Vec<serde_json::Value> = tables.iter().map(report::to_json_value).collect();
-            let doc = serde_json::json!({"tables": v, "ledger": ledger_json(&totals)});
-            let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
-            s.push('\n');
-            s
-        }
-        f => {
-            let body = tables
-                .iter()
-                .map(|t| report::render(t, f, neg))
-                .collect::<Vec<_>>()
-                .join("\n");
-            if f == OutFormat::Md && totals.lost_anything() {
-                format!(
-                    "**{}** (listed on standard error{}).\n\n{body}",
-                    set_aside_line(&totals),
-                    if args.rejects.is_some() {
-                        " and in the rejects file"
-                    } else {
-                        ""
-                    }
-                )
-            } else {
-                body
-            }
-        }
-    };
+    let text = render(args, &tables, &totals);
     emit(out, &text)?;
     Ok(if totals.lost_anything() && !args.allow_rejects {
         EXIT_REJECTS

@@ -346,34 +346,33 @@ fn find_header(
         }
         titles += 1;
     }
-    let missing = if cols.fixed_authority.is_some() {
-        &wanted[..2]
-    } else {
-        &[auth.clone(), wanted[0].clone(), wanted[1].clone()][..]
-    };
-    let first = first.unwrap_or_default();
-    let keys: Vec<String> = first.iter().map(|s| header_key(s)).collect();
-    let column = missing
-        .iter()
-        .find(|m| !keys.contains(m))
-        .cloned()
-        .unwrap_or_default();
-    let col_name = [&cols.authority, &cols.cost_centre, &cols.amount]
-        .into_iter()
-        .find(|c| header_key(c) == column)
-        .cloned()
-        .unwrap_or(column);
+    Err(no_header(cols, place, first.unwrap_or_default()))
+}
+
+/// The error when no line names the needed columns: the first column the
+/// first line lacks, and what that line has.
+fn no_header(cols: &Columns, place: &Arc<str>, first: Vec<String>) -> Error {
     if first.is_empty() {
-        return Err(Error::Table {
+        return Error::Table {
             place: place.to_string(),
             message: "is empty; expected a header line and ledger lines".into(),
-        });
+        };
     }
-    Err(Error::MissingColumn {
+    let mut needed = vec![&cols.cost_centre, &cols.amount];
+    if cols.fixed_authority.is_none() {
+        needed.insert(0, &cols.authority);
+    }
+    let keys: Vec<String> = first.iter().map(|s| header_key(s)).collect();
+    let column = needed
+        .into_iter()
+        .find(|c| !keys.iter().any(|k| super::heading_is(k, &header_key(c))))
+        .cloned()
+        .unwrap_or_default();
+    Error::MissingColumn {
         place: format!("{place}, header line 1"),
-        column: col_name,
+        column,
         found: first,
-    })
+    }
 }
 
 fn names_as_written(buf: &[u8], spans: &[Span]) -> Vec<String> {
@@ -397,6 +396,56 @@ pub fn read_csv_sink(
     read_csv_from(&mut file, size, &label, cols, block, progress, sink)
 }
 
+/// The bytes of a ledger, read a block at a time.
+struct Blocks<'r> {
+    file: &'r mut dyn Read,
+    chunk: Vec<u8>,
+    buf: Vec<u8>,
+    eof: bool,
+    read: u64,
+    place: Arc<str>,
+}
+
+impl Blocks<'_> {
+    fn fill(&mut self) -> Result<()> {
+        let n = self
+            .file
+            .read(&mut self.chunk)
+            .map_err(|source| Error::Io {
+                path: self.place.to_string(),
+                source,
+            })?;
+        self.eof |= n == 0;
+        self.buf.extend_from_slice(&self.chunk[..n]);
+        self.read += n as u64;
+        Ok(())
+    }
+
+    /// Reads until the header is found (titles may stand above it); returns
+    /// the fields, the data's first line and how many title lines there were.
+    fn header(&mut self, cols: &Columns) -> Result<(Fields, u64, u64)> {
+        loop {
+            self.fill()?;
+            if self.buf.starts_with(b"\xEF\xBB\xBF") {
+                self.buf.drain(..3);
+            }
+            if let Some((f, start, line, titles)) =
+                find_header(&self.buf, self.eof, cols, &self.place)?
+            {
+                self.buf.drain(..start);
+                return Ok((f, line, titles));
+            }
+            if self.buf.len() > 1 << 20 {
+                return Err(Error::CsvLine {
+                    path: self.place.to_string(),
+                    line: 1,
+                    message: "no header line naming the ledger's columns in the first 1 MB".into(),
+                });
+            }
+        }
+    }
+}
+
 /// Reads a ledger CSV from any reader (`label` names it in messages):
 /// files, and the fuzz targets' bytes.
 pub fn read_csv_from(
@@ -409,87 +458,58 @@ pub fn read_csv_from(
     sink: Sink,
 ) -> Result<LedgerTotals> {
     let block = block.max(1);
-    let place: Arc<str> = Arc::from(label);
-    let io = |source| Error::Io {
-        path: place.to_string(),
-        source,
+    let mut src = Blocks {
+        file,
+        chunk: vec![0u8; block],
+        buf: Vec::with_capacity(block.min(BLOCK) + 1024),
+        eof: false,
+        read: 0,
+        place: Arc::from(label),
     };
-    let mut buf: Vec<u8> = Vec::with_capacity(block.min(BLOCK) + 1024);
-    let mut chunk = vec![0u8; block];
-    let mut eof = false;
-    let read_so_far = std::cell::Cell::new(0u64);
-    let mut fill = |buf: &mut Vec<u8>, eof: &mut bool| -> Result<()> {
-        let n = file.read(&mut chunk).map_err(io)?;
-        if n == 0 {
-            *eof = true;
-        }
-        buf.extend_from_slice(&chunk[..n]);
-        read_so_far.set(read_so_far.get() + n as u64);
-        Ok(())
-    };
-    // The header: titles may stand above it.
-    let (fields, mut line, titles) = loop {
-        fill(&mut buf, &mut eof)?;
-        if buf.starts_with(b"\xEF\xBB\xBF") {
-            buf.drain(..3);
-        }
-        if let Some((f, start, line, titles)) = find_header(&buf, eof, cols, &place)? {
-            buf.drain(..start);
-            break (f, line, titles);
-        }
-        if buf.len() > 1 << 20 {
-            return Err(Error::CsvLine {
-                path: place.to_string(),
-                line: 1,
-                message: "no header line naming the ledger's columns in the first 1 MB".into(),
-            });
-        }
-    };
+    let (fields, mut line, titles) = src.header(cols)?;
     let mut total = LedgerTotals {
         other: 1 + titles,
         ..Default::default()
     };
     loop {
-        if !eof && buf.len() < block {
-            fill(&mut buf, &mut eof)?;
+        if !src.eof && src.buf.len() < block {
+            src.fill()?;
             continue;
         }
         // Tiny blocks (tests) split too, so every boundary case is crossed.
-        let split = buf.len() >= PARALLEL_MIN || block < PARALLEL_MIN;
-        let mut part = parse_block(&buf, line, !eof, split, &fields);
+        let split = src.buf.len() >= PARALLEL_MIN || block < PARALLEL_MIN;
+        let mut part = parse_block(&src.buf, line, !src.eof, split, &fields);
         part.totals.settle_candidates(total.total_pence);
         for b in &part.totals.bad_lines {
             sink(b)?;
         }
         total.merge(part.totals);
         line = part.next_line;
-        buf.drain(..part.consumed);
-        progress(read_so_far.get().min(size), size);
-        if eof && part.incomplete.is_none() {
-            break;
-        }
-        if let Some(in_quotes) = part.incomplete {
-            if buf.len() >= MAX_RECORD.max(4 * block) {
-                let message = if in_quotes {
+        src.buf.drain(..part.consumed);
+        progress(src.read.min(size), size);
+        let Some(in_quotes) = part.incomplete else {
+            if src.eof {
+                break;
+            }
+            continue;
+        };
+        if src.buf.len() >= MAX_RECORD.max(4 * block) {
+            return Err(Error::CsvLine {
+                path: label.to_string(),
+                line,
+                message: if in_quotes {
                     "a quoted field opened on this line runs on for more than 128 MB: is a closing quote missing?"
                 } else {
                     "this line is longer than 128 MB: not a ledger line"
-                };
-                return Err(Error::CsvLine {
-                    path: place.to_string(),
-                    line,
-                    message: message.into(),
-                });
-            }
-            if eof {
-                break;
-            }
-            // Not enough for one record: read more before trying again.
-            fill(&mut buf, &mut eof)?;
+                }
+                .into(),
+            });
         }
+        // Not enough for one record: read more before trying again.
+        src.fill()?;
     }
     total.files.push(FileSummary {
-        place: place.to_string(),
+        place: label.to_string(),
         lines: line - 1,
         read: total.rows + total.blank + total.other + total.bad,
         used: total.rows,

@@ -86,106 +86,111 @@ pub fn read(path: &Path, cols: &Columns, sink: Sink) -> Result<LedgerTotals> {
     Ok(total)
 }
 
+/// The rows of one sheet being read, and the running sum a total row must
+/// agree with.
+struct Rows<'s, 'k> {
+    place: Arc<str>,
+    t: LedgerTotals,
+    /// Pence added since the header or the last typed total that agreed.
+    since_total: i128,
+    sink: &'s mut Sink<'k>,
+}
+
+impl Rows<'_, '_> {
+    fn set_aside(
+        &mut self,
+        line: u64,
+        reason: String,
+        r: &GridRow,
+        pence: Option<i64>,
+    ) -> Result<()> {
+        let b = BadLine {
+            place: self.place.clone(),
+            unit: "row",
+            line,
+            reason,
+            raw: row_text(r),
+            pence,
+        };
+        (self.sink)(&b)?;
+        self.t.set_aside(b);
+        Ok(())
+    }
+
+    /// A row labelled as a total, or holding nothing but an amount: a total
+    /// if it agrees with the rows above it, else set aside, loudly ("Total
+    /// Gas & Power" is a supplier, not a total).
+    fn total_like(
+        &mut self,
+        line: u64,
+        r: &GridRow,
+        amount: Option<super::LedgerAmount>,
+    ) -> Result<()> {
+        let agrees =
+            amount.is_some_and(|x| x.pence as i128 == self.since_total && x.sub_penny.is_zero());
+        if agrees {
+            self.t.other += 1;
+            self.since_total = 0;
+            return Ok(());
+        }
+        let above = crate::money::format_pounds(
+            rust_decimal::Decimal::from_i128_with_scale(self.since_total, 2),
+            2,
+            crate::money::Negatives::Brackets,
+        );
+        let reason = format!(
+            "looks like a total (labelled so, or nothing but an amount) but is not the sum of the rows above it ({above}); neither added nor taken as a total"
+        );
+        self.set_aside(line, reason, r, amount.map(|x| x.pence))
+    }
+}
+
 fn read_grid(
     g: &Grid,
     header_idx: usize,
     (a, c, m): (Option<usize>, usize, usize),
     cols: &Columns,
-    sink: Sink,
+    mut sink: Sink,
 ) -> Result<LedgerTotals> {
-    let place: Arc<str> = Arc::from(g.place());
-    let roles = import::Records::at_header(g, header_idx);
-    let mut t = LedgerTotals::default();
+    let records = import::Records::at_header(g, header_idx);
     let get = |r: &GridRow, i: usize| r.cells.get(i).cloned().unwrap_or(CellValue::Empty);
-    let scale = match cols.unit {
-        Some(u) => u,
-        None => roles.scale(m),
-    };
+    let scale = cols.unit.unwrap_or_else(|| records.scale(m));
     let amount_of =
         |c: &CellValue| amount_of(c).and_then(|a| super::scaled(a, scale).map_err(str::to_string));
+    let mut rows = Rows {
+        place: Arc::from(g.place()),
+        t: LedgerTotals::default(),
+        since_total: 0,
+        sink: &mut sink,
+    };
     let mut key = (String::new(), String::new());
-    // Pence added since the header or the last typed total that agreed.
-    let mut since_total = 0i128;
-    for (r, role) in g.rows.iter().zip(roles.roles()) {
+    for (r, role) in g.rows.iter().zip(records.roles()) {
         let line = r.pos + 1;
+        let only_amount = || {
+            r.cells
+                .iter()
+                .enumerate()
+                .all(|(i, c)| i == m || c.is_empty())
+        };
         match role {
-            RowRole::Blank => t.blank += 1,
-            RowRole::TypedTotal => {
-                // A total row that agrees with the lines above is not a ledger
-                // line; any other is set aside, loudly ("Total Gas & Power"
-                // is a supplier, not a total).
-                let amount = amount_of(&get(r, m)).ok();
-                if amount.is_some_and(|x| x.pence as i128 == since_total && x.sub_penny.is_zero()) {
-                    t.other += 1;
-                    since_total = 0;
-                    continue;
-                }
-                let b = BadLine {
-                    place: place.clone(),
-                    unit: "row",
-                    line,
-                    reason: format!(
-                        "starts like a total row but its amount is not the sum of the lines above ({}); check whether it is a ledger line",
-                        crate::money::format_pounds(
-                            rust_decimal::Decimal::from_i128_with_scale(since_total, 2),
-                            2,
-                            crate::money::Negatives::Brackets
-                        )
-                    ),
-                    raw: row_text(r),
-                    pence: amount.map(|x| x.pence),
-                };
-                sink(&b)?;
-                t.set_aside(b);
-            }
+            RowRole::Blank => rows.t.blank += 1,
+            RowRole::TypedTotal => rows.total_like(line, r, amount_of(&get(r, m)).ok())?,
             RowRole::Data => {
                 let cell = get(r, m);
                 let amount = match amount_of(&cell) {
                     Ok(x) => x,
                     Err(why) => {
-                        let b = BadLine {
-                            place: place.clone(),
-                            unit: "row",
-                            line,
-                            reason: format!("amount: {why}"),
-                            raw: row_text(r),
-                            pence: None,
-                        };
-                        sink(&b)?;
-                        t.set_aside(b);
+                        rows.set_aside(line, format!("amount: {why}"), r, None)?;
                         continue;
                     }
                 };
-                let only_amount = r
-                    .cells
-                    .iter()
-                    .enumerate()
-                    .all(|(i, c)| i == m || c.is_empty());
-                if only_amount {
-                    t.candidates.push(super::TotalCandidate {
-                        line: BadLine {
-                            place: place.clone(),
-                            unit: "row",
-                            line,
-                            reason: String::new(),
-                            raw: row_text(r),
-                            pence: None,
-                        },
-                        amount,
-                        before: since_total,
-                    });
-                    let agreed = amount.sub_penny.is_zero() && amount.pence as i128 == since_total;
-                    t.settle_candidates(0);
-                    if agreed {
-                        since_total = 0;
-                    } else if let Some(b) = t.bad_lines.iter().find(|b| b.line == line) {
-                        sink(b)?;
-                    }
+                if only_amount() {
+                    rows.total_like(line, r, Some(amount))?;
                     continue;
                 }
                 if amount.float_rendering {
-                    t.float(FloatLine {
-                        place: place.clone(),
+                    rows.t.float(FloatLine {
+                        place: rows.place.clone(),
                         unit: "row",
                         line,
                         text: cell.display(),
@@ -197,15 +202,16 @@ fn read_grid(
                     None => cols.fixed_authority.clone().unwrap_or_default(),
                 };
                 key.1 = get(r, c).display().trim().to_string();
-                since_total += amount.pence as i128;
-                t.add(&key, amount);
+                rows.since_total += amount.pence as i128;
+                rows.t.add(&key, amount);
             }
-            // Titles, the header, notes and typed totals are not ledger lines.
-            _ => t.other += 1,
+            // Titles, the header and notes are not ledger lines.
+            _ => rows.t.other += 1,
         }
     }
+    let mut t = rows.t;
     t.files.push(FileSummary {
-        place: place.to_string(),
+        place: g.place(),
         lines: g.rows.len() as u64,
         read: g.rows.len() as u64,
         used: t.rows,
