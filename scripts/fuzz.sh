@@ -1,16 +1,27 @@
 #!/usr/bin/env bash
 # Runs every fuzz target for SECONDS each (default 60), starting from the
-# committed seed corpus (fuzz/corpus/<target>/, made from the fixtures).
+# committed seed corpus (fuzz/corpus/<target>/), optimised and with debug
+# assertions, so integer overflow is a crash too. TARGETS may name some.
 # cargo-fuzz needs nightly features; RUSTC_BOOTSTRAP lets the stable
 # toolchain use them. Installs cargo-fuzz on first use.
+#
+#   scripts/fuzz.sh 600                    # every target, 10 minutes each
+#   scripts/fuzz.sh 60 ledger_csv money_parse
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
+shift || true
+all="csv_import workbook_import money_parse model_parse ledger_csv scenario_set reconcile_arith parquet_ledger"
+targets=${*:-$all}
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 export RUSTC_BOOTSTRAP=1
-for t in csv_import workbook_import money_parse model_parse; do
+for t in $targets; do
+  features=()
+  # The Parquet target builds polars; the others do not need it.
+  [ "$t" = parquet_ledger ] && features=(--features parquet)
   mkdir -p "fuzz/corpus/$t"
   echo "fuzz: $t for ${seconds}s"
-  cargo fuzz run "$t" "fuzz/corpus/$t" -- -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048
+  cargo fuzz run -O --debug-assertions "${features[@]}" "$t" "fuzz/corpus/$t" -- \
+    -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=1024 -timeout=10
 done
 echo "fuzz: no crash"

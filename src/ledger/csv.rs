@@ -460,7 +460,9 @@ pub fn read_csv_from(
     let block = block.max(1);
     let mut src = Blocks {
         file,
-        chunk: vec![0u8; block],
+        // Read in pieces of at most a block: a huge block (one sequential
+        // pass, in tests) must not allocate its size up front.
+        chunk: vec![0u8; block.min(BLOCK)],
         buf: Vec::with_capacity(block.min(BLOCK) + 1024),
         eof: false,
         read: 0,
