@@ -371,6 +371,19 @@ impl Case {
     pub fn set(&mut self, key: &str, value: &str) -> Result<()> {
         if let Some(t) = self.target(key)? {
             let v = parse_value(key, t, value)?;
+            if let Target::ItemScale(i) = t {
+                // A scale multiplies what is there: repeated, it compounds,
+                // so the result is bounded, not only the factor.
+                let fits = self.items[i].amounts.iter().all(|a| {
+                    a.checked_mul(v)
+                        .is_some_and(|x| x.abs() <= money::MAX_AMOUNT)
+                });
+                if !fits {
+                    return Err(Error::usage(format!(
+                        "{key}={value}: the scaled amounts would be over £1,000,000,000,000,000"
+                    )));
+                }
+            }
             self.apply(t, v);
             return Ok(());
         }

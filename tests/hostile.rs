@@ -302,3 +302,21 @@ fn ledger_messages_say_what_is_really_wrong() {
         t.bad_lines[0].reason
     );
 }
+
+#[test]
+fn a_scale_repeated_until_it_overflows_is_refused() {
+    // Found by the scenario fuzzer: each scale=1000 is allowed, but five of
+    // them compound to 10^15 × the amount, and the score overflowed (a panic).
+    let mut args = vec!["scenario", "models/planning-support.toml"];
+    for _ in 0..5 {
+        args.extend(["--set", "investment.Redundancy.scale=1000"]);
+    }
+    Command::cargo_bin("costshare")
+        .unwrap()
+        .args(&args)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "investment.Redundancy.scale=1000: the scaled amounts would be over £1,000,000,000,000,000",
+        ));
+}
