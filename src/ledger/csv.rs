@@ -404,6 +404,7 @@ struct Blocks<'r> {
     eof: bool,
     read: u64,
     place: Arc<str>,
+    bom_checked: bool,
 }
 
 impl Blocks<'_> {
@@ -426,8 +427,13 @@ impl Blocks<'_> {
     fn header(&mut self, cols: &Columns) -> Result<(Fields, u64, u64)> {
         loop {
             self.fill()?;
-            if self.buf.starts_with(b"\xEF\xBB\xBF") {
-                self.buf.drain(..3);
+            // One byte-order mark, at the very start, once the first three
+            // bytes are in (a block may be smaller than that).
+            if !self.bom_checked && (self.buf.len() >= 3 || self.eof) {
+                self.bom_checked = true;
+                if self.buf.starts_with(b"\xEF\xBB\xBF") {
+                    self.buf.drain(..3);
+                }
             }
             if let Some((f, start, line, titles)) =
                 find_header(&self.buf, self.eof, cols, &self.place)?
@@ -467,6 +473,7 @@ pub fn read_csv_from(
         eof: false,
         read: 0,
         place: Arc::from(label),
+        bom_checked: false,
     };
     let (fields, mut line, titles) = src.header(cols)?;
     let mut total = LedgerTotals {
