@@ -69,7 +69,8 @@ pub enum Error {
         file: String,
         key: String,
         message: String,
-        origin: Option<Origin>,
+        /// Boxed: a Result's error should be small (clippy result_large_err).
+        origin: Option<Box<Origin>>,
     },
 
     #[error("{0}")]
@@ -88,7 +89,7 @@ fn list(items: &[String]) -> String {
     }
 }
 
-fn at(origin: &Option<Origin>) -> String {
+fn at(origin: &Option<Box<Origin>>) -> String {
     match origin {
         Some(o) => format!(" (value from {o})"),
         None => String::new(),

@@ -693,11 +693,9 @@ fn grid_from_range(
                 Data::String(s) => s.is_empty(),
                 _ => false,
             };
-            if blank {
-                if let Some(f) = formula_at.get(&(abs_row, abs_col)) {
-                    cells.push(CellValue::FormulaWithoutValue(f.clone()));
-                    continue;
-                }
+            if blank && let Some(f) = formula_at.get(&(abs_row, abs_col)) {
+                cells.push(CellValue::FormulaWithoutValue(f.clone()));
+                continue;
             }
             let v = match d {
                 Data::Empty => CellValue::Empty,
@@ -841,7 +839,7 @@ pub fn heading_unit(h: &str) -> (String, Decimal) {
         if let Some(open) = key.rfind(['(', '[']).filter(|_| key.ends_with([')', ']'])) {
             (&key[..open], &key[open + 1..key.len() - 1])
         } else if let Some(sp) = key
-            .rfind(|c: char| c == ' ' || c == ',')
+            .rfind([' ', ','])
             .filter(|&i| key[i + 1..].starts_with('£'))
         {
             (&key[..sp], &key[sp + 1..])

@@ -569,10 +569,10 @@ pub static FILES_ANYWHERE: std::sync::atomic::AtomicBool =
 /// Most partners a model may name.
 pub const MAX_PARTNERS: usize = 1_000;
 
-fn cell_origin(o: &Origin) -> Option<Origin> {
+fn cell_origin(o: &Origin) -> Option<Box<Origin>> {
     match o {
         Origin::Model { .. } | Origin::Override { .. } => None,
-        other => Some(other.clone()),
+        other => Some(Box::new(other.clone())),
     }
 }
 

@@ -370,9 +370,11 @@ pub fn overall_table(models: &[Model]) -> Table {
         ),
         e(),
         Cell::rule(
-            (!tc.is_zero())
-                .then(|| Value::pct((ts - tc) * Decimal::ONE_HUNDRED / tc, 1))
-                .unwrap_or(Value::na("n/a")),
+            if tc.is_zero() {
+                Value::na("n/a")
+            } else {
+                Value::pct((ts - tc) * Decimal::ONE_HUNDRED / tc, 1)
+            },
             "Σ net benefit / Σ costs × 100",
         ),
     ]);

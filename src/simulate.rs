@@ -159,7 +159,7 @@ pub fn sensitivity(base: &Case, ranges: &[Range]) -> Result<Table> {
         let (hnpv, hscore) = npv_and_score(&hi)?;
         rows.push((r, lnpv, hnpv, lscore, hscore));
     }
-    rows.sort_by(|a, b| (b.2 - b.1).abs().cmp(&(a.2 - a.1).abs()));
+    rows.sort_by_key(|r| std::cmp::Reverse((r.2 - r.1).abs()));
     let cols = [
         "Input",
         "Low",

@@ -201,7 +201,7 @@ fn a_failed_pack_write_leaves_the_good_pack_and_no_temporary_files() {
         let _ = child.wait();
         let whole = |p: &PathBuf| !p.file_name().unwrap().to_string_lossy().starts_with('.');
         for x in files(&out, "xlsx").into_iter().filter(whole) {
-            let mut wb = open_workbook_auto(&x).unwrap_or_else(|e| panic!("{}: {e}", x.display()));
+            let wb = open_workbook_auto(&x).unwrap_or_else(|e| panic!("{}: {e}", x.display()));
             assert!(!wb.sheet_names().is_empty());
         }
         for p in files(&out, "png").into_iter().filter(whole) {

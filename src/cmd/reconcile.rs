@@ -52,13 +52,13 @@ fn read_map(path: &Path) -> crate::Result<HashMap<String, String>> {
     for r in t.iter() {
         let cc = r.text(c, "a cost centre code")?;
         let svc = r.text(s, "a service name")?;
-        if let Some(prev) = m.insert(cc.clone(), svc.clone()) {
-            if prev != svc {
-                return Err(r.expected(
-                    c,
-                    &format!("each cost centre mapped once (it is also mapped to {prev})"),
-                ));
-            }
+        if let Some(prev) = m.insert(cc.clone(), svc.clone())
+            && prev != svc
+        {
+            return Err(r.expected(
+                c,
+                &format!("each cost centre mapped once (it is also mapped to {prev})"),
+            ));
         }
     }
     Ok(m)

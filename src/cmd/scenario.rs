@@ -30,15 +30,15 @@ pub fn load_files(files: &[PathBuf], m: &Model) -> crate::Result<Vec<ScenarioFil
         .iter()
         .map(|f| {
             let sf = scenario::load_file(f)?;
-            if let Some(for_model) = &sf.model {
-                if *for_model != m.slug {
-                    return Err(Error::usage(format!(
-                        "{}: is for model {for_model:?}, not {:?} ({})",
-                        f.display(),
-                        m.slug,
-                        m.file
-                    )));
-                }
+            if let Some(for_model) = &sf.model
+                && *for_model != m.slug
+            {
+                return Err(Error::usage(format!(
+                    "{}: is for model {for_model:?}, not {:?} ({})",
+                    f.display(),
+                    m.slug,
+                    m.file
+                )));
             }
             Ok(sf)
         })

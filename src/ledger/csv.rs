@@ -279,8 +279,7 @@ fn find_header(
     let delim = sniff_delimiter(first_line.unwrap_or(b""));
     let mut scan = Scanner::new(buf, 1, delim, !eof);
     let mut spans = Vec::new();
-    let mut titles = 0u64;
-    for _ in 0..HEADER_SEARCH {
+    for titles in 0..HEADER_SEARCH as u64 {
         let rec = match scan.next(&mut spans) {
             Step::Record(r) => r,
             Step::Incomplete { .. } => return Ok(None),
@@ -344,7 +343,6 @@ fn find_header(
         if first.is_none() && rec.start < rec.end {
             first = Some(names_as_written(buf, &spans));
         }
-        titles += 1;
     }
     Err(no_header(cols, place, first.unwrap_or_default()))
 }

@@ -97,7 +97,7 @@ pub fn generate(
     for n in 0..rows {
         let r = rng.next_u64();
         // Unmapped centres get about 1 line in 200.
-        let c = if r % 200 == 0 {
+        let c = if r.is_multiple_of(200) {
             let unm: Vec<&(String, String, Option<String>)> =
                 centres.iter().filter(|c| c.2.is_none()).collect();
             unm[((r >> 8) % unm.len() as u64) as usize]
