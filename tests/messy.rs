@@ -220,3 +220,36 @@ fn import_reports_the_counts() {
             "is a hidden sheet; read like any other",
         ));
 }
+
+#[test]
+fn an_excel_binary_workbook_is_read_like_any_other() {
+    // fixtures/messy/budget.xlsb is written record by record by
+    // scripts/make_xlsb.py: MBC Audit 299,700 and SBC Audit 1,234.50.
+    let dir = std::env::temp_dir().join(format!("costshare-xlsb-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let ledger = dir.join("l.csv");
+    std::fs::write(
+        &ledger,
+        "authority,cost_centre,amount\nMBC,Audit,299700\nSBC,Audit,1234.50\n",
+    )
+    .unwrap();
+    Command::cargo_bin("costshare")
+        .unwrap()
+        .args([
+            "reconcile",
+            "--actuals",
+            ledger.to_str().unwrap(),
+            "--budget",
+            "fixtures/messy/budget.xlsb",
+            "--format",
+            "csv",
+        ])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(
+            "MBC,Audit,299700.00,299700.00,0.00,0.0,Green\n",
+        ))
+        .stdout(predicates::str::contains(
+            "SBC,Audit,1234.50,1234.50,0.00,0.0,Green\n",
+        ));
+}
