@@ -22,6 +22,6 @@ for t in $targets; do
   mkdir -p "fuzz/corpus/$t"
   echo "fuzz: $t for ${seconds}s"
   cargo fuzz run -O --debug-assertions "${features[@]}" "$t" "fuzz/corpus/$t" -- \
-    -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=1024 -timeout=10
+    -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 -malloc_limit_mb=512 -timeout=10
 done
 echo "fuzz: no crash"

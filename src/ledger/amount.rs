@@ -11,6 +11,9 @@
 //! - Any other amount with a fraction of a penny (`638.875`) is kept exactly:
 //!   whole pence add up as integers, the fraction is added separately as a
 //!   decimal, and only the display rounds (the rounding difference is shown).
+//!   An amount with more than 12 decimal places that is not pence (a float's
+//!   rendering of a fraction, `0.3333333333333333`) is kept to 12 places and
+//!   listed with the float renderings.
 
 use rust_decimal::Decimal;
 
@@ -215,12 +218,26 @@ pub fn from_decimal(d: Decimal) -> Result<LedgerAmount, &'static str> {
             float_rendering: true,
         });
     }
+    if d.scale() > MAX_DP {
+        // More places than money has: a float's rendering of a fraction
+        // (1/3 as 0.3333333333333333). Kept to 12 places, half to even, and
+        // listed, so that sums of such amounts stay exact in 28 digits.
+        let kept =
+            d.round_dp_with_strategy(MAX_DP, rust_decimal::RoundingStrategy::MidpointNearestEven);
+        let mut a = from_decimal(kept)?;
+        a.float_rendering = true;
+        return Ok(a);
+    }
     Ok(LedgerAmount {
         pence: to_i64(whole),
         sub_penny: (in_pence - whole) / Decimal::ONE_HUNDRED,
         float_rendering: false,
     })
 }
+
+/// Decimal places an amount keeps: £1 trillion to 12 places is 25 digits,
+/// so row and grand totals add exactly within Decimal's 28.
+pub const MAX_DP: u32 = 12;
 
 fn to_i64(d: Decimal) -> i64 {
     // Within ±MAX_PENCE, checked by the caller.
@@ -274,6 +291,19 @@ mod tests {
         let a = p("-2.0000000000000004").unwrap();
         assert_eq!((a.pence, a.float_rendering), (-200, true));
         assert_eq!(p("1.5E3").unwrap().pence, 150_000);
+    }
+
+    #[test]
+    fn fractions_rendered_by_a_float_keep_twelve_places() {
+        // Found by the reconcile fuzzer: 27 places made row and grand
+        // totals round differently in Decimal's 28 digits.
+        let a = p("0.3333333333333333").unwrap();
+        assert_eq!(
+            (a.pence, a.sub_penny, a.float_rendering),
+            (33, dec!(0.003333333333), true)
+        );
+        let a = p("262.186666666666666666621E-06").unwrap();
+        assert_eq!((a.pence, a.sub_penny), (0, dec!(0.000262186667)));
     }
 
     #[test]
