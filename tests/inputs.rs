@@ -277,3 +277,40 @@ fn check_cites_the_same_lines_whatever_the_line_endings() {
         lf
     );
 }
+
+#[test]
+fn subtotals_and_a_grand_total_in_a_ledger_sheet_are_not_spending() {
+    // Two sections, each with its subtotal, then a grand total: none is a
+    // ledger line. A "Total Gas & Power" supplier row is spending.
+    let dir = tmp("subtotals");
+    let p = dir.join("ledger.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let s = wb.add_worksheet();
+    let rows: [(&str, &str, f64); 7] = [
+        ("MBC", "Audit", 100.0),
+        ("MBC", "Audit", 50.0),
+        ("Total", "", 150.0),
+        ("MBC", "Total Gas & Power", 20.0),
+        ("MBC", "HR", 5.0),
+        ("Subtotal", "", 25.0),
+        ("Grand total", "", 175.0),
+    ];
+    for (c, h) in ["authority", "cost_centre", "amount"].iter().enumerate() {
+        s.write(0, c as u16, *h).unwrap();
+    }
+    for (i, (a, c, m)) in rows.iter().enumerate() {
+        let r = i as u32 + 1;
+        s.write(r, 0, *a).unwrap();
+        if !c.is_empty() {
+            s.write(r, 1, *c).unwrap();
+        }
+        s.write(r, 2, *m).unwrap();
+    }
+    wb.save(&p).unwrap();
+    let t = costshare::ledger::read(&p, &costshare::ledger::Columns::default(), &mut |_, _| {})
+        .unwrap();
+    // 100 + 50 + 20 + 5 = 175, every total recognised, nothing set aside.
+    assert_eq!(t.total_pence, 17_500);
+    assert_eq!((t.rows, t.bad), (4, 0), "{:?}", t.bad_lines);
+    assert_eq!(t.other, 4); // the header and three totals
+}

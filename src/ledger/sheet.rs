@@ -93,6 +93,8 @@ struct Rows<'s, 'k> {
     t: LedgerTotals,
     /// Pence added since the header or the last typed total that agreed.
     since_total: i128,
+    /// Pence added in the whole sheet: a grand total under subtotals.
+    sheet_total: i128,
     sink: &'s mut Sink<'k>,
 }
 
@@ -126,8 +128,10 @@ impl Rows<'_, '_> {
         r: &GridRow,
         amount: Option<super::LedgerAmount>,
     ) -> Result<()> {
-        let agrees =
-            amount.is_some_and(|x| x.pence as i128 == self.since_total && x.sub_penny.is_zero());
+        let agrees = amount.is_some_and(|x| {
+            let p = x.pence as i128;
+            x.sub_penny.is_zero() && (p == self.since_total || p == self.sheet_total)
+        });
         if agrees {
             self.t.other += 1;
             self.since_total = 0;
@@ -161,6 +165,7 @@ fn read_grid(
         place: Arc::from(g.place()),
         t: LedgerTotals::default(),
         since_total: 0,
+        sheet_total: 0,
         sink: &mut sink,
     };
     let mut key = (String::new(), String::new());
@@ -203,6 +208,7 @@ fn read_grid(
                 };
                 key.1 = get(r, c).display().trim().to_string();
                 rows.since_total += amount.pence as i128;
+                rows.sheet_total += amount.pence as i128;
                 rows.t.add(&key, amount);
             }
             // Titles, the header and notes are not ledger lines.
