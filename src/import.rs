@@ -338,13 +338,23 @@ pub fn in_guarded_read() -> bool {
 /// that trips the reader; the fuzzer found some) is an error naming the
 /// file, not a crash.
 fn guarded<T>(path: &Path, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    contained(path, "xlsx, xls or ods", f)
+}
+
+/// Runs a third-party file reader so that a panic inside it (a damaged file
+/// that trips it) is an error naming the file and the kind expected.
+pub(crate) fn contained<T>(
+    path: &Path,
+    expected: &'static str,
+    f: impl FnOnce() -> Result<T>,
+) -> Result<T> {
     GUARDED.with(|g| g.set(true));
     let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
     GUARDED.with(|g| g.set(false));
     r.unwrap_or_else(|p| {
         Err(Error::Workbook {
             path: path.display().to_string(),
-            expected: "xlsx, xls or ods",
+            expected,
             message: damage(p.as_ref()),
         })
     })
@@ -361,7 +371,7 @@ fn damage(p: &(dyn std::any::Any + Send)) -> String {
         .unwrap_or_default();
     match text.strip_prefix("damaged: ") {
         Some(why) => format!("the file is damaged: {why}"),
-        None => "the file is damaged: the spreadsheet reader could not make sense of it".into(),
+        None => "the file is damaged: its reader could not make sense of it".into(),
     }
 }
 

@@ -21,8 +21,21 @@ fn polars_err(path: &Path) -> impl Fn(PolarsError) -> Error + '_ {
     }
 }
 
-/// Reads the three columns of a Parquet ledger (and no others).
+/// Reads the three columns of a Parquet ledger (and no others). A panic in
+/// the Parquet reader on a damaged file is an error naming the file.
 pub fn read(path: &Path, cols: &Columns, sink: Sink) -> Result<LedgerTotals> {
+    crate::import::contained(path, "Parquet", || read_inner(path, cols, sink)).map_err(
+        |e| match e {
+            Error::Workbook { path, message, .. } => Error::Table {
+                place: path,
+                message: format!("not a readable Parquet file: {message}"),
+            },
+            other => other,
+        },
+    )
+}
+
+fn read_inner(path: &Path, cols: &Columns, sink: Sink) -> Result<LedgerTotals> {
     let err = polars_err(path);
     let open = || {
         std::fs::File::open(path).map_err(|source| Error::Io {
