@@ -324,14 +324,15 @@ fn not_a_workbook(path: &Path) -> Option<String> {
     }
 }
 
-thread_local! {
-    static GUARDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
+/// How many contained reads are under way. Process-wide, not per thread:
+/// a reader may panic on a worker thread of its own (polars does), and the
+/// panic is still caught and turned into an error by the caller.
+static GUARDED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 /// True while a workbook is being decoded under `guarded`: a panic there
 /// becomes an error message, so the CLI's panic hook stays quiet.
 pub fn in_guarded_read() -> bool {
-    GUARDED.with(|g| g.get())
+    GUARDED.load(std::sync::atomic::Ordering::SeqCst) > 0
 }
 
 /// Runs a spreadsheet decoder so that a panic inside it (a damaged file
@@ -348,9 +349,9 @@ pub(crate) fn contained<T>(
     expected: &'static str,
     f: impl FnOnce() -> Result<T>,
 ) -> Result<T> {
-    GUARDED.with(|g| g.set(true));
+    GUARDED.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
-    GUARDED.with(|g| g.set(false));
+    GUARDED.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
     r.unwrap_or_else(|p| {
         Err(Error::Workbook {
             path: path.display().to_string(),
