@@ -243,12 +243,7 @@ pub enum ImportFormat {
 pub fn main() -> i32 {
     // A panic inside a spreadsheet decoder is turned into an error message
     // by `import`; say nothing for it here. Any other panic is reported.
-    let default_hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        if !crate::import::in_guarded_read() {
-            default_hook(info);
-        }
-    }));
+    crate::import::quiet_contained_panics();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

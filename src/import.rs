@@ -843,7 +843,7 @@ pub fn read_csv_str(file: &str, text: &str) -> Result<Grid> {
 /// column "budget" in thousands of pounds, "Amount £m" in millions, as
 /// government returns and statements of accounts head their columns.
 pub fn heading_unit(h: &str) -> (String, Decimal) {
-    let key = crate::ledger::header_key(h);
+    let key = header_key(h);
     let unit_of = money::unit_scale;
     // "(£000)" or "[£000]" at the end, or a last word starting with £.
     let (name, unit) =
@@ -864,6 +864,41 @@ pub fn heading_unit(h: &str) -> (String, Decimal) {
         }
         None => (key, Decimal::ONE),
     }
+}
+
+/// A header name as people mean it: case, underscores, repeated and
+/// non-breaking spaces and a byte-order mark do not matter.
+pub fn header_key(s: &str) -> String {
+    s.trim_start_matches('\u{feff}')
+        .replace(['_', '\u{a0}'], " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Whether a heading names the column `want` (a `header_key`), a unit such
+/// as "(£000)" after the name allowed.
+pub fn heading_is(heading: &str, want: &str) -> bool {
+    let k = header_key(heading);
+    k == want || heading_unit(&k).0 == want
+}
+
+/// Whether a heading names `column`, as the ledger reader matches them:
+/// case, spacing, underscores and a stated unit ("Budget (£000)") aside.
+fn names(heading: &str, column: &str) -> bool {
+    heading_is(heading, &header_key(column))
+}
+
+/// Runs `hook` for every panic except one inside a contained read, which
+/// becomes an error naming the file (the CLI and the fuzz targets use it).
+pub fn quiet_contained_panics() {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !in_guarded_read() {
+            hook(info);
+        }
+    }));
 }
 
 /// What a row of a sheet is, once the table in it has been found.
@@ -1013,11 +1048,7 @@ impl<'g> Records<'g> {
             let h = header_of(r);
             required
                 .iter()
-                .filter(|c| {
-                    let want = crate::ledger::header_key(c);
-                    h.iter()
-                        .any(|x| x.eq_ignore_ascii_case(c) || heading_unit(x).0 == want)
-                })
+                .filter(|c| h.iter().any(|x| names(x, c)))
                 .count()
         };
         let full = grid.rows.iter().position(|r| score(r) == required.len());
@@ -1046,12 +1077,7 @@ impl<'g> Records<'g> {
         };
         let t = Self::build(grid, idx);
         for c in required {
-            let want = crate::ledger::header_key(c);
-            let n = t
-                .header
-                .iter()
-                .filter(|h| h.eq_ignore_ascii_case(c) || heading_unit(h).0 == want)
-                .count();
+            let n = t.header.iter().filter(|h| names(h, c)).count();
             if n > 1 {
                 return Err(Error::Table {
                     place: t.header_place(),
@@ -1137,11 +1163,11 @@ impl<'g> Records<'g> {
     }
 
     pub fn find_col(&self, name: &str) -> Option<usize> {
-        let want = crate::ledger::header_key(name);
+        // An exact heading first, then one that differs by spacing or a unit.
         self.header
             .iter()
             .position(|h| h.eq_ignore_ascii_case(name))
-            .or_else(|| self.header.iter().position(|h| heading_unit(h).0 == want))
+            .or_else(|| self.header.iter().position(|h| names(h, name)))
     }
 
     /// The unit a column's heading states (1 for pounds or none stated).

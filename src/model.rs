@@ -914,7 +914,7 @@ impl Reader<'_> {
             matches!(
                 c,
                 CellValue::Text(_) | CellValue::Number(_) | CellValue::Date(_)
-            ) && crate::ledger::header_key(&c.display()) == crate::ledger::header_key(want)
+            ) && crate::import::header_key(&c.display()) == crate::import::header_key(want)
         };
         let places = |found: &[(usize, u32)]| -> String {
             found

@@ -10,14 +10,7 @@ static HOOK: Once = Once::new();
 fuzz_target!(|data: &[u8]| {
     // A panic inside polars on a damaged file is contained by costshare and
     // made an error; libFuzzer's hook would abort on it, so it lets those be.
-    HOOK.call_once(|| {
-        let abort_hook = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            if !costshare::import::in_guarded_read() {
-                abort_hook(info);
-            }
-        }));
-    });
+    HOOK.call_once(costshare::import::quiet_contained_panics);
     let dir = std::env::temp_dir().join(format!("costshare-fuzz-pq-{}", std::process::id()));
     let _ = std::fs::create_dir_all(&dir);
     let p = dir.join("l.parquet");

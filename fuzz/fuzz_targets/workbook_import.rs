@@ -8,14 +8,7 @@ use std::sync::Once;
 static HOOK: Once = Once::new();
 
 fuzz_target!(|data: &[u8]| {
-    HOOK.call_once(|| {
-        let abort_hook = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            if !costshare::import::in_guarded_read() {
-                abort_hook(info);
-            }
-        }));
-    });
+    HOOK.call_once(costshare::import::quiet_contained_panics);
     if let Ok(grids) = costshare::import::read_workbook_bytes("fuzz.xlsx", data.to_vec()) {
         for g in &grids {
             if let Ok(r) = costshare::import::Records::new(g) {

@@ -13,6 +13,8 @@ mod generate;
 mod sheet;
 
 pub use amount::{LedgerAmount, MAX_PENCE, parse as parse_amount};
+// Heading matching lives with the table reader; the ledger uses it too.
+pub use crate::import::{header_key, heading_is};
 pub use csv::{BLOCK, read_csv, read_csv_blocks, read_csv_from};
 pub use generate::{Generated, generate};
 
@@ -81,24 +83,6 @@ impl Columns {
         }
         Ok(self)
     }
-}
-
-/// A header name as people mean it: case, underscores, repeated and
-/// non-breaking spaces and a byte-order mark do not matter.
-pub fn header_key(s: &str) -> String {
-    s.trim_start_matches('\u{feff}')
-        .replace(['_', '\u{a0}'], " ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
-}
-
-/// Whether a heading names the column `want` (a `header_key`), a unit such
-/// as "(£000)" after the name allowed.
-pub fn heading_is(heading: &str, want: &str) -> bool {
-    let k = header_key(heading);
-    k == want || crate::import::heading_unit(&k).0 == want
 }
 
 /// An amount in `scale` pounds, in pounds, by the amount rule.
