@@ -254,6 +254,47 @@ fn a_parquet_ledger_with_decimal_money_and_a_date_column_is_read() {
     assert_eq!(t.total_pence, 101_015);
 }
 
+/// Parquet written by pyarrow (data page v2, zstd, DECIMAL, row groups of
+/// 70, tiny pages) and DuckDB (doubles, row groups of 100) passes the page
+/// check and is read exactly; an empty file is empty, not damaged.
+#[cfg(feature = "parquet")]
+#[test]
+fn parquet_from_other_writers_is_read_exactly() {
+    // scripts/make_parquet.py: line i (0..300) is authority "ABC"[i % 3]
+    // (none when i % 5 == 4), cost centre X1 when i is even else X2, and
+    // i pounds i pence (i * 101 pence), negative when i % 7 == 0.
+    let mut want: std::collections::BTreeMap<(String, String), i128> = Default::default();
+    for i in 0..300i128 {
+        let a = if i % 5 == 4 {
+            ""
+        } else {
+            ["A", "B", "C"][(i % 3) as usize]
+        };
+        let c = if i % 2 == 0 { "X1" } else { "X2" };
+        let p = i * 101 * if i % 7 == 0 { -1 } else { 1 };
+        *want.entry((a.to_string(), c.to_string())).or_default() += p;
+    }
+    // By hand: 1.01 * (sum 0..299 - 2 * 7 * (0 + ... + 42))
+    //        = 1.01 * (44,850 - 12,642) = £32,530.08.
+    assert_eq!(want.values().sum::<i128>(), 3_253_008);
+    let cols = costshare::ledger::Columns::default();
+    for f in ["pyarrow-v2-zstd", "duckdb-float"] {
+        let p = std::path::Path::new("fixtures/parquet").join(format!("{f}.parquet"));
+        let t = costshare::ledger::read(&p, &cols, &mut |_, _| {}).unwrap();
+        assert_eq!(t.bad, 0, "{f}: {:?}", t.bad_lines);
+        assert_eq!(t.rows, 300, "{f}");
+        let got: std::collections::BTreeMap<_, _> = t
+            .totals
+            .iter()
+            .map(|(k, v)| (k.clone(), *v as i128))
+            .collect();
+        assert_eq!(got, want, "{f}");
+    }
+    let p = std::path::Path::new("fixtures/parquet/pyarrow-empty.parquet");
+    let t = costshare::ledger::read(p, &cols, &mut |_, _| {}).unwrap();
+    assert_eq!((t.rows, t.bad, t.total_pence), (0, 0, 0));
+}
+
 #[test]
 fn ledger_messages_say_what_is_really_wrong() {
     let dir = tmp("messages");

@@ -14,6 +14,9 @@ use polars::prelude::*;
 use std::path::Path;
 use std::sync::Arc;
 
+mod check;
+use check::check_footer;
+
 fn polars_err(path: &Path) -> impl Fn(PolarsError) -> Error + '_ {
     move |e| Error::Table {
         place: path.display().to_string(),
@@ -119,137 +122,6 @@ fn read_inner(path: &Path, cols: &Columns, sink: Sink) -> Result<LedgerTotals> {
         ..Default::default()
     });
     Ok(out)
-}
-
-/// Walks a Parquet file's footer (Thrift compact protocol) before polars
-/// reads it: every list and string must claim no more than the bytes left.
-/// polars sizes its vectors from those claims, and a forged count (found by
-/// the fuzzer: 84 GB of row groups) aborts the process, which no error
-/// handling can catch.
-fn check_footer(path: &Path) -> Result<()> {
-    use std::io::{Read, Seek, SeekFrom};
-    let bad = |why: &str| Error::Table {
-        place: path.display().to_string(),
-        message: format!("not a readable Parquet file: {why}"),
-    };
-    let io = |source| Error::Io {
-        path: path.display().to_string(),
-        source,
-    };
-    let mut f = std::fs::File::open(path).map_err(io)?;
-    let size = f.metadata().map_err(io)?.len();
-    if size < 12 {
-        return Err(bad("too short to be Parquet"));
-    }
-    let mut tail = [0u8; 8];
-    f.seek(SeekFrom::End(-8)).map_err(io)?;
-    f.read_exact(&mut tail).map_err(io)?;
-    let len = u32::from_le_bytes([tail[0], tail[1], tail[2], tail[3]]) as u64;
-    if &tail[4..] != b"PAR1" || len + 8 > size - 4 || len > 64 << 20 {
-        return Err(bad("its footer is damaged or forged"));
-    }
-    let mut meta = vec![0u8; len as usize];
-    f.seek(SeekFrom::End(-8 - len as i64)).map_err(io)?;
-    f.read_exact(&mut meta).map_err(io)?;
-    let mut w = Thrift {
-        b: &meta,
-        pos: 0,
-        steps: 0,
-    };
-    w.skip(12, 0)
-        .map_err(|_| bad("its footer claims more than the file holds (damaged or forged)"))
-}
-
-/// Just enough of the Thrift compact protocol to check a footer's claims.
-struct Thrift<'a> {
-    b: &'a [u8],
-    pos: usize,
-    steps: u32,
-}
-
-impl Thrift<'_> {
-    fn byte(&mut self) -> std::result::Result<u8, ()> {
-        let v = *self.b.get(self.pos).ok_or(())?;
-        self.pos += 1;
-        Ok(v)
-    }
-
-    fn varint(&mut self) -> std::result::Result<u64, ()> {
-        let mut v = 0u64;
-        for shift in (0..70).step_by(7) {
-            let b = self.byte()?;
-            v |= ((b & 0x7F) as u64).checked_shl(shift).ok_or(())?;
-            if b & 0x80 == 0 {
-                return Ok(v);
-            }
-        }
-        Err(())
-    }
-
-    /// A claimed count or length, no more than the bytes left.
-    fn claim(&self, n: u64) -> std::result::Result<usize, ()> {
-        let left = (self.b.len() - self.pos) as u64;
-        if n > left { Err(()) } else { Ok(n as usize) }
-    }
-
-    /// Skips one value of compact type `t`.
-    fn skip(&mut self, t: u8, depth: u32) -> std::result::Result<(), ()> {
-        self.steps += 1;
-        if depth > 64 || self.steps > 10_000_000 {
-            return Err(());
-        }
-        match t {
-            1 | 2 => Ok(()),
-            3 => self.byte().map(|_| ()),
-            4..=6 => self.varint().map(|_| ()),
-            7 => {
-                let n = self.claim(8)?;
-                self.pos += n;
-                Ok(())
-            }
-            8 => {
-                let n = self.varint()?;
-                let n = self.claim(n)?;
-                self.pos += n;
-                Ok(())
-            }
-            9 | 10 => {
-                let h = self.byte()?;
-                let mut n = (h >> 4) as u64;
-                if n == 15 {
-                    n = self.varint()?;
-                }
-                let n = self.claim(n)?;
-                for _ in 0..n {
-                    self.skip(h & 0x0F, depth + 1)?;
-                }
-                Ok(())
-            }
-            11 => {
-                let n = self.varint()?;
-                let n = self.claim(n)?;
-                if n > 0 {
-                    let kv = self.byte()?;
-                    for _ in 0..n {
-                        self.skip(kv >> 4, depth + 1)?;
-                        self.skip(kv & 0x0F, depth + 1)?;
-                    }
-                }
-                Ok(())
-            }
-            12 => loop {
-                let h = self.byte()?;
-                if h == 0 {
-                    return Ok(());
-                }
-                if h >> 4 == 0 {
-                    self.varint()?; // a long-form field id
-                }
-                self.skip(h & 0x0F, depth + 1)?;
-            },
-            _ => Err(()),
-        }
-    }
 }
 
 type Amounts = Vec<std::result::Result<LedgerAmount, String>>;
