@@ -2,9 +2,9 @@
 //! compared with the figures printed in the report (seed 002). Expected
 //! numbers are typed from the source document, not captured from output.
 
-use costshare::annual::AnnualInputs;
-use costshare::source::Source;
-use costshare::table::{Table, Value};
+use costshare::base::table::{Table, Value};
+use costshare::input::source::Source;
+use costshare::tables::annual::AnnualInputs;
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use std::path::Path;
@@ -33,7 +33,7 @@ fn fig(t: &Table, row: &str, col: &str) -> Decimal {
 
 /// The figure rounded as the report prints it.
 fn printed(t: &Table, row: &str, col: &str, dp: u32) -> Decimal {
-    costshare::money::round_dp(fig(t, row, col), dp)
+    costshare::base::money::round_dp(fig(t, row, col), dp)
 }
 
 #[test]
@@ -115,7 +115,7 @@ fn budget_breakdown_matches_the_report() {
 #[test]
 fn budget_headline_matches_the_report() {
     let t = table("budget-headline");
-    let m = |row: &str| costshare::money::round_dp(fig(&t, row, "Value") / dec!(1000000), 2);
+    let m = |row: &str| costshare::base::money::round_dp(fig(&t, row, "Value") / dec!(1000000), 2);
     assert_eq!(m("Expenditure on services"), dec!(9.83));
     assert_eq!(m("Income generated from services"), dec!(0.87));
     assert_eq!(m("Net expenditure on services"), dec!(8.96));
@@ -164,7 +164,7 @@ fn staff_matches_the_report() {
         dec!(23.7)
     );
     assert_eq!(
-        costshare::money::round_dp(
+        costshare::base::money::round_dp(
             fig(&t, "Predicted 2014/15 / Total", "Budget") / dec!(1000000),
             0
         ),
@@ -246,7 +246,7 @@ fn values(t: &Table) -> Vec<Vec<Value>> {
 fn xlsx_and_csv_fixtures_give_identical_tables() {
     let a = xlsx();
     let b = inputs("fixtures/mkip-2012-13");
-    for name in costshare::annual::TABLES {
+    for name in costshare::tables::annual::TABLES {
         let (ta, tb) = (a.table(name).unwrap(), b.table(name).unwrap());
         assert_eq!(values(&ta), values(&tb), "table {name}");
         assert_eq!(ta.headline, tb.headline);
@@ -269,7 +269,7 @@ fn every_input_figure_is_traced_to_its_cell() {
 #[test]
 fn check_finds_the_swale_percentage_and_the_budget_growth() {
     let a = xlsx();
-    let rep = costshare::check::compare(&a.published, &a.tables()).unwrap();
+    let rep = costshare::tables::check::compare(&a.published, &a.tables()).unwrap();
     assert_eq!(rep.checked, 94);
     let swale: Vec<_> = rep
         .findings

@@ -3,9 +3,9 @@
 //! and the 2007 programme report (seed 004). Expected numbers are typed from
 //! those documents; the score is recomputed by hand inside the test.
 
-use costshare::business;
+use costshare::base::table::{Table, Value};
 use costshare::model::Model;
-use costshare::table::{Table, Value};
+use costshare::tables;
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use std::path::Path;
@@ -15,7 +15,7 @@ fn model(name: &str) -> Model {
 }
 
 fn table(m: &Model, name: &str) -> Table {
-    business::table(m, name).unwrap_or_else(|| panic!("{} has no {name}", m.file))
+    tables::table(m, name).unwrap_or_else(|| panic!("{} has no {name}", m.file))
 }
 
 fn fig(t: &Table, row: &str, col: &str) -> Decimal {
@@ -146,7 +146,7 @@ fn pathfinder_budget_2007() {
     );
     let pm = "Programme management budget";
     assert_eq!(
-        costshare::money::round_dp(fig(&t, &format!("{pm} / Total"), "Estimated cost"), 0),
+        costshare::base::money::round_dp(fig(&t, &format!("{pm} / Total"), "Estimated cost"), 0),
         dec!(181521)
     );
     // On-costs at 31.2 % on the director's October–March salary.
@@ -155,7 +155,7 @@ fn pathfinder_budget_2007() {
     assert_eq!(fig(&t, &d, "On-costs"), dec!(38500) * dec!(0.312));
     let s = format!("{pm} / Programme support officer (estimate Oct-March)");
     assert_eq!(
-        costshare::money::round_dp(fig(&t, &s, "Estimated cost"), 0),
+        costshare::base::money::round_dp(fig(&t, &s, "Estimated cost"), 0),
         dec!(17197)
     );
     assert_eq!(
@@ -191,22 +191,25 @@ fn planning_support_score_computed_by_hand() {
         pvs += savings[t] * df;
         pow *= dec!(1.035);
     }
-    let hand_score = costshare::money::round_dp(pvs / pvc, 2);
+    let hand_score = costshare::base::money::round_dp(pvs / pvc, 2);
     assert_eq!(hand_score, dec!(2.72));
 
     let m = model("planning-support");
-    let r = costshare::score::evaluate(&costshare::score::inputs(&m).unwrap());
+    let r = costshare::case::score::evaluate(&costshare::case::score::inputs(&m).unwrap());
     assert_eq!(r.pv_costs, pvc);
     assert_eq!(r.pv_savings, pvs);
-    assert_eq!(costshare::money::round_dp(r.score.unwrap(), 2), hand_score);
+    assert_eq!(
+        costshare::base::money::round_dp(r.score.unwrap(), 2),
+        hand_score
+    );
     assert_eq!(r.costs, dec!(215700));
     assert_eq!(r.savings, dec!(616244));
     assert_eq!(r.net_benefit, dec!(400544));
     // Cumulative: -31,400; -26,639; +107,422 → payback 2015/16.
     assert_eq!(r.payback.unwrap().to_string(), "2015/16");
     assert_eq!(
-        costshare::money::round_dp(r.roi_pct.unwrap(), 1),
-        costshare::money::round_dp(dec!(400544) * dec!(100) / dec!(215700), 1)
+        costshare::base::money::round_dp(r.roi_pct.unwrap(), 1),
+        costshare::base::money::round_dp(dec!(400544) * dec!(100) / dec!(215700), 1)
     );
     let t = table(&m, "score");
     assert_eq!(fig(&t, "Investment score", "PV savings"), r.score.unwrap());
@@ -218,8 +221,8 @@ fn overall_score_is_the_ratio_of_summed_present_values() {
     let (mut pvc, mut pvs) = (dec!(0), dec!(0));
     let mut cases = 0;
     for m in &models {
-        if let Some(i) = costshare::score::inputs(m) {
-            let r = costshare::score::evaluate(&i);
+        if let Some(i) = costshare::case::score::inputs(m) {
+            let r = costshare::case::score::evaluate(&i);
             pvc += r.pv_costs;
             pvs += r.pv_savings;
             cases += 1;
@@ -229,7 +232,7 @@ fn overall_score_is_the_ratio_of_summed_present_values() {
         cases, 3,
         "planning support, environmental health, the programme"
     );
-    let t = costshare::score::overall_table(&models);
+    let t = costshare::case::score::overall_table(&models);
     assert_eq!(fig(&t, "Total", "Investment score"), pvs / pvc);
 }
 
@@ -238,7 +241,7 @@ fn every_model_published_figure_but_one_agrees() {
     let mut findings = Vec::new();
     let mut checked = 0;
     for m in costshare::model::load_dir(Path::new("models")).unwrap() {
-        let r = costshare::check::compare(&m.published, &business::tables(&m)).unwrap();
+        let r = costshare::tables::check::compare(&m.published, &tables::tables(&m)).unwrap();
         checked += r.checked;
         findings.extend(r.findings);
     }

@@ -283,11 +283,8 @@ fn parquet_from_other_writers_is_read_exactly() {
         let t = costshare::ledger::read(&p, &cols, &mut |_, _| {}).unwrap();
         assert_eq!(t.bad, 0, "{f}: {:?}", t.bad_lines);
         assert_eq!(t.rows, 300, "{f}");
-        let got: std::collections::BTreeMap<_, _> = t
-            .totals
-            .iter()
-            .map(|(k, v)| (k.clone(), *v as i128))
-            .collect();
+        let got: std::collections::BTreeMap<_, _> =
+            t.totals.iter().map(|(k, v)| (k.clone(), *v)).collect();
         assert_eq!(got, want, "{f}");
     }
     let p = std::path::Path::new("fixtures/parquet/pyarrow-empty.parquet");

@@ -206,7 +206,7 @@ fn an_empty_formula_result_is_blank_not_a_missing_calculation() {
 
 #[test]
 fn government_missing_value_marks_are_not_available() {
-    use costshare::money::{Amount, parse_amount};
+    use costshare::base::money::{Amount, parse_amount};
     for mark in ["..", "...", "x", "[c]", "[x]", "[z]", "-"] {
         assert!(
             matches!(parse_amount(mark), Ok(Amount::NotApplicable(_))),

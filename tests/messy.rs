@@ -4,10 +4,10 @@
 //! every row.
 
 use assert_cmd::Command;
-use costshare::annual::AnnualInputs;
-use costshare::import::{self, Records};
-use costshare::source::Source;
-use costshare::table::Value;
+use costshare::base::table::Value;
+use costshare::input::import::{self, Records};
+use costshare::input::source::Source;
+use costshare::tables::annual::AnnualInputs;
 use std::path::Path;
 
 fn values(path: &str) -> Vec<Vec<Vec<Value>>> {

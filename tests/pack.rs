@@ -3,8 +3,8 @@
 //! its title and axis labels as text, and two runs give identical files.
 
 use calamine::{Data, Reader, open_workbook_auto};
-use costshare::money::Negatives;
-use costshare::pack::{self, ALL_PARTS};
+use costshare::base::money::Negatives;
+use costshare::output::pack::{self, ALL_PARTS};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -106,10 +106,10 @@ fn pack_contents() {
     let packs = pack::packs(Path::new("fixtures/mkip-2012-13.xlsx"), Path::new("models")).unwrap();
     let mut checked = 0;
     for p in &packs {
-        let charts: Vec<costshare::chart::Chart> = p
+        let charts: Vec<costshare::output::chart::Chart> = p
             .tables
             .iter()
-            .flat_map(|t| costshare::chart::charts_for(t, &p.title))
+            .flat_map(|t| costshare::output::chart::charts_for(t, &p.title))
             .chain(p.extra_charts.iter().map(|(_, c)| c.clone()))
             .collect();
         for c in charts {

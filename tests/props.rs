@@ -1,7 +1,7 @@
 //! Property tests: apportionment, money parsing and formatting.
 
-use costshare::apportion::apportion;
-use costshare::money::{self, Amount, Negatives};
+use costshare::base::money::{self, Amount, Negatives};
+use costshare::case::apportion::apportion;
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
@@ -165,7 +165,7 @@ proptest! {
     #[test]
     fn csv_import_never_panics_and_keeps_every_line(lines in prop::collection::vec("[a-zA-Z0-9,£()\"\\-. ]{0,30}", 0..20)) {
         let text = lines.join("\n");
-        if let Ok(g) = costshare::import::read_csv_str("prop.csv", &text) {
+        if let Ok(g) = costshare::input::import::read_csv_str("prop.csv", &text) {
             let nonblank = g.rows.iter().filter(|r| r.cells.iter().any(|c| !c.is_empty())).count();
             prop_assert!(nonblank <= lines.len());
         }

@@ -39,7 +39,7 @@ fn read(name: &str, c: &Columns) -> LedgerTotals {
 /// The independent exact sum, with each float rendering replaced by the
 /// pence it renders: that is the amount rule (README, "Amounts").
 fn expected_total(e: &Value) -> Decimal {
-    costshare::money::round_dp(dec(&e["total_amount"]), 2)
+    costshare::base::money::round_dp(dec(&e["total_amount"]), 2)
 }
 
 #[test]
@@ -262,7 +262,7 @@ fn workbook_ledgers_xlsx_and_ods() {
     assert_eq!(t.rows, 919);
     assert_eq!(
         t.total(),
-        costshare::money::round_dp(dec(&f["amount_total"]), 2)
+        costshare::base::money::round_dp(dec(&f["amount_total"]), 2)
     );
     // Sutton Coldfield: rows stored once with a repeat count are six groups
     // of real payments; the net total is 909,737.63.
@@ -274,7 +274,7 @@ fn workbook_ledgers_xlsx_and_ods() {
     assert_eq!(t.rows, f["net_amount_numeric_cells"].as_u64().unwrap());
     assert_eq!(
         t.total(),
-        costshare::money::round_dp(dec(&f["net_amount_total"]), 2)
+        costshare::base::money::round_dp(dec(&f["net_amount_total"]), 2)
     );
     assert_eq!(t.bad, 0, "{:?}", t.bad_lines);
 }

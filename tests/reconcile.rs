@@ -4,9 +4,9 @@
 //! counted and named; block boundaries never split a record.
 
 use assert_cmd::Command;
+use costshare::base::table::{Table, Value};
+use costshare::ledger::reconcile::{self, Thresholds};
 use costshare::ledger::{self, Columns};
-use costshare::reconcile::{self, Thresholds};
-use costshare::table::{Table, Value};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -83,7 +83,7 @@ fn generated_ledger_reconciles_to_an_independent_sum() {
                 authority: r[0].to_string(),
                 service: r[1].to_string(),
                 budget: r[2].parse().unwrap(),
-                origin: costshare::trace::Origin::Override { key: "test".into() },
+                origin: costshare::base::trace::Origin::Override { key: "test".into() },
             }
         })
         .collect();
@@ -140,7 +140,7 @@ fn generated_ledger_reconciles_to_an_independent_sum() {
                 service: r[1].to_string(),
                 baseline: r[2].parse().unwrap(),
                 target: r[3].parse().unwrap(),
-                origin: costshare::trace::Origin::Override { key: "test".into() },
+                origin: costshare::base::trace::Origin::Override { key: "test".into() },
             }
         })
         .collect();
@@ -349,9 +349,11 @@ fn cli_generate_and_reconcile() {
 fn parquet_ledger_reconciles_like_its_csv() {
     let dir = tmp("parquet");
     ledger::generate(&dir, 20_000, 11, &mut |_| {}).unwrap();
-    let n =
-        costshare::parquet::write_from_csv(&dir.join("ledger.csv"), &dir.join("ledger.parquet"))
-            .unwrap();
+    let n = costshare::ledger::parquet::write_from_csv(
+        &dir.join("ledger.csv"),
+        &dir.join("ledger.parquet"),
+    )
+    .unwrap();
     assert_eq!(n, 20_000);
     let csv = ledger::read(&dir.join("ledger.csv"), &Columns::default(), &mut |_, _| {}).unwrap();
     let pq = ledger::read(

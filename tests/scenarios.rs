@@ -3,9 +3,10 @@
 //! overrides is the base case, and the same seed gives the same output.
 
 use assert_cmd::Command;
+use costshare::case::{investment, savings, score};
 use costshare::model::{self, Model};
-use costshare::scenario::{Case, Scenario};
-use costshare::{investment, savings, score, simulate};
+use costshare::whatif::scenario::{Case, Scenario};
+use costshare::whatif::simulate;
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
@@ -195,7 +196,7 @@ proptest! {
     ) {
         let n = costs.len();
         let inputs = score::ScoreInputs {
-            first_year: costshare::year::Year(2013),
+            first_year: costshare::base::year::Year(2013),
             costs: costs.iter().map(|c| Decimal::new(*c, 2)).collect(),
             savers: savers.iter().map(|(s, f)| (Decimal::new(*s, 0), *f)).collect(),
             realisation: real[..n].iter().map(|r| Decimal::new(*r, 3)).collect(),

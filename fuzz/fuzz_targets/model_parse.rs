@@ -7,8 +7,8 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     if let Ok(m) = costshare::model::Model::parse(text, std::path::Path::new("fuzz.toml")) {
-        let _ = costshare::business::tables(&m);
-        if let Some(c) = costshare::scenario::Case::from_model(&m) {
+        let _ = costshare::tables::tables(&m);
+        if let Some(c) = costshare::whatif::scenario::Case::from_model(&m) {
             let _ = c.figures();
         }
     }

@@ -1,6 +1,6 @@
 #![no_main]
 //! Money text: parsing never panics, and what parses formats and parses back.
-use costshare::money::{self, Amount, Negatives};
+use costshare::base::money::{self, Amount, Negatives};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -10,7 +10,7 @@ static HOOK: Once = Once::new();
 fuzz_target!(|data: &[u8]| {
     // A panic inside polars on a damaged file is contained by costshare and
     // made an error; libFuzzer's hook would abort on it, so it lets those be.
-    HOOK.call_once(costshare::import::quiet_contained_panics);
+    HOOK.call_once(costshare::input::import::quiet_contained_panics);
     let dir = std::env::temp_dir().join(format!("costshare-fuzz-pq-{}", std::process::id()));
     let _ = std::fs::create_dir_all(&dir);
     let p = dir.join("l.parquet");

@@ -3,8 +3,8 @@
 //! the reconciliation's totals must equal the ledger's exact sum, and no
 //! amount, however large or fine, may overflow or be lost.
 use costshare::ledger::{self, Columns};
-use costshare::reconcile::{self, BudgetLine, TargetLine, Thresholds};
-use costshare::trace::Origin;
+use costshare::ledger::reconcile::{self, BudgetLine, TargetLine, Thresholds};
+use costshare::base::trace::Origin;
 use libfuzzer_sys::fuzz_target;
 use rust_decimal::Decimal;
 

@@ -3,7 +3,7 @@
 //! ranges (`--range`) and a scenario file: errors, never a panic or an
 //! overflow, and every figure of an accepted case computes.
 use costshare::model::Model;
-use costshare::scenario::{self, Case};
+use costshare::whatif::scenario::{self, Case};
 use libfuzzer_sys::fuzz_target;
 
 const MODEL: &str = include_str!("../../models/planning-support.toml");
@@ -17,7 +17,7 @@ fuzz_target!(|data: &[u8]| {
         if let Ok((k, v)) = scenario::parse_assignment(line) {
             let _ = case.set(&k, &v);
         }
-        let _ = costshare::simulate::parse_range(&base, line);
+        let _ = costshare::whatif::simulate::parse_range(&base, line);
     }
     let _ = case.figures();
     if let Ok(f) = scenario::parse_file(&text, "fuzz.toml") {

@@ -8,10 +8,10 @@ use std::sync::Once;
 static HOOK: Once = Once::new();
 
 fuzz_target!(|data: &[u8]| {
-    HOOK.call_once(costshare::import::quiet_contained_panics);
-    if let Ok(grids) = costshare::import::read_workbook_bytes("fuzz.xlsx", data.to_vec()) {
+    HOOK.call_once(costshare::input::import::quiet_contained_panics);
+    if let Ok(grids) = costshare::input::import::read_workbook_bytes("fuzz.xlsx", data.to_vec()) {
         for g in &grids {
-            if let Ok(r) = costshare::import::Records::new(g) {
+            if let Ok(r) = costshare::input::import::Records::new(g) {
                 assert!(r.accounting().balances());
             }
         }

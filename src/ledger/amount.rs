@@ -125,7 +125,7 @@ fn fast(b: &[u8]) -> Option<Result<i64, &'static str>> {
 fn text_of(b: &[u8]) -> String {
     match std::str::from_utf8(b) {
         Ok(s) => s.to_string(),
-        Err(_) => crate::import::decode_cp1252(b),
+        Err(_) => crate::input::import::decode_cp1252(b),
     }
 }
 
@@ -134,8 +134,8 @@ fn slow(b: &[u8]) -> Result<LedgerAmount, &'static str> {
     let t = text.trim();
     let d = match scientific(t) {
         Some(r) => r?,
-        None => match crate::money::parse_amount(t) {
-            Ok(crate::money::Amount::Value(d)) => d,
+        None => match crate::base::money::parse_amount(t) {
+            Ok(crate::base::money::Amount::Value(d)) => d,
             Ok(_) => return Err("no amount"),
             Err(e) => return Err(e.reason),
         },
@@ -272,8 +272,8 @@ mod tests {
             assert!(p(bad).is_err(), "{bad:?}");
             assert!(
                 !matches!(
-                    crate::money::parse_amount(bad),
-                    Ok(crate::money::Amount::Value(_))
+                    crate::base::money::parse_amount(bad),
+                    Ok(crate::base::money::Amount::Value(_))
                 ),
                 "{bad:?}"
             );

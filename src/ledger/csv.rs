@@ -9,8 +9,8 @@
 //! first reader carries on. The result is always the sequential one.
 
 use super::{BadLine, Columns, FileSummary, FloatLine, LedgerTotals, Sink, header_key, raw_text};
-use crate::csvscan::{Scanner, Span, Step, count_line_ends, sniff_delimiter, unquote};
-use crate::error::{Error, Result};
+use crate::base::error::{Error, Result};
+use crate::input::csvscan::{Scanner, Span, Step, count_line_ends, sniff_delimiter, unquote};
 use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
@@ -51,7 +51,7 @@ struct Part {
 fn field_text(b: &[u8]) -> String {
     match std::str::from_utf8(b) {
         Ok(s) => s.trim().to_string(),
-        Err(_) => crate::import::decode_cp1252(b).trim().to_string(),
+        Err(_) => crate::input::import::decode_cp1252(b).trim().to_string(),
     }
 }
 
@@ -92,7 +92,7 @@ fn is_blank(data: &[u8], spans: &[Span]) -> bool {
 
 fn record(
     data: &[u8],
-    rec: crate::csvscan::Rec,
+    rec: crate::input::csvscan::Rec,
     spans: &[Span],
     f: &Fields,
     key: &mut (String, String),
@@ -324,7 +324,7 @@ fn find_header(
             let amount_col = pos(&wanted[1]).unwrap_or(0);
             let scale = match cols.unit {
                 Some(u) => u,
-                None => crate::import::heading_unit(&names[amount_col]).1,
+                None => crate::input::import::heading_unit(&names[amount_col]).1,
             };
             let fields = Fields {
                 scale,

@@ -2,7 +2,7 @@
 //! tests and benchmarks.
 
 use super::Keyed;
-use crate::error::{Error, Result};
+use crate::base::error::{Error, Result};
 use std::path::Path;
 
 /// The services, cost centres and ledger lines `generate` draws from.
@@ -55,7 +55,9 @@ pub fn generate(
         source,
     })?;
     // Each file appears under its name only once complete.
-    let wr = |p: &Path| -> Result<crate::atomic::Pending> { crate::atomic::Pending::create(p) };
+    let wr = |p: &Path| -> Result<crate::base::atomic::Pending> {
+        crate::base::atomic::Pending::create(p)
+    };
     let werr = |p: &Path| {
         let path = p.display().to_string();
         move |source| Error::Write {
@@ -84,7 +86,7 @@ pub fn generate(
             centres.push((a.to_string(), format!("{letter}-X-9{i:02}"), None));
         }
     }
-    let mut rng = crate::simulate::Rng::new(seed);
+    let mut rng = crate::whatif::simulate::Rng::new(seed);
     let ledger = dir.join("ledger.csv");
     let mut w = wr(&ledger)?;
     let e = werr(&ledger);

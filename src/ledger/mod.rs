@@ -7,18 +7,23 @@
 //! (`csv` module); workbooks through calamine (`sheet`); Parquet through
 //! polars (feature `parquet`).
 
+pub mod accounting;
 pub mod amount;
 mod csv;
 mod generate;
+pub mod inputs;
+#[cfg(feature = "parquet")]
+pub mod parquet;
+pub mod reconcile;
 mod sheet;
 
 pub use amount::{LedgerAmount, MAX_PENCE, parse as parse_amount};
 // Heading matching lives with the table reader; the ledger uses it too.
-pub use crate::import::{header_key, heading_is};
+pub use crate::input::import::{header_key, heading_is};
 pub use csv::{BLOCK, read_csv, read_csv_blocks, read_csv_from};
 pub use generate::{Generated, generate};
 
-use crate::error::{Error, Result};
+use crate::base::error::{Error, Result};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -263,10 +268,10 @@ impl LedgerTotals {
             let mut b = c.line;
             b.reason = format!(
                 "nothing but an amount on this line: a total or a note, not a ledger line? It is not the sum of the lines above it in this file ({}), so it is neither added nor taken as a total",
-                crate::money::format_pounds(
+                crate::base::money::format_pounds(
                     Decimal::from_i128_with_scale(sum, 2),
                     2,
-                    crate::money::Negatives::Brackets
+                    crate::base::money::Negatives::Brackets
                 )
             );
             b.pence = Some(c.amount.pence);
@@ -450,7 +455,7 @@ pub fn read_with_sink(
         Kind::Workbook => sheet::read(path, cols, sink),
         Kind::Parquet => {
             #[cfg(feature = "parquet")]
-            return crate::parquet::read(path, cols, sink);
+            return crate::ledger::parquet::read(path, cols, sink);
             #[cfg(not(feature = "parquet"))]
             return Err(Error::usage(format!(
                 "{}: Parquet ledgers need costshare built with the parquet feature (the default)",
@@ -481,7 +486,7 @@ pub fn raw_text(b: &[u8]) -> String {
     let s = match std::str::from_utf8(cut) {
         Ok(s) => s.to_string(),
         Err(e) if e.error_len().is_none() => String::from_utf8_lossy(cut).into_owned(),
-        Err(_) => crate::import::decode_cp1252(cut),
+        Err(_) => crate::input::import::decode_cp1252(cut),
     };
     let mut out: String = s.chars().take(RAW_KEPT).collect();
     if s.chars().count() > RAW_KEPT || b.len() > cut.len() {

@@ -3,8 +3,8 @@
 //! is listed as not read, so nothing is skipped unseen.
 
 use super::{BadLine, Columns, FileSummary, FloatLine, LedgerTotals, Sink, header_key};
-use crate::error::{Error, Result};
-use crate::import::{self, CellValue, Grid, GridRow, RowRole};
+use crate::base::error::{Error, Result};
+use crate::input::import::{self, CellValue, Grid, GridRow, RowRole};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -137,10 +137,10 @@ impl Rows<'_, '_> {
             self.since_total = 0;
             return Ok(());
         }
-        let above = crate::money::format_pounds(
+        let above = crate::base::money::format_pounds(
             rust_decimal::Decimal::from_i128_with_scale(self.since_total, 2),
             2,
-            crate::money::Negatives::Brackets,
+            crate::base::money::Negatives::Brackets,
         );
         let reason = format!(
             "looks like a total (labelled so, or nothing but an amount) but is not the sum of the rows above it ({above}); neither added nor taken as a total"

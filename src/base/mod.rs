@@ -1,0 +1,9 @@
+//! Money, years, traces, tables, errors and atomic writes: what every other
+//! layer is built from. No file formats here.
+
+pub mod atomic;
+pub mod error;
+pub mod money;
+pub mod table;
+pub mod trace;
+pub mod year;

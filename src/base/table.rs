@@ -1,0 +1,198 @@
+//! The shape every computed table takes: labelled rows of typed, traced
+//! cells. Calculations build these; `report` renders them.
+
+use crate::base::money::Money;
+use crate::base::trace::{Origin, Trace};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Value {
+    Text {
+        text: String,
+    },
+    /// Pounds, shown to `dp` places (0 for whole pounds, 2 for pence).
+    Money {
+        amount: Decimal,
+        dp: u32,
+    },
+    /// Pounds shown in millions: £9.83m.
+    Millions {
+        amount: Decimal,
+        dp: u32,
+    },
+    /// Percent units (19.7 means 19.7 %), exact; rounded for display only.
+    Percent {
+        value: Decimal,
+        dp: u32,
+    },
+    /// A plain quantity: staff, counts, ratios, factors.
+    Number {
+        value: Decimal,
+        dp: u32,
+    },
+    /// Not applicable, shown as written ("N/A", "-", "tbc", "none").
+    NotApplicable {
+        label: String,
+    },
+    Empty,
+}
+
+impl Value {
+    pub fn text(s: impl Into<String>) -> Value {
+        Value::Text { text: s.into() }
+    }
+    pub fn money(m: Money) -> Value {
+        Value::Money {
+            amount: m.dec(),
+            dp: 0,
+        }
+    }
+    pub fn money_dp(m: Money, dp: u32) -> Value {
+        Value::Money {
+            amount: m.dec(),
+            dp,
+        }
+    }
+    pub fn pct(value: Decimal, dp: u32) -> Value {
+        Value::Percent { value, dp }
+    }
+    pub fn num(value: Decimal, dp: u32) -> Value {
+        Value::Number { value, dp }
+    }
+    pub fn na(label: impl Into<String>) -> Value {
+        Value::NotApplicable {
+            label: label.into(),
+        }
+    }
+
+    /// The exact figure behind the cell, if it has one.
+    pub fn figure(&self) -> Option<Decimal> {
+        match self {
+            Value::Money { amount, .. } | Value::Millions { amount, .. } => Some(*amount),
+            Value::Percent { value, .. } | Value::Number { value, .. } => Some(*value),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Cell {
+    pub value: Value,
+    pub trace: Trace,
+}
+
+impl Cell {
+    pub fn label(s: impl Into<String>) -> Cell {
+        Cell {
+            value: Value::text(s),
+            trace: Trace::Label,
+        }
+    }
+    pub fn input(value: Value, origin: Origin) -> Cell {
+        Cell {
+            value,
+            trace: Trace::Input(origin),
+        }
+    }
+    pub fn rule(value: Value, rule: impl Into<String>) -> Cell {
+        Cell {
+            value,
+            trace: Trace::Rule(rule.into()),
+        }
+    }
+    pub fn empty() -> Cell {
+        Cell {
+            value: Value::Empty,
+            trace: Trace::Label,
+        }
+    }
+    pub fn traced(value: Value, trace: Trace) -> Cell {
+        Cell { value, trace }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Row {
+    pub cells: Vec<Cell>,
+    /// A total or subtotal: bold in reports.
+    pub total: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Table {
+    /// Command-line name: "budget-breakdown".
+    pub name: String,
+    pub title: String,
+    pub columns: Vec<String>,
+    /// How many leading columns are row labels (the row's key).
+    pub key_cols: usize,
+    pub rows: Vec<Row>,
+    /// One line stating the headline figure, for report commentary.
+    pub headline: String,
+    /// Footnotes: assumptions, sources, differences from the published table.
+    pub notes: Vec<String>,
+}
+
+impl Table {
+    pub fn new(name: &str, title: impl Into<String>, columns: &[&str], key_cols: usize) -> Table {
+        Table {
+            name: name.to_string(),
+            title: title.into(),
+            columns: columns.iter().map(|c| c.to_string()).collect(),
+            key_cols,
+            rows: Vec::new(),
+            headline: String::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    pub fn push(&mut self, cells: Vec<Cell>) {
+        debug_assert_eq!(
+            cells.len(),
+            self.columns.len(),
+            "row width in {}",
+            self.name
+        );
+        self.rows.push(Row {
+            cells,
+            total: false,
+        });
+    }
+
+    pub fn push_total(&mut self, cells: Vec<Cell>) {
+        debug_assert_eq!(
+            cells.len(),
+            self.columns.len(),
+            "row width in {}",
+            self.name
+        );
+        self.rows.push(Row { cells, total: true });
+    }
+
+    /// The row key as the published-figures sheet writes it: label cells
+    /// joined with " / ", blanks left out.
+    pub fn row_key(&self, row: &Row) -> String {
+        row.cells[..self.key_cols]
+            .iter()
+            .filter_map(|c| match &c.value {
+                Value::Text { text } if !text.is_empty() => Some(text.as_str()),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+            .join(" / ")
+    }
+
+    /// The cell at a row key and column name (both case-insensitive).
+    pub fn find(&self, row_key: &str, column: &str) -> Option<&Cell> {
+        let col = self
+            .columns
+            .iter()
+            .position(|c| c.eq_ignore_ascii_case(column.trim()))?;
+        self.rows
+            .iter()
+            .find(|r| self.row_key(r).eq_ignore_ascii_case(row_key.trim()))
+            .map(|r| &r.cells[col])
+    }
+}

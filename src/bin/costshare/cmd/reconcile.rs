@@ -1,0 +1,242 @@
+//! `costshare reconcile`: budgets against out-turn and savings targets
+//! against delivery, from ledger extracts. Nothing read is lost: every
+//! set-aside line is listed and makes the command exit 3.
+
+use crate::Exit;
+use crate::args::{Format, NegativesArg, emit};
+use costshare::Error;
+use costshare::ledger::accounting::{ledger_json, set_aside_line, summary, write_rejects};
+use costshare::ledger::inputs::{read_budget, read_map, read_targets};
+use costshare::ledger::reconcile::{self, Thresholds};
+use costshare::ledger::{self, Columns, LedgerTotals};
+use costshare::output::render::{self, OutFormat};
+use rust_decimal::Decimal;
+use std::io::Write;
+use std::path::PathBuf;
+
+const AFTER_HELP: &str = "The ledger (--actuals) is one or more files, folders or patterns \
+(spend-*.csv): CSV in UTF-8 or Windows-1252, or a workbook (xlsx, xls, ods), or Parquet, each with \
+a header naming authority, cost_centre and amount (case, spaces and underscores do not matter; \
+income negative). Rename with --columns amount=Value,cost_centre=Service Area; for one council's \
+extract with no authority column give --authority NAME. --map is CSV cost_centre,service; --budget \
+is authority,service,budget (CSV or a spreadsheet); --targets is authority,service,baseline,target.\n\n\
+Nothing is lost: blank lines are skipped and counted; lines with a blank cost centre or authority \
+go to an Unassigned row; amounts written by a float (631.1899999999999) are read as the pence they \
+render and listed; fractions of a penny are kept exactly. Any line that cannot be read is set \
+aside, listed on standard error and in --rejects FILE, and the command exits 3 unless \
+--allow-rejects is given.\n\n\
+Example: costshare generate-ledger --rows 100000 --seed 1 --out /tmp/gl && \
+costshare reconcile --actuals /tmp/gl/ledger.csv --map /tmp/gl/map.csv --budget /tmp/gl/budget.csv";
+
+/// Budget against out-turn, and savings targets against delivered, from ledger extracts
+#[derive(clap::Args, Debug)]
+#[command(after_help = AFTER_HELP)]
+pub struct Args {
+    /// Budgets: authority, service, budget
+    #[arg(long, value_name = "FILE")]
+    pub budget: Option<PathBuf>,
+    /// Sheet of the budget workbook
+    #[arg(long, value_name = "NAME")]
+    pub budget_sheet: Option<String>,
+    /// Savings targets: authority, service, baseline, target
+    #[arg(long, value_name = "FILE")]
+    pub targets: Option<PathBuf>,
+    /// Ledger extracts: files, folders or patterns (CSV, xlsx/xls/ods, .parquet)
+    #[arg(long, value_name = "FILE|DIR", num_args = 1.., required = true)]
+    pub actuals: Vec<PathBuf>,
+    /// Cost centre to service (CSV: cost_centre, service)
+    #[arg(long, value_name = "FILE")]
+    pub map: Option<PathBuf>,
+    /// Ledger header names, e.g. amount=Value,cost_centre=CC,authority=Council
+    #[arg(long, value_name = "FIELD=HEADER,…")]
+    pub columns: Option<String>,
+    /// The authority of every ledger line, for extracts with no authority column
+    #[arg(long, value_name = "NAME")]
+    pub authority: Option<String>,
+    /// Units of the budget and targets files when their headings do not say
+    /// (£, £000, £m); a heading such as "budget (£000)" says it itself
+    #[arg(long, value_name = "UNIT")]
+    pub budget_unit: Option<String>,
+    /// Units of the ledger amounts when the heading does not say (£, £000, £m)
+    #[arg(long, value_name = "UNIT")]
+    pub actuals_unit: Option<String>,
+    /// Write every set-aside line (file, line, reason, text) to this CSV file
+    #[arg(long, value_name = "FILE")]
+    pub rejects: Option<PathBuf>,
+    /// Lines set aside are accepted: exit 0 instead of 3 (they are still listed)
+    #[arg(long)]
+    pub allow_rejects: bool,
+    /// RAG: amber beyond this |variance %|
+    #[arg(long, default_value = "2")]
+    pub amber: String,
+    /// RAG: red beyond this |variance %|
+    #[arg(long, default_value = "5")]
+    pub red: String,
+    /// Any set-aside ledger line is fatal (exit 2)
+    #[arg(long)]
+    pub strict: bool,
+    #[arg(long, value_enum, default_value_t = Format::Md)]
+    pub format: Format,
+    #[command(flatten)]
+    pub negatives: NegativesArg,
+}
+
+fn unit(flag: &str, v: Option<&str>) -> costshare::Result<Option<Decimal>> {
+    v.map(|u| {
+        costshare::base::money::unit_scale(u)
+            .ok_or_else(|| Error::usage(format!("--{flag} {u:?}: expected £, £000 or £m")))
+    })
+    .transpose()
+}
+
+fn pct(flag: &str, v: &str) -> costshare::Result<Decimal> {
+    match costshare::base::money::parse_percent(v) {
+        Some(d) if !d.is_sign_negative() => Ok(d),
+        _ => Err(Error::usage(format!(
+            "--{flag} {v:?}: expected a percentage such as 5"
+        ))),
+    }
+}
+
+/// Reads every ledger file named, printing each set-aside line and the
+/// summary on standard error and writing --rejects.
+fn read_ledger(args: &Args, cols: &Columns) -> costshare::Result<LedgerTotals> {
+    let files = ledger::expand(&args.actuals)?;
+    let size: u64 = files
+        .iter()
+        .map(|f| std::fs::metadata(f).map(|m| m.len()).unwrap_or(0))
+        .sum();
+    // Progress on a terminal only: a log file gets the summary, not the spinner.
+    let show = size > 64 * 1024 * 1024 && std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let mut progress = |done: u64, all: u64| {
+        if show && all > 0 {
+            eprint!("\rcostshare: reading the ledger… {:>3}%", done * 100 / all);
+        }
+    };
+    let mut shown = 0usize;
+    let mut sink = |b: &ledger::BadLine| -> costshare::Result<()> {
+        if shown < ledger::MAX_SHOWN {
+            eprintln!("costshare: set aside {b}: {}", b.raw);
+        }
+        shown += 1;
+        Ok(())
+    };
+    let totals = ledger::read_all(&files, cols, &mut progress, &mut sink)?;
+    if show {
+        eprintln!();
+    }
+    if totals.bad as usize > ledger::MAX_SHOWN {
+        eprintln!(
+            "costshare: … and {} more set aside",
+            totals.bad as usize - ledger::MAX_SHOWN
+        );
+    }
+    for line in summary(&totals) {
+        eprintln!("costshare: {line}");
+    }
+    if let Some(r) = &args.rejects {
+        write_rejects(r, &totals.bad_lines, totals.bad)?;
+    }
+    if totals.lost_anything() {
+        eprintln!("costshare: {}", set_aside_line(&totals));
+        if args.strict {
+            let first = totals.bad_lines.first();
+            return Err(Error::CsvLine {
+                path: first.map(|b| b.place.to_string()).unwrap_or_default(),
+                line: first.map(|b| b.line).unwrap_or(0),
+                message: format!(
+                    "{} lines set aside (--strict); the first: {}",
+                    totals.bad,
+                    first.map(|b| b.reason.as_str()).unwrap_or("")
+                ),
+            });
+        }
+    }
+    Ok(totals)
+}
+
+/// The tables in the chosen format; Markdown opens with the warning when
+/// lines were set aside, JSON carries the ledger's own accounting.
+fn render(
+    args: &Args,
+    tables: &[costshare::base::table::Table],
+    totals: &LedgerTotals,
+) -> costshare::Result<String> {
+    let neg = args.negatives.get();
+    Ok(match OutFormat::from(args.format) {
+        OutFormat::Json => {
+            let v: Vec<serde_json::Value> = tables.iter().map(render::to_json_value).collect();
+            let doc = serde_json::json!({"tables": v, "ledger": ledger_json(totals)});
+            render::json_text(&doc)?
+        }
+        f => {
+            let body = tables
+                .iter()
+                .map(|t| render::render(t, f, neg))
+                .collect::<costshare::Result<Vec<_>>>()?
+                .join("\n");
+            if f == OutFormat::Md && totals.lost_anything() {
+                let also = if args.rejects.is_some() {
+                    " and in the rejects file"
+                } else {
+                    ""
+                };
+                format!(
+                    "**{}** (listed on standard error{also}).\n\n{body}",
+                    set_aside_line(totals)
+                )
+            } else {
+                body
+            }
+        }
+    })
+}
+
+pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
+    if args.budget.is_none() && args.targets.is_none() {
+        return Err(Error::usage(
+            "reconcile needs --budget FILE, --targets FILE, or both",
+        ));
+    }
+    let th = Thresholds {
+        amber_pct: pct("amber", &args.amber)?,
+        red_pct: pct("red", &args.red)?,
+    };
+    if th.amber_pct > th.red_pct {
+        return Err(Error::usage("--amber must not be above --red"));
+    }
+    let mut cols = match &args.columns {
+        Some(c) => Columns::default().with_overrides(c)?,
+        None => Columns::default(),
+    };
+    cols.fixed_authority = args.authority.clone();
+    cols.unit = unit("actuals-unit", args.actuals_unit.as_deref())?;
+    let budget_unit = unit("budget-unit", args.budget_unit.as_deref())?.unwrap_or(Decimal::ONE);
+    // Read the small files first: a mistake in them should not wait for the ledger.
+    let map = args.map.as_deref().map(read_map).transpose()?;
+    let budgets = args
+        .budget
+        .as_deref()
+        .map(|b| read_budget(b, args.budget_sheet.as_deref(), budget_unit))
+        .transpose()?;
+    let target_lines = args
+        .targets
+        .as_deref()
+        .map(|t| read_targets(t, budget_unit))
+        .transpose()?;
+    let totals = read_ledger(args, &cols)?;
+    let mut tables = Vec::new();
+    if let Some(b) = &budgets {
+        tables.push(reconcile::budget_table(&totals, map.as_ref(), b, &th));
+    }
+    if let Some(g) = &target_lines {
+        tables.push(reconcile::savings_table(&totals, map.as_ref(), g));
+    }
+    let text = render(args, &tables, &totals)?;
+    emit(out, &text)?;
+    Ok(if totals.lost_anything() && !args.allow_rejects {
+        Exit::SetAside
+    } else {
+        Exit::Success
+    })
+}

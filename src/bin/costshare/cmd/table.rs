@@ -1,0 +1,62 @@
+//! `costshare table NAME`: one table, recomputed from its inputs.
+
+use crate::Exit;
+use crate::args::{DataArgs, Format, NegativesArg, emit};
+use costshare::Error;
+use costshare::input::source::Source;
+use costshare::output::render;
+use costshare::tables::{self, annual};
+use std::io::Write;
+use std::path::PathBuf;
+
+/// Print one table, recomputed from its inputs
+#[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Tables: budget-breakdown, budget-headline, staff, savings-programme, \
+performance-summary, national-picture (annual report); investment, savings, apportionment, \
+contributions, pathfinder-budget, score (models; `score` without --model is the MKIP overall score)."
+)]
+pub struct Args {
+    /// Table name, e.g. budget-breakdown
+    name: String,
+    /// Business-case model for model tables
+    #[arg(long, value_name = "FILE")]
+    model: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Csv)]
+    format: Format,
+    #[command(flatten)]
+    negatives: NegativesArg,
+    #[command(flatten)]
+    data: DataArgs,
+}
+
+pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
+    let name = args.name.as_str();
+    let table = if annual::TABLES.contains(&name) {
+        if let Some(m) = &args.model {
+            return Err(Error::usage(format!(
+                "table {name} comes from the annual report data (--data), not from a model; drop --model {}",
+                m.display()
+            )));
+        }
+        let inputs = annual::AnnualInputs::load(&Source::open(&args.data.data)?)?;
+        for w in inputs.set_aside_notes() {
+            eprintln!("costshare: {w}");
+        }
+        inputs
+            .table(name)
+            .ok_or_else(|| Error::usage(format!("unknown table {name}")))?
+    } else if tables::TABLES.contains(&name) {
+        tables::model_table(name, args.model.as_deref(), &args.data.models)?
+    } else {
+        return Err(Error::usage(format!(
+            "unknown table {name:?}; expected one of {}",
+            tables::known()
+        )));
+    };
+    emit(
+        out,
+        &render::render(&table, args.format.into(), args.negatives.get())?,
+    )?;
+    Ok(Exit::Success)
+}

@@ -1,0 +1,9 @@
+//! The business-case calculations over a model: investment and its
+//! tolerance, savings, apportionment, contributions and the investment score.
+
+pub mod apportion;
+pub mod contributions;
+pub mod investment;
+pub mod pathfinder;
+pub mod savings;
+pub mod score;

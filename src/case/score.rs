@@ -1,0 +1,433 @@
+//! The five-year investment score (governance arrangements, Finances 5.2),
+//! defined openly in SPEC.md:
+//!
+//! - window: `window_years` (5) financial years from the first year;
+//! - costs in year t: every investment item, central support included;
+//! - savings in year t: net saving per annum × realisation share of year t
+//!   (0 before the start year, 1 from it, unless the model phases it), for
+//!   each partner from the year it joins;
+//! - discount factor 1 / (1 + r)^t, t = 0…4, r = 3.5 % (Green Book);
+//! - NPV, discounted benefit-cost ratio (the investment score), payback year
+//!   (first year cumulative net benefit ≥ 0) and ROI % = net / costs × 100.
+
+use crate::base::money::{self, Money};
+use crate::base::table::{Cell, Table, Value};
+use crate::base::year::Year;
+use crate::case::investment;
+use crate::case::savings;
+use crate::model::Model;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+/// Everything the score depends on, flattened for fast re-evaluation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScoreInputs {
+    pub first_year: Year,
+    /// Costs per window year (central support included).
+    pub costs: Vec<Decimal>,
+    /// (net saving per annum, window index from which it counts).
+    pub savers: Vec<(Decimal, usize)>,
+    /// Realisation share per window year.
+    pub realisation: Vec<Decimal>,
+    pub rate_pct: Decimal,
+}
+
+impl ScoreInputs {
+    /// Savings in window year `t`: each partner's net saving from the year
+    /// it joins, times the year's realisation share.
+    pub fn savings_in(&self, t: usize) -> Decimal {
+        let per_annum: Decimal = self
+            .savers
+            .iter()
+            .filter(|(_, from)| *from <= t)
+            .map(|(n, _)| *n)
+            .sum();
+        per_annum * self.realisation.get(t).copied().unwrap_or(Decimal::ONE)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct YearScore {
+    pub year: Year,
+    pub costs: Decimal,
+    pub savings: Decimal,
+    pub net: Decimal,
+    pub cumulative: Decimal,
+    pub discount_factor: Decimal,
+    pub pv_costs: Decimal,
+    pub pv_savings: Decimal,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScoreResult {
+    pub years: Vec<YearScore>,
+    pub costs: Decimal,
+    pub savings: Decimal,
+    pub net_benefit: Decimal,
+    pub pv_costs: Decimal,
+    pub pv_savings: Decimal,
+    pub npv: Decimal,
+    /// PV savings / PV costs: the investment score. None when nothing is spent.
+    pub score: Option<Decimal>,
+    pub payback: Option<Year>,
+    pub roi_pct: Option<Decimal>,
+}
+
+/// 1 / (1 + r)^t for t = 0..n, exact to Decimal's 28 digits.
+pub fn discount_factors(rate_pct: Decimal, n: usize) -> Vec<Decimal> {
+    let base = Decimal::ONE + rate_pct / Decimal::ONE_HUNDRED;
+    let mut pow = Decimal::ONE;
+    let mut out = Vec::with_capacity(n);
+    for _ in 0..n {
+        out.push(Decimal::ONE / pow);
+        pow *= base;
+    }
+    out
+}
+
+/// Builds the score inputs of a model, or None when it has no investment
+/// or no savings to weigh.
+pub fn inputs(m: &Model) -> Option<ScoreInputs> {
+    let first = m.first_year.as_ref()?.value;
+    if m.investment.is_empty() {
+        return None;
+    }
+    let n = m.window_years as usize;
+    let years: Vec<Year> = (0..n).map(|t| first.offset(t as i32)).collect();
+    let costs = years
+        .iter()
+        .map(|y| investment::all_costs_in(m, *y).dec())
+        .collect();
+    let s = m.savings.as_ref()?;
+    let index_of = |y: Year| -> usize { (y.0 - first.0).clamp(0, n as i32) as usize };
+    let savers: Vec<(Decimal, usize)> = match savings::partner_savings(m) {
+        Some(rows) if s.net_saving_per_annum.is_none() => rows
+            .iter()
+            .map(|r| {
+                (
+                    r.net().dec(),
+                    m.join_year(&r.partner).map(index_of).unwrap_or(0),
+                )
+            })
+            .collect(),
+        _ => vec![(savings::net_per_annum(m)?.dec(), 0)],
+    };
+    let start = s.start_year.as_ref().map(|y| y.value).unwrap_or(first);
+    let realisation = years
+        .iter()
+        .map(|y| {
+            s.realisation
+                .iter()
+                .find(|(ry, _)| ry == y)
+                .map(|(_, f)| f.value)
+                .unwrap_or(if *y < start {
+                    Decimal::ZERO
+                } else {
+                    Decimal::ONE
+                })
+        })
+        .collect();
+    Some(ScoreInputs {
+        first_year: first,
+        costs,
+        savers,
+        realisation,
+        rate_pct: m.discount_rate_pct.value,
+    })
+}
+
+pub fn evaluate(i: &ScoreInputs) -> ScoreResult {
+    let dfs = discount_factors(i.rate_pct, i.costs.len());
+    let mut years = Vec::with_capacity(i.costs.len());
+    let (mut tc, mut ts, mut pvc, mut pvs, mut cum) = (
+        Decimal::ZERO,
+        Decimal::ZERO,
+        Decimal::ZERO,
+        Decimal::ZERO,
+        Decimal::ZERO,
+    );
+    let mut payback = None;
+    for (t, (&c, &df)) in i.costs.iter().zip(&dfs).enumerate() {
+        let s = i.savings_in(t);
+        let net = s - c;
+        cum += net;
+        let year = i.first_year.offset(t as i32);
+        if payback.is_none() && cum >= Decimal::ZERO {
+            payback = Some(year);
+        }
+        let (pc, ps) = (c * df, s * df);
+        tc += c;
+        ts += s;
+        pvc += pc;
+        pvs += ps;
+        years.push(YearScore {
+            year,
+            costs: c,
+            savings: s,
+            net,
+            cumulative: cum,
+            discount_factor: df,
+            pv_costs: pc,
+            pv_savings: ps,
+        });
+    }
+    ScoreResult {
+        years,
+        costs: tc,
+        savings: ts,
+        net_benefit: ts - tc,
+        pv_costs: pvc,
+        pv_savings: pvs,
+        npv: pvs - pvc,
+        score: (!pvc.is_zero()).then(|| pvs / pvc),
+        payback,
+        roi_pct: (!tc.is_zero()).then(|| (ts - tc) * Decimal::ONE_HUNDRED / tc),
+    }
+}
+
+pub fn score_text(s: Option<Decimal>) -> String {
+    s.map(|v| money::format_plain(v, 2))
+        .unwrap_or_else(|| "n/a".into())
+}
+
+pub fn payback_text(p: Option<Year>) -> String {
+    p.map(|y| y.to_string())
+        .unwrap_or_else(|| "none within window".into())
+}
+
+pub fn table(m: &Model) -> Option<Table> {
+    let inp = inputs(m)?;
+    let r = evaluate(&inp);
+    let cols = [
+        "Year",
+        "Costs",
+        "Savings",
+        "Net benefit",
+        "Cumulative net",
+        "Discount factor",
+        "PV costs",
+        "PV savings",
+    ];
+    let mut t = Table::new(
+        "score",
+        format!("{}: five-year investment score", m.name),
+        &cols,
+        1,
+    );
+    let money = |d: Decimal| Value::money(Money(d));
+    for y in &r.years {
+        t.push(vec![
+            Cell::label(y.year.to_string()),
+            Cell::rule(
+                money(y.costs),
+                "all investment items in the year, central support included",
+            ),
+            Cell::rule(money(y.savings), "net saving per annum × realisation share"),
+            Cell::rule(money(y.net), "savings less costs"),
+            Cell::rule(money(y.cumulative), "running sum of net benefit"),
+            Cell::rule(
+                Value::num(y.discount_factor, 4),
+                format!("1 / (1 + {}%)^t", inp.rate_pct.normalize()),
+            ),
+            Cell::rule(money(y.pv_costs), "costs × discount factor"),
+            Cell::rule(money(y.pv_savings), "savings × discount factor"),
+        ]);
+    }
+    let e = Cell::empty;
+    t.push_total(vec![
+        Cell::label("Total"),
+        Cell::rule(money(r.costs), "sum over the window"),
+        Cell::rule(money(r.savings), "sum over the window"),
+        Cell::rule(money(r.net_benefit), "sum over the window"),
+        e(),
+        e(),
+        Cell::rule(money(r.pv_costs), "sum over the window"),
+        Cell::rule(money(r.pv_savings), "sum over the window"),
+    ]);
+    let summary = |label: &str, v: Value, rule: &str| -> Vec<Cell> {
+        let mut row = vec![Cell::label(label)];
+        row.extend((0..6).map(|_| Cell::empty()));
+        row.push(Cell::rule(v, rule));
+        row
+    };
+    t.push_total(summary("NPV", money(r.npv), "PV savings less PV costs"));
+    t.push_total(summary(
+        "Investment score",
+        match r.score {
+            Some(s) => Value::num(s, 2),
+            None => Value::na("n/a"),
+        },
+        "PV savings / PV costs (discounted benefit-cost ratio)",
+    ));
+    t.push(summary(
+        "Payback year",
+        Value::text(payback_text(r.payback)),
+        "first year cumulative net benefit ≥ 0",
+    ));
+    t.push(summary(
+        "ROI %",
+        match r.roi_pct {
+            Some(p) => Value::pct(p, 1),
+            None => Value::na("n/a"),
+        },
+        "net benefit / costs × 100",
+    ));
+    t.headline = format!(
+        "Over {}–{} the case returns £{} per £1 invested (investment score), NPV {}, payback {}.",
+        inp.first_year,
+        inp.first_year.offset(inp.costs.len() as i32 - 1),
+        score_text(r.score),
+        money::format_pounds(r.npv, 0, Default::default()),
+        payback_text(r.payback)
+    );
+    t.notes.push(format!(
+        "Window {} years from {}; discount rate {}% (HM Treasury Green Book); savings count from {}.",
+        inp.costs.len(),
+        inp.first_year,
+        inp.rate_pct.normalize(),
+        m.savings
+            .as_ref()
+            .and_then(|s| s.start_year.as_ref())
+            .map(|y| y.value.to_string())
+            .unwrap_or_else(|| inp.first_year.to_string())
+    ));
+    Some(t)
+}
+
+/// The MKIP overall score: Σ PV savings / Σ PV costs across every case.
+pub fn overall_table(models: &[Model]) -> Table {
+    let cols = [
+        "Case",
+        "Window",
+        "Costs",
+        "Savings",
+        "NPV",
+        "PV costs",
+        "PV savings",
+        "Investment score",
+        "Payback year",
+        "ROI %",
+    ];
+    let mut t = Table::new("score", "MKIP overall five-year investment score", &cols, 1);
+    let (mut pvc, mut pvs, mut tc, mut ts) =
+        (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
+    let money = |d: Decimal| Value::money(Money(d));
+    let mut n = 0;
+    for m in models {
+        let Some(inp) = inputs(m) else { continue };
+        let r = evaluate(&inp);
+        n += 1;
+        pvc += r.pv_costs;
+        pvs += r.pv_savings;
+        tc += r.costs;
+        ts += r.savings;
+        let rule = format!("score of {}", m.file);
+        t.push(vec![
+            Cell::label(&m.name),
+            Cell::rule(
+                Value::text(format!(
+                    "{}–{}",
+                    inp.first_year,
+                    inp.first_year.offset(inp.costs.len() as i32 - 1)
+                )),
+                &rule,
+            ),
+            Cell::rule(money(r.costs), &rule),
+            Cell::rule(money(r.savings), &rule),
+            Cell::rule(money(r.npv), &rule),
+            Cell::rule(money(r.pv_costs), &rule),
+            Cell::rule(money(r.pv_savings), &rule),
+            Cell::rule(
+                r.score
+                    .map(|s| Value::num(s, 2))
+                    .unwrap_or(Value::na("n/a")),
+                &rule,
+            ),
+            Cell::rule(Value::text(payback_text(r.payback)), &rule),
+            Cell::rule(
+                r.roi_pct
+                    .map(|p| Value::pct(p, 1))
+                    .unwrap_or(Value::na("n/a")),
+                &rule,
+            ),
+        ]);
+    }
+    let overall = (!pvc.is_zero()).then(|| pvs / pvc);
+    let e = Cell::empty;
+    t.push_total(vec![
+        Cell::label("Total"),
+        e(),
+        Cell::rule(money(tc), "sum over cases"),
+        Cell::rule(money(ts), "sum over cases"),
+        Cell::rule(money(pvs - pvc), "sum over cases"),
+        Cell::rule(money(pvc), "sum over cases"),
+        Cell::rule(money(pvs), "sum over cases"),
+        Cell::rule(
+            overall
+                .map(|s| Value::num(s, 2))
+                .unwrap_or(Value::na("n/a")),
+            "Σ PV savings / Σ PV costs",
+        ),
+        e(),
+        Cell::rule(
+            if tc.is_zero() {
+                Value::na("n/a")
+            } else {
+                Value::pct((ts - tc) * Decimal::ONE_HUNDRED / tc, 1)
+            },
+            "Σ net benefit / Σ costs × 100",
+        ),
+    ]);
+    t.headline = format!(
+        "Across {n} cases MKIP returns £{} per £1 invested over five years (NPV {}).",
+        score_text(overall),
+        money::format_pounds(pvs - pvc, 0, Default::default())
+    );
+    t.notes.push("Each case is discounted from its own first year. MKIP overall = Σ PV savings / Σ PV costs over all cases.".into());
+    t
+}
+
+/// The headline figures of `evaluate`, without the year-by-year rows: the
+/// simulation's inner loop. Same arithmetic in the same order, so the
+/// results are identical (a test says so).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Summary {
+    pub costs: Decimal,
+    pub savings: Decimal,
+    pub npv: Decimal,
+    pub score: Option<Decimal>,
+    pub payback_idx: Option<usize>,
+}
+
+pub fn summarise(i: &ScoreInputs) -> Summary {
+    let base = Decimal::ONE + i.rate_pct / Decimal::ONE_HUNDRED;
+    let mut pow = Decimal::ONE;
+    let (mut tc, mut ts, mut pvc, mut pvs, mut cum) = (
+        Decimal::ZERO,
+        Decimal::ZERO,
+        Decimal::ZERO,
+        Decimal::ZERO,
+        Decimal::ZERO,
+    );
+    let mut payback_idx = None;
+    for (t, &c) in i.costs.iter().enumerate() {
+        let df = Decimal::ONE / pow;
+        pow *= base;
+        let s = i.savings_in(t);
+        cum += s - c;
+        if payback_idx.is_none() && cum >= Decimal::ZERO {
+            payback_idx = Some(t);
+        }
+        tc += c;
+        ts += s;
+        pvc += c * df;
+        pvs += s * df;
+    }
+    Summary {
+        costs: tc,
+        savings: ts,
+        npv: pvs - pvc,
+        score: (!pvc.is_zero()).then(|| pvs / pvc),
+        payback_idx,
+    }
+}

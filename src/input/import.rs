@@ -1,0 +1,1309 @@
+//! Reading spreadsheets (xlsx, xlsm, xls, ods through calamine) and CSV into
+//! grids whose every cell knows its origin.
+
+use crate::base::error::{Error, Result};
+use crate::base::money::{self, AMOUNT_EXPECTED, Amount};
+use crate::base::trace::Origin;
+use calamine::{Data, Reader, open_workbook_auto};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Files larger than this are refused before reading: a budget workbook is
+/// kilobytes, and calamine holds a whole sheet in memory.
+pub const MAX_FILE_BYTES: u64 = 200 * 1024 * 1024;
+/// A sheet wider than this is not a budget table.
+pub const MAX_COLUMNS: usize = 1_000;
+
+/// What a cell holds, before anyone decides what it means.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", content = "value", rename_all = "snake_case")]
+pub enum CellValue {
+    Empty,
+    Text(String),
+    Number(Decimal),
+    Bool(bool),
+    Date(String),
+    Error(String),
+    /// A formula whose result was never saved (e.g. written by a library
+    /// that does not calculate): reported, never read as zero.
+    FormulaWithoutValue(String),
+}
+
+impl CellValue {
+    pub fn is_empty(&self) -> bool {
+        match self {
+            CellValue::Empty => true,
+            CellValue::Text(s) => s.trim().is_empty(),
+            _ => false,
+        }
+    }
+
+    /// How the cell reads to a person, for listings and error messages.
+    pub fn display(&self) -> String {
+        match self {
+            CellValue::Empty => String::new(),
+            CellValue::Text(s) => s.clone(),
+            CellValue::Number(d) => d.normalize().to_string(),
+            CellValue::Bool(b) => b.to_string(),
+            CellValue::Date(d) => d.clone(),
+            CellValue::Error(e) => e.clone(),
+            CellValue::FormulaWithoutValue(f) => format!("={f}"),
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            CellValue::Empty => "a blank cell".into(),
+            CellValue::Text(s) if s.trim().is_empty() => "a blank cell".into(),
+            CellValue::Text(s) => format!("{:?}", shorten(s, 80)),
+            CellValue::Number(d) => format!("the number {}", d.normalize()),
+            CellValue::Bool(b) => format!("the boolean {b}"),
+            CellValue::Date(d) => format!("the date {d}"),
+            CellValue::Error(e) => format!("the error value {e}"),
+            CellValue::FormulaWithoutValue(f) => {
+                format!(
+                    "the formula ={f} with no saved result (open and save it in a spreadsheet program)"
+                )
+            }
+        }
+    }
+}
+
+/// One sheet, or one CSV file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Grid {
+    pub file: String,
+    /// None for CSV.
+    pub sheet: Option<String>,
+    /// A hidden sheet is read like any other, and said to be hidden.
+    pub hidden: bool,
+    /// Why a sheet of a workbook read whole was not read (over a limit):
+    /// an error only if the sheet is needed, so one huge sheet of workings
+    /// does not block the others.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refused: Option<String>,
+    pub rows: Vec<GridRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GridRow {
+    /// Spreadsheet: 0-based absolute row. CSV: 1-based physical line.
+    pub pos: u64,
+    /// 0-based absolute column of the first cell.
+    pub first_col: u32,
+    pub cells: Vec<CellValue>,
+}
+
+impl Grid {
+    /// The grid, or the error that kept its sheet from being read.
+    pub fn usable(&self) -> Result<&Grid> {
+        match &self.refused {
+            None => Ok(self),
+            Some(why) => Err(Error::Table {
+                place: self.place(),
+                message: why.clone(),
+            }),
+        }
+    }
+
+    pub fn origin(&self, row: &GridRow, idx: usize) -> Origin {
+        let col = row.first_col + idx as u32;
+        match &self.sheet {
+            Some(sheet) => Origin::Cell {
+                file: self.file.clone(),
+                sheet: sheet.clone(),
+                row: row.pos as u32,
+                col,
+            },
+            None => Origin::Csv {
+                file: self.file.clone(),
+                line: row.pos,
+                col,
+            },
+        }
+    }
+
+    /// "file, sheet X" or "file" for error messages about the whole table.
+    pub fn place(&self) -> String {
+        match &self.sheet {
+            Some(s) => format!("{}, sheet {s:?}", self.file),
+            None => self.file.clone(),
+        }
+    }
+
+    pub fn row_place(&self, row: &GridRow) -> String {
+        match &self.sheet {
+            Some(s) => format!("{}, sheet {s:?}, row {}", self.file, row.pos + 1),
+            None => format!("{}, line {}", self.file, row.pos),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Workbook,
+}
+
+pub fn format_of(path: &Path) -> Result<Format> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(|e| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "csv" | "txt" => Ok(Format::Csv),
+        "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" => Ok(Format::Workbook),
+        _ => Err(Error::usage(format!(
+            "{}: unknown file type; expected .xlsx, .xlsm, .xls, .ods or .csv",
+            path.display()
+        ))),
+    }
+}
+
+fn check_size(path: &Path) -> Result<()> {
+    let meta = std::fs::metadata(path).map_err(|source| Error::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
+    if meta.is_dir() {
+        return Err(Error::usage(format!(
+            "{}: is a folder; expected a spreadsheet or CSV file",
+            path.display()
+        )));
+    }
+    // A device or a pipe has no size to check and may never end.
+    if !meta.is_file() {
+        return Err(Error::usage(format!(
+            "{}: is not a regular file (a device or a pipe); expected a spreadsheet or CSV file",
+            path.display()
+        )));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(Error::Table {
+            place: path.display().to_string(),
+            message: format!(
+                "file is {} MB, larger than the {} MB limit for a budget spreadsheet",
+                meta.len() / (1024 * 1024),
+                MAX_FILE_BYTES / (1024 * 1024)
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// Largest model or scenario file: a model is a few kilobytes of TOML.
+pub const MAX_TEXT_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Reads a small text file (a model, a scenario file), refusing devices,
+/// pipes and anything over `MAX_TEXT_BYTES`.
+pub fn read_text(path: &Path) -> Result<String> {
+    let meta = std::fs::metadata(path).map_err(|source| Error::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
+    if !meta.is_file() {
+        return Err(Error::usage(format!(
+            "{}: is not a regular file; expected a TOML file",
+            path.display()
+        )));
+    }
+    if meta.len() > MAX_TEXT_BYTES {
+        return Err(Error::Table {
+            place: path.display().to_string(),
+            message: format!(
+                "is {} bytes, more than the {} MB a model or scenario file may be",
+                meta.len(),
+                MAX_TEXT_BYTES >> 20
+            ),
+        });
+    }
+    std::fs::read_to_string(path).map_err(|source| Error::Io {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+/// Reads every sheet of a workbook (or the one named), or the CSV file.
+pub fn read_file(path: &Path, sheet: Option<&str>) -> Result<Vec<Grid>> {
+    check_size(path)?;
+    match format_of(path)? {
+        Format::Csv => {
+            if let Some(s) = sheet {
+                return Err(Error::usage(format!(
+                    "{}: is a CSV file and has no sheets (asked for sheet {s:?})",
+                    path.display()
+                )));
+            }
+            Ok(vec![read_csv(path)?])
+        }
+        Format::Workbook => read_workbook(path, sheet),
+    }
+}
+
+/// Sheet names of a workbook, in order.
+pub fn sheet_names(path: &Path) -> Result<Vec<String>> {
+    check_size(path)?;
+    guarded(path, || {
+        let wb = open_workbook_auto(path).map_err(|e| workbook_error(path, e))?;
+        Ok(wb.sheet_names())
+    })
+}
+
+const ENCRYPTED: &str = "the workbook is encrypted. If it opens in Excel without asking for a \
+password, it is protected with Excel's built-in default password (\"VelvetSweatshop\"), which \
+Excel uses for workbooks with a protected structure or a read-only recommendation: open it in \
+Excel or LibreOffice, save a copy as .xlsx without protection, and give costshare that copy. \
+If it asks for a password, ask the sender for an unprotected copy";
+
+fn workbook_error(path: &Path, e: calamine::Error) -> Error {
+    let text = e.to_string();
+    let message = if text.to_lowercase().contains("password") {
+        ENCRYPTED.to_string()
+    } else {
+        text
+    };
+    Error::Workbook {
+        path: path.display().to_string(),
+        expected: "xlsx, xls or ods",
+        message,
+    }
+}
+
+fn sheet_error(path: &Path, sheet: &str, e: calamine::Error) -> Error {
+    match workbook_error(path, e) {
+        Error::Workbook {
+            path,
+            expected,
+            message,
+        } => Error::Workbook {
+            path,
+            expected,
+            message: format!("sheet {sheet:?}: {message}"),
+        },
+        other => other,
+    }
+}
+
+/// What a file given as a workbook really is, by its first bytes, when it
+/// is not one: a PDF, a web page or a CSV renamed .xlsx is named as such.
+fn not_a_workbook(path: &Path) -> Option<String> {
+    use std::io::Read;
+    let mut head = [0u8; 4096];
+    let n = std::fs::File::open(path).ok()?.read(&mut head).ok()?;
+    let head = &head[..n];
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let text = String::from_utf8_lossy(head).to_lowercase();
+    let trimmed = text.trim_start_matches('\u{feff}').trim_start();
+    if head.starts_with(b"%PDF") {
+        Some(
+            "is a PDF document, not a spreadsheet: ask for the figures as a workbook or CSV".into(),
+        )
+    } else if trimmed.starts_with("<!doctype html") || trimmed.starts_with("<html") {
+        Some("is a web page (HTML) saved with a spreadsheet's name: open it in a browser or Excel and save it as .xlsx or .csv".into())
+    } else if head.starts_with(b"\xD0\xCF\x11\xE0") && matches!(ext.as_str(), "xlsx" | "xlsm") {
+        Some(ENCRYPTED.into())
+    } else if n > 0
+        && !head.starts_with(b"PK")
+        && !head.starts_with(b"\xD0\xCF\x11\xE0")
+        && head
+            .iter()
+            .all(|&b| b >= 0x20 || matches!(b, b'\n' | b'\r' | b'\t'))
+        && (head.contains(&b',') || head.contains(&b';') || head.contains(&b'\t'))
+    {
+        Some(format!(
+            "is a text (CSV) file with a .{ext} name: rename it .csv"
+        ))
+    } else {
+        None
+    }
+}
+
+/// How many contained reads are under way. Process-wide, not per thread:
+/// a reader may panic on a worker thread of its own (polars does), and the
+/// panic is still caught and turned into an error by the caller.
+static GUARDED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// True while a workbook is being decoded under `guarded`: a panic there
+/// becomes an error message, so the CLI's panic hook stays quiet.
+pub fn in_guarded_read() -> bool {
+    GUARDED.load(std::sync::atomic::Ordering::SeqCst) > 0
+}
+
+/// Runs a spreadsheet decoder so that a panic inside it (a damaged file
+/// that trips the reader; the fuzzer found some) is an error naming the
+/// file, not a crash.
+fn guarded<T>(path: &Path, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    contained(path, "xlsx, xls or ods", f)
+}
+
+/// Runs a third-party file reader so that a panic inside it (a damaged file
+/// that trips it) is an error naming the file and the kind expected.
+pub(crate) fn contained<T>(
+    path: &Path,
+    expected: &'static str,
+    f: impl FnOnce() -> Result<T>,
+) -> Result<T> {
+    GUARDED.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    GUARDED.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    r.unwrap_or_else(|p| {
+        Err(Error::Workbook {
+            path: path.display().to_string(),
+            expected,
+            message: damage(p.as_ref()),
+        })
+    })
+}
+
+/// What a caught panic in the spreadsheet reader says to a person: the
+/// reader's own words when they describe the damage (the patched checks
+/// start "damaged: "), never a programmer's message.
+fn damage(p: &(dyn std::any::Any + Send)) -> String {
+    let text = p
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_default();
+    match text.strip_prefix("damaged: ") {
+        Some(why) => format!("the file is damaged: {why}"),
+        None => "the file is damaged: its reader could not make sense of it".into(),
+    }
+}
+
+/// Whether an xlsx asks to be recalculated when opened (`fullCalcOnLoad`),
+/// as files from libraries that cannot calculate do: then an empty saved
+/// formula result means "never calculated", not a formula that gives "".
+fn asks_recalc<R: std::io::Read + std::io::Seek>(r: R) -> bool {
+    use std::io::Read;
+    let Ok(mut z) = zip::ZipArchive::new(r) else {
+        return false;
+    };
+    let Ok(f) = z.by_name("xl/workbook.xml") else {
+        return false;
+    };
+    let mut text = String::new();
+    // workbook.xml lists sheets and names: a few kilobytes. Read at most 8 MB.
+    if f.take(8 << 20).read_to_string(&mut text).is_err() {
+        return false;
+    }
+    text.contains("fullCalcOnLoad=\"1\"") || text.contains("fullCalcOnLoad=\"true\"")
+}
+
+fn read_workbook(path: &Path, only: Option<&str>) -> Result<Vec<Grid>> {
+    if let Some(what) = not_a_workbook(path) {
+        return Err(Error::Table {
+            place: path.display().to_string(),
+            message: what,
+        });
+    }
+    guarded(path, || {
+        let recalc =
+            std::fs::File::open(path).is_ok_and(|f| asks_recalc(std::io::BufReader::new(f)));
+        let wb = open_workbook_auto(path).map_err(|e| workbook_error(path, e))?;
+        read_sheets(path, wb, only, recalc)
+    })
+}
+
+/// Reads a workbook held in memory (xlsx, xls, xlsb or ods, by content);
+/// `label` names it in messages. The fuzz targets come in here.
+pub fn read_workbook_bytes(label: &str, bytes: Vec<u8>) -> Result<Vec<Grid>> {
+    let path = Path::new(label);
+    guarded(path, || {
+        let recalc = asks_recalc(std::io::Cursor::new(&bytes));
+        let wb = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
+            .map_err(|e| workbook_error(path, e))?;
+        read_sheets(path, wb, None, recalc)
+    })
+}
+
+fn read_sheets<RS: std::io::Read + std::io::Seek>(
+    path: &Path,
+    mut wb: calamine::Sheets<RS>,
+    only: Option<&str>,
+    recalc: bool,
+) -> Result<Vec<Grid>> {
+    let file = path.display().to_string();
+    let names = wb.sheet_names();
+    let wanted: Vec<String> = match only {
+        Some(s) => {
+            let found = names
+                .iter()
+                .find(|n| n.as_str() == s)
+                .or_else(|| names.iter().find(|n| n.eq_ignore_ascii_case(s)));
+            match found {
+                Some(n) => vec![n.clone()],
+                None => {
+                    return Err(Error::UnknownSheet {
+                        path: file,
+                        sheet: s.to_string(),
+                        available: names,
+                    });
+                }
+            }
+        }
+        None => names.clone(),
+    };
+    let hidden: Vec<String> = wb
+        .sheets_metadata()
+        .iter()
+        .filter(|m| m.visible != calamine::SheetVisible::Visible)
+        .map(|m| m.name.clone())
+        .collect();
+    let mut grids = Vec::new();
+    for name in wanted {
+        let read = match &mut wb {
+            // xlsx is streamed cell by cell: formatted but empty cells cost
+            // nothing, and the cell limit is enforced before memory runs out.
+            calamine::Sheets::Xlsx(x) => stream_xlsx(x, &file, &name, recalc),
+            _ => {
+                // A panic in the reader names the sheet it was reading.
+                let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    // Formulas come as a separate range; a formula cell whose value
+                    // range is empty was never calculated. Not every format has them.
+                    (wb.worksheet_range(&name), wb.worksheet_formula(&name).ok())
+                }));
+                let (range, formulas) = read.map_err(|p| Error::Workbook {
+                    path: file.clone(),
+                    expected: "xlsx, xls or ods",
+                    message: format!("sheet {name:?}: {}", damage(p.as_ref())),
+                })?;
+                let range = range.map_err(|e| sheet_error(path, &name, e))?;
+                grid_from_range(&file, &name, &range, formulas.as_ref())
+            }
+        };
+        let mut g = match read {
+            Ok(g) => g,
+            // Limits apply to the sheets actually used: a sheet over them is
+            // refused on its own when the whole workbook is read.
+            Err(Error::Table { message, .. }) if only.is_none() => Grid {
+                file: file.clone(),
+                sheet: Some(name.clone()),
+                hidden: false,
+                refused: Some(message),
+                rows: Vec::new(),
+            },
+            Err(e) => return Err(e),
+        };
+        g.hidden = hidden.contains(&name);
+        grids.push(g);
+    }
+    Ok(grids)
+}
+
+/// "2013-04-01" from an Excel date serial (days since 1899-12-30), so a
+/// message shows the date a person typed, not 41365.
+fn excel_date(dt: &calamine::ExcelDateTime) -> String {
+    let serial = dt.as_f64();
+    if !dt.is_datetime() || !(1.0..2_958_466.0).contains(&serial) {
+        return dt.to_string();
+    }
+    // Days from 1970-01-01, then the civil-from-days algorithm.
+    let z = serial.floor() as i64 - 25_569 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Excel's rows per sheet: a reference beyond is a damaged or forged file.
+pub const EXCEL_ROWS: u32 = 1_048_576;
+
+/// Most non-empty cells one sheet may hold (a budget table has thousands).
+pub const MAX_CELLS: usize = 5_000_000;
+
+fn data_ref_value(d: &calamine::DataRef) -> CellValue {
+    use calamine::DataRef as D;
+    match d {
+        D::Empty => CellValue::Empty,
+        D::Int(i) => CellValue::Number(Decimal::from(*i)),
+        D::Float(f) => match money::decimal_from_f64(*f) {
+            Some(d) => CellValue::Number(d),
+            None => CellValue::Error(format!("{f}")),
+        },
+        D::String(s) => CellValue::Text(s.clone()),
+        D::SharedString(s) => CellValue::Text(s.to_string()),
+        D::Bool(b) => CellValue::Bool(*b),
+        D::DateTime(dt) => CellValue::Date(excel_date(dt)),
+        D::DateTimeIso(s) | D::DurationIso(s) => CellValue::Date(s.clone()),
+        D::Error(e) => CellValue::Error(e.to_string()),
+    }
+}
+
+/// A streamed cell's value, or None for a blank. No saved value at all is
+/// a formula never calculated; an empty one (`<v/>`) is a formula giving "",
+/// unless the workbook was written to be calculated on opening.
+fn cell_value(d: &calamine::DataRef, formula: Option<&str>, recalc: bool) -> Option<CellValue> {
+    let v = data_ref_value(d);
+    let blank = matches!(&v, CellValue::Empty) || matches!(&v, CellValue::Text(t) if t.is_empty());
+    let never_calculated = matches!(&v, CellValue::Empty) || recalc;
+    match (formula, blank) {
+        (Some(f), true) if !f.is_empty() && never_calculated => {
+            Some(CellValue::FormulaWithoutValue(f.to_string()))
+        }
+        (_, true) => None,
+        _ => Some(v),
+    }
+}
+
+fn stream_xlsx<RS: std::io::Read + std::io::Seek>(
+    x: &mut calamine::Xlsx<RS>,
+    file: &str,
+    sheet: &str,
+    recalc: bool,
+) -> Result<Grid> {
+    let place = format!("{file}, sheet {sheet:?}");
+    let bad = |e: calamine::XlsxError| Error::Workbook {
+        path: file.to_string(),
+        expected: "xlsx",
+        message: format!("sheet {sheet:?}: {e}"),
+    };
+    let mut reader = x.worksheet_cells_reader(sheet).map_err(bad)?;
+    let mut cells: BTreeMap<u32, Vec<(u32, CellValue)>> = BTreeMap::new();
+    let mut count = 0usize;
+    while let Some(c) = reader.next_cell_with_formula().map_err(bad)? {
+        let (r, col) = c.pos;
+        // Damage, unlike size, is an error whether or not the sheet is needed.
+        if r >= EXCEL_ROWS {
+            return Err(Error::Workbook {
+                path: file.to_string(),
+                expected: "xlsx",
+                message: format!(
+                    "sheet {sheet:?} has a cell in row {}, beyond Excel's {EXCEL_ROWS} rows: the file is damaged",
+                    r as u64 + 1
+                ),
+            });
+        }
+
+        let Some(v) = cell_value(&c.value, c.formula.as_deref(), recalc) else {
+            continue;
+        };
+        if col as usize >= MAX_COLUMNS {
+            return Err(Error::Table {
+                place,
+                message: format!(
+                    "has a value in column {} (cell {}), beyond the {MAX_COLUMNS} columns a budget table can have",
+                    col + 1,
+                    crate::base::trace::a1(r, col)
+                ),
+            });
+        }
+        count += 1;
+        if count > MAX_CELLS {
+            return Err(Error::Table {
+                place,
+                message: format!(
+                    "has more than {MAX_CELLS} cells with values; split it, or export the ledger as CSV"
+                ),
+            });
+        }
+        let row = cells.entry(r).or_default();
+        // A cell given twice is a damaged or forged sheet: never let the
+        // second silently override the first.
+        if row.iter().any(|(c, _)| *c == col) {
+            return Err(Error::Workbook {
+                path: file.to_string(),
+                expected: "xlsx",
+                message: format!(
+                    "sheet {sheet:?} gives cell {} twice: the file is damaged",
+                    crate::base::trace::a1(r, col)
+                ),
+            });
+        }
+        row.push((col, v));
+    }
+    let mut grid = Grid {
+        file: file.to_string(),
+        sheet: Some(sheet.to_string()),
+        hidden: false,
+        refused: None,
+        rows: Vec::new(),
+    };
+    let Some((&first, _)) = cells.first_key_value() else {
+        return Ok(grid);
+    };
+    let last = cells.last_key_value().map(|(k, _)| *k).unwrap_or(first);
+    let first_col = cells
+        .values()
+        .flat_map(|v| v.iter().map(|(c, _)| *c))
+        .min()
+        .unwrap_or(0);
+    // Rows between the first and last with values are kept, blank ones
+    // included, so that blank rows are counted as the range reader counts them.
+    for r in first..=last {
+        let mut row = Vec::new();
+        if let Some(v) = cells.remove(&r) {
+            for (c, val) in v {
+                let i = (c - first_col) as usize;
+                if row.len() <= i {
+                    row.resize(i + 1, CellValue::Empty);
+                }
+                row[i] = val;
+            }
+        }
+        grid.rows.push(GridRow {
+            pos: r as u64,
+            first_col,
+            cells: row,
+        });
+    }
+    Ok(grid)
+}
+
+fn grid_from_range(
+    file: &str,
+    sheet: &str,
+    range: &calamine::Range<Data>,
+    formulas: Option<&calamine::Range<String>>,
+) -> Result<Grid> {
+    let mut grid = Grid {
+        file: file.to_string(),
+        sheet: Some(sheet.to_string()),
+        hidden: false,
+        refused: None,
+        rows: Vec::new(),
+    };
+    let Some((r0, c0)) = range.start() else {
+        return Ok(grid);
+    };
+    let (_, width) = range.get_size();
+    if width > MAX_COLUMNS {
+        return Err(Error::Table {
+            place: grid.place(),
+            message: format!(
+                "sheet is {width} columns wide, more than the {MAX_COLUMNS} a budget table can have"
+            ),
+        });
+    }
+    let mut formula_at: BTreeMap<(u32, u32), String> = BTreeMap::new();
+    if let Some(f) = formulas {
+        for (r, c, text) in f.used_cells() {
+            if !text.is_empty() {
+                let (fr, fc) = f.start().unwrap_or((0, 0));
+                formula_at.insert((fr + r as u32, fc + c as u32), text.clone());
+            }
+        }
+    }
+    for (ri, row) in range.rows().enumerate() {
+        let abs_row = r0 + ri as u32;
+        let mut cells = Vec::with_capacity(row.len());
+        for (ci, d) in row.iter().enumerate() {
+            let abs_col = c0 + ci as u32;
+            let blank = match d {
+                Data::Empty => true,
+                Data::String(s) => s.is_empty(),
+                _ => false,
+            };
+            if blank && let Some(f) = formula_at.get(&(abs_row, abs_col)) {
+                cells.push(CellValue::FormulaWithoutValue(f.clone()));
+                continue;
+            }
+            let v = match d {
+                Data::Empty => CellValue::Empty,
+                Data::Int(i) => CellValue::Number(Decimal::from(*i)),
+                Data::Float(f) => match money::decimal_from_f64(*f) {
+                    Some(d) => CellValue::Number(d),
+                    None => CellValue::Error(format!("{f}")),
+                },
+                Data::String(s) => CellValue::Text(s.clone()),
+                Data::Bool(b) => CellValue::Bool(*b),
+                Data::DateTime(dt) => CellValue::Date(excel_date(dt)),
+                Data::DateTimeIso(s) | Data::DurationIso(s) => CellValue::Date(s.clone()),
+                Data::Error(e) => CellValue::Error(e.to_string()),
+            };
+            cells.push(v);
+        }
+        // Trailing blanks carry no data; trimming keeps formatted-but-empty
+        // rows from looking like content.
+        while cells.last().is_some_and(|c| c.is_empty()) {
+            cells.pop();
+        }
+        grid.rows.push(GridRow {
+            pos: abs_row as u64,
+            first_col: c0,
+            cells,
+        });
+    }
+    Ok(grid)
+}
+
+/// Decodes Windows-1252, the encoding Excel uses for "CSV" on UK Windows,
+/// so a "£" saved there is not lost.
+pub fn decode_cp1252(bytes: &[u8]) -> String {
+    const HIGH: [char; 32] = [
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž',
+        '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}',
+        'ž', 'Ÿ',
+    ];
+    bytes
+        .iter()
+        .map(|&b| match b {
+            0x80..=0x9f => HIGH[(b - 0x80) as usize],
+            _ => b as char,
+        })
+        .collect()
+}
+
+/// Reads a CSV file. Comma or semicolon delimited (whichever the header line
+/// uses), UTF-8 with or without BOM, or Windows-1252.
+pub fn read_csv(path: &Path) -> Result<Grid> {
+    let file = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|source| Error::Io {
+        path: file.clone(),
+        source,
+    })?;
+    let text = match String::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => decode_cp1252(e.as_bytes()),
+    };
+    read_csv_str(&file, &text)
+}
+
+pub fn read_csv_str(file: &str, text: &str) -> Result<Grid> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let data = text.as_bytes();
+    let first_line = data
+        .split(|&b| b == b'\n' || b == b'\r')
+        .next()
+        .unwrap_or(b"");
+    let delim = crate::input::csvscan::sniff_delimiter(first_line);
+    let mut scan = crate::input::csvscan::Scanner::new(data, 1, delim, false);
+    let mut spans = Vec::new();
+    let mut grid = Grid {
+        file: file.to_string(),
+        sheet: None,
+        hidden: false,
+        refused: None,
+        rows: Vec::new(),
+    };
+    let mut cells_held = 0usize;
+    while let crate::input::csvscan::Step::Record(rec) = scan.next(&mut spans) {
+        let line = rec.line;
+        let at = |message: String| Error::CsvLine {
+            path: file.to_string(),
+            line,
+            message,
+        };
+        if rec.unterminated {
+            return Err(at(format!(
+                "a quoted field opened on this line is never closed (it runs to line {}, the end of the file): is a closing quote missing?",
+                rec.last_line
+            )));
+        }
+        if spans.len() > MAX_COLUMNS {
+            return Err(at(format!(
+                "{} fields, more than the {MAX_COLUMNS} a budget table can have",
+                spans.len()
+            )));
+        }
+        if rec.start == rec.end {
+            continue; // an empty line: nothing to keep, and later lines keep their numbers
+        }
+        let mut cells: Vec<CellValue> = spans
+            .iter()
+            .map(|f| {
+                let b = crate::input::csvscan::unquote(&data[f.start..f.end], f.quoted);
+                let s = String::from_utf8_lossy(&b);
+                if s.trim().is_empty() {
+                    CellValue::Empty
+                } else {
+                    CellValue::Text(s.into_owned())
+                }
+            })
+            .collect();
+        while cells.last().is_some_and(|c| c.is_empty()) {
+            cells.pop();
+        }
+        cells_held += cells.len();
+        if cells_held > MAX_CELLS {
+            return Err(at(format!(
+                "the file has more than {MAX_CELLS} cells; a budget table is smaller (give a ledger to reconcile --actuals)"
+            )));
+        }
+        grid.rows.push(GridRow {
+            pos: line,
+            first_col: 0,
+            cells,
+        });
+    }
+    Ok(grid)
+}
+
+/// A column heading's name and the unit it states: "Budget (£000)" is the
+/// column "budget" in thousands of pounds, "Amount £m" in millions, as
+/// government returns and statements of accounts head their columns.
+pub fn heading_unit(h: &str) -> (String, Decimal) {
+    let key = header_key(h);
+    let unit_of = money::unit_scale;
+    // "(£000)" or "[£000]" at the end, or a last word starting with £.
+    let (name, unit) =
+        if let Some(open) = key.rfind(['(', '[']).filter(|_| key.ends_with([')', ']'])) {
+            (&key[..open], &key[open + 1..key.len() - 1])
+        } else if let Some(sp) = key
+            .rfind([' ', ','])
+            .filter(|&i| key[i + 1..].starts_with('£'))
+        {
+            (&key[..sp], &key[sp + 1..])
+        } else {
+            return (key, Decimal::ONE);
+        };
+    match unit_of(unit) {
+        Some(scale) => {
+            let name = name.trim().trim_end_matches([',', '-', ':', '–']).trim();
+            (name.to_string(), scale)
+        }
+        None => (key, Decimal::ONE),
+    }
+}
+
+/// A header name as people mean it: case, underscores, repeated and
+/// non-breaking spaces and a byte-order mark do not matter.
+pub fn header_key(s: &str) -> String {
+    s.trim_start_matches('\u{feff}')
+        .replace(['_', '\u{a0}'], " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Whether a heading names the column `want` (a `header_key`), a unit such
+/// as "(£000)" after the name allowed.
+pub fn heading_is(heading: &str, want: &str) -> bool {
+    let k = header_key(heading);
+    k == want || heading_unit(&k).0 == want
+}
+
+/// Whether a heading names `column`, as the ledger reader matches them:
+/// case, spacing, underscores and a stated unit ("Budget (£000)") aside.
+fn names(heading: &str, column: &str) -> bool {
+    heading_is(heading, &header_key(column))
+}
+
+/// Runs `hook` for every panic except one inside a contained read, which
+/// becomes an error naming the file (the CLI and the fuzz targets use it).
+pub fn quiet_contained_panics() {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !in_guarded_read() {
+            hook(info);
+        }
+    }));
+}
+
+/// What a row of a sheet is, once the table in it has been found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RowRole {
+    /// Above the header: a title, a merged heading.
+    Title,
+    Header,
+    Data,
+    Blank,
+    /// Text in one cell and nothing else: a note or footnote.
+    Note,
+    /// A "Total" row typed into the sheet; costshare recomputes totals.
+    TypedTotal,
+}
+
+impl RowRole {
+    pub fn reason(self) -> &'static str {
+        match self {
+            RowRole::Title => "title above the header",
+            RowRole::Header => "header",
+            RowRole::Data => "data",
+            RowRole::Blank => "blank",
+            RowRole::Note => "note (text in one cell only)",
+            RowRole::TypedTotal => "total typed into the sheet (costshare recomputes totals)",
+        }
+    }
+}
+
+/// How many rows were read, used and set aside, and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Accounting {
+    pub place: String,
+    pub read: usize,
+    pub header: usize,
+    pub used: usize,
+    /// (where, why, first text of the row)
+    pub set_aside: Vec<(String, &'static str, String)>,
+}
+
+impl Accounting {
+    /// Every row is a header, used, or set aside for a stated reason.
+    pub fn balances(&self) -> bool {
+        self.read == self.header + self.used + self.set_aside.len()
+    }
+}
+
+impl std::fmt::Display for Accounting {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}: read {} rows: {} header, {} used, {} set aside",
+            self.place,
+            self.read,
+            self.header,
+            self.used,
+            self.set_aside.len()
+        )?;
+        let mut by: Vec<(&str, usize)> = Vec::new();
+        for (_, why, _) in &self.set_aside {
+            match by.iter_mut().find(|(w, _)| w == why) {
+                Some(e) => e.1 += 1,
+                None => by.push((why, 1)),
+            }
+        }
+        if !by.is_empty() {
+            let parts: Vec<String> = by.iter().map(|(w, n)| format!("{n} {w}")).collect();
+            write!(f, " ({})", parts.join(", "))?;
+        }
+        for (place, why, text) in &self.set_aside {
+            if *why != RowRole::Blank.reason() {
+                write!(f, "\n  set aside {place}: {why}: {}", shorten(text, 60))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn shorten(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(max).collect::<String>())
+    }
+}
+
+fn is_total_label(s: &str) -> bool {
+    let t = s.trim().to_ascii_lowercase();
+    matches!(
+        t.as_str(),
+        "total" | "totals" | "subtotal" | "sub-total" | "sub total" | "grand total"
+    ) || t.starts_with("total ")
+        || t.starts_with("total:")
+}
+
+/// A grid read as a table: the header is the first row naming the columns
+/// asked for (or the first row with two or more cells); rows above it are
+/// titles; below it each row is data, blank, a note or a typed total. Every
+/// row is accounted for, none silently lost.
+#[derive(Debug, Clone)]
+pub struct Records<'g> {
+    pub grid: &'g Grid,
+    pub header: Vec<String>,
+    header_idx: usize,
+    roles: Vec<RowRole>,
+    scales: Vec<Decimal>,
+}
+
+/// One data row of a table, with access by column name.
+#[derive(Debug, Clone, Copy)]
+pub struct Record<'g> {
+    pub grid: &'g Grid,
+    pub row: &'g GridRow,
+    /// The unit each column's heading states ("Budget (£000)": 1,000).
+    scales: &'g [Decimal],
+}
+
+fn header_of(row: &GridRow) -> Vec<String> {
+    row.cells
+        .iter()
+        .map(|c| c.display().trim().to_string())
+        .collect()
+}
+
+impl<'g> Records<'g> {
+    /// A table whose header is the first row with two or more cells.
+    pub fn new(grid: &'g Grid) -> Result<Self> {
+        let nonblank = |r: &GridRow| r.cells.iter().filter(|c| !c.is_empty()).count();
+        let idx = grid
+            .rows
+            .iter()
+            .position(|r| nonblank(r) >= 2)
+            .or_else(|| grid.rows.iter().position(|r| nonblank(r) >= 1))
+            .ok_or_else(|| Error::Table {
+                place: grid.place(),
+                message: "is empty; expected a header row and data rows".into(),
+            })?;
+        Ok(Self::build(grid, idx))
+    }
+
+    /// A table with these columns: the header is the first row naming them
+    /// all. Merged titles above it are set aside; a missing or doubled
+    /// column is an error naming the row that came closest.
+    pub fn with_columns(grid: &'g Grid, required: &[&str]) -> Result<Self> {
+        let score = |r: &GridRow| {
+            let h = header_of(r);
+            required
+                .iter()
+                .filter(|c| h.iter().any(|x| names(x, c)))
+                .count()
+        };
+        let full = grid.rows.iter().position(|r| score(r) == required.len());
+        let idx = match full {
+            Some(i) => i,
+            None => {
+                let best = grid
+                    .rows
+                    .iter()
+                    .enumerate()
+                    .max_by_key(|(i, r)| (score(r), std::cmp::Reverse(*i)))
+                    .map(|(i, _)| i);
+                let Some(b) = best.filter(|&b| grid.rows[b].cells.iter().any(|c| !c.is_empty()))
+                else {
+                    return Err(Error::Table {
+                        place: grid.place(),
+                        message: "is empty; expected a header row and data rows".into(),
+                    });
+                };
+                let t = Self::build(grid, b);
+                for c in required {
+                    t.col(c)?;
+                }
+                b
+            }
+        };
+        let t = Self::build(grid, idx);
+        for c in required {
+            let n = t.header.iter().filter(|h| names(h, c)).count();
+            if n > 1 {
+                return Err(Error::Table {
+                    place: t.header_place(),
+                    message: format!(
+                        "column {c:?} appears {n} times; each column must be named once"
+                    ),
+                });
+            }
+        }
+        Ok(t)
+    }
+
+    /// The table whose header is row `header_idx` of the grid.
+    pub fn at_header(grid: &'g Grid, header_idx: usize) -> Self {
+        Self::build(grid, header_idx)
+    }
+
+    fn build(grid: &'g Grid, header_idx: usize) -> Self {
+        let header = header_of(&grid.rows[header_idx]);
+        let roles = grid
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let filled: Vec<&CellValue> = r.cells.iter().filter(|c| !c.is_empty()).collect();
+                if i < header_idx {
+                    if filled.is_empty() {
+                        RowRole::Blank
+                    } else {
+                        RowRole::Title
+                    }
+                } else if i == header_idx {
+                    RowRole::Header
+                } else if filled.is_empty() {
+                    RowRole::Blank
+                } else if filled.first().is_some_and(|c| is_total_label(&c.display())) {
+                    RowRole::TypedTotal
+                } else if filled.len() == 1 && matches!(filled[0], CellValue::Text(_)) {
+                    RowRole::Note
+                } else {
+                    RowRole::Data
+                }
+            })
+            .collect();
+        let scales = header.iter().map(|h| heading_unit(h).1).collect();
+        Records {
+            grid,
+            header,
+            header_idx,
+            roles,
+            scales,
+        }
+    }
+
+    fn header_place(&self) -> String {
+        match &self.grid.sheet {
+            Some(_) => format!(
+                "{}, header row {}",
+                self.grid.place(),
+                self.grid.rows[self.header_idx].pos + 1
+            ),
+            None => format!(
+                "{}, header line {}",
+                self.grid.file, self.grid.rows[self.header_idx].pos
+            ),
+        }
+    }
+
+    /// Checks that every named column is present, naming the first missing.
+    pub fn require(&self, columns: &[&str]) -> Result<()> {
+        for c in columns {
+            self.col(c)?;
+        }
+        Ok(())
+    }
+
+    pub fn col(&self, name: &str) -> Result<usize> {
+        self.find_col(name).ok_or_else(|| Error::MissingColumn {
+            place: self.header_place(),
+            column: name.to_string(),
+            found: self.header.clone(),
+        })
+    }
+
+    pub fn find_col(&self, name: &str) -> Option<usize> {
+        // An exact heading first, then one that differs by spacing or a unit.
+        self.header
+            .iter()
+            .position(|h| h.eq_ignore_ascii_case(name))
+            .or_else(|| self.header.iter().position(|h| names(h, name)))
+    }
+
+    /// The unit a column's heading states (1 for pounds or none stated).
+    pub fn scale(&self, col: usize) -> Decimal {
+        self.header
+            .get(col)
+            .map(|h| heading_unit(h).1)
+            .unwrap_or(Decimal::ONE)
+    }
+
+    /// The data rows.
+    pub fn iter(&self) -> impl Iterator<Item = Record<'_>> + '_ {
+        let grid = self.grid;
+        let scales = &self.scales[..];
+        grid.rows
+            .iter()
+            .zip(&self.roles)
+            .filter(|(_, role)| **role == RowRole::Data)
+            .map(move |(row, _)| Record { grid, row, scales })
+    }
+
+    pub fn len(&self) -> usize {
+        self.roles.iter().filter(|r| **r == RowRole::Data).count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn roles(&self) -> &[RowRole] {
+        &self.roles
+    }
+
+    pub fn accounting(&self) -> Accounting {
+        let mut a = Accounting {
+            place: self.grid.place(),
+            read: self.grid.rows.len(),
+            header: 0,
+            used: 0,
+            set_aside: Vec::new(),
+        };
+        for (row, role) in self.grid.rows.iter().zip(&self.roles) {
+            match role {
+                RowRole::Header => a.header += 1,
+                RowRole::Data => a.used += 1,
+                other => a.set_aside.push((
+                    self.grid.row_place(row),
+                    other.reason(),
+                    row.cells
+                        .iter()
+                        .find(|c| !c.is_empty())
+                        .map(|c| c.display())
+                        .unwrap_or_default(),
+                )),
+            }
+        }
+        a
+    }
+}
+
+impl<'g> Record<'g> {
+    pub fn cell(&self, col: usize) -> &'g CellValue {
+        const EMPTY: &CellValue = &CellValue::Empty;
+        self.row.cells.get(col).unwrap_or(EMPTY)
+    }
+
+    pub fn origin(&self, col: usize) -> Origin {
+        self.grid.origin(self.row, col)
+    }
+
+    pub fn place(&self) -> String {
+        self.grid.row_place(self.row)
+    }
+
+    /// Text of a label cell, trimmed; an error naming the cell if blank.
+    pub fn text(&self, col: usize, what: &str) -> Result<String> {
+        let c = self.cell(col);
+        let s = c.display().trim().to_string();
+        if s.is_empty() {
+            return Err(self.expected(col, what));
+        }
+        Ok(s)
+    }
+
+    pub fn opt_text(&self, col: usize) -> Option<String> {
+        let s = self.cell(col).display().trim().to_string();
+        (!s.is_empty()).then_some(s)
+    }
+
+    /// An amount: numbers as they are, text parsed as council money, in
+    /// pounds (a column headed "£000" is in thousands).
+    pub fn amount(&self, col: usize) -> Result<Amount> {
+        let a = cell_amount(self.cell(col), || self.origin(col))?;
+        let scale = self.scales.get(col).copied().unwrap_or(Decimal::ONE);
+        match a {
+            Amount::Value(d) if scale != Decimal::ONE => d
+                .checked_mul(scale)
+                .map(Amount::Value)
+                .ok_or_else(|| self.expected(col, "an amount small enough to convert to pounds")),
+            other => Ok(other),
+        }
+    }
+
+    /// An amount that must be a figure (N/A and blanks refused).
+    pub fn figure(&self, col: usize, what: &str) -> Result<Decimal> {
+        match self.amount(col)? {
+            Amount::Value(d) => Ok(d),
+            _ => Err(self.expected(col, what)),
+        }
+    }
+
+    pub fn expected(&self, col: usize, what: &str) -> Error {
+        Error::Cell {
+            origin: self.origin(col),
+            expected: what.to_string(),
+            found: self.cell(col).describe(),
+        }
+    }
+}
+
+/// Converts a cell to an amount, or says exactly why not.
+pub fn cell_amount(cell: &CellValue, origin: impl Fn() -> Origin) -> Result<Amount> {
+    let bad = |c: &CellValue| Error::Cell {
+        origin: origin(),
+        expected: AMOUNT_EXPECTED.to_string(),
+        found: c.describe(),
+    };
+    match cell {
+        CellValue::Empty => Ok(Amount::Blank),
+        CellValue::Number(d) if d.abs() > money::MAX_AMOUNT => Err(Error::Cell {
+            origin: origin(),
+            expected: "an amount of at most £1,000,000,000,000,000".into(),
+            found: cell.describe(),
+        }),
+        CellValue::Number(d) => Ok(Amount::Value(*d)),
+        CellValue::Text(s) => money::parse_amount(s).map_err(|_| bad(cell)),
+        _ => Err(bad(cell)),
+    }
+}

@@ -1,0 +1,5 @@
+//! Reading spreadsheets and CSV into traced grids, with limits on size.
+
+pub mod csvscan;
+pub mod import;
+pub mod source;

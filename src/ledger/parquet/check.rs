@@ -1,0 +1,470 @@
+//! Checks a Parquet file's claims before polars reads it.
+//!
+//! polars sizes its buffers from what the footer and the page headers claim
+//! (list lengths, row counts, values per page) and a forged claim makes it
+//! reserve terabytes and abort the process, which no error handling can
+//! catch (found by the fuzzer: 84 GB of row groups, a page of 2^61 values).
+//! So the footer is walked first (Thrift compact protocol): every list and
+//! string must claim no more than the bytes left. Then every column chunk's
+//! page headers are read: sizes must fit in the chunk, the pages' values
+//! must add up to the chunk's, and no column may claim fewer values than
+//! its row group has rows or more rows than the file could plausibly hold.
+
+use crate::base::error::{Error, Result};
+use std::io::{Read, Seek, SeekFrom};
+use std::path::Path;
+
+type R<T> = std::result::Result<T, &'static str>;
+
+const FORGED: &str = "its footer claims more than the file holds (damaged or forged)";
+
+/// The most rows a file may claim: 10 million plus 1,000 per byte. A
+/// column of one repeated value compresses to almost nothing, so bytes
+/// alone cannot bound rows; this bound lets through any real ledger and
+/// stops a few kilobytes claiming billions of rows.
+fn most_rows(file_size: u64) -> u64 {
+    10_000_000 + file_size.saturating_mul(1_000)
+}
+
+/// A page decompresses to at most this many bytes (writers use about 1 MB).
+const MOST_PAGE_BYTES: i64 = 256 << 20;
+
+/// A page header (with its statistics) is read from at most this many bytes.
+const MOST_HEADER_BYTES: u64 = 1 << 20;
+
+pub(super) fn check_footer(path: &Path) -> Result<()> {
+    let bad = |why: &str| Error::Table {
+        place: path.display().to_string(),
+        message: format!("not a readable Parquet file: {why}"),
+    };
+    let io = |source| Error::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    let mut f = std::fs::File::open(path).map_err(io)?;
+    let size = f.metadata().map_err(io)?.len();
+    if size < 12 {
+        return Err(bad("too short to be Parquet"));
+    }
+    let mut tail = [0u8; 8];
+    f.seek(SeekFrom::End(-8)).map_err(io)?;
+    f.read_exact(&mut tail).map_err(io)?;
+    let len = u32::from_le_bytes([tail[0], tail[1], tail[2], tail[3]]) as u64;
+    if &tail[4..] != b"PAR1" || len + 8 > size - 4 || len > 64 << 20 {
+        return Err(bad("its footer is damaged or forged"));
+    }
+    let mut meta = vec![0u8; len as usize];
+    f.seek(SeekFrom::End(-8 - len as i64)).map_err(io)?;
+    f.read_exact(&mut meta).map_err(io)?;
+    Thrift::new(&meta).skip(12, 0).map_err(|_| bad(FORGED))?;
+    let file = footer(&meta).map_err(bad)?;
+    if file.rows as u64 > most_rows(size) {
+        return Err(bad(&format!(
+            "it claims {} rows, more than a file of {size} bytes could hold (damaged or forged)",
+            file.rows
+        )));
+    }
+    let data_end = size - 8 - len;
+    for c in &file.chunks {
+        pages(&mut f, c, data_end).map_err(|e| match e {
+            Walk::Io(source) => io(source),
+            Walk::Bad(why) => bad(&format!(
+                "row group {}, column {}: {why}",
+                c.group, c.column
+            )),
+        })?;
+    }
+    Ok(())
+}
+
+/// What the footer says of the file: its rows and every column chunk.
+#[derive(Default)]
+struct FileClaims {
+    rows: i64,
+    chunks: Vec<Chunk>,
+}
+
+/// One column chunk of one row group, as the footer describes it.
+#[derive(Default, Clone)]
+struct Chunk {
+    group: usize,
+    column: usize,
+    rows: i64,
+    values: i64,
+    start: i64,
+    size: i64,
+}
+
+/// FileMetaData: field 3 num_rows, field 4 row_groups.
+fn footer(meta: &[u8]) -> R<FileClaims> {
+    let mut t = Thrift::new(meta);
+    let mut out = FileClaims::default();
+    let (mut group_rows, mut groups) = (0i64, 0usize);
+    t.fields(0, |t, id, ty| match (id, ty) {
+        (3, 6) => {
+            out.rows = t.i64()?;
+            Ok(true)
+        }
+        (4, 9) => {
+            t.list(1, |t, ty| {
+                if ty != 12 {
+                    return Err(FORGED);
+                }
+                groups += 1;
+                let rows = row_group(t, &mut out.chunks, groups)?;
+                group_rows = group_rows.checked_add(rows).ok_or(FORGED)?;
+                Ok(())
+            })?;
+            Ok(true)
+        }
+        _ => Ok(false),
+    })?;
+    if out.rows < 0 || group_rows != out.rows {
+        return Err("its row groups do not add up to its row count (damaged or forged)");
+    }
+    Ok(out)
+}
+
+/// RowGroup: field 1 columns, field 3 num_rows. Returns the rows.
+fn row_group(t: &mut Thrift, chunks: &mut Vec<Chunk>, group: usize) -> R<i64> {
+    let first = chunks.len();
+    let mut rows = None;
+    t.fields(2, |t, id, ty| match (id, ty) {
+        (1, 9) => {
+            t.list(3, |t, ty| {
+                if ty != 12 {
+                    return Err(FORGED);
+                }
+                chunks.push(column_chunk(t)?);
+                Ok(())
+            })?;
+            Ok(true)
+        }
+        (3, 6) => {
+            rows = Some(t.i64()?);
+            Ok(true)
+        }
+        _ => Ok(false),
+    })?;
+    let rows = rows
+        .filter(|r| *r >= 0)
+        .ok_or("a row group has no row count")?;
+    for (i, c) in chunks[first..].iter_mut().enumerate() {
+        (c.group, c.column) = (group, i + 1);
+        if c.values < rows {
+            return Err(
+                "a column claims fewer values than its row group has rows (damaged or forged)",
+            );
+        }
+        c.rows = rows;
+    }
+    Ok(rows)
+}
+
+/// ColumnChunk field 3 is ColumnMetaData: 5 num_values,
+/// 7 total_compressed_size, 9 data_page_offset, 11 dictionary_page_offset.
+fn column_chunk(t: &mut Thrift) -> R<Chunk> {
+    let mut c = Chunk {
+        values: -1,
+        start: -1,
+        ..Chunk::default()
+    };
+    let mut dictionary = None;
+    t.fields(4, |t, id, ty| {
+        if (id, ty) != (3, 12) {
+            return Ok(false);
+        }
+        t.fields(5, |t, id, ty| {
+            let v = match (id, ty) {
+                (5 | 7 | 9 | 11, 6) => t.i64()?,
+                _ => return Ok(false),
+            };
+            match id {
+                5 => c.values = v,
+                7 => c.size = v,
+                9 => c.start = v,
+                _ => dictionary = Some(v),
+            }
+            Ok(true)
+        })?;
+        Ok(true)
+    })?;
+    // A dictionary page, when there is one, comes first. Writers put 0 in
+    // either offset to mean none (an empty chunk may have only the
+    // dictionary's), and no page can start inside the leading "PAR1".
+    c.start = [Some(c.start), dictionary]
+        .into_iter()
+        .flatten()
+        .filter(|o| *o >= 4)
+        .min()
+        .unwrap_or(-1);
+    if c.values < 0 || c.start < 4 || c.size < 0 {
+        return Err("a column chunk has no place, size or count of values (damaged or forged)");
+    }
+    Ok(c)
+}
+
+enum Walk {
+    Io(std::io::Error),
+    Bad(String),
+}
+
+impl From<&str> for Walk {
+    fn from(s: &str) -> Self {
+        Walk::Bad(s.to_string())
+    }
+}
+
+/// Reads every page header of a chunk: each page must fit in the chunk,
+/// claim no negative sizes or counts, decompress to a bounded size, and
+/// the data pages' values must add up to the chunk's.
+fn pages(f: &mut std::fs::File, c: &Chunk, data_end: u64) -> std::result::Result<(), Walk> {
+    let (start, size) = (c.start as u64, c.size as u64);
+    let end = start.checked_add(size).filter(|e| *e <= data_end);
+    let end = end.ok_or("it claims bytes past the end of the data (damaged or forged)")?;
+    let mut pos = start;
+    let mut values = 0i64;
+    let mut buf = Vec::new();
+    while pos < end {
+        let (header, page) = read_page_header(f, pos, end - pos, &mut buf)?;
+        if let Some(why) = page.fault(c, values) {
+            return Err(Walk::Bad(why.to_string()));
+        }
+        if !page.dictionary {
+            values += page.values;
+        }
+        pos += header + page.compressed as u64;
+        if pos > end {
+            return Err("a page runs past the end of its column (damaged or forged)".into());
+        }
+    }
+    if values != c.values {
+        return Err(Walk::Bad(format!(
+            "its pages hold {values} values where the footer says {} (damaged or forged)",
+            c.values
+        )));
+    }
+    Ok(())
+}
+
+/// The page header at `pos` and its length. Headers are small: a few
+/// kilobytes are read first, and up to a megabyte only if that was short
+/// (long statistics), so the check does not read the data a second time.
+fn read_page_header(
+    f: &mut std::fs::File,
+    pos: u64,
+    left: u64,
+    buf: &mut Vec<u8>,
+) -> std::result::Result<(u64, Page), Walk> {
+    for window in [4096, MOST_HEADER_BYTES] {
+        let want = left.min(window) as usize;
+        buf.resize(want, 0);
+        f.seek(SeekFrom::Start(pos)).map_err(Walk::Io)?;
+        f.read_exact(buf).map_err(Walk::Io)?;
+        let mut t = Thrift::new(buf);
+        if let Ok(page) = page_header(&mut t) {
+            return Ok((t.pos as u64, page));
+        }
+        if want as u64 == left {
+            break;
+        }
+    }
+    Err("a page header is damaged".into())
+}
+
+#[derive(Default)]
+struct Page {
+    uncompressed: i64,
+    compressed: i64,
+    values: i64,
+    rows: Option<i64>,
+    dictionary: bool,
+}
+
+impl Page {
+    /// Why this page cannot be trusted, if it cannot.
+    fn fault(&self, c: &Chunk, values_before: i64) -> Option<&'static str> {
+        if self.compressed < 0 || self.uncompressed < 0 || self.values < 0 {
+            Some("a page claims a negative size or count (damaged or forged)")
+        } else if self.uncompressed > MOST_PAGE_BYTES {
+            Some("a page claims to decompress to more than 256 MB (damaged or forged)")
+        } else if self.dictionary && self.values > c.values {
+            Some(
+                "its dictionary claims more entries than the column has values (damaged or forged)",
+            )
+        } else if !self.dictionary && values_before + self.values > c.values {
+            Some("its pages claim more values than the column has (damaged or forged)")
+        } else if self.rows.is_some_and(|r| r < 0 || r > c.rows) {
+            Some("a page claims more rows than its row group (damaged or forged)")
+        } else {
+            None
+        }
+    }
+}
+
+/// PageHeader: 2 uncompressed_page_size, 3 compressed_page_size, 5 data
+/// page header, 7 dictionary page header, 8 data page header v2; in each,
+/// field 1 is num_values (and v2's field 3 num_rows).
+fn page_header(t: &mut Thrift) -> R<Page> {
+    let mut p = Page::default();
+    t.fields(0, |t, id, ty| match (id, ty) {
+        (2, 5) => {
+            p.uncompressed = t.i64()?;
+            Ok(true)
+        }
+        (3, 5) => {
+            p.compressed = t.i64()?;
+            Ok(true)
+        }
+        (5 | 7 | 8, 12) => {
+            p.dictionary = id == 7;
+            t.fields(1, |t, sub, ty| match (sub, ty) {
+                (1, 5) => {
+                    p.values = t.i64()?;
+                    Ok(true)
+                }
+                (3, 5) if id == 8 => {
+                    p.rows = Some(t.i64()?);
+                    Ok(true)
+                }
+                _ => Ok(false),
+            })?;
+            Ok(true)
+        }
+        _ => Ok(false),
+    })?;
+    // An index page (or a kind this check does not know) carries no values.
+    Ok(p)
+}
+
+/// Just enough of the Thrift compact protocol to check a file's claims.
+struct Thrift<'a> {
+    b: &'a [u8],
+    pos: usize,
+    steps: u32,
+}
+
+impl<'a> Thrift<'a> {
+    fn new(b: &'a [u8]) -> Self {
+        Thrift {
+            b,
+            pos: 0,
+            steps: 0,
+        }
+    }
+
+    fn byte(&mut self) -> R<u8> {
+        let v = *self.b.get(self.pos).ok_or(FORGED)?;
+        self.pos += 1;
+        Ok(v)
+    }
+
+    fn varint(&mut self) -> R<u64> {
+        let mut v = 0u64;
+        for shift in (0..70).step_by(7) {
+            let b = self.byte()?;
+            v |= ((b & 0x7F) as u64).checked_shl(shift).ok_or(FORGED)?;
+            if b & 0x80 == 0 {
+                return Ok(v);
+            }
+        }
+        Err(FORGED)
+    }
+
+    /// A zigzag integer (i16, i32 and i64 are all written this way).
+    fn i64(&mut self) -> R<i64> {
+        let v = self.varint()?;
+        Ok((v >> 1) as i64 ^ -((v & 1) as i64))
+    }
+
+    /// A claimed count or length, no more than the bytes left.
+    fn claim(&self, n: u64) -> R<usize> {
+        let left = (self.b.len() - self.pos) as u64;
+        if n > left {
+            Err(FORGED)
+        } else {
+            Ok(n as usize)
+        }
+    }
+
+    fn count_step(&mut self, depth: u32) -> R<()> {
+        self.steps += 1;
+        if depth > 64 || self.steps > 10_000_000 {
+            return Err(FORGED);
+        }
+        Ok(())
+    }
+
+    /// Reads a struct's fields, handing each to `f` with its id and type;
+    /// `f` reads the value and returns true, or returns false to skip it.
+    fn fields(&mut self, depth: u32, mut f: impl FnMut(&mut Self, i64, u8) -> R<bool>) -> R<()> {
+        let mut last = 0i64;
+        loop {
+            self.count_step(depth)?;
+            let h = self.byte()?;
+            if h == 0 {
+                return Ok(());
+            }
+            let ty = h & 0x0F;
+            let id = match h >> 4 {
+                0 => self.i64()?,
+                delta => last + delta as i64,
+            };
+            last = id;
+            if !f(self, id, ty)? {
+                self.skip(ty, depth + 1)?;
+            }
+        }
+    }
+
+    /// Reads a list, handing each element's type to `f`, which reads it.
+    fn list(&mut self, depth: u32, mut f: impl FnMut(&mut Self, u8) -> R<()>) -> R<()> {
+        let h = self.byte()?;
+        let mut n = (h >> 4) as u64;
+        if n == 15 {
+            n = self.varint()?;
+        }
+        let n = self.claim(n)?;
+        for _ in 0..n {
+            self.count_step(depth)?;
+            f(self, h & 0x0F)?;
+        }
+        Ok(())
+    }
+
+    /// Skips one value of compact type `t`.
+    fn skip(&mut self, t: u8, depth: u32) -> R<()> {
+        self.count_step(depth)?;
+        match t {
+            1 | 2 => Ok(()),
+            3 => self.byte().map(|_| ()),
+            4..=6 => self.varint().map(|_| ()),
+            7 => {
+                let n = self.claim(8)?;
+                self.pos += n;
+                Ok(())
+            }
+            8 => {
+                let n = self.varint()?;
+                let n = self.claim(n)?;
+                self.pos += n;
+                Ok(())
+            }
+            9 | 10 => self.list(depth + 1, |t, ty| t.skip(ty, depth + 1)),
+            11 => {
+                let n = self.varint()?;
+                let n = self.claim(n)?;
+                if n > 0 {
+                    let kv = self.byte()?;
+                    for _ in 0..n {
+                        self.skip(kv >> 4, depth + 1)?;
+                        self.skip(kv & 0x0F, depth + 1)?;
+                    }
+                }
+                Ok(())
+            }
+            12 => self.fields(depth + 1, |_, _, _| Ok(false)),
+            _ => Err(FORGED),
+        }
+    }
+}

@@ -1,0 +1,399 @@
+//! Budget against out-turn, and savings targets against savings delivered,
+//! from ledger totals: exact to the penny, every ledger pound in some row
+//! (unmapped cost centres in rows of their own), every budget line shown.
+
+use crate::base::money::Money;
+use crate::base::table::{Cell, Table, Value};
+use crate::base::trace::Origin;
+use crate::ledger::LedgerTotals;
+use rust_decimal::Decimal;
+use std::collections::{BTreeMap, HashMap};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct BudgetLine {
+    pub authority: String,
+    pub service: String,
+    pub budget: Decimal,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TargetLine {
+    pub authority: String,
+    pub service: String,
+    pub baseline: Decimal,
+    pub target: Decimal,
+    pub origin: Origin,
+}
+
+/// RAG thresholds: |variance| up to `amber_pct` of budget is green, up to
+/// `red_pct` amber, beyond that red.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Thresholds {
+    pub amber_pct: Decimal,
+    pub red_pct: Decimal,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            amber_pct: Decimal::from(2),
+            red_pct: Decimal::from(5),
+        }
+    }
+}
+
+/// The service a cost centre's out-turn belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Line {
+    Service(String),
+    Unmapped(String),
+    /// Ledger lines with a blank cost centre: counted, in a row of their own.
+    Unassigned,
+}
+
+/// The authority of ledger lines whose authority field is blank.
+pub const BLANK_AUTHORITY: &str = "Unassigned (blank authority)";
+
+impl Line {
+    pub fn label(&self) -> String {
+        match self {
+            Line::Service(s) => s.clone(),
+            Line::Unmapped(cc) => format!("Unmapped cost centre {cc}"),
+            Line::Unassigned => "Unassigned (blank cost centre)".to_string(),
+        }
+    }
+}
+
+/// Out-turn in pounds, exactly (fractions of a penny included), by
+/// authority and service (or unmapped cost centre, or blank).
+pub fn outturn(
+    totals: &LedgerTotals,
+    map: Option<&HashMap<String, String>>,
+) -> BTreeMap<(String, Line), Decimal> {
+    let mut out = BTreeMap::new();
+    let line_of = |cc: &String| match map {
+        _ if cc.is_empty() => Line::Unassigned,
+        None => Line::Service(cc.clone()),
+        Some(m) => match m.get(cc) {
+            Some(s) => Line::Service(s.clone()),
+            None => Line::Unmapped(cc.clone()),
+        },
+    };
+    let authority = |a: &String| {
+        if a.is_empty() {
+            BLANK_AUTHORITY.to_string()
+        } else {
+            a.clone()
+        }
+    };
+    for ((a, cc), p) in &totals.totals {
+        let exact = Decimal::from_i128_with_scale(*p, 2)
+            + totals
+                .sub_penny
+                .get(&(a.clone(), cc.clone()))
+                .copied()
+                .unwrap_or_default();
+        *out.entry((authority(a), line_of(cc)))
+            .or_insert(Decimal::ZERO) += exact;
+    }
+    out
+}
+
+fn money(d: Decimal) -> Value {
+    Value::money_dp(Money(d), 2)
+}
+
+pub fn rag(variance_pct: Decimal, th: &Thresholds) -> &'static str {
+    let v = variance_pct.abs();
+    if v <= th.amber_pct {
+        "Green"
+    } else if v <= th.red_pct {
+        "Amber"
+    } else {
+        "Red"
+    }
+}
+
+/// Authorities in the order the budget gives them, then any only in the ledger.
+fn authorities<'a>(
+    budgets: impl Iterator<Item = &'a str>,
+    out: &'a BTreeMap<(String, Line), Decimal>,
+) -> Vec<String> {
+    let mut v: Vec<String> = Vec::new();
+    for a in budgets.chain(out.keys().map(|(a, _)| a.as_str())) {
+        if !v.iter().any(|x| x == a) {
+            v.push(a.to_string());
+        }
+    }
+    v
+}
+
+pub fn budget_table(
+    totals: &LedgerTotals,
+    map: Option<&HashMap<String, String>>,
+    budgets: &[BudgetLine],
+    th: &Thresholds,
+) -> Table {
+    let out = outturn(totals, map);
+    let cols = [
+        "Authority",
+        "Service",
+        "Budget",
+        "Out-turn",
+        "Variance",
+        "Variance %",
+        "RAG",
+    ];
+    let mut t = Table::new("reconcile", "Budget against out-turn", &cols, 2);
+    let mut used: std::collections::HashSet<(String, Line)> = Default::default();
+    let (mut gb, mut go) = (Decimal::ZERO, Decimal::ZERO);
+    for a in authorities(budgets.iter().map(|b| b.authority.as_str()), &out) {
+        let (mut ab, mut ao) = (Decimal::ZERO, Decimal::ZERO);
+        for b in budgets.iter().filter(|b| b.authority == a) {
+            let key = (a.clone(), Line::Service(b.service.clone()));
+            ab += b.budget;
+            let mut row = vec![
+                Cell::label(&a),
+                Cell::label(&b.service),
+                Cell::input(money(b.budget), b.origin.clone()),
+            ];
+            match out.get(&key) {
+                Some(&p) => {
+                    ao += p;
+                    let var = p - b.budget;
+                    let pct = if b.budget.is_zero() {
+                        None
+                    } else {
+                        Some(var * Decimal::ONE_HUNDRED / b.budget)
+                    };
+                    row.push(Cell::rule(
+                        money(p),
+                        "sum of ledger lines of the service's cost centres",
+                    ));
+                    row.push(Cell::rule(
+                        money(var),
+                        "out-turn less budget (positive: overspent)",
+                    ));
+                    row.push(match pct {
+                        Some(p) => Cell::rule(Value::pct(p, 1), "variance / budget × 100"),
+                        None => Cell::rule(Value::na("n/a"), "no budget to compare with"),
+                    });
+                    row.push(Cell::rule(
+                        Value::text(pct.map(|p| rag(p, th)).unwrap_or("n/a")),
+                        format!(
+                            "green within {}%, amber within {}%, red beyond",
+                            th.amber_pct, th.red_pct
+                        ),
+                    ));
+                }
+                None => {
+                    row.push(Cell::rule(
+                        Value::na("no out-turn"),
+                        "no ledger line for this service",
+                    ));
+                    row.extend([
+                        Cell::empty(),
+                        Cell::empty(),
+                        Cell::rule(Value::text("no out-turn"), "no ledger line"),
+                    ]);
+                }
+            }
+            used.insert(key);
+            t.push(row);
+        }
+        // Out-turn with no budget line: mapped services first, then unmapped.
+        for ((_, line), &p) in out
+            .iter()
+            .filter(|((oa, l), _)| *oa == a && !used.contains(&(oa.clone(), l.clone())))
+        {
+            ao += p;
+            t.push(vec![
+                Cell::label(&a),
+                Cell::label(line.label()),
+                Cell::rule(Value::na("no budget"), "no budget line for this service"),
+                Cell::rule(
+                    money(p),
+                    match line {
+                        Line::Unmapped(_) => "ledger lines whose cost centre has no mapping",
+                        Line::Unassigned => "ledger lines with a blank cost centre",
+                        Line::Service(_) => "sum of ledger lines of the service's cost centres",
+                    },
+                ),
+                Cell::empty(),
+                Cell::empty(),
+                Cell::rule(
+                    Value::text(match line {
+                        Line::Unmapped(_) => "unmapped",
+                        Line::Unassigned => "unassigned",
+                        Line::Service(_) => "no budget",
+                    }),
+                    "no budget to compare with",
+                ),
+            ]);
+        }
+        let var = ao - ab;
+        t.push_total(vec![
+            Cell::label(&a),
+            Cell::label("Total"),
+            Cell::rule(money(ab), "sum of the authority's budget lines"),
+            Cell::rule(money(ao), "sum of the authority's ledger lines"),
+            Cell::rule(money(var), "out-turn less budget"),
+            if ab.is_zero() {
+                Cell::empty()
+            } else {
+                Cell::rule(
+                    Value::pct(var * Decimal::ONE_HUNDRED / ab, 1),
+                    "variance / budget × 100",
+                )
+            },
+            Cell::empty(),
+        ]);
+        gb += ab;
+        go += ao;
+    }
+    let var = go - gb;
+    t.push_total(vec![
+        Cell::label("Total"),
+        Cell::label(""),
+        Cell::rule(money(gb), "sum of all budget lines"),
+        Cell::rule(money(go), "sum of every good ledger line"),
+        Cell::rule(money(var), "out-turn less budget"),
+        if gb.is_zero() {
+            Cell::empty()
+        } else {
+            Cell::rule(
+                Value::pct(var * Decimal::ONE_HUNDRED / gb, 1),
+                "variance / budget × 100",
+            )
+        },
+        Cell::empty(),
+    ]);
+    let unmapped: Decimal = out
+        .iter()
+        .filter(|((_, l), _)| matches!(l, Line::Unmapped(_) | Line::Unassigned))
+        .map(|(_, p)| *p)
+        .sum();
+    t.headline = format!(
+        "Out-turn {} against budgets of {}: {} {}; {} of out-turn is on unmapped or blank cost centres.",
+        crate::base::money::format_pounds(go, 2, Default::default()),
+        crate::base::money::format_pounds(gb, 2, Default::default()),
+        crate::base::money::format_pounds(var.abs(), 2, Default::default()),
+        if var.is_sign_negative() {
+            "under"
+        } else {
+            "over"
+        },
+        crate::base::money::format_pounds(unmapped, 2, Default::default()),
+    );
+    push_penny_note(&mut t, totals);
+    t.notes.push(format!(
+        "{} ledger lines reconciled; {} lines set aside. Variance = out-turn less budget; RAG on |variance %|: green ≤ {}%, amber ≤ {}%, red beyond.",
+        totals.rows, totals.bad, th.amber_pct, th.red_pct
+    ));
+    t
+}
+
+/// Says how much of the out-turn is in fractions of a penny, which the
+/// table shows rounded to the penny.
+fn push_penny_note(t: &mut Table, totals: &LedgerTotals) {
+    if totals.total_sub_penny.is_zero() {
+        return;
+    }
+    let exact = totals.total();
+    let shown = crate::base::money::round_dp(exact, 2);
+    t.notes.push(format!(
+        "Out-turn includes {} in fractions of a penny, kept exactly; figures are shown rounded to the penny (total {} exactly, shown as {}: rounding difference {}).",
+        totals.total_sub_penny.normalize(),
+        exact.normalize(),
+        crate::base::money::format_pounds(shown, 2, Default::default()),
+        (shown - exact).normalize()
+    ));
+}
+
+/// Savings targets against savings delivered (baseline less out-turn).
+pub fn savings_table(
+    totals: &LedgerTotals,
+    map: Option<&HashMap<String, String>>,
+    targets: &[TargetLine],
+) -> Table {
+    let out = outturn(totals, map);
+    let cols = [
+        "Authority",
+        "Service",
+        "Baseline",
+        "Out-turn",
+        "Savings target",
+        "Savings delivered",
+        "Difference",
+        "RAG",
+    ];
+    let mut t = Table::new(
+        "savings-delivered",
+        "Savings targets against savings delivered",
+        &cols,
+        2,
+    );
+    let (mut tt, mut td) = (Decimal::ZERO, Decimal::ZERO);
+    for g in targets {
+        let key = (g.authority.clone(), Line::Service(g.service.clone()));
+        let mut row = vec![
+            Cell::label(&g.authority),
+            Cell::label(&g.service),
+            Cell::input(money(g.baseline), g.origin.clone()),
+        ];
+        match out.get(&key) {
+            Some(&p) => {
+                let delivered = g.baseline - p;
+                let diff = delivered - g.target;
+                tt += g.target;
+                td += delivered;
+                let rag = if diff >= Decimal::ZERO {
+                    "Green"
+                } else if delivered * Decimal::from(4) >= g.target * Decimal::from(3) {
+                    "Amber"
+                } else {
+                    "Red"
+                };
+                row.extend([
+                    Cell::rule(money(p), "sum of the service's ledger lines"),
+                    Cell::input(money(g.target), g.origin.clone()),
+                    Cell::rule(money(delivered), "baseline less out-turn"),
+                    Cell::rule(money(diff), "delivered less target"),
+                    Cell::rule(
+                        Value::text(rag),
+                        "green: target met; amber: at least 75% of it; red: less",
+                    ),
+                ]);
+            }
+            None => {
+                tt += g.target;
+                row.extend([
+                    Cell::rule(Value::na("no out-turn"), "no ledger line for this service"),
+                    Cell::input(money(g.target), g.origin.clone()),
+                    Cell::empty(),
+                    Cell::empty(),
+                    Cell::rule(Value::text("no out-turn"), "no ledger line"),
+                ]);
+            }
+        }
+        t.push(row);
+    }
+    t.push_total(vec![
+        Cell::label("Total"),
+        Cell::label(""),
+        Cell::empty(),
+        Cell::empty(),
+        Cell::rule(money(tt), "sum of targets"),
+        Cell::rule(money(td), "sum of savings delivered"),
+        Cell::rule(money(td - tt), "delivered less target"),
+        Cell::empty(),
+    ]);
+    push_penny_note(&mut t, totals);
+    t.headline = format!(
+        "Savings delivered {} against targets of {}.",
+        crate::base::money::format_pounds(td, 2, Default::default()),
+        crate::base::money::format_pounds(tt, 2, Default::default())
+    );
+    t
+}

@@ -1,0 +1,434 @@
+//! The report pack a person puts straight into an annual report: per report
+//! or model, `csv/` (one file per table), `charts/` (SVG and PNG), one
+//! formatted workbook and one Markdown file with the charts beside the
+//! tables. The same inputs give byte-identical files.
+
+use crate::base::error::{Error, Result};
+use crate::base::money::Negatives;
+use crate::base::table::{Table, Value};
+use crate::base::trace::{Origin, Trace, a1};
+use crate::input::source::Source;
+use crate::model::{self, Model};
+use crate::output::chart::{self, Chart};
+use crate::output::render;
+use crate::tables;
+use crate::tables::annual::AnnualInputs;
+use crate::tables::check;
+use crate::whatif::scenario::{self, Case};
+use crate::whatif::simulate;
+use rust_xlsxwriter::{
+    DocProperties, ExcelDateTime, Format, FormatBorder, Workbook, Worksheet, XlsxError,
+};
+use std::path::Path;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    Csv,
+    Md,
+    Xlsx,
+    Charts,
+}
+
+pub const ALL_PARTS: [Part; 4] = [Part::Csv, Part::Md, Part::Xlsx, Part::Charts];
+
+/// One report or model's tables and charts.
+#[derive(Debug, Clone)]
+pub struct Pack {
+    /// Folder name under reports/.
+    pub name: String,
+    pub title: String,
+    pub intro: String,
+    pub tables: Vec<Table>,
+    /// Charts not derived from a table alone (the simulated distribution),
+    /// by the table they illustrate.
+    pub extra_charts: Vec<(String, Chart)>,
+    /// Markdown appended at the end (the check report).
+    pub appendix: String,
+    /// Said on standard error: input rows set aside, and why.
+    pub warnings: Vec<String>,
+}
+
+pub fn write_file(path: &Path, contents: &[u8]) -> Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|source| Error::Write {
+            path: dir.display().to_string(),
+            source,
+        })?;
+    }
+    crate::base::atomic::write(path, contents)
+}
+
+/// Writes the pack under `dir/<name>/`; returns the files written.
+pub fn write(pack: &Pack, dir: &Path, parts: &[Part], neg: Negatives) -> Result<Vec<String>> {
+    let dir = dir.join(&pack.name);
+    // Temporary files of an earlier run that was killed go first.
+    for d in [dir.clone(), dir.join("csv"), dir.join("charts")] {
+        crate::base::atomic::sweep(&d);
+    }
+    let mut written = Vec::new();
+    let charts: Vec<(String, Chart)> = pack
+        .tables
+        .iter()
+        .flat_map(|t| {
+            chart::charts_for(t, &pack.title)
+                .into_iter()
+                .map(|c| (t.name.clone(), c))
+        })
+        .chain(pack.extra_charts.iter().cloned())
+        .collect();
+    if parts.contains(&Part::Csv) {
+        for t in &pack.tables {
+            let p = dir.join("csv").join(format!("{}.csv", t.name));
+            write_file(&p, render::to_csv(t)?.as_bytes())?;
+            written.push(p.display().to_string());
+        }
+    }
+    if parts.contains(&Part::Charts) {
+        for (_, c) in &charts {
+            let (svg, png) = chart::write(c, &dir.join("charts"))?;
+            written.push(svg.display().to_string());
+            written.push(png.display().to_string());
+        }
+    }
+    if parts.contains(&Part::Xlsx) {
+        let p = dir.join(format!("{}.xlsx", pack.name));
+        workbook(pack, &p)?;
+        written.push(p.display().to_string());
+    }
+    if parts.contains(&Part::Md) {
+        let mut md = format!("# {}\n\n{}\n", pack.title, pack.intro);
+        for t in &pack.tables {
+            md.push('\n');
+            if parts.contains(&Part::Charts) {
+                for (_, c) in charts.iter().filter(|(tn, _)| *tn == t.name) {
+                    md.push_str(&format!("![{}](charts/{}.svg)\n\n", c.title, c.name));
+                }
+            }
+            md.push_str(&render::to_markdown(t, neg, "##"));
+        }
+        if !pack.appendix.is_empty() {
+            md.push('\n');
+            md.push_str(&pack.appendix);
+        }
+        let p = dir.join("report.md");
+        write_file(&p, md.as_bytes())?;
+        written.push(p.display().to_string());
+    }
+    Ok(written)
+}
+
+/// Excel sheet names: at most 31 characters, none of []:*?/\ .
+fn sheet_name(s: &str, used: &[String]) -> String {
+    let clean: String = s
+        .chars()
+        .map(|c| if "[]:*?/\\".contains(c) { '-' } else { c })
+        .take(31)
+        .collect();
+    let mut name = clean.clone();
+    let mut n = 2;
+    while used.iter().any(|u| u.eq_ignore_ascii_case(&name)) {
+        let suffix = format!(" ({n})");
+        name = format!(
+            "{}{suffix}",
+            clean.chars().take(31 - suffix.len()).collect::<String>()
+        );
+        n += 1;
+    }
+    name
+}
+
+fn money_format(dp: u32) -> String {
+    if dp == 0 {
+        "£#,##0;(£#,##0)".into()
+    } else {
+        format!("£#,##0.{0};(£#,##0.{0})", "0".repeat(dp as usize))
+    }
+}
+
+fn number_format(dp: u32) -> String {
+    if dp == 0 {
+        "#,##0".into()
+    } else {
+        format!("#,##0.{}", "0".repeat(dp as usize))
+    }
+}
+
+fn xlsx_err(path: &Path) -> impl Fn(XlsxError) -> Error + '_ {
+    move |e| Error::Write {
+        path: path.display().to_string(),
+        source: std::io::Error::other(e.to_string()),
+    }
+}
+
+/// The display width of a value, for column widths.
+fn width(v: &Value) -> usize {
+    render::display(v, Negatives::Brackets).chars().count()
+}
+
+fn write_table(ws: &mut Worksheet, t: &Table) -> std::result::Result<(), XlsxError> {
+    let header = Format::new()
+        .set_bold()
+        .set_border_bottom(FormatBorder::Thin)
+        .set_text_wrap();
+    let mut widths: Vec<usize> = t
+        .columns
+        .iter()
+        .map(|c| c.chars().count().min(24))
+        .collect();
+    for (c, name) in t.columns.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, name, &header)?;
+    }
+    for (ri, r) in t.rows.iter().enumerate() {
+        let row = ri as u32 + 1;
+        for (ci, cell) in r.cells.iter().enumerate() {
+            let col = ci as u16;
+            widths[ci] = widths[ci].max(width(&cell.value).min(60));
+            let base = if r.total {
+                Format::new().set_bold()
+            } else {
+                Format::new()
+            };
+            // Cells hold numbers, so a reader can total them; xlsx stores
+            // every number as a double (the exact figures are in csv/).
+            let num = |d: rust_decimal::Decimal| -> f64 {
+                rust_decimal::prelude::ToPrimitive::to_f64(&d).unwrap_or(0.0)
+            };
+            match &cell.value {
+                Value::Text { text } => {
+                    ws.write_string_with_format(row, col, text, &base)?;
+                }
+                Value::Money { amount, dp } => {
+                    ws.write_number_with_format(
+                        row,
+                        col,
+                        num(*amount),
+                        &base.set_num_format(money_format(*dp)),
+                    )?;
+                }
+                Value::Millions { amount, dp } => {
+                    let f = format!("£#,##0.{},,\"m\"", "0".repeat((*dp).max(1) as usize));
+                    ws.write_number_with_format(row, col, num(*amount), &base.set_num_format(f))?;
+                }
+                Value::Percent { value, dp } => {
+                    let f = if *dp == 0 {
+                        "0%".to_string()
+                    } else {
+                        format!("0.{}%", "0".repeat(*dp as usize))
+                    };
+                    ws.write_number_with_format(
+                        row,
+                        col,
+                        num(*value) / 100.0,
+                        &base.set_num_format(f),
+                    )?;
+                }
+                Value::Number { value, dp } => {
+                    ws.write_number_with_format(
+                        row,
+                        col,
+                        num(*value),
+                        &base.set_num_format(number_format(*dp)),
+                    )?;
+                }
+                Value::NotApplicable { label } => {
+                    ws.write_string_with_format(
+                        row,
+                        col,
+                        label,
+                        &base.set_align(rust_xlsxwriter::FormatAlign::Right),
+                    )?;
+                }
+                Value::Empty => {}
+            }
+        }
+    }
+    for (c, w) in widths.iter().enumerate() {
+        ws.set_column_width(c as u16, (*w as f64 + 2.0).max(8.0))?;
+    }
+    ws.set_freeze_panes(1, t.key_cols as u16)?;
+    Ok(())
+}
+
+/// One sheet per table, and a "Sources" sheet naming where each input came from.
+pub fn workbook(pack: &Pack, path: &Path) -> Result<()> {
+    let e = xlsx_err(path);
+    let mut wb = Workbook::new();
+    // A fixed date keeps the file byte-identical between runs.
+    let date = ExcelDateTime::from_ymd(2013, 6, 12).map_err(&e)?;
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title(&pack.title)
+            .set_author("costshare")
+            .set_creation_datetime(&date),
+    );
+    let mut used = Vec::new();
+    for t in &pack.tables {
+        let name = sheet_name(&t.name, &used);
+        used.push(name.clone());
+        let ws = wb.add_worksheet();
+        ws.set_name(&name).map_err(&e)?;
+        write_table(ws, t).map_err(&e)?;
+    }
+    let ws = wb.add_worksheet();
+    ws.set_name(sheet_name("Sources", &used)).map_err(&e)?;
+    let bold = Format::new()
+        .set_bold()
+        .set_border_bottom(FormatBorder::Thin);
+    let cols = [
+        "Table",
+        "Row",
+        "Column",
+        "Value",
+        "File",
+        "Sheet",
+        "Cell or line",
+        "Model key",
+    ];
+    for (c, h) in cols.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &bold)
+            .map_err(&e)?;
+    }
+    let mut r = 1u32;
+    let mut widths = cols.map(|c| c.len());
+    for t in &pack.tables {
+        for row in &t.rows {
+            for (ci, cell) in row.cells.iter().enumerate() {
+                let Trace::Input(o) = &cell.trace else {
+                    continue;
+                };
+                let (file, sheet, place, key) = match o {
+                    Origin::Cell {
+                        file,
+                        sheet,
+                        row,
+                        col,
+                    } => (file.clone(), sheet.clone(), a1(*row, *col), String::new()),
+                    Origin::Csv { file, line, col } => (
+                        file.clone(),
+                        String::new(),
+                        format!("line {line}, column {}", col + 1),
+                        String::new(),
+                    ),
+                    Origin::Model { file, key } => {
+                        (file.clone(), String::new(), String::new(), key.clone())
+                    }
+                    Origin::Override { key } => {
+                        (String::new(), String::new(), String::new(), key.clone())
+                    }
+                };
+                let vals = [
+                    t.name.clone(),
+                    t.row_key(row),
+                    t.columns[ci].clone(),
+                    render::plain(&cell.value),
+                    file,
+                    sheet,
+                    place,
+                    key,
+                ];
+                for (c, v) in vals.iter().enumerate() {
+                    widths[c] = widths[c].max(v.chars().count().min(60));
+                    ws.write_string(r, c as u16, v).map_err(&e)?;
+                }
+                r += 1;
+            }
+        }
+    }
+    for (c, w) in widths.iter().enumerate() {
+        ws.set_column_width(c as u16, *w as f64 + 2.0).map_err(&e)?;
+    }
+    ws.set_freeze_panes(1, 0).map_err(&e)?;
+    // Saved whole or not at all: a killed run never leaves half a workbook.
+    let bytes = wb.save_to_buffer().map_err(&e)?;
+    crate::base::atomic::write(path, &bytes)
+}
+
+/// Trials and seed of the simulation in the report pack: fixed, so the pack
+/// is the same on every run.
+const PACK_TRIALS: usize = 10_000;
+const PACK_SEED: u64 = 1;
+
+/// Scenario, sensitivity and simulation tables for a model with a scenario file.
+fn what_if(m: &Model, models_dir: &Path, p: &mut Pack) -> crate::Result<()> {
+    let (Some(base), Some(file)) = (
+        Case::from_model(m),
+        scenario::default_file(models_dir, &m.slug),
+    ) else {
+        return Ok(());
+    };
+    let sf = scenario::load_file(&file)?;
+    if !sf.scenarios.is_empty() {
+        let t = scenario::compare_named(&m.name, &base, &sf.scenarios)?;
+        p.tables.push(t);
+    }
+    let parse = |v: &[String]| {
+        v.iter()
+            .map(|s| simulate::parse_range(&base, s))
+            .collect::<crate::Result<Vec<_>>>()
+    };
+    if !sf.vary.is_empty() {
+        p.tables
+            .push(simulate::sensitivity(&base, &parse(&sf.vary)?)?);
+    }
+    if !sf.ranges.is_empty() {
+        let rs = parse(&sf.ranges)?;
+        let o = simulate::simulate(&base, &rs, PACK_TRIALS, PACK_SEED, &mut |_| {})?;
+        p.tables
+            .push(simulate::outcome_table(&base, &rs, &o, PACK_SEED)?);
+        p.extra_charts.push((
+            "simulation".into(),
+            crate::output::chart::distribution(&m.name, &o.npv),
+        ));
+    }
+    Ok(())
+}
+
+/// Every pack: the annual report, each model (with its what-if tables when
+/// it has a scenario file) and the MKIP overall score.
+pub fn packs(data: &Path, models_dir: &Path) -> crate::Result<Vec<Pack>> {
+    let inputs = AnnualInputs::load(&Source::open(data)?)?;
+    let tables = inputs.tables();
+    let chk = check::compare(&inputs.published, &tables)?;
+    let mut packs = vec![Pack {
+        name: "annual-report-2012-13".into(),
+        title: "MKIP Annual Report 2012/13".into(),
+        intro: format!(
+            "Tables of the MKIP Annual Report 2012/13, recomputed by costshare from `{}`.",
+            data.display()
+        ),
+        tables,
+        extra_charts: Vec::new(),
+        appendix: render::check_markdown(&chk),
+        warnings: inputs.set_aside_notes(),
+    }];
+    let models = model::load_dir(models_dir)?;
+    for m in &models {
+        let tables = tables::tables(m);
+        let chk = check::compare(&m.published, &tables)?;
+        let mut p = Pack {
+            name: m.slug.clone(),
+            title: m.name.clone(),
+            intro: format!("Recomputed by costshare from `{}`.", m.file),
+            tables,
+            extra_charts: Vec::new(),
+            appendix: if m.published.is_empty() {
+                String::new()
+            } else {
+                render::check_markdown(&chk)
+            },
+            warnings: Vec::new(),
+        };
+        what_if(m, models_dir, &mut p)?;
+        packs.push(p);
+    }
+    packs.push(Pack {
+        name: "mkip-overall".into(),
+        title: "MKIP overall investment score".into(),
+        intro: "The five-year investment score of every business case in the models folder, and of MKIP overall.".into(),
+        tables: vec![crate::case::score::overall_table(&models)],
+        extra_charts: Vec::new(),
+        appendix: String::new(),
+        warnings: Vec::new(),
+    });
+    Ok(packs)
+}

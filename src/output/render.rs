@@ -1,0 +1,260 @@
+//! Rendering tables as CSV (machine form), Markdown (report form) and JSON
+//! (with every cell's trace).
+
+use crate::base::money::{self, Negatives};
+use crate::base::table::{Table, Value};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OutFormat {
+    #[default]
+    Csv,
+    Md,
+    Json,
+}
+
+/// Plain machine form: no £, no separators, minus for negatives.
+pub fn plain(v: &Value) -> String {
+    match v {
+        Value::Text { text } => text.clone(),
+        Value::Money { amount, dp } => money::format_plain(*amount, *dp),
+        Value::Millions { amount, .. } => money::format_plain(*amount, 0),
+        Value::Percent { value, dp } | Value::Number { value, dp } => {
+            money::format_plain(*value, *dp)
+        }
+        Value::NotApplicable { label } => label.clone(),
+        Value::Empty => String::new(),
+    }
+}
+
+/// Report form: £1,234, (£1,234), £9.83m, 19.7%.
+pub fn display(v: &Value, neg: Negatives) -> String {
+    match v {
+        Value::Text { text } => text.clone(),
+        Value::Money { amount, dp } => money::format_pounds(*amount, *dp, neg),
+        Value::Millions { amount, dp } => money::format_millions(*amount, *dp, neg),
+        Value::Percent { value, dp } => money::format_percent(*value, *dp, neg),
+        Value::Number { value, dp } => {
+            let s = money::group_thousands(*value, *dp);
+            if money::round_dp(*value, *dp).is_sign_negative()
+                && !money::round_dp(*value, *dp).is_zero()
+            {
+                match neg {
+                    Negatives::Brackets => format!("({s})"),
+                    Negatives::Minus => format!("-{s}"),
+                }
+            } else {
+                s
+            }
+        }
+        Value::NotApplicable { label } => label.clone(),
+        Value::Empty => String::new(),
+    }
+}
+
+pub fn to_csv(t: &Table) -> crate::Result<String> {
+    let header = std::iter::once(t.columns.clone());
+    let rows = t
+        .rows
+        .iter()
+        .map(|r| r.cells.iter().map(|c| plain(&c.value)).collect::<Vec<_>>());
+    csv_text(header.chain(rows))
+}
+
+/// CSV text (LF line ends), one record per item. Every record is written
+/// whatever its width, so a ragged row is never dropped.
+pub fn csv_text<R, F>(records: impl IntoIterator<Item = R>) -> crate::Result<String>
+where
+    R: IntoIterator<Item = F>,
+    F: AsRef<[u8]>,
+{
+    let err = |e: csv::Error| crate::Error::Write {
+        path: "CSV output".into(),
+        source: std::io::Error::other(e),
+    };
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .flexible(true)
+        .from_writer(Vec::new());
+    for r in records {
+        w.write_record(r).map_err(err)?;
+    }
+    let bytes = w.into_inner().map_err(|e| err(e.into_error().into()))?;
+    String::from_utf8(bytes).map_err(|e| crate::Error::Write {
+        path: "CSV output".into(),
+        source: std::io::Error::other(e),
+    })
+}
+
+/// Pretty JSON with a final newline.
+pub fn json_text<T: Serialize + ?Sized>(v: &T) -> crate::Result<String> {
+    let mut s = serde_json::to_string_pretty(v).map_err(|e| crate::Error::Write {
+        path: "JSON output".into(),
+        source: std::io::Error::other(e),
+    })?;
+    s.push('\n');
+    Ok(s)
+}
+
+fn md_escape(s: &str) -> String {
+    s.replace('|', "\\|")
+}
+
+fn is_figure_column(t: &Table, col: usize) -> bool {
+    col >= t.key_cols && t.rows.iter().any(|r| r.cells[col].value.figure().is_some())
+}
+
+/// One table as the annual report prints it, with its headline and notes.
+pub fn to_markdown(t: &Table, neg: Negatives, heading: &str) -> String {
+    let mut out = String::new();
+    out.push_str(&format!("{heading} {}\n\n", t.title));
+    out.push('|');
+    for c in &t.columns {
+        out.push_str(&format!(" {} |", md_escape(c)));
+    }
+    out.push_str("\n|");
+    for i in 0..t.columns.len() {
+        out.push_str(if is_figure_column(t, i) {
+            "---:|"
+        } else {
+            "---|"
+        });
+    }
+    out.push('\n');
+    for r in &t.rows {
+        out.push('|');
+        for c in &r.cells {
+            let s = md_escape(&display(&c.value, neg));
+            if r.total && !s.is_empty() {
+                out.push_str(&format!(" **{s}** |"));
+            } else {
+                out.push_str(&format!(" {s} |"));
+            }
+        }
+        out.push('\n');
+    }
+    if !t.headline.is_empty() {
+        out.push_str(&format!("\n{}\n", t.headline));
+    }
+    for n in &t.notes {
+        out.push_str(&format!("\n> {n}\n"));
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct JsonCell<'a> {
+    value: &'a Value,
+    display: String,
+    trace: String,
+}
+
+#[derive(Serialize)]
+struct JsonRow<'a> {
+    total: bool,
+    cells: Vec<JsonCell<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonTable<'a> {
+    name: &'a str,
+    title: &'a str,
+    columns: &'a [String],
+    rows: Vec<JsonRow<'a>>,
+    headline: &'a str,
+    notes: &'a [String],
+}
+
+pub fn to_json_value(t: &Table) -> serde_json::Value {
+    let jt = JsonTable {
+        name: &t.name,
+        title: &t.title,
+        columns: &t.columns,
+        rows: t
+            .rows
+            .iter()
+            .map(|r| JsonRow {
+                total: r.total,
+                cells: r
+                    .cells
+                    .iter()
+                    .map(|c| JsonCell {
+                        value: &c.value,
+                        display: display(&c.value, Negatives::Minus),
+                        trace: c.trace.to_string(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+        headline: &t.headline,
+        notes: &t.notes,
+    };
+    serde_json::to_value(jt).unwrap_or(serde_json::Value::Null)
+}
+
+pub fn to_json(t: &Table) -> crate::Result<String> {
+    json_text(&to_json_value(t))
+}
+
+pub fn render(t: &Table, f: OutFormat, neg: Negatives) -> crate::Result<String> {
+    match f {
+        OutFormat::Csv => to_csv(t),
+        OutFormat::Md => Ok(to_markdown(t, neg, "###")),
+        OutFormat::Json => to_json(t),
+    }
+}
+
+/// The check report as a Markdown section.
+pub fn check_markdown(rep: &crate::tables::check::CheckReport) -> String {
+    let mut s = format!(
+        "## Published figures that differ from their recomputation\n\n{} published figures checked; {} differ.\n",
+        rep.checked,
+        rep.findings.len()
+    );
+    if !rep.findings.is_empty() {
+        s.push_str("\n| Table | Row | Column | Published | Recomputed | Difference | Where printed | Read from |\n|---|---|---|---:|---:|---:|---|---|\n");
+        for f in &rep.findings {
+            s.push_str(&format!(
+                "| {} | {} | {} | {} | {} | {} | {} | {} |\n",
+                md_escape(&f.table),
+                md_escape(&f.row),
+                md_escape(&f.column),
+                md_escape(&f.published),
+                md_escape(&f.recomputed),
+                md_escape(&f.difference),
+                md_escape(&f.source),
+                md_escape(&f.location)
+            ));
+        }
+    }
+    s
+}
+
+/// The findings as CSV.
+pub fn check_csv(rep: &crate::tables::check::CheckReport) -> crate::Result<String> {
+    let header = [
+        "table",
+        "row",
+        "column",
+        "published",
+        "recomputed",
+        "difference",
+        "location",
+        "source",
+    ]
+    .map(String::from);
+    let rows = rep.findings.iter().map(|f| {
+        [
+            &f.table,
+            &f.row,
+            &f.column,
+            &f.published,
+            &f.recomputed,
+            &f.difference,
+            &f.location,
+            &f.source,
+        ]
+        .map(String::clone)
+    });
+    csv_text(std::iter::once(header).chain(rows))
+}

@@ -1,0 +1,1025 @@
+//! The MKIP Annual Report 2012/13 tables, recomputed from the budget lines,
+//! staff counts and savings lines the finance teams hold.
+
+use crate::base::error::{Error, Result};
+use crate::base::money::{Amount, Money};
+use crate::base::table::{Cell, Table, Value};
+pub use crate::base::trace::Sourced;
+use crate::input::import::{Record, Records};
+use crate::input::source::Source;
+use crate::tables::check::PublishedFigure;
+use rust_decimal::Decimal;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Authority {
+    pub code: String,
+    pub name: String,
+    pub budget: Sourced<Decimal>,
+    pub staff: Sourced<Decimal>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineKind {
+    Expenditure,
+    Addition,
+    Income,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct BudgetLine {
+    pub service: String,
+    pub line: String,
+    pub kind: LineKind,
+    /// One per authority, in the order of `AnnualInputs::authorities`.
+    pub amounts: Vec<Sourced<Amount>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Growth {
+    pub service: String,
+    pub budget: Sourced<Decimal>,
+    pub staff: Sourced<Decimal>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SavingsLine {
+    pub group: String,
+    pub line: String,
+    pub base_year: Sourced<String>,
+    pub annual: Sourced<Decimal>,
+    pub cumulative: Sourced<Decimal>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Performance {
+    pub service: String,
+    /// Green, amber, red, N/A.
+    pub counts: [Sourced<Amount>; 4],
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct National {
+    pub year: String,
+    pub councils: Sourced<Decimal>,
+    pub arrangements: Sourced<Decimal>,
+    pub savings: Sourced<Decimal>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnnualInputs {
+    pub authorities: Vec<Authority>,
+    pub budget: Vec<BudgetLine>,
+    pub staff: Vec<(String, Sourced<Decimal>)>,
+    pub growth: Vec<Growth>,
+    pub savings: Vec<SavingsLine>,
+    pub funding: Vec<(String, Sourced<Decimal>)>,
+    pub performance: Vec<Performance>,
+    pub national: Vec<National>,
+    pub published: Vec<PublishedFigure>,
+    /// Rows read, used and set aside, sheet by sheet.
+    pub accounting: Vec<crate::input::import::Accounting>,
+}
+
+pub const TABLES: &[&str] = &[
+    "budget-breakdown",
+    "budget-headline",
+    "staff",
+    "savings-programme",
+    "performance-summary",
+    "national-picture",
+];
+
+fn sourced_fig(r: &Record, col: usize, what: &str) -> Result<Sourced<Decimal>> {
+    Ok(Sourced {
+        value: r.figure(col, what)?,
+        origin: r.origin(col),
+    })
+}
+
+fn sourced_text(r: &Record, col: usize, what: &str) -> Result<Sourced<String>> {
+    Ok(Sourced {
+        value: r.text(col, what)?,
+        origin: r.origin(col),
+    })
+}
+
+/// An amount or N/A; a blank is refused so that nothing is read as zero by accident.
+fn amount_or_na(r: &Record, col: usize) -> Result<Sourced<Amount>> {
+    let a = r.amount(col)?;
+    match a {
+        Amount::Value(_) | Amount::NotApplicable(_) => Ok(Sourced {
+            value: a,
+            origin: r.origin(col),
+        }),
+        _ => Err(r.expected(col, "an amount, 0 or N/A")),
+    }
+}
+
+fn financial_year(r: &Record, col: usize) -> Result<Sourced<String>> {
+    let y = sourced_text(r, col, "a financial year such as 2009/10")?;
+    if crate::base::year::Year::parse(&y.value).is_none() {
+        return Err(r.expected(col, "a financial year such as 2009/10"));
+    }
+    Ok(y)
+}
+
+impl AnnualInputs {
+    pub fn load(src: &Source) -> Result<AnnualInputs> {
+        let mut accounting = Vec::new();
+        // Authorities first: the budget sheet has one column per authority.
+        let g = src.grid("authorities")?;
+        let t = Records::with_columns(
+            g,
+            &["authority", "name", "authority_budget", "approx_staff"],
+        )?;
+        accounting.push(t.accounting());
+        let (c_code, c_name, c_budget, c_staff) = (
+            t.col("authority")?,
+            t.col("name")?,
+            t.col("authority_budget")?,
+            t.col("approx_staff")?,
+        );
+        let mut authorities = Vec::new();
+        for r in t.iter() {
+            authorities.push(Authority {
+                code: r.text(c_code, "an authority code such as MBC")?,
+                name: r.text(c_name, "the authority's name")?,
+                budget: sourced_fig(&r, c_budget, "the authority's budget in pounds")?,
+                staff: sourced_fig(&r, c_staff, "a number of staff")?,
+            });
+        }
+        for (i, a) in authorities.iter().enumerate() {
+            if authorities[..i]
+                .iter()
+                .any(|b| b.code.eq_ignore_ascii_case(&a.code))
+            {
+                return Err(Error::Cell {
+                    origin: a.budget.origin.clone(),
+                    expected: "each authority listed once".into(),
+                    found: format!("{} a second time", a.code),
+                });
+            }
+            if a.budget.value.is_sign_negative() || a.budget.value.is_zero() {
+                return Err(Error::Cell {
+                    origin: a.budget.origin.clone(),
+                    expected: "an authority budget greater than zero".into(),
+                    found: a.budget.value.to_string(),
+                });
+            }
+        }
+        if authorities.is_empty() {
+            return Err(Error::Table {
+                place: g.place(),
+                message: "has no authorities; expected one row per partner".into(),
+            });
+        }
+
+        let g = src.grid("budget")?;
+        let mut required = vec!["service", "line", "kind"];
+        required.extend(authorities.iter().map(|a| a.code.as_str()));
+        let t = Records::with_columns(g, &required)?;
+        accounting.push(t.accounting());
+        let (c_service, c_line, c_kind) = (t.col("service")?, t.col("line")?, t.col("kind")?);
+        let auth_cols = authorities
+            .iter()
+            .map(|a| t.col(&a.code))
+            .collect::<Result<Vec<_>>>()?;
+        let mut budget = Vec::new();
+        for r in t.iter() {
+            let kind = match r
+                .text(c_kind, "expenditure, addition or income")?
+                .to_ascii_lowercase()
+                .as_str()
+            {
+                "expenditure" => LineKind::Expenditure,
+                "addition" => LineKind::Addition,
+                "income" => LineKind::Income,
+                _ => return Err(r.expected(c_kind, "expenditure, addition or income")),
+            };
+            budget.push(BudgetLine {
+                service: r.text(c_service, "a service name")?,
+                line: r.text(c_line, "a line description")?,
+                kind,
+                amounts: auth_cols
+                    .iter()
+                    .map(|&c| amount_or_na(&r, c))
+                    .collect::<Result<_>>()?,
+            });
+        }
+
+        let g = src.grid("staff")?;
+        let t = Records::with_columns(g, &["service", "staff"])?;
+        accounting.push(t.accounting());
+        let (c_s, c_n) = (t.col("service")?, t.col("staff")?);
+        let staff = t
+            .iter()
+            .map(|r| {
+                Ok((
+                    r.text(c_s, "a service name")?,
+                    sourced_fig(&r, c_n, "a number of staff")?,
+                ))
+            })
+            .collect::<Result<_>>()?;
+
+        let g = src.grid("growth")?;
+        let t = Records::with_columns(g, &["service", "budget_estimate", "staff"])?;
+        accounting.push(t.accounting());
+        let (c_s, c_b, c_n) = (
+            t.col("service")?,
+            t.col("budget_estimate")?,
+            t.col("staff")?,
+        );
+        let growth = t
+            .iter()
+            .map(|r| {
+                Ok(Growth {
+                    service: r.text(c_s, "a service name")?,
+                    budget: sourced_fig(&r, c_b, "a budget estimate such as £2m")?,
+                    staff: sourced_fig(&r, c_n, "a number of staff")?,
+                })
+            })
+            .collect::<Result<_>>()?;
+
+        let g = src.grid("savings")?;
+        let t = Records::with_columns(
+            g,
+            &[
+                "group",
+                "line",
+                "base_year",
+                "annual_2012_13",
+                "cumulative_2012_13",
+            ],
+        )?;
+        accounting.push(t.accounting());
+        let (c_g, c_l, c_y, c_a, c_c) = (
+            t.col("group")?,
+            t.col("line")?,
+            t.col("base_year")?,
+            t.col("annual_2012_13")?,
+            t.col("cumulative_2012_13")?,
+        );
+        let savings = t
+            .iter()
+            .map(|r| {
+                Ok(SavingsLine {
+                    group: r.text(c_g, "a savings group")?,
+                    line: r.text(c_l, "a savings line")?,
+                    base_year: financial_year(&r, c_y)?,
+                    annual: sourced_fig(&r, c_a, "annual savings in pounds")?,
+                    cumulative: sourced_fig(&r, c_c, "cumulative savings in pounds")?,
+                })
+            })
+            .collect::<Result<_>>()?;
+
+        let g = src.grid("funding")?;
+        let t = Records::with_columns(g, &["item", "amount"])?;
+        accounting.push(t.accounting());
+        let (c_i, c_a) = (t.col("item")?, t.col("amount")?);
+        let funding = t
+            .iter()
+            .map(|r| {
+                Ok((
+                    r.text(c_i, "a funding item")?,
+                    sourced_fig(&r, c_a, "an amount in pounds")?,
+                ))
+            })
+            .collect::<Result<_>>()?;
+
+        let g = src.grid("performance")?;
+        let t = Records::with_columns(g, &["service", "green", "amber", "red", "na"])?;
+        accounting.push(t.accounting());
+        let c_s = t.col("service")?;
+        let cols = [
+            t.col("green")?,
+            t.col("amber")?,
+            t.col("red")?,
+            t.col("na")?,
+        ];
+        let performance = t
+            .iter()
+            .map(|r| {
+                let c = |i: usize| amount_or_na(&r, cols[i]);
+                Ok(Performance {
+                    service: r.text(c_s, "a service name")?,
+                    counts: [c(0)?, c(1)?, c(2)?, c(3)?],
+                })
+            })
+            .collect::<Result<_>>()?;
+
+        let g = src.grid("national")?;
+        let t = Records::with_columns(g, &["year", "councils_sharing", "arrangements", "savings"])?;
+        accounting.push(t.accounting());
+        let (c_y, c_c, c_a, c_s) = (
+            t.col("year")?,
+            t.col("councils_sharing")?,
+            t.col("arrangements")?,
+            t.col("savings")?,
+        );
+        let national = t
+            .iter()
+            .map(|r| {
+                Ok(National {
+                    year: financial_year(&r, c_y)?.value,
+                    councils: sourced_fig(&r, c_c, "a number of councils")?,
+                    arrangements: sourced_fig(&r, c_a, "a number of arrangements")?,
+                    savings: sourced_fig(&r, c_s, "savings such as £156.5m")?,
+                })
+            })
+            .collect::<Result<_>>()?;
+
+        let published = load_published(src, &mut accounting)?;
+
+        Ok(AnnualInputs {
+            authorities,
+            budget,
+            staff,
+            growth,
+            savings,
+            funding,
+            performance,
+            national,
+            published,
+            accounting,
+        })
+    }
+
+    /// Sheets where rows other than blank ones were set aside, said once.
+    pub fn set_aside_notes(&self) -> Vec<String> {
+        self.accounting
+            .iter()
+            .filter(|a| {
+                a.set_aside
+                    .iter()
+                    .any(|(_, why, _)| *why != crate::input::import::RowRole::Blank.reason())
+            })
+            .map(|a| a.to_string())
+            .collect()
+    }
+
+    pub fn table(&self, name: &str) -> Option<Table> {
+        Some(match name {
+            "budget-breakdown" => self.budget_breakdown(),
+            "budget-headline" => self.budget_headline(),
+            "staff" => self.staff_table(),
+            "savings-programme" => self.savings_programme(),
+            "performance-summary" => self.performance_summary(),
+            "national-picture" => self.national_picture(),
+            _ => return None,
+        })
+    }
+
+    pub fn tables(&self) -> Vec<Table> {
+        TABLES.iter().filter_map(|n| self.table(n)).collect()
+    }
+
+    /// Per authority: (gross expenditure, income, net) over all services.
+    fn authority_totals(&self) -> Vec<(Money, Money, Money)> {
+        (0..self.authorities.len())
+            .map(|a| {
+                let mut exp = Money::ZERO;
+                let mut inc = Money::ZERO;
+                for l in &self.budget {
+                    if let Some(v) = l.amounts[a].value.value() {
+                        match l.kind {
+                            LineKind::Income => inc += Money(v),
+                            _ => exp += Money(v),
+                        }
+                    }
+                }
+                (exp, inc, exp + inc)
+            })
+            .collect()
+    }
+
+    fn services(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = Vec::new();
+        for l in &self.budget {
+            if !v.contains(&l.service.as_str()) {
+                v.push(&l.service);
+            }
+        }
+        v
+    }
+
+    /// Whether authority `a` takes part in `service`: any figure that is not N/A.
+    fn in_service(&self, service: &str, a: usize) -> bool {
+        self.budget
+            .iter()
+            .filter(|l| l.service == service)
+            .any(|l| l.amounts[a].value.value().is_some())
+    }
+
+    pub fn budget_breakdown(&self) -> Table {
+        let mut cols = vec!["Service", "Line"];
+        let codes: Vec<&str> = self.authorities.iter().map(|a| a.code.as_str()).collect();
+        cols.extend(codes.iter().copied());
+        cols.push("Total");
+        let mut t = Table::new(
+            "budget-breakdown",
+            "Budget breakdown 2012/13 (MKIP shared services)",
+            &cols,
+            2,
+        );
+        let n = self.authorities.len();
+        let na_cell =
+            |label: &str| Cell::rule(Value::na(label), "the authority is not in this service");
+
+        for service in self.services() {
+            let lines: Vec<&BudgetLine> = self
+                .budget
+                .iter()
+                .filter(|l| l.service == service)
+                .collect();
+            let sum_kind = |a: usize, kinds: &[LineKind]| -> Option<Money> {
+                if !self.in_service(service, a) {
+                    return None;
+                }
+                Some(
+                    lines
+                        .iter()
+                        .filter(|l| kinds.contains(&l.kind))
+                        .filter_map(|l| l.amounts[a].value.value())
+                        .map(Money)
+                        .sum(),
+                )
+            };
+            let derived_row = |label: &str, kinds: &[LineKind], rule: &str| -> Vec<Cell> {
+                let mut cells = vec![Cell::label(service), Cell::label(label)];
+                let mut total = Money::ZERO;
+                for a in 0..n {
+                    match sum_kind(a, kinds) {
+                        Some(m) => {
+                            total += m;
+                            cells.push(Cell::rule(Value::money(m), format!("{rule} ({service})")));
+                        }
+                        None => cells.push(na_cell("N/A")),
+                    }
+                }
+                cells.push(Cell::rule(Value::money(total), "sum across authorities"));
+                cells
+            };
+            let has_additions = lines.iter().any(|l| l.kind == LineKind::Addition);
+            for l in &lines {
+                if l.kind == LineKind::Income && has_additions {
+                    t.push_total(derived_row(
+                        "Total expenditure",
+                        &[LineKind::Expenditure, LineKind::Addition],
+                        "expenditure plus additions",
+                    ));
+                }
+                let mut cells = vec![Cell::label(service), Cell::label(&l.line)];
+                let mut total = Money::ZERO;
+                for s in &l.amounts {
+                    cells.push(match &s.value {
+                        Amount::Value(v) => {
+                            total += Money(*v);
+                            Cell::input(Value::money(Money(*v)), s.origin.clone())
+                        }
+                        Amount::NotApplicable(label) => {
+                            Cell::input(Value::na(label.clone()), s.origin.clone())
+                        }
+                        _ => Cell::empty(),
+                    });
+                }
+                cells.push(Cell::rule(Value::money(total), "sum across authorities"));
+                t.push(cells);
+            }
+            t.push_total(derived_row(
+                "Net expenditure",
+                &[LineKind::Expenditure, LineKind::Addition, LineKind::Income],
+                "expenditure plus additions less income",
+            ));
+        }
+
+        let totals = self.authority_totals();
+        let services = self.services();
+        let mut count_row = vec![
+            Cell::label("Total"),
+            Cell::label("Number of shared services"),
+        ];
+        for a in 0..n {
+            let c = services.iter().filter(|s| self.in_service(s, a)).count();
+            count_row.push(Cell::rule(
+                Value::num(Decimal::from(c), 0),
+                "services with figures (not N/A) for the authority",
+            ));
+        }
+        count_row.push(Cell::rule(
+            Value::num(Decimal::from(services.len()), 0),
+            "distinct shared services",
+        ));
+        t.push_total(count_row);
+
+        let mut net_row = vec![Cell::label("Total"), Cell::label("Net expenditure")];
+        for (_, _, net) in &totals {
+            net_row.push(Cell::rule(
+                Value::money(*net),
+                "sum of the services' net expenditure",
+            ));
+        }
+        let all_net: Money = totals.iter().map(|t| t.2).sum();
+        net_row.push(Cell::rule(Value::money(all_net), "sum across authorities"));
+        t.push_total(net_row);
+
+        let mut budget_row = vec![Cell::label("Total"), Cell::label("Authority budget")];
+        for a in &self.authorities {
+            budget_row.push(Cell::input(
+                Value::money(Money(a.budget.value)),
+                a.budget.origin.clone(),
+            ));
+        }
+        let all_budget: Decimal = self.authorities.iter().map(|a| a.budget.value).sum();
+        budget_row.push(Cell::rule(
+            Value::money(Money(all_budget)),
+            "sum across authorities",
+        ));
+        t.push_total(budget_row);
+
+        let mut pct_row = vec![
+            Cell::label("Total"),
+            Cell::label("Percentage of authority budget in MKIP"),
+        ];
+        for (a, (_, _, net)) in self.authorities.iter().zip(&totals) {
+            pct_row.push(Cell::rule(
+                Value::pct(percent(net.dec(), a.budget.value), 1),
+                "net expenditure / authority budget × 100",
+            ));
+        }
+        pct_row.push(Cell::rule(
+            Value::pct(percent(all_net.dec(), all_budget), 1),
+            "net expenditure / authority budget × 100",
+        ));
+        t.push_total(pct_row);
+
+        let pcts: Vec<String> = self
+            .authorities
+            .iter()
+            .zip(&totals)
+            .map(|(a, (_, _, net))| {
+                format!(
+                    "{} {}",
+                    a.name,
+                    crate::base::money::format_percent(
+                        percent(net.dec(), a.budget.value),
+                        1,
+                        Default::default()
+                    )
+                )
+            })
+            .collect();
+        t.headline = format!(
+            "MKIP shared services cost {} net in 2012/13: {} of the three authorities' budgets ({}).",
+            all_net,
+            crate::base::money::format_percent(
+                percent(all_net.dec(), all_budget),
+                1,
+                Default::default()
+            ),
+            pcts.join(", ")
+        );
+        t.notes.push("N/A: the authority is not in that shared service (not zero). Figures exclude recharges.".into());
+        t
+    }
+
+    pub fn budget_headline(&self) -> Table {
+        let mut t = Table::new(
+            "budget-headline",
+            "Budgets of MKIP shared services 2012/13",
+            &["Figure", "Value"],
+            1,
+        );
+        let totals = self.authority_totals();
+        let exp: Money = totals.iter().map(|t| t.0).sum();
+        let inc: Money = totals.iter().map(|t| t.1).sum();
+        let net: Money = totals.iter().map(|t| t.2).sum();
+        let budget: Decimal = self.authorities.iter().map(|a| a.budget.value).sum();
+        let m = |d: Decimal| Value::Millions { amount: d, dp: 2 };
+        t.push(vec![
+            Cell::label("Expenditure on services"),
+            Cell::rule(
+                m(exp.dec()),
+                "sum of expenditure and additions, all services and authorities",
+            ),
+        ]);
+        t.push(vec![
+            Cell::label("Income generated from services"),
+            Cell::rule(
+                m(-inc.dec()),
+                "sum of income lines, shown as a positive figure",
+            ),
+        ]);
+        t.push_total(vec![
+            Cell::label("Net expenditure on services"),
+            Cell::rule(m(net.dec()), "expenditure less income"),
+        ]);
+        t.push(vec![
+            Cell::label("Total authority budget expenditure"),
+            Cell::rule(m(budget), "sum of the authority budgets"),
+        ]);
+        t.push(vec![
+            Cell::label("MKIP % of total authority expenditure"),
+            Cell::rule(
+                Value::pct(percent(net.dec(), budget), 1),
+                "net expenditure / authority budgets × 100",
+            ),
+        ]);
+        t.headline = format!(
+            "Shared services spent {} gross and {} net, {} of the authorities' £{}m budgets.",
+            crate::base::money::format_millions(exp.dec(), 2, Default::default()),
+            crate::base::money::format_millions(net.dec(), 2, Default::default()),
+            crate::base::money::format_percent(percent(net.dec(), budget), 1, Default::default()),
+            crate::base::money::round_dp(budget / Decimal::from(1_000_000), 2)
+        );
+        t.notes.push(
+            "Income includes income between partners, to show the complete cost of services."
+                .into(),
+        );
+        t
+    }
+
+    pub fn staff_table(&self) -> Table {
+        let mut t = Table::new(
+            "staff",
+            "Staff numbers 2012/13 and planned growth 2014/15",
+            &["Section", "Item", "Staff", "Staff %", "Budget", "Budget %"],
+            2,
+        );
+        let e = Cell::empty;
+        let num = |d: Decimal| Value::num(d, 0);
+        let sec = "By service";
+        let mut mkip_staff = Decimal::ZERO;
+        for (s, n) in &self.staff {
+            mkip_staff += n.value;
+            t.push(vec![
+                Cell::label(sec),
+                Cell::label(s),
+                Cell::input(num(n.value), n.origin.clone()),
+                e(),
+                e(),
+                e(),
+            ]);
+        }
+        t.push_total(vec![
+            Cell::label(sec),
+            Cell::label("Total"),
+            Cell::rule(num(mkip_staff), "sum of staff by service"),
+            e(),
+            e(),
+            e(),
+        ]);
+        let sec = "By authority";
+        let mut all_staff = Decimal::ZERO;
+        for a in &self.authorities {
+            all_staff += a.staff.value;
+            t.push(vec![
+                Cell::label(sec),
+                Cell::label(&a.name),
+                Cell::input(num(a.staff.value), a.staff.origin.clone()),
+                e(),
+                e(),
+                e(),
+            ]);
+        }
+        t.push_total(vec![
+            Cell::label(sec),
+            Cell::label("Total"),
+            Cell::rule(num(all_staff), "sum of approximate staff by authority"),
+            e(),
+            e(),
+            e(),
+        ]);
+        t.push_total(vec![
+            Cell::label(sec),
+            Cell::label("MKIP % of total"),
+            e(),
+            Cell::rule(
+                Value::pct(percent(mkip_staff, all_staff), 2),
+                "MKIP staff / all authority staff × 100",
+            ),
+            e(),
+            e(),
+        ]);
+
+        let net: Decimal = self.authority_totals().iter().map(|t| t.2.dec()).sum();
+        let budget: Decimal = self.authorities.iter().map(|a| a.budget.value).sum();
+        let sec = "Planned growth 2014/15";
+        let (mut g_staff, mut g_budget) = (Decimal::ZERO, Decimal::ZERO);
+        let millions = |d: Decimal, dp: u32| Value::Millions { amount: d, dp };
+        for g in &self.growth {
+            g_staff += g.staff.value;
+            g_budget += g.budget.value;
+            t.push(vec![
+                Cell::label(sec),
+                Cell::label(&g.service),
+                Cell::input(num(g.staff.value), g.staff.origin.clone()),
+                Cell::rule(
+                    Value::pct(percent(g.staff.value, mkip_staff), 1),
+                    "staff / MKIP staff 2012/13 × 100",
+                ),
+                Cell::input(millions(g.budget.value, 0), g.budget.origin.clone()),
+                Cell::rule(
+                    Value::pct(percent(g.budget.value, net), 1),
+                    "budget estimate / MKIP net expenditure 2012/13 × 100",
+                ),
+            ]);
+        }
+        t.push_total(vec![
+            Cell::label(sec),
+            Cell::label("Total"),
+            Cell::rule(num(g_staff), "sum of planned staff growth"),
+            Cell::rule(
+                Value::pct(percent(g_staff, mkip_staff), 1),
+                "staff / MKIP staff 2012/13 × 100",
+            ),
+            Cell::rule(millions(g_budget, 0), "sum of budget estimates"),
+            Cell::rule(
+                Value::pct(percent(g_budget, net), 1),
+                "budget estimates / MKIP net expenditure 2012/13 × 100",
+            ),
+        ]);
+        let p_staff = mkip_staff + g_staff;
+        let p_budget = net + g_budget;
+        t.push_total(vec![
+            Cell::label("Predicted 2014/15"),
+            Cell::label("Total"),
+            Cell::rule(num(p_staff), "MKIP staff 2012/13 plus planned growth"),
+            Cell::rule(
+                Value::pct(percent(p_staff, all_staff), 1),
+                "predicted staff / all authority staff × 100",
+            ),
+            Cell::rule(
+                millions(p_budget, 0),
+                "MKIP net expenditure 2012/13 plus budget estimates",
+            ),
+            Cell::rule(
+                Value::pct(percent(p_budget, budget), 1),
+                "predicted budget / authority budgets 2012/13 × 100",
+            ),
+        ]);
+        t.headline = format!(
+            "{} staff work in MKIP shared services, {} of the authorities' {}; with Environmental Health and Planning Support, {} ({}).",
+            mkip_staff,
+            crate::base::money::format_percent(
+                percent(mkip_staff, all_staff),
+                2,
+                Default::default()
+            ),
+            all_staff,
+            p_staff,
+            crate::base::money::format_percent(percent(p_staff, all_staff), 1, Default::default()),
+        );
+        t.notes.push(
+            "Budget growth % is computed on MKIP net expenditure 2012/13, the base on which the report's predicted £12m (23.7%) agrees; the report does not state the base of its 15.3% and 9%, and no single base gives both (see `costshare check`).".into(),
+        );
+        t
+    }
+
+    pub fn savings_programme(&self) -> Table {
+        let cols = [
+            "Group",
+            "Line",
+            "Base year",
+            "Annual savings 2012/13",
+            "Cumulative savings 2012/13",
+            "Cumulative savings 2013/14 (predicted)",
+        ];
+        let mut t = Table::new(
+            "savings-programme",
+            "MKIP and shared service savings",
+            &cols,
+            2,
+        );
+        let mut groups: Vec<&str> = Vec::new();
+        for l in &self.savings {
+            if !groups.contains(&l.group.as_str()) {
+                groups.push(&l.group);
+            }
+        }
+        let (mut ta, mut tc) = (Money::ZERO, Money::ZERO);
+        for g in groups {
+            let (mut ga, mut gc) = (Money::ZERO, Money::ZERO);
+            for l in self.savings.iter().filter(|l| l.group == g) {
+                let (a, c) = (Money(l.annual.value), Money(l.cumulative.value));
+                ga += a;
+                gc += c;
+                t.push(vec![
+                    Cell::label(g),
+                    Cell::label(&l.line),
+                    Cell::input(Value::text(&l.base_year.value), l.base_year.origin.clone()),
+                    Cell::input(Value::money(a), l.annual.origin.clone()),
+                    Cell::input(Value::money(c), l.cumulative.origin.clone()),
+                    Cell::rule(
+                        Value::money(c + a),
+                        "cumulative 2012/13 plus annual savings (predicted)",
+                    ),
+                ]);
+            }
+            ta += ga;
+            tc += gc;
+            t.push_total(vec![
+                Cell::label(g),
+                Cell::label("Subtotal"),
+                Cell::empty(),
+                Cell::rule(Value::money(ga), format!("sum of {g} lines")),
+                Cell::rule(Value::money(gc), format!("sum of {g} lines")),
+                Cell::rule(Value::money(gc + ga), format!("sum of {g} lines")),
+            ]);
+        }
+        t.push_total(vec![
+            Cell::label("Total"),
+            Cell::label(""),
+            Cell::empty(),
+            Cell::rule(Value::money(ta), "sum of group subtotals"),
+            Cell::rule(Value::money(tc), "sum of group subtotals"),
+            Cell::rule(Value::money(tc + ta), "sum of group subtotals"),
+        ]);
+        let mut funding = Money::ZERO;
+        for (item, f) in &self.funding {
+            funding += Money(f.value);
+            t.push(vec![
+                Cell::label(item),
+                Cell::label(""),
+                Cell::empty(),
+                Cell::empty(),
+                Cell::input(Value::money(-Money(f.value)), f.origin.clone()),
+                Cell::input(Value::money(-Money(f.value)), f.origin.clone()),
+            ]);
+        }
+        t.push_total(vec![
+            Cell::label("Net cumulative savings"),
+            Cell::label(""),
+            Cell::empty(),
+            Cell::empty(),
+            Cell::rule(
+                Value::money(tc - funding),
+                "cumulative savings less MKIP funding",
+            ),
+            Cell::rule(
+                Value::money(tc + ta - funding),
+                "predicted cumulative savings less MKIP funding",
+            ),
+        ]);
+        t.headline = format!(
+            "Net cumulative savings reach {} by 2013/14 after {} of MKIP funding.",
+            tc + ta - funding,
+            funding
+        );
+        t.notes
+            .push("Procurement savings assume no saving was achievable individually.".into());
+        t
+    }
+
+    pub fn performance_summary(&self) -> Table {
+        let cols = [
+            "Service",
+            "Green",
+            "Amber",
+            "Red",
+            "N/A",
+            "Total",
+            "Total incl. N/A",
+        ];
+        let mut t = Table::new(
+            "performance-summary",
+            "Annual performance summary 2012/13 (indicators by status)",
+            &cols,
+            1,
+        );
+        let mut sums = [Decimal::ZERO; 4];
+        for p in &self.performance {
+            let mut cells = vec![Cell::label(&p.service)];
+            let mut v = [Decimal::ZERO; 4];
+            for (i, c) in p.counts.iter().enumerate() {
+                match &c.value {
+                    Amount::Value(d) => {
+                        v[i] = *d;
+                        sums[i] += d;
+                        cells.push(Cell::input(Value::num(*d, 0), c.origin.clone()));
+                    }
+                    Amount::NotApplicable(l) => {
+                        cells.push(Cell::input(Value::na(l.clone()), c.origin.clone()))
+                    }
+                    _ => cells.push(Cell::empty()),
+                }
+            }
+            let rated = v[0] + v[1] + v[2];
+            cells.push(Cell::rule(Value::num(rated, 0), "green + amber + red"));
+            cells.push(Cell::rule(
+                Value::num(rated + v[3], 0),
+                "rated indicators plus N/A",
+            ));
+            t.push(cells);
+        }
+        let rated = sums[0] + sums[1] + sums[2];
+        let mut cells = vec![Cell::label("Total")];
+        for s in sums {
+            cells.push(Cell::rule(Value::num(s, 0), "sum over services"));
+        }
+        cells.push(Cell::rule(Value::num(rated, 0), "green + amber + red"));
+        cells.push(Cell::rule(
+            Value::num(rated + sums[3], 0),
+            "rated indicators plus N/A",
+        ));
+        t.push_total(cells);
+        t.headline = format!(
+            "{} of {} rated indicators were green, {} amber and {} red.",
+            sums[0], rated, sums[1], sums[2]
+        );
+        t.notes
+            .push("N/A: indicators not rated in 2012/13; \"-\" where a service had none. The report prints the total row as \"MKIP (Total)\".".into());
+        t
+    }
+
+    pub fn national_picture(&self) -> Table {
+        let cols = [
+            "Year",
+            "Councils sharing",
+            "Shared arrangements",
+            "Savings achieved",
+        ];
+        let mut t = Table::new(
+            "national-picture",
+            "National shared service picture",
+            &cols,
+            1,
+        );
+        for n in &self.national {
+            t.push(vec![
+                Cell::label(&n.year),
+                Cell::input(Value::num(n.councils.value, 0), n.councils.origin.clone()),
+                Cell::input(
+                    Value::num(n.arrangements.value, 0),
+                    n.arrangements.origin.clone(),
+                ),
+                Cell::input(
+                    Value::Millions {
+                        amount: n.savings.value,
+                        dp: 1,
+                    },
+                    n.savings.origin.clone(),
+                ),
+            ]);
+        }
+        if let (Some(first), Some(last)) = (self.national.first(), self.national.last()) {
+            let g = |a: Decimal, b: Decimal| Value::pct(percent(b - a, a), 0);
+            let rule = format!("({} − {}) / {} × 100", last.year, first.year, first.year);
+            t.push_total(vec![
+                Cell::label("Growth"),
+                Cell::rule(g(first.councils.value, last.councils.value), &rule),
+                Cell::rule(g(first.arrangements.value, last.arrangements.value), &rule),
+                Cell::rule(g(first.savings.value, last.savings.value), &rule),
+            ]);
+            t.headline = format!(
+                "Councils sharing services grew from {} to {}, and savings from {} to {}.",
+                first.councils.value,
+                last.councils.value,
+                crate::base::money::format_millions(first.savings.value, 1, Default::default()),
+                crate::base::money::format_millions(last.savings.value, 1, Default::default()),
+            );
+        }
+        t.notes.push("All statistics from the LGA shared services map; 95% of English councils share (2013/14).".into());
+        t
+    }
+}
+
+/// a / b × 100, exact (to Decimal's 28 digits); zero when b is zero.
+pub fn percent(a: Decimal, b: Decimal) -> Decimal {
+    if b.is_zero() {
+        Decimal::ZERO
+    } else {
+        a * Decimal::ONE_HUNDRED / b
+    }
+}
+
+fn load_published(
+    src: &Source,
+    accounting: &mut Vec<crate::input::import::Accounting>,
+) -> Result<Vec<PublishedFigure>> {
+    let g = src.grid("published")?;
+    let t = Records::with_columns(g, &["table", "row", "column", "value", "where"])?;
+    accounting.push(t.accounting());
+    let (c_t, c_r, c_c, c_v, c_w) = (
+        t.col("table")?,
+        t.col("row")?,
+        t.col("column")?,
+        t.col("value")?,
+        t.col("where")?,
+    );
+    t.iter()
+        .map(|r| {
+            let table = r.text(c_t, "a table name")?;
+            if !TABLES.contains(&table.as_str()) {
+                return Err(r.expected(c_t, &format!("one of {}", TABLES.join(", "))));
+            }
+            Ok(PublishedFigure {
+                table,
+                row: r.text(c_r, "a row label")?,
+                column: r.text(c_c, "a column name")?,
+                text: r.text(c_v, "the figure as printed")?,
+                source: r.opt_text(c_w).unwrap_or_default(),
+                origin: r.origin(c_v),
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,203 @@
+//! Published figures against their recomputation. A published figure that
+//! does not follow from its inputs is listed, never corrected.
+
+use crate::base::error::{Error, Result};
+use crate::base::money::{self, Amount};
+use crate::base::table::{Table, Value};
+use crate::base::trace::Origin;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+/// A figure as printed somewhere, keyed to a cell of a computed table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PublishedFigure {
+    pub table: String,
+    pub row: String,
+    pub column: String,
+    pub text: String,
+    /// Where in the source document it is printed.
+    pub source: String,
+    /// Where we read it (fixture cell, model key).
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    pub table: String,
+    pub row: String,
+    pub column: String,
+    pub published: String,
+    pub recomputed: String,
+    /// Recomputed minus published, at the printed precision.
+    pub difference: String,
+    pub location: String,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CheckReport {
+    pub checked: usize,
+    pub findings: Vec<Finding>,
+}
+
+/// Compares each published figure with the same cell of its recomputed table,
+/// at the precision the figure was printed to.
+pub fn compare(published: &[PublishedFigure], tables: &[Table]) -> Result<CheckReport> {
+    let mut findings = Vec::new();
+    for p in published {
+        let table = tables
+            .iter()
+            .find(|t| t.name == p.table)
+            .ok_or_else(|| Error::Table {
+                place: p.origin.to_string(),
+                message: format!(
+                    "published figure names table {:?}, which was not computed",
+                    p.table
+                ),
+            })?;
+        let cell = table.find(&p.row, &p.column).ok_or_else(|| Error::Cell {
+            origin: p.origin.clone(),
+            expected: format!(
+                "a row and column of table {} (rows: {}; columns: {})",
+                p.table,
+                table
+                    .rows
+                    .iter()
+                    .map(|r| format!("{:?}", table.row_key(r)))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                table.columns.join(", ")
+            ),
+            found: format!("row {:?}, column {:?}", p.row, p.column),
+        })?;
+        if let Some((recomputed, difference)) = differs(&p.text, &cell.value) {
+            findings.push(Finding {
+                table: p.table.clone(),
+                row: p.row.clone(),
+                column: p.column.clone(),
+                published: p.text.clone(),
+                recomputed,
+                difference,
+                location: p.origin.to_string(),
+                source: p.source.clone(),
+            });
+        } else if !comparable(&p.text, &cell.value) {
+            return Err(Error::Cell {
+                origin: p.origin.clone(),
+                expected: format!("a figure comparable with the computed {:?}", cell.value),
+                found: format!("{:?}", p.text),
+            });
+        }
+    }
+    Ok(CheckReport {
+        checked: published.len(),
+        findings,
+    })
+}
+
+fn comparable(text: &str, v: &Value) -> bool {
+    match v {
+        Value::NotApplicable { .. } => {
+            matches!(money::parse_amount(text), Ok(Amount::NotApplicable(_)))
+        }
+        Value::Percent { .. } => money::parse_percent(text).is_some(),
+        _ => matches!(money::parse_amount(text), Ok(Amount::Value(_))),
+    }
+}
+
+/// None when the published text agrees with the value at its printed
+/// precision; otherwise the recomputed figure shown the same way and the
+/// difference.
+pub fn differs(text: &str, v: &Value) -> Option<(String, String)> {
+    let dp = money::printed_dp(text);
+    let fmt_same = |d: Decimal| money::format_plain(d, dp);
+    match v {
+        Value::NotApplicable { label } => match money::parse_amount(text) {
+            Ok(Amount::NotApplicable(_)) => None,
+            _ => Some((label.clone(), "not applicable".into())),
+        },
+        Value::Percent { value, .. } => {
+            let p = money::parse_percent(text)?;
+            let r = money::round_dp(*value, dp);
+            (r != p).then(|| (format!("{}%", fmt_same(*value)), fmt_same(r - p)))
+        }
+        Value::Millions { amount, .. } => {
+            let p = money::parse_amount(text).ok()?.value()?;
+            let million = Decimal::from(1_000_000);
+            // "£9.83m" is compared in millions to 2 places; a plain
+            // "9,827,730" in pounds.
+            let scaled = text.trim().to_ascii_lowercase().ends_with('m');
+            let (r, p) = if scaled {
+                (money::round_dp(*amount / million, dp), p / million)
+            } else {
+                (money::round_dp(*amount, dp), p)
+            };
+            (r != p).then(|| {
+                if scaled {
+                    (
+                        format!("£{}m", fmt_same(r)),
+                        format!("£{}m", fmt_same(r - p)),
+                    )
+                } else {
+                    (fmt_same(r), fmt_same(r - p))
+                }
+            })
+        }
+        Value::Money { amount, .. } | Value::Number { value: amount, .. } => {
+            let p = money::parse_amount(text).ok()?.value()?;
+            let r = money::round_dp(*amount, dp);
+            (r != p).then(|| (fmt_same(*amount), fmt_same(r - p)))
+        }
+        Value::Text { .. } | Value::Empty => Some(("(no figure)".into(), "n/a".into())),
+    }
+}
+
+/// Recomputes every table of the annual report and of every model, and
+/// compares each published figure with it. Also returns the notes on input
+/// rows set aside.
+pub fn gather(
+    data: &std::path::Path,
+    models: &std::path::Path,
+) -> Result<(CheckReport, Vec<String>)> {
+    let inputs =
+        crate::tables::annual::AnnualInputs::load(&crate::input::source::Source::open(data)?)?;
+    let notes = inputs.set_aside_notes();
+    let mut rep = compare(&inputs.published, &inputs.tables())?;
+    for m in crate::model::load_dir(models)? {
+        let r = compare(&m.published, &crate::tables::tables(&m))?;
+        rep.checked += r.checked;
+        rep.findings.extend(r.findings);
+    }
+    Ok((rep, notes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn printed_precision_decides() {
+        let v = Value::pct(dec!(12.7755), 1);
+        assert!(differs("12.8%", &v).is_none());
+        assert!(differs("12.7%", &v).is_some());
+        assert!(differs("12.79", &v).is_some());
+        assert!(differs("12.78", &v).is_none());
+        let m = Value::Millions {
+            amount: dec!(9827730),
+            dp: 2,
+        };
+        assert!(differs("£9.83m", &m).is_none());
+        assert!(differs("£9.82m", &m).is_some());
+        assert!(differs("£10m", &m).is_none());
+        let n = Value::Money {
+            amount: dec!(1178170),
+            dp: 0,
+        };
+        assert!(differs("1,178,170", &n).is_none());
+        assert_eq!(
+            differs("1,178,171", &n),
+            Some(("1178170".into(), "-1".into()))
+        );
+    }
+}

@@ -1,0 +1,1045 @@
+//! What-if scenarios: a business case flattened into the figures an S151
+//! officer tests, overrides addressed by key, and the side-by-side
+//! comparison with the base case.
+//!
+//! Keys (values are amounts, shares, percentages or financial years):
+//!
+//! | key | meaning |
+//! |---|---|
+//! | `investment.ITEM.YEAR` | one item's amount in one year; ITEM is a unique part of its name |
+//! | `investment.ITEM.scale` | multiply every year of one item |
+//! | `optimism_bias_pct` | uplift every investment cost by this % (Green Book optimism bias) |
+//! | `apportionment.basis` | equal, baseline, population or weights |
+//! | `apportionment.weights.P`, `population.P` | a partner's weight or population |
+//! | `apportionment.joins.P` | the year partner P joins (clause 11.4) |
+//! | `savings.start_year` | first year savings are realised |
+//! | `savings.realisation` | share of the saving realised in every year (0.7 = 70 %) |
+//! | `savings.realisation.YEAR` | share realised in one year |
+//! | `savings.slip_months` | implementation late by N months: the savings profile moves later |
+//! | `savings.shared_service_cost` / `.P` | the shared service's cost, total or per partner |
+//! | `savings.baseline.P`, `savings.already_budgeted.P`, `savings.net_saving_per_annum` | as in the model |
+//! | `tolerance_pct`, `discount_rate_pct` | as in the model |
+
+use crate::base::error::{Error, Result};
+use crate::base::money::{self, Amount, Money};
+use crate::base::table::{Cell, Table, Value};
+use crate::base::year::Year;
+use crate::case::apportion;
+use crate::case::investment;
+use crate::case::score::{self, ScoreInputs, ScoreResult};
+use crate::model::{Basis, Model, SharedCost};
+use rust_decimal::Decimal;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseItem {
+    pub name: String,
+    pub central: bool,
+    /// One amount per window year.
+    pub amounts: Vec<Decimal>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CasePartner {
+    pub name: String,
+    pub baseline: Decimal,
+    pub already: Decimal,
+    pub given_cost: Option<Decimal>,
+    pub population: Option<Decimal>,
+    pub weight: Option<Decimal>,
+    /// Window index of the year the partner joins (0: from the start).
+    pub joins: usize,
+}
+
+/// A business case flattened for what-if testing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Case {
+    pub name: String,
+    pub first_year: Year,
+    pub window: usize,
+    pub items: Vec<CaseItem>,
+    pub partners: Vec<CasePartner>,
+    pub basis: Basis,
+    /// The shared service's cost when one figure is apportioned.
+    pub shared_total: Option<Decimal>,
+    pub net_given: Option<Decimal>,
+    pub start: usize,
+    /// Explicit realisation shares by window year.
+    pub realisation: Vec<Option<Decimal>>,
+    pub realisation_factor: Decimal,
+    pub slip_months: Decimal,
+    pub rate_pct: Decimal,
+    pub tolerance_pct: Option<Decimal>,
+    pub optimism_bias_pct: Decimal,
+    /// The approved case total, on which the tolerance maximum is set.
+    pub approved_total: Decimal,
+    pub has_savings: bool,
+}
+
+/// The figures an S151 officer compares.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figures {
+    pub case_total: Decimal,
+    pub central: Decimal,
+    pub tolerance_max: Option<Decimal>,
+    pub partner_cost: Vec<Decimal>,
+    pub partner_net: Vec<Decimal>,
+    pub investment_share: Vec<Decimal>,
+    pub net_per_annum: Decimal,
+    pub score: ScoreResult,
+}
+
+impl Figures {
+    /// Pounds over the tolerance maximum, if any.
+    pub fn breach(&self) -> Option<Decimal> {
+        self.tolerance_max
+            .filter(|m| self.case_total > *m)
+            .map(|m| self.case_total - m)
+    }
+}
+
+fn year_idx(first: Year, y: Year, window: usize) -> usize {
+    (y.0 - first.0).clamp(0, window as i32) as usize
+}
+
+impl Case {
+    /// Flattens a model; None when it has no investment window.
+    pub fn from_model(m: &Model) -> Option<Case> {
+        let first = m.first_year.as_ref()?.value;
+        let window = m.window_years as usize;
+        let items = m
+            .investment
+            .iter()
+            .map(|i| {
+                let mut amounts = vec![Decimal::ZERO; window];
+                for (y, f) in &i.amounts {
+                    let t = (y.0 - first.0) as usize;
+                    if t < window {
+                        amounts[t] += f.value;
+                    }
+                }
+                CaseItem {
+                    name: i.item.clone(),
+                    central: i.funded_by.is_some(),
+                    amounts,
+                }
+            })
+            .collect();
+        let s = m.savings.as_ref();
+        let find = |v: Option<&Vec<(String, crate::model::Fig)>>, p: &str| -> Option<Decimal> {
+            v.and_then(|v| v.iter().find(|(q, _)| q == p).map(|(_, f)| f.value))
+        };
+        let partners = m
+            .partners
+            .iter()
+            .map(|p| CasePartner {
+                name: p.clone(),
+                baseline: find(s.map(|s| &s.baseline), p).unwrap_or_default(),
+                already: find(s.map(|s| &s.already_budgeted), p).unwrap_or_default(),
+                given_cost: match s.and_then(|s| s.shared_service_cost.as_ref()) {
+                    Some(SharedCost::PerPartner(v)) => find(Some(v), p),
+                    _ => None,
+                },
+                population: find(Some(&m.population), p),
+                weight: find(Some(&m.apportionment.weights), p),
+                joins: m
+                    .join_year(p)
+                    .map(|y| year_idx(first, y, window))
+                    .unwrap_or(0),
+            })
+            .collect();
+        let shared_total = match s.and_then(|s| s.shared_service_cost.as_ref()) {
+            Some(SharedCost::Total(f)) => Some(f.value),
+            _ => None,
+        };
+        let mut realisation = vec![None; window];
+        if let Some(s) = s {
+            for (y, f) in &s.realisation {
+                let t = (y.0 - first.0) as usize;
+                if t < window {
+                    realisation[t] = Some(f.value);
+                }
+            }
+        }
+        Some(Case {
+            name: m.name.clone(),
+            first_year: first,
+            window,
+            items,
+            partners,
+            basis: m.apportionment.basis.value.clone(),
+            shared_total,
+            net_given: s
+                .and_then(|s| s.net_saving_per_annum.as_ref())
+                .map(|f| f.value),
+            start: s
+                .and_then(|s| s.start_year.as_ref())
+                .map(|y| year_idx(first, y.value, window))
+                .unwrap_or(0),
+            realisation,
+            realisation_factor: Decimal::ONE,
+            slip_months: Decimal::ZERO,
+            rate_pct: m.discount_rate_pct.value,
+            tolerance_pct: m.tolerance_pct.as_ref().map(|f| f.value),
+            optimism_bias_pct: Decimal::ZERO,
+            approved_total: investment::case_total(m).dec(),
+            has_savings: s.is_some(),
+        })
+    }
+
+    pub fn year(&self, t: usize) -> Year {
+        self.first_year.offset(t as i32)
+    }
+
+    fn uplift(&self) -> Decimal {
+        Decimal::ONE + self.optimism_bias_pct / Decimal::ONE_HUNDRED
+    }
+
+    /// Apportionment weights by the current basis, without names.
+    pub fn weight_values(&self) -> std::result::Result<Vec<Decimal>, String> {
+        self.partners
+            .iter()
+            .map(|p| {
+                match self.basis {
+                    Basis::Equal => Some(Decimal::ONE),
+                    Basis::Baseline => Some(p.baseline),
+                    Basis::Population => p.population,
+                    Basis::Weights => p.weight,
+                }
+                .ok_or_else(|| format!("no {} weight for partner {}", self.basis.name(), p.name))
+            })
+            .collect()
+    }
+
+    /// Apportionment weights by the current basis.
+    pub fn weights(&self) -> std::result::Result<Vec<(String, Decimal)>, String> {
+        Ok(self
+            .partners
+            .iter()
+            .map(|p| p.name.clone())
+            .zip(self.weight_values()?)
+            .collect())
+    }
+
+    /// Each partner's cost of the shared service: given, or apportioned.
+    pub fn partner_costs(&self) -> std::result::Result<Vec<Decimal>, String> {
+        match self.shared_total {
+            Some(total) => {
+                let w = self.weight_values()?;
+                apportion::apportion_values(total, &w, Decimal::ONE).map_err(|e| e.to_string())
+            }
+            None => Ok(self
+                .partners
+                .iter()
+                .map(|p| p.given_cost.unwrap_or_default())
+                .collect()),
+        }
+    }
+
+    /// Realisation share per window year, after start year, factor and slip.
+    pub fn realisation_profile(&self) -> Vec<Decimal> {
+        let base: Vec<Decimal> = (0..self.window)
+            .map(|t| {
+                self.realisation[t].unwrap_or(if t < self.start {
+                    Decimal::ZERO
+                } else {
+                    Decimal::ONE
+                }) * self.realisation_factor
+            })
+            .collect();
+        if self.slip_months.is_zero() {
+            return base;
+        }
+        // Moving the profile later by k whole years and a fraction f of a year.
+        let twelve = Decimal::from(12);
+        let k = (self.slip_months / twelve).floor();
+        let f = (self.slip_months - k * twelve) / twelve;
+        let k: usize = k.try_into().unwrap_or(usize::MAX);
+        let at = |i: Option<usize>| {
+            i.and_then(|i| base.get(i).copied())
+                .unwrap_or(Decimal::ZERO)
+        };
+        (0..self.window)
+            .map(|t| {
+                let a = at(t.checked_sub(k));
+                let b = at(t.checked_sub(k + 1));
+                (Decimal::ONE - f) * a + f * b
+            })
+            .collect()
+    }
+
+    pub fn score_inputs(&self) -> std::result::Result<ScoreInputs, String> {
+        let up = self.uplift();
+        let costs = (0..self.window)
+            .map(|t| self.items.iter().map(|i| i.amounts[t]).sum::<Decimal>() * up)
+            .collect();
+        let savers = match self.net_given {
+            Some(n) => vec![(n, 0)],
+            None if !self.has_savings => vec![],
+            None => {
+                let costs = self.partner_costs()?;
+                self.partners
+                    .iter()
+                    .zip(costs)
+                    .map(|(p, c)| (p.baseline - c - p.already, p.joins))
+                    .collect()
+            }
+        };
+        Ok(ScoreInputs {
+            first_year: self.first_year,
+            costs,
+            savers,
+            realisation: self.realisation_profile(),
+            rate_pct: self.rate_pct,
+        })
+    }
+
+    pub fn case_total(&self) -> Decimal {
+        let up = self.uplift();
+        self.items
+            .iter()
+            .filter(|i| !i.central)
+            .map(|i| i.amounts.iter().sum::<Decimal>() * up)
+            .sum()
+    }
+
+    pub fn tolerance_max(&self) -> Option<Decimal> {
+        self.tolerance_pct
+            .map(|t| self.approved_total * (Decimal::ONE + t / Decimal::ONE_HUNDRED))
+    }
+
+    pub fn figures(&self) -> std::result::Result<Figures, String> {
+        let costs = if self.shared_total.is_some()
+            || self.partners.iter().any(|p| p.given_cost.is_some())
+        {
+            self.partner_costs()?
+        } else {
+            vec![Decimal::ZERO; self.partners.len()]
+        };
+        let partner_net: Vec<Decimal> = self
+            .partners
+            .iter()
+            .zip(&costs)
+            .map(|(p, c)| p.baseline - c - p.already)
+            .collect();
+        let net_per_annum = self.net_given.unwrap_or_else(|| partner_net.iter().sum());
+        let up = self.uplift();
+        let w = self.weights().unwrap_or_default();
+        let mut investment_share = vec![Decimal::ZERO; self.partners.len()];
+        for t in 0..self.window {
+            let cost: Decimal = self
+                .items
+                .iter()
+                .filter(|i| !i.central)
+                .map(|i| i.amounts[t])
+                .sum::<Decimal>()
+                * up;
+            let engaged: Vec<(String, Decimal)> = w
+                .iter()
+                .zip(&self.partners)
+                .filter(|(_, p)| p.joins <= t)
+                .map(|(x, _)| x.clone())
+                .collect();
+            if cost.is_zero() || engaged.is_empty() {
+                continue;
+            }
+            if let Ok(parts) = apportion::apportion(cost, &engaged, Decimal::ONE) {
+                for part in parts {
+                    if let Some(i) = self.partners.iter().position(|p| p.name == part.partner) {
+                        investment_share[i] += part.rounded;
+                    }
+                }
+            }
+        }
+        Ok(Figures {
+            case_total: self.case_total(),
+            central: self
+                .items
+                .iter()
+                .filter(|i| i.central)
+                .map(|i| i.amounts.iter().sum::<Decimal>() * up)
+                .sum(),
+            tolerance_max: self.tolerance_max(),
+            partner_cost: costs,
+            partner_net,
+            investment_share,
+            net_per_annum,
+            score: score::evaluate(&self.score_inputs()?),
+        })
+    }
+
+    /// Applies one override. Errors name the key and say what was expected.
+    pub fn set(&mut self, key: &str, value: &str) -> Result<()> {
+        if let Some(t) = self.target(key)? {
+            let v = parse_value(key, t, value)?;
+            if let Target::ItemScale(i) = t {
+                // A scale multiplies what is there: repeated, it compounds,
+                // so the result is bounded, not only the factor.
+                let fits = self.items[i].amounts.iter().all(|a| {
+                    a.checked_mul(v)
+                        .is_some_and(|x| x.abs() <= money::MAX_AMOUNT)
+                });
+                if !fits {
+                    return Err(Error::usage(format!(
+                        "{key}={value}: the scaled amounts would be over £1,000,000,000,000,000"
+                    )));
+                }
+            }
+            self.apply(t, v);
+            return Ok(());
+        }
+        let bad = |what: &str| Error::usage(format!("{key}={value}: expected {what}"));
+        let year = || -> Result<Year> {
+            Year::parse(value).ok_or_else(|| bad("a financial year such as 2015/16"))
+        };
+        let parts: Vec<&str> = key.split('.').collect();
+        match parts.as_slice() {
+            ["apportionment", "basis"] => {
+                // Checked once all overrides are in: populations may follow.
+                self.basis = Basis::parse(value)
+                    .ok_or_else(|| bad("equal, baseline, population or weights"))?;
+            }
+            ["apportionment", "joins", p] => {
+                let i = self.partner(key, p)?;
+                let y = year()?;
+                self.check_window(key, y)?;
+                self.partners[i].joins = year_idx(self.first_year, y, self.window);
+            }
+            ["savings", "start_year"] => {
+                let y = year()?;
+                self.check_window(key, y)?;
+                self.start = year_idx(self.first_year, y, self.window);
+            }
+            ["savings", "shared_service_cost", p] => {
+                let i = self.partner(key, p)?;
+                let v = parse_value(key, Target::SharedTotal, value)?;
+                if let Some(total) = self.shared_total.take() {
+                    // Fix every partner at its apportioned cost, then change one.
+                    let costs = self.partner_costs_with(total).map_err(Error::usage)?;
+                    for (q, c) in self.partners.iter_mut().zip(costs) {
+                        q.given_cost = Some(c);
+                    }
+                }
+                self.partners[i].given_cost = Some(v);
+            }
+            _ => {
+                return Err(Error::usage(format!(
+                    "{key}: unknown key; expected one of investment.ITEM.YEAR, investment.ITEM.scale, \
+optimism_bias_pct, apportionment.basis, apportionment.weights.P, apportionment.joins.P, population.P, \
+savings.start_year, savings.realisation, savings.realisation.YEAR, savings.slip_months, \
+savings.shared_service_cost, savings.shared_service_cost.P, savings.baseline.P, savings.already_budgeted.P, \
+savings.net_saving_per_annum, tolerance_pct, discount_rate_pct"
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    fn partner_costs_with(&self, total: Decimal) -> std::result::Result<Vec<Decimal>, String> {
+        let mut c = self.clone();
+        c.shared_total = Some(total);
+        c.partner_costs()
+    }
+
+    fn partner(&self, key: &str, p: &str) -> Result<usize> {
+        self.partners
+            .iter()
+            .position(|q| q.name.eq_ignore_ascii_case(p))
+            .ok_or_else(|| {
+                Error::usage(format!(
+                    "{key}: unknown partner {p:?}; the case's partners are {}",
+                    self.partners
+                        .iter()
+                        .map(|p| p.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            })
+    }
+
+    fn item(&self, key: &str, part: &str) -> Result<usize> {
+        let needle = part.to_ascii_lowercase();
+        let hits: Vec<usize> = self
+            .items
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| i.name.to_ascii_lowercase().contains(&needle))
+            .map(|(n, _)| n)
+            .collect();
+        match hits.as_slice() {
+            [one] => Ok(*one),
+            [] => Err(Error::usage(format!(
+                "{key}: no investment item's name contains {part:?}; items: {}",
+                self.items
+                    .iter()
+                    .map(|i| i.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ))),
+            many => Err(Error::usage(format!(
+                "{key}: {part:?} matches {} items ({}); use a part of the name that only one has",
+                many.len(),
+                many.iter()
+                    .map(|&n| self.items[n].name.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ))),
+        }
+    }
+
+    fn check_window(&self, key: &str, y: Year) -> Result<()> {
+        let last = self.year(self.window - 1);
+        if y < self.first_year || y > last {
+            return Err(Error::usage(format!(
+                "{key}: {y} is outside the case's {}-year window {}–{last}",
+                self.window, self.first_year
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// A numeric input of a case, resolved once from its key so that a
+/// simulation can set it many times without parsing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    TolerancePct,
+    RatePct,
+    OptimismBias,
+    Weight(usize),
+    Population(usize),
+    RealisationFactor,
+    RealisationYear(usize),
+    SlipMonths,
+    SharedTotal,
+    Baseline(usize),
+    Already(usize),
+    NetGiven,
+    ItemYear(usize, usize),
+    ItemScale(usize),
+}
+
+impl Target {
+    /// Money is drawn to the penny; shares and rates more finely.
+    pub fn is_money(self) -> bool {
+        matches!(
+            self,
+            Target::SharedTotal
+                | Target::Baseline(_)
+                | Target::Already(_)
+                | Target::NetGiven
+                | Target::ItemYear(..)
+        )
+    }
+
+    /// The largest value that makes sense: rates and factors are bounded so
+    /// that no what-if can take the arithmetic past Decimal's range.
+    pub fn most(self) -> Decimal {
+        match self {
+            Target::TolerancePct | Target::RatePct | Target::OptimismBias => Decimal::from(1_000),
+            Target::RealisationFactor | Target::RealisationYear(_) | Target::ItemScale(_) => {
+                Decimal::from(1_000)
+            }
+            Target::SlipMonths => Decimal::from(1_200),
+            Target::Weight(_) | Target::Population(_) => Decimal::from(1_000_000_000_000i64),
+            _ => money::MAX_AMOUNT,
+        }
+    }
+
+    /// Whether a negative value is refused.
+    fn nonneg(self) -> bool {
+        !matches!(
+            self,
+            Target::Baseline(_) | Target::Already(_) | Target::NetGiven | Target::ItemYear(..)
+        )
+    }
+}
+
+impl Case {
+    /// Resolves a numeric key; None for keys that take a name or a year.
+    pub fn target(&self, key: &str) -> Result<Option<Target>> {
+        let parts: Vec<&str> = key.split('.').collect();
+        Ok(Some(match parts.as_slice() {
+            ["tolerance_pct"] => Target::TolerancePct,
+            ["discount_rate_pct"] => Target::RatePct,
+            ["optimism_bias_pct"] => Target::OptimismBias,
+            ["apportionment", "weights", p] => Target::Weight(self.partner(key, p)?),
+            ["population", p] => Target::Population(self.partner(key, p)?),
+            ["savings", "realisation"] => Target::RealisationFactor,
+            ["savings", "slip_months"] => Target::SlipMonths,
+            ["savings", "shared_service_cost"] => {
+                if self.shared_total.is_none() {
+                    return Err(Error::usage(format!(
+                        "{key}: this case gives the shared service cost per partner; use {key}.PARTNER"
+                    )));
+                }
+                Target::SharedTotal
+            }
+            ["savings", "baseline", p] => Target::Baseline(self.partner(key, p)?),
+            ["savings", "already_budgeted", p] => Target::Already(self.partner(key, p)?),
+            ["savings", "net_saving_per_annum"] => Target::NetGiven,
+            ["savings", "realisation", y] => {
+                let y = Year::parse(y).ok_or_else(|| {
+                    Error::usage(format!(
+                        "{key}: {y:?} is not a financial year such as 2014/15"
+                    ))
+                })?;
+                self.check_window(key, y)?;
+                Target::RealisationYear(year_idx(self.first_year, y, self.window))
+            }
+            ["investment", ..] if parts.len() >= 3 => {
+                let last = parts[parts.len() - 1];
+                let i = self.item(key, &parts[1..parts.len() - 1].join("."))?;
+                if last == "scale" {
+                    Target::ItemScale(i)
+                } else {
+                    let y = Year::parse(last).ok_or_else(|| {
+                        Error::usage(format!(
+                            "{key}: {last:?} is not a financial year such as 2014/15, nor \"scale\""
+                        ))
+                    })?;
+                    self.check_window(key, y)?;
+                    Target::ItemYear(i, year_idx(self.first_year, y, self.window))
+                }
+            }
+            _ => return Ok(None),
+        }))
+    }
+
+    /// Sets a numeric input. The value has been validated for its target.
+    pub fn apply(&mut self, target: Target, v: Decimal) {
+        match target {
+            Target::TolerancePct => self.tolerance_pct = Some(v),
+            Target::RatePct => self.rate_pct = v,
+            Target::OptimismBias => self.optimism_bias_pct = v,
+            Target::Weight(i) => self.partners[i].weight = Some(v),
+            Target::Population(i) => self.partners[i].population = Some(v),
+            Target::RealisationFactor => self.realisation_factor = v,
+            Target::RealisationYear(t) => self.realisation[t] = Some(v),
+            Target::SlipMonths => self.slip_months = v,
+            Target::SharedTotal => self.shared_total = Some(v),
+            Target::Baseline(i) => self.partners[i].baseline = v,
+            Target::Already(i) => self.partners[i].already = v,
+            Target::NetGiven => self.net_given = Some(v),
+            Target::ItemYear(i, t) => self.items[i].amounts[t] = v,
+            Target::ItemScale(i) => {
+                for a in &mut self.items[i].amounts {
+                    *a *= v;
+                }
+            }
+        }
+    }
+}
+
+/// Parses a value for a numeric target, refusing negatives where they make no sense.
+pub fn parse_value(key: &str, target: Target, value: &str) -> Result<Decimal> {
+    let v = value.trim().trim_end_matches('%');
+    let d = match money::parse_amount(v) {
+        Ok(Amount::Value(d)) => d,
+        _ => {
+            return Err(Error::usage(format!(
+                "{key}={value}: expected a number{}",
+                if target.is_money() {
+                    " such as 234000 or £234,000"
+                } else {
+                    " such as 0.7 or 10"
+                }
+            )));
+        }
+    };
+    if target.nonneg() && d.is_sign_negative() && !d.is_zero() {
+        return Err(Error::usage(format!(
+            "{key}={value}: expected zero or more"
+        )));
+    }
+    if d.abs() > target.most() {
+        return Err(Error::usage(format!(
+            "{key}={value}: too large; at most {}",
+            target.most().normalize()
+        )));
+    }
+    Ok(d)
+}
+
+/// A named set of overrides.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    pub name: String,
+    pub description: String,
+    pub set: Vec<(String, String)>,
+}
+
+/// Parses "KEY=VALUE".
+pub fn parse_assignment(s: &str) -> Result<(String, String)> {
+    let (k, v) = s.split_once('=').ok_or_else(|| {
+        Error::usage(format!(
+            "--set {s:?}: expected KEY=VALUE, e.g. apportionment.basis=equal"
+        ))
+    })?;
+    let (k, v) = (k.trim(), v.trim());
+    if k.is_empty() || v.is_empty() {
+        return Err(Error::usage(format!(
+            "--set {s:?}: expected KEY=VALUE with both parts"
+        )));
+    }
+    Ok((k.to_string(), v.to_string()))
+}
+
+impl Scenario {
+    pub fn apply(&self, base: &Case) -> Result<Case> {
+        let mut c = base.clone();
+        let named = |m: String| Error::usage(format!("scenario {:?}: {m}", self.name));
+        for (k, v) in &self.set {
+            c.set(k, v).map_err(|e| match e {
+                Error::Usage(m) => named(m),
+                other => other,
+            })?;
+        }
+        c.weights()
+            .map_err(|m| named(format!("apportionment.basis={}: {m}", c.basis.name())))?;
+        Ok(c)
+    }
+}
+
+/// `<models_dir>/scenarios/<slug>.toml`, the scenario file of a model, when
+/// it exists.
+pub fn default_file(models_dir: &std::path::Path, slug: &str) -> Option<std::path::PathBuf> {
+    let p = models_dir.join("scenarios").join(format!("{slug}.toml"));
+    p.exists().then_some(p)
+}
+
+/// Reads a scenario file: `[[scenario]]` entries with name, description and
+/// a `set` table of overrides; optional `model` (file stem) it applies to,
+/// and `[sensitivity] vary = ["KEY=LOW..HIGH", …]`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ScenarioFile {
+    pub model: Option<String>,
+    pub scenarios: Vec<Scenario>,
+    pub vary: Vec<String>,
+    pub ranges: Vec<String>,
+}
+
+pub fn load_file(path: &std::path::Path) -> Result<ScenarioFile> {
+    let text = crate::input::import::read_text(path)?;
+    parse_file(&text, &path.display().to_string())
+}
+
+/// A scenario file's text; `file` names it in messages.
+pub fn parse_file(text: &str, file: &str) -> Result<ScenarioFile> {
+    let file = file.to_string();
+    let doc: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+        Error::model(&file, "(file)", format!("not valid TOML: {}", e.message()))
+    })?;
+    let mut out = ScenarioFile {
+        model: doc
+            .get("model")
+            .and_then(|v| v.as_str())
+            .map(str::to_string),
+        ..Default::default()
+    };
+    for k in doc.keys() {
+        if !["model", "scenario", "sensitivity", "simulation"].contains(&k.as_str()) {
+            return Err(Error::model(
+                &file,
+                k,
+                "unknown key; expected model, [[scenario]], [sensitivity] or [simulation]",
+            ));
+        }
+    }
+    if let Some(arr) = doc.get("scenario") {
+        let toml::Value::Array(a) = arr else {
+            return Err(Error::model(
+                &file,
+                "scenario",
+                "expected [[scenario]] entries",
+            ));
+        };
+        for (i, s) in a.iter().enumerate() {
+            let key = format!("scenario[{i}]");
+            let Some(t) = s.as_table() else {
+                return Err(Error::model(
+                    &file,
+                    &key,
+                    "expected a table with name and set",
+                ));
+            };
+            let name = t.get("name").and_then(|v| v.as_str()).ok_or_else(|| {
+                Error::model(
+                    &file,
+                    &format!("{key}.name"),
+                    "missing; expected the scenario's name",
+                )
+            })?;
+            let set_t = t.get("set").and_then(|v| v.as_table()).ok_or_else(|| Error::model(&file, &format!("{key}.set"), "missing; expected a table of overrides such as { \"apportionment.basis\" = \"equal\" }"))?;
+            let set = set_t
+                .iter()
+                .map(|(k, v)| {
+                    let v = match v {
+                        toml::Value::String(s) => s.clone(),
+                        toml::Value::Integer(i) => i.to_string(),
+                        toml::Value::Float(f) => money::decimal_from_f64(*f)
+                            .map(|d| d.to_string())
+                            .unwrap_or_default(),
+                        _ => {
+                            return Err(Error::model(
+                                &file,
+                                &format!("{key}.set.{k}"),
+                                "expected a number or a string",
+                            ));
+                        }
+                    };
+                    Ok((k.clone(), v))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            out.scenarios.push(Scenario {
+                name: name.to_string(),
+                description: t
+                    .get("description")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("")
+                    .to_string(),
+                set,
+            });
+        }
+    }
+    let list = |section: &str, k: &str| -> Result<Vec<String>> {
+        match doc.get(section).and_then(|s| s.get(k)) {
+            None => Ok(Vec::new()),
+            Some(toml::Value::Array(a)) => a
+                .iter()
+                .map(|v| {
+                    v.as_str().map(str::to_string).ok_or_else(|| {
+                        Error::model(
+                            &file,
+                            &format!("{section}.{k}"),
+                            "expected a list of \"KEY=LOW..HIGH\" strings",
+                        )
+                    })
+                })
+                .collect(),
+            Some(_) => Err(Error::model(
+                &file,
+                &format!("{section}.{k}"),
+                "expected a list of \"KEY=LOW..HIGH\" strings",
+            )),
+        }
+    };
+    out.vary = list("sensitivity", "vary")?;
+    out.ranges = list("simulation", "range")?;
+    Ok(out)
+}
+
+fn money_v(d: Decimal) -> Value {
+    Value::money(Money(d))
+}
+
+/// Applies named scenarios to the base and compares them side by side, each
+/// scenario's overrides (and description) stated in the notes.
+pub fn compare_named(model_name: &str, base: &Case, scenarios: &[Scenario]) -> Result<Table> {
+    let applied = scenarios
+        .iter()
+        .map(|s| Ok((s.name.clone(), s.apply(base)?)))
+        .collect::<Result<Vec<_>>>()?;
+    let mut t = compare(model_name, base, &applied)?;
+    for s in scenarios {
+        let how = s
+            .set
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        t.notes.push(if s.description.is_empty() {
+            format!("{}: {how}", s.name)
+        } else {
+            format!("{}: {} ({how})", s.name, s.description)
+        });
+    }
+    Ok(t)
+}
+
+/// Base and scenarios side by side, with the change from the base.
+pub fn compare(base_name: &str, base: &Case, scenarios: &[(String, Case)]) -> Result<Table> {
+    let fig = |c: &Case, n: &str| c.figures().map_err(|m| Error::usage(format!("{n}: {m}")));
+    let bf = fig(base, base_name)?;
+    let sfs = scenarios
+        .iter()
+        .map(|(n, c)| fig(c, n))
+        .collect::<Result<Vec<_>>>()?;
+    let mut cols = vec!["Figure".to_string(), "Base".to_string()];
+    for (n, _) in scenarios {
+        cols.push(n.clone());
+        cols.push(format!("Change: {n}"));
+    }
+    let colrefs: Vec<&str> = cols.iter().map(String::as_str).collect();
+    let mut t = Table::new(
+        "scenario",
+        format!("{}: base case and scenarios", base.name),
+        &colrefs,
+        1,
+    );
+
+    type Getter<'a> = Box<dyn Fn(&Figures) -> Option<Value> + 'a>;
+    let row = |t: &mut Table, label: &str, get: Getter, diff: bool| {
+        let mut cells = vec![Cell::label(label)];
+        let b = get(&bf);
+        cells.push(Cell::rule(b.clone().unwrap_or(Value::Empty), "base case"));
+        for f in &sfs {
+            let v = get(f);
+            let change = match (
+                diff,
+                b.as_ref().and_then(Value::figure),
+                v.as_ref().and_then(Value::figure),
+                &v,
+            ) {
+                (true, Some(x), Some(y), Some(Value::Money { dp, .. })) => {
+                    Value::money_dp(Money(y - x), *dp)
+                }
+                (true, Some(x), Some(y), Some(Value::Number { dp, .. })) => Value::num(y - x, *dp),
+                (true, Some(x), Some(y), Some(Value::Percent { dp, .. })) => Value::pct(y - x, *dp),
+                _ => Value::Empty,
+            };
+            cells.push(Cell::rule(v.unwrap_or(Value::Empty), "scenario"));
+            cells.push(Cell::rule(change, "scenario less base"));
+        }
+        t.push(cells);
+    };
+    row(
+        &mut t,
+        "Case total",
+        Box::new(|f| Some(money_v(f.case_total))),
+        true,
+    );
+    if bf.tolerance_max.is_some() {
+        row(
+            &mut t,
+            "Tolerance maximum",
+            Box::new(|f| f.tolerance_max.map(money_v)),
+            true,
+        );
+        row(
+            &mut t,
+            "Within tolerance",
+            Box::new(|f| {
+                Some(Value::text(match f.breach() {
+                    Some(b) => format!(
+                        "BREACH by {}",
+                        money::format_pounds(b, 0, Default::default())
+                    ),
+                    None => "yes".into(),
+                }))
+            }),
+            false,
+        );
+    }
+    row(
+        &mut t,
+        "Central project support",
+        Box::new(|f| Some(money_v(f.central))),
+        true,
+    );
+    for (i, p) in base.partners.iter().enumerate() {
+        row(
+            &mut t,
+            &format!("{} investment share", p.name),
+            Box::new(move |f| f.investment_share.get(i).map(|d| money_v(*d))),
+            true,
+        );
+    }
+    if base.has_savings && base.net_given.is_none() {
+        for (i, p) in base.partners.iter().enumerate() {
+            row(
+                &mut t,
+                &format!("{} shared service cost", p.name),
+                Box::new(move |f| f.partner_cost.get(i).map(|d| money_v(*d))),
+                true,
+            );
+        }
+        for (i, p) in base.partners.iter().enumerate() {
+            row(
+                &mut t,
+                &format!("{} net saving per annum", p.name),
+                Box::new(move |f| f.partner_net.get(i).map(|d| money_v(*d))),
+                true,
+            );
+        }
+    }
+    row(
+        &mut t,
+        "Net saving per annum",
+        Box::new(|f| Some(money_v(f.net_per_annum))),
+        true,
+    );
+    row(
+        &mut t,
+        "Five-year costs",
+        Box::new(|f| Some(money_v(f.score.costs))),
+        true,
+    );
+    row(
+        &mut t,
+        "Five-year savings",
+        Box::new(|f| Some(money_v(f.score.savings))),
+        true,
+    );
+    row(
+        &mut t,
+        "NPV",
+        Box::new(|f| Some(money_v(f.score.npv))),
+        true,
+    );
+    row(
+        &mut t,
+        "Investment score",
+        Box::new(|f| {
+            Some(
+                f.score
+                    .score
+                    .map(|s| Value::num(s, 2))
+                    .unwrap_or(Value::na("n/a")),
+            )
+        }),
+        true,
+    );
+    row(
+        &mut t,
+        "Payback year",
+        Box::new(|f| Some(Value::text(score::payback_text(f.score.payback)))),
+        false,
+    );
+    row(
+        &mut t,
+        "ROI %",
+        Box::new(|f| {
+            Some(
+                f.score
+                    .roi_pct
+                    .map(|p| Value::pct(p, 1))
+                    .unwrap_or(Value::na("n/a")),
+            )
+        }),
+        true,
+    );
+    let breaches: Vec<&str> = scenarios
+        .iter()
+        .zip(&sfs)
+        .filter(|(_, f)| f.breach().is_some())
+        .map(|((n, _), _)| n.as_str())
+        .collect();
+    t.headline = if breaches.is_empty() {
+        format!(
+            "Base: investment score {}, NPV {}; no scenario breaches the cost tolerance.",
+            score::score_text(bf.score.score),
+            money::format_pounds(bf.score.npv, 0, Default::default())
+        )
+    } else {
+        format!(
+            "Base: investment score {}, NPV {}; {} breach{} the cost tolerance: {}.",
+            score::score_text(bf.score.score),
+            money::format_pounds(bf.score.npv, 0, Default::default()),
+            breaches.len(),
+            if breaches.len() == 1 { "es" } else { "" },
+            breaches.join("; ")
+        )
+    };
+    t.notes.push("The tolerance maximum is set on the approved case total; a scenario breaches it when its case total is higher.".into());
+    Ok(t)
+}
