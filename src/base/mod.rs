@@ -4,6 +4,8 @@
 pub mod atomic;
 pub mod error;
 pub mod money;
+pub mod published;
+pub mod rng;
 pub mod table;
 pub mod trace;
 pub mod year;

@@ -86,7 +86,7 @@ pub fn generate(
             centres.push((a.to_string(), format!("{letter}-X-9{i:02}"), None));
         }
     }
-    let mut rng = crate::whatif::simulate::Rng::new(seed);
+    let mut rng = crate::base::rng::Rng::new(seed);
     let ledger = dir.join("ledger.csv");
     let mut w = wr(&ledger)?;
     let e = werr(&ledger);

@@ -4,10 +4,10 @@
 
 use crate::base::error::{Error, Result};
 use crate::base::money::{self, Amount};
+use crate::base::published::PublishedFigure;
 use crate::base::trace::{Origin, Sourced, a1, parse_range};
 use crate::base::year::Year;
 use crate::input::import::{self, CellValue, Grid};
-use crate::tables::check::PublishedFigure;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -477,7 +477,11 @@ impl Model {
                 .collect()
         };
         let w = match self.apportionment.basis.value {
-            Basis::Equal => crate::case::apportion::equal_weights(&self.partners),
+            Basis::Equal => self
+                .partners
+                .iter()
+                .map(|p| (p.clone(), Decimal::ONE))
+                .collect(),
             Basis::Baseline => lookup(
                 self.savings
                     .as_ref()

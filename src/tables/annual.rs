@@ -3,11 +3,11 @@
 
 use crate::base::error::{Error, Result};
 use crate::base::money::{Amount, Money};
+use crate::base::published::PublishedFigure;
 use crate::base::table::{Cell, Table, Value};
 pub use crate::base::trace::Sourced;
 use crate::input::import::{Record, Records};
 use crate::input::source::Source;
-use crate::tables::check::PublishedFigure;
 use rust_decimal::Decimal;
 
 #[derive(Debug, Clone, PartialEq)]

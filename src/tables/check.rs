@@ -4,22 +4,10 @@
 use crate::base::error::{Error, Result};
 use crate::base::money::{self, Amount};
 use crate::base::table::{Table, Value};
-use crate::base::trace::Origin;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-/// A figure as printed somewhere, keyed to a cell of a computed table.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PublishedFigure {
-    pub table: String,
-    pub row: String,
-    pub column: String,
-    pub text: String,
-    /// Where in the source document it is printed.
-    pub source: String,
-    /// Where we read it (fixture cell, model key).
-    pub origin: Origin,
-}
+pub use crate::base::published::PublishedFigure;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finding {
