@@ -109,8 +109,7 @@ fn pack_contents() {
         let charts: Vec<costshare::output::chart::Chart> = p
             .tables
             .iter()
-            .flat_map(|t| costshare::output::chart::charts_for(t, &p.title))
-            .chain(p.extra_charts.iter().map(|(_, c)| c.clone()))
+            .flat_map(|t| t.charts.iter().cloned())
             .collect();
         for c in charts {
             let svg = std::fs::read_to_string(

@@ -2,6 +2,7 @@
 //! layer is built from. No file formats here.
 
 pub mod atomic;
+pub mod chart;
 pub mod error;
 pub mod money;
 pub mod published;

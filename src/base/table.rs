@@ -133,6 +133,9 @@ pub struct Table {
     pub headline: String,
     /// Footnotes: assumptions, sources, differences from the published table.
     pub notes: Vec<String>,
+    /// The charts that illustrate it, declared by whatever builds it.
+    #[serde(skip)]
+    pub charts: Vec<crate::base::chart::Chart>,
 }
 
 impl Table {
@@ -145,6 +148,7 @@ impl Table {
             rows: Vec::new(),
             headline: String::new(),
             notes: Vec::new(),
+            charts: Vec::new(),
         }
     }
 
@@ -195,4 +199,10 @@ impl Table {
             .find(|r| self.row_key(r).eq_ignore_ascii_case(row_key.trim()))
             .map(|r| &r.cells[col])
     }
+}
+
+/// A cell's figure, placed on a picture (0 where it has none).
+pub fn at(v: &Value) -> f64 {
+    use rust_decimal::prelude::ToPrimitive;
+    v.figure().and_then(|d| d.to_f64()).unwrap_or(0.0)
 }

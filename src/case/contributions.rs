@@ -1,7 +1,9 @@
 //! Per-head-of-population contributions to MKIP (clause 13.2) and the return
 //! of unspent funds in the same proportions.
 
+use crate::base::chart::{Bars, Chart, Plot};
 use crate::base::money::Money;
+use crate::base::table::at;
 use crate::base::table::{Cell, Table, Value};
 use crate::case::apportion;
 use crate::model::Model;
@@ -95,5 +97,24 @@ pub fn table(m: &Model) -> Option<Table> {
     if c.unspent.is_some() {
         t.notes.push("Unspent funds are returned in the same population proportions (clause 13.2), to the penny by largest remainder.".into());
     }
+    t.charts.push(chart(&t, &m.name, 3));
     Some(t)
+}
+
+/// Each partner's contribution per annum.
+fn chart(t: &Table, case: &str, contribution_col: usize) -> Chart {
+    let rows: Vec<_> = t.rows.iter().filter(|r| !r.total).collect();
+    Chart {
+        name: "contributions".into(),
+        title: format!("{case}: contributions by partner"),
+        x_label: "Partner".into(),
+        y_label: "Contribution per annum".into(),
+        plot: Plot::Bars(Bars::simple(
+            rows.iter().map(|r| t.row_key(r)).collect(),
+            "Contribution",
+            rows.iter()
+                .map(|r| at(&r.cells[contribution_col].value))
+                .collect(),
+        )),
+    }
 }

@@ -2,7 +2,9 @@
 //! column totals, the case total, its tolerance maximum, and centrally funded
 //! project support shown apart, as the MKIP snapshots print it.
 
+use crate::base::chart::{Bars, Chart, Plot, Series, money_exact};
 use crate::base::money::Money;
+use crate::base::table::at;
 use crate::base::table::{Cell, Table, Value};
 use crate::base::year::Year;
 use crate::case::apportion;
@@ -152,6 +154,7 @@ pub fn table(m: &Model) -> Option<Table> {
     if !centrals.is_empty() {
         t.notes.push("Project support funded from the MKIP central budget is shown apart from the case total, as published; the investment score counts it as a cost to the partnership.".into());
     }
+    t.charts.push(profile_chart(&t, &m.name));
     Some(t)
 }
 
@@ -236,5 +239,71 @@ pub fn shares_table(m: &Model) -> Option<Table> {
             .collect::<Vec<_>>()
             .join(", ")
     );
+    t.charts.push(shares_chart(&t, &m.name));
     Some(t)
+}
+
+/// Investment by year, stacked by item, with the cumulative case cost and
+/// the tolerance when the model has one.
+fn profile_chart(t: &Table, case: &str) -> Chart {
+    let last = t.columns.len() - 1;
+    let years: Vec<String> = t.columns[1..last].to_vec();
+    let mut series = Vec::new();
+    let mut tol = None;
+    let mut totals = vec![0.0; last - 1];
+    for r in &t.rows {
+        let key = t.row_key(r);
+        if key.starts_with("Tolerance maximum") {
+            tol = Some((key, at(&r.cells[last].value)));
+        } else if r.total && key == "Total" {
+            totals = (1..last).map(|i| at(&r.cells[i].value)).collect();
+        } else if !r.total {
+            let values = (1..last).map(|i| at(&r.cells[i].value)).collect();
+            series.push(Series { name: key, values });
+        }
+    }
+    let cumulative: Vec<f64> = totals
+        .iter()
+        .scan(0.0, |cum, v| {
+            *cum += v;
+            Some(*cum)
+        })
+        .collect();
+    Chart {
+        name: "investment-profile".into(),
+        title: if tol.is_some() {
+            format!("{case}: investment by year against the tolerance")
+        } else {
+            format!("{case}: investment by year")
+        },
+        x_label: "Financial year".into(),
+        y_label: "Investment".into(),
+        plot: Plot::Bars(Bars {
+            categories: years,
+            series,
+            stacked: true,
+            line: Some(Series {
+                name: "Cumulative case cost (excluding central support)".into(),
+                values: cumulative,
+            }),
+            hline: tol.map(|(k, v)| (format!("{k}: {}", money_exact(v)), v)),
+            mark: None,
+        }),
+    }
+}
+
+/// Each partner's share of the case cost.
+fn shares_chart(t: &Table, case: &str) -> Chart {
+    let partners: Vec<String> = t.columns[1..t.columns.len() - 1].to_vec();
+    let total = t.rows.iter().find(|r| r.total && t.row_key(r) == "Total");
+    let values = (1..t.columns.len() - 1)
+        .map(|i| total.map_or(0.0, |r| at(&r.cells[i].value)))
+        .collect();
+    Chart {
+        name: "apportionment-shares".into(),
+        title: format!("{case}: investment apportioned between partners"),
+        x_label: "Partner".into(),
+        y_label: "Share of the case cost".into(),
+        plot: Plot::Bars(Bars::simple(partners, "Share", values)),
+    }
 }

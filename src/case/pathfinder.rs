@@ -2,7 +2,9 @@
 //! project costs and savings by work stream; the programme management budget
 //! with posts costed from base salaries plus on-costs; running-cost spend.
 
+use crate::base::chart::{Chart, HBars, Plot};
 use crate::base::money::{Amount, Money};
+use crate::base::table::at;
 use crate::base::table::{Cell, Table, Value};
 use crate::model::{MgmtCost, Model};
 use rust_decimal::Decimal;
@@ -224,5 +226,32 @@ pub fn table(m: &Model) -> Option<Table> {
             "{tbc} work streams' savings are still to be confirmed (tbc): not counted as zero."
         ));
     }
+    t.charts.push(chart(&t, 5));
     Some(t)
+}
+
+/// Estimated cost by work stream.
+fn chart(t: &Table, cost_col: usize) -> Chart {
+    let streams: Vec<(String, f64)> = t
+        .rows
+        .iter()
+        .filter(|r| !r.total)
+        .filter_map(|r| {
+            let key = t.row_key(r);
+            let name = key.strip_prefix("Work streams / ")?.to_string();
+            Some((name, at(&r.cells[cost_col].value)))
+        })
+        .collect();
+    Chart {
+        name: "pathfinder-costs".into(),
+        title: "Pathfinder programme: estimated cost by work stream".into(),
+        x_label: "Estimated cost".into(),
+        y_label: "Work stream".into(),
+        plot: Plot::HBars(HBars {
+            group: vec![0; streams.len()],
+            labels: streams.iter().map(|s| s.0.clone()).collect(),
+            values: streams.iter().map(|s| s.1).collect(),
+            group_names: vec!["Estimated cost".into()],
+        }),
+    }
 }

@@ -2,7 +2,9 @@
 //! estimated cost of the shared service (apportioned or given), the staff
 //! saving, savings already in the budget, and the net saving per annum.
 
+use crate::base::chart::{Bars, Chart, Plot};
 use crate::base::money::Money;
+use crate::base::table::at;
 use crate::base::table::{Cell, Table, Value};
 use crate::base::trace::Trace;
 use crate::case::apportion;
@@ -173,5 +175,23 @@ pub fn table(m: &Model) -> Option<Table> {
             m.apportionment.basis.value.name()
         ));
     }
+    t.charts.push(chart(&t, &m.name));
     Some(t)
+}
+
+/// Net saving per annum by partner.
+fn chart(t: &Table, case: &str) -> Chart {
+    let net = t.columns.len() - 1;
+    let rows: Vec<_> = t.rows.iter().filter(|r| !r.total).collect();
+    Chart {
+        name: "net-saving-by-partner".into(),
+        title: format!("{case}: net saving per annum by partner"),
+        x_label: "Partner".into(),
+        y_label: "Net saving per annum".into(),
+        plot: Plot::Bars(Bars::simple(
+            rows.iter().map(|r| t.row_key(r)).collect(),
+            "Net saving per annum",
+            rows.iter().map(|r| at(&r.cells[net].value)).collect(),
+        )),
+    }
 }

@@ -10,7 +10,9 @@
 //! - NPV, discounted benefit-cost ratio (the investment score), payback year
 //!   (first year cumulative net benefit ≥ 0) and ROI % = net / costs × 100.
 
+use crate::base::chart::{Bars, Chart, Plot, Series};
 use crate::base::money::{self, Money};
+use crate::base::table::at;
 use crate::base::table::{Cell, Table, Value};
 use crate::base::year::Year;
 use crate::case::investment;
@@ -291,6 +293,7 @@ pub fn table(m: &Model) -> Option<Table> {
             .map(|y| y.value.to_string())
             .unwrap_or_else(|| inp.first_year.to_string())
     ));
+    t.charts.push(chart(&t, &m.name));
     Some(t)
 }
 
@@ -429,5 +432,40 @@ pub fn summarise(i: &ScoreInputs) -> Summary {
         npv: pvs - pvc,
         score: (!pvc.is_zero()).then(|| pvs / pvc),
         payback_idx,
+    }
+}
+
+/// Net benefit by year, the cumulative line and the payback year marked.
+fn chart(t: &Table, case: &str) -> Chart {
+    let years: Vec<_> = t
+        .rows
+        .iter()
+        .filter(|r| !r.total && Year::parse(&t.row_key(r)).is_some())
+        .collect();
+    let cats: Vec<String> = years.iter().map(|r| t.row_key(r)).collect();
+    let net = years.iter().map(|r| at(&r.cells[3].value)).collect();
+    let cumulative: Vec<f64> = years.iter().map(|r| at(&r.cells[4].value)).collect();
+    let mark = cumulative
+        .iter()
+        .position(|v| *v >= 0.0)
+        .map(|i| (format!("Payback {}", cats[i]), i));
+    Chart {
+        name: "cumulative-net-benefit".into(),
+        title: format!("{case}: net benefit and payback over five years"),
+        x_label: "Financial year".into(),
+        y_label: "Net benefit (savings less costs)".into(),
+        plot: Plot::Bars(Bars {
+            categories: cats,
+            series: vec![Series {
+                name: "Net benefit in the year".into(),
+                values: net,
+            }],
+            line: Some(Series {
+                name: "Cumulative net benefit".into(),
+                values: cumulative,
+            }),
+            mark,
+            ..Bars::default()
+        }),
     }
 }

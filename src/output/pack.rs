@@ -39,9 +39,6 @@ pub struct Pack {
     pub title: String,
     pub intro: String,
     pub tables: Vec<Table>,
-    /// Charts not derived from a table alone (the simulated distribution),
-    /// by the table they illustrate.
-    pub extra_charts: Vec<(String, Chart)>,
     /// Markdown appended at the end (the check report).
     pub appendix: String,
     /// Said on standard error: input rows set aside, and why.
@@ -66,15 +63,10 @@ pub fn write(pack: &Pack, dir: &Path, parts: &[Part], neg: Negatives) -> Result<
         crate::base::atomic::sweep(&d);
     }
     let mut written = Vec::new();
-    let charts: Vec<(String, Chart)> = pack
+    let charts: Vec<(&str, &Chart)> = pack
         .tables
         .iter()
-        .flat_map(|t| {
-            chart::charts_for(t, &pack.title)
-                .into_iter()
-                .map(|c| (t.name.clone(), c))
-        })
-        .chain(pack.extra_charts.iter().cloned())
+        .flat_map(|t| t.charts.iter().map(|c| (t.name.as_str(), c)))
         .collect();
     if parts.contains(&Part::Csv) {
         for t in &pack.tables {
@@ -375,10 +367,6 @@ fn what_if(m: &Model, models_dir: &Path, p: &mut Pack) -> crate::Result<()> {
         let o = simulate::simulate(&base, &rs, PACK_TRIALS, PACK_SEED, &mut |_| {})?;
         p.tables
             .push(simulate::outcome_table(&base, &rs, &o, PACK_SEED)?);
-        p.extra_charts.push((
-            "simulation".into(),
-            crate::output::chart::distribution(&m.name, &o.npv),
-        ));
     }
     Ok(())
 }
@@ -397,7 +385,6 @@ pub fn packs(data: &Path, models_dir: &Path) -> crate::Result<Vec<Pack>> {
             data.display()
         ),
         tables,
-        extra_charts: Vec::new(),
         appendix: render::check_markdown(&chk),
         warnings: inputs.set_aside_notes(),
     }];
@@ -410,7 +397,6 @@ pub fn packs(data: &Path, models_dir: &Path) -> crate::Result<Vec<Pack>> {
             title: m.name.clone(),
             intro: format!("Recomputed by costshare from `{}`.", m.file),
             tables,
-            extra_charts: Vec::new(),
             appendix: if m.published.is_empty() {
                 String::new()
             } else {
@@ -426,7 +412,6 @@ pub fn packs(data: &Path, models_dir: &Path) -> crate::Result<Vec<Pack>> {
         title: "MKIP overall investment score".into(),
         intro: "The five-year investment score of every business case in the models folder, and of MKIP overall.".into(),
         tables: vec![crate::case::score::overall_table(&models)],
-        extra_charts: Vec::new(),
         appendix: String::new(),
         warnings: Vec::new(),
     });

@@ -1,9 +1,11 @@
 //! The MKIP Annual Report 2012/13 tables, recomputed from the budget lines,
 //! staff counts and savings lines the finance teams hold.
 
+use crate::base::chart::{Bars, Chart, HBars, Plot, Series, money_exact};
 use crate::base::error::{Error, Result};
 use crate::base::money::{Amount, Money};
 use crate::base::published::PublishedFigure;
+use crate::base::table::at;
 use crate::base::table::{Cell, Table, Value};
 pub use crate::base::trace::Sourced;
 use crate::input::import::{Record, Records};
@@ -579,6 +581,7 @@ impl AnnualInputs {
             pcts.join(", ")
         );
         t.notes.push("N/A: the authority is not in that shared service (not zero). Figures exclude recharges.".into());
+        t.charts.push(budget_chart(&t));
         t
     }
 
@@ -867,6 +870,7 @@ impl AnnualInputs {
         );
         t.notes
             .push("Procurement savings assume no saving was achievable individually.".into());
+        t.charts = savings_charts(&t);
         t
     }
 
@@ -980,6 +984,122 @@ impl AnnualInputs {
         }
         t.notes.push("All statistics from the LGA shared services map; 95% of English councils share (2013/14).".into());
         t
+    }
+}
+
+/// Net expenditure by shared service, a bar per authority.
+fn budget_chart(t: &Table) -> Chart {
+    let auths: Vec<String> = t.columns[2..t.columns.len() - 1].to_vec();
+    let rows: Vec<_> = t
+        .rows
+        .iter()
+        .filter(|r| {
+            let key = t.row_key(r);
+            key.ends_with("/ Net expenditure") && !key.starts_with("Total")
+        })
+        .collect();
+    let categories = rows
+        .iter()
+        .map(|r| {
+            let key = t.row_key(r);
+            key.trim_end_matches(" / Net expenditure").to_string()
+        })
+        .collect();
+    let series = auths
+        .iter()
+        .enumerate()
+        .map(|(ai, a)| Series {
+            name: a.clone(),
+            values: rows.iter().map(|r| at(&r.cells[2 + ai].value)).collect(),
+        })
+        .collect();
+    Chart {
+        name: "budget-breakdown".into(),
+        title: "Net expenditure on shared services, 2012/13".into(),
+        x_label: "Shared service".into(),
+        y_label: "Net expenditure".into(),
+        plot: Plot::Bars(Bars {
+            categories,
+            series,
+            ..Bars::default()
+        }),
+    }
+}
+
+/// Annual savings by line, coloured by group; and cumulative savings
+/// against the partnership's funding.
+fn savings_charts(t: &Table) -> Vec<Chart> {
+    let mut groups: Vec<String> = Vec::new();
+    let (mut labels, mut values, mut group) = (Vec::new(), Vec::new(), Vec::new());
+    for r in &t.rows {
+        let key = t.row_key(r);
+        let parts: Vec<&str> = key.split(" / ").collect();
+        if r.total || parts.len() != 2 {
+            continue;
+        }
+        let g = parts[0].to_string();
+        if !groups.contains(&g) {
+            groups.push(g.clone());
+        }
+        labels.push(parts[1].to_string());
+        values.push(at(&r.cells[SAVINGS_ANNUAL_COL].value));
+        group.push(groups.iter().position(|x| *x == g).unwrap_or(0));
+    }
+    let by_line = Chart {
+        name: "savings-by-line".into(),
+        title: "Annual savings 2012/13 by line and group".into(),
+        x_label: "Annual savings 2012/13".into(),
+        y_label: "Savings line".into(),
+        plot: Plot::HBars(HBars {
+            labels,
+            values,
+            group,
+            group_names: groups,
+        }),
+    };
+    vec![by_line, cumulative_chart(t)]
+}
+
+/// Column of the savings-programme table with the year's annual savings.
+const SAVINGS_ANNUAL_COL: usize = 3;
+
+fn cumulative_chart(t: &Table) -> Chart {
+    let row = |key: &str| t.rows.iter().find(|r| t.row_key(r) == key);
+    let pair = |key: &str| match row(key) {
+        Some(r) => vec![at(&r.cells[4].value), at(&r.cells[5].value)],
+        None => vec![0.0, 0.0],
+    };
+    let (gross, net) = (pair("Total"), pair("Net cumulative savings"));
+    let funding = gross[0] - net[0];
+    let passed = match gross.iter().position(|g| *g >= funding) {
+        Some(0) => " (passed by 2012/13)",
+        Some(_) => " (passed by 2013/14)",
+        None => " (not yet passed)",
+    };
+    let series = |name: &str, values| Series {
+        name: name.into(),
+        values,
+    };
+    Chart {
+        name: "cumulative-savings".into(),
+        title: "Cumulative savings against MKIP funding".into(),
+        x_label: "Year".into(),
+        y_label: "Cumulative savings".into(),
+        plot: Plot::Bars(Bars {
+            categories: vec!["2012/13".into(), "2013/14 (predicted)".into()],
+            series: vec![
+                series("Cumulative savings", gross),
+                series("Net of MKIP funding", net),
+            ],
+            hline: Some((
+                format!(
+                    "MKIP funding and implementation costs {}: break-even{passed}",
+                    money_exact(funding)
+                ),
+                funding,
+            )),
+            ..Bars::default()
+        }),
     }
 }
 

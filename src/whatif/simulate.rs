@@ -11,8 +11,10 @@
 /// percentiles, about 160 bytes each, so this bounds memory near 320 MB.
 pub const MAX_TRIALS: usize = 2_000_000;
 
+use crate::base::chart::{Chart, Histogram, Plot, Tornado};
 use crate::base::error::{Error, Result};
 use crate::base::money::{self, Money};
+use crate::base::table::at;
 use crate::base::table::{Cell, Table, Value};
 use crate::case::score;
 use crate::whatif::scenario::{Case, Target, parse_value};
@@ -182,6 +184,7 @@ pub fn sensitivity(base: &Case, ranges: &[Range]) -> Result<Table> {
             money::format_pounds(bnpv, 0, Default::default())
         );
     }
+    t.charts.push(tornado_chart(&t, &base.name));
     Ok(t)
 }
 
@@ -400,5 +403,45 @@ pub fn outcome_table(base: &Case, ranges: &[Range], o: &Outcome, seed: u64) -> R
             None => format!("{} drawn uniformly from {}..{}", r.key, r.low, r.high),
         });
     }
+    t.charts.push(distribution_chart(&base.name, &o.npv));
     Ok(t)
+}
+
+/// Each input's low and high NPV around the base case.
+fn tornado_chart(t: &Table, case: &str) -> Chart {
+    let rows: Vec<_> = t.rows.iter().filter(|r| !r.total).collect();
+    let base = t.rows.first().map(|r| at(&r.cells[3].value)).unwrap_or(0.0);
+    Chart {
+        name: "tornado".into(),
+        title: format!("{case}: sensitivity of NPV (tornado)"),
+        x_label: "Net present value over five years".into(),
+        y_label: "Input".into(),
+        plot: Plot::Tornado(Tornado {
+            labels: rows.iter().map(|r| t.row_key(r)).collect(),
+            low: rows.iter().map(|r| at(&r.cells[3].value)).collect(),
+            high: rows.iter().map(|r| at(&r.cells[4].value)).collect(),
+            base,
+        }),
+    }
+}
+
+/// The distribution of simulated NPVs with P10/P50/P90 marked.
+fn distribution_chart(case: &str, npv: &[Decimal]) -> Chart {
+    let vals: Vec<f64> = npv.iter().map(|d| d.to_f64().unwrap_or(0.0)).collect();
+    let p = |q: u32| percentile(npv, q).and_then(|d| d.to_f64()).unwrap_or(0.0);
+    Chart {
+        name: "npv-distribution".into(),
+        title: format!("{case}: simulated NPV ({} trials)", npv.len()),
+        x_label: "Net present value over five years".into(),
+        y_label: "Number of trials".into(),
+        plot: Plot::Histogram(Histogram {
+            values: vals,
+            bins: 40,
+            markers: vec![
+                ("P10".into(), p(10)),
+                ("P50".into(), p(50)),
+                ("P90".into(), p(90)),
+            ],
+        }),
+    }
 }

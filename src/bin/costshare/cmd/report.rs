@@ -55,7 +55,6 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
     if let Some(name) = &args.only {
         for p in &mut all {
             p.tables.retain(|t| &t.name == name);
-            p.extra_charts.retain(|(t, _)| t == name);
             p.appendix.clear();
         }
         all.retain(|p| !p.tables.is_empty());
