@@ -856,6 +856,99 @@ pub fn compare_named(model_name: &str, base: &Case, scenarios: &[Scenario]) -> R
     Ok(t)
 }
 
+/// One row of the comparison: how to read its figure from a case's
+/// figures, and whether the change from the base is shown.
+struct Line {
+    label: String,
+    get: Box<dyn Fn(&Figures) -> Option<Value>>,
+    diff: bool,
+}
+
+fn line(label: &str, diff: bool, get: impl Fn(&Figures) -> Option<Value> + 'static) -> Line {
+    Line {
+        label: label.into(),
+        get: Box::new(get),
+        diff,
+    }
+}
+
+/// The rows of the comparison, in order; tolerance rows only when the case
+/// has one, partner rows per partner.
+fn lines(base: &Case, bf: &Figures) -> Vec<Line> {
+    let mut v = vec![line("Case total", true, |f| Some(money_v(f.case_total)))];
+    if bf.tolerance_max.is_some() {
+        v.push(line("Tolerance maximum", true, |f| {
+            f.tolerance_max.map(money_v)
+        }));
+        v.push(line("Within tolerance", false, |f| {
+            Some(Value::text(match f.breach() {
+                Some(b) => format!(
+                    "BREACH by {}",
+                    money::format_pounds(b, 0, Default::default())
+                ),
+                None => "yes".into(),
+            }))
+        }));
+    }
+    v.push(line("Central project support", true, |f| {
+        Some(money_v(f.central))
+    }));
+    type Pick = fn(&Figures) -> &Vec<Decimal>;
+    let mut per_partner = |what: &str, pick: Pick| {
+        for (i, p) in base.partners.iter().enumerate() {
+            let label = format!("{} {what}", p.name);
+            v.push(line(&label, true, move |f| {
+                pick(f).get(i).map(|d| money_v(*d))
+            }));
+        }
+    };
+    per_partner("investment share", |f| &f.investment_share);
+    if base.has_savings && base.net_given.is_none() {
+        per_partner("shared service cost", |f| &f.partner_cost);
+        per_partner("net saving per annum", |f| &f.partner_net);
+    }
+    let n_a = || Value::na("n/a");
+    v.extend([
+        line("Net saving per annum", true, |f| {
+            Some(money_v(f.net_per_annum))
+        }),
+        line("Five-year costs", true, |f| Some(money_v(f.score.costs))),
+        line("Five-year savings", true, |f| {
+            Some(money_v(f.score.savings))
+        }),
+        line("NPV", true, |f| Some(money_v(f.score.npv))),
+        line("Investment score", true, move |f| {
+            Some(f.score.score.map(|s| Value::num(s, 2)).unwrap_or_else(n_a))
+        }),
+        line("Payback year", false, |f| {
+            Some(Value::text(score::payback_text(f.score.payback)))
+        }),
+        line("ROI %", true, move |f| {
+            Some(
+                f.score
+                    .roi_pct
+                    .map(|p| Value::pct(p, 1))
+                    .unwrap_or_else(n_a),
+            )
+        }),
+    ]);
+    v
+}
+
+/// Scenario less base, in the scenario figure's own kind; blank where
+/// either has no figure or the row shows no change.
+fn change(diff: bool, b: Option<&Value>, v: Option<&Value>) -> Value {
+    let (x, y) = (b.and_then(Value::figure), v.and_then(Value::figure));
+    match (diff, x, y, v) {
+        (true, Some(x), Some(y), Some(Value::Money { dp, .. })) => {
+            Value::money_dp(Money(y - x), *dp)
+        }
+        (true, Some(x), Some(y), Some(Value::Number { dp, .. })) => Value::num(y - x, *dp),
+        (true, Some(x), Some(y), Some(Value::Percent { dp, .. })) => Value::pct(y - x, *dp),
+        _ => Value::Empty,
+    }
+}
+
 /// Base and scenarios side by side, with the change from the base.
 pub fn compare(base_name: &str, base: &Case, scenarios: &[(String, Case)]) -> Result<Table> {
     let fig = |c: &Case, n: &str| c.figures().map_err(|m| Error::usage(format!("{n}: {m}")));
@@ -870,176 +963,45 @@ pub fn compare(base_name: &str, base: &Case, scenarios: &[(String, Case)]) -> Re
         cols.push(format!("Change: {n}"));
     }
     let colrefs: Vec<&str> = cols.iter().map(String::as_str).collect();
-    let mut t = Table::new(
-        "scenario",
-        format!("{}: base case and scenarios", base.name),
-        &colrefs,
-        1,
-    );
-
-    type Getter<'a> = Box<dyn Fn(&Figures) -> Option<Value> + 'a>;
-    let row = |t: &mut Table, label: &str, get: Getter, diff: bool| {
-        let mut cells = vec![Cell::label(label)];
-        let b = get(&bf);
+    let title = format!("{}: base case and scenarios", base.name);
+    let mut t = Table::new("scenario", title, &colrefs, 1);
+    for l in lines(base, &bf) {
+        let b = (l.get)(&bf);
+        let mut cells = vec![Cell::label(&l.label)];
         cells.push(Cell::rule(b.clone().unwrap_or(Value::Empty), "base case"));
         for f in &sfs {
-            let v = get(f);
-            let change = match (
-                diff,
-                b.as_ref().and_then(Value::figure),
-                v.as_ref().and_then(Value::figure),
-                &v,
-            ) {
-                (true, Some(x), Some(y), Some(Value::Money { dp, .. })) => {
-                    Value::money_dp(Money(y - x), *dp)
-                }
-                (true, Some(x), Some(y), Some(Value::Number { dp, .. })) => Value::num(y - x, *dp),
-                (true, Some(x), Some(y), Some(Value::Percent { dp, .. })) => Value::pct(y - x, *dp),
-                _ => Value::Empty,
-            };
+            let v = (l.get)(f);
+            let ch = change(l.diff, b.as_ref(), v.as_ref());
             cells.push(Cell::rule(v.unwrap_or(Value::Empty), "scenario"));
-            cells.push(Cell::rule(change, "scenario less base"));
+            cells.push(Cell::rule(ch, "scenario less base"));
         }
         t.push(cells);
-    };
-    row(
-        &mut t,
-        "Case total",
-        Box::new(|f| Some(money_v(f.case_total))),
-        true,
-    );
-    if bf.tolerance_max.is_some() {
-        row(
-            &mut t,
-            "Tolerance maximum",
-            Box::new(|f| f.tolerance_max.map(money_v)),
-            true,
-        );
-        row(
-            &mut t,
-            "Within tolerance",
-            Box::new(|f| {
-                Some(Value::text(match f.breach() {
-                    Some(b) => format!(
-                        "BREACH by {}",
-                        money::format_pounds(b, 0, Default::default())
-                    ),
-                    None => "yes".into(),
-                }))
-            }),
-            false,
-        );
     }
-    row(
-        &mut t,
-        "Central project support",
-        Box::new(|f| Some(money_v(f.central))),
-        true,
-    );
-    for (i, p) in base.partners.iter().enumerate() {
-        row(
-            &mut t,
-            &format!("{} investment share", p.name),
-            Box::new(move |f| f.investment_share.get(i).map(|d| money_v(*d))),
-            true,
-        );
-    }
-    if base.has_savings && base.net_given.is_none() {
-        for (i, p) in base.partners.iter().enumerate() {
-            row(
-                &mut t,
-                &format!("{} shared service cost", p.name),
-                Box::new(move |f| f.partner_cost.get(i).map(|d| money_v(*d))),
-                true,
-            );
-        }
-        for (i, p) in base.partners.iter().enumerate() {
-            row(
-                &mut t,
-                &format!("{} net saving per annum", p.name),
-                Box::new(move |f| f.partner_net.get(i).map(|d| money_v(*d))),
-                true,
-            );
-        }
-    }
-    row(
-        &mut t,
-        "Net saving per annum",
-        Box::new(|f| Some(money_v(f.net_per_annum))),
-        true,
-    );
-    row(
-        &mut t,
-        "Five-year costs",
-        Box::new(|f| Some(money_v(f.score.costs))),
-        true,
-    );
-    row(
-        &mut t,
-        "Five-year savings",
-        Box::new(|f| Some(money_v(f.score.savings))),
-        true,
-    );
-    row(
-        &mut t,
-        "NPV",
-        Box::new(|f| Some(money_v(f.score.npv))),
-        true,
-    );
-    row(
-        &mut t,
-        "Investment score",
-        Box::new(|f| {
-            Some(
-                f.score
-                    .score
-                    .map(|s| Value::num(s, 2))
-                    .unwrap_or(Value::na("n/a")),
-            )
-        }),
-        true,
-    );
-    row(
-        &mut t,
-        "Payback year",
-        Box::new(|f| Some(Value::text(score::payback_text(f.score.payback)))),
-        false,
-    );
-    row(
-        &mut t,
-        "ROI %",
-        Box::new(|f| {
-            Some(
-                f.score
-                    .roi_pct
-                    .map(|p| Value::pct(p, 1))
-                    .unwrap_or(Value::na("n/a")),
-            )
-        }),
-        true,
-    );
+    t.headline = compare_headline(&bf, scenarios, &sfs);
+    t.notes.push("The tolerance maximum is set on the approved case total; a scenario breaches it when its case total is higher.".into());
+    Ok(t)
+}
+
+fn compare_headline(bf: &Figures, scenarios: &[(String, Case)], sfs: &[Figures]) -> String {
     let breaches: Vec<&str> = scenarios
         .iter()
-        .zip(&sfs)
+        .zip(sfs)
         .filter(|(_, f)| f.breach().is_some())
         .map(|((n, _), _)| n.as_str())
         .collect();
-    t.headline = if breaches.is_empty() {
-        format!(
-            "Base: investment score {}, NPV {}; no scenario breaches the cost tolerance.",
-            score::score_text(bf.score.score),
-            money::format_pounds(bf.score.npv, 0, Default::default())
-        )
+    let base = format!(
+        "Base: investment score {}, NPV {}",
+        score::score_text(bf.score.score),
+        money::format_pounds(bf.score.npv, 0, Default::default())
+    );
+    if breaches.is_empty() {
+        format!("{base}; no scenario breaches the cost tolerance.")
     } else {
         format!(
-            "Base: investment score {}, NPV {}; {} breach{} the cost tolerance: {}.",
-            score::score_text(bf.score.score),
-            money::format_pounds(bf.score.npv, 0, Default::default()),
+            "{base}; {} breach{} the cost tolerance: {}.",
             breaches.len(),
             if breaches.len() == 1 { "es" } else { "" },
             breaches.join("; ")
         )
-    };
-    t.notes.push("The tolerance maximum is set on the approved case total; a scenario breaches it when its case total is higher.".into());
-    Ok(t)
+    }
 }
