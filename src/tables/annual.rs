@@ -8,7 +8,7 @@ use crate::base::published::PublishedFigure;
 use crate::base::table::at;
 use crate::base::table::{Cell, Table, Value};
 pub use crate::base::trace::Sourced;
-use crate::input::import::{Record, Records};
+use crate::input::import::{Accounting, Record, Records};
 use crate::input::source::Source;
 use rust_decimal::Decimal;
 
@@ -125,213 +125,254 @@ fn financial_year(r: &Record, col: usize) -> Result<Sourced<String>> {
     Ok(y)
 }
 
+fn load_authorities(src: &Source, acc: &mut Vec<Accounting>) -> Result<Vec<Authority>> {
+    // Authorities first: the budget sheet has one column per authority.
+    let g = src.grid("authorities")?;
+    let t = Records::with_columns(
+        g,
+        &["authority", "name", "authority_budget", "approx_staff"],
+    )?;
+    acc.push(t.accounting());
+    let (c_code, c_name, c_budget, c_staff) = (
+        t.col("authority")?,
+        t.col("name")?,
+        t.col("authority_budget")?,
+        t.col("approx_staff")?,
+    );
+    let mut authorities = Vec::new();
+    for r in t.iter() {
+        authorities.push(Authority {
+            code: r.text(c_code, "an authority code such as MBC")?,
+            name: r.text(c_name, "the authority's name")?,
+            budget: sourced_fig(&r, c_budget, "the authority's budget in pounds")?,
+            staff: sourced_fig(&r, c_staff, "a number of staff")?,
+        });
+    }
+    for (i, a) in authorities.iter().enumerate() {
+        if authorities[..i]
+            .iter()
+            .any(|b| b.code.eq_ignore_ascii_case(&a.code))
+        {
+            return Err(Error::Cell {
+                origin: a.budget.origin.clone(),
+                expected: "each authority listed once".into(),
+                found: format!("{} a second time", a.code),
+            });
+        }
+        if a.budget.value.is_sign_negative() || a.budget.value.is_zero() {
+            return Err(Error::Cell {
+                origin: a.budget.origin.clone(),
+                expected: "an authority budget greater than zero".into(),
+                found: a.budget.value.to_string(),
+            });
+        }
+    }
+    if authorities.is_empty() {
+        return Err(Error::Table {
+            place: g.place(),
+            message: "has no authorities; expected one row per partner".into(),
+        });
+    }
+    Ok(authorities)
+}
+
+fn load_budget(
+    src: &Source,
+    acc: &mut Vec<Accounting>,
+    authorities: &[Authority],
+) -> Result<Vec<BudgetLine>> {
+    let g = src.grid("budget")?;
+    let mut required = vec!["service", "line", "kind"];
+    required.extend(authorities.iter().map(|a| a.code.as_str()));
+    let t = Records::with_columns(g, &required)?;
+    acc.push(t.accounting());
+    let (c_service, c_line, c_kind) = (t.col("service")?, t.col("line")?, t.col("kind")?);
+    let auth_cols = authorities
+        .iter()
+        .map(|a| t.col(&a.code))
+        .collect::<Result<Vec<_>>>()?;
+    let mut budget = Vec::new();
+    for r in t.iter() {
+        let kind = match r
+            .text(c_kind, "expenditure, addition or income")?
+            .to_ascii_lowercase()
+            .as_str()
+        {
+            "expenditure" => LineKind::Expenditure,
+            "addition" => LineKind::Addition,
+            "income" => LineKind::Income,
+            _ => return Err(r.expected(c_kind, "expenditure, addition or income")),
+        };
+        budget.push(BudgetLine {
+            service: r.text(c_service, "a service name")?,
+            line: r.text(c_line, "a line description")?,
+            kind,
+            amounts: auth_cols
+                .iter()
+                .map(|&c| amount_or_na(&r, c))
+                .collect::<Result<_>>()?,
+        });
+    }
+    Ok(budget)
+}
+
+fn load_staff(src: &Source, acc: &mut Vec<Accounting>) -> Result<Vec<(String, Sourced<Decimal>)>> {
+    let g = src.grid("staff")?;
+    let t = Records::with_columns(g, &["service", "staff"])?;
+    acc.push(t.accounting());
+    let (c_s, c_n) = (t.col("service")?, t.col("staff")?);
+    let staff = t
+        .iter()
+        .map(|r| {
+            Ok((
+                r.text(c_s, "a service name")?,
+                sourced_fig(&r, c_n, "a number of staff")?,
+            ))
+        })
+        .collect::<Result<_>>()?;
+    Ok(staff)
+}
+
+fn load_growth(src: &Source, acc: &mut Vec<Accounting>) -> Result<Vec<Growth>> {
+    let g = src.grid("growth")?;
+    let t = Records::with_columns(g, &["service", "budget_estimate", "staff"])?;
+    acc.push(t.accounting());
+    let (c_s, c_b, c_n) = (
+        t.col("service")?,
+        t.col("budget_estimate")?,
+        t.col("staff")?,
+    );
+    let growth = t
+        .iter()
+        .map(|r| {
+            Ok(Growth {
+                service: r.text(c_s, "a service name")?,
+                budget: sourced_fig(&r, c_b, "a budget estimate such as £2m")?,
+                staff: sourced_fig(&r, c_n, "a number of staff")?,
+            })
+        })
+        .collect::<Result<_>>()?;
+    Ok(growth)
+}
+
+fn load_savings(src: &Source, acc: &mut Vec<Accounting>) -> Result<Vec<SavingsLine>> {
+    let g = src.grid("savings")?;
+    let t = Records::with_columns(
+        g,
+        &[
+            "group",
+            "line",
+            "base_year",
+            "annual_2012_13",
+            "cumulative_2012_13",
+        ],
+    )?;
+    acc.push(t.accounting());
+    let (c_g, c_l, c_y, c_a, c_c) = (
+        t.col("group")?,
+        t.col("line")?,
+        t.col("base_year")?,
+        t.col("annual_2012_13")?,
+        t.col("cumulative_2012_13")?,
+    );
+    let savings = t
+        .iter()
+        .map(|r| {
+            Ok(SavingsLine {
+                group: r.text(c_g, "a savings group")?,
+                line: r.text(c_l, "a savings line")?,
+                base_year: financial_year(&r, c_y)?,
+                annual: sourced_fig(&r, c_a, "annual savings in pounds")?,
+                cumulative: sourced_fig(&r, c_c, "cumulative savings in pounds")?,
+            })
+        })
+        .collect::<Result<_>>()?;
+    Ok(savings)
+}
+
+fn load_funding(
+    src: &Source,
+    acc: &mut Vec<Accounting>,
+) -> Result<Vec<(String, Sourced<Decimal>)>> {
+    let g = src.grid("funding")?;
+    let t = Records::with_columns(g, &["item", "amount"])?;
+    acc.push(t.accounting());
+    let (c_i, c_a) = (t.col("item")?, t.col("amount")?);
+    let funding = t
+        .iter()
+        .map(|r| {
+            Ok((
+                r.text(c_i, "a funding item")?,
+                sourced_fig(&r, c_a, "an amount in pounds")?,
+            ))
+        })
+        .collect::<Result<_>>()?;
+    Ok(funding)
+}
+
+fn load_performance(src: &Source, acc: &mut Vec<Accounting>) -> Result<Vec<Performance>> {
+    let g = src.grid("performance")?;
+    let t = Records::with_columns(g, &["service", "green", "amber", "red", "na"])?;
+    acc.push(t.accounting());
+    let c_s = t.col("service")?;
+    let cols = [
+        t.col("green")?,
+        t.col("amber")?,
+        t.col("red")?,
+        t.col("na")?,
+    ];
+    let performance = t
+        .iter()
+        .map(|r| {
+            let c = |i: usize| amount_or_na(&r, cols[i]);
+            Ok(Performance {
+                service: r.text(c_s, "a service name")?,
+                counts: [c(0)?, c(1)?, c(2)?, c(3)?],
+            })
+        })
+        .collect::<Result<_>>()?;
+    Ok(performance)
+}
+
+fn load_national(src: &Source, acc: &mut Vec<Accounting>) -> Result<Vec<National>> {
+    let g = src.grid("national")?;
+    let t = Records::with_columns(g, &["year", "councils_sharing", "arrangements", "savings"])?;
+    acc.push(t.accounting());
+    let (c_y, c_c, c_a, c_s) = (
+        t.col("year")?,
+        t.col("councils_sharing")?,
+        t.col("arrangements")?,
+        t.col("savings")?,
+    );
+    let national = t
+        .iter()
+        .map(|r| {
+            Ok(National {
+                year: financial_year(&r, c_y)?.value,
+                councils: sourced_fig(&r, c_c, "a number of councils")?,
+                arrangements: sourced_fig(&r, c_a, "a number of arrangements")?,
+                savings: sourced_fig(&r, c_s, "savings such as £156.5m")?,
+            })
+        })
+        .collect::<Result<_>>()?;
+    Ok(national)
+}
+
 impl AnnualInputs {
+    /// Reads every sheet of the annual report's inputs, each row traced.
     pub fn load(src: &Source) -> Result<AnnualInputs> {
         let mut accounting = Vec::new();
+        let acc = &mut accounting;
         // Authorities first: the budget sheet has one column per authority.
-        let g = src.grid("authorities")?;
-        let t = Records::with_columns(
-            g,
-            &["authority", "name", "authority_budget", "approx_staff"],
-        )?;
-        accounting.push(t.accounting());
-        let (c_code, c_name, c_budget, c_staff) = (
-            t.col("authority")?,
-            t.col("name")?,
-            t.col("authority_budget")?,
-            t.col("approx_staff")?,
-        );
-        let mut authorities = Vec::new();
-        for r in t.iter() {
-            authorities.push(Authority {
-                code: r.text(c_code, "an authority code such as MBC")?,
-                name: r.text(c_name, "the authority's name")?,
-                budget: sourced_fig(&r, c_budget, "the authority's budget in pounds")?,
-                staff: sourced_fig(&r, c_staff, "a number of staff")?,
-            });
-        }
-        for (i, a) in authorities.iter().enumerate() {
-            if authorities[..i]
-                .iter()
-                .any(|b| b.code.eq_ignore_ascii_case(&a.code))
-            {
-                return Err(Error::Cell {
-                    origin: a.budget.origin.clone(),
-                    expected: "each authority listed once".into(),
-                    found: format!("{} a second time", a.code),
-                });
-            }
-            if a.budget.value.is_sign_negative() || a.budget.value.is_zero() {
-                return Err(Error::Cell {
-                    origin: a.budget.origin.clone(),
-                    expected: "an authority budget greater than zero".into(),
-                    found: a.budget.value.to_string(),
-                });
-            }
-        }
-        if authorities.is_empty() {
-            return Err(Error::Table {
-                place: g.place(),
-                message: "has no authorities; expected one row per partner".into(),
-            });
-        }
-
-        let g = src.grid("budget")?;
-        let mut required = vec!["service", "line", "kind"];
-        required.extend(authorities.iter().map(|a| a.code.as_str()));
-        let t = Records::with_columns(g, &required)?;
-        accounting.push(t.accounting());
-        let (c_service, c_line, c_kind) = (t.col("service")?, t.col("line")?, t.col("kind")?);
-        let auth_cols = authorities
-            .iter()
-            .map(|a| t.col(&a.code))
-            .collect::<Result<Vec<_>>>()?;
-        let mut budget = Vec::new();
-        for r in t.iter() {
-            let kind = match r
-                .text(c_kind, "expenditure, addition or income")?
-                .to_ascii_lowercase()
-                .as_str()
-            {
-                "expenditure" => LineKind::Expenditure,
-                "addition" => LineKind::Addition,
-                "income" => LineKind::Income,
-                _ => return Err(r.expected(c_kind, "expenditure, addition or income")),
-            };
-            budget.push(BudgetLine {
-                service: r.text(c_service, "a service name")?,
-                line: r.text(c_line, "a line description")?,
-                kind,
-                amounts: auth_cols
-                    .iter()
-                    .map(|&c| amount_or_na(&r, c))
-                    .collect::<Result<_>>()?,
-            });
-        }
-
-        let g = src.grid("staff")?;
-        let t = Records::with_columns(g, &["service", "staff"])?;
-        accounting.push(t.accounting());
-        let (c_s, c_n) = (t.col("service")?, t.col("staff")?);
-        let staff = t
-            .iter()
-            .map(|r| {
-                Ok((
-                    r.text(c_s, "a service name")?,
-                    sourced_fig(&r, c_n, "a number of staff")?,
-                ))
-            })
-            .collect::<Result<_>>()?;
-
-        let g = src.grid("growth")?;
-        let t = Records::with_columns(g, &["service", "budget_estimate", "staff"])?;
-        accounting.push(t.accounting());
-        let (c_s, c_b, c_n) = (
-            t.col("service")?,
-            t.col("budget_estimate")?,
-            t.col("staff")?,
-        );
-        let growth = t
-            .iter()
-            .map(|r| {
-                Ok(Growth {
-                    service: r.text(c_s, "a service name")?,
-                    budget: sourced_fig(&r, c_b, "a budget estimate such as £2m")?,
-                    staff: sourced_fig(&r, c_n, "a number of staff")?,
-                })
-            })
-            .collect::<Result<_>>()?;
-
-        let g = src.grid("savings")?;
-        let t = Records::with_columns(
-            g,
-            &[
-                "group",
-                "line",
-                "base_year",
-                "annual_2012_13",
-                "cumulative_2012_13",
-            ],
-        )?;
-        accounting.push(t.accounting());
-        let (c_g, c_l, c_y, c_a, c_c) = (
-            t.col("group")?,
-            t.col("line")?,
-            t.col("base_year")?,
-            t.col("annual_2012_13")?,
-            t.col("cumulative_2012_13")?,
-        );
-        let savings = t
-            .iter()
-            .map(|r| {
-                Ok(SavingsLine {
-                    group: r.text(c_g, "a savings group")?,
-                    line: r.text(c_l, "a savings line")?,
-                    base_year: financial_year(&r, c_y)?,
-                    annual: sourced_fig(&r, c_a, "annual savings in pounds")?,
-                    cumulative: sourced_fig(&r, c_c, "cumulative savings in pounds")?,
-                })
-            })
-            .collect::<Result<_>>()?;
-
-        let g = src.grid("funding")?;
-        let t = Records::with_columns(g, &["item", "amount"])?;
-        accounting.push(t.accounting());
-        let (c_i, c_a) = (t.col("item")?, t.col("amount")?);
-        let funding = t
-            .iter()
-            .map(|r| {
-                Ok((
-                    r.text(c_i, "a funding item")?,
-                    sourced_fig(&r, c_a, "an amount in pounds")?,
-                ))
-            })
-            .collect::<Result<_>>()?;
-
-        let g = src.grid("performance")?;
-        let t = Records::with_columns(g, &["service", "green", "amber", "red", "na"])?;
-        accounting.push(t.accounting());
-        let c_s = t.col("service")?;
-        let cols = [
-            t.col("green")?,
-            t.col("amber")?,
-            t.col("red")?,
-            t.col("na")?,
-        ];
-        let performance = t
-            .iter()
-            .map(|r| {
-                let c = |i: usize| amount_or_na(&r, cols[i]);
-                Ok(Performance {
-                    service: r.text(c_s, "a service name")?,
-                    counts: [c(0)?, c(1)?, c(2)?, c(3)?],
-                })
-            })
-            .collect::<Result<_>>()?;
-
-        let g = src.grid("national")?;
-        let t = Records::with_columns(g, &["year", "councils_sharing", "arrangements", "savings"])?;
-        accounting.push(t.accounting());
-        let (c_y, c_c, c_a, c_s) = (
-            t.col("year")?,
-            t.col("councils_sharing")?,
-            t.col("arrangements")?,
-            t.col("savings")?,
-        );
-        let national = t
-            .iter()
-            .map(|r| {
-                Ok(National {
-                    year: financial_year(&r, c_y)?.value,
-                    councils: sourced_fig(&r, c_c, "a number of councils")?,
-                    arrangements: sourced_fig(&r, c_a, "a number of arrangements")?,
-                    savings: sourced_fig(&r, c_s, "savings such as £156.5m")?,
-                })
-            })
-            .collect::<Result<_>>()?;
-
-        let published = load_published(src, &mut accounting)?;
-
+        let authorities = load_authorities(src, acc)?;
+        let budget = load_budget(src, acc, &authorities)?;
+        let staff = load_staff(src, acc)?;
+        let growth = load_growth(src, acc)?;
+        let savings = load_savings(src, acc)?;
+        let funding = load_funding(src, acc)?;
+        let performance = load_performance(src, acc)?;
+        let national = load_national(src, acc)?;
+        let published = load_published(src, acc)?;
         Ok(AnnualInputs {
             authorities,
             budget,
