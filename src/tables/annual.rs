@@ -464,77 +464,94 @@ impl AnnualInputs {
             &cols,
             2,
         );
+        for service in self.services() {
+            self.service_rows(&mut t, service);
+        }
+        let (all_net, all_budget) = self.total_rows(&mut t);
+        t.headline = self.breakdown_headline(all_net, all_budget);
+        t.notes.push("N/A: the authority is not in that shared service (not zero). Figures exclude recharges.".into());
+        t.charts.push(budget_chart(&t));
+        t
+    }
+
+    /// A service's lines as given, its total expenditure before income when
+    /// it has additions, and its net expenditure; N/A where an authority is
+    /// not in it.
+    fn service_rows(&self, t: &mut Table, service: &str) {
         let n = self.authorities.len();
         let na_cell =
             |label: &str| Cell::rule(Value::na(label), "the authority is not in this service");
-
-        for service in self.services() {
-            let lines: Vec<&BudgetLine> = self
-                .budget
-                .iter()
-                .filter(|l| l.service == service)
-                .collect();
-            let sum_kind = |a: usize, kinds: &[LineKind]| -> Option<Money> {
-                if !self.in_service(service, a) {
-                    return None;
-                }
-                Some(
-                    lines
-                        .iter()
-                        .filter(|l| kinds.contains(&l.kind))
-                        .filter_map(|l| l.amounts[a].value.value())
-                        .map(Money)
-                        .sum(),
-                )
-            };
-            let derived_row = |label: &str, kinds: &[LineKind], rule: &str| -> Vec<Cell> {
-                let mut cells = vec![Cell::label(service), Cell::label(label)];
-                let mut total = Money::ZERO;
-                for a in 0..n {
-                    match sum_kind(a, kinds) {
-                        Some(m) => {
-                            total += m;
-                            cells.push(Cell::rule(Value::money(m), format!("{rule} ({service})")));
-                        }
-                        None => cells.push(na_cell("N/A")),
-                    }
-                }
-                cells.push(Cell::rule(Value::money(total), "sum across authorities"));
-                cells
-            };
-            let has_additions = lines.iter().any(|l| l.kind == LineKind::Addition);
-            for l in &lines {
-                if l.kind == LineKind::Income && has_additions {
-                    t.push_total(derived_row(
-                        "Total expenditure",
-                        &[LineKind::Expenditure, LineKind::Addition],
-                        "expenditure plus additions",
-                    ));
-                }
-                let mut cells = vec![Cell::label(service), Cell::label(&l.line)];
-                let mut total = Money::ZERO;
-                for s in &l.amounts {
-                    cells.push(match &s.value {
-                        Amount::Value(v) => {
-                            total += Money(*v);
-                            Cell::input(Value::money(Money(*v)), s.origin.clone())
-                        }
-                        Amount::NotApplicable(label) => {
-                            Cell::input(Value::na(label.clone()), s.origin.clone())
-                        }
-                        _ => Cell::empty(),
-                    });
-                }
-                cells.push(Cell::rule(Value::money(total), "sum across authorities"));
-                t.push(cells);
+        let lines: Vec<&BudgetLine> = self
+            .budget
+            .iter()
+            .filter(|l| l.service == service)
+            .collect();
+        let sum_kind = |a: usize, kinds: &[LineKind]| -> Option<Money> {
+            if !self.in_service(service, a) {
+                return None;
             }
-            t.push_total(derived_row(
-                "Net expenditure",
-                &[LineKind::Expenditure, LineKind::Addition, LineKind::Income],
-                "expenditure plus additions less income",
-            ));
+            Some(
+                lines
+                    .iter()
+                    .filter(|l| kinds.contains(&l.kind))
+                    .filter_map(|l| l.amounts[a].value.value())
+                    .map(Money)
+                    .sum(),
+            )
+        };
+        let derived_row = |label: &str, kinds: &[LineKind], rule: &str| -> Vec<Cell> {
+            let mut cells = vec![Cell::label(service), Cell::label(label)];
+            let mut total = Money::ZERO;
+            for a in 0..n {
+                match sum_kind(a, kinds) {
+                    Some(m) => {
+                        total += m;
+                        cells.push(Cell::rule(Value::money(m), format!("{rule} ({service})")));
+                    }
+                    None => cells.push(na_cell("N/A")),
+                }
+            }
+            cells.push(Cell::rule(Value::money(total), "sum across authorities"));
+            cells
+        };
+        let has_additions = lines.iter().any(|l| l.kind == LineKind::Addition);
+        for l in &lines {
+            if l.kind == LineKind::Income && has_additions {
+                t.push_total(derived_row(
+                    "Total expenditure",
+                    &[LineKind::Expenditure, LineKind::Addition],
+                    "expenditure plus additions",
+                ));
+            }
+            let mut cells = vec![Cell::label(service), Cell::label(&l.line)];
+            let mut total = Money::ZERO;
+            for s in &l.amounts {
+                cells.push(match &s.value {
+                    Amount::Value(v) => {
+                        total += Money(*v);
+                        Cell::input(Value::money(Money(*v)), s.origin.clone())
+                    }
+                    Amount::NotApplicable(label) => {
+                        Cell::input(Value::na(label.clone()), s.origin.clone())
+                    }
+                    _ => Cell::empty(),
+                });
+            }
+            cells.push(Cell::rule(Value::money(total), "sum across authorities"));
+            t.push(cells);
         }
+        t.push_total(derived_row(
+            "Net expenditure",
+            &[LineKind::Expenditure, LineKind::Addition, LineKind::Income],
+            "expenditure plus additions less income",
+        ));
+    }
 
+    /// The totals under the services: their count, net expenditure,
+    /// authority budgets and the share of each budget. Returns the net
+    /// expenditure and the budgets summed across authorities.
+    fn total_rows(&self, t: &mut Table) -> (Money, Decimal) {
+        let n = self.authorities.len();
         let totals = self.authority_totals();
         let services = self.services();
         let mut count_row = vec![
@@ -594,7 +611,11 @@ impl AnnualInputs {
             "net expenditure / authority budget × 100",
         ));
         t.push_total(pct_row);
+        (all_net, all_budget)
+    }
 
+    fn breakdown_headline(&self, all_net: Money, all_budget: Decimal) -> String {
+        let totals = self.authority_totals();
         let pcts: Vec<String> = self
             .authorities
             .iter()
@@ -611,7 +632,7 @@ impl AnnualInputs {
                 )
             })
             .collect();
-        t.headline = format!(
+        format!(
             "MKIP shared services cost {} net in 2012/13: {} of the three authorities' budgets ({}).",
             all_net,
             crate::base::money::format_percent(
@@ -620,10 +641,7 @@ impl AnnualInputs {
                 Default::default()
             ),
             pcts.join(", ")
-        );
-        t.notes.push("N/A: the authority is not in that shared service (not zero). Figures exclude recharges.".into());
-        t.charts.push(budget_chart(&t));
-        t
+        )
     }
 
     pub fn budget_headline(&self) -> Table {

@@ -858,9 +858,11 @@ pub fn compare_named(model_name: &str, base: &Case, scenarios: &[Scenario]) -> R
 
 /// One row of the comparison: how to read its figure from a case's
 /// figures, and whether the change from the base is shown.
+type Getter = Box<dyn Fn(&Figures) -> Option<Value>>;
+
 struct Line {
     label: String,
-    get: Box<dyn Fn(&Figures) -> Option<Value>>,
+    get: Getter,
     diff: bool,
 }
 
