@@ -6,7 +6,7 @@ use crate::base::chart::{Chart, HBars, Plot};
 use crate::base::money::{Amount, Money};
 use crate::base::table::at;
 use crate::base::table::{Cell, Table, Value};
-use crate::model::{MgmtCost, Model};
+use crate::model::{MgmtCost, Model, Pathfinder};
 use rust_decimal::Decimal;
 
 /// A post's cost for its months, and its on-costs.
@@ -51,6 +51,28 @@ pub fn table(m: &Model) -> Option<Table> {
         &cols,
         2,
     );
+    let (cost_ex_pm, tbc) = stream_rows(&mut t, p);
+    let mt = management_rows(&mut t, p, m);
+    let spend = running_rows(&mut t, p);
+    t.headline = format!(
+        "Estimated project costs are {} excluding programme management, whose budget is {} with on-costs at {}%; {} has been spent against running costs.",
+        cost_ex_pm,
+        mt,
+        p.on_cost_pct.value.normalize(),
+        spend
+    );
+    if tbc > 0 {
+        t.notes.push(format!(
+            "{tbc} work streams' savings are still to be confirmed (tbc): not counted as zero."
+        ));
+    }
+    t.charts.push(chart(&t, 5));
+    Some(t)
+}
+
+/// The work streams and their totals; returns the estimated cost excluding
+/// programme management and how many streams' savings are to be confirmed.
+fn stream_rows(t: &mut Table, p: &Pathfinder) -> (Money, usize) {
     let e = Cell::empty;
     let money = |d: Decimal| Value::money(Money(d));
     let sec = "Work streams";
@@ -119,7 +141,13 @@ pub fn table(m: &Model) -> Option<Table> {
             "sum of identified savings (tbc not counted)",
         ),
     ]);
+    (cost_ex_pm, tbc)
+}
 
+/// The programme management budget, posts costed with on-costs; returns its total.
+fn management_rows(t: &mut Table, p: &Pathfinder, m: &Model) -> Money {
+    let e = Cell::empty;
+    let money = |d: Decimal| Value::money(Money(d));
     let sec = "Programme management budget";
     let (mut tb, mut to) = (Money::ZERO, Money::ZERO);
     for i in &p.management {
@@ -166,7 +194,12 @@ pub fn table(m: &Model) -> Option<Table> {
         Cell::rule(Value::money(mt), "sum of programme management items"),
         e(),
     ]);
+    mt
+}
 
+/// Spend against running costs and what remains of their budget; returns the spend.
+fn running_rows(t: &mut Table, p: &Pathfinder) -> Money {
+    let e = Cell::empty;
     let sec = "Spend against running costs";
     let mut spend = Money::ZERO;
     for (item, f) in &p.running_costs {
@@ -214,20 +247,7 @@ pub fn table(m: &Model) -> Option<Table> {
             ]);
         }
     }
-    t.headline = format!(
-        "Estimated project costs are {} excluding programme management, whose budget is {} with on-costs at {}%; {} has been spent against running costs.",
-        cost_ex_pm,
-        mt,
-        p.on_cost_pct.value.normalize(),
-        spend
-    );
-    if tbc > 0 {
-        t.notes.push(format!(
-            "{tbc} work streams' savings are still to be confirmed (tbc): not counted as zero."
-        ));
-    }
-    t.charts.push(chart(&t, 5));
-    Some(t)
+    spend
 }
 
 /// Estimated cost by work stream.
