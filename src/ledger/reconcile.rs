@@ -65,12 +65,12 @@ impl Line {
     }
 }
 
+/// Out-turn by authority and line (service, unmapped cost centre or blank).
+pub type Outturn = BTreeMap<(String, Line), Decimal>;
+
 /// Out-turn in pounds, exactly (fractions of a penny included), by
 /// authority and service (or unmapped cost centre, or blank).
-pub fn outturn(
-    totals: &LedgerTotals,
-    map: Option<&HashMap<String, String>>,
-) -> BTreeMap<(String, Line), Decimal> {
+pub fn outturn(totals: &LedgerTotals, map: Option<&HashMap<String, String>>) -> Outturn {
     let mut out = BTreeMap::new();
     let line_of = |cc: &String| match map {
         _ if cc.is_empty() => Line::Unassigned,
@@ -116,10 +116,7 @@ pub fn rag(variance_pct: Decimal, th: &Thresholds) -> &'static str {
 }
 
 /// Authorities in the order the budget gives them, then any only in the ledger.
-fn authorities<'a>(
-    budgets: impl Iterator<Item = &'a str>,
-    out: &'a BTreeMap<(String, Line), Decimal>,
-) -> Vec<String> {
+fn authorities<'a>(budgets: impl Iterator<Item = &'a str>, out: &'a Outturn) -> Vec<String> {
     let mut v: Vec<String> = Vec::new();
     for a in budgets.chain(out.keys().map(|(a, _)| a.as_str())) {
         if !v.iter().any(|x| x == a) {
@@ -152,55 +149,11 @@ pub fn budget_table(
         let (mut ab, mut ao) = (Decimal::ZERO, Decimal::ZERO);
         for b in budgets.iter().filter(|b| b.authority == a) {
             let key = (a.clone(), Line::Service(b.service.clone()));
+            let p = out.get(&key).copied();
             ab += b.budget;
-            let mut row = vec![
-                Cell::label(&a),
-                Cell::label(&b.service),
-                Cell::input(money(b.budget), b.origin.clone()),
-            ];
-            match out.get(&key) {
-                Some(&p) => {
-                    ao += p;
-                    let var = p - b.budget;
-                    let pct = if b.budget.is_zero() {
-                        None
-                    } else {
-                        Some(var * Decimal::ONE_HUNDRED / b.budget)
-                    };
-                    row.push(Cell::rule(
-                        money(p),
-                        "sum of ledger lines of the service's cost centres",
-                    ));
-                    row.push(Cell::rule(
-                        money(var),
-                        "out-turn less budget (positive: overspent)",
-                    ));
-                    row.push(match pct {
-                        Some(p) => Cell::rule(Value::pct(p, 1), "variance / budget × 100"),
-                        None => Cell::rule(Value::na("n/a"), "no budget to compare with"),
-                    });
-                    row.push(Cell::rule(
-                        Value::text(pct.map(|p| rag(p, th)).unwrap_or("n/a")),
-                        format!(
-                            "green within {}%, amber within {}%, red beyond",
-                            th.amber_pct, th.red_pct
-                        ),
-                    ));
-                }
-                None => {
-                    row.push(Cell::rule(
-                        Value::na("no out-turn"),
-                        "no ledger line for this service",
-                    ));
-                    row.extend([
-                        Cell::empty(),
-                        Cell::empty(),
-                        Cell::rule(Value::text("no out-turn"), "no ledger line"),
-                    ]);
-                }
-            }
+            ao += p.unwrap_or_default();
+            t.push(budget_row(b, p, th));
             used.insert(key);
-            t.push(row);
         }
         // Out-turn with no budget line: mapped services first, then unmapped.
         for ((_, line), &p) in out
@@ -208,90 +161,138 @@ pub fn budget_table(
             .filter(|((oa, l), _)| *oa == a && !used.contains(&(oa.clone(), l.clone())))
         {
             ao += p;
-            t.push(vec![
-                Cell::label(&a),
-                Cell::label(line.label()),
-                Cell::rule(Value::na("no budget"), "no budget line for this service"),
-                Cell::rule(
-                    money(p),
-                    match line {
-                        Line::Unmapped(_) => "ledger lines whose cost centre has no mapping",
-                        Line::Unassigned => "ledger lines with a blank cost centre",
-                        Line::Service(_) => "sum of ledger lines of the service's cost centres",
-                    },
-                ),
-                Cell::empty(),
-                Cell::empty(),
-                Cell::rule(
-                    Value::text(match line {
-                        Line::Unmapped(_) => "unmapped",
-                        Line::Unassigned => "unassigned",
-                        Line::Service(_) => "no budget",
-                    }),
-                    "no budget to compare with",
-                ),
-            ]);
+            t.push(unbudgeted_row(&a, line, p));
         }
-        let var = ao - ab;
-        t.push_total(vec![
-            Cell::label(&a),
-            Cell::label("Total"),
-            Cell::rule(money(ab), "sum of the authority's budget lines"),
-            Cell::rule(money(ao), "sum of the authority's ledger lines"),
-            Cell::rule(money(var), "out-turn less budget"),
-            if ab.is_zero() {
-                Cell::empty()
-            } else {
-                Cell::rule(
-                    Value::pct(var * Decimal::ONE_HUNDRED / ab, 1),
-                    "variance / budget × 100",
-                )
-            },
-            Cell::empty(),
-        ]);
+        let rules = (
+            "sum of the authority's budget lines",
+            "sum of the authority's ledger lines",
+        );
+        t.push_total(total_row(&a, "Total", ab, ao, rules));
         gb += ab;
         go += ao;
     }
-    let var = go - gb;
-    t.push_total(vec![
-        Cell::label("Total"),
-        Cell::label(""),
-        Cell::rule(money(gb), "sum of all budget lines"),
-        Cell::rule(money(go), "sum of every good ledger line"),
-        Cell::rule(money(var), "out-turn less budget"),
-        if gb.is_zero() {
-            Cell::empty()
-        } else {
-            Cell::rule(
-                Value::pct(var * Decimal::ONE_HUNDRED / gb, 1),
-                "variance / budget × 100",
-            )
-        },
-        Cell::empty(),
-    ]);
-    let unmapped: Decimal = out
-        .iter()
-        .filter(|((_, l), _)| matches!(l, Line::Unmapped(_) | Line::Unassigned))
-        .map(|(_, p)| *p)
-        .sum();
-    t.headline = format!(
-        "Out-turn {} against budgets of {}: {} {}; {} of out-turn is on unmapped or blank cost centres.",
-        crate::base::money::format_pounds(go, 2, Default::default()),
-        crate::base::money::format_pounds(gb, 2, Default::default()),
-        crate::base::money::format_pounds(var.abs(), 2, Default::default()),
-        if var.is_sign_negative() {
-            "under"
-        } else {
-            "over"
-        },
-        crate::base::money::format_pounds(unmapped, 2, Default::default()),
-    );
+    let rules = ("sum of all budget lines", "sum of every good ledger line");
+    t.push_total(total_row("Total", "", gb, go, rules));
+    t.headline = budget_headline(&out, gb, go);
     push_penny_note(&mut t, totals);
     t.notes.push(format!(
         "{} ledger lines reconciled; {} lines set aside. Variance = out-turn less budget; RAG on |variance %|: green ≤ {}%, amber ≤ {}%, red beyond.",
         totals.rows, totals.bad, th.amber_pct, th.red_pct
     ));
     t
+}
+
+/// A budget line beside its out-turn (`p`), its variance and RAG.
+fn budget_row(b: &BudgetLine, p: Option<Decimal>, th: &Thresholds) -> Vec<Cell> {
+    let mut row = vec![
+        Cell::label(&b.authority),
+        Cell::label(&b.service),
+        Cell::input(money(b.budget), b.origin.clone()),
+    ];
+    let Some(p) = p else {
+        row.push(Cell::rule(
+            Value::na("no out-turn"),
+            "no ledger line for this service",
+        ));
+        row.extend([
+            Cell::empty(),
+            Cell::empty(),
+            Cell::rule(Value::text("no out-turn"), "no ledger line"),
+        ]);
+        return row;
+    };
+    let var = p - b.budget;
+    let pct = (!b.budget.is_zero()).then(|| var * Decimal::ONE_HUNDRED / b.budget);
+    row.push(Cell::rule(
+        money(p),
+        "sum of ledger lines of the service's cost centres",
+    ));
+    row.push(Cell::rule(
+        money(var),
+        "out-turn less budget (positive: overspent)",
+    ));
+    row.push(match pct {
+        Some(p) => Cell::rule(Value::pct(p, 1), "variance / budget × 100"),
+        None => Cell::rule(Value::na("n/a"), "no budget to compare with"),
+    });
+    row.push(Cell::rule(
+        Value::text(pct.map(|p| rag(p, th)).unwrap_or("n/a")),
+        format!(
+            "green within {}%, amber within {}%, red beyond",
+            th.amber_pct, th.red_pct
+        ),
+    ));
+    row
+}
+
+/// Out-turn with no budget line: a service, unmapped or unassigned.
+fn unbudgeted_row(a: &str, line: &Line, p: Decimal) -> Vec<Cell> {
+    let (rule, rag) = match line {
+        Line::Unmapped(_) => ("ledger lines whose cost centre has no mapping", "unmapped"),
+        Line::Unassigned => ("ledger lines with a blank cost centre", "unassigned"),
+        Line::Service(_) => (
+            "sum of ledger lines of the service's cost centres",
+            "no budget",
+        ),
+    };
+    vec![
+        Cell::label(a),
+        Cell::label(line.label()),
+        Cell::rule(Value::na("no budget"), "no budget line for this service"),
+        Cell::rule(money(p), rule),
+        Cell::empty(),
+        Cell::empty(),
+        Cell::rule(Value::text(rag), "no budget to compare with"),
+    ]
+}
+
+/// A total: budget, out-turn, variance and variance %, each with its rule.
+fn total_row(
+    label: &str,
+    sub: &str,
+    budget: Decimal,
+    outturn: Decimal,
+    (budget_rule, outturn_rule): (&str, &str),
+) -> Vec<Cell> {
+    let var = outturn - budget;
+    vec![
+        Cell::label(label),
+        Cell::label(sub),
+        Cell::rule(money(budget), budget_rule),
+        Cell::rule(money(outturn), outturn_rule),
+        Cell::rule(money(var), "out-turn less budget"),
+        if budget.is_zero() {
+            Cell::empty()
+        } else {
+            Cell::rule(
+                Value::pct(var * Decimal::ONE_HUNDRED / budget, 1),
+                "variance / budget × 100",
+            )
+        },
+        Cell::empty(),
+    ]
+}
+
+fn budget_headline(out: &Outturn, gb: Decimal, go: Decimal) -> String {
+    let var = go - gb;
+    let unmapped: Decimal = out
+        .iter()
+        .filter(|((_, l), _)| matches!(l, Line::Unmapped(_) | Line::Unassigned))
+        .map(|(_, p)| *p)
+        .sum();
+    let pounds = |d: Decimal| crate::base::money::format_pounds(d, 2, Default::default());
+    format!(
+        "Out-turn {} against budgets of {}: {} {}; {} of out-turn is on unmapped or blank cost centres.",
+        pounds(go),
+        pounds(gb),
+        pounds(var.abs()),
+        if var.is_sign_negative() {
+            "under"
+        } else {
+            "over"
+        },
+        pounds(unmapped),
+    )
 }
 
 /// Says how much of the out-turn is in fractions of a penny, which the
