@@ -17,7 +17,7 @@ use crate::base::money::{self, Money};
 use crate::base::table::at;
 use crate::base::table::{Cell, Table, Value};
 use crate::case::score;
-use crate::whatif::scenario::{Case, Target, parse_value};
+use crate::whatif::scenario::{Case, Figures, Target, parse_value};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
@@ -260,140 +260,39 @@ pub fn percentile<T: Copy>(sorted: &[T], p: u32) -> Option<T> {
 pub fn outcome_table(base: &Case, ranges: &[Range], o: &Outcome, seed: u64) -> Result<Table> {
     let bf = base.figures().map_err(Error::usage)?;
     let cols = ["Measure", "Base case", "P10", "P50", "P90", "Mean"];
-    let mut t = Table::new(
-        "simulation",
-        format!(
-            "{}: simulation of {} trials (seed {seed})",
-            base.name, o.trials
-        ),
-        &cols,
-        1,
+    let title = format!(
+        "{}: simulation of {} trials (seed {seed})",
+        base.name, o.trials
     );
+    let mut t = Table::new("simulation", title, &cols, 1);
     let m = |d: Decimal| Value::money(Money(d));
-    let mean = |v: &[Decimal]| -> Decimal {
-        if v.is_empty() {
-            Decimal::ZERO
-        } else {
-            v.iter().sum::<Decimal>() / Decimal::from(v.len())
-        }
-    };
-    let p = |v: &[Decimal], q: u32, f: &dyn Fn(Decimal) -> Value| {
-        percentile(v, q).map(f).unwrap_or(Value::Empty)
-    };
-    let rule = "nearest-rank percentile of the trials";
-    let row =
-        |t: &mut Table, label: &str, b: Value, v: &[Decimal], f: &dyn Fn(Decimal) -> Value| {
-            t.push(vec![
-                Cell::label(label),
-                Cell::rule(b, "base case"),
-                Cell::rule(p(v, 10, f), rule),
-                Cell::rule(p(v, 50, f), rule),
-                Cell::rule(p(v, 90, f), rule),
-                Cell::rule(f(mean(v)), "mean of the trials"),
-            ]);
-        };
-    row(&mut t, "NPV", m(bf.score.npv), &o.npv, &m);
-    let sc = |d: Decimal| {
-        if d == Decimal::MAX {
-            Value::na("n/a")
-        } else {
-            Value::num(d, 2)
-        }
-    };
-    let finite: Vec<Decimal> = o
-        .score
-        .iter()
-        .copied()
-        .filter(|d| *d != Decimal::MAX)
-        .collect();
-    t.push(vec![
-        Cell::label("Investment score"),
-        Cell::rule(
-            bf.score
-                .score
-                .map(|s| Value::num(s, 2))
-                .unwrap_or(Value::na("n/a")),
-            "base case",
-        ),
-        Cell::rule(p(&o.score, 10, &sc), rule),
-        Cell::rule(p(&o.score, 50, &sc), rule),
-        Cell::rule(p(&o.score, 90, &sc), rule),
-        Cell::rule(
-            if finite.is_empty() {
-                Value::na("n/a")
-            } else {
-                Value::num(mean(&finite), 2)
-            },
-            "mean of the trials with costs",
-        ),
-    ]);
-    row(&mut t, "Case total", m(bf.case_total), &o.case_total, &m);
-    let py = |i: usize| {
-        Value::text(if i >= base.window {
-            "none within window".to_string()
-        } else {
-            base.year(i).to_string()
-        })
-    };
-    t.push(vec![
-        Cell::label("Payback year"),
-        Cell::rule(
-            Value::text(score::payback_text(bf.score.payback)),
-            "base case",
-        ),
-        Cell::rule(
-            percentile(&o.payback, 10).map(py).unwrap_or(Value::Empty),
-            rule,
-        ),
-        Cell::rule(
-            percentile(&o.payback, 50).map(py).unwrap_or(Value::Empty),
-            rule,
-        ),
-        Cell::rule(
-            percentile(&o.payback, 90).map(py).unwrap_or(Value::Empty),
-            rule,
-        ),
-        Cell::empty(),
-    ]);
+    let mean = |v: &[Decimal]| Value::money(Money(mean_of(v)));
+    t.push(percentile_row(
+        "NPV",
+        m(bf.score.npv),
+        &o.npv,
+        &m,
+        mean(&o.npv),
+    ));
+    t.push(score_row(&bf, &o.score));
+    let total = m(bf.case_total);
+    t.push(percentile_row(
+        "Case total",
+        total,
+        &o.case_total,
+        &m,
+        mean(&o.case_total),
+    ));
+    t.push(payback_row(base, &bf, &o.payback));
     let prob = if o.trials == 0 {
         Decimal::ZERO
     } else {
         Decimal::from(o.breaches * 100) / Decimal::from(o.trials)
     };
     if bf.tolerance_max.is_some() {
-        t.push(vec![
-            Cell::label("Probability of breaching the cost tolerance"),
-            Cell::rule(
-                Value::text(if bf.breach().is_some() {
-                    "breached"
-                } else {
-                    "within"
-                }),
-                "base case",
-            ),
-            Cell::empty(),
-            Cell::empty(),
-            Cell::empty(),
-            Cell::rule(
-                Value::pct(prob, 1),
-                "share of trials whose case total exceeds the tolerance maximum",
-            ),
-        ]);
+        t.push(breach_row(&bf, prob));
     }
-    t.headline = format!(
-        "Across {} trials the NPV is {} at P10, {} at P50 and {} at P90; the cost tolerance is breached in {} of trials.",
-        o.trials,
-        percentile(&o.npv, 10)
-            .map(|d| money::format_pounds(d, 0, Default::default()))
-            .unwrap_or_default(),
-        percentile(&o.npv, 50)
-            .map(|d| money::format_pounds(d, 0, Default::default()))
-            .unwrap_or_default(),
-        percentile(&o.npv, 90)
-            .map(|d| money::format_pounds(d, 0, Default::default()))
-            .unwrap_or_default(),
-        money::format_percent(prob, 1, Default::default())
-    );
+    t.headline = outcome_headline(o, prob);
     for r in ranges {
         t.notes.push(match r.mode {
             Some(m) => format!(
@@ -405,6 +304,129 @@ pub fn outcome_table(base: &Case, ranges: &[Range], o: &Outcome, seed: u64) -> R
     }
     t.charts.push(distribution_chart(&base.name, &o.npv));
     Ok(t)
+}
+
+const PERCENTILE_RULE: &str = "nearest-rank percentile of the trials";
+
+fn mean_of(v: &[Decimal]) -> Decimal {
+    if v.is_empty() {
+        Decimal::ZERO
+    } else {
+        v.iter().sum::<Decimal>() / Decimal::from(v.len())
+    }
+}
+
+/// A measure's base value, its P10, P50 and P90 over the trials shown by
+/// `f`, and its mean.
+fn percentile_row(
+    label: &str,
+    base: Value,
+    v: &[Decimal],
+    f: &dyn Fn(Decimal) -> Value,
+    mean: Value,
+) -> Vec<Cell> {
+    let p = |q: u32| {
+        Cell::rule(
+            percentile(v, q).map(f).unwrap_or(Value::Empty),
+            PERCENTILE_RULE,
+        )
+    };
+    vec![
+        Cell::label(label),
+        Cell::rule(base, "base case"),
+        p(10),
+        p(50),
+        p(90),
+        Cell::rule(mean, "mean of the trials"),
+    ]
+}
+
+/// The investment score: a trial with no costs has none (kept as MAX so it
+/// sorts last, shown n/a), and the mean is over the trials with one.
+fn score_row(bf: &Figures, scores: &[Decimal]) -> Vec<Cell> {
+    let na = || Value::na("n/a");
+    let sc = |d: Decimal| {
+        if d == Decimal::MAX {
+            na()
+        } else {
+            Value::num(d, 2)
+        }
+    };
+    let finite: Vec<Decimal> = scores
+        .iter()
+        .copied()
+        .filter(|d| *d != Decimal::MAX)
+        .collect();
+    let base = bf.score.score.map(|s| Value::num(s, 2)).unwrap_or_else(na);
+    let mean = if finite.is_empty() {
+        na()
+    } else {
+        Value::num(mean_of(&finite), 2)
+    };
+    let mut row = percentile_row("Investment score", base, scores, &sc, mean);
+    row[5] = Cell::rule(row[5].value.clone(), "mean of the trials with costs");
+    row
+}
+
+/// The payback year by window index; past the window there is none.
+fn payback_row(base: &Case, bf: &Figures, payback: &[usize]) -> Vec<Cell> {
+    let py = |i: usize| {
+        Value::text(if i >= base.window {
+            "none within window".to_string()
+        } else {
+            base.year(i).to_string()
+        })
+    };
+    let p = |q: u32| {
+        Cell::rule(
+            percentile(payback, q).map(py).unwrap_or(Value::Empty),
+            PERCENTILE_RULE,
+        )
+    };
+    let text = Value::text(score::payback_text(bf.score.payback));
+    vec![
+        Cell::label("Payback year"),
+        Cell::rule(text, "base case"),
+        p(10),
+        p(50),
+        p(90),
+        Cell::empty(),
+    ]
+}
+
+fn breach_row(bf: &Figures, prob: Decimal) -> Vec<Cell> {
+    let base = if bf.breach().is_some() {
+        "breached"
+    } else {
+        "within"
+    };
+    vec![
+        Cell::label("Probability of breaching the cost tolerance"),
+        Cell::rule(Value::text(base), "base case"),
+        Cell::empty(),
+        Cell::empty(),
+        Cell::empty(),
+        Cell::rule(
+            Value::pct(prob, 1),
+            "share of trials whose case total exceeds the tolerance maximum",
+        ),
+    ]
+}
+
+fn outcome_headline(o: &Outcome, prob: Decimal) -> String {
+    let npv = |q: u32| {
+        percentile(&o.npv, q)
+            .map(|d| money::format_pounds(d, 0, Default::default()))
+            .unwrap_or_default()
+    };
+    format!(
+        "Across {} trials the NPV is {} at P10, {} at P50 and {} at P90; the cost tolerance is breached in {} of trials.",
+        o.trials,
+        npv(10),
+        npv(50),
+        npv(90),
+        money::format_percent(prob, 1, Default::default())
+    )
 }
 
 /// Each input's low and high NPV around the base case.
