@@ -39,6 +39,22 @@ pub struct Generated {
     pub totals: Keyed,
 }
 
+/// A cost centre: its authority, code and service (None: left out of the map).
+type Centre = (String, String, Option<String>);
+
+/// Each file appears under its name only once complete.
+fn create(p: &Path) -> Result<crate::base::atomic::Pending> {
+    crate::base::atomic::Pending::create(p)
+}
+
+fn write_err(p: &Path) -> impl Fn(std::io::Error) -> Error + use<> {
+    let path = p.display().to_string();
+    move |source| Error::Write {
+        path: path.clone(),
+        source,
+    }
+}
+
 /// Writes a realistic, deterministic ledger (ledger.csv), its cost-centre map
 /// (map.csv), budgets (budget.csv) and savings targets (targets.csv) to `dir`.
 /// Quoted descriptions with commas and quotes, income as negatives, a few
@@ -49,24 +65,18 @@ pub fn generate(
     seed: u64,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Generated> {
-    use std::io::Write;
-    std::fs::create_dir_all(dir).map_err(|source| Error::Write {
-        path: dir.display().to_string(),
-        source,
-    })?;
-    // Each file appears under its name only once complete.
-    let wr = |p: &Path| -> Result<crate::base::atomic::Pending> {
-        crate::base::atomic::Pending::create(p)
-    };
-    let werr = |p: &Path| {
-        let path = p.display().to_string();
-        move |source| Error::Write {
-            path: path.clone(),
-            source,
-        }
-    };
-    // Cost centres: M-AUD-01 … per authority and service; two per authority unmapped.
-    let mut centres: Vec<(String, String, Option<String>)> = Vec::new();
+    std::fs::create_dir_all(dir).map_err(write_err(dir))?;
+    let centres = cost_centres();
+    let mut rng = crate::base::rng::Rng::new(seed);
+    let made = write_ledger(&dir.join("ledger.csv"), &centres, rows, &mut rng, progress)?;
+    write_map(&dir.join("map.csv"), &centres)?;
+    write_budgets(dir, &centres, &made, &mut rng)?;
+    Ok(made)
+}
+
+/// Cost centres: M-AUD-01 … per authority and service; two per authority unmapped.
+fn cost_centres() -> Vec<Centre> {
+    let mut centres = Vec::new();
     for (a, letter) in AUTHORITIES {
         for (s, n) in SERVICES {
             let code: String = s
@@ -86,23 +96,31 @@ pub fn generate(
             centres.push((a.to_string(), format!("{letter}-X-9{i:02}"), None));
         }
     }
-    let mut rng = crate::base::rng::Rng::new(seed);
-    let ledger = dir.join("ledger.csv");
-    let mut w = wr(&ledger)?;
-    let e = werr(&ledger);
+    centres
+}
+
+fn write_ledger(
+    path: &Path,
+    centres: &[Centre],
+    rows: u64,
+    rng: &mut crate::base::rng::Rng,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Generated> {
+    use std::io::Write;
+    let mut w = create(path)?;
+    let e = write_err(path);
     writeln!(w, "date,authority,cost_centre,account,description,amount").map_err(&e)?;
     let mut made = Generated {
         rows,
         total_pence: 0,
         totals: Keyed::default(),
     };
+    let unmapped: Vec<&Centre> = centres.iter().filter(|c| c.2.is_none()).collect();
     for n in 0..rows {
         let r = rng.next_u64();
         // Unmapped centres get about 1 line in 200.
         let c = if r.is_multiple_of(200) {
-            let unm: Vec<&(String, String, Option<String>)> =
-                centres.iter().filter(|c| c.2.is_none()).collect();
-            unm[((r >> 8) % unm.len() as u64) as usize]
+            unmapped[((r >> 8) % unmapped.len() as u64) as usize]
         } else {
             &centres[((r >> 8) % centres.len() as u64) as usize]
         };
@@ -138,24 +156,36 @@ pub fn generate(
         }
     }
     w.commit()?;
+    Ok(made)
+}
 
-    let map = dir.join("map.csv");
-    let mut w = wr(&map)?;
-    let e = werr(&map);
+fn write_map(path: &Path, centres: &[Centre]) -> Result<()> {
+    use std::io::Write;
+    let mut w = create(path)?;
+    let e = write_err(path);
     writeln!(w, "cost_centre,service").map_err(&e)?;
-    for (_, cc, s) in &centres {
+    for (_, cc, s) in centres {
         if let Some(s) = s {
             writeln!(w, "{cc},{s}").map_err(&e)?;
         }
     }
-    w.commit()?;
+    w.commit()
+}
 
-    // Budgets: the generated out-turn of each service, moved by up to ±8 %,
-    // to whole pounds; plus a service budgeted but never spent on.
+/// Budgets: the generated out-turn of each service, moved by up to ±8 %,
+/// to whole pounds; plus a service budgeted but never spent on. Targets:
+/// a baseline 12 % above the budget, and 10 % of it to save.
+fn write_budgets(
+    dir: &Path,
+    centres: &[Centre],
+    made: &Generated,
+    rng: &mut crate::base::rng::Rng,
+) -> Result<()> {
+    use std::io::Write;
     let budget = dir.join("budget.csv");
     let targets = dir.join("targets.csv");
-    let (mut wb, mut wt) = (wr(&budget)?, wr(&targets)?);
-    let (eb, et) = (werr(&budget), werr(&targets));
+    let (mut wb, mut wt) = (create(&budget)?, create(&targets)?);
+    let (eb, et) = (write_err(&budget), write_err(&targets));
     writeln!(wb, "authority,service,budget").map_err(&eb)?;
     writeln!(wt, "authority,service,baseline,target").map_err(&et)?;
     for (a, _) in AUTHORITIES {
@@ -173,13 +203,11 @@ pub fn generate(
             let swing = (rng.next_u64() % 1601) as i128 - 800; // basis points
             let budget_p = spent + spent / 10_000 * swing;
             writeln!(wb, "{a},{s},{}", budget_p / 100).map_err(&eb)?;
-            // Baseline before sharing 12 % above the budget; target 10 % of it.
             let baseline = budget_p / 100 * 112 / 100;
             writeln!(wt, "{a},{s},{baseline},{}", baseline / 10).map_err(&et)?;
         }
         writeln!(wb, "{a},Shared Fraud Investigation,25000").map_err(&eb)?;
     }
     wb.commit()?;
-    wt.commit()?;
-    Ok(made)
+    wt.commit()
 }
