@@ -707,6 +707,29 @@ impl AnnualInputs {
             &["Section", "Item", "Staff", "Staff %", "Budget", "Budget %"],
             2,
         );
+        let (mkip_staff, all_staff) = self.staff_rows(&mut t);
+        let p_staff = self.growth_rows(&mut t, mkip_staff, all_staff);
+        t.headline = format!(
+            "{} staff work in MKIP shared services, {} of the authorities' {}; with Environmental Health and Planning Support, {} ({}).",
+            mkip_staff,
+            crate::base::money::format_percent(
+                percent(mkip_staff, all_staff),
+                2,
+                Default::default()
+            ),
+            all_staff,
+            p_staff,
+            crate::base::money::format_percent(percent(p_staff, all_staff), 1, Default::default()),
+        );
+        t.notes.push(
+            "Budget growth % is computed on MKIP net expenditure 2012/13, the base on which the report's predicted £12m (23.7%) agrees; the report does not state the base of its 15.3% and 9%, and no single base gives both (see `costshare check`).".into(),
+        );
+        t
+    }
+
+    /// Staff by service and by authority, with totals and the shared
+    /// services' share; returns the shared-service staff and all staff.
+    fn staff_rows(&self, t: &mut Table) -> (Decimal, Decimal) {
         let e = Cell::empty;
         let num = |d: Decimal| Value::num(d, 0);
         let sec = "By service";
@@ -762,7 +785,13 @@ impl AnnualInputs {
             e(),
             e(),
         ]);
+        (mkip_staff, all_staff)
+    }
 
+    /// Planned growth by service and the predicted totals; returns the
+    /// predicted staff.
+    fn growth_rows(&self, t: &mut Table, mkip_staff: Decimal, all_staff: Decimal) -> Decimal {
+        let num = |d: Decimal| Value::num(d, 0);
         let net: Decimal = self.authority_totals().iter().map(|t| t.2.dec()).sum();
         let budget: Decimal = self.authorities.iter().map(|a| a.budget.value).sum();
         let sec = "Planned growth 2014/15";
@@ -819,22 +848,7 @@ impl AnnualInputs {
                 "predicted budget / authority budgets 2012/13 × 100",
             ),
         ]);
-        t.headline = format!(
-            "{} staff work in MKIP shared services, {} of the authorities' {}; with Environmental Health and Planning Support, {} ({}).",
-            mkip_staff,
-            crate::base::money::format_percent(
-                percent(mkip_staff, all_staff),
-                2,
-                Default::default()
-            ),
-            all_staff,
-            p_staff,
-            crate::base::money::format_percent(percent(p_staff, all_staff), 1, Default::default()),
-        );
-        t.notes.push(
-            "Budget growth % is computed on MKIP net expenditure 2012/13, the base on which the report's predicted £12m (23.7%) agrees; the report does not state the base of its 15.3% and 9%, and no single base gives both (see `costshare check`).".into(),
-        );
-        t
+        p_staff
     }
 
     pub fn savings_programme(&self) -> Table {
