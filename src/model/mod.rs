@@ -1581,63 +1581,11 @@ impl Reader<'_> {
         let streams_t = self.table_list(t, "streams")?;
         let management_t = self.table_list(t, "management")?;
         let running_t = self.table_list(t, "running_costs")?;
-        let mut streams = Vec::new();
-        for (i, s) in streams_t.iter().enumerate() {
-            let key = format!("pathfinder.streams[{i}]");
-            self.unknown_keys(
-                s,
-                &key,
-                &[
-                    "stream",
-                    "allocation",
-                    "estimated_cost",
-                    "estimated_savings",
-                    "programme_management",
-                    "detail",
-                ],
-            )?;
-            let stream = s
-                .get("stream")
-                .and_then(T::as_str)
-                .ok_or_else(|| {
-                    self.err(
-                        &format!("{key}.stream"),
-                        "missing; expected the work stream's name",
-                    )
-                })?
-                .to_string();
-            let estimated_savings = match s.get("estimated_savings") {
-                None => None,
-                Some(T::String(x)) => Some(Sourced::new(
-                    money::parse_amount(x).map_err(|_| {
-                        self.err(
-                            &format!("{key}.estimated_savings"),
-                            format!("expected an amount or \"tbc\", found {x:?}"),
-                        )
-                    })?,
-                    self.origin(&format!("{key}.estimated_savings")),
-                )),
-                Some(v) => {
-                    let f = self.scalar(v, &format!("{key}.estimated_savings"))?;
-                    Some(Sourced::new(Amount::Value(f.value), f.origin))
-                }
-            };
-            streams.push(Stream {
-                stream,
-                allocation: self.opt_fig(s, "allocation", &key)?,
-                estimated_cost: self.opt_fig(s, "estimated_cost", &key)?,
-                estimated_savings,
-                programme_management: s
-                    .get("programme_management")
-                    .and_then(T::as_bool)
-                    .unwrap_or(false),
-                detail: s
-                    .get("detail")
-                    .and_then(T::as_str)
-                    .unwrap_or("")
-                    .to_string(),
-            });
-        }
+        let streams = streams_t
+            .iter()
+            .enumerate()
+            .map(|(i, s)| self.stream(s, i))
+            .collect::<Result<Vec<_>>>()?;
         let on_cost_pct = match t.get("on_cost_pct") {
             Some(v) => self.nonneg(v, "pathfinder.on_cost_pct", "a percentage such as 31.2")?,
             None => {
@@ -1647,57 +1595,16 @@ impl Reader<'_> {
                 ));
             }
         };
-        let mut management = Vec::new();
-        for (i, m) in management_t.iter().enumerate() {
-            let key = format!("pathfinder.management[{i}]");
-            self.unknown_keys(m, &key, &["item", "amount", "annual_salary", "months"])?;
-            let item = m
-                .get("item")
-                .and_then(T::as_str)
-                .ok_or_else(|| {
-                    self.err(&format!("{key}.item"), "missing; expected the item's name")
-                })?
-                .to_string();
-            let cost = match (
-                self.opt_fig(m, "amount", &key)?,
-                self.opt_fig(m, "annual_salary", &key)?,
-            ) {
-                (Some(a), None) => MgmtCost::Amount(a),
-                (None, Some(s)) => MgmtCost::Post {
-                    annual_salary: s,
-                    months: self.opt_fig(m, "months", &key)?.unwrap_or_else(|| {
-                        Fig::new(
-                            Decimal::from(12),
-                            self.origin(&format!("{key}.months (default 12)")),
-                        )
-                    }),
-                },
-                _ => {
-                    return Err(self.err(
-                        &key,
-                        "expected either amount or annual_salary (with months)",
-                    ));
-                }
-            };
-            management.push(MgmtItem { item, cost });
-        }
-        let mut running_costs = Vec::new();
-        for (i, m) in running_t.iter().enumerate() {
-            let key = format!("pathfinder.running_costs[{i}]");
-            self.unknown_keys(m, &key, &["item", "amount"])?;
-            let item = m
-                .get("item")
-                .and_then(T::as_str)
-                .ok_or_else(|| self.err(&format!("{key}.item"), "missing"))?
-                .to_string();
-            let amount = self.opt_fig(m, "amount", &key)?.ok_or_else(|| {
-                self.err(
-                    &format!("{key}.amount"),
-                    "missing; expected an amount such as \"3,995.00\"",
-                )
-            })?;
-            running_costs.push((item, amount));
-        }
+        let management = management_t
+            .iter()
+            .enumerate()
+            .map(|(i, m)| self.management_item(m, i))
+            .collect::<Result<Vec<_>>>()?;
+        let running_costs = running_t
+            .iter()
+            .enumerate()
+            .map(|(i, m)| self.running_cost(m, i))
+            .collect::<Result<Vec<_>>>()?;
         let running_cost_budget_item = t
             .get("running_cost_budget_item")
             .and_then(T::as_str)
@@ -1709,6 +1616,112 @@ impl Reader<'_> {
             running_costs,
             running_cost_budget_item,
         })
+    }
+
+    fn stream(&mut self, s: &toml::Table, i: usize) -> Result<Stream> {
+        let key = format!("pathfinder.streams[{i}]");
+        self.unknown_keys(
+            s,
+            &key,
+            &[
+                "stream",
+                "allocation",
+                "estimated_cost",
+                "estimated_savings",
+                "programme_management",
+                "detail",
+            ],
+        )?;
+        let stream = s
+            .get("stream")
+            .and_then(T::as_str)
+            .ok_or_else(|| {
+                self.err(
+                    &format!("{key}.stream"),
+                    "missing; expected the work stream's name",
+                )
+            })?
+            .to_string();
+        let estimated_savings = match s.get("estimated_savings") {
+            None => None,
+            Some(T::String(x)) => Some(Sourced::new(
+                money::parse_amount(x).map_err(|_| {
+                    self.err(
+                        &format!("{key}.estimated_savings"),
+                        format!("expected an amount or \"tbc\", found {x:?}"),
+                    )
+                })?,
+                self.origin(&format!("{key}.estimated_savings")),
+            )),
+            Some(v) => {
+                let f = self.scalar(v, &format!("{key}.estimated_savings"))?;
+                Some(Sourced::new(Amount::Value(f.value), f.origin))
+            }
+        };
+        Ok(Stream {
+            stream,
+            allocation: self.opt_fig(s, "allocation", &key)?,
+            estimated_cost: self.opt_fig(s, "estimated_cost", &key)?,
+            estimated_savings,
+            programme_management: s
+                .get("programme_management")
+                .and_then(T::as_bool)
+                .unwrap_or(false),
+            detail: s
+                .get("detail")
+                .and_then(T::as_str)
+                .unwrap_or("")
+                .to_string(),
+        })
+    }
+
+    fn management_item(&mut self, m: &toml::Table, i: usize) -> Result<MgmtItem> {
+        let key = format!("pathfinder.management[{i}]");
+        self.unknown_keys(m, &key, &["item", "amount", "annual_salary", "months"])?;
+        let item = m
+            .get("item")
+            .and_then(T::as_str)
+            .ok_or_else(|| self.err(&format!("{key}.item"), "missing; expected the item's name"))?
+            .to_string();
+        let cost = match (
+            self.opt_fig(m, "amount", &key)?,
+            self.opt_fig(m, "annual_salary", &key)?,
+        ) {
+            (Some(a), None) => MgmtCost::Amount(a),
+            (None, Some(s)) => MgmtCost::Post {
+                annual_salary: s,
+                months: self.opt_fig(m, "months", &key)?.unwrap_or_else(|| {
+                    Fig::new(
+                        Decimal::from(12),
+                        self.origin(&format!("{key}.months (default 12)")),
+                    )
+                }),
+            },
+            _ => {
+                return Err(self.err(
+                    &key,
+                    "expected either amount or annual_salary (with months)",
+                ));
+            }
+        };
+        Ok(MgmtItem { item, cost })
+    }
+
+    fn running_cost(&mut self, m: &toml::Table, i: usize) -> Result<(String, Fig)> {
+        let key = format!("pathfinder.running_costs[{i}]");
+        self.unknown_keys(m, &key, &["item", "amount"])?;
+        let item = m
+            .get("item")
+            .and_then(T::as_str)
+            .ok_or_else(|| self.err(&format!("{key}.item"), "missing"))?
+            .to_string();
+        let amount = self.opt_fig(m, "amount", &key)?.ok_or_else(|| {
+            self.err(
+                &format!("{key}.amount"),
+                "missing; expected an amount such as \"3,995.00\"",
+            )
+        })?;
+        Ok((item, amount))
     }
 
     fn published(&mut self, v: &T) -> Result<Vec<PublishedFigure>> {
