@@ -172,6 +172,19 @@ struct Reader<'a> {
     _p: std::marker::PhantomData<&'a ()>,
 }
 
+/// The model file as TOML; a syntax error names its line and column.
+fn toml_doc(text: &str, file: &str) -> Result<toml::Table> {
+    text.parse::<toml::Table>().map_err(|e: toml::de::Error| {
+        let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((0, 0));
+        Error::Model {
+            file: file.to_string(),
+            key: format!("(line {line}, column {col})"),
+            message: format!("not valid TOML: {}", e.message()),
+            origin: None,
+        }
+    })
+}
+
 impl Model {
     pub fn load(path: &Path) -> Result<Model> {
         let text = crate::input::import::read_text(path)?;
@@ -180,15 +193,7 @@ impl Model {
 
     pub fn parse(text: &str, path: &Path) -> Result<Model> {
         let file = path.display().to_string();
-        let doc: toml::Table = text.parse().map_err(|e: toml::de::Error| {
-            let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((0, 0));
-            Error::Model {
-                file: file.clone(),
-                key: format!("(line {line}, column {col})"),
-                message: format!("not valid TOML: {}", e.message()),
-                origin: None,
-            }
-        })?;
+        let doc = toml_doc(text, &file)?;
         let mut r = Reader {
             file: file.clone(),
             dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
@@ -202,49 +207,13 @@ impl Model {
         r.partners = partners.clone();
         let first_year = r.opt_year(&doc, "first_year")?;
         let last_year = r.opt_year(&doc, "last_year")?.map(|y| y.value);
-        let window_years = match doc.get("window_years") {
-            None => 5,
-            Some(v) => {
-                let d = r.scalar(v, "window_years")?.value;
-                if d < Decimal::ONE || d > Decimal::from(50) || !d.fract().is_zero() {
-                    return Err(r.err(
-                        "window_years",
-                        "expected a whole number of years from 1 to 50",
-                    ));
-                }
-                d.try_into().unwrap_or(5)
-            }
-        };
+        let window_years = r.window_years(&doc)?;
         let tolerance_pct = match doc.get("tolerance_pct") {
             None => None,
             Some(v) => Some(r.percent(v, "tolerance_pct", "a percentage such as 10")?),
         };
-        let discount_rate_pct = match doc.get("discount_rate_pct") {
-            None => Fig::new(
-                Decimal::new(35, 1),
-                Origin::Model {
-                    file: file.clone(),
-                    key: "discount_rate_pct (default: HM Treasury Green Book 3.5)".into(),
-                },
-            ),
-            Some(v) => r.percent(v, "discount_rate_pct", "a percentage such as 3.5")?,
-        };
-        let population = match doc.get("population") {
-            None => Vec::new(),
-            Some(v) => {
-                let p = r.partner_map(v, "population")?;
-                for (k, f) in &p {
-                    if f.value.is_sign_negative() {
-                        return Err(r.err_at(
-                            &format!("population.{k}"),
-                            "a population must be zero or more",
-                            &f.origin,
-                        ));
-                    }
-                }
-                p
-            }
-        };
+        let discount_rate_pct = r.discount_rate(&doc)?;
+        let population = r.population(&doc)?;
         let investment = match doc.get("investment") {
             None => Vec::new(),
             Some(v) => r.investment(v)?,
@@ -266,19 +235,7 @@ impl Model {
             None => Vec::new(),
             Some(v) => r.published(v)?,
         };
-        let notes = match doc.get("notes") {
-            None => Vec::new(),
-            Some(T::Array(a)) => a
-                .iter()
-                .enumerate()
-                .map(|(i, n)| {
-                    n.as_str()
-                        .map(str::to_string)
-                        .ok_or_else(|| r.err(&format!("notes[{i}]"), "expected a string"))
-                })
-                .collect::<Result<_>>()?,
-            Some(_) => return Err(r.err("notes", "expected a list of strings")),
-        };
+        let notes = r.notes(&doc)?;
         let slug = path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
@@ -1561,6 +1518,77 @@ impl Reader<'_> {
                 .collect(),
             Some(_) => Err(self.err(&format!("pathfinder.{k}"), "expected a list of tables")),
         }
+    }
+
+    /// How many years the appraisal covers: 5 unless the model says.
+    fn window_years(&mut self, doc: &toml::Table) -> Result<u32> {
+        let r = self;
+        Ok(match doc.get("window_years") {
+            None => 5,
+            Some(v) => {
+                let d = r.scalar(v, "window_years")?.value;
+                if d < Decimal::ONE || d > Decimal::from(50) || !d.fract().is_zero() {
+                    return Err(r.err(
+                        "window_years",
+                        "expected a whole number of years from 1 to 50",
+                    ));
+                }
+                d.try_into().unwrap_or(5)
+            }
+        })
+    }
+
+    /// The discount rate: HM Treasury's Green Book 3.5 % unless the model says.
+    fn discount_rate(&mut self, doc: &toml::Table) -> Result<Fig> {
+        let file = self.file.clone();
+        let r = self;
+        Ok(match doc.get("discount_rate_pct") {
+            None => Fig::new(
+                Decimal::new(35, 1),
+                Origin::Model {
+                    file: file.clone(),
+                    key: "discount_rate_pct (default: HM Treasury Green Book 3.5)".into(),
+                },
+            ),
+            Some(v) => r.percent(v, "discount_rate_pct", "a percentage such as 3.5")?,
+        })
+    }
+
+    fn population(&mut self, doc: &toml::Table) -> Result<Vec<(String, Fig)>> {
+        let r = self;
+        Ok(match doc.get("population") {
+            None => Vec::new(),
+            Some(v) => {
+                let p = r.partner_map(v, "population")?;
+                for (k, f) in &p {
+                    if f.value.is_sign_negative() {
+                        return Err(r.err_at(
+                            &format!("population.{k}"),
+                            "a population must be zero or more",
+                            &f.origin,
+                        ));
+                    }
+                }
+                p
+            }
+        })
+    }
+
+    fn notes(&self, doc: &toml::Table) -> Result<Vec<String>> {
+        let r = self;
+        Ok(match doc.get("notes") {
+            None => Vec::new(),
+            Some(T::Array(a)) => a
+                .iter()
+                .enumerate()
+                .map(|(i, n)| {
+                    n.as_str()
+                        .map(str::to_string)
+                        .ok_or_else(|| r.err(&format!("notes[{i}]"), "expected a string"))
+                })
+                .collect::<Result<_>>()?,
+            Some(_) => return Err(r.err("notes", "expected a list of strings")),
+        })
     }
 
     fn pathfinder(&mut self, v: &T) -> Result<Pathfinder> {
