@@ -562,13 +562,30 @@ fn stream_xlsx<RS: std::io::Read + std::io::Seek>(
     sheet: &str,
     recalc: bool,
 ) -> Result<Grid> {
-    let place = format!("{file}, sheet {sheet:?}");
     let bad = |e: calamine::XlsxError| Error::Workbook {
         path: file.to_string(),
         expected: "xlsx",
         message: format!("sheet {sheet:?}: {e}"),
     };
     let mut reader = x.worksheet_cells_reader(sheet).map_err(bad)?;
+    let cells = sheet_cells(&mut reader, file, sheet, recalc)?;
+    Ok(rows_of(file, sheet, cells))
+}
+
+/// A sheet's cells with values, by row, each checked against the limits
+/// and for damage (beyond Excel's grid, or given twice).
+fn sheet_cells<RS: std::io::Read + std::io::Seek>(
+    reader: &mut calamine::XlsxCellReader<'_, RS>,
+    file: &str,
+    sheet: &str,
+    recalc: bool,
+) -> Result<BTreeMap<u32, Vec<(u32, CellValue)>>> {
+    let place = format!("{file}, sheet {sheet:?}");
+    let bad = |e: calamine::XlsxError| Error::Workbook {
+        path: file.to_string(),
+        expected: "xlsx",
+        message: format!("sheet {sheet:?}: {e}"),
+    };
     let mut cells: BTreeMap<u32, Vec<(u32, CellValue)>> = BTreeMap::new();
     let mut count = 0usize;
     while let Some(c) = reader.next_cell_with_formula().map_err(bad)? {
@@ -622,6 +639,12 @@ fn stream_xlsx<RS: std::io::Read + std::io::Seek>(
         }
         row.push((col, v));
     }
+    Ok(cells)
+}
+
+/// The grid of a sheet's cells: rows between the first and last with
+/// values, from the first column with one.
+fn rows_of(file: &str, sheet: &str, mut cells: BTreeMap<u32, Vec<(u32, CellValue)>>) -> Grid {
     let mut grid = Grid {
         file: file.to_string(),
         sheet: Some(sheet.to_string()),
@@ -630,7 +653,7 @@ fn stream_xlsx<RS: std::io::Read + std::io::Seek>(
         rows: Vec::new(),
     };
     let Some((&first, _)) = cells.first_key_value() else {
-        return Ok(grid);
+        return grid;
     };
     let last = cells.last_key_value().map(|(k, _)| *k).unwrap_or(first);
     let first_col = cells
@@ -657,7 +680,7 @@ fn stream_xlsx<RS: std::io::Read + std::io::Seek>(
             cells: row,
         });
     }
-    Ok(grid)
+    grid
 }
 
 fn grid_from_range(

@@ -754,51 +754,7 @@ pub fn parse_file(text: &str, file: &str) -> Result<ScenarioFile> {
             ));
         };
         for (i, s) in a.iter().enumerate() {
-            let key = format!("scenario[{i}]");
-            let Some(t) = s.as_table() else {
-                return Err(Error::model(
-                    &file,
-                    &key,
-                    "expected a table with name and set",
-                ));
-            };
-            let name = t.get("name").and_then(|v| v.as_str()).ok_or_else(|| {
-                Error::model(
-                    &file,
-                    &format!("{key}.name"),
-                    "missing; expected the scenario's name",
-                )
-            })?;
-            let set_t = t.get("set").and_then(|v| v.as_table()).ok_or_else(|| Error::model(&file, &format!("{key}.set"), "missing; expected a table of overrides such as { \"apportionment.basis\" = \"equal\" }"))?;
-            let set = set_t
-                .iter()
-                .map(|(k, v)| {
-                    let v = match v {
-                        toml::Value::String(s) => s.clone(),
-                        toml::Value::Integer(i) => i.to_string(),
-                        toml::Value::Float(f) => money::decimal_from_f64(*f)
-                            .map(|d| d.to_string())
-                            .unwrap_or_default(),
-                        _ => {
-                            return Err(Error::model(
-                                &file,
-                                &format!("{key}.set.{k}"),
-                                "expected a number or a string",
-                            ));
-                        }
-                    };
-                    Ok((k.clone(), v))
-                })
-                .collect::<Result<Vec<_>>>()?;
-            out.scenarios.push(Scenario {
-                name: name.to_string(),
-                description: t
-                    .get("description")
-                    .and_then(|v| v.as_str())
-                    .unwrap_or("")
-                    .to_string(),
-                set,
-            });
+            out.scenarios.push(parse_scenario(&file, i, s)?);
         }
     }
     let list = |section: &str, k: &str| -> Result<Vec<String>> {
@@ -826,6 +782,55 @@ pub fn parse_file(text: &str, file: &str) -> Result<ScenarioFile> {
     out.vary = list("sensitivity", "vary")?;
     out.ranges = list("simulation", "range")?;
     Ok(out)
+}
+
+/// One [[scenario]]: its name, description and overrides.
+fn parse_scenario(file: &str, i: usize, s: &toml::Value) -> Result<Scenario> {
+    let key = format!("scenario[{i}]");
+    let Some(t) = s.as_table() else {
+        return Err(Error::model(
+            file,
+            &key,
+            "expected a table with name and set",
+        ));
+    };
+    let name = t.get("name").and_then(|v| v.as_str()).ok_or_else(|| {
+        Error::model(
+            file,
+            &format!("{key}.name"),
+            "missing; expected the scenario's name",
+        )
+    })?;
+    let set_t = t.get("set").and_then(|v| v.as_table()).ok_or_else(|| Error::model(file, &format!("{key}.set"), "missing; expected a table of overrides such as { \"apportionment.basis\" = \"equal\" }"))?;
+    let set = set_t
+        .iter()
+        .map(|(k, v)| {
+            let v = match v {
+                toml::Value::String(s) => s.clone(),
+                toml::Value::Integer(i) => i.to_string(),
+                toml::Value::Float(f) => money::decimal_from_f64(*f)
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+                _ => {
+                    return Err(Error::model(
+                        file,
+                        &format!("{key}.set.{k}"),
+                        "expected a number or a string",
+                    ));
+                }
+            };
+            Ok((k.clone(), v))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Scenario {
+        name: name.to_string(),
+        description: t
+            .get("description")
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+            .to_string(),
+        set,
+    })
 }
 
 fn money_v(d: Decimal) -> Value {
