@@ -1,0 +1,396 @@
+//! The business-case calculator: a case flattened from its model into the
+//! inputs an S151 officer tests, and every figure computed from them once
+//! (investment by year and its apportionment, the shared service's cost to
+//! each partner, savings, the tolerance, the investment score). The tables,
+//! the scenarios, the sensitivity and the simulation all read these figures.
+
+use crate::base::year::Year;
+use crate::case::apportion;
+use crate::case::investment;
+use crate::case::score::{self, ScoreInputs, ScoreResult};
+use crate::model::{Basis, Model, SharedCost};
+use rust_decimal::Decimal;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseItem {
+    pub name: String,
+    pub central: bool,
+    /// One amount per year of the span.
+    pub amounts: Vec<Decimal>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CasePartner {
+    pub name: String,
+    pub baseline: Decimal,
+    pub already: Decimal,
+    pub given_cost: Option<Decimal>,
+    pub population: Option<Decimal>,
+    pub weight: Option<Decimal>,
+    /// Window index of the year the partner joins (0: from the start).
+    pub joins: usize,
+}
+
+/// A business case flattened for what-if testing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Case {
+    pub name: String,
+    pub first_year: Year,
+    /// Years of the appraisal (the investment score's window).
+    pub window: usize,
+    /// Years the investment runs over, from the first year: at least the
+    /// window. Amounts are kept for every one of them.
+    pub span: usize,
+    pub items: Vec<CaseItem>,
+    pub partners: Vec<CasePartner>,
+    pub basis: Basis,
+    /// The shared service's cost when one figure is apportioned.
+    pub shared_total: Option<Decimal>,
+    pub net_given: Option<Decimal>,
+    pub start: usize,
+    /// Explicit realisation shares by window year.
+    pub realisation: Vec<Option<Decimal>>,
+    pub realisation_factor: Decimal,
+    pub slip_months: Decimal,
+    pub rate_pct: Decimal,
+    pub tolerance_pct: Option<Decimal>,
+    pub optimism_bias_pct: Decimal,
+    /// The approved case total, on which the tolerance maximum is set.
+    pub approved_total: Decimal,
+    pub has_savings: bool,
+}
+
+/// The figures an S151 officer compares.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figures {
+    pub case_total: Decimal,
+    pub central: Decimal,
+    pub tolerance_max: Option<Decimal>,
+    /// Case costs (central support excluded) by year of the span.
+    pub case_cost: Vec<Decimal>,
+    /// All costs (central support included) by year of the span.
+    pub all_cost: Vec<Decimal>,
+    /// Each partner's share of each year's case costs, whole pounds by
+    /// largest remainder among the partners engaged that year (None: not
+    /// yet joined). None when the basis has no weight for some partner.
+    pub shares: Option<Vec<Vec<Option<Decimal>>>>,
+    pub partner_cost: Vec<Decimal>,
+    pub partner_net: Vec<Decimal>,
+    /// Each partner's share of the case cost over the span.
+    pub investment_share: Vec<Decimal>,
+    pub net_per_annum: Decimal,
+    pub score: ScoreResult,
+}
+
+impl Figures {
+    /// Pounds over the tolerance maximum, if any.
+    pub fn breach(&self) -> Option<Decimal> {
+        self.tolerance_max
+            .filter(|m| self.case_total > *m)
+            .map(|m| self.case_total - m)
+    }
+}
+
+/// The window index of year `y`, clamped to the window.
+pub(crate) fn year_idx(first: Year, y: Year, window: usize) -> usize {
+    (y.0 - first.0).clamp(0, window as i32) as usize
+}
+
+impl Case {
+    /// Flattens a model; None when it has no investment window.
+    pub fn from_model(m: &Model) -> Option<Case> {
+        let first = m.first_year.as_ref()?.value;
+        let window = m.window_years as usize;
+        let span = window.max(m.years().len());
+        let items = m
+            .investment
+            .iter()
+            .map(|i| {
+                let mut amounts = vec![Decimal::ZERO; span];
+                for (y, f) in &i.amounts {
+                    let t = (y.0 - first.0) as usize;
+                    if t < span {
+                        amounts[t] += f.value;
+                    }
+                }
+                CaseItem {
+                    name: i.item.clone(),
+                    central: i.funded_by.is_some(),
+                    amounts,
+                }
+            })
+            .collect();
+        let s = m.savings.as_ref();
+        let find = |v: Option<&Vec<(String, crate::model::Fig)>>, p: &str| -> Option<Decimal> {
+            v.and_then(|v| v.iter().find(|(q, _)| q == p).map(|(_, f)| f.value))
+        };
+        let partners = m
+            .partners
+            .iter()
+            .map(|p| CasePartner {
+                name: p.clone(),
+                baseline: find(s.map(|s| &s.baseline), p).unwrap_or_default(),
+                already: find(s.map(|s| &s.already_budgeted), p).unwrap_or_default(),
+                given_cost: match s.and_then(|s| s.shared_service_cost.as_ref()) {
+                    Some(SharedCost::PerPartner(v)) => find(Some(v), p),
+                    _ => None,
+                },
+                population: find(Some(&m.population), p),
+                weight: find(Some(&m.apportionment.weights), p),
+                joins: m
+                    .join_year(p)
+                    .map(|y| year_idx(first, y, window))
+                    .unwrap_or(0),
+            })
+            .collect();
+        let shared_total = match s.and_then(|s| s.shared_service_cost.as_ref()) {
+            Some(SharedCost::Total(f)) => Some(f.value),
+            _ => None,
+        };
+        let mut realisation = vec![None; window];
+        if let Some(s) = s {
+            for (y, f) in &s.realisation {
+                let t = (y.0 - first.0) as usize;
+                if t < window {
+                    realisation[t] = Some(f.value);
+                }
+            }
+        }
+        Some(Case {
+            name: m.name.clone(),
+            first_year: first,
+            window,
+            span,
+            items,
+            partners,
+            basis: m.apportionment.basis.value.clone(),
+            shared_total,
+            net_given: s
+                .and_then(|s| s.net_saving_per_annum.as_ref())
+                .map(|f| f.value),
+            start: s
+                .and_then(|s| s.start_year.as_ref())
+                .map(|y| year_idx(first, y.value, window))
+                .unwrap_or(0),
+            realisation,
+            realisation_factor: Decimal::ONE,
+            slip_months: Decimal::ZERO,
+            rate_pct: m.discount_rate_pct.value,
+            tolerance_pct: m.tolerance_pct.as_ref().map(|f| f.value),
+            optimism_bias_pct: Decimal::ZERO,
+            approved_total: investment::case_total(m).dec(),
+            has_savings: s.is_some(),
+        })
+    }
+
+    pub fn year(&self, t: usize) -> Year {
+        self.first_year.offset(t as i32)
+    }
+
+    pub(crate) fn uplift(&self) -> Decimal {
+        Decimal::ONE + self.optimism_bias_pct / Decimal::ONE_HUNDRED
+    }
+
+    /// Apportionment weights by the current basis, without names.
+    pub fn weight_values(&self) -> Result<Vec<Decimal>, String> {
+        self.partners
+            .iter()
+            .map(|p| {
+                match self.basis {
+                    Basis::Equal => Some(Decimal::ONE),
+                    Basis::Baseline => Some(p.baseline),
+                    Basis::Population => p.population,
+                    Basis::Weights => p.weight,
+                }
+                .ok_or_else(|| format!("no {} weight for partner {}", self.basis.name(), p.name))
+            })
+            .collect()
+    }
+
+    /// Apportionment weights by the current basis.
+    pub fn weights(&self) -> Result<Vec<(String, Decimal)>, String> {
+        Ok(self
+            .partners
+            .iter()
+            .map(|p| p.name.clone())
+            .zip(self.weight_values()?)
+            .collect())
+    }
+
+    /// Each partner's cost of the shared service: given, or apportioned.
+    pub fn partner_costs(&self) -> Result<Vec<Decimal>, String> {
+        match self.shared_total {
+            Some(total) => {
+                let w = self.weight_values()?;
+                apportion::apportion_values(total, &w, Decimal::ONE).map_err(|e| e.to_string())
+            }
+            None => Ok(self
+                .partners
+                .iter()
+                .map(|p| p.given_cost.unwrap_or_default())
+                .collect()),
+        }
+    }
+
+    /// Realisation share per window year, after start year, factor and slip.
+    pub fn realisation_profile(&self) -> Vec<Decimal> {
+        let base: Vec<Decimal> = (0..self.window)
+            .map(|t| {
+                self.realisation[t].unwrap_or(if t < self.start {
+                    Decimal::ZERO
+                } else {
+                    Decimal::ONE
+                }) * self.realisation_factor
+            })
+            .collect();
+        if self.slip_months.is_zero() {
+            return base;
+        }
+        // Moving the profile later by k whole years and a fraction f of a year.
+        let twelve = Decimal::from(12);
+        let k = (self.slip_months / twelve).floor();
+        let f = (self.slip_months - k * twelve) / twelve;
+        let k: usize = k.try_into().unwrap_or(usize::MAX);
+        let at = |i: Option<usize>| {
+            i.and_then(|i| base.get(i).copied())
+                .unwrap_or(Decimal::ZERO)
+        };
+        (0..self.window)
+            .map(|t| {
+                let a = at(t.checked_sub(k));
+                let b = at(t.checked_sub(k + 1));
+                (Decimal::ONE - f) * a + f * b
+            })
+            .collect()
+    }
+
+    pub fn score_inputs(&self) -> Result<ScoreInputs, String> {
+        let up = self.uplift();
+        let costs = (0..self.window)
+            .map(|t| self.items.iter().map(|i| i.amounts[t]).sum::<Decimal>() * up)
+            .collect();
+        let savers = match self.net_given {
+            Some(n) => vec![(n, 0)],
+            None if !self.has_savings => vec![],
+            None => {
+                let costs = self.partner_costs()?;
+                self.partners
+                    .iter()
+                    .zip(costs)
+                    .map(|(p, c)| (p.baseline - c - p.already, p.joins))
+                    .collect()
+            }
+        };
+        Ok(ScoreInputs {
+            first_year: self.first_year,
+            costs,
+            savers,
+            realisation: self.realisation_profile(),
+            rate_pct: self.rate_pct,
+        })
+    }
+
+    pub fn case_total(&self) -> Decimal {
+        let up = self.uplift();
+        self.items
+            .iter()
+            .filter(|i| !i.central)
+            .map(|i| i.amounts.iter().sum::<Decimal>() * up)
+            .sum()
+    }
+
+    pub fn tolerance_max(&self) -> Option<Decimal> {
+        self.tolerance_pct
+            .map(|t| self.approved_total * (Decimal::ONE + t / Decimal::ONE_HUNDRED))
+    }
+
+    /// Costs in year `t` of the span of the items `which` picks.
+    fn cost_in(&self, t: usize, which: impl Fn(&CaseItem) -> bool) -> Decimal {
+        let sum: Decimal = self
+            .items
+            .iter()
+            .filter(|i| which(i))
+            .map(|i| i.amounts[t])
+            .sum();
+        sum * self.uplift()
+    }
+
+    /// Each year's case costs apportioned between the partners engaged that
+    /// year: a later joiner shares from its join year.
+    fn shares(&self, w: &[(String, Decimal)]) -> Result<Vec<Vec<Option<Decimal>>>, String> {
+        (0..self.span)
+            .map(|t| {
+                let cost = self.cost_in(t, |i| !i.central);
+                let engaged: Vec<(String, Decimal)> = w
+                    .iter()
+                    .zip(&self.partners)
+                    .filter(|(_, p)| p.joins <= t)
+                    .map(|(x, _)| x.clone())
+                    .collect();
+                if engaged.is_empty() {
+                    return Ok(vec![None; self.partners.len()]);
+                }
+                let parts = apportion::apportion(cost, &engaged, Decimal::ONE)
+                    .map_err(|e| format!("cannot apportion the {} costs: {e}", self.year(t)))?;
+                Ok(self
+                    .partners
+                    .iter()
+                    .map(|p| {
+                        parts
+                            .iter()
+                            .find(|x| x.partner == p.name)
+                            .map(|x| x.rounded)
+                    })
+                    .collect())
+            })
+            .collect()
+    }
+
+    /// Every figure of the case, computed once.
+    pub fn figures(&self) -> Result<Figures, String> {
+        let costs = if self.shared_total.is_some()
+            || self.partners.iter().any(|p| p.given_cost.is_some())
+        {
+            self.partner_costs()?
+        } else {
+            vec![Decimal::ZERO; self.partners.len()]
+        };
+        let partner_net: Vec<Decimal> = self
+            .partners
+            .iter()
+            .zip(&costs)
+            .map(|(p, c)| p.baseline - c - p.already)
+            .collect();
+        let net_per_annum = self.net_given.unwrap_or_else(|| partner_net.iter().sum());
+        let shares = match self.weights() {
+            Ok(w) => Some(self.shares(&w)?),
+            Err(_) => None,
+        };
+        let mut investment_share = vec![Decimal::ZERO; self.partners.len()];
+        for year in shares.iter().flatten() {
+            for (s, v) in investment_share.iter_mut().zip(year) {
+                *s += v.unwrap_or_default();
+            }
+        }
+        Ok(Figures {
+            case_total: self.case_total(),
+            central: self
+                .items
+                .iter()
+                .filter(|i| i.central)
+                .map(|i| i.amounts.iter().sum::<Decimal>() * self.uplift())
+                .sum(),
+            tolerance_max: self.tolerance_max(),
+            case_cost: (0..self.span)
+                .map(|t| self.cost_in(t, |i| !i.central))
+                .collect(),
+            all_cost: (0..self.span).map(|t| self.cost_in(t, |_| true)).collect(),
+            shares,
+            partner_cost: costs,
+            partner_net,
+            investment_share,
+            net_per_annum,
+            score: score::evaluate(&self.score_inputs()?),
+        })
+    }
+}
