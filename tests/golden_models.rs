@@ -15,7 +15,9 @@ fn model(name: &str) -> Model {
 }
 
 fn table(m: &Model, name: &str) -> Table {
-    tables::table(m, name).unwrap_or_else(|| panic!("{} has no {name}", m.file))
+    tables::table(m, name)
+        .unwrap()
+        .unwrap_or_else(|| panic!("{} has no {name}", m.file))
 }
 
 fn fig(t: &Table, row: &str, col: &str) -> Decimal {
@@ -195,7 +197,7 @@ fn planning_support_score_computed_by_hand() {
     assert_eq!(hand_score, dec!(2.72));
 
     let m = model("planning-support");
-    let r = costshare::case::score::evaluate(&costshare::case::score::inputs(&m).unwrap());
+    let r = costshare::case::score::evaluate(&costshare::case::score::inputs(&m).unwrap().unwrap());
     assert_eq!(r.pv_costs, pvc);
     assert_eq!(r.pv_savings, pvs);
     assert_eq!(
@@ -221,7 +223,7 @@ fn overall_score_is_the_ratio_of_summed_present_values() {
     let (mut pvc, mut pvs) = (dec!(0), dec!(0));
     let mut cases = 0;
     for m in &models {
-        if let Some(i) = costshare::case::score::inputs(m) {
+        if let Some(i) = costshare::case::score::inputs(m).unwrap() {
             let r = costshare::case::score::evaluate(&i);
             pvc += r.pv_costs;
             pvs += r.pv_savings;
@@ -232,7 +234,7 @@ fn overall_score_is_the_ratio_of_summed_present_values() {
         cases, 3,
         "planning support, environmental health, the programme"
     );
-    let t = costshare::case::score::overall_table(&models);
+    let t = costshare::case::score::overall_table(&models).unwrap();
     assert_eq!(fig(&t, "Total", "Investment score"), pvs / pvc);
 }
 
@@ -241,7 +243,8 @@ fn every_model_published_figure_but_one_agrees() {
     let mut findings = Vec::new();
     let mut checked = 0;
     for m in costshare::model::load_dir(Path::new("models")).unwrap() {
-        let r = costshare::tables::check::compare(&m.published, &tables::tables(&m)).unwrap();
+        let r =
+            costshare::tables::check::compare(&m.published, &tables::tables(&m).unwrap()).unwrap();
         checked += r.checked;
         findings.extend(r.findings);
     }

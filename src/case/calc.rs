@@ -6,7 +6,6 @@
 
 use crate::base::year::Year;
 use crate::case::apportion;
-use crate::case::investment;
 use crate::case::score::{self, ScoreInputs, ScoreResult};
 use crate::model::{Basis, Model, SharedCost};
 use rust_decimal::Decimal;
@@ -102,7 +101,7 @@ impl Case {
         let first = m.first_year.as_ref()?.value;
         let window = m.window_years as usize;
         let span = window.max(m.years().len());
-        let items = m
+        let items: Vec<CaseItem> = m
             .investment
             .iter()
             .map(|i| {
@@ -120,6 +119,12 @@ impl Case {
                 }
             })
             .collect();
+        // The case total as approved: every item not funded centrally.
+        let approved_total = items
+            .iter()
+            .filter(|i| !i.central)
+            .map(|i| i.amounts.iter().sum::<Decimal>())
+            .sum();
         let s = m.savings.as_ref();
         let find = |v: Option<&Vec<(String, crate::model::Fig)>>, p: &str| -> Option<Decimal> {
             v.and_then(|v| v.iter().find(|(q, _)| q == p).map(|(_, f)| f.value))
@@ -178,7 +183,7 @@ impl Case {
             rate_pct: m.discount_rate_pct.value,
             tolerance_pct: m.tolerance_pct.as_ref().map(|f| f.value),
             optimism_bias_pct: Decimal::ZERO,
-            approved_total: investment::case_total(m).dec(),
+            approved_total,
             has_savings: s.is_some(),
         })
     }

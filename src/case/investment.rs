@@ -6,8 +6,7 @@ use crate::base::chart::{Bars, Chart, Plot, Series, money_exact};
 use crate::base::money::Money;
 use crate::base::table::at;
 use crate::base::table::{Cell, Table, Value};
-use crate::base::year::Year;
-use crate::case::apportion;
+use crate::case::calc::{Case, Figures};
 use crate::model::{InvestmentItem, Model};
 use rust_decimal::Decimal;
 
@@ -15,61 +14,28 @@ fn central(i: &InvestmentItem) -> bool {
     i.funded_by.is_some()
 }
 
-fn in_year(i: &InvestmentItem, y: Year) -> Money {
-    i.amounts
-        .iter()
-        .filter(|(yy, _)| *yy == y)
-        .map(|(_, f)| Money(f.value))
-        .sum()
-}
-
 fn item_total(i: &InvestmentItem) -> Money {
     i.amounts.iter().map(|(_, f)| Money(f.value)).sum()
 }
 
-/// The case total: every item not funded centrally.
-pub fn case_total(m: &Model) -> Money {
-    m.investment
-        .iter()
-        .filter(|i| !central(i))
-        .map(item_total)
-        .sum()
-}
-
-/// Centrally funded support (shown apart from the case total).
-pub fn central_total(m: &Model) -> Money {
-    m.investment
-        .iter()
-        .filter(|i| central(i))
-        .map(item_total)
-        .sum()
-}
-
-/// Case total × (1 + tolerance %), exact.
-pub fn tolerance_max(m: &Model) -> Option<Money> {
-    m.tolerance_pct
-        .as_ref()
-        .map(|t| case_total(m).times(Decimal::ONE + t.value / Decimal::ONE_HUNDRED))
-}
-
-/// Case costs (not central) in year `y`.
-pub fn case_cost_in(m: &Model, y: Year) -> Money {
-    m.investment
-        .iter()
-        .filter(|i| !central(i))
-        .map(|i| in_year(i, y))
-        .sum()
-}
-
-/// All costs in year `y`, central support included (a cost to the partnership).
-pub fn all_costs_in(m: &Model, y: Year) -> Money {
-    m.investment.iter().map(|i| in_year(i, y)).sum()
-}
-
-pub fn table(m: &Model) -> Option<Table> {
+/// The model's case and every figure of it, from the calculator.
+fn figures(m: &Model) -> crate::Result<Option<(Case, Figures)>> {
     if m.investment.is_empty() {
-        return None;
+        return Ok(None);
     }
+    let Some(c) = Case::from_model(m) else {
+        return Ok(None);
+    };
+    let f = c
+        .figures()
+        .map_err(|e| crate::Error::model(&m.file, "investment", e))?;
+    Ok(Some((c, f)))
+}
+
+pub fn table(m: &Model) -> crate::Result<Option<Table>> {
+    let Some((_, f)) = figures(m)? else {
+        return Ok(None);
+    };
     let years = m.years();
     let mut cols: Vec<String> = vec!["Item".into()];
     cols.extend(years.iter().map(|y| y.to_string()));
@@ -97,19 +63,21 @@ pub fn table(m: &Model) -> Option<Table> {
         t.push(row_for(i));
     }
     let mut total = vec![Cell::label("Total")];
-    for y in &years {
+    for (y, c) in years.iter().zip(&f.case_cost) {
         total.push(Cell::rule(
-            Value::money(case_cost_in(m, *y)),
+            Value::money(Money(*c)),
             format!("sum of items in {y}"),
         ));
     }
+    let case_total = Money(f.case_total);
     total.push(Cell::rule(
-        Value::money(case_total(m)),
+        Value::money(case_total),
         "sum of all items (case total)",
     ));
     t.push_total(total);
 
-    if let (Some(max), Some(tol)) = (tolerance_max(m), &m.tolerance_pct) {
+    let tolerance_max = f.tolerance_max.map(Money);
+    if let (Some(max), Some(tol)) = (tolerance_max, &m.tolerance_pct) {
         let mut row = vec![Cell::label(format!(
             "Tolerance maximum (+{}%)",
             tol.value.normalize()
@@ -127,44 +95,46 @@ pub fn table(m: &Model) -> Option<Table> {
             t.push(row_for(i));
         }
         let mut row = vec![Cell::label("Total including central support")];
-        for y in &years {
+        for (y, c) in years.iter().zip(&f.all_cost) {
             row.push(Cell::rule(
-                Value::money(all_costs_in(m, *y)),
+                Value::money(Money(*c)),
                 format!("all items in {y}"),
             ));
         }
         row.push(Cell::rule(
-            Value::money(case_total(m) + central_total(m)),
+            Value::money(case_total + Money(f.central)),
             "case total plus central support",
         ));
         t.push_total(row);
     }
-    t.headline = match (tolerance_max(m), &m.tolerance_pct) {
+    t.headline = match (tolerance_max, &m.tolerance_pct) {
         (Some(max), Some(tol)) => format!(
             "The case costs {} over {}–{}, with a maximum of {} at +{}% tolerance; {} of project support comes from the MKIP central budget.",
-            case_total(m),
+            case_total,
             years.first().map(|y| y.to_string()).unwrap_or_default(),
             years.last().map(|y| y.to_string()).unwrap_or_default(),
             max,
             tol.value.normalize(),
-            central_total(m)
+            Money(f.central)
         ),
-        _ => format!("The case costs {}.", case_total(m)),
+        _ => format!("The case costs {case_total}."),
     };
     if !centrals.is_empty() {
         t.notes.push("Project support funded from the MKIP central budget is shown apart from the case total, as published; the investment score counts it as a cost to the partnership.".into());
     }
     t.charts.push(profile_chart(&t, &m.name));
-    Some(t)
+    Ok(Some(t))
 }
 
 /// Each year's case costs apportioned between the partners engaged that year
 /// (a later joiner shares from its join year), whole pounds by largest remainder.
-pub fn shares_table(m: &Model) -> Option<Table> {
-    if m.investment.is_empty() {
-        return None;
-    }
-    let weights = m.weights().ok()?;
+pub fn shares_table(m: &Model) -> crate::Result<Option<Table>> {
+    let Some((c, f)) = figures(m)? else {
+        return Ok(None);
+    };
+    let (Some(shares), Ok(weights)) = (&f.shares, c.weights()) else {
+        return Ok(None);
+    };
     let mut cols: Vec<&str> = vec!["Year"];
     cols.extend(m.partners.iter().map(String::as_str));
     cols.push("Total");
@@ -183,20 +153,14 @@ pub fn shares_table(m: &Model) -> Option<Table> {
         "{} share of the year's case costs, largest remainder to whole pounds",
         m.apportionment.basis.value.name()
     );
-    for y in m.years() {
-        let engaged: Vec<(String, Decimal)> = weights
-            .iter()
-            .filter(|(p, _)| m.join_year(p).is_none_or(|j| j <= y))
-            .cloned()
-            .collect();
-        let cost = case_cost_in(m, y);
-        let parts = apportion::apportion(cost.dec(), &engaged, Decimal::ONE).ok()?;
+    for ((y, cost), parts) in m.years().iter().zip(&f.case_cost).zip(shares) {
+        let cost = Money(*cost);
         let mut row = vec![Cell::label(y.to_string())];
-        for (i, p) in m.partners.iter().enumerate() {
-            match parts.iter().find(|x| &x.partner == p) {
+        for (i, part) in parts.iter().enumerate() {
+            match part {
                 Some(x) => {
-                    sums[i] += Money(x.rounded);
-                    row.push(Cell::rule(Value::money(Money(x.rounded)), &rule));
+                    sums[i] += Money(*x);
+                    row.push(Cell::rule(Value::money(Money(*x)), &rule));
                 }
                 None => row.push(Cell::rule(
                     Value::na("not yet joined"),
@@ -231,7 +195,7 @@ pub fn shares_table(m: &Model) -> Option<Table> {
     t.push(row);
     t.headline = format!(
         "The {} case cost is shared {}.",
-        case_total(m),
+        Money(f.case_total),
         m.partners
             .iter()
             .zip(&sums)
@@ -240,7 +204,7 @@ pub fn shares_table(m: &Model) -> Option<Table> {
             .join(", ")
     );
     t.charts.push(shares_chart(&t, &m.name));
-    Some(t)
+    Ok(Some(t))
 }
 
 /// Investment by year, stacked by item, with the cumulative case cost and

@@ -7,7 +7,7 @@ use crate::base::money::Money;
 use crate::base::table::at;
 use crate::base::table::{Cell, Table, Value};
 use crate::base::trace::Trace;
-use crate::case::apportion;
+use crate::case::calc::Case;
 use crate::model::{Model, SharedCost};
 use rust_decimal::Decimal;
 
@@ -31,77 +31,75 @@ impl PartnerSaving {
     }
 }
 
-/// Per-partner savings, or None when the model gives no partner table.
-pub fn partner_savings(m: &Model) -> Option<Vec<PartnerSaving>> {
-    let s = m.savings.as_ref()?;
-    let cost = s.shared_service_cost.as_ref()?;
-    let costs: Vec<(Money, Trace)> = match cost {
+/// Per-partner savings from the business-case calculator, each input
+/// traced to the model, or None when the model gives no partner table.
+fn partner_savings(m: &Model) -> crate::Result<Option<Vec<PartnerSaving>>> {
+    let (Some(s), Some(c)) = (m.savings.as_ref(), Case::from_model(m)) else {
+        return Ok(None);
+    };
+    let Some(cost) = s.shared_service_cost.as_ref() else {
+        return Ok(None);
+    };
+    let f = c
+        .figures()
+        .map_err(|e| crate::Error::model(&m.file, "savings", e))?;
+    let traces: Vec<Trace> = match cost {
         SharedCost::PerPartner(v) => m
             .partners
             .iter()
-            .map(|p| {
-                v.iter()
-                    .find(|(q, _)| q == p)
-                    .map(|(_, f)| (Money(f.value), Trace::Input(f.origin.clone())))
-                    .unwrap_or((Money::ZERO, Trace::rule("not given: nil")))
+            .map(|p| match v.iter().find(|(q, _)| q == p) {
+                Some((_, f)) => Trace::Input(f.origin.clone()),
+                None => Trace::rule("not given: nil"),
             })
             .collect(),
-        SharedCost::Total(f) => {
-            let w = m.weights().ok()?;
-            let parts = apportion::apportion(f.value, &w, Decimal::ONE).ok()?;
-            parts
-                .into_iter()
-                .map(|p| {
-                    (
-                        Money(p.rounded),
-                        Trace::rule(format!(
-                            "{} apportioned by {} share ({} / {}), largest remainder to whole pounds",
-                            Money(f.value),
-                            m.apportionment.basis.value.name(),
-                            p.weight.normalize(),
-                            w.iter().map(|x| x.1).sum::<Decimal>().normalize()
-                        )),
-                    )
+        SharedCost::Total(total) => {
+            let w = c
+                .weights()
+                .map_err(|e| crate::Error::model(&m.file, "apportionment", e))?;
+            let sum: Decimal = w.iter().map(|x| x.1).sum();
+            w.iter()
+                .map(|(_, weight)| {
+                    Trace::rule(format!(
+                        "{} apportioned by {} share ({} / {}), largest remainder to whole pounds",
+                        Money(total.value),
+                        m.apportionment.basis.value.name(),
+                        weight.normalize(),
+                        sum.normalize()
+                    ))
                 })
                 .collect()
         }
     };
-    Some(
-        m.partners
-            .iter()
-            .zip(costs)
-            .map(|(p, (cost, cost_trace))| {
-                let b = s.baseline.iter().find(|(q, _)| q == p);
-                let a = s.already_budgeted.iter().find(|(q, _)| q == p);
-                PartnerSaving {
-                    partner: p.clone(),
-                    baseline: b.map(|(_, f)| Money(f.value)).unwrap_or(Money::ZERO),
-                    baseline_trace: b
-                        .map(|(_, f)| Trace::Input(f.origin.clone()))
-                        .unwrap_or(Trace::Label),
-                    cost,
-                    cost_trace,
-                    already_budgeted: a.map(|(_, f)| Money(f.value)).filter(|v| !v.is_zero()),
-                    already_trace: a
-                        .map(|(_, f)| Trace::Input(f.origin.clone()))
-                        .unwrap_or(Trace::Label),
-                }
-            })
-            .collect(),
-    )
+    let rows = m
+        .partners
+        .iter()
+        .zip(traces)
+        .zip(&f.partner_cost)
+        .map(|((p, cost_trace), cost)| {
+            let b = s.baseline.iter().find(|(q, _)| q == p);
+            let a = s.already_budgeted.iter().find(|(q, _)| q == p);
+            PartnerSaving {
+                partner: p.clone(),
+                baseline: b.map(|(_, f)| Money(f.value)).unwrap_or(Money::ZERO),
+                baseline_trace: b
+                    .map(|(_, f)| Trace::Input(f.origin.clone()))
+                    .unwrap_or(Trace::Label),
+                cost: Money(*cost),
+                cost_trace,
+                already_budgeted: a.map(|(_, f)| Money(f.value)).filter(|v| !v.is_zero()),
+                already_trace: a
+                    .map(|(_, f)| Trace::Input(f.origin.clone()))
+                    .unwrap_or(Trace::Label),
+            }
+        })
+        .collect();
+    Ok(Some(rows))
 }
 
-/// Net saving per annum of the whole case: given, or the partners' sum.
-pub fn net_per_annum(m: &Model) -> Option<Money> {
-    let s = m.savings.as_ref()?;
-    if let Some(n) = &s.net_saving_per_annum {
-        return Some(Money(n.value));
-    }
-    partner_savings(m).map(|v| v.iter().map(PartnerSaving::net).sum())
-}
-
-pub fn table(m: &Model) -> Option<Table> {
-    let rows = partner_savings(m)?;
+pub fn table(m: &Model) -> crate::Result<Option<Table>> {
+    let Some(rows) = partner_savings(m)? else {
+        return Ok(None);
+    };
     let by = m
         .savings
         .as_ref()
@@ -176,7 +174,7 @@ pub fn table(m: &Model) -> Option<Table> {
         ));
     }
     t.charts.push(chart(&t, &m.name));
-    Some(t)
+    Ok(Some(t))
 }
 
 /// Net saving per annum by partner.

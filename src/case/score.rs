@@ -15,8 +15,7 @@ use crate::base::money::{self, Money};
 use crate::base::table::at;
 use crate::base::table::{Cell, Table, Value};
 use crate::base::year::Year;
-use crate::case::investment;
-use crate::case::savings;
+use crate::case::calc::Case;
 use crate::model::Model;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -87,55 +86,23 @@ pub fn discount_factors(rate_pct: Decimal, n: usize) -> Vec<Decimal> {
     out
 }
 
-/// Builds the score inputs of a model, or None when it has no investment
-/// or no savings to weigh.
-pub fn inputs(m: &Model) -> Option<ScoreInputs> {
-    let first = m.first_year.as_ref()?.value;
-    if m.investment.is_empty() {
-        return None;
-    }
-    let n = m.window_years as usize;
-    let years: Vec<Year> = (0..n).map(|t| first.offset(t as i32)).collect();
-    let costs = years
-        .iter()
-        .map(|y| investment::all_costs_in(m, *y).dec())
-        .collect();
-    let s = m.savings.as_ref()?;
-    let index_of = |y: Year| -> usize { (y.0 - first.0).clamp(0, n as i32) as usize };
-    let savers: Vec<(Decimal, usize)> = match savings::partner_savings(m) {
-        Some(rows) if s.net_saving_per_annum.is_none() => rows
-            .iter()
-            .map(|r| {
-                (
-                    r.net().dec(),
-                    m.join_year(&r.partner).map(index_of).unwrap_or(0),
-                )
-            })
-            .collect(),
-        _ => vec![(savings::net_per_annum(m)?.dec(), 0)],
+/// The score inputs of a model, from the business-case calculator; None
+/// when it has no investment, or no savings to weigh against it.
+pub fn inputs(m: &Model) -> crate::Result<Option<ScoreInputs>> {
+    let Some(s) = &m.savings else {
+        return Ok(None);
     };
-    let start = s.start_year.as_ref().map(|y| y.value).unwrap_or(first);
-    let realisation = years
-        .iter()
-        .map(|y| {
-            s.realisation
-                .iter()
-                .find(|(ry, _)| ry == y)
-                .map(|(_, f)| f.value)
-                .unwrap_or(if *y < start {
-                    Decimal::ZERO
-                } else {
-                    Decimal::ONE
-                })
-        })
-        .collect();
-    Some(ScoreInputs {
-        first_year: first,
-        costs,
-        savers,
-        realisation,
-        rate_pct: m.discount_rate_pct.value,
-    })
+    if m.investment.is_empty()
+        || (s.net_saving_per_annum.is_none() && s.shared_service_cost.is_none())
+    {
+        return Ok(None);
+    }
+    let Some(c) = Case::from_model(m) else {
+        return Ok(None);
+    };
+    c.score_inputs()
+        .map(Some)
+        .map_err(|e| crate::Error::model(&m.file, "savings", e))
 }
 
 pub fn evaluate(i: &ScoreInputs) -> ScoreResult {
@@ -197,8 +164,10 @@ pub fn payback_text(p: Option<Year>) -> String {
         .unwrap_or_else(|| "none within window".into())
 }
 
-pub fn table(m: &Model) -> Option<Table> {
-    let inp = inputs(m)?;
+pub fn table(m: &Model) -> crate::Result<Option<Table>> {
+    let Some(inp) = inputs(m)? else {
+        return Ok(None);
+    };
     let r = evaluate(&inp);
     let cols = [
         "Year",
@@ -294,11 +263,11 @@ pub fn table(m: &Model) -> Option<Table> {
             .unwrap_or_else(|| inp.first_year.to_string())
     ));
     t.charts.push(chart(&t, &m.name));
-    Some(t)
+    Ok(Some(t))
 }
 
 /// The MKIP overall score: Σ PV savings / Σ PV costs across every case.
-pub fn overall_table(models: &[Model]) -> Table {
+pub fn overall_table(models: &[Model]) -> crate::Result<Table> {
     let cols = [
         "Case",
         "Window",
@@ -317,7 +286,7 @@ pub fn overall_table(models: &[Model]) -> Table {
     let money = |d: Decimal| Value::money(Money(d));
     let mut n = 0;
     for m in models {
-        let Some(inp) = inputs(m) else { continue };
+        let Some(inp) = inputs(m)? else { continue };
         let r = evaluate(&inp);
         n += 1;
         pvc += r.pv_costs;
@@ -387,7 +356,7 @@ pub fn overall_table(models: &[Model]) -> Table {
         money::format_pounds(pvs - pvc, 0, Default::default())
     );
     t.notes.push("Each case is discounted from its own first year. MKIP overall = Σ PV savings / Σ PV costs over all cases.".into());
-    t
+    Ok(t)
 }
 
 /// The headline figures of `evaluate`, without the year-by-year rows: the

@@ -390,7 +390,7 @@ pub fn packs(data: &Path, models_dir: &Path) -> crate::Result<Vec<Pack>> {
     }];
     let models = model::load_dir(models_dir)?;
     for m in &models {
-        let tables = tables::tables(m);
+        let tables = tables::tables(m)?;
         let chk = check::compare(&m.published, &tables)?;
         let mut p = Pack {
             name: m.slug.clone(),
@@ -411,7 +411,7 @@ pub fn packs(data: &Path, models_dir: &Path) -> crate::Result<Vec<Pack>> {
         name: "mkip-overall".into(),
         title: "MKIP overall investment score".into(),
         intro: "The five-year investment score of every business case in the models folder, and of MKIP overall.".into(),
-        tables: vec![crate::case::score::overall_table(&models)],
+        tables: vec![crate::case::score::overall_table(&models)?],
         appendix: String::new(),
         warnings: Vec::new(),
     });

@@ -152,7 +152,7 @@ pub fn gather(
     let notes = inputs.set_aside_notes();
     let mut rep = compare(&inputs.published, &inputs.tables())?;
     for m in crate::model::load_dir(models)? {
-        let r = compare(&m.published, &crate::tables::tables(&m))?;
+        let r = compare(&m.published, &crate::tables::tables(&m)?)?;
         rep.checked += r.checked;
         rep.findings.extend(r.findings);
     }

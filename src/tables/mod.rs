@@ -19,26 +19,33 @@ pub const TABLES: &[&str] = &[
     "score",
 ];
 
-/// One table of a model, or None when the model has no such section.
-pub fn table(m: &Model, name: &str) -> Option<Table> {
-    let mut t = match name {
-        "investment" => investment::table(m),
-        "savings" => savings::table(m),
-        "apportionment" => investment::shares_table(m),
+/// One table of a model, or None when the model has no such section. An
+/// error is a model whose figures cannot be computed, never "no table".
+pub fn table(m: &Model, name: &str) -> crate::Result<Option<Table>> {
+    let t = match name {
+        "investment" => investment::table(m)?,
+        "savings" => savings::table(m)?,
+        "apportionment" => investment::shares_table(m)?,
         "contributions" => contributions::table(m),
         "pathfinder-budget" => pathfinder::table(m),
-        "score" => score::table(m),
+        "score" => score::table(m)?,
         _ => None,
-    }?;
-    if name == "investment" || name == "savings" {
-        t.notes.extend(m.notes.iter().cloned());
-    }
-    Some(t)
+    };
+    Ok(t.map(|mut t| {
+        if name == "investment" || name == "savings" {
+            t.notes.extend(m.notes.iter().cloned());
+        }
+        t
+    }))
 }
 
 /// Every table the model has.
-pub fn tables(m: &Model) -> Vec<Table> {
-    TABLES.iter().filter_map(|n| table(m, n)).collect()
+pub fn tables(m: &Model) -> crate::Result<Vec<Table>> {
+    let mut out = Vec::new();
+    for n in TABLES {
+        out.extend(table(m, n)?);
+    }
+    Ok(out)
 }
 
 /// Every table name, annual report's first.
@@ -56,8 +63,8 @@ pub fn known() -> String {
 pub fn model_table(name: &str, model: Option<&Path>, models_dir: &Path) -> crate::Result<Table> {
     if let Some(p) = model {
         let m = Model::load(p)?;
-        return table(&m, name).ok_or_else(|| {
-            let has: Vec<String> = tables(&m).into_iter().map(|t| t.name).collect();
+        let has: Vec<String> = tables(&m)?.into_iter().map(|t| t.name).collect();
+        return table(&m, name)?.ok_or_else(|| {
             Error::usage(format!(
                 "{}: this model has no {name} table; it has {}",
                 p.display(),
@@ -71,12 +78,14 @@ pub fn model_table(name: &str, model: Option<&Path>, models_dir: &Path) -> crate
     }
     let models = model::load_dir(models_dir)?;
     if name == "score" {
-        return Ok(score::overall_table(&models));
+        return score::overall_table(&models);
     }
-    let mut with: Vec<(Table, &Model)> = models
-        .iter()
-        .filter_map(|m| table(m, name).map(|t| (t, m)))
-        .collect();
+    let mut with: Vec<(Table, &Model)> = Vec::new();
+    for m in &models {
+        if let Some(t) = table(m, name)? {
+            with.push((t, m));
+        }
+    }
     match with.len() {
         1 => Ok(with.remove(0).0),
         0 => Err(Error::usage(format!(
