@@ -6,7 +6,7 @@
 
 use crate::base::year::Year;
 use crate::case::apportion;
-use crate::case::score::{self, ScoreInputs, ScoreResult};
+use crate::case::appraise::{self as score, ScoreInputs, ScoreResult};
 use crate::model::{Basis, Model, SharedCost};
 use rust_decimal::Decimal;
 

@@ -2,6 +2,7 @@
 //! tolerance, savings, apportionment, contributions and the investment score.
 
 pub mod apportion;
+pub mod appraise;
 pub mod calc;
 pub mod contributions;
 pub mod investment;

@@ -15,76 +15,10 @@ use crate::base::money::{self, Money};
 use crate::base::table::at;
 use crate::base::table::{Cell, Table, Value};
 use crate::base::year::Year;
+pub use crate::case::appraise::*;
 use crate::case::calc::Case;
 use crate::model::Model;
 use rust_decimal::Decimal;
-use serde::Serialize;
-
-/// Everything the score depends on, flattened for fast re-evaluation.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ScoreInputs {
-    pub first_year: Year,
-    /// Costs per window year (central support included).
-    pub costs: Vec<Decimal>,
-    /// (net saving per annum, window index from which it counts).
-    pub savers: Vec<(Decimal, usize)>,
-    /// Realisation share per window year.
-    pub realisation: Vec<Decimal>,
-    pub rate_pct: Decimal,
-}
-
-impl ScoreInputs {
-    /// Savings in window year `t`: each partner's net saving from the year
-    /// it joins, times the year's realisation share.
-    pub fn savings_in(&self, t: usize) -> Decimal {
-        let per_annum: Decimal = self
-            .savers
-            .iter()
-            .filter(|(_, from)| *from <= t)
-            .map(|(n, _)| *n)
-            .sum();
-        per_annum * self.realisation.get(t).copied().unwrap_or(Decimal::ONE)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct YearScore {
-    pub year: Year,
-    pub costs: Decimal,
-    pub savings: Decimal,
-    pub net: Decimal,
-    pub cumulative: Decimal,
-    pub discount_factor: Decimal,
-    pub pv_costs: Decimal,
-    pub pv_savings: Decimal,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ScoreResult {
-    pub years: Vec<YearScore>,
-    pub costs: Decimal,
-    pub savings: Decimal,
-    pub net_benefit: Decimal,
-    pub pv_costs: Decimal,
-    pub pv_savings: Decimal,
-    pub npv: Decimal,
-    /// PV savings / PV costs: the investment score. None when nothing is spent.
-    pub score: Option<Decimal>,
-    pub payback: Option<Year>,
-    pub roi_pct: Option<Decimal>,
-}
-
-/// 1 / (1 + r)^t for t = 0..n, exact to Decimal's 28 digits.
-pub fn discount_factors(rate_pct: Decimal, n: usize) -> Vec<Decimal> {
-    let base = Decimal::ONE + rate_pct / Decimal::ONE_HUNDRED;
-    let mut pow = Decimal::ONE;
-    let mut out = Vec::with_capacity(n);
-    for _ in 0..n {
-        out.push(Decimal::ONE / pow);
-        pow *= base;
-    }
-    out
-}
 
 /// The score inputs of a model, from the business-case calculator; None
 /// when it has no investment, or no savings to weigh against it.
@@ -103,65 +37,6 @@ pub fn inputs(m: &Model) -> crate::Result<Option<ScoreInputs>> {
     c.score_inputs()
         .map(Some)
         .map_err(|e| crate::Error::model(&m.file, "savings", e))
-}
-
-pub fn evaluate(i: &ScoreInputs) -> ScoreResult {
-    let dfs = discount_factors(i.rate_pct, i.costs.len());
-    let mut years = Vec::with_capacity(i.costs.len());
-    let (mut tc, mut ts, mut pvc, mut pvs, mut cum) = (
-        Decimal::ZERO,
-        Decimal::ZERO,
-        Decimal::ZERO,
-        Decimal::ZERO,
-        Decimal::ZERO,
-    );
-    let mut payback = None;
-    for (t, (&c, &df)) in i.costs.iter().zip(&dfs).enumerate() {
-        let s = i.savings_in(t);
-        let net = s - c;
-        cum += net;
-        let year = i.first_year.offset(t as i32);
-        if payback.is_none() && cum >= Decimal::ZERO {
-            payback = Some(year);
-        }
-        let (pc, ps) = (c * df, s * df);
-        tc += c;
-        ts += s;
-        pvc += pc;
-        pvs += ps;
-        years.push(YearScore {
-            year,
-            costs: c,
-            savings: s,
-            net,
-            cumulative: cum,
-            discount_factor: df,
-            pv_costs: pc,
-            pv_savings: ps,
-        });
-    }
-    ScoreResult {
-        years,
-        costs: tc,
-        savings: ts,
-        net_benefit: ts - tc,
-        pv_costs: pvc,
-        pv_savings: pvs,
-        npv: pvs - pvc,
-        score: (!pvc.is_zero()).then(|| pvs / pvc),
-        payback,
-        roi_pct: (!tc.is_zero()).then(|| (ts - tc) * Decimal::ONE_HUNDRED / tc),
-    }
-}
-
-pub fn score_text(s: Option<Decimal>) -> String {
-    s.map(|v| money::format_plain(v, 2))
-        .unwrap_or_else(|| "n/a".into())
-}
-
-pub fn payback_text(p: Option<Year>) -> String {
-    p.map(|y| y.to_string())
-        .unwrap_or_else(|| "none within window".into())
 }
 
 pub fn table(m: &Model) -> crate::Result<Option<Table>> {
@@ -215,6 +90,33 @@ pub fn table(m: &Model) -> crate::Result<Option<Table>> {
         Cell::rule(money(r.pv_costs), "sum over the window"),
         Cell::rule(money(r.pv_savings), "sum over the window"),
     ]);
+    summary_rows(&mut t, &r);
+    t.headline = format!(
+        "Over {}–{} the case returns £{} per £1 invested (investment score), NPV {}, payback {}.",
+        inp.first_year,
+        inp.first_year.offset(inp.costs.len() as i32 - 1),
+        score_text(r.score),
+        money::format_pounds(r.npv, 0, Default::default()),
+        payback_text(r.payback)
+    );
+    t.notes.push(format!(
+        "Window {} years from {}; discount rate {}% (HM Treasury Green Book); savings count from {}.",
+        inp.costs.len(),
+        inp.first_year,
+        inp.rate_pct.normalize(),
+        m.savings
+            .as_ref()
+            .and_then(|s| s.start_year.as_ref())
+            .map(|y| y.value.to_string())
+            .unwrap_or_else(|| inp.first_year.to_string())
+    ));
+    t.charts.push(chart(&t, &m.name));
+    Ok(Some(t))
+}
+
+/// NPV, score, payback and ROI under the yearly rows, in the last column.
+fn summary_rows(t: &mut Table, r: &ScoreResult) {
+    let money = |d: Decimal| Value::money(Money(d));
     let summary = |label: &str, v: Value, rule: &str| -> Vec<Cell> {
         let mut row = vec![Cell::label(label)];
         row.extend((0..6).map(|_| Cell::empty()));
@@ -243,27 +145,6 @@ pub fn table(m: &Model) -> crate::Result<Option<Table>> {
         },
         "net benefit / costs × 100",
     ));
-    t.headline = format!(
-        "Over {}–{} the case returns £{} per £1 invested (investment score), NPV {}, payback {}.",
-        inp.first_year,
-        inp.first_year.offset(inp.costs.len() as i32 - 1),
-        score_text(r.score),
-        money::format_pounds(r.npv, 0, Default::default()),
-        payback_text(r.payback)
-    );
-    t.notes.push(format!(
-        "Window {} years from {}; discount rate {}% (HM Treasury Green Book); savings count from {}.",
-        inp.costs.len(),
-        inp.first_year,
-        inp.rate_pct.normalize(),
-        m.savings
-            .as_ref()
-            .and_then(|s| s.start_year.as_ref())
-            .map(|y| y.value.to_string())
-            .unwrap_or_else(|| inp.first_year.to_string())
-    ));
-    t.charts.push(chart(&t, &m.name));
-    Ok(Some(t))
 }
 
 /// The MKIP overall score: Σ PV savings / Σ PV costs across every case.
@@ -357,51 +238,6 @@ pub fn overall_table(models: &[Model]) -> crate::Result<Table> {
     );
     t.notes.push("Each case is discounted from its own first year. MKIP overall = Σ PV savings / Σ PV costs over all cases.".into());
     Ok(t)
-}
-
-/// The headline figures of `evaluate`, without the year-by-year rows: the
-/// simulation's inner loop. Same arithmetic in the same order, so the
-/// results are identical (a test says so).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Summary {
-    pub costs: Decimal,
-    pub savings: Decimal,
-    pub npv: Decimal,
-    pub score: Option<Decimal>,
-    pub payback_idx: Option<usize>,
-}
-
-pub fn summarise(i: &ScoreInputs) -> Summary {
-    let base = Decimal::ONE + i.rate_pct / Decimal::ONE_HUNDRED;
-    let mut pow = Decimal::ONE;
-    let (mut tc, mut ts, mut pvc, mut pvs, mut cum) = (
-        Decimal::ZERO,
-        Decimal::ZERO,
-        Decimal::ZERO,
-        Decimal::ZERO,
-        Decimal::ZERO,
-    );
-    let mut payback_idx = None;
-    for (t, &c) in i.costs.iter().enumerate() {
-        let df = Decimal::ONE / pow;
-        pow *= base;
-        let s = i.savings_in(t);
-        cum += s - c;
-        if payback_idx.is_none() && cum >= Decimal::ZERO {
-            payback_idx = Some(t);
-        }
-        tc += c;
-        ts += s;
-        pvc += c * df;
-        pvs += s * df;
-    }
-    Summary {
-        costs: tc,
-        savings: ts,
-        npv: pvs - pvc,
-        score: (!pvc.is_zero()).then(|| pvs / pvc),
-        payback_idx,
-    }
 }
 
 /// Net benefit by year, the cumulative line and the payback year marked.
