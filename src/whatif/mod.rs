@@ -1,6 +1,7 @@
 //! What-if testing: scenarios (named overrides of a case), sensitivity and
 //! seeded simulation.
 
+pub mod keys;
 pub mod scenario;
 pub mod simulate;
 

@@ -2,23 +2,7 @@
 //! officer tests, overrides addressed by key, and the side-by-side
 //! comparison with the base case.
 //!
-//! Keys (values are amounts, shares, percentages or financial years):
-//!
-//! | key | meaning |
-//! |---|---|
-//! | `investment.ITEM.YEAR` | one item's amount in one year; ITEM is a unique part of its name |
-//! | `investment.ITEM.scale` | multiply every year of one item |
-//! | `optimism_bias_pct` | uplift every investment cost by this % (Green Book optimism bias) |
-//! | `apportionment.basis` | equal, baseline, population or weights |
-//! | `apportionment.weights.P`, `population.P` | a partner's weight or population |
-//! | `apportionment.joins.P` | the year partner P joins (clause 11.4) |
-//! | `savings.start_year` | first year savings are realised |
-//! | `savings.realisation` | share of the saving realised in every year (0.7 = 70 %) |
-//! | `savings.realisation.YEAR` | share realised in one year |
-//! | `savings.slip_months` | implementation late by N months: the savings profile moves later |
-//! | `savings.shared_service_cost` / `.P` | the shared service's cost, total or per partner |
-//! | `savings.baseline.P`, `savings.already_budgeted.P`, `savings.net_saving_per_annum` | as in the model |
-//! | `tolerance_pct`, `discount_rate_pct` | as in the model |
+//! The keys are listed once, in `keys`.
 
 use crate::base::error::{Error, Result};
 use crate::base::money::{self, Amount, Money};
@@ -88,11 +72,8 @@ impl Case {
             }
             _ => {
                 return Err(Error::usage(format!(
-                    "{key}: unknown key; expected one of investment.ITEM.YEAR, investment.ITEM.scale, \
-optimism_bias_pct, apportionment.basis, apportionment.weights.P, apportionment.joins.P, population.P, \
-savings.start_year, savings.realisation, savings.realisation.YEAR, savings.slip_months, \
-savings.shared_service_cost, savings.shared_service_cost.P, savings.baseline.P, savings.already_budgeted.P, \
-savings.net_saving_per_annum, tolerance_pct, discount_rate_pct"
+                    "{key}: unknown key; expected one of {}",
+                    crate::whatif::keys::list()
                 )));
             }
         }

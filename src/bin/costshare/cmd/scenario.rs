@@ -9,14 +9,7 @@ use std::path::PathBuf;
 
 /// Compare the base case with what-if scenarios, side by side
 #[derive(clap::Args, Debug)]
-#[command(
-    after_help = "Keys: investment.ITEM.YEAR (ITEM: a unique part of the item's name), investment.ITEM.scale, \
-optimism_bias_pct, apportionment.basis, apportionment.weights.P, apportionment.joins.P, population.P, savings.start_year, \
-savings.realisation, savings.realisation.YEAR, savings.slip_months, savings.shared_service_cost[.P], savings.baseline.P, \
-savings.already_budgeted.P, savings.net_saving_per_annum, tolerance_pct, discount_rate_pct.\n\n\
-Without --set or --scenario, the scenarios in models/scenarios/<model>.toml are used.\n\n\
-Example: costshare scenario models/planning-support.toml --set investment.Redundancy.2014/15=234000"
-)]
+#[command(after_help = after_help())]
 pub struct Args {
     /// The business-case model
     model: PathBuf,
@@ -30,6 +23,16 @@ pub struct Args {
     format: Format,
     #[command(flatten)]
     negatives: NegativesArg,
+}
+
+fn after_help() -> String {
+    format!(
+        "Keys: {} (ITEM: a unique part of an item's name; P: a partner; YEAR: a financial year; \
+see docs/scenario-keys.md).\n\n\
+Without --set or --scenario, the scenarios in models/scenarios/<model>.toml are used.\n\n\
+Example: costshare scenario models/planning-support.toml --set investment.Redundancy.2014/15=234000",
+        costshare::whatif::keys::list()
+    )
 }
 
 pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
