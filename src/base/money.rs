@@ -9,6 +9,13 @@ use std::fmt;
 
 /// An exact sum of money in pounds. A newtype so that no float can be passed
 /// where money is meant: the only ways in are Decimal, integers and parsing.
+///
+/// Its arithmetic is unchecked on purpose, because the inputs are bounded
+/// where they are read: every amount is at most `MAX_AMOUNT` (£10^15),
+/// every factor (a rate, a share, a scale) at most 1,000, and a file holds
+/// at most `MAX_CELLS` (5 million) cells; so no sum or product of inputs
+/// comes within ten thousand times of Decimal's 7.9 × 10^28 (a test checks the
+/// margin). Ledger totals are integer pence in i128.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Money(pub Decimal);
 
@@ -402,6 +409,15 @@ mod tests {
     #[test]
     fn the_largest_amount_is_a_quadrillion() {
         assert_eq!(MAX_AMOUNT, Decimal::from(1_000_000_000_000_000i64));
+        // The bound that lets Money's arithmetic go unchecked: every cell of
+        // the largest file at the largest amount, times the largest factor,
+        // is ten thousand times short of Decimal's range.
+        let worst = MAX_AMOUNT
+            .checked_mul(Decimal::from(5_000_000u64))
+            .and_then(|d| d.checked_mul(Decimal::from(1_000)))
+            .and_then(|d| d.checked_mul(Decimal::from(10_000)))
+            .unwrap();
+        assert!(worst < Decimal::MAX);
         assert!(parse_amount("1,000,000,000,000,000").is_ok());
         assert!(parse_amount("1,000,000,000,000,001").is_err());
         assert!(parse_amount("79228162514264337593543950335").is_err());

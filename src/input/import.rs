@@ -1169,14 +1169,6 @@ impl<'g> Records<'g> {
         }
     }
 
-    /// Checks that every named column is present, naming the first missing.
-    pub fn require(&self, columns: &[&str]) -> Result<()> {
-        for c in columns {
-            self.col(c)?;
-        }
-        Ok(())
-    }
-
     pub fn col(&self, name: &str) -> Result<usize> {
         self.find_col(name).ok_or_else(|| Error::MissingColumn {
             place: self.header_place(),
