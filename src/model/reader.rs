@@ -1,0 +1,1350 @@
+//! The model file walked key by key: every value read with its origin (the
+//! model key, or the spreadsheet cell a `{ file, sheet, label }` or `range`
+//! lookup found), every unknown key and wrong type an error naming the key.
+
+use super::*;
+
+/// Keys a model may have at each level; anything else is a typo worth an error.
+pub(super) const TOP_KEYS: &[&str] = &[
+    "name",
+    "partners",
+    "first_year",
+    "last_year",
+    "window_years",
+    "tolerance_pct",
+    "discount_rate_pct",
+    "savings",
+    "apportionment",
+    "investment",
+    "population",
+    "contributions",
+    "pathfinder",
+    "published",
+    "notes",
+];
+
+pub(super) struct Reader<'a> {
+    pub(super) file: String,
+    pub(super) dir: PathBuf,
+    pub(super) partners: Vec<String>,
+    pub(super) grids: BTreeMap<(PathBuf, String), Grid>,
+    pub(super) _p: std::marker::PhantomData<&'a ()>,
+}
+
+/// The model file as TOML; a syntax error names its line and column.
+pub(super) fn toml_doc(text: &str, file: &str) -> Result<toml::Table> {
+    text.parse::<toml::Table>().map_err(|e: toml::de::Error| {
+        let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((0, 0));
+        Error::Model {
+            file: file.to_string(),
+            key: format!("(line {line}, column {col})"),
+            message: format!("not valid TOML: {}", e.message()),
+            origin: None,
+        }
+    })
+}
+
+/// The origin of 0-based cell (r, c) of a grid, as Excel (or an editor) shows it.
+fn cell_at(g: &Grid, r: u32, c: u32) -> Origin {
+    match &g.sheet {
+        Some(s) => Origin::Cell {
+            file: g.file.clone(),
+            sheet: s.clone(),
+            row: r,
+            col: c,
+        },
+        None => Origin::Csv {
+            file: g.file.clone(),
+            line: r as u64 + 1,
+            col: c,
+        },
+    }
+}
+
+/// A spreadsheet origin worth naming beside the model key; a model key is
+/// already named.
+pub(super) fn cell_origin(o: &Origin) -> Option<Box<Origin>> {
+    match o {
+        Origin::Model { .. } | Origin::Override { .. } => None,
+        other => Some(Box::new(other.clone())),
+    }
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0)
+        + 1;
+    (line, col)
+}
+
+fn type_name(v: &T) -> &'static str {
+    match v {
+        T::String(_) => "a string",
+        T::Integer(_) => "an integer",
+        T::Float(_) => "a number",
+        T::Boolean(_) => "a boolean",
+        T::Datetime(_) => "a date",
+        T::Array(_) => "a list",
+        T::Table(_) => "a table",
+    }
+}
+
+impl Reader<'_> {
+    pub(super) fn origin(&self, key: &str) -> Origin {
+        Origin::Model {
+            file: self.file.clone(),
+            key: key.to_string(),
+        }
+    }
+
+    pub(super) fn err(&self, key: &str, msg: impl Into<String>) -> Error {
+        Error::model(&self.file, key, msg)
+    }
+
+    pub(super) fn err_at(&self, key: &str, msg: impl Into<String>, origin: &Origin) -> Error {
+        Error::Model {
+            file: self.file.clone(),
+            key: key.to_string(),
+            message: msg.into(),
+            origin: cell_origin(origin),
+        }
+    }
+
+    pub(super) fn unknown_keys(
+        &self,
+        t: &toml::Table,
+        prefix: &str,
+        allowed: &[&str],
+    ) -> Result<()> {
+        for k in t.keys() {
+            if !allowed.contains(&k.as_str()) {
+                let key = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                return Err(self.err(
+                    &key,
+                    format!("unknown key; expected one of {}", allowed.join(", ")),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn req_str(&self, t: &toml::Table, key: &str) -> Result<String> {
+        match t.get(key) {
+            Some(T::String(s)) if !s.trim().is_empty() => Ok(s.trim().to_string()),
+            Some(v) => Err(self.err(
+                key,
+                format!("expected a non-empty string, found {}", type_name(v)),
+            )),
+            None => Err(self.err(key, "missing; it is required")),
+        }
+    }
+
+    pub(super) fn partners(&self, t: &toml::Table) -> Result<Vec<String>> {
+        let Some(v) = t.get("partners") else {
+            return Err(self.err(
+                "partners",
+                "missing; expected a list such as [\"MBC\", \"SBC\", \"TWBC\"]",
+            ));
+        };
+        let T::Array(a) = v else {
+            return Err(self.err(
+                "partners",
+                format!("expected a list of names, found {}", type_name(v)),
+            ));
+        };
+        // England has 317 councils; a partnership of more is a forged file,
+        // and partner lookups are by list.
+        if a.len() > MAX_PARTNERS {
+            return Err(self.err(
+                "partners",
+                format!("{} partners; at most {MAX_PARTNERS}", a.len()),
+            ));
+        }
+        let mut out: Vec<String> = Vec::new();
+        for (i, p) in a.iter().enumerate() {
+            let Some(s) = p.as_str().map(str::trim).filter(|s| !s.is_empty()) else {
+                return Err(self.err(&format!("partners[{i}]"), "expected a partner name"));
+            };
+            if out.iter().any(|o| o.eq_ignore_ascii_case(s)) {
+                return Err(self.err(
+                    &format!("partners[{i}]"),
+                    format!("partner {s} is listed twice"),
+                ));
+            }
+            out.push(s.to_string());
+        }
+        if out.is_empty() {
+            return Err(self.err("partners", "is empty; expected at least one partner"));
+        }
+        Ok(out)
+    }
+
+    pub(super) fn year_of(&self, s: &str, key: &str) -> Result<Year> {
+        Year::parse(s).ok_or_else(|| {
+            self.err(
+                key,
+                format!("expected a financial year such as \"2013/14\", found {s:?}"),
+            )
+        })
+    }
+
+    pub(super) fn opt_year(&self, t: &toml::Table, key: &str) -> Result<Option<Sourced<Year>>> {
+        match t.get(key) {
+            None => Ok(None),
+            Some(T::String(s)) => Ok(Some(Sourced::new(self.year_of(s, key)?, self.origin(key)))),
+            Some(v) => Err(self.err(
+                key,
+                format!(
+                    "expected a financial year such as \"2013/14\", found {}",
+                    type_name(v)
+                ),
+            )),
+        }
+    }
+
+    /// The grid of a spreadsheet named by a `{ file, sheet }` reference.
+    pub(super) fn grid(&mut self, file: &str, sheet: Option<&str>, key: &str) -> Result<Grid> {
+        let mut p = PathBuf::from(file);
+        if !p.exists() {
+            let alt = self.dir.join(file);
+            if alt.exists() {
+                p = alt;
+            }
+        }
+        self.allowed(&p, key)?;
+        let cache_key = (p.clone(), sheet.unwrap_or("").to_string());
+        if let Some(g) = self.grids.get(&cache_key) {
+            return Ok(g.clone());
+        }
+        let grids = import::read_file(&p, sheet)
+            .map_err(|e| self.err(key, format!("cannot import: {e}")))?;
+        let g = grids
+            .into_iter()
+            .next()
+            .ok_or_else(|| self.err(key, "the file has no sheets"))?;
+        g.usable()
+            .map_err(|e| self.err(key, format!("cannot import: {e}")))?;
+        if g.hidden {
+            // Hidden sheets hold workings and superseded figures as often as
+            // real ones: read it, but say so.
+            eprintln!(
+                "costshare: warning: {}, key {key}: reads {}, a hidden sheet",
+                self.file,
+                g.place()
+            );
+        }
+        self.grids.insert(cache_key, g.clone());
+        Ok(g)
+    }
+
+    /// The file rule: a model reads files under its own folder or the
+    /// folder costshare runs in, so a model received from elsewhere cannot
+    /// read (and echo) any file on the machine. `--files-anywhere` lifts it.
+    pub(super) fn allowed(&self, p: &Path, key: &str) -> Result<()> {
+        if FILES_ANYWHERE.load(std::sync::atomic::Ordering::Relaxed) {
+            return Ok(());
+        }
+        let Ok(real) = p.canonicalize() else {
+            return Ok(()); // missing: reading it says so, naming the file
+        };
+        let roots = [std::env::current_dir().ok(), Some(self.dir.clone())];
+        let inside = roots
+            .iter()
+            .flatten()
+            .filter_map(|r| r.canonicalize().ok())
+            .any(|r| real.starts_with(r));
+        if inside {
+            return Ok(());
+        }
+        Err(self.err(
+            &format!("{key}.file"),
+            format!(
+                "{} is outside the model's folder and the folder costshare runs in; \
+                 copy it beside the model, or run with --files-anywhere if you trust the model",
+                p.display()
+            ),
+        ))
+    }
+
+    /// Cells of a `{ file, sheet, range }` reference, row by row, with
+    /// origins; or the one cell found by `{ file, sheet, row, column }`
+    /// labels. Figures are converted to pounds by the reference's `unit`.
+    pub(super) fn range_cells(
+        &mut self,
+        t: &toml::Table,
+        key: &str,
+    ) -> Result<Vec<Vec<(CellValue, Origin)>>> {
+        self.unknown_keys(
+            t,
+            key,
+            &[
+                "file",
+                "sheet",
+                "range",
+                "aggregate",
+                "unit",
+                "blanks",
+                "row",
+                "column",
+            ],
+        )?;
+        let file = t
+            .get("file")
+            .and_then(T::as_str)
+            .ok_or_else(|| {
+                self.err(
+                    &format!("{key}.file"),
+                    "missing; expected the spreadsheet's path",
+                )
+            })?
+            .to_string();
+        let sheet = t.get("sheet").and_then(T::as_str).map(str::to_string);
+        let scale = self.unit_scale(t, key)?;
+        let g = self.grid(&file, sheet.as_deref(), key)?;
+        let mut rows = if t.contains_key("row") || t.contains_key("column") {
+            vec![vec![self.by_label(&g, t, key)?]]
+        } else {
+            self.by_range(&g, t, key)?
+        };
+        if scale != Decimal::ONE {
+            for (v, o) in rows.iter_mut().flatten() {
+                let d = match v {
+                    CellValue::Number(d) => *d,
+                    CellValue::Text(s) => match money::parse_amount(s) {
+                        Ok(Amount::Value(d)) => d,
+                        _ => continue,
+                    },
+                    _ => continue,
+                };
+                let scaled = d
+                    .checked_mul(scale)
+                    .ok_or_else(|| self.err_at(key, format!("{d} × {scale} is too large"), o))?;
+                *v = CellValue::Number(scaled);
+            }
+        }
+        Ok(rows)
+    }
+
+    /// `unit = "£000"` (thousands, as government returns are), "£m", "£".
+    pub(super) fn unit_scale(&self, t: &toml::Table, key: &str) -> Result<Decimal> {
+        let Some(u) = t.get("unit") else {
+            return Ok(Decimal::ONE);
+        };
+        match u.as_str().and_then(money::unit_scale) {
+            Some(scale) => Ok(scale),
+            None => Err(self.err(
+                &format!("{key}.unit"),
+                format!("expected \"£\", \"£000\" or \"£m\", found {}", describe(u)),
+            )),
+        }
+    }
+
+    pub(super) fn by_range(
+        &self,
+        g: &Grid,
+        t: &toml::Table,
+        key: &str,
+    ) -> Result<Vec<Vec<(CellValue, Origin)>>> {
+        let range_s = t.get("range").and_then(T::as_str).ok_or_else(|| {
+            self.err(
+                &format!("{key}.range"),
+                "missing; expected a range such as \"B2:D4\", or row and column labels",
+            )
+        })?;
+        let ((r1, c1), (r2, c2)) = parse_range(range_s).ok_or_else(|| {
+            self.err(
+                &format!("{key}.range"),
+                format!("expected a range such as \"B2:D4\", found {range_s:?}"),
+            )
+        })?;
+        if (r2 - r1 + 1) as u64 * (c2 - c1 + 1) as u64 > 100_000 {
+            return Err(self.err(
+                &format!("{key}.range"),
+                "range is larger than 100,000 cells",
+            ));
+        }
+        let mut rows = Vec::new();
+        for r in r1..=r2 {
+            // Rows are in order: a binary search, not a scan per row.
+            let want = match &g.sheet {
+                Some(_) => r as u64,
+                None => r as u64 + 1,
+            };
+            let grow = g
+                .rows
+                .binary_search_by_key(&want, |gr| gr.pos)
+                .ok()
+                .map(|i| &g.rows[i]);
+            let mut cells = Vec::new();
+            for c in c1..=c2 {
+                let v = grow
+                    .and_then(|gr| c.checked_sub(gr.first_col))
+                    .and_then(|i| grow?.cells.get(i as usize))
+                    .cloned()
+                    .unwrap_or(CellValue::Empty);
+                cells.push((v, cell_at(g, r, c)));
+            }
+            rows.push(cells);
+        }
+        Ok(rows)
+    }
+
+    /// The cell in the row whose label is `row` and the column headed
+    /// `column`: rows move between years, labels do not.
+    pub(super) fn by_label(
+        &self,
+        g: &Grid,
+        t: &toml::Table,
+        key: &str,
+    ) -> Result<(CellValue, Origin)> {
+        let get = |k: &str| {
+            t.get(k)
+                .and_then(T::as_str)
+                .map(str::to_string)
+                .ok_or_else(|| {
+                    self.err(
+                        &format!("{key}.{k}"),
+                        "missing; a lookup by label names both row and column",
+                    )
+                })
+        };
+        let (row, column) = (get("row")?, get("column")?);
+        let matches = |c: &CellValue, want: &str| {
+            matches!(
+                c,
+                CellValue::Text(_) | CellValue::Number(_) | CellValue::Date(_)
+            ) && crate::input::import::header_key(&c.display())
+                == crate::input::import::header_key(want)
+        };
+        let places = |found: &[(usize, u32)]| -> String {
+            found
+                .iter()
+                .take(5)
+                .map(|&(i, c)| where_(&cell_at(g, g.rows[i].pos as u32, c)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut row_hits: Vec<(usize, u32)> = Vec::new();
+        let mut col_hits: Vec<(usize, u32)> = Vec::new();
+        for (i, r) in g.rows.iter().enumerate() {
+            for (j, c) in r.cells.iter().enumerate() {
+                let col = r.first_col + j as u32;
+                if matches(c, &row) && !row_hits.iter().any(|h| h.0 == i) {
+                    row_hits.push((i, col));
+                }
+                if matches(c, &column) {
+                    col_hits.push((i, col));
+                }
+            }
+        }
+        let one =
+            |hits: &[(usize, u32)], what: &str, label: &str, k: &str| -> Result<(usize, u32)> {
+                match hits {
+                [h] => Ok(*h),
+                [] => Err(self.err(
+                    &format!("{key}.{k}"),
+                    format!("no {what} labelled {label:?} in {}", g.place()),
+                )),
+                _ => Err(self.err(
+                    &format!("{key}.{k}"),
+                    format!(
+                        "{} {what}s are labelled {label:?} ({}); the lookup must find exactly one",
+                        hits.len(),
+                        places(hits)
+                    ),
+                )),
+            }
+            };
+        let (ri, _) = one(&row_hits, "row", &row, "row")?;
+        // Column headings above the row; the same heading in several places
+        // of one column is one column.
+        let mut cols: Vec<(usize, u32)> = col_hits.into_iter().filter(|h| h.0 < ri).collect();
+        cols.dedup_by_key(|h| h.1);
+        let mut distinct = cols.clone();
+        distinct.sort_by_key(|h| h.1);
+        distinct.dedup_by_key(|h| h.1);
+        let (_, c) = one(&distinct, "column", &column, "column")?;
+        let r = &g.rows[ri];
+        let v = c
+            .checked_sub(r.first_col)
+            .and_then(|i| r.cells.get(i as usize))
+            .cloned()
+            .unwrap_or(CellValue::Empty);
+        let row_num = match &g.sheet {
+            Some(_) => r.pos as u32,
+            None => r.pos.saturating_sub(1) as u32,
+        };
+        Ok((v, cell_at(g, row_num, c)))
+    }
+
+    pub(super) fn cell_fig(&self, v: &CellValue, origin: &Origin, key: &str) -> Result<Fig> {
+        match import::cell_amount(v, || origin.clone()) {
+            Ok(Amount::Value(d)) => Ok(Fig::new(d, origin.clone())),
+            Ok(_) => Err(self.err_at(
+                key,
+                format!("expected a number at {origin}, found {:?}", v.display()),
+                origin,
+            )),
+            Err(Error::Cell {
+                expected, found, ..
+            }) => Err(self.err_at(key, format!("expected {expected}, found {found}"), origin)),
+            Err(e) => Err(self.err_at(key, e.to_string(), origin)),
+        }
+    }
+
+    /// A number: inline (integer, float or money text such as "£1,234.56")
+    /// or a one-cell range (or a summed range with aggregate = "sum").
+    pub(super) fn scalar(&mut self, v: &T, key: &str) -> Result<Fig> {
+        let f = self.scalar_any(v, key)?;
+        if f.value.abs() > money::MAX_AMOUNT {
+            return Err(self.err_at(
+                key,
+                format!(
+                    "{} is too large; figures are at most 1,000,000,000,000,000",
+                    f.value
+                ),
+                &f.origin,
+            ));
+        }
+        Ok(f)
+    }
+
+    pub(super) fn scalar_any(&mut self, v: &T, key: &str) -> Result<Fig> {
+        let o = self.origin(key);
+        match v {
+            T::Integer(i) => Ok(Fig::new(Decimal::from(*i), o)),
+            // TOML floats arrive as f64; the shortest round-trip text gives
+            // back exactly what was typed (3.5, 0.3).
+            T::Float(f) => money::decimal_from_f64(*f)
+                .map(|d| Fig::new(d, o))
+                .ok_or_else(|| self.err(key, "expected a finite number")),
+            T::String(s) => match money::parse_amount(s) {
+                Ok(Amount::Value(d)) => Ok(Fig::new(d, o)),
+                Ok(_) | Err(_) => money::parse_percent(s)
+                    .filter(|_| s.trim_end().ends_with('%'))
+                    .map(|d| Fig::new(d, o.clone()))
+                    .ok_or_else(|| self.err(key, format!("expected a number, found {s:?}"))),
+            },
+            T::Table(t) if (t.contains_key("range") || t.contains_key("row")) => {
+                let cells = self.range_cells(t, key)?;
+                let flat: Vec<&(CellValue, Origin)> = cells.iter().flatten().collect();
+                let sum = t.get("aggregate").and_then(T::as_str) == Some("sum");
+                if flat.len() == 1 {
+                    self.cell_fig(&flat[0].0, &flat[0].1, key)
+                } else if sum {
+                    let blanks = t.get("blanks").and_then(T::as_str).unwrap_or("error");
+                    if !matches!(blanks, "error" | "zero") {
+                        return Err(self.err(
+                            &format!("{key}.blanks"),
+                            format!("expected \"error\" (a blank cell is a mistake) or \"zero\" (a blank cell adds nothing), found {blanks:?}"),
+                        ));
+                    }
+                    let mut total = Decimal::ZERO;
+                    for (c, o) in &flat {
+                        let blank = matches!(
+                            import::cell_amount(c, || o.clone()),
+                            Ok(Amount::Blank | Amount::NotApplicable(_))
+                        );
+                        if blank && blanks == "zero" {
+                            continue;
+                        }
+                        total = total
+                            .checked_add(self.cell_fig(c, o, key)?.value)
+                            .ok_or_else(|| self.err_at(key, "the sum is too large", o))?;
+                    }
+                    let first = &flat[0].1;
+                    Ok(Fig::new(total, first.clone()))
+                } else {
+                    Err(self.err(key, format!("expected one cell, but the range has {}; add aggregate = \"sum\" to add them up", flat.len())))
+                }
+            }
+            other => Err(self.err(
+                key,
+                format!("expected a number, found {}", type_name(other)),
+            )),
+        }
+    }
+
+    /// A rate in percent, from 0 to 1,000.
+    pub(super) fn percent(&mut self, v: &T, key: &str, what: &str) -> Result<Fig> {
+        let f = self.nonneg(v, key, what)?;
+        if f.value > Decimal::from(1_000) {
+            return Err(self.err(
+                key,
+                format!("expected {what}, at most 1000, found {}", f.value),
+            ));
+        }
+        Ok(f)
+    }
+
+    pub(super) fn nonneg(&mut self, v: &T, key: &str, what: &str) -> Result<Fig> {
+        let f = self
+            .scalar(v, key)
+            .map_err(|_| self.err(key, format!("expected {what}, found {}", describe(v))))?;
+        if f.value.is_sign_negative() && !f.value.is_zero() {
+            return Err(self.err(
+                key,
+                format!("expected {what} (zero or more), found {}", f.value),
+            ));
+        }
+        Ok(f)
+    }
+
+    /// label → number, inline (`{ MBC = 1 }`) or from a two-column (label,
+    /// value) or two-row range.
+    pub(super) fn label_map(
+        &mut self,
+        v: &T,
+        key: &str,
+        order: Option<&[String]>,
+    ) -> Result<Vec<(String, Fig)>> {
+        match v {
+            T::Table(t) if t.contains_key("range") => {
+                let cells = self.range_cells(t, key)?;
+                // One column (or row) of values: the partners in the model's order.
+                let single_line = cells.len() == 1 || cells.iter().all(|r| r.len() == 1);
+                if let (true, Some(names)) = (single_line, order) {
+                    let flat: Vec<(CellValue, Origin)> = cells.into_iter().flatten().collect();
+                    if flat.len() != names.len() {
+                        return Err(self.err(&format!("{key}.range"), format!(
+                            "has {} cells but the model has {} partners; give one value per partner, in the order {}",
+                            flat.len(), names.len(), names.join(", ")
+                        )));
+                    }
+                    let mut out = Vec::new();
+                    for ((v, o), n) in flat.iter().zip(names) {
+                        out.push((n.clone(), self.cell_fig(v, o, key)?));
+                    }
+                    return Ok(out);
+                }
+                let pairs: Vec<((CellValue, Origin), (CellValue, Origin))> =
+                    if cells.first().is_some_and(|r| r.len() == 2) {
+                        cells
+                            .into_iter()
+                            .map(|r| {
+                                let mut it = r.into_iter();
+                                (
+                                    it.next().unwrap_or((CellValue::Empty, self.origin(key))),
+                                    it.next().unwrap_or((CellValue::Empty, self.origin(key))),
+                                )
+                            })
+                            .collect()
+                    } else if cells.len() == 2 {
+                        let (a, b) = (cells[0].clone(), cells[1].clone());
+                        a.into_iter().zip(b).collect()
+                    } else {
+                        return Err(self.err(
+                            &format!("{key}.range"),
+                            "expected two columns (label, value) or two rows (labels, values)",
+                        ));
+                    };
+                let mut out = Vec::new();
+                for ((l, lo), (v, vo)) in pairs {
+                    let label = l.display().trim().to_string();
+                    if label.is_empty() {
+                        return Err(self.err_at(
+                            key,
+                            format!("expected a label at {lo}, found a blank cell"),
+                            &lo,
+                        ));
+                    }
+                    out.push((label, self.cell_fig(&v, &vo, key)?));
+                }
+                Ok(out)
+            }
+            T::Table(t) => {
+                let mut out = Vec::new();
+                for (k, val) in t {
+                    let sub = format!("{key}.{k}");
+                    out.push((k.clone(), self.scalar(val, &sub)?));
+                }
+                Ok(out)
+            }
+            other => Err(self.err(
+                key,
+                format!(
+                    "expected a table such as {{ MBC = 1000 }}, found {}",
+                    type_name(other)
+                ),
+            )),
+        }
+    }
+
+    pub(super) fn partner_map(&mut self, v: &T, key: &str) -> Result<Vec<(String, Fig)>> {
+        let names = self.partners.clone();
+        let m = self.label_map(v, key, Some(&names))?;
+        let mut out: Vec<(String, Fig)> = Vec::new();
+        for (k, f) in m {
+            let Some(p) = self.partners.iter().find(|p| p.eq_ignore_ascii_case(&k)) else {
+                return Err(self.err_at(
+                    &format!("{key}.{k}"),
+                    format!(
+                        "unknown partner {k:?}; the model's partners are {}",
+                        self.partners.join(", ")
+                    ),
+                    &f.origin,
+                ));
+            };
+            if out.iter().any(|(q, _)| q == p) {
+                return Err(self.err_at(
+                    &format!("{key}.{k}"),
+                    format!("partner {p} is given twice"),
+                    &f.origin,
+                ));
+            }
+            out.push((p.clone(), f));
+        }
+        // Partner order, so tables follow the model's list.
+        out.sort_by_key(|(p, _)| self.partners.iter().position(|q| q == p));
+        Ok(out)
+    }
+
+    pub(super) fn year_map(&mut self, v: &T, key: &str) -> Result<Vec<(Year, Fig)>> {
+        let m = self.label_map(v, key, None)?;
+        let mut out: Vec<(Year, Fig)> = Vec::new();
+        for (k, f) in m {
+            let y = Year::parse(&k).ok_or_else(|| {
+                self.err_at(
+                    &format!("{key}.\"{k}\""),
+                    format!("expected a financial year such as \"2013/14\", found {k:?}"),
+                    &f.origin,
+                )
+            })?;
+            if out.iter().any(|(q, _)| *q == y) {
+                return Err(self.err(
+                    &format!("{key}.\"{k}\""),
+                    format!("year {y} is given twice"),
+                ));
+            }
+            out.push((y, f));
+        }
+        out.sort_by_key(|(y, _)| *y);
+        Ok(out)
+    }
+
+    pub(super) fn investment(&mut self, v: &T) -> Result<Vec<InvestmentItem>> {
+        match v {
+            T::Array(items) => {
+                let mut out = Vec::new();
+                for (i, it) in items.iter().enumerate() {
+                    let key = format!("investment[{i}]");
+                    let T::Table(t) = it else {
+                        return Err(self.err(&key, "expected a table with item and amounts"));
+                    };
+                    self.unknown_keys(t, &key, &["item", "amounts", "funded_by"])?;
+                    let item = match t.get("item") {
+                        Some(T::String(s)) if !s.trim().is_empty() => s.trim().to_string(),
+                        _ => {
+                            return Err(self
+                                .err(&format!("{key}.item"), "missing; expected the item's name"));
+                        }
+                    };
+                    let amounts = match t.get("amounts") {
+                        Some(a) => self.year_map(a, &format!("{key}.amounts"))?,
+                        None => {
+                            return Err(self.err(
+                                &format!("{key}.amounts"),
+                                "missing; expected { \"2014/15\" = 117000 }",
+                            ));
+                        }
+                    };
+                    let funded_by = t.get("funded_by").and_then(T::as_str).map(str::to_string);
+                    out.push(InvestmentItem {
+                        item,
+                        amounts,
+                        funded_by,
+                    });
+                }
+                Ok(out)
+            }
+            T::Table(t) if t.contains_key("range") => self.investment_range(t),
+            other => Err(self.err(
+                "investment",
+                format!(
+                    "expected [[investment]] items or a {{ file, sheet, range }} table, found {}",
+                    type_name(other)
+                ),
+            )),
+        }
+    }
+
+    /// An investment table from a spreadsheet: header row "item", years…,
+    /// optionally "funded_by"; one row per item; blank cells have no amount.
+    pub(super) fn investment_range(&mut self, t: &toml::Table) -> Result<Vec<InvestmentItem>> {
+        let key = "investment";
+        let cells = self.range_cells(t, key)?;
+        let Some((header, rows)) = cells.split_first() else {
+            return Err(self.err(key, "the range is empty"));
+        };
+        enum Col {
+            Item,
+            Year(Year),
+            FundedBy,
+        }
+        let mut cols = Vec::new();
+        for (v, o) in header {
+            let h = v.display().trim().to_string();
+            cols.push(if h.eq_ignore_ascii_case("item") {
+                Col::Item
+            } else if h.eq_ignore_ascii_case("funded_by") {
+                Col::FundedBy
+            } else if let Some(y) = Year::parse(&h) {
+                Col::Year(y)
+            } else {
+                return Err(self.err_at(key, format!("header {h:?} at {o} is not \"item\", a financial year such as 2013/14, or \"funded_by\""), o));
+            });
+        }
+        if !cols.iter().any(|c| matches!(c, Col::Item)) {
+            return Err(self.err(
+                key,
+                format!(
+                    "the range's header row (at {}) has no \"item\" column",
+                    header[0].1
+                ),
+            ));
+        }
+        let mut out = Vec::new();
+        for row in rows {
+            if row.iter().all(|(v, _)| v.is_empty()) {
+                continue;
+            }
+            let mut item = None;
+            let mut amounts = Vec::new();
+            let mut funded_by = None;
+            for ((v, o), c) in row.iter().zip(&cols) {
+                match c {
+                    Col::Item => {
+                        let s = v.display().trim().to_string();
+                        if s.is_empty() {
+                            return Err(self.err_at(
+                                key,
+                                format!("expected an item name at {o}, found a blank cell"),
+                                o,
+                            ));
+                        }
+                        item = Some(s);
+                    }
+                    Col::FundedBy => {
+                        let s = v.display().trim().to_string();
+                        funded_by = (!s.is_empty()).then_some(s);
+                    }
+                    Col::Year(y) => {
+                        if !v.is_empty() {
+                            amounts.push((*y, self.cell_fig(v, o, key)?));
+                        }
+                    }
+                }
+            }
+            out.push(InvestmentItem {
+                item: item.unwrap_or_default(),
+                amounts,
+                funded_by,
+            });
+        }
+        Ok(out)
+    }
+
+    pub(super) fn savings(&mut self, v: &T) -> Result<Savings> {
+        let T::Table(t) = v else {
+            return Err(self.err("savings", "expected a [savings] table"));
+        };
+        self.unknown_keys(
+            t,
+            "savings",
+            &[
+                "shared_service_cost",
+                "baseline",
+                "already_budgeted",
+                "net_saving_per_annum",
+                "start_year",
+                "realisation",
+                "budget_year",
+            ],
+        )?;
+        let key = "savings.shared_service_cost";
+        let shared_service_cost = match t.get("shared_service_cost") {
+            None => None,
+            Some(v) if is_map(v) => Some(SharedCost::PerPartner(self.partner_map(v, key)?)),
+            Some(v) => Some(SharedCost::Total(self.nonneg(
+                v,
+                key,
+                "an amount in pounds",
+            )?)),
+        };
+        let baseline = match t.get("baseline") {
+            None => Vec::new(),
+            Some(v) => self.partner_map(v, "savings.baseline")?,
+        };
+        let already_budgeted = match t.get("already_budgeted") {
+            None => Vec::new(),
+            Some(v) => self.partner_map(v, "savings.already_budgeted")?,
+        };
+        let net_saving_per_annum = match t.get("net_saving_per_annum") {
+            None => None,
+            Some(v) => Some(self.scalar(v, "savings.net_saving_per_annum")?),
+        };
+        let start_year = match t.get("start_year") {
+            None => None,
+            Some(T::String(s)) => Some(Sourced::new(
+                self.year_of(s, "savings.start_year")?,
+                self.origin("savings.start_year"),
+            )),
+            Some(v) => {
+                return Err(self.err(
+                    "savings.start_year",
+                    format!(
+                        "expected a financial year such as \"2014/15\", found {}",
+                        type_name(v)
+                    ),
+                ));
+            }
+        };
+        let realisation = match t.get("realisation") {
+            None => Vec::new(),
+            Some(v) => self.year_map(v, "savings.realisation")?,
+        };
+        let budget_year = t.get("budget_year").and_then(T::as_str).map(str::to_string);
+        if shared_service_cost.is_none() && net_saving_per_annum.is_none() {
+            return Err(self.err(
+                "savings.shared_service_cost",
+                "missing; give the shared service's cost (or net_saving_per_annum)",
+            ));
+        }
+        if shared_service_cost.is_some() {
+            for p in self.partners.clone() {
+                if !baseline.iter().any(|(q, _)| *q == p) {
+                    return Err(self.err(
+                        "savings.baseline",
+                        format!("missing the baseline budget of partner {p}"),
+                    ));
+                }
+            }
+        }
+        Ok(Savings {
+            shared_service_cost,
+            baseline,
+            already_budgeted,
+            net_saving_per_annum,
+            start_year,
+            realisation,
+            budget_year,
+        })
+    }
+
+    pub(super) fn apportionment(&mut self, v: Option<&T>) -> Result<Apportionment> {
+        let default = Apportionment {
+            basis: Sourced::new(
+                Basis::Equal,
+                self.origin("apportionment.basis (default: equal shares, clause 18.1)"),
+            ),
+            weights: Vec::new(),
+            joins: Vec::new(),
+        };
+        let Some(v) = v else { return Ok(default) };
+        let T::Table(t) = v else {
+            return Err(self.err("apportionment", "expected an [apportionment] table"));
+        };
+        self.unknown_keys(t, "apportionment", &["basis", "weights", "joins"])?;
+        let basis = match t.get("basis") {
+            None => default.basis,
+            Some(T::String(s)) => Sourced::new(
+                Basis::parse(s).ok_or_else(|| {
+                    self.err(
+                        "apportionment.basis",
+                        format!("expected equal, baseline, population or weights, found {s:?}"),
+                    )
+                })?,
+                self.origin("apportionment.basis"),
+            ),
+            Some(v) => {
+                return Err(self.err(
+                    "apportionment.basis",
+                    format!(
+                        "expected equal, baseline, population or weights, found {}",
+                        type_name(v)
+                    ),
+                ));
+            }
+        };
+        let weights = match t.get("weights") {
+            None => Vec::new(),
+            Some(v) => self.partner_map(v, "apportionment.weights")?,
+        };
+        let mut joins = Vec::new();
+        if let Some(j) = t.get("joins") {
+            let T::Table(jt) = j else {
+                return Err(self.err(
+                    "apportionment.joins",
+                    "expected a table such as { SBC = \"2015/16\" }",
+                ));
+            };
+            for (k, y) in jt {
+                let key = format!("apportionment.joins.{k}");
+                let Some(p) = self
+                    .partners
+                    .iter()
+                    .find(|p| p.eq_ignore_ascii_case(k))
+                    .cloned()
+                else {
+                    return Err(self.err(
+                        &key,
+                        format!(
+                            "unknown partner {k:?}; the model's partners are {}",
+                            self.partners.join(", ")
+                        ),
+                    ));
+                };
+                let Some(ys) = y.as_str() else {
+                    return Err(self.err(&key, "expected a financial year such as \"2015/16\""));
+                };
+                joins.push((p, Sourced::new(self.year_of(ys, &key)?, self.origin(&key))));
+            }
+        }
+        Ok(Apportionment {
+            basis,
+            weights,
+            joins,
+        })
+    }
+
+    pub(super) fn contributions(&mut self, v: &T) -> Result<Contributions> {
+        let T::Table(t) = v else {
+            return Err(self.err("contributions", "expected a [contributions] table"));
+        };
+        self.unknown_keys(t, "contributions", &["rate_per_head", "unspent"])?;
+        let rate_per_head = match t.get("rate_per_head") {
+            Some(v) => self.nonneg(
+                v,
+                "contributions.rate_per_head",
+                "an amount per head such as \"0.30\"",
+            )?,
+            None => {
+                return Err(self.err(
+                    "contributions.rate_per_head",
+                    "missing; expected an amount per head such as \"0.30\"",
+                ));
+            }
+        };
+        let unspent = match t.get("unspent") {
+            None => None,
+            Some(v) => Some(self.nonneg(v, "contributions.unspent", "an amount in pounds")?),
+        };
+        Ok(Contributions {
+            rate_per_head,
+            unspent,
+        })
+    }
+
+    pub(super) fn opt_fig(&mut self, t: &toml::Table, k: &str, key: &str) -> Result<Option<Fig>> {
+        match t.get(k) {
+            None => Ok(None),
+            Some(v) => Ok(Some(self.scalar(v, &format!("{key}.{k}"))?)),
+        }
+    }
+
+    pub(super) fn table_list(&self, t: &toml::Table, k: &str) -> Result<Vec<toml::Table>> {
+        match t.get(k) {
+            None => Ok(Vec::new()),
+            Some(T::Array(a)) => a
+                .iter()
+                .enumerate()
+                .map(|(i, x)| {
+                    x.as_table().cloned().ok_or_else(|| {
+                        self.err(&format!("pathfinder.{k}[{i}]"), "expected a table")
+                    })
+                })
+                .collect(),
+            Some(_) => Err(self.err(&format!("pathfinder.{k}"), "expected a list of tables")),
+        }
+    }
+
+    /// How many years the appraisal covers: 5 unless the model says.
+    pub(super) fn window_years(&mut self, doc: &toml::Table) -> Result<u32> {
+        let r = self;
+        Ok(match doc.get("window_years") {
+            None => 5,
+            Some(v) => {
+                let d = r.scalar(v, "window_years")?.value;
+                if d < Decimal::ONE || d > Decimal::from(50) || !d.fract().is_zero() {
+                    return Err(r.err(
+                        "window_years",
+                        "expected a whole number of years from 1 to 50",
+                    ));
+                }
+                d.try_into().unwrap_or(5)
+            }
+        })
+    }
+
+    /// The discount rate: HM Treasury's Green Book 3.5 % unless the model says.
+    pub(super) fn discount_rate(&mut self, doc: &toml::Table) -> Result<Fig> {
+        let file = self.file.clone();
+        let r = self;
+        Ok(match doc.get("discount_rate_pct") {
+            None => Fig::new(
+                Decimal::new(35, 1),
+                Origin::Model {
+                    file: file.clone(),
+                    key: "discount_rate_pct (default: HM Treasury Green Book 3.5)".into(),
+                },
+            ),
+            Some(v) => r.percent(v, "discount_rate_pct", "a percentage such as 3.5")?,
+        })
+    }
+
+    pub(super) fn population(&mut self, doc: &toml::Table) -> Result<Vec<(String, Fig)>> {
+        let r = self;
+        Ok(match doc.get("population") {
+            None => Vec::new(),
+            Some(v) => {
+                let p = r.partner_map(v, "population")?;
+                for (k, f) in &p {
+                    if f.value.is_sign_negative() {
+                        return Err(r.err_at(
+                            &format!("population.{k}"),
+                            "a population must be zero or more",
+                            &f.origin,
+                        ));
+                    }
+                }
+                p
+            }
+        })
+    }
+
+    pub(super) fn notes(&self, doc: &toml::Table) -> Result<Vec<String>> {
+        let r = self;
+        Ok(match doc.get("notes") {
+            None => Vec::new(),
+            Some(T::Array(a)) => a
+                .iter()
+                .enumerate()
+                .map(|(i, n)| {
+                    n.as_str()
+                        .map(str::to_string)
+                        .ok_or_else(|| r.err(&format!("notes[{i}]"), "expected a string"))
+                })
+                .collect::<Result<_>>()?,
+            Some(_) => return Err(r.err("notes", "expected a list of strings")),
+        })
+    }
+
+    pub(super) fn pathfinder(&mut self, v: &T) -> Result<Pathfinder> {
+        let T::Table(t) = v else {
+            return Err(self.err("pathfinder", "expected a [pathfinder] table"));
+        };
+        self.unknown_keys(
+            t,
+            "pathfinder",
+            &[
+                "streams",
+                "on_cost_pct",
+                "management",
+                "running_costs",
+                "running_cost_budget_item",
+            ],
+        )?;
+        let streams_t = self.table_list(t, "streams")?;
+        let management_t = self.table_list(t, "management")?;
+        let running_t = self.table_list(t, "running_costs")?;
+        let streams = streams_t
+            .iter()
+            .enumerate()
+            .map(|(i, s)| self.stream(s, i))
+            .collect::<Result<Vec<_>>>()?;
+        let on_cost_pct = match t.get("on_cost_pct") {
+            Some(v) => self.nonneg(v, "pathfinder.on_cost_pct", "a percentage such as 31.2")?,
+            None => {
+                return Err(self.err(
+                    "pathfinder.on_cost_pct",
+                    "missing; expected a percentage such as 31.2",
+                ));
+            }
+        };
+        let management = management_t
+            .iter()
+            .enumerate()
+            .map(|(i, m)| self.management_item(m, i))
+            .collect::<Result<Vec<_>>>()?;
+        let running_costs = running_t
+            .iter()
+            .enumerate()
+            .map(|(i, m)| self.running_cost(m, i))
+            .collect::<Result<Vec<_>>>()?;
+        let running_cost_budget_item = t
+            .get("running_cost_budget_item")
+            .and_then(T::as_str)
+            .map(str::to_string);
+        Ok(Pathfinder {
+            streams,
+            on_cost_pct,
+            management,
+            running_costs,
+            running_cost_budget_item,
+        })
+    }
+
+    pub(super) fn stream(&mut self, s: &toml::Table, i: usize) -> Result<Stream> {
+        let key = format!("pathfinder.streams[{i}]");
+        self.unknown_keys(
+            s,
+            &key,
+            &[
+                "stream",
+                "allocation",
+                "estimated_cost",
+                "estimated_savings",
+                "programme_management",
+                "detail",
+            ],
+        )?;
+        let stream = s
+            .get("stream")
+            .and_then(T::as_str)
+            .ok_or_else(|| {
+                self.err(
+                    &format!("{key}.stream"),
+                    "missing; expected the work stream's name",
+                )
+            })?
+            .to_string();
+        let estimated_savings = match s.get("estimated_savings") {
+            None => None,
+            Some(T::String(x)) => Some(Sourced::new(
+                money::parse_amount(x).map_err(|_| {
+                    self.err(
+                        &format!("{key}.estimated_savings"),
+                        format!("expected an amount or \"tbc\", found {x:?}"),
+                    )
+                })?,
+                self.origin(&format!("{key}.estimated_savings")),
+            )),
+            Some(v) => {
+                let f = self.scalar(v, &format!("{key}.estimated_savings"))?;
+                Some(Sourced::new(Amount::Value(f.value), f.origin))
+            }
+        };
+        Ok(Stream {
+            stream,
+            allocation: self.opt_fig(s, "allocation", &key)?,
+            estimated_cost: self.opt_fig(s, "estimated_cost", &key)?,
+            estimated_savings,
+            programme_management: s
+                .get("programme_management")
+                .and_then(T::as_bool)
+                .unwrap_or(false),
+            detail: s
+                .get("detail")
+                .and_then(T::as_str)
+                .unwrap_or("")
+                .to_string(),
+        })
+    }
+
+    pub(super) fn management_item(&mut self, m: &toml::Table, i: usize) -> Result<MgmtItem> {
+        let key = format!("pathfinder.management[{i}]");
+        self.unknown_keys(m, &key, &["item", "amount", "annual_salary", "months"])?;
+        let item = m
+            .get("item")
+            .and_then(T::as_str)
+            .ok_or_else(|| self.err(&format!("{key}.item"), "missing; expected the item's name"))?
+            .to_string();
+        let cost = match (
+            self.opt_fig(m, "amount", &key)?,
+            self.opt_fig(m, "annual_salary", &key)?,
+        ) {
+            (Some(a), None) => MgmtCost::Amount(a),
+            (None, Some(s)) => MgmtCost::Post {
+                annual_salary: s,
+                months: self.opt_fig(m, "months", &key)?.unwrap_or_else(|| {
+                    Fig::new(
+                        Decimal::from(12),
+                        self.origin(&format!("{key}.months (default 12)")),
+                    )
+                }),
+            },
+            _ => {
+                return Err(self.err(
+                    &key,
+                    "expected either amount or annual_salary (with months)",
+                ));
+            }
+        };
+        Ok(MgmtItem { item, cost })
+    }
+
+    pub(super) fn running_cost(&mut self, m: &toml::Table, i: usize) -> Result<(String, Fig)> {
+        let key = format!("pathfinder.running_costs[{i}]");
+        self.unknown_keys(m, &key, &["item", "amount"])?;
+        let item = m
+            .get("item")
+            .and_then(T::as_str)
+            .ok_or_else(|| self.err(&format!("{key}.item"), "missing"))?
+            .to_string();
+        let amount = self.opt_fig(m, "amount", &key)?.ok_or_else(|| {
+            self.err(
+                &format!("{key}.amount"),
+                "missing; expected an amount such as \"3,995.00\"",
+            )
+        })?;
+        Ok((item, amount))
+    }
+
+    pub(super) fn published(&mut self, v: &T) -> Result<Vec<PublishedFigure>> {
+        let T::Array(a) = v else {
+            return Err(self.err("published", "expected [[published]] entries"));
+        };
+        let mut out = Vec::new();
+        for (i, p) in a.iter().enumerate() {
+            let key = format!("published[{i}]");
+            let T::Table(t) = p else {
+                return Err(self.err(&key, "expected a table with table, row, column and value"));
+            };
+            self.unknown_keys(t, &key, &["table", "row", "column", "value", "where"])?;
+            let get = |k: &str| -> Result<String> {
+                match t.get(k) {
+                    Some(T::String(s)) => Ok(s.clone()),
+                    Some(T::Integer(n)) => Ok(n.to_string()),
+                    _ => Err(self.err(&format!("{key}.{k}"), "missing; expected a string")),
+                }
+            };
+            out.push(PublishedFigure {
+                table: get("table")?,
+                row: get("row")?,
+                column: get("column")?,
+                text: get("value")?,
+                source: t.get("where").and_then(T::as_str).unwrap_or("").to_string(),
+                origin: self.origin(&format!("{key}.value")),
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// A table of values (inline, or a range of more than one cell) rather than
+/// one figure.
+fn is_map(v: &T) -> bool {
+    match v {
+        T::Table(m) => match m.get("range").and_then(T::as_str).and_then(parse_range) {
+            None => !m.contains_key("range") && !m.contains_key("row"),
+            Some((a, b)) => a != b,
+        },
+        _ => false,
+    }
+}
+
+fn describe(v: &T) -> String {
+    match v {
+        T::String(s) => format!("{s:?}"),
+        other => type_name(other).to_string(),
+    }
+}
