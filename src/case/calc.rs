@@ -10,6 +10,29 @@ use crate::case::appraise::{self as score, ScoreInputs, ScoreResult};
 use crate::model::{Basis, Model, SharedCost};
 use rust_decimal::Decimal;
 
+/// Why a case's figures cannot be computed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CaseError {
+    #[error("no {basis} weight for partner {partner}")]
+    NoWeight {
+        basis: &'static str,
+        partner: String,
+    },
+    #[error("cannot apportion the shared service cost: {0}")]
+    SharedCost(apportion::ApportionError),
+    #[error("cannot apportion the {year} costs: {source}")]
+    YearCosts {
+        year: Year,
+        source: apportion::ApportionError,
+    },
+}
+
+impl From<CaseError> for crate::Error {
+    fn from(e: CaseError) -> Self {
+        crate::Error::Usage(e.to_string())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseItem {
     pub name: String,
@@ -197,7 +220,7 @@ impl Case {
     }
 
     /// Apportionment weights by the current basis, without names.
-    pub fn weight_values(&self) -> Result<Vec<Decimal>, String> {
+    pub fn weight_values(&self) -> Result<Vec<Decimal>, CaseError> {
         self.partners
             .iter()
             .map(|p| {
@@ -207,13 +230,16 @@ impl Case {
                     Basis::Population => p.population,
                     Basis::Weights => p.weight,
                 }
-                .ok_or_else(|| format!("no {} weight for partner {}", self.basis.name(), p.name))
+                .ok_or_else(|| CaseError::NoWeight {
+                    basis: self.basis.name(),
+                    partner: p.name.clone(),
+                })
             })
             .collect()
     }
 
     /// Apportionment weights by the current basis.
-    pub fn weights(&self) -> Result<Vec<(String, Decimal)>, String> {
+    pub fn weights(&self) -> Result<Vec<(String, Decimal)>, CaseError> {
         Ok(self
             .partners
             .iter()
@@ -223,11 +249,11 @@ impl Case {
     }
 
     /// Each partner's cost of the shared service: given, or apportioned.
-    pub fn partner_costs(&self) -> Result<Vec<Decimal>, String> {
+    pub fn partner_costs(&self) -> Result<Vec<Decimal>, CaseError> {
         match self.shared_total {
             Some(total) => {
                 let w = self.weight_values()?;
-                apportion::apportion_values(total, &w, Decimal::ONE).map_err(|e| e.to_string())
+                apportion::apportion_values(total, &w, Decimal::ONE).map_err(CaseError::SharedCost)
             }
             None => Ok(self
                 .partners
@@ -269,7 +295,7 @@ impl Case {
             .collect()
     }
 
-    pub fn score_inputs(&self) -> Result<ScoreInputs, String> {
+    pub fn score_inputs(&self) -> Result<ScoreInputs, CaseError> {
         let up = self.uplift();
         let costs = (0..self.window)
             .map(|t| self.items.iter().map(|i| i.amounts[t]).sum::<Decimal>() * up)
@@ -322,7 +348,7 @@ impl Case {
 
     /// Each year's case costs apportioned between the partners engaged that
     /// year: a later joiner shares from its join year.
-    fn shares(&self, w: &[(String, Decimal)]) -> Result<Vec<Vec<Option<Decimal>>>, String> {
+    fn shares(&self, w: &[(String, Decimal)]) -> Result<Vec<Vec<Option<Decimal>>>, CaseError> {
         (0..self.span)
             .map(|t| {
                 let cost = self.cost_in(t, |i| !i.central);
@@ -335,8 +361,13 @@ impl Case {
                 if engaged.is_empty() {
                     return Ok(vec![None; self.partners.len()]);
                 }
-                let parts = apportion::apportion(cost, &engaged, Decimal::ONE)
-                    .map_err(|e| format!("cannot apportion the {} costs: {e}", self.year(t)))?;
+                let parts =
+                    apportion::apportion(cost, &engaged, Decimal::ONE).map_err(|source| {
+                        CaseError::YearCosts {
+                            year: self.year(t),
+                            source,
+                        }
+                    })?;
                 Ok(self
                     .partners
                     .iter()
@@ -352,7 +383,7 @@ impl Case {
     }
 
     /// Every figure of the case, computed once.
-    pub fn figures(&self) -> Result<Figures, String> {
+    pub fn figures(&self) -> Result<Figures, CaseError> {
         let costs = if self.shared_total.is_some()
             || self.partners.iter().any(|p| p.given_cost.is_some())
         {

@@ -28,7 +28,7 @@ fn figures(m: &Model) -> crate::Result<Option<(Case, Figures)>> {
     };
     let f = c
         .figures()
-        .map_err(|e| crate::Error::model(&m.file, "investment", e))?;
+        .map_err(|e| crate::Error::model(&m.file, "investment", e.to_string()))?;
     Ok(Some((c, f)))
 }
 

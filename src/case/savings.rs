@@ -42,7 +42,7 @@ fn partner_savings(m: &Model) -> crate::Result<Option<Vec<PartnerSaving>>> {
     };
     let f = c
         .figures()
-        .map_err(|e| crate::Error::model(&m.file, "savings", e))?;
+        .map_err(|e| crate::Error::model(&m.file, "savings", e.to_string()))?;
     let traces: Vec<Trace> = match cost {
         SharedCost::PerPartner(v) => m
             .partners
@@ -55,7 +55,7 @@ fn partner_savings(m: &Model) -> crate::Result<Option<Vec<PartnerSaving>>> {
         SharedCost::Total(total) => {
             let w = c
                 .weights()
-                .map_err(|e| crate::Error::model(&m.file, "apportionment", e))?;
+                .map_err(|e| crate::Error::model(&m.file, "apportionment", e.to_string()))?;
             let sum: Decimal = w.iter().map(|x| x.1).sum();
             w.iter()
                 .map(|(_, weight)| {

@@ -63,7 +63,7 @@ impl Case {
                 let v = parse_value(key, Target::SharedTotal, value)?;
                 if let Some(total) = self.shared_total.take() {
                     // Fix every partner at its apportioned cost, then change one.
-                    let costs = self.partner_costs_with(total).map_err(Error::usage)?;
+                    let costs = self.partner_costs_with(total)?;
                     for (q, c) in self.partners.iter_mut().zip(costs) {
                         q.given_cost = Some(c);
                     }
@@ -80,7 +80,10 @@ impl Case {
         Ok(())
     }
 
-    fn partner_costs_with(&self, total: Decimal) -> std::result::Result<Vec<Decimal>, String> {
+    fn partner_costs_with(
+        &self,
+        total: Decimal,
+    ) -> std::result::Result<Vec<Decimal>, crate::case::calc::CaseError> {
         let mut c = self.clone();
         c.shared_total = Some(total);
         c.partner_costs()

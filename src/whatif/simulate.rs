@@ -109,7 +109,7 @@ impl Range {
 }
 
 fn npv_and_score(c: &Case) -> Result<(Decimal, Option<Decimal>)> {
-    let inputs = c.score_inputs().map_err(Error::usage)?;
+    let inputs = c.score_inputs()?;
     let r = score::evaluate(&inputs);
     Ok((r.npv, r.score))
 }
@@ -226,7 +226,7 @@ pub fn simulate(
             let v = r.draw(&mut rng);
             work.apply(r.target, v);
         }
-        let inputs = work.score_inputs().map_err(Error::usage)?;
+        let inputs = work.score_inputs()?;
         let s = score::summarise(&inputs);
         let total = work.case_total();
         if max.is_some_and(|m| total > m) {
@@ -258,7 +258,7 @@ pub fn percentile<T: Copy>(sorted: &[T], p: u32) -> Option<T> {
 }
 
 pub fn outcome_table(base: &Case, ranges: &[Range], o: &Outcome, seed: u64) -> Result<Table> {
-    let bf = base.figures().map_err(Error::usage)?;
+    let bf = base.figures()?;
     let cols = ["Measure", "Base case", "P10", "P50", "P90", "Mean"];
     let title = format!(
         "{}: simulation of {} trials (seed {seed})",
