@@ -377,11 +377,13 @@ pub fn packs(data: &Path, models_dir: &Path) -> crate::Result<Vec<Pack>> {
     let inputs = AnnualInputs::load(&Source::open(data)?)?;
     let tables = inputs.tables();
     let chk = check::compare(&inputs.published, &tables)?;
+    let r = &inputs.report;
     let mut packs = vec![Pack {
-        name: "annual-report-2012-13".into(),
-        title: "MKIP Annual Report 2012/13".into(),
+        name: format!("annual-report-{}", r.year.replace('/', "-")),
+        title: r.title.clone(),
         intro: format!(
-            "Tables of the MKIP Annual Report 2012/13, recomputed by costshare from `{}`.",
+            "Tables of the {}, recomputed by costshare from `{}`.",
+            r.title,
             data.display()
         ),
         tables,

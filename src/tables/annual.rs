@@ -1,5 +1,8 @@
-//! The MKIP Annual Report 2012/13 tables, recomputed from the budget lines,
-//! staff counts and savings lines the finance teams hold.
+//! A partnership's annual report tables, recomputed from the budget lines,
+//! staff counts and savings lines the finance teams hold. What the report is
+//! called, its year and the partnership's name come from its `report`
+//! sheet; every sheet but `report`, `authorities` and `budget` is optional,
+//! and a table whose sheet is absent is absent too.
 
 use crate::base::chart::{Bars, Chart, HBars, Plot, Series, money_exact};
 use crate::base::error::{Error, Result};
@@ -67,8 +70,27 @@ pub struct National {
     pub savings: Sourced<Decimal>,
 }
 
+/// The report's own definition (the `report` sheet: key, value).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReportInfo {
+    /// "Annual Report 2024/25", as the report is titled.
+    pub title: String,
+    /// The partnership's short name as the report uses it, if it has one.
+    pub partnership: Option<String>,
+    /// The financial year reported on.
+    pub year: String,
+    /// The year whose cumulative savings are predicted: the next, unless given.
+    pub forecast_year: String,
+    /// The year planned growth is for, if given.
+    pub growth_year: Option<String>,
+    /// Notes by table name (`note.TABLE` keys); they replace a table's
+    /// default note.
+    pub notes: Vec<(String, String)>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct AnnualInputs {
+    pub report: ReportInfo,
     pub authorities: Vec<Authority>,
     pub budget: Vec<BudgetLine>,
     pub staff: Vec<(String, Sourced<Decimal>)>,
@@ -123,6 +145,59 @@ fn financial_year(r: &Record, col: usize) -> Result<Sourced<String>> {
         return Err(r.expected(col, "a financial year such as 2009/10"));
     }
     Ok(y)
+}
+
+/// The `report` sheet: `key, value` rows giving `title`, `year` (both
+/// required), `partnership`, `forecast_year`, `growth_year` and `note.TABLE`.
+fn load_report(src: &Source, acc: &mut Vec<Accounting>) -> Result<ReportInfo> {
+    let g = src.grid("report")?;
+    let t = Records::with_columns(g, &["key", "value"])?;
+    acc.push(t.accounting());
+    let (c_k, c_v) = (t.col("key")?, t.col("value")?);
+    let mut info = ReportInfo::default();
+    let (mut title, mut year, mut forecast) = (None, None, None);
+    for r in t.iter() {
+        let key = r.text(c_k, "a key such as title or year")?;
+        let text = || r.text(c_v, &format!("a value for {key}"));
+        match key.to_ascii_lowercase().as_str() {
+            "title" => title = Some(text()?),
+            "partnership" => info.partnership = Some(text()?),
+            "year" => year = Some(financial_year(&r, c_v)?.value),
+            "forecast_year" => forecast = Some(financial_year(&r, c_v)?.value),
+            "growth_year" => info.growth_year = Some(financial_year(&r, c_v)?.value),
+            k if k.starts_with("note.") && TABLES.contains(&&k[5..]) => {
+                info.notes.push((k[5..].to_string(), text()?));
+            }
+            _ => {
+                return Err(r.expected(
+                    c_k,
+                    &format!(
+                        "title, year, partnership, forecast_year, growth_year or note.TABLE (TABLE one of {})",
+                        TABLES.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+    let missing = |what: &str| Error::Table {
+        place: g.place(),
+        message: format!(
+            "has no {what} row; expected e.g. `{what},{}`",
+            match what {
+                "title" => "Shared Services Annual Report 2024/25",
+                _ => "2024/25",
+            }
+        ),
+    };
+    info.title = title.ok_or_else(|| missing("title"))?;
+    info.year = year.ok_or_else(|| missing("year"))?;
+    info.forecast_year = match forecast {
+        Some(f) => f,
+        None => crate::base::year::Year::parse(&info.year)
+            .map(|y| y.offset(1).to_string())
+            .unwrap_or_default(),
+    };
+    Ok(info)
 }
 
 fn load_authorities(src: &Source, acc: &mut Vec<Accounting>) -> Result<Vec<Authority>> {
@@ -257,23 +332,14 @@ fn load_growth(src: &Source, acc: &mut Vec<Accounting>) -> Result<Vec<Growth>> {
 
 fn load_savings(src: &Source, acc: &mut Vec<Accounting>) -> Result<Vec<SavingsLine>> {
     let g = src.grid("savings")?;
-    let t = Records::with_columns(
-        g,
-        &[
-            "group",
-            "line",
-            "base_year",
-            "annual_2012_13",
-            "cumulative_2012_13",
-        ],
-    )?;
+    let t = Records::with_columns(g, &["group", "line", "base_year", "annual", "cumulative"])?;
     acc.push(t.accounting());
     let (c_g, c_l, c_y, c_a, c_c) = (
         t.col("group")?,
         t.col("line")?,
         t.col("base_year")?,
-        t.col("annual_2012_13")?,
-        t.col("cumulative_2012_13")?,
+        t.col("annual")?,
+        t.col("cumulative")?,
     );
     let savings = t
         .iter()
@@ -363,17 +429,49 @@ impl AnnualInputs {
     pub fn load(src: &Source) -> Result<AnnualInputs> {
         let mut accounting = Vec::new();
         let acc = &mut accounting;
+        let report = load_report(src, acc)?;
         // Authorities first: the budget sheet has one column per authority.
         let authorities = load_authorities(src, acc)?;
         let budget = load_budget(src, acc, &authorities)?;
-        let staff = load_staff(src, acc)?;
-        let growth = load_growth(src, acc)?;
-        let savings = load_savings(src, acc)?;
-        let funding = load_funding(src, acc)?;
-        let performance = load_performance(src, acc)?;
-        let national = load_national(src, acc)?;
-        let published = load_published(src, acc)?;
+        // The other sheets are optional: absent, their tables are too.
+        let has = |name: &str| src.names().iter().any(|n| n.eq_ignore_ascii_case(name));
+        let staff = if has("staff") {
+            load_staff(src, acc)?
+        } else {
+            Vec::new()
+        };
+        let growth = if has("growth") {
+            load_growth(src, acc)?
+        } else {
+            Vec::new()
+        };
+        let savings = if has("savings") {
+            load_savings(src, acc)?
+        } else {
+            Vec::new()
+        };
+        let funding = if has("funding") {
+            load_funding(src, acc)?
+        } else {
+            Vec::new()
+        };
+        let performance = if has("performance") {
+            load_performance(src, acc)?
+        } else {
+            Vec::new()
+        };
+        let national = if has("national") {
+            load_national(src, acc)?
+        } else {
+            Vec::new()
+        };
+        let published = if has("published") {
+            load_published(src, acc)?
+        } else {
+            Vec::new()
+        };
         Ok(AnnualInputs {
+            report,
             authorities,
             budget,
             staff,
@@ -400,7 +498,48 @@ impl AnnualInputs {
             .collect()
     }
 
+    /// "MKIP shared services", or "shared services" when the partnership
+    /// has no short name.
+    fn scope(&self) -> String {
+        match &self.report.partnership {
+            Some(p) => format!("{p} shared services"),
+            None => "shared services".into(),
+        }
+    }
+
+    /// "MKIP", or "the partnership".
+    fn who(&self) -> String {
+        self.report
+            .partnership
+            .clone()
+            .unwrap_or_else(|| "the partnership".into())
+    }
+
+    /// The report's own notes for the table, or else its default notes.
+    fn add_notes(&self, t: &mut Table, defaults: &[String]) {
+        let given: Vec<String> = (self.report.notes.iter())
+            .filter(|(n, _)| *n == t.name)
+            .map(|(_, text)| text.clone())
+            .collect();
+        t.notes.extend(if given.is_empty() {
+            defaults.to_vec()
+        } else {
+            given
+        });
+    }
+
+    /// A table, or None when it is unknown or its sheet is absent.
     pub fn table(&self, name: &str) -> Option<Table> {
+        let has = match name {
+            "staff" => !self.staff.is_empty(),
+            "savings-programme" => !self.savings.is_empty(),
+            "performance-summary" => !self.performance.is_empty(),
+            "national-picture" => !self.national.is_empty(),
+            _ => true,
+        };
+        if !has {
+            return None;
+        }
         Some(match name {
             "budget-breakdown" => self.budget_breakdown(),
             "budget-headline" => self.budget_headline(),
@@ -460,7 +599,7 @@ impl AnnualInputs {
         cols.push("Total");
         let mut t = Table::new(
             "budget-breakdown",
-            "Budget breakdown 2012/13 (MKIP shared services)",
+            format!("Budget breakdown {} ({})", self.report.year, self.scope()),
             &cols,
             2,
         );
@@ -469,8 +608,9 @@ impl AnnualInputs {
         }
         let (all_net, all_budget) = self.total_rows(&mut t);
         t.headline = self.breakdown_headline(all_net, all_budget);
-        t.notes.push("N/A: the authority is not in that shared service (not zero). Figures exclude recharges.".into());
-        t.charts.push(budget_chart(&t));
+        let na = "N/A: the authority is not in that shared service (not zero).";
+        self.add_notes(&mut t, &[na.into()]);
+        t.charts.push(budget_chart(&t, &self.report.year));
         t
     }
 
@@ -598,7 +738,7 @@ impl AnnualInputs {
 
         let mut pct_row = vec![
             Cell::label("Total"),
-            Cell::label("Percentage of authority budget in MKIP"),
+            Cell::label(format!("Percentage of authority budget in {}", self.who())),
         ];
         for (a, (_, _, net)) in self.authorities.iter().zip(&totals) {
             pct_row.push(Cell::rule(
@@ -633,13 +773,16 @@ impl AnnualInputs {
             })
             .collect();
         format!(
-            "MKIP shared services cost {} net in 2012/13: {} of the three authorities' budgets ({}).",
+            "{} cost {} net in {}: {} of the {} authorities' budgets ({}).",
+            capitalised(&self.scope()),
             all_net,
+            self.report.year,
             crate::base::money::format_percent(
                 percent(all_net.dec(), all_budget),
                 1,
                 Default::default()
             ),
+            count_word(self.authorities.len()),
             pcts.join(", ")
         )
     }
@@ -647,7 +790,7 @@ impl AnnualInputs {
     pub fn budget_headline(&self) -> Table {
         let mut t = Table::new(
             "budget-headline",
-            "Budgets of MKIP shared services 2012/13",
+            format!("Budgets of {} {}", self.scope(), self.report.year),
             &["Figure", "Value"],
             1,
         );
@@ -680,7 +823,7 @@ impl AnnualInputs {
             Cell::rule(m(budget), "sum of the authority budgets"),
         ]);
         t.push(vec![
-            Cell::label("MKIP % of total authority expenditure"),
+            Cell::label(format!("{} % of total authority expenditure", self.who())),
             Cell::rule(
                 Value::pct(percent(net.dec(), budget), 1),
                 "net expenditure / authority budgets × 100",
@@ -693,37 +836,39 @@ impl AnnualInputs {
             crate::base::money::format_percent(percent(net.dec(), budget), 1, Default::default()),
             crate::base::money::round_dp(budget / Decimal::from(1_000_000), 2)
         );
-        t.notes.push(
-            "Income includes income between partners, to show the complete cost of services."
-                .into(),
-        );
+        self.add_notes(&mut t, &[]);
         t
     }
 
     pub fn staff_table(&self) -> Table {
-        let mut t = Table::new(
-            "staff",
-            "Staff numbers 2012/13 and planned growth 2014/15",
-            &["Section", "Item", "Staff", "Staff %", "Budget", "Budget %"],
-            2,
-        );
-        let (mkip_staff, all_staff) = self.staff_rows(&mut t);
-        let p_staff = self.growth_rows(&mut t, mkip_staff, all_staff);
+        let year = &self.report.year;
+        let title = match (&self.report.growth_year, self.growth.is_empty()) {
+            (Some(g), false) => format!("Staff numbers {year} and planned growth {g}"),
+            (None, false) => format!("Staff numbers {year} and planned growth"),
+            _ => format!("Staff numbers {year}"),
+        };
+        let cols = ["Section", "Item", "Staff", "Staff %", "Budget", "Budget %"];
+        let mut t = Table::new("staff", title, &cols, 2);
+        let (shared_staff, all_staff) = self.staff_rows(&mut t);
+        let pct = |a, dp| {
+            crate::base::money::format_percent(percent(a, all_staff), dp, Default::default())
+        };
         t.headline = format!(
-            "{} staff work in MKIP shared services, {} of the authorities' {}; with Environmental Health and Planning Support, {} ({}).",
-            mkip_staff,
-            crate::base::money::format_percent(
-                percent(mkip_staff, all_staff),
-                2,
-                Default::default()
-            ),
-            all_staff,
-            p_staff,
-            crate::base::money::format_percent(percent(p_staff, all_staff), 1, Default::default()),
+            "{shared_staff} staff work in {}, {} of the authorities' {all_staff}",
+            self.scope(),
+            pct(shared_staff, 2),
         );
-        t.notes.push(
-            "Budget growth % is computed on MKIP net expenditure 2012/13, the base on which the report's predicted £12m (23.7%) agrees; the report does not state the base of its 15.3% and 9%, and no single base gives both (see `costshare check`).".into(),
-        );
+        if !self.growth.is_empty() {
+            let p_staff = self.growth_rows(&mut t, shared_staff, all_staff);
+            let services: Vec<&str> = self.growth.iter().map(|g| g.service.as_str()).collect();
+            t.headline += &format!(
+                "; with {}, {p_staff} ({})",
+                and_list(&services),
+                pct(p_staff, 1)
+            );
+        }
+        t.headline.push('.');
+        self.add_notes(&mut t, &[]);
         t
     }
 
@@ -776,11 +921,11 @@ impl AnnualInputs {
         ]);
         t.push_total(vec![
             Cell::label(sec),
-            Cell::label("MKIP % of total"),
+            Cell::label(format!("{} % of total", self.who())),
             e(),
             Cell::rule(
                 Value::pct(percent(mkip_staff, all_staff), 2),
-                "MKIP staff / all authority staff × 100",
+                format!("{} staff / all authority staff × 100", self.who()),
             ),
             e(),
             e(),
@@ -790,11 +935,17 @@ impl AnnualInputs {
 
     /// Planned growth by service and the predicted totals; returns the
     /// predicted staff.
-    fn growth_rows(&self, t: &mut Table, mkip_staff: Decimal, all_staff: Decimal) -> Decimal {
+    fn growth_rows(&self, t: &mut Table, shared_staff: Decimal, all_staff: Decimal) -> Decimal {
         let num = |d: Decimal| Value::num(d, 0);
         let net: Decimal = self.authority_totals().iter().map(|t| t.2.dec()).sum();
         let budget: Decimal = self.authorities.iter().map(|a| a.budget.value).sum();
-        let sec = "Planned growth 2014/15";
+        let (who, year) = (self.who(), &self.report.year);
+        let sec = match &self.report.growth_year {
+            Some(g) => format!("Planned growth {g}"),
+            None => "Planned growth".into(),
+        };
+        let sec = sec.as_str();
+        let staff_rule = format!("staff / {who} staff {year} × 100");
         let (mut g_staff, mut g_budget) = (Decimal::ZERO, Decimal::ZERO);
         let millions = |d: Decimal, dp: u32| Value::Millions { amount: d, dp };
         for g in &self.growth {
@@ -805,13 +956,13 @@ impl AnnualInputs {
                 Cell::label(&g.service),
                 Cell::input(num(g.staff.value), g.staff.origin.clone()),
                 Cell::rule(
-                    Value::pct(percent(g.staff.value, mkip_staff), 1),
-                    "staff / MKIP staff 2012/13 × 100",
+                    Value::pct(percent(g.staff.value, shared_staff), 1),
+                    &staff_rule,
                 ),
                 Cell::input(millions(g.budget.value, 0), g.budget.origin.clone()),
                 Cell::rule(
                     Value::pct(percent(g.budget.value, net), 1),
-                    "budget estimate / MKIP net expenditure 2012/13 × 100",
+                    format!("budget estimate / {who} net expenditure {year} × 100"),
                 ),
             ]);
         }
@@ -819,53 +970,57 @@ impl AnnualInputs {
             Cell::label(sec),
             Cell::label("Total"),
             Cell::rule(num(g_staff), "sum of planned staff growth"),
-            Cell::rule(
-                Value::pct(percent(g_staff, mkip_staff), 1),
-                "staff / MKIP staff 2012/13 × 100",
-            ),
+            Cell::rule(Value::pct(percent(g_staff, shared_staff), 1), &staff_rule),
             Cell::rule(millions(g_budget, 0), "sum of budget estimates"),
             Cell::rule(
                 Value::pct(percent(g_budget, net), 1),
-                "budget estimates / MKIP net expenditure 2012/13 × 100",
+                format!("budget estimates / {who} net expenditure {year} × 100"),
             ),
         ]);
-        let p_staff = mkip_staff + g_staff;
+        let p_staff = shared_staff + g_staff;
         let p_budget = net + g_budget;
         t.push_total(vec![
-            Cell::label("Predicted 2014/15"),
+            Cell::label(match &self.report.growth_year {
+                Some(g) => format!("Predicted {g}"),
+                None => "Predicted".into(),
+            }),
             Cell::label("Total"),
-            Cell::rule(num(p_staff), "MKIP staff 2012/13 plus planned growth"),
+            Cell::rule(
+                num(p_staff),
+                format!("{who} staff {year} plus planned growth"),
+            ),
             Cell::rule(
                 Value::pct(percent(p_staff, all_staff), 1),
                 "predicted staff / all authority staff × 100",
             ),
             Cell::rule(
                 millions(p_budget, 0),
-                "MKIP net expenditure 2012/13 plus budget estimates",
+                format!("{who} net expenditure {year} plus budget estimates"),
             ),
             Cell::rule(
                 Value::pct(percent(p_budget, budget), 1),
-                "predicted budget / authority budgets 2012/13 × 100",
+                format!("predicted budget / authority budgets {year} × 100"),
             ),
         ]);
         p_staff
     }
 
     pub fn savings_programme(&self) -> Table {
+        let (year, next) = (&self.report.year, &self.report.forecast_year);
         let cols = [
-            "Group",
-            "Line",
-            "Base year",
-            "Annual savings 2012/13",
-            "Cumulative savings 2012/13",
-            "Cumulative savings 2013/14 (predicted)",
+            "Group".to_string(),
+            "Line".into(),
+            "Base year".into(),
+            format!("Annual savings {year}"),
+            format!("Cumulative savings {year}"),
+            format!("Cumulative savings {next} (predicted)"),
         ];
-        let mut t = Table::new(
-            "savings-programme",
-            "MKIP and shared service savings",
-            &cols,
-            2,
-        );
+        let cols: Vec<&str> = cols.iter().map(String::as_str).collect();
+        let title = match &self.report.partnership {
+            Some(p) => format!("{p} and shared service savings"),
+            None => "Shared service savings".into(),
+        };
+        let mut t = Table::new("savings-programme", title, &cols, 2);
         let mut groups: Vec<&str> = Vec::new();
         for l in &self.savings {
             if !groups.contains(&l.group.as_str()) {
@@ -887,7 +1042,7 @@ impl AnnualInputs {
                     Cell::input(Value::money(c), l.cumulative.origin.clone()),
                     Cell::rule(
                         Value::money(c + a),
-                        "cumulative 2012/13 plus annual savings (predicted)",
+                        format!("cumulative {year} plus annual savings (predicted)"),
                     ),
                 ]);
             }
@@ -929,21 +1084,21 @@ impl AnnualInputs {
             Cell::empty(),
             Cell::rule(
                 Value::money(tc - funding),
-                "cumulative savings less MKIP funding",
+                format!("cumulative savings less {} funding", self.who()),
             ),
             Cell::rule(
                 Value::money(tc + ta - funding),
-                "predicted cumulative savings less MKIP funding",
+                format!("predicted cumulative savings less {} funding", self.who()),
             ),
         ]);
         t.headline = format!(
-            "Net cumulative savings reach {} by 2013/14 after {} of MKIP funding.",
+            "Net cumulative savings reach {} by {next} after {} of {} funding.",
             tc + ta - funding,
-            funding
+            funding,
+            self.who()
         );
-        t.notes
-            .push("Procurement savings assume no saving was achievable individually.".into());
-        t.charts = savings_charts(&t);
+        self.add_notes(&mut t, &[]);
+        t.charts = savings_charts(&t, &self.report);
         t
     }
 
@@ -959,7 +1114,10 @@ impl AnnualInputs {
         ];
         let mut t = Table::new(
             "performance-summary",
-            "Annual performance summary 2012/13 (indicators by status)",
+            format!(
+                "Annual performance summary {} (indicators by status)",
+                self.report.year
+            ),
             &cols,
             1,
         );
@@ -1003,8 +1161,11 @@ impl AnnualInputs {
             "{} of {} rated indicators were green, {} amber and {} red.",
             sums[0], rated, sums[1], sums[2]
         );
-        t.notes
-            .push("N/A: indicators not rated in 2012/13; \"-\" where a service had none. The report prints the total row as \"MKIP (Total)\".".into());
+        let na = format!(
+            "N/A: indicators not rated in {}; \"-\" where a service had none.",
+            self.report.year
+        );
+        self.add_notes(&mut t, &[na]);
         t
     }
 
@@ -1055,13 +1216,13 @@ impl AnnualInputs {
                 crate::base::money::format_millions(last.savings.value, 1, Default::default()),
             );
         }
-        t.notes.push("All statistics from the LGA shared services map; 95% of English councils share (2013/14).".into());
+        self.add_notes(&mut t, &[]);
         t
     }
 }
 
 /// Net expenditure by shared service, a bar per authority.
-fn budget_chart(t: &Table) -> Chart {
+fn budget_chart(t: &Table, year: &str) -> Chart {
     let auths: Vec<String> = t.columns[2..t.columns.len() - 1].to_vec();
     let rows: Vec<_> = t
         .rows
@@ -1088,7 +1249,7 @@ fn budget_chart(t: &Table) -> Chart {
         .collect();
     Chart {
         name: "budget-breakdown".into(),
-        title: "Net expenditure on shared services, 2012/13".into(),
+        title: format!("Net expenditure on shared services, {year}"),
         x_label: "Shared service".into(),
         y_label: "Net expenditure".into(),
         plot: Plot::Bars(Bars {
@@ -1101,7 +1262,8 @@ fn budget_chart(t: &Table) -> Chart {
 
 /// Annual savings by line, coloured by group; and cumulative savings
 /// against the partnership's funding.
-fn savings_charts(t: &Table) -> Vec<Chart> {
+fn savings_charts(t: &Table, report: &ReportInfo) -> Vec<Chart> {
+    let year = &report.year;
     let mut groups: Vec<String> = Vec::new();
     let (mut labels, mut values, mut group) = (Vec::new(), Vec::new(), Vec::new());
     for r in &t.rows {
@@ -1120,8 +1282,8 @@ fn savings_charts(t: &Table) -> Vec<Chart> {
     }
     let by_line = Chart {
         name: "savings-by-line".into(),
-        title: "Annual savings 2012/13 by line and group".into(),
-        x_label: "Annual savings 2012/13".into(),
+        title: format!("Annual savings {year} by line and group"),
+        x_label: format!("Annual savings {year}"),
         y_label: "Savings line".into(),
         plot: Plot::HBars(HBars {
             labels,
@@ -1130,13 +1292,15 @@ fn savings_charts(t: &Table) -> Vec<Chart> {
             group_names: groups,
         }),
     };
-    vec![by_line, cumulative_chart(t)]
+    vec![by_line, cumulative_chart(t, report)]
 }
 
 /// Column of the savings-programme table with the year's annual savings.
 const SAVINGS_ANNUAL_COL: usize = 3;
 
-fn cumulative_chart(t: &Table) -> Chart {
+fn cumulative_chart(t: &Table, report: &ReportInfo) -> Chart {
+    let (year, next) = (&report.year, &report.forecast_year);
+    let who = report.partnership.as_deref().unwrap_or("partnership");
     let row = |key: &str| t.rows.iter().find(|r| t.row_key(r) == key);
     let pair = |key: &str| match row(key) {
         Some(r) => vec![at(&r.cells[4].value), at(&r.cells[5].value)],
@@ -1145,9 +1309,9 @@ fn cumulative_chart(t: &Table) -> Chart {
     let (gross, net) = (pair("Total"), pair("Net cumulative savings"));
     let funding = gross[0] - net[0];
     let passed = match gross.iter().position(|g| *g >= funding) {
-        Some(0) => " (passed by 2012/13)",
-        Some(_) => " (passed by 2013/14)",
-        None => " (not yet passed)",
+        Some(0) => format!(" (passed by {year})"),
+        Some(_) => format!(" (passed by {next})"),
+        None => " (not yet passed)".into(),
     };
     let series = |name: &str, values| Series {
         name: name.into(),
@@ -1155,18 +1319,19 @@ fn cumulative_chart(t: &Table) -> Chart {
     };
     Chart {
         name: "cumulative-savings".into(),
-        title: "Cumulative savings against MKIP funding".into(),
+        title: format!("Cumulative savings against {who} funding"),
         x_label: "Year".into(),
         y_label: "Cumulative savings".into(),
         plot: Plot::Bars(Bars {
-            categories: vec!["2012/13".into(), "2013/14 (predicted)".into()],
+            categories: vec![year.clone(), format!("{next} (predicted)")],
             series: vec![
                 series("Cumulative savings", gross),
-                series("Net of MKIP funding", net),
+                series(&format!("Net of {who} funding"), net),
             ],
             hline: Some((
                 format!(
-                    "MKIP funding and implementation costs {}: break-even{passed}",
+                    "{} {}: break-even{passed}",
+                    funding_label(t),
                     money_exact(funding)
                 ),
                 funding,
@@ -1177,6 +1342,54 @@ fn cumulative_chart(t: &Table) -> Chart {
 }
 
 /// a / b × 100, exact (to Decimal's 28 digits); zero when b is zero.
+/// The funding rows' labels (the items of the `funding` sheet), for the
+/// break-even line.
+fn funding_label(t: &Table) -> String {
+    let net = t
+        .rows
+        .iter()
+        .position(|r| t.row_key(r) == "Net cumulative savings");
+    let total = t
+        .rows
+        .iter()
+        .position(|r| r.total && t.row_key(r) == "Total");
+    match (total, net) {
+        (Some(a), Some(b)) if b > a + 1 => t.rows[a + 1..b]
+            .iter()
+            .map(|r| t.row_key(r))
+            .collect::<Vec<_>>()
+            .join(" and "),
+        _ => "Funding".into(),
+    }
+}
+
+/// "a", "a and b", "a, b and c".
+fn and_list(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// "three" for 3: counts of partners read as words in a sentence.
+fn count_word(n: usize) -> String {
+    const WORDS: [&str; 11] = [
+        "no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    ];
+    WORDS
+        .get(n)
+        .map_or_else(|| n.to_string(), |w| w.to_string())
+}
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
 pub fn percent(a: Decimal, b: Decimal) -> Decimal {
     if b.is_zero() {
         Decimal::ZERO
