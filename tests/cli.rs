@@ -154,7 +154,13 @@ fn apportion_by_weights_and_equally() {
         .map(|l| l.rsplit(',').next().unwrap())
         .collect();
     assert_eq!(parts, ["207299", "248287", "329808", "785394"]);
-    let eq = stdout(&["apportion", "--total", "785394"]);
+    let eq = stdout(&[
+        "apportion",
+        "--total",
+        "785394",
+        "--partners",
+        "MBC,SBC,TWBC",
+    ]);
     assert!(eq.contains("\nMBC,1,33.33,261798.000000,261798\n"));
     let pence = stdout(&[
         "apportion",
@@ -271,7 +277,7 @@ fn csv_totals_start_with_total() {
         &["table", "score", "--model", "models/planning-support.toml"],
         &["table", "score"],
         &["table", "contributions"],
-        &["apportion", "--total", "100"],
+        &["apportion", "--total", "100", "--partners", "A,B"],
     ] {
         let out = stdout(args);
         assert!(

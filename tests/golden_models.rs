@@ -234,7 +234,7 @@ fn overall_score_is_the_ratio_of_summed_present_values() {
         cases, 3,
         "planning support, environmental health, the programme"
     );
-    let t = costshare::case::score::overall_table(&models).unwrap();
+    let t = costshare::case::score::overall_table(&models, Some("MKIP")).unwrap();
     assert_eq!(fig(&t, "Total", "Investment score"), pvs / pvc);
 }
 

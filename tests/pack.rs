@@ -11,7 +11,12 @@ use std::process::Command;
 fn write_all(tag: &str) -> PathBuf {
     let out = std::env::temp_dir().join(format!("costshare-pack-{}-{tag}", std::process::id()));
     let _ = std::fs::remove_dir_all(&out);
-    for p in pack::packs(Path::new("fixtures/mkip-2012-13.xlsx"), Path::new("models")).unwrap() {
+    for p in pack::packs(
+        Some(Path::new("fixtures/mkip-2012-13.xlsx")),
+        Some(Path::new("models")),
+    )
+    .unwrap()
+    {
         pack::write(&p, &out, &ALL_PARTS, Negatives::Brackets).unwrap();
     }
     out
@@ -103,7 +108,11 @@ fn pack_contents() {
     }
 
     // Every SVG has its title and axis labels as text.
-    let packs = pack::packs(Path::new("fixtures/mkip-2012-13.xlsx"), Path::new("models")).unwrap();
+    let packs = pack::packs(
+        Some(Path::new("fixtures/mkip-2012-13.xlsx")),
+        Some(Path::new("models")),
+    )
+    .unwrap();
     let mut checked = 0;
     for p in &packs {
         let charts: Vec<costshare::output::chart::Chart> = p

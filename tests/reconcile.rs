@@ -102,7 +102,7 @@ fn generated_ledger_reconciles_to_an_independent_sum() {
     assert_eq!(unmapped_rows, 6, "two unmapped cost centres per authority");
     // Totals equal the ledger's sum to the penny.
     assert_eq!(fig(&t, "Total", "Out-turn"), total);
-    for a in ["MBC", "SBC", "TWBC"] {
+    for a in ["ADC", "BDC", "CBC"] {
         let sum: Decimal = expect
             .iter()
             .filter(|((x, _), _)| x == a)
@@ -113,17 +113,17 @@ fn generated_ledger_reconciles_to_an_independent_sum() {
     // Variance and its percentage, by hand, for one line.
     let b = budgets
         .iter()
-        .find(|b| b.authority == "SBC" && b.service == "ICT")
+        .find(|b| b.authority == "BDC" && b.service == "ICT")
         .unwrap();
-    let out = expect[&("SBC".to_string(), "ICT".to_string())];
-    assert_eq!(fig(&t, "SBC / ICT", "Variance"), out - b.budget);
+    let out = expect[&("BDC".to_string(), "ICT".to_string())];
+    assert_eq!(fig(&t, "BDC / ICT", "Variance"), out - b.budget);
     assert_eq!(
-        fig(&t, "SBC / ICT", "Variance %"),
+        fig(&t, "BDC / ICT", "Variance %"),
         (out - b.budget) * Decimal::from(100) / b.budget
     );
     // A budget line with no spending is shown, not dropped.
     assert!(matches!(
-        t.find("MBC / Shared Fraud Investigation", "Out-turn")
+        t.find("ADC / Shared Fraud Investigation", "Out-turn")
             .unwrap()
             .value,
         Value::NotApplicable { .. }
@@ -147,15 +147,15 @@ fn generated_ledger_reconciles_to_an_independent_sum() {
     let s = reconcile::savings_table(&totals, Some(&map), &targets);
     let g = targets
         .iter()
-        .find(|g| g.authority == "TWBC" && g.service == "Legal")
+        .find(|g| g.authority == "CBC" && g.service == "Legal")
         .unwrap();
-    let out = expect[&("TWBC".to_string(), "Legal".to_string())];
+    let out = expect[&("CBC".to_string(), "Legal".to_string())];
     assert_eq!(
-        fig(&s, "TWBC / Legal", "Savings delivered"),
+        fig(&s, "CBC / Legal", "Savings delivered"),
         g.baseline - out
     );
     assert_eq!(
-        fig(&s, "TWBC / Legal", "Difference"),
+        fig(&s, "CBC / Legal", "Difference"),
         g.baseline - out - g.target
     );
 }

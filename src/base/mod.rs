@@ -8,5 +8,6 @@ pub mod money;
 pub mod published;
 pub mod rng;
 pub mod table;
+pub mod text;
 pub mod trace;
 pub mod year;

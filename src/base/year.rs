@@ -1,4 +1,4 @@
-//! Financial years, written "2013/14": April 2013 to March 2014.
+//! Financial years, written "2019/20": April 2019 to March 2020.
 
 use serde::Serialize;
 use std::fmt;
@@ -7,7 +7,7 @@ use std::fmt;
 pub struct Year(pub i32);
 
 impl Year {
-    /// Accepts "2013/14", "2013-14" and "2013/2014"; the two halves must be
+    /// Accepts "2019/20", "2013-14" and "2013/2014"; the two halves must be
     /// consecutive years.
     pub fn parse(s: &str) -> Option<Year> {
         let s = s.trim();

@@ -229,13 +229,13 @@ pub fn equal_weights(partners: &[String]) -> Vec<(String, Decimal)> {
     partners.iter().map(|p| (p.clone(), Decimal::ONE)).collect()
 }
 
-/// "MBC=253753,SBC=303926" → [(MBC, 253753), …], in the order given.
+/// "ABC=253753,DEF=303926" → [(ABC, 253753), …], in the order given.
 pub fn parse_weights(s: &str) -> crate::Result<Vec<(String, Decimal)>> {
     let mut out: Vec<(String, Decimal)> = Vec::new();
     for part in s.split(',').filter(|p| !p.trim().is_empty()) {
         let (name, w) = part.split_once('=').ok_or_else(|| {
             crate::Error::usage(format!(
-                "--weights: {part:?} is not NAME=WEIGHT (e.g. MBC=253753)"
+                "--weights: {part:?} is not NAME=WEIGHT (e.g. ABC=253753)"
             ))
         })?;
         let name = name.trim();
@@ -262,7 +262,7 @@ pub fn parse_weights(s: &str) -> crate::Result<Vec<(String, Decimal)>> {
     }
     if out.is_empty() {
         return Err(crate::Error::usage(
-            "--weights: no partners given; expected e.g. MBC=40,SBC=30,TWBC=30",
+            "--weights: no partners given; expected e.g. ABC=40,DEF=30,GHI=30",
         ));
     }
     Ok(out)

@@ -1,4 +1,4 @@
-//! Per-head-of-population contributions to MKIP (clause 13.2) and the return
+//! Per-head-of-population contributions to a partnership (its agreement's clause) and the return
 //! of unspent funds in the same proportions.
 
 use crate::base::chart::{Bars, Chart, Plot};

@@ -1,6 +1,6 @@
 //! The investment table of a business case: items by financial year, row and
 //! column totals, the case total, its tolerance maximum, and centrally funded
-//! project support shown apart, as the MKIP snapshots print it.
+//! project support shown apart, as business-case snapshots print it.
 
 use crate::base::chart::{Bars, Chart, Plot, Series, money_exact};
 use crate::base::money::Money;
@@ -107,23 +107,50 @@ pub fn table(m: &Model) -> crate::Result<Option<Table>> {
         ));
         t.push_total(row);
     }
+    headline(&mut t, m, &f, &years, &centrals);
+    t.charts.push(profile_chart(&t, &m.name));
+    Ok(Some(t))
+}
+
+/// The case total over its years, the tolerance, and the support funded
+/// apart, named as the model names its funders.
+fn headline(
+    t: &mut Table,
+    m: &Model,
+    f: &Figures,
+    years: &[crate::base::year::Year],
+    centrals: &[&InvestmentItem],
+) {
+    let case_total = Money(f.case_total);
+    let tolerance_max = f.tolerance_max.map(Money);
+    let mut funders: Vec<&str> = Vec::new();
+    for i in centrals {
+        if let Some(f) = i.funded_by.as_deref()
+            && !funders.contains(&f)
+        {
+            funders.push(f);
+        }
+    }
+    let funders = crate::base::text::and_list(&funders);
     t.headline = match (tolerance_max, &m.tolerance_pct) {
         (Some(max), Some(tol)) => format!(
-            "The case costs {} over {}–{}, with a maximum of {} at +{}% tolerance; {} of project support comes from the MKIP central budget.",
+            "The case costs {} over {}–{}, with a maximum of {} at +{}% tolerance",
             case_total,
             years.first().map(|y| y.to_string()).unwrap_or_default(),
             years.last().map(|y| y.to_string()).unwrap_or_default(),
             max,
             tol.value.normalize(),
-            Money(f.central)
         ),
-        _ => format!("The case costs {case_total}."),
+        _ => format!("The case costs {case_total}"),
     };
     if !centrals.is_empty() {
-        t.notes.push("Project support funded from the MKIP central budget is shown apart from the case total, as published; the investment score counts it as a cost to the partnership.".into());
+        t.headline += &format!(
+            "; {} of project support comes from the {funders}",
+            Money(f.central)
+        );
+        t.notes.push(format!("Project support funded from the {funders} is shown apart from the case total, as published; the investment score counts it as a cost to the partnership."));
     }
-    t.charts.push(profile_chart(&t, &m.name));
-    Ok(Some(t))
+    t.headline.push('.');
 }
 
 /// Each year's case costs apportioned between the partners engaged that year

@@ -1,4 +1,4 @@
-//! The five-year investment score (governance arrangements, Finances 5.2),
+//! The investment score (by default over five years),
 //! defined openly in SPEC.md:
 //!
 //! - window: `window_years` (5) financial years from the first year;
@@ -14,6 +14,7 @@ use crate::base::chart::{Bars, Chart, Plot, Series};
 use crate::base::money::{self, Money};
 use crate::base::table::at;
 use crate::base::table::{Cell, Table, Value};
+use crate::base::text::count_word;
 use crate::base::year::Year;
 pub use crate::case::appraise::*;
 use crate::case::calc::Case;
@@ -56,7 +57,11 @@ pub fn table(m: &Model) -> crate::Result<Option<Table>> {
     ];
     let mut t = Table::new(
         "score",
-        format!("{}: five-year investment score", m.name),
+        format!(
+            "{}: {}-year investment score",
+            m.name,
+            count_word(inp.costs.len())
+        ),
         &cols,
         1,
     );
@@ -147,8 +152,17 @@ fn summary_rows(t: &mut Table, r: &ScoreResult) {
     ));
 }
 
-/// The MKIP overall score: Σ PV savings / Σ PV costs across every case.
-pub fn overall_table(models: &[Model]) -> crate::Result<Table> {
+/// "five-year" for every case's window, or "" when the windows differ.
+fn window_words(windows: &[usize]) -> String {
+    match windows.first() {
+        Some(w) if windows.iter().all(|x| x == w) => format!("{}-year ", count_word(*w)),
+        _ => String::new(),
+    }
+}
+
+/// The overall score of a partnership's cases (named by `partnership`, its
+/// short name, if it has one): Σ PV savings / Σ PV costs across every case.
+pub fn overall_table(models: &[Model], partnership: Option<&str>) -> crate::Result<Table> {
     let cols = [
         "Case",
         "Window",
@@ -161,7 +175,8 @@ pub fn overall_table(models: &[Model]) -> crate::Result<Table> {
         "Payback year",
         "ROI %",
     ];
-    let mut t = Table::new("score", "MKIP overall five-year investment score", &cols, 1);
+    let mut t = Table::new("score", "", &cols, 1);
+    let mut windows = Vec::new();
     let (mut pvc, mut pvs, mut tc, mut ts) =
         (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
     let money = |d: Decimal| Value::money(Money(d));
@@ -169,41 +184,13 @@ pub fn overall_table(models: &[Model]) -> crate::Result<Table> {
     for m in models {
         let Some(inp) = inputs(m)? else { continue };
         let r = evaluate(&inp);
+        windows.push(inp.costs.len());
         n += 1;
         pvc += r.pv_costs;
         pvs += r.pv_savings;
         tc += r.costs;
         ts += r.savings;
-        let rule = format!("score of {}", m.file);
-        t.push(vec![
-            Cell::label(&m.name),
-            Cell::rule(
-                Value::text(format!(
-                    "{}–{}",
-                    inp.first_year,
-                    inp.first_year.offset(inp.costs.len() as i32 - 1)
-                )),
-                &rule,
-            ),
-            Cell::rule(money(r.costs), &rule),
-            Cell::rule(money(r.savings), &rule),
-            Cell::rule(money(r.npv), &rule),
-            Cell::rule(money(r.pv_costs), &rule),
-            Cell::rule(money(r.pv_savings), &rule),
-            Cell::rule(
-                r.score
-                    .map(|s| Value::num(s, 2))
-                    .unwrap_or(Value::na("n/a")),
-                &rule,
-            ),
-            Cell::rule(Value::text(payback_text(r.payback)), &rule),
-            Cell::rule(
-                r.roi_pct
-                    .map(|p| Value::pct(p, 1))
-                    .unwrap_or(Value::na("n/a")),
-                &rule,
-            ),
-        ]);
+        t.push(case_row(m, &inp, &r));
     }
     let overall = (!pvc.is_zero()).then(|| pvs / pvc);
     let e = Cell::empty;
@@ -231,13 +218,60 @@ pub fn overall_table(models: &[Model]) -> crate::Result<Table> {
             "Σ net benefit / Σ costs × 100",
         ),
     ]);
+    let years = window_words(&windows);
+    let (who, overall_name) = match partnership {
+        Some(p) => (p.to_string(), format!("{p} overall")),
+        None => ("the partnership".to_string(), "Overall".to_string()),
+    };
+    t.title = format!("{overall_name} {years}investment score");
+    let over = match windows.first() {
+        Some(w) if !years.is_empty() => format!(" over {} years", count_word(*w)),
+        _ => String::new(),
+    };
     t.headline = format!(
-        "Across {n} cases MKIP returns £{} per £1 invested over five years (NPV {}).",
+        "Across {n} cases {who} returns £{} per £1 invested{over} (NPV {}).",
         score_text(overall),
         money::format_pounds(pvs - pvc, 0, Default::default())
     );
-    t.notes.push("Each case is discounted from its own first year. MKIP overall = Σ PV savings / Σ PV costs over all cases.".into());
+    t.notes.push(format!(
+        "Each case is discounted from its own first year. {overall_name} = Σ PV savings / Σ PV costs over all cases."
+    ));
     Ok(t)
+}
+
+/// One case's line of the overall table, every figure its own score's.
+fn case_row(m: &Model, inp: &ScoreInputs, r: &ScoreResult) -> Vec<Cell> {
+    let money = |d: Decimal| Value::money(Money(d));
+    let rule = format!("score of {}", m.file);
+    vec![
+        Cell::label(&m.name),
+        Cell::rule(
+            Value::text(format!(
+                "{}–{}",
+                inp.first_year,
+                inp.first_year.offset(inp.costs.len() as i32 - 1)
+            )),
+            &rule,
+        ),
+        Cell::rule(money(r.costs), &rule),
+        Cell::rule(money(r.savings), &rule),
+        Cell::rule(money(r.npv), &rule),
+        Cell::rule(money(r.pv_costs), &rule),
+        Cell::rule(money(r.pv_savings), &rule),
+        Cell::rule(
+            r.score
+                .map(|s| Value::num(s, 2))
+                .unwrap_or(Value::na("n/a")),
+            &rule,
+        ),
+        Cell::rule(Value::text(payback_text(r.payback)), &rule),
+        Cell::rule(
+            r.roi_pct
+                .map(|p| Value::pct(p, 1))
+                .unwrap_or(Value::na("n/a")),
+            &rule,
+        ),
+    ]
 }
 
 /// Net benefit by year, the cumulative line and the payback year marked.
@@ -256,7 +290,10 @@ fn chart(t: &Table, case: &str) -> Chart {
         .map(|i| (format!("Payback {}", cats[i]), i));
     Chart {
         name: "cumulative-net-benefit".into(),
-        title: format!("{case}: net benefit and payback over five years"),
+        title: format!(
+            "{case}: net benefit and payback over {} years",
+            count_word(cats.len())
+        ),
         x_label: "Financial year".into(),
         y_label: "Net benefit (savings less costs)".into(),
         plot: Plot::Bars(Bars {

@@ -16,7 +16,7 @@ const SERVICES: &[(&str, u32)] = &[
     ("Environmental Health", 4),
     ("Planning Support", 3),
 ];
-const AUTHORITIES: &[(&str, char)] = &[("MBC", 'M'), ("SBC", 'S'), ("TWBC", 'T')];
+const AUTHORITIES: &[(&str, char)] = &[("ADC", 'A'), ("BDC", 'B'), ("CBC", 'C')];
 const DESCRIPTIONS: &[(&str, u32, bool)] = &[
     ("Salaries", 1001, false),
     ("Employer's pension contributions", 1010, false),

@@ -50,7 +50,7 @@ impl Basis {
 pub struct InvestmentItem {
     pub item: String,
     pub amounts: Vec<(Year, Fig)>,
-    /// Funded centrally (e.g. "MKIP central budget"): shown apart from the
+    /// Funded centrally (e.g. "the partnership's central budget"): shown apart from the
     /// case total, but a cost to the partnership in the score.
     pub funded_by: Option<String>,
 }
@@ -72,7 +72,7 @@ pub struct Savings {
     pub net_saving_per_annum: Option<Fig>,
     pub start_year: Option<Sourced<Year>>,
     pub realisation: Vec<(Year, Fig)>,
-    /// The year the baseline budgets are for ("2013/14"), for column titles.
+    /// The year the baseline budgets are for ("2019/20"), for column titles.
     pub budget_year: Option<String>,
 }
 
@@ -474,7 +474,54 @@ pub static FILES_ANYWHERE: std::sync::atomic::AtomicBool =
 /// Most partners a model may name.
 pub const MAX_PARTNERS: usize = 1_000;
 
-/// Every model in a folder, in file-name order.
+/// The file beside the models that describes their partnership.
+pub const PARTNERSHIP_FILE: &str = "partnership.toml";
+
+/// What a folder of models says of its partnership (`partnership.toml`,
+/// optional): the short name its reports use, such as "Legal Partnership".
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Partnership {
+    pub name: Option<String>,
+}
+
+impl Partnership {
+    /// "<name>-overall", lower case with hyphens, or "overall".
+    pub fn slug(&self, suffix: &str) -> String {
+        match &self.name {
+            Some(n) => {
+                let words: Vec<String> = n
+                    .split(|c: char| !c.is_alphanumeric())
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_lowercase)
+                    .collect();
+                format!("{}-{suffix}", words.join("-"))
+            }
+            None => suffix.to_string(),
+        }
+    }
+}
+
+/// The partnership file of a models folder, or the default when it has none.
+pub fn load_partnership(dir: &Path) -> Result<Partnership> {
+    let path = dir.join(PARTNERSHIP_FILE);
+    if !path.exists() {
+        return Ok(Partnership::default());
+    }
+    let text = crate::input::import::read_text(&path)?;
+    let file = path.display().to_string();
+    let doc = toml_doc(&text, &file)?;
+    let mut p = Partnership::default();
+    for (k, v) in &doc {
+        match (k.as_str(), v) {
+            ("name", T::String(n)) if !n.trim().is_empty() => p.name = Some(n.trim().to_string()),
+            ("name", _) => return Err(Error::model(&file, k, "expected the partnership's name")),
+            _ => return Err(Error::model(&file, k, "unknown key; expected name")),
+        }
+    }
+    Ok(p)
+}
+
+/// Every model in a folder, in file-name order (the partnership file apart).
 pub fn load_dir(dir: &Path) -> Result<Vec<Model>> {
     let rd = std::fs::read_dir(dir).map_err(|source| Error::Io {
         path: dir.display().to_string(),
@@ -483,6 +530,7 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Model>> {
     let mut paths: Vec<PathBuf> = rd
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .filter(|p| p.file_name().is_some_and(|f| f != PARTNERSHIP_FILE))
         .collect();
     paths.sort();
     paths.iter().map(|p| Model::load(p)).collect()

@@ -152,7 +152,7 @@ impl Reader<'_> {
         let Some(v) = t.get("partners") else {
             return Err(self.err(
                 "partners",
-                "missing; expected a list such as [\"MBC\", \"SBC\", \"TWBC\"]",
+                "missing; expected a list such as [\"ABC\", \"DEF\", \"GHI\"]",
             ));
         };
         let T::Array(a) = v else {
@@ -192,7 +192,7 @@ impl Reader<'_> {
         Year::parse(s).ok_or_else(|| {
             self.err(
                 key,
-                format!("expected a financial year such as \"2013/14\", found {s:?}"),
+                format!("expected a financial year such as \"2019/20\", found {s:?}"),
             )
         })
     }
@@ -204,7 +204,7 @@ impl Reader<'_> {
             Some(v) => Err(self.err(
                 key,
                 format!(
-                    "expected a financial year such as \"2013/14\", found {}",
+                    "expected a financial year such as \"2019/20\", found {}",
                     type_name(v)
                 ),
             )),
@@ -599,7 +599,7 @@ impl Reader<'_> {
         Ok(f)
     }
 
-    /// label → number, inline (`{ MBC = 1 }`) or from a two-column (label,
+    /// label → number, inline (`{ ABC = 1 }`) or from a two-column (label,
     /// value) or two-row range.
     pub(super) fn label_map(
         &mut self,
@@ -672,7 +672,7 @@ impl Reader<'_> {
             other => Err(self.err(
                 key,
                 format!(
-                    "expected a table such as {{ MBC = 1000 }}, found {}",
+                    "expected a table such as {{ ABC = 1000 }}, found {}",
                     type_name(other)
                 ),
             )),
@@ -715,7 +715,7 @@ impl Reader<'_> {
             let y = Year::parse(&k).ok_or_else(|| {
                 self.err_at(
                     &format!("{key}.\"{k}\""),
-                    format!("expected a financial year such as \"2013/14\", found {k:?}"),
+                    format!("expected a financial year such as \"2019/20\", found {k:?}"),
                     &f.origin,
                 )
             })?;
@@ -753,7 +753,7 @@ impl Reader<'_> {
                         None => {
                             return Err(self.err(
                                 &format!("{key}.amounts"),
-                                "missing; expected { \"2014/15\" = 117000 }",
+                                "missing; expected { \"2019/20\" = 117000 }",
                             ));
                         }
                     };
@@ -800,7 +800,7 @@ impl Reader<'_> {
             } else if let Some(y) = Year::parse(&h) {
                 Col::Year(y)
             } else {
-                return Err(self.err_at(key, format!("header {h:?} at {o} is not \"item\", a financial year such as 2013/14, or \"funded_by\""), o));
+                return Err(self.err_at(key, format!("header {h:?} at {o} is not \"item\", a financial year such as 2019/20, or \"funded_by\""), o));
             });
         }
         if !cols.iter().any(|c| matches!(c, Col::Item)) {
@@ -902,7 +902,7 @@ impl Reader<'_> {
                 return Err(self.err(
                     "savings.start_year",
                     format!(
-                        "expected a financial year such as \"2014/15\", found {}",
+                        "expected a financial year such as \"2019/20\", found {}",
                         type_name(v)
                     ),
                 ));
@@ -984,7 +984,7 @@ impl Reader<'_> {
             let T::Table(jt) = j else {
                 return Err(self.err(
                     "apportionment.joins",
-                    "expected a table such as { SBC = \"2015/16\" }",
+                    "expected a table such as { DEF = \"2019/20\" }",
                 ));
             };
             for (k, y) in jt {
@@ -1004,7 +1004,7 @@ impl Reader<'_> {
                     ));
                 };
                 let Some(ys) = y.as_str() else {
-                    return Err(self.err(&key, "expected a financial year such as \"2015/16\""));
+                    return Err(self.err(&key, "expected a financial year such as \"2019/20\""));
                 };
                 joins.push((p, Sourced::new(self.year_of(ys, &key)?, self.origin(&key))));
             }

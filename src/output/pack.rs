@@ -6,6 +6,7 @@
 use crate::base::error::{Error, Result};
 use crate::base::money::Negatives;
 use crate::base::table::{Table, Value};
+use crate::base::text::capitalised;
 use crate::base::trace::{Origin, Trace, a1};
 use crate::input::source::Source;
 use crate::model::{self, Model};
@@ -371,14 +372,34 @@ fn what_if(m: &Model, models_dir: &Path, p: &mut Pack) -> crate::Result<()> {
     Ok(())
 }
 
-/// Every pack: the annual report, each model (with its what-if tables when
-/// it has a scenario file) and the MKIP overall score.
-pub fn packs(data: &Path, models_dir: &Path) -> crate::Result<Vec<Pack>> {
+/// Every pack: the annual report (when there is annual-report data), each
+/// model of `models_dir` (with its what-if tables when it has a scenario
+/// file) and the overall score of the models.
+pub fn packs(data: Option<&Path>, models_dir: Option<&Path>) -> crate::Result<Vec<Pack>> {
+    let mut packs = Vec::new();
+    if let Some(data) = data {
+        packs.push(annual_pack(data)?);
+    }
+    let Some(dir) = models_dir else {
+        return Ok(packs);
+    };
+    let models = model::load_dir(dir)?;
+    for m in &models {
+        packs.push(model_pack(m, dir)?);
+    }
+    if !models.is_empty() {
+        packs.push(overall_pack(&models, dir)?);
+    }
+    Ok(packs)
+}
+
+/// The annual report's tables, with the check of its published figures.
+pub fn annual_pack(data: &Path) -> crate::Result<Pack> {
     let inputs = AnnualInputs::load(&Source::open(data)?)?;
     let tables = inputs.tables();
     let chk = check::compare(&inputs.published, &tables)?;
     let r = &inputs.report;
-    let mut packs = vec![Pack {
+    Ok(Pack {
         name: format!("annual-report-{}", r.year.replace('/', "-")),
         title: r.title.clone(),
         intro: format!(
@@ -389,33 +410,50 @@ pub fn packs(data: &Path, models_dir: &Path) -> crate::Result<Vec<Pack>> {
         tables,
         appendix: render::check_markdown(&chk),
         warnings: inputs.set_aside_notes(),
-    }];
-    let models = model::load_dir(models_dir)?;
-    for m in &models {
-        let tables = tables::tables(m)?;
-        let chk = check::compare(&m.published, &tables)?;
-        let mut p = Pack {
-            name: m.slug.clone(),
-            title: m.name.clone(),
-            intro: format!("Recomputed by costshare from `{}`.", m.file),
-            tables,
-            appendix: if m.published.is_empty() {
-                String::new()
-            } else {
-                render::check_markdown(&chk)
-            },
-            warnings: Vec::new(),
-        };
-        what_if(m, models_dir, &mut p)?;
-        packs.push(p);
-    }
-    packs.push(Pack {
-        name: "mkip-overall".into(),
-        title: "MKIP overall investment score".into(),
-        intro: "The five-year investment score of every business case in the models folder, and of MKIP overall.".into(),
-        tables: vec![crate::case::score::overall_table(&models)?],
+    })
+}
+
+/// One model's tables, its what-if tables when `models_dir` has its
+/// scenario file, and the check of its published figures.
+pub fn model_pack(m: &Model, models_dir: &Path) -> crate::Result<Pack> {
+    let tables = tables::tables(m)?;
+    let chk = check::compare(&m.published, &tables)?;
+    let mut p = Pack {
+        name: m.slug.clone(),
+        title: m.name.clone(),
+        intro: format!("Recomputed by costshare from `{}`.", m.file),
+        tables,
+        appendix: if m.published.is_empty() {
+            String::new()
+        } else {
+            render::check_markdown(&chk)
+        },
+        warnings: Vec::new(),
+    };
+    what_if(m, models_dir, &mut p)?;
+    Ok(p)
+}
+
+/// The overall score of the models, named by the partnership file.
+fn overall_pack(models: &[Model], models_dir: &Path) -> crate::Result<Pack> {
+    let partnership = model::load_partnership(models_dir)?;
+    let overall = crate::case::score::overall_table(models, partnership.name.as_deref())?;
+    let who = match &partnership.name {
+        Some(n) => format!("of {n} overall"),
+        None => "overall".into(),
+    };
+    // "five-year investment score": the title after "[name] overall".
+    let what = overall
+        .title
+        .rsplit_once("verall ")
+        .map_or("investment score", |(_, w)| w)
+        .to_string();
+    Ok(Pack {
+        name: partnership.slug("overall"),
+        title: format!("{} investment score", capitalised(&who.replace("of ", ""))),
+        intro: format!("The {what} of every business case in the models folder, and {who}."),
+        tables: vec![overall],
         appendix: String::new(),
         warnings: Vec::new(),
-    });
-    Ok(packs)
+    })
 }

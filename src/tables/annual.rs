@@ -10,6 +10,7 @@ use crate::base::money::{Amount, Money};
 use crate::base::published::PublishedFigure;
 use crate::base::table::at;
 use crate::base::table::{Cell, Table, Value};
+use crate::base::text::{and_list, capitalised, count_word};
 pub use crate::base::trace::Sourced;
 use crate::input::import::{Accounting, Record, Records};
 use crate::input::source::Source;
@@ -217,7 +218,7 @@ fn load_authorities(src: &Source, acc: &mut Vec<Accounting>) -> Result<Vec<Autho
     let mut authorities = Vec::new();
     for r in t.iter() {
         authorities.push(Authority {
-            code: r.text(c_code, "an authority code such as MBC")?,
+            code: r.text(c_code, "an authority code such as ABC")?,
             name: r.text(c_name, "the authority's name")?,
             budget: sourced_fig(&r, c_budget, "the authority's budget in pounds")?,
             staff: sourced_fig(&r, c_staff, "a number of staff")?,
@@ -498,7 +499,7 @@ impl AnnualInputs {
             .collect()
     }
 
-    /// "MKIP shared services", or "shared services" when the partnership
+    /// "<short name> shared services", or "shared services" when the partnership
     /// has no short name.
     fn scope(&self) -> String {
         match &self.report.partnership {
@@ -507,7 +508,7 @@ impl AnnualInputs {
         }
     }
 
-    /// "MKIP", or "the partnership".
+    /// The partnership's short name, or "the partnership".
     fn who(&self) -> String {
         self.report
             .partnership
@@ -1360,33 +1361,6 @@ fn funding_label(t: &Table) -> String {
             .collect::<Vec<_>>()
             .join(" and "),
         _ => "Funding".into(),
-    }
-}
-
-/// "a", "a and b", "a, b and c".
-fn and_list(items: &[&str]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.to_string(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
-}
-
-/// "three" for 3: counts of partners read as words in a sentence.
-fn count_word(n: usize) -> String {
-    const WORDS: [&str; 11] = [
-        "no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-    ];
-    WORDS
-        .get(n)
-        .map_or_else(|| n.to_string(), |w| w.to_string())
-}
-
-fn capitalised(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
     }
 }
 

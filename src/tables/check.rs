@@ -22,7 +22,7 @@ pub struct Finding {
     pub source: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct CheckReport {
     pub checked: usize,
     pub findings: Vec<Finding>,
@@ -144,14 +144,22 @@ pub fn differs(text: &str, v: &Value) -> Option<(String, String)> {
 /// compares each published figure with it. Also returns the notes on input
 /// rows set aside.
 pub fn gather(
-    data: &std::path::Path,
-    models: &std::path::Path,
+    data: Option<&std::path::Path>,
+    models: Option<&std::path::Path>,
 ) -> Result<(CheckReport, Vec<String>)> {
-    let inputs =
-        crate::tables::annual::AnnualInputs::load(&crate::input::source::Source::open(data)?)?;
-    let notes = inputs.set_aside_notes();
-    let mut rep = compare(&inputs.published, &inputs.tables())?;
-    for m in crate::model::load_dir(models)? {
+    let mut rep = CheckReport::default();
+    let mut notes = Vec::new();
+    if let Some(data) = data {
+        let src = crate::input::source::Source::open(data)?;
+        let inputs = crate::tables::annual::AnnualInputs::load(&src)?;
+        notes = inputs.set_aside_notes();
+        rep = compare(&inputs.published, &inputs.tables())?;
+    }
+    for m in models
+        .map(crate::model::load_dir)
+        .transpose()?
+        .unwrap_or_default()
+    {
         let r = compare(&m.published, &crate::tables::tables(&m)?)?;
         rep.checked += r.checked;
         rep.findings.extend(r.findings);

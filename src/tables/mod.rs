@@ -78,7 +78,8 @@ pub fn model_table(name: &str, model: Option<&Path>, models_dir: &Path) -> crate
     }
     let models = model::load_dir(models_dir)?;
     if name == "score" {
-        return score::overall_table(&models);
+        let p = model::load_partnership(models_dir)?;
+        return score::overall_table(&models, p.name.as_deref());
     }
     let mut with: Vec<(Table, &Model)> = Vec::new();
     for m in &models {

@@ -41,7 +41,7 @@ pub const KEYS: &[Key] = &[
     Key {
         pattern: "apportionment.joins.P",
         meaning: "the year a partner joins: it shares costs and savings from then",
-        example: "2015/16",
+        example: "2019/20",
     },
     Key {
         pattern: "population.P",
@@ -51,7 +51,7 @@ pub const KEYS: &[Key] = &[
     Key {
         pattern: "savings.start_year",
         meaning: "the first year savings are realised",
-        example: "2015/16",
+        example: "2019/20",
     },
     Key {
         pattern: "savings.realisation",
@@ -119,7 +119,7 @@ pub fn markdown() -> String {
         "# What-if keys\n\n\
          Overrides for `costshare scenario --set KEY=VALUE`, scenario files, `--vary` and \
          `--range`. ITEM is a unique part of an investment item's name, P a partner, YEAR a \
-         financial year such as 2015/16. This page is generated from `src/whatif/keys.rs` \
+         financial year such as 2019/20. This page is generated from `src/whatif/keys.rs` \
          (`COSTSHARE_BLESS=1 cargo test --test docs`).\n\n\
          | key | meaning | example |\n|---|---|---|\n",
     );

@@ -38,7 +38,7 @@ impl Case {
         }
         let bad = |what: &str| Error::usage(format!("{key}={value}: expected {what}"));
         let year = || -> Result<Year> {
-            Year::parse(value).ok_or_else(|| bad("a financial year such as 2015/16"))
+            Year::parse(value).ok_or_else(|| bad("a financial year such as 2019/20"))
         };
         let parts: Vec<&str> = key.split('.').collect();
         match parts.as_slice() {
@@ -229,7 +229,7 @@ impl Case {
             ["savings", "realisation", y] => {
                 let y = Year::parse(y).ok_or_else(|| {
                     Error::usage(format!(
-                        "{key}: {y:?} is not a financial year such as 2014/15"
+                        "{key}: {y:?} is not a financial year such as 2019/20"
                     ))
                 })?;
                 self.check_window(key, y)?;
@@ -243,7 +243,7 @@ impl Case {
                 } else {
                     let y = Year::parse(last).ok_or_else(|| {
                         Error::usage(format!(
-                            "{key}: {last:?} is not a financial year such as 2014/15, nor \"scale\""
+                            "{key}: {last:?} is not a financial year such as 2019/20, nor \"scale\""
                         ))
                     })?;
                     self.check_window(key, y)?;

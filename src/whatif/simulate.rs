@@ -184,7 +184,7 @@ pub fn sensitivity(base: &Case, ranges: &[Range]) -> Result<Table> {
             money::format_pounds(bnpv, 0, Default::default())
         );
     }
-    t.charts.push(tornado_chart(&t, &base.name));
+    t.charts.push(tornado_chart(&t, &base.name, base.window));
     Ok(t)
 }
 
@@ -302,7 +302,8 @@ pub fn outcome_table(base: &Case, ranges: &[Range], o: &Outcome, seed: u64) -> R
             None => format!("{} drawn uniformly from {}..{}", r.key, r.low, r.high),
         });
     }
-    t.charts.push(distribution_chart(&base.name, &o.npv));
+    t.charts
+        .push(distribution_chart(&base.name, base.window, &o.npv));
     Ok(t)
 }
 
@@ -430,13 +431,16 @@ fn outcome_headline(o: &Outcome, prob: Decimal) -> String {
 }
 
 /// Each input's low and high NPV around the base case.
-fn tornado_chart(t: &Table, case: &str) -> Chart {
+fn tornado_chart(t: &Table, case: &str, window: usize) -> Chart {
     let rows: Vec<_> = t.rows.iter().filter(|r| !r.total).collect();
     let base = t.rows.first().map(|r| at(&r.cells[3].value)).unwrap_or(0.0);
     Chart {
         name: "tornado".into(),
         title: format!("{case}: sensitivity of NPV (tornado)"),
-        x_label: "Net present value over five years".into(),
+        x_label: format!(
+            "Net present value over {} years",
+            crate::base::text::count_word(window)
+        ),
         y_label: "Input".into(),
         plot: Plot::Tornado(Tornado {
             labels: rows.iter().map(|r| t.row_key(r)).collect(),
@@ -448,13 +452,16 @@ fn tornado_chart(t: &Table, case: &str) -> Chart {
 }
 
 /// The distribution of simulated NPVs with P10/P50/P90 marked.
-fn distribution_chart(case: &str, npv: &[Decimal]) -> Chart {
+fn distribution_chart(case: &str, window: usize, npv: &[Decimal]) -> Chart {
     let vals: Vec<f64> = npv.iter().map(|d| d.to_f64().unwrap_or(0.0)).collect();
     let p = |q: u32| percentile(npv, q).and_then(|d| d.to_f64()).unwrap_or(0.0);
     Chart {
         name: "npv-distribution".into(),
         title: format!("{case}: simulated NPV ({} trials)", npv.len()),
-        x_label: "Net present value over five years".into(),
+        x_label: format!(
+            "Net present value over {} years",
+            crate::base::text::count_word(window)
+        ),
         y_label: "Number of trials".into(),
         plot: Plot::Histogram(Histogram {
             values: vals,

@@ -6,18 +6,70 @@ use costshare::output::render::OutFormat;
 use std::io::Write;
 use std::path::PathBuf;
 
-/// The annual report workbook the bundled fixtures provide.
-pub const DEFAULT_DATA: &str = "fixtures/mkip-2012-13.xlsx";
-pub const DEFAULT_MODELS: &str = "models";
+/// The file in the folder costshare runs in that says what it reads by
+/// default: `data = "…"` (annual-report inputs) and `models = "…"`, paths
+/// relative to the file.
+pub const PROJECT_FILE: &str = "costshare.toml";
 
 #[derive(Args, Debug, Clone)]
 pub struct DataArgs {
     /// Annual report inputs: a workbook (one sheet per table) or a folder of CSV files
-    #[arg(long, value_name = "FILE|DIR", default_value = DEFAULT_DATA)]
-    pub data: PathBuf,
-    /// Folder of business-case models (*.toml)
-    #[arg(long, value_name = "DIR", default_value = DEFAULT_MODELS)]
-    pub models: PathBuf,
+    /// [default: `data` in ./costshare.toml]
+    #[arg(long, value_name = "FILE|DIR")]
+    pub data: Option<PathBuf>,
+    /// Folder of business-case models (*.toml) [default: `models` in ./costshare.toml, or ./models]
+    #[arg(long, value_name = "DIR")]
+    pub models: Option<PathBuf>,
+}
+
+/// What to read: annual-report data and a models folder, either of which
+/// may be absent.
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    pub data: Option<PathBuf>,
+    pub models: Option<PathBuf>,
+}
+
+impl DataArgs {
+    /// The flags given, else ./costshare.toml, else ./models if it exists.
+    pub fn resolve(&self) -> costshare::Result<Inputs> {
+        let project = project_file()?;
+        let models = self
+            .models
+            .clone()
+            .or(project.models)
+            .or_else(|| Some(PathBuf::from("models")).filter(|p| p.is_dir()));
+        Ok(Inputs {
+            data: self.data.clone().or(project.data),
+            models,
+        })
+    }
+}
+
+/// ./costshare.toml, read when present.
+fn project_file() -> costshare::Result<Inputs> {
+    let path = std::path::Path::new(PROJECT_FILE);
+    if !path.exists() {
+        return Ok(Inputs::default());
+    }
+    let text = costshare::input::import::read_text(path)?;
+    let bad = |key: &str, msg: &str| costshare::Error::model(PROJECT_FILE, key, msg);
+    let doc: toml::Table = text
+        .parse()
+        .map_err(|e: toml::de::Error| bad("(file)", &format!("not valid TOML: {}", e.message())))?;
+    let mut out = Inputs::default();
+    for (k, v) in &doc {
+        let p = v
+            .as_str()
+            .map(PathBuf::from)
+            .ok_or_else(|| bad(k, "expected a path in quotes"))?;
+        match k.as_str() {
+            "data" => out.data = Some(p),
+            "models" => out.models = Some(p),
+            _ => return Err(bad(k, "unknown key; expected data or models")),
+        }
+    }
+    Ok(out)
 }
 
 /// How negatives are shown in Markdown.

@@ -12,7 +12,7 @@ use std::io::Write;
 /// Split an amount between partners exactly, rounded by largest remainder
 #[derive(clap::Args, Debug)]
 #[command(
-    after_help = "Example: costshare apportion --total 785394 --basis weights \\\n    --weights MBC=253753,SBC=303926,TWBC=403716"
+    after_help = "Examples:\n  costshare apportion --total 785394 --partners ABC,DEF,GHI\n  costshare apportion --total 785394 --basis weights \\\n      --weights ABC=253753,DEF=303926,GHI=403716"
 )]
 pub struct Args {
     /// The amount to split, e.g. 785394 or "£785,394.00"
@@ -20,12 +20,12 @@ pub struct Args {
     total: String,
     #[arg(long, value_enum, default_value_t = Basis::Equal)]
     basis: Basis,
-    /// Partner weights, e.g. MBC=253753,SBC=303926,TWBC=403716 (with --basis weights)
+    /// Partner weights, e.g. ABC=253753,DEF=303926,GHI=403716 (with --basis weights)
     #[arg(long)]
     weights: Option<String>,
-    /// Partners for equal shares
-    #[arg(long, default_value = "MBC,SBC,TWBC")]
-    partners: String,
+    /// Partners for equal shares, e.g. ABC,DEF,GHI
+    #[arg(long)]
+    partners: Option<String>,
     /// Rounding unit: 1 (whole pounds) or 0.01 (pence)
     #[arg(long, default_value = "1")]
     unit: String,
@@ -74,8 +74,12 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
             ));
         }
         (Basis::Equal, None) => {
-            let names: Vec<String> = args
-                .partners
+            let Some(partners) = &args.partners else {
+                return Err(Error::usage(
+                    "--basis equal needs --partners, e.g. --partners ABC,DEF,GHI",
+                ));
+            };
+            let names: Vec<String> = partners
                 .split(',')
                 .map(|p| p.trim().to_string())
                 .filter(|p| !p.is_empty())

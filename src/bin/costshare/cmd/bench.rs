@@ -13,10 +13,67 @@ use std::time::Instant;
 /// Measure simulation speed (trials per second, one core)
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    #[arg(long, default_value = "models/planning-support.toml")]
-    model: PathBuf,
+    /// The business-case model whose case is simulated [default: the first
+    /// model with an investment window in the models folder]
+    #[arg(long, value_name = "FILE")]
+    model: Option<PathBuf>,
+    #[command(flatten)]
+    data: crate::args::DataArgs,
     #[arg(long, default_value_t = 1_000_000)]
     trials: usize,
+}
+
+/// The first model of the models folder that has an investment window.
+fn first_case(data: &crate::args::DataArgs) -> costshare::Result<PathBuf> {
+    let dir = data.resolve()?.models.unwrap_or_else(|| "models".into());
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map_err(|source| costshare::Error::Io {
+            path: dir.display().to_string(),
+            source,
+        })?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .find(|p| whatif::load_case(p).is_ok_and(|(_, c)| !c.items.is_empty()))
+        .ok_or_else(|| {
+            Error::usage(format!(
+                "{}: no model with an investment window to simulate; give --model FILE",
+                dir.display()
+            ))
+        })
+}
+
+/// Uncertain inputs any case has: its largest item's first amount (half to
+/// double, most likely as budgeted), realisation, optimism bias and slip.
+fn bench_ranges(case: &costshare::whatif::scenario::Case) -> Vec<String> {
+    let mut v = vec![
+        "savings.realisation=0.6..1.0..0.9".to_string(),
+        "optimism_bias_pct=0..40".to_string(),
+        "savings.slip_months=0..12".to_string(),
+    ];
+    let largest = case.items.iter().filter(|i| !i.central).max_by_key(|i| {
+        i.amounts
+            .iter()
+            .map(|a| a.abs())
+            .sum::<rust_decimal::Decimal>()
+    });
+    if let Some(item) = largest
+        && let Some(t) = item.amounts.iter().position(|a| !a.is_zero())
+        && t < case.window
+    {
+        let a = item.amounts[t];
+        // The whole name is the one unique part, unless it holds what
+        // separates a range.
+        if !item.name.contains('=') && !item.name.contains("..") {
+            let two = rust_decimal::Decimal::TWO;
+            let key = format!("investment.{}.{}", item.name, case.year(t));
+            v.insert(0, format!("{key}={}..{}..{a}", a / two, a * two));
+        }
+    }
+    v
 }
 
 pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
@@ -27,19 +84,13 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
             simulate::MAX_TRIALS
         )));
     }
-    let default_ranges = [
-        "investment.Redundancy.2014/15=58500..234000..117000".to_string(),
-        "savings.realisation=0.6..1.0..0.9".to_string(),
-        "optimism_bias_pct=0..40".to_string(),
-        "savings.slip_months=0..12".to_string(),
-    ];
-    let (case, rs) = whatif::ranges(
-        &args.model,
-        &default_ranges,
-        None,
-        |sf| &sf.ranges,
-        "--range",
-    )?;
+    let model = match &args.model {
+        Some(m) => m.clone(),
+        None => first_case(&args.data)?,
+    };
+    let (_, case) = whatif::load_case(&model)?;
+    let ranges = bench_ranges(&case);
+    let (case, rs) = whatif::ranges(&model, &ranges, None, |sf| &sf.ranges, "--range")?;
     // Warm up, then time one run on one core.
     simulate::simulate(&case, &rs, trials.min(1000), 1, &mut |_| {})?;
     let start = Instant::now();
@@ -52,7 +103,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
         out,
         &format!(
             "model: {}\ntrials: {}\nseconds: {:.3}\ntrials per second: {:.0}\nP50 NPV: {p50}\n",
-            args.model.display(),
+            model.display(),
             o.trials,
             secs,
             o.trials as f64 / secs,

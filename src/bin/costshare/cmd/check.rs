@@ -20,7 +20,8 @@ pub struct Args {
 }
 
 pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
-    let (rep, notes) = check::gather(&args.data.data, &args.data.models)?;
+    let inputs = args.data.resolve()?;
+    let (rep, notes) = check::gather(inputs.data.as_deref(), inputs.models.as_deref())?;
     for w in notes {
         eprintln!("costshare: {w}");
     }

@@ -13,6 +13,9 @@ use std::path::PathBuf;
 pub struct Args {
     #[command(flatten)]
     data: DataArgs,
+    /// Only this model (and its scenario file beside it in scenarios/)
+    #[arg(long, value_name = "FILE", conflicts_with = "models")]
+    model: Option<PathBuf>,
     /// Output folder
     #[arg(long, value_name = "DIR", default_value = "reports")]
     out: PathBuf,
@@ -51,7 +54,22 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
     } else {
         args.format.iter().map(|&p| p.into()).collect()
     };
-    let mut all = pack::packs(&args.data.data, &args.data.models)?;
+    let mut all = match &args.model {
+        Some(path) => {
+            let m = costshare::model::Model::load(path)?;
+            let dir = path.parent().unwrap_or(std::path::Path::new("."));
+            vec![pack::model_pack(&m, dir)?]
+        }
+        None => {
+            let inputs = args.data.resolve()?;
+            if inputs.data.is_none() && inputs.models.is_none() {
+                return Err(Error::usage(
+                    "nothing to report: give --data FILE, --models DIR or --model FILE, or run where a costshare.toml or models/ folder is",
+                ));
+            }
+            pack::packs(inputs.data.as_deref(), inputs.models.as_deref())?
+        }
+    };
     if let Some(name) = &args.only {
         for p in &mut all {
             p.tables.retain(|t| &t.name == name);

@@ -14,7 +14,7 @@ use std::path::PathBuf;
 #[command(
     after_help = "Tables: budget-breakdown, budget-headline, staff, savings-programme, \
 performance-summary, national-picture (annual report); investment, savings, apportionment, \
-contributions, pathfinder-budget, score (models; `score` without --model is the MKIP overall score)."
+contributions, pathfinder-budget, score (models; `score` without --model is the overall score of the models folder)."
 )]
 pub struct Args {
     /// Table name, e.g. budget-breakdown
@@ -39,7 +39,12 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
                 m.display()
             )));
         }
-        let inputs = annual::AnnualInputs::load(&Source::open(&args.data.data)?)?;
+        let data = args.data.resolve()?.data.ok_or_else(|| {
+            Error::usage(format!(
+                "table {name} needs annual-report data: give --data FILE or set data in costshare.toml"
+            ))
+        })?;
+        let inputs = annual::AnnualInputs::load(&Source::open(&data)?)?;
         for w in inputs.set_aside_notes() {
             eprintln!("costshare: {w}");
         }
@@ -47,7 +52,12 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
             .table(name)
             .ok_or_else(|| Error::usage(format!("unknown table {name}")))?
     } else if tables::TABLES.contains(&name) {
-        tables::model_table(name, args.model.as_deref(), &args.data.models)?
+        let models = args
+            .data
+            .resolve()?
+            .models
+            .unwrap_or_else(|| "models".into());
+        tables::model_table(name, args.model.as_deref(), &models)?
     } else {
         return Err(Error::usage(format!(
             "unknown table {name:?}; expected one of {}",
