@@ -10,6 +10,7 @@
 //! must add up to the chunk's, and no column may claim fewer values than
 //! its row group has rows or more rows than the file could plausibly hold.
 
+use super::levels::{self, Levels};
 use crate::base::error::{Error, Result};
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
@@ -32,7 +33,9 @@ const MOST_PAGE_BYTES: i64 = 256 << 20;
 /// A page header (with its statistics) is read from at most this many bytes.
 const MOST_HEADER_BYTES: u64 = 1 << 20;
 
-pub(super) fn check_footer(path: &Path) -> Result<()> {
+/// Checks the file's claims; the definition levels only of the columns
+/// `wanted` picks by name (those polars will decode).
+pub(super) fn check_footer(path: &Path, wanted: &dyn Fn(&str) -> bool) -> Result<()> {
     let bad = |why: &str| Error::Table {
         place: path.display().to_string(),
         message: format!("not a readable Parquet file: {why}"),
@@ -57,7 +60,7 @@ pub(super) fn check_footer(path: &Path) -> Result<()> {
     f.seek(SeekFrom::End(-8 - len as i64)).map_err(io)?;
     f.read_exact(&mut meta).map_err(io)?;
     Thrift::new(&meta).skip(12, 0).map_err(|_| bad(FORGED))?;
-    let file = footer(&meta).map_err(bad)?;
+    let mut file = footer(&meta).map_err(bad)?;
     if file.rows as u64 > most_rows(size) {
         return Err(bad(&format!(
             "it claims {} rows, more than a file of {size} bytes could hold (damaged or forged)",
@@ -65,6 +68,14 @@ pub(super) fn check_footer(path: &Path) -> Result<()> {
         )));
     }
     let data_end = size - 8 - len;
+    for c in &mut file.chunks {
+        let leaf = file.leaves.get(c.column - 1).ok_or_else(|| {
+            bad("its row groups have more columns than its schema (damaged or forged)")
+        })?;
+        if wanted(&leaf.0) {
+            c.levels = Some(leaf.1);
+        }
+    }
     for c in &file.chunks {
         pages(&mut f, c, data_end).map_err(|e| match e {
             Walk::Io(source) => io(source),
@@ -82,6 +93,8 @@ pub(super) fn check_footer(path: &Path) -> Result<()> {
 struct FileClaims {
     rows: i64,
     chunks: Vec<Chunk>,
+    /// Leaf columns of the schema in order: name and levels.
+    leaves: Vec<(String, Levels)>,
 }
 
 /// One column chunk of one row group, as the footer describes it.
@@ -93,6 +106,10 @@ struct Chunk {
     values: i64,
     start: i64,
     size: i64,
+    /// Compression (ColumnMetaData field 4).
+    codec: i64,
+    /// Levels to check, for the columns polars will decode.
+    levels: Option<Levels>,
 }
 
 /// FileMetaData: field 3 num_rows, field 4 row_groups.
@@ -101,6 +118,10 @@ fn footer(meta: &[u8]) -> R<FileClaims> {
     let mut out = FileClaims::default();
     let (mut group_rows, mut groups) = (0i64, 0usize);
     t.fields(0, |t, id, ty| match (id, ty) {
+        (2, 9) => {
+            out.leaves = schema(t)?;
+            Ok(true)
+        }
         (3, 6) => {
             out.rows = t.i64()?;
             Ok(true)
@@ -123,6 +144,62 @@ fn footer(meta: &[u8]) -> R<FileClaims> {
         return Err("its row groups do not add up to its row count (damaged or forged)");
     }
     Ok(out)
+}
+
+/// FileMetaData field 2, the schema as a flattened tree (SchemaElement: 3
+/// repetition_type, 4 name, 5 num_children): its leaves with the depth of
+/// their definition (optional or repeated ancestors) and repetition levels.
+fn schema(t: &mut Thrift) -> R<Vec<(String, Levels)>> {
+    let mut nodes: Vec<(i64, String, i64)> = Vec::new();
+    t.list(1, |t, ty| {
+        if ty != 12 {
+            return Err(FORGED);
+        }
+        let (mut rep, mut name, mut children) = (0i64, String::new(), 0i64);
+        t.fields(2, |t, id, ty| match (id, ty) {
+            (3, 5) => {
+                rep = t.i64()?;
+                Ok(true)
+            }
+            (4, 8) => {
+                name = t.string()?;
+                Ok(true)
+            }
+            (5, 5) => {
+                children = t.i64()?;
+                Ok(true)
+            }
+            _ => Ok(false),
+        })?;
+        nodes.push((rep, name, children));
+        Ok(())
+    })?;
+    let mut leaves = Vec::new();
+    // (children left to visit, levels at that depth); the root adds none.
+    let mut stack: Vec<(i64, Levels)> = Vec::new();
+    for (i, (rep, name, children)) in nodes.into_iter().enumerate() {
+        let parent = stack.last().map(|s| s.1).unwrap_or_default();
+        let mut here = parent;
+        if i > 0 {
+            here.max_def += u32::from(rep == 1 || rep == 2);
+            here.max_rep += u32::from(rep == 2);
+            if let Some(top) = stack.last_mut() {
+                top.0 -= 1;
+            }
+        }
+        if children > 0 {
+            stack.push((children, here));
+        } else if i > 0 {
+            leaves.push((name, here));
+        }
+        while stack.last().is_some_and(|s| s.0 <= 0) {
+            stack.pop();
+        }
+        if stack.len() > 64 {
+            return Err(FORGED);
+        }
+    }
+    Ok(leaves)
 }
 
 /// RowGroup: field 1 columns, field 3 num_rows. Returns the rows.
@@ -176,10 +253,11 @@ fn column_chunk(t: &mut Thrift) -> R<Chunk> {
         }
         t.fields(5, |t, id, ty| {
             let v = match (id, ty) {
-                (5 | 7 | 9 | 11, 6) => t.i64()?,
+                (5 | 7 | 9 | 11, 6) | (4, 5) => t.i64()?,
                 _ => return Ok(false),
             };
             match id {
+                4 => c.codec = v,
                 5 => c.values = v,
                 7 => c.size = v,
                 9 => c.start = v,
@@ -230,6 +308,9 @@ fn pages(f: &mut std::fs::File, c: &Chunk, data_end: u64) -> std::result::Result
         if let Some(why) = page.fault(c, values) {
             return Err(Walk::Bad(why.to_string()));
         }
+        if let Some(l) = c.levels.filter(|l| l.max_def > 0 || l.max_rep > 0) {
+            page_levels(f, c.codec, l, &page, pos + header)?;
+        }
         if !page.dictionary {
             values += page.values;
         }
@@ -272,8 +353,58 @@ fn read_page_header(
     Err("a page header is damaged".into())
 }
 
+/// The definition and repetition levels of one data page: in a v2 page
+/// they are stored uncompressed before the values; in a v1 page the whole
+/// page is decompressed first.
+fn page_levels(
+    f: &mut std::fs::File,
+    codec: i64,
+    l: Levels,
+    page: &Page,
+    at: u64,
+) -> std::result::Result<(), Walk> {
+    let mut read = |len: u64| -> std::result::Result<Vec<u8>, Walk> {
+        let mut b = vec![0u8; len as usize];
+        f.seek(SeekFrom::Start(at)).map_err(Walk::Io)?;
+        f.read_exact(&mut b).map_err(Walk::Io)?;
+        Ok(b)
+    };
+    match page.kind {
+        PageKind::DataV2 { rep_len, def_len } => {
+            let (r, d) = (rep_len.max(0) as u64, def_len.max(0) as u64);
+            if r + d > page.compressed as u64 {
+                return Err("a page's levels run past the page (damaged or forged)".into());
+            }
+            let b = read(r + d)?;
+            levels::check_runs(&b[..r as usize], l.max_rep, page.values)?;
+            levels::check_runs(&b[r as usize..], l.max_def, page.values)?;
+        }
+        PageKind::DataV1 => {
+            let raw = read(page.compressed as u64)?;
+            let size = page.uncompressed as usize;
+            if let Some(b) = levels::decompress(codec, &raw, size) {
+                levels::check_v1(&b, l, page.values)?;
+            }
+        }
+        PageKind::Other => {}
+    }
+    Ok(())
+}
+
+#[derive(Default, Clone, Copy)]
+enum PageKind {
+    DataV1,
+    DataV2 {
+        rep_len: i64,
+        def_len: i64,
+    },
+    #[default]
+    Other,
+}
+
 #[derive(Default)]
 struct Page {
+    kind: PageKind,
     uncompressed: i64,
     compressed: i64,
     values: i64,
@@ -318,6 +449,7 @@ fn page_header(t: &mut Thrift) -> R<Page> {
         }
         (5 | 7 | 8, 12) => {
             p.dictionary = id == 7;
+            let (mut rep_len, mut def_len) = (0, 0);
             t.fields(1, |t, sub, ty| match (sub, ty) {
                 (1, 5) => {
                     p.values = t.i64()?;
@@ -327,8 +459,21 @@ fn page_header(t: &mut Thrift) -> R<Page> {
                     p.rows = Some(t.i64()?);
                     Ok(true)
                 }
+                (5, 5) if id == 8 => {
+                    def_len = t.i64()?;
+                    Ok(true)
+                }
+                (6, 5) if id == 8 => {
+                    rep_len = t.i64()?;
+                    Ok(true)
+                }
                 _ => Ok(false),
             })?;
+            p.kind = match id {
+                5 => PageKind::DataV1,
+                8 => PageKind::DataV2 { rep_len, def_len },
+                _ => PageKind::Other,
+            };
             Ok(true)
         }
         _ => Ok(false),
@@ -369,6 +514,15 @@ impl<'a> Thrift<'a> {
             }
         }
         Err(FORGED)
+    }
+
+    /// A string (binary), lossily as UTF-8.
+    fn string(&mut self) -> R<String> {
+        let n = self.varint()?;
+        let n = self.claim(n)?;
+        let s = String::from_utf8_lossy(&self.b[self.pos..self.pos + n]).into_owned();
+        self.pos += n;
+        Ok(s)
     }
 
     /// A zigzag integer (i16, i32 and i64 are all written this way).
