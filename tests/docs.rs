@@ -66,3 +66,43 @@ fn an_unknown_key_lists_every_key() {
         assert!(e.contains(k.pattern), "{e} lacks {}", k.pattern);
     }
 }
+
+/// Every key the model reader accepts (it refuses any other) is on the
+/// reference page.
+#[test]
+fn every_model_key_is_documented() {
+    let page = std::fs::read_to_string("docs/model-reference.md").unwrap();
+    let mut missing = Vec::new();
+    for (section, keys) in costshare::model::keys::SECTIONS {
+        for k in *keys {
+            if !page.contains(&format!("`{k}`")) {
+                missing.push(format!("{section} {k}"));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "not in docs/model-reference.md: {missing:?}"
+    );
+}
+
+/// The reference names every sheet the annual report reads, and says which
+/// the report needs.
+#[test]
+fn every_annual_report_sheet_is_documented() {
+    let page = std::fs::read_to_string("docs/model-reference.md").unwrap();
+    for sheet in [
+        "report",
+        "authorities",
+        "budget",
+        "staff",
+        "growth",
+        "savings",
+        "funding",
+        "performance",
+        "national",
+        "published",
+    ] {
+        assert!(page.contains(&format!("| `{sheet}` |")), "{sheet}");
+    }
+}

@@ -1,5 +1,5 @@
 //! The investment score (by default over five years),
-//! defined openly in SPEC.md:
+//! defined in docs/model-reference.md:
 //!
 //! - window: `window_years` (5) financial years from the first year;
 //! - costs in year t: every investment item, central support included;

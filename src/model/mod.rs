@@ -13,8 +13,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use toml::Value as T;
 
+pub mod keys;
 mod reader;
-use reader::{Reader, TOP_KEYS, cell_origin, toml_doc};
+use reader::{Reader, cell_origin, toml_doc};
 
 pub type Fig = Sourced<Decimal>;
 
@@ -164,7 +165,7 @@ impl Model {
             grids: BTreeMap::new(),
             _p: std::marker::PhantomData,
         };
-        r.unknown_keys(&doc, "", TOP_KEYS)?;
+        r.unknown_keys(&doc, "", keys::TOP)?;
         let name = r.req_str(&doc, "name")?;
         let partners = r.partners(&doc)?;
         r.partners = partners.clone();

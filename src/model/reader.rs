@@ -4,25 +4,6 @@
 
 use super::*;
 
-/// Keys a model may have at each level; anything else is a typo worth an error.
-pub(super) const TOP_KEYS: &[&str] = &[
-    "name",
-    "partners",
-    "first_year",
-    "last_year",
-    "window_years",
-    "tolerance_pct",
-    "discount_rate_pct",
-    "savings",
-    "apportionment",
-    "investment",
-    "population",
-    "contributions",
-    "pathfinder",
-    "published",
-    "notes",
-];
-
 pub(super) struct Reader<'a> {
     pub(super) file: String,
     pub(super) dir: PathBuf,
@@ -283,20 +264,7 @@ impl Reader<'_> {
         t: &toml::Table,
         key: &str,
     ) -> Result<Vec<Vec<(CellValue, Origin)>>> {
-        self.unknown_keys(
-            t,
-            key,
-            &[
-                "file",
-                "sheet",
-                "range",
-                "aggregate",
-                "unit",
-                "blanks",
-                "row",
-                "column",
-            ],
-        )?;
+        self.unknown_keys(t, key, super::keys::CELL_REF)?;
         let file = t
             .get("file")
             .and_then(T::as_str)
@@ -740,7 +708,7 @@ impl Reader<'_> {
                     let T::Table(t) = it else {
                         return Err(self.err(&key, "expected a table with item and amounts"));
                     };
-                    self.unknown_keys(t, &key, &["item", "amounts", "funded_by"])?;
+                    self.unknown_keys(t, &key, super::keys::INVESTMENT)?;
                     let item = match t.get("item") {
                         Some(T::String(s)) if !s.trim().is_empty() => s.trim().to_string(),
                         _ => {
@@ -857,19 +825,7 @@ impl Reader<'_> {
         let T::Table(t) = v else {
             return Err(self.err("savings", "expected a [savings] table"));
         };
-        self.unknown_keys(
-            t,
-            "savings",
-            &[
-                "shared_service_cost",
-                "baseline",
-                "already_budgeted",
-                "net_saving_per_annum",
-                "start_year",
-                "realisation",
-                "budget_year",
-            ],
-        )?;
+        self.unknown_keys(t, "savings", super::keys::SAVINGS)?;
         let key = "savings.shared_service_cost";
         let shared_service_cost = match t.get("shared_service_cost") {
             None => None,
@@ -953,7 +909,7 @@ impl Reader<'_> {
         let T::Table(t) = v else {
             return Err(self.err("apportionment", "expected an [apportionment] table"));
         };
-        self.unknown_keys(t, "apportionment", &["basis", "weights", "joins"])?;
+        self.unknown_keys(t, "apportionment", super::keys::APPORTIONMENT)?;
         let basis = match t.get("basis") {
             None => default.basis,
             Some(T::String(s)) => Sourced::new(
@@ -1020,7 +976,7 @@ impl Reader<'_> {
         let T::Table(t) = v else {
             return Err(self.err("contributions", "expected a [contributions] table"));
         };
-        self.unknown_keys(t, "contributions", &["rate_per_head", "unspent"])?;
+        self.unknown_keys(t, "contributions", super::keys::CONTRIBUTIONS)?;
         let rate_per_head = match t.get("rate_per_head") {
             Some(v) => self.nonneg(
                 v,
@@ -1142,17 +1098,7 @@ impl Reader<'_> {
         let T::Table(t) = v else {
             return Err(self.err("pathfinder", "expected a [pathfinder] table"));
         };
-        self.unknown_keys(
-            t,
-            "pathfinder",
-            &[
-                "streams",
-                "on_cost_pct",
-                "management",
-                "running_costs",
-                "running_cost_budget_item",
-            ],
-        )?;
+        self.unknown_keys(t, "pathfinder", super::keys::PATHFINDER)?;
         let streams_t = self.table_list(t, "streams")?;
         let management_t = self.table_list(t, "management")?;
         let running_t = self.table_list(t, "running_costs")?;
@@ -1195,18 +1141,7 @@ impl Reader<'_> {
 
     pub(super) fn stream(&mut self, s: &toml::Table, i: usize) -> Result<Stream> {
         let key = format!("pathfinder.streams[{i}]");
-        self.unknown_keys(
-            s,
-            &key,
-            &[
-                "stream",
-                "allocation",
-                "estimated_cost",
-                "estimated_savings",
-                "programme_management",
-                "detail",
-            ],
-        )?;
+        self.unknown_keys(s, &key, super::keys::STREAM)?;
         let stream = s
             .get("stream")
             .and_then(T::as_str)
@@ -1252,7 +1187,7 @@ impl Reader<'_> {
 
     pub(super) fn management_item(&mut self, m: &toml::Table, i: usize) -> Result<MgmtItem> {
         let key = format!("pathfinder.management[{i}]");
-        self.unknown_keys(m, &key, &["item", "amount", "annual_salary", "months"])?;
+        self.unknown_keys(m, &key, super::keys::MANAGEMENT)?;
         let item = m
             .get("item")
             .and_then(T::as_str)
@@ -1284,7 +1219,7 @@ impl Reader<'_> {
 
     pub(super) fn running_cost(&mut self, m: &toml::Table, i: usize) -> Result<(String, Fig)> {
         let key = format!("pathfinder.running_costs[{i}]");
-        self.unknown_keys(m, &key, &["item", "amount"])?;
+        self.unknown_keys(m, &key, super::keys::RUNNING_COST)?;
         let item = m
             .get("item")
             .and_then(T::as_str)
@@ -1309,7 +1244,7 @@ impl Reader<'_> {
             let T::Table(t) = p else {
                 return Err(self.err(&key, "expected a table with table, row, column and value"));
             };
-            self.unknown_keys(t, &key, &["table", "row", "column", "value", "where"])?;
+            self.unknown_keys(t, &key, super::keys::PUBLISHED)?;
             let get = |k: &str| -> Result<String> {
                 match t.get(k) {
                     Some(T::String(s)) => Ok(s.clone()),
