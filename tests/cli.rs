@@ -286,3 +286,66 @@ fn csv_totals_start_with_total() {
         );
     }
 }
+
+/// Every subcommand on the second partnership (fixtures/wlp-*), whose
+/// figures tests/golden_wlp.rs works out by hand: each runs, and says what
+/// the data says.
+#[test]
+fn every_subcommand_runs_on_the_second_partnership() {
+    let (data, models) = ("fixtures/wlp-2024-25", "fixtures/wlp-models");
+    let case = "fixtures/wlp-models/legal-shared-service.toml";
+    let out = stdout(&["import", "fixtures/wlp-2024-25/authorities.csv"]);
+    assert!(out.contains("Elmstead Borough Council"));
+    let out = stdout(&["table", "budget-breakdown", "--data", data]);
+    assert!(out.contains("Total,Net expenditure,415400,623650,454400,146800,1640250"));
+    let out = stdout(&["table", "investment", "--model", case]);
+    assert!(out.contains("Total,150000,15000,165000"));
+    let out = stdout(&["table", "score", "--models", models]);
+    assert!(out.lines().any(|l| l.starts_with("Total,")));
+    let out = stdout(&["check", "--data", data, "--models", models]);
+    assert!(
+        out.contains("2 published figures checked; 0 differ"),
+        "{out}"
+    );
+    let out = stdout(&[
+        "apportion",
+        "--total",
+        "1020000",
+        "--basis",
+        "weights",
+        "--weights",
+        "BRK=96000,CLN=128000,DRN=74000,ELM=62000",
+    ]);
+    // As the savings table: 272,000, 362,667, 209,667, 175,666.
+    assert!(
+        out.contains("CLN,128000,35.56,362666.666667,362667"),
+        "{out}"
+    );
+    let out = stdout(&["scenario", case]);
+    assert!(out.contains("Costs 20% higher") && out.contains("BREACH by £16,500"));
+    let out = stdout(&["sensitivity", case]);
+    assert!(out.contains("savings.realisation"));
+    let out = stdout(&["simulate", case, "--trials", "500", "--quiet"]);
+    assert!(out.contains("simulation of 500 trials"));
+    let out = stdout(&["bench", "--model", case, "--trials", "200"]);
+    assert!(out.contains("trials per second"));
+    // By hand: BRK Legal 34,250 + 34,250 + 6,200.50 = 74,700.50; all lines
+    // 105,140.25 (one on an unmapped cost centre, £480).
+    let out = stdout(&[
+        "reconcile",
+        "--actuals",
+        "fixtures/wlp-ledger/ledger.csv",
+        "--map",
+        "fixtures/wlp-ledger/map.csv",
+        "--budget",
+        "fixtures/wlp-ledger/budget.csv",
+        "--format",
+        "csv",
+    ]);
+    assert!(
+        out.contains("BRK,Legal,75000.00,74700.50,-299.50,-0.4,Green"),
+        "{out}"
+    );
+    assert!(out.contains("ELM,Unmapped cost centre ZZZ99,no budget,480.00"));
+    assert!(out.contains("Total,,105500.00,105140.25,-359.75,-0.3,"));
+}

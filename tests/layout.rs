@@ -223,6 +223,19 @@ const BUNDLED: &[&str] = &[
     "2017/18",
     "2012_13",
     "Redundancy",
+    "WLP",
+    "Wessex",
+    "Brackley",
+    "Colnbrook",
+    "Durnford",
+    "Elmstead",
+    "\"BRK",
+    "\"CLN",
+    "\"DRN",
+    "\"ELM",
+    "2023/24",
+    "2024/25",
+    "2025/26",
 ];
 
 #[test]

@@ -74,7 +74,7 @@ pub struct National {
 /// The report's own definition (the `report` sheet: key, value).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReportInfo {
-    /// "Annual Report 2024/25", as the report is titled.
+    /// "Annual Report 2019/20", as the report is titled.
     pub title: String,
     /// The partnership's short name as the report uses it, if it has one.
     pub partnership: Option<String>,
@@ -185,8 +185,8 @@ fn load_report(src: &Source, acc: &mut Vec<Accounting>) -> Result<ReportInfo> {
         message: format!(
             "has no {what} row; expected e.g. `{what},{}`",
             match what {
-                "title" => "Shared Services Annual Report 2024/25",
-                _ => "2024/25",
+                "title" => "Shared Services Annual Report 2019/20",
+                _ => "2019/20",
             }
         ),
     };

@@ -30,7 +30,7 @@ fn after_help() -> String {
         "Keys: {} (ITEM: a unique part of an item's name; P: a partner; YEAR: a financial year; \
 see docs/scenario-keys.md).\n\n\
 Without --set or --scenario, the scenarios in models/scenarios/<model>.toml are used.\n\n\
-Example: costshare scenario models/my-case.toml --set investment.Training.2025/26=50000",
+Example: costshare scenario models/my-case.toml --set investment.Training.2019/20=50000",
         costshare::whatif::keys::list()
     )
 }
