@@ -349,3 +349,35 @@ fn every_subcommand_runs_on_the_second_partnership() {
     assert!(out.contains("ELM,Unmapped cost centre ZZZ99,no budget,480.00"));
     assert!(out.contains("Total,,105500.00,105140.25,-359.75,-0.3,"));
 }
+
+/// `init` then `report` in a new folder: a complete pack from the template,
+/// with no other data; a second `init` overwrites nothing.
+#[test]
+fn init_then_report_gives_a_complete_pack() {
+    let dir = std::env::temp_dir().join(format!("costshare-init-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    cs().args(["init"]).arg(&dir).assert().success();
+    cs().current_dir(&dir).args(["report"]).assert().success();
+    for f in [
+        "reports/annual-report-2025-26/report.md",
+        "reports/annual-report-2025-26/csv/budget-breakdown.csv",
+        "reports/example-case/report.md",
+        "reports/example-case/csv/score.csv",
+        "reports/example-case/csv/scenario.csv",
+        "reports/example-partnership-overall/report.md",
+    ] {
+        assert!(dir.join(f).exists(), "{f}");
+    }
+    let md = std::fs::read_to_string(dir.join("reports/example-case/report.md")).unwrap();
+    // Costs 40,000 + 60,000 in 2025/26 and 10,000 in 2026/27: 110,000.
+    assert!(
+        md.contains("The case costs £110,000 over 2025/26–2026/27"),
+        "{md}"
+    );
+    cs().args(["init"])
+        .arg(&dir)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("exists already"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -5,3 +5,4 @@ pub mod cells;
 pub mod chart;
 pub mod pack;
 pub mod render;
+pub mod template;

@@ -30,6 +30,7 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    Init(cmd::init::Args),
     Import(cmd::import::Args),
     Table(cmd::table::Args),
     Report(cmd::report::Args),
@@ -63,6 +64,7 @@ impl From<Exit> for ExitCode {
 
 fn run(command: Command, out: &mut dyn Write) -> costshare::Result<Exit> {
     match command {
+        Command::Init(a) => cmd::init::run(&a, out),
         Command::Import(a) => cmd::import::run(&a, out),
         Command::Table(a) => cmd::table::run(&a, out),
         Command::Report(a) => cmd::report::run(&a, out),

@@ -5,6 +5,7 @@ pub mod bench;
 pub mod check;
 pub mod generate_ledger;
 pub mod import;
+pub mod init;
 pub mod reconcile;
 pub mod report;
 pub mod scenario;

@@ -1,0 +1,32 @@
+//! `costshare init DIR`: a new partnership folder that runs at once.
+
+use crate::Exit;
+use crate::args::emit;
+use std::io::Write;
+use std::path::PathBuf;
+
+/// Create a new partnership folder: project file, annual-report workbook, a model and its scenarios
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The folder to create (or an empty one)
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+}
+
+pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
+    for p in costshare::output::template::write(&args.dir)? {
+        emit(out, &format!("wrote {}\n", p.display()))?;
+    }
+    let cd = if args.dir == PathBuf::from(".") {
+        String::new()
+    } else {
+        format!("cd {} && ", args.dir.display())
+    };
+    emit(
+        out,
+        &format!(
+            "\nNext: replace the example figures, then\n  {cd}costshare report          # the report pack, in reports/\n  {cd}costshare check           # published figures that do not add up\n  {cd}costshare scenario models/example-case.toml\n"
+        ),
+    )?;
+    Ok(Exit::Success)
+}
