@@ -27,119 +27,34 @@ const FILES: &[(&str, &str)] = &[
     ),
 ];
 
-/// A cell of an example sheet: text, or a number.
-enum C {
-    T(&'static str),
-    N(f64),
-}
-use C::{N, T};
-
-/// The annual-report sheets with example rows (docs/model-reference.md).
-fn sheets() -> Vec<(&'static str, Vec<Vec<C>>)> {
-    vec![
-        (
-            "report",
-            vec![
-                vec![T("key"), T("value")],
-                vec![T("title"), T("Example Partnership Annual Report 2025/26")],
-                vec![T("partnership"), T("Example Partnership")],
-                vec![T("year"), T("2025/26")],
-            ],
-        ),
-        (
-            "authorities",
-            vec![
-                vec![
-                    T("authority"),
-                    T("name"),
-                    T("authority_budget"),
-                    T("approx_staff"),
-                ],
-                vec![T("ABC"), T("Council A"), N(15_000_000.0), N(450.0)],
-                vec![T("DEF"), T("Council D"), N(12_500_000.0), N(380.0)],
-                vec![T("GHI"), T("Council G"), N(10_000_000.0), N(300.0)],
-            ],
-        ),
-        (
-            "budget",
-            vec![
-                vec![
-                    T("service"),
-                    T("line"),
-                    T("kind"),
-                    T("ABC"),
-                    T("DEF"),
-                    T("GHI"),
-                ],
-                vec![
-                    T("Audit"),
-                    T("Employees"),
-                    T("expenditure"),
-                    N(180_000.0),
-                    N(150_000.0),
-                    N(120_000.0),
-                ],
-                vec![
-                    T("Audit"),
-                    T("Fees from other bodies"),
-                    T("income"),
-                    N(-20_000.0),
-                    N(-15_000.0),
-                    N(-10_000.0),
-                ],
-                vec![
-                    T("Revenues"),
-                    T("Employees"),
-                    T("expenditure"),
-                    N(420_000.0),
-                    N(365_000.0),
-                    T("N/A"),
-                ],
-            ],
-        ),
-        (
-            "staff",
-            vec![
-                vec![T("service"), T("staff")],
-                vec![T("Audit"), N(12.0)],
-                vec![T("Revenues"), N(24.0)],
-            ],
-        ),
-        (
-            "savings",
-            vec![
-                vec![
-                    T("group"),
-                    T("line"),
-                    T("base_year"),
-                    T("annual"),
-                    T("cumulative"),
-                ],
-                vec![
-                    T("Shared services"),
-                    T("Audit"),
-                    T("2024/25"),
-                    N(45_000.0),
-                    N(45_000.0),
-                ],
-                vec![
-                    T("Shared services"),
-                    T("Revenues"),
-                    T("2025/26"),
-                    N(60_000.0),
-                    N(0.0),
-                ],
-            ],
-        ),
-        (
-            "funding",
-            vec![
-                vec![T("item"), T("amount")],
-                vec![T("Set-up funding"), N(50_000.0)],
-            ],
-        ),
-    ]
-}
+/// The annual-report sheets with example rows, in the order written
+/// (docs/model-reference.md describes them).
+const SHEETS: &[(&str, &str)] = &[
+    (
+        "report",
+        include_str!("../../templates/annual-report/report.csv"),
+    ),
+    (
+        "authorities",
+        include_str!("../../templates/annual-report/authorities.csv"),
+    ),
+    (
+        "budget",
+        include_str!("../../templates/annual-report/budget.csv"),
+    ),
+    (
+        "staff",
+        include_str!("../../templates/annual-report/staff.csv"),
+    ),
+    (
+        "savings",
+        include_str!("../../templates/annual-report/savings.csv"),
+    ),
+    (
+        "funding",
+        include_str!("../../templates/annual-report/funding.csv"),
+    ),
+];
 
 const INSTRUCTIONS: &[&str] = &[
     "How to use this workbook",
@@ -192,15 +107,17 @@ fn write_workbook(path: &Path) -> Result<()> {
     for (r, line) in INSTRUCTIONS.iter().enumerate() {
         ws.write_string(r as u32, 0, *line).map_err(e)?;
     }
-    for (name, rows) in sheets() {
-        let ws = wb.add_worksheet().set_name(name).map_err(e)?;
-        for (r, row) in rows.iter().enumerate() {
-            for (c, cell) in row.iter().enumerate() {
+    for (name, csv) in SHEETS {
+        let ws = wb.add_worksheet().set_name(*name).map_err(e)?;
+        // The examples have no quoted fields: a comma always separates.
+        for (r, line) in csv.lines().enumerate() {
+            for (c, cell) in line.split(',').enumerate() {
                 let (r, c) = (r as u32, c as u16);
-                match cell {
-                    T(s) if r == 0 => ws.write_string_with_format(r, c, *s, &bold),
-                    T(s) => ws.write_string(r, c, *s),
-                    N(n) => ws.write_number(r, c, *n),
+                // A figure is written as a number, as a finance officer types it.
+                match cell.parse::<f64>() {
+                    Ok(n) if r > 0 => ws.write_number(r, c, n),
+                    _ if r == 0 => ws.write_string_with_format(r, c, cell, &bold),
+                    _ => ws.write_string(r, c, cell),
                 }
                 .map_err(e)?;
             }

@@ -17,7 +17,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
     for p in costshare::output::template::write(&args.dir)? {
         emit(out, &format!("wrote {}\n", p.display()))?;
     }
-    let cd = if args.dir == PathBuf::from(".") {
+    let cd = if args.dir.as_os_str() == "." {
         String::new()
     } else {
         format!("cd {} && ", args.dir.display())
