@@ -241,3 +241,28 @@ fn its_report_pack_speaks_only_of_itself() {
     assert!(seen > 20, "only {seen} files");
     assert!(!out.join("mkip-overall").exists());
 }
+
+/// A model may carry the Green Book's optimism bias itself: every
+/// investment cost is uplifted in the tables and the score, and the
+/// approved total (on which the tolerance is set) includes it.
+#[test]
+fn optimism_bias_in_the_model() {
+    let path = format!("{MODELS}/legal-shared-service.toml");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("tolerance_pct = 10", "tolerance_pct = 10\noptimism_bias_pct = 20");
+    let m = Model::parse(&text, Path::new(&path)).unwrap();
+    let t = table(&m, "investment");
+    // Case costs 150,000 and 15,000, × 1.2: 180,000 and 18,000; 198,000 in
+    // all, of which 33,000 is the bias. Tolerance 198,000 × 1.1 = 217,800.
+    assert_eq!(fig(&t, "Optimism bias (+20%)", "2024/25"), dec!(30000));
+    assert_eq!(fig(&t, "Optimism bias (+20%)", "Total"), dec!(33000));
+    assert_eq!(fig(&t, "Total", "Total"), dec!(198000));
+    assert_eq!(fig(&t, "Tolerance maximum (+10%)", "Total"), dec!(217800));
+    // The grant-funded support too: 20,000 × 0.2 = 4,000; all costs 222,000.
+    let support = "Optimism bias on central support (+20%)";
+    assert_eq!(fig(&t, support, "Total"), dec!(4000));
+    assert_eq!(fig(&t, "Total including central support", "Total"), dec!(222000));
+    let s = table(&m, "score");
+    assert_eq!(fig(&s, "Total", "Costs"), dec!(222000));
+}

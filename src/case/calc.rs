@@ -142,12 +142,19 @@ impl Case {
                 }
             })
             .collect();
-        // The case total as approved: every item not funded centrally.
+        // The case total as approved: every item not funded centrally, with
+        // the model's own optimism bias (a scenario's bias is measured
+        // against it).
+        let bias = m
+            .optimism_bias_pct
+            .as_ref()
+            .map_or(Decimal::ZERO, |f| f.value);
         let approved_total = items
             .iter()
             .filter(|i| !i.central)
             .map(|i| i.amounts.iter().sum::<Decimal>())
-            .sum();
+            .sum::<Decimal>()
+            * (Decimal::ONE + bias / Decimal::ONE_HUNDRED);
         let s = m.savings.as_ref();
         let find = |v: Option<&Vec<(String, crate::model::Fig)>>, p: &str| -> Option<Decimal> {
             v.and_then(|v| v.iter().find(|(q, _)| q == p).map(|(_, f)| f.value))
@@ -205,7 +212,7 @@ impl Case {
             slip_months: Decimal::ZERO,
             rate_pct: m.discount_rate_pct.value,
             tolerance_pct: m.tolerance_pct.as_ref().map(|f| f.value),
-            optimism_bias_pct: Decimal::ZERO,
+            optimism_bias_pct: bias,
             approved_total,
             has_savings: s.is_some(),
         })

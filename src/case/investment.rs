@@ -6,6 +6,7 @@ use crate::base::chart::{Bars, Chart, Plot, Series, money_exact};
 use crate::base::money::Money;
 use crate::base::table::at;
 use crate::base::table::{Cell, Table, Value};
+use crate::base::year::Year;
 use crate::case::calc::{Case, Figures};
 use crate::model::{InvestmentItem, Model};
 use rust_decimal::Decimal;
@@ -62,6 +63,10 @@ pub fn table(m: &Model) -> crate::Result<Option<Table>> {
     for i in m.investment.iter().filter(|i| !central(i)) {
         t.push(row_for(i));
     }
+    let bias = m.optimism_bias_pct.as_ref().filter(|b| !b.value.is_zero());
+    if let Some(bias) = bias {
+        t.push(bias_row(m, bias, &years, &f.case_cost, false));
+    }
     let mut total = vec![Cell::label("Total")];
     for (y, c) in years.iter().zip(&f.case_cost) {
         total.push(Cell::rule(
@@ -94,6 +99,15 @@ pub fn table(m: &Model) -> crate::Result<Option<Table>> {
         for i in &centrals {
             t.push(row_for(i));
         }
+        if let Some(bias) = bias {
+            let support: Vec<Decimal> = f
+                .all_cost
+                .iter()
+                .zip(&f.case_cost)
+                .map(|(a, c)| a - c)
+                .collect();
+            t.push(bias_row(m, bias, &years, &support, true));
+        }
         let mut row = vec![Cell::label("Total including central support")];
         for (y, c) in years.iter().zip(&f.all_cost) {
             row.push(Cell::rule(
@@ -112,15 +126,49 @@ pub fn table(m: &Model) -> crate::Result<Option<Table>> {
     Ok(Some(t))
 }
 
+/// The optimism bias on each year's case costs (or centrally funded
+/// support): what the totals add to the items, the Green Book's uplift for
+/// optimism in appraisals.
+fn bias_row(
+    m: &Model,
+    bias: &crate::model::Fig,
+    years: &[Year],
+    uplifted: &[Decimal],
+    on_central: bool,
+) -> Vec<Cell> {
+    let pct = bias.value.normalize();
+    let label = if on_central {
+        format!("Optimism bias on central support (+{pct}%)")
+    } else {
+        format!("Optimism bias (+{pct}%)")
+    };
+    let mut row = vec![Cell::label(label)];
+    let mut sum = Money::ZERO;
+    for (y, uplifted) in years.iter().zip(uplifted) {
+        let items: Money = m
+            .investment
+            .iter()
+            .filter(|i| central(i) == on_central)
+            .flat_map(|i| i.amounts.iter().filter(|(yy, _)| yy == y))
+            .map(|(_, v)| Money(v.value))
+            .sum();
+        let extra = Money(*uplifted) - items;
+        sum += extra;
+        row.push(Cell::rule(
+            Value::money(extra),
+            format!("items in {y} × {pct}%"),
+        ));
+    }
+    row.push(Cell::rule(
+        Value::money(sum),
+        "sum of the years' optimism bias",
+    ));
+    row
+}
+
 /// The case total over its years, the tolerance, and the support funded
 /// apart, named as the model names its funders.
-fn headline(
-    t: &mut Table,
-    m: &Model,
-    f: &Figures,
-    years: &[crate::base::year::Year],
-    centrals: &[&InvestmentItem],
-) {
+fn headline(t: &mut Table, m: &Model, f: &Figures, years: &[Year], centrals: &[&InvestmentItem]) {
     let case_total = Money(f.case_total);
     let tolerance_max = f.tolerance_max.map(Money);
     let mut funders: Vec<&str> = Vec::new();

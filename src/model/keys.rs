@@ -10,6 +10,7 @@ pub const TOP: &[&str] = &[
     "last_year",
     "window_years",
     "tolerance_pct",
+    "optimism_bias_pct",
     "discount_rate_pct",
     "savings",
     "apportionment",

@@ -138,6 +138,8 @@ pub struct Model {
     pub last_year: Option<Year>,
     pub window_years: u32,
     pub tolerance_pct: Option<Fig>,
+    /// Green Book optimism bias: every investment cost uplifted by this %.
+    pub optimism_bias_pct: Option<Fig>,
     pub discount_rate_pct: Fig,
     pub investment: Vec<InvestmentItem>,
     pub savings: Option<Savings>,
@@ -172,6 +174,10 @@ impl Model {
         let first_year = r.opt_year(&doc, "first_year")?;
         let last_year = r.opt_year(&doc, "last_year")?.map(|y| y.value);
         let window_years = r.window_years(&doc)?;
+        let optimism_bias_pct = match doc.get("optimism_bias_pct") {
+            None => None,
+            Some(v) => Some(r.percent(v, "optimism_bias_pct", "a percentage such as 20")?),
+        };
         let tolerance_pct = match doc.get("tolerance_pct") {
             None => None,
             Some(v) => Some(r.percent(v, "tolerance_pct", "a percentage such as 10")?),
@@ -213,6 +219,7 @@ impl Model {
             last_year,
             window_years,
             tolerance_pct,
+            optimism_bias_pct,
             discount_rate_pct,
             investment,
             savings,
