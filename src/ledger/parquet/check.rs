@@ -308,16 +308,18 @@ fn pages(f: &mut std::fs::File, c: &Chunk, data_end: u64) -> std::result::Result
         if let Some(why) = page.fault(c, values) {
             return Err(Walk::Bad(why.to_string()));
         }
+        // Bounded before anything is read from the page: its size is a claim.
+        let next = pos + header + page.compressed as u64;
+        if next > end {
+            return Err("a page runs past the end of its column (damaged or forged)".into());
+        }
         if let Some(l) = c.levels.filter(|l| l.max_def > 0 || l.max_rep > 0) {
             page_levels(f, c.codec, l, &page, pos + header)?;
         }
         if !page.dictionary {
             values += page.values;
         }
-        pos += header + page.compressed as u64;
-        if pos > end {
-            return Err("a page runs past the end of its column (damaged or forged)".into());
-        }
+        pos = next;
     }
     if values != c.values {
         return Err(Walk::Bad(format!(
