@@ -248,9 +248,10 @@ fn its_report_pack_speaks_only_of_itself() {
 #[test]
 fn optimism_bias_in_the_model() {
     let path = format!("{MODELS}/legal-shared-service.toml");
-    let text = std::fs::read_to_string(&path)
-        .unwrap()
-        .replace("tolerance_pct = 10", "tolerance_pct = 10\noptimism_bias_pct = 20");
+    let text = std::fs::read_to_string(&path).unwrap().replace(
+        "tolerance_pct = 10",
+        "tolerance_pct = 10\noptimism_bias_pct = 20",
+    );
     let m = Model::parse(&text, Path::new(&path)).unwrap();
     let t = table(&m, "investment");
     // Case costs 150,000 and 15,000, × 1.2: 180,000 and 18,000; 198,000 in
@@ -262,7 +263,10 @@ fn optimism_bias_in_the_model() {
     // The grant-funded support too: 20,000 × 0.2 = 4,000; all costs 222,000.
     let support = "Optimism bias on central support (+20%)";
     assert_eq!(fig(&t, support, "Total"), dec!(4000));
-    assert_eq!(fig(&t, "Total including central support", "Total"), dec!(222000));
+    assert_eq!(
+        fig(&t, "Total including central support", "Total"),
+        dec!(222000)
+    );
     let s = table(&m, "score");
     assert_eq!(fig(&s, "Total", "Costs"), dec!(222000));
 }

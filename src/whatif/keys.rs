@@ -99,6 +99,11 @@ pub const KEYS: &[Key] = &[
         example: "15",
     },
     Key {
+        pattern: "window_years",
+        meaning: "years of the appraisal (the investment score's window)",
+        example: "10",
+    },
+    Key {
         pattern: "discount_rate_pct",
         meaning: "the discount rate (3.5 = HM Treasury Green Book)",
         example: "6",

@@ -53,6 +53,15 @@ impl Case {
                 self.check_window(key, y)?;
                 self.partners[i].joins = year_idx(self.first_year, y, self.window);
             }
+            ["window_years"] => {
+                let n: usize = value
+                    .trim()
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=50).contains(n))
+                    .ok_or_else(|| bad("a whole number of years from 1 to 50"))?;
+                self.set_window(n);
+            }
             ["savings", "start_year"] => {
                 let y = year()?;
                 self.check_window(key, y)?;
@@ -78,6 +87,19 @@ impl Case {
             }
         }
         Ok(())
+    }
+
+    /// A longer or shorter appraisal: amounts and realisation shares are
+    /// kept for every year, zero (or unset) for the years added.
+    fn set_window(&mut self, n: usize) {
+        if n > self.span {
+            for i in &mut self.items {
+                i.amounts.resize(n, Decimal::ZERO);
+            }
+            self.span = n;
+        }
+        self.realisation.resize(n, None);
+        self.window = n;
     }
 
     fn partner_costs_with(
@@ -531,6 +553,11 @@ fn line(label: &str, diff: bool, get: impl Fn(&Figures) -> Option<Value> + 'stat
 /// The rows of the comparison, in order; tolerance rows only when the case
 /// has one, partner rows per partner.
 fn lines(base: &Case, bf: &Figures) -> Vec<Line> {
+    // "Five-year": the base case's window (a scenario may change it).
+    let years = crate::base::text::capitalised(&format!(
+        "{}-year",
+        crate::base::text::count_word(base.window)
+    ));
     let mut v = vec![line("Case total", true, |f| Some(money_v(f.case_total)))];
     if bf.tolerance_max.is_some() {
         v.push(line("Tolerance maximum", true, |f| {
@@ -568,8 +595,10 @@ fn lines(base: &Case, bf: &Figures) -> Vec<Line> {
         line("Net saving per annum", true, |f| {
             Some(money_v(f.net_per_annum))
         }),
-        line("Five-year costs", true, |f| Some(money_v(f.score.costs))),
-        line("Five-year savings", true, |f| {
+        line(&format!("{years} costs"), true, |f| {
+            Some(money_v(f.score.costs))
+        }),
+        line(&format!("{years} savings"), true, |f| {
             Some(money_v(f.score.savings))
         }),
         line("NPV", true, |f| Some(money_v(f.score.npv))),
