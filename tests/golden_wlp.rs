@@ -270,3 +270,27 @@ fn optimism_bias_in_the_model() {
     let s = table(&m, "score");
     assert_eq!(fig(&s, "Total", "Costs"), dec!(222000));
 }
+
+/// Funding from outside the partnership (`external = true`) offsets the
+/// partners' cost: shown, but not a cost in the score.
+#[test]
+fn external_funding_is_not_a_cost_to_the_partners() {
+    let path = format!("{MODELS}/legal-shared-service.toml");
+    let text = std::fs::read_to_string(&path).unwrap().replace(
+        "funded_by = \"DLUHC transformation grant\"",
+        "funded_by = \"DLUHC transformation grant\"\nexternal = true",
+    );
+    let m = Model::parse(&text, Path::new(&path)).unwrap();
+    let s = table(&m, "score");
+    // Costs 150,000 and 15,000 only: the grant's 20,000 is not the partners'.
+    assert_eq!(fig(&s, "Total", "Costs"), dec!(165000));
+    let t = table(&m, "investment");
+    assert!(
+        t.headline.ends_with(
+            "£20,000 more is funded from outside the partnership by the DLUHC transformation grant."
+        ),
+        "{}",
+        t.headline
+    );
+    assert!(t.find("Total including central support", "Total").is_none());
+}

@@ -37,6 +37,8 @@ impl From<CaseError> for crate::Error {
 pub struct CaseItem {
     pub name: String,
     pub central: bool,
+    /// Funded from outside the partnership: not a cost to it.
+    pub external: bool,
     /// One amount per year of the span.
     pub amounts: Vec<Decimal>,
 }
@@ -138,6 +140,7 @@ impl Case {
                 CaseItem {
                     name: i.item.clone(),
                     central: i.funded_by.is_some(),
+                    external: i.external,
                     amounts,
                 }
             })
@@ -305,7 +308,10 @@ impl Case {
     pub fn score_inputs(&self) -> Result<ScoreInputs, CaseError> {
         let up = self.uplift();
         let costs = (0..self.window)
-            .map(|t| self.items.iter().map(|i| i.amounts[t]).sum::<Decimal>() * up)
+            .map(|t| {
+                let paid = self.items.iter().filter(|i| !i.external);
+                paid.map(|i| i.amounts[t]).sum::<Decimal>() * up
+            })
             .collect();
         let savers = match self.net_given {
             Some(n) => vec![(n, 0)],
@@ -420,14 +426,16 @@ impl Case {
             central: self
                 .items
                 .iter()
-                .filter(|i| i.central)
+                .filter(|i| i.central && !i.external)
                 .map(|i| i.amounts.iter().sum::<Decimal>() * self.uplift())
                 .sum(),
             tolerance_max: self.tolerance_max(),
             case_cost: (0..self.span)
                 .map(|t| self.cost_in(t, |i| !i.central))
                 .collect(),
-            all_cost: (0..self.span).map(|t| self.cost_in(t, |_| true)).collect(),
+            all_cost: (0..self.span)
+                .map(|t| self.cost_in(t, |i| !i.external))
+                .collect(),
             shares,
             partner_cost: costs,
             partner_net,

@@ -11,8 +11,9 @@ use crate::case::calc::{Case, Figures};
 use crate::model::{InvestmentItem, Model};
 use rust_decimal::Decimal;
 
+/// Funded apart from the case by the partnership (a central budget).
 fn central(i: &InvestmentItem) -> bool {
-    i.funded_by.is_some()
+    i.funded_by.is_some() && !i.external
 }
 
 fn item_total(i: &InvestmentItem) -> Money {
@@ -121,7 +122,12 @@ pub fn table(m: &Model) -> crate::Result<Option<Table>> {
         ));
         t.push_total(row);
     }
+    let externals: Vec<&InvestmentItem> = m.investment.iter().filter(|i| i.external).collect();
+    for i in &externals {
+        t.push(row_for(i));
+    }
     headline(&mut t, m, &f, &years, &centrals);
+    external_note(&mut t, &externals);
     t.charts.push(profile_chart(&t, &m.name));
     Ok(Some(t))
 }
@@ -199,6 +205,26 @@ fn headline(t: &mut Table, m: &Model, f: &Figures, years: &[Year], centrals: &[&
         t.notes.push(format!("Project support funded from the {funders} is shown apart from the case total, as published; the investment score counts it as a cost to the partnership."));
     }
     t.headline.push('.');
+}
+
+/// Items funded from outside the partnership: said in the headline and a
+/// note, and left out of every cost to the partners.
+fn external_note(t: &mut Table, externals: &[&InvestmentItem]) {
+    if externals.is_empty() {
+        return;
+    }
+    let total: Money = externals.iter().map(|i| item_total(i)).sum();
+    let mut funders: Vec<&str> = Vec::new();
+    for f in externals.iter().filter_map(|i| i.funded_by.as_deref()) {
+        if !funders.contains(&f) {
+            funders.push(f);
+        }
+    }
+    let funders = crate::base::text::and_list(&funders);
+    t.headline.pop();
+    t.headline +=
+        &format!("; {total} more is funded from outside the partnership by the {funders}.");
+    t.notes.push(format!("Items funded by the {funders} come from outside the partnership: shown for completeness, they are not a cost to the partners and the investment score leaves them out."));
 }
 
 /// Each year's case costs apportioned between the partners engaged that year

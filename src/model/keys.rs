@@ -33,7 +33,7 @@ pub const CELL_REF: &[&str] = &[
     "column",
 ];
 /// One `[[investment]]` item.
-pub const INVESTMENT: &[&str] = &["item", "amounts", "funded_by"];
+pub const INVESTMENT: &[&str] = &["item", "amounts", "funded_by", "external"];
 pub const SAVINGS: &[&str] = &[
     "shared_service_cost",
     "baseline",

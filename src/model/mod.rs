@@ -54,6 +54,9 @@ pub struct InvestmentItem {
     /// Funded centrally (e.g. "the partnership's central budget"): shown apart from the
     /// case total, but a cost to the partnership in the score.
     pub funded_by: Option<String>,
+    /// Funded from outside the partnership (a grant): shown apart too, and
+    /// not a cost to the partners, so left out of the score.
+    pub external: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

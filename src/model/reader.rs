@@ -726,10 +726,21 @@ impl Reader<'_> {
                         }
                     };
                     let funded_by = t.get("funded_by").and_then(T::as_str).map(str::to_string);
+                    let external = match t.get("external") {
+                        None => false,
+                        Some(T::Boolean(b)) if !*b || funded_by.is_some() => *b,
+                        Some(_) => {
+                            return Err(self.err(
+                                &format!("{key}.external"),
+                                "expected true (with funded_by naming the outside funder) or false",
+                            ));
+                        }
+                    };
                     out.push(InvestmentItem {
                         item,
                         amounts,
                         funded_by,
+                        external,
                     });
                 }
                 Ok(out)
@@ -816,6 +827,7 @@ impl Reader<'_> {
                 item: item.unwrap_or_default(),
                 amounts,
                 funded_by,
+                external: false,
             });
         }
         Ok(out)
