@@ -194,9 +194,11 @@ impl Reader<'_> {
 
     /// The grid of a spreadsheet named by a `{ file, sheet }` reference.
     pub(super) fn grid(&mut self, file: &str, sheet: Option<&str>, key: &str) -> Result<Grid> {
-        let mut p = PathBuf::from(file);
+        // Relative to the model file that names it; else (as older models
+        // were written) to the folder costshare runs in.
+        let mut p = self.dir.join(file);
         if !p.exists() {
-            let alt = self.dir.join(file);
+            let alt = PathBuf::from(file);
             if alt.exists() {
                 p = alt;
             }
