@@ -95,7 +95,12 @@ pub fn table(m: &Model) -> Option<Table> {
             .join(", ")
     );
     if c.unspent.is_some() {
-        t.notes.push("Unspent funds are returned in the same population proportions (clause 13.2), to the penny by largest remainder.".into());
+        let clause = m
+            .partnership
+            .clause("contributions")
+            .map(|c| format!(" ({c})"))
+            .unwrap_or_default();
+        t.notes.push(format!("Unspent funds are returned in the same population proportions{clause}, to the penny by largest remainder."));
     }
     t.charts.push(chart(&t, &m.name, 3));
     Some(t)

@@ -265,7 +265,10 @@ pub fn shares_table(m: &Model) -> crate::Result<Option<Table>> {
                 }
                 None => row.push(Cell::rule(
                     Value::na("not yet joined"),
-                    "clause 11.4: joins later",
+                    match m.partnership.clause("joining") {
+                        Some(c) => format!("{c}: joins later"),
+                        None => "joins later".into(),
+                    },
                 )),
             }
         }

@@ -133,6 +133,8 @@ pub struct Pathfinder {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Model {
     pub file: String,
+    /// The partnership file beside the model (its agreement's clauses).
+    pub partnership: Partnership,
     /// File stem: the report folder's name.
     pub slug: String,
     pub name: String,
@@ -163,8 +165,15 @@ impl Model {
     pub fn parse(text: &str, path: &Path) -> Result<Model> {
         let file = path.display().to_string();
         let doc = toml_doc(text, &file)?;
+        let dir = path.parent().unwrap_or(Path::new(""));
+        let partnership = load_partnership(if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        })?;
         let mut r = Reader {
             file: file.clone(),
+            equal_shares: partnership.clause("equal_shares"),
             dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
             partners: Vec::new(),
             grids: BTreeMap::new(),
@@ -215,6 +224,7 @@ impl Model {
             .unwrap_or_else(|| "model".into());
         let m = Model {
             file,
+            partnership,
             slug,
             name,
             partners,
@@ -493,9 +503,20 @@ pub const PARTNERSHIP_FILE: &str = "partnership.toml";
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Partnership {
     pub name: Option<String>,
+    /// The agreement's clauses the tables cite, by what they govern:
+    /// `equal_shares`, `joining`, `contributions` (e.g. "11.4").
+    pub clauses: BTreeMap<String, String>,
 }
 
+/// What a partnership agreement's clause may govern (partnership.toml `[clauses]`).
+pub const CLAUSES: &[&str] = &["equal_shares", "joining", "contributions"];
+
 impl Partnership {
+    /// "clause 11.4" for what the agreement's clause governs, if it names one.
+    pub fn clause(&self, what: &str) -> Option<String> {
+        self.clauses.get(what).map(|c| format!("clause {c}"))
+    }
+
     /// "<name>-overall", lower case with hyphens, or "overall".
     pub fn slug(&self, suffix: &str) -> String {
         match &self.name {
@@ -526,7 +547,30 @@ pub fn load_partnership(dir: &Path) -> Result<Partnership> {
         match (k.as_str(), v) {
             ("name", T::String(n)) if !n.trim().is_empty() => p.name = Some(n.trim().to_string()),
             ("name", _) => return Err(Error::model(&file, k, "expected the partnership's name")),
-            _ => return Err(Error::model(&file, k, "unknown key; expected name")),
+            ("clauses", T::Table(t)) => {
+                for (c, v) in t {
+                    let key = format!("clauses.{c}");
+                    match v.as_str() {
+                        Some(s) if CLAUSES.contains(&c.as_str()) => {
+                            p.clauses.insert(c.clone(), s.to_string());
+                        }
+                        _ => {
+                            return Err(Error::model(
+                                &file,
+                                &key,
+                                format!("expected one of {} = \"number\"", CLAUSES.join(", ")),
+                            ));
+                        }
+                    }
+                }
+            }
+            _ => {
+                return Err(Error::model(
+                    &file,
+                    k,
+                    "unknown key; expected name or [clauses]",
+                ));
+            }
         }
     }
     Ok(p)

@@ -6,6 +6,8 @@ use super::*;
 
 pub(super) struct Reader<'a> {
     pub(super) file: String,
+    /// The agreement's clause for equal shares, cited by the default basis.
+    pub(super) equal_shares: Option<String>,
     pub(super) dir: PathBuf,
     pub(super) partners: Vec<String>,
     pub(super) grids: BTreeMap<(PathBuf, String), Grid>,
@@ -914,7 +916,10 @@ impl Reader<'_> {
         let default = Apportionment {
             basis: Sourced::new(
                 Basis::Equal,
-                self.origin("apportionment.basis (default: equal shares, clause 18.1)"),
+                self.origin(&match &self.equal_shares {
+                    Some(c) => format!("apportionment.basis (default: equal shares, {c})"),
+                    None => "apportionment.basis (default: equal shares)".into(),
+                }),
             ),
             weights: Vec::new(),
             joins: Vec::new(),

@@ -35,7 +35,7 @@ pub struct Args {
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 enum Basis {
-    /// Equal shares (clause 18.1's default)
+    /// Equal shares
     Equal,
     /// Shares in proportion to --weights (baseline budgets, populations, percentages…)
     Weights,
