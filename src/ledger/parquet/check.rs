@@ -60,6 +60,7 @@ pub(super) fn check_footer(path: &Path, wanted: &dyn Fn(&str) -> bool) -> Result
     f.seek(SeekFrom::End(-8 - len as i64)).map_err(io)?;
     f.read_exact(&mut meta).map_err(io)?;
     Thrift::new(&meta).skip(12, 0).map_err(|_| bad(FORGED))?;
+    Thrift::new(&meta).typed(FILE_META, 0).map_err(bad)?;
     let mut file = footer(&meta).map_err(bad)?;
     if file.rows as u64 > most_rows(size) {
         return Err(bad(&format!(
@@ -345,7 +346,9 @@ fn read_page_header(
         f.seek(SeekFrom::Start(pos)).map_err(Walk::Io)?;
         f.read_exact(buf).map_err(Walk::Io)?;
         let mut t = Thrift::new(buf);
+        let typed = Thrift::new(buf).typed(PAGE_HEADER, 0);
         if let Ok(page) = page_header(&mut t) {
+            typed.map_err(Walk::from)?;
             return Ok((t.pos as u64, page));
         }
         if want as u64 == left {
@@ -621,6 +624,91 @@ impl<'a> Thrift<'a> {
             }
             12 => self.fields(depth + 1, |_, _, _| Ok(false)),
             _ => Err(FORGED),
+        }
+    }
+}
+
+/// What polars expects a field to hold. polars's Thrift reader reads a
+/// known field by its id whatever type the file declares, so a list field
+/// declared as a number makes it read a list header out of the number's
+/// bytes and reserve gigabytes (found by the fuzzer). Every known container
+/// field must therefore be declared as what it is.
+#[derive(Clone, Copy)]
+pub(super) enum Kind {
+    /// A list of structs with this schema.
+    Structs(&'static [(i64, Kind)]),
+    /// A list of numbers or strings.
+    List,
+    /// A struct with this schema.
+    Struct(&'static [(i64, Kind)]),
+    /// A string or binary.
+    Bin,
+}
+
+use Kind::{Bin, List, Struct, Structs};
+
+const STATISTICS: &[(i64, Kind)] = &[(1, Bin), (2, Bin), (5, Bin), (6, Bin)];
+const KEY_VALUE: &[(i64, Kind)] = &[(1, Bin), (2, Bin)];
+const SCHEMA_ELEMENT: &[(i64, Kind)] = &[(4, Bin), (10, Struct(&[]))];
+const COLUMN_META: &[(i64, Kind)] = &[
+    (2, List),
+    (3, List),
+    (8, Structs(KEY_VALUE)),
+    (12, Struct(STATISTICS)),
+    (13, Structs(&[])),
+    (16, Struct(&[])),
+];
+const COLUMN_CHUNK: &[(i64, Kind)] = &[
+    (1, Bin),
+    (3, Struct(COLUMN_META)),
+    (8, Struct(&[])),
+    (9, Bin),
+];
+const ROW_GROUP: &[(i64, Kind)] = &[(1, Structs(COLUMN_CHUNK)), (4, Structs(&[]))];
+/// FileMetaData.
+pub(super) const FILE_META: &[(i64, Kind)] = &[
+    (2, Structs(SCHEMA_ELEMENT)),
+    (4, Structs(ROW_GROUP)),
+    (5, Structs(KEY_VALUE)),
+    (6, Bin),
+    (7, Structs(&[])),
+    (8, Struct(&[])),
+    (9, Bin),
+];
+/// PageHeader.
+pub(super) const PAGE_HEADER: &[(i64, Kind)] = &[
+    (5, Struct(&[(5, Struct(STATISTICS))])),
+    (6, Struct(&[])),
+    (7, Struct(&[])),
+    (8, Struct(&[(8, Struct(STATISTICS))])),
+];
+
+impl Thrift<'_> {
+    /// Walks a struct, checking that every field `schema` knows is declared
+    /// as the kind polars will read it as.
+    pub(super) fn typed(&mut self, schema: &[(i64, Kind)], depth: u32) -> R<()> {
+        self.fields(depth, |t, id, ty| {
+            let Some((_, kind)) = schema.iter().find(|(f, _)| *f == id) else {
+                return Ok(false);
+            };
+            t.kind(*kind, ty, depth + 1)?;
+            Ok(true)
+        })
+    }
+
+    fn kind(&mut self, kind: Kind, ty: u8, depth: u32) -> R<()> {
+        const WRONG: &str = "a footer or page field is not of its type (damaged or forged)";
+        match kind {
+            Bin if ty == 8 => self.skip(8, depth),
+            List if ty == 9 || ty == 10 => self.skip(ty, depth),
+            Struct(inner) if ty == 12 => self.typed(inner, depth),
+            Structs(inner) if ty == 9 || ty == 10 => self.list(depth, |t, et| {
+                if et != 12 {
+                    return Err(WRONG);
+                }
+                t.typed(inner, depth + 1)
+            }),
+            _ => Err(WRONG),
         }
     }
 }
