@@ -374,6 +374,27 @@ fn init_then_report_gives_a_complete_pack() {
         md.contains("The case costs £110,000 over 2025/26–2026/27"),
         "{md}"
     );
+    // The same folder reported from elsewhere: its costshare.toml is read,
+    // its paths resolved relative to it.
+    let elsewhere = dir.join("elsewhere");
+    cs().current_dir(std::env::temp_dir())
+        .arg("report")
+        .arg(&dir)
+        .arg("--out")
+        .arg(&elsewhere)
+        .assert()
+        .success();
+    assert!(elsewhere.join("annual-report-2025-26/report.md").exists());
+    // One model file, and a folder of models.
+    let one = dir.join("one");
+    cs().arg("report")
+        .arg(dir.join("models/example-case.toml"))
+        .arg("--out")
+        .arg(&one)
+        .assert()
+        .success();
+    assert!(one.join("example-case/report.md").exists());
+    assert!(!one.join("annual-report-2025-26").exists());
     cs().args(["init"])
         .arg(&dir)
         .assert()

@@ -33,12 +33,18 @@ pub struct Inputs {
 impl DataArgs {
     /// The flags given, else ./costshare.toml, else ./models if it exists.
     pub fn resolve(&self) -> costshare::Result<Inputs> {
-        let project = project_file()?;
+        self.resolve_in(std::path::Path::new(""))
+    }
+
+    /// As `resolve`, for a partnership folder `dir`: its costshare.toml and
+    /// models/ (flags still win).
+    pub fn resolve_in(&self, dir: &std::path::Path) -> costshare::Result<Inputs> {
+        let project = project_file(dir)?;
         let models = self
             .models
             .clone()
             .or(project.models)
-            .or_else(|| Some(PathBuf::from("models")).filter(|p| p.is_dir()));
+            .or_else(|| Some(dir.join("models")).filter(|p| p.is_dir()));
         Ok(Inputs {
             data: self.data.clone().or(project.data),
             models,
@@ -47,21 +53,24 @@ impl DataArgs {
 }
 
 /// ./costshare.toml, read when present.
-fn project_file() -> costshare::Result<Inputs> {
-    let path = std::path::Path::new(PROJECT_FILE);
+fn project_file(dir: &std::path::Path) -> costshare::Result<Inputs> {
+    let path = dir.join(PROJECT_FILE);
+    let path = path.as_path();
     if !path.exists() {
         return Ok(Inputs::default());
     }
     let text = costshare::input::import::read_text(path)?;
-    let bad = |key: &str, msg: &str| costshare::Error::model(PROJECT_FILE, key, msg);
+    let file = path.display().to_string();
+    let bad = |key: &str, msg: &str| costshare::Error::model(&file, key, msg);
     let doc: toml::Table = text
         .parse()
         .map_err(|e: toml::de::Error| bad("(file)", &format!("not valid TOML: {}", e.message())))?;
     let mut out = Inputs::default();
     for (k, v) in &doc {
+        // Relative to the file that names them.
         let p = v
             .as_str()
-            .map(PathBuf::from)
+            .map(|s| dir.join(s))
             .ok_or_else(|| bad(k, "expected a path in quotes"))?;
         match k.as_str() {
             "data" => out.data = Some(p),

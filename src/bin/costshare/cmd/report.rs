@@ -11,6 +11,10 @@ use std::path::PathBuf;
 /// Write the report pack: CSV, charts (SVG, PNG), a workbook and Markdown per report and model
 #[derive(clap::Args, Debug)]
 pub struct Args {
+    /// What to report: a partnership folder (with costshare.toml), a folder
+    /// of models, or one model file [default: the folder costshare runs in]
+    #[arg(value_name = "PATH", conflicts_with_all = ["model", "data", "models"])]
+    path: Option<PathBuf>,
     #[command(flatten)]
     data: DataArgs,
     /// Only this model (and its scenario file beside it in scenarios/)
@@ -54,14 +58,27 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
     } else {
         args.format.iter().map(|&p| p.into()).collect()
     };
-    let mut all = match &args.model {
+    let model = args
+        .model
+        .clone()
+        .or_else(|| args.path.clone().filter(|p| p.is_file()));
+    let mut all = match &model {
         Some(path) => {
             let m = costshare::model::Model::load(path)?;
             let dir = path.parent().unwrap_or(std::path::Path::new("."));
             vec![pack::model_pack(&m, dir)?]
         }
         None => {
-            let inputs = args.data.resolve()?;
+            let inputs = match &args.path {
+                Some(dir) if dir.join(crate::args::PROJECT_FILE).exists() => {
+                    args.data.resolve_in(dir)?
+                }
+                Some(dir) => crate::args::Inputs {
+                    data: None,
+                    models: Some(dir.clone()),
+                },
+                None => args.data.resolve()?,
+            };
             if inputs.data.is_none() && inputs.models.is_none() {
                 return Err(Error::usage(
                     "nothing to report: give --data FILE, --models DIR or --model FILE, or run where a costshare.toml or models/ folder is",
