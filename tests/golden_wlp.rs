@@ -294,3 +294,29 @@ fn external_funding_is_not_a_cost_to_the_partners() {
     );
     assert!(t.find("Total including central support", "Total").is_none());
 }
+
+/// A partner that never joins pays nothing and saves nothing; the shared
+/// service's cost is apportioned among the others.
+#[test]
+fn a_partner_that_never_joins() {
+    let path = format!("{MODELS}/legal-shared-service.toml");
+    let text = std::fs::read_to_string(&path).unwrap().replace(
+        "joins = { ELM = \"2025/26\" }",
+        "joins = { ELM = \"never\" }",
+    );
+    let m = Model::parse(&text, Path::new(&path)).unwrap();
+    let s = table(&m, "savings");
+    // £1,020,000 among BRK, CLN, DRN by population (96,000, 128,000,
+    // 74,000; sum 298,000): 328,590.60, 438,120.81, 253,288.59; floors sum
+    // to 1,019,998; the two pounds left go to the two largest remainders,
+    // CLN (.81) and BRK (.60).
+    let cost = "Estimated cost of shared service";
+    assert_eq!(fig(&s, "BRK", cost), dec!(328591));
+    assert_eq!(fig(&s, "CLN", cost), dec!(438121));
+    assert_eq!(fig(&s, "DRN", cost), dec!(253288));
+    assert_eq!(fig(&s, "ELM", cost), dec!(0));
+    let net = "Total net saving per annum";
+    assert_eq!(fig(&s, "ELM", net), dec!(0));
+    let a = table(&m, "apportionment");
+    assert_eq!(fig(&a, "Total", "ELM"), dec!(0));
+}

@@ -51,7 +51,8 @@ pub struct CasePartner {
     pub given_cost: Option<Decimal>,
     pub population: Option<Decimal>,
     pub weight: Option<Decimal>,
-    /// Window index of the year the partner joins (0: from the start).
+    /// Window index of the year the partner joins (0: from the start;
+    /// `NEVER`: it never joins, so it neither pays nor saves).
     pub joins: usize,
 }
 
@@ -115,6 +116,9 @@ impl Figures {
     }
 }
 
+/// The `joins` of a partner that never joins.
+pub const NEVER: usize = usize::MAX;
+
 /// The window index of year `y`, clamped to the window.
 pub(crate) fn year_idx(first: Year, y: Year, window: usize) -> usize {
     (y.0 - first.0).clamp(0, window as i32) as usize
@@ -175,10 +179,11 @@ impl Case {
                 },
                 population: find(Some(&m.population), p),
                 weight: find(Some(&m.apportionment.weights), p),
-                joins: m
-                    .join_year(p)
-                    .map(|y| year_idx(first, y, window))
-                    .unwrap_or(0),
+                joins: match m.join_year(p) {
+                    None => 0,
+                    Some(None) => NEVER,
+                    Some(Some(y)) => year_idx(first, y, window),
+                },
             })
             .collect();
         let shared_total = match s.and_then(|s| s.shared_service_cost.as_ref()) {
@@ -234,6 +239,10 @@ impl Case {
         self.partners
             .iter()
             .map(|p| {
+                if p.joins == NEVER {
+                    // It shares nothing, so it is charged nothing.
+                    return Ok(Decimal::ZERO);
+                }
                 match self.basis {
                     Basis::Equal => Some(Decimal::ONE),
                     Basis::Baseline => Some(p.baseline),
@@ -408,7 +417,10 @@ impl Case {
             .partners
             .iter()
             .zip(&costs)
-            .map(|(p, c)| p.baseline - c - p.already)
+            .map(|(p, c)| match p.joins {
+                NEVER => Decimal::ZERO,
+                _ => p.baseline - c - p.already,
+            })
             .collect();
         let net_per_annum = self.net_given.unwrap_or_else(|| partner_net.iter().sum());
         let shares = match self.weights() {

@@ -263,6 +263,10 @@ pub fn shares_table(m: &Model) -> crate::Result<Option<Table>> {
                     sums[i] += Money(*x);
                     row.push(Cell::rule(Value::money(Money(*x)), &rule));
                 }
+                None if m.join_year(&m.partners[i]) == Some(None) => row.push(Cell::rule(
+                    Value::na("does not join"),
+                    "never joins the case",
+                )),
                 None => row.push(Cell::rule(
                     Value::na("not yet joined"),
                     match m.partnership.clause("joining") {

@@ -86,7 +86,9 @@ pub struct Apportionment {
     pub weights: Vec<(String, Fig)>,
     /// Clause 11.4: a partner joining later shares costs and savings from
     /// this year.
-    pub joins: Vec<(String, Sourced<Year>)>,
+    /// Partners that join late: the year, or None for a partner that never
+    /// joins within the case ("never").
+    pub joins: Vec<(String, Sourced<Option<Year>>)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -478,7 +480,8 @@ impl Model {
         v
     }
 
-    pub fn join_year(&self, partner: &str) -> Option<Year> {
+    /// When a partner joins: None from the start, Some(None) never.
+    pub fn join_year(&self, partner: &str) -> Option<Option<Year>> {
         self.apportionment
             .joins
             .iter()

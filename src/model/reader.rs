@@ -979,9 +979,16 @@ impl Reader<'_> {
                     ));
                 };
                 let Some(ys) = y.as_str() else {
-                    return Err(self.err(&key, "expected a financial year such as \"2019/20\""));
+                    return Err(self.err(
+                        &key,
+                        "expected a financial year such as \"2019/20\", or \"never\"",
+                    ));
                 };
-                joins.push((p, Sourced::new(self.year_of(ys, &key)?, self.origin(&key))));
+                let year = match ys.trim().eq_ignore_ascii_case("never") {
+                    true => None,
+                    false => Some(self.year_of(ys, &key)?),
+                };
+                joins.push((p, Sourced::new(year, self.origin(&key))));
             }
         }
         Ok(Apportionment {

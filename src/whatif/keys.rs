@@ -40,7 +40,7 @@ pub const KEYS: &[Key] = &[
     },
     Key {
         pattern: "apportionment.joins.P",
-        meaning: "the year a partner joins: it shares costs and savings from then",
+        meaning: "the year a partner joins: it shares costs and savings from then (never: it does not join)",
         example: "2019/20",
     },
     Key {

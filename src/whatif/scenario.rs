@@ -49,9 +49,13 @@ impl Case {
             }
             ["apportionment", "joins", p] => {
                 let i = self.partner(key, p)?;
-                let y = year()?;
-                self.check_window(key, y)?;
-                self.partners[i].joins = year_idx(self.first_year, y, self.window);
+                self.partners[i].joins = if value.trim().eq_ignore_ascii_case("never") {
+                    crate::case::calc::NEVER
+                } else {
+                    let y = year()?;
+                    self.check_window(key, y)?;
+                    year_idx(self.first_year, y, self.window)
+                };
             }
             ["window_years"] => {
                 let n: usize = value
