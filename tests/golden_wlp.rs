@@ -314,9 +314,16 @@ fn a_partner_that_never_joins() {
     assert_eq!(fig(&s, "BRK", cost), dec!(328591));
     assert_eq!(fig(&s, "CLN", cost), dec!(438121));
     assert_eq!(fig(&s, "DRN", cost), dec!(253288));
-    assert_eq!(fig(&s, "ELM", cost), dec!(0));
-    let net = "Total net saving per annum";
-    assert_eq!(fig(&s, "ELM", net), dec!(0));
+    assert!(
+        s.find("ELM", cost).is_none(),
+        "no row for a council not in it"
+    );
+    assert!(s.notes.iter().any(|n| n.starts_with("ELM does not join")));
+    // 1,090,000 − 215,000 (ELM's baseline) − 1,020,000 = −145,000 a year.
+    assert_eq!(
+        fig(&s, "Total", "Total net saving per annum"),
+        dec!(-145000)
+    );
     let a = table(&m, "apportionment");
     assert_eq!(fig(&a, "Total", "ELM"), dec!(0));
 }

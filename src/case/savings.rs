@@ -75,6 +75,8 @@ fn partner_savings(m: &Model) -> crate::Result<Option<Vec<PartnerSaving>>> {
         .iter()
         .zip(traces)
         .zip(&f.partner_cost)
+        // A partner that never joins has no row: it pays and saves nothing.
+        .filter(|((p, _), _)| m.join_year(p) != Some(None))
         .map(|((p, cost_trace), cost)| {
             let b = s.baseline.iter().find(|(q, _)| q == p);
             let a = s.already_budgeted.iter().find(|(q, _)| q == p);
@@ -171,6 +173,18 @@ pub fn table(m: &Model) -> crate::Result<Option<Table>> {
         t.notes.push(format!(
             "The shared service cost is apportioned by {} share, rounded to whole pounds by largest remainder so the parts add up to the total.",
             m.apportionment.basis.value.name()
+        ));
+    }
+    let never: Vec<&str> = m
+        .partners
+        .iter()
+        .filter(|p| m.join_year(p) == Some(None))
+        .map(String::as_str)
+        .collect();
+    if !never.is_empty() {
+        t.notes.push(format!(
+            "{} does not join: it pays nothing and saves nothing, and the shared service's cost is shared among the others.",
+            crate::base::text::and_list(&never)
         ));
     }
     t.charts.push(chart(&t, &m.name));
