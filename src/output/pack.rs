@@ -44,6 +44,9 @@ pub struct Pack {
     pub appendix: String,
     /// Said on standard error: input rows set aside, and why.
     pub warnings: Vec<String>,
+    /// The financial year it is about, if one: the workbook is dated at its
+    /// end, so that the same inputs give the same bytes.
+    pub year: Option<crate::base::year::Year>,
 }
 
 pub fn write_file(path: &Path, contents: &[u8]) -> Result<()> {
@@ -246,8 +249,14 @@ fn write_table(ws: &mut Worksheet, t: &Table) -> std::result::Result<(), XlsxErr
 pub fn workbook(pack: &Pack, path: &Path) -> Result<()> {
     let e = xlsx_err(path);
     let mut wb = Workbook::new();
-    // A fixed date keeps the file byte-identical between runs.
-    let date = ExcelDateTime::from_ymd(2013, 6, 12).map_err(&e)?;
+    // Dated by its data, not the clock, so the file is byte-identical
+    // between runs: 31 March at the end of its year (1 January 2000 when
+    // it has none).
+    let date = match pack.year {
+        Some(y) => ExcelDateTime::from_ymd((y.0 + 1) as u16, 3, 31),
+        None => ExcelDateTime::from_ymd(2000, 1, 1),
+    }
+    .map_err(&e)?;
     wb.set_properties(
         &DocProperties::new()
             .set_title(&pack.title)
@@ -410,6 +419,7 @@ pub fn annual_pack(data: &Path) -> crate::Result<Pack> {
         tables,
         appendix: render::check_markdown(&chk),
         warnings: inputs.set_aside_notes(),
+        year: crate::base::year::Year::parse(&r.year),
     })
 }
 
@@ -429,6 +439,7 @@ pub fn model_pack(m: &Model, models_dir: &Path) -> crate::Result<Pack> {
             render::check_markdown(&chk)
         },
         warnings: Vec::new(),
+        year: m.first_year.as_ref().map(|y| y.value),
     };
     what_if(m, models_dir, &mut p)?;
     Ok(p)
@@ -455,5 +466,6 @@ fn overall_pack(models: &[Model], models_dir: &Path) -> crate::Result<Pack> {
         tables: vec![overall],
         appendix: String::new(),
         warnings: Vec::new(),
+        year: None,
     })
 }
