@@ -71,12 +71,7 @@ pub fn read_budget(
     let grids = import::read_file(path, sheet)?;
     let t = table_of(&grids, path, &["authority", "service", "budget"])?;
     let (a, s, b) = (t.col("authority")?, t.col("service")?, t.col("budget")?);
-    // A heading that states its unit wins over --budget-unit.
-    let unit = if t.scale(b) == Decimal::ONE {
-        unit
-    } else {
-        Decimal::ONE
-    };
+    let unit = unit_of(&t, b, unit);
     let lines = t
         .iter()
         .map(|r| {
@@ -94,6 +89,16 @@ pub fn read_budget(
             .map(|l| (l.authority.as_str(), l.service.as_str(), &l.origin)),
     )?;
     Ok(lines)
+}
+
+/// The unit of a column: a heading that states its unit ("budget (£000)")
+/// has been scaled by the reader already and wins over `--budget-unit`.
+fn unit_of(t: &Records, col: usize, given: Decimal) -> Decimal {
+    if t.scale(col) == Decimal::ONE {
+        given
+    } else {
+        Decimal::ONE
+    }
 }
 
 /// Refuses a second line for the same authority and service: it would take
@@ -128,18 +133,7 @@ pub fn read_targets(path: &Path, unit: Decimal) -> crate::Result<Vec<TargetLine>
         t.col("baseline")?,
         t.col("target")?,
     );
-    let (ub, ug) = (
-        if t.scale(b) == Decimal::ONE {
-            unit
-        } else {
-            Decimal::ONE
-        },
-        if t.scale(g) == Decimal::ONE {
-            unit
-        } else {
-            Decimal::ONE
-        },
-    );
+    let (ub, ug) = (unit_of(&t, b, unit), unit_of(&t, g, unit));
     let lines = t
         .iter()
         .map(|r| {

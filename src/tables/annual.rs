@@ -148,6 +148,20 @@ fn financial_year(r: &Record, col: usize) -> Result<Sourced<String>> {
     Ok(y)
 }
 
+/// A sheet's rows, or none when the sheet is absent.
+fn optional<T>(
+    src: &Source,
+    acc: &mut Vec<Accounting>,
+    name: &str,
+    load: fn(&Source, &mut Vec<Accounting>) -> Result<Vec<T>>,
+) -> Result<Vec<T>> {
+    if src.names().iter().any(|n| n.eq_ignore_ascii_case(name)) {
+        load(src, acc)
+    } else {
+        Ok(Vec::new())
+    }
+}
+
 /// The `report` sheet: `key, value` rows giving `title`, `year` (both
 /// required), `partnership`, `forecast_year`, `growth_year` and `note.TABLE`.
 fn load_report(src: &Source, acc: &mut Vec<Accounting>) -> Result<ReportInfo> {
@@ -435,42 +449,13 @@ impl AnnualInputs {
         let authorities = load_authorities(src, acc)?;
         let budget = load_budget(src, acc, &authorities)?;
         // The other sheets are optional: absent, their tables are too.
-        let has = |name: &str| src.names().iter().any(|n| n.eq_ignore_ascii_case(name));
-        let staff = if has("staff") {
-            load_staff(src, acc)?
-        } else {
-            Vec::new()
-        };
-        let growth = if has("growth") {
-            load_growth(src, acc)?
-        } else {
-            Vec::new()
-        };
-        let savings = if has("savings") {
-            load_savings(src, acc)?
-        } else {
-            Vec::new()
-        };
-        let funding = if has("funding") {
-            load_funding(src, acc)?
-        } else {
-            Vec::new()
-        };
-        let performance = if has("performance") {
-            load_performance(src, acc)?
-        } else {
-            Vec::new()
-        };
-        let national = if has("national") {
-            load_national(src, acc)?
-        } else {
-            Vec::new()
-        };
-        let published = if has("published") {
-            load_published(src, acc)?
-        } else {
-            Vec::new()
-        };
+        let staff = optional(src, acc, "staff", load_staff)?;
+        let growth = optional(src, acc, "growth", load_growth)?;
+        let savings = optional(src, acc, "savings", load_savings)?;
+        let funding = optional(src, acc, "funding", load_funding)?;
+        let performance = optional(src, acc, "performance", load_performance)?;
+        let national = optional(src, acc, "national", load_national)?;
+        let published = optional(src, acc, "published", load_published)?;
         Ok(AnnualInputs {
             report,
             authorities,
