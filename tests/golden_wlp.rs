@@ -125,6 +125,17 @@ fn legal_case_apportioned_by_population_with_a_late_joiner() {
     // Over the case: 52,322 + 69,764 + 40,331 + 2,583 = 165,000.
     assert_eq!(fig(&t, "Total", "ELM"), dec!(2583));
     assert_eq!(fig(&t, "Total", "Total"), dec!(165000));
+    // Shares as paid, not by weight (ELM's weight is 17.2 %): 31.710 %,
+    // 42.281 %, 24.443 %, 1.565 %; to 0.1 % the floors 31.7 + 42.2 + 24.4
+    // + 1.5 = 99.8, the two tenths left to the largest remainders (CLN .81,
+    // ELM .65): 31.7, 42.3, 24.4, 1.6, adding up to 100.0.
+    assert_eq!(fig(&t, "Share %", "CLN"), dec!(42.3));
+    assert_eq!(fig(&t, "Share %", "ELM"), dec!(1.6));
+    let shown: Decimal = ["BRK", "CLN", "DRN", "ELM"]
+        .iter()
+        .map(|p| fig(&t, "Share %", p))
+        .sum();
+    assert_eq!(shown, dec!(100.0));
 }
 
 #[test]
@@ -137,11 +148,18 @@ fn legal_case_savings_and_score_by_hand() {
     let cost = "Estimated cost of shared service";
     assert_eq!(fig(&s, "CLN", cost), dec!(362667));
     assert_eq!(fig(&s, "ELM", cost), dec!(175666));
-    // CLN: 325,000 − 362,667 = −37,667 a year: worse off. In all
-    // 1,090,000 − 1,020,000 = 70,000.
+    // CLN: 325,000 − 362,667 = −37,667 a year: worse off, and flagged. In
+    // all 1,090,000 − 1,020,000 = 70,000.
     let net = "Total net saving per annum";
     assert_eq!(fig(&s, "CLN", net), dec!(-37667));
     assert_eq!(fig(&s, "Total", net), dec!(70000));
+    assert!(
+        s.notes
+            .iter()
+            .any(|n| n.starts_with("WORSE OFF: CLN ((£37,667) a year)")),
+        "{:?}",
+        s.notes
+    );
 
     let t = table(&m, "score");
     // Costs 170,000 (case 150,000 + grant-funded support 20,000) in 2024/25

@@ -7,6 +7,7 @@ use crate::base::money::Money;
 use crate::base::table::at;
 use crate::base::table::{Cell, Table, Value};
 use crate::base::year::Year;
+use crate::case::apportion;
 use crate::case::calc::{Case, Figures};
 use crate::model::{InvestmentItem, Model};
 use rust_decimal::Decimal;
@@ -130,6 +131,43 @@ pub fn table(m: &Model) -> crate::Result<Option<Table>> {
     external_note(&mut t, &externals);
     t.charts.push(profile_chart(&t, &m.name));
     Ok(Some(t))
+}
+
+/// Each partner's share of the case cost as paid (a late joiner pays
+/// less than its weight), to 0.1 % by largest remainder so that the shown
+/// shares add up to 100.0 %; by weight when nothing is paid.
+fn share_row(weights: &[(String, Decimal)], paid: &[Money]) -> Vec<Cell> {
+    let total: Decimal = paid.iter().map(|m| m.dec()).sum();
+    let (basis, rule): (Vec<(String, Decimal)>, &str) = if total.is_zero() {
+        (
+            weights.to_vec(),
+            "weight / sum of weights, to 0.1 % by largest remainder",
+        )
+    } else {
+        let named = weights
+            .iter()
+            .zip(paid)
+            .map(|((p, _), m)| (p.clone(), m.dec()));
+        (
+            named.collect(),
+            "share of the case cost paid, to 0.1 % by largest remainder",
+        )
+    };
+    let pcts = apportion::apportion(Decimal::ONE_HUNDRED, &basis, Decimal::new(1, 1));
+    let mut row = vec![Cell::label("Share %")];
+    match pcts {
+        Ok(parts) => row.extend(
+            parts
+                .iter()
+                .map(|p| Cell::rule(Value::pct(p.rounded, 1), rule)),
+        ),
+        Err(_) => row.extend(weights.iter().map(|_| Cell::empty())),
+    }
+    row.push(Cell::rule(
+        Value::pct(Decimal::ONE_HUNDRED, 1),
+        "all partners",
+    ));
+    row
 }
 
 /// The optimism bias on each year's case costs (or centrally funded
@@ -288,19 +326,7 @@ pub fn shares_table(m: &Model) -> crate::Result<Option<Table>> {
         "sum of all shares",
     ));
     t.push_total(row);
-    let wsum: Decimal = weights.iter().map(|(_, w)| *w).sum();
-    let mut row = vec![Cell::label("Share %")];
-    for (_, w) in &weights {
-        row.push(Cell::rule(
-            Value::pct(*w * Decimal::ONE_HUNDRED / wsum, 1),
-            "weight / sum of weights",
-        ));
-    }
-    row.push(Cell::rule(
-        Value::pct(Decimal::ONE_HUNDRED, 1),
-        "all partners",
-    ));
-    t.push(row);
+    t.push(share_row(&weights, &sums));
     t.headline = format!(
         "The {} case cost is shared {}.",
         Money(f.case_total),

@@ -165,6 +165,7 @@ pub fn table(m: &Model) -> crate::Result<Option<Table>> {
             .collect::<Vec<_>>()
             .join(", ")
     );
+    worse_off_note(&mut t, &rows);
     if let Some(SharedCost::Total(_)) = m
         .savings
         .as_ref()
@@ -175,6 +176,30 @@ pub fn table(m: &Model) -> crate::Result<Option<Table>> {
             m.apportionment.basis.value.name()
         ));
     }
+    never_note(&mut t, m);
+    t.charts.push(chart(&t, &m.name));
+    Ok(Some(t))
+}
+
+/// A partner whose shared service would cost more than its own budget for
+/// it is flagged: its S151 officer is signing for a loss.
+fn worse_off_note(t: &mut Table, rows: &[PartnerSaving]) {
+    let worse: Vec<String> = rows
+        .iter()
+        .filter(|r| r.net().dec().is_sign_negative() && !r.net().is_zero())
+        .map(|r| format!("{} ({} a year)", r.partner, r.net()))
+        .collect();
+    if !worse.is_empty() {
+        let names: Vec<&str> = worse.iter().map(String::as_str).collect();
+        t.notes.push(format!(
+            "WORSE OFF: {} would pay more for the shared service than its own budget cost.",
+            crate::base::text::and_list(&names)
+        ));
+    }
+}
+
+/// Partners that never join: said, since they have no row.
+fn never_note(t: &mut Table, m: &Model) {
     let never: Vec<&str> = m
         .partners
         .iter()
@@ -187,8 +212,6 @@ pub fn table(m: &Model) -> crate::Result<Option<Table>> {
             crate::base::text::and_list(&never)
         ));
     }
-    t.charts.push(chart(&t, &m.name));
-    Ok(Some(t))
 }
 
 /// Net saving per annum by partner.
