@@ -345,3 +345,19 @@ fn a_partner_that_never_joins() {
     let a = table(&m, "apportionment");
     assert_eq!(fig(&a, "Total", "ELM"), dec!(0));
 }
+
+/// The scenario comparison says which council is worse off, and where: CLN
+/// pays 362,667 for a service its own budget did for 325,000, in every case.
+#[test]
+fn scenarios_say_who_is_worse_off() {
+    let (m, base) =
+        costshare::whatif::load_case(Path::new(&format!("{MODELS}/legal-shared-service.toml")))
+            .unwrap();
+    let file = costshare::whatif::default_file(Path::new(&format!("{MODELS}/x.toml")), &m).unwrap();
+    let sf = costshare::whatif::load_files(&[file], &m).unwrap();
+    let t = costshare::whatif::scenario::compare_named(&m.name, &base, &sf[0].scenarios).unwrap();
+    assert!(t.notes.contains(
+        &"WORSE OFF (a net saving below zero): CLN in the base case, Elmstead from the start and Costs 20% higher."
+            .to_string()
+    ));
+}

@@ -667,8 +667,46 @@ pub fn compare(base_name: &str, base: &Case, scenarios: &[(String, Case)]) -> Re
         t.push(cells);
     }
     t.headline = compare_headline(&bf, scenarios, &sfs);
+    if let Some(note) = worse_off(base, &bf, scenarios, &sfs) {
+        t.notes.push(note);
+    }
     t.notes.push("The tolerance maximum is set on the approved case total; a scenario breaches it when its case total is higher.".into());
     Ok(t)
+}
+
+/// Which partners are worse off (a negative net saving a year), in the
+/// base and in which scenarios: an S151 officer signs for their own council.
+fn worse_off(
+    base: &Case,
+    bf: &Figures,
+    scenarios: &[(String, Case)],
+    sfs: &[Figures],
+) -> Option<String> {
+    let cases = std::iter::once(("the base case", bf))
+        .chain(scenarios.iter().map(|(n, _)| n.as_str()).zip(sfs));
+    let mut by_partner: Vec<(String, Vec<&str>)> = Vec::new();
+    for (name, f) in cases {
+        for (p, net) in base.partners.iter().zip(&f.partner_net) {
+            if net.is_sign_negative() && !net.is_zero() {
+                match by_partner.iter_mut().find(|(q, _)| *q == p.name) {
+                    Some((_, v)) => v.push(name),
+                    None => by_partner.push((p.name.clone(), vec![name])),
+                }
+            }
+        }
+    }
+    if by_partner.is_empty() {
+        return None;
+    }
+    let parts: Vec<String> = by_partner
+        .iter()
+        .map(|(p, v)| format!("{p} in {}", crate::base::text::and_list(v)))
+        .collect();
+    let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+    Some(format!(
+        "WORSE OFF (a net saving below zero): {}.",
+        crate::base::text::and_list(&parts)
+    ))
 }
 
 fn compare_headline(bf: &Figures, scenarios: &[(String, Case)], sfs: &[Figures]) -> String {
