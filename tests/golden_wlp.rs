@@ -361,3 +361,17 @@ fn scenarios_say_who_is_worse_off() {
             .to_string()
     ));
 }
+
+/// Each partner's own case (#13). BRK pays 48,322 in 2024/25 and 4,000 in
+/// 2025/26 and saves 38,000 a year from 2025/26: NPV = 38,000 × 3.673079 −
+/// 48,322 − 4,000 / 1.035 = 139,577.01 − 52,186.73 = 87,390.28. CLN saves
+/// −37,667 a year: worse off, and the headline says so.
+#[test]
+fn each_partner_has_its_own_case() {
+    let t = table(&model("legal-shared-service"), "partners");
+    assert_eq!(fig(&t, "BRK", "Costs"), dec!(52322));
+    assert_eq!(fig(&t, "BRK", "Savings"), dec!(152000));
+    assert_eq!(fig(&t, "BRK", "NPV").round_dp(2), dec!(87390.28));
+    assert!(fig(&t, "CLN", "NPV").is_sign_negative());
+    assert!(t.headline.starts_with("WORSE OFF: CLN"), "{}", t.headline);
+}

@@ -457,3 +457,32 @@ impl Case {
         })
     }
 }
+
+impl Case {
+    /// One partner's own case, for its S151 officer: its share of each
+    /// year's case costs as its costs, and its own net saving from the
+    /// year it joins as its savings. None when the case gives its net saving
+    /// whole (no partner's share of it is known).
+    pub fn partner_score_inputs(&self, f: &Figures, i: usize) -> Option<ScoreInputs> {
+        if self.net_given.is_some() || !self.has_savings {
+            return None;
+        }
+        let shares = f.shares.as_ref()?;
+        let costs = (0..self.window)
+            .map(|t| {
+                shares
+                    .get(t)
+                    .and_then(|y| y.get(i).copied().flatten())
+                    .unwrap_or_default()
+            })
+            .collect();
+        let p = self.partners.get(i)?;
+        Some(ScoreInputs {
+            first_year: self.first_year,
+            costs,
+            savers: vec![(f.partner_net[i], p.joins)],
+            realisation: self.realisation_profile(),
+            rate_pct: self.rate_pct,
+        })
+    }
+}

@@ -6,7 +6,7 @@ pub mod check;
 
 use crate::base::error::Error;
 use crate::base::table::Table;
-use crate::case::{contributions, investment, pathfinder, savings, score};
+use crate::case::{contributions, investment, partners, pathfinder, savings, score};
 use crate::model::{self, Model};
 use std::path::Path;
 
@@ -17,6 +17,7 @@ pub const TABLES: &[&str] = &[
     "contributions",
     "pathfinder-budget",
     "score",
+    "partners",
 ];
 
 /// One table of a model, or None when the model has no such section. An
@@ -29,6 +30,7 @@ pub fn table(m: &Model, name: &str) -> crate::Result<Option<Table>> {
         "contributions" => contributions::table(m),
         "pathfinder-budget" => pathfinder::table(m),
         "score" => score::table(m)?,
+        "partners" => partners::table(m)?,
         _ => None,
     };
     Ok(t.map(|mut t| {

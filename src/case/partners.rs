@@ -1,0 +1,93 @@
+//! Each partner's own case, as its Section 151 officer signs it: what the
+//! council pays (its share of the case costs, as apportioned), what it
+//! saves (its own net saving, from the year it joins), and the NPV, score
+//! and payback that follow; a council worse off is said so.
+
+use crate::base::money::{Money, format_pounds};
+use crate::base::table::{Cell, Table, Value};
+use crate::case::appraise::{evaluate, payback_text};
+use crate::case::calc::{Case, NEVER};
+use crate::model::Model;
+
+pub fn table(m: &Model) -> crate::Result<Option<Table>> {
+    if m.investment.is_empty() {
+        return Ok(None);
+    }
+    let Some(c) = Case::from_model(m) else {
+        return Ok(None);
+    };
+    let f = c
+        .figures()
+        .map_err(|e| crate::Error::model(&m.file, "savings", e.to_string()))?;
+    let cols = [
+        "Partner",
+        "Costs",
+        "Savings",
+        "Net benefit",
+        "NPV",
+        "Investment score",
+        "Payback year",
+    ];
+    let mut t = Table::new(
+        "partners",
+        format!("{}: each partner's case", m.name),
+        &cols,
+        1,
+    );
+    let money = |d| Value::money(Money(d));
+    let mut worse = Vec::new();
+    for (i, p) in c.partners.iter().enumerate() {
+        if p.joins == NEVER {
+            continue;
+        }
+        let Some(inp) = c.partner_score_inputs(&f, i) else {
+            return Ok(None);
+        };
+        let r = evaluate(&inp);
+        if r.npv.is_sign_negative() && !r.npv.is_zero() {
+            worse.push(format!(
+                "{} (NPV {})",
+                p.name,
+                format_pounds(r.npv, 0, Default::default())
+            ));
+        }
+        let rule = format!(
+            "{}'s share of the case costs and its own net saving",
+            p.name
+        );
+        t.push(vec![
+            Cell::label(&p.name),
+            Cell::rule(
+                money(r.costs),
+                "its share of each year's case costs, as apportioned",
+            ),
+            Cell::rule(
+                money(r.savings),
+                "its net saving per annum × realisation, from the year it joins",
+            ),
+            Cell::rule(money(r.net_benefit), "savings less costs"),
+            Cell::rule(
+                money(r.npv),
+                format!("PV savings less PV costs at {}%", inp.rate_pct.normalize()),
+            ),
+            Cell::rule(
+                r.score
+                    .map(|s| Value::num(s, 2))
+                    .unwrap_or(Value::na("n/a")),
+                &rule,
+            ),
+            Cell::rule(
+                Value::text(payback_text(r.payback)),
+                "first year its cumulative net benefit ≥ 0",
+            ),
+        ]);
+    }
+    let names: Vec<&str> = worse.iter().map(String::as_str).collect();
+    t.headline = if worse.is_empty() {
+        "Every partner gains over the appraisal.".into()
+    } else {
+        format!("WORSE OFF: {}.", crate::base::text::and_list(&names))
+    };
+    t.notes.push("Centrally funded support is not apportioned to partners here; each partner's figures are its share of the case costs and its own saving.".into());
+    Ok(Some(t))
+}
