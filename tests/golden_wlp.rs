@@ -375,3 +375,28 @@ fn each_partner_has_its_own_case() {
     assert!(fig(&t, "CLN", "NPV").is_sign_negative());
     assert!(t.headline.starts_with("WORSE OFF: CLN"), "{}", t.headline);
 }
+
+/// The simulation says how likely the case is to lose money: the share of
+/// trials whose NPV is below zero, counted here from the trials themselves.
+#[test]
+fn the_simulation_gives_the_probability_of_a_loss() {
+    use costshare::whatif::simulate;
+    let path = format!("{MODELS}/legal-shared-service.toml");
+    let (case, ranges) = costshare::whatif::ranges(
+        Path::new(&path),
+        &["savings.realisation=0.3..1.0".to_string()],
+        None,
+        |sf| &sf.ranges,
+        "--range",
+    )
+    .unwrap();
+    let o = simulate::simulate(&case, &ranges, 4000, 7, &mut |_| {}).unwrap();
+    let t = simulate::outcome_table(&case, &ranges, &o, 7).unwrap();
+    let below = o.npv.iter().filter(|d| d.is_sign_negative()).count();
+    let want = Decimal::from(below * 100) / Decimal::from(4000);
+    assert!(
+        below > 0 && below < 4000,
+        "{below}: the range must straddle zero"
+    );
+    assert_eq!(fig(&t, "Probability that NPV is below zero", "Mean"), want);
+}

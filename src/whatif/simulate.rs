@@ -292,6 +292,7 @@ pub fn outcome_table(base: &Case, ranges: &[Range], o: &Outcome, seed: u64) -> R
     if bf.tolerance_max.is_some() {
         t.push(breach_row(&bf, prob));
     }
+    t.push(loss_row(&bf, &o.npv));
     t.headline = outcome_headline(o, prob);
     for r in ranges {
         t.notes.push(match r.mode {
@@ -411,6 +412,32 @@ fn breach_row(bf: &Figures, prob: Decimal) -> Vec<Cell> {
             Value::pct(prob, 1),
             "share of trials whose case total exceeds the tolerance maximum",
         ),
+    ]
+}
+
+/// The probability that the case loses money: NPV below zero.
+fn loss_row(bf: &Figures, npv: &[Decimal]) -> Vec<Cell> {
+    let below = npv
+        .iter()
+        .filter(|d| d.is_sign_negative() && !d.is_zero())
+        .count();
+    let p = if npv.is_empty() {
+        Decimal::ZERO
+    } else {
+        Decimal::from(below * 100) / Decimal::from(npv.len())
+    };
+    let base = if bf.score.npv.is_sign_negative() && !bf.score.npv.is_zero() {
+        "below zero"
+    } else {
+        "zero or more"
+    };
+    vec![
+        Cell::label("Probability that NPV is below zero"),
+        Cell::rule(Value::text(base), "base case"),
+        Cell::empty(),
+        Cell::empty(),
+        Cell::empty(),
+        Cell::rule(Value::pct(p, 1), "share of trials whose NPV is below zero"),
     ]
 }
 
