@@ -400,3 +400,28 @@ fn the_simulation_gives_the_probability_of_a_loss() {
     );
     assert_eq!(fig(&t, "Probability that NPV is below zero", "Mean"), want);
 }
+
+/// Switching values (#13): NPV is linear in the realisation share f:
+/// NPV(f) = 257,115.54 f − 184,492.75, zero at f = 184,492.75 / 257,115.54
+/// = 0.717548.
+#[test]
+fn sensitivity_gives_switching_values() {
+    let path = format!("{MODELS}/legal-shared-service.toml");
+    let (case, ranges) = costshare::whatif::ranges(
+        Path::new(&path),
+        &["savings.realisation=0.7..1".to_string()],
+        None,
+        |sf| &sf.vary,
+        "--vary",
+    )
+    .unwrap();
+    let t = costshare::whatif::simulate::sensitivity(&case, &ranges).unwrap();
+    let r = dec!(1.035);
+    let pv_costs = dec!(170000) + dec!(15000) / r;
+    let pv_savings: Decimal = (1..=4)
+        .map(|t| dec!(70000) / (0..t).fold(Decimal::ONE, |a, _| a * r))
+        .sum();
+    let want = (pv_costs / pv_savings).round_dp(6);
+    assert_eq!(want, dec!(0.717548));
+    assert_eq!(fig(&t, "savings.realisation", "NPV zero at"), want);
+}

@@ -221,7 +221,7 @@ impl Target {
     }
 
     /// Whether a negative value is refused.
-    fn nonneg(self) -> bool {
+    pub(crate) fn nonneg(self) -> bool {
         !matches!(
             self,
             Target::Baseline(_) | Target::Already(_) | Target::NetGiven | Target::ItemYear(..)

@@ -114,6 +114,60 @@ fn npv_and_score(c: &Case) -> Result<(Decimal, Option<Decimal>)> {
     Ok((r.npv, r.score))
 }
 
+/// The value of a range's input at which NPV crosses zero (its Green Book
+/// switching value), searched over ten times its range either side within
+/// what the input may be; None when NPV keeps its sign there.
+fn switching_value(base: &Case, r: &Range) -> Result<Option<Decimal>> {
+    let npv = |v: Decimal| -> Result<Decimal> {
+        let mut c = base.clone();
+        c.apply(r.target, v);
+        Ok(npv_and_score(&c)?.0)
+    };
+    let w = (r.high - r.low).abs();
+    let mut a = r.low.min(r.high) - w * Decimal::TEN;
+    if r.target.nonneg() {
+        a = a.max(Decimal::ZERO);
+    }
+    let b = (r.low.max(r.high) + w * Decimal::TEN).min(r.target.most());
+    const STEPS: u32 = 40;
+    let step = (b - a) / Decimal::from(STEPS);
+    if step.is_zero() {
+        return Ok(None);
+    }
+    let (mut x0, mut f0) = (a, npv(a)?);
+    for k in 1..=STEPS {
+        let x1 = if k == STEPS {
+            b
+        } else {
+            a + step * Decimal::from(k)
+        };
+        let f1 = npv(x1)?;
+        if f0.is_zero() {
+            return Ok(Some(x0));
+        }
+        if f0.is_sign_negative() != f1.is_sign_negative() {
+            // Halve the bracket until it is finer than a penny or 1e-6.
+            let (mut lo, mut hi, mut flo) = (x0, x1, f0);
+            for _ in 0..60 {
+                let mid = (lo + hi) / Decimal::TWO;
+                let fm = npv(mid)?;
+                if fm.is_sign_negative() == flo.is_sign_negative() {
+                    (lo, flo) = (mid, fm);
+                } else {
+                    hi = mid;
+                }
+            }
+            let dp = if r.target.is_money() { 2 } else { 6 };
+            return Ok(Some(crate::base::money::round_dp(
+                (lo + hi) / Decimal::TWO,
+                dp,
+            )));
+        }
+        (x0, f0) = (x1, f1);
+    }
+    Ok(None)
+}
+
 /// Each range swung alone, ordered by its effect on NPV.
 pub fn sensitivity(base: &Case, ranges: &[Range]) -> Result<Table> {
     let (bnpv, bscore) = npv_and_score(base)?;
@@ -125,7 +179,7 @@ pub fn sensitivity(base: &Case, ranges: &[Range]) -> Result<Table> {
         hi.apply(r.target, r.high);
         let (lnpv, lscore) = npv_and_score(&lo)?;
         let (hnpv, hscore) = npv_and_score(&hi)?;
-        rows.push((r, lnpv, hnpv, lscore, hscore));
+        rows.push((r, lnpv, hnpv, lscore, hscore, switching_value(base, r)?));
     }
     rows.sort_by_key(|r| std::cmp::Reverse((r.2 - r.1).abs()));
     let cols = [
@@ -137,6 +191,7 @@ pub fn sensitivity(base: &Case, ranges: &[Range]) -> Result<Table> {
         "NPV swing",
         "Score at low",
         "Score at high",
+        "NPV zero at",
     ];
     let mut t = Table::new(
         "sensitivity",
@@ -156,6 +211,7 @@ pub fn sensitivity(base: &Case, ranges: &[Range]) -> Result<Table> {
         Cell::rule(m(Decimal::ZERO), "base"),
         Cell::rule(sc(bscore), "base"),
         Cell::rule(sc(bscore), "base"),
+        e(),
     ]);
     let plain = |r: &Range, d: Decimal| {
         if r.target.is_money() {
@@ -164,7 +220,7 @@ pub fn sensitivity(base: &Case, ranges: &[Range]) -> Result<Table> {
             Value::num(d.normalize(), d.normalize().scale())
         }
     };
-    for (r, lnpv, hnpv, ls, hs) in &rows {
+    for (r, lnpv, hnpv, ls, hs, zero) in &rows {
         t.push(vec![
             Cell::label(&r.key),
             Cell::rule(plain(r, r.low), "given"),
@@ -174,9 +230,19 @@ pub fn sensitivity(base: &Case, ranges: &[Range]) -> Result<Table> {
             Cell::rule(m((hnpv - lnpv).abs()), "|NPV at high − NPV at low|"),
             Cell::rule(sc(*ls), "score at low"),
             Cell::rule(sc(*hs), "score at high"),
+            match zero {
+                Some(v) => Cell::rule(
+                    plain(r, *v),
+                    "the input's switching value: NPV is zero there",
+                ),
+                None => Cell::rule(
+                    Value::na("not near"),
+                    "NPV keeps its sign within ten ranges either side",
+                ),
+            },
         ]);
     }
-    if let Some((r, l, h, _, _)) = rows.first() {
+    if let Some((r, l, h, _, _, _)) = rows.first() {
         t.headline = format!(
             "NPV is most sensitive to {}: it moves by {} across its range (base NPV {}).",
             r.key,
