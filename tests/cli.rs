@@ -348,6 +348,39 @@ fn every_subcommand_runs_on_the_second_partnership() {
     );
     assert!(out.contains("ELM,Unmapped cost centre ZZZ99,no budget,480.00"));
     assert!(out.contains("Total,,105500.00,105140.25,-359.75,-0.3,"));
+    // Variance adds up, unmapped spend included (#14): ELM 250 + 480 = 730.
+    assert!(out.contains("ELM,Unmapped cost centre ZZZ99,no budget,480.00,480.00,,unmapped"));
+    assert!(out.contains("ELM,Total,2500.00,3230.00,730.00,29.2,"));
+    // Income: CLN's search fees 519.75 short of a −12,000 budget are adverse,
+    // +4.3 %; DRN's 310 more than budgeted favourable, −4.4 %, amber only
+    // under its own underspend thresholds.
+    let out = stdout(&[
+        "reconcile",
+        "--actuals",
+        "fixtures/wlp-ledger/ledger.csv",
+        "--map",
+        "fixtures/wlp-ledger/map.csv",
+        "--budget",
+        "fixtures/wlp-ledger/budget.csv",
+        "--format",
+        "csv",
+        "--under-amber",
+        "4",
+        "--under-red",
+        "8",
+    ]);
+    assert!(
+        out.contains("CLN,Land Charges,-12000.00,-11480.25,519.75,4.3,Amber"),
+        "{out}"
+    );
+    assert!(
+        out.contains("DRN,Land Charges,-7000.00,-7310.00,-310.00,-4.4,Amber"),
+        "{out}"
+    );
+    assert!(
+        out.contains("CLN,Legal,34000.00,33100.00,-900.00,-2.6,Green"),
+        "{out}"
+    );
 }
 
 /// `init` then `report` in a new folder: a complete pack from the template,

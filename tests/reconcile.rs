@@ -237,10 +237,10 @@ fn bad_lines_are_counted_and_named() {
     ))
     // -300 + 1.234, shown to the penny.
     .stdout(predicates::str::contains(
-        "SBC,S-A-01,no budget,-298.77,,,no budget\n",
+        "SBC,S-A-01,no budget,-298.77,-298.77,,no budget\n",
     ))
     .stdout(predicates::str::contains(
-        "Unassigned (blank authority),M-A-01,no budget,5.00,,,no budget\n",
+        "Unassigned (blank authority),M-A-01,no budget,5.00,5.00,,no budget\n",
     ));
     let r = std::fs::read_to_string(&rejects).unwrap();
     assert_eq!(r.lines().count(), 3, "{r}");

@@ -32,6 +32,8 @@ pub struct TargetLine {
 pub struct Thresholds {
     pub amber_pct: Decimal,
     pub red_pct: Decimal,
+    /// Thresholds for underspends (a favourable variance), when they differ.
+    pub under: Option<(Decimal, Decimal)>,
 }
 
 impl Default for Thresholds {
@@ -39,6 +41,7 @@ impl Default for Thresholds {
         Thresholds {
             amber_pct: Decimal::from(2),
             red_pct: Decimal::from(5),
+            under: None,
         }
     }
 }
@@ -104,15 +107,27 @@ fn money(d: Decimal) -> Value {
     Value::money_dp(Money(d), 2)
 }
 
+/// RAG of a variance %: positive is adverse (overspent, or income short),
+/// negative favourable, each with its own thresholds.
 pub fn rag(variance_pct: Decimal, th: &Thresholds) -> &'static str {
+    let (amber, red) = match th.under {
+        Some(u) if variance_pct.is_sign_negative() => u,
+        _ => (th.amber_pct, th.red_pct),
+    };
     let v = variance_pct.abs();
-    if v <= th.amber_pct {
+    if v <= amber {
         "Green"
-    } else if v <= th.red_pct {
+    } else if v <= red {
         "Amber"
     } else {
         "Red"
     }
+}
+
+/// Variance as a % of the budget's size: positive is adverse whether the
+/// line is spending or income (out-turn less budget, over |budget|).
+fn variance_pct(var: Decimal, budget: Decimal) -> Option<Decimal> {
+    (!budget.is_zero()).then(|| var * Decimal::ONE_HUNDRED / budget.abs())
 }
 
 /// Authorities in the order the budget gives them, then any only in the ledger.
@@ -190,29 +205,33 @@ fn budget_row(b: &BudgetLine, p: Option<Decimal>, th: &Thresholds) -> Vec<Cell> 
         Cell::input(money(b.budget), b.origin.clone()),
     ];
     let Some(p) = p else {
+        // Nothing spent: the whole budget is the variance, so the column adds up.
         row.push(Cell::rule(
             Value::na("no out-turn"),
             "no ledger line for this service",
         ));
         row.extend([
-            Cell::empty(),
+            Cell::rule(money(-b.budget), "no out-turn: the budget unspent"),
             Cell::empty(),
             Cell::rule(Value::text("no out-turn"), "no ledger line"),
         ]);
         return row;
     };
     let var = p - b.budget;
-    let pct = (!b.budget.is_zero()).then(|| var * Decimal::ONE_HUNDRED / b.budget);
+    let pct = variance_pct(var, b.budget);
     row.push(Cell::rule(
         money(p),
         "sum of ledger lines of the service's cost centres",
     ));
     row.push(Cell::rule(
         money(var),
-        "out-turn less budget (positive: overspent)",
+        "out-turn less budget (positive: adverse, overspent or income short)",
     ));
     row.push(match pct {
-        Some(p) => Cell::rule(Value::pct(p, 1), "variance / budget × 100"),
+        Some(p) => Cell::rule(
+            Value::pct(p, 1),
+            "variance / |budget| × 100 (positive: adverse)",
+        ),
         None => Cell::rule(Value::na("n/a"), "no budget to compare with"),
     });
     row.push(Cell::rule(
@@ -240,7 +259,7 @@ fn unbudgeted_row(a: &str, line: &Line, p: Decimal) -> Vec<Cell> {
         Cell::label(line.label()),
         Cell::rule(Value::na("no budget"), "no budget line for this service"),
         Cell::rule(money(p), rule),
-        Cell::empty(),
+        Cell::rule(money(p), "no budget: the whole out-turn is the variance"),
         Cell::empty(),
         Cell::rule(Value::text(rag), "no budget to compare with"),
     ]
@@ -261,13 +280,9 @@ fn total_row(
         Cell::rule(money(budget), budget_rule),
         Cell::rule(money(outturn), outturn_rule),
         Cell::rule(money(var), "out-turn less budget"),
-        if budget.is_zero() {
-            Cell::empty()
-        } else {
-            Cell::rule(
-                Value::pct(var * Decimal::ONE_HUNDRED / budget, 1),
-                "variance / budget × 100",
-            )
+        match variance_pct(var, budget) {
+            Some(p) => Cell::rule(Value::pct(p, 1), "variance / |budget| × 100"),
+            None => Cell::empty(),
         },
         Cell::empty(),
     ]

@@ -72,6 +72,13 @@ pub struct Args {
     /// RAG: red beyond this |variance %|
     #[arg(long, default_value = "5")]
     pub red: String,
+    /// RAG for underspends (favourable variances): amber beyond this
+    /// [default: --amber]
+    #[arg(long, value_name = "PCT")]
+    pub under_amber: Option<String>,
+    /// RAG for underspends: red beyond this [default: --red]
+    #[arg(long, value_name = "PCT")]
+    pub under_red: Option<String>,
     /// Any set-aside ledger line is fatal (exit 2)
     #[arg(long)]
     pub strict: bool,
@@ -201,9 +208,18 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
     let th = Thresholds {
         amber_pct: pct("amber", &args.amber)?,
         red_pct: pct("red", &args.red)?,
+        under: match (&args.under_amber, &args.under_red) {
+            (None, None) => None,
+            (a, r) => Some((
+                pct("under-amber", a.as_deref().unwrap_or(&args.amber))?,
+                pct("under-red", r.as_deref().unwrap_or(&args.red))?,
+            )),
+        },
     };
-    if th.amber_pct > th.red_pct {
-        return Err(Error::usage("--amber must not be above --red"));
+    if th.amber_pct > th.red_pct || th.under.is_some_and(|(a, r)| a > r) {
+        return Err(Error::usage(
+            "--amber must not be above --red (nor --under-amber above --under-red)",
+        ));
     }
     let mut cols = match &args.columns {
         Some(c) => Columns::default().with_overrides(c)?,
