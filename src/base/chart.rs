@@ -63,7 +63,10 @@ pub struct Tornado {
 pub struct Histogram {
     pub values: Vec<f64>,
     pub bins: usize,
+    /// Dashed lines: the percentiles.
     pub markers: Vec<(String, f64)>,
+    /// Solid lines the range always includes: the base case, £0.
+    pub lines: Vec<(String, f64)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -87,5 +90,5 @@ pub struct Chart {
 /// £215,270: exact pounds for legends.
 pub fn money_exact(v: f64) -> String {
     let d = rust_decimal::Decimal::from(v.round() as i64);
-    crate::base::money::format_pounds(d, 0, crate::base::money::Negatives::Minus)
+    crate::base::money::format_pounds(d, 0, crate::base::money::Negatives::Brackets)
 }

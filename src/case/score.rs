@@ -104,6 +104,11 @@ pub fn table(m: &Model) -> crate::Result<Option<Table>> {
         money::format_pounds(r.npv, 0, Default::default()),
         payback_text(r.payback)
     );
+    if r.payback.is_some() && r.npv.is_sign_negative() && !r.npv.is_zero() {
+        // Cash paid back, value not: say so beside the payback year.
+        t.headline.pop();
+        t.headline += " in cash only: discounted, the case loses money (NPV below zero).";
+    }
     t.notes.push(format!(
         "Window {} years from {}; discount rate {}% (HM Treasury Green Book); savings count from {}.",
         inp.costs.len(),

@@ -16,16 +16,20 @@ pub const SVG_SIZE: (u32, u32) = (1400, 800);
 
 static FONTS: Once = Once::new();
 
+/// The embedded font, named in SVGs so that a viewer with DejaVu Sans shows
+/// what the PNG shows.
+const FONT: &str = "DejaVu Sans";
+
 fn ensure_fonts() {
     FONTS.call_once(|| {
         // Registration fails only for a corrupt font file, which is compiled in.
         let _ = plotters::style::register_font(
-            "sans-serif",
+            FONT,
             FontStyle::Normal,
             include_bytes!("../../assets/fonts/DejaVuSans.ttf"),
         );
         let _ = plotters::style::register_font(
-            "sans-serif",
+            FONT,
             FontStyle::Bold,
             include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf"),
         );
@@ -51,19 +55,23 @@ pub fn colour(i: usize) -> RGBColor {
 pub use crate::base::chart::{Bars, Chart, HBars, Histogram, Plot, Series, Tornado, money_exact};
 
 /// £1.2m, £250k, £900 for axis labels.
+/// Negatives in brackets, as the tables beside the chart write them.
 pub fn money_label(v: f64) -> String {
     let a = v.abs();
-    let sign = if v < 0.0 { "-" } else { "" };
-    if a >= 1_000_000.0 {
+    let text = if a >= 1_000_000.0 {
         let s = format!("{:.2}", a / 1_000_000.0);
-        let s = s.trim_end_matches('0').trim_end_matches('.');
-        format!("{sign}£{s}m")
+        format!("£{}m", s.trim_end_matches('0').trim_end_matches('.'))
     } else if a >= 1_000.0 {
         let s = format!("{:.1}", a / 1_000.0);
-        let s = s.trim_end_matches('0').trim_end_matches('.');
-        format!("{sign}£{s}k")
+        format!("£{}k", s.trim_end_matches('0').trim_end_matches('.'))
     } else {
-        format!("{sign}£{a:.0}")
+        format!("£{a:.0}")
+    };
+    // Whatever rounds to zero is zero, not "(£0)".
+    if v < 0.0 && text != "£0" {
+        format!("({text})")
+    } else {
+        text
     }
 }
 
@@ -88,7 +96,7 @@ fn range_of(vals: impl Iterator<Item = f64>) -> (f64, f64) {
 }
 
 fn font(size: u32) -> TextStyle<'static> {
-    TextStyle::from(("sans-serif", size).into_font())
+    TextStyle::from((FONT, size).into_font())
 }
 
 type Area<'a, DB> = DrawingArea<DB, Shift>;
@@ -167,7 +175,7 @@ fn draw<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, c: &Chart) -> DResult 
     let (w, _) = root.dim_in_pixel();
     let chars = c.title.chars().count().max(1) as f64;
     let size = (34.0f64).min((w as f64 - 80.0) / (0.56 * chars)).max(16.0);
-    let title = ("sans-serif", size).into_font().style(FontStyle::Bold);
+    let title = (FONT, size).into_font().style(FontStyle::Bold);
     match &c.plot {
         Plot::Bars(b) => bars(&root, c, title, b)?,
         Plot::HBars(h) => hbars(&root, c, title, h)?,
@@ -429,14 +437,18 @@ fn tornado<DB: DrawingBackend>(
 }
 
 /// Counts per bin over the values' range.
-fn bin_counts(values: &[f64], bins: usize) -> (f64, f64, Vec<usize>) {
+fn bin_counts(values: &[f64], bins: usize, lines: &[(String, f64)]) -> (f64, f64, Vec<usize>) {
     let (mut lo, mut hi) = values
         .iter()
+        .chain(lines.iter().map(|l| &l.1))
         .fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(*v), b.max(*v)));
     if !lo.is_finite() || !hi.is_finite() || lo >= hi {
         lo = lo.min(0.0);
         hi = lo + 1.0;
     }
+    // A little room either side, so a line at the edge is not hidden by it.
+    let pad = (hi - lo) * 0.02;
+    let (lo, hi) = (lo - pad, hi + pad);
     let w = (hi - lo) / bins as f64;
     let mut counts = vec![0usize; bins];
     for v in values {
@@ -453,7 +465,7 @@ fn histogram<DB: DrawingBackend>(
     h: &Histogram,
 ) -> DResult {
     let bins = h.bins.max(1);
-    let (lo, hi, counts) = bin_counts(&h.values, bins);
+    let (lo, hi, counts) = bin_counts(&h.values, bins, &h.lines);
     let w = (hi - lo) / bins as f64;
     let ymax = counts.iter().copied().max().unwrap_or(1) as f64 * 1.12;
     let mut chart = ChartBuilder::on(root)
@@ -500,6 +512,14 @@ fn histogram<DB: DrawingBackend>(
         let at = (px + 6, py + 6 + 24 * mi as i32);
         root.draw(&Text::new(label.clone(), at, font(20)))
             .map_err(err)?;
+    }
+    for (li, (label, x)) in h.lines.iter().enumerate() {
+        let st = ShapeStyle::from(&if li == 0 { BLACK } else { colour(3) }).stroke_width(3);
+        chart
+            .draw_series(LineSeries::new(vec![(*x, 0.0), (*x, ymax)], st))
+            .map_err(err)?
+            .label(format!("{label} {}", money_exact(*x)))
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], st));
     }
     legend(&mut chart, SeriesLabelPosition::UpperRight)
 }

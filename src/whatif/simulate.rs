@@ -369,8 +369,12 @@ pub fn outcome_table(base: &Case, ranges: &[Range], o: &Outcome, seed: u64) -> R
             None => format!("{} drawn uniformly from {}..{}", r.key, r.low, r.high),
         });
     }
-    t.charts
-        .push(distribution_chart(&base.name, base.window, &o.npv));
+    t.charts.push(distribution_chart(
+        &base.name,
+        base.window,
+        &o.npv,
+        bf.score.npv,
+    ));
     Ok(t)
 }
 
@@ -545,7 +549,7 @@ fn tornado_chart(t: &Table, case: &str, window: usize) -> Chart {
 }
 
 /// The distribution of simulated NPVs with P10/P50/P90 marked.
-fn distribution_chart(case: &str, window: usize, npv: &[Decimal]) -> Chart {
+fn distribution_chart(case: &str, window: usize, npv: &[Decimal], base: Decimal) -> Chart {
     let vals: Vec<f64> = npv.iter().map(|d| d.to_f64().unwrap_or(0.0)).collect();
     let p = |q: u32| percentile(npv, q).and_then(|d| d.to_f64()).unwrap_or(0.0);
     Chart {
@@ -563,6 +567,10 @@ fn distribution_chart(case: &str, window: usize, npv: &[Decimal]) -> Chart {
                 ("P10".into(), p(10)),
                 ("P50".into(), p(50)),
                 ("P90".into(), p(90)),
+            ],
+            lines: vec![
+                ("Base case".into(), base.to_f64().unwrap_or(0.0)),
+                ("Break-even".into(), 0.0),
             ],
         }),
     }
