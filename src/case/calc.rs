@@ -486,3 +486,17 @@ impl Case {
         })
     }
 }
+
+impl Case {
+    /// A model's case and every figure of it; None when the model has no
+    /// investment window. An error names the model file and `key`.
+    pub fn of_model(m: &Model, key: &str) -> crate::Result<Option<(Case, Figures)>> {
+        let Some(c) = Case::from_model(m) else {
+            return Ok(None);
+        };
+        let f = c
+            .figures()
+            .map_err(|e| crate::Error::model(&m.file, key, e.to_string()))?;
+        Ok(Some((c, f)))
+    }
+}

@@ -26,13 +26,7 @@ fn figures(m: &Model) -> crate::Result<Option<(Case, Figures)>> {
     if m.investment.is_empty() {
         return Ok(None);
     }
-    let Some(c) = Case::from_model(m) else {
-        return Ok(None);
-    };
-    let f = c
-        .figures()
-        .map_err(|e| crate::Error::model(&m.file, "investment", e.to_string()))?;
-    Ok(Some((c, f)))
+    Case::of_model(m, "investment")
 }
 
 pub fn table(m: &Model) -> crate::Result<Option<Table>> {

@@ -13,12 +13,9 @@ pub fn table(m: &Model) -> crate::Result<Option<Table>> {
     if m.investment.is_empty() {
         return Ok(None);
     }
-    let Some(c) = Case::from_model(m) else {
+    let Some((c, f)) = Case::of_model(m, "savings")? else {
         return Ok(None);
     };
-    let f = c
-        .figures()
-        .map_err(|e| crate::Error::model(&m.file, "savings", e.to_string()))?;
     let cols = [
         "Partner",
         "Costs",

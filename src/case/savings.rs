@@ -34,15 +34,15 @@ impl PartnerSaving {
 /// Per-partner savings from the business-case calculator, each input
 /// traced to the model, or None when the model gives no partner table.
 fn partner_savings(m: &Model) -> crate::Result<Option<Vec<PartnerSaving>>> {
-    let (Some(s), Some(c)) = (m.savings.as_ref(), Case::from_model(m)) else {
+    let Some(s) = m.savings.as_ref() else {
         return Ok(None);
     };
     let Some(cost) = s.shared_service_cost.as_ref() else {
         return Ok(None);
     };
-    let f = c
-        .figures()
-        .map_err(|e| crate::Error::model(&m.file, "savings", e.to_string()))?;
+    let Some((c, f)) = Case::of_model(m, "savings")? else {
+        return Ok(None);
+    };
     let traces: Vec<Trace> = match cost {
         SharedCost::PerPartner(v) => m
             .partners
