@@ -65,18 +65,20 @@ pub fn known() -> String {
 pub fn model_table(name: &str, model: Option<&Path>, models_dir: &Path) -> crate::Result<Table> {
     if let Some(p) = model {
         let m = Model::load(p)?;
+        if let Some(t) = table(&m, name)? {
+            return Ok(t);
+        }
+        // Only now, for the message: which tables it does have.
         let has: Vec<String> = tables(&m)?.into_iter().map(|t| t.name).collect();
-        return table(&m, name)?.ok_or_else(|| {
-            Error::usage(format!(
-                "{}: this model has no {name} table; it has {}",
-                p.display(),
-                if has.is_empty() {
-                    "none".into()
-                } else {
-                    has.join(", ")
-                }
-            ))
-        });
+        return Err(Error::usage(format!(
+            "{}: this model has no {name} table; it has {}",
+            p.display(),
+            if has.is_empty() {
+                "none".into()
+            } else {
+                has.join(", ")
+            }
+        )));
     }
     let models = model::load_dir(models_dir)?;
     if name == "score" {
