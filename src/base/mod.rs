@@ -3,6 +3,7 @@
 
 pub mod atomic;
 pub mod chart;
+pub mod date;
 pub mod error;
 pub mod money;
 pub mod published;

@@ -27,3 +27,13 @@ pub fn capitalised(s: &str) -> String {
         None => String::new(),
     }
 }
+
+/// "North Vale DC" → "north-vale-dc": lower case words joined by
+/// hyphens, for file and table names.
+pub fn slug(s: &str) -> String {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join("-")
+}

@@ -30,6 +30,9 @@ struct Fields {
     fixed_authority: String,
     cost_centre: usize,
     amount: usize,
+    /// The date and account columns, when asked for.
+    date: Option<usize>,
+    account: Option<usize>,
     width: usize,
     header: Vec<String>,
     delim: u8,
@@ -177,6 +180,21 @@ fn record(
             pence: a.pence,
         });
     }
+    fill_key(key, f, &field);
+    if f.date.is_none() && f.account.is_none() {
+        return t.add(key, a);
+    }
+    if let Err(why) = add_detail(key, a, f, &field, t) {
+        bad(t, why, Some(a.pence));
+    }
+}
+
+/// The line's authority (or the one given for every line) and cost centre.
+fn fill_key<'d>(
+    key: &mut (String, String),
+    f: &Fields,
+    field: &dyn Fn(usize) -> std::borrow::Cow<'d, [u8]>,
+) {
     key.0.clear();
     match f.authority {
         Some(i) => key.0.push_str(&field_text(&field(i))),
@@ -184,7 +202,24 @@ fn record(
     }
     key.1.clear();
     key.1.push_str(&field_text(&field(f.cost_centre)));
-    t.add(key, a);
+}
+
+/// Adds a line with its month and account (figures by period were asked
+/// for); a date that cannot be read is the reason to set it aside.
+fn add_detail<'d>(
+    key: &(String, String),
+    a: super::LedgerAmount,
+    f: &Fields,
+    field: &dyn Fn(usize) -> std::borrow::Cow<'d, [u8]>,
+    t: &mut LedgerTotals,
+) -> std::result::Result<(), String> {
+    let month = match f.date.map(|i| field_text(&field(i))) {
+        None => crate::base::date::Month(0),
+        Some(d) => crate::base::date::month_of(&d).ok_or_else(|| super::date_reason(&d))?,
+    };
+    let account = f.account.map(|i| field_text(&field(i))).unwrap_or_default();
+    t.add_detail(key, &account, month, a);
+    Ok(())
 }
 
 /// Reads `data` (whole records from `line` on) on up to two threads.
@@ -273,6 +308,12 @@ fn find_header(
     place: &Arc<str>,
 ) -> Result<Option<(Fields, usize, u64, u64)>> {
     let mut wanted = vec![header_key(&cols.cost_centre), header_key(&cols.amount)];
+    let extra: Vec<String> = [&cols.date, &cols.account]
+        .into_iter()
+        .flatten()
+        .map(|c| header_key(c))
+        .collect();
+    wanted.extend(extra);
     let auth = header_key(&cols.authority);
     let mut first: Option<Vec<String>> = None;
     let first_line = buf.split(|&b| b == b'\n' || b == b'\r').next();
@@ -332,6 +373,8 @@ fn find_header(
                 fixed_authority: cols.fixed_authority.clone().unwrap_or_default(),
                 cost_centre: pos(&wanted[0]).unwrap_or(0),
                 amount: pos(&wanted[1]).unwrap_or(0),
+                date: cols.date.as_ref().and_then(|d| pos(&header_key(d))),
+                account: cols.account.as_ref().and_then(|d| pos(&header_key(d))),
                 width: spans.len(),
                 header: names,
                 delim,
@@ -357,15 +400,23 @@ fn no_header(cols: &Columns, place: &Arc<str>, first: Vec<String>) -> Error {
         };
     }
     let mut needed = vec![&cols.cost_centre, &cols.amount];
+    needed.extend([&cols.date, &cols.account].into_iter().flatten());
     if cols.fixed_authority.is_none() {
         needed.insert(0, &cols.authority);
     }
     let keys: Vec<String> = first.iter().map(|s| header_key(s)).collect();
-    let column = needed
+    let mut column = needed
         .into_iter()
         .find(|c| !keys.iter().any(|k| super::heading_is(k, &header_key(c))))
         .cloned()
         .unwrap_or_default();
+    if cols.date.as_ref() == Some(&column) {
+        column.push_str(
+            " (each line's date, for figures by month; name the column with --columns date=HEADER)",
+        );
+    } else if cols.account.as_ref() == Some(&column) {
+        column.push_str(" (each line's account; name the column with --columns account=HEADER)");
+    }
     Error::MissingColumn {
         place: format!("{place}, header line 1"),
         column,

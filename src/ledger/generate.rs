@@ -17,6 +17,19 @@ const SERVICES: &[(&str, u32)] = &[
     ("Planning Support", 3),
 ];
 const AUTHORITIES: &[(&str, char)] = &[("ADC", 'A'), ("BDC", 'B'), ("CBC", 'C')];
+/// Account groups of the subjective analysis, by account code.
+const GROUPS: &[(u32, &str)] = &[
+    (1001, "Employees"),
+    (1010, "Employees"),
+    (1100, "Employees"),
+    (1200, "Transport"),
+    (2001, "Premises"),
+    (4010, "Supplies and services"),
+    (4100, "Supplies and services"),
+    (4200, "Supplies and services"),
+    (9001, "Income"),
+    (9100, "Income"),
+];
 const DESCRIPTIONS: &[(&str, u32, bool)] = &[
     ("Salaries", 1001, false),
     ("Employer's pension contributions", 1010, false),
@@ -55,8 +68,10 @@ fn write_err(p: &Path) -> impl Fn(std::io::Error) -> Error + use<> {
     }
 }
 
-/// Writes a realistic, deterministic ledger (ledger.csv), its cost-centre map
-/// (map.csv), budgets (budget.csv) and savings targets (targets.csv) to `dir`.
+/// Writes a realistic, deterministic ledger (ledger.csv, a year from April
+/// 2014), its cost-centre map (map.csv), budgets (budget.csv), savings
+/// targets (targets.csv), account groups (accounts.csv), open orders
+/// (commitments.csv) and a seasonal budget profile (profile.csv) to `dir`.
 /// Quoted descriptions with commas and quotes, income as negatives, a few
 /// cost centres missing from the map, one budget line with no spending.
 pub fn generate(
@@ -71,6 +86,7 @@ pub fn generate(
     let made = write_ledger(&dir.join("ledger.csv"), &centres, rows, &mut rng, progress)?;
     write_map(&dir.join("map.csv"), &centres)?;
     write_budgets(dir, &centres, &made, &mut rng)?;
+    write_monitoring(dir, &centres, seed)?;
     Ok(made)
 }
 
@@ -210,4 +226,42 @@ fn write_budgets(
     }
     wb.commit()?;
     wt.commit()
+}
+
+/// The files monitoring needs beside the ledger: account groups, a few
+/// open orders per authority (their own random stream, so the ledger and
+/// budgets do not change with them) and a seasonal profile for Parking.
+fn write_monitoring(dir: &Path, centres: &[Centre], seed: u64) -> Result<()> {
+    use std::io::Write;
+    let path = dir.join("accounts.csv");
+    let (mut w, e) = (create(&path)?, write_err(&path));
+    writeln!(w, "account,group").map_err(&e)?;
+    for (code, group) in GROUPS {
+        writeln!(w, "{code},{group}").map_err(&e)?;
+    }
+    w.commit()?;
+    let path = dir.join("commitments.csv");
+    let (mut w, e) = (create(&path)?, write_err(&path));
+    writeln!(w, "authority,cost_centre,order,amount").map_err(&e)?;
+    let mut rng = crate::base::rng::Rng::new(seed ^ 0x5eed_c0de);
+    for n in 0..40u64 {
+        let c = &centres[(rng.next_u64() % centres.len() as u64) as usize];
+        let pence = rng.next_u64() % 1_000_000 + 100;
+        writeln!(
+            w,
+            "{},{},PO{:05},{}.{:02}",
+            c.0,
+            c.1,
+            n + 1,
+            pence / 100,
+            pence % 100
+        )
+        .map_err(&e)?;
+    }
+    w.commit()?;
+    let path = dir.join("profile.csv");
+    let (mut w, e) = (create(&path)?, write_err(&path));
+    writeln!(w, "service,Apr,May,Jun,Jul,Aug,Sep,Oct,Nov,Dec,Jan,Feb,Mar").map_err(&e)?;
+    writeln!(w, "Parking,8,9,10,11,12,10,8,7,7,6,6,6").map_err(&e)?;
+    w.commit()
 }

@@ -153,3 +153,115 @@ pub fn read_targets(path: &Path, unit: Decimal) -> crate::Result<Vec<TargetLine>
     )?;
     Ok(lines)
 }
+
+/// The period a profile column's heading names: "P4", "Period 4", or a
+/// month ("Jul", "July") counted from the year's first month `start`.
+fn period_heading(heading: &str, start: u32) -> Option<u32> {
+    let k = import::header_key(heading);
+    let num = k
+        .strip_prefix("period")
+        .or_else(|| k.strip_prefix('p'))
+        .map(str::trim)
+        .and_then(|n| n.parse::<u32>().ok());
+    if let Some(p) = num {
+        return (1..=12).contains(&p).then_some(p);
+    }
+    let month = crate::base::date::month_of(&format!("1 {k} 2000"))?;
+    Some((month.number() + 12 - start) % 12 + 1)
+}
+
+/// Budget profiles: a service (optionally one authority's) and twelve
+/// weights, one per period, in columns headed P1…P12 or by month name.
+pub fn read_profiles(path: &Path, start: u32) -> crate::Result<crate::ledger::monitor::Profiles> {
+    use crate::ledger::monitor::{Profile, Profiles};
+    let grids = import::read_file(path, None)?;
+    let t = table_of(&grids, path, &["service"])?;
+    let s = t.col("service")?;
+    let a = t.find_col("authority");
+    let mut cols = [None; 12];
+    for (i, h) in t.header.iter().enumerate() {
+        if let Some(p) = period_heading(h, start)
+            && cols[p as usize - 1].replace(i).is_some()
+        {
+            return Err(Error::Table {
+                place: path.display().to_string(),
+                message: format!("period {p} has two columns (the second is {h:?})"),
+            });
+        }
+    }
+    if let Some(p) = cols.iter().position(Option::is_none) {
+        return Err(Error::Table {
+            place: path.display().to_string(),
+            message: format!(
+                "no column for period {} (expected twelve columns, P1…P12 or month names)",
+                p + 1
+            ),
+        });
+    }
+    let mut out = Profiles::default();
+    for r in t.iter() {
+        let mut weights = [Decimal::ZERO; 12];
+        for (w, c) in weights.iter_mut().zip(cols.iter().flatten()) {
+            *w = figure(&r, *c, "a weight of zero or more")?;
+            if w.is_sign_negative() && !w.is_zero() {
+                return Err(r.expected(*c, "a weight of zero or more"));
+            }
+        }
+        if weights.iter().all(|w| w.is_zero()) {
+            return Err(r.expected(s, "a profile with some weight in one period at least"));
+        }
+        let authority = a.and_then(|a| r.opt_text(a)).unwrap_or_default();
+        let service = r.text(s, "a service")?;
+        let origin = r.origin(s);
+        if let Some(prev) = out.by.get(&(authority.clone(), service.clone())) {
+            return Err(r.expected(
+                s,
+                &format!("each service profiled once (also at {})", prev.origin),
+            ));
+        }
+        out.by
+            .insert((authority, service), Profile { weights, origin });
+    }
+    Ok(out)
+}
+
+/// Account to account group (CSV or a spreadsheet: account, group).
+pub fn read_accounts(path: &Path) -> crate::Result<HashMap<String, String>> {
+    let grids = import::read_file(path, None)?;
+    let t = table_of(&grids, path, &["account", "group"])?;
+    let (c, g) = (t.col("account")?, t.col("group")?);
+    let mut m = HashMap::new();
+    for r in t.iter() {
+        let acc = r.text(c, "an account code")?;
+        let grp = r.text(g, "an account group")?;
+        if let Some(prev) = m.insert(acc.clone(), grp.clone())
+            && prev != grp
+        {
+            return Err(r.expected(
+                c,
+                &format!("each account in one group (it is also in {prev})"),
+            ));
+        }
+    }
+    Ok(m)
+}
+
+/// A service's own forecast out-turn: authority, service, forecast.
+pub fn read_forecasts(
+    path: &Path,
+    unit: Decimal,
+) -> crate::Result<HashMap<(String, String), (Decimal, crate::base::trace::Origin)>> {
+    let grids = import::read_file(path, None)?;
+    let t = table_of(&grids, path, &["authority", "service", "forecast"])?;
+    let (a, s, f) = (t.col("authority")?, t.col("service")?, t.col("forecast")?);
+    let unit = unit_of(&t, f, unit);
+    let mut out = HashMap::new();
+    for r in t.iter() {
+        let key = (r.text(a, "an authority")?, r.text(s, "a service")?);
+        let v = scaled(figure(&r, f, "a forecast out-turn in pounds")?, unit, &r, f)?;
+        if out.insert(key, (v, r.origin(f))).is_some() {
+            return Err(r.expected(s, "each authority's service forecast once"));
+        }
+    }
+    Ok(out)
+}

@@ -12,6 +12,7 @@ pub mod amount;
 mod csv;
 mod generate;
 pub mod inputs;
+pub mod monitor;
 #[cfg(feature = "parquet")]
 pub mod parquet;
 pub mod reconcile;
@@ -51,6 +52,10 @@ pub struct Columns {
     /// Amounts are in this many pounds (1,000 for £000), when the heading
     /// does not say so itself (`--actuals-unit`).
     pub unit: Option<Decimal>,
+    /// The date column, when figures are wanted by month.
+    pub date: Option<String>,
+    /// The account (subjective) column, when figures are wanted by account.
+    pub account: Option<String>,
 }
 
 impl Default for Columns {
@@ -61,6 +66,8 @@ impl Default for Columns {
             amount: "amount".into(),
             fixed_authority: None,
             unit: None,
+            date: None,
+            account: None,
         }
     }
 }
@@ -79,9 +86,11 @@ impl Columns {
                 "authority" => self.authority = v,
                 "cost_centre" => self.cost_centre = v,
                 "amount" => self.amount = v,
+                "date" => self.date = Some(v),
+                "account" => self.account = Some(v),
                 other => {
                     return Err(Error::usage(format!(
-                        "--columns: unknown field {other:?}; expected authority, cost_centre or amount"
+                        "--columns: unknown field {other:?}; expected authority, cost_centre, amount, date or account"
                     )));
                 }
             }
@@ -133,6 +142,30 @@ impl std::hash::Hasher for FxHasher {
 /// (authority, cost centre) → pence. A blank authority or cost centre is an
 /// empty string here: its lines still count, in an "Unassigned" row.
 pub type Keyed = HashMap<(String, String), i128, std::hash::BuildHasherDefault<FxHasher>>;
+
+/// A ledger line's place in the detail kept for monitoring: authority,
+/// cost centre, account (empty when not asked for) and calendar month
+/// (`Month(0)` when no date column was asked for).
+pub type DetailKey = (String, String, String, crate::base::date::Month);
+
+/// The exact sum of some lines: whole pence and fractions of a penny.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Sum {
+    pub pence: i128,
+    pub sub_penny: Decimal,
+    pub lines: u64,
+}
+
+impl Sum {
+    pub fn pounds(self) -> Decimal {
+        Decimal::from_i128_with_scale(self.pence, 2) + self.sub_penny
+    }
+    fn add(&mut self, o: Sum) {
+        self.pence += o.pence;
+        self.sub_penny += o.sub_penny;
+        self.lines += o.lines;
+    }
+}
 
 /// A line set aside, with where it was and what it said.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -213,6 +246,9 @@ pub struct LedgerTotals {
     pub total_pence: i128,
     pub total_sub_penny: Decimal,
     pub files: Vec<FileSummary>,
+    /// By authority, cost centre, account and month: kept only when a date
+    /// or account column was asked for.
+    pub detail: HashMap<DetailKey, Sum>,
     /// Lines with nothing but an amount, not yet added: a typed total if
     /// the amount is the sum of the lines above it, else set aside.
     pub(crate) candidates: Vec<TotalCandidate>,
@@ -241,6 +277,23 @@ impl LedgerTotals {
         }
         self.rows += 1;
         self.total_pence += a.pence as i128;
+    }
+
+    /// Adds a line that also carries an account and a month.
+    pub(crate) fn add_detail(
+        &mut self,
+        key: &(String, String),
+        account: &str,
+        month: crate::base::date::Month,
+        a: LedgerAmount,
+    ) {
+        self.add(key, a);
+        let d = (key.0.clone(), key.1.clone(), account.to_string(), month);
+        self.detail.entry(d).or_default().add(Sum {
+            pence: a.pence as i128,
+            sub_penny: a.sub_penny,
+            lines: 1,
+        });
     }
 
     pub(crate) fn set_aside(&mut self, b: BadLine) {
@@ -299,6 +352,9 @@ impl LedgerTotals {
         }
         for (k, v) in other.sub_penny {
             *self.sub_penny.entry(k).or_default() += v;
+        }
+        for (k, v) in other.detail {
+            self.detail.entry(k).or_default().add(v);
         }
         self.rows += other.rows;
         self.blank += other.blank;
@@ -478,6 +534,18 @@ pub fn read_all(
         total.merge(t);
     }
     Ok(total)
+}
+
+/// Why a line whose date cannot be read is set aside.
+pub(crate) fn date_reason(text: &str) -> String {
+    if text.trim().is_empty() {
+        "no date, and figures by month were asked for (--columns date=…)".into()
+    } else {
+        format!(
+            "date {:?}: expected a day-first date such as 31/03/2025, 31 Mar 2025 or 2025-03-31",
+            raw_text(text.as_bytes())
+        )
+    }
 }
 
 /// The line as written, cut short, for listings.

@@ -71,25 +71,31 @@ impl Line {
 /// Out-turn by authority and line (service, unmapped cost centre or blank).
 pub type Outturn = BTreeMap<(String, Line), Decimal>;
 
+/// The row a cost centre's lines belong to.
+pub(crate) fn line_of(map: Option<&HashMap<String, String>>, cc: &str) -> Line {
+    match map {
+        _ if cc.is_empty() => Line::Unassigned,
+        None => Line::Service(cc.to_string()),
+        Some(m) => match m.get(cc) {
+            Some(s) => Line::Service(s.clone()),
+            None => Line::Unmapped(cc.to_string()),
+        },
+    }
+}
+
+/// An authority as rows name it: blank is "Unassigned (blank authority)".
+pub(crate) fn authority_name(a: &str) -> String {
+    if a.is_empty() {
+        BLANK_AUTHORITY.to_string()
+    } else {
+        a.to_string()
+    }
+}
+
 /// Out-turn in pounds, exactly (fractions of a penny included), by
 /// authority and service (or unmapped cost centre, or blank).
 pub fn outturn(totals: &LedgerTotals, map: Option<&HashMap<String, String>>) -> Outturn {
     let mut out = BTreeMap::new();
-    let line_of = |cc: &String| match map {
-        _ if cc.is_empty() => Line::Unassigned,
-        None => Line::Service(cc.clone()),
-        Some(m) => match m.get(cc) {
-            Some(s) => Line::Service(s.clone()),
-            None => Line::Unmapped(cc.clone()),
-        },
-    };
-    let authority = |a: &String| {
-        if a.is_empty() {
-            BLANK_AUTHORITY.to_string()
-        } else {
-            a.clone()
-        }
-    };
     for ((a, cc), p) in &totals.totals {
         let exact = Decimal::from_i128_with_scale(*p, 2)
             + totals
@@ -97,13 +103,13 @@ pub fn outturn(totals: &LedgerTotals, map: Option<&HashMap<String, String>>) -> 
                 .get(&(a.clone(), cc.clone()))
                 .copied()
                 .unwrap_or_default();
-        *out.entry((authority(a), line_of(cc)))
+        *out.entry((authority_name(a), line_of(map, cc)))
             .or_insert(Decimal::ZERO) += exact;
     }
     out
 }
 
-fn money(d: Decimal) -> Value {
+pub(crate) fn money(d: Decimal) -> Value {
     Value::money_dp(Money(d), 2)
 }
 
@@ -126,14 +132,17 @@ pub fn rag(variance_pct: Decimal, th: &Thresholds) -> &'static str {
 
 /// Variance as a % of the budget's size: positive is adverse whether the
 /// line is spending or income (out-turn less budget, over |budget|).
-fn variance_pct(var: Decimal, budget: Decimal) -> Option<Decimal> {
+pub(crate) fn variance_pct(var: Decimal, budget: Decimal) -> Option<Decimal> {
     (!budget.is_zero()).then(|| var * Decimal::ONE_HUNDRED / budget.abs())
 }
 
 /// Authorities in the order the budget gives them, then any only in the ledger.
-fn authorities<'a>(budgets: impl Iterator<Item = &'a str>, out: &'a Outturn) -> Vec<String> {
+pub(crate) fn authorities<'a>(
+    budgets: impl Iterator<Item = &'a str>,
+    others: impl Iterator<Item = &'a str>,
+) -> Vec<String> {
     let mut v: Vec<String> = Vec::new();
-    for a in budgets.chain(out.keys().map(|(a, _)| a.as_str())) {
+    for a in budgets.chain(others) {
         if !v.iter().any(|x| x == a) {
             v.push(a.to_string());
         }
@@ -160,7 +169,11 @@ pub fn budget_table(
     let mut t = Table::new("reconcile", "Budget against out-turn", &cols, 2);
     let mut used: std::collections::HashSet<(String, Line)> = Default::default();
     let (mut gb, mut go) = (Decimal::ZERO, Decimal::ZERO);
-    for a in authorities(budgets.iter().map(|b| b.authority.as_str()), &out) {
+    let ledger_authorities = out.keys().map(|(a, _)| a.as_str());
+    for a in authorities(
+        budgets.iter().map(|b| b.authority.as_str()),
+        ledger_authorities,
+    ) {
         let (mut ab, mut ao) = (Decimal::ZERO, Decimal::ZERO);
         for b in budgets.iter().filter(|b| b.authority == a) {
             let key = (a.clone(), Line::Service(b.service.clone()));

@@ -13,16 +13,35 @@ fn find(header: &[String], name: &str) -> Option<usize> {
     header.iter().position(|h| super::heading_is(h, &k))
 }
 
-/// The header row's index and the three columns, if this sheet has them.
-fn locate(g: &Grid, cols: &Columns) -> Option<(usize, Option<usize>, usize, usize)> {
+/// Where a sheet's ledger columns are.
+#[derive(Debug, Clone, Copy)]
+struct At {
+    authority: Option<usize>,
+    cost_centre: usize,
+    amount: usize,
+    date: Option<usize>,
+    account: Option<usize>,
+}
+
+/// The header row's index and the columns, if this sheet has them all.
+fn locate(g: &Grid, cols: &Columns) -> Option<(usize, At)> {
     g.rows.iter().take(50).enumerate().find_map(|(i, r)| {
         let h: Vec<String> = r.cells.iter().map(|c| c.display()).collect();
-        let (c, m) = (find(&h, &cols.cost_centre)?, find(&h, &cols.amount)?);
-        let a = match &cols.fixed_authority {
-            Some(_) => None,
-            None => Some(find(&h, &cols.authority)?),
+        let optional = |c: &Option<String>| match c {
+            Some(name) => find(&h, name).map(Some),
+            None => Some(None),
         };
-        Some((i, a, c, m))
+        let at = At {
+            cost_centre: find(&h, &cols.cost_centre)?,
+            amount: find(&h, &cols.amount)?,
+            authority: match &cols.fixed_authority {
+                Some(_) => None,
+                None => Some(find(&h, &cols.authority)?),
+            },
+            date: optional(&cols.date)?,
+            account: optional(&cols.account)?,
+        };
+        Some((i, at))
     })
 }
 
@@ -48,7 +67,7 @@ pub fn read(path: &Path, cols: &Columns, sink: Sink) -> Result<LedgerTotals> {
     for g in &grids {
         // A sheet too large to read could hold ledger lines: never skip it.
         let g = g.usable()?;
-        let Some((hi, a, c, m)) = locate(g, cols) else {
+        let Some((hi, at)) = locate(g, cols) else {
             let filled = g
                 .rows
                 .iter()
@@ -63,7 +82,7 @@ pub fn read(path: &Path, cols: &Columns, sink: Sink) -> Result<LedgerTotals> {
             continue;
         };
         any = true;
-        let t = read_grid(g, hi, (a, c, m), cols, sink)?;
+        let t = read_grid(g, hi, at, cols, sink)?;
         total.merge(t);
     }
     if !any {
@@ -76,10 +95,11 @@ pub fn read(path: &Path, cols: &Columns, sink: Sink) -> Result<LedgerTotals> {
             place: first
                 .map(|g| g.place())
                 .unwrap_or(path.display().to_string()),
-            column: format!(
-                "{}, {} and {}",
-                cols.authority, cols.cost_centre, cols.amount
-            ),
+            column: {
+                let mut names = vec![&cols.authority, &cols.cost_centre, &cols.amount];
+                names.extend([&cols.date, &cols.account].into_iter().flatten());
+                crate::base::text::and_list(&names.iter().map(|s| s.as_str()).collect::<Vec<_>>())
+            },
             found,
         });
     }
@@ -152,10 +172,11 @@ impl Rows<'_, '_> {
 fn read_grid(
     g: &Grid,
     header_idx: usize,
-    (a, c, m): (Option<usize>, usize, usize),
+    at: At,
     cols: &Columns,
     mut sink: Sink,
 ) -> Result<LedgerTotals> {
+    let (a, c, m) = (at.authority, at.cost_centre, at.amount);
     let records = import::Records::at_header(g, header_idx);
     let get = |r: &GridRow, i: usize| r.cells.get(i).cloned().unwrap_or(CellValue::Empty);
     let scale = cols.unit.unwrap_or_else(|| records.scale(m));
@@ -207,9 +228,26 @@ fn read_grid(
                     None => cols.fixed_authority.clone().unwrap_or_default(),
                 };
                 key.1 = get(r, c).display().trim().to_string();
+                let month = match at.date.map(|i| get(r, i).display()) {
+                    None => crate::base::date::Month(0),
+                    Some(d) => match crate::base::date::month_of(&d) {
+                        Some(mo) => mo,
+                        None => {
+                            let why = super::date_reason(&d);
+                            rows.set_aside(line, why, r, Some(amount.pence))?;
+                            continue;
+                        }
+                    },
+                };
                 rows.since_total += amount.pence as i128;
                 rows.sheet_total += amount.pence as i128;
-                rows.t.add(&key, amount);
+                if at.date.is_none() && at.account.is_none() {
+                    rows.t.add(&key, amount);
+                } else {
+                    let account = at.account.map(|i| get(r, i).display());
+                    let account = account.as_deref().unwrap_or_default().trim();
+                    rows.t.add_detail(&key, account, month, amount);
+                }
             }
             // Titles, the header and notes are not ledger lines.
             _ => rows.t.other += 1,

@@ -523,14 +523,7 @@ impl Partnership {
     /// "<name>-overall", lower case with hyphens, or "overall".
     pub fn slug(&self, suffix: &str) -> String {
         match &self.name {
-            Some(n) => {
-                let words: Vec<String> = n
-                    .split(|c: char| !c.is_alphanumeric())
-                    .filter(|w| !w.is_empty())
-                    .map(str::to_lowercase)
-                    .collect();
-                format!("{}-{suffix}", words.join("-"))
-            }
+            Some(n) => format!("{}-{suffix}", crate::base::text::slug(n)),
             None => suffix.to_string(),
         }
     }

@@ -39,7 +39,7 @@ enum Command {
     Sensitivity(cmd::sensitivity::Args),
     Simulate(cmd::simulate::Args),
     Bench(cmd::bench::Args),
-    Reconcile(cmd::reconcile::Args),
+    Reconcile(Box<cmd::reconcile::Args>),
     GenerateLedger(cmd::generate_ledger::Args),
     Check(cmd::check::Args),
 }

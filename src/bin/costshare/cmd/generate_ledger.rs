@@ -17,7 +17,8 @@ pub struct Args {
     rows: u64,
     #[arg(long, default_value_t = 1)]
     seed: u64,
-    /// Folder to write ledger.csv, map.csv, budget.csv and targets.csv into
+    /// Folder to write ledger.csv, map.csv, budget.csv, targets.csv, accounts.csv,
+    /// commitments.csv and profile.csv into
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
     /// Also write ledger.parquet
@@ -43,7 +44,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
     emit(
         out,
         &format!(
-            "wrote {}/ledger.csv ({} lines, total {}), map.csv, budget.csv, targets.csv\n",
+            "wrote {}/ledger.csv ({} lines, total {}), map.csv, budget.csv, targets.csv, accounts.csv, commitments.csv, profile.csv\n",
             dir.display(),
             g.rows,
             format_pounds(total, 2, Negatives::Minus)

@@ -2,6 +2,8 @@
 //! against delivery, from ledger extracts. Nothing read is lost: every
 //! set-aside line is listed and makes the command exit 3.
 
+mod monitoring;
+
 use crate::Exit;
 use crate::args::{Format, NegativesArg, emit};
 use costshare::Error;
@@ -86,6 +88,49 @@ pub struct Args {
     pub format: Format,
     #[command(flatten)]
     pub negatives: NegativesArg,
+    #[command(flatten)]
+    pub monitoring: Monitoring,
+}
+
+/// Monitoring through the year (`--period`).
+#[derive(clap::Args, Debug)]
+#[command(next_help_heading = "Monitoring through the year")]
+pub struct Monitoring {
+    /// Monitor to the end of this month (YYYY-MM): the month, the year to
+    /// date and a forecast out-turn, from the ledger's dates
+    #[arg(long, visible_alias = "to", value_name = "YYYY-MM")]
+    pub period: Option<String>,
+    /// The financial year's first month (4 = April: period 1 is April)
+    #[arg(long, value_name = "MONTH", default_value_t = 4,
+          value_parser = clap::value_parser!(u32).range(1..=12))]
+    pub year_start: u32,
+    /// Budget profiles: service (authority optional) and twelve weights
+    /// headed P1…P12 or by month [default: flat]
+    #[arg(long, value_name = "FILE")]
+    pub profile: Option<PathBuf>,
+    /// Forecast out-turn: profile (actual to date plus the rest of the
+    /// profiled budget), run-rate, or a FILE of authority, service, forecast
+    #[arg(long, value_name = "METHOD|FILE", default_value = "profile")]
+    pub forecast: String,
+    /// Orders raised, not yet paid: ledger files read like --actuals
+    #[arg(long, value_name = "FILE|DIR", num_args = 1..)]
+    pub commitments: Vec<PathBuf>,
+    /// Account to account group (account, group): the subjective analysis
+    #[arg(long, value_name = "FILE")]
+    pub accounts: Option<PathBuf>,
+    /// Subjective analysis down to account groups or to each account
+    /// (needs an account column)
+    #[arg(long, value_enum)]
+    pub detail: Option<DetailArg>,
+    /// Write the spend-against-profile charts (SVG and PNG) to this folder
+    #[arg(long, value_name = "DIR")]
+    pub charts: Option<PathBuf>,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DetailArg {
+    Group,
+    Account,
 }
 
 fn unit(flag: &str, v: Option<&str>) -> costshare::Result<Option<Decimal>> {
@@ -108,7 +153,32 @@ fn pct(flag: &str, v: &str) -> costshare::Result<Decimal> {
 /// Reads every ledger file named, printing each set-aside line and the
 /// summary on standard error and writing --rejects.
 fn read_ledger(args: &Args, cols: &Columns) -> costshare::Result<LedgerTotals> {
-    let files = ledger::expand(&args.actuals)?;
+    let totals = read_files(&args.actuals, cols)?;
+    if let Some(r) = &args.rejects {
+        write_rejects(r, &totals.bad_lines, totals.bad)?;
+    }
+    if totals.lost_anything() {
+        eprintln!("costshare: {}", set_aside_line(&totals));
+        if args.strict {
+            let first = totals.bad_lines.first();
+            return Err(Error::CsvLine {
+                path: first.map(|b| b.place.to_string()).unwrap_or_default(),
+                line: first.map(|b| b.line).unwrap_or(0),
+                message: format!(
+                    "{} lines set aside (--strict); the first: {}",
+                    totals.bad,
+                    first.map(|b| b.reason.as_str()).unwrap_or("")
+                ),
+            });
+        }
+    }
+    Ok(totals)
+}
+
+/// Reads ledger files (folders and patterns expanded), listing set-aside
+/// lines and the summary on standard error.
+fn read_files(paths: &[PathBuf], cols: &Columns) -> costshare::Result<LedgerTotals> {
+    let files = ledger::expand(paths)?;
     let size: u64 = files
         .iter()
         .map(|f| std::fs::metadata(f).map(|m| m.len()).unwrap_or(0))
@@ -140,24 +210,6 @@ fn read_ledger(args: &Args, cols: &Columns) -> costshare::Result<LedgerTotals> {
     }
     for line in summary(&totals) {
         eprintln!("costshare: {line}");
-    }
-    if let Some(r) = &args.rejects {
-        write_rejects(r, &totals.bad_lines, totals.bad)?;
-    }
-    if totals.lost_anything() {
-        eprintln!("costshare: {}", set_aside_line(&totals));
-        if args.strict {
-            let first = totals.bad_lines.first();
-            return Err(Error::CsvLine {
-                path: first.map(|b| b.place.to_string()).unwrap_or_default(),
-                line: first.map(|b| b.line).unwrap_or(0),
-                message: format!(
-                    "{} lines set aside (--strict); the first: {}",
-                    totals.bad,
-                    first.map(|b| b.reason.as_str()).unwrap_or("")
-                ),
-            });
-        }
     }
     Ok(totals)
 }
@@ -199,12 +251,7 @@ fn render(
     })
 }
 
-pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
-    if args.budget.is_none() && args.targets.is_none() {
-        return Err(Error::usage(
-            "reconcile needs --budget FILE, --targets FILE, or both",
-        ));
-    }
+fn thresholds(args: &Args) -> costshare::Result<Thresholds> {
     let th = Thresholds {
         amber_pct: pct("amber", &args.amber)?,
         red_pct: pct("red", &args.red)?,
@@ -221,12 +268,44 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
             "--amber must not be above --red (nor --under-amber above --under-red)",
         ));
     }
+    Ok(th)
+}
+
+fn columns(args: &Args) -> costshare::Result<Columns> {
     let mut cols = match &args.columns {
         Some(c) => Columns::default().with_overrides(c)?,
         None => Columns::default(),
     };
     cols.fixed_authority = args.authority.clone();
     cols.unit = unit("actuals-unit", args.actuals_unit.as_deref())?;
+    let m = &args.monitoring;
+    if m.period.is_some() && cols.date.is_none() {
+        cols.date = Some("date".into());
+    }
+    if (m.accounts.is_some() || m.detail.is_some()) && cols.account.is_none() {
+        cols.account = Some("account".into());
+    }
+    if m.period.is_none()
+        && (cols.date.is_some()
+            || m.profile.is_some()
+            || !m.commitments.is_empty()
+            || m.charts.is_some())
+    {
+        return Err(Error::usage(
+            "--profile, --commitments, --charts and a date column are for monitoring: give --period YYYY-MM (the month reached)",
+        ));
+    }
+    Ok(cols)
+}
+
+pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
+    if args.budget.is_none() && args.targets.is_none() {
+        return Err(Error::usage(
+            "reconcile needs --budget FILE, --targets FILE, or both",
+        ));
+    }
+    let th = thresholds(args)?;
+    let cols = columns(args)?;
     let budget_unit = unit("budget-unit", args.budget_unit.as_deref())?.unwrap_or(Decimal::ONE);
     // Read the small files first: a mistake in them should not wait for the ledger.
     let map = args.map.as_deref().map(read_map).transpose()?;
@@ -240,17 +319,34 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
         .as_deref()
         .map(|t| read_targets(t, budget_unit))
         .transpose()?;
+    let plan = match &args.monitoring.period {
+        Some(p) => Some(monitoring::plan(
+            &args.monitoring,
+            p,
+            budgets.is_some(),
+            budget_unit,
+        )?),
+        None => None,
+    };
     let totals = read_ledger(args, &cols)?;
+    let mut lost = totals.lost_anything();
     let mut tables = Vec::new();
-    if let Some(b) = &budgets {
-        tables.push(reconcile::budget_table(&totals, map.as_ref(), b, &th));
+    match (&plan, &budgets) {
+        (Some(plan), Some(b)) => {
+            let (t, commitments_lost) =
+                monitoring::tables(plan, &args.monitoring, &cols, &totals, b, map.as_ref(), th)?;
+            lost |= commitments_lost;
+            tables.extend(t);
+        }
+        (_, Some(b)) => tables.push(reconcile::budget_table(&totals, map.as_ref(), b, &th)),
+        _ => {}
     }
     if let Some(g) = &target_lines {
         tables.push(reconcile::savings_table(&totals, map.as_ref(), g));
     }
     let text = render(args, &tables, &totals)?;
     emit(out, &text)?;
-    Ok(if totals.lost_anything() && !args.allow_rejects {
+    Ok(if lost && !args.allow_rejects {
         Exit::SetAside
     } else {
         Exit::Success

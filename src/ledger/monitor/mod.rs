@@ -1,0 +1,263 @@
+//! Budget monitoring through the year: a month, the year to date and a
+//! forecast out-turn by service, from ledger lines that carry dates. The
+//! annual budget is spread over the year's twelve periods by a profile
+//! (flat unless given), to the penny, so the months add up to the budget.
+//! Every total is the sum of the rows above it; lines dated after the
+//! period or outside the year are counted and said, never dropped silently.
+
+use super::reconcile::{
+    BudgetLine, Line, Thresholds, authorities, authority_name, line_of, outturn,
+};
+use super::{LedgerTotals, Sum};
+use crate::base::date::FinancialYear;
+use crate::base::error::{Error, Result};
+use crate::base::trace::Origin;
+use rust_decimal::Decimal;
+use std::collections::{BTreeMap, HashMap};
+
+mod tables;
+pub use tables::{Detail, by_month_table, forecast_table, month_table, subjective_table};
+
+/// A service's budget profile: relative weights for periods 1–12.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Profile {
+    pub weights: [Decimal; 12],
+    pub origin: Origin,
+}
+
+/// Profiles by (authority, service); an empty authority profiles the
+/// service for every authority.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Profiles {
+    pub by: HashMap<(String, String), Profile>,
+}
+
+impl Profiles {
+    pub fn of(&self, authority: &str, service: &str) -> Option<&Profile> {
+        self.by
+            .get(&(authority.to_string(), service.to_string()))
+            .or_else(|| self.by.get(&(String::new(), service.to_string())))
+    }
+}
+
+/// How the out-turn for the year is forecast.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Forecast {
+    /// Actual to date plus the budget profiled for the rest of the year.
+    Profile,
+    /// Actual to date scaled to twelve periods.
+    RunRate,
+    /// Each service's own forecast (authority, service); others by profile.
+    Given(HashMap<(String, String), (Decimal, Origin)>),
+}
+
+/// What to monitor: the year, the period reached and the inputs.
+pub struct Monitor<'a> {
+    pub year: FinancialYear,
+    /// 1 = the year's first month.
+    pub period: u32,
+    pub budgets: &'a [BudgetLine],
+    pub profiles: Option<&'a Profiles>,
+    pub map: Option<&'a HashMap<String, String>>,
+    pub forecast: &'a Forecast,
+    /// Orders raised and not yet paid, read as a ledger.
+    pub commitments: Option<&'a LedgerTotals>,
+    pub thresholds: Thresholds,
+}
+
+/// One authority's service (or unmapped or blank cost centre) through the year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowFigures {
+    pub authority: String,
+    pub line: Line,
+    /// The annual budget and where it was read; None: no budget line.
+    pub budget: Option<(Decimal, Origin)>,
+    /// The budget by period, adding up to the annual budget exactly.
+    pub budget_by_period: [Decimal; 12],
+    /// Where the profile came from (None: flat).
+    pub profile: Option<Origin>,
+    /// Ledger lines by period (periods after the one reached included).
+    pub actual_by_period: [Decimal; 12],
+    pub committed: Decimal,
+    pub forecast: Decimal,
+    pub forecast_rule: String,
+    pub forecast_origin: Option<Origin>,
+}
+
+impl RowFigures {
+    pub fn annual_budget(&self) -> Decimal {
+        self.budget.as_ref().map(|b| b.0).unwrap_or_default()
+    }
+    pub fn budget_to(&self, period: u32) -> Decimal {
+        self.budget_by_period[..period as usize].iter().sum()
+    }
+    pub fn actual_to(&self, period: u32) -> Decimal {
+        self.actual_by_period[..period as usize].iter().sum()
+    }
+}
+
+/// Typed monitoring figures; `tables` renders them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Monitoring {
+    pub year: FinancialYear,
+    pub period: u32,
+    pub rows: Vec<RowFigures>,
+    /// Lines dated after the period reached, within the year.
+    pub after: Sum,
+    /// Lines dated outside the financial year.
+    pub outside: Sum,
+    pub has_commitments: bool,
+    pub thresholds: Thresholds,
+    /// Services given a forecast of their own that have no row.
+    pub unused_forecasts: Vec<(String, String)>,
+}
+
+type Key = (String, Line);
+
+/// Ledger lines by row and period; those outside the year and after the
+/// period counted apart.
+fn actuals(totals: &LedgerTotals, m: &Monitor) -> (BTreeMap<Key, [Decimal; 12]>, Sum, Sum) {
+    let (mut by, mut after, mut outside) = (BTreeMap::new(), Sum::default(), Sum::default());
+    for ((a, cc, _, month), sum) in &totals.detail {
+        let Some(p) = m.year.period(*month) else {
+            outside.add(*sum);
+            continue;
+        };
+        if p > m.period {
+            after.add(*sum);
+        }
+        let row = by
+            .entry((authority_name(a), line_of(m.map, cc)))
+            .or_insert([Decimal::ZERO; 12]);
+        row[p as usize - 1] += sum.pounds();
+    }
+    (by, after, outside)
+}
+
+/// The annual budget spread over the periods by the profile's weights
+/// (flat: equal), to the penny; pennies left over go to the largest
+/// remainders, ties to the earliest period.
+fn spread(budget: Decimal, profile: Option<&Profile>, at: &Origin) -> Result<[Decimal; 12]> {
+    let weights = profile
+        .map(|p| p.weights.to_vec())
+        .unwrap_or_else(|| vec![Decimal::ONE; 12]);
+    let parts = crate::case::apportion::apportion_values(budget, &weights, Decimal::new(1, 2))
+        .map_err(|e| Error::Table {
+            place: at.to_string(),
+            message: format!("this budget cannot be spread over the year's periods: {e}"),
+        })?;
+    let mut out = [Decimal::ZERO; 12];
+    out.copy_from_slice(&parts);
+    Ok(out)
+}
+
+fn forecast_of(r: &mut RowFigures, m: &Monitor) {
+    let (ytd, annual) = (r.actual_to(m.period), r.annual_budget());
+    let by_profile = ytd + annual - r.budget_to(m.period);
+    let profile_rule = "actual to date plus the budget profiled for the rest of the year";
+    (r.forecast, r.forecast_rule, r.forecast_origin) = match m.forecast {
+        Forecast::Profile => (by_profile, profile_rule.into(), None),
+        Forecast::RunRate => (
+            (ytd * Decimal::from(12) / Decimal::from(m.period))
+                .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero),
+            format!(
+                "actual to date × 12 / {} periods, to the penny (halves away from zero)",
+                m.period
+            ),
+            None,
+        ),
+        Forecast::Given(g) => match g.get(&(r.authority.clone(), r.line.label())) {
+            Some((v, o)) => (*v, "the service's own forecast".into(), Some(o.clone())),
+            None => (
+                by_profile,
+                format!("no forecast given: {profile_rule}"),
+                None,
+            ),
+        },
+    };
+}
+
+fn row(
+    m: &Monitor,
+    key: Key,
+    budget: Option<&BudgetLine>,
+    actual: [Decimal; 12],
+) -> Result<RowFigures> {
+    let profile = match &key.1 {
+        Line::Service(s) => m.profiles.and_then(|p| p.of(&key.0, s)),
+        _ => None,
+    };
+    let budget_by_period = match budget {
+        Some(b) => spread(b.budget, profile, &b.origin)?,
+        None => [Decimal::ZERO; 12],
+    };
+    let mut r = RowFigures {
+        authority: key.0,
+        line: key.1,
+        budget: budget.map(|b| (b.budget, b.origin.clone())),
+        budget_by_period,
+        profile: profile.map(|p| p.origin.clone()),
+        actual_by_period: actual,
+        committed: Decimal::ZERO,
+        forecast: Decimal::ZERO,
+        forecast_rule: String::new(),
+        forecast_origin: None,
+    };
+    forecast_of(&mut r, m);
+    Ok(r)
+}
+
+/// Monitors the ledger against the budgets for the period reached.
+pub fn monitor(totals: &LedgerTotals, m: &Monitor) -> Result<Monitoring> {
+    let (mut by, after, outside) = actuals(totals, m);
+    let committed = m.commitments.map(|c| outturn(c, m.map)).unwrap_or_default();
+    for k in committed.keys() {
+        by.entry(k.clone()).or_insert([Decimal::ZERO; 12]);
+    }
+    let others = by.keys().map(|(a, _)| a.as_str());
+    let mut rows = Vec::new();
+    for a in authorities(m.budgets.iter().map(|b| b.authority.as_str()), others) {
+        for b in m.budgets.iter().filter(|b| b.authority == a) {
+            let key = (a.clone(), Line::Service(b.service.clone()));
+            let actual = by.remove(&key).unwrap_or([Decimal::ZERO; 12]);
+            rows.push(row(m, key, Some(b), actual)?);
+        }
+        let rest: Vec<Key> = by.keys().filter(|k| k.0 == a).cloned().collect();
+        for key in rest {
+            let actual = by.remove(&key).unwrap_or_default();
+            rows.push(row(m, key, None, actual)?);
+        }
+    }
+    for r in &mut rows {
+        r.committed = committed
+            .get(&(r.authority.clone(), r.line.clone()))
+            .copied()
+            .unwrap_or_default();
+    }
+    let unused_forecasts = match m.forecast {
+        Forecast::Given(g) => {
+            let mut v: Vec<(String, String)> = g
+                .keys()
+                .filter(|k| {
+                    !rows
+                        .iter()
+                        .any(|r| r.authority == k.0 && r.line.label() == k.1)
+                })
+                .cloned()
+                .collect();
+            v.sort();
+            v
+        }
+        _ => Vec::new(),
+    };
+    Ok(Monitoring {
+        year: m.year,
+        period: m.period,
+        rows,
+        after,
+        outside,
+        has_commitments: m.commitments.is_some(),
+        thresholds: m.thresholds,
+        unused_forecasts,
+    })
+}

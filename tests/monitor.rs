@@ -1,0 +1,500 @@
+//! Budget monitoring through the year (`reconcile --period`), checked
+//! against figures worked out here, independently of costshare's reader:
+//! a generated year of ledgers (dates across twelve months, accounts,
+//! open orders, a seasonal profile) summed line by line in plain integer
+//! pence, and a real council's twelve monthly files against sums made by
+//! `fixtures/real/compute_monthly.py` (Python's Decimal on the raw text).
+
+use assert_cmd::Command;
+use rust_decimal::Decimal;
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::str::FromStr;
+
+fn costshare() -> Command {
+    Command::cargo_bin("costshare").unwrap()
+}
+
+/// Runs reconcile with JSON output; returns the tables by name.
+fn tables(args: &[&str]) -> BTreeMap<String, Value> {
+    let out = costshare()
+        .arg("reconcile")
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    doc["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (t["name"].as_str().unwrap().to_string(), t.clone()))
+        .collect()
+}
+
+fn col(t: &Value, name: &str) -> usize {
+    t["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|c| c == name)
+        .unwrap_or_else(|| panic!("no column {name} in {}", t["name"]))
+}
+
+/// A money cell's exact amount in pence (None for labels, "no budget", blanks).
+fn pence(cell: &Value) -> Option<i128> {
+    let v = &cell["value"];
+    (v["type"] == "money").then(|| {
+        let d = Decimal::from_str(v["amount"].as_str().unwrap()).unwrap() * Decimal::from(100);
+        assert!(d.fract().is_zero(), "{d}");
+        rust_decimal::prelude::ToPrimitive::to_i128(&d).unwrap()
+    })
+}
+
+fn text(cell: &Value) -> String {
+    cell["display"].as_str().unwrap_or_default().to_string()
+}
+
+/// The cell at the row whose first two cells are `a` and `s`.
+fn cell<'t>(t: &'t Value, a: &str, s: &str, column: &str) -> &'t Value {
+    let c = col(t, column);
+    let row = t["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| text(&r["cells"][0]) == a && text(&r["cells"][1]) == s)
+        .unwrap_or_else(|| panic!("no row {a} / {s} in {}", t["name"]));
+    &row["cells"][c]
+}
+
+/// Every total row equals the sum of the data rows it closes: a row
+/// labelled "Total" in its first cell closes every data row; any other
+/// total closes the data rows since the previous total whose first cell
+/// matches its own. Checked for every money column.
+fn totals_add_up(t: &Value) {
+    let rows = t["rows"].as_array().unwrap();
+    let width = t["columns"].as_array().unwrap().len();
+    let mut since = 0;
+    for (i, r) in rows.iter().enumerate() {
+        if r["total"] != true {
+            continue;
+        }
+        let grand = text(&r["cells"][0]) == "Total";
+        let first = text(&r["cells"][0]);
+        let closed: Vec<&Value> = rows[if grand { 0 } else { since }..i]
+            .iter()
+            .filter(|x| x["total"] != true && (grand || text(&x["cells"][0]) == first))
+            .collect();
+        for c in 0..width {
+            let Some(total) = pence(&r["cells"][c]) else {
+                continue;
+            };
+            let sum: i128 = closed.iter().filter_map(|x| pence(&x["cells"][c])).sum();
+            assert_eq!(total, sum, "{} row {i} column {c}", t["name"]);
+        }
+        if !grand {
+            since = i + 1;
+        }
+    }
+}
+
+fn parse_pence(s: &str) -> i64 {
+    let neg = s.starts_with('-');
+    let (p, f) = s
+        .trim_start_matches('-')
+        .split_once('.')
+        .unwrap_or((s, "0"));
+    let v = p.parse::<i64>().unwrap() * 100 + format!("{f:0<2}").parse::<i64>().unwrap();
+    if neg { -v } else { v }
+}
+
+/// The generated year, read here: (authority, service or "Unmapped cost
+/// centre X", account, month number 1–12 from April) → pence.
+type Lines = BTreeMap<(String, String, String, u32), i64>;
+
+fn read_year(dir: &Path) -> (Lines, HashMap<String, String>) {
+    let map: HashMap<String, String> = std::fs::read_to_string(dir.join("map.csv"))
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let (c, s) = l.split_once(',').unwrap();
+            (c.to_string(), s.to_string())
+        })
+        .collect();
+    let mut lines = Lines::new();
+    for l in std::fs::read_to_string(dir.join("ledger.csv"))
+        .unwrap()
+        .lines()
+        .skip(1)
+    {
+        // date,authority,cost_centre,account,"description",amount: the
+        // description may hold commas, the amount is the last field.
+        let f: Vec<&str> = l.splitn(5, ',').collect();
+        let amount = parse_pence(l.rsplit(',').next().unwrap());
+        let (y, m): (u32, u32) = (f[0][..4].parse().unwrap(), f[0][5..7].parse().unwrap());
+        let period = (y * 12 + m) - (2014 * 12 + 4) + 1;
+        let service = map
+            .get(f[2])
+            .cloned()
+            .unwrap_or_else(|| format!("Unmapped cost centre {}", f[2]));
+        *lines
+            .entry((f[1].to_string(), service, f[3].to_string(), period))
+            .or_default() += amount;
+    }
+    (lines, map)
+}
+
+/// `budget` pence spread by `weights`, largest remainder, ties to the
+/// earliest period: worked here without costshare's apportionment.
+fn spread(budget: i64, weights: &[i64; 12]) -> [i64; 12] {
+    let w: i64 = weights.iter().sum();
+    let mut parts = [0i64; 12];
+    let mut rems = Vec::new();
+    for i in 0..12 {
+        parts[i] = budget * weights[i] / w;
+        rems.push((budget * weights[i] % w, i));
+    }
+    let left = budget - parts.iter().sum::<i64>();
+    rems.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    for (_, i) in rems.into_iter().take(left as usize) {
+        parts[i] += 1;
+    }
+    parts
+}
+
+fn generate(dir: &Path) {
+    costshare()
+        .args(["generate-ledger", "--rows", "4000", "--seed", "11", "--out"])
+        .arg(dir)
+        .assert()
+        .success();
+}
+
+#[test]
+fn a_generated_year_month_ytd_and_forecast() {
+    let tmp = tempdir("monitor-year");
+    generate(&tmp);
+    let (lines, _) = read_year(&tmp);
+    let p = |f: &str| tmp.join(f).display().to_string();
+    let t = tables(&[
+        "--actuals",
+        &p("ledger.csv"),
+        "--map",
+        &p("map.csv"),
+        "--budget",
+        &p("budget.csv"),
+        "--period",
+        "2014-09",
+        "--profile",
+        &p("profile.csv"),
+        "--commitments",
+        &p("commitments.csv"),
+        "--accounts",
+        &p("accounts.csv"),
+    ]);
+    let (month, forecast) = (&t["monitoring"], &t["forecast"]);
+    // Parking is profiled 8,9,10,11,12,10 | 8,7,7,6,6,6 (of 100); the rest flat.
+    let parking = [8, 9, 10, 11, 12, 10, 8, 7, 7, 6, 6, 6];
+    let budget = std::fs::read_to_string(tmp.join("budget.csv")).unwrap();
+    let mut checked = 0;
+    for l in budget.lines().skip(1) {
+        let f: Vec<&str> = l.split(',').collect();
+        let (a, s, b) = (f[0], f[1], f[2].parse::<i64>().unwrap() * 100);
+        let by_period = spread(b, if s == "Parking" { &parking } else { &[1; 12] });
+        let actual = |per: u32| -> i64 {
+            lines
+                .iter()
+                .filter(|((la, ls, _, lp), _)| la == a && ls == s && *lp == per)
+                .map(|(_, v)| v)
+                .sum()
+        };
+        let ytd_budget: i64 = by_period[..6].iter().sum();
+        let ytd: i64 = (1..=6).map(actual).sum();
+        assert_eq!(
+            pence(cell(month, a, s, "Month budget")),
+            Some(by_period[5] as i128),
+            "{a} {s}"
+        );
+        assert_eq!(
+            pence(cell(month, a, s, "Month actual")),
+            Some(actual(6) as i128)
+        );
+        assert_eq!(
+            pence(cell(month, a, s, "Budget to date")),
+            Some(ytd_budget as i128)
+        );
+        assert_eq!(
+            pence(cell(month, a, s, "Actual to date")),
+            Some(ytd as i128)
+        );
+        assert_eq!(
+            pence(cell(month, a, s, "Variance to date")),
+            Some((ytd - ytd_budget) as i128)
+        );
+        // Forecast by profile: actual to date plus the rest of the profiled budget.
+        assert_eq!(
+            pence(cell(forecast, a, s, "Forecast out-turn")),
+            Some((ytd + b - ytd_budget) as i128)
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, 27, "three authorities × nine budget lines");
+    // Open orders: authority, cost centre, order, amount → by service.
+    let map = read_year(&tmp).1;
+    let mut committed: HashMap<(String, String), i64> = HashMap::new();
+    for l in std::fs::read_to_string(tmp.join("commitments.csv"))
+        .unwrap()
+        .lines()
+        .skip(1)
+    {
+        let f: Vec<&str> = l.split(',').collect();
+        let s = map
+            .get(f[1])
+            .cloned()
+            .unwrap_or_else(|| format!("Unmapped cost centre {}", f[1]));
+        *committed.entry((f[0].into(), s)).or_default() += parse_pence(f[3]);
+    }
+    for ((a, s), v) in &committed {
+        assert_eq!(
+            pence(cell(forecast, a, s, "Committed")),
+            Some(*v as i128),
+            "{a} {s}"
+        );
+    }
+    // Lines dated October to March are counted in a note, not in the figures.
+    let after: i64 = lines.iter().filter(|(k, _)| k.3 > 6).map(|(_, v)| v).sum();
+    let n_after = std::fs::read_to_string(tmp.join("ledger.csv"))
+        .unwrap()
+        .lines()
+        .skip(1)
+        .filter(|l| l[..7] > *"2014-09")
+        .count();
+    let note = month["notes"][0].as_str().unwrap();
+    assert!(
+        note.starts_with(&format!("{n_after} ledger lines (")),
+        "{note}"
+    );
+    assert!(note.contains(&pounds(after)), "{note} vs {}", pounds(after));
+    for table in t.values() {
+        totals_add_up(table);
+    }
+}
+
+fn pounds(p: i64) -> String {
+    let s = format!("{}", p.abs() / 100);
+    let mut g = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            g.push(',');
+        }
+        g.push(c);
+    }
+    let v = format!("£{g}.{:02}", p.abs() % 100);
+    if p < 0 { format!("({v})") } else { v }
+}
+
+#[test]
+fn run_rate_forecast_and_the_subjective_analysis() {
+    let tmp = tempdir("monitor-run-rate");
+    generate(&tmp);
+    let (lines, _) = read_year(&tmp);
+    let p = |f: &str| tmp.join(f).display().to_string();
+    let t = tables(&[
+        "--actuals",
+        &p("ledger.csv"),
+        "--map",
+        &p("map.csv"),
+        "--budget",
+        &p("budget.csv"),
+        "--period",
+        "2014-08",
+        "--forecast",
+        "run-rate",
+        "--accounts",
+        &p("accounts.csv"),
+    ]);
+    // Run rate after five periods: actual to date × 12 / 5, to the penny,
+    // halves away from zero (integer pence: round(12x / 5)).
+    let ytd: i64 = lines
+        .iter()
+        .filter(|((a, s, _, per), _)| a == "BDC" && s == "ICT" && *per <= 5)
+        .map(|(_, v)| v)
+        .sum();
+    let twelve = ytd * 12;
+    let expected = (twelve.abs() * 2 + 5) / 10 * twelve.signum();
+    assert_eq!(
+        pence(cell(&t["forecast"], "BDC", "ICT", "Forecast out-turn")),
+        Some(expected as i128)
+    );
+    // Subjective: account groups under each service, to period 5.
+    let groups: HashMap<&str, &str> = [
+        ("1001", "Employees"),
+        ("1010", "Employees"),
+        ("1100", "Employees"),
+        ("1200", "Transport"),
+        ("2001", "Premises"),
+        ("4010", "Supplies and services"),
+        ("4100", "Supplies and services"),
+        ("4200", "Supplies and services"),
+        ("9001", "Income"),
+        ("9100", "Income"),
+    ]
+    .into();
+    let sub = &t["subjective"];
+    let c = col(sub, "Actual to date");
+    for group in ["Employees", "Income", "Premises"] {
+        let want: i64 = lines
+            .iter()
+            .filter(|((a, s, acc, per), _)| {
+                a == "CBC" && s == "Legal" && *per <= 5 && groups[acc.as_str()] == group
+            })
+            .map(|(_, v)| v)
+            .sum();
+        let row = sub["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| {
+                text(&r["cells"][0]) == "CBC"
+                    && text(&r["cells"][1]) == "Legal"
+                    && text(&r["cells"][2]) == group
+            })
+            .unwrap();
+        assert_eq!(pence(&row["cells"][c]), Some(want as i128), "{group}");
+    }
+    for table in t.values() {
+        totals_add_up(table);
+    }
+}
+
+fn tempdir(name: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("costshare-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// Devon County Council's twelve monthly "spending over £500" files for
+/// 2017-18 (cut to 40 lines each), against compute_monthly.py's sums.
+#[test]
+fn a_real_councils_twelve_monthly_files() {
+    let real = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/real");
+    let exp: Value =
+        serde_json::from_str(&std::fs::read_to_string(real.join("monthly_expected.json")).unwrap())
+            .unwrap();
+    let tmp = tempdir("monitor-devon");
+    // A budget for each service, made up for the test (the files have none).
+    let services = [
+        "Adult Care & Health",
+        "Capital Spending",
+        "Children's Services",
+        "Community, Health, Environment & Prosp",
+        "Corporate Services",
+        "Highways & CDWM",
+    ];
+    let mut budget = String::from("authority,service,budget\n");
+    for s in services {
+        budget.push_str(&format!("Devon,\"{s}\",1200000\n"));
+    }
+    std::fs::write(tmp.join("budget.csv"), budget).unwrap();
+    let dir = real.join("devon-2017-18-monthly").display().to_string();
+    let b = tmp.join("budget.csv").display().to_string();
+    let run = |period: &str| {
+        tables(&[
+            "--actuals",
+            &dir,
+            "--authority",
+            "Devon",
+            "--budget",
+            &b,
+            "--columns",
+            "cost_centre=Expense Area,date=Date",
+            "--period",
+            period,
+        ])
+    };
+    let file = |m: &str| &exp["files"][format!("devon-2017-18-monthly/devon-{m}.csv")];
+    let dec = |v: &Value| -> i128 {
+        pence(&serde_json::json!({"value": {"type": "money", "amount": v.as_str().unwrap()}}))
+            .unwrap()
+    };
+    let t = run("2017-09");
+    let ytd_months = [
+        "2017-04", "2017-05", "2017-06", "2017-07", "2017-08", "2017-09",
+    ];
+    for s in services {
+        let of = |m: &str| {
+            file(m)["by_service"]
+                .get(s)
+                .map(|x| dec(&x["total"]))
+                .unwrap_or(0)
+        };
+        assert_eq!(
+            pence(cell(&t["monitoring"], "Devon", s, "Month actual")),
+            Some(of("2017-09")),
+            "{s}"
+        );
+        let ytd: i128 = ytd_months.iter().map(|m| of(m)).sum();
+        assert_eq!(
+            pence(cell(&t["monitoring"], "Devon", s, "Actual to date")),
+            Some(ytd),
+            "{s}"
+        );
+        // £1,200,000 flat: £100,000 a month, six months to date.
+        assert_eq!(
+            pence(cell(&t["monitoring"], "Devon", s, "Budget to date")),
+            Some(60_000_000)
+        );
+        assert_eq!(
+            pence(cell(&t["forecast"], "Devon", s, "Forecast out-turn")),
+            Some(ytd + 60_000_000)
+        );
+    }
+    // Month by month, the partnership's actuals equal the script's.
+    let by_month = &t["monitoring-by-month"];
+    for (i, m) in ytd_months.iter().enumerate() {
+        let row = &by_month["rows"][i]["cells"];
+        assert_eq!(
+            pence(&row[col(by_month, "Actual")]),
+            Some(dec(&exp["year"]["by_month"][m]["total"])),
+            "{m}"
+        );
+    }
+    for table in t.values() {
+        totals_add_up(table);
+    }
+    // The whole year: every line of the twelve files, to the penny.
+    let t = run("2018-03");
+    let total = t["monitoring"]["rows"].as_array().unwrap().last().unwrap();
+    let c = col(&t["monitoring"], "Actual to date");
+    assert_eq!(
+        pence(&total["cells"][c]),
+        Some(dec(&exp["year"]["total_amount"]))
+    );
+    assert_eq!(dec(&exp["year"]["total_amount"]), 264_413_586);
+}
+
+/// The adding-up check itself fails on a total that is a penny out.
+#[test]
+#[should_panic(expected = "column 2")]
+fn the_adding_up_check_bites() {
+    let money =
+        |a: &str| serde_json::json!({"display": a, "value": {"type": "money", "amount": a}});
+    let label = |s: &str| serde_json::json!({"display": s, "value": {"type": "text", "text": s}});
+    let t = serde_json::json!({
+        "name": "t", "columns": ["Authority", "Service", "Budget"],
+        "rows": [
+            {"total": false, "cells": [label("A"), label("X"), money("1.00")]},
+            {"total": false, "cells": [label("A"), label("Y"), money("2.00")]},
+            {"total": true, "cells": [label("A"), label("Total"), money("3.01")]},
+        ]
+    });
+    totals_add_up(&t);
+}
