@@ -450,8 +450,20 @@ pub fn by_month_table(m: &Monitoring, authority: Option<&str>) -> Table {
         "The Total's variance is for periods 1–{} (the months with actuals); its budget is the whole year's.",
         m.period
     ));
-    t.charts.push(Chart {
-        name: name.clone(),
+    t.charts.push(spend_chart(&name, who, m, actuals, budgets));
+    t
+}
+
+/// Actual bars against the profiled budget's line, month by month.
+fn spend_chart(
+    name: &str,
+    who: &str,
+    m: &Monitoring,
+    actuals: Vec<f64>,
+    budgets: Vec<f64>,
+) -> Chart {
+    Chart {
+        name: name.to_string(),
         title: format!("Spend against profile, {who}, {}", m.year.label()),
         x_label: "Month".into(),
         y_label: "£".into(),
@@ -469,8 +481,7 @@ pub fn by_month_table(m: &Monitoring, authority: Option<&str>) -> Table {
             }),
             ..Bars::default()
         }),
-    });
-    t
+    }
 }
 
 /// How far down the subjective analysis goes.
