@@ -198,6 +198,8 @@ fn a_generated_year_month_ytd_and_forecast() {
         &p("commitments.csv"),
         "--accounts",
         &p("accounts.csv"),
+        "--targets",
+        &p("targets.csv"),
     ]);
     let (month, forecast) = (&t["monitoring"], &t["forecast"]);
     // Parking is profiled 8,9,10,11,12,10 | 8,7,7,6,6,6 (of 100); the rest flat.
@@ -246,6 +248,36 @@ fn a_generated_year_month_ytd_and_forecast() {
         checked += 1;
     }
     assert_eq!(checked, 27, "three authorities × nine budget lines");
+    // Savings to date: baseline and target spread as the budget is (the
+    // same profile), delivered = baseline to date less actual to date.
+    let targets = std::fs::read_to_string(tmp.join("targets.csv")).unwrap();
+    let sav = &t["savings-to-date"];
+    for l in targets.lines().skip(1) {
+        let f: Vec<&str> = l.split(',').collect();
+        let (a, s) = (f[0], f[1]);
+        let w = if s == "Parking" { &parking } else { &[1; 12] };
+        let to_date =
+            |v: &str| -> i64 { spread(v.parse::<i64>().unwrap() * 100, w)[..6].iter().sum() };
+        let (baseline, target) = (to_date(f[2]), to_date(f[3]));
+        let ytd: i64 = lines
+            .iter()
+            .filter(|((la, ls, _, lp), _)| la == a && ls == s && *lp <= 6)
+            .map(|(_, v)| v)
+            .sum();
+        assert_eq!(
+            pence(cell(sav, a, s, "Target to date")),
+            Some(target as i128),
+            "{a} {s}"
+        );
+        assert_eq!(
+            pence(cell(sav, a, s, "Delivered to date")),
+            Some((baseline - ytd) as i128)
+        );
+        assert_eq!(
+            pence(cell(sav, a, s, "Difference")),
+            Some((baseline - ytd - target) as i128)
+        );
+    }
     // Open orders: authority, cost centre, order, amount → by service.
     let map = read_year(&tmp).1;
     let mut committed: HashMap<(String, String), i64> = HashMap::new();
@@ -497,4 +529,65 @@ fn the_adding_up_check_bites() {
         ]
     });
     totals_add_up(&t);
+}
+
+/// `--pack DIR`: a monitoring report for the partnership and one for each
+/// authority, in the pack's formats; an authority's report agrees with its
+/// rows of the partnership's, and its chart is a PNG that decodes.
+#[test]
+fn the_monitoring_pack_for_the_partnership_and_each_authority() {
+    let tmp = tempdir("monitor-pack");
+    generate(&tmp);
+    let p = |f: &str| tmp.join(f).display().to_string();
+    let pack = tmp.join("pack");
+    costshare()
+        .args([
+            "reconcile",
+            "--actuals",
+            &p("ledger.csv"),
+            "--map",
+            &p("map.csv"),
+        ])
+        .args([
+            "--budget",
+            &p("budget.csv"),
+            "--period",
+            "2014-06",
+            "--pack",
+        ])
+        .arg(&pack)
+        .assert()
+        .success();
+    let whole =
+        std::fs::read_to_string(pack.join("monitoring-2014-15-p03/csv/monitoring.csv")).unwrap();
+    for a in ["ADC", "BDC", "CBC"] {
+        let dir = pack.join(format!("monitoring-2014-15-p03-{}", a.to_lowercase()));
+        let own = std::fs::read_to_string(dir.join("csv/monitoring.csv")).unwrap();
+        let total = format!("{a},Total,");
+        let line = |s: &str| {
+            s.lines()
+                .find(|l| l.starts_with(&total))
+                .unwrap()
+                .to_string()
+        };
+        assert_eq!(line(&own), line(&whole), "{a}");
+        assert!(
+            !own.lines().any(|l| !l.starts_with(a)
+                && !l.starts_with("Authority")
+                && !l.starts_with("Total"))
+        );
+        for f in [
+            "report.md",
+            &format!("monitoring-2014-15-p03-{}.xlsx", a.to_lowercase()),
+        ] {
+            assert!(dir.join(f).is_file(), "{}", dir.join(f).display());
+        }
+        let png = std::fs::File::open(dir.join(format!(
+            "charts/monitoring-by-month-{}.png",
+            a.to_lowercase()
+        )))
+        .unwrap();
+        let info = png::Decoder::new(png).read_info().unwrap();
+        assert!(info.info().width >= 800);
+    }
 }

@@ -160,7 +160,7 @@ impl Sum {
     pub fn pounds(self) -> Decimal {
         Decimal::from_i128_with_scale(self.pence, 2) + self.sub_penny
     }
-    fn add(&mut self, o: Sum) {
+    pub(crate) fn add(&mut self, o: Sum) {
         self.pence += o.pence;
         self.sub_penny += o.sub_penny;
         self.lines += o.lines;

@@ -16,7 +16,9 @@ use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
 
 mod tables;
-pub use tables::{Detail, by_month_table, forecast_table, month_table, subjective_table};
+pub use tables::{
+    Detail, by_month_table, forecast_table, month_table, savings_to_date_table, subjective_table,
+};
 
 /// A service's budget profile: relative weights for periods 1–12.
 #[derive(Debug, Clone, PartialEq)]
@@ -102,29 +104,65 @@ pub struct Monitoring {
     pub year: FinancialYear,
     pub period: u32,
     pub rows: Vec<RowFigures>,
-    /// Lines dated after the period reached, within the year.
-    pub after: Sum,
-    /// Lines dated outside the financial year.
-    pub outside: Sum,
+    /// Lines dated after the period reached, within the year, by authority.
+    pub after: BTreeMap<String, Sum>,
+    /// Lines dated outside the financial year, by authority.
+    pub outside: BTreeMap<String, Sum>,
     pub has_commitments: bool,
     pub thresholds: Thresholds,
     /// Services given a forecast of their own that have no row.
     pub unused_forecasts: Vec<(String, String)>,
 }
 
+impl Monitoring {
+    /// One authority's part: its rows and its lines left out.
+    pub fn for_authority(&self, a: &str) -> Monitoring {
+        let only = |m: &BTreeMap<String, Sum>| {
+            m.iter()
+                .filter(|(k, _)| *k == a)
+                .map(|(k, v)| (k.clone(), *v))
+                .collect()
+        };
+        Monitoring {
+            rows: self
+                .rows
+                .iter()
+                .filter(|r| r.authority == a)
+                .cloned()
+                .collect(),
+            after: only(&self.after),
+            outside: only(&self.outside),
+            unused_forecasts: Vec::new(),
+            ..self.clone()
+        }
+    }
+
+    /// The authorities, in the order of the rows.
+    pub fn authorities(&self) -> Vec<String> {
+        let mut v: Vec<String> = Vec::new();
+        for r in &self.rows {
+            if !v.contains(&r.authority) {
+                v.push(r.authority.clone());
+            }
+        }
+        v
+    }
+}
+
 type Key = (String, Line);
+type Left = BTreeMap<String, Sum>;
 
 /// Ledger lines by row and period; those outside the year and after the
-/// period counted apart.
-fn actuals(totals: &LedgerTotals, m: &Monitor) -> (BTreeMap<Key, [Decimal; 12]>, Sum, Sum) {
-    let (mut by, mut after, mut outside) = (BTreeMap::new(), Sum::default(), Sum::default());
+/// period counted apart, by authority.
+fn actuals(totals: &LedgerTotals, m: &Monitor) -> (BTreeMap<Key, [Decimal; 12]>, Left, Left) {
+    let (mut by, mut after, mut outside) = (BTreeMap::new(), Left::new(), Left::new());
     for ((a, cc, _, month), sum) in &totals.detail {
         let Some(p) = m.year.period(*month) else {
-            outside.add(*sum);
+            outside.entry(authority_name(a)).or_default().add(*sum);
             continue;
         };
         if p > m.period {
-            after.add(*sum);
+            after.entry(authority_name(a)).or_default().add(*sum);
         }
         let row = by
             .entry((authority_name(a), line_of(m.map, cc)))

@@ -223,19 +223,25 @@ pub fn month_table(m: &Monitoring) -> Table {
 /// Says what the figures leave out: lines dated after the period or
 /// outside the year (read, counted, not in these figures).
 fn push_scope_notes(t: &mut Table, m: &Monitoring) {
-    if m.after.lines > 0 {
+    let sum = |x: &BTreeMap<String, crate::ledger::Sum>| {
+        let mut s = crate::ledger::Sum::default();
+        x.values().for_each(|v| s.add(*v));
+        s
+    };
+    let (after, outside) = (sum(&m.after), sum(&m.outside));
+    if after.lines > 0 {
         t.notes.push(format!(
             "{} ledger lines ({}) are dated after {}: they belong to a later period and are not in these figures.",
-            m.after.lines,
-            pounds(m.after.pounds()),
+            after.lines,
+            pounds(after.pounds()),
             m.year.month(m.period)
         ));
     }
-    if m.outside.lines > 0 {
+    if outside.lines > 0 {
         t.notes.push(format!(
             "{} ledger lines ({}) are dated outside {} and are not in these figures.",
-            m.outside.lines,
-            pounds(m.outside.pounds()),
+            outside.lines,
+            pounds(outside.pounds()),
             m.year.label()
         ));
     }
@@ -510,10 +516,12 @@ pub fn subjective_table(
     m: &Monitor,
     accounts: Option<&HashMap<String, String>>,
     detail: Detail,
+    authority: Option<&str>,
 ) -> Table {
     let mut by: BTreeMap<(String, Line, String, String), Decimal> = BTreeMap::new();
     for ((a, cc, acc, month), sum) in &totals.detail {
-        if m.year.period(*month).is_none_or(|p| p > m.period) {
+        let a = authority_name(a);
+        if m.year.period(*month).is_none_or(|p| p > m.period) || authority.is_some_and(|x| x != a) {
             continue;
         }
         let account = if detail == Detail::Account {
@@ -521,13 +529,8 @@ pub fn subjective_table(
         } else {
             String::new()
         };
-        *by.entry((
-            authority_name(a),
-            line_of(m.map, cc),
-            group_of(accounts, acc),
-            account,
-        ))
-        .or_default() += sum.pounds();
+        *by.entry((a, line_of(m.map, cc), group_of(accounts, acc), account))
+            .or_default() += sum.pounds();
     }
     let mut cols = vec!["Authority", "Service", "Account group"];
     if detail == Detail::Account {
@@ -600,4 +603,89 @@ fn period_title_of(m: &Monitor) -> String {
         m.period,
         m.year.label()
     )
+}
+
+/// Savings targets against savings delivered to date: the baseline and the
+/// target spread over the year by the service's profile (as its budget),
+/// delivered = baseline to date less actual to date.
+pub fn savings_to_date_table(
+    f: &Monitoring,
+    m: &Monitor,
+    targets: &[crate::ledger::reconcile::TargetLine],
+) -> crate::Result<Table> {
+    let cols = [
+        "Authority",
+        "Service",
+        "Savings target",
+        "Target to date",
+        "Baseline to date",
+        "Actual to date",
+        "Delivered to date",
+        "Difference",
+        "RAG",
+    ];
+    let mut t = Table::new(
+        "savings-to-date",
+        format!("Savings delivered to {}", period_title(f)),
+        &cols,
+        2,
+    );
+    let p = f.period as usize;
+    let mut all = Vec::new();
+    for g in targets {
+        let profile = m.profiles.and_then(|x| x.of(&g.authority, &g.service));
+        let to_date = |v: Decimal| -> crate::Result<Decimal> {
+            Ok(super::spread(v, profile, &g.origin)?[..p].iter().sum())
+        };
+        let (target_td, baseline_td) = (to_date(g.target)?, to_date(g.baseline)?);
+        let line = Line::Service(g.service.clone());
+        let actual = f
+            .rows
+            .iter()
+            .find(|r| r.authority == g.authority && r.line == line)
+            .map(|r| r.actual_to(f.period))
+            .unwrap_or_default();
+        let delivered = baseline_td - actual;
+        let diff = delivered - target_td;
+        let rag = if diff >= Decimal::ZERO {
+            "Green"
+        } else if delivered * Decimal::from(4) >= target_td * Decimal::from(3) {
+            "Amber"
+        } else {
+            "Red"
+        };
+        let spread_rule = match profile {
+            Some(x) => format!("spread by the profile at {}, periods 1–{p}", x.origin),
+            None => format!("spread evenly over twelve periods, periods 1–{p}"),
+        };
+        all.push(vec![
+            Cell::label(&g.authority),
+            Cell::label(&g.service),
+            Cell::input(money(g.target), g.origin.clone()),
+            Cell::rule(money(target_td), format!("savings target {spread_rule}")),
+            Cell::rule(money(baseline_td), format!("baseline {spread_rule}")),
+            Cell::rule(
+                money(actual),
+                format!("ledger lines dated in periods 1–{p}"),
+            ),
+            Cell::rule(money(delivered), "baseline to date less actual to date"),
+            Cell::rule(money(diff), "delivered to date less target to date"),
+            Cell::rule(
+                Value::text(rag),
+                "green: target to date met; amber: at least 75% of it; red: less",
+            ),
+        ]);
+    }
+    for r in &all {
+        t.push(r.clone());
+    }
+    grand_total(&mut t, &all, 2, None, f);
+    let sum = |c: usize| -> Decimal { all.iter().filter_map(|r| r[c].value.figure()).sum() };
+    t.headline = format!(
+        "Savings delivered to date {} against targets to date of {} (the year's targets: {}).",
+        pounds(sum(6)),
+        pounds(sum(3)),
+        pounds(sum(2))
+    );
+    Ok(t)
 }

@@ -122,9 +122,11 @@ pub struct Monitoring {
     /// (needs an account column)
     #[arg(long, value_enum)]
     pub detail: Option<DetailArg>,
-    /// Write the spend-against-profile charts (SVG and PNG) to this folder
+    /// Write monitoring reports (Markdown, CSV, a workbook and the
+    /// spend-against-profile charts) for the partnership and each authority
+    /// into this folder
     #[arg(long, value_name = "DIR")]
-    pub charts: Option<PathBuf>,
+    pub pack: Option<PathBuf>,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -289,10 +291,10 @@ fn columns(args: &Args) -> costshare::Result<Columns> {
         && (cols.date.is_some()
             || m.profile.is_some()
             || !m.commitments.is_empty()
-            || m.charts.is_some())
+            || m.pack.is_some())
     {
         return Err(Error::usage(
-            "--profile, --commitments, --charts and a date column are for monitoring: give --period YYYY-MM (the month reached)",
+            "--profile, --commitments, --pack and a date column are for monitoring: give --period YYYY-MM (the month reached)",
         ));
     }
     Ok(cols)
@@ -333,15 +335,21 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
     let mut tables = Vec::new();
     match (&plan, &budgets) {
         (Some(plan), Some(b)) => {
-            let (t, commitments_lost) =
-                monitoring::tables(plan, &args.monitoring, &cols, &totals, b, map.as_ref(), th)?;
+            let read = monitoring::Read {
+                cols: &cols,
+                totals: &totals,
+                budgets: b,
+                targets: target_lines.as_deref(),
+                map: map.as_ref(),
+            };
+            let (t, commitments_lost) = monitoring::tables(plan, args, read, th)?;
             lost |= commitments_lost;
             tables.extend(t);
         }
         (_, Some(b)) => tables.push(reconcile::budget_table(&totals, map.as_ref(), b, &th)),
         _ => {}
     }
-    if let Some(g) = &target_lines {
+    if let (None, Some(g)) = (&plan, &target_lines) {
         tables.push(reconcile::savings_table(&totals, map.as_ref(), g));
     }
     let text = render(args, &tables, &totals)?;

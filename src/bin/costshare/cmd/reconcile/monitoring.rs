@@ -7,8 +7,9 @@ use costshare::base::date::{FinancialYear, Month};
 use costshare::base::table::Table;
 use costshare::ledger::inputs::{read_accounts, read_forecasts, read_profiles};
 use costshare::ledger::monitor::{self, Detail, Forecast, Monitor, Profiles};
-use costshare::ledger::reconcile::{BudgetLine, Thresholds};
+use costshare::ledger::reconcile::{BudgetLine, TargetLine, Thresholds};
 use costshare::ledger::{Columns, LedgerTotals};
+use costshare::output::pack::Pack;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 
@@ -64,16 +65,30 @@ pub fn plan(
     })
 }
 
+/// What reconcile has read, for the monitoring tables.
+pub struct Read<'a> {
+    pub cols: &'a Columns,
+    pub totals: &'a LedgerTotals,
+    pub budgets: &'a [BudgetLine],
+    pub targets: Option<&'a [TargetLine]>,
+    pub map: Option<&'a HashMap<String, String>>,
+}
+
 /// The monitoring tables; whether any commitment line was set aside.
 pub fn tables(
     plan: &Plan,
-    args: &Monitoring,
-    cols: &Columns,
-    totals: &LedgerTotals,
-    budgets: &[BudgetLine],
-    map: Option<&HashMap<String, String>>,
+    all: &super::Args,
+    read: Read,
     thresholds: Thresholds,
 ) -> costshare::Result<(Vec<Table>, bool)> {
+    let (args, neg) = (&all.monitoring, all.negatives.get());
+    let Read {
+        cols,
+        totals,
+        budgets,
+        targets,
+        map,
+    } = read;
     let commitments = if args.commitments.is_empty() {
         None
     } else {
@@ -95,51 +110,79 @@ pub fn tables(
         thresholds,
     };
     let figures = monitor::monitor(totals, &m)?;
-    let mut tables = vec![
-        monitor::month_table(&figures),
-        monitor::forecast_table(&figures),
-        monitor::by_month_table(&figures, None),
-    ];
-    if cols.account.is_some() {
-        let detail = match args.detail {
-            Some(super::DetailArg::Account) => Detail::Account,
-            _ => Detail::Group,
-        };
-        tables.push(monitor::subjective_table(
-            totals,
-            &m,
-            plan.accounts.as_ref(),
-            detail,
-        ));
-    }
-    if let Some(dir) = &args.charts {
-        write_charts(&figures, &tables[2], dir)?;
+    let detail = cols.account.as_ref().map(|_| match args.detail {
+        Some(super::DetailArg::Account) => Detail::Account,
+        _ => Detail::Group,
+    });
+    let set = |f: &monitor::Monitoring, a: Option<&str>| {
+        let mut v = vec![
+            monitor::month_table(f),
+            monitor::forecast_table(f),
+            monitor::by_month_table(f, a),
+        ];
+        if let Some(d) = detail {
+            v.push(monitor::subjective_table(
+                totals,
+                &m,
+                plan.accounts.as_ref(),
+                d,
+                a,
+            ));
+        }
+        if let Some(g) = targets {
+            let mine: Vec<TargetLine> = g
+                .iter()
+                .filter(|x| a.is_none_or(|a| x.authority == a))
+                .cloned()
+                .collect();
+            v.push(monitor::savings_to_date_table(f, &m, &mine)?);
+        }
+        Ok::<_, Error>(v)
+    };
+    let tables = set(&figures, None)?;
+    if let Some(dir) = &args.pack {
+        let mut packs = vec![pack(&figures, None, tables.clone())];
+        let authorities = figures.authorities();
+        if authorities.len() > 1 {
+            for a in &authorities {
+                let f = figures.for_authority(a);
+                packs.push(pack(&f, Some(a), set(&f, Some(a))?));
+            }
+        }
+        for p in &packs {
+            costshare::output::pack::write(p, dir, &costshare::output::pack::ALL_PARTS, neg)?;
+            eprintln!("costshare: wrote {}", dir.join(&p.name).display());
+        }
     }
     let lost = commitments.as_ref().is_some_and(|c| c.lost_anything());
     Ok((tables, lost))
 }
 
-/// The partnership's chart and, with more than one authority, each one's.
-fn write_charts(
-    figures: &monitor::Monitoring,
-    whole: &Table,
-    dir: &std::path::Path,
-) -> costshare::Result<()> {
-    let mut authorities: Vec<&str> = Vec::new();
-    for r in &figures.rows {
-        if !authorities.contains(&r.authority.as_str()) {
-            authorities.push(&r.authority);
-        }
+/// A monitoring report: the partnership's, or one authority's.
+fn pack(f: &monitor::Monitoring, authority: Option<&str>, tables: Vec<Table>) -> Pack {
+    let fy = costshare::base::text::slug(&f.year.label());
+    let mut name = format!("monitoring-{fy}-p{:02}", f.period);
+    if let Some(a) = authority {
+        name = format!("{name}-{}", costshare::base::text::slug(a));
     }
-    let mut charts = whole.charts.clone();
-    if authorities.len() > 1 {
-        for a in authorities {
-            charts.extend(monitor::by_month_table(figures, Some(a)).charts);
-        }
+    let when = format!(
+        "{} (period {} of {})",
+        f.year.month(f.period),
+        f.period,
+        f.year.label()
+    );
+    let intro: Vec<&str> = tables.iter().take(2).map(|t| t.headline.as_str()).collect();
+    Pack {
+        name,
+        title: match authority {
+            Some(a) => format!("Budget monitoring, {a}: {when}"),
+            None => format!("Budget monitoring: {when}"),
+        },
+        intro: intro.join(" "),
+        tables,
+        appendix: String::new(),
+        warnings: Vec::new(),
+        year: (f.year.first.number() == 4)
+            .then(|| costshare::base::year::Year(f.year.first.year())),
     }
-    for c in &charts {
-        let (svg, png) = costshare::output::chart::write(c, dir)?;
-        eprintln!("costshare: wrote {} and {}", svg.display(), png.display());
-    }
-    Ok(())
 }
