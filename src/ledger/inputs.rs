@@ -43,24 +43,37 @@ fn scaled(d: Decimal, unit: Decimal, r: &import::Record, col: usize) -> crate::R
         .ok_or_else(|| r.expected(col, "an amount of at most £1,000,000,000,000,000 in pounds"))
 }
 
-pub fn read_map(path: &Path) -> crate::Result<HashMap<String, String>> {
+/// A two-column lookup (a code to what it belongs to), each code once.
+fn read_lookup(
+    path: &Path,
+    (key, key_what): (&str, &str),
+    (value, value_what): (&str, &str),
+    clash: impl Fn(&str) -> String,
+) -> crate::Result<HashMap<String, String>> {
     let grids = import::read_file(path, None)?;
-    let t = table_of(&grids, path, &["cost_centre", "service"])?;
-    let (c, s) = (t.col("cost_centre")?, t.col("service")?);
+    let t = table_of(&grids, path, &[key, value])?;
+    let (c, s) = (t.col(key)?, t.col(value)?);
     let mut m = HashMap::new();
     for r in t.iter() {
-        let cc = r.text(c, "a cost centre code")?;
-        let svc = r.text(s, "a service name")?;
-        if let Some(prev) = m.insert(cc.clone(), svc.clone())
-            && prev != svc
+        let k = r.text(c, key_what)?;
+        let v = r.text(s, value_what)?;
+        if let Some(prev) = m.insert(k, v.clone())
+            && prev != v
         {
-            return Err(r.expected(
-                c,
-                &format!("each cost centre mapped once (it is also mapped to {prev})"),
-            ));
+            return Err(r.expected(c, &clash(&prev)));
         }
     }
     Ok(m)
+}
+
+/// Cost centre to service (CSV or a spreadsheet: cost_centre, service).
+pub fn read_map(path: &Path) -> crate::Result<HashMap<String, String>> {
+    read_lookup(
+        path,
+        ("cost_centre", "a cost centre code"),
+        ("service", "a service name"),
+        |prev| format!("each cost centre mapped once (it is also mapped to {prev})"),
+    )
 }
 
 pub fn read_budget(
@@ -227,23 +240,12 @@ pub fn read_profiles(path: &Path, start: u32) -> crate::Result<crate::ledger::mo
 
 /// Account to account group (CSV or a spreadsheet: account, group).
 pub fn read_accounts(path: &Path) -> crate::Result<HashMap<String, String>> {
-    let grids = import::read_file(path, None)?;
-    let t = table_of(&grids, path, &["account", "group"])?;
-    let (c, g) = (t.col("account")?, t.col("group")?);
-    let mut m = HashMap::new();
-    for r in t.iter() {
-        let acc = r.text(c, "an account code")?;
-        let grp = r.text(g, "an account group")?;
-        if let Some(prev) = m.insert(acc.clone(), grp.clone())
-            && prev != grp
-        {
-            return Err(r.expected(
-                c,
-                &format!("each account in one group (it is also in {prev})"),
-            ));
-        }
-    }
-    Ok(m)
+    read_lookup(
+        path,
+        ("account", "an account code"),
+        ("group", "an account group"),
+        |prev| format!("each account in one group (it is also in {prev})"),
+    )
 }
 
 /// A service's own forecast out-turn: authority, service, forecast.
