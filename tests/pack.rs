@@ -234,3 +234,39 @@ fn a_failed_pack_write_leaves_the_good_pack_and_no_temporary_files() {
         .collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+/// Every sheet of a pack's workbook prints as a finance officer expects:
+/// one page wide, the header row repeated on every page, the table's title
+/// in the page header and page numbers in the footer; wide tables landscape.
+#[test]
+fn workbooks_print_one_page_wide_with_titles() {
+    use std::io::Read;
+    let path = Path::new("reports/annual-report-2012-13/annual-report-2012-13.xlsx");
+    let mut z = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut text = |name: &str| {
+        let mut s = String::new();
+        z.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+        s
+    };
+    let workbook = text("xl/workbook.xml");
+    let sheets = workbook.matches("<sheet ").count();
+    assert!(sheets >= 5, "{sheets} sheets");
+    // Repeated header rows are "print titles": one per table sheet (not Sources).
+    assert!(workbook.matches("_xlnm.Print_Titles").count() >= sheets - 1);
+    let mut landscape = 0;
+    for i in 1..sheets {
+        let s = text(&format!("xl/worksheets/sheet{i}.xml"));
+        assert!(s.contains("fitToPage=\"1\""), "sheet {i}: fit to page");
+        assert!(
+            s.contains("fitToHeight=\"0\""),
+            "sheet {i}: fit to one page wide only"
+        );
+        assert!(
+            s.contains("<oddHeader>&amp;C"),
+            "sheet {i}: title in the page header"
+        );
+        assert!(s.contains("Page &amp;P of &amp;N"), "sheet {i}");
+        landscape += usize::from(s.contains("orientation=\"landscape\""));
+    }
+    assert!(landscape > 0, "no wide table printed landscape");
+}

@@ -242,6 +242,21 @@ fn write_table(ws: &mut Worksheet, t: &Table) -> std::result::Result<(), XlsxErr
         ws.set_column_width(c as u16, (*w as f64 + 2.0).max(8.0))?;
     }
     ws.set_freeze_panes(1, t.key_cols as u16)?;
+    print_setup(ws, t)
+}
+
+/// Printing as a finance officer expects: landscape when the table is
+/// wide, one page wide, the header row on every page, the table's title
+/// above it and page numbers below.
+fn print_setup(ws: &mut Worksheet, t: &Table) -> std::result::Result<(), XlsxError> {
+    if t.columns.len() > 5 {
+        ws.set_landscape();
+    }
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(0, 0)?;
+    // "&" starts a header code in Excel: a literal one is written "&&".
+    ws.set_header(format!("&C&\"-,Bold\"{}", t.title.replace('&', "&&")));
+    ws.set_footer("&CPage &P of &N");
     Ok(())
 }
 
