@@ -317,7 +317,7 @@ fn reconcile_on_real_files_from_the_command_line() {
         "{err}"
     );
     assert!(
-        err.contains("WARNING: 1 ledger lines set aside and not in the tables: £35,249,400.43"),
+        err.contains("WARNING: 1 ledger line set aside and not in the tables: £35,249,400.43"),
         "{err}"
     );
     assert!(err.contains("2 amounts written by a float were read as the whole pence they render (e.g. fixtures/real/devon-2012-07-spend-over-500.csv, line 78: 9.09495E-13 read as £0.00)"), "{err}");

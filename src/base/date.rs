@@ -140,6 +140,31 @@ fn named_month(s: &str) -> Option<Month> {
     valid(year_of(y)?, m as u32 + 1, d.parse().ok()?)
 }
 
+/// A ledger's period number as written: `4`, `04`, `4.0`, `P4`, `P04`,
+/// `Period 4`. Periods 13 to 16 (year-end adjustments, posted after March
+/// in ledgers that keep them apart) count in period 12, the year's last
+/// month; period 0 (opening balances) is not a month and is refused.
+pub fn period_number(text: &str) -> Option<u32> {
+    let t = text.trim().to_ascii_lowercase();
+    let prefixed = t
+        .strip_prefix("period")
+        .or_else(|| t.strip_prefix("per"))
+        .or_else(|| t.strip_prefix('p'));
+    let t = match prefixed {
+        Some(rest) => rest.trim_start_matches([' ', '.', '-']),
+        None => &t,
+    };
+    let t = t.strip_suffix(".0").unwrap_or(t);
+    if !digits(t) || t.len() > 2 {
+        return None;
+    }
+    match t.parse::<u32>().ok()? {
+        p @ 1..=12 => Some(p),
+        13..=16 => Some(12),
+        _ => None,
+    }
+}
+
 /// A financial year's calendar: the year starting in `first` (a month)
 /// and the eleven after it. Period 1 is `first`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -202,6 +227,29 @@ mod tests {
         assert_eq!(ym(""), None);
         assert_eq!(ym("1 Marchh 2024"), None);
         assert_eq!(ym("1 Marc 2024"), Some((2024, 3)));
+    }
+
+    #[test]
+    fn period_numbers_as_ledgers_write_them() {
+        for (t, p) in [
+            ("4", 4),
+            ("04", 4),
+            ("4.0", 4),
+            ("P4", 4),
+            ("p04", 4),
+            ("Period 12", 12),
+        ] {
+            assert_eq!(period_number(t), Some(p), "{t}");
+        }
+        assert_eq!(
+            period_number("13"),
+            Some(12),
+            "year-end adjustments count in March"
+        );
+        assert_eq!(period_number("16"), Some(12));
+        for t in ["0", "17", "", "P", "4a", "-4", "100"] {
+            assert_eq!(period_number(t), None, "{t}");
+        }
     }
 
     #[test]

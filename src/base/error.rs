@@ -52,12 +52,14 @@ pub enum Error {
     },
 
     #[error(
-        "{place}: missing column {column:?}; the header row has {}",
+        "{place}: missing column {column:?}{hint}; the header row has {}",
         list(found)
     )]
     MissingColumn {
         place: String,
         column: String,
+        /// What the column is for and how to name it, after the name.
+        hint: String,
         found: Vec<String>,
     },
 

@@ -1173,6 +1173,7 @@ impl<'g> Records<'g> {
         self.find_col(name).ok_or_else(|| Error::MissingColumn {
             place: self.header_place(),
             column: name.to_string(),
+            hint: String::new(),
             found: self.header.clone(),
         })
     }

@@ -72,8 +72,9 @@ pub fn summary(t: &LedgerTotals) -> Vec<String> {
 pub fn set_aside_line(t: &LedgerTotals) -> String {
     let readable = t.bad - t.bad_unknown;
     format!(
-        "WARNING: {} ledger lines set aside and not in the tables: {} in the {} whose amount could be read, and {} with no readable amount",
+        "WARNING: {} ledger line{} set aside and not in the tables: {} in the {} whose amount could be read, and {} with no readable amount",
         t.bad,
+        if t.bad == 1 { "" } else { "s" },
         pounds(t.bad_pence),
         readable,
         t.bad_unknown

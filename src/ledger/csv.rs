@@ -33,6 +33,7 @@ struct Fields {
     /// The date and account columns, when asked for.
     date: Option<usize>,
     account: Option<usize>,
+    dating: super::Dating,
     width: usize,
     header: Vec<String>,
     delim: u8,
@@ -215,7 +216,7 @@ fn add_detail<'d>(
 ) -> std::result::Result<(), String> {
     let month = match f.date.map(|i| field_text(&field(i))) {
         None => crate::base::date::Month(0),
-        Some(d) => crate::base::date::month_of(&d).ok_or_else(|| super::date_reason(&d))?,
+        Some(d) => f.dating.month(&d)?,
     };
     let account = f.account.map(|i| field_text(&field(i))).unwrap_or_default();
     t.add_detail(key, &account, month, a);
@@ -354,10 +355,8 @@ fn find_header(
                 (None, None) => {
                     return Err(Error::MissingColumn {
                         place: format!("{place}, header line {}", rec.line),
-                        column: format!(
-                            "{} (or give --authority NAME for one council's extract)",
-                            cols.authority
-                        ),
+                        column: cols.authority.clone(),
+                        hint: " (or give --authority NAME for one council's extract)".into(),
                         found: names_as_written(buf, &spans),
                     });
                 }
@@ -375,6 +374,7 @@ fn find_header(
                 amount: pos(&wanted[1]).unwrap_or(0),
                 date: cols.date.as_ref().and_then(|d| pos(&header_key(d))),
                 account: cols.account.as_ref().and_then(|d| pos(&header_key(d))),
+                dating: cols.dating(),
                 width: spans.len(),
                 header: names,
                 delim,
@@ -405,21 +405,24 @@ fn no_header(cols: &Columns, place: &Arc<str>, first: Vec<String>) -> Error {
         needed.insert(0, &cols.authority);
     }
     let keys: Vec<String> = first.iter().map(|s| header_key(s)).collect();
-    let mut column = needed
+    let column = needed
         .into_iter()
         .find(|c| !keys.iter().any(|k| super::heading_is(k, &header_key(c))))
         .cloned()
         .unwrap_or_default();
-    if cols.date.as_ref() == Some(&column) {
-        column.push_str(
-            " (each line's date, for figures by month; name the column with --columns date=HEADER)",
-        );
+    let hint = if cols.date.as_ref() == Some(&column) && cols.date_is_period {
+        " (each line's period number, for figures by month; name the column with --columns period=HEADER)"
+    } else if cols.date.as_ref() == Some(&column) {
+        " (each line's date, for figures by month; name the column with --columns date=HEADER)"
     } else if cols.account.as_ref() == Some(&column) {
-        column.push_str(" (each line's account; name the column with --columns account=HEADER)");
-    }
+        " (each line's account; name the column with --columns account=HEADER)"
+    } else {
+        ""
+    };
     Error::MissingColumn {
         place: format!("{place}, header line 1"),
         column,
+        hint: hint.into(),
         found: first,
     }
 }

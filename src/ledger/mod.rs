@@ -24,6 +24,7 @@ pub use crate::input::import::{header_key, heading_is};
 pub use csv::{BLOCK, read_csv, read_csv_blocks, read_csv_from};
 pub use generate::{Generated, generate};
 
+use crate::base::date::{FinancialYear, Month};
 use crate::base::error::{Error, Result};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
@@ -56,6 +57,11 @@ pub struct Columns {
     pub date: Option<String>,
     /// The account (subjective) column, when figures are wanted by account.
     pub account: Option<String>,
+    /// The date column holds period numbers (1 = the financial year's
+    /// first month), not dates (`--columns period=HEADER`).
+    pub date_is_period: bool,
+    /// The financial year period numbers count in (from `--period`).
+    pub year: Option<FinancialYear>,
 }
 
 impl Default for Columns {
@@ -68,6 +74,8 @@ impl Default for Columns {
             unit: None,
             date: None,
             account: None,
+            date_is_period: false,
+            year: None,
         }
     }
 }
@@ -86,16 +94,62 @@ impl Columns {
                 "authority" => self.authority = v,
                 "cost_centre" => self.cost_centre = v,
                 "amount" => self.amount = v,
+                "date" | "period" if self.date.is_some() => {
+                    return Err(Error::usage(
+                        "--columns: give date=HEADER or period=HEADER, not both",
+                    ));
+                }
                 "date" => self.date = Some(v),
+                "period" => {
+                    self.date = Some(v);
+                    self.date_is_period = true;
+                }
                 "account" => self.account = Some(v),
                 other => {
                     return Err(Error::usage(format!(
-                        "--columns: unknown field {other:?}; expected authority, cost_centre, amount, date or account"
+                        "--columns: unknown field {other:?}; expected authority, cost_centre, amount, date, period or account"
                     )));
                 }
             }
         }
         Ok(self)
+    }
+
+    /// How the date column's text becomes a month.
+    pub(crate) fn dating(&self) -> Dating {
+        if self.date_is_period {
+            Dating::Periods(self.year)
+        } else {
+            Dating::Dates
+        }
+    }
+}
+
+/// What the date column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Dating {
+    Dates,
+    /// Period numbers of this financial year (None: not known, an error).
+    Periods(Option<FinancialYear>),
+}
+
+impl Dating {
+    /// The calendar month of a line's date or period; why not, to set the
+    /// line aside.
+    pub(crate) fn month(self, text: &str) -> std::result::Result<Month, String> {
+        match self {
+            Dating::Dates => crate::base::date::month_of(text).ok_or_else(|| date_reason(text)),
+            Dating::Periods(year) => {
+                let p = crate::base::date::period_number(text).ok_or_else(|| {
+                    format!(
+                        "period {:?}: expected a period number 1 to 12 (13 to 16 for year-end adjustments), as 4, P4, P04 or Period 4",
+                        raw_text(text.as_bytes())
+                    )
+                })?;
+                let year = year.ok_or("period numbers need the financial year: give --period")?;
+                Ok(year.month(p))
+            }
+        }
     }
 }
 
@@ -537,7 +591,7 @@ pub fn read_all(
 }
 
 /// Why a line whose date cannot be read is set aside.
-pub(crate) fn date_reason(text: &str) -> String {
+fn date_reason(text: &str) -> String {
     if text.trim().is_empty() {
         "no date, and figures by month were asked for (--columns date=…)".into()
     } else {

@@ -100,6 +100,7 @@ pub fn read(path: &Path, cols: &Columns, sink: Sink) -> Result<LedgerTotals> {
                 names.extend([&cols.date, &cols.account].into_iter().flatten());
                 crate::base::text::and_list(&names.iter().map(|s| s.as_str()).collect::<Vec<_>>())
             },
+            hint: String::new(),
             found,
         });
     }
@@ -230,10 +231,9 @@ fn read_grid(
                 key.1 = get(r, c).display().trim().to_string();
                 let month = match at.date.map(|i| get(r, i).display()) {
                     None => crate::base::date::Month(0),
-                    Some(d) => match crate::base::date::month_of(&d) {
-                        Some(mo) => mo,
-                        None => {
-                            let why = super::date_reason(&d);
+                    Some(d) => match cols.dating().month(&d) {
+                        Ok(mo) => mo,
+                        Err(why) => {
                             rows.set_aside(line, why, r, Some(amount.pence))?;
                             continue;
                         }

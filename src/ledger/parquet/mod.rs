@@ -1,6 +1,7 @@
 //! General-ledger extracts in Parquet, read with polars (feature `parquet`).
 //!
-//! Only the three columns needed are read. Amounts become integer pence at
+//! Only the columns needed are read (three, and the date and account
+//! when figures by month or account are asked for). Amounts become integer pence at
 //! once: text as the CSV reader parses it, integers as whole pounds, floats
 //! through their shortest round-trip text (a float that is not a whole
 //! number of pence is refused, never rounded). Totals are kept in i64 pence,
@@ -25,17 +26,13 @@ fn polars_err(path: &Path) -> impl Fn(PolarsError) -> Error + '_ {
     }
 }
 
-/// Reads the three columns of a Parquet ledger (and no others). A panic in
+/// Reads the needed columns of a Parquet ledger (and no others). A panic in
 /// the Parquet reader on a damaged file is an error naming the file.
 pub fn read(path: &Path, cols: &Columns, sink: Sink) -> Result<LedgerTotals> {
-    if cols.date.is_some() || cols.account.is_some() {
-        return Err(Error::Table {
-            place: path.display().to_string(),
-            message: "figures by month or by account are read from CSV and workbook ledgers only, not yet from Parquet; export the months wanted to CSV".into(),
-        });
-    }
     // The columns polars will decode, by the names `read_inner` matches.
-    let wanted = [&cols.authority, &cols.cost_centre, &cols.amount].map(|c| header_key(c));
+    let mut wanted = vec![&cols.authority, &cols.cost_centre, &cols.amount];
+    wanted.extend([&cols.date, &cols.account].into_iter().flatten());
+    let wanted: Vec<String> = wanted.into_iter().map(|c| header_key(c)).collect();
     check_footer(path, &|name| wanted.contains(&header_key(name)))?;
     crate::input::import::contained(path, "Parquet", || read_inner(path, cols, sink)).map_err(|e| {
         match e {
@@ -65,6 +62,7 @@ fn read_inner(path: &Path, cols: &Columns, sink: Sink) -> Result<LedgerTotals> {
     let missing = |want: &str| Error::MissingColumn {
         place: path.display().to_string(),
         column: want.to_string(),
+        hint: String::new(),
         found: names.clone(),
     };
     let a_name = match &cols.fixed_authority {
@@ -73,8 +71,11 @@ fn read_inner(path: &Path, cols: &Columns, sink: Sink) -> Result<LedgerTotals> {
     };
     let c_name = find(&cols.cost_centre).ok_or_else(|| missing(&cols.cost_centre))?;
     let m_name = find(&cols.amount).ok_or_else(|| missing(&cols.amount))?;
+    let optional = |c: &Option<String>| c.as_deref().map(|c| find(c).ok_or_else(|| missing(c)));
+    let d_name = optional(&cols.date).transpose()?;
+    let k_name = optional(&cols.account).transpose()?;
     let mut wanted: Vec<String> = vec![c_name.clone(), m_name.clone()];
-    wanted.extend(a_name.clone());
+    wanted.extend([&a_name, &d_name, &k_name].into_iter().flatten().cloned());
     let df = ParquetReader::new(open()?)
         .with_columns(Some(wanted))
         .finish()
@@ -89,37 +90,19 @@ fn read_inner(path: &Path, cols: &Columns, sink: Sink) -> Result<LedgerTotals> {
     };
     let cc = text(&c_name)?;
     let auth = a_name.as_deref().map(text).transpose()?;
+    // Dates as text: polars writes a Date as 2024-07-31, which the date
+    // reader takes; period numbers as their digits.
+    let dates = d_name.as_deref().map(text).transpose()?;
+    let accounts = k_name.as_deref().map(text).transpose()?;
     let amounts = amounts(&df, &m_name, path)?;
     let place: Arc<str> = Arc::from(path.display().to_string());
-    let mut out = LedgerTotals::default();
-    let fixed = cols.fixed_authority.clone().unwrap_or_default();
-    let scale = cols.unit.unwrap_or(rust_decimal::Decimal::ONE);
-    for (i, (c, m)) in cc.iter().zip(amounts).enumerate() {
-        let record = i as u64 + 1;
-        let m = m.and_then(|a| crate::ledger::scaled(a, scale).map_err(str::to_string));
-        let a = match m {
-            Ok(a) => a,
-            Err(why) => {
-                let b = BadLine {
-                    place: place.clone(),
-                    unit: "record",
-                    line: record,
-                    reason: why,
-                    raw: String::new(),
-                    pence: None,
-                };
-                sink(&b)?;
-                out.set_aside(b);
-                continue;
-            }
-        };
-        let authority = match &auth {
-            Some(col) => col.get(i).unwrap_or("").trim().to_string(),
-            None => fixed.clone(),
-        };
-        let key = (authority, c.unwrap_or("").trim().to_string());
-        out.add(&key, a);
-    }
+    let texts = Texts {
+        cc,
+        auth,
+        dates,
+        accounts,
+    };
+    let mut out = records(&texts, amounts, cols, &place, sink)?;
     out.files.push(FileSummary {
         place: place.to_string(),
         read: out.rows + out.bad,
@@ -130,6 +113,73 @@ fn read_inner(path: &Path, cols: &Columns, sink: Sink) -> Result<LedgerTotals> {
         sub_penny: out.total_sub_penny,
         ..Default::default()
     });
+    Ok(out)
+}
+
+/// The text columns read: cost centre, and authority, date and account
+/// when the file has them and they are wanted.
+struct Texts {
+    cc: StringChunked,
+    auth: Option<StringChunked>,
+    dates: Option<StringChunked>,
+    accounts: Option<StringChunked>,
+}
+
+/// Adds each record, or sets it aside with its reason.
+fn records(
+    t: &Texts,
+    amounts: Amounts,
+    cols: &Columns,
+    place: &Arc<str>,
+    sink: Sink,
+) -> Result<LedgerTotals> {
+    let mut out = LedgerTotals::default();
+    let fixed = cols.fixed_authority.clone().unwrap_or_default();
+    let scale = cols.unit.unwrap_or(rust_decimal::Decimal::ONE);
+    let dating = cols.dating();
+    let mut bad = |out: &mut LedgerTotals, line, reason, pence| {
+        let b = BadLine {
+            place: place.clone(),
+            unit: "record",
+            line,
+            reason,
+            raw: String::new(),
+            pence,
+        };
+        sink(&b)?;
+        out.set_aside(b);
+        Ok::<_, Error>(())
+    };
+    for (i, (c, m)) in t.cc.iter().zip(amounts).enumerate() {
+        let record = i as u64 + 1;
+        let a = match m.and_then(|a| crate::ledger::scaled(a, scale).map_err(str::to_string)) {
+            Ok(a) => a,
+            Err(why) => {
+                bad(&mut out, record, why, None)?;
+                continue;
+            }
+        };
+        let authority = match &t.auth {
+            Some(col) => col.get(i).unwrap_or("").trim().to_string(),
+            None => fixed.clone(),
+        };
+        let key = (authority, c.unwrap_or("").trim().to_string());
+        if t.dates.is_none() && t.accounts.is_none() {
+            out.add(&key, a);
+            continue;
+        }
+        let month = match &t.dates {
+            Some(col) => dating.month(col.get(i).unwrap_or("").trim()),
+            None => Ok(crate::base::date::Month(0)),
+        };
+        match month {
+            Ok(month) => {
+                let account = t.accounts.as_ref().and_then(|col| col.get(i));
+                out.add_detail(&key, account.unwrap_or("").trim(), month, a);
+            }
+            Err(reason) => bad(&mut out, record, reason, Some(a.pence))?,
+        }
+    }
     Ok(out)
 }
 
@@ -188,7 +238,7 @@ fn amounts(df: &DataFrame, name: &str, path: &Path) -> Result<Amounts> {
     })
 }
 
-/// Writes a ledger CSV's three key columns and its amounts (as text, exact)
+/// Writes a generated ledger CSV's date, key and account columns and its amounts (as text, exact)
 /// to Parquet: for tests and `generate-ledger --parquet`.
 pub fn write_from_csv(csv_path: &Path, out: &Path) -> Result<u64> {
     let mut rdr = csv::Reader::from_path(csv_path).map_err(|e| Error::Table {
@@ -196,6 +246,7 @@ pub fn write_from_csv(csv_path: &Path, out: &Path) -> Result<u64> {
         message: e.to_string(),
     })?;
     let (mut a, mut c, mut m, mut d) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut k = Vec::new();
     for r in rdr.records() {
         let r = r.map_err(|e| Error::Table {
             place: csv_path.display().to_string(),
@@ -204,6 +255,7 @@ pub fn write_from_csv(csv_path: &Path, out: &Path) -> Result<u64> {
         d.push(r.get(0).unwrap_or("").to_string());
         a.push(r.get(1).unwrap_or("").to_string());
         c.push(r.get(2).unwrap_or("").to_string());
+        k.push(r.get(3).unwrap_or("").to_string());
         m.push(r.get(5).unwrap_or("").to_string());
     }
     let n = a.len() as u64;
@@ -212,6 +264,7 @@ pub fn write_from_csv(csv_path: &Path, out: &Path) -> Result<u64> {
         Column::new("date".into(), d),
         Column::new("authority".into(), a),
         Column::new("cost_centre".into(), c),
+        Column::new("account".into(), k),
         Column::new("amount".into(), m),
     ])
     .map_err(&err)?;

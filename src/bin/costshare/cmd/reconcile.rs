@@ -49,7 +49,9 @@ pub struct Args {
     /// Cost centre to service (CSV: cost_centre, service)
     #[arg(long, value_name = "FILE")]
     pub map: Option<PathBuf>,
-    /// Ledger header names, e.g. amount=Value,cost_centre=CC,authority=Council
+    /// Ledger header names, e.g. amount=Value,cost_centre=CC,authority=Council;
+    /// for monitoring date=HEADER (each line's date) or period=HEADER (its
+    /// period number, 1 = the year's first month) and account=HEADER
     #[arg(long, value_name = "FIELD=HEADER,…")]
     pub columns: Option<String>,
     /// The authority of every ledger line, for extracts with no authority column
@@ -167,8 +169,9 @@ fn read_ledger(args: &Args, cols: &Columns) -> costshare::Result<LedgerTotals> {
                 path: first.map(|b| b.place.to_string()).unwrap_or_default(),
                 line: first.map(|b| b.line).unwrap_or(0),
                 message: format!(
-                    "{} lines set aside (--strict); the first: {}",
+                    "{} line{} set aside (--strict); the first: {}",
                     totals.bad,
+                    if totals.bad == 1 { "" } else { "s" },
                     first.map(|b| b.reason.as_str()).unwrap_or("")
                 ),
             });
@@ -294,7 +297,7 @@ fn columns(args: &Args) -> costshare::Result<Columns> {
             || m.pack.is_some())
     {
         return Err(Error::usage(
-            "--profile, --commitments, --pack and a date column are for monitoring: give --period YYYY-MM (the month reached)",
+            "--profile, --commitments, --pack and a date or period column are for monitoring: give --period YYYY-MM (the month reached)",
         ));
     }
     Ok(cols)
@@ -307,7 +310,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
         ));
     }
     let th = thresholds(args)?;
-    let cols = columns(args)?;
+    let mut cols = columns(args)?;
     let budget_unit = unit("budget-unit", args.budget_unit.as_deref())?.unwrap_or(Decimal::ONE);
     // Read the small files first: a mistake in them should not wait for the ledger.
     let map = args.map.as_deref().map(read_map).transpose()?;
@@ -330,6 +333,8 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
         )?),
         None => None,
     };
+    // Period numbers count in the financial year being monitored.
+    cols.year = plan.as_ref().map(|p| p.year);
     let totals = read_ledger(args, &cols)?;
     let mut lost = totals.lost_anything();
     let mut tables = Vec::new();

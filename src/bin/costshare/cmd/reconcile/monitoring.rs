@@ -15,7 +15,7 @@ use std::collections::HashMap;
 
 /// What the monitoring flags ask for, read before the ledger.
 pub struct Plan {
-    year: FinancialYear,
+    pub year: FinancialYear,
     period: u32,
     profiles: Option<Profiles>,
     forecast: Forecast,
@@ -95,6 +95,7 @@ pub fn tables(
         let plain = Columns {
             date: None,
             account: None,
+            date_is_period: false,
             ..cols.clone()
         };
         Some(read_files(&args.commitments, &plain)?)
