@@ -141,6 +141,8 @@ fn generated_ledger_reconciles_to_an_independent_sum() {
                 baseline: r[2].parse().unwrap(),
                 target: r[3].parse().unwrap(),
                 origin: costshare::base::trace::Origin::Override { key: "test".into() },
+                year: None,
+                delivered_before: rust_decimal::Decimal::ZERO,
             }
         })
         .collect();

@@ -147,24 +147,57 @@ pub fn read_targets(path: &Path, unit: Decimal) -> crate::Result<Vec<TargetLine>
         t.col("target")?,
     );
     let (ub, ug) = (unit_of(&t, b, unit), unit_of(&t, g, unit));
+    // Targets across years: the year each was set for, and what was
+    // delivered towards it before, both optional.
+    let (y, d) = (t.find_col("year"), t.find_col("delivered before"));
     let lines = t
         .iter()
         .map(|r| {
+            let delivered_before = match d {
+                Some(d) if !r.cell(d).is_empty() => {
+                    let v = figure(&r, d, "savings delivered in earlier years, in pounds")?;
+                    scaled(v, unit_of(&t, d, unit), &r, d)?
+                }
+                _ => Decimal::ZERO,
+            };
             Ok(TargetLine {
                 authority: r.text(a, "an authority")?,
                 service: r.text(s, "a service")?,
                 baseline: scaled(figure(&r, b, "a baseline budget in pounds")?, ub, &r, b)?,
                 target: scaled(figure(&r, g, "a savings target in pounds")?, ug, &r, g)?,
                 origin: r.origin(g),
+                year: y.map(|y| target_year(&r, y)).transpose()?,
+                delivered_before,
             })
         })
         .collect::<crate::Result<Vec<_>>>()?;
-    once(
-        lines
-            .iter()
-            .map(|l| (l.authority.as_str(), l.service.as_str(), &l.origin)),
-    )?;
+    let keyed: Vec<(String, String, &crate::base::trace::Origin)> = lines
+        .iter()
+        .map(|l| {
+            let year = l.year.map(|y| format!(" ({})", crate::base::year::Year(y)));
+            let service = format!("{}{}", l.service, year.unwrap_or_default());
+            (l.authority.clone(), service, &l.origin)
+        })
+        .collect();
+    once(keyed.iter().map(|(a, s, o)| (a.as_str(), s.as_str(), *o)))?;
     Ok(lines)
+}
+
+/// A target's financial year: "2030/31", "2030-31", or a calendar year
+/// ("2030") for years that start in January.
+fn target_year(r: &import::Record, col: usize) -> crate::Result<i32> {
+    let text = r.text(col, "the financial year the target was set for")?;
+    let calendar = (text.len() == 4)
+        .then(|| text.parse::<i32>().ok())
+        .flatten()
+        .filter(|y| (1900..=2199).contains(y));
+    match crate::base::year::Year::parse(&text)
+        .map(|y| y.0)
+        .or(calendar)
+    {
+        Some(y) => Ok(y),
+        None => Err(r.expected(col, "a financial year such as 2030/31")),
+    }
 }
 
 /// The period a profile column's heading names: "P4", "Period 4", or a

@@ -24,6 +24,12 @@ pub struct TargetLine {
     pub baseline: Decimal,
     pub target: Decimal,
     pub origin: Origin,
+    /// The financial year the target was set for (its first calendar
+    /// year: 2030 for 2030/31), when the file has a year column.
+    pub year: Option<i32>,
+    /// Savings already delivered towards it in earlier years (column
+    /// `delivered before`), so what is still to deliver is brought forward.
+    pub delivered_before: Decimal,
 }
 
 /// RAG thresholds: |variance| up to `amber_pct` of budget is green, up to

@@ -15,10 +15,10 @@ use crate::base::trace::Origin;
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
 
+mod savings;
 mod tables;
-pub use tables::{
-    Detail, by_month_table, forecast_table, month_table, savings_to_date_table, subjective_table,
-};
+pub use savings::savings_to_date_table;
+pub use tables::{Detail, by_month_table, forecast_table, month_table, subjective_table};
 
 /// A service's budget profile: relative weights for periods 1–12.
 #[derive(Debug, Clone, PartialEq)]

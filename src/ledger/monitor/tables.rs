@@ -11,7 +11,7 @@ use crate::ledger::reconcile::{Line, authority_name, line_of, money, rag, varian
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
 
-fn pounds(d: Decimal) -> String {
+pub(super) fn pounds(d: Decimal) -> String {
     format_pounds(d, 2, Default::default())
 }
 
@@ -101,7 +101,7 @@ fn total_pct(total: &mut [Cell], var_col: usize, budget_col: usize, m: &Monitori
     total[var_col + 1] = p;
 }
 
-fn grand_total(
+pub(super) fn grand_total(
     t: &mut Table,
     all: &[Vec<Cell>],
     key_cols: usize,
@@ -161,7 +161,7 @@ fn month_row(r: &RowFigures, m: &Monitoring) -> Vec<Cell> {
     row
 }
 
-fn period_title(m: &Monitoring) -> String {
+pub(super) fn period_title(m: &Monitoring) -> String {
     format!(
         "{} (period {} of {})",
         m.year.month(m.period),
@@ -603,89 +603,4 @@ fn period_title_of(m: &Monitor) -> String {
         m.period,
         m.year.label()
     )
-}
-
-/// Savings targets against savings delivered to date: the baseline and the
-/// target spread over the year by the service's profile (as its budget),
-/// delivered = baseline to date less actual to date.
-pub fn savings_to_date_table(
-    f: &Monitoring,
-    m: &Monitor,
-    targets: &[crate::ledger::reconcile::TargetLine],
-) -> crate::Result<Table> {
-    let cols = [
-        "Authority",
-        "Service",
-        "Savings target",
-        "Target to date",
-        "Baseline to date",
-        "Actual to date",
-        "Delivered to date",
-        "Difference",
-        "RAG",
-    ];
-    let mut t = Table::new(
-        "savings-to-date",
-        format!("Savings delivered to {}", period_title(f)),
-        &cols,
-        2,
-    );
-    let p = f.period as usize;
-    let mut all = Vec::new();
-    for g in targets {
-        let profile = m.profiles.and_then(|x| x.of(&g.authority, &g.service));
-        let to_date = |v: Decimal| -> crate::Result<Decimal> {
-            Ok(super::spread(v, profile, &g.origin)?[..p].iter().sum())
-        };
-        let (target_td, baseline_td) = (to_date(g.target)?, to_date(g.baseline)?);
-        let line = Line::Service(g.service.clone());
-        let actual = f
-            .rows
-            .iter()
-            .find(|r| r.authority == g.authority && r.line == line)
-            .map(|r| r.actual_to(f.period))
-            .unwrap_or_default();
-        let delivered = baseline_td - actual;
-        let diff = delivered - target_td;
-        let rag = if diff >= Decimal::ZERO {
-            "Green"
-        } else if delivered * Decimal::from(4) >= target_td * Decimal::from(3) {
-            "Amber"
-        } else {
-            "Red"
-        };
-        let spread_rule = match profile {
-            Some(x) => format!("spread by the profile at {}, periods 1–{p}", x.origin),
-            None => format!("spread evenly over twelve periods, periods 1–{p}"),
-        };
-        all.push(vec![
-            Cell::label(&g.authority),
-            Cell::label(&g.service),
-            Cell::input(money(g.target), g.origin.clone()),
-            Cell::rule(money(target_td), format!("savings target {spread_rule}")),
-            Cell::rule(money(baseline_td), format!("baseline {spread_rule}")),
-            Cell::rule(
-                money(actual),
-                format!("ledger lines dated in periods 1–{p}"),
-            ),
-            Cell::rule(money(delivered), "baseline to date less actual to date"),
-            Cell::rule(money(diff), "delivered to date less target to date"),
-            Cell::rule(
-                Value::text(rag),
-                "green: target to date met; amber: at least 75% of it; red: less",
-            ),
-        ]);
-    }
-    for r in &all {
-        t.push(r.clone());
-    }
-    grand_total(&mut t, &all, 2, None, f);
-    let sum = |c: usize| -> Decimal { all.iter().filter_map(|r| r[c].value.figure()).sum() };
-    t.headline = format!(
-        "Savings delivered to date {} against targets to date of {} (the year's targets: {}).",
-        pounds(sum(6)),
-        pounds(sum(3)),
-        pounds(sum(2))
-    );
-    Ok(t)
 }

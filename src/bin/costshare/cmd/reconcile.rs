@@ -303,6 +303,23 @@ fn columns(args: &Args) -> costshare::Result<Columns> {
     Ok(cols)
 }
 
+/// Targets of several years measure one out-turn against each: refused in
+/// the annual table, where nothing says which year the ledger is.
+fn one_year(targets: &[reconcile::TargetLine]) -> costshare::Result<()> {
+    let years: std::collections::BTreeSet<i32> = targets.iter().filter_map(|g| g.year).collect();
+    if years.len() > 1 {
+        let list: Vec<String> = years
+            .iter()
+            .map(|y| costshare::base::year::Year(*y).to_string())
+            .collect();
+        return Err(Error::usage(format!(
+            "--targets holds targets for several years ({}): give --period YYYY-MM to monitor one year (earlier years' targets not yet delivered are brought forward)",
+            list.join(", ")
+        )));
+    }
+    Ok(())
+}
+
 pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
     if args.budget.is_none() && args.targets.is_none() {
         return Err(Error::usage(
@@ -324,6 +341,9 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
         .as_deref()
         .map(|t| read_targets(t, budget_unit))
         .transpose()?;
+    if args.monitoring.period.is_none() {
+        target_lines.as_deref().map(one_year).transpose()?;
+    }
     let plan = match &args.monitoring.period {
         Some(p) => Some(monitoring::plan(
             &args.monitoring,
