@@ -799,3 +799,60 @@ fn savings_targets_across_years() {
     );
     totals_add_up(s);
 }
+
+/// `costshare report` on a partnership folder whose costshare.toml has a
+/// `[monitoring]` table writes the monitoring reports beside the others.
+/// The second partnership's ledger (fixtures/wlp-ledger, nine lines),
+/// worked by hand to November 2024, period 8 of 2024/25, flat profiles:
+/// - BRK Legal: actual 34,250 + 34,250 + 6,200.50 = £74,700.50 against
+///   8/12 of £75,000 = £50,000.00.
+/// - CLN Legal: £34,000 is 3,400,000p; /12 = 283,333p, 4p left over go to
+///   periods 1–4, so eight periods hold 8 × 283,333 + 4 = 2,266,668p.
+/// - ELM's miscoded invoice (cost centre ZZZ99, £480, 20 Nov) is the only
+///   November line: the month's actual is £480.00, in an unmapped row.
+/// - Everything to date: the nine lines sum to £105,140.25.
+#[test]
+fn report_writes_the_monitoring_pack_from_costshare_toml() {
+    let out = tempdir("monitor-report");
+    costshare()
+        .args(["report", "fixtures/wlp-2024-25", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    for name in [
+        "annual-report-2024-25",
+        "wlp-overall",
+        "monitoring-2024-25-p08",
+    ] {
+        assert!(out.join(name).is_dir(), "{name}");
+    }
+    let csv = |dir: &str, table: &str| -> Vec<Vec<String>> {
+        let text = std::fs::read_to_string(out.join(dir).join("csv").join(table)).unwrap();
+        text.lines()
+            .map(|l| l.split(',').map(str::to_string).collect())
+            .collect()
+    };
+    let m = csv("monitoring-2024-25-p08", "monitoring.csv");
+    let at = |a: &str, s: &str, c: &str| -> String {
+        let ci = m[0].iter().position(|h| h == c).unwrap();
+        m.iter().find(|r| r[0] == a && r[1] == s).unwrap()[ci].clone()
+    };
+    assert_eq!(at("BRK", "Legal", "Actual to date"), "74700.50");
+    assert_eq!(at("BRK", "Legal", "Budget to date"), "50000.00");
+    assert_eq!(at("CLN", "Legal", "Budget to date"), "22666.68");
+    assert_eq!(
+        at("ELM", "Unmapped cost centre ZZZ99", "Month actual"),
+        "480.00"
+    );
+    assert_eq!(at("Total", "", "Month actual"), "480.00");
+    assert_eq!(at("Total", "", "Actual to date"), "105140.25");
+    // One report per authority, holding only its own rows.
+    for a in ["brk", "cln", "drn", "elm"] {
+        let mine = csv(&format!("monitoring-2024-25-p08-{a}"), "monitoring.csv");
+        let upper = a.to_uppercase();
+        assert!(
+            mine[1..].iter().all(|r| r[0] == upper || r[0] == "Total"),
+            "{a}"
+        );
+    }
+}

@@ -28,6 +28,9 @@ pub struct DataArgs {
 pub struct Inputs {
     pub data: Option<PathBuf>,
     pub models: Option<PathBuf>,
+    /// The `[monitoring]` table of costshare.toml, as `reconcile` flags
+    /// (paths resolved against the file's folder).
+    pub monitoring: Option<Vec<String>>,
 }
 
 impl DataArgs {
@@ -48,6 +51,7 @@ impl DataArgs {
         Ok(Inputs {
             data: self.data.clone().or(project.data),
             models,
+            monitoring: project.monitoring,
         })
     }
 }
@@ -67,18 +71,123 @@ fn project_file(dir: &std::path::Path) -> costshare::Result<Inputs> {
         .map_err(|e: toml::de::Error| bad("(file)", &format!("not valid TOML: {}", e.message())))?;
     let mut out = Inputs::default();
     for (k, v) in &doc {
+        if k == "monitoring" {
+            let t = v
+                .as_table()
+                .ok_or_else(|| bad(k, "expected a table: [monitoring] with budget = \"…\" etc."))?;
+            out.monitoring = Some(monitoring_flags(dir, t, &bad)?);
+            continue;
+        }
         // Relative to the file that names them.
         let p = v
             .as_str()
-            .map(|s| dir.join(s))
+            .map(|s| beside(dir, s))
             .ok_or_else(|| bad(k, "expected a path in quotes"))?;
         match k.as_str() {
             "data" => out.data = Some(p),
             "models" => out.models = Some(p),
-            _ => return Err(bad(k, "unknown key; expected data or models")),
+            _ => return Err(bad(k, "unknown key; expected data, models or [monitoring]")),
         }
     }
     Ok(out)
+}
+
+/// `path` relative to `dir`, with `x/..` taken out, so messages name
+/// `fixtures/ledger.csv` rather than `fixtures/wlp/../ledger.csv`.
+fn beside(dir: &std::path::Path, path: &str) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in dir.join(path).components() {
+        match c {
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
+    }
+    out
+}
+
+/// `[monitoring]` keys that name files, relative to costshare.toml.
+const MONITORING_PATHS: [&str; 8] = [
+    "actuals",
+    "commitments",
+    "budget",
+    "map",
+    "targets",
+    "profile",
+    "accounts",
+    "forecast",
+];
+/// `[monitoring]` keys taken as they are.
+const MONITORING_VALUES: [&str; 12] = [
+    "period",
+    "year-start",
+    "columns",
+    "authority",
+    "detail",
+    "budget-sheet",
+    "budget-unit",
+    "actuals-unit",
+    "amber",
+    "red",
+    "under-amber",
+    "under-red",
+];
+
+/// The `[monitoring]` table as `reconcile` flags: each key is the flag of
+/// the same name; `actuals` and `commitments` may list several files.
+fn monitoring_flags(
+    dir: &std::path::Path,
+    t: &toml::Table,
+    bad: &dyn Fn(&str, &str) -> costshare::Error,
+) -> costshare::Result<Vec<String>> {
+    let mut flags = Vec::new();
+    for (k, v) in t {
+        let key = format!("monitoring.{k}");
+        let values: Vec<String> = match v {
+            toml::Value::String(s) => vec![s.clone()],
+            toml::Value::Integer(i) => vec![i.to_string()],
+            toml::Value::Float(f) => vec![f.to_string()],
+            toml::Value::Array(a) if matches!(k.as_str(), "actuals" | "commitments") => a
+                .iter()
+                .map(|x| x.as_str().map(str::to_string))
+                .collect::<Option<_>>()
+                .ok_or_else(|| bad(&key, "expected a list of paths in quotes"))?,
+            _ => return Err(bad(&key, "expected a value in quotes")),
+        };
+        let is_path = MONITORING_PATHS.contains(&k.as_str());
+        if !is_path && !MONITORING_VALUES.contains(&k.as_str()) {
+            let known = [&MONITORING_PATHS[..], &MONITORING_VALUES[..]].concat();
+            return Err(bad(
+                &key,
+                &format!("unknown key; expected one of {}", known.join(", ")),
+            ));
+        }
+        flags.push(format!("--{k}"));
+        for v in values {
+            // A forecast method is a word, not a file.
+            let word = k == "forecast" && matches!(v.as_str(), "profile" | "run-rate");
+            flags.push(if is_path && !word {
+                beside(dir, &v).display().to_string()
+            } else {
+                v
+            });
+        }
+    }
+    if !t.contains_key("period") || !t.contains_key("budget") || !t.contains_key("actuals") {
+        return Err(bad(
+            "monitoring",
+            "needs at least actuals, budget and period (the month reached, YYYY-MM)",
+        ));
+    }
+    Ok(flags)
 }
 
 /// How negatives are shown in Markdown.
@@ -90,6 +199,13 @@ pub struct NegativesArg {
 }
 
 impl NegativesArg {
+    /// The flag's value as written on the command line.
+    pub fn name(self) -> &'static str {
+        match self.negatives {
+            NegArg::Brackets => "brackets",
+            NegArg::Minus => "minus",
+        }
+    }
     pub fn get(self) -> Negatives {
         match self.negatives {
             NegArg::Brackets => Negatives::Brackets,

@@ -62,6 +62,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
         .model
         .clone()
         .or_else(|| args.path.clone().filter(|p| p.is_file()));
+    let mut monitoring = None;
     let mut all = match &model {
         Some(path) => {
             let m = costshare::model::Model::load(path)?;
@@ -74,12 +75,21 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
                     args.data.resolve_in(dir)?
                 }
                 Some(dir) => crate::args::Inputs {
-                    data: None,
                     models: Some(dir.clone()),
+                    ..Default::default()
                 },
                 None => args.data.resolve()?,
             };
-            if inputs.data.is_none() && inputs.models.is_none() {
+            // Monitoring belongs to the whole pack, not to --only one table.
+            monitoring = match (&inputs.monitoring, &args.only) {
+                (Some(flags), None) => {
+                    let dir = args.path.as_deref().unwrap_or(std::path::Path::new(""));
+                    let file = dir.join(crate::args::PROJECT_FILE);
+                    Some(monitoring_args(flags, args, &file.display().to_string())?)
+                }
+                _ => None,
+            };
+            if inputs.data.is_none() && inputs.models.is_none() && inputs.monitoring.is_none() {
                 return Err(Error::usage(
                     "nothing to report: give --data FILE, --models DIR or --model FILE, or run where a costshare.toml or models/ folder is",
                 ));
@@ -109,5 +119,50 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
             emit(out, &format!("wrote {w}\n"))?;
         }
     }
-    Ok(Exit::Success)
+    match monitoring {
+        Some(r) => {
+            eprintln!(
+                "costshare: monitoring to {}",
+                r.monitoring.period.as_deref().unwrap_or("")
+            );
+            // The tables go into the pack; standard output lists what was written.
+            super::reconcile::run(&r, &mut std::io::sink())
+        }
+        None => Ok(Exit::Success),
+    }
+}
+
+/// The monitoring reports costshare.toml's `[monitoring]` asks for, as
+/// `reconcile --pack` into the output folder; read before anything is
+/// written, so a mistake in it stops the run early.
+fn monitoring_args(
+    flags: &[String],
+    args: &Args,
+    file: &str,
+) -> costshare::Result<super::reconcile::Args> {
+    #[derive(clap::Parser)]
+    struct Reconcile {
+        #[command(flatten)]
+        args: super::reconcile::Args,
+    }
+    let mut argv = vec![format!("{file} [monitoring]")];
+    argv.extend(flags.iter().cloned());
+    argv.push("--pack".into());
+    argv.push(args.out.display().to_string());
+    argv.push(format!("--negatives={}", args.negatives.name()));
+    let r = <Reconcile as clap::Parser>::try_parse_from(&argv).map_err(|e| {
+        let text = e.render().to_string();
+        let first = text.lines().next().unwrap_or_default();
+        Error::usage(format!(
+            "{file} [monitoring]: {}",
+            first.trim_start_matches("error: ")
+        ))
+    })?;
+    let period = r.args.monitoring.period.as_deref().unwrap_or_default();
+    if costshare::base::date::Month::parse(period).is_none() {
+        return Err(Error::usage(format!(
+            "{file} [monitoring]: period {period:?}: expected the month reached as YYYY-MM, e.g. 2030-07"
+        )));
+    }
+    Ok(r.args)
 }
