@@ -856,3 +856,159 @@ fn report_writes_the_monitoring_pack_from_costshare_toml() {
         );
     }
 }
+
+/// Budgets by account group, worked by hand to June 2025 (period 3 of
+/// 2025/26, flat profiles). Each group's budget is spread on its own, to
+/// the penny, and a service's budget by period is the sum of its groups':
+/// - Legal Employees £120,000: £10,000 a month, £30,000.00 to date.
+/// - Legal Supplies £12,001 = 1,200,100p: 100,008p a month, 4p left over to
+///   periods 1–4, so 3 × 100,008 + 3 = 300,027p = £3,000.27 to date.
+/// - Legal Income −£6,000.01 = −600,001p: −50,000p a month, 1p to period 1,
+///   so −150,001p = −£1,500.01 to date.
+/// - Legal to date: 30,000 + 3,000.27 − 1,500.01 = £31,500.26 (spreading the
+///   whole £126,000.99 would give £31,500.27: the groups' sum is what the
+///   monitoring table must show, or the two tables would disagree by 1p).
+/// - HR is budgeted whole (£60,000, blank group): one row for it, £15,000.00
+///   to date; its £5,000 of Employees spending has no group budget.
+#[test]
+fn budgets_by_account_group() {
+    let tmp = tempdir("monitor-group-budgets");
+    let w = |name: &str, text: &str| std::fs::write(tmp.join(name), text).unwrap();
+    w(
+        "ledger.csv",
+        "date,authority,cost_centre,account,amount\n\
+         15/04/2025,ABC,Legal,1001,10000\n15/05/2025,ABC,Legal,1001,10000\n\
+         15/06/2025,ABC,Legal,1001,10500\n15/07/2025,ABC,Legal,1001,10000\n\
+         20/05/2025,ABC,Legal,4010,2000\n20/06/2025,ABC,Legal,9001,-1000\n\
+         21/06/2025,ABC,Legal,4999,50\n15/04/2025,ABC,HR,1001,5000\n",
+    );
+    w(
+        "budget.csv",
+        "authority,service,account group,budget\n\
+         ABC,Legal,Employees,120000\nABC,Legal,Supplies and services,12001\n\
+         ABC,Legal,Income,-6000.01\nABC,HR,,60000\n",
+    );
+    w(
+        "accounts.csv",
+        "account,group\n1001,Employees\n4010,Supplies and services\n9001,Income\n",
+    );
+    let p = |f: &str| tmp.join(f).display().to_string();
+    let t = tables(&[
+        "--actuals",
+        &p("ledger.csv"),
+        "--budget",
+        &p("budget.csv"),
+        "--accounts",
+        &p("accounts.csv"),
+        "--period",
+        "2025-06",
+    ]);
+    let s = &t["subjective"];
+    let rows: Vec<Vec<String>> = s["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["cells"].as_array().unwrap().iter().map(text).collect())
+        .collect();
+    // (JSON's display writes negatives with a minus.)
+    let want = [
+        [
+            "ABC",
+            "HR",
+            "(budget not by account group)",
+            "£60,000.00",
+            "£15,000.00",
+            "£0.00",
+            "-£15,000.00",
+        ],
+        [
+            "ABC",
+            "HR",
+            "Employees",
+            "no budget",
+            "£0.00",
+            "£5,000.00",
+            "£5,000.00",
+        ],
+        [
+            "ABC",
+            "HR total",
+            "",
+            "£60,000.00",
+            "£15,000.00",
+            "£5,000.00",
+            "-£10,000.00",
+        ],
+        [
+            "ABC",
+            "Legal",
+            "Employees",
+            "£120,000.00",
+            "£30,000.00",
+            "£30,500.00",
+            "£500.00",
+        ],
+        [
+            "ABC",
+            "Legal",
+            "Income",
+            "-£6,000.01",
+            "-£1,500.01",
+            "-£1,000.00",
+            "£500.01",
+        ],
+        [
+            "ABC",
+            "Legal",
+            "Supplies and services",
+            "£12,001.00",
+            "£3,000.27",
+            "£2,000.00",
+            "-£1,000.27",
+        ],
+        [
+            "ABC",
+            "Legal",
+            "Unmapped account 4999",
+            "no budget",
+            "£0.00",
+            "£50.00",
+            "£50.00",
+        ],
+        [
+            "ABC",
+            "Legal total",
+            "",
+            "£126,000.99",
+            "£31,500.26",
+            "£31,550.00",
+            "£49.74",
+        ],
+        [
+            "Total",
+            "",
+            "",
+            "£186,000.99",
+            "£46,500.26",
+            "£36,550.00",
+            "-£9,950.26",
+        ],
+    ];
+    assert_eq!(rows, want.map(|r| r.map(String::from).to_vec()).to_vec());
+    totals_add_up(s);
+    // The service's figures agree with its groups', to the penny.
+    let month = &t["monitoring"];
+    assert_eq!(
+        text(cell(month, "ABC", "Legal", "Budget to date")),
+        "£31,500.26"
+    );
+    let annual = cell(&t["forecast"], "ABC", "Legal", "Annual budget");
+    assert_eq!(text(annual), "£126,000.99");
+    // Traced to every line it sums.
+    let trace = annual["trace"].as_str().unwrap();
+    assert!(trace.starts_with("the sum of "), "{trace}");
+    assert!(
+        trace.ends_with("budget.csv, lines 2, 3 and 4, column 4"),
+        "{trace}"
+    );
+}

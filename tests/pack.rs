@@ -96,6 +96,27 @@ fn pack_contents() {
         "Sources",
     );
     assert!(eh.iter().any(|s| s == "fixtures/business-cases.xlsx"));
+    // Its values are numbers, not figures stored as text (which Excel flags
+    // and will not sum).
+    let mut wb = open_workbook_auto(&annual).unwrap();
+    let r = wb.worksheet_range("Sources").unwrap();
+    let values: Vec<&Data> = r.rows().skip(1).map(|row| &row[3]).collect();
+    assert!(
+        values
+            .iter()
+            .filter(|d| matches!(d, Data::Float(_)))
+            .count()
+            > 20
+    );
+    for d in &values {
+        if let Data::String(s) = d {
+            let plain = s.replace([',', '£', '(', ')', '%'], "");
+            assert!(
+                plain.trim().parse::<f64>().is_err(),
+                "a figure stored as text: {s}"
+            );
+        }
+    }
 
     // Every PNG decodes at report size.
     let pngs = files(&out, "png");

@@ -84,6 +84,7 @@ fn generated_ledger_reconciles_to_an_independent_sum() {
                 service: r[1].to_string(),
                 budget: r[2].parse().unwrap(),
                 origin: costshare::base::trace::Origin::Override { key: "test".into() },
+                group: None,
             }
         })
         .collect();

@@ -21,6 +21,8 @@ pub enum Origin {
     Model { file: String, key: String },
     /// Given on the command line or by a scenario.
     Override { key: String },
+    /// The sum of several inputs (a service's budget given by account group).
+    Sum { parts: Vec<Origin> },
 }
 
 impl Origin {
@@ -30,7 +32,42 @@ impl Origin {
                 Some(file)
             }
             Origin::Override { .. } => None,
+            Origin::Sum { parts } => parts.first().and_then(Origin::file),
         }
+    }
+
+    /// Where a summed figure's parts are, said as briefly as is exact:
+    /// "budget.csv, lines 2, 3 and 5, column 4".
+    fn fmt_sum(parts: &[Origin], f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let same_csv = parts.windows(2).all(|w| match (&w[0], &w[1]) {
+            (
+                Origin::Csv {
+                    file: a, col: c, ..
+                },
+                Origin::Csv {
+                    file: b, col: d, ..
+                },
+            ) => a == b && c == d,
+            _ => false,
+        });
+        if let (true, Some(Origin::Csv { file, col, .. })) = (same_csv, parts.first()) {
+            let lines: Vec<String> = parts
+                .iter()
+                .filter_map(|p| match p {
+                    Origin::Csv { line, .. } => Some(line.to_string()),
+                    _ => None,
+                })
+                .collect();
+            let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+            return write!(
+                f,
+                "the sum of {file}, lines {}, column {}",
+                crate::base::text::and_list(&lines),
+                col + 1
+            );
+        }
+        let all: Vec<String> = parts.iter().map(Origin::to_string).collect();
+        write!(f, "the sum of {}", all.join("; "))
     }
 }
 
@@ -103,6 +140,7 @@ impl fmt::Display for Origin {
             }
             Origin::Model { file, key } => write!(f, "{file}, key {key}"),
             Origin::Override { key } => write!(f, "override {key}"),
+            Origin::Sum { parts } => Origin::fmt_sum(parts, f),
         }
     }
 }

@@ -85,6 +85,9 @@ pub fn read_budget(
     let t = table_of(&grids, path, &["authority", "service", "budget"])?;
     let (a, s, b) = (t.col("authority")?, t.col("service")?, t.col("budget")?);
     let unit = unit_of(&t, b, unit);
+    // Budgets by account group: an optional column; a blank cell is a
+    // budget for the service as a whole.
+    let g = t.find_col("account group").or_else(|| t.find_col("group"));
     let lines = t
         .iter()
         .map(|r| {
@@ -93,15 +96,51 @@ pub fn read_budget(
                 service: r.text(s, "a service")?,
                 budget: scaled(figure(&r, b, "a budget in pounds")?, unit, &r, b)?,
                 origin: r.origin(b),
+                group: g.and_then(|g| r.opt_text(g)).filter(|x| !x.is_empty()),
             })
         })
         .collect::<crate::Result<Vec<_>>>()?;
-    once(
-        lines
-            .iter()
-            .map(|l| (l.authority.as_str(), l.service.as_str(), &l.origin)),
-    )?;
+    let keyed: Vec<(String, String, &crate::base::trace::Origin)> = lines
+        .iter()
+        .map(|l| {
+            // A service's lines: one whole-service line, or one per group.
+            let part = l
+                .group
+                .as_deref()
+                .map(|g| format!(" / {g}"))
+                .unwrap_or_default();
+            (
+                l.authority.clone(),
+                format!("{}{part}", l.service),
+                &l.origin,
+            )
+        })
+        .collect();
+    once(keyed.iter().map(|(a, s, o)| (a.as_str(), s.as_str(), *o)))?;
+    mixed(&lines)?;
     Ok(lines)
+}
+
+/// Refuses a service budgeted both as a whole and by account group: which
+/// is meant cannot be known.
+fn mixed(lines: &[BudgetLine]) -> crate::Result<()> {
+    let grouped: HashMap<(&str, &str), &BudgetLine> = lines
+        .iter()
+        .filter(|o| o.group.is_some())
+        .map(|o| ((o.authority.as_str(), o.service.as_str()), o))
+        .collect();
+    for l in lines.iter().filter(|l| l.group.is_none()) {
+        if let Some(o) = grouped.get(&(l.authority.as_str(), l.service.as_str())) {
+            return Err(Error::Table {
+                place: l.origin.to_string(),
+                message: format!(
+                    "{} / {} has a budget with no account group here and one by group at {}; give the service's budget either whole or by group",
+                    l.authority, l.service, o.origin
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// The unit of a column: a heading that states its unit ("budget (£000)")

@@ -15,6 +15,41 @@ pub struct BudgetLine {
     pub service: String,
     pub budget: Decimal,
     pub origin: Origin,
+    /// The account group, when budgets are given by group (employees,
+    /// premises…): the service's budget is then the sum of its groups'.
+    pub group: Option<String>,
+}
+
+/// One budget per authority and service: lines given by account group
+/// summed (their origin names every part), others as they are; in the
+/// order first met.
+pub fn service_budgets(lines: &[BudgetLine]) -> Vec<BudgetLine> {
+    let mut out: Vec<BudgetLine> = Vec::new();
+    let mut parts: Vec<Vec<Origin>> = Vec::new();
+    let mut at: HashMap<(&str, &str), usize> = HashMap::new();
+    for l in lines {
+        let key = (l.authority.as_str(), l.service.as_str());
+        match at.get(&key).copied() {
+            Some(i) => {
+                out[i].budget += l.budget;
+                parts[i].push(l.origin.clone());
+            }
+            None => {
+                at.insert(key, out.len());
+                out.push(BudgetLine {
+                    group: None,
+                    ..l.clone()
+                });
+                parts.push(vec![l.origin.clone()]);
+            }
+        }
+    }
+    for (o, p) in out.iter_mut().zip(parts) {
+        if p.len() > 1 {
+            o.origin = Origin::Sum { parts: p };
+        }
+    }
+    out
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -260,6 +260,100 @@ fn print_setup(ws: &mut Worksheet, t: &Table) -> std::result::Result<(), XlsxErr
     Ok(())
 }
 
+/// File, sheet, cell or line, and model key of an input's origin.
+fn source_place(o: &Origin) -> [String; 4] {
+    let none = String::new;
+    match o {
+        Origin::Cell {
+            file,
+            sheet,
+            row,
+            col,
+        } => [file.clone(), sheet.clone(), a1(*row, *col), none()],
+        Origin::Csv { file, line, col } => [
+            file.clone(),
+            none(),
+            format!("line {line}, column {}", col + 1),
+            none(),
+        ],
+        Origin::Model { file, key } => [file.clone(), none(), none(), key.clone()],
+        Origin::Override { key } => [none(), none(), none(), key.clone()],
+        sum @ Origin::Sum { .. } => [
+            sum.file().unwrap_or_default().to_string(),
+            none(),
+            sum.to_string(),
+            none(),
+        ],
+    }
+}
+
+/// The Sources sheet: every input figure of the pack's tables and where it
+/// was read; figures as numbers, so they can be summed and checked.
+fn sources_sheet(ws: &mut Worksheet, pack: &Pack) -> std::result::Result<(), XlsxError> {
+    let bold = Format::new()
+        .set_bold()
+        .set_border_bottom(FormatBorder::Thin);
+    let cols = [
+        "Table",
+        "Row",
+        "Column",
+        "Value",
+        "File",
+        "Sheet",
+        "Cell or line",
+        "Model key",
+    ];
+    for (c, h) in cols.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &bold)?;
+    }
+    let money = Format::new().set_num_format("#,##0.00;(#,##0.00)");
+    let mut r = 1u32;
+    let mut widths = cols.map(|c| c.len());
+    for t in &pack.tables {
+        for row in &t.rows {
+            for (ci, cell) in row.cells.iter().enumerate() {
+                let Trace::Input(o) = &cell.trace else {
+                    continue;
+                };
+                let [file, sheet, place, key] = source_place(o);
+                let value = render::plain(&cell.value);
+                let vals = [
+                    t.name.clone(),
+                    t.row_key(row),
+                    t.columns[ci].clone(),
+                    value,
+                    file,
+                    sheet,
+                    place,
+                    key,
+                ];
+                for (c, v) in vals.iter().enumerate() {
+                    widths[c] = widths[c].max(v.chars().count().min(60));
+                    // Display only: the exact figure is in the tables' CSV.
+                    let number = cell
+                        .value
+                        .figure()
+                        .and_then(|d| rust_decimal::prelude::ToPrimitive::to_f64(&d));
+                    let is_money = matches!(cell.value, Value::Money { .. });
+                    match number.filter(|_| c == 3) {
+                        Some(n) if is_money => {
+                            ws.write_number_with_format(r, c as u16, n, &money)?
+                        }
+                        Some(n) => ws.write_number(r, c as u16, n)?,
+                        None => ws.write_string(r, c as u16, v)?,
+                    };
+                }
+                r += 1;
+            }
+        }
+    }
+    for (c, w) in widths.iter().enumerate() {
+        ws.set_column_width(c as u16, *w as f64 + 2.0)?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
 /// One sheet per table, and a "Sources" sheet naming where each input came from.
 pub fn workbook(pack: &Pack, path: &Path) -> Result<()> {
     let e = xlsx_err(path);
@@ -288,73 +382,7 @@ pub fn workbook(pack: &Pack, path: &Path) -> Result<()> {
     }
     let ws = wb.add_worksheet();
     ws.set_name(sheet_name("Sources", &used)).map_err(&e)?;
-    let bold = Format::new()
-        .set_bold()
-        .set_border_bottom(FormatBorder::Thin);
-    let cols = [
-        "Table",
-        "Row",
-        "Column",
-        "Value",
-        "File",
-        "Sheet",
-        "Cell or line",
-        "Model key",
-    ];
-    for (c, h) in cols.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, *h, &bold)
-            .map_err(&e)?;
-    }
-    let mut r = 1u32;
-    let mut widths = cols.map(|c| c.len());
-    for t in &pack.tables {
-        for row in &t.rows {
-            for (ci, cell) in row.cells.iter().enumerate() {
-                let Trace::Input(o) = &cell.trace else {
-                    continue;
-                };
-                let (file, sheet, place, key) = match o {
-                    Origin::Cell {
-                        file,
-                        sheet,
-                        row,
-                        col,
-                    } => (file.clone(), sheet.clone(), a1(*row, *col), String::new()),
-                    Origin::Csv { file, line, col } => (
-                        file.clone(),
-                        String::new(),
-                        format!("line {line}, column {}", col + 1),
-                        String::new(),
-                    ),
-                    Origin::Model { file, key } => {
-                        (file.clone(), String::new(), String::new(), key.clone())
-                    }
-                    Origin::Override { key } => {
-                        (String::new(), String::new(), String::new(), key.clone())
-                    }
-                };
-                let vals = [
-                    t.name.clone(),
-                    t.row_key(row),
-                    t.columns[ci].clone(),
-                    render::plain(&cell.value),
-                    file,
-                    sheet,
-                    place,
-                    key,
-                ];
-                for (c, v) in vals.iter().enumerate() {
-                    widths[c] = widths[c].max(v.chars().count().min(60));
-                    ws.write_string(r, c as u16, v).map_err(&e)?;
-                }
-                r += 1;
-            }
-        }
-    }
-    for (c, w) in widths.iter().enumerate() {
-        ws.set_column_width(c as u16, *w as f64 + 2.0).map_err(&e)?;
-    }
-    ws.set_freeze_panes(1, 0).map_err(&e)?;
+    sources_sheet(ws, pack).map_err(&e)?;
     // Saved whole or not at all: a killed run never leaves half a workbook.
     let bytes = wb.save_to_buffer().map_err(&e)?;
     crate::base::atomic::write(path, &bytes)

@@ -16,9 +16,11 @@ use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
 
 mod savings;
+mod subjective;
 mod tables;
 pub use savings::savings_to_date_table;
-pub use tables::{Detail, by_month_table, forecast_table, month_table, subjective_table};
+pub use subjective::{Detail, subjective_table};
+pub use tables::{by_month_table, forecast_table, month_table};
 
 /// A service's budget profile: relative weights for periods 1–12.
 #[derive(Debug, Clone, PartialEq)]
@@ -59,6 +61,9 @@ pub struct Monitor<'a> {
     /// 1 = the year's first month.
     pub period: u32,
     pub budgets: &'a [BudgetLine],
+    /// Budgets by account group (lines with a group), each spread by its
+    /// service's profile; a service's budget by period is their sum.
+    pub group_budgets: &'a [BudgetLine],
     pub profiles: Option<&'a Profiles>,
     pub map: Option<&'a HashMap<String, String>>,
     pub forecast: &'a Forecast,
@@ -189,6 +194,29 @@ fn spread(budget: Decimal, profile: Option<&Profile>, at: &Origin) -> Result<[De
     Ok(out)
 }
 
+/// A service's budget by period: its own spread, or, when it is given by
+/// account group, the sum of its groups' spreads, so that the subjective
+/// table's groups add up to the service's figures in every period.
+fn service_spread(m: &Monitor, b: &BudgetLine, profile: Option<&Profile>) -> Result<[Decimal; 12]> {
+    let mut out = [Decimal::ZERO; 12];
+    let mut grouped = false;
+    for g in m
+        .group_budgets
+        .iter()
+        .filter(|g| g.authority == b.authority && g.service == b.service)
+    {
+        grouped = true;
+        for (o, v) in out.iter_mut().zip(spread(g.budget, profile, &g.origin)?) {
+            *o += v;
+        }
+    }
+    if grouped {
+        Ok(out)
+    } else {
+        spread(b.budget, profile, &b.origin)
+    }
+}
+
 fn forecast_of(r: &mut RowFigures, m: &Monitor) {
     let (ytd, annual) = (r.actual_to(m.period), r.annual_budget());
     let by_profile = ytd + annual - r.budget_to(m.period);
@@ -226,7 +254,7 @@ fn row(
         _ => None,
     };
     let budget_by_period = match budget {
-        Some(b) => spread(b.budget, profile, &b.origin)?,
+        Some(b) => service_spread(m, b, profile)?,
         None => [Decimal::ZERO; 12],
     };
     let mut r = RowFigures {

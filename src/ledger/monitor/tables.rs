@@ -6,10 +6,9 @@ use super::{Monitor, Monitoring, RowFigures};
 use crate::base::chart::{Bars, Chart, Plot, Series};
 use crate::base::money::format_pounds;
 use crate::base::table::{Cell, Table, Value};
-use crate::ledger::LedgerTotals;
-use crate::ledger::reconcile::{Line, authority_name, line_of, money, rag, variance_pct};
+use crate::ledger::reconcile::{money, rag, variance_pct};
 use rust_decimal::Decimal;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 pub(super) fn pounds(d: Decimal) -> String {
     format_pounds(d, 2, Default::default())
@@ -490,113 +489,7 @@ fn spend_chart(
     }
 }
 
-/// How far down the subjective analysis goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Detail {
-    /// Account groups under each service.
-    Group,
-    /// Accounts under each group.
-    Account,
-}
-
-fn group_of(accounts: Option<&HashMap<String, String>>, acc: &str) -> String {
-    match accounts {
-        _ if acc.is_empty() => "Unassigned (blank account)".into(),
-        None => acc.to_string(),
-        Some(g) => g
-            .get(acc)
-            .cloned()
-            .unwrap_or_else(|| format!("Unmapped account {acc}")),
-    }
-}
-
-/// Actual to date by account group (and account) under each service.
-pub fn subjective_table(
-    totals: &LedgerTotals,
-    m: &Monitor,
-    accounts: Option<&HashMap<String, String>>,
-    detail: Detail,
-    authority: Option<&str>,
-) -> Table {
-    let mut by: BTreeMap<(String, Line, String, String), Decimal> = BTreeMap::new();
-    for ((a, cc, acc, month), sum) in &totals.detail {
-        let a = authority_name(a);
-        if m.year.period(*month).is_none_or(|p| p > m.period) || authority.is_some_and(|x| x != a) {
-            continue;
-        }
-        let account = if detail == Detail::Account {
-            acc.clone()
-        } else {
-            String::new()
-        };
-        *by.entry((a, line_of(m.map, cc), group_of(accounts, acc), account))
-            .or_default() += sum.pounds();
-    }
-    let mut cols = vec!["Authority", "Service", "Account group"];
-    if detail == Detail::Account {
-        cols.push("Account");
-    }
-    cols.push("Actual to date");
-    let key_cols = cols.len() - 1;
-    let mut t = Table::new(
-        "subjective",
-        format!(
-            "Subjective analysis: actual to {} by account group",
-            period_title_of(m)
-        ),
-        &cols,
-        key_cols,
-    );
-    let mut grand = Decimal::ZERO;
-    let mut current: Option<(String, Line)> = None;
-    let mut sub = Decimal::ZERO;
-    let close = |t: &mut Table, k: &(String, Line), sub: Decimal| {
-        let mut row = vec![
-            Cell::label(&k.0),
-            Cell::label(format!("{} total", k.1.label())),
-        ];
-        row.resize(key_cols, Cell::label(""));
-        row.push(Cell::rule(
-            money(sub),
-            "sum of the service's account groups",
-        ));
-        t.push_total(row);
-    };
-    for ((a, line, group, acc), v) in &by {
-        let k = (a.clone(), line.clone());
-        if current.as_ref().is_some_and(|c| *c != k) {
-            close(&mut t, current.as_ref().unwrap_or(&k), sub);
-            sub = Decimal::ZERO;
-        }
-        current = Some(k);
-        let mut row = vec![
-            Cell::label(a),
-            Cell::label(line.label()),
-            Cell::label(group),
-        ];
-        if detail == Detail::Account {
-            row.push(Cell::label(acc));
-        }
-        row.push(Cell::rule(
-            money(*v),
-            format!("ledger lines dated in periods 1–{}", m.period),
-        ));
-        t.push(row);
-        sub += *v;
-        grand += *v;
-    }
-    if let Some(k) = &current {
-        close(&mut t, k, sub);
-    }
-    let mut row = vec![Cell::label("Total")];
-    row.resize(key_cols, Cell::label(""));
-    row.push(Cell::rule(money(grand), "sum of every account group"));
-    t.push_total(row);
-    t.headline = format!("Actual to date {} by account group.", pounds(grand));
-    t
-}
-
-fn period_title_of(m: &Monitor) -> String {
+pub(super) fn period_title_of(m: &Monitor) -> String {
     format!(
         "{} (period {} of {})",
         m.year.month(m.period),

@@ -34,7 +34,8 @@ costshare reconcile --actuals /tmp/gl/ledger.csv --map /tmp/gl/map.csv --budget 
 #[derive(clap::Args, Debug)]
 #[command(after_help = AFTER_HELP)]
 pub struct Args {
-    /// Budgets: authority, service, budget
+    /// Budgets: authority, service, budget (and optionally account group:
+    /// a service's budget is then the sum of its groups')
     #[arg(long, value_name = "FILE")]
     pub budget: Option<PathBuf>,
     /// Sheet of the budget workbook
@@ -331,11 +332,13 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
     let budget_unit = unit("budget-unit", args.budget_unit.as_deref())?.unwrap_or(Decimal::ONE);
     // Read the small files first: a mistake in them should not wait for the ledger.
     let map = args.map.as_deref().map(read_map).transpose()?;
-    let budgets = args
+    // Budgets as given (perhaps by account group), and one per service.
+    let budget_lines = args
         .budget
         .as_deref()
         .map(|b| read_budget(b, args.budget_sheet.as_deref(), budget_unit))
         .transpose()?;
+    let budgets = budget_lines.as_deref().map(reconcile::service_budgets);
     let target_lines = args
         .targets
         .as_deref()
@@ -364,6 +367,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
                 cols: &cols,
                 totals: &totals,
                 budgets: b,
+                group_budgets: budget_lines.as_deref().unwrap_or_default(),
                 targets: target_lines.as_deref(),
                 map: map.as_ref(),
             };

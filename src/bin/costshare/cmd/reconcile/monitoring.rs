@@ -70,6 +70,8 @@ pub struct Read<'a> {
     pub cols: &'a Columns,
     pub totals: &'a LedgerTotals,
     pub budgets: &'a [BudgetLine],
+    /// The budget file's lines, by account group when it has them.
+    pub group_budgets: &'a [BudgetLine],
     pub targets: Option<&'a [TargetLine]>,
     pub map: Option<&'a HashMap<String, String>>,
 }
@@ -86,6 +88,7 @@ pub fn tables(
         cols,
         totals,
         budgets,
+        group_budgets,
         targets,
         map,
     } = read;
@@ -104,6 +107,7 @@ pub fn tables(
         year: plan.year,
         period: plan.period,
         budgets,
+        group_budgets,
         profiles: plan.profiles.as_ref(),
         map,
         forecast: &plan.forecast,
@@ -128,7 +132,7 @@ pub fn tables(
                 plan.accounts.as_ref(),
                 d,
                 a,
-            ));
+            )?);
         }
         if let Some(g) = targets {
             let mine: Vec<TargetLine> = g
