@@ -857,22 +857,8 @@ fn report_writes_the_monitoring_pack_from_costshare_toml() {
     }
 }
 
-/// Budgets by account group, worked by hand to June 2025 (period 3 of
-/// 2025/26, flat profiles). Each group's budget is spread on its own, to
-/// the penny, and a service's budget by period is the sum of its groups':
-/// - Legal Employees £120,000: £10,000 a month, £30,000.00 to date.
-/// - Legal Supplies £12,001 = 1,200,100p: 100,008p a month, 4p left over to
-///   periods 1–4, so 3 × 100,008 + 3 = 300,027p = £3,000.27 to date.
-/// - Legal Income −£6,000.01 = −600,001p: −50,000p a month, 1p to period 1,
-///   so −150,001p = −£1,500.01 to date.
-/// - Legal to date: 30,000 + 3,000.27 − 1,500.01 = £31,500.26 (spreading the
-///   whole £126,000.99 would give £31,500.27: the groups' sum is what the
-///   monitoring table must show, or the two tables would disagree by 1p).
-/// - HR is budgeted whole (£60,000, blank group): one row for it, £15,000.00
-///   to date; its £5,000 of Employees spending has no group budget.
-#[test]
-fn budgets_by_account_group() {
-    let tmp = tempdir("monitor-group-budgets");
+/// The ledger, budgets by group and accounts of the two tests below.
+fn group_budget_files(tmp: &Path) {
     let w = |name: &str, text: &str| std::fs::write(tmp.join(name), text).unwrap();
     w(
         "ledger.csv",
@@ -892,6 +878,25 @@ fn budgets_by_account_group() {
         "accounts.csv",
         "account,group\n1001,Employees\n4010,Supplies and services\n9001,Income\n",
     );
+}
+
+/// Budgets by account group, worked by hand to June 2025 (period 3 of
+/// 2025/26, flat profiles). Each group's budget is spread on its own, to
+/// the penny, and a service's budget by period is the sum of its groups':
+/// - Legal Employees £120,000: £10,000 a month, £30,000.00 to date.
+/// - Legal Supplies £12,001 = 1,200,100p: 100,008p a month, 4p left over to
+///   periods 1–4, so 3 × 100,008 + 3 = 300,027p = £3,000.27 to date.
+/// - Legal Income −£6,000.01 = −600,001p: −50,000p a month, 1p to period 1,
+///   so −150,001p = −£1,500.01 to date.
+/// - Legal to date: 30,000 + 3,000.27 − 1,500.01 = £31,500.26 (spreading the
+///   whole £126,000.99 would give £31,500.27: the groups' sum is what the
+///   monitoring table must show, or the two tables would disagree by 1p).
+/// - HR is budgeted whole (£60,000, blank group): one row for it, £15,000.00
+///   to date; its £5,000 of Employees spending has no group budget.
+#[test]
+fn budgets_by_account_group() {
+    let tmp = tempdir("monitor-group-budgets");
+    group_budget_files(&tmp);
     let p = |f: &str| tmp.join(f).display().to_string();
     let t = tables(&[
         "--actuals",
@@ -1011,4 +1016,66 @@ fn budgets_by_account_group() {
         trace.ends_with("budget.csv, lines 2, 3 and 4, column 4"),
         "{trace}"
     );
+}
+
+/// A profile for one account group: Legal's income (−£6,000.01, −600,001p)
+/// half in April and half in March, the rest of Legal flat. 600,001 × 6 /
+/// 12 is 300,000 remainder 6 for both months; the penny left goes to the
+/// earlier, April: −300,001p. To June: −£3,000.01. Legal to date: £30,000
+/// plus £3,000.27 less £3,000.01 is £30,000.26, in both tables. June's
+/// budget: employees £10,000, supplies £1,000.09 (100,008p and one of the
+/// four leftover pennies) and income £0, £11,000.09 in all.
+#[test]
+fn a_profile_for_one_account_group() {
+    let tmp = tempdir("monitor-group-profile");
+    group_budget_files(&tmp);
+    std::fs::write(
+        tmp.join("profile.csv"),
+        "service,account group,Apr,May,Jun,Jul,Aug,Sep,Oct,Nov,Dec,Jan,Feb,Mar\n\
+         Legal,Income,6,0,0,0,0,0,0,0,0,0,0,6\n",
+    )
+    .unwrap();
+    let p = |f: &str| tmp.join(f).display().to_string();
+    let t = tables(&[
+        "--actuals",
+        &p("ledger.csv"),
+        "--budget",
+        &p("budget.csv"),
+        "--accounts",
+        &p("accounts.csv"),
+        "--profile",
+        &p("profile.csv"),
+        "--period",
+        "2025-06",
+    ]);
+    let s = &t["subjective"];
+    let row = |g: &str| {
+        s["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| text(&r["cells"][1]) == "Legal" && text(&r["cells"][2]) == g)
+            .unwrap()["cells"]
+            .clone()
+    };
+    assert_eq!(text(&row("Income")[col(s, "Budget to date")]), "-£3,000.01");
+    assert_eq!(
+        text(&row("Income")[col(s, "Variance to date")]),
+        "£2,000.01"
+    );
+    assert_eq!(
+        text(&row("Employees")[col(s, "Budget to date")]),
+        "£30,000.00"
+    );
+    let month = &t["monitoring"];
+    assert_eq!(
+        text(cell(month, "ABC", "Legal", "Budget to date")),
+        "£30,000.26"
+    );
+    assert_eq!(
+        text(cell(month, "ABC", "Legal", "Month budget")),
+        "£11,000.09"
+    );
+    totals_add_up(s);
+    totals_add_up(month);
 }

@@ -263,6 +263,7 @@ pub fn read_profiles(path: &Path, start: u32) -> crate::Result<crate::ledger::mo
     let t = table_of(&grids, path, &["service"])?;
     let s = t.col("service")?;
     let a = t.find_col("authority");
+    let g = t.find_col("account group");
     let mut cols = [None; 12];
     for (i, h) in t.header.iter().enumerate() {
         if let Some(p) = period_heading(h, start)
@@ -297,15 +298,19 @@ pub fn read_profiles(path: &Path, start: u32) -> crate::Result<crate::ledger::mo
         }
         let authority = a.and_then(|a| r.opt_text(a)).unwrap_or_default();
         let service = r.text(s, "a service")?;
+        let group = g.and_then(|g| r.opt_text(g)).unwrap_or_default();
         let origin = r.origin(s);
-        if let Some(prev) = out.by.get(&(authority.clone(), service.clone())) {
+        let key = (authority, service, group);
+        if let Some(prev) = out.by.get(&key) {
             return Err(r.expected(
                 s,
-                &format!("each service profiled once (also at {})", prev.origin),
+                &format!(
+                    "each service (or account group) profiled once (also at {})",
+                    prev.origin
+                ),
             ));
         }
-        out.by
-            .insert((authority, service), Profile { weights, origin });
+        out.by.insert(key, Profile { weights, origin });
     }
     Ok(out)
 }

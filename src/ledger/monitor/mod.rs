@@ -29,18 +29,32 @@ pub struct Profile {
     pub origin: Origin,
 }
 
-/// Profiles by (authority, service); an empty authority profiles the
-/// service for every authority.
+/// Profiles by (authority, service, account group); an empty authority
+/// profiles the service for every authority, an empty group the service as
+/// a whole (and any group with no profile of its own).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Profiles {
-    pub by: HashMap<(String, String), Profile>,
+    pub by: HashMap<(String, String, String), Profile>,
 }
 
 impl Profiles {
     pub fn of(&self, authority: &str, service: &str) -> Option<&Profile> {
-        self.by
-            .get(&(authority.to_string(), service.to_string()))
-            .or_else(|| self.by.get(&(String::new(), service.to_string())))
+        self.of_group(authority, service, "")
+    }
+
+    /// An account group's profile: its own (for the authority, or for
+    /// every authority), else its service's.
+    pub fn of_group(&self, authority: &str, service: &str, group: &str) -> Option<&Profile> {
+        let get = |a: &str, g: &str| {
+            self.by
+                .get(&(a.to_string(), service.to_string(), g.to_string()))
+        };
+        let own = get(authority, group).or_else(|| get("", group));
+        match own {
+            Some(p) => Some(p),
+            None if !group.is_empty() => self.of(authority, service),
+            None => None,
+        }
     }
 }
 
@@ -200,13 +214,18 @@ fn spread(budget: Decimal, profile: Option<&Profile>, at: &Origin) -> Result<[De
 fn service_spread(m: &Monitor, b: &BudgetLine, profile: Option<&Profile>) -> Result<[Decimal; 12]> {
     let mut out = [Decimal::ZERO; 12];
     let mut grouped = false;
-    for g in m
-        .group_budgets
-        .iter()
-        .filter(|g| g.authority == b.authority && g.service == b.service)
-    {
+    let of_group = |g: &BudgetLine| {
+        let group = g.group.as_deref().unwrap_or_default();
+        m.profiles
+            .and_then(|p| p.of_group(&g.authority, &g.service, group))
+    };
+    let groups = m.group_budgets.iter().filter(|g| g.group.is_some());
+    for g in groups.filter(|g| g.authority == b.authority && g.service == b.service) {
         grouped = true;
-        for (o, v) in out.iter_mut().zip(spread(g.budget, profile, &g.origin)?) {
+        for (o, v) in out
+            .iter_mut()
+            .zip(spread(g.budget, of_group(g), &g.origin)?)
+        {
             *o += v;
         }
     }

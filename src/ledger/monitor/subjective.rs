@@ -97,7 +97,10 @@ fn add_budgets(
         if authority.is_some_and(|a| a != b.authority) {
             continue;
         }
-        let profile = m.profiles.and_then(|x| x.of(&b.authority, &b.service));
+        let own = b.group.as_deref().unwrap_or_default();
+        let profile = m
+            .profiles
+            .and_then(|x| x.of_group(&b.authority, &b.service, own));
         let to_date: Decimal = super::spread(b.budget, profile, &b.origin)?[..p]
             .iter()
             .sum();
@@ -209,7 +212,7 @@ fn body(
                     Cell::input(money(*a), o.clone()),
                     Cell::rule(
                         money(*td),
-                        format!("the budget spread by the service's profile, periods 1–{p}"),
+                        format!("the budget spread by its profile, periods 1–{p}"),
                     ),
                 ),
                 None => (

@@ -107,8 +107,8 @@ pub struct Monitoring {
     #[arg(long, value_name = "MONTH", default_value_t = 4,
           value_parser = clap::value_parser!(u32).range(1..=12))]
     pub year_start: u32,
-    /// Budget profiles: service (authority optional) and twelve weights
-    /// headed P1…P12 or by month [default: flat]
+    /// Budget profiles: service (authority and account group optional) and
+    /// twelve weights headed P1…P12 or by month [default: flat]
     #[arg(long, value_name = "FILE")]
     pub profile: Option<PathBuf>,
     /// Forecast out-turn: profile (actual to date plus the rest of the
