@@ -290,4 +290,8 @@ fn workbooks_print_one_page_wide_with_titles() {
         landscape += usize::from(s.contains("orientation=\"landscape\""));
     }
     assert!(landscape > 0, "no wide table printed landscape");
+    // Negative money and percentages print in brackets, as the tables do.
+    let styles = text("xl/styles.xml");
+    assert!(styles.contains("(£#,##0)"), "money in brackets");
+    assert!(styles.contains("0.0%;(0.0%)"), "percentages in brackets");
 }

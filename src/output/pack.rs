@@ -206,11 +206,13 @@ fn write_table(ws: &mut Worksheet, t: &Table) -> std::result::Result<(), XlsxErr
                     ws.write_number_with_format(row, col, num(*amount), &base.set_num_format(f))?;
                 }
                 Value::Percent { value, dp } => {
-                    let f = if *dp == 0 {
+                    // Negatives in brackets, as the tables print them.
+                    let body = if *dp == 0 {
                         "0%".to_string()
                     } else {
                         format!("0.{}%", "0".repeat(*dp as usize))
                     };
+                    let f = format!("{body};({body})");
                     ws.write_number_with_format(
                         row,
                         col,

@@ -72,7 +72,15 @@ fn column_sums(rows: &[Vec<Cell>], from: usize) -> Vec<Option<Decimal>> {
 
 /// Pushes an authority's rows then their total (sums of its rows), and
 /// returns the rows for the grand total.
-fn push_group(t: &mut Table, label: &str, rows: Vec<Vec<Cell>>, key_cols: usize) -> Vec<Vec<Cell>> {
+/// Pushes an authority's rows and, when the table has several authorities,
+/// their total (one authority's total would repeat the grand total).
+fn push_group(
+    t: &mut Table,
+    label: &str,
+    rows: Vec<Vec<Cell>>,
+    key_cols: usize,
+    subtotal: bool,
+) -> Vec<Vec<Cell>> {
     let mut total = vec![Cell::label(label), Cell::label("Total")];
     total.resize(key_cols, Cell::label(""));
     for s in column_sums(&rows, key_cols) {
@@ -84,7 +92,9 @@ fn push_group(t: &mut Table, label: &str, rows: Vec<Vec<Cell>>, key_cols: usize)
     for r in &rows {
         t.push(r.clone());
     }
-    t.push_total(total);
+    if subtotal {
+        t.push_total(total);
+    }
     rows
 }
 
@@ -128,14 +138,13 @@ pub(super) fn grand_total(
 }
 
 fn by_authority(m: &Monitoring) -> Vec<(String, Vec<&RowFigures>)> {
-    let mut out: Vec<(String, Vec<&RowFigures>)> = Vec::new();
-    for r in &m.rows {
-        match out.iter_mut().find(|(a, _)| *a == r.authority) {
-            Some((_, v)) => v.push(r),
-            None => out.push((r.authority.clone(), vec![r])),
-        }
-    }
-    out
+    m.authorities()
+        .into_iter()
+        .map(|a| {
+            let rows = m.rows.iter().filter(|r| r.authority == a).collect();
+            (a, rows)
+        })
+        .collect()
 }
 
 fn month_row(r: &RowFigures, m: &Monitoring) -> Vec<Cell> {
@@ -190,9 +199,11 @@ pub fn month_table(m: &Monitoring) -> Table {
         2,
     );
     let mut all = Vec::new();
-    for (a, rows) in by_authority(m) {
+    let groups = by_authority(m);
+    let several = groups.len() > 1;
+    for (a, rows) in groups {
         let rows = rows.iter().map(|r| month_row(r, m)).collect();
-        all.extend(push_group(&mut t, &a, rows, 2));
+        all.extend(push_group(&mut t, &a, rows, 2, several));
     }
     grand_total(&mut t, &all, 2, Some((7, 5)), m);
     let (yb, ya): (Decimal, Decimal) = m
@@ -315,9 +326,11 @@ pub fn forecast_table(m: &Monitoring) -> Table {
         2,
     );
     let mut all = Vec::new();
-    for (a, rows) in by_authority(m) {
+    let groups = by_authority(m);
+    let several = groups.len() > 1;
+    for (a, rows) in groups {
         let rows = rows.iter().map(|r| forecast_row(r, m)).collect();
-        all.extend(push_group(&mut t, &a, rows, 2));
+        all.extend(push_group(&mut t, &a, rows, 2, several));
     }
     let var_col = cols.len() - 3;
     grand_total(&mut t, &all, 2, Some((var_col, 2)), m);
