@@ -36,6 +36,7 @@ fuzz_target!(|data: &[u8]| {
             service: c.clone(),
             budget: Decimal::new(i as i64 * 12345, 2),
             origin: origin.clone(),
+            group: None,
         })
         .collect();
     let table = reconcile::budget_table(&t, None, &budgets, &Thresholds::default());
@@ -54,6 +55,8 @@ fuzz_target!(|data: &[u8]| {
             baseline: b.budget,
             target: b.budget / Decimal::TEN,
             origin: origin.clone(),
+            year: None,
+            delivered_before: Decimal::ZERO,
         })
         .collect();
     let _ = reconcile::savings_table(&t, None, &targets);
