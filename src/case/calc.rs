@@ -79,7 +79,15 @@ pub struct Case {
     pub slip_months: Decimal,
     pub rate_pct: Decimal,
     pub tolerance_pct: Option<Decimal>,
+    /// Capital optimism bias: every investment cost uplifted by this %.
     pub optimism_bias_pct: Decimal,
+    /// Operating optimism bias: the shared service's cost uplifted by this %.
+    pub operating_bias_pct: Decimal,
+    /// Works duration optimism bias: the implementation (the years before
+    /// savings start, at least one) longer by this %, so savings come later.
+    pub duration_bias_pct: Decimal,
+    /// Benefits optimism bias: savings short by this %.
+    pub benefits_bias_pct: Decimal,
     /// The approved case total, on which the tolerance maximum is set.
     pub approved_total: Decimal,
     pub has_savings: bool,
@@ -152,10 +160,8 @@ impl Case {
         // The case total as approved: every item not funded centrally, with
         // the model's own optimism bias (a scenario's bias is measured
         // against it).
-        let bias = m
-            .optimism_bias_pct
-            .as_ref()
-            .map_or(Decimal::ZERO, |f| f.value);
+        let pct = |f: &Option<crate::model::Fig>| f.as_ref().map_or(Decimal::ZERO, |f| f.value);
+        let bias = pct(&m.optimism.capital);
         let approved_total = items
             .iter()
             .filter(|i| !i.central)
@@ -221,6 +227,9 @@ impl Case {
             rate_pct: m.discount_rate_pct.value,
             tolerance_pct: m.tolerance_pct.as_ref().map(|f| f.value),
             optimism_bias_pct: bias,
+            operating_bias_pct: pct(&m.optimism.operating),
+            duration_bias_pct: pct(&m.optimism.duration),
+            benefits_bias_pct: pct(&m.optimism.benefits),
             approved_total,
             has_savings: s.is_some(),
         })
@@ -267,23 +276,36 @@ impl Case {
             .collect())
     }
 
-    /// Each partner's cost of the shared service: given, or apportioned.
+    /// Each partner's cost of the shared service: given, or apportioned,
+    /// after any operating optimism bias.
     pub fn partner_costs(&self) -> Result<Vec<Decimal>, CaseError> {
+        let up = Decimal::ONE + self.operating_bias_pct / Decimal::ONE_HUNDRED;
         match self.shared_total {
             Some(total) => {
                 let w = self.weight_values()?;
-                apportion::apportion_values(total, &w, Decimal::ONE).map_err(CaseError::SharedCost)
+                apportion::apportion_values(total * up, &w, Decimal::ONE)
+                    .map_err(CaseError::SharedCost)
             }
             None => Ok(self
                 .partners
                 .iter()
-                .map(|p| p.given_cost.unwrap_or_default())
+                .map(|p| p.given_cost.unwrap_or_default() * up)
                 .collect()),
         }
     }
 
-    /// Realisation share per window year, after start year, factor and slip.
+    /// Months the works duration optimism bias moves the savings later: the
+    /// bias % of the implementation period (the years before savings start,
+    /// at least one).
+    pub fn duration_slip_months(&self) -> Decimal {
+        let years = Decimal::from(self.start.max(1));
+        self.duration_bias_pct / Decimal::ONE_HUNDRED * years * Decimal::from(12)
+    }
+
+    /// Realisation share per window year, after start year, factor, slip
+    /// and the benefits and works duration optimism bias.
     pub fn realisation_profile(&self) -> Vec<Decimal> {
+        let short = Decimal::ONE - self.benefits_bias_pct / Decimal::ONE_HUNDRED;
         let base: Vec<Decimal> = (0..self.window)
             .map(|t| {
                 self.realisation[t].unwrap_or(if t < self.start {
@@ -291,15 +313,17 @@ impl Case {
                 } else {
                     Decimal::ONE
                 }) * self.realisation_factor
+                    * short
             })
             .collect();
-        if self.slip_months.is_zero() {
+        let slip = self.slip_months + self.duration_slip_months();
+        if slip.is_zero() {
             return base;
         }
         // Moving the profile later by k whole years and a fraction f of a year.
         let twelve = Decimal::from(12);
-        let k = (self.slip_months / twelve).floor();
-        let f = (self.slip_months - k * twelve) / twelve;
+        let k = (slip / twelve).floor();
+        let f = (slip - k * twelve) / twelve;
         let k: usize = k.try_into().unwrap_or(usize::MAX);
         let at = |i: Option<usize>| {
             i.and_then(|i| base.get(i).copied())

@@ -59,7 +59,7 @@ pub fn table(m: &Model) -> crate::Result<Option<Table>> {
     for i in m.investment.iter().filter(|i| !central(i)) {
         t.push(row_for(i));
     }
-    let bias = m.optimism_bias_pct.as_ref().filter(|b| !b.value.is_zero());
+    let bias = m.optimism.capital.as_ref().filter(|b| !b.value.is_zero());
     if let Some(bias) = bias {
         t.push(bias_row(m, bias, &years, &f.case_cost, false));
     }

@@ -120,8 +120,54 @@ pub fn table(m: &Model) -> crate::Result<Option<Table>> {
             .map(|y| y.value.to_string())
             .unwrap_or_else(|| inp.first_year.to_string())
     ));
+    if let Some(note) = optimism_note(m) {
+        t.notes.push(note);
+    }
     t.charts.push(chart(&t, &m.name));
     Ok(Some(t))
+}
+
+/// What optimism bias the figures carry, by category, and where the
+/// percentages came from.
+fn optimism_note(m: &Model) -> Option<String> {
+    let o = &m.optimism;
+    let pct = |f: &Option<crate::model::Fig>| f.as_ref().map(|f| f.value).filter(|v| !v.is_zero());
+    let mut parts = Vec::new();
+    if let Some(v) = pct(&o.capital) {
+        parts.push(format!("capital costs +{}%", v.normalize()));
+    }
+    if let Some(v) = pct(&o.operating) {
+        parts.push(format!(
+            "the shared service's running cost +{}%",
+            v.normalize()
+        ));
+    }
+    if let Some(v) = pct(&o.duration) {
+        let months = Case::from_model(m)
+            .map(|c| c.duration_slip_months())
+            .unwrap_or_default();
+        parts.push(format!(
+            "works duration +{}% (savings {} months later)",
+            v.normalize(),
+            months.round_dp(1).normalize()
+        ));
+    }
+    if let Some(v) = pct(&o.benefits) {
+        parts.push(format!("benefits −{}%", v.normalize()));
+    }
+    if parts.is_empty() {
+        return None;
+    }
+    let source = match &o.project_type {
+        Some(p) => format!(
+            "; percentages not given are the upper bounds of HM Treasury's Supplementary Green Book Guidance on optimism bias for {p}"
+        ),
+        None => String::new(),
+    };
+    Some(format!(
+        "Optimism bias in these figures: {}{source}.",
+        parts.join(", ")
+    ))
 }
 
 /// NPV, score, payback and ROI under the yearly rows, in the last column.

@@ -11,6 +11,7 @@ pub const TOP: &[&str] = &[
     "window_years",
     "tolerance_pct",
     "optimism_bias_pct",
+    "optimism_bias",
     "discount_rate_pct",
     "savings",
     "apportionment",
@@ -44,6 +45,14 @@ pub const SAVINGS: &[&str] = &[
     "budget_year",
 ];
 pub const APPORTIONMENT: &[&str] = &["basis", "weights", "joins"];
+/// `[optimism_bias]`, by category.
+pub const OPTIMISM: &[&str] = &[
+    "project_type",
+    "capital_pct",
+    "operating_pct",
+    "duration_pct",
+    "benefits_pct",
+];
 pub const CONTRIBUTIONS: &[&str] = &["rate_per_head", "unspent"];
 pub const PATHFINDER: &[&str] = &[
     "streams",
@@ -75,6 +84,7 @@ pub const SECTIONS: &[(&str, &[&str])] = &[
     ("[[investment]]", INVESTMENT),
     ("[savings]", SAVINGS),
     ("[apportionment]", APPORTIONMENT),
+    ("[optimism_bias]", OPTIMISM),
     ("[contributions]", CONTRIBUTIONS),
     ("[pathfinder]", PATHFINDER),
     ("[[pathfinder.streams]]", STREAM),

@@ -14,7 +14,9 @@ use std::path::{Path, PathBuf};
 use toml::Value as T;
 
 pub mod keys;
+mod optimism;
 mod reader;
+pub use optimism::UPPER_BOUNDS as OPTIMISM_UPPER_BOUNDS;
 use reader::{Reader, cell_origin, toml_doc};
 
 pub type Fig = Sourced<Decimal>;
@@ -132,6 +134,19 @@ pub struct Pathfinder {
     pub running_cost_budget_item: Option<String>,
 }
 
+/// Optimism bias by category (Supplementary Green Book Guidance), each a
+/// percentage: capital costs uplifted, the shared service's operating cost
+/// uplifted, the implementation longer (savings later), the benefits short.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Optimism {
+    /// The project type whose upper bounds gave the defaults.
+    pub project_type: Option<String>,
+    pub capital: Option<Fig>,
+    pub operating: Option<Fig>,
+    pub duration: Option<Fig>,
+    pub benefits: Option<Fig>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Model {
     pub file: String,
@@ -145,8 +160,9 @@ pub struct Model {
     pub last_year: Option<Year>,
     pub window_years: u32,
     pub tolerance_pct: Option<Fig>,
-    /// Green Book optimism bias: every investment cost uplifted by this %.
-    pub optimism_bias_pct: Option<Fig>,
+    /// Green Book optimism bias by category (capital: every investment cost
+    /// uplifted by its %).
+    pub optimism: Optimism,
     pub discount_rate_pct: Fig,
     pub investment: Vec<InvestmentItem>,
     pub savings: Option<Savings>,
@@ -192,6 +208,7 @@ impl Model {
             None => None,
             Some(v) => Some(r.percent(v, "optimism_bias_pct", "a percentage such as 20")?),
         };
+        let optimism = r.optimism(doc.get("optimism_bias"), optimism_bias_pct)?;
         let tolerance_pct = match doc.get("tolerance_pct") {
             None => None,
             Some(v) => Some(r.percent(v, "tolerance_pct", "a percentage such as 10")?),
@@ -234,7 +251,7 @@ impl Model {
             last_year,
             window_years,
             tolerance_pct,
-            optimism_bias_pct,
+            optimism,
             discount_rate_pct,
             investment,
             savings,

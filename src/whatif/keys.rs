@@ -25,8 +25,23 @@ pub const KEYS: &[Key] = &[
     },
     Key {
         pattern: "optimism_bias_pct",
-        meaning: "uplift every investment cost by this % (Green Book optimism bias)",
+        meaning: "uplift every investment cost by this % (Green Book optimism bias, capital; also optimism_bias.capital_pct)",
         example: "20",
+    },
+    Key {
+        pattern: "optimism_bias.operating_pct",
+        meaning: "uplift the shared service's running cost by this % (operating optimism bias)",
+        example: "41",
+    },
+    Key {
+        pattern: "optimism_bias.duration_pct",
+        meaning: "implementation longer by this % of the years before savings start (at least one): savings later",
+        example: "54",
+    },
+    Key {
+        pattern: "optimism_bias.benefits_pct",
+        meaning: "savings short by this % (benefits optimism bias)",
+        example: "10",
     },
     Key {
         pattern: "apportionment.basis",

@@ -180,6 +180,9 @@ pub enum Target {
     TolerancePct,
     RatePct,
     OptimismBias,
+    OperatingBias,
+    DurationBias,
+    BenefitsBias,
     Weight(usize),
     Population(usize),
     RealisationFactor,
@@ -210,7 +213,12 @@ impl Target {
     /// that no what-if can take the arithmetic past Decimal's range.
     pub fn most(self) -> Decimal {
         match self {
-            Target::TolerancePct | Target::RatePct | Target::OptimismBias => Decimal::from(1_000),
+            Target::TolerancePct
+            | Target::RatePct
+            | Target::OptimismBias
+            | Target::OperatingBias
+            | Target::DurationBias => Decimal::from(1_000),
+            Target::BenefitsBias => Decimal::ONE_HUNDRED,
             Target::RealisationFactor | Target::RealisationYear(_) | Target::ItemScale(_) => {
                 Decimal::from(1_000)
             }
@@ -236,7 +244,10 @@ impl Case {
         Ok(Some(match parts.as_slice() {
             ["tolerance_pct"] => Target::TolerancePct,
             ["discount_rate_pct"] => Target::RatePct,
-            ["optimism_bias_pct"] => Target::OptimismBias,
+            ["optimism_bias_pct"] | ["optimism_bias", "capital_pct"] => Target::OptimismBias,
+            ["optimism_bias", "operating_pct"] => Target::OperatingBias,
+            ["optimism_bias", "duration_pct"] => Target::DurationBias,
+            ["optimism_bias", "benefits_pct"] => Target::BenefitsBias,
             ["apportionment", "weights", p] => Target::Weight(self.partner(key, p)?),
             ["population", p] => Target::Population(self.partner(key, p)?),
             ["savings", "realisation"] => Target::RealisationFactor,
@@ -286,6 +297,9 @@ impl Case {
             Target::TolerancePct => self.tolerance_pct = Some(v),
             Target::RatePct => self.rate_pct = v,
             Target::OptimismBias => self.optimism_bias_pct = v,
+            Target::OperatingBias => self.operating_bias_pct = v,
+            Target::DurationBias => self.duration_bias_pct = v,
+            Target::BenefitsBias => self.benefits_bias_pct = v,
             Target::Weight(i) => self.partners[i].weight = Some(v),
             Target::Population(i) => self.partners[i].population = Some(v),
             Target::RealisationFactor => self.realisation_factor = v,

@@ -1,0 +1,116 @@
+//! The S151 officer's appraisal, with figures worked by hand from the
+//! model files in tests/models/ (the working is in each test's comment).
+
+use costshare::base::table::Table;
+use costshare::model::Model;
+use costshare::tables;
+use rust_decimal::Decimal;
+use rust_decimal_macros::dec;
+use std::path::Path;
+
+fn table(m: &Model, name: &str) -> Table {
+    tables::table(m, name)
+        .unwrap()
+        .unwrap_or_else(|| panic!("{} has no {name}", m.file))
+}
+
+fn fig(t: &Table, row: &str, col: &str) -> Decimal {
+    t.find(row, col)
+        .unwrap_or_else(|| panic!("{}: no {row:?}/{col:?}", t.name))
+        .value
+        .figure()
+        .unwrap_or_else(|| panic!("{}: {row:?}/{col:?} has no figure", t.name))
+}
+
+/// tests/models/optimism-bias.toml: two partners, equal shares, a £100,000
+/// system in 2030/31, a £200,000 shared service against baselines of
+/// £150,000 each, savings from 2031/32, three years at 0 % (so each figure
+/// can be checked on paper). Project type equipment/development (Green
+/// Book upper bounds: works duration 54 %, capital 200 %), with capital
+/// overridden to 20 %, operating 10 %, benefits 25 %:
+///
+/// - capital: £100,000 × 1.20 = £120,000 of costs in 2030/31;
+/// - operating: £200,000 × 1.10 = £220,000, £110,000 each; net saving
+///   £150,000 − £110,000 = £40,000 each, £80,000 a year;
+/// - benefits: realisation 0, 1, 1 becomes 0, 0.75, 0.75;
+/// - duration: 54 % of the one year before savings start = 6.48 months,
+///   so each year keeps 1 − 0.54 = 0.46 of its own share and takes 0.54 of
+///   the year before's: 0, 0.46 × 0.75 = 0.345, 0.75;
+/// - savings £80,000 × 0.345 = £27,600 and £60,000: £87,600; NPV £87,600 −
+///   £120,000 = −£32,400; score 87,600 / 120,000 = 0.73; each partner pays
+///   £60,000 and saves £43,800: worse off by £16,200.
+///
+/// Without any bias: costs £100,000, net saving £50,000 each (£100,000 a
+/// year), savings £200,000, NPV +£100,000.
+#[test]
+fn optimism_bias_by_category() {
+    let m = Model::load(Path::new("tests/models/optimism-bias.toml")).unwrap();
+    let s = table(&m, "score");
+    assert_eq!(fig(&s, "2030/31", "Costs"), dec!(120000));
+    assert_eq!(fig(&s, "2031/32", "Savings"), dec!(27600));
+    assert_eq!(fig(&s, "2032/33", "Savings"), dec!(60000));
+    assert_eq!(fig(&s, "NPV", "PV savings"), dec!(-32400));
+    assert_eq!(fig(&s, "Investment score", "PV savings"), dec!(0.73));
+    let note = s
+        .notes
+        .iter()
+        .find(|n| n.starts_with("Optimism bias"))
+        .unwrap();
+    assert!(note.contains("capital costs +20%"), "{note}");
+    assert!(
+        note.contains("works duration +54% (savings 6.5 months later)"),
+        "{note}"
+    );
+    assert!(note.contains("equipment/development"), "{note}");
+    let p = table(&m, "partners");
+    for partner in ["A", "B"] {
+        assert_eq!(fig(&p, partner, "Costs"), dec!(60000));
+        assert_eq!(fig(&p, partner, "Savings"), dec!(43800));
+        assert_eq!(fig(&p, partner, "NPV"), dec!(-16200));
+    }
+    assert!(p.headline.starts_with("WORSE OFF: A"), "{}", p.headline);
+
+    // Each category is a what-if key; all four at zero give the plain case.
+    let mut c = costshare::case::calc::Case::from_model(&m).unwrap();
+    for k in [
+        "optimism_bias.capital_pct",
+        "optimism_bias.operating_pct",
+        "optimism_bias.duration_pct",
+        "optimism_bias.benefits_pct",
+    ] {
+        c.set(k, "0").unwrap();
+    }
+    let f = c.figures().unwrap();
+    assert_eq!(f.case_total, dec!(100000));
+    assert_eq!(f.net_per_annum, dec!(100000));
+    assert_eq!(f.score.npv, dec!(100000));
+}
+
+/// A project type alone gives the guidance's upper bounds; a category the
+/// model states wins; an unknown type is refused with the list.
+#[test]
+fn green_book_upper_bounds_as_defaults() {
+    let dir = std::env::temp_dir().join(format!("costshare-ob-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let base = std::fs::read_to_string("tests/models/optimism-bias.toml").unwrap();
+    let head = &base[..base.find("[optimism_bias]").unwrap()];
+    let load = |tail: &str| {
+        let p = dir.join("m.toml");
+        std::fs::write(&p, format!("{head}[optimism_bias]\n{tail}")).unwrap();
+        Model::load(&p)
+    };
+    let m = load("project_type = \"standard buildings\"\n").unwrap();
+    let v = |f: &Option<costshare::model::Fig>| f.as_ref().map(|f| f.value);
+    assert_eq!(v(&m.optimism.capital), Some(dec!(24)));
+    assert_eq!(v(&m.optimism.duration), Some(dec!(4)));
+    assert_eq!(v(&m.optimism.operating), None);
+    let m = load("project_type = \"Outsourcing\"\ncapital_pct = 5\n").unwrap();
+    assert_eq!(v(&m.optimism.operating), Some(dec!(41)));
+    assert_eq!(v(&m.optimism.capital), Some(dec!(5)));
+    let e = load("project_type = \"bridges\"\n")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("equipment/development"), "{e}");
+    let e = load("benefits_pct = 120\n").unwrap_err().to_string();
+    assert!(e.contains("at most 100%"), "{e}");
+}
