@@ -114,3 +114,37 @@ fn green_book_upper_bounds_as_defaults() {
     let e = load("benefits_pct = 120\n").unwrap_err().to_string();
     assert!(e.contains("at most 100%"), "{e}");
 }
+
+/// tests/models/worse-off.toml: one year at 0 %, a £20,000 set-up shared
+/// equally (£10,000 each) and a £200,000 service (£100,000 each). A saves
+/// £150,000 − £100,000 = £50,000: NPV £40,000, never worse off. B's NPV is
+/// its baseline − £100,000 − £10,000, so with its baseline drawn uniformly
+/// from £100,000 to £120,000 it is below zero exactly when the baseline is
+/// under £110,000: half the time. 20,000 trials put the share within ±1.5
+/// points of 50 % (three standard errors, √(0.25 / 20,000) = 0.35 points,
+/// with room to spare); the seed makes the run the same every time.
+#[test]
+fn the_probability_that_each_partner_is_worse_off() {
+    let out = assert_cmd::Command::cargo_bin("costshare")
+        .unwrap()
+        .args(["simulate", "tests/models/worse-off.toml", "--range"])
+        .args(["savings.baseline.B=100000..120000", "--trials", "20000"])
+        .args(["--seed", "7", "--quiet", "--format", "csv"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mean = |label: &str| -> f64 {
+        let line = text.lines().find(|l| l.starts_with(label)).unwrap();
+        line.rsplit(',').next().unwrap().parse().unwrap()
+    };
+    assert_eq!(mean("Probability that A is worse off"), 0.0);
+    let b = mean("Probability that B is worse off");
+    assert!((48.5..=51.5).contains(&b), "{b}");
+    // Columns read one way: the downside of the case total is its high end.
+    let header = text.lines().next().unwrap();
+    assert_eq!(
+        header,
+        "Measure,Base case,Downside (1 in 10),Median,Upside (1 in 10),Mean"
+    );
+}

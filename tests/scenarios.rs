@@ -318,7 +318,9 @@ fn cli_simulate_is_byte_identical_for_a_seed() {
     assert_eq!(a.stdout, b.stdout);
     assert_ne!(a.stdout, c.stdout);
     let text = String::from_utf8(a.stdout).unwrap();
-    assert!(text.starts_with("Measure,Base case,P10,P50,P90,Mean\nNPV,358028,"));
+    assert!(text.starts_with(
+        "Measure,Base case,Downside (1 in 10),Median,Upside (1 in 10),Mean\nNPV,358028,"
+    ));
     assert!(text.contains("Probability of breaching the cost tolerance,within,,,,"));
 }
 

@@ -264,6 +264,29 @@ pub struct Outcome {
     pub payback: Vec<usize>,
     pub case_total: Vec<Decimal>,
     pub breaches: usize,
+    /// Trials in which each partner's own NPV is below zero (empty when the
+    /// case has no partner's case: a net saving given whole).
+    pub partner_worse: Vec<usize>,
+}
+
+/// Whether each partner's own case can be drawn: savings by partner.
+fn has_partner_cases(c: &Case) -> bool {
+    c.has_savings && c.net_given.is_none()
+}
+
+/// Counts the partners whose own NPV is below zero in this trial.
+fn count_worse(work: &Case, worse: &mut [usize]) -> Result<()> {
+    let f = work.figures()?;
+    for (i, w) in worse.iter_mut().enumerate() {
+        if work.partners[i].joins == crate::case::calc::NEVER {
+            continue;
+        }
+        if let Some(inp) = work.partner_score_inputs(&f, i) {
+            let npv = score::summarise(&inp).npv;
+            *w += usize::from(npv.is_sign_negative() && !npv.is_zero());
+        }
+    }
+    Ok(())
 }
 
 /// Runs `trials` draws. `progress` is called with the share done, now and then.
@@ -283,6 +306,11 @@ pub fn simulate(
         payback: Vec::with_capacity(trials),
         case_total: Vec::with_capacity(trials),
         breaches: 0,
+        partner_worse: if has_partner_cases(base) {
+            vec![0; base.partners.len()]
+        } else {
+            Vec::new()
+        },
     };
     let max = base.tolerance_max();
     let step = (trials / 20).max(1);
@@ -303,6 +331,9 @@ pub fn simulate(
         out.score.push(s.score.unwrap_or(Decimal::MAX));
         out.payback.push(s.payback_idx.unwrap_or(base.window));
         out.case_total.push(total);
+        if !out.partner_worse.is_empty() {
+            count_worse(&work, &mut out.partner_worse)?;
+        }
         if (n + 1) % step == 0 {
             progress(n + 1);
         }
@@ -325,7 +356,16 @@ pub fn percentile<T: Copy>(sorted: &[T], p: u32) -> Option<T> {
 
 pub fn outcome_table(base: &Case, ranges: &[Range], o: &Outcome, seed: u64) -> Result<Table> {
     let bf = base.figures()?;
-    let cols = ["Measure", "Base case", "P10", "P50", "P90", "Mean"];
+    // Each column reads one way for every measure: the downside is the low
+    // NPV and score but the high case total and the late payback.
+    let cols = [
+        "Measure",
+        "Base case",
+        "Downside (1 in 10)",
+        "Median",
+        "Upside (1 in 10)",
+        "Mean",
+    ];
     let title = format!(
         "{}: simulation of {} trials (seed {seed})",
         base.name, o.trials
@@ -339,6 +379,7 @@ pub fn outcome_table(base: &Case, ranges: &[Range], o: &Outcome, seed: u64) -> R
         &o.npv,
         &m,
         mean(&o.npv),
+        Better::Higher,
     ));
     t.push(score_row(&bf, &o.score));
     let total = m(bf.case_total);
@@ -348,6 +389,7 @@ pub fn outcome_table(base: &Case, ranges: &[Range], o: &Outcome, seed: u64) -> R
         &o.case_total,
         &m,
         mean(&o.case_total),
+        Better::Lower,
     ));
     t.push(payback_row(base, &bf, &o.payback));
     let prob = if o.trials == 0 {
@@ -359,6 +401,7 @@ pub fn outcome_table(base: &Case, ranges: &[Range], o: &Outcome, seed: u64) -> R
         t.push(breach_row(&bf, prob));
     }
     t.push(loss_row(&bf, &o.npv));
+    partner_rows(&mut t, base, &bf, o)?;
     t.headline = outcome_headline(o, prob);
     for r in ranges {
         t.notes.push(match r.mode {
@@ -378,7 +421,66 @@ pub fn outcome_table(base: &Case, ranges: &[Range], o: &Outcome, seed: u64) -> R
     Ok(t)
 }
 
-const PERCENTILE_RULE: &str = "nearest-rank percentile of the trials";
+/// Which way a measure is better: the downside column holds its 10th
+/// percentile when higher is better, its 90th when lower is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Better {
+    Higher,
+    Lower,
+}
+
+impl Better {
+    /// The percentiles shown as downside, median and upside.
+    fn percentiles(self) -> [u32; 3] {
+        match self {
+            Better::Higher => [10, 50, 90],
+            Better::Lower => [90, 50, 10],
+        }
+    }
+}
+
+fn percentile_rule(q: u32) -> String {
+    format!("{q}th percentile of the trials (nearest rank)")
+}
+
+/// The probability that each partner is worse off: its own NPV (its share
+/// of the costs against its own saving) below zero.
+fn partner_rows(t: &mut Table, base: &Case, bf: &Figures, o: &Outcome) -> Result<()> {
+    for (i, worse) in o.partner_worse.iter().enumerate() {
+        let p = &base.partners[i];
+        if p.joins == crate::case::calc::NEVER {
+            continue;
+        }
+        let Some(inp) = base.partner_score_inputs(bf, i) else {
+            continue;
+        };
+        let npv = score::summarise(&inp).npv;
+        let base_text = if npv.is_sign_negative() && !npv.is_zero() {
+            "worse off"
+        } else {
+            "not worse off"
+        };
+        let prob = Decimal::from(worse * 100) / Decimal::from(o.trials.max(1));
+        t.push(vec![
+            Cell::label(format!("Probability that {} is worse off", p.name)),
+            Cell::rule(
+                Value::text(base_text),
+                "base case: its own NPV below zero or not",
+            ),
+            Cell::empty(),
+            Cell::empty(),
+            Cell::empty(),
+            Cell::rule(
+                Value::pct(prob, 1),
+                format!(
+                    "share of trials in which {}'s own NPV is below zero",
+                    p.name
+                ),
+            ),
+        ]);
+    }
+    Ok(())
+}
 
 fn mean_of(v: &[Decimal]) -> Decimal {
     if v.is_empty() {
@@ -396,19 +498,21 @@ fn percentile_row(
     v: &[Decimal],
     f: &dyn Fn(Decimal) -> Value,
     mean: Value,
+    better: Better,
 ) -> Vec<Cell> {
     let p = |q: u32| {
         Cell::rule(
             percentile(v, q).map(f).unwrap_or(Value::Empty),
-            PERCENTILE_RULE,
+            percentile_rule(q),
         )
     };
+    let [down, mid, up] = better.percentiles();
     vec![
         Cell::label(label),
         Cell::rule(base, "base case"),
-        p(10),
-        p(50),
-        p(90),
+        p(down),
+        p(mid),
+        p(up),
         Cell::rule(mean, "mean of the trials"),
     ]
 }
@@ -435,7 +539,7 @@ fn score_row(bf: &Figures, scores: &[Decimal]) -> Vec<Cell> {
     } else {
         Value::num(mean_of(&finite), 2)
     };
-    let mut row = percentile_row("Investment score", base, scores, &sc, mean);
+    let mut row = percentile_row("Investment score", base, scores, &sc, mean, Better::Higher);
     row[5] = Cell::rule(row[5].value.clone(), "mean of the trials with costs");
     row
 }
@@ -452,16 +556,18 @@ fn payback_row(base: &Case, bf: &Figures, payback: &[usize]) -> Vec<Cell> {
     let p = |q: u32| {
         Cell::rule(
             percentile(payback, q).map(py).unwrap_or(Value::Empty),
-            PERCENTILE_RULE,
+            percentile_rule(q),
         )
     };
     let text = Value::text(score::payback_text(bf.score.payback));
+    // Later is worse: the downside is the 90th percentile.
+    let [down, mid, up] = Better::Lower.percentiles();
     vec![
         Cell::label("Payback year"),
         Cell::rule(text, "base case"),
-        p(10),
-        p(50),
-        p(90),
+        p(down),
+        p(mid),
+        p(up),
         Cell::empty(),
     ]
 }

@@ -8,7 +8,7 @@ use costshare::whatif::{self, simulate};
 use std::io::Write;
 use std::path::PathBuf;
 
-/// Seeded simulation: P10/P50/P90 of NPV, score and payback, and the chance of a tolerance breach
+/// Seeded simulation: downside, median and upside of NPV, score and payback; the chance of a tolerance breach, of NPV below zero and of each partner being worse off
 #[derive(clap::Args, Debug)]
 pub struct Args {
     model: PathBuf,
