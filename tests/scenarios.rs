@@ -338,3 +338,51 @@ fn cli_sensitivity_uses_the_scenario_file_by_default() {
         "savings.shared_service_cost,745000,825000,",
     ));
 }
+
+/// Every change column cross-casts: the scenario's figure as shown less the
+/// base's as shown, to the last digit printed (CSV prints each at its own
+/// precision); a change of percentages is in percentage points.
+#[test]
+fn change_columns_are_the_difference_of_the_figures_shown() {
+    for model in [
+        "models/planning-support.toml",
+        "models/environmental-health.toml",
+        "fixtures/wlp-models/legal-shared-service.toml",
+    ] {
+        let out = Command::cargo_bin("costshare")
+            .unwrap()
+            .args(["scenario", model, "--format", "csv"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{model}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        let mut rows = csv::Reader::from_reader(text.as_bytes());
+        let head: Vec<String> = rows.headers().unwrap().iter().map(String::from).collect();
+        let mut checked = 0;
+        for r in rows.records() {
+            let r = r.unwrap();
+            for (c, h) in head.iter().enumerate() {
+                if !h.starts_with("Change: ") || r[c].is_empty() {
+                    continue;
+                }
+                let d = |s: &str| rust_decimal::Decimal::from_str_exact(s).unwrap();
+                assert_eq!(
+                    d(&r[c]),
+                    d(&r[c - 1]) - d(&r[1]),
+                    "{model}: {} / {h}",
+                    &r[0]
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 20, "{model}: only {checked} changes");
+    }
+    let md = Command::cargo_bin("costshare")
+        .unwrap()
+        .args(["scenario", "models/planning-support.toml"])
+        .output()
+        .unwrap();
+    let md = String::from_utf8(md.stdout).unwrap();
+    let roi = md.lines().find(|l| l.starts_with("| ROI %")).unwrap();
+    assert!(roi.contains(" pp"), "{roi}");
+}

@@ -27,6 +27,11 @@ pub enum Value {
         value: Decimal,
         dp: u32,
     },
+    /// A difference of two percentages, in percentage points (shown "2.5 pp").
+    Points {
+        value: Decimal,
+        dp: u32,
+    },
     /// A plain quantity: staff, counts, ratios, factors.
     Number {
         value: Decimal,
@@ -58,6 +63,9 @@ impl Value {
     pub fn pct(value: Decimal, dp: u32) -> Value {
         Value::Percent { value, dp }
     }
+    pub fn points(value: Decimal, dp: u32) -> Value {
+        Value::Points { value, dp }
+    }
     pub fn num(value: Decimal, dp: u32) -> Value {
         Value::Number { value, dp }
     }
@@ -71,7 +79,9 @@ impl Value {
     pub fn figure(&self) -> Option<Decimal> {
         match self {
             Value::Money { amount, .. } | Value::Millions { amount, .. } => Some(*amount),
-            Value::Percent { value, .. } | Value::Number { value, .. } => Some(*value),
+            Value::Percent { value, .. }
+            | Value::Points { value, .. }
+            | Value::Number { value, .. } => Some(*value),
             _ => None,
         }
     }

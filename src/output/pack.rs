@@ -220,6 +220,18 @@ fn write_table(ws: &mut Worksheet, t: &Table) -> std::result::Result<(), XlsxErr
                         &base.set_num_format(f),
                     )?;
                 }
+                Value::Points { value, dp } => {
+                    let body = format!(
+                        "{}\" pp\"",
+                        number_format(*dp).split(';').next().unwrap_or("0")
+                    );
+                    ws.write_number_with_format(
+                        row,
+                        col,
+                        num(*value),
+                        &base.set_num_format(format!("{body};({body})")),
+                    )?;
+                }
                 Value::Number { value, dp } => {
                     ws.write_number_with_format(
                         row,

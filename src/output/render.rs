@@ -19,9 +19,9 @@ pub fn plain(v: &Value) -> String {
         Value::Text { text } => text.clone(),
         Value::Money { amount, dp } => money::format_plain(*amount, *dp),
         Value::Millions { amount, .. } => money::format_plain(*amount, 0),
-        Value::Percent { value, dp } | Value::Number { value, dp } => {
-            money::format_plain(*value, *dp)
-        }
+        Value::Percent { value, dp }
+        | Value::Points { value, dp }
+        | Value::Number { value, dp } => money::format_plain(*value, *dp),
         Value::NotApplicable { label } => label.clone(),
         Value::Empty => String::new(),
     }
@@ -34,6 +34,16 @@ pub fn display(v: &Value, neg: Negatives) -> String {
         Value::Money { amount, dp } => money::format_pounds(*amount, *dp, neg),
         Value::Millions { amount, dp } => money::format_millions(*amount, *dp, neg),
         Value::Percent { value, dp } => money::format_percent(*value, *dp, neg),
+        Value::Points { value, dp } => {
+            // Percentage points, signed as money is.
+            let body = format!("{} pp", money::group_thousands(value.abs(), *dp));
+            let r = money::round_dp(*value, *dp);
+            match (r.is_sign_negative() && !r.is_zero(), neg) {
+                (true, Negatives::Brackets) => format!("({body})"),
+                (true, Negatives::Minus) => format!("-{body}"),
+                _ => body,
+            }
+        }
         Value::Number { value, dp } => {
             let s = money::group_thousands(*value, *dp);
             if money::round_dp(*value, *dp).is_sign_negative()

@@ -131,8 +131,12 @@ pub fn differs(text: &str, v: &Value) -> Option<(String, String)> {
                 }
             })
         }
-        Value::Money { amount, .. } | Value::Number { value: amount, .. } => {
-            let p = money::parse_amount(text).ok()?.value()?;
+        Value::Money { amount, .. }
+        | Value::Number { value: amount, .. }
+        | Value::Points { value: amount, .. } => {
+            let p = money::parse_amount(text.trim_end_matches("pp").trim())
+                .ok()?
+                .value()?;
             let r = money::round_dp(*amount, dp);
             (r != p).then(|| (fmt_same(*amount), fmt_same(r - p)))
         }

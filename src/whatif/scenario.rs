@@ -640,14 +640,22 @@ fn lines(base: &Case, bf: &Figures) -> Vec<Line> {
 
 /// Scenario less base, in the scenario figure's own kind; blank where
 /// either has no figure or the row shows no change.
+/// The change from the base: the difference of the figures as shown
+/// (each rounded as displayed first), so that it cross-casts with them;
+/// a change of percentages is in percentage points.
 fn change(diff: bool, b: Option<&Value>, v: Option<&Value>) -> Value {
     let (x, y) = (b.and_then(Value::figure), v.and_then(Value::figure));
+    let shown = |d: Decimal, dp: u32| money::round_dp(d, dp);
     match (diff, x, y, v) {
         (true, Some(x), Some(y), Some(Value::Money { dp, .. })) => {
-            Value::money_dp(Money(y - x), *dp)
+            Value::money_dp(Money(shown(y, *dp) - shown(x, *dp)), *dp)
         }
-        (true, Some(x), Some(y), Some(Value::Number { dp, .. })) => Value::num(y - x, *dp),
-        (true, Some(x), Some(y), Some(Value::Percent { dp, .. })) => Value::pct(y - x, *dp),
+        (true, Some(x), Some(y), Some(Value::Number { dp, .. })) => {
+            Value::num(shown(y, *dp) - shown(x, *dp), *dp)
+        }
+        (true, Some(x), Some(y), Some(Value::Percent { dp, .. })) => {
+            Value::points(shown(y, *dp) - shown(x, *dp), *dp)
+        }
         _ => Value::Empty,
     }
 }
