@@ -148,3 +148,37 @@ fn the_probability_that_each_partner_is_worse_off() {
         "Measure,Base case,Downside (1 in 10),Median,Upside (1 in 10),Mean"
     );
 }
+
+/// Switching values for the cost tolerance, models/planning-support.toml:
+/// the approved case total is £195,700 and the tolerance 10 %, so the
+/// maximum is £215,270 (the business case's own "maximum investment").
+/// - The redundancy allowance is £117,000 in 2014/15; the total reaches the
+///   maximum when it is £117,000 + (£215,270 − £195,700) = £136,570.
+/// - Optimism bias b on every case cost: £195,700 × (1 + b) = £215,270
+///   when b = 10 %.
+/// - The shared service's cost is not a case cost: no effect.
+#[test]
+fn switching_values_for_the_cost_tolerance() {
+    let out = assert_cmd::Command::cargo_bin("costshare")
+        .unwrap()
+        .args([
+            "sensitivity",
+            "models/planning-support.toml",
+            "--format",
+            "csv",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let mut r = csv::Reader::from_reader(out.stdout.as_slice());
+    let head: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    let c = head
+        .iter()
+        .position(|h| h == "Tolerance breached at")
+        .unwrap();
+    let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
+    let at = |key: &str| rows.iter().find(|x| &x[0] == key).unwrap()[c].to_string();
+    assert_eq!(at("investment.Redundancy.2014/15"), "136570");
+    assert_eq!(at("optimism_bias_pct"), "10");
+    assert_eq!(at("savings.shared_service_cost"), "no effect on costs");
+}

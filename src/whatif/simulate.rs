@@ -115,13 +115,41 @@ fn npv_and_score(c: &Case) -> Result<(Decimal, Option<Decimal>)> {
 }
 
 /// The value of a range's input at which NPV crosses zero (its Green Book
-/// switching value), searched over ten times its range either side within
-/// what the input may be; None when NPV keeps its sign there.
+/// switching value); None when NPV keeps its sign near the range.
 fn switching_value(base: &Case, r: &Range) -> Result<Option<Decimal>> {
+    crossing(base, r, &|c| Ok(npv_and_score(c)?.0))
+}
+
+/// The value of a range's input at which the case total reaches the cost
+/// tolerance maximum (the switching value for the tolerance); None when the
+/// case has no tolerance or the input does not move the total there.
+fn tolerance_switch(base: &Case, r: &Range) -> Result<Option<Decimal>> {
+    if base.tolerance_max().is_none() {
+        return Ok(None);
+    }
+    // Zero or more while within tolerance; a penny over is a breach.
+    crossing(base, r, &|c| {
+        let room = c.tolerance_max().unwrap_or_default() - c.case_total();
+        Ok(if room.is_zero() {
+            Decimal::new(1, 6)
+        } else {
+            room
+        })
+    })
+}
+
+/// Where `f` (of the case with the range's input set) changes sign,
+/// searched over ten times the range either side within what the input
+/// may be, then halved to a penny (or 1e-6).
+fn crossing(
+    base: &Case,
+    r: &Range,
+    f: &dyn Fn(&Case) -> Result<Decimal>,
+) -> Result<Option<Decimal>> {
     let npv = |v: Decimal| -> Result<Decimal> {
         let mut c = base.clone();
         c.apply(r.target, v);
-        Ok(npv_and_score(&c)?.0)
+        f(&c)
     };
     let w = (r.high - r.low).abs();
     let mut a = r.low.min(r.high) - w * Decimal::TEN;
@@ -168,20 +196,89 @@ fn switching_value(base: &Case, r: &Range) -> Result<Option<Decimal>> {
     Ok(None)
 }
 
+/// One input swung alone: NPV and score at each end, its switching values.
+struct Swing<'r> {
+    range: &'r Range,
+    low: (Decimal, Option<Decimal>),
+    high: (Decimal, Option<Decimal>),
+    npv_zero: Option<Decimal>,
+    breach: Option<Decimal>,
+    /// Whether the input moves the case total at all.
+    moves_costs: bool,
+}
+
+fn swing<'r>(base: &Case, r: &'r Range) -> Result<Swing<'r>> {
+    let at = |v: Decimal| {
+        let mut c = base.clone();
+        c.apply(r.target, v);
+        c
+    };
+    let (lo, hi) = (at(r.low), at(r.high));
+    Ok(Swing {
+        range: r,
+        low: npv_and_score(&lo)?,
+        high: npv_and_score(&hi)?,
+        npv_zero: switching_value(base, r)?,
+        breach: tolerance_switch(base, r)?,
+        moves_costs: lo.case_total() != base.case_total() || hi.case_total() != base.case_total(),
+    })
+}
+
+fn swing_row(base: &Case, w: &Swing) -> Vec<Cell> {
+    let r = w.range;
+    let m = |d: Decimal| Value::money(Money(d));
+    let sc = |s: Option<Decimal>| s.map(|v| Value::num(v, 2)).unwrap_or(Value::na("n/a"));
+    let plain = |d: Decimal| {
+        if r.target.is_money() {
+            Value::money(Money(d))
+        } else {
+            Value::num(d.normalize(), d.normalize().scale())
+        }
+    };
+    let zero = match w.npv_zero {
+        Some(v) => Cell::rule(plain(v), "the input's switching value: NPV is zero there"),
+        None => Cell::rule(
+            Value::na("not near"),
+            "NPV keeps its sign within ten ranges either side",
+        ),
+    };
+    let breach = match (w.breach, base.tolerance_max().is_some()) {
+        (Some(v), _) => Cell::rule(
+            plain(v),
+            "the case total reaches the tolerance maximum there",
+        ),
+        (None, true) if !w.moves_costs => Cell::rule(
+            Value::na("no effect on costs"),
+            "the case total is the same at either end of the range",
+        ),
+        (None, true) => Cell::rule(
+            Value::na("not near"),
+            "the case total stays on one side of the tolerance maximum within ten ranges either side",
+        ),
+        (None, false) => Cell::rule(Value::na("no tolerance"), "the case sets no cost tolerance"),
+    };
+    vec![
+        Cell::label(&r.key),
+        Cell::rule(plain(r.low), "given"),
+        Cell::rule(plain(r.high), "given"),
+        Cell::rule(m(w.low.0), "NPV with this input at its low value"),
+        Cell::rule(m(w.high.0), "NPV with this input at its high value"),
+        Cell::rule(m((w.high.0 - w.low.0).abs()), "|NPV at high − NPV at low|"),
+        Cell::rule(sc(w.low.1), "score at low"),
+        Cell::rule(sc(w.high.1), "score at high"),
+        zero,
+        breach,
+    ]
+}
+
 /// Each range swung alone, ordered by its effect on NPV.
 pub fn sensitivity(base: &Case, ranges: &[Range]) -> Result<Table> {
     let (bnpv, bscore) = npv_and_score(base)?;
-    let mut rows = Vec::new();
-    for r in ranges {
-        let mut lo = base.clone();
-        lo.apply(r.target, r.low);
-        let mut hi = base.clone();
-        hi.apply(r.target, r.high);
-        let (lnpv, lscore) = npv_and_score(&lo)?;
-        let (hnpv, hscore) = npv_and_score(&hi)?;
-        rows.push((r, lnpv, hnpv, lscore, hscore, switching_value(base, r)?));
-    }
-    rows.sort_by_key(|r| std::cmp::Reverse((r.2 - r.1).abs()));
+    let mut rows = ranges
+        .iter()
+        .map(|r| swing(base, r))
+        .collect::<Result<Vec<_>>>()?;
+    rows.sort_by_key(|w| std::cmp::Reverse((w.high.0 - w.low.0).abs()));
     let cols = [
         "Input",
         "Low",
@@ -192,6 +289,7 @@ pub fn sensitivity(base: &Case, ranges: &[Range]) -> Result<Table> {
         "Score at low",
         "Score at high",
         "NPV zero at",
+        "Tolerance breached at",
     ];
     let mut t = Table::new(
         "sensitivity",
@@ -212,41 +310,16 @@ pub fn sensitivity(base: &Case, ranges: &[Range]) -> Result<Table> {
         Cell::rule(sc(bscore), "base"),
         Cell::rule(sc(bscore), "base"),
         e(),
+        e(),
     ]);
-    let plain = |r: &Range, d: Decimal| {
-        if r.target.is_money() {
-            Value::money(Money(d))
-        } else {
-            Value::num(d.normalize(), d.normalize().scale())
-        }
-    };
-    for (r, lnpv, hnpv, ls, hs, zero) in &rows {
-        t.push(vec![
-            Cell::label(&r.key),
-            Cell::rule(plain(r, r.low), "given"),
-            Cell::rule(plain(r, r.high), "given"),
-            Cell::rule(m(*lnpv), "NPV with this input at its low value"),
-            Cell::rule(m(*hnpv), "NPV with this input at its high value"),
-            Cell::rule(m((hnpv - lnpv).abs()), "|NPV at high − NPV at low|"),
-            Cell::rule(sc(*ls), "score at low"),
-            Cell::rule(sc(*hs), "score at high"),
-            match zero {
-                Some(v) => Cell::rule(
-                    plain(r, *v),
-                    "the input's switching value: NPV is zero there",
-                ),
-                None => Cell::rule(
-                    Value::na("not near"),
-                    "NPV keeps its sign within ten ranges either side",
-                ),
-            },
-        ]);
+    for w in &rows {
+        t.push(swing_row(base, w));
     }
-    if let Some((r, l, h, _, _, _)) = rows.first() {
+    if let Some(w) = rows.first() {
         t.headline = format!(
             "NPV is most sensitive to {}: it moves by {} across its range (base NPV {}).",
-            r.key,
-            money::format_pounds((h - l).abs(), 0, Default::default()),
+            w.range.key,
+            money::format_pounds((w.high.0 - w.low.0).abs(), 0, Default::default()),
             money::format_pounds(bnpv, 0, Default::default())
         );
     }
