@@ -3,7 +3,9 @@
 //! saves (its own net saving, from the year it joins), and the NPV, score
 //! and payback that follow; a council worse off is said so.
 
+use crate::base::chart::{Chart, HBars, Plot};
 use crate::base::money::{Money, format_pounds};
+use crate::base::table::at;
 use crate::base::table::{Cell, Table, Value};
 use crate::case::appraise::{evaluate, payback_text};
 use crate::case::calc::{Case, NEVER};
@@ -86,5 +88,31 @@ pub fn table(m: &Model) -> crate::Result<Option<Table>> {
         format!("WORSE OFF: {}.", crate::base::text::and_list(&names))
     };
     t.notes.push("Centrally funded support is not apportioned to partners here; each partner's figures are its share of the case costs and its own saving.".into());
+    t.charts.push(chart(&t, &m.name));
     Ok(Some(t))
+}
+
+/// Each partner's NPV as a bar, those worse off in a colour of their own:
+/// the picture a council's S151 officer puts in front of its members.
+fn chart(t: &Table, case: &str) -> Chart {
+    let npv = t.columns.iter().position(|c| c == "NPV").unwrap_or(4);
+    let rows: Vec<_> = t.rows.iter().filter(|r| !r.total).collect();
+    let values: Vec<f64> = rows.iter().map(|r| at(&r.cells[npv].value)).collect();
+    let worse: Vec<usize> = values.iter().map(|v| usize::from(*v < 0.0)).collect();
+    let mut group_names = vec!["Better off (NPV zero or more)".to_string()];
+    if worse.contains(&1) {
+        group_names.push("Worse off (NPV below zero)".into());
+    }
+    Chart {
+        name: "partners-npv".into(),
+        title: format!("{case}: each partner's NPV over the appraisal"),
+        x_label: "NPV (its share of the costs against its own saving)".into(),
+        y_label: "Partner".into(),
+        plot: Plot::HBars(HBars {
+            labels: rows.iter().map(|r| t.row_key(r)).collect(),
+            values,
+            group: worse,
+            group_names,
+        }),
+    }
 }

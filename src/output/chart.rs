@@ -132,7 +132,8 @@ fn horizontal<'a, DB: DrawingBackend>(
         .y_desc(c.y_label.as_str())
         .label_style(font(20))
         .axis_desc_style(font(22))
-        .light_line_style(RGBColor(230, 230, 230))
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(RGBColor(225, 225, 225))
         .draw()
         .map_err(err)?;
     Ok(chart)
@@ -240,7 +241,8 @@ fn bars<DB: DrawingBackend>(root: &Area<'_, DB>, c: &Chart, title: FontDesc, b: 
         .x_desc(c.x_label.as_str())
         .label_style(font(20))
         .axis_desc_style(font(22))
-        .light_line_style(RGBColor(230, 230, 230))
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(RGBColor(225, 225, 225))
         .draw()
         .map_err(err)?;
     bar_series(&mut chart, b)?;
@@ -392,9 +394,36 @@ fn hbars<DB: DrawingBackend>(
     }
     row_labels(root, &chart, &h.labels, lo)?;
     if h.group_names.len() > 1 {
-        legend(&mut chart, SeriesLabelPosition::LowerRight)?;
+        legend(&mut chart, free_corner(&h.values, lo, hi))?;
     }
     Ok(())
+}
+
+/// A corner of a horizontal bar chart the legend can take without covering
+/// a bar: the top or bottom row's bar must stay out of that side's part of
+/// the axis (the legend takes up to about 45 % of the width).
+fn free_corner(values: &[f64], lo: f64, hi: f64) -> SeriesLabelPosition {
+    let w = hi - lo;
+    let clear = |row: Option<&f64>, right: bool| {
+        let v = row.copied().unwrap_or(0.0);
+        let (a, b) = (v.min(0.0), v.max(0.0));
+        if right {
+            b < lo + 0.55 * w
+        } else {
+            a > lo + 0.45 * w
+        }
+    };
+    let (top, bottom) = (values.first(), values.last());
+    [
+        (bottom, true, SeriesLabelPosition::LowerRight),
+        (top, true, SeriesLabelPosition::UpperRight),
+        (bottom, false, SeriesLabelPosition::LowerLeft),
+        (top, false, SeriesLabelPosition::UpperLeft),
+    ]
+    .into_iter()
+    .find(|(row, right, _)| clear(*row, *right))
+    .map(|(_, _, p)| p)
+    .unwrap_or(SeriesLabelPosition::LowerRight)
 }
 
 fn tornado<DB: DrawingBackend>(
@@ -484,7 +513,8 @@ fn histogram<DB: DrawingBackend>(
         .y_desc(c.y_label.as_str())
         .label_style(font(20))
         .axis_desc_style(font(22))
-        .light_line_style(RGBColor(230, 230, 230))
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(RGBColor(225, 225, 225))
         .draw()
         .map_err(err)?;
     let col = colour(2);
