@@ -160,6 +160,7 @@ fn pack_contents() {
                 s.replace('&', "&amp;")
                     .replace('<', "&lt;")
                     .replace('>', "&gt;")
+                    .replace('\'', "&apos;")
             };
             for want in [&c.title, &c.x_label, &c.y_label] {
                 assert!(
