@@ -182,3 +182,48 @@ fn switching_values_for_the_cost_tolerance() {
     assert_eq!(at("optimism_bias_pct"), "10");
     assert_eq!(at("savings.shared_service_cost"), "no effect on costs");
 }
+
+/// tests/models/prices.toml: figures in 2030/31 prices; a £100,000 system in
+/// 2030/31 and a net saving of £50,000 a year from 2030/31, over two years at
+/// the Green Book's 3.5 %. General inflation 2 %, the services' costs (and
+/// so the savings) rise 4 % a year (a pay award), investment costs with
+/// inflation.
+/// - Cash (nominal): savings £50,000 and £50,000 × 1.04 = £52,000.
+/// - Real (2030/31 prices): £52,000 / 1.02 = £50,980.39.
+/// - NPV, real: −£100,000 + £50,000 + £50,980.39 / 1.035 = −£743.58.
+/// - Nominal is discounted at (1.035 × 1.02 − 1) = 5.57 %: £52,000 / 1.0557
+///   = £49,256.42, the same PV, so the same NPV: (£744) either way.
+#[test]
+fn real_and_nominal_prices() {
+    let m = Model::load(Path::new("tests/models/prices.toml")).unwrap();
+    let s = table(&m, "score");
+    assert!(
+        s.title.ends_with("(real terms, 2030/31 prices)"),
+        "{}",
+        s.title
+    );
+    assert_eq!(fig(&s, "2031/32", "Savings").round_dp(2), dec!(50980.39));
+    let npv = fig(&s, "NPV", "PV savings");
+    assert_eq!(npv.round_dp(2), dec!(-743.58));
+    let dir = std::env::temp_dir().join(format!("costshare-prices-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = std::fs::read_to_string("tests/models/prices.toml").unwrap();
+    let p = dir.join("nominal.toml");
+    std::fs::write(&p, format!("{text}shown = \"nominal\"\n")).unwrap();
+    let n = Model::load(&p).unwrap();
+    let s = table(&n, "score");
+    assert!(s.title.ends_with("(cash, nominal prices)"), "{}", s.title);
+    assert_eq!(fig(&s, "2031/32", "Savings"), dec!(52000));
+    assert_eq!(
+        fig(&s, "2031/32", "Discount factor").round_dp(4),
+        dec!(0.9472)
+    );
+    assert_eq!(fig(&s, "NPV", "PV savings").round_dp(2), npv.round_dp(2));
+    let note = s.notes.iter().find(|x| x.starts_with("Prices:")).unwrap();
+    assert!(note.contains("discounted at 5.57%"), "{note}");
+    // Inflation is a what-if key: with none, real = nominal = £52,000.
+    let mut c = costshare::case::calc::Case::from_model(&m).unwrap();
+    c.set("prices.inflation_pct", "0").unwrap();
+    let inp = c.score_inputs().unwrap();
+    assert_eq!(inp.savings_in(1), dec!(52000));
+}

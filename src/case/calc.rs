@@ -88,9 +88,72 @@ pub struct Case {
     pub duration_bias_pct: Decimal,
     /// Benefits optimism bias: savings short by this %.
     pub benefits_bias_pct: Decimal,
+    /// Real and nominal prices; None: figures as given, undeflated.
+    pub prices: Option<CasePrices>,
     /// The approved case total, on which the tolerance maximum is set.
     pub approved_total: Decimal,
     pub has_savings: bool,
+}
+
+/// How a case's base-year figures become the prices its appraisal shows:
+/// rates in % a year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CasePrices {
+    /// Window index of the price base year (may be before the window).
+    pub base: i32,
+    pub inflation_pct: Decimal,
+    /// None: with inflation.
+    pub costs_pct: Option<Decimal>,
+    /// None: with inflation.
+    pub savings_pct: Option<Decimal>,
+    pub nominal: bool,
+}
+
+/// (1 + pct/100)^n for any whole n, exact to Decimal's precision.
+fn grown(pct: Decimal, n: i32) -> Decimal {
+    let base = Decimal::ONE + pct / Decimal::ONE_HUNDRED;
+    let mut v = Decimal::ONE;
+    for _ in 0..n.unsigned_abs() {
+        v *= base;
+    }
+    if n < 0 { Decimal::ONE / v } else { v }
+}
+
+impl CasePrices {
+    fn of(p: &crate::model::Prices, first: Year) -> CasePrices {
+        CasePrices {
+            base: p.base_year.0 - first.0,
+            inflation_pct: p.inflation.value,
+            costs_pct: p.costs_index.as_ref().map(|f| f.value),
+            savings_pct: p.savings_index.as_ref().map(|f| f.value),
+            nominal: p.nominal,
+        }
+    }
+
+    /// Factors turning year `t`'s base-year figures into the prices shown:
+    /// (costs, savings). Real: each index relative to inflation; nominal:
+    /// each index alone.
+    pub fn factors(&self, t: usize) -> (Decimal, Decimal) {
+        let n = t as i32 - self.base;
+        let i = self.inflation_pct;
+        let (c, s) = (self.costs_pct.unwrap_or(i), self.savings_pct.unwrap_or(i));
+        if self.nominal {
+            (grown(c, n), grown(s, n))
+        } else {
+            let deflate = grown(i, n);
+            (grown(c, n) / deflate, grown(s, n) / deflate)
+        }
+    }
+
+    /// The discount rate for the prices shown: the real rate for real
+    /// terms; (1 + real)(1 + inflation) − 1 for cash, so NPV is the same.
+    pub fn rate_pct(&self, real_pct: Decimal) -> Decimal {
+        if !self.nominal {
+            return real_pct;
+        }
+        let h = Decimal::ONE_HUNDRED;
+        ((Decimal::ONE + real_pct / h) * (Decimal::ONE + self.inflation_pct / h) - Decimal::ONE) * h
+    }
 }
 
 /// The figures an S151 officer compares.
@@ -132,31 +195,35 @@ pub(crate) fn year_idx(first: Year, y: Year, window: usize) -> usize {
     (y.0 - first.0).clamp(0, window as i32) as usize
 }
 
+/// The model's investment items, one amount per year of the span.
+fn items_of(m: &Model, first: Year, span: usize) -> Vec<CaseItem> {
+    m.investment
+        .iter()
+        .map(|i| {
+            let mut amounts = vec![Decimal::ZERO; span];
+            for (y, f) in &i.amounts {
+                let t = (y.0 - first.0) as usize;
+                if t < span {
+                    amounts[t] += f.value;
+                }
+            }
+            CaseItem {
+                name: i.item.clone(),
+                central: i.funded_by.is_some(),
+                external: i.external,
+                amounts,
+            }
+        })
+        .collect()
+}
+
 impl Case {
     /// Flattens a model; None when it has no investment window.
     pub fn from_model(m: &Model) -> Option<Case> {
         let first = m.first_year.as_ref()?.value;
         let window = m.window_years as usize;
         let span = window.max(m.years().len());
-        let items: Vec<CaseItem> = m
-            .investment
-            .iter()
-            .map(|i| {
-                let mut amounts = vec![Decimal::ZERO; span];
-                for (y, f) in &i.amounts {
-                    let t = (y.0 - first.0) as usize;
-                    if t < span {
-                        amounts[t] += f.value;
-                    }
-                }
-                CaseItem {
-                    name: i.item.clone(),
-                    central: i.funded_by.is_some(),
-                    external: i.external,
-                    amounts,
-                }
-            })
-            .collect();
+        let items = items_of(m, first, span);
         // The case total as approved: every item not funded centrally, with
         // the model's own optimism bias (a scenario's bias is measured
         // against it).
@@ -226,6 +293,7 @@ impl Case {
             slip_months: Decimal::ZERO,
             rate_pct: m.discount_rate_pct.value,
             tolerance_pct: m.tolerance_pct.as_ref().map(|f| f.value),
+            prices: m.prices.as_ref().map(|p| CasePrices::of(p, first)),
             optimism_bias_pct: bias,
             operating_bias_pct: pct(&m.optimism.operating),
             duration_bias_pct: pct(&m.optimism.duration),
@@ -338,12 +406,37 @@ impl Case {
             .collect()
     }
 
+    /// Year `t`'s (costs, savings) price factors: 1 without `[prices]`.
+    pub fn price_factors(&self, t: usize) -> (Decimal, Decimal) {
+        self.prices
+            .as_ref()
+            .map_or((Decimal::ONE, Decimal::ONE), |p| p.factors(t))
+    }
+
+    /// The discount rate for the prices the appraisal shows.
+    pub fn shown_rate_pct(&self) -> Decimal {
+        self.prices
+            .as_ref()
+            .map_or(self.rate_pct, |p| p.rate_pct(self.rate_pct))
+    }
+
+    /// The realisation profile with each year's savings price factor in it.
+    fn priced_profile(&self) -> Vec<Decimal> {
+        let mut r = self.realisation_profile();
+        if self.prices.is_some() {
+            for (t, v) in r.iter_mut().enumerate() {
+                *v *= self.price_factors(t).1;
+            }
+        }
+        r
+    }
+
     pub fn score_inputs(&self) -> Result<ScoreInputs, CaseError> {
         let up = self.uplift();
         let costs = (0..self.window)
             .map(|t| {
                 let paid = self.items.iter().filter(|i| !i.external);
-                paid.map(|i| i.amounts[t]).sum::<Decimal>() * up
+                paid.map(|i| i.amounts[t]).sum::<Decimal>() * up * self.price_factors(t).0
             })
             .collect();
         let savers = match self.net_given {
@@ -362,8 +455,8 @@ impl Case {
             first_year: self.first_year,
             costs,
             savers,
-            realisation: self.realisation_profile(),
-            rate_pct: self.rate_pct,
+            realisation: self.priced_profile(),
+            rate_pct: self.shown_rate_pct(),
         })
     }
 
@@ -498,6 +591,7 @@ impl Case {
                     .get(t)
                     .and_then(|y| y.get(i).copied().flatten())
                     .unwrap_or_default()
+                    * self.price_factors(t).0
             })
             .collect();
         let p = self.partners.get(i)?;
@@ -505,8 +599,8 @@ impl Case {
             first_year: self.first_year,
             costs,
             savers: vec![(f.partner_net[i], p.joins)],
-            realisation: self.realisation_profile(),
-            rate_pct: self.rate_pct,
+            realisation: self.priced_profile(),
+            rate_pct: self.shown_rate_pct(),
         })
     }
 }

@@ -58,9 +58,10 @@ pub fn table(m: &Model) -> crate::Result<Option<Table>> {
     let mut t = Table::new(
         "score",
         format!(
-            "{}: {}-year investment score",
+            "{}: {}-year investment score{}",
             m.name,
-            count_word(inp.costs.len())
+            count_word(inp.costs.len()),
+            prices_title(m)
         ),
         &cols,
         1,
@@ -113,18 +114,61 @@ pub fn table(m: &Model) -> crate::Result<Option<Table>> {
         "Window {} years from {}; discount rate {}% (HM Treasury Green Book); savings count from {}.",
         inp.costs.len(),
         inp.first_year,
-        inp.rate_pct.normalize(),
+        m.discount_rate_pct.value.normalize(),
         m.savings
             .as_ref()
             .and_then(|s| s.start_year.as_ref())
             .map(|y| y.value.to_string())
             .unwrap_or_else(|| inp.first_year.to_string())
     ));
+    if let Some(note) = prices_note(m) {
+        t.notes.push(note);
+    }
     if let Some(note) = optimism_note(m) {
         t.notes.push(note);
     }
     t.charts.push(chart(&t, &m.name));
     Ok(Some(t))
+}
+
+/// " (real terms, 2030/31 prices)" or " (cash, nominal prices)"; nothing
+/// without `[prices]`.
+fn prices_title(m: &Model) -> String {
+    match &m.prices {
+        None => String::new(),
+        Some(p) if p.nominal => " (cash, nominal prices)".into(),
+        Some(p) => format!(" (real terms, {} prices)", p.base_year),
+    }
+}
+
+/// How the figures were priced: the indices, and the rate they are
+/// discounted at.
+fn prices_note(m: &Model) -> Option<String> {
+    let p = m.prices.as_ref()?;
+    let infl = p.inflation.value.normalize();
+    let idx = |f: &Option<crate::model::Fig>, what: &str| match f {
+        Some(f) => format!("{what} rise {}% a year", f.value.normalize()),
+        None => format!("{what} rise with inflation"),
+    };
+    let real = m.discount_rate_pct.value.normalize();
+    let how = if p.nominal {
+        let c = Case::from_model(m)?;
+        format!(
+            "shown in cash (nominal) terms and discounted at {}% ((1 + {real}%) × (1 + {infl}%) − 1), which gives the NPV of real terms",
+            c.shown_rate_pct().round_dp(4).normalize()
+        )
+    } else {
+        format!(
+            "deflated by {infl}% a year (GDP deflator) to {} prices and discounted at {real}% (real terms, as the Green Book asks)",
+            p.base_year
+        )
+    };
+    Some(format!(
+        "Prices: the model's figures are in {} prices; {}, {}; {how}.",
+        p.base_year,
+        idx(&p.costs_index, "investment costs"),
+        idx(&p.savings_index, "the services' costs (and so the savings)")
+    ))
 }
 
 /// What optimism bias the figures carry, by category, and where the

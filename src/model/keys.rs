@@ -12,6 +12,7 @@ pub const TOP: &[&str] = &[
     "tolerance_pct",
     "optimism_bias_pct",
     "optimism_bias",
+    "prices",
     "discount_rate_pct",
     "savings",
     "apportionment",
@@ -45,6 +46,14 @@ pub const SAVINGS: &[&str] = &[
     "budget_year",
 ];
 pub const APPORTIONMENT: &[&str] = &["basis", "weights", "joins"];
+/// `[prices]`: real and nominal.
+pub const PRICES: &[&str] = &[
+    "base_year",
+    "inflation_pct",
+    "costs_index_pct",
+    "savings_index_pct",
+    "shown",
+];
 /// `[optimism_bias]`, by category.
 pub const OPTIMISM: &[&str] = &[
     "project_type",
@@ -85,6 +94,7 @@ pub const SECTIONS: &[(&str, &[&str])] = &[
     ("[savings]", SAVINGS),
     ("[apportionment]", APPORTIONMENT),
     ("[optimism_bias]", OPTIMISM),
+    ("[prices]", PRICES),
     ("[contributions]", CONTRIBUTIONS),
     ("[pathfinder]", PATHFINDER),
     ("[[pathfinder.streams]]", STREAM),

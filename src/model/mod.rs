@@ -15,6 +15,7 @@ use toml::Value as T;
 
 pub mod keys;
 mod optimism;
+mod prices;
 mod reader;
 pub use optimism::UPPER_BOUNDS as OPTIMISM_UPPER_BOUNDS;
 use reader::{Reader, cell_origin, toml_doc};
@@ -134,6 +135,23 @@ pub struct Pathfinder {
     pub running_cost_budget_item: Option<String>,
 }
 
+/// The price base of a model's figures and how they move year to year
+/// (`[prices]`): rates in % a year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prices {
+    /// The year whose prices the model's figures are in.
+    pub base_year: Year,
+    /// General inflation (the GDP deflator): nominal to real.
+    pub inflation: Fig,
+    /// How investment costs rise (default: with inflation).
+    pub costs_index: Option<Fig>,
+    /// How the services' costs, and so the savings, rise (a pay award;
+    /// default: with inflation).
+    pub savings_index: Option<Fig>,
+    /// Show cash (nominal) figures rather than base-year prices.
+    pub nominal: bool,
+}
+
 /// Optimism bias by category (Supplementary Green Book Guidance), each a
 /// percentage: capital costs uplifted, the shared service's operating cost
 /// uplifted, the implementation longer (savings later), the benefits short.
@@ -163,6 +181,8 @@ pub struct Model {
     /// Green Book optimism bias by category (capital: every investment cost
     /// uplifted by its %).
     pub optimism: Optimism,
+    /// Real and nominal prices; None: the figures are taken as they are.
+    pub prices: Option<Prices>,
     pub discount_rate_pct: Fig,
     pub investment: Vec<InvestmentItem>,
     pub savings: Option<Savings>,
@@ -209,6 +229,10 @@ impl Model {
             Some(v) => Some(r.percent(v, "optimism_bias_pct", "a percentage such as 20")?),
         };
         let optimism = r.optimism(doc.get("optimism_bias"), optimism_bias_pct)?;
+        let prices = match doc.get("prices") {
+            None => None,
+            Some(v) => Some(r.prices(v, first_year.as_ref().map(|y| y.value))?),
+        };
         let tolerance_pct = match doc.get("tolerance_pct") {
             None => None,
             Some(v) => Some(r.percent(v, "tolerance_pct", "a percentage such as 10")?),
@@ -252,6 +276,7 @@ impl Model {
             window_years,
             tolerance_pct,
             optimism,
+            prices,
             discount_rate_pct,
             investment,
             savings,

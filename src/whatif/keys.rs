@@ -44,6 +44,21 @@ pub const KEYS: &[Key] = &[
         example: "10",
     },
     Key {
+        pattern: "prices.inflation_pct",
+        meaning: "general inflation (GDP deflator) a year, to deflate to the price base year (real terms)",
+        example: "2",
+    },
+    Key {
+        pattern: "prices.costs_index_pct",
+        meaning: "how investment costs rise a year (default: with inflation)",
+        example: "3",
+    },
+    Key {
+        pattern: "prices.savings_index_pct",
+        meaning: "how the services' costs, and so the savings, rise a year (a pay award; default: with inflation)",
+        example: "4",
+    },
+    Key {
         pattern: "apportionment.basis",
         meaning: "equal, baseline, population or weights",
         example: "equal",

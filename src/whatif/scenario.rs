@@ -183,6 +183,9 @@ pub enum Target {
     OperatingBias,
     DurationBias,
     BenefitsBias,
+    Inflation,
+    CostsIndex,
+    SavingsIndex,
     Weight(usize),
     Population(usize),
     RealisationFactor,
@@ -218,7 +221,10 @@ impl Target {
             | Target::OptimismBias
             | Target::OperatingBias
             | Target::DurationBias => Decimal::from(1_000),
-            Target::BenefitsBias => Decimal::ONE_HUNDRED,
+            Target::BenefitsBias
+            | Target::Inflation
+            | Target::CostsIndex
+            | Target::SavingsIndex => Decimal::ONE_HUNDRED,
             Target::RealisationFactor | Target::RealisationYear(_) | Target::ItemScale(_) => {
                 Decimal::from(1_000)
             }
@@ -232,7 +238,13 @@ impl Target {
     pub(crate) fn nonneg(self) -> bool {
         !matches!(
             self,
-            Target::Baseline(_) | Target::Already(_) | Target::NetGiven | Target::ItemYear(..)
+            Target::Baseline(_)
+                | Target::Already(_)
+                | Target::NetGiven
+                | Target::ItemYear(..)
+                | Target::Inflation
+                | Target::CostsIndex
+                | Target::SavingsIndex
         )
     }
 }
@@ -248,6 +260,9 @@ impl Case {
             ["optimism_bias", "operating_pct"] => Target::OperatingBias,
             ["optimism_bias", "duration_pct"] => Target::DurationBias,
             ["optimism_bias", "benefits_pct"] => Target::BenefitsBias,
+            ["prices", "inflation_pct"] => Target::Inflation,
+            ["prices", "costs_index_pct"] => Target::CostsIndex,
+            ["prices", "savings_index_pct"] => Target::SavingsIndex,
             ["apportionment", "weights", p] => Target::Weight(self.partner(key, p)?),
             ["population", p] => Target::Population(self.partner(key, p)?),
             ["savings", "realisation"] => Target::RealisationFactor,
@@ -300,6 +315,9 @@ impl Case {
             Target::OperatingBias => self.operating_bias_pct = v,
             Target::DurationBias => self.duration_bias_pct = v,
             Target::BenefitsBias => self.benefits_bias_pct = v,
+            Target::Inflation => self.prices_mut().inflation_pct = v,
+            Target::CostsIndex => self.prices_mut().costs_pct = Some(v),
+            Target::SavingsIndex => self.prices_mut().savings_pct = Some(v),
             Target::Weight(i) => self.partners[i].weight = Some(v),
             Target::Population(i) => self.partners[i].population = Some(v),
             Target::RealisationFactor => self.realisation_factor = v,
@@ -316,6 +334,20 @@ impl Case {
                 }
             }
         }
+    }
+}
+
+impl Case {
+    /// The case's prices, made (base year the first, no inflation) when a
+    /// what-if sets one of them on a model without `[prices]`.
+    fn prices_mut(&mut self) -> &mut crate::case::calc::CasePrices {
+        self.prices.get_or_insert(crate::case::calc::CasePrices {
+            base: 0,
+            inflation_pct: Decimal::ZERO,
+            costs_pct: None,
+            savings_pct: None,
+            nominal: false,
+        })
     }
 }
 
