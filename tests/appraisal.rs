@@ -227,3 +227,56 @@ fn real_and_nominal_prices() {
     let inp = c.score_inputs().unwrap();
     assert_eq!(inp.savings_in(1), dec!(52000));
 }
+
+/// tests/models/options.toml and its [[option]]s, two years at 0 %: a
+/// £40,000 system; a £200,000 shared service against baselines A £140,000,
+/// B £100,000.
+/// - The business case (equal shares): £100,000 each; A saves £40,000 a
+///   year, B nothing; NPV 2 × £40,000 − £40,000 = £40,000; A −£20,000 +
+///   £80,000 = £60,000; B −£20,000: worse off.
+/// - Shares by baseline (140:100): the service £116,667 / £83,333 (the
+///   largest remainder, .667, to A), the system £23,333 / £16,667 (.667 to
+///   B); A saves £23,333 a year, NPV −£23,333 + £46,666 = £23,333; B saves
+///   £16,667, NPV −£16,667 + £33,334 = £16,667; in all £40,000.
+/// - Outsource: £190,000 (£95,000 each), the system doubled (£80,000); A
+///   saves £45,000, B £5,000: £50,000 a year, NPV £100,000 − £80,000 =
+///   £20,000; B −£40,000 + £10,000 = −£30,000: worse off.
+///
+/// The rule: the highest NPV leaving no partner worse off — the business
+/// case and Shares by baseline tie at £40,000, but B is worse off under the
+/// business case, so Shares by baseline.
+#[test]
+fn an_options_appraisal() {
+    let m = Model::load(Path::new("tests/models/options.toml")).unwrap();
+    let base = costshare::case::calc::Case::from_model(&m).unwrap();
+    let sf =
+        costshare::whatif::scenario::load_file(Path::new("tests/models/scenarios/options.toml"))
+            .unwrap();
+    let t = costshare::whatif::options::options_table(&base, &sf.options).unwrap();
+    let row = |o: &str| -> Vec<String> {
+        let r = t.rows.iter().find(|r| t.row_key(r) == o).unwrap();
+        r.cells
+            .iter()
+            .map(|c| costshare::output::render::plain(&c.value))
+            .collect()
+    };
+    assert_eq!(row("Business as usual")[1..4], ["0", "0", "n/a"]);
+    assert_eq!(
+        row("Options test (the business case)")[1..],
+        ["40000", "40000", "2.00", "2030/31", "60000", "-20000", "B"]
+    );
+    assert_eq!(
+        row("Shares by baseline")[1..],
+        [
+            "40000", "40000", "2.00", "2030/31", "23333", "16667", "none"
+        ]
+    );
+    assert_eq!(
+        row("Outsource")[1..],
+        ["80000", "20000", "1.25", "2031/32", "50000", "-30000", "B"]
+    );
+    assert_eq!(
+        t.headline,
+        "Preferred option: Shares by baseline (NPV £40,000)."
+    );
+}

@@ -420,6 +420,10 @@ fn what_if(m: &Model, models_dir: &Path, p: &mut Pack) -> crate::Result<()> {
         let t = scenario::compare_named(&m.name, &base, &sf.scenarios)?;
         p.tables.push(t);
     }
+    if !sf.options.is_empty() {
+        p.tables
+            .push(crate::whatif::options::options_table(&base, &sf.options)?);
+    }
     let parse = |v: &[String]| {
         v.iter()
             .map(|s| simulate::parse_range(&base, s))

@@ -2,6 +2,7 @@
 //! seeded simulation.
 
 pub mod keys;
+pub mod options;
 pub mod scenario;
 pub mod simulate;
 

@@ -435,6 +435,8 @@ pub fn default_file(models_dir: &std::path::Path, slug: &str) -> Option<std::pat
 pub struct ScenarioFile {
     pub model: Option<String>,
     pub scenarios: Vec<Scenario>,
+    /// Options appraised against business as usual (`[[option]]`).
+    pub options: Vec<Scenario>,
     pub vary: Vec<String>,
     pub ranges: Vec<String>,
 }
@@ -458,24 +460,30 @@ pub fn parse_file(text: &str, file: &str) -> Result<ScenarioFile> {
         ..Default::default()
     };
     for k in doc.keys() {
-        if !["model", "scenario", "sensitivity", "simulation"].contains(&k.as_str()) {
+        if !["model", "scenario", "option", "sensitivity", "simulation"].contains(&k.as_str()) {
             return Err(Error::model(
                 &file,
                 k,
-                "unknown key; expected model, [[scenario]], [sensitivity] or [simulation]",
+                "unknown key; expected model, [[scenario]], [[option]], [sensitivity] or [simulation]",
             ));
         }
     }
-    if let Some(arr) = doc.get("scenario") {
+    for (section, into) in [
+        ("scenario", &mut out.scenarios),
+        ("option", &mut out.options),
+    ] {
+        let Some(arr) = doc.get(section) else {
+            continue;
+        };
         let toml::Value::Array(a) = arr else {
             return Err(Error::model(
                 &file,
-                "scenario",
-                "expected [[scenario]] entries",
+                section,
+                format!("expected [[{section}]] entries"),
             ));
         };
         for (i, s) in a.iter().enumerate() {
-            out.scenarios.push(parse_scenario(&file, i, s)?);
+            into.push(parse_scenario(&file, &format!("{section}[{i}]"), s)?);
         }
     }
     let list = |section: &str, k: &str| -> Result<Vec<String>> {
@@ -506,12 +514,11 @@ pub fn parse_file(text: &str, file: &str) -> Result<ScenarioFile> {
 }
 
 /// One [[scenario]]: its name, description and overrides.
-fn parse_scenario(file: &str, i: usize, s: &toml::Value) -> Result<Scenario> {
-    let key = format!("scenario[{i}]");
+fn parse_scenario(file: &str, key: &str, s: &toml::Value) -> Result<Scenario> {
     let Some(t) = s.as_table() else {
         return Err(Error::model(
             file,
-            &key,
+            key,
             "expected a table with name and set",
         ));
     };

@@ -42,9 +42,10 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
     } else {
         args.scenario.clone()
     };
-    let mut scenarios: Vec<scenario::Scenario> = Vec::new();
+    let (mut scenarios, mut options) = (Vec::new(), Vec::new());
     for sf in whatif::load_files(&files, &m)? {
         scenarios.extend(sf.scenarios);
+        options.extend(sf.options);
     }
     if !args.set.is_empty() {
         scenarios.push(scenario::Scenario {
@@ -57,10 +58,16 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
                 .collect::<costshare::Result<_>>()?,
         });
     }
-    let t = scenario::compare_named(&m.name, &base, &scenarios)?;
-    emit(
-        out,
-        &render::render(&t, args.format.into(), args.negatives.get())?,
-    )?;
+    let mut tables = vec![scenario::compare_named(&m.name, &base, &scenarios)?];
+    // The options appraisal, when the scenario file holds [[option]]s.
+    if !options.is_empty() {
+        tables.push(whatif::options::options_table(&base, &options)?);
+    }
+    let text = tables
+        .iter()
+        .map(|t| render::render(t, args.format.into(), args.negatives.get()))
+        .collect::<costshare::Result<Vec<_>>>()?
+        .join("\n");
+    emit(out, &text)?;
     Ok(Exit::Success)
 }
