@@ -280,3 +280,43 @@ fn an_options_appraisal() {
         "Preferred option: Shares by baseline (NPV £40,000)."
     );
 }
+
+/// tests/models/bases.toml: a basis per cost line and an activity driver.
+/// Population 50:30:20, caseload 100:300:600, one year at 0 %.
+/// - Set-up £10,000 by population: £5,000, £3,000, £2,000.
+/// - Licences £3,001 by caseload: 300.1, 900.3, 1,800.6; whole pounds 300,
+///   900, 1,800 leave £1, to the largest remainder (C, .6): 300, 900, 1,801.
+/// - Each partner's share: A £5,300, B £3,900, C £3,801; in all £13,001.
+/// - The running cost £100,000 by caseload: £10,000, £30,000, £60,000;
+///   against baselines £20,000, £40,000, £70,000 each saves £10,000.
+/// - NPVs: A £4,700, B £6,100, C £6,199.
+#[test]
+fn a_basis_per_cost_line_and_activity_drivers() {
+    let m = Model::load(Path::new("tests/models/bases.toml")).unwrap();
+    let a = table(&m, "apportionment");
+    for (p, v) in [("A", dec!(5300)), ("B", dec!(3900)), ("C", dec!(3801))] {
+        assert_eq!(fig(&a, "2030/31", p), v, "{p}");
+    }
+    assert_eq!(fig(&a, "2030/31", "Total"), dec!(13001));
+    assert!(
+        a.title
+            .contains("Case system licences by caseload, the rest by population"),
+        "{}",
+        a.title
+    );
+    let s = table(&m, "savings");
+    for (p, v) in [("A", dec!(10000)), ("B", dec!(30000)), ("C", dec!(60000))] {
+        assert_eq!(fig(&s, p, "Estimated cost of shared service"), v, "{p}");
+    }
+    let p = table(&m, "partners");
+    for (who, v) in [("A", dec!(4700)), ("B", dec!(6100)), ("C", dec!(6199))] {
+        assert_eq!(fig(&p, who, "NPV"), v, "{who}");
+    }
+    // The basis is a what-if key that takes a driver's name too.
+    let mut c = costshare::case::calc::Case::from_model(&m).unwrap();
+    c.set("apportionment.basis", "caseload").unwrap();
+    let f = c.figures().unwrap();
+    // £13,001 all by caseload: 1,300.1, 3,900.3, 7,800.6 → 1,300, 3,900, 7,801.
+    assert_eq!(f.investment_share, [dec!(1300), dec!(3900), dec!(7801)]);
+    assert!(c.set("apportionment.basis", "hours").is_err());
+}

@@ -14,10 +14,7 @@ use rust_decimal::Decimal;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CaseError {
     #[error("no {basis} weight for partner {partner}")]
-    NoWeight {
-        basis: &'static str,
-        partner: String,
-    },
+    NoWeight { basis: String, partner: String },
     #[error("cannot apportion the shared service cost: {0}")]
     SharedCost(apportion::ApportionError),
     #[error("cannot apportion the {year} costs: {source}")]
@@ -41,6 +38,8 @@ pub struct CaseItem {
     pub external: bool,
     /// One amount per year of the span.
     pub amounts: Vec<Decimal>,
+    /// Its own apportionment basis (None: the case's).
+    pub basis: Option<Basis>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -51,6 +50,8 @@ pub struct CasePartner {
     pub given_cost: Option<Decimal>,
     pub population: Option<Decimal>,
     pub weight: Option<Decimal>,
+    /// Its measure of each activity driver of the case, in `Case::drivers` order.
+    pub drivers: Vec<Option<Decimal>>,
     /// Window index of the year the partner joins (0: from the start;
     /// `NEVER`: it never joins, so it neither pays nor saves).
     pub joins: usize,
@@ -69,6 +70,10 @@ pub struct Case {
     pub items: Vec<CaseItem>,
     pub partners: Vec<CasePartner>,
     pub basis: Basis,
+    /// The running cost's basis (None: `basis`).
+    pub running_basis: Option<Basis>,
+    /// The activity drivers' names.
+    pub drivers: Vec<String>,
     /// The shared service's cost when one figure is apportioned.
     pub shared_total: Option<Decimal>,
     pub net_given: Option<Decimal>,
@@ -212,6 +217,7 @@ fn items_of(m: &Model, first: Year, span: usize) -> Vec<CaseItem> {
                 central: i.funded_by.is_some(),
                 external: i.external,
                 amounts,
+                basis: i.basis.as_ref().map(|b| b.value.clone()),
             }
         })
         .collect()
@@ -252,6 +258,12 @@ impl Case {
                 },
                 population: find(Some(&m.population), p),
                 weight: find(Some(&m.apportionment.weights), p),
+                drivers: m
+                    .apportionment
+                    .drivers
+                    .iter()
+                    .map(|(_, v)| find(Some(v), p))
+                    .collect(),
                 joins: match m.join_year(p) {
                     None => 0,
                     Some(None) => NEVER,
@@ -280,6 +292,17 @@ impl Case {
             items,
             partners,
             basis: m.apportionment.basis.value.clone(),
+            running_basis: m
+                .apportionment
+                .running_basis
+                .as_ref()
+                .map(|b| b.value.clone()),
+            drivers: m
+                .apportionment
+                .drivers
+                .iter()
+                .map(|(n, _)| n.clone())
+                .collect(),
             shared_total,
             net_given: s
                 .and_then(|s| s.net_saving_per_annum.as_ref())
@@ -313,6 +336,15 @@ impl Case {
 
     /// Apportionment weights by the current basis, without names.
     pub fn weight_values(&self) -> Result<Vec<Decimal>, CaseError> {
+        self.weight_values_for(&self.basis)
+    }
+
+    /// Apportionment weights by `basis`, without names.
+    pub fn weight_values_for(&self, basis: &Basis) -> Result<Vec<Decimal>, CaseError> {
+        let driver = match basis {
+            Basis::Driver(d) => self.drivers.iter().position(|n| n == d),
+            _ => None,
+        };
         self.partners
             .iter()
             .map(|p| {
@@ -320,14 +352,15 @@ impl Case {
                     // It shares nothing, so it is charged nothing.
                     return Ok(Decimal::ZERO);
                 }
-                match self.basis {
+                match basis {
                     Basis::Equal => Some(Decimal::ONE),
                     Basis::Baseline => Some(p.baseline),
                     Basis::Population => p.population,
                     Basis::Weights => p.weight,
+                    Basis::Driver(_) => driver.and_then(|i| p.drivers.get(i).copied().flatten()),
                 }
                 .ok_or_else(|| CaseError::NoWeight {
-                    basis: self.basis.name(),
+                    basis: basis.name().to_string(),
                     partner: p.name.clone(),
                 })
             })
@@ -350,7 +383,8 @@ impl Case {
         let up = Decimal::ONE + self.operating_bias_pct / Decimal::ONE_HUNDRED;
         match self.shared_total {
             Some(total) => {
-                let w = self.weight_values()?;
+                let w =
+                    self.weight_values_for(self.running_basis.as_ref().unwrap_or(&self.basis))?;
                 apportion::apportion_values(total * up, &w, Decimal::ONE)
                     .map_err(CaseError::SharedCost)
             }
@@ -485,20 +519,47 @@ impl Case {
         sum * self.uplift()
     }
 
+    /// The bases the case costs are shared by: the case's, then each item's
+    /// own, in order, once each.
+    fn cost_bases(&self) -> Vec<&Basis> {
+        let mut v = vec![&self.basis];
+        for i in self.items.iter().filter(|i| !i.central) {
+            if let Some(b) = &i.basis
+                && !v.contains(&b)
+            {
+                v.push(b);
+            }
+        }
+        v
+    }
+
     /// Each year's case costs apportioned between the partners engaged that
-    /// year: a later joiner shares from its join year.
-    fn shares(&self, w: &[(String, Decimal)]) -> Result<Vec<Vec<Option<Decimal>>>, CaseError> {
-        (0..self.span)
-            .map(|t| {
-                let cost = self.cost_in(t, |i| !i.central);
-                let engaged: Vec<(String, Decimal)> = w
+    /// year (a later joiner shares from its join year), each cost line by
+    /// its own basis; None when a basis has no weight for some partner.
+    fn shares(&self) -> Result<Option<Vec<Vec<Option<Decimal>>>>, CaseError> {
+        let mut out = vec![vec![None; self.partners.len()]; self.span];
+        for basis in self.cost_bases() {
+            let Ok(w) = self.weight_values_for(basis) else {
+                return Ok(None);
+            };
+            let named: Vec<(String, Decimal)> = self
+                .partners
+                .iter()
+                .map(|p| p.name.clone())
+                .zip(w)
+                .collect();
+            let mine =
+                |i: &CaseItem| !i.central && i.basis.as_ref().unwrap_or(&self.basis) == basis;
+            for (t, year) in out.iter_mut().enumerate() {
+                let cost = self.cost_in(t, mine);
+                let engaged: Vec<(String, Decimal)> = named
                     .iter()
                     .zip(&self.partners)
                     .filter(|(_, p)| p.joins <= t)
                     .map(|(x, _)| x.clone())
                     .collect();
                 if engaged.is_empty() {
-                    return Ok(vec![None; self.partners.len()]);
+                    continue;
                 }
                 let parts =
                     apportion::apportion(cost, &engaged, Decimal::ONE).map_err(|source| {
@@ -507,18 +568,14 @@ impl Case {
                             source,
                         }
                     })?;
-                Ok(self
-                    .partners
-                    .iter()
-                    .map(|p| {
-                        parts
-                            .iter()
-                            .find(|x| x.partner == p.name)
-                            .map(|x| x.rounded)
-                    })
-                    .collect())
-            })
-            .collect()
+                for (slot, p) in year.iter_mut().zip(&self.partners) {
+                    if let Some(x) = parts.iter().find(|x| x.partner == p.name) {
+                        *slot = Some(slot.unwrap_or_default() + x.rounded);
+                    }
+                }
+            }
+        }
+        Ok(Some(out))
     }
 
     /// Every figure of the case, computed once.
@@ -540,10 +597,7 @@ impl Case {
             })
             .collect();
         let net_per_annum = self.net_given.unwrap_or_else(|| partner_net.iter().sum());
-        let shares = match self.weights() {
-            Ok(w) => Some(self.shares(&w)?),
-            Err(_) => None,
-        };
+        let shares = self.shares()?;
         let mut investment_share = vec![Decimal::ZERO; self.partners.len()];
         for year in shares.iter().flatten() {
             for (s, v) in investment_share.iter_mut().zip(year) {

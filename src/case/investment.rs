@@ -274,9 +274,9 @@ pub fn shares_table(m: &Model) -> crate::Result<Option<Table>> {
     let mut t = Table::new(
         "apportionment",
         format!(
-            "{}: investment apportioned between partners ({} basis)",
+            "{}: investment apportioned between partners ({})",
             m.name,
-            m.apportionment.basis.value.name()
+            basis_words(m)
         ),
         &cols,
         1,
@@ -284,7 +284,7 @@ pub fn shares_table(m: &Model) -> crate::Result<Option<Table>> {
     let mut sums = vec![Money::ZERO; m.partners.len()];
     let rule = format!(
         "{} share of the year's case costs, largest remainder to whole pounds",
-        m.apportionment.basis.value.name()
+        basis_words(m)
     );
     for ((y, cost), parts) in m.years().iter().zip(&f.case_cost).zip(shares) {
         let cost = Money(*cost);
@@ -397,5 +397,25 @@ fn shares_chart(t: &Table, case: &str) -> Chart {
         x_label: "Partner".into(),
         y_label: "Share of the case cost".into(),
         plot: Plot::Bars(Bars::simple(partners, "Share", values)),
+    }
+}
+
+/// "population basis", or, when cost lines have bases of their own,
+/// "Licences by caseload, the rest by population".
+fn basis_words(m: &Model) -> String {
+    let default = m.apportionment.basis.value.name();
+    let own: Vec<String> = m
+        .investment
+        .iter()
+        .filter(|i| i.funded_by.is_none())
+        .filter_map(|i| {
+            let b = i.basis.as_ref()?.value.name();
+            (b != default).then(|| format!("{} by {b}", i.item))
+        })
+        .collect();
+    if own.is_empty() {
+        format!("{default} basis")
+    } else {
+        format!("{}, the rest by {default}", own.join(", "))
     }
 }

@@ -54,15 +54,15 @@ fn partner_savings(m: &Model) -> crate::Result<Option<Vec<PartnerSaving>>> {
             .collect(),
         SharedCost::Total(total) => {
             let w = c
-                .weights()
+                .weight_values_for(c.running_basis.as_ref().unwrap_or(&c.basis))
                 .map_err(|e| crate::Error::model(&m.file, "apportionment", e.to_string()))?;
-            let sum: Decimal = w.iter().map(|x| x.1).sum();
+            let sum: Decimal = w.iter().sum();
             w.iter()
-                .map(|(_, weight)| {
+                .map(|weight| {
                     Trace::rule(format!(
                         "{} apportioned by {} share ({} / {}), largest remainder to whole pounds",
                         Money(total.value),
-                        m.apportionment.basis.value.name(),
+                        running_basis(m),
                         weight.normalize(),
                         sum.normalize()
                     ))
@@ -173,7 +173,7 @@ pub fn table(m: &Model) -> crate::Result<Option<Table>> {
     {
         t.notes.push(format!(
             "The shared service cost is apportioned by {} share, rounded to whole pounds by largest remainder so the parts add up to the total.",
-            m.apportionment.basis.value.name()
+            running_basis(m)
         ));
     }
     never_note(&mut t, m);
@@ -229,4 +229,14 @@ fn chart(t: &Table, case: &str) -> Chart {
             rows.iter().map(|r| at(&r.cells[net].value)).collect(),
         )),
     }
+}
+
+/// The basis the shared service's running cost is shared by.
+fn running_basis(m: &Model) -> &str {
+    m.apportionment
+        .running_basis
+        .as_ref()
+        .unwrap_or(&m.apportionment.basis)
+        .value
+        .name()
 }

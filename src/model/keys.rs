@@ -35,7 +35,7 @@ pub const CELL_REF: &[&str] = &[
     "column",
 ];
 /// One `[[investment]]` item.
-pub const INVESTMENT: &[&str] = &["item", "amounts", "funded_by", "external"];
+pub const INVESTMENT: &[&str] = &["item", "amounts", "funded_by", "external", "basis"];
 pub const SAVINGS: &[&str] = &[
     "shared_service_cost",
     "baseline",
@@ -45,7 +45,7 @@ pub const SAVINGS: &[&str] = &[
     "realisation",
     "budget_year",
 ];
-pub const APPORTIONMENT: &[&str] = &["basis", "weights", "joins"];
+pub const APPORTIONMENT: &[&str] = &["basis", "weights", "joins", "drivers", "running_basis"];
 /// `[prices]`: real and nominal.
 pub const PRICES: &[&str] = &[
     "base_year",

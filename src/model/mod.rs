@@ -21,6 +21,8 @@ pub use optimism::UPPER_BOUNDS as OPTIMISM_UPPER_BOUNDS;
 use reader::{Reader, cell_origin, toml_doc};
 
 pub type Fig = Sourced<Decimal>;
+/// A figure per partner, as the model gives them.
+pub type PartnerFigs = Vec<(String, Fig)>;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Basis {
@@ -28,6 +30,8 @@ pub enum Basis {
     Baseline,
     Population,
     Weights,
+    /// An activity driver of `[apportionment.drivers]`: caseload, hours…
+    Driver(String),
 }
 
 impl Basis {
@@ -40,12 +44,20 @@ impl Basis {
             _ => None,
         }
     }
-    pub fn name(&self) -> &'static str {
+    /// A basis as a model names it: one of the four, else an activity
+    /// driver (checked against `[apportionment.drivers]` when the model is
+    /// validated).
+    pub fn named(s: &str) -> Basis {
+        Basis::parse(s).unwrap_or_else(|| Basis::Driver(s.trim().to_string()))
+    }
+
+    pub fn name(&self) -> &str {
         match self {
             Basis::Equal => "equal",
             Basis::Baseline => "baseline",
             Basis::Population => "population",
             Basis::Weights => "weights",
+            Basis::Driver(d) => d,
         }
     }
 }
@@ -60,6 +72,8 @@ pub struct InvestmentItem {
     /// Funded from outside the partnership (a grant): shown apart too, and
     /// not a cost to the partners, so left out of the score.
     pub external: bool,
+    /// Its own apportionment basis (default: `[apportionment] basis`).
+    pub basis: Option<Sourced<Basis>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -92,6 +106,11 @@ pub struct Apportionment {
     /// Partners that join late: the year, or None for a partner that never
     /// joins within the case ("never").
     pub joins: Vec<(String, Sourced<Option<Year>>)>,
+    /// Activity drivers by name (caseload, hours recorded), each partner's
+    /// measure: bases any cost line may use.
+    pub drivers: Vec<(String, PartnerFigs)>,
+    /// The shared service's running cost's basis (default: `basis`).
+    pub running_basis: Option<Sourced<Basis>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -380,10 +399,46 @@ impl Model {
             }
             _ => {}
         }
+        self.validate_drivers()?;
         if self.uses_apportionment() {
-            self.weights().map_err(|(k, m)| e(&k, m))?;
+            for b in self.bases() {
+                self.weights_for(b).map_err(|(k, m)| e(&k, m))?;
+            }
         }
         self.validate_contributions()
+    }
+
+    /// Every basis named is one of the four or a driver the model gives.
+    fn validate_drivers(&self) -> Result<()> {
+        let mut named: Vec<(String, &Basis)> = vec![(
+            "apportionment.basis".into(),
+            &self.apportionment.basis.value,
+        )];
+        if let Some(b) = &self.apportionment.running_basis {
+            named.push(("apportionment.running_basis".into(), &b.value));
+        }
+        for (i, it) in self.investment.iter().enumerate() {
+            if let Some(b) = &it.basis {
+                named.push((format!("investment[{i}].basis"), &b.value));
+            }
+        }
+        for (key, b) in named {
+            if let Basis::Driver(d) = b
+                && self.driver(d).is_empty()
+            {
+                let mut known: Vec<&str> = vec!["equal", "baseline", "population", "weights"];
+                known.extend(self.apportionment.drivers.iter().map(|(n, _)| n.as_str()));
+                return Err(Error::model(
+                    &self.file,
+                    &key,
+                    format!(
+                        "{d:?}: expected {} (activity drivers are named in [apportionment.drivers])",
+                        known.join(", ")
+                    ),
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// Contributions are per head: the populations must add up to something.
@@ -427,6 +482,16 @@ impl Model {
         Ok(())
     }
 
+    /// An activity driver's measures (empty when it has none).
+    pub fn driver(&self, name: &str) -> &[(String, Fig)] {
+        self.apportionment
+            .drivers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_slice())
+            .unwrap_or(&[])
+    }
+
     fn uses_apportionment(&self) -> bool {
         !self.investment.is_empty()
             || matches!(
@@ -440,6 +505,27 @@ impl Model {
     /// The apportionment weights of every partner, by the model's basis.
     /// Errors are (key, message).
     pub fn weights(&self) -> std::result::Result<Vec<(String, Decimal)>, (String, String)> {
+        self.weights_for(&self.apportionment.basis.value)
+    }
+
+    /// Every basis the model uses: its own, its running cost's and its items'.
+    pub fn bases(&self) -> Vec<&Basis> {
+        let mut v = vec![&self.apportionment.basis.value];
+        v.extend(self.apportionment.running_basis.as_ref().map(|b| &b.value));
+        v.extend(
+            self.investment
+                .iter()
+                .filter_map(|i| i.basis.as_ref().map(|b| &b.value)),
+        );
+        v.dedup();
+        v
+    }
+
+    /// The weights of every partner by `basis`. Errors are (key, message).
+    pub fn weights_for(
+        &self,
+        basis: &Basis,
+    ) -> std::result::Result<Vec<(String, Decimal)>, (String, String)> {
         let lookup = |m: &[(String, Fig)],
                       what: &str|
          -> std::result::Result<Vec<(String, Decimal)>, (String, String)> {
@@ -451,17 +537,14 @@ impl Model {
                         .map(|(_, f)| (p.clone(), f.value))
                         .ok_or_else(|| {
                             (
-                                format!(
-                                    "apportionment.basis = \"{}\"",
-                                    self.apportionment.basis.value.name()
-                                ),
+                                format!("apportionment.basis = \"{}\"", basis.name()),
                                 format!("no {what} for partner {p}"),
                             )
                         })
                 })
                 .collect()
         };
-        let w = match self.apportionment.basis.value {
+        let w = match basis {
             Basis::Equal => self
                 .partners
                 .iter()
@@ -476,12 +559,18 @@ impl Model {
             )?,
             Basis::Population => lookup(&self.population, "population")?,
             Basis::Weights => lookup(&self.apportionment.weights, "weight")?,
+            Basis::Driver(d) => lookup(self.driver(d), &format!("{d} (activity driver)"))?,
         };
-        let what = match self.apportionment.basis.value {
+        let driver_key;
+        let what = match basis {
             Basis::Equal => "weights",
             Basis::Baseline => "savings.baseline",
             Basis::Population => "population",
             Basis::Weights => "apportionment.weights",
+            Basis::Driver(d) => {
+                driver_key = format!("apportionment.drivers.{d}");
+                driver_key.as_str()
+            }
         };
         if let Some((p, v)) = w.iter().find(|(_, v)| v.is_sign_negative() && !v.is_zero()) {
             return Err((

@@ -740,11 +740,25 @@ impl Reader<'_> {
                             ));
                         }
                     };
+                    let basis = match t.get("basis") {
+                        None => None,
+                        Some(T::String(b)) => Some(Sourced::new(
+                            Basis::named(b),
+                            self.origin(&format!("{key}.basis")),
+                        )),
+                        Some(_) => {
+                            return Err(self.err(
+                                &format!("{key}.basis"),
+                                "expected a basis in quotes: equal, baseline, population, weights or an activity driver",
+                            ));
+                        }
+                    };
                     out.push(InvestmentItem {
                         item,
                         amounts,
                         funded_by,
                         external,
+                        basis,
                     });
                 }
                 Ok(out)
@@ -832,6 +846,7 @@ impl Reader<'_> {
                 amounts,
                 funded_by,
                 external: false,
+                basis: None,
             });
         }
         Ok(out)
@@ -923,6 +938,8 @@ impl Reader<'_> {
             ),
             weights: Vec::new(),
             joins: Vec::new(),
+            drivers: Vec::new(),
+            running_basis: None,
         };
         let Some(v) = v else { return Ok(default) };
         let T::Table(t) = v else {
@@ -931,15 +948,7 @@ impl Reader<'_> {
         self.unknown_keys(t, "apportionment", super::keys::APPORTIONMENT)?;
         let basis = match t.get("basis") {
             None => default.basis,
-            Some(T::String(s)) => Sourced::new(
-                Basis::parse(s).ok_or_else(|| {
-                    self.err(
-                        "apportionment.basis",
-                        format!("expected equal, baseline, population or weights, found {s:?}"),
-                    )
-                })?,
-                self.origin("apportionment.basis"),
-            ),
+            Some(T::String(s)) => Sourced::new(Basis::named(s), self.origin("apportionment.basis")),
             Some(v) => {
                 return Err(self.err(
                     "apportionment.basis",
@@ -991,11 +1000,52 @@ impl Reader<'_> {
                 joins.push((p, Sourced::new(year, self.origin(&key))));
             }
         }
+        let drivers = self.drivers(t.get("drivers"))?;
+        let running_basis = match t.get("running_basis") {
+            None => None,
+            Some(T::String(s)) => Some(Sourced::new(
+                Basis::named(s),
+                self.origin("apportionment.running_basis"),
+            )),
+            Some(_) => {
+                return Err(self.err(
+                    "apportionment.running_basis",
+                    "expected a basis in quotes: equal, baseline, population, weights or an activity driver",
+                ));
+            }
+        };
         Ok(Apportionment {
             basis,
             weights,
             joins,
+            drivers,
+            running_basis,
         })
+    }
+
+    /// `[apportionment.drivers]`: activity drivers by name, each a partner map.
+    fn drivers(&mut self, d: Option<&T>) -> Result<Vec<(String, PartnerFigs)>> {
+        let mut drivers = Vec::new();
+        let Some(d) = d else {
+            return Ok(drivers);
+        };
+        let T::Table(dt) = d else {
+            return Err(self.err(
+                "apportionment.drivers",
+                "expected a table such as { caseload = { ABC = 1200, DEF = 800 } }",
+            ));
+        };
+        for (name, v) in dt {
+            if Basis::parse(name).is_some() {
+                return Err(self.err(
+                    &format!("apportionment.drivers.{name}"),
+                    "a driver needs a name of its own, not equal, baseline, population or weights",
+                ));
+            }
+            let map = self.partner_map(v, &format!("apportionment.drivers.{name}"))?;
+            drivers.push((name.clone(), map));
+        }
+        Ok(drivers)
     }
 
     pub(super) fn contributions(&mut self, v: &T) -> Result<Contributions> {

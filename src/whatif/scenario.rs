@@ -44,8 +44,13 @@ impl Case {
         match parts.as_slice() {
             ["apportionment", "basis"] => {
                 // Checked once all overrides are in: populations may follow.
-                self.basis = Basis::parse(value)
-                    .ok_or_else(|| bad("equal, baseline, population or weights"))?;
+                let b = Basis::named(value);
+                if matches!(&b, Basis::Driver(d) if !self.drivers.contains(d)) {
+                    let mut known = vec!["equal", "baseline", "population", "weights"];
+                    known.extend(self.drivers.iter().map(String::as_str));
+                    return Err(bad(&known.join(", ")));
+                }
+                self.basis = b;
             }
             ["apportionment", "joins", p] => {
                 let i = self.partner(key, p)?;
