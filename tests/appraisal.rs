@@ -320,3 +320,28 @@ fn a_basis_per_cost_line_and_activity_drivers() {
     assert_eq!(f.investment_share, [dec!(1300), dec!(3900), dec!(7801)]);
     assert!(c.set("apportionment.basis", "hours").is_err());
 }
+
+/// tests/models/true-up.toml: £300,000 charged on estimated activity
+/// 100:300:600 (£30,000, £90,000, £180,000); the out-turn £310,000 on actual
+/// activity 150:250:600 is £46,500, £77,500, £186,000. Differences: A
+/// +£16,500 (beyond 5 % of £30,000 = £1,500: recharged), B −£12,500 (beyond
+/// £4,500: refunded), C +£6,000 (within £9,000: not recharged). Recharged
+/// in all £4,000; the £6,000 within tolerance stays with the partnership.
+#[test]
+fn an_annual_true_up_with_a_tolerance() {
+    let m = Model::load(Path::new("tests/models/true-up.toml")).unwrap();
+    let t = table(&m, "true-up");
+    let col = "Recharge (refund)";
+    assert_eq!(fig(&t, "A", col), dec!(16500));
+    assert_eq!(fig(&t, "B", col), dec!(-12500));
+    assert_eq!(fig(&t, "C", col), dec!(0));
+    assert_eq!(fig(&t, "Total", "Difference"), dec!(10000));
+    assert_eq!(fig(&t, "Total", col), dec!(4000));
+    assert_eq!(fig(&t, "C", "Due on the out-turn"), dec!(186000));
+    assert!(
+        t.headline
+            .ends_with("£4,000 recharged, £6,000 within tolerance carried by the partnership."),
+        "{}",
+        t.headline
+    );
+}

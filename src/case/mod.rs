@@ -10,3 +10,4 @@ pub mod partners;
 pub mod pathfinder;
 pub mod savings;
 pub mod score;
+pub mod trueup;

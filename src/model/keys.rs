@@ -13,6 +13,7 @@ pub const TOP: &[&str] = &[
     "optimism_bias_pct",
     "optimism_bias",
     "prices",
+    "true_up",
     "discount_rate_pct",
     "savings",
     "apportionment",
@@ -46,6 +47,15 @@ pub const SAVINGS: &[&str] = &[
     "budget_year",
 ];
 pub const APPORTIONMENT: &[&str] = &["basis", "weights", "joins", "drivers", "running_basis"];
+/// `[true_up]`: a year's running cost trued up.
+pub const TRUE_UP: &[&str] = &[
+    "year",
+    "budget",
+    "outturn",
+    "estimated",
+    "actual",
+    "tolerance_pct",
+];
 /// `[prices]`: real and nominal.
 pub const PRICES: &[&str] = &[
     "base_year",
@@ -95,6 +105,7 @@ pub const SECTIONS: &[(&str, &[&str])] = &[
     ("[apportionment]", APPORTIONMENT),
     ("[optimism_bias]", OPTIMISM),
     ("[prices]", PRICES),
+    ("[true_up]", TRUE_UP),
     ("[contributions]", CONTRIBUTIONS),
     ("[pathfinder]", PATHFINDER),
     ("[[pathfinder.streams]]", STREAM),

@@ -17,6 +17,7 @@ pub mod keys;
 mod optimism;
 mod prices;
 mod reader;
+mod trueup;
 pub use optimism::UPPER_BOUNDS as OPTIMISM_UPPER_BOUNDS;
 use reader::{Reader, cell_origin, toml_doc};
 
@@ -154,6 +155,20 @@ pub struct Pathfinder {
     pub running_cost_budget_item: Option<String>,
 }
 
+/// A year's running cost trued up (`[true_up]`): charged during the year on
+/// the budget and estimated activity, due on the out-turn and actual
+/// activity; differences recharged only beyond the tolerance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrueUp {
+    pub year: Year,
+    pub budget: Fig,
+    pub outturn: Fig,
+    pub estimated: PartnerFigs,
+    pub actual: PartnerFigs,
+    /// Differences within this % of a partner's charge are not recharged.
+    pub tolerance: Option<Fig>,
+}
+
 /// The price base of a model's figures and how they move year to year
 /// (`[prices]`): rates in % a year.
 #[derive(Debug, Clone, PartialEq)]
@@ -202,6 +217,8 @@ pub struct Model {
     pub optimism: Optimism,
     /// Real and nominal prices; None: the figures are taken as they are.
     pub prices: Option<Prices>,
+    /// The annual true-up of a year's running cost.
+    pub true_up: Option<TrueUp>,
     pub discount_rate_pct: Fig,
     pub investment: Vec<InvestmentItem>,
     pub savings: Option<Savings>,
@@ -248,6 +265,10 @@ impl Model {
             Some(v) => Some(r.percent(v, "optimism_bias_pct", "a percentage such as 20")?),
         };
         let optimism = r.optimism(doc.get("optimism_bias"), optimism_bias_pct)?;
+        let true_up = match doc.get("true_up") {
+            None => None,
+            Some(v) => Some(r.true_up(v)?),
+        };
         let prices = match doc.get("prices") {
             None => None,
             Some(v) => Some(r.prices(v, first_year.as_ref().map(|y| y.value))?),
@@ -296,6 +317,7 @@ impl Model {
             tolerance_pct,
             optimism,
             prices,
+            true_up,
             discount_rate_pct,
             investment,
             savings,

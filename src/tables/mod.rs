@@ -18,6 +18,7 @@ pub const TABLES: &[&str] = &[
     "pathfinder-budget",
     "score",
     "partners",
+    "true-up",
 ];
 
 /// One table of a model, or None when the model has no such section. An
@@ -31,6 +32,7 @@ pub fn table(m: &Model, name: &str) -> crate::Result<Option<Table>> {
         "pathfinder-budget" => pathfinder::table(m),
         "score" => score::table(m)?,
         "partners" => partners::table(m)?,
+        "true-up" => crate::case::trueup::table(m)?,
         _ => None,
     };
     Ok(t.map(|mut t| {
