@@ -345,3 +345,30 @@ fn an_annual_true_up_with_a_tolerance() {
         t.headline
     );
 }
+
+/// tests/models/joining-fee.toml: A and B from 2030/31, C joins in 2031/32
+/// paying a £20,001 fee; equal shares; the system costs £90,000 then £9,000.
+/// - 2030/31: £45,000 each for A and B.
+/// - 2031/32: £3,000 each for the three; C also pays £20,001, shared by A
+///   and B equally: £10,000.50 each, whole pounds £10,000 each and the £1
+///   left to the first of the tie, A. A £3,000 − £10,001 = −£7,001; B
+///   −£7,000; C £23,001; the year still adds up to £9,000.
+#[test]
+fn a_late_joiners_fee() {
+    let m = Model::load(Path::new("tests/models/joining-fee.toml")).unwrap();
+    let a = table(&m, "apportionment");
+    assert_eq!(fig(&a, "2031/32", "A"), dec!(-7001));
+    assert_eq!(fig(&a, "2031/32", "B"), dec!(-7000));
+    assert_eq!(fig(&a, "2031/32", "C"), dec!(23001));
+    assert_eq!(fig(&a, "2031/32", "Total"), dec!(9000));
+    assert_eq!(fig(&a, "Total", "Total"), dec!(99000));
+    assert!(
+        a.notes
+            .iter()
+            .any(|n| n.starts_with("C's joining fee of £20,001")),
+        "{:?}",
+        a.notes
+    );
+    let p = table(&m, "partners");
+    assert_eq!(fig(&p, "C", "Costs"), dec!(23001));
+}

@@ -52,6 +52,8 @@ pub struct CasePartner {
     pub weight: Option<Decimal>,
     /// Its measure of each activity driver of the case, in `Case::drivers` order.
     pub drivers: Vec<Option<Decimal>>,
+    /// What it pays the partners already in when it joins late.
+    pub joining_fee: Decimal,
     /// Window index of the year the partner joins (0: from the start;
     /// `NEVER`: it never joins, so it neither pays nor saves).
     pub joins: usize,
@@ -200,6 +202,40 @@ pub(crate) fn year_idx(first: Year, y: Year, window: usize) -> usize {
     (y.0 - first.0).clamp(0, window as i32) as usize
 }
 
+/// The model's partners as the case weighs them.
+fn partners_of(m: &Model, first: Year, window: usize) -> Vec<CasePartner> {
+    let s = m.savings.as_ref();
+    let find = |v: Option<&Vec<(String, crate::model::Fig)>>, p: &str| -> Option<Decimal> {
+        v.and_then(|v| v.iter().find(|(q, _)| q == p).map(|(_, f)| f.value))
+    };
+    m.partners
+        .iter()
+        .map(|p| CasePartner {
+            name: p.clone(),
+            baseline: find(s.map(|s| &s.baseline), p).unwrap_or_default(),
+            already: find(s.map(|s| &s.already_budgeted), p).unwrap_or_default(),
+            given_cost: match s.and_then(|s| s.shared_service_cost.as_ref()) {
+                Some(SharedCost::PerPartner(v)) => find(Some(v), p),
+                _ => None,
+            },
+            population: find(Some(&m.population), p),
+            weight: find(Some(&m.apportionment.weights), p),
+            drivers: m
+                .apportionment
+                .drivers
+                .iter()
+                .map(|(_, v)| find(Some(v), p))
+                .collect(),
+            joining_fee: find(Some(&m.apportionment.joining_fee), p).unwrap_or_default(),
+            joins: match m.join_year(p) {
+                None => 0,
+                Some(None) => NEVER,
+                Some(Some(y)) => year_idx(first, y, window),
+            },
+        })
+        .collect()
+}
+
 /// The model's investment items, one amount per year of the span.
 fn items_of(m: &Model, first: Year, span: usize) -> Vec<CaseItem> {
     m.investment
@@ -242,35 +278,7 @@ impl Case {
             .sum::<Decimal>()
             * (Decimal::ONE + bias / Decimal::ONE_HUNDRED);
         let s = m.savings.as_ref();
-        let find = |v: Option<&Vec<(String, crate::model::Fig)>>, p: &str| -> Option<Decimal> {
-            v.and_then(|v| v.iter().find(|(q, _)| q == p).map(|(_, f)| f.value))
-        };
-        let partners = m
-            .partners
-            .iter()
-            .map(|p| CasePartner {
-                name: p.clone(),
-                baseline: find(s.map(|s| &s.baseline), p).unwrap_or_default(),
-                already: find(s.map(|s| &s.already_budgeted), p).unwrap_or_default(),
-                given_cost: match s.and_then(|s| s.shared_service_cost.as_ref()) {
-                    Some(SharedCost::PerPartner(v)) => find(Some(v), p),
-                    _ => None,
-                },
-                population: find(Some(&m.population), p),
-                weight: find(Some(&m.apportionment.weights), p),
-                drivers: m
-                    .apportionment
-                    .drivers
-                    .iter()
-                    .map(|(_, v)| find(Some(v), p))
-                    .collect(),
-                joins: match m.join_year(p) {
-                    None => 0,
-                    Some(None) => NEVER,
-                    Some(Some(y)) => year_idx(first, y, window),
-                },
-            })
-            .collect();
+        let partners = partners_of(m, first, window);
         let shared_total = match s.and_then(|s| s.shared_service_cost.as_ref()) {
             Some(SharedCost::Total(f)) => Some(f.value),
             _ => None,
@@ -575,7 +583,46 @@ impl Case {
                 }
             }
         }
+        self.joining_fees(&mut out)?;
         Ok(Some(out))
+    }
+
+    /// A late joiner's fee: added to its share in its join year and shared
+    /// among the partners already in by the case's basis (largest
+    /// remainder), so each year still adds up to its case cost.
+    fn joining_fees(&self, out: &mut [Vec<Option<Decimal>>]) -> Result<(), CaseError> {
+        let w = self.weight_values()?;
+        for (j, p) in self.partners.iter().enumerate() {
+            let t = p.joins;
+            if p.joining_fee.is_zero() || t == 0 || t >= out.len() {
+                continue;
+            }
+            let before: Vec<(String, Decimal)> = self
+                .partners
+                .iter()
+                .zip(&w)
+                .filter(|(q, _)| q.joins < t)
+                .map(|(q, w)| (q.name.clone(), *w))
+                .collect();
+            if before.is_empty() {
+                continue;
+            }
+            let parts =
+                apportion::apportion(p.joining_fee, &before, Decimal::ONE).map_err(|source| {
+                    CaseError::YearCosts {
+                        year: self.year(t),
+                        source,
+                    }
+                })?;
+            let year = &mut out[t];
+            year[j] = Some(year[j].unwrap_or_default() + p.joining_fee);
+            for (slot, q) in year.iter_mut().zip(&self.partners) {
+                if let Some(x) = parts.iter().find(|x| x.partner == q.name) {
+                    *slot = Some(slot.unwrap_or_default() - x.rounded);
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Every figure of the case, computed once.

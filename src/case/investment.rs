@@ -331,6 +331,15 @@ pub fn shares_table(m: &Model) -> crate::Result<Option<Table>> {
             .collect::<Vec<_>>()
             .join(", ")
     );
+    for (p, fee) in &m.apportionment.joining_fee {
+        if let Some(Some(y)) = m.join_year(p) {
+            t.notes.push(format!(
+                "{p}'s joining fee of {} is in its {y} share and paid to the partners already in, by {} share (largest remainder).",
+                Money(fee.value),
+                m.apportionment.basis.value.name()
+            ));
+        }
+    }
     t.charts.push(shares_chart(&t, &m.name));
     Ok(Some(t))
 }

@@ -46,7 +46,14 @@ pub const SAVINGS: &[&str] = &[
     "realisation",
     "budget_year",
 ];
-pub const APPORTIONMENT: &[&str] = &["basis", "weights", "joins", "drivers", "running_basis"];
+pub const APPORTIONMENT: &[&str] = &[
+    "basis",
+    "weights",
+    "joins",
+    "drivers",
+    "running_basis",
+    "joining_fee",
+];
 /// `[true_up]`: a year's running cost trued up.
 pub const TRUE_UP: &[&str] = &[
     "year",

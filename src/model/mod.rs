@@ -112,6 +112,9 @@ pub struct Apportionment {
     pub drivers: Vec<(String, PartnerFigs)>,
     /// The shared service's running cost's basis (default: `basis`).
     pub running_basis: Option<Sourced<Basis>>,
+    /// What a late joiner pays in its join year, shared among the partners
+    /// already in by the basis (their investment, bought into).
+    pub joining_fee: PartnerFigs,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -430,8 +433,24 @@ impl Model {
         self.validate_contributions()
     }
 
-    /// Every basis named is one of the four or a driver the model gives.
+    /// Every basis named is one of the four or a driver the model gives; a
+    /// joining fee is for a partner that joins after the first year.
     fn validate_drivers(&self) -> Result<()> {
+        for (p, _) in &self.apportionment.joining_fee {
+            let late = match (self.join_year(p), &self.first_year) {
+                (Some(Some(y)), Some(first)) => y > first.value,
+                _ => false,
+            };
+            if !late {
+                return Err(Error::model(
+                    &self.file,
+                    &format!("apportionment.joining_fee.{p}"),
+                    format!(
+                        "{p} does not join after the first year (apportionment.joins): a joining fee is paid by a late joiner"
+                    ),
+                ));
+            }
+        }
         let mut named: Vec<(String, &Basis)> = vec![(
             "apportionment.basis".into(),
             &self.apportionment.basis.value,

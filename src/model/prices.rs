@@ -1,4 +1,4 @@
-//! Real and nominal prices, as the Green Book asks (its Annex A6 on
+//! Real and nominal prices, as the Green Book asks (its guidance on
 //! discounting and the treatment of inflation): a model's figures are in the
 //! prices of one base year; costs and savings may rise faster or slower
 //! than general inflation (a pay award above it, say); the appraisal

@@ -940,6 +940,7 @@ impl Reader<'_> {
             joins: Vec::new(),
             drivers: Vec::new(),
             running_basis: None,
+            joining_fee: Vec::new(),
         };
         let Some(v) = v else { return Ok(default) };
         let T::Table(t) = v else {
@@ -963,8 +964,39 @@ impl Reader<'_> {
             None => Vec::new(),
             Some(v) => self.partner_map(v, "apportionment.weights")?,
         };
+        let joins = self.joins(t.get("joins"))?;
+        let drivers = self.drivers(t.get("drivers"))?;
+        let running_basis = match t.get("running_basis") {
+            None => None,
+            Some(T::String(s)) => Some(Sourced::new(
+                Basis::named(s),
+                self.origin("apportionment.running_basis"),
+            )),
+            Some(_) => {
+                return Err(self.err(
+                    "apportionment.running_basis",
+                    "expected a basis in quotes: equal, baseline, population, weights or an activity driver",
+                ));
+            }
+        };
+        let joining_fee = match t.get("joining_fee") {
+            None => Vec::new(),
+            Some(v) => self.partner_map(v, "apportionment.joining_fee")?,
+        };
+        Ok(Apportionment {
+            basis,
+            weights,
+            joins,
+            drivers,
+            running_basis,
+            joining_fee,
+        })
+    }
+
+    /// `apportionment.joins`: partner → its join year, or "never".
+    fn joins(&mut self, j: Option<&T>) -> Result<Vec<(String, Sourced<Option<Year>>)>> {
         let mut joins = Vec::new();
-        if let Some(j) = t.get("joins") {
+        if let Some(j) = j {
             let T::Table(jt) = j else {
                 return Err(self.err(
                     "apportionment.joins",
@@ -1000,27 +1032,7 @@ impl Reader<'_> {
                 joins.push((p, Sourced::new(year, self.origin(&key))));
             }
         }
-        let drivers = self.drivers(t.get("drivers"))?;
-        let running_basis = match t.get("running_basis") {
-            None => None,
-            Some(T::String(s)) => Some(Sourced::new(
-                Basis::named(s),
-                self.origin("apportionment.running_basis"),
-            )),
-            Some(_) => {
-                return Err(self.err(
-                    "apportionment.running_basis",
-                    "expected a basis in quotes: equal, baseline, population, weights or an activity driver",
-                ));
-            }
-        };
-        Ok(Apportionment {
-            basis,
-            weights,
-            joins,
-            drivers,
-            running_basis,
-        })
+        Ok(joins)
     }
 
     /// `[apportionment.drivers]`: activity drivers by name, each a partner map.
