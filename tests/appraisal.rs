@@ -372,3 +372,28 @@ fn a_late_joiners_fee() {
     let p = table(&m, "partners");
     assert_eq!(fig(&p, "C", "Costs"), dec!(23001));
 }
+
+/// tests/models/leaver.toml: three partners in equal shares; C leaves in
+/// 2032/33 paying a £9,001 exit cost; the system costs £30,000, £6,000,
+/// £6,000; the service £150,000 (£50,000 each) against £60,000 baselines.
+/// - 2030/31 £10,000 each; 2031/32 £2,000 each.
+/// - 2032/33: A and B share £6,000 (£3,000 each) and C's £9,001
+///   (£4,500.50 each: £4,501 to A, the first of the tie, £4,500 to B):
+///   A −£1,501, B −£1,500, C £9,001; the year adds up to £6,000.
+/// - Each saves £10,000 a year while in: C for two years. Savings £30,000,
+///   £30,000, £20,000; C's NPV £20,000 − £21,001 = −£1,001.
+#[test]
+fn a_leaver_and_its_exit_cost() {
+    let m = Model::load(Path::new("tests/models/leaver.toml")).unwrap();
+    let a = table(&m, "apportionment");
+    assert_eq!(fig(&a, "2032/33", "A"), dec!(-1501));
+    assert_eq!(fig(&a, "2032/33", "B"), dec!(-1500));
+    assert_eq!(fig(&a, "2032/33", "C"), dec!(9001));
+    assert_eq!(fig(&a, "2032/33", "Total"), dec!(6000));
+    let s = table(&m, "score");
+    assert_eq!(fig(&s, "2032/33", "Savings"), dec!(20000));
+    let p = table(&m, "partners");
+    assert_eq!(fig(&p, "C", "Savings"), dec!(20000));
+    assert_eq!(fig(&p, "C", "NPV"), dec!(-1001));
+    assert_eq!(fig(&p, "A", "NPV"), dec!(19501));
+}

@@ -218,7 +218,7 @@ proptest! {
         let inputs = score::ScoreInputs {
             first_year: costshare::base::year::Year(2013),
             costs: costs.iter().map(|c| Decimal::new(*c, 2)).collect(),
-            savers: savers.iter().map(|(s, f)| (Decimal::new(*s, 0), *f)).collect(),
+            savers: savers.iter().map(|(s, f)| (Decimal::new(*s, 0), *f, usize::MAX)).collect(),
             realisation: real[..n].iter().map(|r| Decimal::new(*r, 3)).collect(),
             rate_pct: Decimal::new(rate, 1),
         };

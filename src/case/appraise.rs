@@ -13,8 +13,9 @@ pub struct ScoreInputs {
     pub first_year: Year,
     /// Costs per window year (central support included).
     pub costs: Vec<Decimal>,
-    /// (net saving per annum, window index from which it counts).
-    pub savers: Vec<(Decimal, usize)>,
+    /// (net saving per annum, window index from which it counts, window
+    /// index from which it no longer does: a leaver's year, else MAX).
+    pub savers: Vec<(Decimal, usize, usize)>,
     /// Realisation share per window year.
     pub realisation: Vec<Decimal>,
     pub rate_pct: Decimal,
@@ -27,8 +28,8 @@ impl ScoreInputs {
         let per_annum: Decimal = self
             .savers
             .iter()
-            .filter(|(_, from)| *from <= t)
-            .map(|(n, _)| *n)
+            .filter(|(_, from, until)| *from <= t && t < *until)
+            .map(|(n, _, _)| *n)
             .sum();
         per_annum * self.realisation.get(t).copied().unwrap_or(Decimal::ONE)
     }

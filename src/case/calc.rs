@@ -54,6 +54,11 @@ pub struct CasePartner {
     pub drivers: Vec<Option<Decimal>>,
     /// What it pays the partners already in when it joins late.
     pub joining_fee: Decimal,
+    /// Window index of the year it leaves (`STAYS`: it does not): from then
+    /// it shares no costs and saves nothing.
+    pub leaves: usize,
+    /// What it pays the partners who stay when it leaves.
+    pub exit_cost: Decimal,
     /// Window index of the year the partner joins (0: from the start;
     /// `NEVER`: it never joins, so it neither pays nor saves).
     pub joins: usize,
@@ -196,6 +201,8 @@ impl Figures {
 
 /// The `joins` of a partner that never joins.
 pub const NEVER: usize = usize::MAX;
+/// The `leaves` of a partner that stays.
+pub const STAYS: usize = usize::MAX;
 
 /// The window index of year `y`, clamped to the window.
 pub(crate) fn year_idx(first: Year, y: Year, window: usize) -> usize {
@@ -227,6 +234,10 @@ fn partners_of(m: &Model, first: Year, window: usize) -> Vec<CasePartner> {
                 .map(|(_, v)| find(Some(v), p))
                 .collect(),
             joining_fee: find(Some(&m.apportionment.joining_fee), p).unwrap_or_default(),
+            leaves: m
+                .leave_year(p)
+                .map_or(STAYS, |y| year_idx(first, y, window)),
+            exit_cost: find(Some(&m.apportionment.exit_cost), p).unwrap_or_default(),
             joins: match m.join_year(p) {
                 None => 0,
                 Some(None) => NEVER,
@@ -482,14 +493,14 @@ impl Case {
             })
             .collect();
         let savers = match self.net_given {
-            Some(n) => vec![(n, 0)],
+            Some(n) => vec![(n, 0, usize::MAX)],
             None if !self.has_savings => vec![],
             None => {
                 let costs = self.partner_costs()?;
                 self.partners
                     .iter()
                     .zip(costs)
-                    .map(|(p, c)| (p.baseline - c - p.already, p.joins))
+                    .map(|(p, c)| (p.baseline - c - p.already, p.joins, p.leaves))
                     .collect()
             }
         };
@@ -563,7 +574,7 @@ impl Case {
                 let engaged: Vec<(String, Decimal)> = named
                     .iter()
                     .zip(&self.partners)
-                    .filter(|(_, p)| p.joins <= t)
+                    .filter(|(_, p)| p.joins <= t && t < p.leaves)
                     .map(|(x, _)| x.clone())
                     .collect();
                 if engaged.is_empty() {
@@ -587,39 +598,57 @@ impl Case {
         Ok(Some(out))
     }
 
-    /// A late joiner's fee: added to its share in its join year and shared
-    /// among the partners already in by the case's basis (largest
+    /// A late joiner's fee and a leaver's exit cost: added to the payer's
+    /// share in its join (or leave) year and shared among the partners it
+    /// pays (those already in; those who stay) by the case's basis (largest
     /// remainder), so each year still adds up to its case cost.
     fn joining_fees(&self, out: &mut [Vec<Option<Decimal>>]) -> Result<(), CaseError> {
         let w = self.weight_values()?;
         for (j, p) in self.partners.iter().enumerate() {
             let t = p.joins;
-            if p.joining_fee.is_zero() || t == 0 || t >= out.len() {
-                continue;
+            if !p.joining_fee.is_zero() && t > 0 && t < out.len() {
+                let already = |q: &CasePartner| q.joins < t && t < q.leaves;
+                self.transfer(out, &w, (j, t, p.joining_fee), already)?;
             }
-            let before: Vec<(String, Decimal)> = self
-                .partners
-                .iter()
-                .zip(&w)
-                .filter(|(q, _)| q.joins < t)
-                .map(|(q, w)| (q.name.clone(), *w))
-                .collect();
-            if before.is_empty() {
-                continue;
+            let t = p.leaves;
+            if !p.exit_cost.is_zero() && t < out.len() {
+                let staying = |q: &CasePartner| q.joins <= t && t < q.leaves;
+                self.transfer(out, &w, (j, t, p.exit_cost), staying)?;
             }
-            let parts =
-                apportion::apportion(p.joining_fee, &before, Decimal::ONE).map_err(|source| {
-                    CaseError::YearCosts {
-                        year: self.year(t),
-                        source,
-                    }
-                })?;
-            let year = &mut out[t];
-            year[j] = Some(year[j].unwrap_or_default() + p.joining_fee);
-            for (slot, q) in year.iter_mut().zip(&self.partners) {
-                if let Some(x) = parts.iter().find(|x| x.partner == q.name) {
-                    *slot = Some(slot.unwrap_or_default() - x.rounded);
-                }
+        }
+        Ok(())
+    }
+
+    /// Partner `j` pays `amount` in year `t` to the partners `to` picks, by
+    /// weight `w`.
+    fn transfer(
+        &self,
+        out: &mut [Vec<Option<Decimal>>],
+        w: &[Decimal],
+        (j, t, amount): (usize, usize, Decimal),
+        to: impl Fn(&CasePartner) -> bool,
+    ) -> Result<(), CaseError> {
+        let receivers: Vec<(String, Decimal)> = self
+            .partners
+            .iter()
+            .zip(w)
+            .filter(|(q, _)| to(q))
+            .map(|(q, w)| (q.name.clone(), *w))
+            .collect();
+        if receivers.is_empty() {
+            return Ok(());
+        }
+        let parts = apportion::apportion(amount, &receivers, Decimal::ONE).map_err(|source| {
+            CaseError::YearCosts {
+                year: self.year(t),
+                source,
+            }
+        })?;
+        let year = &mut out[t];
+        year[j] = Some(year[j].unwrap_or_default() + amount);
+        for (slot, q) in year.iter_mut().zip(&self.partners) {
+            if let Some(x) = parts.iter().find(|x| x.partner == q.name) {
+                *slot = Some(slot.unwrap_or_default() - x.rounded);
             }
         }
         Ok(())
@@ -699,7 +728,7 @@ impl Case {
         Some(ScoreInputs {
             first_year: self.first_year,
             costs,
-            savers: vec![(f.partner_net[i], p.joins)],
+            savers: vec![(f.partner_net[i], p.joins, p.leaves)],
             realisation: self.priced_profile(),
             rate_pct: self.shown_rate_pct(),
         })

@@ -299,6 +299,9 @@ pub fn shares_table(m: &Model) -> crate::Result<Option<Table>> {
                     Value::na("does not join"),
                     "never joins the case",
                 )),
+                None if m.leave_year(&m.partners[i]).is_some_and(|l| *y >= l) => row.push(
+                    Cell::rule(Value::na("left"), "left the partnership: shares no costs"),
+                ),
                 None => row.push(Cell::rule(
                     Value::na("not yet joined"),
                     match m.partnership.clause("joining") {
@@ -331,6 +334,15 @@ pub fn shares_table(m: &Model) -> crate::Result<Option<Table>> {
             .collect::<Vec<_>>()
             .join(", ")
     );
+    for (p, cost) in &m.apportionment.exit_cost {
+        if let Some(y) = m.leave_year(p) {
+            t.notes.push(format!(
+                "{p} leaves in {y}: its exit cost of {} is in its {y} share and paid to the partners who stay, by {} share (largest remainder); from then it shares no costs and saves nothing.",
+                Money(cost.value),
+                m.apportionment.basis.value.name()
+            ));
+        }
+    }
     for (p, fee) in &m.apportionment.joining_fee {
         if let Some(Some(y)) = m.join_year(p) {
             t.notes.push(format!(

@@ -53,6 +53,8 @@ pub const APPORTIONMENT: &[&str] = &[
     "drivers",
     "running_basis",
     "joining_fee",
+    "leaves",
+    "exit_cost",
 ];
 /// `[true_up]`: a year's running cost trued up.
 pub const TRUE_UP: &[&str] = &[

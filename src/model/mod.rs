@@ -115,6 +115,11 @@ pub struct Apportionment {
     /// What a late joiner pays in its join year, shared among the partners
     /// already in by the basis (their investment, bought into).
     pub joining_fee: PartnerFigs,
+    /// Partners that leave: the year from which they share no costs and
+    /// save nothing.
+    pub leaves: Vec<(String, Sourced<Option<Year>>)>,
+    /// What a leaver pays in its leave year, shared among those who stay.
+    pub exit_cost: PartnerFigs,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -436,6 +441,32 @@ impl Model {
     /// Every basis named is one of the four or a driver the model gives; a
     /// joining fee is for a partner that joins after the first year.
     fn validate_drivers(&self) -> Result<()> {
+        for (p, _) in &self.apportionment.exit_cost {
+            if self.leave_year(p).is_none() {
+                return Err(Error::model(
+                    &self.file,
+                    &format!("apportionment.exit_cost.{p}"),
+                    format!(
+                        "{p} does not leave (apportionment.leaves): an exit cost is paid by a leaver"
+                    ),
+                ));
+            }
+        }
+        for (p, y) in &self.apportionment.leaves {
+            let joined = self
+                .join_year(p)
+                .flatten()
+                .or(self.first_year.as_ref().map(|f| f.value));
+            if let (Some(l), Some(j)) = (y.value, joined)
+                && l <= j
+            {
+                return Err(Error::model(
+                    &self.file,
+                    &format!("apportionment.leaves.{p}"),
+                    format!("{p} leaves in {l}, not after it joins ({j})"),
+                ));
+            }
+        }
         for (p, _) in &self.apportionment.joining_fee {
             let late = match (self.join_year(p), &self.first_year) {
                 (Some(Some(y)), Some(first)) => y > first.value,
@@ -653,6 +684,15 @@ impl Model {
     }
 
     /// When a partner joins: None from the start, Some(None) never.
+    /// The year a partner leaves, if it does.
+    pub fn leave_year(&self, partner: &str) -> Option<Year> {
+        self.apportionment
+            .leaves
+            .iter()
+            .find(|(p, _)| p == partner)
+            .and_then(|(_, y)| y.value)
+    }
+
     pub fn join_year(&self, partner: &str) -> Option<Option<Year>> {
         self.apportionment
             .joins

@@ -941,6 +941,8 @@ impl Reader<'_> {
             drivers: Vec::new(),
             running_basis: None,
             joining_fee: Vec::new(),
+            leaves: Vec::new(),
+            exit_cost: Vec::new(),
         };
         let Some(v) = v else { return Ok(default) };
         let T::Table(t) = v else {
@@ -964,7 +966,7 @@ impl Reader<'_> {
             None => Vec::new(),
             Some(v) => self.partner_map(v, "apportionment.weights")?,
         };
-        let joins = self.joins(t.get("joins"))?;
+        let joins = self.joins_or_leaves(t.get("joins"), "joins")?;
         let drivers = self.drivers(t.get("drivers"))?;
         let running_basis = match t.get("running_basis") {
             None => None,
@@ -983,6 +985,17 @@ impl Reader<'_> {
             None => Vec::new(),
             Some(v) => self.partner_map(v, "apportionment.joining_fee")?,
         };
+        let leaves = self.joins_or_leaves(t.get("leaves"), "leaves")?;
+        if let Some((p, _)) = leaves.iter().find(|(_, y)| y.value.is_none()) {
+            return Err(self.err(
+                &format!("apportionment.leaves.{p}"),
+                "expected the financial year it leaves, such as \"2032/33\"",
+            ));
+        }
+        let exit_cost = match t.get("exit_cost") {
+            None => Vec::new(),
+            Some(v) => self.partner_map(v, "apportionment.exit_cost")?,
+        };
         Ok(Apportionment {
             basis,
             weights,
@@ -990,21 +1003,27 @@ impl Reader<'_> {
             drivers,
             running_basis,
             joining_fee,
+            leaves,
+            exit_cost,
         })
     }
 
-    /// `apportionment.joins`: partner → its join year, or "never".
-    fn joins(&mut self, j: Option<&T>) -> Result<Vec<(String, Sourced<Option<Year>>)>> {
+    /// `apportionment.joins` (or `leaves`): partner → a year, or "never".
+    fn joins_or_leaves(
+        &mut self,
+        j: Option<&T>,
+        what: &str,
+    ) -> Result<Vec<(String, Sourced<Option<Year>>)>> {
         let mut joins = Vec::new();
         if let Some(j) = j {
             let T::Table(jt) = j else {
                 return Err(self.err(
-                    "apportionment.joins",
+                    &format!("apportionment.{what}"),
                     "expected a table such as { DEF = \"2019/20\" }",
                 ));
             };
             for (k, y) in jt {
-                let key = format!("apportionment.joins.{k}");
+                let key = format!("apportionment.{what}.{k}");
                 let Some(p) = self
                     .partners
                     .iter()
