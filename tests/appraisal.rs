@@ -396,4 +396,11 @@ fn a_leaver_and_its_exit_cost() {
     assert_eq!(fig(&p, "C", "Savings"), dec!(20000));
     assert_eq!(fig(&p, "C", "NPV"), dec!(-1001));
     assert_eq!(fig(&p, "A", "NPV"), dec!(19501));
+    // Year by year: C pays its exit cost and saves nothing in 2032/33.
+    let y = table(&m, "partners-by-year");
+    let cell = |who: &str, year: &str, col: &str| fig(&y, &format!("{who} / {year}"), col);
+    assert_eq!(cell("C", "2032/33", "Savings"), dec!(0));
+    assert_eq!(cell("C", "2032/33", "Costs"), dec!(9001));
+    assert_eq!(cell("C", "Total", "PV net benefit"), dec!(-1001));
+    assert_eq!(cell("A", "Total", "PV net benefit"), dec!(19501));
 }

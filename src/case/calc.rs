@@ -188,6 +188,21 @@ pub struct Figures {
     pub investment_share: Vec<Decimal>,
     pub net_per_annum: Decimal,
     pub score: ScoreResult,
+    /// Each partner's own NPV (None: it never joins, or the case gives its
+    /// net saving whole).
+    pub partner_npv: Vec<Option<Decimal>>,
+}
+
+impl Figures {
+    /// The partners whose own NPV is below zero.
+    pub fn worse_off<'a>(&self, c: &'a Case) -> Vec<&'a str> {
+        c.partners
+            .iter()
+            .zip(&self.partner_npv)
+            .filter(|(_, n)| n.is_some_and(|v| v.is_sign_negative() && !v.is_zero()))
+            .map(|(p, _)| p.name.as_str())
+            .collect()
+    }
 }
 
 impl Figures {
@@ -680,7 +695,7 @@ impl Case {
                 *s += v.unwrap_or_default();
             }
         }
-        Ok(Figures {
+        let mut f = Figures {
             case_total: self.case_total(),
             central: self
                 .items
@@ -701,7 +716,17 @@ impl Case {
             investment_share,
             net_per_annum,
             score: score::evaluate(&self.score_inputs()?),
-        })
+            partner_npv: Vec::new(),
+        };
+        f.partner_npv = (0..self.partners.len())
+            .map(|i| {
+                (self.partners[i].joins != NEVER)
+                    .then(|| self.partner_score_inputs(&f, i))
+                    .flatten()
+                    .map(|inp| score::summarise(&inp).npv)
+            })
+            .collect();
+        Ok(f)
     }
 }
 

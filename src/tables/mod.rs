@@ -18,6 +18,7 @@ pub const TABLES: &[&str] = &[
     "pathfinder-budget",
     "score",
     "partners",
+    "partners-by-year",
     "true-up",
 ];
 
@@ -32,6 +33,7 @@ pub fn table(m: &Model, name: &str) -> crate::Result<Option<Table>> {
         "pathfinder-budget" => pathfinder::table(m),
         "score" => score::table(m)?,
         "partners" => partners::table(m)?,
+        "partners-by-year" => partners::by_year_table(m)?,
         "true-up" => crate::case::trueup::table(m)?,
         _ => None,
     };

@@ -653,6 +653,7 @@ fn lines(base: &Case, bf: &Figures) -> Vec<Line> {
         per_partner("net saving per annum", |f| &f.partner_net);
     }
     let n_a = || Value::na("n/a");
+    let own_npv = base.has_savings && base.net_given.is_none();
     v.extend([
         line("Net saving per annum", true, |f| {
             Some(money_v(f.net_per_annum))
@@ -679,11 +680,35 @@ fn lines(base: &Case, bf: &Figures) -> Vec<Line> {
             )
         }),
     ]);
+    if own_npv {
+        partner_positions(base, &mut v);
+    }
     v
 }
 
-/// Scenario less base, in the scenario figure's own kind; blank where
-/// either has no figure or the row shows no change.
+/// Each partner's own NPV, and who is worse off, under every scenario.
+fn partner_positions(base: &Case, v: &mut Vec<Line>) {
+    for (i, p) in base.partners.iter().enumerate() {
+        v.push(line(&format!("{} own NPV", p.name), true, move |f| {
+            f.partner_npv.get(i).copied().flatten().map(money_v)
+        }));
+    }
+    let names: Vec<String> = base.partners.iter().map(|p| p.name.clone()).collect();
+    v.push(line("Partners worse off", false, move |f| {
+        let worse: Vec<&str> = names
+            .iter()
+            .zip(&f.partner_npv)
+            .filter(|(_, n)| n.is_some_and(|x| x.is_sign_negative() && !x.is_zero()))
+            .map(|(p, _)| p.as_str())
+            .collect();
+        Some(Value::text(if worse.is_empty() {
+            "none".to_string()
+        } else {
+            format!("WORSE OFF: {}", worse.join(", "))
+        }))
+    }));
+}
+
 /// The change from the base: the difference of the figures as shown
 /// (each rounded as displayed first), so that it cross-casts with them;
 /// a change of percentages is in percentage points.

@@ -350,14 +350,8 @@ fn has_partner_cases(c: &Case) -> bool {
 /// Counts the partners whose own NPV is below zero in this trial.
 fn count_worse(work: &Case, worse: &mut [usize]) -> Result<()> {
     let f = work.figures()?;
-    for (i, w) in worse.iter_mut().enumerate() {
-        if work.partners[i].joins == crate::case::calc::NEVER {
-            continue;
-        }
-        if let Some(inp) = work.partner_score_inputs(&f, i) {
-            let npv = score::summarise(&inp).npv;
-            *w += usize::from(npv.is_sign_negative() && !npv.is_zero());
-        }
+    for (w, npv) in worse.iter_mut().zip(&f.partner_npv) {
+        *w += usize::from(npv.is_some_and(|n| n.is_sign_negative() && !n.is_zero()));
     }
     Ok(())
 }
