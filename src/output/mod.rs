@@ -3,6 +3,7 @@
 
 pub mod cells;
 pub mod chart;
+pub mod draft;
 pub mod pack;
 pub mod render;
 pub mod template;

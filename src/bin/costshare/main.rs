@@ -17,7 +17,7 @@ use std::process::ExitCode;
 shared-service annual reports and business cases to the pound, checks published figures \
 against their recomputation, apportions costs between partners and scores investments.\n\n\
 Run it from the project folder: by default it reads fixtures/mkip-2012-13.xlsx and models/.",
-    after_help = "Exit codes: 0 success; 1 `check --strict` found differences; 2 bad input or usage; \
+    after_help = "Exit codes: 0 success; 1 `check --strict` or `check-draft --strict` found differences; 2 bad input or usage; \
 3 `reconcile` set ledger lines aside (accept with --allow-rejects)."
 )]
 struct Cli {
@@ -42,6 +42,8 @@ enum Command {
     Reconcile(Box<cmd::reconcile::Args>),
     GenerateLedger(cmd::generate_ledger::Args),
     Check(cmd::check::Args),
+    CheckDraft(cmd::check_draft::Args),
+    Fill(cmd::fill::Args),
 }
 
 /// How the process ends; the numbers are documented in `--help`.
@@ -76,6 +78,8 @@ fn run(command: Command, out: &mut dyn Write) -> costshare::Result<Exit> {
         Command::Reconcile(a) => cmd::reconcile::run(&a, out),
         Command::GenerateLedger(a) => cmd::generate_ledger::run(&a, out),
         Command::Check(a) => cmd::check::run(&a, out),
+        Command::CheckDraft(a) => cmd::check_draft::run(&a, out),
+        Command::Fill(a) => cmd::fill::run(&a, out),
     }
 }
 

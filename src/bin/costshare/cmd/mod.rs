@@ -3,6 +3,8 @@
 pub mod apportion;
 pub mod bench;
 pub mod check;
+pub mod check_draft;
+pub mod fill;
 pub mod generate_ledger;
 pub mod import;
 pub mod init;

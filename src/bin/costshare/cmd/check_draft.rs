@@ -1,0 +1,82 @@
+//! `costshare check-draft`: the figures of a draft annual report (Markdown
+//! or Word) against the recomputed tables.
+
+use crate::Exit;
+use crate::args::{DataArgs, Format, emit};
+use costshare::Error;
+use costshare::output::draft;
+use costshare::output::render::{self, OutFormat};
+use std::io::Write;
+use std::path::PathBuf;
+
+const AFTER_HELP: &str = "Every figure in the draft is matched with the table it sits in (a table \
+under a heading that is the recomputed table's title: cell by cell, row and column by name), or \
+with the commentary it repeats (the same sentence with other figures), or with any figure of the \
+recomputed report. Listed: figures that differ (with the cell they should come from), columns and \
+rows the tables no longer have, years no table speaks of, and {{table:row:column}} placeholders that \
+name no cell. Figures found nowhere are counted in a note.\n\n\
+Example: costshare check-draft draft.docx --strict (a copy of a report pack's report.md, edited, \
+is a draft too).";
+
+/// Check a draft annual report's figures against the recomputed tables
+#[derive(clap::Args, Debug)]
+#[command(after_help = AFTER_HELP)]
+pub struct Args {
+    /// The draft: Markdown (.md) or Word (.docx)
+    #[arg(value_name = "DRAFT")]
+    draft: PathBuf,
+    /// Exit 1 when anything is found
+    #[arg(long)]
+    strict: bool,
+    #[arg(long, value_enum, default_value_t = Format::Md)]
+    format: Format,
+    #[command(flatten)]
+    data: DataArgs,
+}
+
+/// The draft's paragraphs and tables, by its kind.
+pub fn read(path: &std::path::Path) -> costshare::Result<Vec<draft::Block>> {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "docx" => draft::blocks::docx(path),
+        "md" | "markdown" | "txt" => Ok(draft::blocks::markdown(
+            &costshare::input::import::read_text(path)?,
+        )),
+        _ => Err(Error::usage(format!(
+            "{}: expected a Markdown (.md) or Word (.docx) draft",
+            path.display()
+        ))),
+    }
+}
+
+/// The recomputed report: the annual report and every model.
+pub fn packs(data: &DataArgs) -> costshare::Result<Vec<costshare::output::pack::Pack>> {
+    let inputs = data.resolve()?;
+    if inputs.data.is_none() && inputs.models.is_none() {
+        return Err(Error::usage(
+            "nothing to check against: give --data FILE or --models DIR, or run where a costshare.toml is",
+        ));
+    }
+    costshare::output::pack::packs(inputs.data.as_deref(), inputs.models.as_deref())
+}
+
+pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
+    let blocks = read(&args.draft)?;
+    let packs = packs(&args.data)?;
+    let rep = draft::check(&blocks, &packs);
+    let t = draft::report_table(&rep, &args.draft.display().to_string());
+    let text = match OutFormat::from(args.format) {
+        OutFormat::Md if rep.findings.is_empty() => format!("{}\n", t.headline),
+        f => render::render(&t, f, Default::default())?,
+    };
+    emit(out, &text)?;
+    eprintln!("costshare: {}", t.headline);
+    Ok(if args.strict && !rep.findings.is_empty() {
+        Exit::Differences
+    } else {
+        Exit::Success
+    })
+}

@@ -1,0 +1,51 @@
+//! `costshare fill`: a draft's {{table:row:column}} placeholders replaced by
+//! the recomputed figures.
+
+use crate::Exit;
+use crate::args::{DataArgs, emit};
+use costshare::Error;
+use costshare::output::draft;
+use std::io::Write;
+use std::path::PathBuf;
+
+/// Fill a draft's {{table:row:column}} placeholders from the recomputed tables
+#[derive(clap::Args, Debug)]
+#[command(
+    after_help = "A placeholder names a table, a row and a column as the report pack \
+shows them: {{savings-programme:Total:Cumulative 2030/31}}; when several reports have a table of \
+that name, put the report's folder name first: {{planning-support/score:NPV:PV savings}}. A \
+placeholder that names no cell stops the fill, and nothing is written."
+)]
+pub struct Args {
+    /// The draft: Markdown (.md) or Word (.docx)
+    #[arg(value_name = "DRAFT")]
+    draft: PathBuf,
+    /// Where to write the filled draft (the same kind as the draft)
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+    #[command(flatten)]
+    data: DataArgs,
+}
+
+pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
+    if args.out == args.draft {
+        return Err(Error::usage(
+            "--out must differ from the draft: keep the placeholders to fill again next year",
+        ));
+    }
+    let packs = super::check_draft::packs(&args.data)?;
+    let docx = args
+        .draft
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("docx"));
+    if docx {
+        draft::fill_docx(&args.draft, &args.out, &packs)?;
+    } else {
+        super::check_draft::read(&args.draft)?;
+        let text = costshare::input::import::read_text(&args.draft)?;
+        let filled = draft::fill_text(&text, &packs, false)?;
+        costshare::base::atomic::write(&args.out, filled.as_bytes())?;
+    }
+    emit(out, &format!("wrote {}\n", args.out.display()))?;
+    Ok(Exit::Success)
+}

@@ -1,0 +1,227 @@
+//! A draft read into paragraphs and tables: Markdown by its lines, Word by
+//! its document.xml (`w:p` paragraphs, `w:tbl` tables), each with a place
+//! a person can find ("line 12", "paragraph 7", "table 2, row 3").
+
+use crate::base::error::{Error, Result};
+use std::io::Read;
+use std::path::Path;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    Para {
+        place: String,
+        text: String,
+    },
+    Table {
+        place: String,
+        /// The heading or paragraph just above it.
+        title: String,
+        header: Vec<String>,
+        /// Each row's place and cells.
+        rows: Vec<(String, Vec<String>)>,
+    },
+}
+
+/// A draft's document.xml is read at most this far (a Word file is small;
+/// a zip bomb is not).
+const MAX_XML: u64 = 64 * 1024 * 1024;
+
+fn cells(line: &str) -> Vec<String> {
+    let t = line.trim().trim_start_matches('|').trim_end_matches('|');
+    t.split('|').map(|c| c.trim().replace("**", "")).collect()
+}
+
+fn is_rule(line: &str) -> bool {
+    let t = line.trim();
+    t.starts_with('|') && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '))
+}
+
+/// A Markdown draft: headings give tables their titles; a table is a header
+/// line, a rule and rows; any other non-blank line is a paragraph.
+pub fn markdown(text: &str) -> Vec<Block> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    let mut title = String::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let l = lines[i].trim();
+        let n = i + 1;
+        if l.starts_with('|') && lines.get(i + 1).is_some_and(|r| is_rule(r)) {
+            let header = cells(l);
+            let mut rows = Vec::new();
+            i += 2;
+            while i < lines.len() && lines[i].trim().starts_with('|') {
+                rows.push((format!("line {}", i + 1), cells(lines[i])));
+                i += 1;
+            }
+            out.push(Block::Table {
+                place: format!("line {n}"),
+                title: title.clone(),
+                header,
+                rows,
+            });
+            continue;
+        }
+        if let Some(h) = l.strip_prefix('#') {
+            title = h.trim_start_matches('#').trim().to_string();
+        }
+        if !l.is_empty() {
+            let text = l.trim_start_matches(['#', '>', ' ']).replace("**", "");
+            out.push(Block::Para {
+                place: format!("line {n}"),
+                text,
+            });
+        }
+        i += 1;
+    }
+    out
+}
+
+/// The text of an XML fragment's `w:t` runs, entities decoded.
+fn runs_text(xml: &str) -> String {
+    let mut out = String::new();
+    let mut rest = xml;
+    while let Some(s) = rest.find("<w:t") {
+        let after = &rest[s + 4..];
+        // <w:t> or <w:t xml:space="preserve">, not <w:tbl>, <w:tc>, <w:tr>.
+        if !after.starts_with('>') && !after.starts_with(' ') {
+            rest = after;
+            continue;
+        }
+        let Some(open_end) = after.find('>') else {
+            break;
+        };
+        let body = &after[open_end + 1..];
+        let Some(close) = body.find("</w:t>") else {
+            break;
+        };
+        out.push_str(&unescape(&body[..close]));
+        rest = &body[close..];
+    }
+    out
+}
+
+pub(crate) fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+}
+
+/// The elements `<tag …>…</tag>` at the top of `xml` (not nested in each
+/// other), in order.
+fn elements<'a>(xml: &'a str, tag: &str) -> Vec<&'a str> {
+    let (open, close) = (format!("<{tag}"), format!("</{tag}>"));
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(s) = xml[at..].find(&open).map(|s| s + at) {
+        let next = xml.as_bytes().get(s + open.len());
+        if !matches!(next, Some(b'>') | Some(b' ') | Some(b'/')) {
+            at = s + open.len();
+            continue;
+        }
+        // <w:p/>: an empty element, no closing tag.
+        if let Some(gt) = xml[s..].find('>').map(|g| g + s)
+            && xml.as_bytes()[gt - 1] == b'/'
+        {
+            out.push(&xml[s..=gt]);
+            at = gt + 1;
+            continue;
+        }
+        let Some(e) = xml[s..].find(&close).map(|e| e + s + close.len()) else {
+            break;
+        };
+        out.push(&xml[s..e]);
+        at = e;
+    }
+    out
+}
+
+/// word/document.xml of a .docx, read within the limit.
+pub fn document_xml(path: &Path) -> Result<String> {
+    let bad = |m: String| Error::Table {
+        place: path.display().to_string(),
+        message: m,
+    };
+    let f = std::fs::File::open(path).map_err(|source| Error::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
+    let mut z =
+        zip::ZipArchive::new(f).map_err(|e| bad(format!("not a Word document (.docx): {e}")))?;
+    let entry = z
+        .by_name("word/document.xml")
+        .map_err(|_| bad("not a Word document: it has no word/document.xml".into()))?;
+    let mut xml = String::new();
+    entry
+        .take(MAX_XML + 1)
+        .read_to_string(&mut xml)
+        .map_err(|e| bad(format!("word/document.xml cannot be read: {e}")))?;
+    if xml.len() as u64 > MAX_XML {
+        return Err(bad(
+            "word/document.xml is over 64 MB: not a draft report".into()
+        ));
+    }
+    Ok(xml)
+}
+
+/// A Word draft: its body's paragraphs and tables, in order.
+pub fn docx(path: &Path) -> Result<Vec<Block>> {
+    let xml = document_xml(path)?;
+    let body = xml.find("<w:body").map(|s| &xml[s..]).unwrap_or(&xml);
+    let mut out = Vec::new();
+    let (mut paras, mut tables) = (0, 0);
+    let mut title = String::new();
+    let mut at = 0;
+    loop {
+        let p = body[at..].find("<w:p").map(|x| x + at);
+        let t = body[at..].find("<w:tbl>").map(|x| x + at);
+        match (p, t) {
+            (Some(t0), Some(tb)) if tb < t0 => {
+                let Some(tbl) = elements(&body[tb..], "w:tbl").into_iter().next() else {
+                    break;
+                };
+                tables += 1;
+                let mut rows = Vec::new();
+                for (r, tr) in elements(tbl, "w:tr").into_iter().enumerate() {
+                    let cells: Vec<String> = elements(tr, "w:tc")
+                        .into_iter()
+                        .map(|c| runs_text(c).trim().to_string())
+                        .collect();
+                    rows.push((format!("table {tables}, row {}", r + 1), cells));
+                }
+                let header = if rows.is_empty() {
+                    Vec::new()
+                } else {
+                    rows.remove(0).1
+                };
+                out.push(Block::Table {
+                    place: format!("table {tables}"),
+                    title: title.clone(),
+                    header,
+                    rows,
+                });
+                at = tb + tbl.len();
+            }
+            (Some(p0), _) => {
+                let Some(para) = elements(&body[p0..], "w:p").into_iter().next() else {
+                    at = p0 + 4;
+                    continue;
+                };
+                at = p0 + para.len();
+                let text = runs_text(para).trim().to_string();
+                if !text.is_empty() {
+                    paras += 1;
+                    title = text.clone();
+                    out.push(Block::Para {
+                        place: format!("paragraph {paras}"),
+                        text,
+                    });
+                }
+            }
+            (None, Some(_)) | (None, None) => break,
+        }
+    }
+    Ok(out)
+}

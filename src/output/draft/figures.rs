@@ -1,0 +1,228 @@
+//! Figures as an officer types them into a draft: £1,234, (£1,234), -£20k,
+//! £1.45m, 12.3%, 1,234.56; and financial years (2030/31), which are not
+//! figures but can go stale.
+
+use rust_decimal::Decimal;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    Pounds,
+    Thousands,
+    Millions,
+    Percent,
+    /// A bare number: pounds in a table of pounds, or a count.
+    Plain,
+}
+
+/// A figure found in a draft's text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    pub text: String,
+    /// In its own unit (1.45 for £1.45m).
+    pub value: Decimal,
+    /// Places printed after the point.
+    pub dp: u32,
+    pub unit: Unit,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Figure {
+    /// Whether `v` (pounds, or percent units for a percentage) shows as this
+    /// figure at its printed precision.
+    pub fn shows(&self, v: Decimal) -> bool {
+        let scaled = match self.unit {
+            Unit::Thousands => v / Decimal::from(1_000),
+            Unit::Millions => v / Decimal::from(1_000_000),
+            _ => v,
+        };
+        crate::base::money::round_dp(scaled, self.dp) == self.value
+    }
+}
+
+/// A financial year such as 2030/31 at `start..end` of the text.
+pub fn years(text: &str) -> Vec<(String, usize, usize)> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i + 7 <= b.len() {
+        let digit = |k: usize| b.get(k).is_some_and(u8::is_ascii_digit);
+        let fresh = i == 0 || !b[i - 1].is_ascii_alphanumeric();
+        if fresh
+            && (0..4).all(|k| digit(i + k))
+            && b[i + 4] == b'/'
+            && digit(i + 5)
+            && digit(i + 6)
+            && !digit(i + 7)
+        {
+            out.push((text[i..i + 7].to_string(), i, i + 7));
+            i += 7;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Every figure in `text`, in order; financial years are skipped.
+pub fn figures(text: &str) -> Vec<Figure> {
+    let years = years(text);
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if let Some(&(_, _, end)) = years.iter().find(|(_, s, _)| *s == i) {
+            i = end;
+            continue;
+        }
+        let starts =
+            matches!(b[i], b'(' | b'-') || b[i].is_ascii_digit() || text[i..].starts_with('£');
+        // Not inside a word, a file name or a longer number.
+        let fresh = i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b".,-_/".contains(&b[i - 1]));
+        if starts
+            && fresh
+            && let Some(f) = figure_at(text, i)
+        {
+            i = f.end;
+            out.push(f);
+            continue;
+        }
+        i += text[i..].chars().next().map_or(1, char::len_utf8);
+    }
+    out
+}
+
+/// The figure starting at byte `i`, if one does.
+fn figure_at(text: &str, i: usize) -> Option<Figure> {
+    let mut j = i;
+    let rest = |j: usize| &text[j..];
+    let mut negative = false;
+    let mut bracket = false;
+    if rest(j).starts_with('(') {
+        bracket = true;
+        j += 1;
+    } else if rest(j).starts_with('-') {
+        negative = true;
+        j += 1;
+    }
+    let pound = rest(j).starts_with('£');
+    if pound {
+        j += '£'.len_utf8();
+    }
+    let digits_start = j;
+    let b = text.as_bytes();
+    while j < b.len()
+        && (b[j].is_ascii_digit() || (b[j] == b',' && b.get(j + 1).is_some_and(u8::is_ascii_digit)))
+    {
+        j += 1;
+    }
+    if j == digits_start {
+        return None;
+    }
+    let mut dp = 0;
+    if b.get(j) == Some(&b'.') && b.get(j + 1).is_some_and(u8::is_ascii_digit) {
+        j += 1;
+        while j < b.len() && b[j].is_ascii_digit() {
+            j += 1;
+            dp += 1;
+        }
+    }
+    let number: String = text[digits_start..j]
+        .chars()
+        .filter(|c| *c != ',')
+        .collect();
+    let mut unit = if pound { Unit::Pounds } else { Unit::Plain };
+    let suffix = rest(j);
+    if suffix.starts_with('%') {
+        unit = Unit::Percent;
+        j += 1;
+    } else if pound
+        && suffix.starts_with('m')
+        && !suffix[1..].starts_with(|c: char| c.is_alphabetic())
+    {
+        unit = Unit::Millions;
+        j += 1;
+    } else if pound
+        && suffix.starts_with('k')
+        && !suffix[1..].starts_with(|c: char| c.is_alphabetic())
+    {
+        unit = Unit::Thousands;
+        j += 1;
+    }
+    if bracket {
+        if !rest(j).starts_with(')') {
+            return None;
+        }
+        j += 1;
+        negative = true;
+    }
+    // A bracket or minus with no £ before a bare number is not a figure's sign.
+    if (bracket || negative) && unit == Unit::Plain {
+        return None;
+    }
+    let mut value: Decimal = number.parse().ok()?;
+    if negative {
+        value = -value;
+    }
+    Some(Figure {
+        text: text[i..j].to_string(),
+        value,
+        dp,
+        unit,
+        start: i,
+        end: j,
+    })
+}
+
+/// The text with each figure and year replaced by `#`: paragraphs of the
+/// same shape say the same thing with (perhaps) other figures or years.
+pub fn shape(text: &str) -> String {
+    let mut spans: Vec<(usize, usize)> = figures(text).iter().map(|f| (f.start, f.end)).collect();
+    spans.extend(years(text).iter().map(|(_, s, e)| (*s, *e)));
+    spans.sort();
+    let mut out = String::new();
+    let mut at = 0;
+    for (s, e) in spans {
+        out.push_str(&text[at..s]);
+        out.push('#');
+        at = e;
+    }
+    out.push_str(&text[at..]);
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(s: &str) -> (Decimal, u32, Unit) {
+        let f = figures(s);
+        assert_eq!(f.len(), 1, "{s}: {f:?}");
+        (f[0].value, f[0].dp, f[0].unit)
+    }
+
+    #[test]
+    fn figures_as_officers_type_them() {
+        assert_eq!(
+            one("saved £1,234 in"),
+            (Decimal::from(1234), 0, Unit::Pounds)
+        );
+        assert_eq!(one("(£20,000)"), (Decimal::from(-20000), 0, Unit::Pounds));
+        assert_eq!(one("-£20k"), (Decimal::from(-20), 0, Unit::Thousands));
+        assert_eq!(one("£1.45m"), (Decimal::new(145, 2), 2, Unit::Millions));
+        assert_eq!(one("up 12.3%"), (Decimal::new(123, 1), 1, Unit::Percent));
+        assert_eq!(
+            one("a score of 2.72"),
+            (Decimal::new(272, 2), 2, Unit::Plain)
+        );
+        assert!(figures("in 2030/31 and 2031/32").is_empty());
+        assert_eq!(years("from 2030/31 to 2031/32").len(), 2);
+        assert!(figures("ICT2").is_empty());
+        assert_eq!(figures("£1,312,270 and £626,590").len(), 2);
+        let f = &figures("£1.45m")[0];
+        assert!(f.shows(Decimal::from(1_447_950)));
+        assert!(!f.shows(Decimal::from(1_444_950)));
+        assert_eq!(shape("NPV £358,028, payback 2032/33."), "NPV #, payback #.");
+        assert!(figures("fixtures/report-2030-31.xlsx").is_empty());
+    }
+}

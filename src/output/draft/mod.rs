@@ -1,0 +1,353 @@
+//! Drafts checked against the recomputed tables: every figure in a draft
+//! annual report (Markdown or Word) is matched with the table cell or
+//! commentary it comes from, and figures that no longer match, years no
+//! table speaks of and placeholders that name no cell are listed with the
+//! paragraph they sit in and where the right figure is. `{{table:row:column}}`
+//! placeholders are filled from the same tables.
+
+pub mod blocks;
+pub mod figures;
+mod fill;
+
+pub use blocks::Block;
+pub use fill::{fill_docx, fill_text};
+
+use crate::base::money::Negatives;
+use crate::base::table::{Cell, Table, Value};
+use crate::output::pack::Pack;
+use crate::output::render;
+use figures::{Figure, Unit};
+use rust_decimal::Decimal;
+
+/// Something in the draft that does not follow from the tables.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    pub place: String,
+    pub what: &'static str,
+    pub draft: String,
+    pub should: String,
+    /// The table cell (or commentary) the right figure comes from.
+    pub from: String,
+    pub paragraph: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Report {
+    pub findings: Vec<Finding>,
+    /// Figures read in the draft.
+    pub figures: usize,
+    /// Figures no table or commentary has.
+    pub not_found: Vec<(String, String)>,
+}
+
+fn excerpt(s: &str) -> String {
+    let s: String = s.chars().take(120).collect();
+    if s.len() < 120 { s } else { format!("{s}…") }
+}
+
+fn display(v: &Value) -> String {
+    render::display(v, Negatives::Brackets)
+}
+
+/// A figure of the tables in base units (pounds; percent units) and its kind.
+fn base(v: &Value) -> Option<(Decimal, bool)> {
+    match v {
+        Value::Money { amount, .. } | Value::Millions { amount, .. } => Some((*amount, false)),
+        Value::Percent { value, .. } | Value::Points { value, .. } => Some((*value, true)),
+        Value::Number { value, .. } => Some((*value, false)),
+        _ => None,
+    }
+}
+
+fn in_base(f: &Figure) -> (Decimal, bool) {
+    match f.unit {
+        Unit::Thousands => (f.value * Decimal::from(1_000), false),
+        Unit::Millions => (f.value * Decimal::from(1_000_000), false),
+        Unit::Percent => (f.value, true),
+        _ => (f.value, false),
+    }
+}
+
+/// Every figure the recomputed report has: cells, and figures written in
+/// headlines and notes.
+struct Index<'a> {
+    values: Vec<(Decimal, bool)>,
+    /// (shape, text, where) of every headline and note.
+    prose: Vec<(String, &'a str, String)>,
+    years: std::collections::BTreeSet<String>,
+}
+
+fn index(packs: &[Pack]) -> Index<'_> {
+    let mut ix = Index {
+        values: Vec::new(),
+        prose: Vec::new(),
+        years: Default::default(),
+    };
+    let add_text = |ix: &mut Index, s: &str| {
+        for (y, _, _) in figures::years(s) {
+            ix.years.insert(y);
+        }
+    };
+    for p in packs {
+        add_text(&mut ix, &p.title);
+        add_text(&mut ix, &p.intro);
+        for t in &p.tables {
+            add_text(&mut ix, &t.title);
+            for c in &t.columns {
+                add_text(&mut ix, c);
+            }
+            for r in &t.rows {
+                for c in &r.cells {
+                    match base(&c.value) {
+                        Some(v) => ix.values.push(v),
+                        None => add_text(&mut ix, &display(&c.value)),
+                    }
+                }
+            }
+            for s in std::iter::once(&t.headline).chain(&t.notes) {
+                add_text(&mut ix, s);
+                ix.values.extend(figures::figures(s).iter().map(in_base));
+                let from = format!("{} / {}: commentary", p.name, t.name);
+                ix.prose.push((figures::shape(s), s.as_str(), from));
+            }
+        }
+    }
+    ix
+}
+
+impl Index<'_> {
+    fn has(&self, f: &Figure) -> bool {
+        let pct = f.unit == Unit::Percent;
+        self.values
+            .iter()
+            .any(|(v, is_pct)| (*is_pct == pct || f.unit == Unit::Plain) && f.shows(*v))
+    }
+}
+
+/// Checks a draft's blocks against the recomputed packs.
+pub fn check(blocks: &[Block], packs: &[Pack]) -> Report {
+    let ix = index(packs);
+    let mut rep = Report::default();
+    for b in blocks {
+        match b {
+            Block::Para { place, text } => para(&ix, packs, place, text, &mut rep),
+            Block::Table {
+                place,
+                title,
+                header,
+                rows,
+            } => table(&ix, packs, (place, title), header, rows, &mut rep),
+        }
+    }
+    rep
+}
+
+fn placeholders(packs: &[Pack], place: &str, text: &str, rep: &mut Report) {
+    for spec in fill::specs(text) {
+        if let Err(why) = fill::lookup(packs, &spec) {
+            rep.findings.push(Finding {
+                place: place.into(),
+                what: "placeholder names no cell",
+                draft: format!("{{{{{spec}}}}}"),
+                should: String::new(),
+                from: why,
+                paragraph: excerpt(text),
+            });
+        }
+    }
+}
+
+fn para(ix: &Index, packs: &[Pack], place: &str, text: &str, rep: &mut Report) {
+    placeholders(packs, place, text, rep);
+    for (y, _, _) in figures::years(text) {
+        if !ix.years.contains(&y) {
+            rep.findings.push(Finding {
+                place: place.into(),
+                what: "a year no table speaks of (stale?)",
+                draft: y,
+                should: String::new(),
+                from: "the recomputed report's titles, columns and commentary".into(),
+                paragraph: excerpt(text),
+            });
+        }
+    }
+    let found = figures::figures(text);
+    rep.figures += found.len();
+    let shape = figures::shape(text);
+    if let Some((_, canon, from)) = ix.prose.iter().find(|(s, _, _)| *s == shape) {
+        for (d, c) in found.iter().zip(figures::figures(canon)) {
+            if d.text != c.text && !d.shows(in_base(&c).0) {
+                rep.findings.push(Finding {
+                    place: place.into(),
+                    what: "differs from the recomputed figure",
+                    draft: d.text.clone(),
+                    should: as_shown(d, &c),
+                    from: from.clone(),
+                    paragraph: excerpt(text),
+                });
+            }
+        }
+        return;
+    }
+    for f in found.iter().filter(|f| !ix.has(f)) {
+        rep.not_found.push((place.into(), f.text.clone()));
+    }
+}
+
+/// The recomputed figure written as the draft writes it (£8.96m for a
+/// draft's £8.97m), so the two can be compared at a glance.
+fn as_shown(d: &Figure, c: &Figure) -> String {
+    let v = in_base(c).0;
+    let r = |x: Decimal| crate::base::money::format_plain(x, d.dp);
+    match d.unit {
+        _ if d.unit == c.unit => c.text.clone(),
+        Unit::Millions => format!("£{}m", r(v / Decimal::from(1_000_000))),
+        Unit::Thousands => format!("£{}k", r(v / Decimal::from(1_000))),
+        _ => c.text.clone(),
+    }
+}
+
+/// The recomputed table a draft table's title names.
+fn titled<'a>(packs: &'a [Pack], title: &str) -> Option<(&'a Pack, &'a Table)> {
+    let want = title.trim().to_lowercase();
+    packs.iter().find_map(|p| {
+        p.tables
+            .iter()
+            .find(|t| t.title.trim().to_lowercase() == want)
+            .map(|t| (p, t))
+    })
+}
+
+fn table(
+    ix: &Index,
+    packs: &[Pack],
+    (place, title): (&str, &str),
+    header: &[String],
+    rows: &[(String, Vec<String>)],
+    rep: &mut Report,
+) {
+    let Some((p, t)) = titled(packs, title) else {
+        // No recomputed table of that title: check the figures one by one.
+        for (at, cells) in rows {
+            para(ix, packs, at, &cells.join(" | "), rep);
+        }
+        return;
+    };
+    let missing: Vec<&String> = header
+        .iter()
+        .filter(|h| !t.columns.iter().any(|c| c.eq_ignore_ascii_case(h)))
+        .collect();
+    for h in &missing {
+        rep.findings.push(Finding {
+            place: place.into(),
+            what: "a column the table no longer has (stale year?)",
+            draft: (*h).clone(),
+            should: t.columns.join(", "),
+            from: format!("{} / {}", p.name, t.name),
+            paragraph: excerpt(title),
+        });
+    }
+    for (at, cells) in rows {
+        let key: Vec<&str> = cells
+            .iter()
+            .take(t.key_cols)
+            .map(String::as_str)
+            .filter(|c| !c.is_empty())
+            .collect();
+        let key = key.join(" / ");
+        if !t
+            .rows
+            .iter()
+            .any(|r| t.row_key(r).eq_ignore_ascii_case(&key))
+        {
+            rep.findings.push(Finding {
+                place: at.clone(),
+                what: "a row the table does not have",
+                draft: key.clone(),
+                should: String::new(),
+                from: format!("{} / {}", p.name, t.name),
+                paragraph: excerpt(&cells.join(" | ")),
+            });
+            continue;
+        }
+        for (h, text) in header.iter().zip(cells).skip(t.key_cols) {
+            let Some(cell) = t.find(&key, h) else {
+                continue;
+            };
+            rep.figures += usize::from(!figures::figures(text).is_empty());
+            if !same(text, cell) {
+                rep.findings.push(Finding {
+                    place: at.clone(),
+                    what: "differs from the recomputed figure",
+                    draft: text.clone(),
+                    should: display(&cell.value),
+                    from: format!("{} / {} / {key} / {h}", p.name, t.name),
+                    paragraph: excerpt(&cells.join(" | ")),
+                });
+            }
+        }
+    }
+}
+
+/// A draft cell shows the recomputed cell: the same text, or a figure that
+/// rounds to it at the draft's precision.
+fn same(text: &str, cell: &Cell) -> bool {
+    let shown = display(&cell.value);
+    if text.trim() == shown || text.trim().eq_ignore_ascii_case(shown.trim()) {
+        return true;
+    }
+    let fs = figures::figures(text);
+    match (fs.as_slice(), base(&cell.value)) {
+        ([f], Some((v, _))) => f.shows(v),
+        _ => false,
+    }
+}
+
+/// The findings as a table, for Markdown, CSV or JSON.
+pub fn report_table(rep: &Report, draft: &str) -> Table {
+    let cols = [
+        "Place",
+        "Finding",
+        "Draft says",
+        "Should be",
+        "From",
+        "Paragraph",
+    ];
+    let mut t = Table::new(
+        "draft-check",
+        format!("Figures in {draft} against the recomputed tables"),
+        &cols,
+        1,
+    );
+    for f in &rep.findings {
+        t.push(vec![
+            Cell::label(&f.place),
+            Cell::label(f.what),
+            Cell::label(&f.draft),
+            Cell::label(&f.should),
+            Cell::label(&f.from),
+            Cell::label(&f.paragraph),
+        ]);
+    }
+    t.headline = format!(
+        "{} figures read: {} finding{}; {} figure{} found in no table or commentary.",
+        rep.figures,
+        rep.findings.len(),
+        if rep.findings.len() == 1 { "" } else { "s" },
+        rep.not_found.len(),
+        if rep.not_found.len() == 1 { "" } else { "s" },
+    );
+    if !rep.not_found.is_empty() {
+        let list: Vec<String> = rep
+            .not_found
+            .iter()
+            .take(20)
+            .map(|(p, f)| format!("{f} ({p})"))
+            .collect();
+        t.notes.push(format!(
+            "Not found in any table (not errors, but worth a look): {}.",
+            list.join(", ")
+        ));
+    }
+    t
+}

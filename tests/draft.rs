@@ -1,0 +1,175 @@
+//! `check-draft` and `fill` on drafts an officer would keep: a copy of the
+//! bundled report's Markdown with errors planted in it, and a Word document
+//! written by LibreOffice (fixtures/drafts/). The right figures are the
+//! recomputed report's, read from the committed reports/ (not from the
+//! code under test).
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+fn costshare() -> Command {
+    Command::cargo_bin("costshare").unwrap()
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("costshare-draft-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// check-draft --strict --format csv: exit code and the findings' rows.
+fn check(draft: &Path) -> (i32, Vec<Vec<String>>) {
+    let out = costshare()
+        .args(["check-draft", "--strict", "--format", "csv"])
+        .arg(draft)
+        .output()
+        .unwrap();
+    let mut r = csv::Reader::from_reader(out.stdout.as_slice());
+    let rows = r
+        .records()
+        .map(|x| x.unwrap().iter().map(String::from).collect())
+        .collect();
+    (out.status.code().unwrap(), rows)
+}
+
+/// The bundled report's own text checks clean; with a changed figure, a
+/// stale year and a total rounded wrongly planted in it, each is found.
+/// reports/annual-report-2012-13/report.md line 16 has MBC Legal £493,020
+/// (the budget sheet's cell); line 38 says net cost £8,961,940 in 2012/13,
+/// which rounds to £8.96m, so £8.97m is wrong.
+#[test]
+fn planted_errors_in_the_bundled_report_are_found() {
+    let dir = tmp("md");
+    let text = std::fs::read_to_string("reports/annual-report-2012-13/report.md").unwrap();
+    let clean = dir.join("clean.md");
+    std::fs::write(&clean, &text).unwrap();
+    let (code, rows) = check(&clean);
+    assert_eq!((code, rows.len()), (0, 0), "{rows:?}");
+    let lines: Vec<String> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| match i + 1 {
+            16 => l.replace("£493,020", "£493,200"),
+            38 => l
+                .replace("in 2012/13", "in 2011/12")
+                .replace("£8,961,940", "£8.97m"),
+            _ => l.to_string(),
+        })
+        .collect();
+    let planted = dir.join("planted.md");
+    std::fs::write(&planted, lines.join("\n")).unwrap();
+    let (code, rows) = check(&planted);
+    assert_eq!(code, 1, "--strict exits 1 on findings");
+    let got: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .map(|r| (r[0].as_str(), r[2].as_str(), r[3].as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("line 16", "£493,200", "£493,020"),
+            ("line 38", "2011/12", ""),
+            ("line 38", "£8.97m", "£8.96m"),
+        ]
+    );
+    assert!(
+        rows[0][4].ends_with("budget-breakdown / Legal / Legal / MBC"),
+        "{:?}",
+        rows[0]
+    );
+}
+
+/// The Word draft (LibreOffice's .docx): the same three kinds of error are
+/// found in its paragraphs and its table; its placeholder names a cell.
+#[test]
+fn a_word_draft_is_checked() {
+    let (code, rows) = check(Path::new("fixtures/drafts/draft.docx"));
+    assert_eq!(code, 1);
+    let got: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .map(|r| (r[0].as_str(), r[2].as_str(), r[3].as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("paragraph 2", "£8.97m", "£8.96m"),
+            ("table 1, row 2", "£493,200", "£493,020"),
+            ("paragraph 5", "2011/12", ""),
+        ]
+    );
+}
+
+/// fill: the placeholder becomes the recomputed figure, the savings
+/// programme's predicted cumulative total (reports/.../savings-programme.csv
+/// Total row: 5499737), in Markdown and in Word; the Word file keeps its
+/// other parts and reads back.
+#[test]
+fn placeholders_are_filled() {
+    let dir = tmp("fill");
+    let total: String =
+        std::fs::read_to_string("reports/annual-report-2012-13/csv/savings-programme.csv")
+            .unwrap()
+            .lines()
+            .find(|l| l.starts_with("Total,"))
+            .unwrap()
+            .rsplit(',')
+            .next()
+            .unwrap()
+            .to_string();
+    assert_eq!(total, "5499737");
+    let md = dir.join("d.md");
+    std::fs::write(
+        &md,
+        "Saved {{savings-programme:Total:Cumulative savings 2013/14 (predicted)}} by 2013/14.\n",
+    )
+    .unwrap();
+    costshare()
+        .args(["fill"])
+        .arg(&md)
+        .arg("--out")
+        .arg(dir.join("f.md"))
+        .assert()
+        .success();
+    let filled = std::fs::read_to_string(dir.join("f.md")).unwrap();
+    assert_eq!(filled, "Saved £5,499,737 by 2013/14.\n");
+
+    let out = dir.join("filled.docx");
+    costshare()
+        .args(["fill", "fixtures/drafts/draft.docx", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let blocks = costshare::output::draft::blocks::docx(&out).unwrap();
+    let text: Vec<String> = blocks
+        .iter()
+        .filter_map(|b| match b {
+            costshare::output::draft::Block::Para { text, .. } => Some(text.clone()),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        text.iter().any(|t| t.contains("saved £5,499,737 in all")),
+        "{text:?}"
+    );
+    assert!(!text.iter().any(|t| t.contains("{{")));
+    let names = |p: &Path| {
+        let z = zip::ZipArchive::new(std::fs::File::open(p).unwrap()).unwrap();
+        let mut v: Vec<String> = z.file_names().map(|n| n.unwrap().to_string()).collect();
+        v.sort();
+        v
+    };
+    assert_eq!(names(&out), names(Path::new("fixtures/drafts/draft.docx")));
+
+    // A placeholder that names no cell stops the fill; nothing is written.
+    std::fs::write(&md, "{{savings-programme:Total:Cumulative 2099/00}}").unwrap();
+    let bad = dir.join("bad.md");
+    costshare()
+        .args(["fill"])
+        .arg(&md)
+        .arg("--out")
+        .arg(&bad)
+        .assert()
+        .code(2);
+    assert!(!bad.exists());
+}
