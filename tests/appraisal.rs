@@ -178,9 +178,9 @@ fn switching_values_for_the_cost_tolerance() {
         .unwrap();
     let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
     let at = |key: &str| rows.iter().find(|x| &x[0] == key).unwrap()[c].to_string();
-    assert_eq!(at("investment.Redundancy.2014/15"), "136570");
-    assert_eq!(at("optimism_bias_pct"), "10");
-    assert_eq!(at("savings.shared_service_cost"), "no effect on costs");
+    assert_eq!(at("Redundancy, 2014/15"), "136570");
+    assert_eq!(at("Optimism bias (capital)"), "10");
+    assert_eq!(at("Shared service cost"), "no effect on costs");
 }
 
 /// tests/models/prices.toml: figures in 2030/31 prices; a £100,000 system in

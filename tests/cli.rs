@@ -324,7 +324,7 @@ fn every_subcommand_runs_on_the_second_partnership() {
     let out = stdout(&["scenario", case]);
     assert!(out.contains("Costs 20% higher") && out.contains("BREACH by £16,500"));
     let out = stdout(&["sensitivity", case]);
-    assert!(out.contains("savings.realisation"));
+    assert!(out.contains("Share of savings realised"));
     let out = stdout(&["simulate", case, "--trials", "500", "--quiet"]);
     assert!(out.contains("simulation of 500 trials"));
     let out = stdout(&["bench", "--model", case, "--trials", "200"]);

@@ -256,11 +256,14 @@ fn sensitivity_is_ordered_by_effect() {
         .collect::<Vec<_>>();
     let t = simulate::sensitivity(&c, &ranges).unwrap();
     let first = t.row_key(&t.rows[1]);
-    assert_eq!(first, "savings.realisation", "the larger swing comes first");
+    assert_eq!(
+        first, "Share of savings realised",
+        "the larger swing comes first"
+    );
     // NPV at realisation 0.6, by hand: base NPV less 40 % of PV savings.
     let base = score::evaluate(&c.score_inputs().unwrap());
     let at_low = t
-        .find("savings.realisation", "NPV at low")
+        .find("Share of savings realised", "NPV at low")
         .unwrap()
         .value
         .figure()
@@ -335,7 +338,7 @@ fn cli_sensitivity_uses_the_scenario_file_by_default() {
     .assert()
     .success()
     .stdout(predicates::str::contains(
-        "savings.shared_service_cost,745000,825000,",
+        "Shared service cost,745000,825000,",
     ));
 }
 

@@ -258,7 +258,7 @@ fn swing_row(base: &Case, w: &Swing) -> Vec<Cell> {
         (None, false) => Cell::rule(Value::na("no tolerance"), "the case sets no cost tolerance"),
     };
     vec![
-        Cell::label(&r.key),
+        Cell::label(crate::whatif::keys::label(&r.key)),
         Cell::rule(plain(r.low), "given"),
         Cell::rule(plain(r.high), "given"),
         Cell::rule(m(w.low.0), "NPV with this input at its low value"),
@@ -318,7 +318,7 @@ pub fn sensitivity(base: &Case, ranges: &[Range]) -> Result<Table> {
     if let Some(w) = rows.first() {
         t.headline = format!(
             "NPV is most sensitive to {}: it moves by {} across its range (base NPV {}).",
-            w.range.key,
+            crate::whatif::keys::label(&w.range.key),
             money::format_pounds((w.high.0 - w.low.0).abs(), 0, Default::default()),
             money::format_pounds(bnpv, 0, Default::default())
         );
@@ -473,10 +473,20 @@ pub fn outcome_table(base: &Case, ranges: &[Range], o: &Outcome, seed: u64) -> R
     for r in ranges {
         t.notes.push(match r.mode {
             Some(m) => format!(
-                "{} drawn from a triangular distribution {}..{} (mode {})",
-                r.key, r.low, r.high, m
+                "{} ({}) drawn from a triangular distribution {}..{} (mode {})",
+                crate::whatif::keys::label(&r.key),
+                r.key,
+                r.low,
+                r.high,
+                m
             ),
-            None => format!("{} drawn uniformly from {}..{}", r.key, r.low, r.high),
+            None => format!(
+                "{} ({}) drawn uniformly from {}..{}",
+                crate::whatif::keys::label(&r.key),
+                r.key,
+                r.low,
+                r.high
+            ),
         });
     }
     t.charts.push(distribution_chart(
