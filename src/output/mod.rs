@@ -3,6 +3,7 @@
 
 pub mod cells;
 pub mod chart;
+pub mod docx;
 pub mod draft;
 pub mod pack;
 pub mod render;

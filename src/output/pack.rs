@@ -28,9 +28,10 @@ pub enum Part {
     Md,
     Xlsx,
     Charts,
+    Docx,
 }
 
-pub const ALL_PARTS: [Part; 4] = [Part::Csv, Part::Md, Part::Xlsx, Part::Charts];
+pub const ALL_PARTS: [Part; 5] = [Part::Csv, Part::Md, Part::Xlsx, Part::Charts, Part::Docx];
 
 /// One report or model's tables and charts.
 #[derive(Debug, Clone)]
@@ -89,6 +90,25 @@ pub fn write(pack: &Pack, dir: &Path, parts: &[Part], neg: Negatives) -> Result<
     if parts.contains(&Part::Xlsx) {
         let p = dir.join(format!("{}.xlsx", pack.name));
         workbook(pack, &p)?;
+        written.push(p.display().to_string());
+    }
+    if parts.contains(&Part::Docx) {
+        let p = dir.join(format!("{}.docx", pack.name));
+        let charts_dir = dir.join("charts");
+        let charts = parts
+            .contains(&Part::Charts)
+            .then_some(charts_dir.as_path());
+        let doc = crate::output::docx::Doc {
+            title: &pack.title,
+            intro: &pack.intro,
+            tables: &pack.tables,
+            year: pack.year,
+        };
+        std::fs::create_dir_all(&dir).map_err(|source| Error::Write {
+            path: dir.display().to_string(),
+            source,
+        })?;
+        crate::output::docx::document(&doc, charts, &p, neg)?;
         written.push(p.display().to_string());
     }
     if parts.contains(&Part::Md) {

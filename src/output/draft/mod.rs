@@ -174,7 +174,21 @@ fn para(ix: &Index, packs: &[Pack], place: &str, text: &str, rep: &mut Report) {
     let found = figures::figures(text);
     rep.figures += found.len();
     let shape = figures::shape(text);
-    if let Some((_, canon, from)) = ix.prose.iter().find(|(s, _, _)| *s == shape) {
+    // Several reports may say the same thing of different figures: the one
+    // that agrees best is the one the paragraph repeats.
+    let agree = |canon: &str| {
+        found
+            .iter()
+            .zip(figures::figures(canon))
+            .filter(|(d, c)| d.text == c.text || d.shows(in_base(c).0))
+            .count()
+    };
+    let best = ix
+        .prose
+        .iter()
+        .filter(|(s, _, _)| *s == shape)
+        .max_by_key(|(_, canon, _)| (agree(canon), std::cmp::Reverse(canon.len())));
+    if let Some((_, canon, from)) = best {
         for (d, c) in found.iter().zip(figures::figures(canon)) {
             if d.text != c.text && !d.shows(in_base(&c).0) {
                 rep.findings.push(Finding {
@@ -207,9 +221,22 @@ fn as_shown(d: &Figure, c: &Figure) -> String {
     }
 }
 
+/// A caption's table title: "Table 3: Savings (part 1 of 2)" is "Savings".
+fn caption_title(s: &str) -> &str {
+    let s = s.trim();
+    let s = match s.strip_prefix("Table ").and_then(|r| r.split_once(": ")) {
+        Some((n, rest)) if n.chars().all(|c| c.is_ascii_digit()) => rest,
+        _ => s,
+    };
+    match s.rfind(" (part ") {
+        Some(i) if s.ends_with(')') => &s[..i],
+        _ => s,
+    }
+}
+
 /// The recomputed table a draft table's title names.
 fn titled<'a>(packs: &'a [Pack], title: &str) -> Option<(&'a Pack, &'a Table)> {
-    let want = title.trim().to_lowercase();
+    let want = caption_title(title).to_lowercase();
     packs.iter().find_map(|p| {
         p.tables
             .iter()

@@ -8,7 +8,7 @@ use costshare::output::pack::{self, Part};
 use std::io::Write;
 use std::path::PathBuf;
 
-/// Write the report pack: CSV, charts (SVG, PNG), a workbook and Markdown per report and model
+/// Write the report pack: CSV, charts (SVG, PNG), a workbook, a Word document and Markdown per report and model
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// What to report: a partnership folder (with costshare.toml), a folder
@@ -39,6 +39,7 @@ enum PartArg {
     Md,
     Xlsx,
     Charts,
+    Docx,
 }
 
 impl From<PartArg> for Part {
@@ -48,6 +49,7 @@ impl From<PartArg> for Part {
             PartArg::Md => Part::Md,
             PartArg::Xlsx => Part::Xlsx,
             PartArg::Charts => Part::Charts,
+            PartArg::Docx => Part::Docx,
         }
     }
 }

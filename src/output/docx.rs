@@ -1,0 +1,313 @@
+//! Word documents of a report pack, written as Office Open XML by hand (a
+//! few small parts in a zip): heading styles; each table with its caption,
+//! columns as wide as their figures (split into several tables, the row
+//! labels repeated, when they will not fit a portrait page), figures
+//! right-aligned and never wrapped, bold totals, the header row repeated on
+//! every page; the charts at text width; the commentary; a source line.
+
+use crate::base::error::{Error, Result};
+use crate::base::money::Negatives;
+use crate::base::table::{Table, Value};
+use crate::base::trace::Trace;
+use crate::output::render;
+use std::io::Write;
+use std::path::Path;
+
+/// A4 portrait, 2 cm margins: the text width in twentieths of a point.
+const TEXT_WIDTH: u32 = 11906 - 2 * 1134;
+/// Twips a character of 9 pt table text takes, and a cell's padding.
+const CHAR: u32 = 100;
+const PAD: u32 = 150;
+/// Charts at text width (EMU): 1400 × 800 pixels drawn 17 cm wide.
+const IMG_W: u64 = 6_120_000;
+const IMG_H: u64 = IMG_W * 800 / 1400;
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn run(text: &str, bold: bool, size: Option<u32>) -> String {
+    let mut rpr = String::new();
+    if bold {
+        rpr.push_str("<w:b/>");
+    }
+    if let Some(s) = size {
+        rpr.push_str(&format!("<w:sz w:val=\"{s}\"/><w:szCs w:val=\"{s}\"/>"));
+    }
+    let rpr = if rpr.is_empty() {
+        String::new()
+    } else {
+        format!("<w:rPr>{rpr}</w:rPr>")
+    };
+    format!(
+        "<w:r>{rpr}<w:t xml:space=\"preserve\">{}</w:t></w:r>",
+        esc(text)
+    )
+}
+
+fn para(text: &str, style: Option<&str>) -> String {
+    let ppr = style
+        .map(|s| format!("<w:pPr><w:pStyle w:val=\"{s}\"/></w:pPr>"))
+        .unwrap_or_default();
+    // Markdown's code quotes mean nothing in a printed report.
+    format!(
+        "<w:p>{ppr}{}</w:p>",
+        run(&text.replace('`', ""), false, None)
+    )
+}
+
+fn is_figure(v: &Value) -> bool {
+    !matches!(v, Value::Text { .. } | Value::Empty)
+}
+
+/// Each column's width: its widest figure, or its header's longest word
+/// (headers may wrap between words), at least 6 characters.
+fn widths(t: &Table, neg: Negatives, label_cap: usize) -> Vec<u32> {
+    (0..t.columns.len())
+        .map(|c| {
+            let head = t.columns[c]
+                .split_whitespace()
+                .map(|w| w.chars().count())
+                .max()
+                .unwrap_or(0);
+            let body = t
+                .rows
+                .iter()
+                .filter_map(|r| r.cells.get(c))
+                .map(|cell| render::display(&cell.value, neg).chars().count())
+                .max()
+                .unwrap_or(0);
+            // Labels may wrap too, down to `label_cap` characters.
+            let body = if c < t.key_cols {
+                body.min(label_cap)
+            } else {
+                body
+            };
+            head.max(body).max(6) as u32 * CHAR + PAD
+        })
+        .collect()
+}
+
+/// The columns of each part of a table too wide for the page: the row
+/// labels, then as many other columns as fit.
+fn parts(w: &[u32], key_cols: usize) -> Vec<Vec<usize>> {
+    let keys: Vec<usize> = (0..key_cols.min(w.len())).collect();
+    let key_w: u32 = keys.iter().map(|&k| w[k]).sum();
+    let mut out: Vec<Vec<usize>> = Vec::new();
+    let mut cur = keys.clone();
+    let mut used = key_w;
+    for (c, &wc) in w.iter().enumerate().skip(key_cols) {
+        if used + wc > TEXT_WIDTH && cur.len() > keys.len() {
+            out.push(std::mem::replace(&mut cur, keys.clone()));
+            used = key_w;
+        }
+        cur.push(c);
+        used += wc;
+    }
+    out.push(cur);
+    out
+}
+
+fn table_xml(t: &Table, cols: &[usize], w: &[u32], neg: Negatives) -> String {
+    let total: u32 = cols.iter().map(|&c| w[c]).sum();
+    // Shrunk to the page when even one column of figures will not fit.
+    let scale = |x: u32| (x as u64 * TEXT_WIDTH.min(total) as u64 / total.max(1) as u64) as u32;
+    let mut x = format!(
+        "<w:tbl><w:tblPr><w:tblStyle w:val=\"Grid\"/><w:tblW w:w=\"{}\" w:type=\"dxa\"/><w:tblLayout w:type=\"fixed\"/></w:tblPr><w:tblGrid>",
+        scale(total)
+    );
+    for &c in cols {
+        x.push_str(&format!("<w:gridCol w:w=\"{}\"/>", scale(w[c])));
+    }
+    x.push_str("</w:tblGrid>");
+    let cell = |text: &str, width: u32, right: bool, bold: bool| {
+        let jc = if right { "<w:jc w:val=\"right\"/>" } else { "" };
+        let nowrap = if right { "<w:noWrap/>" } else { "" };
+        format!(
+            "<w:tc><w:tcPr><w:tcW w:w=\"{width}\" w:type=\"dxa\"/>{nowrap}</w:tcPr><w:p><w:pPr><w:spacing w:before=\"0\" w:after=\"0\"/>{jc}</w:pPr>{}</w:p></w:tc>",
+            run(text, bold, Some(18))
+        )
+    };
+    x.push_str("<w:tr><w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>");
+    for &c in cols {
+        x.push_str(&cell(&t.columns[c], scale(w[c]), c >= t.key_cols, true));
+    }
+    x.push_str("</w:tr>");
+    for r in &t.rows {
+        x.push_str("<w:tr><w:trPr><w:cantSplit/></w:trPr>");
+        for &c in cols {
+            let v = r.cells.get(c).map(|c| &c.value).unwrap_or(&Value::Empty);
+            x.push_str(&cell(
+                &render::display(v, neg),
+                scale(w[c]),
+                is_figure(v),
+                r.total,
+            ));
+        }
+        x.push_str("</w:tr>");
+    }
+    x.push_str("</w:tbl>");
+    x
+}
+
+fn picture(rid: &str, n: usize, descr: &str) -> String {
+    format!(
+        "<w:p><w:pPr><w:jc w:val=\"center\"/></w:pPr><w:r><w:drawing><wp:inline distT=\"0\" distB=\"0\" distL=\"0\" distR=\"0\"><wp:extent cx=\"{IMG_W}\" cy=\"{IMG_H}\"/><wp:docPr id=\"{n}\" name=\"Chart {n}\" descr=\"{d}\"/><a:graphic><a:graphicData uri=\"http://schemas.openxmlformats.org/drawingml/2006/picture\"><pic:pic><pic:nvPicPr><pic:cNvPr id=\"{n}\" name=\"chart{n}.png\"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill><a:blip r:embed=\"{rid}\"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr><a:xfrm><a:off x=\"0\" y=\"0\"/><a:ext cx=\"{IMG_W}\" cy=\"{IMG_H}\"/></a:xfrm><a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>",
+        d = esc(descr)
+    )
+}
+
+/// What a document holds: a report pack's title, introduction and tables.
+pub struct Doc<'a> {
+    pub title: &'a str,
+    pub intro: &'a str,
+    pub tables: &'a [Table],
+    /// The financial year it is about: the document is dated at its end.
+    pub year: Option<crate::base::year::Year>,
+}
+
+/// The files the pack's input figures were read from.
+fn sources(pack: &Doc) -> Vec<String> {
+    let mut v: Vec<String> = pack
+        .tables
+        .iter()
+        .flat_map(|t| t.rows.iter().flat_map(|r| r.cells.iter()))
+        .filter_map(|c| match &c.trace {
+            Trace::Input(o) => o.file().map(str::to_string),
+            _ => None,
+        })
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// A picture: its relationship id and PNG bytes.
+type Image = (String, Vec<u8>);
+
+/// The document's body and its pictures.
+fn body(pack: &Doc, charts: Option<&Path>, neg: Negatives) -> Result<(String, Vec<Image>)> {
+    let mut x = para(pack.title, Some("Title"));
+    x.push_str(&para(pack.intro, None));
+    let mut images = Vec::new();
+    let mut n_table = 0;
+    for t in pack.tables {
+        x.push_str(&para(&t.title, Some("Heading1")));
+        if !t.headline.is_empty() {
+            x.push_str(&para(&t.headline, None));
+        }
+        // Row labels wrap to fit the figures on the page before a table is
+        // split.
+        let mut w = widths(t, neg, 24);
+        if w.iter().sum::<u32>() > TEXT_WIDTH {
+            w = widths(t, neg, 14);
+        }
+        let ps = parts(&w, t.key_cols);
+        n_table += 1;
+        for (i, cols) in ps.iter().enumerate() {
+            let more = if ps.len() > 1 {
+                format!(" (part {} of {})", i + 1, ps.len())
+            } else {
+                String::new()
+            };
+            x.push_str(&para(
+                &format!("Table {n_table}: {}{more}", t.title),
+                Some("Caption"),
+            ));
+            x.push_str(&table_xml(t, cols, &w, neg));
+        }
+        for note in &t.notes {
+            x.push_str(&para(note, Some("Note")));
+        }
+        for c in &t.charts {
+            let Some(dir) = charts else { continue };
+            let png = dir.join(format!("{}.png", c.name));
+            let bytes = std::fs::read(&png).map_err(|source| Error::Io {
+                path: png.display().to_string(),
+                source,
+            })?;
+            let rid = format!("rIdImg{}", images.len() + 1);
+            x.push_str(&picture(&rid, images.len() + 1, &c.title));
+            x.push_str(&para(
+                &format!("Figure {}: {}", images.len() + 1, c.title),
+                Some("Caption"),
+            ));
+            images.push((rid, bytes));
+        }
+    }
+    let src = sources(pack);
+    if !src.is_empty() {
+        x.push_str(&para(
+            &format!("Source: figures recomputed from {}.", src.join(", ")),
+            Some("Note"),
+        ));
+    }
+    Ok((x, images))
+}
+
+const STYLES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="Arial" w:hAnsi="Arial" w:cs="Arial"/><w:sz w:val="22"/><w:szCs w:val="22"/><w:lang w:val="en-GB"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after="120"/></w:pPr></w:pPrDefault></w:docDefaults><w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/></w:style><w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/><w:basedOn w:val="Normal"/><w:pPr><w:spacing w:after="240"/></w:pPr><w:rPr><w:b/><w:sz w:val="40"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:pPr><w:keepNext/><w:spacing w:before="360" w:after="120"/><w:outlineLvl w:val="0"/></w:pPr><w:rPr><w:b/><w:sz w:val="28"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Caption"><w:name w:val="caption"/><w:basedOn w:val="Normal"/><w:pPr><w:keepNext/><w:spacing w:before="120" w:after="60"/></w:pPr><w:rPr><w:b/><w:sz w:val="18"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Note"><w:name w:val="Note"/><w:basedOn w:val="Normal"/><w:pPr><w:spacing w:before="80" w:after="80"/></w:pPr><w:rPr><w:i/><w:sz w:val="18"/></w:rPr></w:style><w:style w:type="table" w:styleId="Grid"><w:name w:val="Table Grid"/><w:tblPr><w:tblBorders><w:top w:val="single" w:sz="4" w:color="808080"/><w:left w:val="single" w:sz="4" w:color="808080"/><w:bottom w:val="single" w:sz="4" w:color="808080"/><w:right w:val="single" w:sz="4" w:color="808080"/><w:insideH w:val="single" w:sz="4" w:color="BFBFBF"/><w:insideV w:val="single" w:sz="4" w:color="BFBFBF"/></w:tblBorders><w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style></w:styles>"#;
+
+/// Writes the pack as a Word document, whole or not at all.
+pub fn document(pack: &Doc, charts: Option<&Path>, path: &Path, neg: Negatives) -> Result<()> {
+    let (body, images) = body(pack, charts, neg)?;
+    let doc = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\" xmlns:wp=\"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing\" xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\" xmlns:pic=\"http://schemas.openxmlformats.org/drawingml/2006/picture\"><w:body>{body}<w:sectPr><w:pgSz w:w=\"11906\" w:h=\"16838\"/><w:pgMar w:top=\"1134\" w:right=\"1134\" w:bottom=\"1134\" w:left=\"1134\" w:header=\"567\" w:footer=\"567\" w:gutter=\"0\"/></w:sectPr></w:body></w:document>"
+    );
+    let mut rels = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rIdStyles\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/>",
+    );
+    for (i, (rid, _)) in images.iter().enumerate() {
+        rels.push_str(&format!("<Relationship Id=\"{rid}\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/image\" Target=\"media/chart{}.png\"/>", i + 1));
+    }
+    rels.push_str("</Relationships>");
+    // Dated by its data, like the workbook: the same inputs give the same bytes.
+    let year = pack.year.map_or(2000, |y| y.0 + 1);
+    let core = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:dcterms=\"http://purl.org/dc/terms/\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"><dc:title>{}</dc:title><dcterms:created xsi:type=\"dcterms:W3CDTF\">{year}-03-31T00:00:00Z</dcterms:created></cp:coreProperties>",
+        esc(pack.title)
+    );
+    let files: Vec<(String, Vec<u8>)> = [
+        (
+            "[Content_Types].xml".to_string(),
+            CONTENT_TYPES.as_bytes().to_vec(),
+        ),
+        ("_rels/.rels".into(), ROOT_RELS.as_bytes().to_vec()),
+        ("docProps/core.xml".into(), core.into_bytes()),
+        ("word/document.xml".into(), doc.into_bytes()),
+        ("word/styles.xml".into(), STYLES.as_bytes().to_vec()),
+        ("word/_rels/document.xml.rels".into(), rels.into_bytes()),
+    ]
+    .into_iter()
+    .chain(
+        images
+            .into_iter()
+            .enumerate()
+            .map(|(i, (_, b))| (format!("word/media/chart{}.png", i + 1), b)),
+    )
+    .collect();
+    let zerr = |e: zip::result::ZipError| Error::Write {
+        path: path.display().to_string(),
+        source: std::io::Error::other(e.to_string()),
+    };
+    let mut zw = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    // A fixed time for every entry: byte-identical output.
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default());
+    for (name, bytes) in files {
+        zw.start_file(name, opts).map_err(zerr)?;
+        zw.write_all(&bytes).map_err(|e| zerr(e.into()))?;
+    }
+    let bytes = zw.finish().map_err(zerr)?.into_inner();
+    crate::base::atomic::write(path, &bytes)
+}
+
+const CONTENT_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Default Extension="png" ContentType="image/png"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/><Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/></Types>"#;
+
+const ROOT_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/></Relationships>"#;
