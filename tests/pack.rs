@@ -350,3 +350,27 @@ fn word_documents_hold_the_tables_and_charts() {
         assert!(String::from_utf8_lossy(&out.stdout).contains(": 0 findings"));
     }
 }
+
+/// Chart text is at least 9 pt when a chart is printed at an A4 page's text
+/// width (17 cm, 481.9 pt), in every committed SVG: font size over picture
+/// width, times 481.9.
+#[test]
+fn chart_text_prints_at_nine_points_or_more() {
+    let svgs = files(Path::new("reports"), "svg");
+    assert!(svgs.len() >= 15);
+    for p in &svgs {
+        let s = std::fs::read_to_string(p).unwrap();
+        let attr = |text: &str, name: &str| -> Vec<f64> {
+            text.split(&format!("{name}=\""))
+                .skip(1)
+                .filter_map(|r| r.split('"').next()?.parse().ok())
+                .collect()
+        };
+        let head = &s[..s.find('>').unwrap()];
+        let width = attr(head, "width")[0];
+        for size in attr(&s, "font-size") {
+            let pt = size / width * 481.9;
+            assert!(pt >= 9.0, "{}: text at {pt:.1} pt", p.display());
+        }
+    }
+}

@@ -95,6 +95,11 @@ fn range_of(vals: impl Iterator<Item = f64>) -> (f64, f64) {
     (if lo < 0.0 { lo - pad } else { lo }, hi + pad)
 }
 
+/// Chart text size: at least 9 pt when the 1400-pixel picture is printed
+/// at an A4 page's text width (17 cm: 26.2 pixels to 9 pt). The size given
+/// to plotters is a line's height, about 1.24 times the font's em.
+const TEXT: u32 = 33;
+
 fn font(size: u32) -> TextStyle<'static> {
     TextStyle::from((FONT, size).into_font())
 }
@@ -118,20 +123,21 @@ fn horizontal<'a, DB: DrawingBackend>(
     let mut chart = ChartBuilder::on(root)
         .caption(&c.title, title_style)
         .margin(24)
-        .x_label_area_size(70)
-        .y_label_area_size(330)
+        .x_label_area_size(100)
+        .y_label_area_size(500)
         .build_cartesian_2d(lo..hi, 0f64..n as f64)
         .map_err(err)?;
     chart
         .configure_mesh()
         .disable_y_mesh()
         .y_labels(0)
+        .x_labels(6)
         .y_label_formatter(&|_| String::new())
         .x_label_formatter(&|v| money_label(*v))
         .x_desc(c.x_label.as_str())
         .y_desc(c.y_label.as_str())
-        .label_style(font(20))
-        .axis_desc_style(font(22))
+        .label_style(font(TEXT))
+        .axis_desc_style(font(TEXT + 1))
         .light_line_style(TRANSPARENT)
         .bold_line_style(RGBColor(225, 225, 225))
         .draw()
@@ -147,10 +153,10 @@ fn row_labels<DB: DrawingBackend>(
     lo: f64,
 ) -> DResult {
     let n = labels.len().max(1);
-    let st = font(19).pos(Pos::new(HPos::Right, VPos::Center));
+    let st = font(TEXT).pos(Pos::new(HPos::Right, VPos::Center));
     for (i, l) in labels.iter().enumerate() {
         let (px, py) = chart.backend_coord(&(lo, (n - 1 - i) as f64 + 0.5));
-        root.draw(&Text::new(shorten(l, 34), (px - 10, py), st.clone()))
+        root.draw(&Text::new(shorten(l, 28), (px - 10, py), st.clone()))
             .map_err(err)?;
     }
     Ok(())
@@ -165,7 +171,7 @@ fn legend<'a, DB: DrawingBackend + 'a>(
         .position(pos)
         .background_style(WHITE.mix(0.9))
         .border_style(BLACK)
-        .label_font(font(20))
+        .label_font(font(TEXT))
         .draw()
         .map_err(err)
 }
@@ -175,7 +181,9 @@ fn draw<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, c: &Chart) -> DResult 
     // Long titles shrink to fit the width rather than run off the picture.
     let (w, _) = root.dim_in_pixel();
     let chars = c.title.chars().count().max(1) as f64;
-    let size = (34.0f64).min((w as f64 - 80.0) / (0.56 * chars)).max(16.0);
+    let size = (38.0f64)
+        .min((w as f64 - 80.0) / (0.56 * chars))
+        .max(TEXT as f64);
     let title = (FONT, size).into_font().style(FontStyle::Bold);
     match &c.plot {
         Plot::Bars(b) => bars(&root, c, title, b)?,
@@ -217,7 +225,12 @@ fn bars_range(b: &Bars) -> (f64, f64) {
     } else {
         0
     };
-    hi += (hi - lo) * 0.075 * entries as f64;
+    // The legend takes about 34 pixels an entry of a plot about 600 high:
+    // the data keep to the part below it.
+    if entries > 0 {
+        let f = ((entries * 40 + 30) as f64 / 580.0).min(0.7);
+        hi = lo + (hi - lo) / (1.0 - f);
+    }
     (lo, hi)
 }
 
@@ -227,8 +240,8 @@ fn bars<DB: DrawingBackend>(root: &Area<'_, DB>, c: &Chart, title: FontDesc, b: 
     let mut chart = ChartBuilder::on(root)
         .caption(&c.title, title)
         .margin(24)
-        .x_label_area_size(90)
-        .y_label_area_size(120)
+        .x_label_area_size(120)
+        .y_label_area_size(175)
         .build_cartesian_2d(0f64..n as f64, lo..hi)
         .map_err(err)?;
     chart
@@ -239,8 +252,8 @@ fn bars<DB: DrawingBackend>(root: &Area<'_, DB>, c: &Chart, title: FontDesc, b: 
         .y_label_formatter(&|v| money_label(*v))
         .y_desc(c.y_label.as_str())
         .x_desc(c.x_label.as_str())
-        .label_style(font(20))
-        .axis_desc_style(font(22))
+        .label_style(font(TEXT))
+        .axis_desc_style(font(TEXT + 1))
         .light_line_style(TRANSPARENT)
         .bold_line_style(RGBColor(225, 225, 225))
         .draw()
@@ -266,10 +279,10 @@ fn bars<DB: DrawingBackend>(root: &Area<'_, DB>, c: &Chart, title: FontDesc, b: 
         bars_mark(root, &mut chart, m, n, (lo, hi))?;
     }
     // Category names under each bar group.
-    let st = font(19).pos(Pos::new(HPos::Center, VPos::Top));
+    let st = font(TEXT).pos(Pos::new(HPos::Center, VPos::Top));
     for (i, cat) in b.categories.iter().enumerate() {
         let (px, py) = chart.backend_coord(&(i as f64 + 0.5, lo));
-        root.draw(&Text::new(shorten(cat, 26), (px, py + 8), st.clone()))
+        root.draw(&Text::new(shorten(cat, 22), (px, py + 8), st.clone()))
             .map_err(err)?;
     }
     if b.has_legend() {
@@ -355,7 +368,7 @@ fn bars_mark<DB: DrawingBackend>(
         .map_err(err)?;
     let (px, py) = chart.backend_coord(&(x, hi));
     let right_half = x > n as f64 * 0.6;
-    let st = font(20).pos(Pos::new(
+    let st = font(TEXT).pos(Pos::new(
         if right_half { HPos::Right } else { HPos::Left },
         VPos::Top,
     ));
@@ -372,6 +385,13 @@ fn hbars<DB: DrawingBackend>(
 ) -> DResult {
     let n = h.labels.len().max(1);
     let (lo, hi) = range_of(h.values.iter().copied());
+    let spans: Vec<(f64, f64)> = h.values.iter().map(|&v| (v.min(0.0), v.max(0.0))).collect();
+    let entries = h.group_names.len();
+    let (pos, hi) = if entries > 1 && !spans.is_empty() {
+        place_legend(&spans, lo, hi, legend_rows(entries, n))
+    } else {
+        (SeriesLabelPosition::LowerRight, hi)
+    };
     let mut chart = horizontal(root, c, title, lo, hi, n)?;
     for (g, gname) in h.group_names.iter().enumerate() {
         let col = colour(g);
@@ -394,36 +414,54 @@ fn hbars<DB: DrawingBackend>(
     }
     row_labels(root, &chart, &h.labels, lo)?;
     if h.group_names.len() > 1 {
-        legend(&mut chart, free_corner(&h.values, lo, hi))?;
+        legend(&mut chart, pos)?;
     }
     Ok(())
 }
 
-/// A corner of a horizontal bar chart the legend can take without covering
-/// a bar: the top or bottom row's bar must stay out of that side's part of
-/// the axis (the legend takes up to about 45 % of the width).
-fn free_corner(values: &[f64], lo: f64, hi: f64) -> SeriesLabelPosition {
+/// Where a horizontal chart's legend goes so that it covers no bar: a
+/// corner whose rows (the legend is as tall as `cover` rows) keep out of
+/// that side's part of the axis (the legend takes up to about 45 % of the
+/// width); when no corner is free, the axis is stretched on the right to
+/// make room. Returns the corner and the axis's new top.
+fn place_legend(
+    spans: &[(f64, f64)],
+    lo: f64,
+    hi: f64,
+    cover: usize,
+) -> (SeriesLabelPosition, f64) {
     let w = hi - lo;
-    let clear = |row: Option<&f64>, right: bool| {
-        let v = row.copied().unwrap_or(0.0);
-        let (a, b) = (v.min(0.0), v.max(0.0));
-        if right {
-            b < lo + 0.55 * w
-        } else {
-            a > lo + 0.45 * w
-        }
+    let n = spans.len();
+    let clear = |rows: &[(f64, f64)], right: bool| {
+        rows.iter().all(|&(a, b)| {
+            if right {
+                b < lo + 0.55 * w
+            } else {
+                a > lo + 0.45 * w
+            }
+        })
     };
-    let (top, bottom) = (values.first(), values.last());
-    [
+    let k = cover.min(n);
+    let (top, bottom) = (&spans[..k], &spans[n - k..]);
+    let corner = [
         (bottom, true, SeriesLabelPosition::LowerRight),
         (top, true, SeriesLabelPosition::UpperRight),
         (bottom, false, SeriesLabelPosition::LowerLeft),
         (top, false, SeriesLabelPosition::UpperLeft),
     ]
     .into_iter()
-    .find(|(row, right, _)| clear(*row, *right))
-    .map(|(_, _, p)| p)
-    .unwrap_or(SeriesLabelPosition::LowerRight)
+    .find(|(rows, right, _)| clear(rows, *right))
+    .map(|(_, _, p)| p);
+    match corner {
+        Some(p) => (p, hi),
+        None => (SeriesLabelPosition::LowerRight, lo + w / 0.55),
+    }
+}
+
+/// Rows the legend covers: its entries' height over a row's.
+fn legend_rows(entries: usize, rows: usize) -> usize {
+    let row_px = 560.0 / rows.max(1) as f64;
+    ((entries * 40 + 30) as f64 / row_px).ceil() as usize
 }
 
 fn tornado<DB: DrawingBackend>(
@@ -434,6 +472,17 @@ fn tornado<DB: DrawingBackend>(
 ) -> DResult {
     let n = t.labels.len().max(1);
     let (lo, hi) = range_of(t.low.iter().chain(t.high.iter()).copied().chain([t.base]));
+    let spans: Vec<(f64, f64)> = t
+        .low
+        .iter()
+        .zip(&t.high)
+        .map(|(&l, &h)| (l.min(h).min(t.base), l.max(h).max(t.base)))
+        .collect();
+    let (pos, hi) = if spans.is_empty() {
+        (SeriesLabelPosition::LowerRight, hi)
+    } else {
+        place_legend(&spans, lo, hi, legend_rows(3, n))
+    };
     let mut chart = horizontal(root, c, title, lo, hi, n)?;
     let sides = [
         ("Input at its low value", &t.low),
@@ -462,7 +511,7 @@ fn tornado<DB: DrawingBackend>(
         .label(format!("Base case {}", money_exact(t.base)))
         .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], st));
     row_labels(root, &chart, &t.labels, lo)?;
-    legend(&mut chart, SeriesLabelPosition::LowerRight)
+    legend(&mut chart, pos)
 }
 
 /// Counts per bin over the values' range.
@@ -496,23 +545,29 @@ fn histogram<DB: DrawingBackend>(
     let bins = h.bins.max(1);
     let (lo, hi, counts) = bin_counts(&h.values, bins, &h.lines);
     let w = (hi - lo) / bins as f64;
-    let ymax = counts.iter().copied().max().unwrap_or(1) as f64 * 1.12;
+    // The data keep below the legend (an entry per series, about 34 of
+    // some 600 pixels each): the lines stop at `top`, the legend sits above.
+    let entries = 1 + h.markers.len() + h.lines.len();
+    let f = ((entries * 40 + 30) as f64 / 580.0).min(0.7);
+    let top = counts.iter().copied().max().unwrap_or(1) as f64 * 1.08;
+    let ymax = top / (1.0 - f);
     let mut chart = ChartBuilder::on(root)
         .caption(&c.title, title)
         .margin(24)
-        .x_label_area_size(80)
-        .y_label_area_size(110)
+        .x_label_area_size(110)
+        .y_label_area_size(165)
         .build_cartesian_2d(lo..hi, 0f64..ymax)
         .map_err(err)?;
     chart
         .configure_mesh()
         .disable_x_mesh()
+        .x_labels(8)
         .x_label_formatter(&|v| money_label(*v))
         .y_label_formatter(&|v| format!("{v:.0}"))
         .x_desc(c.x_label.as_str())
         .y_desc(c.y_label.as_str())
-        .label_style(font(20))
-        .axis_desc_style(font(22))
+        .label_style(font(TEXT))
+        .axis_desc_style(font(TEXT + 1))
         .light_line_style(TRANSPARENT)
         .bold_line_style(RGBColor(225, 225, 225))
         .draw()
@@ -529,24 +584,19 @@ fn histogram<DB: DrawingBackend>(
     for (mi, (label, x)) in h.markers.iter().enumerate() {
         let st = ShapeStyle::from(&colour(if mi == 1 { 0 } else { 4 })).stroke_width(3);
         chart
-            .draw_series(DashedLineSeries::new(
-                vec![(*x, 0.0), (*x, ymax)],
-                10,
-                6,
-                st,
-            ))
+            .draw_series(DashedLineSeries::new(vec![(*x, 0.0), (*x, top)], 10, 6, st))
             .map_err(err)?
             .label(format!("{label} {}", money_exact(*x)))
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], st));
-        let (px, py) = chart.backend_coord(&(*x, ymax));
-        let at = (px + 6, py + 6 + 24 * mi as i32);
-        root.draw(&Text::new(label.clone(), at, font(20)))
+        // Named at its top, under the legend.
+        let (px, py) = chart.backend_coord(&(*x, top));
+        root.draw(&Text::new(label.clone(), (px + 6, py), font(TEXT)))
             .map_err(err)?;
     }
     for (li, (label, x)) in h.lines.iter().enumerate() {
         let st = ShapeStyle::from(&if li == 0 { BLACK } else { colour(3) }).stroke_width(3);
         chart
-            .draw_series(LineSeries::new(vec![(*x, 0.0), (*x, ymax)], st))
+            .draw_series(LineSeries::new(vec![(*x, 0.0), (*x, top)], st))
             .map_err(err)?
             .label(format!("{label} {}", money_exact(*x)))
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], st));

@@ -731,6 +731,15 @@ fn tornado_chart(t: &Table, case: &str, window: usize) -> Chart {
     }
 }
 
+/// The share of trials (in percent units) whose NPV is below zero.
+fn below_zero(npv: &[Decimal]) -> Decimal {
+    let n = npv
+        .iter()
+        .filter(|d| d.is_sign_negative() && !d.is_zero())
+        .count();
+    Decimal::from(n * 100) / Decimal::from(npv.len().max(1))
+}
+
 /// The distribution of simulated NPVs with P10/P50/P90 marked.
 fn distribution_chart(case: &str, window: usize, npv: &[Decimal], base: Decimal) -> Chart {
     let vals: Vec<f64> = npv.iter().map(|d| d.to_f64().unwrap_or(0.0)).collect();
@@ -753,7 +762,13 @@ fn distribution_chart(case: &str, window: usize, npv: &[Decimal], base: Decimal)
             ],
             lines: vec![
                 ("Base case".into(), base.to_f64().unwrap_or(0.0)),
-                ("Break-even".into(), 0.0),
+                (
+                    format!(
+                        "Break-even ({} of trials below)",
+                        money::format_percent(below_zero(npv), 1, Default::default())
+                    ),
+                    0.0,
+                ),
             ],
         }),
     }
