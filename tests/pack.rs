@@ -374,3 +374,51 @@ fn chart_text_prints_at_nine_points_or_more() {
         }
     }
 }
+
+/// The workbook lives: total rows are SUM formulas over the cells they add
+/// up, with their values cached, so a reader that does not calculate
+/// (calamine here) sees the figures, and one that does gets the same. The
+/// budget breakdown's MBC net expenditure (£3,925,650 in the report's own
+/// table, reports/…/csv/budget-breakdown.csv) is the sum of the services'
+/// net expenditure rows; each sheet opens with the table's title.
+#[test]
+fn workbook_totals_are_formulas_with_cached_values() {
+    let path = Path::new("reports/annual-report-2012-13/annual-report-2012-13.xlsx");
+    let mut wb = open_workbook_auto(path).unwrap();
+    let values = wb.worksheet_range("budget-breakdown").unwrap();
+    let formulas = wb.worksheet_formula("budget-breakdown").unwrap();
+    assert_eq!(
+        values.get_value((0, 0)),
+        Some(&Data::String(
+            "Budget breakdown 2012/13 (MKIP shared services)".into()
+        ))
+    );
+    let csv =
+        std::fs::read_to_string("reports/annual-report-2012-13/csv/budget-breakdown.csv").unwrap();
+    let mut checked = 0;
+    for (i, line) in csv.lines().enumerate().skip(1) {
+        let row = i as u32 + 1; // the title row, then the header
+        let f: Vec<&str> = line.split(',').collect();
+        let col = 2; // MBC
+        let formula = formulas.get_value((row, col)).cloned().unwrap_or_default();
+        if formula.is_empty() {
+            continue;
+        }
+        assert!(formula.starts_with("SUM(C"), "{formula}");
+        let cached = match values.get_value((row, col)) {
+            Some(Data::Float(x)) => *x,
+            Some(Data::Int(x)) => *x as f64,
+            other => panic!("row {row}: {other:?}"),
+        };
+        assert_eq!(cached, f[col as usize].parse::<f64>().unwrap(), "row {row}");
+        checked += 1;
+    }
+    assert!(checked >= 7, "only {checked} total formulas");
+    // The grand total of net expenditure: the services' own totals.
+    let net = csv
+        .lines()
+        .position(|l| l.starts_with("Total,Net expenditure,"))
+        .unwrap() as u32
+        + 1;
+    assert_eq!(values.get_value((net, 2)), Some(&Data::Float(3925650.0)));
+}

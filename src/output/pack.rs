@@ -17,8 +17,9 @@ use crate::tables::annual::AnnualInputs;
 use crate::tables::check;
 use crate::whatif::scenario::{self, Case};
 use crate::whatif::simulate;
+use rust_decimal::Decimal;
 use rust_xlsxwriter::{
-    DocProperties, ExcelDateTime, Format, FormatBorder, Workbook, Worksheet, XlsxError,
+    DocProperties, ExcelDateTime, Format, FormatBorder, Formula, Workbook, Worksheet, XlsxError,
 };
 use std::path::Path;
 
@@ -181,6 +182,87 @@ fn width(v: &Value) -> usize {
     render::display(v, Negatives::Brackets).chars().count()
 }
 
+/// One cell of a table sheet: numbers as numbers in the tables' formats;
+/// totals as live SUM formulas where they add up exactly.
+fn write_value(
+    ws: &mut Worksheet,
+    (row, col): (u32, u16),
+    t: &Table,
+    (ri, ci): (usize, usize),
+    base: &Format,
+) -> std::result::Result<(), XlsxError> {
+    let cell = &t.rows[ri].cells[ci];
+    let base = base.clone();
+    // Cells hold numbers, so a reader can total them; xlsx stores
+    // every number as a double (the exact figures are in csv/).
+    let num = |d: rust_decimal::Decimal| -> f64 {
+        rust_decimal::prelude::ToPrimitive::to_f64(&d).unwrap_or(0.0)
+    };
+    match &t.rows[ri].cells[ci].value {
+        Value::Text { text } => {
+            ws.write_string_with_format(row, col, text, &base)?;
+        }
+        Value::Money { amount, dp } => {
+            let f = base.set_num_format(money_format(*dp));
+            match total_formula(t, ri, ci) {
+                // A live total, its value cached for readers that
+                // do not calculate.
+                Some(sum) => ws.write_formula_with_format(
+                    row,
+                    col,
+                    Formula::new(sum).set_result(render::plain(&cell.value)),
+                    &f,
+                )?,
+                None => ws.write_number_with_format(row, col, num(*amount), &f)?,
+            };
+        }
+        Value::Millions { amount, dp } => {
+            let f = format!("£#,##0.{},,\"m\"", "0".repeat((*dp).max(1) as usize));
+            ws.write_number_with_format(row, col, num(*amount), &base.set_num_format(f))?;
+        }
+        Value::Percent { value, dp } => {
+            // Negatives in brackets, as the tables print them.
+            let body = if *dp == 0 {
+                "0%".to_string()
+            } else {
+                format!("0.{}%", "0".repeat(*dp as usize))
+            };
+            let f = format!("{body};({body})");
+            ws.write_number_with_format(row, col, num(*value) / 100.0, &base.set_num_format(f))?;
+        }
+        Value::Points { value, dp } => {
+            let body = format!(
+                "{}\" pp\"",
+                number_format(*dp).split(';').next().unwrap_or("0")
+            );
+            ws.write_number_with_format(
+                row,
+                col,
+                num(*value),
+                &base.set_num_format(format!("{body};({body})")),
+            )?;
+        }
+        Value::Number { value, dp } => {
+            ws.write_number_with_format(
+                row,
+                col,
+                num(*value),
+                &base.set_num_format(number_format(*dp)),
+            )?;
+        }
+        Value::NotApplicable { label } => {
+            ws.write_string_with_format(
+                row,
+                col,
+                label,
+                &base.set_align(rust_xlsxwriter::FormatAlign::Right),
+            )?;
+        }
+        Value::Empty => {}
+    }
+    Ok(())
+}
+
 fn write_table(ws: &mut Worksheet, t: &Table) -> std::result::Result<(), XlsxError> {
     let header = Format::new()
         .set_bold()
@@ -191,11 +273,13 @@ fn write_table(ws: &mut Worksheet, t: &Table) -> std::result::Result<(), XlsxErr
         .iter()
         .map(|c| c.chars().count().min(24))
         .collect();
+    // The table's title above it; the header row under it.
+    ws.write_string_with_format(0, 0, &t.title, &Format::new().set_bold().set_font_size(12))?;
     for (c, name) in t.columns.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, name, &header)?;
+        ws.write_string_with_format(1, c as u16, name, &header)?;
     }
     for (ri, r) in t.rows.iter().enumerate() {
-        let row = ri as u32 + 1;
+        let row = ri as u32 + FIRST_ROW;
         for (ci, cell) in r.cells.iter().enumerate() {
             let col = ci as u16;
             widths[ci] = widths[ci].max(width(&cell.value).min(60));
@@ -204,79 +288,79 @@ fn write_table(ws: &mut Worksheet, t: &Table) -> std::result::Result<(), XlsxErr
             } else {
                 Format::new()
             };
-            // Cells hold numbers, so a reader can total them; xlsx stores
-            // every number as a double (the exact figures are in csv/).
-            let num = |d: rust_decimal::Decimal| -> f64 {
-                rust_decimal::prelude::ToPrimitive::to_f64(&d).unwrap_or(0.0)
-            };
-            match &cell.value {
-                Value::Text { text } => {
-                    ws.write_string_with_format(row, col, text, &base)?;
-                }
-                Value::Money { amount, dp } => {
-                    ws.write_number_with_format(
-                        row,
-                        col,
-                        num(*amount),
-                        &base.set_num_format(money_format(*dp)),
-                    )?;
-                }
-                Value::Millions { amount, dp } => {
-                    let f = format!("£#,##0.{},,\"m\"", "0".repeat((*dp).max(1) as usize));
-                    ws.write_number_with_format(row, col, num(*amount), &base.set_num_format(f))?;
-                }
-                Value::Percent { value, dp } => {
-                    // Negatives in brackets, as the tables print them.
-                    let body = if *dp == 0 {
-                        "0%".to_string()
-                    } else {
-                        format!("0.{}%", "0".repeat(*dp as usize))
-                    };
-                    let f = format!("{body};({body})");
-                    ws.write_number_with_format(
-                        row,
-                        col,
-                        num(*value) / 100.0,
-                        &base.set_num_format(f),
-                    )?;
-                }
-                Value::Points { value, dp } => {
-                    let body = format!(
-                        "{}\" pp\"",
-                        number_format(*dp).split(';').next().unwrap_or("0")
-                    );
-                    ws.write_number_with_format(
-                        row,
-                        col,
-                        num(*value),
-                        &base.set_num_format(format!("{body};({body})")),
-                    )?;
-                }
-                Value::Number { value, dp } => {
-                    ws.write_number_with_format(
-                        row,
-                        col,
-                        num(*value),
-                        &base.set_num_format(number_format(*dp)),
-                    )?;
-                }
-                Value::NotApplicable { label } => {
-                    ws.write_string_with_format(
-                        row,
-                        col,
-                        label,
-                        &base.set_align(rust_xlsxwriter::FormatAlign::Right),
-                    )?;
-                }
-                Value::Empty => {}
-            }
+            write_value(ws, (row, col), t, (ri, ci), &base)?;
         }
     }
     for (c, w) in widths.iter().enumerate() {
         ws.set_column_width(c as u16, (*w as f64 + 2.0).max(8.0))?;
     }
-    ws.set_freeze_panes(1, t.key_cols as u16)?;
+    ws.set_freeze_panes(FIRST_ROW, t.key_cols as u16)?;
     print_setup(ws, t)
+}
+
+/// The sheet row (0-based) of a table's first data row: the title, then
+/// the header.
+const FIRST_ROW: u32 = 2;
+
+/// A total row's money cell as a SUM over the cells it adds up, when they
+/// give its value exactly: the data rows since the last total, else the
+/// totals above it, else every data row above it.
+fn total_formula(t: &Table, ri: usize, ci: usize) -> Option<String> {
+    let row = &t.rows[ri];
+    let want = row.cells.get(ci)?.value.figure()?;
+    if !row.total {
+        return None;
+    }
+    let money = |r: usize| match &t.rows[r].cells.get(ci)?.value {
+        v @ Value::Money { .. } => v.figure(),
+        _ => None,
+    };
+    let since = t.rows[..ri]
+        .iter()
+        .rposition(|r| r.total)
+        .map_or(0, |p| p + 1);
+    let candidates: [Vec<usize>; 3] = [
+        (since..ri).filter(|&r| !t.rows[r].total).collect(),
+        (0..ri).filter(|&r| t.rows[r].total).collect(),
+        (0..ri).filter(|&r| !t.rows[r].total).collect(),
+    ];
+    let col = crate::base::trace::column_letters(ci as u32);
+    candidates.iter().find_map(|rows| {
+        let figs: Vec<Decimal> = rows.iter().filter_map(|&r| money(r)).collect();
+        if figs.is_empty() || figs.iter().sum::<Decimal>() != want {
+            return None;
+        }
+        let cells: Vec<String> = rows
+            .iter()
+            .filter(|&&r| money(r).is_some())
+            .map(|&r| format!("{col}{}", r as u32 + FIRST_ROW + 1))
+            .collect();
+        Some(format!("=SUM({})", ranges(&cells)))
+    })
+}
+
+/// "C3,C4,C5,C7" as "C3:C5,C7".
+fn ranges(cells: &[String]) -> String {
+    let num = |c: &str| {
+        c.trim_start_matches(|ch: char| ch.is_ascii_alphabetic())
+            .parse::<u32>()
+            .unwrap_or(0)
+    };
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < cells.len() {
+        let mut j = i;
+        while j + 1 < cells.len() && num(&cells[j + 1]) == num(&cells[j]) + 1 {
+            j += 1;
+        }
+        out.push(if j > i {
+            format!("{}:{}", cells[i], cells[j])
+        } else {
+            cells[i].clone()
+        });
+        i = j + 1;
+    }
+    out.join(",")
 }
 
 /// Printing as a finance officer expects: landscape when the table is
@@ -287,7 +371,7 @@ fn print_setup(ws: &mut Worksheet, t: &Table) -> std::result::Result<(), XlsxErr
         ws.set_landscape();
     }
     ws.set_print_fit_to_pages(1, 0);
-    ws.set_repeat_rows(0, 0)?;
+    ws.set_repeat_rows(1, 1)?;
     // "&" starts a header code in Excel: a literal one is written "&&".
     ws.set_header(format!("&C&\"-,Bold\"{}", t.title.replace('&', "&&")));
     ws.set_footer("&CPage &P of &N");
