@@ -18,7 +18,17 @@ pub struct Bars {
     pub stacked: bool,
     pub line: Option<Series>,
     pub hline: Option<(String, f64)>,
+    /// The reference line belongs to this series' bars only (drawn across
+    /// them, not across the others).
+    pub hline_over: Option<usize>,
     pub mark: Option<(String, usize)>,
+}
+
+/// A category whose figures are predicted or forecast, not actual: its
+/// bars are drawn lighter, as its label says.
+pub fn is_predicted(category: &str) -> bool {
+    let c = category.to_lowercase();
+    c.contains("predicted") || c.contains("forecast")
 }
 
 impl Bars {
@@ -36,7 +46,11 @@ impl Bars {
 
     /// Whether a legend is needed: more than one thing is drawn.
     pub fn has_legend(&self) -> bool {
-        self.series.len() > 1 || self.line.is_some() || self.hline.is_some()
+        self.series.len() > 1 || self.line.is_some() || self.hline.is_some() || self.has_predicted()
+    }
+
+    pub fn has_predicted(&self) -> bool {
+        self.categories.iter().any(|c| is_predicted(c))
     }
 }
 

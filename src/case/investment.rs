@@ -400,6 +400,7 @@ fn profile_chart(t: &Table, case: &str) -> Chart {
                 values: cumulative,
             }),
             hline: tol.map(|(k, v)| (format!("{k}: {}", money_exact(v)), v)),
+            hline_over: None,
             mark: None,
         }),
     }

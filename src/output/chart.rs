@@ -265,12 +265,11 @@ fn bars<DB: DrawingBackend>(root: &Area<'_, DB>, c: &Chart, title: FontDesc, b: 
     if let Some((label, h)) = &b.hline {
         let st = ShapeStyle::from(&colour(4)).stroke_width(3);
         chart
-            .draw_series(DashedLineSeries::new(
-                vec![(0.0, *h), (n as f64, *h)],
-                12,
-                8,
-                st,
-            ))
+            .draw_series(
+                hline_segments(b, n, *h)
+                    .into_iter()
+                    .flat_map(|seg| DashedLineSeries::new(seg, 12, 8, st)),
+            )
             .map_err(err)?
             .label(label.clone())
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], st));
@@ -300,12 +299,24 @@ fn bar_series<DB: DrawingBackend>(chart: &mut ChartContext<'_, DB, Xy>, b: &Bars
     let mut base_neg = vec![0.0f64; n];
     for (si, s) in b.series.iter().enumerate() {
         let col = colour(si);
+        // Predicted figures lighter than actuals, outlined in the same colour.
+        let fill = |i: usize| -> ShapeStyle {
+            match b
+                .categories
+                .get(i)
+                .is_some_and(|c| crate::base::chart::is_predicted(c))
+            {
+                true => col.mix(0.45).filled(),
+                false => col.filled(),
+            }
+        };
         let rects: Vec<Rectangle<(f64, f64)>> = s
             .values
             .iter()
             .enumerate()
             .take(n)
             .map(|(i, &v)| {
+                let col = fill(i);
                 let x = i as f64;
                 if b.stacked {
                     let base = if v >= 0.0 {
@@ -315,11 +326,11 @@ fn bar_series<DB: DrawingBackend>(chart: &mut ChartContext<'_, DB, Xy>, b: &Bars
                     };
                     let y0 = base[i];
                     base[i] += v;
-                    Rectangle::new([(x + 0.15, y0), (x + 0.85, base[i])], col.filled())
+                    Rectangle::new([(x + 0.15, y0), (x + 0.85, base[i])], col)
                 } else {
                     let w = 0.8 / k;
                     let x0 = x + 0.1 + w * si as f64;
-                    Rectangle::new([(x0, 0.0), (x0 + w * 0.92, v)], col.filled())
+                    Rectangle::new([(x0, 0.0), (x0 + w * 0.92, v)], col)
                 }
             })
             .collect();
@@ -330,7 +341,32 @@ fn bar_series<DB: DrawingBackend>(chart: &mut ChartContext<'_, DB, Xy>, b: &Bars
                 .legend(move |(x, y)| Rectangle::new([(x, y - 8), (x + 18, y + 8)], col.filled()));
         }
     }
+    if b.has_predicted() {
+        let light = colour(0).mix(0.45);
+        chart
+            .draw_series(std::iter::empty::<Rectangle<(f64, f64)>>())
+            .map_err(err)?
+            .label("Lighter bars: predicted")
+            .legend(move |(x, y)| Rectangle::new([(x, y - 8), (x + 18, y + 8)], light.filled()));
+    }
     Ok(())
+}
+
+/// The reference line's stretches: across the whole chart, or across one
+/// series' bars only.
+fn hline_segments(b: &Bars, n: usize, h: f64) -> Vec<Vec<(f64, f64)>> {
+    match b.hline_over {
+        None => vec![vec![(0.0, h), (n as f64, h)]],
+        Some(si) => {
+            let w = 0.8 / b.series.len().max(1) as f64;
+            (0..n)
+                .map(|i| {
+                    let x0 = i as f64 + 0.1 + w * si as f64 - 0.02;
+                    vec![(x0, h), (x0 + w * 0.92 + 0.04, h)]
+                })
+                .collect()
+        }
+    }
 }
 
 /// A line with a dot at each category (cumulative figures).

@@ -1315,40 +1315,17 @@ fn cumulative_chart(t: &Table, report: &ReportInfo) -> Chart {
                 series(&format!("Net of {who} funding"), net),
             ],
             hline: Some((
-                format!(
-                    "{} {}: break-even{passed}",
-                    funding_label(t),
-                    money_exact(funding)
-                ),
+                format!("Funding {}: break-even{passed}", money_exact(funding)),
                 funding,
             )),
+            // Gross savings meet the funding; the net bars have it taken off.
+            hline_over: Some(0),
             ..Bars::default()
         }),
     }
 }
 
 /// a / b × 100, exact (to Decimal's 28 digits); zero when b is zero.
-/// The funding rows' labels (the items of the `funding` sheet), for the
-/// break-even line.
-fn funding_label(t: &Table) -> String {
-    let net = t
-        .rows
-        .iter()
-        .position(|r| t.row_key(r) == "Net cumulative savings");
-    let total = t
-        .rows
-        .iter()
-        .position(|r| r.total && t.row_key(r) == "Total");
-    match (total, net) {
-        (Some(a), Some(b)) if b > a + 1 => t.rows[a + 1..b]
-            .iter()
-            .map(|r| t.row_key(r))
-            .collect::<Vec<_>>()
-            .join(" and "),
-        _ => "Funding".into(),
-    }
-}
-
 pub fn percent(a: Decimal, b: Decimal) -> Decimal {
     if b.is_zero() {
         Decimal::ZERO
