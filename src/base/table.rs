@@ -216,3 +216,19 @@ pub fn at(v: &Value) -> f64 {
     use rust_decimal::prelude::ToPrimitive;
     v.figure().and_then(|d| d.to_f64()).unwrap_or(0.0)
 }
+
+/// The files the tables' input figures were read from, sorted, once each:
+/// a report's source line.
+pub fn input_files(tables: &[Table]) -> Vec<String> {
+    let mut v: Vec<String> = tables
+        .iter()
+        .flat_map(|t| t.rows.iter().flat_map(|r| r.cells.iter()))
+        .filter_map(|c| match &c.trace {
+            crate::base::trace::Trace::Input(o) => o.file().map(str::to_string),
+            _ => None,
+        })
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}

@@ -176,8 +176,19 @@ fn legend<'a, DB: DrawingBackend + 'a>(
         .map_err(err)
 }
 
-fn draw<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, c: &Chart) -> DResult {
+fn draw<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, c: &Chart, source: &str) -> DResult {
     root.fill(&WHITE).map_err(err)?;
+    // The source under the chart, as a published figure carries one.
+    let root = if source.is_empty() {
+        root
+    } else {
+        let h = root.dim_in_pixel().1;
+        let (main, foot) = root.split_vertically(h.saturating_sub(46));
+        let st = font(TEXT).color(&RGBColor(90, 90, 90));
+        foot.draw(&Text::new(shorten(source, 90), (24, 4), st))
+            .map_err(err)?;
+        main
+    };
     // Long titles shrink to fit the width rather than run off the picture.
     let (w, _) = root.dim_in_pixel();
     let chars = c.title.chars().count().max(1) as f64;
@@ -228,7 +239,7 @@ fn bars_range(b: &Bars) -> (f64, f64) {
     // The legend takes about 34 pixels an entry of a plot about 600 high:
     // the data keep to the part below it.
     if entries > 0 {
-        let f = ((entries * 40 + 30) as f64 / 580.0).min(0.7);
+        let f = ((entries * 40 + 40) as f64 / 530.0).min(0.75);
         hi = lo + (hi - lo) / (1.0 - f);
     }
     (lo, hi)
@@ -496,7 +507,7 @@ fn place_legend(
 
 /// Rows the legend covers: its entries' height over a row's.
 fn legend_rows(entries: usize, rows: usize) -> usize {
-    let row_px = 560.0 / rows.max(1) as f64;
+    let row_px = 520.0 / rows.max(1) as f64;
     ((entries * 40 + 30) as f64 / row_px).ceil() as usize
 }
 
@@ -584,7 +595,7 @@ fn histogram<DB: DrawingBackend>(
     // The data keep below the legend (an entry per series, about 34 of
     // some 600 pixels each): the lines stop at `top`, the legend sits above.
     let entries = 1 + h.markers.len() + h.lines.len();
-    let f = ((entries * 40 + 30) as f64 / 580.0).min(0.7);
+    let f = ((entries * 40 + 40) as f64 / 530.0).min(0.75);
     let top = counts.iter().copied().max().unwrap_or(1) as f64 * 1.08;
     let ymax = top / (1.0 - f);
     let mut chart = ChartBuilder::on(root)
@@ -650,7 +661,8 @@ fn shorten(s: &str, max: usize) -> String {
 }
 
 /// Writes charts/<name>.svg and charts/<name>.png; returns both paths.
-pub fn write(c: &Chart, dir: &Path) -> Result<(PathBuf, PathBuf)> {
+/// `source` is printed under the chart (empty: nothing).
+pub fn write(c: &Chart, dir: &Path, source: &str) -> Result<(PathBuf, PathBuf)> {
     ensure_fonts();
     std::fs::create_dir_all(dir).map_err(|source| Error::Write {
         path: dir.display().to_string(),
@@ -667,12 +679,17 @@ pub fn write(c: &Chart, dir: &Path) -> Result<(PathBuf, PathBuf)> {
         crate::base::atomic::temp_keeping_extension(&svg),
         crate::base::atomic::temp_keeping_extension(&png),
     );
-    let r = draw(SVGBackend::new(&svg_tmp, SVG_SIZE).into_drawing_area(), c);
+    let r = draw(
+        SVGBackend::new(&svg_tmp, SVG_SIZE).into_drawing_area(),
+        c,
+        source,
+    );
     crate::base::atomic::finish(&svg_tmp, &svg, r.is_ok())?;
     r.map_err(|m| fail(&svg, m))?;
     let r = draw(
         BitMapBackend::new(&png_tmp, PNG_SIZE).into_drawing_area(),
         c,
+        source,
     );
     crate::base::atomic::finish(&png_tmp, &png, r.is_ok())?;
     r.map_err(|m| fail(&png, m))?;

@@ -8,7 +8,6 @@
 use crate::base::error::{Error, Result};
 use crate::base::money::Negatives;
 use crate::base::table::{Table, Value};
-use crate::base::trace::Trace;
 use crate::output::render;
 use std::io::Write;
 use std::path::Path;
@@ -169,22 +168,6 @@ pub struct Doc<'a> {
     pub year: Option<crate::base::year::Year>,
 }
 
-/// The files the pack's input figures were read from.
-fn sources(pack: &Doc) -> Vec<String> {
-    let mut v: Vec<String> = pack
-        .tables
-        .iter()
-        .flat_map(|t| t.rows.iter().flat_map(|r| r.cells.iter()))
-        .filter_map(|c| match &c.trace {
-            Trace::Input(o) => o.file().map(str::to_string),
-            _ => None,
-        })
-        .collect();
-    v.sort();
-    v.dedup();
-    v
-}
-
 /// A picture: its relationship id and PNG bytes.
 type Image = (String, Vec<u8>);
 
@@ -238,7 +221,7 @@ fn body(pack: &Doc, charts: Option<&Path>, neg: Negatives) -> Result<(String, Ve
             images.push((rid, bytes));
         }
     }
-    let src = sources(pack);
+    let src = crate::base::table::input_files(pack.tables);
     if !src.is_empty() {
         x.push_str(&para(
             &format!("Source: figures recomputed from {}.", src.join(", ")),

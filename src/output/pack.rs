@@ -82,8 +82,14 @@ pub fn write(pack: &Pack, dir: &Path, parts: &[Part], neg: Negatives) -> Result<
         }
     }
     if parts.contains(&Part::Charts) {
+        let files = crate::base::table::input_files(&pack.tables);
+        let source = if files.is_empty() {
+            String::new()
+        } else {
+            format!("Source: {}", files.join(", "))
+        };
         for (_, c) in &charts {
-            let (svg, png) = chart::write(c, &dir.join("charts"))?;
+            let (svg, png) = chart::write(c, &dir.join("charts"), &source)?;
             written.push(svg.display().to_string());
             written.push(png.display().to_string());
         }
