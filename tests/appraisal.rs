@@ -1,26 +1,11 @@
 //! The S151 officer's appraisal, with figures worked by hand from the
 //! model files in tests/models/ (the working is in each test's comment).
 
-use costshare::base::table::Table;
+mod common;
+use common::{fig, table};
 use costshare::model::Model;
-use costshare::tables;
-use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use std::path::Path;
-
-fn table(m: &Model, name: &str) -> Table {
-    tables::table(m, name)
-        .unwrap()
-        .unwrap_or_else(|| panic!("{} has no {name}", m.file))
-}
-
-fn fig(t: &Table, row: &str, col: &str) -> Decimal {
-    t.find(row, col)
-        .unwrap_or_else(|| panic!("{}: no {row:?}/{col:?}", t.name))
-        .value
-        .figure()
-        .unwrap_or_else(|| panic!("{}: {row:?}/{col:?} has no figure", t.name))
-}
 
 /// tests/models/optimism-bias.toml: two partners, equal shares, a £100,000
 /// system in 2030/31, a £200,000 shared service against baselines of

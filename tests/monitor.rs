@@ -57,6 +57,16 @@ fn pence(cell: &Value) -> Option<i128> {
     })
 }
 
+/// Every row's cells as displayed.
+fn texts(t: &Value) -> Vec<Vec<String>> {
+    t["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["cells"].as_array().unwrap().iter().map(text).collect())
+        .collect()
+}
+
 fn text(cell: &Value) -> String {
     cell["display"].as_str().unwrap_or_default().to_string()
 }
@@ -732,12 +742,7 @@ fn savings_targets_across_years() {
         "2025-06",
     ]);
     let s = &t["savings-to-date"];
-    let rows: Vec<Vec<String>> = s["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["cells"].as_array().unwrap().iter().map(text).collect())
-        .collect();
+    let rows = texts(s);
     let want = [
         [
             "ABC",
@@ -917,12 +922,7 @@ fn budgets_by_account_group() {
         "2025-06",
     ]);
     let s = &t["subjective"];
-    let rows: Vec<Vec<String>> = s["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["cells"].as_array().unwrap().iter().map(text).collect())
-        .collect();
+    let rows = texts(s);
     // (JSON's display writes negatives with a minus.)
     let want = [
         [

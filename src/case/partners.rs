@@ -11,11 +11,16 @@ use crate::case::appraise::{evaluate, payback_text};
 use crate::case::calc::{Case, NEVER};
 use crate::model::Model;
 
-pub fn table(m: &Model) -> crate::Result<Option<Table>> {
+/// The model's case, when it has an investment to appraise.
+fn case(m: &Model) -> crate::Result<Option<(Case, crate::case::calc::Figures)>> {
     if m.investment.is_empty() {
         return Ok(None);
     }
-    let Some((c, f)) = Case::of_model(m, "savings")? else {
+    Case::of_model(m, "savings")
+}
+
+pub fn table(m: &Model) -> crate::Result<Option<Table>> {
+    let Some((c, f)) = case(m)? else {
         return Ok(None);
     };
     let cols = [
@@ -121,10 +126,7 @@ fn chart(t: &Table, case: &str) -> Chart {
 /// the net and the running total, and what they are worth discounted; a
 /// total for each partner. The figures behind the partners table.
 pub fn by_year_table(m: &Model) -> crate::Result<Option<Table>> {
-    if m.investment.is_empty() {
-        return Ok(None);
-    }
-    let Some((c, f)) = Case::of_model(m, "savings")? else {
+    let Some((c, f)) = case(m)? else {
         return Ok(None);
     };
     let cols = [

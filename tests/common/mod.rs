@@ -41,3 +41,19 @@ pub fn forged_xlsx(path: &Path, sheet_xml: impl Fn() -> Vec<u8>, strings: Option
 /// The start and end of a sheet's XML, around `<sheetData>` rows.
 pub const SHEET_HEAD: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>";
 pub const SHEET_TAIL: &str = "</sheetData></worksheet>";
+
+/// A model's table by name; the test fails when the model has none.
+pub fn table(m: &costshare::model::Model, name: &str) -> costshare::base::table::Table {
+    costshare::tables::table(m, name)
+        .unwrap()
+        .unwrap_or_else(|| panic!("{} has no {name}", m.file))
+}
+
+/// The exact figure at a row key and column.
+pub fn fig(t: &costshare::base::table::Table, row: &str, col: &str) -> rust_decimal::Decimal {
+    t.find(row, col)
+        .unwrap_or_else(|| panic!("{}: no {row:?}/{col:?}", t.name))
+        .value
+        .figure()
+        .unwrap_or_else(|| panic!("{}: {row:?}/{col:?} has no figure", t.name))
+}
