@@ -391,3 +391,24 @@ fn change_columns_are_the_difference_of_the_figures_shown() {
     let roi = md.lines().find(|l| l.starts_with("| ROI %")).unwrap();
     assert!(roi.contains(" pp"), "{roi}");
 }
+
+/// The simulation gives the same outcome on one thread or several: each
+/// block of trials draws from its own stream, whoever runs it.
+#[test]
+fn the_simulation_is_the_same_on_any_number_of_threads() {
+    let c = case("planning-support");
+    let ranges: Vec<simulate::Range> = [
+        "savings.realisation=0.6..1.0..0.9",
+        "discount_rate_pct=1.5..6",
+    ]
+    .iter()
+    .map(|s| simulate::parse_range(&c, s).unwrap())
+    .collect();
+    let run =
+        |threads| simulate::simulate_on(&c, &ranges, (10_000, 7), threads, &mut |_| {}).unwrap();
+    let one = run(1);
+    assert_eq!(one.npv.len(), 10_000);
+    for t in [2, 3, 8] {
+        assert_eq!(run(t), one, "{t} threads");
+    }
+}

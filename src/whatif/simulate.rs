@@ -356,17 +356,18 @@ fn count_worse(work: &Case, worse: &mut [usize]) -> Result<()> {
     Ok(())
 }
 
-/// Runs `trials` draws. `progress` is called with the share done, now and then.
-pub fn simulate(
-    base: &Case,
-    ranges: &[Range],
-    trials: usize,
-    seed: u64,
-    progress: &mut dyn FnMut(usize),
-) -> Result<Outcome> {
-    let mut rng = Rng::new(seed);
-    let mut work = base.clone();
-    let mut out = Outcome {
+/// Trials per block. Each block draws from a stream of its own (the seed and
+/// the block's number), so the draws, and so the output, are the same
+/// whatever the number of threads that share the blocks.
+const BLOCK: usize = 4096;
+
+/// The seed of block `b`'s stream.
+fn block_seed(seed: u64, b: usize) -> u64 {
+    seed ^ (b as u64 + 1).wrapping_mul(0xD1B5_4A32_D192_ED03)
+}
+
+fn empty_outcome(base: &Case, trials: usize) -> Outcome {
+    Outcome {
         trials,
         npv: Vec::with_capacity(trials),
         score: Vec::with_capacity(trials),
@@ -378,10 +379,16 @@ pub fn simulate(
         } else {
             Vec::new()
         },
-    };
+    }
+}
+
+/// `count` trials from block `b`'s stream, unsorted.
+fn run_block(base: &Case, ranges: &[Range], seed: u64, b: usize, count: usize) -> Result<Outcome> {
+    let mut rng = Rng::new(block_seed(seed, b));
+    let mut work = base.clone();
+    let mut out = empty_outcome(base, count);
     let max = base.tolerance_max();
-    let step = (trials / 20).max(1);
-    for n in 0..trials {
+    for _ in 0..count {
         work.clone_from(base);
         for r in ranges {
             let v = r.draw(&mut rng);
@@ -401,10 +408,88 @@ pub fn simulate(
         if !out.partner_worse.is_empty() {
             count_worse(&work, &mut out.partner_worse)?;
         }
-        if (n + 1) % step == 0 {
-            progress(n + 1);
+    }
+    Ok(out)
+}
+
+/// Runs `trials` draws on every core, in blocks. `progress` is called with
+/// the number done, now and then.
+pub fn simulate(
+    base: &Case,
+    ranges: &[Range],
+    trials: usize,
+    seed: u64,
+    progress: &mut dyn FnMut(usize),
+) -> Result<Outcome> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    simulate_on(base, ranges, (trials, seed), cores, progress)
+}
+
+/// As `simulate`, on `threads` threads: the outcome is the same for any.
+pub fn simulate_on(
+    base: &Case,
+    ranges: &[Range],
+    (trials, seed): (usize, u64),
+    threads: usize,
+    progress: &mut dyn FnMut(usize),
+) -> Result<Outcome> {
+    let blocks = trials.div_ceil(BLOCK);
+    let size = |b: usize| BLOCK.min(trials - b * BLOCK);
+    let threads = threads.clamp(1, blocks.max(1));
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let mut parts: Vec<(usize, Result<Outcome>)> = std::thread::scope(|sc| {
+        let workers: Vec<_> = (0..threads)
+            .map(|k| {
+                let done = &done;
+                sc.spawn(move || {
+                    (k..blocks)
+                        .step_by(threads)
+                        .map(|b| {
+                            let r = run_block(base, ranges, seed, b, size(b));
+                            done.fetch_add(size(b), std::sync::atomic::Ordering::Relaxed);
+                            (b, r)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        let mut shown = 0;
+        while workers.iter().any(|w| !w.is_finished()) {
+            let now = done.load(std::sync::atomic::Ordering::Relaxed);
+            if now != shown {
+                progress(now);
+                shown = now;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        // A worker that panicked loses its blocks: said, never passed over.
+        let lost = || {
+            (
+                0,
+                Err(Error::usage(
+                    "the simulation stopped: a worker thread failed",
+                )),
+            )
+        };
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_else(|_| vec![lost()]))
+            .collect()
+    });
+    parts.sort_by_key(|(b, _)| *b);
+    let mut out = empty_outcome(base, trials);
+    for (_, part) in parts {
+        let part = part?;
+        out.npv.extend(part.npv);
+        out.score.extend(part.score);
+        out.payback.extend(part.payback);
+        out.case_total.extend(part.case_total);
+        out.breaches += part.breaches;
+        for (a, b) in out.partner_worse.iter_mut().zip(part.partner_worse) {
+            *a += b;
         }
     }
+    progress(trials);
     out.npv.sort_unstable();
     out.score.sort_unstable();
     out.payback.sort_unstable();
