@@ -412,3 +412,19 @@ fn the_simulation_is_the_same_on_any_number_of_threads() {
         assert_eq!(run(t), one, "{t} threads");
     }
 }
+
+proptest! {
+    /// The simulation's fast count of partners worse off agrees with the
+    /// full figures, whatever the realisation and the shared service cost.
+    #[test]
+    fn partner_npvs_fast_path_matches_the_figures(
+        real in 0u32..150,
+        cost in 600_000i64..1_000_000,
+    ) {
+        let mut c = case("planning-support");
+        c.set("savings.realisation", &format!("{}", real as f64 / 100.0)).unwrap();
+        c.set("savings.shared_service_cost", &cost.to_string()).unwrap();
+        let f = c.figures().unwrap();
+        prop_assert_eq!(c.partner_npvs().unwrap(), f.partner_npv);
+    }
+}

@@ -670,7 +670,8 @@ impl Case {
     }
 
     /// Every figure of the case, computed once.
-    pub fn figures(&self) -> Result<Figures, CaseError> {
+    /// Each partner's cost of the shared service and its net saving a year.
+    fn costs_and_nets(&self) -> Result<(Vec<Decimal>, Vec<Decimal>), CaseError> {
         let costs = if self.shared_total.is_some()
             || self.partners.iter().any(|p| p.given_cost.is_some())
         {
@@ -678,7 +679,7 @@ impl Case {
         } else {
             vec![Decimal::ZERO; self.partners.len()]
         };
-        let partner_net: Vec<Decimal> = self
+        let nets = self
             .partners
             .iter()
             .zip(&costs)
@@ -687,6 +688,33 @@ impl Case {
                 _ => p.baseline - c - p.already,
             })
             .collect();
+        Ok((costs, nets))
+    }
+
+    /// Each partner's own NPV (None: it never joins, or the case gives its
+    /// net saving whole), without the rest of the figures: the simulation's
+    /// count of partners worse off.
+    pub fn partner_npvs(&self) -> Result<Vec<Option<Decimal>>, CaseError> {
+        if self.net_given.is_some() || !self.has_savings {
+            return Ok(vec![None; self.partners.len()]);
+        }
+        let (_, nets) = self.costs_and_nets()?;
+        let Some(shares) = self.shares()? else {
+            return Ok(vec![None; self.partners.len()]);
+        };
+        let (profile, rate) = (self.priced_profile(), self.shown_rate_pct());
+        Ok((0..self.partners.len())
+            .map(|i| {
+                (self.partners[i].joins != NEVER).then(|| {
+                    let inp = self.own_inputs(&shares, nets[i], i, profile.clone(), rate);
+                    score::summarise(&inp).npv
+                })
+            })
+            .collect())
+    }
+
+    pub fn figures(&self) -> Result<Figures, CaseError> {
+        let (costs, partner_net) = self.costs_and_nets()?;
         let net_per_annum = self.net_given.unwrap_or_else(|| partner_net.iter().sum());
         let shares = self.shares()?;
         let mut investment_share = vec![Decimal::ZERO; self.partners.len()];
@@ -740,6 +768,20 @@ impl Case {
             return None;
         }
         let shares = f.shares.as_ref()?;
+        self.partners.get(i)?;
+        let (profile, rate) = (self.priced_profile(), self.shown_rate_pct());
+        Some(self.own_inputs(shares, f.partner_net[i], i, profile, rate))
+    }
+
+    /// Partner `i`'s score inputs from the year's shares and its net saving.
+    fn own_inputs(
+        &self,
+        shares: &[Vec<Option<Decimal>>],
+        net: Decimal,
+        i: usize,
+        realisation: Vec<Decimal>,
+        rate_pct: Decimal,
+    ) -> ScoreInputs {
         let costs = (0..self.window)
             .map(|t| {
                 shares
@@ -749,14 +791,14 @@ impl Case {
                     * self.price_factors(t).0
             })
             .collect();
-        let p = self.partners.get(i)?;
-        Some(ScoreInputs {
+        let p = &self.partners[i];
+        ScoreInputs {
             first_year: self.first_year,
             costs,
-            savers: vec![(f.partner_net[i], p.joins, p.leaves)],
-            realisation: self.priced_profile(),
-            rate_pct: self.shown_rate_pct(),
-        })
+            savers: vec![(net, p.joins, p.leaves)],
+            realisation,
+            rate_pct,
+        }
     }
 }
 

@@ -349,8 +349,7 @@ fn has_partner_cases(c: &Case) -> bool {
 
 /// Counts the partners whose own NPV is below zero in this trial.
 fn count_worse(work: &Case, worse: &mut [usize]) -> Result<()> {
-    let f = work.figures()?;
-    for (w, npv) in worse.iter_mut().zip(&f.partner_npv) {
+    for (w, npv) in worse.iter_mut().zip(&work.partner_npvs()?) {
         *w += usize::from(npv.is_some_and(|n| n.is_sign_negative() && !n.is_zero()));
     }
     Ok(())

@@ -91,7 +91,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
     let (_, case) = whatif::load_case(&model)?;
     let ranges = bench_ranges(&case);
     let (case, rs) = whatif::ranges(&model, &ranges, None, |sf| &sf.ranges, "--range")?;
-    // Warm up, then time one run on one core.
+    // Warm up, then time one run on every core.
     simulate::simulate(&case, &rs, trials.min(1000), 1, &mut |_| {})?;
     let start = Instant::now();
     let o = simulate::simulate(&case, &rs, trials, 42, &mut |_| {})?;
@@ -102,8 +102,9 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
     emit(
         out,
         &format!(
-            "model: {}\ntrials: {}\nseconds: {:.3}\ntrials per second: {:.0}\nP50 NPV: {p50}\n",
+            "model: {}\ncores: {}\ntrials: {}\nseconds: {:.3}\ntrials per second: {:.0}\nP50 NPV: {p50}\n",
             model.display(),
+            std::thread::available_parallelism().map_or(1, |n| n.get()),
             o.trials,
             secs,
             o.trials as f64 / secs,
