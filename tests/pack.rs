@@ -422,3 +422,40 @@ fn workbook_totals_are_formulas_with_cached_values() {
         + 1;
     assert_eq!(values.get_value((net, 2)), Some(&Data::Float(3925650.0)));
 }
+
+/// The score sheet's discount factors, present values, NPV and score are
+/// formulas over its costs and savings and the Inputs sheet's discount rate
+/// (3.5 %, the Green Book's), with the report's own figures cached.
+#[test]
+fn the_score_sheet_computes_from_its_inputs() {
+    let path = Path::new("reports/planning-support/planning-support.xlsx");
+    let mut wb = open_workbook_auto(path).unwrap();
+    let inputs = wb.worksheet_range("Inputs").unwrap();
+    assert_eq!(inputs.get_value((2, 1)), Some(&Data::Float(3.5)));
+    let values = wb.worksheet_range("score").unwrap();
+    let formulas = wb.worksheet_formula("score").unwrap();
+    // Row 3 of the sheet is 2014/15 (title, header, 2013/14 first).
+    assert_eq!(
+        formulas.get_value((3, 5)).unwrap(),
+        "1/(1+Inputs!$B$3/100)^1"
+    );
+    assert_eq!(formulas.get_value((3, 6)).unwrap(), "B4*F4");
+    let csv = std::fs::read_to_string("reports/planning-support/csv/score.csv").unwrap();
+    let npv_line = csv.lines().position(|l| l.starts_with("NPV,")).unwrap() as u32 + 1;
+    let npv = formulas.get_value((npv_line, 7)).unwrap();
+    assert!(npv.starts_with('H') && npv.contains("-G"), "{npv}");
+    let cached = match values.get_value((npv_line, 7)) {
+        Some(Data::Float(x)) => *x,
+        other => panic!("{other:?}"),
+    };
+    let want: f64 = csv
+        .lines()
+        .nth(npv_line as usize - 1)
+        .unwrap()
+        .rsplit(',')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(cached, want);
+}

@@ -304,6 +304,121 @@ fn write_table(ws: &mut Worksheet, t: &Table) -> std::result::Result<(), XlsxErr
     print_setup(ws, t)
 }
 
+/// The discount rate (%) behind a score table: from its second year's
+/// discount factor, 1 / (1 + r).
+fn discount_rate(t: &Table) -> Option<Decimal> {
+    let c = t.columns.iter().position(|h| h == "Discount factor")?;
+    let df = t
+        .rows
+        .get(1)
+        .filter(|r| !r.total)?
+        .cells
+        .get(c)?
+        .value
+        .figure()?;
+    if df.is_zero() {
+        return None;
+    }
+    let r = (Decimal::ONE / df - Decimal::ONE) * Decimal::ONE_HUNDRED;
+    Some(crate::base::money::round_dp(r, 6).normalize())
+}
+
+/// The cell on the Inputs sheet that holds the discount rate.
+const RATE_CELL: &str = "Inputs!$B$3";
+
+/// The Inputs sheet: what the live formulas of the score sheet read.
+fn inputs_sheet(ws: &mut Worksheet, rate: Decimal) -> std::result::Result<(), XlsxError> {
+    let bold = Format::new().set_bold();
+    ws.write_string_with_format(
+        0,
+        0,
+        "Inputs: change a value here and the score sheet follows",
+        &bold.clone().set_font_size(12),
+    )?;
+    ws.write_string_with_format(1, 0, "Input", &bold)?;
+    ws.write_string_with_format(1, 1, "Value", &bold)?;
+    ws.write_string(2, 0, "Discount rate % (HM Treasury Green Book: 3.5)")?;
+    let v = rust_decimal::prelude::ToPrimitive::to_f64(&rate).unwrap_or(0.0);
+    ws.write_number_with_format(2, 1, v, &Format::new().set_num_format("0.0####"))?;
+    ws.set_column_width(0, 48)?;
+    Ok(())
+}
+
+/// The score sheet's discount factors, present values, net benefit, NPV
+/// and investment score as formulas over its costs and savings and the
+/// Inputs sheet's discount rate; every value cached.
+fn score_formulas(ws: &mut Worksheet, t: &Table) -> std::result::Result<(), XlsxError> {
+    let col = |name: &str| t.columns.iter().position(|h| h == name);
+    let (Some(c), Some(s), Some(n), Some(cum), Some(df), Some(pc), Some(ps)) = (
+        col("Costs"),
+        col("Savings"),
+        col("Net benefit"),
+        col("Cumulative net"),
+        col("Discount factor"),
+        col("PV costs"),
+        col("PV savings"),
+    ) else {
+        return Ok(());
+    };
+    let l = |c: usize| crate::base::trace::column_letters(c as u32);
+    let years: Vec<usize> = (0..t.rows.len())
+        .take_while(|&r| !t.rows[r].total)
+        .collect();
+    let cell = |r: usize, c: usize| format!("{}{}", l(c), r as u32 + FIRST_ROW + 1);
+    let put =
+        |ws: &mut Worksheet, r: usize, c: usize, f: String| -> std::result::Result<(), XlsxError> {
+            let v = &t.rows[r].cells[c].value;
+            let fmt = match v {
+                Value::Number { dp, .. } => Format::new().set_num_format(number_format(*dp)),
+                Value::Money { dp, .. } => Format::new().set_num_format(money_format(*dp)),
+                _ => Format::new(),
+            };
+            let fmt = if t.rows[r].total { fmt.set_bold() } else { fmt };
+            ws.write_formula_with_format(
+                r as u32 + FIRST_ROW,
+                c as u16,
+                Formula::new(f).set_result(render::plain(v)),
+                &fmt,
+            )?;
+            Ok(())
+        };
+    for &r in &years {
+        put(ws, r, n, format!("={}-{}", cell(r, s), cell(r, c)))?;
+        let prev = if r == 0 {
+            String::new()
+        } else {
+            format!("{}+", cell(r - 1, cum))
+        };
+        put(ws, r, cum, format!("={prev}{}", cell(r, n)))?;
+        put(ws, r, df, format!("=1/(1+{RATE_CELL}/100)^{r}"))?;
+        put(ws, r, pc, format!("={}*{}", cell(r, c), cell(r, df)))?;
+        put(ws, r, ps, format!("={}*{}", cell(r, s), cell(r, df)))?;
+    }
+    // The total row, then NPV and the investment score under it.
+    let Some(total) = t.rows.iter().position(|r| r.total) else {
+        return Ok(());
+    };
+    let key = |r: usize| t.row_key(&t.rows[r]);
+    for r in total + 1..t.rows.len() {
+        match key(r).as_str() {
+            "NPV" => put(
+                ws,
+                r,
+                ps,
+                format!("={}-{}", cell(total, ps), cell(total, pc)),
+            )?,
+            "Investment score" => put(
+                ws,
+                r,
+                ps,
+                format!("={}/{}", cell(total, ps), cell(total, pc)),
+            )?,
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 /// The sheet row (0-based) of a table's first data row: the title, then
 /// the header.
 const FIRST_ROW: u32 = 2;
@@ -503,6 +618,16 @@ pub fn workbook(pack: &Pack, path: &Path) -> Result<()> {
         let ws = wb.add_worksheet();
         ws.set_name(&name).map_err(&e)?;
         write_table(ws, t).map_err(&e)?;
+        if t.name == "score"
+            && let Some(rate) = discount_rate(t)
+        {
+            score_formulas(ws, t).map_err(&e)?;
+            let ws = wb.add_worksheet();
+            let inputs = sheet_name("Inputs", &used);
+            ws.set_name(&inputs).map_err(&e)?;
+            used.push(inputs);
+            inputs_sheet(ws, rate).map_err(&e)?;
+        }
     }
     let ws = wb.add_worksheet();
     ws.set_name(sheet_name("Sources", &used)).map_err(&e)?;
