@@ -708,7 +708,7 @@ pub fn annual_pack(data: &Path) -> crate::Result<Pack> {
         name: format!("annual-report-{}", r.year.replace('/', "-")),
         title: r.title.clone(),
         intro: format!(
-            "Tables of the {}, recomputed by costshare from `{}`.",
+            "Tables of the {}, recomputed from `{}`.",
             r.title,
             data.display()
         ),
@@ -727,7 +727,7 @@ pub fn model_pack(m: &Model, models_dir: &Path) -> crate::Result<Pack> {
     let mut p = Pack {
         name: m.slug.clone(),
         title: m.name.clone(),
-        intro: format!("Recomputed by costshare from `{}`.", m.file),
+        intro: format!("Recomputed from `{}`.", m.file),
         tables,
         appendix: if m.published.is_empty() {
             String::new()
