@@ -431,8 +431,31 @@ fn hbars<DB: DrawingBackend>(
     h: &HBars,
 ) -> DResult {
     let n = h.labels.len().max(1);
-    let (lo, hi) = range_of(h.values.iter().copied());
-    let spans: Vec<(f64, f64)> = h.values.iter().map(|&v| (v.min(0.0), v.max(0.0))).collect();
+    let (mut lo, mut hi) = range_of(h.values.iter().copied());
+    // Room at the bars' ends for their figures.
+    let labelled = n <= 16;
+    if labelled {
+        let span = hi - lo;
+        if h.values.iter().any(|v| *v > 0.0) {
+            hi += 0.16 * span;
+        }
+        if h.values.iter().any(|v| *v < 0.0) {
+            lo -= 0.16 * span;
+        }
+    }
+    let spans: Vec<(f64, f64)> = h
+        .values
+        .iter()
+        .map(|&v| {
+            // A bar's figure runs on past its end.
+            let text = 0.16 * (hi - lo);
+            if v >= 0.0 {
+                (0.0, v + text)
+            } else {
+                (v - text, 0.0)
+            }
+        })
+        .collect();
     let entries = h.group_names.len();
     let (pos, hi) = if entries > 1 && !spans.is_empty() {
         place_legend(&spans, lo, hi, legend_rows(entries, n))
@@ -460,8 +483,33 @@ fn hbars<DB: DrawingBackend>(
         }
     }
     row_labels(root, &chart, &h.labels, lo)?;
+    if labelled {
+        value_labels(root, &chart, &h.values)?;
+    }
     if h.group_names.len() > 1 {
         legend(&mut chart, pos)?;
+    }
+    Ok(())
+}
+
+/// Each bar's figure at its end (£120k, (£208k)), so a reader need not read
+/// it off the axis.
+fn value_labels<DB: DrawingBackend>(
+    root: &Area<'_, DB>,
+    chart: &ChartContext<'_, DB, Xy>,
+    values: &[f64],
+) -> DResult {
+    let n = values.len();
+    for (i, &v) in values.iter().enumerate() {
+        let (px, py) = chart.backend_coord(&(v, (n - 1 - i) as f64 + 0.5));
+        let (h, dx) = if v >= 0.0 {
+            (HPos::Left, 8)
+        } else {
+            (HPos::Right, -8)
+        };
+        let st = font(TEXT).pos(Pos::new(h, VPos::Center));
+        root.draw(&Text::new(money_label(v), (px + dx, py), st))
+            .map_err(err)?;
     }
     Ok(())
 }
