@@ -162,7 +162,15 @@ fn pack_contents() {
                     .replace('>', "&gt;")
                     .replace('\'', "&apos;")
             };
-            for want in [&c.title, &c.x_label, &c.y_label] {
+            // A long title takes two lines: read them together.
+            let all = texts.join(" ");
+            assert!(
+                all.contains(&esc(&c.title)),
+                "{}: no title {:?}",
+                c.name,
+                c.title
+            );
+            for want in [&c.x_label, &c.y_label] {
                 assert!(
                     texts.iter().any(|t| *t == esc(want)),
                     "{}: no text {want:?}",

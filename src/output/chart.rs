@@ -189,12 +189,34 @@ fn draw<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, c: &Chart, source: &st
             .map_err(err)?;
         main
     };
-    // Long titles shrink to fit the width rather than run off the picture.
+    // Long titles shrink to fit the width, down to the text's size; longer
+    // still, they take two lines above the chart.
     let (w, _) = root.dim_in_pixel();
-    let chars = c.title.chars().count().max(1) as f64;
-    let size = (38.0f64)
-        .min((w as f64 - 80.0) / (0.56 * chars))
-        .max(TEXT as f64);
+    let fits = |t: &str| (w as f64 - 80.0) / (0.56 * t.chars().count().max(1) as f64);
+    let mut size = (38.0f64).min(fits(&c.title));
+    let mut root = root;
+    let mut two_lines = c.clone();
+    if size < TEXT as f64 {
+        let words: Vec<&str> = c.title.split(' ').collect();
+        let half = c.title.len() / 2;
+        let mut at = 0;
+        let mut split = words.len() / 2;
+        for (i, wd) in words.iter().enumerate() {
+            at += wd.len() + 1;
+            if at >= half {
+                split = i + 1;
+                break;
+            }
+        }
+        let (a, b) = (words[..split].join(" "), words[split..].join(" "));
+        size = (38.0f64).min(fits(&a)).min(fits(&b)).max(TEXT as f64);
+        let style = (FONT, size).into_font().style(FontStyle::Bold);
+        // A margin above the first line, as the caption has.
+        let (_, below) = root.split_vertically(12);
+        root = below.titled(&a, style.clone()).map_err(err)?;
+        two_lines.title = b;
+    }
+    let c = &two_lines;
     let title = (FONT, size).into_font().style(FontStyle::Bold);
     match &c.plot {
         Plot::Bars(b) => bars(&root, c, title, b)?,
@@ -296,7 +318,18 @@ fn bars<DB: DrawingBackend>(root: &Area<'_, DB>, c: &Chart, title: FontDesc, b: 
             .map_err(err)?;
     }
     if b.has_legend() {
-        legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
+        // Clear of a marked category's label (the payback year), which
+        // stands at the top of the plot.
+        let marked_left = b
+            .mark
+            .as_ref()
+            .is_some_and(|(_, i)| (*i as f64) < n as f64 / 2.0);
+        let pos = if marked_left {
+            SeriesLabelPosition::UpperRight
+        } else {
+            SeriesLabelPosition::UpperLeft
+        };
+        legend(&mut chart, pos)?;
     }
     Ok(())
 }

@@ -169,11 +169,13 @@ fn money_format(dp: u32) -> String {
 }
 
 fn number_format(dp: u32) -> String {
-    if dp == 0 {
-        "#,##0".into()
+    let body = if dp == 0 {
+        "#,##0".to_string()
     } else {
         format!("#,##0.{}", "0".repeat(dp as usize))
-    }
+    };
+    // Negatives in brackets, as the tables print them.
+    format!("{body};({body})")
 }
 
 fn xlsx_err(path: &Path) -> impl Fn(XlsxError) -> Error + '_ {
@@ -282,7 +284,20 @@ fn write_table(ws: &mut Worksheet, t: &Table) -> std::result::Result<(), XlsxErr
     // The table's title above it; the header row under it.
     ws.write_string_with_format(0, 0, &t.title, &Format::new().set_bold().set_font_size(12))?;
     for (c, name) in t.columns.iter().enumerate() {
-        ws.write_string_with_format(1, c as u16, name, &header)?;
+        // Headers of figures sit over them, on the right.
+        let h = if c >= t.key_cols {
+            header
+                .clone()
+                .set_align(rust_xlsxwriter::FormatAlign::Right)
+        } else {
+            header.clone()
+        };
+        ws.write_string_with_format(
+            1,
+            c as u16,
+            name,
+            &h.set_align(rust_xlsxwriter::FormatAlign::Top),
+        )?;
     }
     for (ri, r) in t.rows.iter().enumerate() {
         let row = ri as u32 + FIRST_ROW;
@@ -488,13 +503,24 @@ fn ranges(cells: &[String]) -> String {
 /// wide, one page wide, the header row on every page, the table's title
 /// above it and page numbers below.
 fn print_setup(ws: &mut Worksheet, t: &Table) -> std::result::Result<(), XlsxError> {
-    if t.columns.len() > 5 {
+    print_pages(ws, &t.title, t.columns.len() > 5, 1)
+}
+
+/// Landscape when wide, one page wide, the header row (`header`) on every
+/// page, the title above and page numbers below.
+fn print_pages(
+    ws: &mut Worksheet,
+    title: &str,
+    wide: bool,
+    header: u32,
+) -> std::result::Result<(), XlsxError> {
+    if wide {
         ws.set_landscape();
     }
     ws.set_print_fit_to_pages(1, 0);
-    ws.set_repeat_rows(1, 1)?;
+    ws.set_repeat_rows(header, header)?;
     // "&" starts a header code in Excel: a literal one is written "&&".
-    ws.set_header(format!("&C&\"-,Bold\"{}", t.title.replace('&', "&&")));
+    ws.set_header(format!("&C&\"-,Bold\"{}", title.replace('&', "&&")));
     ws.set_footer("&CPage &P of &N");
     Ok(())
 }
@@ -546,6 +572,7 @@ fn sources_sheet(ws: &mut Worksheet, pack: &Pack) -> std::result::Result<(), Xls
         ws.write_string_with_format(0, c as u16, *h, &bold)?;
     }
     let money = Format::new().set_num_format("#,##0.00;(#,##0.00)");
+    let plain_number = Format::new().set_num_format("#,##0.######;(#,##0.######)");
     let mut r = 1u32;
     let mut widths = cols.map(|c| c.len());
     for t in &pack.tables {
@@ -578,7 +605,7 @@ fn sources_sheet(ws: &mut Worksheet, pack: &Pack) -> std::result::Result<(), Xls
                         Some(n) if is_money => {
                             ws.write_number_with_format(r, c as u16, n, &money)?
                         }
-                        Some(n) => ws.write_number(r, c as u16, n)?,
+                        Some(n) => ws.write_number_with_format(r, c as u16, n, &plain_number)?,
                         None => ws.write_string(r, c as u16, v)?,
                     };
                 }
@@ -590,7 +617,7 @@ fn sources_sheet(ws: &mut Worksheet, pack: &Pack) -> std::result::Result<(), Xls
         ws.set_column_width(c as u16, *w as f64 + 2.0)?;
     }
     ws.set_freeze_panes(1, 0)?;
-    Ok(())
+    print_pages(ws, "Sources of the input figures", true, 0)
 }
 
 /// One sheet per table, and a "Sources" sheet naming where each input came from.

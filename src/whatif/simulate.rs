@@ -228,11 +228,14 @@ fn swing_row(base: &Case, w: &Swing) -> Vec<Cell> {
     let r = w.range;
     let m = |d: Decimal| Value::money(Money(d));
     let sc = |s: Option<Decimal>| s.map(|v| Value::num(v, 2)).unwrap_or(Value::na("n/a"));
+    // Inputs that are not money: shown to at most two places (the figure
+    // behind keeps its precision).
     let plain = |d: Decimal| {
         if r.target.is_money() {
             Value::money(Money(d))
         } else {
-            Value::num(d.normalize(), d.normalize().scale())
+            let d = d.normalize();
+            Value::num(d, d.scale().min(2))
         }
     };
     let zero = match w.npv_zero {
@@ -519,7 +522,8 @@ pub fn outcome_table(base: &Case, ranges: &[Range], o: &Outcome, seed: u64) -> R
     ];
     let title = format!(
         "{}: simulation of {} trials (seed {seed})",
-        base.name, o.trials
+        base.name,
+        crate::base::money::group_thousands(Decimal::from(o.trials), 0)
     );
     let mut t = Table::new("simulation", title, &cols, 1);
     let m = |d: Decimal| Value::money(Money(d));
@@ -830,7 +834,10 @@ fn distribution_chart(case: &str, window: usize, npv: &[Decimal], base: Decimal)
     let p = |q: u32| percentile(npv, q).and_then(|d| d.to_f64()).unwrap_or(0.0);
     Chart {
         name: "npv-distribution".into(),
-        title: format!("{case}: simulated NPV ({} trials)", npv.len()),
+        title: format!(
+            "{case}: simulated NPV ({} trials)",
+            crate::base::money::group_thousands(Decimal::from(npv.len()), 0)
+        ),
         x_label: format!(
             "Net present value over {} years",
             crate::base::text::count_word(window)
