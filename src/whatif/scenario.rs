@@ -582,7 +582,7 @@ pub fn compare_named(model_name: &str, base: &Case, scenarios: &[Scenario]) -> R
         let how = s
             .set
             .iter()
-            .map(|(k, v)| format!("{k}={v}"))
+            .map(|(k, v)| format!("{}: {v}", crate::whatif::keys::label(k)))
             .collect::<Vec<_>>()
             .join(", ");
         t.notes.push(if s.description.is_empty() {
