@@ -158,7 +158,11 @@ pub fn options_table(base: &Case, options: &[Scenario]) -> Result<Table> {
     );
     t.notes.push(format!("The preferred option is {RULE}."));
     for o in options {
-        let how: Vec<String> = o.set.iter().map(|(k, v)| format!("{}: {v}", crate::whatif::keys::label(k))).collect();
+        let how: Vec<String> = o
+            .set
+            .iter()
+            .map(|(k, v)| format!("{}: {v}", crate::whatif::keys::label(k)))
+            .collect();
         t.notes.push(match o.description.is_empty() {
             true => format!("{}: {}", o.name, how.join(", ")),
             false => format!("{}: {} ({})", o.name, o.description, how.join(", ")),
