@@ -439,14 +439,11 @@ fn the_score_sheet_computes_from_its_inputs() {
     let path = Path::new("reports/planning-support/planning-support.xlsx");
     let mut wb = open_workbook_auto(path).unwrap();
     let inputs = wb.worksheet_range("Inputs").unwrap();
-    assert_eq!(inputs.get_value((2, 1)), Some(&Data::Float(3.5)));
+    assert_eq!(inputs.get_value((2, 1)), Some(&Data::Float(0.035)));
     let values = wb.worksheet_range("score").unwrap();
     let formulas = wb.worksheet_formula("score").unwrap();
     // Row 3 of the sheet is 2014/15 (title, header, 2013/14 first).
-    assert_eq!(
-        formulas.get_value((3, 5)).unwrap(),
-        "1/(1+Inputs!$B$3/100)^1"
-    );
+    assert_eq!(formulas.get_value((3, 5)).unwrap(), "1/(1+Inputs!$B$3)^1");
     assert_eq!(formulas.get_value((3, 6)).unwrap(), "B4*F4");
     let csv = std::fs::read_to_string("reports/planning-support/csv/score.csv").unwrap();
     let npv_line = csv.lines().position(|l| l.starts_with("NPV,")).unwrap() as u32 + 1;

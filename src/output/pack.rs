@@ -352,9 +352,10 @@ fn inputs_sheet(ws: &mut Worksheet, rate: Decimal) -> std::result::Result<(), Xl
     )?;
     ws.write_string_with_format(1, 0, "Input", &bold)?;
     ws.write_string_with_format(1, 1, "Value", &bold)?;
-    ws.write_string(2, 0, "Discount rate % (HM Treasury Green Book: 3.5)")?;
-    let v = rust_decimal::prelude::ToPrimitive::to_f64(&rate).unwrap_or(0.0);
-    ws.write_number_with_format(2, 1, v, &Format::new().set_num_format("0.0####"))?;
+    ws.write_string(2, 0, "Discount rate (HM Treasury Green Book: 3.5%)")?;
+    let v =
+        rust_decimal::prelude::ToPrimitive::to_f64(&(rate / Decimal::ONE_HUNDRED)).unwrap_or(0.0);
+    ws.write_number_with_format(2, 1, v, &Format::new().set_num_format("0.0##%"))?;
     ws.set_column_width(0, 48)?;
     Ok(())
 }
@@ -405,7 +406,7 @@ fn score_formulas(ws: &mut Worksheet, t: &Table) -> std::result::Result<(), Xlsx
             format!("{}+", cell(r - 1, cum))
         };
         put(ws, r, cum, format!("={prev}{}", cell(r, n)))?;
-        put(ws, r, df, format!("=1/(1+{RATE_CELL}/100)^{r}"))?;
+        put(ws, r, df, format!("=1/(1+{RATE_CELL})^{r}"))?;
         put(ws, r, pc, format!("={}*{}", cell(r, c), cell(r, df)))?;
         put(ws, r, ps, format!("={}*{}", cell(r, s), cell(r, df)))?;
     }
