@@ -230,7 +230,7 @@ fn draw<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, c: &Chart, source: &st
 
 /// The value range bars must show: stacked bars reach the sum of their
 /// positive (or negative) parts.
-fn bars_range(b: &Bars) -> (f64, f64) {
+fn bars_range(b: &Bars, legend_inside: bool) -> (f64, f64) {
     let n = b.categories.len().max(1);
     let mut all: Vec<f64> = Vec::new();
     if b.stacked {
@@ -253,7 +253,7 @@ fn bars_range(b: &Bars) -> (f64, f64) {
     }
     let (lo, mut hi) = range_of(all.into_iter());
     // Room above the bars for the legend, so it hides nothing.
-    let entries = if b.has_legend() {
+    let entries = if b.has_legend() && legend_inside {
         b.series.len() + b.line.is_some() as usize + b.hline.is_some() as usize
     } else {
         0
@@ -267,9 +267,98 @@ fn bars_range(b: &Bars) -> (f64, f64) {
     (lo, hi)
 }
 
+/// A colour 45 % of the way to white: predicted figures beside actuals.
+fn lighter(c: RGBColor) -> RGBColor {
+    let f = |v: u8| 255 - ((255 - v as u32) * 45 / 100) as u8;
+    RGBColor(f(c.0), f(c.1), f(c.2))
+}
+
+/// The legend's entries of a bar chart: name, colour, and whether a box
+/// (bars), a line or a dashed line.
+fn bar_entries(b: &Bars) -> Vec<(String, RGBColor, u8)> {
+    let mut v: Vec<(String, RGBColor, u8)> = b
+        .series
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.name.clone(), colour(i), 0))
+        .collect();
+    if b.has_predicted() {
+        v.push(("Lighter bars: predicted".into(), lighter(colour(0)), 0));
+    }
+    if let Some(l) = &b.line {
+        v.push((l.name.clone(), BLACK, 1));
+    }
+    if let Some((label, _)) = &b.hline {
+        v.push((label.clone(), colour(4), 2));
+    }
+    v
+}
+
+/// A legend of many entries under the chart, in two columns, so that it
+/// takes no room from the bars.
+fn legend_below<DB: DrawingBackend>(
+    area: &Area<'_, DB>,
+    entries: &[(String, RGBColor, u8)],
+) -> DResult {
+    let (w, _) = area.dim_in_pixel();
+    let half = entries.len().div_ceil(2);
+    for (i, (name, col, kind)) in entries.iter().enumerate() {
+        let col_w = (w as i32 - 48) / 2;
+        let (x, y) = (48 + col_w * (i / half) as i32, 8 + 40 * (i % half) as i32);
+        let mid = y + 16;
+        match kind {
+            0 => area.draw(&Rectangle::new(
+                [(x, mid - 9), (x + 22, mid + 9)],
+                col.filled(),
+            )),
+            1 => area.draw(&PathElement::new(
+                vec![(x, mid), (x + 22, mid)],
+                col.stroke_width(3),
+            )),
+            _ => area
+                .draw(&PathElement::new(
+                    vec![(x, mid), (x + 9, mid)],
+                    col.stroke_width(3),
+                ))
+                .and_then(|_| {
+                    area.draw(&PathElement::new(
+                        vec![(x + 13, mid), (x + 22, mid)],
+                        col.stroke_width(3),
+                    ))
+                }),
+        }
+        .map_err(err)?;
+        let st = font(TEXT).pos(Pos::new(HPos::Left, VPos::Center));
+        // About 15 pixels a character at this size: the column's width.
+        let fit = ((col_w - 50) / 15).max(12) as usize;
+        area.draw(&Text::new(shorten(name, fit), (x + 32, mid), st))
+            .map_err(err)?;
+    }
+    Ok(())
+}
+
 fn bars<DB: DrawingBackend>(root: &Area<'_, DB>, c: &Chart, title: FontDesc, b: &Bars) -> DResult {
+    let entries = bar_entries(b);
+    if entries.len() <= 4 || !b.has_legend() {
+        return bars_in(root, c, title, b, true);
+    }
+    let h = root.dim_in_pixel().1;
+    let strip = (entries.len().div_ceil(2) * 40 + 16) as u32;
+    let (main, foot) = root.split_vertically(h.saturating_sub(strip));
+    bars_in(&main, c, title, b, false)?;
+    legend_below(&foot, &entries)
+}
+
+/// The bar chart itself; its legend inside it when `legend_inside`.
+fn bars_in<DB: DrawingBackend>(
+    root: &Area<'_, DB>,
+    c: &Chart,
+    title: FontDesc,
+    b: &Bars,
+    legend_inside: bool,
+) -> DResult {
     let n = b.categories.len().max(1);
-    let (lo, hi) = bars_range(b);
+    let (lo, hi) = bars_range(b, legend_inside);
     let mut chart = ChartBuilder::on(root)
         .caption(&c.title, title)
         .margin(24)
@@ -317,7 +406,7 @@ fn bars<DB: DrawingBackend>(root: &Area<'_, DB>, c: &Chart, title: FontDesc, b: 
         root.draw(&Text::new(shorten(cat, 22), (px, py + 8), st.clone()))
             .map_err(err)?;
     }
-    if b.has_legend() {
+    if b.has_legend() && legend_inside {
         // Clear of a marked category's label (the payback year), which
         // stands at the top of the plot.
         let marked_left = b
@@ -350,7 +439,7 @@ fn bar_series<DB: DrawingBackend>(chart: &mut ChartContext<'_, DB, Xy>, b: &Bars
                 .get(i)
                 .is_some_and(|c| crate::base::chart::is_predicted(c))
             {
-                true => col.mix(0.45).filled(),
+                true => lighter(col).filled(),
                 false => col.filled(),
             }
         };
@@ -386,7 +475,7 @@ fn bar_series<DB: DrawingBackend>(chart: &mut ChartContext<'_, DB, Xy>, b: &Bars
         }
     }
     if b.has_predicted() {
-        let light = colour(0).mix(0.45);
+        let light = lighter(colour(0));
         chart
             .draw_series(std::iter::empty::<Rectangle<(f64, f64)>>())
             .map_err(err)?
