@@ -399,12 +399,22 @@ fn bars_in<DB: DrawingBackend>(
     if let Some(m) = &b.mark {
         bars_mark(root, &mut chart, m, n, (lo, hi))?;
     }
-    // Category names under each bar group.
+    // Category names under each bar group: on two lines when one would run
+    // into the next (about 15 pixels a character).
     let st = font(TEXT).pos(Pos::new(HPos::Center, VPos::Top));
+    let slot = chart.backend_coord(&(1.0, lo)).0 - chart.backend_coord(&(0.0, lo)).0;
     for (i, cat) in b.categories.iter().enumerate() {
         let (px, py) = chart.backend_coord(&(i as f64 + 0.5, lo));
-        root.draw(&Text::new(shorten(cat, 22), (px, py + 8), st.clone()))
-            .map_err(err)?;
+        let fits = |t: &str| (t.chars().count() as i32) * 15 < slot - 12;
+        let lines = match cat.rfind(' ').filter(|_| !fits(cat)) {
+            Some(_) => two_lines(cat),
+            None => vec![cat.clone()],
+        };
+        for (k, line) in lines.iter().enumerate() {
+            let at = (px, py + 8 + 36 * k as i32);
+            root.draw(&Text::new(shorten(line, 22), at, st.clone()))
+                .map_err(err)?;
+        }
     }
     if b.has_legend() && legend_inside {
         // Clear of a marked category's label (the payback year), which
@@ -819,6 +829,20 @@ fn histogram<DB: DrawingBackend>(
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], st));
     }
     legend(&mut chart, SeriesLabelPosition::UpperRight)
+}
+
+/// A label split at the space nearest its middle.
+fn two_lines(s: &str) -> Vec<String> {
+    let mid = s.chars().count() / 2;
+    let split = s
+        .char_indices()
+        .filter(|(_, c)| *c == ' ')
+        .map(|(i, _)| i)
+        .min_by_key(|i| (s[..*i].chars().count() as i64 - mid as i64).abs());
+    match split {
+        Some(i) => vec![s[..i].to_string(), s[i + 1..].to_string()],
+        None => vec![s.to_string()],
+    }
 }
 
 fn shorten(s: &str, max: usize) -> String {
