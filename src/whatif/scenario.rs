@@ -217,6 +217,22 @@ impl Target {
         )
     }
 
+    /// A rate in percent (shown with a % sign).
+    pub fn is_percent(self) -> bool {
+        matches!(
+            self,
+            Target::TolerancePct
+                | Target::RatePct
+                | Target::OptimismBias
+                | Target::OperatingBias
+                | Target::DurationBias
+                | Target::BenefitsBias
+                | Target::Inflation
+                | Target::CostsIndex
+                | Target::SavingsIndex
+        )
+    }
+
     /// The largest value that makes sense: rates and factors are bounded so
     /// that no what-if can take the arithmetic past Decimal's range.
     pub fn most(self) -> Decimal {

@@ -231,10 +231,12 @@ fn swing_row(base: &Case, w: &Swing) -> Vec<Cell> {
     // Inputs that are not money: shown to at most two places (the figure
     // behind keeps its precision).
     let plain = |d: Decimal| {
+        let d = d.normalize();
         if r.target.is_money() {
             Value::money(Money(d))
+        } else if r.target.is_percent() {
+            Value::pct(d, d.scale().min(1))
         } else {
-            let d = d.normalize();
             Value::num(d, d.scale().min(2))
         }
     };
