@@ -18,6 +18,13 @@ fn tmp(name: &str) -> PathBuf {
     d
 }
 
+/// Each finding's place, what the draft says and what it should say.
+fn places(rows: &[Vec<String>]) -> Vec<(&str, &str, &str)> {
+    rows.iter()
+        .map(|r| (r[0].as_str(), r[2].as_str(), r[3].as_str()))
+        .collect()
+}
+
 /// check-draft --strict --format csv: exit code and the findings' rows.
 fn check(draft: &Path) -> (i32, Vec<Vec<String>>) {
     let out = costshare()
@@ -61,10 +68,7 @@ fn planted_errors_in_the_bundled_report_are_found() {
     std::fs::write(&planted, lines.join("\n")).unwrap();
     let (code, rows) = check(&planted);
     assert_eq!(code, 1, "--strict exits 1 on findings");
-    let got: Vec<(&str, &str, &str)> = rows
-        .iter()
-        .map(|r| (r[0].as_str(), r[2].as_str(), r[3].as_str()))
-        .collect();
+    let got = places(&rows);
     assert_eq!(
         got,
         [
@@ -86,10 +90,7 @@ fn planted_errors_in_the_bundled_report_are_found() {
 fn a_word_draft_is_checked() {
     let (code, rows) = check(Path::new("fixtures/drafts/draft.docx"));
     assert_eq!(code, 1);
-    let got: Vec<(&str, &str, &str)> = rows
-        .iter()
-        .map(|r| (r[0].as_str(), r[2].as_str(), r[3].as_str()))
-        .collect();
+    let got = places(&rows);
     assert_eq!(
         got,
         [

@@ -193,16 +193,15 @@ pub struct Figures {
     pub partner_npv: Vec<Option<Decimal>>,
 }
 
-impl Figures {
-    /// The partners whose own NPV is below zero.
-    pub fn worse_off<'a>(&self, c: &'a Case) -> Vec<&'a str> {
-        c.partners
-            .iter()
-            .zip(&self.partner_npv)
-            .filter(|(_, n)| n.is_some_and(|v| v.is_sign_negative() && !v.is_zero()))
-            .map(|(p, _)| p.name.as_str())
-            .collect()
-    }
+/// The partners whose own NPV is below zero, by name (`npvs` as
+/// `Figures::partner_npv`).
+pub fn worse_off<'a>(names: &'a [String], npvs: &[Option<Decimal>]) -> Vec<&'a str> {
+    names
+        .iter()
+        .zip(npvs)
+        .filter(|(_, n)| n.is_some_and(|v| v.is_sign_negative() && !v.is_zero()))
+        .map(|(p, _)| p.as_str())
+        .collect()
 }
 
 impl Figures {

@@ -7,8 +7,8 @@
 use crate::base::error::{Error, Result};
 use crate::base::money::{Money, format_pounds};
 use crate::base::table::{Cell, Table, Value};
-use crate::case::appraise::{evaluate, payback_text};
-use crate::case::calc::{Case, NEVER};
+use crate::case::appraise::payback_text;
+use crate::case::calc::Case;
 use crate::whatif::scenario::Scenario;
 use rust_decimal::Decimal;
 
@@ -25,12 +25,7 @@ struct Appraised {
 
 impl Appraised {
     fn worse_off<'a>(&self, names: &'a [String]) -> Vec<&'a str> {
-        names
-            .iter()
-            .zip(&self.partners)
-            .filter(|(_, n)| n.is_some_and(|v| v.is_sign_negative() && !v.is_zero()))
-            .map(|(p, _)| p.as_str())
-            .collect()
+        crate::case::calc::worse_off(names, &self.partners)
     }
 }
 
@@ -38,14 +33,8 @@ fn appraise(name: &str, c: &Case) -> Result<Appraised> {
     let f = c
         .figures()
         .map_err(|e| Error::usage(format!("option {name:?}: {e}")))?;
-    let partners = (0..c.partners.len())
-        .map(|i| {
-            if c.partners[i].joins == NEVER {
-                return None;
-            }
-            c.partner_score_inputs(&f, i).map(|inp| evaluate(&inp).npv)
-        })
-        .collect();
+    // The case's figures carry each partner's own NPV already.
+    let partners = f.partner_npv.clone();
     Ok(Appraised {
         name: name.to_string(),
         costs: f.score.costs,

@@ -711,12 +711,7 @@ fn partner_positions(base: &Case, v: &mut Vec<Line>) {
     }
     let names: Vec<String> = base.partners.iter().map(|p| p.name.clone()).collect();
     v.push(line("Partners worse off", false, move |f| {
-        let worse: Vec<&str> = names
-            .iter()
-            .zip(&f.partner_npv)
-            .filter(|(_, n)| n.is_some_and(|x| x.is_sign_negative() && !x.is_zero()))
-            .map(|(p, _)| p.as_str())
-            .collect();
+        let worse = crate::case::calc::worse_off(&names, &f.partner_npv);
         Some(Value::text(if worse.is_empty() {
             "none".to_string()
         } else {

@@ -618,10 +618,9 @@ fn partner_rows(t: &mut Table, base: &Case, bf: &Figures, o: &Outcome) -> Result
         if p.joins == crate::case::calc::NEVER {
             continue;
         }
-        let Some(inp) = base.partner_score_inputs(bf, i) else {
+        let Some(npv) = bf.partner_npv.get(i).copied().flatten() else {
             continue;
         };
-        let npv = score::summarise(&inp).npv;
         let base_text = if npv.is_sign_negative() && !npv.is_zero() {
             "worse off"
         } else {
