@@ -1,38 +1,48 @@
 #!/usr/bin/env bash
 # Reconciles a generated ledger (default 10,000,000 lines) with costshare and
-# with DuckDB on the same files, checks both find the same total to the penny,
+# with DuckDB on the same file, checks both find the same total to the penny,
 # and prints rows per second, peak memory and the ratio of the two times.
-# Usage: scripts/bench-reconcile.sh [ROWS] [THREADS_FOR_DUCKDB]
+# FORMAT csv (default) reads ledger.csv; parquet reads ledger.parquet, and
+# also prints the peak memory of `generate-ledger --parquet` writing it.
+# Usage: scripts/bench-reconcile.sh [ROWS] [THREADS_FOR_DUCKDB] [csv|parquet]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${1:-10000000}
 threads=${2:-2}
+format=${3:-csv}
 dir=${TMPDIR:-/tmp}/costshare-bench-$rows
 cargo build --release -q
 bin=target/release/costshare
 [ -f "$dir/ledger.csv" ] || "$bin" generate-ledger --rows "$rows" --seed 1 --out "$dir"
+if [ "$format" = parquet ] && [ ! -f "$dir/ledger.parquet" ]; then
+  /usr/bin/time -f "%e %M" -o "$dir/gen.time" "$bin" generate-ledger --rows "$rows" --seed 1 \
+    --out "$dir" --parquet > /dev/null
+  read -r gen_s gen_kb < "$dir/gen.time"
+  echo "generate-ledger --parquet: $gen_s s, peak $((gen_kb / 1024)) MB"
+fi
 python3 -c "import duckdb" 2>/dev/null || pip install -q duckdb
-size=$(stat -c %s "$dir/ledger.csv")
+ledger="$dir/ledger.$format"
+size=$(stat -c %s "$ledger")
 
 # Warm the page cache so both read from memory, as a second run would.
-cat "$dir/ledger.csv" > /dev/null
+cat "$ledger" > /dev/null
 
-/usr/bin/time -f "%e %M" -o "$dir/cs.time" "$bin" reconcile --actuals "$dir/ledger.csv" \
+/usr/bin/time -f "%e %M" -o "$dir/cs.time" "$bin" reconcile --actuals "$ledger" \
   --map "$dir/map.csv" --budget "$dir/budget.csv" --format csv > "$dir/costshare.csv"
 /usr/bin/time -f "%e %M" -o "$dir/duck.time" python3 scripts/reconcile_duckdb.py "$dir" "$threads" \
-  > "$dir/duckdb.csv" 2> "$dir/duckdb.err"
+  "$format" > "$dir/duckdb.csv" 2> "$dir/duckdb.err"
 
 read -r cs_s cs_kb < "$dir/cs.time"
 read -r dk_wall dk_kb < "$dir/duck.time"
 dk_s=$(awk '/^seconds/ {print $2}' "$dir/duckdb.err")
 dk_total=$(awk '/^total/ {print $2}' "$dir/duckdb.err")
 cs_total=$(awk -F, '$1=="Total" {print $4}' "$dir/costshare.csv")
-python3 - "$rows" "$size" "$cs_s" "$cs_kb" "$dk_s" "$dk_wall" "$dk_kb" "$cs_total" "$dk_total" <<'PY'
+python3 - "$rows" "$size" "$cs_s" "$cs_kb" "$dk_s" "$dk_wall" "$dk_kb" "$cs_total" "$dk_total" "$format" <<'PY'
 import sys
-rows, size, cs_s, cs_kb, dk_s, dk_wall, dk_kb, cs_total, dk_total = sys.argv[1:]
+rows, size, cs_s, cs_kb, dk_s, dk_wall, dk_kb, cs_total, dk_total = sys.argv[1:10]
 rows, size = int(rows), int(size)
 cs_s, dk_s, dk_wall = float(cs_s), float(dk_s), float(dk_wall)
-print(f"ledger: {rows:,} lines, {size / 1e6:,.0f} MB")
+print(f"ledger ({sys.argv[10]}): {rows:,} lines, {size / 1e6:,.0f} MB")
 print(f"costshare: {cs_s:.2f} s, {rows / cs_s:,.0f} rows/s, {size / 1e6 / cs_s:,.0f} MB/s, peak {int(cs_kb) / 1024:,.0f} MB")
 print(f"duckdb:    {dk_s:.2f} s query ({dk_wall:.2f} s with Python start-up), {rows / dk_s:,.0f} rows/s, peak {int(dk_kb) / 1024:,.0f} MB")
 print(f"ratio costshare / duckdb query time: {cs_s / dk_s:.2f}")

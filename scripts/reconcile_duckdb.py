@@ -1,4 +1,5 @@
-"""The same reconciliation as `costshare reconcile --map --budget`, in DuckDB:
+"""The same reconciliation (of ledger.csv, or ledger.parquet when the third
+argument is "parquet") as `costshare reconcile --map --budget`, in DuckDB:
 out-turn by authority and service (unmapped cost centres in rows of their own),
 exact DECIMAL sums, full join with the budgets. Prints the rows as CSV on stdout
 and, on stderr, the grand total and the query's own time in seconds."""
@@ -9,12 +10,15 @@ import duckdb
 
 d = sys.argv[1]
 threads = int(sys.argv[2]) if len(sys.argv) > 2 else 2
+fmt = sys.argv[3] if len(sys.argv) > 3 else "csv"
+ledger = (f"read_parquet('{d}/ledger.parquet')" if fmt == "parquet"
+          else f"read_csv('{d}/ledger.csv', header=true, all_varchar=true)")
 con = duckdb.connect()
 con.execute(f"PRAGMA threads={threads}")
 q = f"""
 WITH gl AS (
   SELECT authority, cost_centre, CAST(amount AS DECIMAL(18,2)) AS amount
-  FROM read_csv('{d}/ledger.csv', header=true, all_varchar=true)
+  FROM {ledger}
 ),
 m AS (SELECT cost_centre, service FROM read_csv('{d}/map.csv', header=true, all_varchar=true)),
 o AS (

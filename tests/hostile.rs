@@ -254,6 +254,50 @@ fn a_parquet_ledger_with_decimal_money_and_a_date_column_is_read() {
     assert_eq!(t.total_pence, 101_015);
 }
 
+/// Read a row group at a time (on several threads), a Parquet ledger still
+/// counts its records from the file's first, and hands its set-aside
+/// records on in file order: bad amounts in the first and third groups are
+/// records 2 and 8.
+#[cfg(feature = "parquet")]
+#[test]
+fn parquet_records_are_numbered_across_row_groups() {
+    use polars::prelude::*;
+    let dir = tmp("parquet-groups");
+    let p = dir.join("l.parquet");
+    // Ten records of £1.00 to £10.00 (2 and 8 unreadable): groups of three.
+    let amounts: Vec<String> = (1..=10)
+        .map(|i| match i {
+            2 | 8 => "n/k".into(),
+            _ => format!("{i}.00"),
+        })
+        .collect();
+    let mut df = DataFrame::new_infer_height(vec![
+        Column::new("authority".into(), vec!["MBC"; 10]),
+        Column::new("cost_centre".into(), vec!["A"; 10]),
+        Column::new("amount".into(), amounts),
+    ])
+    .unwrap();
+    ParquetWriter::new(std::fs::File::create(&p).unwrap())
+        .with_row_group_size(Some(3))
+        .finish(&mut df)
+        .unwrap();
+    let mut sunk = Vec::new();
+    let t = costshare::ledger::read_with_sink(
+        &p,
+        &costshare::ledger::Columns::default(),
+        &mut |_, _| {},
+        &mut |b| {
+            sunk.push(b.line);
+            Ok(())
+        },
+    )
+    .unwrap();
+    // 1 + 2 + ... + 10 = 55, less the unreadable 2 and 8: £45.00 from 8.
+    assert_eq!((t.rows, t.bad, t.total_pence), (8, 2, 4_500));
+    assert_eq!(sunk, [2, 8]);
+    assert_eq!(t.files[0].read, 10);
+}
+
 /// Parquet written by pyarrow (data page v2, zstd, DECIMAL, row groups of
 /// 70, tiny pages) and DuckDB (doubles, row groups of 100) passes the page
 /// check and is read exactly; an empty file is empty, not damaged.

@@ -565,7 +565,7 @@ pub fn read_with_sink(
         Kind::Workbook => sheet::read(path, cols, sink),
         Kind::Parquet => {
             #[cfg(feature = "parquet")]
-            return crate::ledger::parquet::read(path, cols, sink);
+            return crate::ledger::parquet::read(path, cols, progress, sink);
             #[cfg(not(feature = "parquet"))]
             return Err(Error::usage(format!(
                 "{}: Parquet ledgers need costshare built with the parquet feature (the default)",

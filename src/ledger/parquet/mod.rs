@@ -28,13 +28,20 @@ fn polars_err(path: &Path) -> impl Fn(PolarsError) -> Error + '_ {
 
 /// Reads the needed columns of a Parquet ledger (and no others). A panic in
 /// the Parquet reader on a damaged file is an error naming the file.
-pub fn read(path: &Path, cols: &Columns, sink: Sink) -> Result<LedgerTotals> {
+pub fn read(
+    path: &Path,
+    cols: &Columns,
+    progress: &mut dyn FnMut(u64, u64),
+    sink: Sink,
+) -> Result<LedgerTotals> {
     // The columns polars will decode, by the names `read_inner` matches.
     let mut wanted = vec![&cols.authority, &cols.cost_centre, &cols.amount];
     wanted.extend([&cols.date, &cols.account].into_iter().flatten());
     let wanted: Vec<String> = wanted.into_iter().map(|c| header_key(c)).collect();
     check_footer(path, &|name| wanted.contains(&header_key(name)))?;
-    crate::input::import::contained(path, "Parquet", || read_inner(path, cols, sink)).map_err(|e| {
+    crate::input::import::contained(path, "Parquet", || {
+        read_inner(path, cols, progress, sink)
+    }).map_err(|e| {
         match e {
             Error::Workbook { path, message, .. } => Error::Table {
                 place: path,
@@ -45,7 +52,12 @@ pub fn read(path: &Path, cols: &Columns, sink: Sink) -> Result<LedgerTotals> {
     })
 }
 
-fn read_inner(path: &Path, cols: &Columns, sink: Sink) -> Result<LedgerTotals> {
+fn read_inner(
+    path: &Path,
+    cols: &Columns,
+    progress: &mut dyn FnMut(u64, u64),
+    sink: Sink,
+) -> Result<LedgerTotals> {
     let err = polars_err(path);
     let open = || {
         std::fs::File::open(path).map_err(|source| Error::Io {
@@ -76,33 +88,40 @@ fn read_inner(path: &Path, cols: &Columns, sink: Sink) -> Result<LedgerTotals> {
     let k_name = optional(&cols.account).transpose()?;
     let mut wanted: Vec<String> = vec![c_name.clone(), m_name.clone()];
     wanted.extend([&a_name, &d_name, &k_name].into_iter().flatten().cloned());
-    let df = ParquetReader::new(open()?)
-        .with_columns(Some(wanted))
-        .finish()
-        .map_err(&err)?;
-    let text = |name: &str| -> Result<StringChunked> {
-        let c = df.column(name).map_err(&err)?;
-        let c = c.cast(&DataType::String).map_err(|e| Error::Table {
-            place: format!("{}, column {name:?}", path.display()),
-            message: format!("cannot be read as text: {e}"),
-        })?;
-        Ok(c.str().map_err(&err)?.clone())
+    let names = Names {
+        auth: a_name,
+        cc: c_name,
+        amount: m_name,
+        date: d_name,
+        account: k_name,
     };
-    let cc = text(&c_name)?;
-    let auth = a_name.as_deref().map(text).transpose()?;
-    // Dates as text: polars writes a Date as 2024-07-31, which the date
-    // reader takes; period numbers as their digits.
-    let dates = d_name.as_deref().map(text).transpose()?;
-    let accounts = k_name.as_deref().map(text).transpose()?;
-    let amounts = amounts(&df, &m_name, path)?;
+    let mut reader = ParquetReader::new(open()?);
+    let meta = reader.get_metadata().map_err(&err)?.clone();
     let place: Arc<str> = Arc::from(path.display().to_string());
-    let texts = Texts {
-        cc,
-        auth,
-        dates,
-        accounts,
+    let stretches = slices(meta.row_groups.iter().map(|g| g.num_rows()));
+    // A row group (or a slice of a big one) at a time: memory follows the
+    // row group's size, never the file's.
+    let read = |(first, rows): (usize, usize)| -> Result<LedgerTotals> {
+        let mut r = ParquetReader::new(open()?);
+        r.set_metadata(meta.clone());
+        let df = r
+            .with_columns(Some(wanted.clone()))
+            .with_slice(Some((first, rows)))
+            .finish()
+            .map_err(&err)?;
+        let texts = Texts::of(&df, &names, path)?;
+        let amounts = amounts(&df, &names.amount, path)?;
+        records(&texts, amounts, (first as u64, cols), &place)
     };
-    let mut out = records(&texts, amounts, cols, &place, sink)?;
+    let mut out = LedgerTotals::default();
+    in_order(&stretches, read, &mut |part| {
+        // Set-aside lines reach the sink in file order; merged stretch by
+        // stretch, the lines kept stay capped.
+        part.bad_lines.iter().try_for_each(&mut *sink)?;
+        out.merge(part);
+        progress(out.rows + out.bad, meta.num_rows as u64);
+        Ok(())
+    })?;
     out.files.push(FileSummary {
         place: place.to_string(),
         read: out.rows + out.bad,
@@ -116,6 +135,88 @@ fn read_inner(path: &Path, cols: &Columns, sink: Sink) -> Result<LedgerTotals> {
     Ok(out)
 }
 
+/// Reads every stretch on the machine's cores and hands each one's totals
+/// to `take` in file order (the stretches after a failed one are not read).
+fn in_order(
+    stretches: &[(usize, usize)],
+    read: impl Fn((usize, usize)) -> Result<LedgerTotals> + Sync,
+    take: &mut dyn FnMut(LedgerTotals) -> Result<()>,
+) -> Result<()> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(stretches.len());
+    if workers <= 1 {
+        return stretches.iter().try_for_each(|&s| take(read(s)?));
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::channel();
+        for _ in 0..workers {
+            let tx = tx.clone();
+            let (next, stop, read) = (&next, &stop, &read);
+            scope.spawn(move || {
+                use std::sync::atomic::Ordering::Relaxed;
+                while !stop.load(Relaxed) {
+                    let i = next.fetch_add(1, Relaxed);
+                    let Some(&s) = stretches.get(i) else { break };
+                    if tx.send((i, read(s))).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        // Parts arrive in any order; each is taken when all before it are.
+        let mut waiting = std::collections::BTreeMap::new();
+        let mut want = 0;
+        let mut result = Ok(());
+        for (i, part) in rx {
+            waiting.insert(i, part);
+            while result.is_ok()
+                && let Some(part) = waiting.remove(&want)
+            {
+                want += 1;
+                result = part.and_then(&mut *take);
+            }
+            if result.is_err() {
+                stop.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+        }
+        result
+    })
+}
+
+/// The most records decoded at once: a row group, or a slice of one this
+/// long when a writer made bigger groups.
+const MOST_RECORDS: usize = 1 << 20;
+
+/// (first record, records) of each stretch read: the row groups in order,
+/// the bigger ones cut into `MOST_RECORDS`.
+fn slices(groups: impl Iterator<Item = usize>) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut first = 0;
+    for rows in groups {
+        let mut done = 0;
+        while done < rows {
+            let n = (rows - done).min(MOST_RECORDS);
+            out.push((first + done, n));
+            done += n;
+        }
+        first += rows;
+    }
+    out
+}
+
+/// The file's names of the columns read.
+struct Names {
+    auth: Option<String>,
+    cc: String,
+    amount: String,
+    date: Option<String>,
+    account: Option<String>,
+}
+
 /// The text columns read: cost centre, and authority, date and account
 /// when the file has them and they are wanted.
 struct Texts {
@@ -125,45 +226,77 @@ struct Texts {
     accounts: Option<StringChunked>,
 }
 
-/// Adds each record, or sets it aside with its reason.
+impl Texts {
+    fn of(df: &DataFrame, n: &Names, path: &Path) -> Result<Texts> {
+        let err = polars_err(path);
+        let text = |name: &str| -> Result<StringChunked> {
+            let c = df.column(name).map_err(&err)?;
+            let c = c.cast(&DataType::String).map_err(|e| Error::Table {
+                place: format!("{}, column {name:?}", path.display()),
+                message: format!("cannot be read as text: {e}"),
+            })?;
+            Ok(c.str().map_err(&err)?.clone())
+        };
+        // Dates as text: polars writes a Date as 2024-07-31, which the date
+        // reader takes; period numbers as their digits.
+        Ok(Texts {
+            cc: text(&n.cc)?,
+            auth: n.auth.as_deref().map(text).transpose()?,
+            dates: n.date.as_deref().map(text).transpose()?,
+            accounts: n.account.as_deref().map(text).transpose()?,
+        })
+    }
+}
+
+/// Adds each record of a stretch whose first record is `first` (0-based),
+/// or sets it aside with its reason (every one kept: the stretch is bounded).
 fn records(
     t: &Texts,
     amounts: Amounts,
-    cols: &Columns,
+    (first, cols): (u64, &Columns),
     place: &Arc<str>,
-    sink: Sink,
 ) -> Result<LedgerTotals> {
     let mut out = LedgerTotals::default();
+    let out = &mut out;
     let fixed = cols.fixed_authority.clone().unwrap_or_default();
     let scale = cols.unit.unwrap_or(rust_decimal::Decimal::ONE);
     let dating = cols.dating();
-    let mut bad = |out: &mut LedgerTotals, line, reason, pence| {
-        let b = BadLine {
+    let bad = |out: &mut LedgerTotals, line, reason, pence| {
+        out.set_aside(BadLine {
             place: place.clone(),
             unit: "record",
             line,
             reason,
             raw: String::new(),
             pence,
-        };
-        sink(&b)?;
-        out.set_aside(b);
+        });
         Ok::<_, Error>(())
     };
+    // One key buffer for every record: no allocation per record.
+    let mut key = (String::new(), String::new());
+    let mut auth: Box<dyn Iterator<Item = Option<&str>>> = match &t.auth {
+        Some(col) => Box::new(col.iter()),
+        None => Box::new(std::iter::repeat(Some(fixed.as_str()))),
+    };
+    let unscaled = scale == rust_decimal::Decimal::ONE;
     for (i, (c, m)) in t.cc.iter().zip(amounts).enumerate() {
-        let record = i as u64 + 1;
-        let a = match m.and_then(|a| crate::ledger::scaled(a, scale).map_err(str::to_string)) {
+        let record = first + i as u64 + 1;
+        let authority = auth.next().flatten().unwrap_or("");
+        let m = match m {
+            Ok(a) if !unscaled => crate::ledger::scaled(a, scale).map_err(str::to_string),
+            m => m,
+        };
+        let a = match m {
             Ok(a) => a,
             Err(why) => {
-                bad(&mut out, record, why, None)?;
+                bad(out, record, why, None)?;
                 continue;
             }
         };
-        let authority = match &t.auth {
-            Some(col) => col.get(i).unwrap_or("").trim().to_string(),
-            None => fixed.clone(),
-        };
-        let key = (authority, c.unwrap_or("").trim().to_string());
+        key.0.clear();
+        key.0.push_str(authority.trim());
+        key.1.clear();
+        key.1.push_str(c.unwrap_or("").trim());
         if t.dates.is_none() && t.accounts.is_none() {
             out.add(&key, a);
             continue;
@@ -177,10 +310,10 @@ fn records(
                 let account = t.accounts.as_ref().and_then(|col| col.get(i));
                 out.add_detail(&key, account.unwrap_or("").trim(), month, a);
             }
-            Err(reason) => bad(&mut out, record, reason, Some(a.pence))?,
+            Err(reason) => bad(out, record, reason, Some(a.pence))?,
         }
     }
-    Ok(out)
+    Ok(std::mem::take(out))
 }
 
 type Amounts = Vec<std::result::Result<LedgerAmount, String>>;
@@ -238,45 +371,81 @@ fn amounts(df: &DataFrame, name: &str, path: &Path) -> Result<Amounts> {
     })
 }
 
-/// Writes a generated ledger CSV's date, key and account columns and its amounts (as text, exact)
-/// to Parquet: for tests and `generate-ledger --parquet`.
+/// Writes a generated ledger CSV's date, key and account columns and its
+/// amounts (as text, exact) to Parquet: for tests and `generate-ledger
+/// --parquet`. A row group at a time, so memory does not grow with the rows.
 pub fn write_from_csv(csv_path: &Path, out: &Path) -> Result<u64> {
     let mut rdr = csv::Reader::from_path(csv_path).map_err(|e| Error::Table {
         place: csv_path.display().to_string(),
         message: e.to_string(),
     })?;
-    let (mut a, mut c, mut m, mut d) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    let mut k = Vec::new();
-    for r in rdr.records() {
-        let r = r.map_err(|e| Error::Table {
-            place: csv_path.display().to_string(),
-            message: e.to_string(),
-        })?;
-        d.push(r.get(0).unwrap_or("").to_string());
-        a.push(r.get(1).unwrap_or("").to_string());
-        c.push(r.get(2).unwrap_or("").to_string());
-        k.push(r.get(3).unwrap_or("").to_string());
-        m.push(r.get(5).unwrap_or("").to_string());
-    }
-    let n = a.len() as u64;
     let err = polars_err(out);
-    let mut df = DataFrame::new_infer_height(vec![
+    let mut f = crate::base::atomic::Pending::create(out)?;
+    let mut n = 0u64;
+    {
+        let mut w: Option<polars::io::parquet::write::BatchedWriter<_>> = None;
+        let mut batch: [Vec<String>; 5] = Default::default();
+        let mut records = rdr.records();
+        loop {
+            let r = records.next().transpose().map_err(|e| Error::Table {
+                place: csv_path.display().to_string(),
+                message: e.to_string(),
+            })?;
+            if let Some(r) = &r {
+                for (col, field) in batch.iter_mut().zip([0, 1, 2, 3, 5]) {
+                    col.push(r.get(field).unwrap_or("").to_string());
+                }
+                n += 1;
+            }
+            let full = batch[0].len() == ROW_GROUP;
+            if full || (r.is_none() && (!batch[0].is_empty() || w.is_none())) {
+                let df = ledger_frame(std::mem::take(&mut batch)).map_err(&err)?;
+                if w.is_none() {
+                    w = Some(ParquetWriter::new(&mut f).batched(df.schema()).map_err(&err)?);
+                }
+                if let Some(w) = &mut w {
+                    w.write_batch(&df).map_err(&err)?;
+                }
+            }
+            if r.is_none() {
+                break;
+            }
+        }
+        if let Some(w) = w {
+            w.finish().map_err(&err)?;
+        }
+    }
+    f.commit()?;
+    Ok(n)
+}
+
+/// Rows in each row group `write_from_csv` writes (polars' own default).
+const ROW_GROUP: usize = 512 * 512;
+
+/// A batch of generated ledger lines as a frame.
+fn ledger_frame([d, a, c, k, m]: [Vec<String>; 5]) -> PolarsResult<DataFrame> {
+    DataFrame::new_infer_height(vec![
         Column::new("date".into(), d),
         Column::new("authority".into(), a),
         Column::new("cost_centre".into(), c),
         Column::new("account".into(), k),
         Column::new("amount".into(), m),
     ])
-    .map_err(&err)?;
-    let mut f = crate::base::atomic::Pending::create(out)?;
-    ParquetWriter::new(&mut f).finish(&mut df).map_err(&err)?;
-    f.commit()?;
-    Ok(n)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn big_row_groups_are_read_in_slices() {
+        let m = MOST_RECORDS;
+        assert_eq!(slices([3, 0, 2].into_iter()), [(0, 3), (3, 2)]);
+        assert_eq!(
+            slices([2 * m + 1, 5].into_iter()),
+            [(0, m), (m, m), (2 * m, 1), (2 * m + 1, 5)]
+        );
+    }
 
     #[test]
     fn float_amounts_follow_the_ledger_rule() {
