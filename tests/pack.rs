@@ -433,7 +433,8 @@ fn workbook_totals_are_formulas_with_cached_values() {
 
 /// The score sheet's discount factors, present values, NPV and score are
 /// formulas over its costs and savings and the Inputs sheet's discount rate
-/// (3.5 %, the Green Book's), with the report's own figures cached.
+/// (3.5 %, the Green Book's), its costs and savings references to the
+/// investment and savings sheets, with the report's own figures cached.
 #[test]
 fn the_score_sheet_computes_from_its_inputs() {
     let path = Path::new("reports/planning-support/planning-support.xlsx");
@@ -445,6 +446,21 @@ fn the_score_sheet_computes_from_its_inputs() {
     // Row 3 of the sheet is 2014/15 (title, header, 2013/14 first).
     assert_eq!(formulas.get_value((3, 5)).unwrap(), "1/(1+Inputs!$B$3)^1");
     assert_eq!(formulas.get_value((3, 6)).unwrap(), "B4*F4");
+    // Costs and savings read the investment and savings sheets: 2013/14's
+    // £31,400 is the investment's "Total including central support" (its
+    // ninth row, sheet row 11) for 2013/14 (column B); 2014/15's savings
+    // £154,061 the savings table's total net saving per annum (F6).
+    assert_eq!(formulas.get_value((2, 1)).unwrap(), "'investment'!B11");
+    assert_eq!(formulas.get_value((3, 2)).unwrap(), "'savings'!F6");
+    let investment = wb.worksheet_range("investment").unwrap();
+    let savings = wb.worksheet_range("savings").unwrap();
+    assert_eq!(investment.get_value((10, 1)), Some(&Data::Float(31_400.0)));
+    assert_eq!(values.get_value((2, 1)), Some(&Data::Float(31_400.0)));
+    assert_eq!(savings.get_value((5, 5)), Some(&Data::Float(154_061.0)));
+    assert_eq!(values.get_value((3, 2)), Some(&Data::Float(154_061.0)));
+    // And the investment's total is itself live, over its items.
+    let inv_formulas = wb.worksheet_formula("investment").unwrap();
+    assert!(inv_formulas.get_value((10, 1)).unwrap().starts_with("SUM(B"));
     let csv = std::fs::read_to_string("reports/planning-support/csv/score.csv").unwrap();
     let npv_line = csv.lines().position(|l| l.starts_with("NPV,")).unwrap() as u32 + 1;
     let npv = formulas.get_value((npv_line, 7)).unwrap();

@@ -207,6 +207,12 @@ fn write_value(
         rust_decimal::prelude::ToPrimitive::to_f64(&d).unwrap_or(0.0)
     };
     match &t.rows[ri].cells[ci].value {
+        // Words among figures (a payback year, "BREACH by £97,430") sit
+        // on the right, as the figures do.
+        Value::Text { text } if ci >= t.key_cols => {
+            let f = base.set_align(rust_xlsxwriter::FormatAlign::Right);
+            ws.write_string_with_format(row, col, text, &f)?;
+        }
         Value::Text { text } => {
             ws.write_string_with_format(row, col, text, &base)?;
         }
@@ -315,6 +321,17 @@ fn write_table(ws: &mut Worksheet, t: &Table) -> std::result::Result<(), XlsxErr
     for (c, w) in widths.iter().enumerate() {
         ws.set_column_width(c as u16, (*w as f64 + 2.0).max(8.0))?;
     }
+    // The header row as tall as its most wrapped header, so no header runs
+    // up into the title (a reader does not resize rows on opening).
+    let lines = t
+        .columns
+        .iter()
+        .zip(&widths)
+        .map(|(h, w)| h.chars().count().div_ceil((*w + 1).max(7)))
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    ws.set_row_height(1, 15.0 * lines as f64)?;
     ws.set_freeze_panes(FIRST_ROW, t.key_cols as u16)?;
     print_setup(ws, t)
 }
@@ -342,7 +359,11 @@ fn discount_rate(t: &Table) -> Option<Decimal> {
 const RATE_CELL: &str = "Inputs!$B$3";
 
 /// The Inputs sheet: what the live formulas of the score sheet read.
-fn inputs_sheet(ws: &mut Worksheet, rate: Decimal) -> std::result::Result<(), XlsxError> {
+fn inputs_sheet(
+    ws: &mut Worksheet,
+    rate: Decimal,
+    linked: bool,
+) -> std::result::Result<(), XlsxError> {
     let bold = Format::new().set_bold();
     ws.write_string_with_format(
         0,
@@ -353,6 +374,14 @@ fn inputs_sheet(ws: &mut Worksheet, rate: Decimal) -> std::result::Result<(), Xl
     ws.write_string_with_format(1, 0, "Input", &bold)?;
     ws.write_string_with_format(1, 1, "Value", &bold)?;
     ws.write_string(2, 0, "Discount rate (HM Treasury Green Book: 3.5%)")?;
+    if linked {
+        ws.write_string(
+        4,
+        0,
+        "The score sheet's costs and savings read the investment and savings sheets: \
+         change an item there and the NPV and the score follow.",
+    )?;
+    }
     let v =
         rust_decimal::prelude::ToPrimitive::to_f64(&(rate / Decimal::ONE_HUNDRED)).unwrap_or(0.0);
     ws.write_number_with_format(2, 1, v, &Format::new().set_num_format("0.0##%"))?;
@@ -381,23 +410,7 @@ fn score_formulas(ws: &mut Worksheet, t: &Table) -> std::result::Result<(), Xlsx
         .take_while(|&r| !t.rows[r].total)
         .collect();
     let cell = |r: usize, c: usize| format!("{}{}", l(c), r as u32 + FIRST_ROW + 1);
-    let put =
-        |ws: &mut Worksheet, r: usize, c: usize, f: String| -> std::result::Result<(), XlsxError> {
-            let v = &t.rows[r].cells[c].value;
-            let fmt = match v {
-                Value::Number { dp, .. } => Format::new().set_num_format(number_format(*dp)),
-                Value::Money { dp, .. } => Format::new().set_num_format(money_format(*dp)),
-                _ => Format::new(),
-            };
-            let fmt = if t.rows[r].total { fmt.set_bold() } else { fmt };
-            ws.write_formula_with_format(
-                r as u32 + FIRST_ROW,
-                c as u16,
-                Formula::new(f).set_result(render::plain(v)),
-                &fmt,
-            )?;
-            Ok(())
-        };
+    let put = |ws: &mut Worksheet, r: usize, c: usize, f: String| put_formula(ws, t, (r, c), f);
     for &r in &years {
         put(ws, r, n, format!("={}-{}", cell(r, s), cell(r, c)))?;
         let prev = if r == 0 {
@@ -433,6 +446,86 @@ fn score_formulas(ws: &mut Worksheet, t: &Table) -> std::result::Result<(), Xlsx
         }
     }
     Ok(())
+}
+
+/// Writes a formula in place of table cell (`r`, `c`), its figure cached
+/// and formatted as the figure would be.
+fn put_formula(
+    ws: &mut Worksheet,
+    t: &Table,
+    (r, c): (usize, usize),
+    f: String,
+) -> std::result::Result<(), XlsxError> {
+    let v = &t.rows[r].cells[c].value;
+    let fmt = match v {
+        Value::Number { dp, .. } => Format::new().set_num_format(number_format(*dp)),
+        Value::Money { dp, .. } => Format::new().set_num_format(money_format(*dp)),
+        _ => Format::new(),
+    };
+    let fmt = if t.rows[r].total { fmt.set_bold() } else { fmt };
+    ws.write_formula_with_format(
+        r as u32 + FIRST_ROW,
+        c as u16,
+        Formula::new(f).set_result(render::plain(v)),
+        &fmt,
+    )?;
+    Ok(())
+}
+
+/// The score sheet's yearly costs and savings as references to the
+/// investment and savings sheets where those hold the very figure: the
+/// investment's last total row for that year (its items summed by live
+/// formulas), the savings table's total net saving per annum. So a changed
+/// item flows through to the NPV and the score.
+/// Returns whether any was made.
+fn score_links(
+    ws: &mut Worksheet,
+    t: &Table,
+    sheets: &[(&Table, &str)],
+) -> std::result::Result<bool, XlsxError> {
+    let col = |name: &str| t.columns.iter().position(|h| h == name);
+    let (Some(c), Some(s)) = (col("Costs"), col("Savings")) else {
+        return Ok(false);
+    };
+    let mut linked = false;
+    let sheet = |name: &str| sheets.iter().find(|(o, _)| o.name == name).copied();
+    let cell_ref = |sheet: &str, (r, c): (usize, usize)| {
+        let col = crate::base::trace::column_letters(c as u32);
+        format!("='{}'!{col}{}", sheet.replace('\'', "''"), r as u32 + FIRST_ROW + 1)
+    };
+    for r in (0..t.rows.len()).take_while(|&r| !t.rows[r].total) {
+        let year = t.row_key(&t.rows[r]);
+        let want = |ci: usize| t.rows[r].cells[ci].value.figure().filter(|d| !d.is_zero());
+        if let (Some(want), Some((inv, name))) = (want(c), sheet("investment"))
+            && let Some(at) = year_total(inv, &year, want)
+        {
+            put_formula(ws, t, (r, c), cell_ref(name, at))?;
+            linked = true;
+        }
+        if let (Some(want), Some((sav, name))) = (want(s), sheet("savings"))
+            && let Some(at) = annual_saving(sav, want)
+        {
+            put_formula(ws, t, (r, s), cell_ref(name, at))?;
+            linked = true;
+        }
+    }
+    Ok(linked)
+}
+
+/// The cell of the investment table's last total row, in the year's
+/// column, that holds `want`.
+fn year_total(inv: &Table, year: &str, want: Decimal) -> Option<(usize, usize)> {
+    let c = inv.columns.iter().position(|h| h == year)?;
+    let r = inv.rows.iter().rposition(|r| r.total && r.cells.get(c).and_then(|v| v.value.figure()) == Some(want))?;
+    Some((r, c))
+}
+
+/// The cell of the savings table's total row, last column, when it holds
+/// `want` (a full year's saving).
+fn annual_saving(sav: &Table, want: Decimal) -> Option<(usize, usize)> {
+    let r = sav.rows.iter().rposition(|r| r.total)?;
+    let c = sav.columns.len().checked_sub(1)?;
+    (sav.rows[r].cells.get(c)?.value.figure()? == want).then_some((r, c))
 }
 
 /// The sheet row (0-based) of a table's first data row: the title, then
@@ -503,8 +596,17 @@ fn ranges(cells: &[String]) -> String {
 /// Printing as a finance officer expects: landscape when the table is
 /// wide, one page wide, the header row on every page, the table's title
 /// above it and page numbers below.
+/// A table of more than nine columns prints across pages of at most seven
+/// figure columns each, its row labels repeated on every page: fitted to one
+/// page, the scenario comparison's sixteen columns printed at about 4 pt.
 fn print_setup(ws: &mut Worksheet, t: &Table) -> std::result::Result<(), XlsxError> {
-    print_pages(ws, &t.title, t.columns.len() > 5, 1)
+    print_pages(ws, &t.title, t.columns.len() > 5, 1)?;
+    let figures = t.columns.len().saturating_sub(t.key_cols);
+    if t.columns.len() > 9 && t.key_cols > 0 {
+        ws.set_print_fit_to_pages(figures.div_ceil(7) as u16, 0);
+        ws.set_repeat_columns(0, t.key_cols as u16 - 1)?;
+    }
+    Ok(())
 }
 
 /// Landscape when wide, one page wide, the header row (`header`) on every
@@ -639,22 +741,33 @@ pub fn workbook(pack: &Pack, path: &Path) -> Result<()> {
             .set_author("costshare")
             .set_creation_datetime(&date),
     );
-    let mut used = Vec::new();
+    // Every sheet's name first: the score sheet refers to the others.
+    let (mut used, mut inputs) = (Vec::new(), Vec::new());
+    let mut names = Vec::new();
     for t in &pack.tables {
         let name = sheet_name(&t.name, &used);
         used.push(name.clone());
+        names.push(name);
+        if t.name == "score" && discount_rate(t).is_some() {
+            inputs.push(sheet_name("Inputs", &used));
+            used.push(inputs[inputs.len() - 1].clone());
+        }
+    }
+    let sheets: Vec<(&Table, &str)> =
+        pack.tables.iter().zip(names.iter().map(String::as_str)).collect();
+    let mut inputs = inputs.iter();
+    for (t, name) in &sheets {
         let ws = wb.add_worksheet();
-        ws.set_name(&name).map_err(&e)?;
+        ws.set_name(*name).map_err(&e)?;
         write_table(ws, t).map_err(&e)?;
         if t.name == "score"
             && let Some(rate) = discount_rate(t)
         {
             score_formulas(ws, t).map_err(&e)?;
+            let linked = score_links(ws, t, &sheets).map_err(&e)?;
             let ws = wb.add_worksheet();
-            let inputs = sheet_name("Inputs", &used);
-            ws.set_name(&inputs).map_err(&e)?;
-            used.push(inputs);
-            inputs_sheet(ws, rate).map_err(&e)?;
+            ws.set_name(inputs.next().map_or("Inputs", String::as_str)).map_err(&e)?;
+            inputs_sheet(ws, rate, linked).map_err(&e)?;
         }
     }
     let ws = wb.add_worksheet();
