@@ -5,6 +5,7 @@
 /// The top level.
 pub const TOP: &[&str] = &[
     "name",
+    "source",
     "partners",
     "first_year",
     "last_year",

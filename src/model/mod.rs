@@ -215,6 +215,8 @@ pub struct Model {
     /// File stem: the report folder's name.
     pub slug: String,
     pub name: String,
+    /// The document its figures come from, as chart footers name it.
+    pub source: Option<String>,
     pub partners: Vec<String>,
     pub first_year: Option<Sourced<Year>>,
     pub last_year: Option<Year>,
@@ -263,6 +265,10 @@ impl Model {
         };
         r.unknown_keys(&doc, "", keys::TOP)?;
         let name = r.req_str(&doc, "name")?;
+        let source = match doc.get("source") {
+            None => None,
+            Some(_) => Some(r.req_str(&doc, "source")?),
+        };
         let partners = r.partners(&doc)?;
         r.partners = partners.clone();
         let first_year = r.opt_year(&doc, "first_year")?;
@@ -318,6 +324,7 @@ impl Model {
             partnership,
             slug,
             name,
+            source,
             partners,
             first_year,
             last_year,

@@ -95,6 +95,25 @@ fn range_of(vals: impl Iterator<Item = f64>) -> (f64, f64) {
     (if lo < 0.0 { lo - pad } else { lo }, hi + pad)
 }
 
+/// A value axis from `lo` to `hi` widened to whole steps of 1, 2 or 5
+/// times a power of ten (about `most` - 1 of them), with the number of
+/// labels that makes plotters mark every step: so an axis reaching below
+/// £0 always shows a negative figure, and £0 itself.
+fn ticked(lo: f64, hi: f64, most: usize) -> (f64, f64, usize) {
+    let raw = (hi - lo) / most.saturating_sub(1).max(1) as f64;
+    if !(raw.is_finite() && raw > 0.0) {
+        return (lo, hi, most);
+    }
+    let mag = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|s| *s >= raw * 0.999)
+        .unwrap_or(10.0 * mag);
+    let (lo, hi) = ((lo / step).floor() * step, (hi / step).ceil() * step);
+    (lo, hi, ((hi - lo) / step).round() as usize + 1)
+}
+
 /// Chart text size: at least 9 pt when the 1400-pixel picture is printed
 /// at an A4 page's text width (17 cm: 26.2 pixels to 9 pt). The size given
 /// to plotters is a line's height, about 1.24 times the font's em.
@@ -120,6 +139,11 @@ fn horizontal<'a, DB: DrawingBackend>(
     hi: f64,
     n: usize,
 ) -> std::result::Result<ChartContext<'a, DB, Xy>, String> {
+    let (lo, hi, labels) = if lo < 0.0 {
+        ticked(lo, hi, 6)
+    } else {
+        (lo, hi, 6)
+    };
     let mut chart = ChartBuilder::on(root)
         .caption(&c.title, title_style)
         .margin(24)
@@ -131,7 +155,7 @@ fn horizontal<'a, DB: DrawingBackend>(
         .configure_mesh()
         .disable_y_mesh()
         .y_labels(0)
-        .x_labels(6)
+        .x_labels(labels)
         .y_label_formatter(&|_| String::new())
         .x_label_formatter(&|v| money_label(*v))
         .x_desc(c.x_label.as_str())
@@ -254,7 +278,12 @@ fn bars_range(b: &Bars, legend_inside: bool) -> (f64, f64) {
     let (lo, mut hi) = range_of(all.into_iter());
     // Room above the bars for the legend, so it hides nothing.
     let entries = if b.has_legend() && legend_inside {
-        b.series.len() + b.line.is_some() as usize + b.hline.is_some() as usize
+        // A marked year's label (payback) may stand under the legend: one
+        // entry's room more.
+        b.series.len()
+            + b.line.is_some() as usize
+            + b.hline.is_some() as usize
+            + b.mark.is_some() as usize
     } else {
         0
     };
@@ -359,6 +388,11 @@ fn bars_in<DB: DrawingBackend>(
 ) -> DResult {
     let n = b.categories.len().max(1);
     let (lo, hi) = bars_range(b, legend_inside);
+    let (lo, hi, labels) = if lo < 0.0 {
+        ticked(lo, hi, 10)
+    } else {
+        (lo, hi, 10)
+    };
     let mut chart = ChartBuilder::on(root)
         .caption(&c.title, title)
         .margin(24)
@@ -370,6 +404,7 @@ fn bars_in<DB: DrawingBackend>(
         .configure_mesh()
         .disable_x_mesh()
         .x_labels(0)
+        .y_labels(labels)
         .x_label_formatter(&|_| String::new())
         .y_label_formatter(&|v| money_label(*v))
         .y_desc(c.y_label.as_str())
@@ -397,7 +432,8 @@ fn bars_in<DB: DrawingBackend>(
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], st));
     }
     if let Some(m) = &b.mark {
-        bars_mark(root, &mut chart, m, n, (lo, hi))?;
+        let below = mark_below(&chart, b, n, legend_inside);
+        bars_mark(root, &mut chart, m, (n, below), (lo, hi))?;
     }
     // Category names under each bar group: on two lines when one would run
     // into the next (about 15 pixels a character).
@@ -533,11 +569,47 @@ fn bars_line<DB: DrawingBackend>(chart: &mut ChartContext<'_, DB, Xy>, l: &Serie
 }
 
 /// A dashed upright line at one category, labelled on the side with room.
+/// How far down a marked year's label must stand to clear the legend
+/// (both are at the top of the plot): 0 when they do not meet.
+fn mark_below<DB: DrawingBackend>(
+    chart: &ChartContext<'_, DB, Xy>,
+    b: &Bars,
+    n: usize,
+    legend_inside: bool,
+) -> i32 {
+    let Some((label, i)) = &b.mark else { return 0 };
+    if !(b.has_legend() && legend_inside) {
+        return 0;
+    }
+    let entries = bar_entries(b);
+    // About 15 pixels a character; a legend entry's box and margins 70.
+    let chars = |t: &str| t.chars().count() as i32 * 15;
+    let legend_w = entries.iter().map(|e| chars(&e.0)).max().unwrap_or(0) + 70;
+    let (left, _) = chart.backend_coord(&(0.0, 0.0));
+    let (right, _) = chart.backend_coord(&(n as f64, 0.0));
+    let (x, _) = chart.backend_coord(&(*i as f64 + 0.5, 0.0));
+    let legend = if (*i as f64) < n as f64 / 2.0 {
+        (right - legend_w, right)
+    } else {
+        (left, left + legend_w)
+    };
+    let text = if (*i as f64 + 0.5) > n as f64 * 0.6 {
+        (x - 8 - chars(label), x)
+    } else {
+        (x, x + 8 + chars(label))
+    };
+    if text.0 < legend.1 && legend.0 < text.1 {
+        entries.len() as i32 * 40 + 16
+    } else {
+        0
+    }
+}
+
 fn bars_mark<DB: DrawingBackend>(
     root: &Area<'_, DB>,
     chart: &mut ChartContext<'_, DB, Xy>,
     (label, i): &(String, usize),
-    n: usize,
+    (n, below): (usize, i32),
     (lo, hi): (f64, f64),
 ) -> DResult {
     let x = *i as f64 + 0.5;
@@ -552,7 +624,7 @@ fn bars_mark<DB: DrawingBackend>(
         VPos::Top,
     ));
     let dx = if right_half { -8 } else { 8 };
-    root.draw(&Text::new(label.clone(), (px + dx, py + 8), st))
+    root.draw(&Text::new(label.clone(), (px + dx, py + 8 + below), st))
         .map_err(err)
 }
 
@@ -888,4 +960,24 @@ pub fn write(c: &Chart, dir: &Path, source: &str) -> Result<(PathBuf, PathBuf)> 
     crate::base::atomic::finish(&png_tmp, &png, r.is_ok())?;
     r.map_err(|m| fail(&png, m))?;
     Ok((svg, png))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn axes_below_zero_get_whole_steps() {
+        // (£31,400) to £400,544 in about nine steps: £50,000 steps, from
+        // (£50,000) to £450,000, eleven labels.
+        assert_eq!(
+            ticked(-31_400.0, 400_544.0, 10),
+            (-50_000.0, 450_000.0, 11)
+        );
+        // (£356,281) to £627,817 in about five: £200,000 steps.
+        assert_eq!(
+            ticked(-356_281.0, 627_817.0, 6),
+            (-400_000.0, 800_000.0, 7)
+        );
+    }
 }

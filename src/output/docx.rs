@@ -174,6 +174,8 @@ pub struct Doc<'a> {
     pub tables: &'a [Table],
     /// The financial year it is about: the document is dated at its end.
     pub year: Option<crate::base::year::Year>,
+    /// Where the figures come from (the source line).
+    pub source: Option<String>,
 }
 
 /// A picture: its relationship id and PNG bytes.
@@ -229,10 +231,9 @@ fn body(pack: &Doc, charts: Option<&Path>, neg: Negatives) -> Result<(String, Ve
             images.push((rid, bytes));
         }
     }
-    let src = crate::base::table::input_files(pack.tables);
-    if !src.is_empty() {
+    if let Some(src) = &pack.source {
         x.push_str(&para(
-            &format!("Source: figures recomputed from {}.", src.join(", ")),
+            &format!("Source: figures recomputed from {src}."),
             Some("Note"),
         ));
     }

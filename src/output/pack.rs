@@ -49,6 +49,29 @@ pub struct Pack {
     /// The financial year it is about, if one: the workbook is dated at its
     /// end, so that the same inputs give the same bytes.
     pub year: Option<crate::base::year::Year>,
+    /// The document the figures come from (a model's `source`); None: the
+    /// names of the input files.
+    pub source: Option<String>,
+}
+
+impl Pack {
+    /// Where the figures come from, as a chart's footnote or a document's
+    /// source line says it: the document, else the input files' names
+    /// (without their folders, which mean nothing on paper).
+    pub fn source_line(&self) -> Option<String> {
+        if let Some(s) = &self.source {
+            return Some(s.clone());
+        }
+        let files: Vec<String> = crate::base::table::input_files(&self.tables)
+            .iter()
+            .map(|f| {
+                Path::new(f)
+                    .file_name()
+                    .map_or(f.clone(), |n| n.to_string_lossy().into_owned())
+            })
+            .collect();
+        (!files.is_empty()).then(|| files.join(", "))
+    }
 }
 
 pub fn write_file(path: &Path, contents: &[u8]) -> Result<()> {
@@ -82,12 +105,9 @@ pub fn write(pack: &Pack, dir: &Path, parts: &[Part], neg: Negatives) -> Result<
         }
     }
     if parts.contains(&Part::Charts) {
-        let files = crate::base::table::input_files(&pack.tables);
-        let source = if files.is_empty() {
-            String::new()
-        } else {
-            format!("Source: {}", files.join(", "))
-        };
+        let source = pack
+            .source_line()
+            .map_or(String::new(), |s| format!("Source: {s}"));
         for (_, c) in &charts {
             let (svg, png) = chart::write(c, &dir.join("charts"), &source)?;
             written.push(svg.display().to_string());
@@ -110,6 +130,7 @@ pub fn write(pack: &Pack, dir: &Path, parts: &[Part], neg: Negatives) -> Result<
             intro: &pack.intro,
             tables: &pack.tables,
             year: pack.year,
+            source: pack.source_line(),
         };
         std::fs::create_dir_all(&dir).map_err(|source| Error::Write {
             path: dir.display().to_string(),
@@ -857,6 +878,7 @@ pub fn annual_pack(data: &Path) -> crate::Result<Pack> {
         appendix: render::check_markdown(&chk),
         warnings: inputs.set_aside_notes(),
         year: crate::base::year::Year::parse(&r.year),
+        source: None,
     })
 }
 
@@ -877,6 +899,7 @@ pub fn model_pack(m: &Model, models_dir: &Path) -> crate::Result<Pack> {
         },
         warnings: Vec::new(),
         year: m.first_year.as_ref().map(|y| y.value),
+        source: m.source.clone(),
     };
     what_if(m, models_dir, &mut p)?;
     Ok(p)
@@ -904,5 +927,6 @@ fn overall_pack(models: &[Model], models_dir: &Path) -> crate::Result<Pack> {
         appendix: String::new(),
         warnings: Vec::new(),
         year: None,
+        source: None,
     })
 }
