@@ -460,7 +460,12 @@ fn the_score_sheet_computes_from_its_inputs() {
     assert_eq!(values.get_value((3, 2)), Some(&Data::Float(154_061.0)));
     // And the investment's total is itself live, over its items.
     let inv_formulas = wb.worksheet_formula("investment").unwrap();
-    assert!(inv_formulas.get_value((10, 1)).unwrap().starts_with("SUM(B"));
+    assert!(
+        inv_formulas
+            .get_value((10, 1))
+            .unwrap()
+            .starts_with("SUM(B")
+    );
     let csv = std::fs::read_to_string("reports/planning-support/csv/score.csv").unwrap();
     let npv_line = csv.lines().position(|l| l.starts_with("NPV,")).unwrap() as u32 + 1;
     let npv = formulas.get_value((npv_line, 7)).unwrap();

@@ -970,14 +970,8 @@ mod tests {
     fn axes_below_zero_get_whole_steps() {
         // (£31,400) to £400,544 in about nine steps: £50,000 steps, from
         // (£50,000) to £450,000, eleven labels.
-        assert_eq!(
-            ticked(-31_400.0, 400_544.0, 10),
-            (-50_000.0, 450_000.0, 11)
-        );
+        assert_eq!(ticked(-31_400.0, 400_544.0, 10), (-50_000.0, 450_000.0, 11));
         // (£356,281) to £627,817 in about five: £200,000 steps.
-        assert_eq!(
-            ticked(-356_281.0, 627_817.0, 6),
-            (-400_000.0, 800_000.0, 7)
-        );
+        assert_eq!(ticked(-356_281.0, 627_817.0, 6), (-400_000.0, 800_000.0, 7));
     }
 }

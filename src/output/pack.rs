@@ -397,11 +397,11 @@ fn inputs_sheet(
     ws.write_string(2, 0, "Discount rate (HM Treasury Green Book: 3.5%)")?;
     if linked {
         ws.write_string(
-        4,
-        0,
-        "The score sheet's costs and savings read the investment and savings sheets: \
+            4,
+            0,
+            "The score sheet's costs and savings read the investment and savings sheets: \
          change an item there and the NPV and the score follow.",
-    )?;
+        )?;
     }
     let v =
         rust_decimal::prelude::ToPrimitive::to_f64(&(rate / Decimal::ONE_HUNDRED)).unwrap_or(0.0);
@@ -512,7 +512,11 @@ fn score_links(
     let sheet = |name: &str| sheets.iter().find(|(o, _)| o.name == name).copied();
     let cell_ref = |sheet: &str, (r, c): (usize, usize)| {
         let col = crate::base::trace::column_letters(c as u32);
-        format!("='{}'!{col}{}", sheet.replace('\'', "''"), r as u32 + FIRST_ROW + 1)
+        format!(
+            "='{}'!{col}{}",
+            sheet.replace('\'', "''"),
+            r as u32 + FIRST_ROW + 1
+        )
     };
     for r in (0..t.rows.len()).take_while(|&r| !t.rows[r].total) {
         let year = t.row_key(&t.rows[r]);
@@ -537,7 +541,10 @@ fn score_links(
 /// column, that holds `want`.
 fn year_total(inv: &Table, year: &str, want: Decimal) -> Option<(usize, usize)> {
     let c = inv.columns.iter().position(|h| h == year)?;
-    let r = inv.rows.iter().rposition(|r| r.total && r.cells.get(c).and_then(|v| v.value.figure()) == Some(want))?;
+    let r = inv
+        .rows
+        .iter()
+        .rposition(|r| r.total && r.cells.get(c).and_then(|v| v.value.figure()) == Some(want))?;
     Some((r, c))
 }
 
@@ -774,8 +781,11 @@ pub fn workbook(pack: &Pack, path: &Path) -> Result<()> {
             used.push(inputs[inputs.len() - 1].clone());
         }
     }
-    let sheets: Vec<(&Table, &str)> =
-        pack.tables.iter().zip(names.iter().map(String::as_str)).collect();
+    let sheets: Vec<(&Table, &str)> = pack
+        .tables
+        .iter()
+        .zip(names.iter().map(String::as_str))
+        .collect();
     let mut inputs = inputs.iter();
     for (t, name) in &sheets {
         let ws = wb.add_worksheet();
@@ -787,7 +797,8 @@ pub fn workbook(pack: &Pack, path: &Path) -> Result<()> {
             score_formulas(ws, t).map_err(&e)?;
             let linked = score_links(ws, t, &sheets).map_err(&e)?;
             let ws = wb.add_worksheet();
-            ws.set_name(inputs.next().map_or("Inputs", String::as_str)).map_err(&e)?;
+            ws.set_name(inputs.next().map_or("Inputs", String::as_str))
+                .map_err(&e)?;
             inputs_sheet(ws, rate, linked).map_err(&e)?;
         }
     }

@@ -39,17 +39,14 @@ pub fn read(
     wanted.extend([&cols.date, &cols.account].into_iter().flatten());
     let wanted: Vec<String> = wanted.into_iter().map(|c| header_key(c)).collect();
     check_footer(path, &|name| wanted.contains(&header_key(name)))?;
-    crate::input::import::contained(path, "Parquet", || {
-        read_inner(path, cols, progress, sink)
-    }).map_err(|e| {
-        match e {
+    crate::input::import::contained(path, "Parquet", || read_inner(path, cols, progress, sink))
+        .map_err(|e| match e {
             Error::Workbook { path, message, .. } => Error::Table {
                 place: path,
                 message: format!("not a readable Parquet file: {message}"),
             },
             other => other,
-        }
-    })
+        })
 }
 
 fn read_inner(
@@ -401,7 +398,11 @@ pub fn write_from_csv(csv_path: &Path, out: &Path) -> Result<u64> {
             if full || (r.is_none() && (!batch[0].is_empty() || w.is_none())) {
                 let df = ledger_frame(std::mem::take(&mut batch)).map_err(&err)?;
                 if w.is_none() {
-                    w = Some(ParquetWriter::new(&mut f).batched(df.schema()).map_err(&err)?);
+                    w = Some(
+                        ParquetWriter::new(&mut f)
+                            .batched(df.schema())
+                            .map_err(&err)?,
+                    );
                 }
                 if let Some(w) = &mut w {
                     w.write_batch(&df).map_err(&err)?;
