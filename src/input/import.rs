@@ -568,8 +568,14 @@ fn stream_xlsx<RS: std::io::Read + std::io::Seek>(
         message: format!("sheet {sheet:?}: {e}"),
     };
     let mut reader = x.worksheet_cells_reader(sheet).map_err(bad)?;
-    let cells = sheet_cells(&mut reader, file, sheet, recalc)?;
-    Ok(rows_of(file, sheet, cells))
+    let rows = sheet_cells(&mut reader, file, sheet, recalc)?;
+    Ok(Grid {
+        file: file.to_string(),
+        sheet: Some(sheet.to_string()),
+        hidden: false,
+        refused: None,
+        rows,
+    })
 }
 
 /// A sheet's cells with values, by row, each checked against the limits
@@ -579,14 +585,14 @@ fn sheet_cells<RS: std::io::Read + std::io::Seek>(
     file: &str,
     sheet: &str,
     recalc: bool,
-) -> Result<BTreeMap<u32, Vec<(u32, CellValue)>>> {
+) -> Result<Vec<GridRow>> {
     let place = format!("{file}, sheet {sheet:?}");
     let bad = |e: calamine::XlsxError| Error::Workbook {
         path: file.to_string(),
         expected: "xlsx",
         message: format!("sheet {sheet:?}: {e}"),
     };
-    let mut cells: BTreeMap<u32, Vec<(u32, CellValue)>> = BTreeMap::new();
+    let mut rows = super::rows::Rows::default();
     let mut count = 0usize;
     while let Some(c) = reader.next_cell_with_formula().map_err(bad)? {
         let (r, col) = c.pos;
@@ -624,63 +630,19 @@ fn sheet_cells<RS: std::io::Read + std::io::Seek>(
                 ),
             });
         }
-        let row = cells.entry(r).or_default();
-        // A cell given twice is a damaged or forged sheet: never let the
-        // second silently override the first.
-        if row.iter().any(|(c, _)| *c == col) {
-            return Err(Error::Workbook {
-                path: file.to_string(),
-                expected: "xlsx",
-                message: format!(
-                    "sheet {sheet:?} gives cell {} twice: the file is damaged",
-                    crate::base::trace::a1(r, col)
-                ),
-            });
-        }
-        row.push((col, v));
+        rows.add(r, col, v);
     }
-    Ok(cells)
-}
-
-/// The grid of a sheet's cells: rows between the first and last with
-/// values, from the first column with one.
-fn rows_of(file: &str, sheet: &str, mut cells: BTreeMap<u32, Vec<(u32, CellValue)>>) -> Grid {
-    let mut grid = Grid {
-        file: file.to_string(),
-        sheet: Some(sheet.to_string()),
-        hidden: false,
-        refused: None,
-        rows: Vec::new(),
-    };
-    let Some((&first, _)) = cells.first_key_value() else {
-        return grid;
-    };
-    let last = cells.last_key_value().map(|(k, _)| *k).unwrap_or(first);
-    let first_col = cells
-        .values()
-        .flat_map(|v| v.iter().map(|(c, _)| *c))
-        .min()
-        .unwrap_or(0);
-    // Rows between the first and last with values are kept, blank ones
-    // included, so that blank rows are counted as the range reader counts them.
-    for r in first..=last {
-        let mut row = Vec::new();
-        if let Some(v) = cells.remove(&r) {
-            for (c, val) in v {
-                let i = (c - first_col) as usize;
-                if row.len() <= i {
-                    row.resize(i + 1, CellValue::Empty);
-                }
-                row[i] = val;
-            }
-        }
-        grid.rows.push(GridRow {
-            pos: r as u64,
-            first_col,
-            cells: row,
-        });
-    }
-    grid
+    // A cell given twice is a damaged or forged sheet: never let the
+    // second silently override the first.
+    rows.finish()
+        .map_err(|super::rows::Twice(r, col)| Error::Workbook {
+            path: file.to_string(),
+            expected: "xlsx",
+            message: format!(
+                "sheet {sheet:?} gives cell {} twice: the file is damaged",
+                crate::base::trace::a1(r, col)
+            ),
+        })
 }
 
 fn grid_from_range(

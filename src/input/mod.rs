@@ -2,4 +2,5 @@
 
 pub mod csvscan;
 pub mod import;
+mod rows;
 pub mod source;
