@@ -296,6 +296,9 @@ pub fn decimal_from_f64(f: f64) -> Option<Decimal> {
     if !f.is_finite() {
         return None;
     }
+    if let Some(d) = pennies_from_f64(f) {
+        return Some(d);
+    }
     // Rust's `Display` for f64 prints the shortest string that round-trips,
     // never in exponent form.
     let s = format!("{f}");
@@ -303,6 +306,19 @@ pub fn decimal_from_f64(f: f64) -> Option<Decimal> {
         // Too many digits for Decimal's 28: keep what fits, rounded.
         Decimal::from_str(&s).ok()
     })
+}
+
+/// The fast path of `decimal_from_f64` for what spreadsheets mostly hold,
+/// whole pounds and pence: f is c / 100 for a whole c, and below 10^12 a
+/// float's neighbours are closer than 0.0002, so no decimal of fewer digits
+/// round-trips to it and c / 100 is its shortest text. None otherwise.
+fn pennies_from_f64(f: f64) -> Option<Decimal> {
+    // (Zero is left to the plain way, which keeps -0's sign.)
+    if f == 0.0 || f.abs() >= 1e12 {
+        return None;
+    }
+    let c = (f * 100.0).round();
+    (c / 100.0 == f).then(|| Decimal::new(c as i64, 2).normalize())
 }
 
 /// Rounds half away from zero to `dp` decimal places. For display only.
@@ -403,6 +419,44 @@ pub fn printed_dp(text: &str) -> u32 {
 
 #[cfg(test)]
 mod tests {
+    /// The plain way of `decimal_from_f64`, without the fast path.
+    fn plain(f: f64) -> Option<Decimal> {
+        let s = format!("{f}");
+        Decimal::from_str_exact(&s)
+            .ok()
+            .or_else(|| <Decimal as std::str::FromStr>::from_str(&s).ok())
+    }
+
+    proptest::proptest! {
+        /// Pounds and pence through the fast path are the plain way's
+        /// figures, to the digit and the scale.
+        #[test]
+        fn pennies_fast_path_is_the_plain_way(c in -100_000_000_000_000i64..100_000_000_000_000) {
+            let f = c as f64 / 100.0;
+            let (a, b) = (super::decimal_from_f64(f), plain(f));
+            proptest::prop_assert_eq!(a.map(|d| d.to_string()), b.map(|d| d.to_string()));
+        }
+
+        /// Floats near money that are not whole pence.
+        #[test]
+        fn near_pennies_are_the_plain_way(f in -1e13f64..1e13, c in -1_000_000i64..1_000_000) {
+            for f in [f, c as f64 / 1000.0, c as f64 / 100.0 + 1e-9] {
+                let (a, b) = (super::decimal_from_f64(f), plain(f));
+                proptest::prop_assert_eq!(a.map(|d| d.to_string()), b.map(|d| d.to_string()));
+            }
+        }
+
+        /// And any float at all.
+        #[test]
+        fn any_float_is_the_plain_way(bits in proptest::prelude::any::<u64>()) {
+            let f = f64::from_bits(bits);
+            if f.is_finite() {
+                let (a, b) = (super::decimal_from_f64(f), plain(f));
+                proptest::prop_assert_eq!(a.map(|d| d.to_string()), b.map(|d| d.to_string()));
+            }
+        }
+    }
+
     use super::*;
     use rust_decimal_macros::dec;
 

@@ -19,16 +19,19 @@ pub const MAX_COLUMNS: usize = 1_000;
 /// What a cell holds, before anyone decides what it means.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", content = "value", rename_all = "snake_case")]
+///
+/// Texts are boxed (`Box<str>`, no spare capacity) so that a cell takes 24
+/// bytes beside its text: a ledger sheet holds millions.
 pub enum CellValue {
     Empty,
-    Text(String),
+    Text(Box<str>),
     Number(Decimal),
     Bool(bool),
-    Date(String),
-    Error(String),
+    Date(Box<str>),
+    Error(Box<str>),
     /// A formula whose result was never saved (e.g. written by a library
     /// that does not calculate): reported, never read as zero.
-    FormulaWithoutValue(String),
+    FormulaWithoutValue(Box<str>),
 }
 
 impl CellValue {
@@ -44,11 +47,11 @@ impl CellValue {
     pub fn display(&self) -> String {
         match self {
             CellValue::Empty => String::new(),
-            CellValue::Text(s) => s.clone(),
+            CellValue::Text(s) => s.to_string(),
             CellValue::Number(d) => d.normalize().to_string(),
             CellValue::Bool(b) => b.to_string(),
-            CellValue::Date(d) => d.clone(),
-            CellValue::Error(e) => e.clone(),
+            CellValue::Date(d) => d.to_string(),
+            CellValue::Error(e) => e.to_string(),
             CellValue::FormulaWithoutValue(f) => format!("={f}"),
         }
     }
@@ -529,14 +532,14 @@ fn data_ref_value(d: &calamine::DataRef) -> CellValue {
         D::Int(i) => CellValue::Number(Decimal::from(*i)),
         D::Float(f) => match money::decimal_from_f64(*f) {
             Some(d) => CellValue::Number(d),
-            None => CellValue::Error(format!("{f}")),
+            None => CellValue::Error(format!("{f}").into()),
         },
-        D::String(s) => CellValue::Text(s.clone()),
-        D::SharedString(s) => CellValue::Text(s.to_string()),
+        D::String(s) => CellValue::Text(s.clone().into()),
+        D::SharedString(s) => CellValue::Text(s.to_string().into()),
         D::Bool(b) => CellValue::Bool(*b),
-        D::DateTime(dt) => CellValue::Date(excel_date(dt)),
-        D::DateTimeIso(s) | D::DurationIso(s) => CellValue::Date(s.clone()),
-        D::Error(e) => CellValue::Error(e.to_string()),
+        D::DateTime(dt) => CellValue::Date(excel_date(dt).into()),
+        D::DateTimeIso(s) | D::DurationIso(s) => CellValue::Date(s.clone().into()),
+        D::Error(e) => CellValue::Error(e.to_string().into()),
     }
 }
 
@@ -549,7 +552,7 @@ fn cell_value(d: &calamine::DataRef, formula: Option<&str>, recalc: bool) -> Opt
     let never_calculated = matches!(&v, CellValue::Empty) || recalc;
     match (formula, blank) {
         (Some(f), true) if !f.is_empty() && never_calculated => {
-            Some(CellValue::FormulaWithoutValue(f.to_string()))
+            Some(CellValue::FormulaWithoutValue(f.to_string().into()))
         }
         (_, true) => None,
         _ => Some(v),
@@ -690,7 +693,7 @@ fn grid_from_range(
                 _ => false,
             };
             if blank && let Some(f) = formula_at.get(&(abs_row, abs_col)) {
-                cells.push(CellValue::FormulaWithoutValue(f.clone()));
+                cells.push(CellValue::FormulaWithoutValue(f.clone().into()));
                 continue;
             }
             let v = match d {
@@ -698,13 +701,13 @@ fn grid_from_range(
                 Data::Int(i) => CellValue::Number(Decimal::from(*i)),
                 Data::Float(f) => match money::decimal_from_f64(*f) {
                     Some(d) => CellValue::Number(d),
-                    None => CellValue::Error(format!("{f}")),
+                    None => CellValue::Error(format!("{f}").into()),
                 },
-                Data::String(s) => CellValue::Text(s.clone()),
+                Data::String(s) => CellValue::Text(s.clone().into()),
                 Data::Bool(b) => CellValue::Bool(*b),
-                Data::DateTime(dt) => CellValue::Date(excel_date(dt)),
-                Data::DateTimeIso(s) | Data::DurationIso(s) => CellValue::Date(s.clone()),
-                Data::Error(e) => CellValue::Error(e.to_string()),
+                Data::DateTime(dt) => CellValue::Date(excel_date(dt).into()),
+                Data::DateTimeIso(s) | Data::DurationIso(s) => CellValue::Date(s.clone().into()),
+                Data::Error(e) => CellValue::Error(e.to_string().into()),
             };
             cells.push(v);
         }
@@ -802,7 +805,7 @@ pub fn read_csv_str(file: &str, text: &str) -> Result<Grid> {
                 if s.trim().is_empty() {
                     CellValue::Empty
                 } else {
-                    CellValue::Text(s.into_owned())
+                    CellValue::Text(s.into_owned().into())
                 }
             })
             .collect();

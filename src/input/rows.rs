@@ -107,7 +107,7 @@ impl Rows {
         }
         // Stored cells are never Empty (blanks are not kept), so a value
         // already here is the same cell given twice.
-        if !row.cells[i].is_empty() {
+        if !matches!(row.cells[i], CellValue::Empty) {
             return Err(Twice(r, col));
         }
         row.cells[i] = v;
