@@ -198,11 +198,20 @@ fn fill_key<'d>(
 ) {
     key.0.clear();
     match f.authority {
-        Some(i) => key.0.push_str(&field_text(&field(i))),
+        Some(i) => push_field(&mut key.0, &field(i)),
         None => key.0.push_str(&f.fixed_authority),
     }
     key.1.clear();
-    key.1.push_str(&field_text(&field(f.cost_centre)));
+    push_field(&mut key.1, &field(f.cost_centre));
+}
+
+/// `field_text` into a buffer kept from line to line: no allocation for
+/// the key of every line.
+fn push_field(dst: &mut String, b: &[u8]) {
+    match std::str::from_utf8(b) {
+        Ok(s) => dst.push_str(s.trim()),
+        Err(_) => dst.push_str(crate::input::import::decode_cp1252(b).trim()),
+    }
 }
 
 /// Adds a line with its month and account (figures by period were asked
@@ -449,9 +458,11 @@ pub fn read_csv_sink(
 }
 
 /// The bytes of a ledger, read a block at a time.
-struct Blocks<'r> {
-    file: &'r mut dyn Read,
-    chunk: Vec<u8>,
+struct Blocks {
+    /// Pieces read by the reading thread, in order (empty at the end).
+    pieces: std::sync::mpsc::Receiver<std::io::Result<Vec<u8>>>,
+    /// Pieces handed back to be read into again.
+    spent: std::sync::mpsc::Sender<Vec<u8>>,
     buf: Vec<u8>,
     eof: bool,
     read: u64,
@@ -459,18 +470,19 @@ struct Blocks<'r> {
     bom_checked: bool,
 }
 
-impl Blocks<'_> {
+impl Blocks {
     fn fill(&mut self) -> Result<()> {
-        let n = self
-            .file
-            .read(&mut self.chunk)
-            .map_err(|source| Error::Io {
+        let piece = match self.pieces.recv() {
+            Ok(p) => p.map_err(|source| Error::Io {
                 path: self.place.to_string(),
                 source,
-            })?;
-        self.eof |= n == 0;
-        self.buf.extend_from_slice(&self.chunk[..n]);
-        self.read += n as u64;
+            })?,
+            Err(_) => Vec::new(),
+        };
+        self.eof |= piece.is_empty();
+        self.buf.extend_from_slice(&piece);
+        self.read += piece.len() as u64;
+        let _ = self.spent.send(piece);
         Ok(())
     }
 
@@ -505,9 +517,11 @@ impl Blocks<'_> {
 }
 
 /// Reads a ledger CSV from any reader (`label` names it in messages):
-/// files, and the fuzz targets' bytes.
+/// files, and the fuzz targets' bytes. A thread of its own reads the next
+/// piece while the two threads of `parse_block` read the last, so reading
+/// the file never leaves a core waiting.
 pub fn read_csv_from(
-    file: &mut dyn Read,
+    file: &mut (dyn Read + Send),
     size: u64,
     label: &str,
     cols: &Columns,
@@ -516,17 +530,51 @@ pub fn read_csv_from(
     sink: Sink,
 ) -> Result<LedgerTotals> {
     let block = block.max(1);
-    let mut src = Blocks {
-        file,
-        // Read in pieces of at most a block: a huge block (one sequential
-        // pass, in tests) must not allocate its size up front.
-        chunk: vec![0u8; block.min(BLOCK)],
-        buf: Vec::with_capacity(block.min(BLOCK) + 1024),
-        eof: false,
-        read: 0,
-        place: Arc::from(label),
-        bom_checked: false,
-    };
+    // Read in pieces of at most a quarter block: a huge block (one
+    // sequential pass, in tests) must not allocate its size up front, and
+    // the pieces in flight (one read, one waiting, one spent) stay small
+    // beside the block.
+    let piece = block.min(BLOCK / 4);
+    // One piece waits while one is read: memory stays bounded.
+    let (tx, pieces) = std::sync::mpsc::sync_channel(1);
+    let (spent, back) = std::sync::mpsc::channel::<Vec<u8>>();
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            loop {
+                let mut p = back.try_recv().unwrap_or_default();
+                p.resize(piece, 0);
+                let r = file.read(&mut p).map(|n| {
+                    p.truncate(n);
+                    p
+                });
+                let end = !matches!(&r, Ok(p) if !p.is_empty());
+                // The reader is gone (an error, or done): stop.
+                if tx.send(r).is_err() || end {
+                    break;
+                }
+            }
+        });
+        let src = Blocks {
+            pieces,
+            spent,
+            // A block and the piece that completes it, without regrowing.
+            buf: Vec::with_capacity(block.min(BLOCK) + piece + 1024),
+            eof: false,
+            read: 0,
+            place: Arc::from(label),
+            bom_checked: false,
+        };
+        read_blocks(src, (size, label, cols, block), progress, sink)
+    })
+}
+
+/// The blocks of a ledger CSV, header first.
+fn read_blocks(
+    mut src: Blocks,
+    (size, label, cols, block): (u64, &str, &Columns, usize),
+    progress: &mut dyn FnMut(u64, u64),
+    sink: Sink,
+) -> Result<LedgerTotals> {
     let (fields, mut line, titles) = src.header(cols)?;
     let mut total = LedgerTotals {
         other: 1 + titles,
