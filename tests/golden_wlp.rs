@@ -423,5 +423,9 @@ fn sensitivity_gives_switching_values() {
         .sum();
     let want = (pv_costs / pv_savings).round_dp(6);
     assert_eq!(want, dec!(0.717548));
-    assert_eq!(fig(&t, "Share of savings realised", "NPV zero at"), want);
+    // A share is shown as a percentage: 71.7548%.
+    assert_eq!(
+        fig(&t, "Share of savings realised", "NPV zero at"),
+        want * dec!(100)
+    );
 }

@@ -114,7 +114,7 @@ pub const KEYS: &[Key] = &[
     },
     Key {
         pattern: "savings.slip_months",
-        label: "Months late",
+        label: "Implementation delay",
         meaning: "implementation late by this many months: the savings move later",
         example: "6",
     },
@@ -170,6 +170,33 @@ pub const KEYS: &[Key] = &[
 
 /// A key in plain English ("Shared service cost", "ABC's weight",
 /// "System, 2030/31"); the key itself when no pattern fits.
+/// The unit of a key's values where a bare number would not say it.
+pub fn unit(key: &str) -> Option<&'static str> {
+    (key == "savings.slip_months").then_some("months")
+}
+
+/// A key's label and unit, for a table's row: "Implementation delay (months)".
+pub fn label_with_unit(key: &str) -> String {
+    match unit(key) {
+        Some(u) => format!("{} ({u})", label(key)),
+        None => label(key),
+    }
+}
+
+/// A setting as a person reads it: "Share of savings realised: 70%",
+/// "Implementation delay: 6 months".
+pub fn setting(key: &str, value: &str) -> String {
+    let fraction = key == "savings.realisation" || key.starts_with("savings.realisation.");
+    let shown = match value.parse::<rust_decimal::Decimal>() {
+        Ok(d) if fraction => format!("{}%", (d * rust_decimal::Decimal::ONE_HUNDRED).normalize()),
+        _ => match unit(key) {
+            Some(u) => format!("{value} {u}"),
+            None => value.to_string(),
+        },
+    };
+    format!("{}: {shown}", label(key))
+}
+
 pub fn label(key: &str) -> String {
     let parts: Vec<&str> = key.split('.').collect();
     for k in KEYS {

@@ -150,7 +150,7 @@ pub fn options_table(base: &Case, options: &[Scenario]) -> Result<Table> {
         let how: Vec<String> = o
             .set
             .iter()
-            .map(|(k, v)| format!("{}: {v}", crate::whatif::keys::label(k)))
+            .map(|(k, v)| crate::whatif::keys::setting(k, v))
             .collect();
         t.notes.push(match o.description.is_empty() {
             true => format!("{}: {}", o.name, how.join(", ")),

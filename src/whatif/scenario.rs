@@ -217,6 +217,11 @@ impl Target {
         )
     }
 
+    /// A share given as a fraction (0.7), shown as a percentage (70%).
+    pub fn is_fraction(self) -> bool {
+        matches!(self, Target::RealisationFactor | Target::RealisationYear(_))
+    }
+
     /// A rate in percent (shown with a % sign).
     pub fn is_percent(self) -> bool {
         matches!(
@@ -598,7 +603,7 @@ pub fn compare_named(model_name: &str, base: &Case, scenarios: &[Scenario]) -> R
         let how = s
             .set
             .iter()
-            .map(|(k, v)| format!("{}: {v}", crate::whatif::keys::label(k)))
+            .map(|(k, v)| crate::whatif::keys::setting(k, v))
             .collect::<Vec<_>>()
             .join(", ");
         t.notes.push(if s.description.is_empty() {

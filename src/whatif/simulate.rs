@@ -236,6 +236,9 @@ fn swing_row(base: &Case, w: &Swing) -> Vec<Cell> {
             Value::money(Money(d))
         } else if r.target.is_percent() {
             Value::pct(d, d.scale().min(1))
+        } else if r.target.is_fraction() {
+            let p = (d * Decimal::ONE_HUNDRED).normalize();
+            Value::pct(p, p.scale().min(1))
         } else {
             Value::num(d, d.scale().min(2))
         }
@@ -263,7 +266,7 @@ fn swing_row(base: &Case, w: &Swing) -> Vec<Cell> {
         (None, false) => Cell::rule(Value::na("no tolerance"), "the case sets no cost tolerance"),
     };
     vec![
-        Cell::label(crate::whatif::keys::label(&r.key)),
+        Cell::label(crate::whatif::keys::label_with_unit(&r.key)),
         Cell::rule(plain(r.low), "given"),
         Cell::rule(plain(r.high), "given"),
         Cell::rule(m(w.low.0), "NPV with this input at its low value"),
@@ -561,21 +564,31 @@ pub fn outcome_table(base: &Case, ranges: &[Range], o: &Outcome, seed: u64) -> R
     partner_rows(&mut t, base, &bf, o)?;
     t.headline = outcome_headline(o, prob);
     for r in ranges {
+        // In the input's own terms: £58,500, 40%, 60% (of 0.6), 12 months.
+        let v = |d: Decimal| {
+            if r.target.is_money() {
+                return crate::base::money::format_pounds(d, 0, Default::default());
+            }
+            if r.target.is_percent() {
+                return format!("{}%", d.normalize());
+            }
+            let s = crate::whatif::keys::setting(&r.key, &d.normalize().to_string());
+            s.rsplit(": ").next().unwrap_or_default().to_string()
+        };
+        let label = crate::whatif::keys::label(&r.key);
         t.notes.push(match r.mode {
             Some(m) => format!(
-                "{} ({}) drawn from a triangular distribution {}..{} (mode {})",
-                crate::whatif::keys::label(&r.key),
+                "{label} ({}) drawn from a triangular distribution from {} to {}, most likely {}",
                 r.key,
-                r.low,
-                r.high,
-                m
+                v(r.low),
+                v(r.high),
+                v(m)
             ),
             None => format!(
-                "{} ({}) drawn uniformly from {}..{}",
-                crate::whatif::keys::label(&r.key),
+                "{label} ({}) drawn uniformly from {} to {}",
                 r.key,
-                r.low,
-                r.high
+                v(r.low),
+                v(r.high)
             ),
         });
     }
