@@ -1,5 +1,6 @@
-//! `costshare bench`: simulation speed, trials per second on one core. A
-//! measurement to compare builds and machines, never a test.
+//! `costshare bench`: simulation speed, trials per second on every core. A
+//! measurement to compare builds and machines, never a test
+//! (scripts/bench-simulate.sh sets it beside numpy).
 
 use crate::Exit;
 use crate::args::emit;
@@ -10,7 +11,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
 
-/// Measure simulation speed (trials per second, one core)
+/// Measure simulation speed (trials per second, every core)
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// The business-case model whose case is simulated [default: the first
