@@ -58,6 +58,53 @@ fn doubled_redundancy_breaches_the_tolerance() {
     assert!(base.figures().unwrap().breach().is_none());
 }
 
+/// The scenarios at a glance: a row per scenario, each cell the
+/// comparison's own. Worked by hand: the redundancy at the top of its range
+/// (£234,000 for £117,000) puts the case total at £312,700 and over the
+/// £215,270 tolerance by £97,430; the base is within it.
+#[test]
+fn the_scenarios_at_a_glance_are_the_comparisons_columns() {
+    let base = case("planning-support");
+    let file =
+        costshare::whatif::scenario::load_file(Path::new("models/scenarios/planning-support.toml"))
+            .unwrap();
+    let t = costshare::whatif::scenario::compare_named("PS", &base, &file.scenarios).unwrap();
+    let g = costshare::whatif::scenario::at_a_glance("PS", &t);
+    assert_eq!(g.rows.len(), 1 + file.scenarios.len());
+    let row = |name: &str| {
+        g.rows
+            .iter()
+            .find(|r| g.row_key(r) == name)
+            .unwrap_or_else(|| panic!("{name}"))
+    };
+    let col = |name: &str| g.columns.iter().position(|c| c == name).unwrap();
+    let top = row("Redundancy at top of range");
+    assert_eq!(
+        top.cells[col("Case total")].value.figure(),
+        Some(dec!(312700))
+    );
+    assert_eq!(
+        costshare::output::render::display(
+            &top.cells[col("Within tolerance")].value,
+            Default::default()
+        ),
+        "BREACH by £97,430"
+    );
+    let b = row("Base");
+    assert_eq!(
+        b.cells[col("Case total")].value.figure(),
+        Some(dec!(195700))
+    );
+    // Every cell is the comparison's: its figure in the scenario's column.
+    for r in &g.rows {
+        let c = t.columns.iter().position(|c| *c == g.row_key(r)).unwrap();
+        for (i, name) in g.columns.iter().enumerate().skip(1) {
+            let src = t.rows.iter().find(|x| t.row_key(x) == *name).unwrap();
+            assert_eq!(r.cells[i].value, src.cells[c].value, "{name}");
+        }
+    }
+}
+
 #[test]
 fn realisation_and_slip_follow_the_rules() {
     let base = case("planning-support");

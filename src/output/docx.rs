@@ -77,7 +77,17 @@ fn widths(t: &Table, neg: Negatives, label_cap: usize) -> Vec<u32> {
                 .rows
                 .iter()
                 .filter_map(|r| r.cells.get(c))
-                .map(|cell| render::display(&cell.value, neg).chars().count())
+                .map(|cell| {
+                    let text = render::display(&cell.value, neg);
+                    let n = text.chars().count();
+                    // Words among the figures ("BREACH by £97,430") wrap
+                    // between words, down to `label_cap`; figures never.
+                    if is_figure(&cell.value) || c < t.key_cols {
+                        return n;
+                    }
+                    let word = text.split_whitespace().map(|w| w.chars().count()).max();
+                    n.min(label_cap.max(word.unwrap_or(0)))
+                })
                 .max()
                 .unwrap_or(0);
             // Labels may wrap too, down to `label_cap` characters.
@@ -93,13 +103,14 @@ fn widths(t: &Table, neg: Negatives, label_cap: usize) -> Vec<u32> {
 
 /// The columns of each part of a table too wide for the page: the row
 /// labels, then as many other columns as fit.
-fn parts(w: &[u32], key_cols: usize) -> Vec<Vec<usize>> {
+fn parts(w: &[u32], key_cols: usize, shown: &[usize]) -> Vec<Vec<usize>> {
     let keys: Vec<usize> = (0..key_cols.min(w.len())).collect();
     let key_w: u32 = keys.iter().map(|&k| w[k]).sum();
     let mut out: Vec<Vec<usize>> = Vec::new();
     let mut cur = keys.clone();
     let mut used = key_w;
-    for (c, &wc) in w.iter().enumerate().skip(key_cols) {
+    for &c in shown.iter().filter(|&&c| c >= key_cols) {
+        let wc = w[c];
         if used + wc > TEXT_WIDTH && cur.len() > keys.len() {
             out.push(std::mem::replace(&mut cur, keys.clone()));
             used = key_w;
@@ -190,7 +201,13 @@ fn body(pack: &Doc, charts: Option<&Path>, neg: Negatives) -> Result<(String, Ve
     for t in pack.tables {
         x.push_str(&para(&t.title, Some("Heading1")));
         if !t.headline.is_empty() {
-            x.push_str(&para(&t.headline, None));
+            // Kept with the table's caption: a heading and its headline
+            // never end a page without the table.
+            x.push_str(&para(&t.headline, None).replacen(
+                "<w:p>",
+                "<w:p><w:pPr><w:keepNext/></w:pPr>",
+                1,
+            ));
         }
         // Row labels wrap to fit the figures on the page before a table is
         // split.
@@ -198,7 +215,17 @@ fn body(pack: &Doc, charts: Option<&Path>, neg: Negatives) -> Result<(String, Ve
         if w.iter().sum::<u32>() > TEXT_WIDTH {
             w = widths(t, neg, 14);
         }
-        let ps = parts(&w, t.key_cols);
+        // A comparison too wide for the page leaves its change columns to
+        // the workbook: the figures side by side read better than a table
+        // in many parts.
+        let all: Vec<usize> = (0..t.columns.len()).collect();
+        let mut ps = parts(&w, t.key_cols, &all);
+        let changes = |c: &usize| t.columns[*c].starts_with("Change: ");
+        if ps.len() > 1 && all.iter().any(changes) {
+            let shown: Vec<usize> = all.iter().copied().filter(|c| !changes(c)).collect();
+            ps = parts(&w, t.key_cols, &shown);
+        }
+        let dropped = ps.iter().flatten().count() < t.columns.len() + (ps.len() - 1) * t.key_cols;
         n_table += 1;
         for (i, cols) in ps.iter().enumerate() {
             let more = if ps.len() > 1 {
@@ -211,6 +238,15 @@ fn body(pack: &Doc, charts: Option<&Path>, neg: Negatives) -> Result<(String, Ve
                 Some("Caption"),
             ));
             x.push_str(&table_xml(t, cols, &w, neg));
+        }
+        if dropped {
+            x.push_str(&para(
+                &format!(
+                    "The change from the base for each scenario is in the workbook's {} sheet.",
+                    t.name
+                ),
+                Some("Note"),
+            ));
         }
         for note in &t.notes {
             x.push_str(&para(note, Some("Note")));

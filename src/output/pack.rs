@@ -826,6 +826,7 @@ fn what_if(m: &Model, models_dir: &Path, p: &mut Pack) -> crate::Result<()> {
     let sf = scenario::load_file(&file)?;
     if !sf.scenarios.is_empty() {
         let t = scenario::compare_named(&m.name, &base, &sf.scenarios)?;
+        p.tables.push(scenario::at_a_glance(&m.name, &t));
         p.tables.push(t);
     }
     if !sf.options.is_empty() {

@@ -615,6 +615,75 @@ pub fn compare_named(model_name: &str, base: &Case, scenarios: &[Scenario]) -> R
     Ok(t)
 }
 
+/// The comparison's headline rows, at a glance: a row for the base and for
+/// each scenario (its column of the comparison), a column for each figure
+/// below. Narrow enough for a portrait page; every cell is the comparison's
+/// own, with its trace.
+const AT_A_GLANCE: &[&str] = &[
+    "Case total",
+    "Within tolerance",
+    "NPV",
+    "Investment score",
+    "Payback year",
+    "Partners worse off",
+];
+
+/// The comparison `t` turned on its side for its headline figures: the
+/// scenarios as rows.
+pub fn at_a_glance(model_name: &str, t: &Table) -> Table {
+    let rows: Vec<&crate::base::table::Row> = AT_A_GLANCE
+        .iter()
+        .filter_map(|f| t.rows.iter().find(|r| t.row_key(r) == *f))
+        .collect();
+    let mut cols = vec!["Scenario"];
+    cols.extend(rows.iter().map(|r| match &r.cells[0].value {
+        Value::Text { text } => text.as_str(),
+        _ => "",
+    }));
+    let mut out = Table::new(
+        "scenario-summary",
+        format!("{model_name}: the scenarios at a glance"),
+        &cols,
+        1,
+    );
+    let scenarios = t
+        .columns
+        .iter()
+        .enumerate()
+        .skip(t.key_cols)
+        .filter(|(_, c)| !c.starts_with("Change: "));
+    for (ci, name) in scenarios {
+        let mut cells = vec![Cell::label(name)];
+        cells.extend(rows.iter().map(|r| r.cells[ci].clone()));
+        out.push(cells);
+    }
+    out.headline = match t.rows.iter().find(|r| t.row_key(r) == "NPV") {
+        Some(npv) => lowest_npv(t, npv),
+        None => String::new(),
+    };
+    out.notes.push(
+        "Each row is a column of the comparison of the base case and the scenarios, which gives every other figure and the change from the base."
+            .into(),
+    );
+    out
+}
+
+/// "Lowest NPV: £188,264 (70% of savings realised)."
+fn lowest_npv(t: &Table, npv: &crate::base::table::Row) -> String {
+    let low = (t.key_cols..t.columns.len())
+        .filter(|&c| !t.columns[c].starts_with("Change: "))
+        .filter_map(|c| npv.cells[c].value.figure().map(|d| (d, c)))
+        .min_by_key(|(d, _)| *d);
+    match low {
+        Some((d, c)) => format!(
+            "Lowest NPV: {} ({}).",
+            money::format_pounds(d, 0, Default::default()),
+            t.columns[c]
+        ),
+        None => String::new(),
+    }
+}
+
 /// One row of the comparison: how to read its figure from a case's
 /// figures, and whether the change from the base is shown.
 type Getter = Box<dyn Fn(&Figures) -> Option<Value>>;
