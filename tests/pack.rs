@@ -467,6 +467,15 @@ fn the_score_sheet_computes_from_its_inputs() {
     assert_eq!(values.get_value((2, 1)), Some(&Data::Float(31_400.0)));
     assert_eq!(savings.get_value((5, 5)), Some(&Data::Float(154_061.0)));
     assert_eq!(values.get_value((3, 2)), Some(&Data::Float(154_061.0)));
+    // The table's notes stand under it (a blank row between), as in the report.
+    let csv_rows = std::fs::read_to_string("reports/planning-support/csv/investment.csv")
+        .unwrap()
+        .lines()
+        .count() as u32;
+    match investment.get_value((csv_rows + 2, 0)) {
+        Some(Data::String(s)) => assert!(s.starts_with("Project support funded"), "{s}"),
+        other => panic!("no note under the investment table: {other:?}"),
+    }
     // And the investment's total is itself live, over its items.
     let inv_formulas = wb.worksheet_formula("investment").unwrap();
     assert!(

@@ -353,6 +353,27 @@ fn write_table(ws: &mut Worksheet, t: &Table) -> std::result::Result<(), XlsxErr
         .unwrap_or(1)
         .max(1);
     ws.set_row_height(1, 15.0 * lines as f64)?;
+    // The table's notes under it, as in the report: what a figure means
+    // travels with the sheet.
+    // Each note wraps across the table's width (merged cells), so that it
+    // does not widen what prints.
+    let italic = Format::new()
+        .set_italic()
+        .set_text_wrap()
+        .set_align(rust_xlsxwriter::FormatAlign::Top);
+    let across: usize = widths.iter().map(|w| (*w).max(6) + 2).sum();
+    let last = t.columns.len().saturating_sub(1) as u16;
+    for (i, note) in t.notes.iter().enumerate() {
+        let row = FIRST_ROW + t.rows.len() as u32 + 1 + i as u32;
+        let note = note.replace('`', "");
+        if last == 0 {
+            ws.write_string_with_format(row, 0, &note, &italic)?;
+        } else {
+            ws.merge_range(row, 0, row, last, &note, &italic)?;
+        }
+        let lines = note.chars().count().div_ceil(across.max(20)).max(1);
+        ws.set_row_height(row, 15.0 * lines as f64)?;
+    }
     ws.set_freeze_panes(FIRST_ROW, t.key_cols as u16)?;
     print_setup(ws, t)
 }
