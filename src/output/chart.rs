@@ -180,8 +180,18 @@ fn row_labels<DB: DrawingBackend>(
     let st = font(TEXT).pos(Pos::new(HPos::Right, VPos::Center));
     for (i, l) in labels.iter().enumerate() {
         let (px, py) = chart.backend_coord(&(lo, (n - 1 - i) as f64 + 0.5));
-        root.draw(&Text::new(shorten(l, 28), (px - 10, py), st.clone()))
-            .map_err(err)?;
+        // A name too long for its place takes two lines, centred on its bar.
+        let lines = if l.chars().count() > 28 {
+            two_lines(l)
+        } else {
+            vec![l.clone()]
+        };
+        let top = py - 17 * (lines.len() as i32 - 1);
+        for (k, line) in lines.iter().enumerate() {
+            let at = (px - 10, top + 34 * k as i32);
+            root.draw(&Text::new(shorten(line, 28), at, st.clone()))
+                .map_err(err)?;
+        }
     }
     Ok(())
 }
@@ -323,6 +333,42 @@ fn bar_entries(b: &Bars) -> Vec<(String, RGBColor, u8)> {
     v
 }
 
+/// Each legend entry's lines under the chart, in a column of `col_w`
+/// pixels: two lines for a name too long for one (about 15 pixels a
+/// character), never cut short where two lines will do.
+fn legend_lines(entries: &[(String, RGBColor, u8)], col_w: i32) -> Vec<Vec<String>> {
+    let fit = ((col_w - 50) / 15).max(12) as usize;
+    entries
+        .iter()
+        .map(|(name, _, _)| {
+            let lines = if name.chars().count() > fit {
+                two_lines(name)
+            } else {
+                vec![name.clone()]
+            };
+            lines.iter().map(|l| shorten(l, fit)).collect()
+        })
+        .collect()
+}
+
+/// The top of each row of the legend under the chart, and the height of
+/// the whole: a row is as tall as its taller entry.
+fn legend_strip(lines: &[Vec<String>]) -> (Vec<i32>, i32) {
+    let half = lines.len().div_ceil(2);
+    let mut tops = Vec::with_capacity(half);
+    let mut y = 8;
+    for r in 0..half {
+        tops.push(y);
+        let most = [r, r + half]
+            .iter()
+            .filter_map(|&i| lines.get(i).map(Vec::len))
+            .max()
+            .unwrap_or(1);
+        y += 40 + 34 * (most as i32 - 1);
+    }
+    (tops, y + 8)
+}
+
 /// A legend of many entries under the chart, in two columns, so that it
 /// takes no room from the bars.
 fn legend_below<DB: DrawingBackend>(
@@ -331,9 +377,11 @@ fn legend_below<DB: DrawingBackend>(
 ) -> DResult {
     let (w, _) = area.dim_in_pixel();
     let half = entries.len().div_ceil(2);
-    for (i, (name, col, kind)) in entries.iter().enumerate() {
-        let col_w = (w as i32 - 48) / 2;
-        let (x, y) = (48 + col_w * (i / half) as i32, 8 + 40 * (i % half) as i32);
+    let col_w = (w as i32 - 48) / 2;
+    let lines = legend_lines(entries, col_w);
+    let (tops, _) = legend_strip(&lines);
+    for (i, (_, col, kind)) in entries.iter().enumerate() {
+        let (x, y) = (48 + col_w * (i / half) as i32, tops[i % half]);
         let mid = y + 16;
         match kind {
             0 => area.draw(&Rectangle::new(
@@ -358,10 +406,11 @@ fn legend_below<DB: DrawingBackend>(
         }
         .map_err(err)?;
         let st = font(TEXT).pos(Pos::new(HPos::Left, VPos::Center));
-        // About 15 pixels a character at this size: the column's width.
-        let fit = ((col_w - 50) / 15).max(12) as usize;
-        area.draw(&Text::new(shorten(name, fit), (x + 32, mid), st))
-            .map_err(err)?;
+        for (k, line) in lines[i].iter().enumerate() {
+            let at = (x + 32, mid + 34 * k as i32);
+            area.draw(&Text::new(line.clone(), at, st.clone()))
+                .map_err(err)?;
+        }
     }
     Ok(())
 }
@@ -371,8 +420,9 @@ fn bars<DB: DrawingBackend>(root: &Area<'_, DB>, c: &Chart, title: FontDesc, b: 
     if entries.len() <= 4 || !b.has_legend() {
         return bars_in(root, c, title, b, true);
     }
-    let h = root.dim_in_pixel().1;
-    let strip = (entries.len().div_ceil(2) * 40 + 16) as u32;
+    let (w, h) = root.dim_in_pixel();
+    let (_, strip) = legend_strip(&legend_lines(&entries, (w as i32 - 48) / 2));
+    let strip = strip as u32;
     let (main, foot) = root.split_vertically(h.saturating_sub(strip));
     bars_in(&main, c, title, b, false)?;
     legend_below(&foot, &entries)
