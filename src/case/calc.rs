@@ -575,36 +575,35 @@ impl Case {
             let Ok(w) = self.weight_values_for(basis) else {
                 return Ok(None);
             };
-            let named: Vec<(String, Decimal)> = self
-                .partners
-                .iter()
-                .map(|p| p.name.clone())
-                .zip(w)
-                .collect();
             let mine =
                 |i: &CaseItem| !i.central && i.basis.as_ref().unwrap_or(&self.basis) == basis;
             for (t, year) in out.iter_mut().enumerate() {
                 let cost = self.cost_in(t, mine);
-                let engaged: Vec<(String, Decimal)> = named
-                    .iter()
-                    .zip(&self.partners)
-                    .filter(|(_, p)| p.joins <= t && t < p.leaves)
-                    .map(|(x, _)| x.clone())
+                // The partners engaged this year, by index: the rounded parts
+                // only (the simulation asks for them in every trial).
+                let engaged: Vec<usize> = (0..self.partners.len())
+                    .filter(|&i| self.partners[i].joins <= t && t < self.partners[i].leaves)
                     .collect();
                 if engaged.is_empty() {
                     continue;
                 }
-                let parts =
-                    apportion::apportion(cost, &engaged, Decimal::ONE).map_err(|source| {
-                        CaseError::YearCosts {
-                            year: self.year(t),
-                            source,
+                let ws: Vec<Decimal> = engaged.iter().map(|&i| w[i]).collect();
+                let parts = apportion::apportion_values(cost, &ws, Decimal::ONE).map_err(|e| {
+                    let source = match e {
+                        apportion::ApportionError::NegativeWeight(k) => {
+                            let k: usize = k.parse().unwrap_or(0);
+                            let name = engaged.get(k).map(|&i| self.partners[i].name.clone());
+                            apportion::ApportionError::NegativeWeight(name.unwrap_or_default())
                         }
-                    })?;
-                for (slot, p) in year.iter_mut().zip(&self.partners) {
-                    if let Some(x) = parts.iter().find(|x| x.partner == p.name) {
-                        *slot = Some(slot.unwrap_or_default() + x.rounded);
+                        other => other,
+                    };
+                    CaseError::YearCosts {
+                        year: self.year(t),
+                        source,
                     }
+                })?;
+                for (&i, part) in engaged.iter().zip(parts) {
+                    year[i] = Some(year[i].unwrap_or_default() + part);
                 }
             }
         }
