@@ -146,8 +146,29 @@ pub struct Summary {
 }
 
 pub fn summarise(i: &ScoreInputs) -> Summary {
-    let base = Decimal::ONE + i.rate_pct / Decimal::ONE_HUNDRED;
-    let mut pow = Decimal::ONE;
+    with_factors(i.rate_pct, i.costs.len(), |dfs| summarise_with(i, dfs))
+}
+
+thread_local! {
+    /// The last rate's discount factors: a simulation asks for the same
+    /// ones millions of times, and each is a 28-digit division.
+    static FACTORS: std::cell::RefCell<(Decimal, Vec<Decimal>)> =
+        const { std::cell::RefCell::new((Decimal::ZERO, Vec::new())) };
+}
+
+/// Calls `f` with `discount_factors(rate_pct, n)` (the very same values),
+/// worked out again only when the rate changes or more years are wanted.
+fn with_factors<T>(rate_pct: Decimal, n: usize, f: impl FnOnce(&[Decimal]) -> T) -> T {
+    FACTORS.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.0 != rate_pct || c.1.len() < n || c.1.is_empty() {
+            *c = (rate_pct, discount_factors(rate_pct, n));
+        }
+        f(&c.1[..n])
+    })
+}
+
+fn summarise_with(i: &ScoreInputs, dfs: &[Decimal]) -> Summary {
     let (mut tc, mut ts, mut pvc, mut pvs, mut cum) = (
         Decimal::ZERO,
         Decimal::ZERO,
@@ -156,9 +177,7 @@ pub fn summarise(i: &ScoreInputs) -> Summary {
         Decimal::ZERO,
     );
     let mut payback_idx = None;
-    for (t, &c) in i.costs.iter().enumerate() {
-        let df = Decimal::ONE / pow;
-        pow *= base;
+    for (t, (&c, &df)) in i.costs.iter().zip(dfs).enumerate() {
         let s = i.savings_in(t);
         cum += s - c;
         if payback_idx.is_none() && cum >= Decimal::ZERO {
