@@ -114,6 +114,16 @@ fn ticked(lo: f64, hi: f64, most: usize) -> (f64, f64, usize) {
     (lo, hi, ((hi - lo) / step).round() as usize + 1)
 }
 
+/// A horizontal chart's value axis: six labels, in whole steps when it
+/// reaches below £0.
+fn value_axis(lo: f64, hi: f64) -> (f64, f64, usize) {
+    if lo < 0.0 {
+        ticked(lo, hi, 6)
+    } else {
+        (lo, hi, 6)
+    }
+}
+
 /// Chart text size: at least 9 pt when the 1400-pixel picture is printed
 /// at an A4 page's text width (17 cm: 26.2 pixels to 9 pt). The size given
 /// to plotters is a line's height, about 1.24 times the font's em.
@@ -135,18 +145,14 @@ fn horizontal<'a, DB: DrawingBackend>(
     root: &'a Area<'a, DB>,
     c: &Chart,
     title_style: FontDesc<'a>,
-    lo: f64,
-    hi: f64,
+    (lo, hi, labels): (f64, f64, usize),
     n: usize,
 ) -> std::result::Result<ChartContext<'a, DB, Xy>, String> {
-    let (lo, hi, labels) = if lo < 0.0 {
-        ticked(lo, hi, 6)
-    } else {
-        (lo, hi, 6)
-    };
     let mut chart = ChartBuilder::on(root)
         .caption(&c.title, title_style)
         .margin(24)
+        // Room for the last figure of the axis, centred on its tick.
+        .margin_right(70)
         .x_label_area_size(100)
         .y_label_area_size(500)
         .build_cartesian_2d(lo..hi, 0f64..n as f64)
@@ -684,6 +690,30 @@ fn hbars<DB: DrawingBackend>(
     title: FontDesc,
     h: &HBars,
 ) -> DResult {
+    // Groups named in a legend under the chart, where it covers nothing.
+    let entries: Vec<(String, RGBColor, u8)> = h
+        .group_names
+        .iter()
+        .enumerate()
+        .map(|(g, name)| (name.clone(), colour(g), 0))
+        .collect();
+    if entries.len() <= 1 {
+        return hbars_in(root, c, title, h);
+    }
+    let (w, ht) = root.dim_in_pixel();
+    let (_, strip) = legend_strip(&legend_lines(&entries, (w as i32 - 48) / 2));
+    let (main, foot) = root.split_vertically(ht.saturating_sub(strip as u32));
+    hbars_in(&main, c, title, h)?;
+    legend_below(&foot, &entries)
+}
+
+/// The horizontal bars, each with its figure at its end.
+fn hbars_in<DB: DrawingBackend>(
+    root: &Area<'_, DB>,
+    c: &Chart,
+    title: FontDesc,
+    h: &HBars,
+) -> DResult {
     let n = h.labels.len().max(1);
     let (mut lo, mut hi) = range_of(h.values.iter().copied());
     // Room at the bars' ends for their figures.
@@ -697,27 +727,9 @@ fn hbars<DB: DrawingBackend>(
             lo -= 0.16 * span;
         }
     }
-    let spans: Vec<(f64, f64)> = h
-        .values
-        .iter()
-        .map(|&v| {
-            // A bar's figure runs on past its end.
-            let text = 0.16 * (hi - lo);
-            if v >= 0.0 {
-                (0.0, v + text)
-            } else {
-                (v - text, 0.0)
-            }
-        })
-        .collect();
-    let entries = h.group_names.len();
-    let (pos, hi) = if entries > 1 && !spans.is_empty() {
-        place_legend(&spans, lo, hi, legend_rows(entries, n))
-    } else {
-        (SeriesLabelPosition::LowerRight, hi)
-    };
-    let mut chart = horizontal(root, c, title, lo, hi, n)?;
-    for (g, gname) in h.group_names.iter().enumerate() {
+    let (lo, hi, labels) = value_axis(lo, hi);
+    let mut chart = horizontal(root, c, title, (lo, hi, labels), n)?;
+    for g in 0..h.group_names.len().max(1) {
         let col = colour(g);
         let rects: Vec<Rectangle<(f64, f64)>> = h
             .values
@@ -729,19 +741,11 @@ fn hbars<DB: DrawingBackend>(
                 Rectangle::new([(0.0, y + 0.15), (v, y + 0.85)], col.filled())
             })
             .collect();
-        let drawn = chart.draw_series(rects).map_err(err)?;
-        if h.group_names.len() > 1 {
-            drawn
-                .label(gname.clone())
-                .legend(move |(x, y)| Rectangle::new([(x, y - 8), (x + 18, y + 8)], col.filled()));
-        }
+        chart.draw_series(rects).map_err(err)?;
     }
     row_labels(root, &chart, &h.labels, lo)?;
     if labelled {
         value_labels(root, &chart, &h.values)?;
-    }
-    if h.group_names.len() > 1 {
-        legend(&mut chart, pos)?;
     }
     Ok(())
 }
@@ -770,9 +774,10 @@ fn value_labels<DB: DrawingBackend>(
 
 /// Where a horizontal chart's legend goes so that it covers no bar: a
 /// corner whose rows (the legend is as tall as `cover` rows) keep out of
-/// that side's part of the axis (the legend takes up to about 45 % of the
-/// width); when no corner is free, the axis is stretched on the right to
-/// make room. Returns the corner and the axis's new top.
+/// that side's part of the axis (the legend takes up to about 60 % of the
+/// plot's width: its entries are long); when no corner is free, the axis is
+/// stretched on the right to make room. Returns the corner and the axis's
+/// new top.
 fn place_legend(
     spans: &[(f64, f64)],
     lo: f64,
@@ -784,9 +789,9 @@ fn place_legend(
     let clear = |rows: &[(f64, f64)], right: bool| {
         rows.iter().all(|&(a, b)| {
             if right {
-                b < lo + 0.55 * w
+                b < lo + 0.38 * w
             } else {
-                a > lo + 0.45 * w
+                a > lo + 0.62 * w
             }
         })
     };
@@ -803,7 +808,7 @@ fn place_legend(
     .map(|(_, _, p)| p);
     match corner {
         Some(p) => (p, hi),
-        None => (SeriesLabelPosition::LowerRight, lo + w / 0.55),
+        None => (SeriesLabelPosition::LowerRight, lo + w / 0.38),
     }
 }
 
@@ -821,6 +826,7 @@ fn tornado<DB: DrawingBackend>(
 ) -> DResult {
     let n = t.labels.len().max(1);
     let (lo, hi) = range_of(t.low.iter().chain(t.high.iter()).copied().chain([t.base]));
+    let (lo, hi, _) = value_axis(lo, hi);
     let spans: Vec<(f64, f64)> = t
         .low
         .iter()
@@ -832,7 +838,8 @@ fn tornado<DB: DrawingBackend>(
     } else {
         place_legend(&spans, lo, hi, legend_rows(3, n))
     };
-    let mut chart = horizontal(root, c, title, lo, hi, n)?;
+    let (lo, hi, labels) = value_axis(lo, hi);
+    let mut chart = horizontal(root, c, title, (lo, hi, labels), n)?;
     let sides = [
         ("Input at its low value", &t.low),
         ("Input at its high value", &t.high),

@@ -104,6 +104,28 @@ fn widths(t: &Table, neg: Negatives, label_cap: usize) -> Vec<u32> {
 /// The columns of each part of a table too wide for the page: the row
 /// labels, then as many other columns as fit.
 fn parts(w: &[u32], key_cols: usize, shown: &[usize]) -> Vec<Vec<usize>> {
+    // As many parts as the page needs, but as even as they can be: no
+    // last part of one lonely column.
+    let n = parts_within(w, key_cols, shown, TEXT_WIDTH).len();
+    let key_w: u32 = (0..key_cols.min(w.len())).map(|k| w[k]).sum();
+    let rest: u32 = shown
+        .iter()
+        .filter(|&&c| c >= key_cols)
+        .map(|&c| w[c])
+        .sum();
+    let mut limit = key_w + rest / n.max(1) as u32;
+    while limit < TEXT_WIDTH {
+        let p = parts_within(w, key_cols, shown, limit);
+        if p.len() <= n {
+            return p;
+        }
+        limit += CHAR;
+    }
+    parts_within(w, key_cols, shown, TEXT_WIDTH)
+}
+
+/// The parts when each may be `limit` wide.
+fn parts_within(w: &[u32], key_cols: usize, shown: &[usize], limit: u32) -> Vec<Vec<usize>> {
     let keys: Vec<usize> = (0..key_cols.min(w.len())).collect();
     let key_w: u32 = keys.iter().map(|&k| w[k]).sum();
     let mut out: Vec<Vec<usize>> = Vec::new();
@@ -111,7 +133,7 @@ fn parts(w: &[u32], key_cols: usize, shown: &[usize]) -> Vec<Vec<usize>> {
     let mut used = key_w;
     for &c in shown.iter().filter(|&&c| c >= key_cols) {
         let wc = w[c];
-        if used + wc > TEXT_WIDTH && cur.len() > keys.len() {
+        if used + wc > limit && cur.len() > keys.len() {
             out.push(std::mem::replace(&mut cur, keys.clone()));
             used = key_w;
         }
@@ -173,7 +195,7 @@ fn table_xml(t: &Table, cols: &[usize], w: &[u32], neg: Negatives) -> String {
 
 fn picture(rid: &str, n: usize, descr: &str) -> String {
     format!(
-        "<w:p><w:pPr><w:jc w:val=\"center\"/></w:pPr><w:r><w:drawing><wp:inline distT=\"0\" distB=\"0\" distL=\"0\" distR=\"0\"><wp:extent cx=\"{IMG_W}\" cy=\"{IMG_H}\"/><wp:docPr id=\"{n}\" name=\"Chart {n}\" descr=\"{d}\"/><a:graphic><a:graphicData uri=\"http://schemas.openxmlformats.org/drawingml/2006/picture\"><pic:pic><pic:nvPicPr><pic:cNvPr id=\"{n}\" name=\"chart{n}.png\"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill><a:blip r:embed=\"{rid}\"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr><a:xfrm><a:off x=\"0\" y=\"0\"/><a:ext cx=\"{IMG_W}\" cy=\"{IMG_H}\"/></a:xfrm><a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>",
+        "<w:p><w:pPr><w:keepNext/><w:jc w:val=\"center\"/></w:pPr><w:r><w:drawing><wp:inline distT=\"0\" distB=\"0\" distL=\"0\" distR=\"0\"><wp:extent cx=\"{IMG_W}\" cy=\"{IMG_H}\"/><wp:docPr id=\"{n}\" name=\"Chart {n}\" descr=\"{d}\"/><a:graphic><a:graphicData uri=\"http://schemas.openxmlformats.org/drawingml/2006/picture\"><pic:pic><pic:nvPicPr><pic:cNvPr id=\"{n}\" name=\"chart{n}.png\"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill><a:blip r:embed=\"{rid}\"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr><a:xfrm><a:off x=\"0\" y=\"0\"/><a:ext cx=\"{IMG_W}\" cy=\"{IMG_H}\"/></a:xfrm><a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>",
         d = esc(descr)
     )
 }

@@ -309,7 +309,18 @@ fn write_table(ws: &mut Worksheet, t: &Table) -> std::result::Result<(), XlsxErr
         .map(|c| c.chars().count().min(24))
         .collect();
     // The table's title above it; the header row under it.
-    ws.write_string_with_format(0, 0, &t.title, &Format::new().set_bold().set_font_size(12))?;
+    let title = Format::new()
+        .set_bold()
+        .set_font_size(12)
+        .set_text_wrap()
+        .set_align(rust_xlsxwriter::FormatAlign::Top);
+    if t.columns.len() > 1 {
+        // Across the table and wrapped within it: a long title must not
+        // widen what prints (and so shrink the table to fit the page).
+        ws.merge_range(0, 0, 0, t.columns.len() as u16 - 1, &t.title, &title)?;
+    } else {
+        ws.write_string_with_format(0, 0, &t.title, &title)?;
+    }
     for (c, name) in t.columns.iter().enumerate() {
         // Headers of figures sit over them, on the right.
         let h = if c >= t.key_cols {
@@ -342,6 +353,12 @@ fn write_table(ws: &mut Worksheet, t: &Table) -> std::result::Result<(), XlsxErr
     for (c, w) in widths.iter().enumerate() {
         ws.set_column_width(c as u16, (*w as f64 + 2.0).max(8.0))?;
     }
+    let across: usize = widths.iter().map(|w| (*w).max(6) + 2).sum();
+    // Bold 12 pt: about 1.4 characters of the columns' width each.
+    let title_lines = (t.title.chars().count() * 7 / 5)
+        .div_ceil(across.max(20))
+        .max(1);
+    ws.set_row_height(0, 18.0 * title_lines as f64)?;
     // The header row as tall as its most wrapped header, so no header runs
     // up into the title (a reader does not resize rows on opening).
     let lines = t
@@ -361,7 +378,6 @@ fn write_table(ws: &mut Worksheet, t: &Table) -> std::result::Result<(), XlsxErr
         .set_italic()
         .set_text_wrap()
         .set_align(rust_xlsxwriter::FormatAlign::Top);
-    let across: usize = widths.iter().map(|w| (*w).max(6) + 2).sum();
     let last = t.columns.len().saturating_sub(1) as u16;
     for (i, note) in t.notes.iter().enumerate() {
         let row = FIRST_ROW + t.rows.len() as u32 + 1 + i as u32;
@@ -417,18 +433,26 @@ fn inputs_sheet(
     ws.write_string_with_format(1, 1, "Value", &bold)?;
     ws.write_string(2, 0, "Discount rate (HM Treasury Green Book: 3.5%)")?;
     if linked {
-        ws.write_string(
+        // Wrapped across both columns: it prints on the page, whole.
+        ws.merge_range(
             4,
             0,
+            4,
+            1,
             "The score sheet's costs and savings read the investment and savings sheets: \
-         change an item there and the NPV and the score follow.",
+             change an item there and the NPV and the score follow.",
+            &Format::new()
+                .set_text_wrap()
+                .set_align(rust_xlsxwriter::FormatAlign::Top),
         )?;
+        ws.set_row_height(4, 45)?;
     }
     let v =
         rust_decimal::prelude::ToPrimitive::to_f64(&(rate / Decimal::ONE_HUNDRED)).unwrap_or(0.0);
     ws.write_number_with_format(2, 1, v, &Format::new().set_num_format("0.0##%"))?;
     ws.set_column_width(0, 48)?;
-    Ok(())
+    ws.set_column_width(1, 12)?;
+    print_pages(ws, "Inputs", false, 1)
 }
 
 /// The score sheet's discount factors, present values, net benefit, NPV
@@ -669,6 +693,8 @@ fn print_pages(
     if wide {
         ws.set_landscape();
     }
+    // A4 (9 in the format's list), as councils print; never US Letter.
+    ws.set_paper_size(9);
     ws.set_print_fit_to_pages(1, 0);
     ws.set_repeat_rows(header, header)?;
     // "&" starts a header code in Excel: a literal one is written "&&".
@@ -746,7 +772,13 @@ fn sources_sheet(ws: &mut Worksheet, pack: &Pack) -> std::result::Result<(), Xls
                     key,
                 ];
                 for (c, v) in vals.iter().enumerate() {
-                    widths[c] = widths[c].max(v.chars().count().min(60));
+                    // The value as it prints (£ and separators), so it
+                    // never shows as ###.
+                    let shown = match c {
+                        3 => render::display(&cell.value, Default::default()),
+                        _ => v.clone(),
+                    };
+                    widths[c] = widths[c].max(shown.chars().count().min(60));
                     // Display only: the exact figure is in the tables' CSV.
                     let number = cell
                         .value
@@ -755,7 +787,12 @@ fn sources_sheet(ws: &mut Worksheet, pack: &Pack) -> std::result::Result<(), Xls
                     let is_money = matches!(cell.value, Value::Money { .. });
                     match number.filter(|_| c == 3) {
                         Some(n) if is_money => {
-                            ws.write_number_with_format(r, c as u16, n, &money)?
+                            let dp = match cell.value {
+                                Value::Money { dp, .. } => dp,
+                                _ => 0,
+                            };
+                            let f = money.clone().set_num_format(money_format(dp));
+                            ws.write_number_with_format(r, c as u16, n, &f)?
                         }
                         Some(n) => ws.write_number_with_format(r, c as u16, n, &plain_number)?,
                         None => ws.write_string(r, c as u16, v)?,
@@ -764,6 +801,13 @@ fn sources_sheet(ws: &mut Worksheet, pack: &Pack) -> std::result::Result<(), Xls
                 r += 1;
             }
         }
+    }
+    if r == 1 {
+        ws.write_string(
+            1,
+            0,
+            "No figure in these tables is read straight from an input file: each is worked out from the figures of other tables.",
+        )?;
     }
     for (c, w) in widths.iter().enumerate() {
         ws.set_column_width(c as u16, *w as f64 + 2.0)?;
@@ -903,9 +947,11 @@ pub fn annual_pack(data: &Path) -> crate::Result<Pack> {
         name: format!("annual-report-{}", r.year.replace('/', "-")),
         title: r.title.clone(),
         intro: format!(
-            "Tables of the {}, recomputed from `{}`.",
+            "Tables of the {}, recomputed from {}.",
             r.title,
-            data.display()
+            data.file_name().map_or(data.display().to_string(), |n| n
+                .to_string_lossy()
+                .into_owned())
         ),
         tables,
         appendix: render::check_markdown(&chk),
@@ -923,7 +969,13 @@ pub fn model_pack(m: &Model, models_dir: &Path) -> crate::Result<Pack> {
     let mut p = Pack {
         name: m.slug.clone(),
         title: m.name.clone(),
-        intro: format!("Recomputed from `{}`.", m.file),
+        intro: format!(
+            "Recomputed from {}.",
+            m.source.clone().unwrap_or_else(|| {
+                let f = Path::new(&m.file).file_name();
+                f.map_or(m.file.clone(), |n| n.to_string_lossy().into_owned())
+            })
+        ),
         tables,
         appendix: if m.published.is_empty() {
             String::new()

@@ -186,15 +186,20 @@ pub fn label_with_unit(key: &str) -> String {
 /// A setting as a person reads it: "Share of savings realised: 70%",
 /// "Implementation delay: 6 months".
 pub fn setting(key: &str, value: &str) -> String {
+    format!("{}: {}", label(key), shown(key, value))
+}
+
+/// A key's value as a person reads it: a share as a percentage (0.7 is
+/// 70%), a number with its unit (6 months).
+pub fn shown(key: &str, value: &str) -> String {
     let fraction = key == "savings.realisation" || key.starts_with("savings.realisation.");
-    let shown = match value.parse::<rust_decimal::Decimal>() {
+    match value.parse::<rust_decimal::Decimal>() {
         Ok(d) if fraction => format!("{}%", (d * rust_decimal::Decimal::ONE_HUNDRED).normalize()),
         _ => match unit(key) {
             Some(u) => format!("{value} {u}"),
             None => value.to_string(),
         },
-    };
-    format!("{}: {shown}", label(key))
+    }
 }
 
 pub fn label(key: &str) -> String {

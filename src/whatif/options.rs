@@ -147,11 +147,7 @@ pub fn options_table(base: &Case, options: &[Scenario]) -> Result<Table> {
     );
     t.notes.push(format!("The preferred option is {RULE}."));
     for o in options {
-        let how: Vec<String> = o
-            .set
-            .iter()
-            .map(|(k, v)| crate::whatif::keys::setting(k, v))
-            .collect();
+        let how: Vec<String> = o.set.iter().map(|(k, v)| base.setting(k, v)).collect();
         t.notes.push(match o.description.is_empty() {
             true => format!("{}: {}", o.name, how.join(", ")),
             false => format!("{}: {} ({})", o.name, o.description, how.join(", ")),

@@ -276,6 +276,24 @@ impl Target {
 }
 
 impl Case {
+    /// A setting as a person reads it, in the input's own terms:
+    /// "Exit costs, 2030/31: £234,000", "Optimism bias (capital): 20%",
+    /// "Share of savings realised: 70%", "Implementation delay: 6 months".
+    pub fn setting(&self, key: &str, value: &str) -> String {
+        let label = crate::whatif::keys::label(key);
+        let d = value.parse::<Decimal>().ok();
+        match (self.target(key).ok().flatten(), d) {
+            (Some(t), Some(d)) if t.is_money() => {
+                format!(
+                    "{label}: {}",
+                    money::format_pounds(d, 0, Default::default())
+                )
+            }
+            (Some(t), Some(d)) if t.is_percent() => format!("{label}: {}%", d.normalize()),
+            _ => crate::whatif::keys::setting(key, value),
+        }
+    }
+
     /// Resolves a numeric key; None for keys that take a name or a year.
     pub fn target(&self, key: &str) -> Result<Option<Target>> {
         let parts: Vec<&str> = key.split('.').collect();
@@ -603,7 +621,7 @@ pub fn compare_named(model_name: &str, base: &Case, scenarios: &[Scenario]) -> R
         let how = s
             .set
             .iter()
-            .map(|(k, v)| crate::whatif::keys::setting(k, v))
+            .map(|(k, v)| base.setting(k, v))
             .collect::<Vec<_>>()
             .join(", ");
         t.notes.push(if s.description.is_empty() {
@@ -789,7 +807,7 @@ fn partner_positions(base: &Case, v: &mut Vec<Line>) {
         Some(Value::text(if worse.is_empty() {
             "none".to_string()
         } else {
-            format!("WORSE OFF: {}", worse.join(", "))
+            worse.join(", ")
         }))
     }));
 }

@@ -572,21 +572,18 @@ pub fn outcome_table(base: &Case, ranges: &[Range], o: &Outcome, seed: u64) -> R
             if r.target.is_percent() {
                 return format!("{}%", d.normalize());
             }
-            let s = crate::whatif::keys::setting(&r.key, &d.normalize().to_string());
-            s.rsplit(": ").next().unwrap_or_default().to_string()
+            crate::whatif::keys::shown(&r.key, &d.normalize().to_string())
         };
         let label = crate::whatif::keys::label(&r.key);
         t.notes.push(match r.mode {
             Some(m) => format!(
-                "{label} ({}) drawn from a triangular distribution from {} to {}, most likely {}",
-                r.key,
+                "{label}: drawn from a triangular distribution from {} to {}, most likely {}",
                 v(r.low),
                 v(r.high),
                 v(m)
             ),
             None => format!(
-                "{label} ({}) drawn uniformly from {} to {}",
-                r.key,
+                "{label}: drawn uniformly from {} to {}",
                 v(r.low),
                 v(r.high)
             ),
