@@ -669,14 +669,15 @@ fn ranges(cells: &[String]) -> String {
 /// Printing as a finance officer expects: landscape when the table is
 /// wide, one page wide, the header row on every page, the table's title
 /// above it and page numbers below.
-/// A table of more than nine columns prints across pages of at most seven
-/// figure columns each, its row labels repeated on every page: fitted to one
-/// page, the scenario comparison's sixteen columns printed at about 4 pt.
+/// A table of more than twelve columns prints across pages of at most
+/// eight figure columns each, its row labels repeated on every page: fitted
+/// to one page, the scenario comparison's sixteen columns printed at about
+/// 4 pt.
 fn print_setup(ws: &mut Worksheet, t: &Table) -> std::result::Result<(), XlsxError> {
     print_pages(ws, &t.title, t.columns.len() > 5, 1)?;
     let figures = t.columns.len().saturating_sub(t.key_cols);
-    if t.columns.len() > 9 && t.key_cols > 0 {
-        ws.set_print_fit_to_pages(figures.div_ceil(7) as u16, 0);
+    if t.columns.len() > 12 && t.key_cols > 0 {
+        ws.set_print_fit_to_pages(figures.div_ceil(8) as u16, 0);
         ws.set_repeat_columns(0, t.key_cols as u16 - 1)?;
     }
     Ok(())
