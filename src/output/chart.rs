@@ -907,17 +907,25 @@ fn histogram<DB: DrawingBackend>(
     let f = ((entries * 40 + 40) as f64 / 530.0).min(0.75);
     let top = counts.iter().copied().max().unwrap_or(1) as f64 * 1.08;
     let ymax = top / (1.0 - f);
+    // The axis in whole steps when it reaches below £0, so a negative
+    // figure is marked; the bins keep their own edges.
+    let (ax_lo, ax_hi, labels) = if lo < 0.0 {
+        ticked(lo, hi, 8)
+    } else {
+        (lo, hi, 8)
+    };
     let mut chart = ChartBuilder::on(root)
         .caption(&c.title, title)
         .margin(24)
+        .margin_right(70)
         .x_label_area_size(110)
         .y_label_area_size(165)
-        .build_cartesian_2d(lo..hi, 0f64..ymax)
+        .build_cartesian_2d(ax_lo..ax_hi, 0f64..ymax)
         .map_err(err)?;
     chart
         .configure_mesh()
         .disable_x_mesh()
-        .x_labels(8)
+        .x_labels(labels)
         .x_label_formatter(&|v| money_label(*v))
         .y_label_formatter(&|v| format!("{v:.0}"))
         .x_desc(c.x_label.as_str())
