@@ -839,17 +839,22 @@ impl AnnualInputs {
         let pct = |a, dp| {
             crate::base::money::format_percent(percent(a, all_staff), dp, Default::default())
         };
+        // Counts as the table prints them: 1,220, not 1220.
+        let count = |d: Decimal| crate::base::money::group_thousands(d, 0);
         t.headline = format!(
-            "{shared_staff} staff work in {}, {} of the authorities' {all_staff}",
+            "{} staff work in {}, {} of the authorities' {}",
+            count(shared_staff),
             self.scope(),
             pct(shared_staff, 2),
+            count(all_staff),
         );
         if !self.growth.is_empty() {
             let p_staff = self.growth_rows(&mut t, shared_staff, all_staff);
             let services: Vec<&str> = self.growth.iter().map(|g| g.service.as_str()).collect();
             t.headline += &format!(
-                "; with {}, {p_staff} ({})",
+                "; with {}, {} ({})",
                 and_list(&services),
+                count(p_staff),
                 pct(p_staff, 1)
             );
         }

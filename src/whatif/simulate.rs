@@ -801,7 +801,7 @@ fn outcome_headline(o: &Outcome, prob: Decimal) -> String {
     };
     format!(
         "Across {} trials the NPV is {} at P10, {} at P50 and {} at P90; the cost tolerance is breached in {} of trials.",
-        o.trials,
+        money::group_thousands(Decimal::from(o.trials), 0),
         npv(10),
         npv(50),
         npv(90),
