@@ -334,7 +334,7 @@ fn bar_entries(b: &Bars) -> Vec<(String, RGBColor, u8)> {
         v.push((l.name.clone(), BLACK, 1));
     }
     if let Some((label, _)) = &b.hline {
-        v.push((label.clone(), colour(4), 2));
+        v.push((label.clone(), BLACK, 2));
     }
     v
 }
@@ -444,10 +444,13 @@ fn bars_in<DB: DrawingBackend>(
 ) -> DResult {
     let n = b.categories.len().max(1);
     let (lo, hi) = bars_range(b, legend_inside);
+    // A label every 45 pixels or so of plot (title, axis and margins take
+    // about 280): a plot squeezed by a long legend below gets fewer.
+    let most = ((root.dim_in_pixel().1 as usize).saturating_sub(280) / 45).clamp(4, 10);
     let (lo, hi, labels) = if lo < 0.0 {
-        ticked(lo, hi, 10)
+        ticked(lo, hi, most)
     } else {
-        (lo, hi, 10)
+        (lo, hi, most)
     };
     let mut chart = ChartBuilder::on(root)
         .caption(&c.title, title)
@@ -476,7 +479,9 @@ fn bars_in<DB: DrawingBackend>(
         bars_line(&mut chart, l)?;
     }
     if let Some((label, h)) = &b.hline {
-        let st = ShapeStyle::from(&colour(4)).stroke_width(3);
+        // Black and dashed: apart from every bar's colour (a red bar beside
+        // a red line read as one) and from the solid cumulative line.
+        let st = ShapeStyle::from(&BLACK).stroke_width(3);
         chart
             .draw_series(
                 hline_segments(b, n, *h)
@@ -959,11 +964,28 @@ fn histogram<DB: DrawingBackend>(
     }
     for (li, (label, x)) in h.lines.iter().enumerate() {
         let st = ShapeStyle::from(&if li == 0 { BLACK } else { colour(3) }).stroke_width(3);
-        chart
-            .draw_series(LineSeries::new(vec![(*x, 0.0), (*x, top)], st))
+        let series = chart
+            .draw_series(
+                // The base case solid, break-even dotted: told apart even
+                // when they stand side by side.
+                DashedLineSeries::new(
+                    vec![(*x, 0.0), (*x, top)],
+                    if li == 0 { 1000 } else { 4 },
+                    if li == 0 { 0 } else { 6 },
+                    st,
+                ),
+            )
             .map_err(err)?
-            .label(format!("{label} {}", money_exact(*x)))
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], st));
+            .label(format!("{label} {}", money_exact(*x)));
+        if li == 0 {
+            series.legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], st));
+        } else {
+            series.legend(move |(x, y)| {
+                EmptyElement::at((x, y))
+                    + PathElement::new(vec![(0, 0), (4, 0)], st)
+                    + PathElement::new(vec![(10, 0), (14, 0)], st)
+            });
+        }
     }
     legend(&mut chart, SeriesLabelPosition::UpperRight)
 }
