@@ -111,7 +111,11 @@ fn read_inner(
         records(&texts, amounts, (first as u64, cols), &place)
     };
     let mut out = LedgerTotals::default();
-    in_order(&stretches, read, &mut |part| {
+    // A slice of a row group bigger than a stretch costs memory for the
+    // whole group's pages: such files are read one stretch at a time.
+    let big = meta.row_groups.iter().any(|g| g.num_rows() > MOST_RECORDS);
+    let workers = if big { 1 } else { cores() };
+    in_order(&stretches, workers, read, &mut |part| {
         // Set-aside lines reach the sink in file order; merged stretch by
         // stretch, the lines kept stay capped.
         part.bad_lines.iter().try_for_each(&mut *sink)?;
@@ -132,16 +136,19 @@ fn read_inner(
     Ok(out)
 }
 
-/// Reads every stretch on the machine's cores and hands each one's totals
+/// Reads every stretch on `workers` threads and hands each one's totals
 /// to `take` in file order (the stretches after a failed one are not read).
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
 fn in_order(
     stretches: &[(usize, usize)],
+    workers: usize,
     read: impl Fn((usize, usize)) -> Result<LedgerTotals> + Sync,
     take: &mut dyn FnMut(LedgerTotals) -> Result<()>,
 ) -> Result<()> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(stretches.len());
+    let workers = workers.min(stretches.len());
     if workers <= 1 {
         return stretches.iter().try_for_each(|&s| take(read(s)?));
     }
