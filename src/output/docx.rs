@@ -156,8 +156,28 @@ fn table_xml(t: &Table, cols: &[usize], w: &[u32], neg: Negatives) -> String {
         x.push_str(&format!("<w:gridCol w:w=\"{}\"/>", scale(w[c])));
     }
     x.push_str("</w:tblGrid>");
-    // A table that fits a page stays on one: each row keeps with the next.
-    let keep = t.rows.len() <= 30;
+    // A table short enough to sit on the rest of most pages stays on one
+    // (each row keeps with the next); a longer one flows, its header
+    // repeated, so that it never leaves a page empty behind it. Its length
+    // is counted in printed lines: labels wrap.
+    let lines: usize = t
+        .rows
+        .iter()
+        .map(|r| {
+            cols.iter()
+                .map(|&c| {
+                    let n = r
+                        .cells
+                        .get(c)
+                        .map_or(0, |v| render::display(&v.value, neg).chars().count());
+                    let fit = (scale(w[c]) / CHAR).saturating_sub(1).max(1) as usize;
+                    n.div_ceil(fit).max(1)
+                })
+                .max()
+                .unwrap_or(1)
+        })
+        .sum();
+    let keep = lines <= 24;
     let cell = |text: &str, width: u32, right: bool, bold: bool| {
         let jc = if right { "<w:jc w:val=\"right\"/>" } else { "" };
         let jc = if keep {
@@ -282,10 +302,20 @@ fn body(pack: &Doc, charts: Option<&Path>, neg: Negatives) -> Result<(String, Ve
             })?;
             let rid = format!("rIdImg{}", images.len() + 1);
             x.push_str(&picture(&rid, images.len() + 1, &c.title));
-            x.push_str(&para(
-                &format!("Figure {}: {}", images.len() + 1, c.title),
-                Some("Caption"),
-            ));
+            // A figure's caption ends its block: unlike a table's, it does
+            // not keep with what follows (that would carry the chart over to
+            // the next section's page, leaving a gap).
+            x.push_str(
+                &para(
+                    &format!("Figure {}: {}", images.len() + 1, c.title),
+                    Some("Caption"),
+                )
+                .replacen(
+                    "<w:pStyle w:val=\"Caption\"/>",
+                    "<w:pStyle w:val=\"Caption\"/><w:keepNext w:val=\"false\"/>",
+                    1,
+                ),
+            );
             images.push((rid, bytes));
         }
     }
