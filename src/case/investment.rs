@@ -123,7 +123,10 @@ pub fn table(m: &Model) -> crate::Result<Option<Table>> {
     }
     headline(&mut t, m, &f, &years, &centrals);
     external_note(&mut t, &externals);
-    t.charts.push(profile_chart(&t, &m.name));
+    // A profile of one year is one bar: the table says it better.
+    if t.columns.len() > 3 {
+        t.charts.push(profile_chart(&t, &m.name));
+    }
     Ok(Some(t))
 }
 
@@ -364,13 +367,17 @@ fn profile_chart(t: &Table, case: &str) -> Chart {
     let mut series = Vec::new();
     let mut tol = None;
     let mut totals = vec![0.0; last - 1];
+    // Items below the case total are central support, outside the case.
+    let (mut past_total, mut central) = (false, false);
     for r in &t.rows {
         let key = t.row_key(r);
         if key.starts_with("Tolerance maximum") {
             tol = Some((key, at(&r.cells[last].value)));
         } else if r.total && key == "Total" {
             totals = (1..last).map(|i| at(&r.cells[i].value)).collect();
+            past_total = true;
         } else if !r.total {
+            central |= past_total;
             let values = (1..last).map(|i| at(&r.cells[i].value)).collect();
             series.push(Series { name: key, values });
         }
@@ -395,8 +402,13 @@ fn profile_chart(t: &Table, case: &str) -> Chart {
             categories: years,
             series,
             stacked: true,
-            line: Some(Series {
-                name: "Cumulative case cost (excluding central support)".into(),
+            // A running total of one year says nothing the bar does not.
+            line: (cumulative.len() > 1).then(|| Series {
+                name: if central {
+                    "Cumulative case cost (excluding central support)".into()
+                } else {
+                    "Cumulative case cost".into()
+                },
                 values: cumulative,
             }),
             hline: tol.map(|(k, v)| (format!("{k}: {}", money_exact(v)), v)),
