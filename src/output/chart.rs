@@ -291,7 +291,15 @@ fn bars_range(b: &Bars, legend_inside: bool) -> (f64, f64) {
     if let Some((_, h)) = b.hline {
         all.push(h);
     }
-    let (lo, mut hi) = range_of(all.into_iter());
+    let (mut lo, mut hi) = range_of(all.into_iter());
+    // Room over (and under) the bars for their figures.
+    if bars_labelled(b) {
+        let span = hi - lo;
+        hi += 0.1 * span;
+        if lo < 0.0 {
+            lo -= 0.1 * span;
+        }
+    }
     // Room above the bars for the legend, so it hides nothing.
     let entries = if b.has_legend() && legend_inside {
         // A marked year's label (payback) may stand under the legend: one
@@ -475,6 +483,7 @@ fn bars_in<DB: DrawingBackend>(
         .draw()
         .map_err(err)?;
     bar_series(&mut chart, b)?;
+    bar_labels(root, &chart, b)?;
     if let Some(l) = &b.line {
         bars_line(&mut chart, l)?;
     }
@@ -590,6 +599,42 @@ fn bar_series<DB: DrawingBackend>(chart: &mut ChartContext<'_, DB, Xy>, b: &Bars
             .legend(move |(x, y)| Rectangle::new([(x, y - 8), (x + 18, y + 8)], light.filled()));
     }
     Ok(())
+}
+
+/// Each bar's figure over it, where there are few single bars: three equal
+/// bars say nothing until they say how much.
+fn bar_labels<DB: DrawingBackend>(
+    root: &Area<'_, DB>,
+    chart: &ChartContext<'_, DB, Xy>,
+    b: &Bars,
+) -> DResult {
+    let [s] = b.series.as_slice() else {
+        return Ok(());
+    };
+    if !bars_labelled(b) {
+        return Ok(());
+    }
+    let st = font(TEXT).pos(Pos::new(HPos::Center, VPos::Top));
+    for (i, &v) in s.values.iter().enumerate().take(b.categories.len()) {
+        // The single bar's middle (see `bar_series`: 0.1 in, 0.8 wide);
+        // the figure over a bar above £0, under one below.
+        let (px, py) = chart.backend_coord(&(i as f64 + 0.1 + 0.8 * 0.46, v));
+        let y = if v >= 0.0 { py - 42 } else { py + 8 };
+        root.draw(&Text::new(money_label(v), (px, y), st.clone()))
+            .map_err(err)?;
+    }
+    Ok(())
+}
+
+/// Whether a bar chart's bars carry their figures: one series, side by
+/// side, few, and no line that the figures would run into.
+fn bars_labelled(b: &Bars) -> bool {
+    b.series.len() == 1
+        && !b.stacked
+        && b.categories.len() <= 8
+        && b.line.is_none()
+        && b.hline.is_none()
+        && b.mark.is_none()
 }
 
 /// The reference line's stretches: across the whole chart, or across one
