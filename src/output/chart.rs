@@ -434,12 +434,21 @@ fn bars<DB: DrawingBackend>(root: &Area<'_, DB>, c: &Chart, title: FontDesc, b: 
     if entries.len() <= 4 || !b.has_legend() {
         return bars_in(root, c, title, b, true);
     }
+    above_legend(root, &entries, |main| bars_in(main, c, title, b, false))
+}
+
+/// Draws a chart (`draw`) over a legend of `entries` under it, the legend's
+/// strip as tall as its rows.
+fn above_legend<DB: DrawingBackend>(
+    root: &Area<'_, DB>,
+    entries: &[(String, RGBColor, u8)],
+    draw: impl FnOnce(&Area<'_, DB>) -> DResult,
+) -> DResult {
     let (w, h) = root.dim_in_pixel();
-    let (_, strip) = legend_strip(&legend_lines(&entries, (w as i32 - 48) / 2));
-    let strip = strip as u32;
-    let (main, foot) = root.split_vertically(h.saturating_sub(strip));
-    bars_in(&main, c, title, b, false)?;
-    legend_below(&foot, &entries)
+    let (_, strip) = legend_strip(&legend_lines(entries, (w as i32 - 48) / 2));
+    let (main, foot) = root.split_vertically(h.saturating_sub(strip as u32));
+    draw(&main)?;
+    legend_below(&foot, entries)
 }
 
 /// The bar chart itself; its legend inside it when `legend_inside`.
@@ -750,11 +759,7 @@ fn hbars<DB: DrawingBackend>(
     if entries.len() <= 1 {
         return hbars_in(root, c, title, h);
     }
-    let (w, ht) = root.dim_in_pixel();
-    let (_, strip) = legend_strip(&legend_lines(&entries, (w as i32 - 48) / 2));
-    let (main, foot) = root.split_vertically(ht.saturating_sub(strip as u32));
-    hbars_in(&main, c, title, h)?;
-    legend_below(&foot, &entries)
+    above_legend(root, &entries, |main| hbars_in(main, c, title, h))
 }
 
 /// The horizontal bars, each with its figure at its end.
