@@ -370,10 +370,9 @@ fn write_table(ws: &mut Worksheet, t: &Table) -> std::result::Result<(), XlsxErr
         .unwrap_or(1)
         .max(1);
     ws.set_row_height(1, 15.0 * lines as f64)?;
-    // The table's notes under it, as in the report: what a figure means
-    // travels with the sheet.
-    // Each note wraps across the table's width (merged cells), so that it
-    // does not widen what prints.
+    // The table's notes under it, as in the report (what a figure means
+    // travels with the sheet), each wrapped across the table's width in
+    // merged cells so that it does not widen what prints.
     let italic = Format::new()
         .set_italic()
         .set_text_wrap()
