@@ -124,6 +124,14 @@ fn value_axis(lo: f64, hi: f64) -> (f64, f64, usize) {
     }
 }
 
+/// A point of the picture (as a chart's coordinates give it) in `area`'s
+/// own pixels: an area under a two-line title or over a legend strip does
+/// not start at the picture's corner.
+fn local<DB: DrawingBackend>(area: &Area<'_, DB>, (x, y): (i32, i32)) -> (i32, i32) {
+    let (bx, by) = area.get_base_pixel();
+    (x - bx, y - by)
+}
+
 /// Chart text size: at least 9 pt when the 1400-pixel picture is printed
 /// at an A4 page's text width (17 cm: 26.2 pixels to 9 pt). The size given
 /// to plotters is a line's height, about 1.24 times the font's em.
@@ -185,7 +193,7 @@ fn row_labels<DB: DrawingBackend>(
     let n = labels.len().max(1);
     let st = font(TEXT).pos(Pos::new(HPos::Right, VPos::Center));
     for (i, l) in labels.iter().enumerate() {
-        let (px, py) = chart.backend_coord(&(lo, (n - 1 - i) as f64 + 0.5));
+        let (px, py) = local(root, chart.backend_coord(&(lo, (n - 1 - i) as f64 + 0.5)));
         // A name too long for its place takes two lines, centred on its bar.
         let lines = if l.chars().count() > 28 {
             two_lines(l)
@@ -519,7 +527,7 @@ fn bars_in<DB: DrawingBackend>(
     let st = font(TEXT).pos(Pos::new(HPos::Center, VPos::Top));
     let slot = chart.backend_coord(&(1.0, lo)).0 - chart.backend_coord(&(0.0, lo)).0;
     for (i, cat) in b.categories.iter().enumerate() {
-        let (px, py) = chart.backend_coord(&(i as f64 + 0.5, lo));
+        let (px, py) = local(root, chart.backend_coord(&(i as f64 + 0.5, lo)));
         let fits = |t: &str| (t.chars().count() as i32) * 15 < slot - 12;
         let lines = match cat.rfind(' ').filter(|_| !fits(cat)) {
             Some(_) => two_lines(cat),
@@ -627,7 +635,7 @@ fn bar_labels<DB: DrawingBackend>(
     for (i, &v) in s.values.iter().enumerate().take(b.categories.len()) {
         // The single bar's middle (see `bar_series`: 0.1 in, 0.8 wide);
         // the figure over a bar above £0, under one below.
-        let (px, py) = chart.backend_coord(&(i as f64 + 0.1 + 0.8 * 0.46, v));
+        let (px, py) = local(root, chart.backend_coord(&(i as f64 + 0.1 + 0.8 * 0.46, v)));
         let y = if v >= 0.0 { py - 42 } else { py + 8 };
         root.draw(&Text::new(money_label(v), (px, y), st.clone()))
             .map_err(err)?;
@@ -732,7 +740,7 @@ fn bars_mark<DB: DrawingBackend>(
     chart
         .draw_series(DashedLineSeries::new(vec![(x, lo), (x, hi)], 6, 6, st))
         .map_err(err)?;
-    let (px, py) = chart.backend_coord(&(x, hi));
+    let (px, py) = local(root, chart.backend_coord(&(x, hi)));
     let right_half = x > n as f64 * 0.6;
     let st = font(TEXT).pos(Pos::new(
         if right_half { HPos::Right } else { HPos::Left },
@@ -814,7 +822,7 @@ fn value_labels<DB: DrawingBackend>(
 ) -> DResult {
     let n = values.len();
     for (i, &v) in values.iter().enumerate() {
-        let (px, py) = chart.backend_coord(&(v, (n - 1 - i) as f64 + 0.5));
+        let (px, py) = local(root, chart.backend_coord(&(v, (n - 1 - i) as f64 + 0.5)));
         let (h, dx) = if v >= 0.0 {
             (HPos::Left, 8)
         } else {
@@ -1008,7 +1016,7 @@ fn histogram<DB: DrawingBackend>(
             .label(format!("{label} {}", money_exact(*x)))
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], st));
         // Named at its top, under the legend.
-        let (px, py) = chart.backend_coord(&(*x, top));
+        let (px, py) = local(root, chart.backend_coord(&(*x, top)));
         root.draw(&Text::new(label.clone(), (px + 6, py), font(TEXT)))
             .map_err(err)?;
     }
