@@ -6,6 +6,8 @@
 # one's time, the ratio, and the memory costshare holds per cell (its peak
 # less its peak on a one-line workbook, over the cells read).
 # Usage: scripts/bench-import.sh [ROWS]
+# The generated files stay in $TMPDIR/costshare-bench-import-ROWS for the
+# next run: delete the folder when done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${1:-300000}
