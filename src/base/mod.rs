@@ -12,3 +12,8 @@ pub mod table;
 pub mod text;
 pub mod trace;
 pub mod year;
+
+/// The cores to work on (1 when the system will not say).
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}

@@ -53,10 +53,9 @@ struct Part {
 }
 
 fn field_text(b: &[u8]) -> String {
-    match std::str::from_utf8(b) {
-        Ok(s) => s.trim().to_string(),
-        Err(_) => crate::input::import::decode_cp1252(b).trim().to_string(),
-    }
+    let mut s = String::new();
+    push_field(&mut s, b);
+    s
 }
 
 /// Reads records from `data` (which starts at a record boundary on line
@@ -205,8 +204,8 @@ fn fill_key<'d>(
     push_field(&mut key.1, &field(f.cost_centre));
 }
 
-/// `field_text` into a buffer kept from line to line: no allocation for
-/// the key of every line.
+/// A field's text, trimmed (UTF-8, else Windows-1252), added to `dst`: a
+/// buffer kept from line to line makes no allocation for each line's key.
 fn push_field(dst: &mut String, b: &[u8]) {
     match std::str::from_utf8(b) {
         Ok(s) => dst.push_str(s.trim()),

@@ -114,13 +114,13 @@ fn ticked(lo: f64, hi: f64, most: usize) -> (f64, f64, usize) {
     (lo, hi, ((hi - lo) / step).round() as usize + 1)
 }
 
-/// A horizontal chart's value axis: six labels, in whole steps when it
-/// reaches below £0.
-fn value_axis(lo: f64, hi: f64) -> (f64, f64, usize) {
+/// A value axis of about `most` labels, in whole steps when it reaches
+/// below £0 (so a negative figure and £0 are marked).
+fn value_axis(lo: f64, hi: f64, most: usize) -> (f64, f64, usize) {
     if lo < 0.0 {
-        ticked(lo, hi, 6)
+        ticked(lo, hi, most)
     } else {
-        (lo, hi, 6)
+        (lo, hi, most)
     }
 }
 
@@ -472,11 +472,7 @@ fn bars_in<DB: DrawingBackend>(
     // A label every 45 pixels or so of plot (title, axis and margins take
     // about 280): a plot squeezed by a long legend below gets fewer.
     let most = ((root.dim_in_pixel().1 as usize).saturating_sub(280) / 45).clamp(4, 10);
-    let (lo, hi, labels) = if lo < 0.0 {
-        ticked(lo, hi, most)
-    } else {
-        (lo, hi, most)
-    };
+    let (lo, hi, labels) = value_axis(lo, hi, most);
     let mut chart = ChartBuilder::on(root)
         .caption(&c.title, title)
         .margin(24)
@@ -790,7 +786,7 @@ fn hbars_in<DB: DrawingBackend>(
             lo -= 0.16 * span;
         }
     }
-    let (lo, hi, labels) = value_axis(lo, hi);
+    let (lo, hi, labels) = value_axis(lo, hi, 6);
     let mut chart = horizontal(root, c, title, (lo, hi, labels), n)?;
     for g in 0..h.group_names.len().max(1) {
         let col = colour(g);
@@ -889,7 +885,7 @@ fn tornado<DB: DrawingBackend>(
 ) -> DResult {
     let n = t.labels.len().max(1);
     let (lo, hi) = range_of(t.low.iter().chain(t.high.iter()).copied().chain([t.base]));
-    let (lo, hi, _) = value_axis(lo, hi);
+    let (lo, hi, _) = value_axis(lo, hi, 6);
     let spans: Vec<(f64, f64)> = t
         .low
         .iter()
@@ -901,7 +897,7 @@ fn tornado<DB: DrawingBackend>(
     } else {
         place_legend(&spans, lo, hi, legend_rows(3, n))
     };
-    let (lo, hi, labels) = value_axis(lo, hi);
+    let (lo, hi, labels) = value_axis(lo, hi, 6);
     let mut chart = horizontal(root, c, title, (lo, hi, labels), n)?;
     let sides = [
         ("Input at its low value", &t.low),
@@ -970,13 +966,8 @@ fn histogram<DB: DrawingBackend>(
     let f = ((entries * 40 + 40) as f64 / 530.0).min(0.75);
     let top = counts.iter().copied().max().unwrap_or(1) as f64 * 1.08;
     let ymax = top / (1.0 - f);
-    // The axis in whole steps when it reaches below £0, so a negative
-    // figure is marked; the bins keep their own edges.
-    let (ax_lo, ax_hi, labels) = if lo < 0.0 {
-        ticked(lo, hi, 8)
-    } else {
-        (lo, hi, 8)
-    };
+    // The axis widened to whole steps; the bins keep their own edges.
+    let (ax_lo, ax_hi, labels) = value_axis(lo, hi, 8);
     let mut chart = ChartBuilder::on(root)
         .caption(&c.title, title)
         .margin(24)

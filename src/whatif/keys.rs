@@ -183,12 +183,6 @@ pub fn label_with_unit(key: &str) -> String {
     }
 }
 
-/// A setting as a person reads it: "Share of savings realised: 70%",
-/// "Implementation delay: 6 months".
-pub fn setting(key: &str, value: &str) -> String {
-    format!("{}: {}", label(key), shown(key, value))
-}
-
 /// A key's value as a person reads it: a share as a percentage (0.7 is
 /// 70%), a number with its unit (6 months).
 pub fn shown(key: &str, value: &str) -> String {

@@ -275,23 +275,23 @@ impl Target {
     }
 }
 
+/// A value of `key` (whose target is `target`) in the input's own terms:
+/// £234,000 for money, 20% for a rate, 70% for a share of 0.7, 6 months.
+pub fn shown(target: Option<Target>, key: &str, value: &str) -> String {
+    match (target, value.parse::<Decimal>()) {
+        (Some(t), Ok(d)) if t.is_money() => money::format_pounds(d, 0, Default::default()),
+        (Some(t), Ok(d)) if t.is_percent() => format!("{}%", d.normalize()),
+        _ => crate::whatif::keys::shown(key, value),
+    }
+}
+
 impl Case {
     /// A setting as a person reads it, in the input's own terms:
     /// "Exit costs, 2030/31: £234,000", "Optimism bias (capital): 20%",
     /// "Share of savings realised: 70%", "Implementation delay: 6 months".
     pub fn setting(&self, key: &str, value: &str) -> String {
-        let label = crate::whatif::keys::label(key);
-        let d = value.parse::<Decimal>().ok();
-        match (self.target(key).ok().flatten(), d) {
-            (Some(t), Some(d)) if t.is_money() => {
-                format!(
-                    "{label}: {}",
-                    money::format_pounds(d, 0, Default::default())
-                )
-            }
-            (Some(t), Some(d)) if t.is_percent() => format!("{label}: {}%", d.normalize()),
-            _ => crate::whatif::keys::setting(key, value),
-        }
+        let shown = shown(self.target(key).ok().flatten(), key, value);
+        format!("{}: {shown}", crate::whatif::keys::label(key))
     }
 
     /// Resolves a numeric key; None for keys that take a name or a year.

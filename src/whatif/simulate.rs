@@ -428,7 +428,7 @@ pub fn simulate(
     seed: u64,
     progress: &mut dyn FnMut(usize),
 ) -> Result<Outcome> {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let cores = crate::base::cores();
     simulate_on(base, ranges, (trials, seed), cores, progress)
 }
 
@@ -566,13 +566,7 @@ pub fn outcome_table(base: &Case, ranges: &[Range], o: &Outcome, seed: u64) -> R
     for r in ranges {
         // In the input's own terms: £58,500, 40%, 60% (of 0.6), 12 months.
         let v = |d: Decimal| {
-            if r.target.is_money() {
-                return crate::base::money::format_pounds(d, 0, Default::default());
-            }
-            if r.target.is_percent() {
-                return format!("{}%", d.normalize());
-            }
-            crate::whatif::keys::shown(&r.key, &d.normalize().to_string())
+            crate::whatif::scenario::shown(Some(r.target), &r.key, &d.normalize().to_string())
         };
         let label = crate::whatif::keys::label(&r.key);
         t.notes.push(match r.mode {

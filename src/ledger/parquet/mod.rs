@@ -114,7 +114,7 @@ fn read_inner(
     // A slice of a row group bigger than a stretch costs memory for the
     // whole group's pages: such files are read one stretch at a time.
     let big = meta.row_groups.iter().any(|g| g.num_rows() > MOST_RECORDS);
-    let workers = if big { 1 } else { cores() };
+    let workers = if big { 1 } else { crate::base::cores() };
     in_order(&stretches, workers, read, &mut |part| {
         // Set-aside lines reach the sink in file order; merged stretch by
         // stretch, the lines kept stay capped.
@@ -138,10 +138,6 @@ fn read_inner(
 
 /// Reads every stretch on `workers` threads and hands each one's totals
 /// to `take` in file order (the stretches after a failed one are not read).
-fn cores() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
-}
-
 fn in_order(
     stretches: &[(usize, usize)],
     workers: usize,

@@ -105,7 +105,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
         &format!(
             "model: {}\ncores: {}\ntrials: {}\nseconds: {:.3}\ntrials per second: {:.0}\nP50 NPV: {p50}\n",
             model.display(),
-            std::thread::available_parallelism().map_or(1, |n| n.get()),
+            costshare::base::cores(),
             o.trials,
             secs,
             o.trials as f64 / secs,
