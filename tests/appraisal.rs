@@ -75,7 +75,7 @@ fn optimism_bias_by_category() {
 /// model states wins; an unknown type is refused with the list.
 #[test]
 fn green_book_upper_bounds_as_defaults() {
-    let dir = std::env::temp_dir().join(format!("costshare-ob-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("ob");
     std::fs::create_dir_all(&dir).unwrap();
     let base = std::fs::read_to_string("tests/models/optimism-bias.toml").unwrap();
     let head = &base[..base.find("[optimism_bias]").unwrap()];
@@ -190,7 +190,7 @@ fn real_and_nominal_prices() {
     assert_eq!(fig(&s, "2031/32", "Savings").round_dp(2), dec!(50980.39));
     let npv = fig(&s, "NPV", "PV savings");
     assert_eq!(npv.round_dp(2), dec!(-743.58));
-    let dir = std::env::temp_dir().join(format!("costshare-prices-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("prices");
     std::fs::create_dir_all(&dir).unwrap();
     let text = std::fs::read_to_string("tests/models/prices.toml").unwrap();
     let p = dir.join("nominal.toml");

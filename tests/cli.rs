@@ -221,7 +221,7 @@ fn report_writes_every_pack_and_is_deterministic() {
 }
 
 fn tempdir(tag: &str) -> std::path::PathBuf {
-    let d = std::env::temp_dir().join(format!("costshare-cli-{}-{tag}", std::process::id()));
+    let d = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("cli-{tag}"));
     let _ = std::fs::remove_dir_all(&d);
     d
 }
@@ -387,7 +387,7 @@ fn every_subcommand_runs_on_the_second_partnership() {
 /// with no other data; a second `init` overwrites nothing.
 #[test]
 fn init_then_report_gives_a_complete_pack() {
-    let dir = std::env::temp_dir().join(format!("costshare-init-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("init");
     let _ = std::fs::remove_dir_all(&dir);
     cs().args(["init"]).arg(&dir).assert().success();
     cs().current_dir(&dir).args(["report"]).assert().success();

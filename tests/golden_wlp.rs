@@ -226,7 +226,7 @@ fn the_overall_score_is_named_by_the_partnership_file() {
 /// where it is text, names nothing of the first.
 #[test]
 fn its_report_pack_speaks_only_of_itself() {
-    let out = std::env::temp_dir().join(format!("costshare-wlp-{}", std::process::id()));
+    let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("wlp");
     let _ = std::fs::remove_dir_all(&out);
     let ok = std::process::Command::new(env!("CARGO_BIN_EXE_costshare"))
         .args(["report", "--data", DATA, "--models", MODELS, "--out"])

@@ -9,7 +9,7 @@ use common::{SHEET_HEAD, SHEET_TAIL, forged_xlsx};
 use std::path::PathBuf;
 
 fn tmp(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("costshare-hostile-{}-{tag}", std::process::id()));
+    let d = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("hostile-{tag}"));
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
     d
@@ -362,6 +362,7 @@ fn ledger_messages_say_what_is_really_wrong() {
         .err()
         .map(|e| e.to_string())
         .unwrap_or_default();
+    std::fs::remove_file(&p).unwrap();
     assert!(
         err.ends_with("line 2: this line is longer than 128 MB: not a ledger line"),
         "{err}"

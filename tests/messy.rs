@@ -225,7 +225,7 @@ fn import_reports_the_counts() {
 fn an_excel_binary_workbook_is_read_like_any_other() {
     // fixtures/messy/budget.xlsb is written record by record by
     // scripts/make_xlsb.py: MBC Audit 299,700 and SBC Audit 1,234.50.
-    let dir = std::env::temp_dir().join(format!("costshare-xlsb-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("xlsb");
     std::fs::create_dir_all(&dir).unwrap();
     let ledger = dir.join("l.csv");
     std::fs::write(

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn write_all(tag: &str) -> PathBuf {
-    let out = std::env::temp_dir().join(format!("costshare-pack-{}-{tag}", std::process::id()));
+    let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("pack-{tag}"));
     let _ = std::fs::remove_dir_all(&out);
     for p in pack::packs(
         Some(Path::new("fixtures/mkip-2012-13.xlsx")),

@@ -147,7 +147,7 @@ proptest! {
             };
             text.push_str(&format!("A,CC{c},{},{amount}{}", descs[*d], ends[*e]));
         }
-        let dir = std::env::temp_dir().join(format!("costshare-prop-{}", std::process::id()));
+        let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("prop");
         std::fs::create_dir_all(&dir).unwrap();
         let p = dir.join("l.csv");
         std::fs::write(&p, &text).unwrap();

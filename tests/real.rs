@@ -281,7 +281,7 @@ fn workbook_ledgers_xlsx_and_ods() {
 
 #[test]
 fn reconcile_on_real_files_from_the_command_line() {
-    let dir = std::env::temp_dir().join(format!("costshare-real-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("real");
     std::fs::create_dir_all(&dir).unwrap();
     let budget = dir.join("budget.csv");
     // Budgets in £000, as a council's return states them.
@@ -383,7 +383,7 @@ fn a_return_in_thousands_read_by_row_label_and_column_heading() {
     assert_eq!(hyndburn, cell("Y187") * thousand);
     assert!(trace.ends_with("cell Y187"), "{trace}");
     // A label that is not unique, or not there, is an error naming the key.
-    let dir = std::env::temp_dir().join(format!("costshare-real-model-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("real-model");
     std::fs::create_dir_all(&dir).unwrap();
     let text = std::fs::read_to_string("tests/models/capital-financing.toml").unwrap();
     for (from, to, says) in [

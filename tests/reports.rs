@@ -34,7 +34,7 @@ fn the_committed_reports_are_what_the_code_writes() {
         let _ = std::fs::remove_dir_all("reports");
         std::path::PathBuf::from("reports")
     } else {
-        let d = std::env::temp_dir().join(format!("costshare-reports-{}", std::process::id()));
+        let d = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("reports");
         let _ = std::fs::remove_dir_all(&d);
         d
     };
