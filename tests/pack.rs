@@ -503,3 +503,58 @@ fn the_score_sheet_computes_from_its_inputs() {
         .unwrap();
     assert_eq!(cached, want);
 }
+
+/// The apportionment sheet's shares are live: each year's partner shares
+/// are largest-remainder formulas over the year's total (itself a
+/// reference to the investment sheet) and the weight row, and the share %
+/// row is one over the partners' totals, each with the report's figure
+/// cached. Worked by hand for Planning Support (baseline budgets MBC
+/// 253,753, SBC 303,926, TWBC 403,716; sum 961,395):
+/// 2013/14's £16,400 × weight / 961,395 = 4,328.66, 5,184.54, 6,886.81;
+/// the floors leave £2, which go to the largest remainders (TWBC .81,
+/// MBC .66): £4,329, £5,184, £6,887. Share %: the totals £51,654,
+/// £61,867, £82,179 of £195,700 are 263.94, 316.13, 419.92 thousandths;
+/// the two thousandths left go to MBC (.94) and TWBC (.92): 26.4%, 31.6%,
+/// 42.0%, adding to 100.0%.
+#[test]
+fn the_apportionment_sheet_shares_by_formula() {
+    let path = Path::new("reports/planning-support/planning-support.xlsx");
+    let mut wb = open_workbook_auto(path).unwrap();
+    let values = wb.worksheet_range("apportionment").unwrap();
+    let formulas = wb.worksheet_formula("apportionment").unwrap();
+    let f = |r: u32, c: u32| formulas.get_value((r, c)).cloned().unwrap_or_default();
+    let v = |r: u32, c: u32| match values.get_value((r, c)) {
+        Some(Data::Float(x)) => *x,
+        other => panic!("({r}, {c}): {other:?}"),
+    };
+    // Sheet row 2 is 2013/14 (title, header); the weight row is row 8.
+    assert_eq!(
+        [v(2, 1), v(2, 2), v(2, 3), v(2, 4)],
+        [4329.0, 5184.0, 6887.0, 16400.0]
+    );
+    assert!(
+        f(2, 1).starts_with("INT($E3*$B$9/$E$9)+IF(SUMPRODUCT("),
+        "{}",
+        f(2, 1)
+    );
+    assert!(
+        f(2, 3).contains("SUMPRODUCT(--(($E3*$B$9:$C$9"),
+        "{}",
+        f(2, 3)
+    );
+    assert!(f(2, 4).starts_with("'investment'!"), "{}", f(2, 4));
+    assert_eq!(
+        [v(8, 1), v(8, 2), v(8, 3), v(8, 4)],
+        [253753.0, 303926.0, 403716.0, 961395.0]
+    );
+    assert_eq!(f(8, 4), "SUM($B$9:$D$9)");
+    assert_eq!([v(7, 1), v(7, 2), v(7, 3)], [0.264, 0.316, 0.42]);
+    assert!(f(7, 2).starts_with("(INT(1000*$C$7/$E$7)"), "{}", f(7, 2));
+    assert!(f(7, 2).ends_with(")/1000"), "{}", f(7, 2));
+    // Every year's shares are formulas (all three partners share every year).
+    for r in 2..6 {
+        for c in 1..4 {
+            assert!(f(r, c).starts_with("INT("), "({r}, {c}): {}", f(r, c));
+        }
+    }
+}

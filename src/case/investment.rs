@@ -167,6 +167,40 @@ fn share_row(weights: &[(String, Decimal)], paid: &[Money]) -> Vec<Cell> {
     row
 }
 
+/// The weights every year's costs are shared by, when one basis serves
+/// every item: what the workbook's share formulas read, so that a changed
+/// weight re-shares the costs there.
+fn weight_row(m: &Model, weights: &[(String, Decimal)]) -> Option<Vec<Cell>> {
+    let basis = &m.apportionment.basis.value;
+    if m.investment
+        .iter()
+        .filter(|i| i.funded_by.is_none())
+        .any(|i| i.basis.as_ref().is_some_and(|b| &b.value != basis))
+    {
+        return None;
+    }
+    let name = basis.name();
+    let value = |w: Decimal| match basis {
+        crate::model::Basis::Baseline => Value::money(Money(w)),
+        _ => Value::num(w, w.normalize().scale()),
+    };
+    let label = match basis {
+        crate::model::Basis::Baseline => "Weight: baseline budget".to_string(),
+        crate::model::Basis::Equal => "Weight: equal shares".to_string(),
+        crate::model::Basis::Weights => "Weight: as agreed".to_string(),
+        _ => format!("Weight: {name}"),
+    };
+    let mut row = vec![Cell::label(label)];
+    row.extend(
+        weights
+            .iter()
+            .map(|(_, w)| Cell::rule(value(*w), format!("the partner's {name} weight"))),
+    );
+    let sum: Decimal = weights.iter().map(|(_, w)| *w).sum();
+    row.push(Cell::rule(value(sum), "sum of the weights"));
+    Some(row)
+}
+
 /// The optimism bias on each year's case costs (or centrally funded
 /// support): what the totals add to the items, the Green Book's uplift for
 /// optimism in appraisals.
@@ -327,6 +361,9 @@ pub fn shares_table(m: &Model) -> crate::Result<Option<Table>> {
     ));
     t.push_total(row);
     t.push(share_row(&weights, &sums));
+    if let Some(row) = weight_row(m, &weights) {
+        t.push(row);
+    }
     t.headline = format!(
         "The {} case cost is shared {}.",
         Money(f.case_total),

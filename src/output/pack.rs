@@ -199,6 +199,16 @@ fn number_format(dp: u32) -> String {
     format!("{body};({body})")
 }
 
+/// Negatives in brackets, as the tables print them.
+fn percent_format(dp: u32) -> String {
+    let body = if dp == 0 {
+        "0%".to_string()
+    } else {
+        format!("0.{}%", "0".repeat(dp as usize))
+    };
+    format!("{body};({body})")
+}
+
 fn xlsx_err(path: &Path) -> impl Fn(XlsxError) -> Error + '_ {
     move |e| Error::Write {
         path: path.display().to_string(),
@@ -256,13 +266,7 @@ fn write_value(
             ws.write_number_with_format(row, col, num(*amount), &base.set_num_format(f))?;
         }
         Value::Percent { value, dp } => {
-            // Negatives in brackets, as the tables print them.
-            let body = if *dp == 0 {
-                "0%".to_string()
-            } else {
-                format!("0.{}%", "0".repeat(*dp as usize))
-            };
-            let f = format!("{body};({body})");
+            let f = percent_format(*dp);
             ws.write_number_with_format(row, col, num(*value) / 100.0, &base.set_num_format(f))?;
         }
         Value::Points { value, dp } => {
@@ -522,16 +526,21 @@ fn put_formula(
     f: String,
 ) -> std::result::Result<(), XlsxError> {
     let v = &t.rows[r].cells[c].value;
-    let fmt = match v {
-        Value::Number { dp, .. } => Format::new().set_num_format(number_format(*dp)),
-        Value::Money { dp, .. } => Format::new().set_num_format(money_format(*dp)),
-        _ => Format::new(),
+    let (fmt, cached) = match v {
+        Value::Number { dp, .. } => (Format::new().set_num_format(number_format(*dp)), None),
+        Value::Money { dp, .. } => (Format::new().set_num_format(money_format(*dp)), None),
+        // A sheet holds 33.4% as 0.334.
+        Value::Percent { value, dp } => (
+            Format::new().set_num_format(percent_format(*dp)),
+            Some((value / Decimal::ONE_HUNDRED).normalize().to_string()),
+        ),
+        _ => (Format::new(), None),
     };
     let fmt = if t.rows[r].total { fmt.set_bold() } else { fmt };
     ws.write_formula_with_format(
         r as u32 + FIRST_ROW,
         c as u16,
-        Formula::new(f).set_result(render::plain(v)),
+        Formula::new(f).set_result(cached.unwrap_or_else(|| render::plain(v))),
         &fmt,
     )?;
     Ok(())
@@ -554,14 +563,7 @@ fn score_links(
     };
     let mut linked = false;
     let sheet = |name: &str| sheets.iter().find(|(o, _)| o.name == name).copied();
-    let cell_ref = |sheet: &str, (r, c): (usize, usize)| {
-        let col = crate::base::trace::column_letters(c as u32);
-        format!(
-            "='{}'!{col}{}",
-            sheet.replace('\'', "''"),
-            r as u32 + FIRST_ROW + 1
-        )
-    };
+    let cell_ref = sheet_ref;
     for r in (0..t.rows.len()).take_while(|&r| !t.rows[r].total) {
         let year = t.row_key(&t.rows[r]);
         let want = |ci: usize| t.rows[r].cells[ci].value.figure().filter(|d| !d.is_zero());
@@ -579,6 +581,122 @@ fn score_links(
         }
     }
     Ok(linked)
+}
+
+/// "='Sheet name'!C7": a formula reading table cell (`r`, `c`) of another sheet.
+fn sheet_ref(sheet: &str, (r, c): (usize, usize)) -> String {
+    let col = crate::base::trace::column_letters(c as u32);
+    format!(
+        "='{}'!{col}{}",
+        sheet.replace('\'', "''"),
+        r as u32 + FIRST_ROW + 1
+    )
+}
+
+/// The apportionment sheet's shares as live formulas: each year's partner
+/// shares by largest remainder over the year's total and the weight row,
+/// each year's total a reference to the investment sheet, the share %
+/// row by largest remainder over the partners' totals. Only where the
+/// formula gives the table's very figures in a spreadsheet's doubles
+/// (see `exact_shares`); elsewhere (a late joiner's years, pence, shares
+/// by several bases) the figures stay as numbers.
+fn share_formulas(
+    ws: &mut Worksheet,
+    t: &Table,
+    sheets: &[(&Table, &str)],
+) -> std::result::Result<(), XlsxError> {
+    let at = |key: &str| {
+        t.rows
+            .iter()
+            .position(|r| !r.total && t.row_key(r).starts_with(key))
+    };
+    let (Some(w), Some(total)) = (at("Weight: "), t.rows.iter().position(|r| r.total)) else {
+        return Ok(());
+    };
+    let last = t.columns.len() - 1;
+    let l = |c: usize| crate::base::trace::column_letters(c as u32);
+    let fixed = |r: usize, c: usize| format!("${}${}", l(c), r as u32 + FIRST_ROW + 1);
+    let figs = |r: usize| -> Option<Vec<Decimal>> {
+        (1..last)
+            .map(|c| t.rows[r].cells[c].value.figure())
+            .collect()
+    };
+    let Some(weights) = figs(w) else {
+        return Ok(());
+    };
+    put_formula(
+        ws,
+        t,
+        (w, last),
+        format!("=SUM({}:{})", fixed(w, 1), fixed(w, last - 1)),
+    )?;
+    let wcells: Vec<String> = (1..last).map(|c| fixed(w, c)).collect();
+    let inv = sheets.iter().find(|(o, _)| o.name == "investment");
+    for r in 0..total {
+        let Some(amount) = t.rows[r].cells[last].value.figure() else {
+            continue;
+        };
+        let year_cell = format!("${}{}", l(last), r as u32 + FIRST_ROW + 1);
+        if exact_shares(amount, &weights).is_some_and(|s| Some(s) == figs(r)) {
+            for (j, c) in (1..last).enumerate() {
+                let f = remainder_formula(&year_cell, &wcells, &fixed(w, last), j);
+                put_formula(ws, t, (r, c), format!("={f}"))?;
+            }
+        }
+        let year = t.row_key(&t.rows[r]);
+        if let Some(at) = inv.and_then(|(inv, _)| year_total(inv, &year, amount)) {
+            put_formula(ws, t, (r, last), sheet_ref(inv.map_or("", |i| i.1), at))?;
+        }
+    }
+    // The share % row: thousandths of the partners' totals.
+    let (Some(pct), Some(paid)) = (at("Share %"), figs(total)) else {
+        return Ok(());
+    };
+    let want = figs(pct).map(|v| v.iter().map(|p| p * Decimal::TEN).collect::<Vec<_>>());
+    if exact_shares(Decimal::ONE_THOUSAND, &paid).is_some_and(|s| Some(s) == want) {
+        let paid_cells: Vec<String> = (1..last).map(|c| fixed(total, c)).collect();
+        for (j, c) in (1..last).enumerate() {
+            let f = remainder_formula("1000", &paid_cells, &fixed(total, last), j);
+            put_formula(ws, t, (pct, c), format!("=({f})/1000"))?;
+        }
+    }
+    Ok(())
+}
+
+/// `amount` split by `weights` to whole units by largest remainder, when a
+/// spreadsheet's doubles would get it exactly with `remainder_formula`:
+/// whole, non-negative amount and weights, each product below 2^52 (so
+/// the floor of each quotient is exact, and so each remainder).
+fn exact_shares(amount: Decimal, weights: &[Decimal]) -> Option<Vec<Decimal>> {
+    let whole = |d: &Decimal| d.fract().is_zero() && !d.is_sign_negative();
+    let limit = Decimal::from(1u64 << 52);
+    if !whole(&amount)
+        || !weights.iter().all(whole)
+        || weights
+            .iter()
+            .any(|w| amount.checked_mul(*w).is_none_or(|p| p >= limit))
+    {
+        return None;
+    }
+    crate::case::apportion::apportion_values(amount, weights, Decimal::ONE).ok()
+}
+
+/// Partner `j`'s share of `amount` by `weights` (cells of one row, `sum`
+/// their total), largest remainder to whole units, ties to the partner
+/// listed first, as costshare's apportionment does: the floor of its exact
+/// share, plus one unit when fewer partners rank above it (a larger
+/// remainder, or an equal one listed earlier) than there are units left.
+fn remainder_formula(amount: &str, weights: &[String], sum: &str, j: usize) -> String {
+    let floor = |w: &str| format!("INT({amount}*{w}/{sum})");
+    let rem = |w: &str| format!("({amount}*{w}-{sum}*{})", floor(w));
+    let all = format!("{}:{}", weights[0], weights[weights.len() - 1]);
+    let mut above = format!("SUMPRODUCT(--({}>{}))", rem(&all), rem(&weights[j]));
+    if j > 0 {
+        let before = format!("{}:{}", weights[0], weights[j - 1]);
+        above += &format!("+SUMPRODUCT(--({}={}))", rem(&before), rem(&weights[j]));
+    }
+    let left = format!("{amount}-SUMPRODUCT({})", floor(&all));
+    format!("{}+IF({above}<{left},1,0)", floor(&weights[j]))
 }
 
 /// The cell of the investment table's last total row, in the year's
@@ -856,6 +974,9 @@ pub fn workbook(pack: &Pack, path: &Path) -> Result<()> {
         let ws = wb.add_worksheet();
         ws.set_name(*name).map_err(&e)?;
         write_table(ws, t).map_err(&e)?;
+        if t.name == "apportionment" {
+            share_formulas(ws, t, &sheets).map_err(&e)?;
+        }
         if t.name == "score"
             && let Some(rate) = discount_rate(t)
         {
