@@ -161,7 +161,12 @@ fn apportion_by_weights_and_equally() {
         "--partners",
         "MBC,SBC,TWBC",
     ]);
-    assert!(eq.contains("\nMBC,1,33.33,261798.000000,261798\n"));
+    // £785,394 / 3 = £261,798 exactly; the shares of 100% by largest
+    // remainder to 0.01%: 33.33 each leaves 0.01, to the first listed,
+    // so the shown percentages add to 100.00.
+    assert!(eq.contains("\nMBC,1,33.34,261798.000000,261798\n"), "{eq}");
+    assert!(eq.contains("\nSBC,1,33.33,261798.000000,261798\n"), "{eq}");
+    assert!(eq.contains("\nTWBC,1,33.33,261798.000000,261798\n"), "{eq}");
     let pence = stdout(&[
         "apportion",
         "--total",

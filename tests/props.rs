@@ -61,6 +61,17 @@ proptest! {
     }
 
     #[test]
+    fn the_shown_share_percentages_add_to_100(ws in weights(), total in 0i64..1_000_000_000) {
+        prop_assume!(ws.iter().any(|(_, w)| !w.is_zero()));
+        let t = costshare::case::apportion::table(Decimal::from(total), &ws, Decimal::ONE, "weights").unwrap();
+        let shown = |r: &costshare::base::table::Row| costshare::output::render::plain(&r.cells[2].value);
+        let sum: Decimal = t.rows.iter().filter(|r| !r.total).map(|r| shown(r).parse::<Decimal>().unwrap()).sum();
+        let total_row = t.rows.iter().find(|r| r.total).unwrap();
+        prop_assert_eq!(shown(total_row), "100.00");
+        prop_assert_eq!(sum, Decimal::ONE_HUNDRED);
+    }
+
+    #[test]
     fn zero_weight_partners_get_nothing(total in 0i64..1_000_000, n in 1usize..5) {
         let mut ws: Vec<(String, Decimal)> = (0..n).map(|i| (format!("P{i}"), Decimal::ONE)).collect();
         ws.push(("Z".into(), Decimal::ZERO));

@@ -287,13 +287,16 @@ pub fn table(
     );
     let wsum: Decimal = ws.iter().map(|(_, w)| *w).sum();
     let rule = format!("largest remainder to units of {}", unit_d.normalize());
-    for p in &parts {
+    // The shown percentages add up to the 100.00% shown beside them.
+    let pcts = apportion(Decimal::ONE_HUNDRED, ws, Decimal::new(1, 2))
+        .map_err(|e| crate::Error::usage(format!("cannot apportion: {e}")))?;
+    for (p, pct) in parts.iter().zip(&pcts) {
         t.push(vec![
             Cell::label(&p.partner),
             Cell::rule(Value::num(p.weight, p.weight.scale()), "given"),
             Cell::rule(
-                Value::pct(p.weight * Decimal::ONE_HUNDRED / wsum, 2),
-                "weight / sum of weights",
+                Value::pct(pct.rounded, 2),
+                "weight / sum of weights, to 0.01% by largest remainder",
             ),
             Cell::rule(Value::num(p.exact, 6), "amount × weight / sum of weights"),
             Cell::rule(Value::money_dp(Money(p.rounded), dp), &rule),

@@ -35,6 +35,8 @@ pub fn table(m: &Model) -> Option<Table> {
         .iter()
         .map(|(p, f)| (p.clone(), f.value))
         .collect();
+    // The shown shares add up to the 100.0% shown beside them.
+    let shares = apportion::apportion(Decimal::ONE_HUNDRED, &weights, Decimal::new(1, 1)).ok()?;
     let returns = match &c.unspent {
         Some(u) => Some(apportion::apportion(u.value, &weights, Decimal::new(1, 2)).ok()?),
         None => None,
@@ -55,8 +57,8 @@ pub fn table(m: &Model) -> Option<Table> {
                 "population × rate per head",
             ),
             Cell::rule(
-                Value::pct(pop.value * Decimal::ONE_HUNDRED / total_pop, 1),
-                "population / total population",
+                Value::pct(shares[i].rounded, 1),
+                "population / total population, to 0.1% by largest remainder",
             ),
         ];
         if let Some(r) = &returns {
