@@ -423,7 +423,7 @@ const RATE_CELL: &str = "Inputs!$B$3";
 fn inputs_sheet(
     ws: &mut Worksheet,
     rate: Decimal,
-    linked: bool,
+    linked: &[&str],
 ) -> std::result::Result<(), XlsxError> {
     let bold = Format::new().set_bold();
     ws.write_string_with_format(
@@ -435,15 +435,21 @@ fn inputs_sheet(
     ws.write_string_with_format(1, 0, "Input", &bold)?;
     ws.write_string_with_format(1, 1, "Value", &bold)?;
     ws.write_string(2, 0, "Discount rate (HM Treasury Green Book: 3.5%)")?;
-    if linked {
+    if !linked.is_empty() {
         // Wrapped across both columns: it prints on the page, whole.
+        let what = match linked {
+            ["investment"] => "costs read the investment sheet",
+            ["savings"] => "savings read the savings sheet",
+            _ => "costs and savings read the investment and savings sheets",
+        };
         ws.merge_range(
             4,
             0,
             4,
             1,
-            "The score sheet's costs and savings read the investment and savings sheets: \
-             change an item there and the NPV and the score follow.",
+            &format!(
+                "The score sheet's {what}: change an item there and the NPV and the score follow."
+            ),
             &Format::new()
                 .set_text_wrap()
                 .set_align(rust_xlsxwriter::FormatAlign::Top),
@@ -551,17 +557,17 @@ fn put_formula(
 /// investment's last total row for that year (its items summed by live
 /// formulas), the savings table's total net saving per annum. So a changed
 /// item flows through to the NPV and the score.
-/// Returns whether any was made.
+/// Returns the sheets read ("investment", "savings").
 fn score_links(
     ws: &mut Worksheet,
     t: &Table,
     sheets: &[(&Table, &str)],
-) -> std::result::Result<bool, XlsxError> {
+) -> std::result::Result<Vec<&'static str>, XlsxError> {
     let col = |name: &str| t.columns.iter().position(|h| h == name);
     let (Some(c), Some(s)) = (col("Costs"), col("Savings")) else {
-        return Ok(false);
+        return Ok(Vec::new());
     };
-    let mut linked = false;
+    let (mut costs, mut savings) = (false, false);
     let sheet = |name: &str| sheets.iter().find(|(o, _)| o.name == name).copied();
     let cell_ref = sheet_ref;
     for r in (0..t.rows.len()).take_while(|&r| !t.rows[r].total) {
@@ -571,16 +577,19 @@ fn score_links(
             && let Some(at) = year_total(inv, &year, want)
         {
             put_formula(ws, t, (r, c), cell_ref(name, at))?;
-            linked = true;
+            costs = true;
         }
         if let (Some(want), Some((sav, name))) = (want(s), sheet("savings"))
             && let Some(at) = annual_saving(sav, want)
         {
             put_formula(ws, t, (r, s), cell_ref(name, at))?;
-            linked = true;
+            savings = true;
         }
     }
-    Ok(linked)
+    Ok([(costs, "investment"), (savings, "savings")]
+        .into_iter()
+        .filter_map(|(l, s)| l.then_some(s))
+        .collect())
 }
 
 /// "='Sheet name'!C7": a formula reading table cell (`r`, `c`) of another sheet.
@@ -985,7 +994,7 @@ pub fn workbook(pack: &Pack, path: &Path) -> Result<()> {
             let ws = wb.add_worksheet();
             ws.set_name(inputs.next().map_or("Inputs", String::as_str))
                 .map_err(&e)?;
-            inputs_sheet(ws, rate, linked).map_err(&e)?;
+            inputs_sheet(ws, rate, &linked).map_err(&e)?;
         }
     }
     let ws = wb.add_worksheet();
@@ -1064,7 +1073,7 @@ pub fn annual_pack(data: &Path) -> crate::Result<Pack> {
     let tables = inputs.tables();
     let chk = check::compare(&inputs.published, &tables)?;
     let r = &inputs.report;
-    Ok(Pack {
+    let mut p = Pack {
         name: format!("annual-report-{}", r.year.replace('/', "-")),
         title: r.title.clone(),
         intro: format!(
@@ -1079,7 +1088,19 @@ pub fn annual_pack(data: &Path) -> crate::Result<Pack> {
         warnings: inputs.set_aside_notes(),
         year: crate::base::year::Year::parse(&r.year),
         source: None,
-    })
+    };
+    with_differences(&mut p, &chk);
+    Ok(p)
+}
+
+/// The published figures that differ, as the pack's last table (so the
+/// Word document and the workbook show them too) in place of the
+/// appendix's list.
+fn with_differences(p: &mut Pack, chk: &check::CheckReport) {
+    if let Some(t) = chk.table(&p.tables) {
+        p.tables.push(t);
+        p.appendix.clear();
+    }
 }
 
 /// One model's tables, its what-if tables when `models_dir` has its
@@ -1108,6 +1129,7 @@ pub fn model_pack(m: &Model, models_dir: &Path) -> crate::Result<Pack> {
         source: m.source.clone(),
     };
     what_if(m, models_dir, &mut p)?;
+    with_differences(&mut p, &chk);
     Ok(p)
 }
 
@@ -1128,7 +1150,7 @@ fn overall_pack(models: &[Model], models_dir: &Path) -> crate::Result<Pack> {
     Ok(Pack {
         name: partnership.slug("overall"),
         title: format!("{} investment score", capitalised(&who.replace("of ", ""))),
-        intro: format!("The {what} of every business case in the models folder, and {who}."),
+        intro: format!("The {what} of every business case, and {who}."),
         tables: vec![overall],
         appendix: String::new(),
         warnings: Vec::new(),

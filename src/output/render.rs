@@ -217,9 +217,8 @@ pub fn render(t: &Table, f: OutFormat, neg: Negatives) -> crate::Result<String> 
 /// The check report as a Markdown section.
 pub fn check_markdown(rep: &crate::tables::check::CheckReport) -> String {
     let mut s = format!(
-        "## Published figures that differ from their recomputation\n\n{} published figures checked; {} differ.\n",
-        rep.checked,
-        rep.findings.len()
+        "## Published figures that differ from their recomputation\n\n{}\n",
+        rep.summary()
     );
     if !rep.findings.is_empty() {
         s.push_str("\n| Table | Row | Column | Published | Recomputed | Difference | Where printed | Read from |\n|---|---|---|---:|---:|---:|---|---|\n");

@@ -3,7 +3,7 @@
 
 use crate::base::error::{Error, Result};
 use crate::base::money::{self, Amount};
-use crate::base::table::{Table, Value};
+use crate::base::table::{Cell, Table, Value};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -27,6 +27,68 @@ pub struct CheckReport {
     pub checked: usize,
     pub findings: Vec<Finding>,
 }
+
+impl CheckReport {
+    /// "94 published figures checked; 5 differ.", "1 published figure checked; 1 differs."
+    pub fn summary(&self) -> String {
+        let (n, d) = (self.checked, self.findings.len());
+        format!(
+            "{n} published figure{} checked; {d} differ{}.",
+            if n == 1 { "" } else { "s" },
+            if d == 1 { "s" } else { "" }
+        )
+    }
+
+    /// The findings as a table of the report (so they print in the Word
+    /// document and the workbook too), each named by its table's title;
+    /// None when every figure agrees.
+    pub fn table(&self, tables: &[Table]) -> Option<Table> {
+        if self.findings.is_empty() {
+            return None;
+        }
+        let mut t = Table::new(
+            DIFFERENCES,
+            "Published figures that differ from their recomputation",
+            &["Table", "Row", "Column", "Read from", "Published", "Recomputed", "Difference"],
+            4,
+        );
+        // "181521" and "-479" as a report prints them: "181,521", "(479)".
+        let shown = |s: &str| match s.parse::<Decimal>() {
+            Ok(d) => {
+                let body = money::group_thousands(d, d.scale());
+                if d.is_sign_negative() && !d.is_zero() {
+                    format!("({body})")
+                } else {
+                    body
+                }
+            }
+            Err(_) => s.to_string(),
+        };
+        let text = |s: &str| Cell::rule(Value::text(s), "the check of published figures");
+        for f in &self.findings {
+            let title = tables
+                .iter()
+                .find(|t| t.name == f.table)
+                .map_or(f.table.as_str(), |t| t.title.as_str());
+            t.push(vec![
+                text(title),
+                text(&f.row),
+                text(&f.column),
+                text(&format!("{} ({})", f.source, f.location)),
+                text(&shown(&f.published)),
+                text(&shown(&f.recomputed)),
+                text(&shown(&f.difference)),
+            ]);
+        }
+        t.headline = self.summary();
+        t.notes.push("Each published figure is compared at the precision it was printed to; a figure that does not follow from its inputs is listed here, never corrected.".into());
+        Some(t)
+    }
+}
+
+/// The name of the table of published figures that differ: not a
+/// recomputed table, so a draft's figures are never matched against it.
+pub const DIFFERENCES: &str = "published-differences";
 
 /// Compares each published figure with the same cell of its recomputed table,
 /// at the precision the figure was printed to.

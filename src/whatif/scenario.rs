@@ -680,7 +680,7 @@ pub fn at_a_glance(model_name: &str, t: &Table) -> Table {
         None => String::new(),
     };
     out.notes.push(
-        "Each row is a column of the comparison of the base case and the scenarios, which gives every other figure and the change from the base."
+        "One row for each scenario; the scenario comparison gives every other figure, and each one's change from the base case."
             .into(),
     );
     out

@@ -526,7 +526,7 @@ pub fn outcome_table(base: &Case, ranges: &[Range], o: &Outcome, seed: u64) -> R
         "Mean",
     ];
     let title = format!(
-        "{}: simulation of {} trials (seed {seed})",
+        "{}: simulation of {} trials",
         base.name,
         crate::base::money::group_thousands(Decimal::from(o.trials), 0)
     );
@@ -563,6 +563,9 @@ pub fn outcome_table(base: &Case, ranges: &[Range], o: &Outcome, seed: u64) -> R
     t.push(loss_row(&bf, &o.npv));
     partner_rows(&mut t, base, &bf, o)?;
     t.headline = outcome_headline(o, prob);
+    if let Some(n) = base_outside(&bf, o) {
+        t.notes.push(n);
+    }
     for r in ranges {
         // In the input's own terms: £58,500, 40%, 60% (of 0.6), 12 months.
         let v = |d: Decimal| {
@@ -583,6 +586,9 @@ pub fn outcome_table(base: &Case, ranges: &[Range], o: &Outcome, seed: u64) -> R
             ),
         });
     }
+    t.notes.push(format!(
+        "The trials are drawn from random number stream {seed}: the same stream gives the same figures on every run."
+    ));
     t.charts.push(distribution_chart(
         &base.name,
         base.window,
@@ -590,6 +596,23 @@ pub fn outcome_table(base: &Case, ranges: &[Range], o: &Outcome, seed: u64) -> R
         bf.score.npv,
     ));
     Ok(t)
+}
+
+/// Why the base case can lie outside the simulated range, said when it does.
+fn base_outside(bf: &Figures, o: &Outcome) -> Option<String> {
+    let (lo, hi) = (percentile(&o.npv, 10)?, percentile(&o.npv, 90)?);
+    let base = bf.score.npv;
+    let side = if base > hi {
+        "above the upside"
+    } else if base < lo {
+        "below the downside"
+    } else {
+        return None;
+    };
+    Some(format!(
+        "The base case's NPV ({}) is {side}: it takes every input at the business case's own figure, while the trials draw each input from the range below, around its most likely value.",
+        Money(base)
+    ))
 }
 
 /// Which way a measure is better: the downside column holds its 10th

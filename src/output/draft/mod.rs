@@ -16,6 +16,7 @@ use crate::base::money::Negatives;
 use crate::base::table::{Cell, Table, Value};
 use crate::output::pack::Pack;
 use crate::output::render;
+use crate::tables::check;
 use figures::{Figure, Unit};
 use rust_decimal::Decimal;
 
@@ -91,7 +92,8 @@ fn index(packs: &[Pack]) -> Index<'_> {
     for p in packs {
         add_text(&mut ix, &p.title);
         add_text(&mut ix, &p.intro);
-        for t in &p.tables {
+        // Published figures that differ are not recomputed figures.
+        for t in p.tables.iter().filter(|t| t.name != check::DIFFERENCES) {
             add_text(&mut ix, &t.title);
             for c in &t.columns {
                 add_text(&mut ix, c);
