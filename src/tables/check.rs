@@ -49,7 +49,15 @@ impl CheckReport {
         let mut t = Table::new(
             DIFFERENCES,
             "Published figures that differ from their recomputation",
-            &["Table", "Row", "Column", "Read from", "Published", "Recomputed", "Difference"],
+            &[
+                "Table",
+                "Row",
+                "Column",
+                "Read from",
+                "Published",
+                "Recomputed",
+                "Difference",
+            ],
             4,
         );
         // "181521" and "-479" as a report prints them: "181,521", "(479)".
