@@ -392,7 +392,15 @@ pub fn shares_table(m: &Model) -> crate::Result<Option<Table>> {
             ));
         }
     }
-    t.charts.push(shares_chart(&t, &m.name));
+    // Equal bars (equal shares, to the pound or so) say nothing the
+    // table's one line does not.
+    let (least, most) = (sums.iter().min(), sums.iter().max());
+    if least
+        .zip(most)
+        .is_none_or(|(l, h)| (*h - *l).dec().abs() * Decimal::from(1000) > h.dec().abs())
+    {
+        t.charts.push(shares_chart(&t, &m.name));
+    }
     Ok(Some(t))
 }
 

@@ -9,11 +9,9 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::path::{Path, PathBuf};
 use std::sync::Once;
 
-/// Width and height of PNG charts, in pixels.
+/// Width and height of the charts (PNG and SVG alike), in pixels, before
+/// a legend under the chart adds to the height.
 pub const PNG_SIZE: (u32, u32) = (1400, 800);
-/// SVG charts use the same proportions.
-pub const SVG_SIZE: (u32, u32) = (1400, 800);
-
 static FONTS: Once = Once::new();
 
 /// The embedded font, named in SVGs so that a viewer with DejaVu Sans shows
@@ -114,14 +112,11 @@ fn ticked(lo: f64, hi: f64, most: usize) -> (f64, f64, usize) {
     (lo, hi, ((hi - lo) / step).round() as usize + 1)
 }
 
-/// A value axis of about `most` labels, in whole steps when it reaches
-/// below £0 (so a negative figure and £0 are marked).
+/// A value axis of about `most` labels, in whole steps (so a negative
+/// figure and £0 are marked, and the top of the axis, over a tolerance
+/// line, is labelled).
 fn value_axis(lo: f64, hi: f64, most: usize) -> (f64, f64, usize) {
-    if lo < 0.0 {
-        ticked(lo, hi, most)
-    } else {
-        (lo, hi, most)
-    }
+    ticked(lo, hi, most)
 }
 
 /// A point of the picture (as a chart's coordinates give it) in `area`'s
@@ -473,10 +468,17 @@ fn bars_in<DB: DrawingBackend>(
     // about 280): a plot squeezed by a long legend below gets fewer.
     let most = ((root.dim_in_pixel().1 as usize).saturating_sub(280) / 45).clamp(4, 10);
     let (lo, hi, labels) = value_axis(lo, hi, most);
+    // Room under the axis for two lines of category names only when a
+    // name needs them (the plot is about 225 pixels narrower than the area).
+    let slot = (root.dim_in_pixel().0 as i32 - 225) / n as i32;
+    let wraps = b
+        .categories
+        .iter()
+        .any(|cat| cat.contains(' ') && (cat.chars().count() as i32) * 15 >= slot - 12);
     let mut chart = ChartBuilder::on(root)
         .caption(&c.title, title)
         .margin(24)
-        .x_label_area_size(120)
+        .x_label_area_size(if wraps { 120 } else { 84 })
         .y_label_area_size(175)
         .build_cartesian_2d(0f64..n as f64, lo..hi)
         .map_err(err)?;
@@ -754,16 +756,19 @@ fn hbars<DB: DrawingBackend>(
     h: &HBars,
 ) -> DResult {
     // Groups named in a legend under the chart, where it covers nothing.
-    let entries: Vec<(String, RGBColor, u8)> = h
-        .group_names
-        .iter()
-        .enumerate()
-        .map(|(g, name)| (name.clone(), colour(g), 0))
-        .collect();
+    let entries = group_entries(h);
     if entries.len() <= 1 {
         return hbars_in(root, c, title, h);
     }
     above_legend(root, &entries, |main| hbars_in(main, c, title, h))
+}
+
+fn group_entries(h: &HBars) -> Vec<(String, RGBColor, u8)> {
+    h.group_names
+        .iter()
+        .enumerate()
+        .map(|(g, name)| (name.clone(), colour(g), 0))
+        .collect()
 }
 
 /// The horizontal bars, each with its figure at its end.
@@ -831,50 +836,14 @@ fn value_labels<DB: DrawingBackend>(
     Ok(())
 }
 
-/// Where a horizontal chart's legend goes so that it covers no bar: a
-/// corner whose rows (the legend is as tall as `cover` rows) keep out of
-/// that side's part of the axis (the legend takes up to about 60 % of the
-/// plot's width: its entries are long); when no corner is free, the axis is
-/// stretched on the right to make room. Returns the corner and the axis's
-/// new top.
-fn place_legend(
-    spans: &[(f64, f64)],
-    lo: f64,
-    hi: f64,
-    cover: usize,
-) -> (SeriesLabelPosition, f64) {
-    let w = hi - lo;
-    let n = spans.len();
-    let clear = |rows: &[(f64, f64)], right: bool| {
-        rows.iter().all(|&(a, b)| {
-            if right {
-                b < lo + 0.38 * w
-            } else {
-                a > lo + 0.62 * w
-            }
-        })
-    };
-    let k = cover.min(n);
-    let (top, bottom) = (&spans[..k], &spans[n - k..]);
-    let corner = [
-        (bottom, true, SeriesLabelPosition::LowerRight),
-        (top, true, SeriesLabelPosition::UpperRight),
-        (bottom, false, SeriesLabelPosition::LowerLeft),
-        (top, false, SeriesLabelPosition::UpperLeft),
+/// The tornado's legend, drawn under it: inside, it covered bars or
+/// stretched the axis far past the data to find a clear corner.
+fn tornado_entries(t: &Tornado) -> Vec<(String, RGBColor, u8)> {
+    vec![
+        ("Input at its low value".into(), colour(0), 0),
+        ("Input at its high value".into(), colour(1), 0),
+        (format!("Base case {}", money_exact(t.base)), BLACK, 1),
     ]
-    .into_iter()
-    .find(|(rows, right, _)| clear(rows, *right))
-    .map(|(_, _, p)| p);
-    match corner {
-        Some(p) => (p, hi),
-        None => (SeriesLabelPosition::LowerRight, lo + w / 0.38),
-    }
-}
-
-/// Rows the legend covers: its entries' height over a row's.
-fn legend_rows(entries: usize, rows: usize) -> usize {
-    let row_px = 520.0 / rows.max(1) as f64;
-    ((entries * 40 + 30) as f64 / row_px).ceil() as usize
 }
 
 fn tornado<DB: DrawingBackend>(
@@ -883,27 +852,26 @@ fn tornado<DB: DrawingBackend>(
     title: FontDesc,
     t: &Tornado,
 ) -> DResult {
+    above_legend(root, &tornado_entries(t), |main| {
+        tornado_in(main, c, title, t)
+    })
+}
+
+fn tornado_in<DB: DrawingBackend>(
+    root: &Area<'_, DB>,
+    c: &Chart,
+    title: FontDesc,
+    t: &Tornado,
+) -> DResult {
     let n = t.labels.len().max(1);
     let (lo, hi) = range_of(t.low.iter().chain(t.high.iter()).copied().chain([t.base]));
-    let (lo, hi, _) = value_axis(lo, hi, 6);
-    let spans: Vec<(f64, f64)> = t
-        .low
-        .iter()
-        .zip(&t.high)
-        .map(|(&l, &h)| (l.min(h).min(t.base), l.max(h).max(t.base)))
-        .collect();
-    let (pos, hi) = if spans.is_empty() {
-        (SeriesLabelPosition::LowerRight, hi)
-    } else {
-        place_legend(&spans, lo, hi, legend_rows(3, n))
-    };
     let (lo, hi, labels) = value_axis(lo, hi, 6);
     let mut chart = horizontal(root, c, title, (lo, hi, labels), n)?;
     let sides = [
         ("Input at its low value", &t.low),
         ("Input at its high value", &t.high),
     ];
-    for (si, (name, vals)) in sides.iter().enumerate() {
+    for (si, (_, vals)) in sides.iter().enumerate() {
         let col = colour(si);
         let rects: Vec<Rectangle<(f64, f64)>> = vals
             .iter()
@@ -913,20 +881,13 @@ fn tornado<DB: DrawingBackend>(
                 Rectangle::new([(t.base, y + 0.2), (v, y + 0.8)], col.filled())
             })
             .collect();
-        chart
-            .draw_series(rects)
-            .map_err(err)?
-            .label(name.to_string())
-            .legend(move |(x, y)| Rectangle::new([(x, y - 8), (x + 18, y + 8)], col.filled()));
+        chart.draw_series(rects).map_err(err)?;
     }
     let st = ShapeStyle::from(&BLACK).stroke_width(2);
     chart
         .draw_series(LineSeries::new(vec![(t.base, 0.0), (t.base, n as f64)], st))
-        .map_err(err)?
-        .label(format!("Base case {}", money_exact(t.base)))
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], st));
-    row_labels(root, &chart, &t.labels, lo)?;
-    legend(&mut chart, pos)
+        .map_err(err)?;
+    row_labels(root, &chart, &t.labels, lo)
 }
 
 /// Counts per bin over the values' range.
@@ -1064,6 +1025,20 @@ fn shorten(s: &str, max: usize) -> String {
 
 /// Writes charts/<name>.svg and charts/<name>.png; returns both paths.
 /// `source` is printed under the chart (empty: nothing).
+/// The picture's size: 1400 × 800 pixels, taller by the legend under the
+/// chart when it has one, so that the legend takes nothing from the plot.
+fn picture_size(c: &Chart) -> (u32, u32) {
+    let (w, h) = PNG_SIZE;
+    let below = match &c.plot {
+        Plot::Bars(b) if bar_entries(b).len() > 4 && b.has_legend() => bar_entries(b),
+        Plot::HBars(hb) if hb.group_names.len() > 1 => group_entries(hb),
+        Plot::Tornado(t) => tornado_entries(t),
+        _ => return (w, h),
+    };
+    let (_, strip) = legend_strip(&legend_lines(&below, (w as i32 - 48) / 2));
+    (w, h + strip.max(0) as u32)
+}
+
 pub fn write(c: &Chart, dir: &Path, source: &str) -> Result<(PathBuf, PathBuf)> {
     ensure_fonts();
     std::fs::create_dir_all(dir).map_err(|source| Error::Write {
@@ -1082,14 +1057,14 @@ pub fn write(c: &Chart, dir: &Path, source: &str) -> Result<(PathBuf, PathBuf)> 
         crate::base::atomic::temp_keeping_extension(&png),
     );
     let r = draw(
-        SVGBackend::new(&svg_tmp, SVG_SIZE).into_drawing_area(),
+        SVGBackend::new(&svg_tmp, picture_size(c)).into_drawing_area(),
         c,
         source,
     );
     crate::base::atomic::finish(&svg_tmp, &svg, r.is_ok())?;
     r.map_err(|m| fail(&svg, m))?;
     let r = draw(
-        BitMapBackend::new(&png_tmp, PNG_SIZE).into_drawing_area(),
+        BitMapBackend::new(&png_tmp, picture_size(c)).into_drawing_area(),
         c,
         source,
     );

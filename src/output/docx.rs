@@ -19,7 +19,20 @@ const CHAR: u32 = 100;
 const PAD: u32 = 150;
 /// Charts at text width (EMU): 1400 × 800 pixels drawn 17 cm wide.
 const IMG_W: u64 = 6_120_000;
-const IMG_H: u64 = IMG_W * 800 / 1400;
+
+/// A chart's height at text width, from its PNG's own size (a chart with a
+/// long legend under it is taller).
+fn image_height(png: &[u8]) -> u64 {
+    let dim = |at: usize| {
+        png.get(at..at + 4)
+            .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]) as u64)
+            .filter(|d| *d > 0)
+    };
+    match (dim(16), dim(20)) {
+        (Some(w), Some(h)) => IMG_W * h / w,
+        _ => IMG_W * 800 / 1400,
+    }
+}
 
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
@@ -213,9 +226,9 @@ fn table_xml(t: &Table, cols: &[usize], w: &[u32], neg: Negatives) -> String {
     x
 }
 
-fn picture(rid: &str, n: usize, descr: &str) -> String {
+fn picture(rid: &str, n: usize, descr: &str, img_h: u64) -> String {
     format!(
-        "<w:p><w:pPr><w:keepNext/><w:jc w:val=\"center\"/></w:pPr><w:r><w:drawing><wp:inline distT=\"0\" distB=\"0\" distL=\"0\" distR=\"0\"><wp:extent cx=\"{IMG_W}\" cy=\"{IMG_H}\"/><wp:docPr id=\"{n}\" name=\"Chart {n}\" descr=\"{d}\"/><a:graphic><a:graphicData uri=\"http://schemas.openxmlformats.org/drawingml/2006/picture\"><pic:pic><pic:nvPicPr><pic:cNvPr id=\"{n}\" name=\"chart{n}.png\"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill><a:blip r:embed=\"{rid}\"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr><a:xfrm><a:off x=\"0\" y=\"0\"/><a:ext cx=\"{IMG_W}\" cy=\"{IMG_H}\"/></a:xfrm><a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>",
+        "<w:p><w:pPr><w:keepNext/><w:jc w:val=\"center\"/></w:pPr><w:r><w:drawing><wp:inline distT=\"0\" distB=\"0\" distL=\"0\" distR=\"0\"><wp:extent cx=\"{IMG_W}\" cy=\"{img_h}\"/><wp:docPr id=\"{n}\" name=\"Chart {n}\" descr=\"{d}\"/><a:graphic><a:graphicData uri=\"http://schemas.openxmlformats.org/drawingml/2006/picture\"><pic:pic><pic:nvPicPr><pic:cNvPr id=\"{n}\" name=\"chart{n}.png\"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill><a:blip r:embed=\"{rid}\"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr><a:xfrm><a:off x=\"0\" y=\"0\"/><a:ext cx=\"{IMG_W}\" cy=\"{img_h}\"/></a:xfrm><a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>",
         d = esc(descr)
     )
 }
@@ -301,7 +314,12 @@ fn body(pack: &Doc, charts: Option<&Path>, neg: Negatives) -> Result<(String, Ve
                 source,
             })?;
             let rid = format!("rIdImg{}", images.len() + 1);
-            x.push_str(&picture(&rid, images.len() + 1, &c.title));
+            x.push_str(&picture(
+                &rid,
+                images.len() + 1,
+                &c.title,
+                image_height(&bytes),
+            ));
             // A figure's caption ends its block: unlike a table's, it does
             // not keep with what follows (that would carry the chart over to
             // the next section's page, leaving a gap).
