@@ -558,3 +558,43 @@ fn the_apportionment_sheet_shares_by_formula() {
         }
     }
 }
+
+/// The scenario comparison (a figure, the base and seven scenarios each with
+/// its change: sixteen columns) prints across portrait pages of at most four
+/// figure columns, each scenario beside its change: the base and the first
+/// scenario's pair on page 1 (columns B–D), then two pairs a page, so the
+/// breaks fall before columns E, I and M (0-based 4, 8, 12), with the
+/// labels (column A, holding the title and notes) on every page.
+#[test]
+fn the_scenario_comparison_prints_in_pages_that_keep_pairs() {
+    use std::io::Read;
+    let path = Path::new("reports/planning-support/planning-support.xlsx");
+    let mut z = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut text = |name: &str| {
+        let mut s = String::new();
+        z.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+        s
+    };
+    let workbook = text("xl/workbook.xml");
+    let names: Vec<&str> = workbook
+        .split("<sheet name=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .collect();
+    let i = names.iter().position(|n| *n == "scenario").unwrap() + 1;
+    let s = text(&format!("xl/worksheets/sheet{i}.xml"));
+    assert!(s.contains("<brk id=\"4\""), "{s}");
+    assert!(s.contains("<brk id=\"8\""));
+    assert!(s.contains("<brk id=\"12\""));
+    assert!(s.contains("orientation=\"portrait\""));
+    assert!(
+        !s.contains("fitToPage=\"1\""),
+        "a fit would override the breaks"
+    );
+    assert!(workbook.contains("'scenario'!$A:$A") || workbook.contains("scenario!$A:$A"));
+    // The title is in A1 alone, not merged across the pages.
+    assert!(
+        !s.contains("<mergeCell ref=\"A1:"),
+        "title merged across pages"
+    );
+}

@@ -374,6 +374,21 @@ pub fn shares_table(m: &Model) -> crate::Result<Option<Table>> {
             .collect::<Vec<_>>()
             .join(", ")
     );
+    leaving_and_joining_notes(&mut t, m);
+    // Equal bars (equal shares, to the pound or so) say nothing the
+    // table's one line does not.
+    let (least, most) = (sums.iter().min(), sums.iter().max());
+    if least
+        .zip(most)
+        .is_none_or(|(l, h)| (*h - *l).dec().abs() * Decimal::from(1000) > h.dec().abs())
+    {
+        t.charts.push(shares_chart(&t, &m.name));
+    }
+    Ok(Some(t))
+}
+
+/// What a partner leaving or joining pays, and to whom.
+fn leaving_and_joining_notes(t: &mut Table, m: &Model) {
     for (p, cost) in &m.apportionment.exit_cost {
         if let Some(y) = m.leave_year(p) {
             t.notes.push(format!(
@@ -392,16 +407,6 @@ pub fn shares_table(m: &Model) -> crate::Result<Option<Table>> {
             ));
         }
     }
-    // Equal bars (equal shares, to the pound or so) say nothing the
-    // table's one line does not.
-    let (least, most) = (sums.iter().min(), sums.iter().max());
-    if least
-        .zip(most)
-        .is_none_or(|(l, h)| (*h - *l).dec().abs() * Decimal::from(1000) > h.dec().abs())
-    {
-        t.charts.push(shares_chart(&t, &m.name));
-    }
-    Ok(Some(t))
 }
 
 /// Investment by year, stacked by item, with the cumulative case cost and

@@ -307,10 +307,13 @@ fn write_table(ws: &mut Worksheet, t: &Table) -> std::result::Result<(), XlsxErr
         .set_bold()
         .set_border_bottom(FormatBorder::Thin)
         .set_text_wrap();
+    // Headers wrap: a table printed across pages keeps its figure columns
+    // narrow (a scenario's long name takes three lines, not a wide column).
+    let most = if is_paged(t) { 14 } else { 24 };
     let mut widths: Vec<usize> = t
         .columns
         .iter()
-        .map(|c| c.chars().count().min(24))
+        .map(|c| c.chars().count().min(most))
         .collect();
     // The table's title above it; the header row under it.
     let title = Format::new()
@@ -318,7 +321,11 @@ fn write_table(ws: &mut Worksheet, t: &Table) -> std::result::Result<(), XlsxErr
         .set_font_size(12)
         .set_text_wrap()
         .set_align(rust_xlsxwriter::FormatAlign::Top);
-    if t.columns.len() > 1 {
+    // A table printed across pages repeats its label column on each: its
+    // title and notes go in that column, wrapped, so every page shows them
+    // whole (merged across the table, later pages showed them cut).
+    let paged = is_paged(t);
+    if t.columns.len() > 1 && !paged {
         // Across the table and wrapped within it: a long title must not
         // widen what prints (and so shrink the table to fit the page).
         ws.merge_range(0, 0, 0, t.columns.len() as u16 - 1, &t.title, &title)?;
@@ -354,10 +361,17 @@ fn write_table(ws: &mut Worksheet, t: &Table) -> std::result::Result<(), XlsxErr
             write_value(ws, (row, col), t, (ri, ci), &base)?;
         }
     }
+    if paged {
+        widths[0] = widths[0].max(PAGED_LABELS);
+    }
     for (c, w) in widths.iter().enumerate() {
         ws.set_column_width(c as u16, (*w as f64 + 2.0).max(8.0))?;
     }
-    let across: usize = widths.iter().map(|w| (*w).max(6) + 2).sum();
+    let across: usize = if paged {
+        widths[0]
+    } else {
+        widths.iter().map(|w| (*w).max(6) + 2).sum()
+    };
     // Bold 12 pt: about 1.4 characters of the columns' width each.
     let title_lines = (t.title.chars().count() * 7 / 5)
         .div_ceil(across.max(20))
@@ -374,9 +388,24 @@ fn write_table(ws: &mut Worksheet, t: &Table) -> std::result::Result<(), XlsxErr
         .unwrap_or(1)
         .max(1);
     ws.set_row_height(1, 15.0 * lines as f64)?;
-    // The table's notes under it, as in the report (what a figure means
-    // travels with the sheet), each wrapped across the table's width in
-    // merged cells so that it does not widen what prints.
+    // The sheet's height in points, for the print scale.
+    let tall = 18 * title_lines + 15 * (lines + t.rows.len() + 1) + write_notes(ws, t, across)?;
+    ws.set_freeze_panes(FIRST_ROW, t.key_cols as u16)?;
+    print_setup(ws, t, &widths, tall)
+}
+
+/// The table's notes under it, as in the report (what a figure means
+/// travels with the sheet), each wrapped across the table's width
+/// (`across` characters) in merged cells so that it does not widen what
+/// prints; in the label column of a table printed across pages. Returns
+/// their height in points.
+fn write_notes(
+    ws: &mut Worksheet,
+    t: &Table,
+    across: usize,
+) -> std::result::Result<usize, XlsxError> {
+    let paged = is_paged(t);
+    let mut tall = 0;
     let italic = Format::new()
         .set_italic()
         .set_text_wrap()
@@ -385,16 +414,51 @@ fn write_table(ws: &mut Worksheet, t: &Table) -> std::result::Result<(), XlsxErr
     for (i, note) in t.notes.iter().enumerate() {
         let row = FIRST_ROW + t.rows.len() as u32 + 1 + i as u32;
         let note = note.replace('`', "");
-        if last == 0 {
+        if last == 0 || paged {
             ws.write_string_with_format(row, 0, &note, &italic)?;
         } else {
             ws.merge_range(row, 0, row, last, &note, &italic)?;
         }
         let lines = note.chars().count().div_ceil(across.max(20)).max(1);
         ws.set_row_height(row, 15.0 * lines as f64)?;
+        tall += 15 * lines;
     }
-    ws.set_freeze_panes(FIRST_ROW, t.key_cols as u16)?;
-    print_setup(ws, t)
+    Ok(tall)
+}
+
+/// A table of more than twelve columns prints across pages, its row labels
+/// repeated on each.
+fn is_paged(t: &Table) -> bool {
+    t.columns.len() > 12 && t.key_cols == 1
+}
+
+/// The label column of a table printed across pages: wide enough for its
+/// title and notes wrapped in it.
+const PAGED_LABELS: usize = 40;
+
+/// Figure columns on each portrait page of a table printed across pages.
+const PAGE_FIGURES: usize = 4;
+
+/// The first column of each printed page after the first: at most
+/// `PAGE_FIGURES` figure columns a page, a scenario's figure kept with its
+/// "Change: " column.
+fn page_starts(t: &Table) -> Vec<u32> {
+    let mut starts = Vec::new();
+    let (mut c, mut on_page) = (t.key_cols, 0);
+    while c < t.columns.len() {
+        let pair = t
+            .columns
+            .get(c + 1)
+            .is_some_and(|next| *next == format!("Change: {}", t.columns[c]));
+        let n = 1 + usize::from(pair);
+        if on_page + n > PAGE_FIGURES {
+            starts.push(c as u32);
+            on_page = 0;
+        }
+        on_page += n;
+        c += n;
+    }
+    starts
 }
 
 /// The discount rate (%) behind a score table: from its second year's
@@ -795,15 +859,40 @@ fn ranges(cells: &[String]) -> String {
 /// Printing as a finance officer expects: landscape when the table is
 /// wide, one page wide, the header row on every page, the table's title
 /// above it and page numbers below.
-/// A table of more than twelve columns prints across pages of at most
-/// eight figure columns each, its row labels repeated on every page: fitted
+/// A table of more than twelve columns prints across portrait pages of a
+/// few figure columns each, its row labels repeated on every page: fitted
 /// to one page, the scenario comparison's sixteen columns printed at about
 /// 4 pt.
-fn print_setup(ws: &mut Worksheet, t: &Table) -> std::result::Result<(), XlsxError> {
-    print_pages(ws, &t.title, t.columns.len() > 5, 1)?;
-    let figures = t.columns.len().saturating_sub(t.key_cols);
-    if t.columns.len() > 12 && t.key_cols > 0 {
-        ws.set_print_fit_to_pages(figures.div_ceil(8) as u16, 0);
+fn print_setup(
+    ws: &mut Worksheet,
+    t: &Table,
+    widths: &[usize],
+    tall: usize,
+) -> std::result::Result<(), XlsxError> {
+    let paged = is_paged(t);
+    print_pages(ws, &t.title, t.columns.len() > 5 && !paged, 1)?;
+    if paged {
+        // Portrait pages of a few columns each, breaks where they keep
+        // pairs together, at a scale at which the widest page fits across
+        // A4 (about 660 pixels inside the margins; a column of width w is
+        // about 7w + 19 pixels in Excel, and LibreOffice lays it out wider:
+        // 8w + 16 covers both) and the table with its notes fits down it
+        // (about 700 points, with room for wrapping at word ends).
+        let starts = page_starts(t);
+        let px = |a: usize, b: usize| widths[a..b].iter().map(|w| 8 * (w + 2)).sum::<usize>();
+        let mut edges = vec![t.key_cols];
+        edges.extend(starts.iter().map(|s| *s as usize));
+        edges.push(t.columns.len());
+        let widest = edges
+            .windows(2)
+            .map(|p| px(0, t.key_cols) + px(p[0], p[1]))
+            .max()
+            .unwrap_or(1);
+        // (A scale replaces print_pages' fit to one page wide, which
+        // would override the breaks.)
+        let scale = (66_000 / widest.max(1)).min(70_000 / (tall + tall / 6).max(1));
+        ws.set_print_scale(scale.clamp(10, 100) as u16);
+        ws.set_vertical_page_breaks(&starts)?;
         ws.set_repeat_columns(0, t.key_cols as u16 - 1)?;
     }
     Ok(())
