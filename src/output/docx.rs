@@ -93,9 +93,10 @@ fn widths(t: &Table, neg: Negatives, label_cap: usize) -> Vec<u32> {
                 .map(|cell| {
                     let text = render::display(&cell.value, neg);
                     let n = text.chars().count();
-                    // Words among the figures ("BREACH by £97,430") wrap
-                    // between words, down to `label_cap`; figures never.
-                    if is_figure(&cell.value) || c < t.key_cols {
+                    // Words among the figures ("BREACH by £97,430", "no
+                    // effect on costs") wrap between words, down to
+                    // `label_cap`; figures never.
+                    if (is_figure(&cell.value) && !text.contains(' ')) || c < t.key_cols {
                         return n;
                     }
                     let word = text.split_whitespace().map(|w| w.chars().count()).max();
@@ -112,6 +113,44 @@ fn widths(t: &Table, neg: Negatives, label_cap: usize) -> Vec<u32> {
             head.max(body).max(6) as u32 * CHAR + PAD
         })
         .collect()
+}
+
+/// Column widths: row labels and words among figures wrap (to 24, 14, then
+/// 10 characters) to fit the figures on the page before a table is split;
+/// a table that fits gets the room left back.
+fn fitted_widths(t: &Table, neg: Negatives) -> Vec<u32> {
+    for cap in [24, 14, 10] {
+        let w = widths(t, neg, cap);
+        if w.iter().sum::<u32>() <= TEXT_WIDTH {
+            let all: Vec<usize> = (0..w.len()).collect();
+            return widen(t, neg, w, &all);
+        }
+    }
+    // Split in parts: labels of 14 characters leave the parts readable.
+    widths(t, neg, 14)
+}
+
+/// A table (or the part of it in columns `cols`) narrower than the page
+/// given the room it has left: wrapped labels and headers grow, in turn
+/// from the left, towards one line each.
+fn widen(t: &Table, neg: Negatives, mut w: Vec<u32>, cols: &[usize]) -> Vec<u32> {
+    let mut spare = TEXT_WIDTH.saturating_sub(cols.iter().map(|&c| w[c]).sum());
+    for &c in cols {
+        let wc = &mut w[c];
+        let head = t.columns[c].chars().count() * 9 / 8 + 1;
+        let body = t
+            .rows
+            .iter()
+            .filter_map(|r| r.cells.get(c))
+            .map(|cell| render::display(&cell.value, neg).chars().count())
+            .max()
+            .unwrap_or(0);
+        let natural = head.max(body).max(6) as u32 * CHAR + PAD;
+        let more = natural.saturating_sub(*wc).min(spare);
+        *wc += more;
+        spare -= more;
+    }
+    w
 }
 
 /// The columns of each part of a table too wide for the page: the row
@@ -191,14 +230,24 @@ fn table_xml(t: &Table, cols: &[usize], w: &[u32], neg: Negatives) -> String {
         })
         .sum();
     let keep = lines <= 24;
-    let cell = |text: &str, width: u32, right: bool, bold: bool| {
+    // Rows that keep with the next: all but the last of a short table (its
+    // last may part from what follows, or a chart after it would carry the
+    // whole section over); in a long one the header and first two rows,
+    // and the last three, so that no page holds one lonely row.
+    let n = t.rows.len();
+    let keeps = |i: usize| i + 1 < n && (keep || i < 2 || i + 3 >= n);
+    let cell = |text: &str, width: u32, right: bool, bold: bool, keep: bool| {
         let jc = if right { "<w:jc w:val=\"right\"/>" } else { "" };
         let jc = if keep {
             format!("<w:keepNext/>{jc}")
         } else {
             jc.to_string()
         };
-        let nowrap = if right { "<w:noWrap/>" } else { "" };
+        let nowrap = if right && !text.contains(' ') {
+            "<w:noWrap/>"
+        } else {
+            ""
+        };
         format!(
             "<w:tc><w:tcPr><w:tcW w:w=\"{width}\" w:type=\"dxa\"/>{nowrap}</w:tcPr><w:p><w:pPr><w:spacing w:before=\"0\" w:after=\"0\"/>{jc}</w:pPr>{}</w:p></w:tc>",
             run(text, bold, Some(18))
@@ -206,18 +255,36 @@ fn table_xml(t: &Table, cols: &[usize], w: &[u32], neg: Negatives) -> String {
     };
     x.push_str("<w:tr><w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>");
     for &c in cols {
-        x.push_str(&cell(&t.columns[c], scale(w[c]), c >= t.key_cols, true));
+        x.push_str(&cell(
+            &t.columns[c],
+            scale(w[c]),
+            c >= t.key_cols,
+            true,
+            true,
+        ));
     }
     x.push_str("</w:tr>");
-    for r in &t.rows {
+    for (i, r) in t.rows.iter().enumerate() {
+        // A row with nothing in this part's figure columns (the NPV, whose
+        // figure is in the last column) is left to the part that has it.
+        let empty = |c: &usize| {
+            *c < t.key_cols
+                || matches!(r.cells.get(*c).map(|c| &c.value), None | Some(Value::Empty))
+        };
+        if cols.iter().any(|c| *c >= t.key_cols) && cols.iter().all(empty) {
+            continue;
+        }
         x.push_str("<w:tr><w:trPr><w:cantSplit/></w:trPr>");
         for &c in cols {
             let v = r.cells.get(c).map(|c| &c.value).unwrap_or(&Value::Empty);
             x.push_str(&cell(
                 &render::display(v, neg),
                 scale(w[c]),
-                is_figure(v),
+                // Words among figures sit on the right, as the figures and
+                // their header do.
+                c >= t.key_cols,
                 r.total,
+                keeps(i),
             ));
         }
         x.push_str("</w:tr>");
@@ -264,12 +331,7 @@ fn body(pack: &Doc, charts: Option<&Path>, neg: Negatives) -> Result<(String, Ve
                 1,
             ));
         }
-        // Row labels wrap to fit the figures on the page before a table is
-        // split.
-        let mut w = widths(t, neg, 24);
-        if w.iter().sum::<u32>() > TEXT_WIDTH {
-            w = widths(t, neg, 14);
-        }
+        let w = fitted_widths(t, neg);
         // A comparison too wide for the page leaves its change columns to
         // the workbook: the figures side by side read better than a table
         // in many parts.
@@ -292,6 +354,11 @@ fn body(pack: &Doc, charts: Option<&Path>, neg: Negatives) -> Result<(String, Ve
                 &format!("Table {n_table}: {}{more}", t.title),
                 Some("Caption"),
             ));
+            let w = if ps.len() > 1 {
+                widen(t, neg, w.clone(), cols)
+            } else {
+                w.clone()
+            };
             x.push_str(&table_xml(t, cols, &w, neg));
         }
         if dropped {
@@ -426,3 +493,42 @@ fn header_xml(title: &str) -> String {
 /// "Page n of N" at the foot of every page (Word's PAGE and NUMPAGES fields).
 const FOOTER: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:ftr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:sz w:val="18"/></w:rPr><w:t xml:space="preserve">Page </w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:rPr><w:sz w:val="18"/></w:rPr><w:t>1</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:rPr><w:sz w:val="18"/></w:rPr><w:t xml:space="preserve"> of </w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> NUMPAGES </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:rPr><w:sz w:val="18"/></w:rPr><w:t>1</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p></w:ftr>"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::base::money::Money;
+    use crate::base::table::Cell;
+    use rust_decimal::Decimal;
+
+    fn score_like() -> Table {
+        let mut t = Table::new("t", "T", &["Year", "Costs", "Savings", "PV savings"], 1);
+        let m = |v: i64| Cell::rule(Value::money(Money(Decimal::from(v))), "x");
+        t.push(vec![Cell::label("2030/31"), m(1), m(2), m(3)]);
+        t.push(vec![Cell::label("2031/32"), m(4), m(5), m(6)]);
+        t.push(vec![Cell::label("NPV"), Cell::empty(), Cell::empty(), m(7)]);
+        t
+    }
+
+    /// A part of a split table leaves out a row with nothing in its
+    /// columns (the NPV, whose figure is in the last column).
+    #[test]
+    fn a_part_leaves_out_rows_empty_in_it() {
+        let t = score_like();
+        let w = vec![1000; 4];
+        let first = table_xml(&t, &[0, 1, 2], &w, Negatives::Brackets);
+        let second = table_xml(&t, &[0, 3], &w, Negatives::Brackets);
+        assert!(!first.contains(">NPV<"), "{first}");
+        assert!(second.contains(">NPV<"), "{second}");
+    }
+
+    /// A short table keeps together, but its last row does not keep with
+    /// what follows: 4 header cells and 2 × 4 cells of the first two rows
+    /// keep with the next; the last row's 4 do not.
+    #[test]
+    fn a_kept_tables_last_row_lets_go() {
+        let t = score_like();
+        let x = table_xml(&t, &[0, 1, 2, 3], &[1000; 4], Negatives::Brackets);
+        assert_eq!(x.matches("<w:keepNext/>").count(), 4 + 2 * 4, "{x}");
+    }
+}
