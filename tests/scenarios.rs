@@ -371,7 +371,11 @@ fn cli_simulate_is_byte_identical_for_a_seed() {
     assert!(text.starts_with(
         "Measure,Base case,Downside (1 in 10),Median,Upside (1 in 10),Mean\nNPV,358028,"
     ));
-    assert!(text.contains("Probability of breaching the cost tolerance,within,,,,"));
+    // The base case (£195,700) is within its tolerance (£215,270): 0%.
+    assert!(
+        text.contains("Probability of breaching the cost tolerance,0,,,,"),
+        "{text}"
+    );
 }
 
 #[test]

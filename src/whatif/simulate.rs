@@ -648,17 +648,12 @@ fn partner_rows(t: &mut Table, base: &Case, bf: &Figures, o: &Outcome) -> Result
         let Some(npv) = bf.partner_npv.get(i).copied().flatten() else {
             continue;
         };
-        let base_text = if npv.is_sign_negative() && !npv.is_zero() {
-            "worse off"
-        } else {
-            "not worse off"
-        };
         let prob = Decimal::from(worse * 100) / Decimal::from(o.trials.max(1));
         t.push(vec![
             Cell::label(format!("Probability that {} is worse off", p.name)),
-            Cell::rule(
-                Value::text(base_text),
-                "base case: its own NPV below zero or not",
+            certain(
+                npv.is_sign_negative() && !npv.is_zero(),
+                "base case: 100% when its own NPV is below zero, else 0%",
             ),
             Cell::empty(),
             Cell::empty(),
@@ -766,14 +761,12 @@ fn payback_row(base: &Case, bf: &Figures, payback: &[usize]) -> Vec<Cell> {
 }
 
 fn breach_row(bf: &Figures, prob: Decimal) -> Vec<Cell> {
-    let base = if bf.breach().is_some() {
-        "breached"
-    } else {
-        "within"
-    };
     vec![
         Cell::label("Probability of breaching the cost tolerance"),
-        Cell::rule(Value::text(base), "base case"),
+        certain(
+            bf.breach().is_some(),
+            "base case: 100% when it breaches the tolerance, else 0%",
+        ),
         Cell::empty(),
         Cell::empty(),
         Cell::empty(),
@@ -782,6 +775,17 @@ fn breach_row(bf: &Figures, prob: Decimal) -> Vec<Cell> {
             "share of trials whose case total exceeds the tolerance maximum",
         ),
     ]
+}
+
+/// The base case's probability of an event: it is one case, so the event
+/// happens (100%) or not (0%), beside the share of trials in the mean column.
+fn certain(happens: bool, rule: &str) -> Cell {
+    let p = if happens {
+        Decimal::ONE_HUNDRED
+    } else {
+        Decimal::ZERO
+    };
+    Cell::rule(Value::pct(p, 0), rule)
 }
 
 /// The probability that the case loses money: NPV below zero.
@@ -795,14 +799,12 @@ fn loss_row(bf: &Figures, npv: &[Decimal]) -> Vec<Cell> {
     } else {
         Decimal::from(below * 100) / Decimal::from(npv.len())
     };
-    let base = if bf.score.npv.is_sign_negative() && !bf.score.npv.is_zero() {
-        "below zero"
-    } else {
-        "zero or more"
-    };
     vec![
         Cell::label("Probability that NPV is below zero"),
-        Cell::rule(Value::text(base), "base case"),
+        certain(
+            bf.score.npv.is_sign_negative() && !bf.score.npv.is_zero(),
+            "base case: 100% when its NPV is below zero, else 0%",
+        ),
         Cell::empty(),
         Cell::empty(),
         Cell::empty(),
