@@ -331,8 +331,45 @@ pub fn sensitivity(base: &Case, ranges: &[Range]) -> Result<Table> {
             money::format_pounds(bnpv, 0, Default::default())
         );
     }
+    if let Some(n) = beyond_note(&rows) {
+        t.notes.push(n);
+    }
     t.charts.push(tornado_chart(&t, &base.name, base.window));
     Ok(t)
+}
+
+/// Switching values outside their input's range, said for what they are:
+/// how far the input would have to go, beyond anything tested; a share
+/// realised above 100% cannot happen.
+fn beyond_note(rows: &[Swing]) -> Option<String> {
+    let mut out = Vec::new();
+    for w in rows {
+        let Some(v) = w.npv_zero else { continue };
+        let r = w.range;
+        if v >= r.low && v <= r.high {
+            continue;
+        }
+        let label = crate::whatif::keys::label(&r.key);
+        let places = if r.target.is_fraction() { 3 } else { 2 };
+        let shown = crate::whatif::scenario::shown(
+            Some(r.target),
+            &r.key,
+            &v.round_dp(places).normalize().to_string(),
+        );
+        out.push(if r.target.is_fraction() && v > Decimal::ONE {
+            format!("{label} would have to be {shown}, more than all of it: NPV stays below zero even if every saving is realised")
+        } else if v < r.low {
+            format!("{label} would have to fall to {shown}")
+        } else {
+            format!("{label} would have to reach {shown}")
+        });
+    }
+    (!out.is_empty()).then(|| {
+        format!(
+            "Switching values outside the range tested: for NPV to reach zero, {}.",
+            crate::base::text::and_list(&out.iter().map(String::as_str).collect::<Vec<_>>())
+        )
+    })
 }
 
 /// What a simulation found: sorted samples and the breach count.
