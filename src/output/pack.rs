@@ -352,7 +352,9 @@ fn write_table(ws: &mut Worksheet, t: &Table) -> std::result::Result<(), XlsxErr
         let row = ri as u32 + FIRST_ROW;
         for (ci, cell) in r.cells.iter().enumerate() {
             let col = ci as u16;
-            widths[ci] = widths[ci].max(width(&cell.value).min(60));
+            // Bold (total) rows print about a tenth wider.
+            let w = width(&cell.value).min(60);
+            widths[ci] = widths[ci].max(if r.total { w + w.div_ceil(10) } else { w });
             let base = if r.total {
                 Format::new().set_bold()
             } else {
@@ -1000,7 +1002,8 @@ fn sources_sheet(ws: &mut Worksheet, pack: &Pack) -> std::result::Result<(), Xls
                         .value
                         .figure()
                         .and_then(|d| rust_decimal::prelude::ToPrimitive::to_f64(&d));
-                    let is_money = matches!(cell.value, Value::Money { .. });
+                    let is_money =
+                        matches!(cell.value, Value::Money { .. } | Value::Millions { .. });
                     match number.filter(|_| c == 3) {
                         Some(n) if is_money => {
                             let dp = match cell.value {
@@ -1011,6 +1014,14 @@ fn sources_sheet(ws: &mut Worksheet, pack: &Pack) -> std::result::Result<(), Xls
                             ws.write_number_with_format(r, c as u16, n, &f)?
                         }
                         Some(n) => ws.write_number_with_format(r, c as u16, n, &plain_number)?,
+                        // Words among the values ("tbc", "N/A") on the
+                        // right, as the figures are.
+                        None if c == 3 => ws.write_string_with_format(
+                            r,
+                            c as u16,
+                            v,
+                            &Format::new().set_align(rust_xlsxwriter::FormatAlign::Right),
+                        )?,
                         None => ws.write_string(r, c as u16, v)?,
                     };
                 }
@@ -1026,7 +1037,9 @@ fn sources_sheet(ws: &mut Worksheet, pack: &Pack) -> std::result::Result<(), Xls
         )?;
     }
     for (c, w) in widths.iter().enumerate() {
-        ws.set_column_width(c as u16, *w as f64 + 2.0)?;
+        // The values stand on the right: a gap before the file name.
+        let gap = if c == 3 { 5.0 } else { 2.0 };
+        ws.set_column_width(c as u16, *w as f64 + gap)?;
     }
     ws.set_freeze_panes(1, 0)?;
     print_pages(ws, "Sources of the input figures", true, 0)
