@@ -53,7 +53,7 @@ fn optimism_bias_by_category() {
         assert_eq!(fig(&p, partner, "Savings"), dec!(43800));
         assert_eq!(fig(&p, partner, "NPV"), dec!(-16200));
     }
-    assert!(p.headline.starts_with("WORSE OFF: A"), "{}", p.headline);
+    assert!(p.headline.starts_with("Worse off: A"), "{}", p.headline);
 
     // Each category is a what-if key; all four at zero give the plain case.
     let mut c = costshare::case::calc::Case::from_model(&m).unwrap();

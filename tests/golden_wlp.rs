@@ -156,7 +156,7 @@ fn legal_case_savings_and_score_by_hand() {
     assert!(
         s.notes
             .iter()
-            .any(|n| n.starts_with("WORSE OFF: CLN ((£37,667) a year)")),
+            .any(|n| n.starts_with("Worse off: CLN (£37,667 a year more)")),
         "{:?}",
         s.notes
     );
@@ -357,7 +357,7 @@ fn scenarios_say_who_is_worse_off() {
     let sf = costshare::whatif::load_files(&[file], &m).unwrap();
     let t = costshare::whatif::scenario::compare_named(&m.name, &base, &sf[0].scenarios).unwrap();
     assert!(t.notes.contains(
-        &"WORSE OFF (a net saving below zero): CLN in the base case, Elmstead from the start and Costs 20% higher."
+        &"Worse off (a net saving below zero): CLN in the base case, Elmstead from the start and Costs 20% higher."
             .to_string()
     ));
 }
@@ -373,7 +373,7 @@ fn each_partner_has_its_own_case() {
     assert_eq!(fig(&t, "BRK", "Savings"), dec!(152000));
     assert_eq!(fig(&t, "BRK", "NPV").round_dp(2), dec!(87390.28));
     assert!(fig(&t, "CLN", "NPV").is_sign_negative());
-    assert!(t.headline.starts_with("WORSE OFF: CLN"), "{}", t.headline);
+    assert!(t.headline.starts_with("Worse off: CLN"), "{}", t.headline);
 }
 
 /// The simulation says how likely the case is to lose money: the share of

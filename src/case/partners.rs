@@ -50,9 +50,9 @@ pub fn table(m: &Model) -> crate::Result<Option<Table>> {
         let r = evaluate(&inp);
         if r.npv.is_sign_negative() && !r.npv.is_zero() {
             worse.push(format!(
-                "{} (NPV {})",
+                "{} by {}",
                 p.name,
-                format_pounds(r.npv, 0, Default::default())
+                format_pounds(-r.npv, 0, Default::default())
             ));
         }
         let rule = format!(
@@ -90,7 +90,10 @@ pub fn table(m: &Model) -> crate::Result<Option<Table>> {
     t.headline = if worse.is_empty() {
         "Every partner gains over the appraisal.".into()
     } else {
-        format!("WORSE OFF: {}.", crate::base::text::and_list(&names))
+        format!(
+            "Worse off: {} (NPV below zero).",
+            crate::base::text::and_list(&names)
+        )
     };
     t.notes.push("Centrally funded support is not apportioned to partners here; each partner's figures are its share of the case costs and its own saving.".into());
     t.charts.push(chart(&t, &m.name));

@@ -187,12 +187,12 @@ fn worse_off_note(t: &mut Table, rows: &[PartnerSaving]) {
     let worse: Vec<String> = rows
         .iter()
         .filter(|r| r.net().dec().is_sign_negative() && !r.net().is_zero())
-        .map(|r| format!("{} ({} a year)", r.partner, r.net()))
+        .map(|r| format!("{} ({} a year more)", r.partner, -r.net()))
         .collect();
     if !worse.is_empty() {
         let names: Vec<&str> = worse.iter().map(String::as_str).collect();
         t.notes.push(format!(
-            "WORSE OFF: {} would pay more for the shared service than its own budget cost.",
+            "Worse off: {} would pay more for the shared service than its own budget cost.",
             crate::base::text::and_list(&names)
         ));
     }

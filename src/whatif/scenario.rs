@@ -686,7 +686,7 @@ pub fn at_a_glance(model_name: &str, t: &Table) -> Table {
     out
 }
 
-/// "Lowest NPV: £188,264 (70% of savings realised)."
+/// "Lowest NPV: £188,264, with 70% of savings realised."
 fn lowest_npv(t: &Table, npv: &crate::base::table::Row) -> String {
     let low = (t.key_cols..t.columns.len())
         .filter(|&c| !t.columns[c].starts_with("Change: "))
@@ -694,7 +694,7 @@ fn lowest_npv(t: &Table, npv: &crate::base::table::Row) -> String {
         .min_by_key(|(d, _)| *d);
     match low {
         Some((d, c)) => format!(
-            "Lowest NPV: {} ({}).",
+            "Lowest NPV: {}, with {}.",
             money::format_pounds(d, 0, Default::default()),
             t.columns[c]
         ),
@@ -898,7 +898,7 @@ fn worse_off(
         .collect();
     let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
     Some(format!(
-        "WORSE OFF (a net saving below zero): {}.",
+        "Worse off (a net saving below zero): {}.",
         crate::base::text::and_list(&parts)
     ))
 }
