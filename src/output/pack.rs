@@ -143,12 +143,13 @@ pub fn write(pack: &Pack, dir: &Path, parts: &[Part], neg: Negatives) -> Result<
         let mut md = format!("# {}\n\n{}\n", pack.title, pack.intro);
         for t in &pack.tables {
             md.push('\n');
+            // Each chart after its section's table, as in the Word document.
+            md.push_str(&render::to_markdown(t, neg, "##"));
             if parts.contains(&Part::Charts) {
                 for (_, c) in charts.iter().filter(|(tn, _)| *tn == t.name) {
-                    md.push_str(&format!("![{}](charts/{}.svg)\n\n", c.title, c.name));
+                    md.push_str(&format!("\n![{}](charts/{}.svg)\n", c.title, c.name));
                 }
             }
-            md.push_str(&render::to_markdown(t, neg, "##"));
         }
         if !pack.appendix.is_empty() {
             md.push('\n');
