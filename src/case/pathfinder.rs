@@ -155,7 +155,14 @@ fn management_rows(t: &mut Table, p: &Pathfinder, m: &Model) -> Money {
         match &i.cost {
             MgmtCost::Amount(f) => {
                 tb += Money(f.value);
-                row.extend([e(), e(), Cell::input(money(f.value), f.origin.clone()), e()]);
+                // Its base cost is all of it (no on-costs), shown so that the
+                // base-cost column adds up to its total.
+                row.extend([
+                    Cell::rule(money(f.value), "no on-costs: the whole cost"),
+                    e(),
+                    Cell::input(money(f.value), f.origin.clone()),
+                    e(),
+                ]);
             }
             MgmtCost::Post {
                 annual_salary,
