@@ -56,14 +56,29 @@ pub use crate::base::chart::{Bars, Chart, HBars, Histogram, Plot, Series, Tornad
 /// Negatives in brackets, as the tables beside the chart write them.
 pub fn money_label(v: f64) -> String {
     let a = v.abs();
+    // Halves round away from zero on the figure as written (£38,550 is
+    // £38.6k), not on its nearest double (38.549999…).
+    let round = |x: f64, dp: u32| {
+        crate::base::money::decimal_from_f64(x)
+            .map(|d| {
+                d.round_dp_with_strategy(dp, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+                    .to_string()
+            })
+            .unwrap_or_else(|| format!("{x:.*}", dp as usize))
+    };
+    let trim = |s: String| {
+        if s.contains('.') {
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            s
+        }
+    };
     let text = if a >= 1_000_000.0 {
-        let s = format!("{:.2}", a / 1_000_000.0);
-        format!("£{}m", s.trim_end_matches('0').trim_end_matches('.'))
+        format!("£{}m", trim(round(a / 1_000_000.0, 2)))
     } else if a >= 1_000.0 {
-        let s = format!("{:.1}", a / 1_000.0);
-        format!("£{}k", s.trim_end_matches('0').trim_end_matches('.'))
+        format!("£{}k", trim(round(a / 1_000.0, 1)))
     } else {
-        format!("£{a:.0}")
+        format!("£{}", round(a, 0))
     };
     // Whatever rounds to zero is zero, not "(£0)".
     if v < 0.0 && text != "£0" {
@@ -1076,6 +1091,19 @@ pub fn write(c: &Chart, dir: &Path, source: &str) -> Result<(PathBuf, PathBuf)> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Labels round halves away from zero on the figure as written: £38,550
+    /// is £38.6k (its double, 38.549999…, printed £38.5k), as £64,150 is
+    /// £64.2k; negatives in brackets; whole thousands without ".0".
+    #[test]
+    fn money_labels_round_halves_up() {
+        assert_eq!(money_label(38_550.0), "£38.6k");
+        assert_eq!(money_label(64_150.0), "£64.2k");
+        assert_eq!(money_label(-20_000.0), "(£20k)");
+        assert_eq!(money_label(1_250_000.0), "£1.25m");
+        assert_eq!(money_label(999.5), "£1000");
+        assert_eq!(money_label(-0.4), "£0");
+    }
 
     #[test]
     fn axes_below_zero_get_whole_steps() {
