@@ -14,8 +14,8 @@ use std::sync::Once;
 pub const PNG_SIZE: (u32, u32) = (1400, 800);
 static FONTS: Once = Once::new();
 
-/// The embedded font, named in SVGs so that a viewer with DejaVu Sans shows
-/// what the PNG shows.
+/// The embedded font, named in SVGs (whose text is also drawn as outlines,
+/// for viewers without it).
 const FONT: &str = "DejaVu Sans";
 
 fn ensure_fonts() {
@@ -24,13 +24,9 @@ fn ensure_fonts() {
         let _ = plotters::style::register_font(
             FONT,
             FontStyle::Normal,
-            include_bytes!("../../assets/fonts/DejaVuSans.ttf"),
+            crate::output::svgtext::REGULAR,
         );
-        let _ = plotters::style::register_font(
-            FONT,
-            FontStyle::Bold,
-            include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf"),
-        );
+        let _ = plotters::style::register_font(FONT, FontStyle::Bold, crate::output::svgtext::BOLD);
     });
 }
 
@@ -1076,6 +1072,11 @@ pub fn write(c: &Chart, dir: &Path, source: &str) -> Result<(PathBuf, PathBuf)> 
         c,
         source,
     );
+    // Its text as outlines too, so it looks the same where the font is missing.
+    let r = r.and_then(|()| {
+        let text = std::fs::read_to_string(&svg_tmp).map_err(|e| e.to_string())?;
+        std::fs::write(&svg_tmp, crate::output::svgtext::outlined(&text)).map_err(|e| e.to_string())
+    });
     crate::base::atomic::finish(&svg_tmp, &svg, r.is_ok())?;
     r.map_err(|m| fail(&svg, m))?;
     let r = draw(

@@ -7,4 +7,5 @@ pub mod docx;
 pub mod draft;
 pub mod pack;
 pub mod render;
+pub mod svgtext;
 pub mod template;
