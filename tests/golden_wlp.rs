@@ -357,7 +357,7 @@ fn scenarios_say_who_is_worse_off() {
     let sf = costshare::whatif::load_files(&[file], &m).unwrap();
     let t = costshare::whatif::scenario::compare_named(&m.name, &base, &sf[0].scenarios).unwrap();
     assert!(t.notes.contains(
-        &"Worse off (a net saving below zero): CLN in the base case, Elmstead from the start and Costs 20% higher."
+        &"A net saving below zero (the shared service costs more than the partner's own budget): CLN in the base case, Elmstead from the start and Costs 20% higher."
             .to_string()
     ));
 }

@@ -167,6 +167,21 @@ fn share_row(weights: &[(String, Decimal)], paid: &[Money]) -> Vec<Cell> {
     row
 }
 
+/// Equal amounts shown with different percentages (33.4%, 33.3%, 33.3%) are
+/// the shares of 100.0% by largest remainder, said so that they are not read
+/// as an error.
+fn equal_share_note(t: &Table, paid: &[Money]) -> Option<String> {
+    let pct = t.rows.last()?;
+    let shown: Vec<Option<Decimal>> = (1..=paid.len())
+        .map(|c| pct.cells.get(c).and_then(|v| v.value.figure()))
+        .collect();
+    let uneven = (0..paid.len())
+        .any(|i| (0..paid.len()).any(|j| paid[i] == paid[j] && shown[i] != shown[j]));
+    uneven.then(|| {
+        "Share % adds up to 100.0%: where equal shares round to less, the remaining tenth of a percent goes to the partner listed first (largest remainder), so equal amounts can show different percentages.".to_string()
+    })
+}
+
 /// The weights every year's costs are shared by, when one basis serves
 /// every item: what the workbook's share formulas read, so that a changed
 /// weight re-shares the costs there.
@@ -361,6 +376,9 @@ pub fn shares_table(m: &Model) -> crate::Result<Option<Table>> {
     ));
     t.push_total(row);
     t.push(share_row(&weights, &sums));
+    if let Some(n) = equal_share_note(&t, &sums) {
+        t.notes.push(n);
+    }
     if let Some(row) = weight_row(m, &weights) {
         t.push(row);
     }

@@ -82,15 +82,34 @@ impl CheckReport {
                 text(title),
                 text(&f.row),
                 text(&f.column),
-                text(&format!("{} ({})", f.source, f.location)),
+                text(&format!("{} ({})", f.source, file_name_only(&f.location))),
                 text(&shown(&f.published)),
                 text(&shown(&f.recomputed)),
-                text(&shown(&f.difference)),
+                // A difference of percentages is in percentage points.
+                text(
+                    &if f.published.ends_with('%') || f.recomputed.ends_with('%') {
+                        format!("{} pp", shown(&f.difference))
+                    } else {
+                        shown(&f.difference)
+                    },
+                ),
             ]);
         }
         t.headline = self.summary();
         t.notes.push("Each published figure is compared at the precision it was printed to; a figure that does not follow from its inputs is listed here, never corrected.".into());
         Some(t)
+    }
+}
+
+/// "data/mkip.xlsx, sheet …" as "mkip.xlsx, sheet …": a reader knows the
+/// file by its name; the folders are the machine's.
+fn file_name_only(location: &str) -> String {
+    let (file, rest) = location.split_once(", ").unwrap_or((location, ""));
+    let name = file.rsplit(['/', '\\']).next().unwrap_or(file);
+    if rest.is_empty() {
+        name.to_string()
+    } else {
+        format!("{name}, {rest}")
     }
 }
 

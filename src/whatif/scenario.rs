@@ -898,7 +898,7 @@ fn worse_off(
         .collect();
     let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
     Some(format!(
-        "Worse off (a net saving below zero): {}.",
+        "A net saving below zero (the shared service costs more than the partner's own budget): {}.",
         crate::base::text::and_list(&parts)
     ))
 }

@@ -314,7 +314,7 @@ pub fn sensitivity(base: &Case, ranges: &[Range]) -> Result<Table> {
         e(),
         Cell::rule(m(bnpv), "base"),
         Cell::rule(m(bnpv), "base"),
-        Cell::rule(m(Decimal::ZERO), "base"),
+        e(),
         Cell::rule(sc(bscore), "base"),
         Cell::rule(sc(bscore), "base"),
         e(),
@@ -334,6 +334,14 @@ pub fn sensitivity(base: &Case, ranges: &[Range]) -> Result<Table> {
     if let Some(n) = beyond_note(&rows) {
         t.notes.push(n);
     }
+    let far = |c: usize| {
+        t.rows.iter().any(
+            |r| matches!(&r.cells[c].value, Value::NotApplicable { label } if label == "not near"),
+        )
+    };
+    if far(8) || far(9) {
+        t.notes.push("\"Not near\": NPV (or the case total) stays on the same side of zero (of the tolerance maximum) however far the input moves, to ten times its range either side.".into());
+    }
     t.charts.push(tornado_chart(&t, &base.name, base.window));
     Ok(t)
 }
@@ -350,7 +358,14 @@ fn beyond_note(rows: &[Swing]) -> Option<String> {
             continue;
         }
         let label = crate::whatif::keys::label(&r.key);
-        let places = if r.target.is_fraction() { 3 } else { 2 };
+        // As the table shows it: 172.3%, 36.7%, £882,868, 29.64 months.
+        let places = if r.target.is_fraction() {
+            3
+        } else if r.target.is_percent() {
+            1
+        } else {
+            2
+        };
         let shown = crate::whatif::scenario::shown(
             Some(r.target),
             &r.key,
@@ -624,7 +639,7 @@ pub fn outcome_table(base: &Case, ranges: &[Range], o: &Outcome, seed: u64) -> R
         });
     }
     t.notes.push(format!(
-        "The trials are drawn from random number stream {seed}: the same stream gives the same figures on every run."
+        "The draws are repeatable: run again with seed {seed}, the simulation gives the same figures."
     ));
     t.charts.push(distribution_chart(
         &base.name,
@@ -647,8 +662,8 @@ fn base_outside(bf: &Figures, o: &Outcome) -> Option<String> {
         return None;
     };
     Some(format!(
-        "The base case's NPV ({}) is {side}: it takes every input at the business case's own figure, while the trials draw each input from the range below, around its most likely value.",
-        Money(base)
+        "The base case's NPV of {} is {side}: it takes every input at the business case's own figure, while the trials draw each input from the range below, around its most likely value.",
+        money::format_pounds(base, 0, Default::default())
     ))
 }
 
