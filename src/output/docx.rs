@@ -14,9 +14,14 @@ use std::path::Path;
 
 /// A4 portrait, 2 cm margins: the text width in twentieths of a point.
 const TEXT_WIDTH: u32 = 11906 - 2 * 1134;
-/// Twips a character of 9 pt table text takes, and a cell's padding.
+/// Twips a character of 9 pt table text takes.
 const CHAR: u32 = 100;
-const PAD: u32 = 150;
+
+/// Twips a cell takes beyond its text: its margins (57 each side, 40 in a
+/// table of 8 point text) and borders, with a little to spare.
+fn pad(size: u32) -> u32 {
+    if size < 18 { 110 } else { 150 }
+}
 /// Charts at text width (EMU): 1400 × 800 pixels drawn 17 cm wide.
 const IMG_W: u64 = 6_120_000;
 
@@ -76,14 +81,17 @@ fn is_figure(v: &Value) -> bool {
 }
 
 /// Each column's width: its widest figure, or its header's longest word
-/// (headers may wrap between words), at least 6 characters.
-fn widths(t: &Table, neg: Negatives, label_cap: usize) -> Vec<u32> {
+/// (headers may wrap between words), at least 6 characters, in text of
+/// `size` half-points.
+fn widths(t: &Table, neg: Negatives, label_cap: usize, size: u32) -> Vec<u32> {
+    let char_w = CHAR * size / 18;
     (0..t.columns.len())
         .map(|c| {
-            // Header words are bold: about an eighth wider than figures.
+            // Header words are bold: letters about as wide as digits, and
+            // one for luck.
             let head = t.columns[c]
                 .split_whitespace()
-                .map(|w| w.chars().count() * 9 / 8 + 1)
+                .map(|w| w.chars().count() + 1)
                 .max()
                 .unwrap_or(0);
             let body = t
@@ -93,47 +101,59 @@ fn widths(t: &Table, neg: Negatives, label_cap: usize) -> Vec<u32> {
                 .map(|cell| {
                     let text = render::display(&cell.value, neg);
                     let n = text.chars().count();
-                    // Words among the figures ("BREACH by £97,430", "no
-                    // effect on costs") wrap between words, down to
-                    // `label_cap`; figures never.
-                    if (is_figure(&cell.value) && !text.contains(' ')) || c < t.key_cols {
-                        return n;
+                    // Labels and words among the figures ("BREACH by
+                    // £97,430", "no effect on costs") wrap between words,
+                    // down to `label_cap` but never inside a word (of up
+                    // to 20 letters); figures never wrap.
+                    if is_figure(&cell.value) && !text.contains(' ') && c >= t.key_cols {
+                        return figure_chars(&text);
                     }
-                    let word = text.split_whitespace().map(|w| w.chars().count()).max();
-                    n.min(label_cap.max(word.unwrap_or(0)))
+                    // A line may also break after a dash (2013/14–2017/18).
+                    // (Two more for wide letters: "management".)
+                    let word = text.split([' ', '–']).map(|w| w.chars().count() + 2).max();
+                    n.min(label_cap.max(word.unwrap_or(0).min(20)))
                 })
                 .max()
                 .unwrap_or(0);
-            // Labels may wrap too, down to `label_cap` characters.
-            let body = if c < t.key_cols {
-                body.min(label_cap)
-            } else {
-                body
-            };
-            head.max(body).max(6) as u32 * CHAR + PAD
+            head.max(body).max(6) as u32 * char_w + pad(size)
         })
         .collect()
 }
 
-/// Column widths: row labels and words among figures wrap (to 24, 14, then
-/// 10 characters) to fit the figures on the page before a table is split;
-/// a table that fits gets the room left back.
-fn fitted_widths(t: &Table, neg: Negatives) -> Vec<u32> {
-    for cap in [24, 14, 10] {
-        let w = widths(t, neg, cap);
+/// A figure's width in digits: in Arial a comma, point or bracket is about
+/// half a digit wide, a per cent sign one and a half.
+fn figure_chars(text: &str) -> usize {
+    let halves: usize = text
+        .chars()
+        .map(|c| match c {
+            ',' | '.' | '(' | ')' => 1,
+            '%' => 3,
+            _ => 2,
+        })
+        .sum();
+    halves.div_ceil(2)
+}
+
+/// Column widths and text size (half-points): row labels and words among
+/// figures wrap (to 24, 14, then 10 characters), then the text goes from
+/// 9 to 8 point, to fit the figures on the page before a table is split; a
+/// table that fits gets the room left back.
+fn fitted_widths(t: &Table, neg: Negatives) -> (Vec<u32>, u32) {
+    for (cap, size) in [(24, 18), (14, 18), (10, 18), (14, 16), (10, 16)] {
+        let w = widths(t, neg, cap, size);
         if w.iter().sum::<u32>() <= TEXT_WIDTH {
             let all: Vec<usize> = (0..w.len()).collect();
-            return widen(t, neg, w, &all);
+            return (widen(t, neg, w, &all, size), size);
         }
     }
     // Split in parts: labels of 14 characters leave the parts readable.
-    widths(t, neg, 14)
+    (widths(t, neg, 14, 18), 18)
 }
 
 /// A table (or the part of it in columns `cols`) narrower than the page
 /// given the room it has left: wrapped labels and headers grow, in turn
 /// from the left, towards one line each.
-fn widen(t: &Table, neg: Negatives, mut w: Vec<u32>, cols: &[usize]) -> Vec<u32> {
+fn widen(t: &Table, neg: Negatives, mut w: Vec<u32>, cols: &[usize], size: u32) -> Vec<u32> {
     let mut spare = TEXT_WIDTH.saturating_sub(cols.iter().map(|&c| w[c]).sum());
     for &c in cols {
         let wc = &mut w[c];
@@ -145,7 +165,7 @@ fn widen(t: &Table, neg: Negatives, mut w: Vec<u32>, cols: &[usize]) -> Vec<u32>
             .map(|cell| render::display(&cell.value, neg).chars().count())
             .max()
             .unwrap_or(0);
-        let natural = head.max(body).max(6) as u32 * CHAR + PAD;
+        let natural = head.max(body).max(6) as u32 * (CHAR * size / 18) + pad(size);
         let more = natural.saturating_sub(*wc).min(spare);
         *wc += more;
         spare -= more;
@@ -196,13 +216,28 @@ fn parts_within(w: &[u32], key_cols: usize, shown: &[usize], limit: u32) -> Vec<
     out
 }
 
-fn table_xml(t: &Table, cols: &[usize], w: &[u32], neg: Negatives) -> String {
+/// Table `t`'s columns `cols` at widths `w`, in text of `size` half-points;
+/// `then_note`: a note follows, which its last row keeps with.
+fn table_xml(
+    t: &Table,
+    cols: &[usize],
+    w: &[u32],
+    neg: Negatives,
+    size: u32,
+    then_note: bool,
+) -> String {
     let total: u32 = cols.iter().map(|&c| w[c]).sum();
     // Shrunk to the page when even one column of figures will not fit.
     let scale = |x: u32| (x as u64 * TEXT_WIDTH.min(total) as u64 / total.max(1) as u64) as u32;
     let mut x = format!(
-        "<w:tbl><w:tblPr><w:tblStyle w:val=\"Grid\"/><w:tblW w:w=\"{}\" w:type=\"dxa\"/><w:tblLayout w:type=\"fixed\"/></w:tblPr><w:tblGrid>",
-        scale(total)
+        "<w:tbl><w:tblPr><w:tblStyle w:val=\"Grid\"/><w:tblW w:w=\"{}\" w:type=\"dxa\"/><w:tblLayout w:type=\"fixed\"/>{}</w:tblPr><w:tblGrid>",
+        scale(total),
+        // Closer margins for 8 point text, as `pad` counts them.
+        if size < 18 {
+            "<w:tblCellMar><w:left w:w=\"40\" w:type=\"dxa\"/><w:right w:w=\"40\" w:type=\"dxa\"/></w:tblCellMar>"
+        } else {
+            ""
+        }
     );
     for &c in cols {
         x.push_str(&format!("<w:gridCol w:w=\"{}\"/>", scale(w[c])));
@@ -222,7 +257,7 @@ fn table_xml(t: &Table, cols: &[usize], w: &[u32], neg: Negatives) -> String {
                         .cells
                         .get(c)
                         .map_or(0, |v| render::display(&v.value, neg).chars().count());
-                    let fit = (scale(w[c]) / CHAR).saturating_sub(1).max(1) as usize;
+                    let fit = (scale(w[c]) / (CHAR * size / 18)).saturating_sub(1).max(1) as usize;
                     n.div_ceil(fit).max(1)
                 })
                 .max()
@@ -233,9 +268,11 @@ fn table_xml(t: &Table, cols: &[usize], w: &[u32], neg: Negatives) -> String {
     // Rows that keep with the next: all but the last of a short table (its
     // last may part from what follows, or a chart after it would carry the
     // whole section over); in a long one the header and first two rows,
-    // and the last three, so that no page holds one lonely row.
+    // and the last three, so that no page holds one lonely row. The last
+    // keeps with a note under the table, which then ends the block.
     let n = t.rows.len();
-    let keeps = |i: usize| i + 1 < n && (keep || i < 2 || i + 3 >= n);
+    let keeps =
+        |i: usize| (i + 1 < n && (keep || i < 2 || i + 3 >= n)) || (i + 1 == n && then_note);
     let cell = |text: &str, width: u32, right: bool, bold: bool, keep: bool| {
         let jc = if right { "<w:jc w:val=\"right\"/>" } else { "" };
         let jc = if keep {
@@ -250,7 +287,7 @@ fn table_xml(t: &Table, cols: &[usize], w: &[u32], neg: Negatives) -> String {
         };
         format!(
             "<w:tc><w:tcPr><w:tcW w:w=\"{width}\" w:type=\"dxa\"/>{nowrap}</w:tcPr><w:p><w:pPr><w:spacing w:before=\"0\" w:after=\"0\"/>{jc}</w:pPr>{}</w:p></w:tc>",
-            run(text, bold, Some(18))
+            run(text, bold, Some(size))
         )
     };
     x.push_str("<w:tr><w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>");
@@ -295,7 +332,7 @@ fn table_xml(t: &Table, cols: &[usize], w: &[u32], neg: Negatives) -> String {
 
 fn picture(rid: &str, n: usize, descr: &str, img_h: u64) -> String {
     format!(
-        "<w:p><w:pPr><w:keepNext/><w:jc w:val=\"center\"/></w:pPr><w:r><w:drawing><wp:inline distT=\"0\" distB=\"0\" distL=\"0\" distR=\"0\"><wp:extent cx=\"{IMG_W}\" cy=\"{img_h}\"/><wp:docPr id=\"{n}\" name=\"Chart {n}\" descr=\"{d}\"/><a:graphic><a:graphicData uri=\"http://schemas.openxmlformats.org/drawingml/2006/picture\"><pic:pic><pic:nvPicPr><pic:cNvPr id=\"{n}\" name=\"chart{n}.png\"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill><a:blip r:embed=\"{rid}\"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr><a:xfrm><a:off x=\"0\" y=\"0\"/><a:ext cx=\"{IMG_W}\" cy=\"{img_h}\"/></a:xfrm><a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>",
+        "<w:p><w:pPr><w:keepNext/><w:spacing w:before=\"240\"/><w:jc w:val=\"center\"/></w:pPr><w:r><w:drawing><wp:inline distT=\"0\" distB=\"0\" distL=\"0\" distR=\"0\"><wp:extent cx=\"{IMG_W}\" cy=\"{img_h}\"/><wp:docPr id=\"{n}\" name=\"Chart {n}\" descr=\"{d}\"/><a:graphic><a:graphicData uri=\"http://schemas.openxmlformats.org/drawingml/2006/picture\"><pic:pic><pic:nvPicPr><pic:cNvPr id=\"{n}\" name=\"chart{n}.png\"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill><a:blip r:embed=\"{rid}\"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr><a:xfrm><a:off x=\"0\" y=\"0\"/><a:ext cx=\"{IMG_W}\" cy=\"{img_h}\"/></a:xfrm><a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>",
         d = esc(descr)
     )
 }
@@ -331,7 +368,7 @@ fn body(pack: &Doc, charts: Option<&Path>, neg: Negatives) -> Result<(String, Ve
                 1,
             ));
         }
-        let w = fitted_widths(t, neg);
+        let (w, size) = fitted_widths(t, neg);
         // A comparison too wide for the page leaves its change columns to
         // the workbook: the figures side by side read better than a table
         // in many parts.
@@ -355,11 +392,13 @@ fn body(pack: &Doc, charts: Option<&Path>, neg: Negatives) -> Result<(String, Ve
                 Some("Caption"),
             ));
             let w = if ps.len() > 1 {
-                widen(t, neg, w.clone(), cols)
+                widen(t, neg, w.clone(), cols, size)
             } else {
                 w.clone()
             };
-            x.push_str(&table_xml(t, cols, &w, neg));
+            let last = i + 1 == ps.len();
+            let note = last && !t.notes.is_empty();
+            x.push_str(&table_xml(t, cols, &w, neg, size, note));
         }
         if dropped {
             x.push_str(&para(
@@ -518,8 +557,8 @@ mod tests {
     fn a_part_leaves_out_rows_empty_in_it() {
         let t = score_like();
         let w = vec![1000; 4];
-        let first = table_xml(&t, &[0, 1, 2], &w, Negatives::Brackets);
-        let second = table_xml(&t, &[0, 3], &w, Negatives::Brackets);
+        let first = table_xml(&t, &[0, 1, 2], &w, Negatives::Brackets, 18, false);
+        let second = table_xml(&t, &[0, 3], &w, Negatives::Brackets, 18, false);
         assert!(!first.contains(">NPV<"), "{first}");
         assert!(second.contains(">NPV<"), "{second}");
     }
@@ -530,7 +569,14 @@ mod tests {
     #[test]
     fn a_kept_tables_last_row_lets_go() {
         let t = score_like();
-        let x = table_xml(&t, &[0, 1, 2, 3], &[1000; 4], Negatives::Brackets);
+        let x = table_xml(
+            &t,
+            &[0, 1, 2, 3],
+            &[1000; 4],
+            Negatives::Brackets,
+            18,
+            false,
+        );
         assert_eq!(x.matches("<w:keepNext/>").count(), 4 + 2 * 4, "{x}");
     }
 }
