@@ -108,7 +108,7 @@ fn widths(t: &Table, neg: Negatives, label_cap: usize, size: u32) -> Vec<u32> {
                     if is_figure(&cell.value) && !text.contains(' ') && c >= t.key_cols {
                         return figure_chars(&text);
                     }
-                    // A line may also break after a dash (2013/14–2017/18).
+                    // A line may also break after a dash (2030/31–2034/35).
                     // (Two more for wide letters: "management".)
                     let word = text.split([' ', '–']).map(|w| w.chars().count() + 2).max();
                     n.min(label_cap.max(word.unwrap_or(0).min(20)))
@@ -245,26 +245,9 @@ fn table_xml(
     x.push_str("</w:tblGrid>");
     // A table short enough to sit on the rest of most pages stays on one
     // (each row keeps with the next); a longer one flows, its header
-    // repeated, so that it never leaves a page empty behind it. Its length
-    // is counted in printed lines: labels wrap.
-    let lines: usize = t
-        .rows
-        .iter()
-        .map(|r| {
-            cols.iter()
-                .map(|&c| {
-                    let n = r
-                        .cells
-                        .get(c)
-                        .map_or(0, |v| render::display(&v.value, neg).chars().count());
-                    let fit = (scale(w[c]) / (CHAR * size / 18)).saturating_sub(1).max(1) as usize;
-                    n.div_ceil(fit).max(1)
-                })
-                .max()
-                .unwrap_or(1)
-        })
-        .sum();
-    let keep = lines <= 24;
+    // repeated, so that it never leaves a page empty behind it.
+    let widths: Vec<u32> = w.iter().map(|&x| scale(x)).collect();
+    let keep = printed_lines(t, cols, &widths, neg, size) <= 24;
     // Rows that keep with the next: all but the last of a short table (its
     // last may part from what follows, or a chart after it would carry the
     // whole section over); in a long one the header and first two rows,
@@ -328,6 +311,27 @@ fn table_xml(
     }
     x.push_str("</w:tbl>");
     x
+}
+
+/// A table's length in printed lines: labels wrap in their columns (of
+/// `w` twips, text of `size` half-points).
+fn printed_lines(t: &Table, cols: &[usize], w: &[u32], neg: Negatives, size: u32) -> usize {
+    t.rows
+        .iter()
+        .map(|r| {
+            cols.iter()
+                .map(|&c| {
+                    let n = r
+                        .cells
+                        .get(c)
+                        .map_or(0, |v| render::display(&v.value, neg).chars().count());
+                    let fit = (w[c] / (CHAR * size / 18)).saturating_sub(1).max(1) as usize;
+                    n.div_ceil(fit).max(1)
+                })
+                .max()
+                .unwrap_or(1)
+        })
+        .sum()
 }
 
 fn picture(rid: &str, n: usize, descr: &str, img_h: u64) -> String {
