@@ -216,20 +216,6 @@ fn row_labels<DB: DrawingBackend>(
     Ok(())
 }
 
-fn legend<'a, DB: DrawingBackend + 'a>(
-    chart: &mut ChartContext<'a, DB, Xy>,
-    pos: SeriesLabelPosition,
-) -> DResult {
-    chart
-        .configure_series_labels()
-        .position(pos)
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK)
-        .label_font(font(TEXT))
-        .draw()
-        .map_err(err)
-}
-
 fn draw<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, c: &Chart, source: &str) -> DResult {
     root.fill(&WHITE).map_err(err)?;
     // The source under the chart, as a published figure carries one.
@@ -284,7 +270,7 @@ fn draw<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, c: &Chart, source: &st
 
 /// The value range bars must show: stacked bars reach the sum of their
 /// positive (or negative) parts.
-fn bars_range(b: &Bars, legend_inside: bool) -> (f64, f64) {
+fn bars_range(b: &Bars) -> (f64, f64) {
     let n = b.categories.len().max(1);
     let mut all: Vec<f64> = Vec::new();
     if b.stacked {
@@ -313,23 +299,6 @@ fn bars_range(b: &Bars, legend_inside: bool) -> (f64, f64) {
         if lo < 0.0 {
             lo -= 0.1 * span;
         }
-    }
-    // Room above the bars for the legend, so it hides nothing.
-    let entries = if b.has_legend() && legend_inside {
-        // A marked year's label (payback) may stand under the legend: one
-        // entry's room more.
-        b.series.len()
-            + b.line.is_some() as usize
-            + b.hline.is_some() as usize
-            + b.mark.is_some() as usize
-    } else {
-        0
-    };
-    // The legend takes about 34 pixels an entry of a plot about 600 high:
-    // the data keep to the part below it.
-    if entries > 0 {
-        let f = ((entries * 40 + 40) as f64 / 530.0).min(0.75);
-        hi = lo + (hi - lo) / (1.0 - f);
     }
     (lo, hi)
 }
@@ -444,11 +413,13 @@ fn legend_below<DB: DrawingBackend>(
 }
 
 fn bars<DB: DrawingBackend>(root: &Area<'_, DB>, c: &Chart, title: FontDesc, b: &Bars) -> DResult {
+    // Any legend goes under the chart: inside, it covered bars or
+    // stretched the axis far past the data to find room.
     let entries = bar_entries(b);
-    if entries.len() <= 4 || !b.has_legend() {
-        return bars_in(root, c, title, b, true);
+    if !b.has_legend() {
+        return bars_in(root, c, title, b);
     }
-    above_legend(root, &entries, |main| bars_in(main, c, title, b, false))
+    above_legend(root, &entries, |main| bars_in(main, c, title, b))
 }
 
 /// Draws a chart (`draw`) over a legend of `entries` under it, the legend's
@@ -465,16 +436,15 @@ fn above_legend<DB: DrawingBackend>(
     legend_below(&foot, entries)
 }
 
-/// The bar chart itself; its legend inside it when `legend_inside`.
+/// The bar chart itself (its legend, if any, drawn under it by `bars`).
 fn bars_in<DB: DrawingBackend>(
     root: &Area<'_, DB>,
     c: &Chart,
     title: FontDesc,
     b: &Bars,
-    legend_inside: bool,
 ) -> DResult {
     let n = b.categories.len().max(1);
-    let (lo, hi) = bars_range(b, legend_inside);
+    let (lo, hi) = bars_range(b);
     // A label every 45 pixels or so of plot (title, axis and margins take
     // about 280): a plot squeezed by a long legend below gets fewer.
     let most = ((root.dim_in_pixel().1 as usize).saturating_sub(280) / 45).clamp(4, 10);
@@ -486,9 +456,10 @@ fn bars_in<DB: DrawingBackend>(
         .categories
         .iter()
         .any(|cat| cat.contains(' ') && (cat.chars().count() as i32) * 15 >= slot - 12);
-    let mut chart = ChartBuilder::on(root)
-        .caption(&c.title, title)
+    let area = under_title(root, &c.title, title)?;
+    let mut chart = ChartBuilder::on(&area)
         .margin(24)
+        .margin_top(0)
         .x_label_area_size(if wraps { 120 } else { 84 })
         .y_label_area_size(175)
         .build_cartesian_2d(0f64..n as f64, lo..hi)
@@ -528,8 +499,7 @@ fn bars_in<DB: DrawingBackend>(
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], st));
     }
     if let Some(m) = &b.mark {
-        let below = mark_below(&chart, b, n, legend_inside);
-        bars_mark(root, &mut chart, m, (n, below), (lo, hi))?;
+        bars_mark(root, &mut chart, m, n, (lo, hi))?;
     }
     // Category names under each bar group: on two lines when one would run
     // into the next (about 15 pixels a character).
@@ -547,20 +517,6 @@ fn bars_in<DB: DrawingBackend>(
             root.draw(&Text::new(shorten(line, 22), at, st.clone()))
                 .map_err(err)?;
         }
-    }
-    if b.has_legend() && legend_inside {
-        // Clear of a marked category's label (the payback year), which
-        // stands at the top of the plot.
-        let marked_left = b
-            .mark
-            .as_ref()
-            .is_some_and(|(_, i)| (*i as f64) < n as f64 / 2.0);
-        let pos = if marked_left {
-            SeriesLabelPosition::UpperRight
-        } else {
-            SeriesLabelPosition::UpperLeft
-        };
-        legend(&mut chart, pos)?;
     }
     Ok(())
 }
@@ -701,47 +657,11 @@ fn bars_line<DB: DrawingBackend>(chart: &mut ChartContext<'_, DB, Xy>, l: &Serie
 }
 
 /// A dashed upright line at one category, labelled on the side with room.
-/// How far down a marked year's label must stand to clear the legend
-/// (both are at the top of the plot): 0 when they do not meet.
-fn mark_below<DB: DrawingBackend>(
-    chart: &ChartContext<'_, DB, Xy>,
-    b: &Bars,
-    n: usize,
-    legend_inside: bool,
-) -> i32 {
-    let Some((label, i)) = &b.mark else { return 0 };
-    if !(b.has_legend() && legend_inside) {
-        return 0;
-    }
-    let entries = bar_entries(b);
-    // About 15 pixels a character; a legend entry's box and margins 70.
-    let chars = |t: &str| t.chars().count() as i32 * 15;
-    let legend_w = entries.iter().map(|e| chars(&e.0)).max().unwrap_or(0) + 70;
-    let (left, _) = chart.backend_coord(&(0.0, 0.0));
-    let (right, _) = chart.backend_coord(&(n as f64, 0.0));
-    let (x, _) = chart.backend_coord(&(*i as f64 + 0.5, 0.0));
-    let legend = if (*i as f64) < n as f64 / 2.0 {
-        (right - legend_w, right)
-    } else {
-        (left, left + legend_w)
-    };
-    let text = if (*i as f64 + 0.5) > n as f64 * 0.6 {
-        (x - 8 - chars(label), x)
-    } else {
-        (x, x + 8 + chars(label))
-    };
-    if text.0 < legend.1 && legend.0 < text.1 {
-        entries.len() as i32 * 40 + 16
-    } else {
-        0
-    }
-}
-
 fn bars_mark<DB: DrawingBackend>(
     root: &Area<'_, DB>,
     chart: &mut ChartContext<'_, DB, Xy>,
     (label, i): &(String, usize),
-    (n, below): (usize, i32),
+    n: usize,
     (lo, hi): (f64, f64),
 ) -> DResult {
     let x = *i as f64 + 0.5;
@@ -756,7 +676,7 @@ fn bars_mark<DB: DrawingBackend>(
         VPos::Top,
     ));
     let dx = if right_half { -8 } else { 8 };
-    root.draw(&Text::new(label.clone(), (px + dx, py + 8 + below), st))
+    root.draw(&Text::new(label.clone(), (px + dx, py + 8), st))
         .map_err(err)
 }
 
@@ -923,7 +843,48 @@ fn bin_counts(values: &[f64], bins: usize, lines: &[(String, f64)]) -> (f64, f64
     (lo, hi, counts)
 }
 
+/// The area under a chart's title, with room between them for the value
+/// axis's top label (centred on the plot's top edge, it ran into a title
+/// drawn as the chart's caption).
+fn under_title<'a, DB: DrawingBackend>(
+    root: &Area<'a, DB>,
+    text: &str,
+    style: FontDesc,
+) -> std::result::Result<Area<'a, DB>, String> {
+    Ok(root
+        .margin(24, 0, 0, 0)
+        .titled(text, style)
+        .map_err(err)?
+        .margin(22, 0, 0, 0))
+}
+
+/// The histogram's legend, drawn under it: the bars, the percentile
+/// markers (dashed), the base case (solid) and break-even (dotted).
+fn histogram_entries(h: &Histogram) -> Vec<(String, RGBColor, u8)> {
+    let mut v = vec![("Trials".to_string(), colour(2), 0)];
+    for (mi, (label, x)) in h.markers.iter().enumerate() {
+        let col = colour(if mi == 1 { 0 } else { 4 });
+        v.push((format!("{label} {}", money_exact(*x)), col, 2));
+    }
+    for (li, (label, x)) in h.lines.iter().enumerate() {
+        let (col, kind) = if li == 0 { (BLACK, 1) } else { (colour(3), 2) };
+        v.push((format!("{label} {}", money_exact(*x)), col, kind));
+    }
+    v
+}
+
 fn histogram<DB: DrawingBackend>(
+    root: &Area<'_, DB>,
+    c: &Chart,
+    title: FontDesc,
+    h: &Histogram,
+) -> DResult {
+    above_legend(root, &histogram_entries(h), |main| {
+        histogram_in(main, c, title, h)
+    })
+}
+
+fn histogram_in<DB: DrawingBackend>(
     root: &Area<'_, DB>,
     c: &Chart,
     title: FontDesc,
@@ -932,17 +893,15 @@ fn histogram<DB: DrawingBackend>(
     let bins = h.bins.max(1);
     let (lo, hi, counts) = bin_counts(&h.values, bins, &h.lines);
     let w = (hi - lo) / bins as f64;
-    // The data keep below the legend (an entry per series, about 34 of
-    // some 600 pixels each): the lines stop at `top`, the legend sits above.
-    let entries = 1 + h.markers.len() + h.lines.len();
-    let f = ((entries * 40 + 40) as f64 / 530.0).min(0.75);
+    // The lines stop a little above the tallest bar, where they are named.
     let top = counts.iter().copied().max().unwrap_or(1) as f64 * 1.08;
-    let ymax = top / (1.0 - f);
-    // The axis widened to whole steps; the bins keep their own edges.
+    // Both axes widened to whole steps; the bins keep their own edges.
     let (ax_lo, ax_hi, labels) = value_axis(lo, hi, 8);
-    let mut chart = ChartBuilder::on(root)
-        .caption(&c.title, title)
+    let (_, ymax, ylabels) = value_axis(0.0, top * 1.08, 6);
+    let area = under_title(root, &c.title, title)?;
+    let mut chart = ChartBuilder::on(&area)
         .margin(24)
+        .margin_top(0)
         .margin_right(70)
         .x_label_area_size(110)
         .y_label_area_size(165)
@@ -952,8 +911,11 @@ fn histogram<DB: DrawingBackend>(
         .configure_mesh()
         .disable_x_mesh()
         .x_labels(labels)
+        .y_labels(ylabels)
         .x_label_formatter(&|v| money_label(*v))
-        .y_label_formatter(&|v| format!("{v:.0}"))
+        .y_label_formatter(&|v| {
+            crate::base::money::group_thousands(rust_decimal::Decimal::from(v.round() as i64), 0)
+        })
         .x_desc(c.x_label.as_str())
         .y_desc(c.y_label.as_str())
         .label_style(font(TEXT))
@@ -968,24 +930,20 @@ fn histogram<DB: DrawingBackend>(
             let x0 = lo + w * i as f64;
             Rectangle::new([(x0, 0.0), (x0 + w * 0.95, cnt as f64)], col.filled())
         }))
-        .map_err(err)?
-        .label("Trials")
-        .legend(move |(x, y)| Rectangle::new([(x, y - 8), (x + 18, y + 8)], col.filled()));
+        .map_err(err)?;
     for (mi, (label, x)) in h.markers.iter().enumerate() {
         let st = ShapeStyle::from(&colour(if mi == 1 { 0 } else { 4 })).stroke_width(3);
         chart
             .draw_series(DashedLineSeries::new(vec![(*x, 0.0), (*x, top)], 10, 6, st))
-            .map_err(err)?
-            .label(format!("{label} {}", money_exact(*x)))
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], st));
-        // Named at its top, under the legend.
+            .map_err(err)?;
+        // Named at its top.
         let (px, py) = local(root, chart.backend_coord(&(*x, top)));
         root.draw(&Text::new(label.clone(), (px + 6, py), font(TEXT)))
             .map_err(err)?;
     }
-    for (li, (label, x)) in h.lines.iter().enumerate() {
+    for (li, (_, x)) in h.lines.iter().enumerate() {
         let st = ShapeStyle::from(&if li == 0 { BLACK } else { colour(3) }).stroke_width(3);
-        let series = chart
+        chart
             .draw_series(
                 // The base case solid, break-even dotted: told apart even
                 // when they stand side by side.
@@ -996,19 +954,9 @@ fn histogram<DB: DrawingBackend>(
                     st,
                 ),
             )
-            .map_err(err)?
-            .label(format!("{label} {}", money_exact(*x)));
-        if li == 0 {
-            series.legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], st));
-        } else {
-            series.legend(move |(x, y)| {
-                EmptyElement::at((x, y))
-                    + PathElement::new(vec![(0, 0), (4, 0)], st)
-                    + PathElement::new(vec![(10, 0), (14, 0)], st)
-            });
-        }
+            .map_err(err)?;
     }
-    legend(&mut chart, SeriesLabelPosition::UpperRight)
+    Ok(())
 }
 
 /// A label split at the space nearest its middle.
@@ -1041,7 +989,8 @@ fn shorten(s: &str, max: usize) -> String {
 fn picture_size(c: &Chart) -> (u32, u32) {
     let (w, h) = PNG_SIZE;
     let below = match &c.plot {
-        Plot::Bars(b) if bar_entries(b).len() > 4 && b.has_legend() => bar_entries(b),
+        Plot::Bars(b) if b.has_legend() => bar_entries(b),
+        Plot::Histogram(h) => histogram_entries(h),
         Plot::HBars(hb) if hb.group_names.len() > 1 => group_entries(hb),
         Plot::Tornado(t) => tornado_entries(t),
         _ => return (w, h),
