@@ -245,6 +245,10 @@ fn write_value(
             let f = base.set_align(rust_xlsxwriter::FormatAlign::Right);
             ws.write_string_with_format(row, col, text, &f)?;
         }
+        // Longer than the widest column (60): wrapped, not cut at its edge.
+        Value::Text { text } if text.chars().count() > 60 => {
+            ws.write_string_with_format(row, col, text, &base.set_text_wrap())?;
+        }
         Value::Text { text } => {
             ws.write_string_with_format(row, col, text, &base)?;
         }
@@ -386,7 +390,7 @@ fn write_table(ws: &mut Worksheet, t: &Table) -> std::result::Result<(), XlsxErr
         .columns
         .iter()
         .zip(&widths)
-        .map(|(h, w)| h.chars().count().div_ceil((*w + 1).max(7)))
+        .map(|(h, w)| wrapped_lines(h, (*w + 1).max(7)))
         .max()
         .unwrap_or(1)
         .max(1);
@@ -427,6 +431,21 @@ fn write_notes(
         tall += 15 * lines;
     }
     Ok(tall)
+}
+
+/// Lines `text` takes wrapped at word ends in `width` characters.
+fn wrapped_lines(text: &str, width: usize) -> usize {
+    let (mut lines, mut used) = (1, 0);
+    for word in text.split_whitespace() {
+        let n = word.chars().count();
+        if used > 0 && used + 1 + n > width {
+            lines += 1;
+            used = n;
+        } else {
+            used += n + usize::from(used > 0);
+        }
+    }
+    lines
 }
 
 /// A table of more than twelve columns prints across pages, its row labels

@@ -189,6 +189,16 @@ pub fn shown(key: &str, value: &str) -> String {
     let fraction = key == "savings.realisation" || key.starts_with("savings.realisation.");
     match value.parse::<rust_decimal::Decimal>() {
         Ok(d) if fraction => format!("{}%", (d * rust_decimal::Decimal::ONE_HUNDRED).normalize()),
+        // 142,800 people, as the tables print counts.
+        Ok(d) if d.abs() >= rust_decimal::Decimal::from(1000) && unit(key).is_none() => {
+            let d = d.normalize();
+            let body = crate::base::money::group_thousands(d, d.scale());
+            if d.is_sign_negative() {
+                format!("-{body}")
+            } else {
+                body
+            }
+        }
         _ => match unit(key) {
             Some(u) => format!("{value} {u}"),
             None => value.to_string(),
