@@ -350,12 +350,33 @@ pub struct Doc<'a> {
     pub year: Option<crate::base::year::Year>,
     /// Where the figures come from (the source line).
     pub source: Option<String>,
+    /// The check of the published figures, when none differs.
+    pub checked: Option<&'a str>,
 }
 
 /// A picture: its relationship id and PNG bytes.
 type Image = (String, Vec<u8>);
 
 /// The document's body and its pictures.
+/// The document's last lines: the check of the published figures (when
+/// no table lists differences) and where the figures come from.
+fn closing(pack: &Doc) -> String {
+    let mut x = String::new();
+    if let Some(c) = pack.checked {
+        x.push_str(&para(
+            &format!("Published figures recomputed: {c}"),
+            Some("Note"),
+        ));
+    }
+    if let Some(src) = &pack.source {
+        x.push_str(&para(
+            &format!("Source: figures recomputed from {src}."),
+            Some("Note"),
+        ));
+    }
+    x
+}
+
 fn body(pack: &Doc, charts: Option<&Path>, neg: Negatives) -> Result<(String, Vec<Image>)> {
     let mut x = para(pack.title, Some("Title"));
     x.push_str(&para(pack.intro, None));
@@ -447,12 +468,7 @@ fn body(pack: &Doc, charts: Option<&Path>, neg: Negatives) -> Result<(String, Ve
             images.push((rid, bytes));
         }
     }
-    if let Some(src) = &pack.source {
-        x.push_str(&para(
-            &format!("Source: figures recomputed from {src}."),
-            Some("Note"),
-        ));
-    }
+    x.push_str(&closing(pack));
     Ok((x, images))
 }
 

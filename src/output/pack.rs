@@ -52,6 +52,9 @@ pub struct Pack {
     /// The document the figures come from (a model's `source`); None: the
     /// names of the input files.
     pub source: Option<String>,
+    /// "18 published figures checked; 0 differ.": said in the Word document
+    /// and the workbook when no table lists differences.
+    pub checked: Option<String>,
 }
 
 impl Pack {
@@ -131,6 +134,7 @@ pub fn write(pack: &Pack, dir: &Path, parts: &[Part], neg: Negatives) -> Result<
             tables: &pack.tables,
             year: pack.year,
             source: pack.source_line(),
+            checked: pack.checked.as_deref(),
         };
         std::fs::create_dir_all(&dir).map_err(|source| Error::Write {
             path: dir.display().to_string(),
@@ -1055,6 +1059,10 @@ fn sources_sheet(ws: &mut Worksheet, pack: &Pack) -> std::result::Result<(), Xls
             0,
             "No figure in these tables is read straight from an input file: each is worked out from the figures of other tables.",
         )?;
+        r += 1;
+    }
+    if let Some(c) = &pack.checked {
+        ws.write_string(r + 1, 0, format!("Published figures recomputed: {c}"))?;
     }
     for (c, w) in widths.iter().enumerate() {
         // The values stand on the right: a gap before the file name.
@@ -1210,6 +1218,7 @@ pub fn annual_pack(data: &Path) -> crate::Result<Pack> {
         warnings: inputs.set_aside_notes(),
         year: crate::base::year::Year::parse(&r.year),
         source: None,
+        checked: (chk.checked > 0).then(|| chk.summary()),
     };
     with_differences(&mut p, &chk);
     Ok(p)
@@ -1222,6 +1231,7 @@ fn with_differences(p: &mut Pack, chk: &check::CheckReport) {
     if let Some(t) = chk.table(&p.tables) {
         p.tables.push(t);
         p.appendix.clear();
+        p.checked = None;
     }
 }
 
@@ -1249,6 +1259,7 @@ pub fn model_pack(m: &Model, models_dir: &Path) -> crate::Result<Pack> {
         warnings: Vec::new(),
         year: m.first_year.as_ref().map(|y| y.value),
         source: m.source.clone(),
+        checked: (chk.checked > 0).then(|| chk.summary()),
     };
     what_if(m, models_dir, &mut p)?;
     with_differences(&mut p, &chk);
@@ -1278,5 +1289,6 @@ fn overall_pack(models: &[Model], models_dir: &Path) -> crate::Result<Pack> {
         warnings: Vec::new(),
         year: None,
         source: None,
+        checked: None,
     })
 }

@@ -190,5 +190,6 @@ fn pack(f: &monitor::Monitoring, authority: Option<&str>, tables: Vec<Table>) ->
         year: (f.year.first.number() == 4)
             .then(|| costshare::base::year::Year(f.year.first.year())),
         source: None,
+        checked: None,
     }
 }
