@@ -68,22 +68,22 @@ fn pack_contents() {
 
     // The workbook: published figures as numeric cells (typed from the report).
     let annual = out.join("annual-report-2012-13/annual-report-2012-13.xlsx");
-    let bb = numbers(&annual, "budget-breakdown");
+    let bb = numbers(&annual, "Budget breakdown");
     for v in [3925650.0, 2068090.0, 2968200.0, 1327770.0, 19939950.0] {
         assert!(bb.contains(&v), "budget-breakdown lacks {v}");
     }
-    let sp = numbers(&annual, "savings-programme");
+    let sp = numbers(&annual, "Savings programme");
     for v in [1589480.0, 3910257.0, 5499737.0, 2138257.0, 3727737.0] {
         assert!(sp.contains(&v), "savings-programme lacks {v}");
     }
     // Percentages are stored as fractions with a % format: 19.7 % ≈ 0.197.
     assert!(bb.iter().any(|v| (v - 0.19687).abs() < 0.0001));
     let ps = out.join("planning-support/planning-support.xlsx");
-    let inv = numbers(&ps, "investment");
+    let inv = numbers(&ps, "Investment");
     for v in [16400.0, 144300.0, 195700.0, 215270.0] {
         assert!(inv.contains(&v), "investment lacks {v}");
     }
-    let sav = numbers(&ps, "savings");
+    let sav = numbers(&ps, "Savings");
     for v in [207299.0, 248287.0, 329808.0, 154061.0] {
         assert!(sav.contains(&v), "savings lacks {v}");
     }
@@ -402,8 +402,8 @@ fn chart_text_prints_at_nine_points_or_more() {
 fn workbook_totals_are_formulas_with_cached_values() {
     let path = Path::new("reports/annual-report-2012-13/annual-report-2012-13.xlsx");
     let mut wb = open_workbook_auto(path).unwrap();
-    let values = wb.worksheet_range("budget-breakdown").unwrap();
-    let formulas = wb.worksheet_formula("budget-breakdown").unwrap();
+    let values = wb.worksheet_range("Budget breakdown").unwrap();
+    let formulas = wb.worksheet_formula("Budget breakdown").unwrap();
     assert_eq!(
         values.get_value((0, 0)),
         Some(&Data::String(
@@ -450,8 +450,8 @@ fn the_score_sheet_computes_from_its_inputs() {
     let mut wb = open_workbook_auto(path).unwrap();
     let inputs = wb.worksheet_range("Inputs").unwrap();
     assert_eq!(inputs.get_value((2, 1)), Some(&Data::Float(0.035)));
-    let values = wb.worksheet_range("score").unwrap();
-    let formulas = wb.worksheet_formula("score").unwrap();
+    let values = wb.worksheet_range("Score").unwrap();
+    let formulas = wb.worksheet_formula("Score").unwrap();
     // Row 3 of the sheet is 2014/15 (title, header, 2013/14 first).
     assert_eq!(formulas.get_value((3, 5)).unwrap(), "1/(1+Inputs!$B$3)^1");
     assert_eq!(formulas.get_value((3, 6)).unwrap(), "B4*F4");
@@ -459,10 +459,10 @@ fn the_score_sheet_computes_from_its_inputs() {
     // £31,400 is the investment's "Total including central support" (its
     // ninth row, sheet row 11) for 2013/14 (column B); 2014/15's savings
     // £154,061 the savings table's total net saving per annum (F6).
-    assert_eq!(formulas.get_value((2, 1)).unwrap(), "'investment'!B11");
-    assert_eq!(formulas.get_value((3, 2)).unwrap(), "'savings'!F6");
-    let investment = wb.worksheet_range("investment").unwrap();
-    let savings = wb.worksheet_range("savings").unwrap();
+    assert_eq!(formulas.get_value((2, 1)).unwrap(), "'Investment'!B11");
+    assert_eq!(formulas.get_value((3, 2)).unwrap(), "'Savings'!F6");
+    let investment = wb.worksheet_range("Investment").unwrap();
+    let savings = wb.worksheet_range("Savings").unwrap();
     assert_eq!(investment.get_value((10, 1)), Some(&Data::Float(31_400.0)));
     assert_eq!(values.get_value((2, 1)), Some(&Data::Float(31_400.0)));
     assert_eq!(savings.get_value((5, 5)), Some(&Data::Float(154_061.0)));
@@ -477,7 +477,7 @@ fn the_score_sheet_computes_from_its_inputs() {
         other => panic!("no note under the investment table: {other:?}"),
     }
     // And the investment's total is itself live, over its items.
-    let inv_formulas = wb.worksheet_formula("investment").unwrap();
+    let inv_formulas = wb.worksheet_formula("Investment").unwrap();
     assert!(
         inv_formulas
             .get_value((10, 1))
@@ -520,8 +520,8 @@ fn the_score_sheet_computes_from_its_inputs() {
 fn the_apportionment_sheet_shares_by_formula() {
     let path = Path::new("reports/planning-support/planning-support.xlsx");
     let mut wb = open_workbook_auto(path).unwrap();
-    let values = wb.worksheet_range("apportionment").unwrap();
-    let formulas = wb.worksheet_formula("apportionment").unwrap();
+    let values = wb.worksheet_range("Apportionment").unwrap();
+    let formulas = wb.worksheet_formula("Apportionment").unwrap();
     let f = |r: u32, c: u32| formulas.get_value((r, c)).cloned().unwrap_or_default();
     let v = |r: u32, c: u32| match values.get_value((r, c)) {
         Some(Data::Float(x)) => *x,
@@ -542,7 +542,7 @@ fn the_apportionment_sheet_shares_by_formula() {
         "{}",
         f(2, 3)
     );
-    assert!(f(2, 4).starts_with("'investment'!"), "{}", f(2, 4));
+    assert!(f(2, 4).starts_with("'Investment'!"), "{}", f(2, 4));
     assert_eq!(
         [v(8, 1), v(8, 2), v(8, 3), v(8, 4)],
         [253753.0, 303926.0, 403716.0, 961395.0]
@@ -581,7 +581,7 @@ fn the_scenario_comparison_prints_in_pages_that_keep_pairs() {
         .skip(1)
         .filter_map(|s| s.split('"').next())
         .collect();
-    let i = names.iter().position(|n| *n == "scenario").unwrap() + 1;
+    let i = names.iter().position(|n| *n == "Scenario").unwrap() + 1;
     let s = text(&format!("xl/worksheets/sheet{i}.xml"));
     assert!(s.contains("<brk id=\"4\""), "{s}");
     assert!(s.contains("<brk id=\"8\""));
@@ -591,7 +591,7 @@ fn the_scenario_comparison_prints_in_pages_that_keep_pairs() {
         !s.contains("fitToPage=\"1\""),
         "a fit would override the breaks"
     );
-    assert!(workbook.contains("'scenario'!$A:$A") || workbook.contains("scenario!$A:$A"));
+    assert!(workbook.contains("Scenario!$A:$A"));
     // The title is in A1 alone, not merged across the pages.
     assert!(
         !s.contains("<mergeCell ref=\"A1:"),

@@ -429,7 +429,7 @@ fn body(pack: &Doc, charts: Option<&Path>, neg: Negatives) -> Result<(String, Ve
             x.push_str(&para(
                 &format!(
                     "The change from the base for each scenario is in the workbook's {} sheet.",
-                    t.name
+                    render::tab_name(&t.name)
                 ),
                 Some("Note"),
             ));

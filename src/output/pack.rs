@@ -522,8 +522,14 @@ fn inputs_sheet(
         "Inputs: change a value here and the score sheet follows",
         &bold.clone().set_font_size(12),
     )?;
-    ws.write_string_with_format(1, 0, "Input", &bold)?;
-    ws.write_string_with_format(1, 1, "Value", &bold)?;
+    let head = bold.clone().set_border_bottom(FormatBorder::Thin);
+    ws.write_string_with_format(1, 0, "Input", &head)?;
+    ws.write_string_with_format(
+        1,
+        1,
+        "Value",
+        &head.set_align(rust_xlsxwriter::FormatAlign::Right),
+    )?;
     ws.write_string(2, 0, "Discount rate (HM Treasury Green Book: 3.5%)")?;
     if !linked.is_empty() {
         // Wrapped across both columns: it prints on the page, whole.
@@ -548,7 +554,16 @@ fn inputs_sheet(
     }
     let v =
         rust_decimal::prelude::ToPrimitive::to_f64(&(rate / Decimal::ONE_HUNDRED)).unwrap_or(0.0);
-    ws.write_number_with_format(2, 1, v, &Format::new().set_num_format("0.0##%"))?;
+    // Shaded as an input, the cell a reader may change.
+    ws.write_number_with_format(
+        2,
+        1,
+        v,
+        &Format::new()
+            .set_num_format("0.0##%")
+            .set_background_color(rust_xlsxwriter::Color::RGB(0xFFF2CC))
+            .set_border(FormatBorder::Thin),
+    )?;
     ws.set_column_width(0, 48)?;
     ws.set_column_width(1, 12)?;
     print_pages(ws, "Inputs", false, 1)
@@ -1095,7 +1110,7 @@ pub fn workbook(pack: &Pack, path: &Path) -> Result<()> {
     let (mut used, mut inputs) = (Vec::new(), Vec::new());
     let mut names = Vec::new();
     for t in &pack.tables {
-        let name = sheet_name(&t.name, &used);
+        let name = sheet_name(&render::tab_name(&t.name), &used);
         used.push(name.clone());
         names.push(name);
         if t.name == "score" && discount_rate(t).is_some() {
