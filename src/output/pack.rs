@@ -744,6 +744,7 @@ fn share_formulas(
         (w, last),
         format!("=SUM({}:{})", fixed(w, 1), fixed(w, last - 1)),
     )?;
+    shade_inputs(ws, t, w, &weights)?;
     let wcells: Vec<String> = (1..last).map(|c| fixed(w, c)).collect();
     let inv = sheets.iter().find(|(o, _)| o.name == "investment");
     for r in 0..total {
@@ -773,6 +774,34 @@ fn share_formulas(
             let f = remainder_formula("1000", &paid_cells, &fixed(total, last), j);
             put_formula(ws, t, (pct, c), format!("=({f})/1000"))?;
         }
+    }
+    Ok(())
+}
+
+/// The weight row's figures shaded as inputs, as the Inputs sheet's rate
+/// is: the cells a reader may change to re-share the costs.
+fn shade_inputs(
+    ws: &mut Worksheet,
+    t: &Table,
+    w: usize,
+    weights: &[Decimal],
+) -> std::result::Result<(), XlsxError> {
+    for (c, v) in (1..).zip(weights) {
+        let f = match &t.rows[w].cells[c].value {
+            Value::Money { dp, .. } => money_format(*dp),
+            Value::Number { dp, .. } => number_format(*dp),
+            _ => continue,
+        };
+        let n = rust_decimal::prelude::ToPrimitive::to_f64(v).unwrap_or(0.0);
+        ws.write_number_with_format(
+            w as u32 + FIRST_ROW,
+            c as u16,
+            n,
+            &Format::new()
+                .set_num_format(f)
+                .set_background_color(rust_xlsxwriter::Color::RGB(0xFFF2CC))
+                .set_border(FormatBorder::Thin),
+        )?;
     }
     Ok(())
 }
