@@ -111,7 +111,7 @@ pub fn table(m: &Model) -> crate::Result<Option<Table>> {
         t.headline += " in cash only: discounted, the case loses money (NPV below zero).";
     }
     t.notes.push(format!(
-        "Window {} years from {}; discount rate {}% (HM Treasury Green Book); savings count from {}.",
+        "Window {} years from {}; discount rate {}% (HM Treasury Green Book); savings count from {}. Present values are shown to the pound and totalled, with the NPV, from their unrounded figures, so a column may differ from the sum of its rounded rows by £1.",
         inp.costs.len(),
         inp.first_year,
         m.discount_rate_pct.value.normalize(),

@@ -378,6 +378,7 @@ fn write_table(ws: &mut Worksheet, t: &Table) -> std::result::Result<(), XlsxErr
     for (c, w) in widths.iter().enumerate() {
         ws.set_column_width(c as u16, (*w as f64 + 2.0).max(8.0))?;
     }
+    wrapped_rows(ws, t, &widths)?;
     let across: usize = if paged {
         widths[0]
     } else {
@@ -435,6 +436,33 @@ fn write_notes(
         tall += 15 * lines;
     }
     Ok(tall)
+}
+
+/// Rows holding text wider than its column (which wraps: see `write_value`)
+/// as tall as their wrapped lines; a reader does not resize rows on
+/// opening, and the lines printed over the rows around them.
+fn wrapped_rows(
+    ws: &mut Worksheet,
+    t: &Table,
+    widths: &[usize],
+) -> std::result::Result<(), XlsxError> {
+    for (ri, r) in t.rows.iter().enumerate() {
+        let lines = r
+            .cells
+            .iter()
+            .zip(widths)
+            .filter_map(|(c, w)| match &c.value {
+                Value::Text { text } if text.chars().count() > 60 => {
+                    Some(wrapped_lines(text, *w + 1))
+                }
+                _ => None,
+            })
+            .max();
+        if let Some(n) = lines.filter(|n| *n > 1) {
+            ws.set_row_height(ri as u32 + FIRST_ROW, 15.0 * n as f64)?;
+        }
+    }
+    Ok(())
 }
 
 /// Lines `text` takes wrapped at word ends in `width` characters.
@@ -1018,6 +1046,49 @@ fn source_place(o: &Origin) -> [String; 4] {
 
 /// The Sources sheet: every input figure of the pack's tables and where it
 /// was read; figures as numbers, so they can be summed and checked.
+/// One cell of the Sources sheet: the value (column 3) as a number with
+/// its format, or words on the right; the file set in from it.
+fn source_cell(
+    ws: &mut Worksheet,
+    (r, c): (u32, u16),
+    value: &Value,
+    v: &str,
+) -> std::result::Result<(), XlsxError> {
+    // Display only: the exact figure is in the tables' CSV.
+    let number = value
+        .figure()
+        .and_then(|d| rust_decimal::prelude::ToPrimitive::to_f64(&d));
+    let is_money = matches!(value, Value::Money { .. } | Value::Millions { .. });
+    match number.filter(|_| c == 3) {
+        Some(n) if is_money => {
+            let dp = match value {
+                Value::Money { dp, .. } => *dp,
+                _ => 0,
+            };
+            let f = Format::new().set_num_format(money_format(dp));
+            ws.write_number_with_format(r, c, n, &f)?
+        }
+        Some(n) => ws.write_number_with_format(
+            r,
+            c,
+            n,
+            &Format::new().set_num_format("#,##0.######;(#,##0.######)"),
+        )?,
+        // Words among the values ("tbc", "N/A") on the right, as the
+        // figures are.
+        None if c == 3 => ws.write_string_with_format(
+            r,
+            c,
+            v,
+            &Format::new().set_align(rust_xlsxwriter::FormatAlign::Right),
+        )?,
+        // The file set in from the figures beside it.
+        None if c == 4 => ws.write_string_with_format(r, c, v, &Format::new().set_indent(1))?,
+        None => ws.write_string(r, c, v)?,
+    };
+    Ok(())
+}
+
 fn sources_sheet(ws: &mut Worksheet, pack: &Pack) -> std::result::Result<(), XlsxError> {
     let bold = Format::new()
         .set_bold()
@@ -1033,10 +1104,14 @@ fn sources_sheet(ws: &mut Worksheet, pack: &Pack) -> std::result::Result<(), Xls
         "Model key",
     ];
     for (c, h) in cols.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, *h, &bold)?;
+        // The value's heading over the figures, on the right.
+        let f = if c == 3 {
+            bold.clone().set_align(rust_xlsxwriter::FormatAlign::Right)
+        } else {
+            bold.clone()
+        };
+        ws.write_string_with_format(0, c as u16, *h, &f)?;
     }
-    let money = Format::new().set_num_format("#,##0.00;(#,##0.00)");
-    let plain_number = Format::new().set_num_format("#,##0.######;(#,##0.######)");
     let mut r = 1u32;
     let mut widths = cols.map(|c| c.len());
     for t in &pack.tables {
@@ -1065,33 +1140,7 @@ fn sources_sheet(ws: &mut Worksheet, pack: &Pack) -> std::result::Result<(), Xls
                         _ => v.clone(),
                     };
                     widths[c] = widths[c].max(shown.chars().count().min(60));
-                    // Display only: the exact figure is in the tables' CSV.
-                    let number = cell
-                        .value
-                        .figure()
-                        .and_then(|d| rust_decimal::prelude::ToPrimitive::to_f64(&d));
-                    let is_money =
-                        matches!(cell.value, Value::Money { .. } | Value::Millions { .. });
-                    match number.filter(|_| c == 3) {
-                        Some(n) if is_money => {
-                            let dp = match cell.value {
-                                Value::Money { dp, .. } => dp,
-                                _ => 0,
-                            };
-                            let f = money.clone().set_num_format(money_format(dp));
-                            ws.write_number_with_format(r, c as u16, n, &f)?
-                        }
-                        Some(n) => ws.write_number_with_format(r, c as u16, n, &plain_number)?,
-                        // Words among the values ("tbc", "N/A") on the
-                        // right, as the figures are.
-                        None if c == 3 => ws.write_string_with_format(
-                            r,
-                            c as u16,
-                            v,
-                            &Format::new().set_align(rust_xlsxwriter::FormatAlign::Right),
-                        )?,
-                        None => ws.write_string(r, c as u16, v)?,
-                    };
+                    source_cell(ws, (r, c as u16), &cell.value, v)?;
                 }
                 r += 1;
             }
