@@ -45,6 +45,15 @@ fn strings(path: &Path, sheet: &str) -> Vec<String> {
         .collect()
 }
 
+/// One part of a zip package (a workbook's or Word document's XML).
+fn part(path: impl AsRef<Path>, name: &str) -> String {
+    use std::io::Read;
+    let mut z = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut s = String::new();
+    z.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+    s
+}
+
 fn files(dir: &Path, ext: &str) -> Vec<PathBuf> {
     let mut v = Vec::new();
     fn walk(d: &Path, ext: &str, v: &mut Vec<PathBuf>) {
@@ -270,14 +279,8 @@ fn a_failed_pack_write_leaves_the_good_pack_and_no_temporary_files() {
 /// in the page header and page numbers in the footer; wide tables landscape.
 #[test]
 fn workbooks_print_one_page_wide_with_titles() {
-    use std::io::Read;
     let path = Path::new("reports/annual-report-2012-13/annual-report-2012-13.xlsx");
-    let mut z = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
-    let mut text = |name: &str| {
-        let mut s = String::new();
-        z.by_name(name).unwrap().read_to_string(&mut s).unwrap();
-        s
-    };
+    let text = |name: &str| part(path, name);
     let workbook = text("xl/workbook.xml");
     let sheets = workbook.matches("<sheet ").count();
     assert!(sheets >= 5, "{sheets} sheets");
@@ -567,14 +570,8 @@ fn the_apportionment_sheet_shares_by_formula() {
 /// labels (column A, holding the title and notes) on every page.
 #[test]
 fn the_scenario_comparison_prints_in_pages_that_keep_pairs() {
-    use std::io::Read;
     let path = Path::new("reports/planning-support/planning-support.xlsx");
-    let mut z = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
-    let mut text = |name: &str| {
-        let mut s = String::new();
-        z.by_name(name).unwrap().read_to_string(&mut s).unwrap();
-        s
-    };
+    let text = |name: &str| part(path, name);
     let workbook = text("xl/workbook.xml");
     let names: Vec<&str> = workbook
         .split("<sheet name=\"")
@@ -606,7 +603,6 @@ fn the_scenario_comparison_prints_in_pages_that_keep_pairs() {
 /// score's ten at 8 point.
 #[test]
 fn only_the_widest_tables_print_in_parts() {
-    use std::io::Read;
     for (pack, split) in [
         ("planning-support", vec!["base case and scenarios"]),
         ("environmental-health", vec!["base case and scenarios"]),
@@ -615,13 +611,7 @@ fn only_the_widest_tables_print_in_parts() {
         ("annual-report-2012-13", vec![]),
         ("mkip-programme", vec![]),
     ] {
-        let path = format!("reports/{pack}/{pack}.docx");
-        let mut z = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
-        let mut doc = String::new();
-        z.by_name("word/document.xml")
-            .unwrap()
-            .read_to_string(&mut doc)
-            .unwrap();
+        let doc = part(format!("reports/{pack}/{pack}.docx"), "word/document.xml");
         let parted: Vec<&str> = doc
             .split("<w:t xml:space=\"preserve\">Table ")
             .skip(1)
@@ -655,16 +645,10 @@ fn switching_values_beyond_the_range_are_explained() {
 /// 5 of 94 differ, lists them in a table instead (its last).
 #[test]
 fn word_and_workbook_say_the_published_figures_were_checked() {
-    use std::io::Read;
-    let mut z = zip::ZipArchive::new(
-        std::fs::File::open("reports/planning-support/planning-support.docx").unwrap(),
-    )
-    .unwrap();
-    let mut doc = String::new();
-    z.by_name("word/document.xml")
-        .unwrap()
-        .read_to_string(&mut doc)
-        .unwrap();
+    let doc = part(
+        "reports/planning-support/planning-support.docx",
+        "word/document.xml",
+    );
     assert!(doc.contains("18 published figures checked; 0 differ."));
     let mut wb = open_workbook_auto("reports/planning-support/planning-support.xlsx").unwrap();
     let sources = wb.worksheet_range("Sources").unwrap();
@@ -673,15 +657,10 @@ fn word_and_workbook_say_the_published_figures_were_checked() {
             .any(|c| matches!(c, Data::String(s) if s.ends_with("18 published figures checked; 0 differ.")))
     });
     assert!(said);
-    let mut z = zip::ZipArchive::new(
-        std::fs::File::open("reports/annual-report-2012-13/annual-report-2012-13.docx").unwrap(),
-    )
-    .unwrap();
-    let mut doc = String::new();
-    z.by_name("word/document.xml")
-        .unwrap()
-        .read_to_string(&mut doc)
-        .unwrap();
+    let doc = part(
+        "reports/annual-report-2012-13/annual-report-2012-13.docx",
+        "word/document.xml",
+    );
     assert!(doc.contains("Table 7: Published figures that differ from their recomputation"));
     assert!(doc.contains("94 published figures checked; 5 differ."));
 }

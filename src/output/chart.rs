@@ -261,8 +261,13 @@ fn draw<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, c: &Chart, source: &st
     match &c.plot {
         Plot::Bars(b) => bars(&root, c, title, b)?,
         Plot::HBars(h) => hbars(&root, c, title, h)?,
-        Plot::Tornado(t) => tornado(&root, c, title, t)?,
-        Plot::Histogram(h) => histogram(&root, c, title, h)?,
+        // Legends under the chart, where they cover no data.
+        Plot::Tornado(t) => {
+            above_legend(&root, &tornado_entries(t), |m| tornado_in(m, c, title, t))?
+        }
+        Plot::Histogram(h) => above_legend(&root, &histogram_entries(h), |m| {
+            histogram_in(m, c, title, h)
+        })?,
     }
     root.present().map_err(err)?;
     Ok(())
@@ -777,17 +782,6 @@ fn tornado_entries(t: &Tornado) -> Vec<(String, RGBColor, u8)> {
     ]
 }
 
-fn tornado<DB: DrawingBackend>(
-    root: &Area<'_, DB>,
-    c: &Chart,
-    title: FontDesc,
-    t: &Tornado,
-) -> DResult {
-    above_legend(root, &tornado_entries(t), |main| {
-        tornado_in(main, c, title, t)
-    })
-}
-
 fn tornado_in<DB: DrawingBackend>(
     root: &Area<'_, DB>,
     c: &Chart,
@@ -871,17 +865,6 @@ fn histogram_entries(h: &Histogram) -> Vec<(String, RGBColor, u8)> {
         v.push((format!("{label} {}", money_exact(*x)), col, kind));
     }
     v
-}
-
-fn histogram<DB: DrawingBackend>(
-    root: &Area<'_, DB>,
-    c: &Chart,
-    title: FontDesc,
-    h: &Histogram,
-) -> DResult {
-    above_legend(root, &histogram_entries(h), |main| {
-        histogram_in(main, c, title, h)
-    })
 }
 
 fn histogram_in<DB: DrawingBackend>(

@@ -184,6 +184,20 @@ fn unescape(s: &str) -> String {
 mod tests {
     use super::*;
 
+    /// The (x, y) points of the first path's commands.
+    fn points(svg: &str) -> Vec<(f32, f32)> {
+        let d = svg.split("d=\"").nth(1).unwrap().split('"').next().unwrap();
+        d.split(|c: char| c.is_ascii_alphabetic())
+            .flat_map(|seg| {
+                let v: Vec<f32> = seg
+                    .split_whitespace()
+                    .filter_map(|n| n.parse().ok())
+                    .collect();
+                v.chunks(2).map(|p| (p[0], p[1])).collect::<Vec<_>>()
+            })
+            .collect()
+    }
+
     /// A word becomes a path that starts at its anchor: "Audit" anchored at
     /// its end ends at x = 300 (its last glyph's right side, within a
     /// pixel or two of side bearing); the text stays, transparent.
@@ -193,22 +207,8 @@ mod tests {
         let out = outlined(svg);
         assert!(out.contains("<path d=\"M"), "{out}");
         assert!(out.contains("<text fill-opacity=\"0\" x=\"300\""), "{out}");
-        let xs: Vec<f32> = out
-            .split("d=\"")
-            .nth(1)
-            .unwrap()
-            .split('"')
-            .next()
-            .unwrap()
-            .split(|c: char| c.is_ascii_alphabetic())
-            .flat_map(|seg| {
-                let v: Vec<f32> = seg
-                    .split_whitespace()
-                    .filter_map(|n| n.parse().ok())
-                    .collect();
-                v.chunks(2).map(|p| p[0]).collect::<Vec<_>>()
-            })
-            .collect();
+        let pts = points(&out);
+        let xs: Vec<f32> = pts.iter().map(|p| p.0).collect();
         let max = xs.iter().cloned().fold(f32::MIN, f32::max);
         let min = xs.iter().cloned().fold(f32::MAX, f32::min);
         assert!(max <= 300.0 && max > 296.0, "right edge {max}");
@@ -216,22 +216,7 @@ mod tests {
         assert!(min > 100.0 && min < 140.0, "left edge {min}");
         // The baseline 0.76 em below y = 100: glyphs reach from about
         // 100 (cap height) to 122.8 (the baseline).
-        let ys: Vec<f32> = out
-            .split("d=\"")
-            .nth(1)
-            .unwrap()
-            .split('"')
-            .next()
-            .unwrap()
-            .split(|c: char| c.is_ascii_alphabetic())
-            .flat_map(|seg| {
-                let v: Vec<f32> = seg
-                    .split_whitespace()
-                    .filter_map(|n| n.parse().ok())
-                    .collect();
-                v.chunks(2).map(|p| p[1]).collect::<Vec<_>>()
-            })
-            .collect();
+        let ys: Vec<f32> = pts.iter().map(|p| p.1).collect();
         let bottom = ys.iter().cloned().fold(f32::MIN, f32::max);
         assert!((bottom - 122.8).abs() < 1.0, "baseline {bottom}");
     }
