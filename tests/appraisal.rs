@@ -159,7 +159,7 @@ fn switching_values_for_the_cost_tolerance() {
     let head: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
     let c = head
         .iter()
-        .position(|h| h == "Tolerance breached at")
+        .position(|h| h == "Tolerance reached at")
         .unwrap();
     let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
     let at = |key: &str| rows.iter().find(|x| &x[0] == key).unwrap()[c].to_string();

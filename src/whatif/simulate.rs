@@ -297,7 +297,7 @@ pub fn sensitivity(base: &Case, ranges: &[Range]) -> Result<Table> {
         "Score at low",
         "Score at high",
         "NPV zero at",
-        "Tolerance breached at",
+        "Tolerance reached at",
     ];
     let mut t = Table::new(
         "sensitivity",
