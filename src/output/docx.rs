@@ -276,7 +276,7 @@ fn table_xml(
     x.push_str("<w:tr><w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>");
     for &c in cols {
         x.push_str(&cell(
-            &t.columns[c],
+            &bracketed_whole(&t.columns[c]),
             scale(w[c]),
             c >= t.key_cols,
             true,
@@ -311,6 +311,23 @@ fn table_xml(
     }
     x.push_str("</w:tbl>");
     x
+}
+
+/// A heading's words in brackets joined by no-break spaces, so "(1 in 10)"
+/// wraps as a whole, never as "(1 in / 10)".
+fn bracketed_whole(text: &str) -> String {
+    let mut depth = 0usize;
+    text.chars()
+        .map(|ch| {
+            match ch {
+                '(' => depth += 1,
+                ')' => depth = depth.saturating_sub(1),
+                ' ' if depth > 0 => return '\u{a0}',
+                _ => {}
+            }
+            ch
+        })
+        .collect()
 }
 
 /// A table's length in printed lines: labels wrap in their columns (of
@@ -573,6 +590,15 @@ mod tests {
 
     /// A part of a split table leaves out a row with nothing in its
     /// columns (the NPV, whose figure is in the last column).
+    #[test]
+    fn bracketed_words_stay_together() {
+        assert_eq!(
+            bracketed_whole("Downside (1 in 10)"),
+            "Downside (1\u{a0}in\u{a0}10)"
+        );
+        assert_eq!(bracketed_whole("NPV at low"), "NPV at low");
+    }
+
     #[test]
     fn a_part_leaves_out_rows_empty_in_it() {
         let t = score_like();

@@ -618,10 +618,12 @@ pub fn compare_named(model_name: &str, base: &Case, scenarios: &[Scenario]) -> R
         .collect::<Result<Vec<_>>>()?;
     let mut t = compare(model_name, base, &applied)?;
     for s in scenarios {
+        // "Share of savings realised set to 70%": what the scenario changes,
+        // not a repeat of its name.
         let how = s
             .set
             .iter()
-            .map(|(k, v)| base.setting(k, v))
+            .map(|(k, v)| base.setting(k, v).replacen(": ", " set to ", 1))
             .collect::<Vec<_>>()
             .join(", ");
         t.notes.push(if s.description.is_empty() {

@@ -98,7 +98,9 @@ fn runs_text(xml: &str) -> String {
         out.push_str(&unescape(&body[..close]));
         rest = &body[close..];
     }
-    out
+    // A no-break space (Word's Ctrl+Shift+Space, or "(1 in 10)" kept
+    // together) reads as a space.
+    out.replace('\u{a0}', " ")
 }
 
 pub(crate) fn unescape(s: &str) -> String {
