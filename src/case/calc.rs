@@ -703,6 +703,42 @@ impl Case {
         let (profile, rate) = (self.priced_profile(), self.shown_rate_pct());
         Ok((0..self.partners.len())
             .map(|i| {
+                let p = &self.partners[i];
+                (p.joins != NEVER).then(|| {
+                    // The costs `own_inputs` gives, year by year.
+                    let cost = |t: usize| {
+                        shares
+                            .get(t)
+                            .and_then(|y| y.get(i).copied().flatten())
+                            .unwrap_or_default()
+                            * self.price_factors(t).0
+                    };
+                    score::own_npv(
+                        cost,
+                        (nets[i], p.joins, p.leaves),
+                        &profile,
+                        rate,
+                        self.window,
+                    )
+                })
+            })
+            .collect())
+    }
+
+    /// Each partner's own NPV the plain way, through its full score inputs:
+    /// what `partner_npvs` must equal.
+    #[cfg(test)]
+    pub(crate) fn partner_npvs_plain(&self) -> Result<Vec<Option<Decimal>>, CaseError> {
+        if self.net_given.is_some() || !self.has_savings {
+            return Ok(vec![None; self.partners.len()]);
+        }
+        let (_, nets) = self.costs_and_nets()?;
+        let Some(shares) = self.shares()? else {
+            return Ok(vec![None; self.partners.len()]);
+        };
+        let (profile, rate) = (self.priced_profile(), self.shown_rate_pct());
+        Ok((0..self.partners.len())
+            .map(|i| {
                 (self.partners[i].joins != NEVER).then(|| {
                     let inp = self.own_inputs(&shares, nets[i], i, profile.clone(), rate);
                     score::summarise(&inp).npv

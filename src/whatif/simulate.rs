@@ -946,3 +946,47 @@ fn distribution_chart(case: &str, window: usize, npv: &[Decimal], base: Decimal)
         }),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn case(model: &str) -> Case {
+        let m = crate::model::Model::load(std::path::Path::new(model)).unwrap();
+        Case::from_model(&m).unwrap()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// The simulation's fast partner NPVs are the plain ones to the
+        /// last digit, for random draws of every kind of input the
+        /// bundled simulations vary, in both bundled models with partner
+        /// cases.
+        #[test]
+        fn fast_partner_npvs_are_the_plain_ones(seed in any::<u64>(), eh in any::<bool>()) {
+            let (model, ranges) = if eh {
+                ("models/environmental-health.toml", [
+                    "savings.realisation=0.5..1.1",
+                    "savings.slip_months=0..18",
+                    "optimism_bias_pct=0..60",
+                ])
+            } else {
+                ("models/planning-support.toml", [
+                    "savings.realisation=0.5..1.1",
+                    "savings.slip_months=0..18",
+                    "investment.Redundancy.2014/15=0..300000",
+                ])
+            };
+            let base = case(model);
+            let ranges: Vec<Range> = ranges.iter().map(|r| parse_range(&base, r).unwrap()).collect();
+            let mut rng = crate::base::rng::Rng::new(seed);
+            let mut work = base.clone();
+            for r in &ranges {
+                let v = r.draw(&mut rng);
+                work.apply(r.target, v);
+            }
+            prop_assert_eq!(work.partner_npvs().unwrap(), work.partner_npvs_plain().unwrap());
+        }
+    }
+}
