@@ -334,12 +334,15 @@ pub fn sensitivity(base: &Case, ranges: &[Range]) -> Result<Table> {
     if let Some(n) = beyond_note(&rows) {
         t.notes.push(n);
     }
-    let far = |c: usize| {
+    let far = |name: &str| {
+        let Some(c) = t.columns.iter().position(|h| h == name) else {
+            return false;
+        };
         t.rows.iter().any(
             |r| matches!(&r.cells[c].value, Value::NotApplicable { label } if label == "not near"),
         )
     };
-    if far(8) || far(9) {
+    if far("NPV zero at") || far("Tolerance reached at") {
         t.notes.push("\"Not near\": NPV (or the case total) stays on the same side of zero (of the tolerance maximum) however far the input moves, to ten times its range either side.".into());
     }
     t.charts.push(tornado_chart(&t, &base.name, base.window));
