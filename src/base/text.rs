@@ -19,6 +19,15 @@ pub fn count_word(n: usize) -> String {
         .map_or_else(|| n.to_string(), |w| w.to_string())
 }
 
+/// XML text with its five entities decoded (Word's runs, an SVG's text).
+pub fn xml_unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+}
+
 /// The first letter upper case.
 pub fn capitalised(s: &str) -> String {
     let mut c = s.chars();

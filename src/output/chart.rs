@@ -107,7 +107,8 @@ fn range_of(vals: impl Iterator<Item = f64>) -> (f64, f64) {
 /// A value axis from `lo` to `hi` widened to whole steps of 1, 2 or 5
 /// times a power of ten (about `most` - 1 of them), with the number of
 /// labels that makes plotters mark every step: so an axis reaching below
-/// £0 always shows a negative figure, and £0 itself.
+/// £0 always shows a negative figure, and £0 itself, and the top of the
+/// axis (over a tolerance line) is labelled.
 fn ticked(lo: f64, hi: f64, most: usize) -> (f64, f64, usize) {
     let raw = (hi - lo) / most.saturating_sub(1).max(1) as f64;
     if !(raw.is_finite() && raw > 0.0) {
@@ -121,13 +122,6 @@ fn ticked(lo: f64, hi: f64, most: usize) -> (f64, f64, usize) {
         .unwrap_or(10.0 * mag);
     let (lo, hi) = ((lo / step).floor() * step, (hi / step).ceil() * step);
     (lo, hi, ((hi - lo) / step).round() as usize + 1)
-}
-
-/// A value axis of about `most` labels, in whole steps (so a negative
-/// figure and £0 are marked, and the top of the axis, over a tolerance
-/// line, is labelled).
-fn value_axis(lo: f64, hi: f64, most: usize) -> (f64, f64, usize) {
-    ticked(lo, hi, most)
 }
 
 /// A point of the picture (as a chart's coordinates give it) in `area`'s
@@ -453,7 +447,7 @@ fn bars_in<DB: DrawingBackend>(
     // A label every 45 pixels or so of plot (title, axis and margins take
     // about 280): a plot squeezed by a long legend below gets fewer.
     let most = ((root.dim_in_pixel().1 as usize).saturating_sub(280) / 45).clamp(4, 10);
-    let (lo, hi, labels) = value_axis(lo, hi, most);
+    let (lo, hi, labels) = ticked(lo, hi, most);
     // Room under the axis for two lines of category names only when a
     // name needs them (the plot is about 225 pixels narrower than the area).
     let slot = (root.dim_in_pixel().0 as i32 - 225) / n as i32;
@@ -727,7 +721,7 @@ fn hbars_in<DB: DrawingBackend>(
             lo -= 0.16 * span;
         }
     }
-    let (lo, hi, labels) = value_axis(lo, hi, 6);
+    let (lo, hi, labels) = ticked(lo, hi, 6);
     let mut chart = horizontal(root, c, title, (lo, hi, labels), n)?;
     for g in 0..h.group_names.len().max(1) {
         let col = colour(g);
@@ -790,7 +784,7 @@ fn tornado_in<DB: DrawingBackend>(
 ) -> DResult {
     let n = t.labels.len().max(1);
     let (lo, hi) = range_of(t.low.iter().chain(t.high.iter()).copied().chain([t.base]));
-    let (lo, hi, labels) = value_axis(lo, hi, 6);
+    let (lo, hi, labels) = ticked(lo, hi, 6);
     let mut chart = horizontal(root, c, title, (lo, hi, labels), n)?;
     let sides = [
         ("Input at its low value", &t.low),
@@ -879,8 +873,8 @@ fn histogram_in<DB: DrawingBackend>(
     // The lines stop a little above the tallest bar, where they are named.
     let top = counts.iter().copied().max().unwrap_or(1) as f64 * 1.08;
     // Both axes widened to whole steps; the bins keep their own edges.
-    let (ax_lo, ax_hi, labels) = value_axis(lo, hi, 8);
-    let (_, ymax, ylabels) = value_axis(0.0, top * 1.08, 6);
+    let (ax_lo, ax_hi, labels) = ticked(lo, hi, 8);
+    let (_, ymax, ylabels) = ticked(0.0, top * 1.08, 6);
     let area = under_title(root, &c.title, title)?;
     let mut chart = ChartBuilder::on(&area)
         .margin(24)

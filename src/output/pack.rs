@@ -186,32 +186,27 @@ fn sheet_name(s: &str, used: &[String]) -> String {
     name
 }
 
-fn money_format(dp: u32) -> String {
-    if dp == 0 {
-        "£#,##0;(£#,##0)".into()
+/// A number format with `dp` places after `whole` (and `suffix`), negatives
+/// in brackets, as the tables print them.
+fn bracketed_format(whole: &str, dp: u32, suffix: &str) -> String {
+    let body = if dp == 0 {
+        format!("{whole}{suffix}")
     } else {
-        format!("£#,##0.{0};(£#,##0.{0})", "0".repeat(dp as usize))
-    }
+        format!("{whole}.{}{suffix}", "0".repeat(dp as usize))
+    };
+    format!("{body};({body})")
+}
+
+fn money_format(dp: u32) -> String {
+    bracketed_format("£#,##0", dp, "")
 }
 
 fn number_format(dp: u32) -> String {
-    let body = if dp == 0 {
-        "#,##0".to_string()
-    } else {
-        format!("#,##0.{}", "0".repeat(dp as usize))
-    };
-    // Negatives in brackets, as the tables print them.
-    format!("{body};({body})")
+    bracketed_format("#,##0", dp, "")
 }
 
-/// Negatives in brackets, as the tables print them.
 fn percent_format(dp: u32) -> String {
-    let body = if dp == 0 {
-        "0%".to_string()
-    } else {
-        format!("0.{}%", "0".repeat(dp as usize))
-    };
-    format!("{body};({body})")
+    bracketed_format("0", dp, "%")
 }
 
 fn xlsx_err(path: &Path) -> impl Fn(XlsxError) -> Error + '_ {

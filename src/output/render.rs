@@ -271,10 +271,5 @@ pub fn check_csv(rep: &crate::tables::check::CheckReport) -> crate::Result<Strin
 /// A sheet's tab as a person reads it: "budget-breakdown" is "Budget
 /// breakdown", beside "Inputs" and "Sources".
 pub fn tab_name(table: &str) -> String {
-    let words = table.replace('-', " ");
-    let mut chars = words.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
+    crate::base::text::capitalised(&table.replace('-', " "))
 }

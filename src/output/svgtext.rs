@@ -81,7 +81,7 @@ impl Text {
             fill: attr("fill").unwrap_or_else(|| "#000000".into()),
             opacity: attr("opacity").unwrap_or_else(|| "1".into()),
             transform: attr("transform"),
-            words: unescape(body.trim_matches('\n')),
+            words: crate::base::text::xml_unescape(body.trim_matches('\n')),
         })
     }
 
@@ -169,15 +169,6 @@ fn contours(d: &mut String, curves: &[OutlineCurve], at: impl Fn(Point) -> (f32,
     if last.is_some() {
         d.push('Z');
     }
-}
-
-fn unescape(s: &str) -> String {
-    s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&apos;", "'")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
 }
 
 #[cfg(test)]

@@ -95,20 +95,12 @@ fn runs_text(xml: &str) -> String {
         let Some(close) = body.find("</w:t>") else {
             break;
         };
-        out.push_str(&unescape(&body[..close]));
+        out.push_str(&crate::base::text::xml_unescape(&body[..close]));
         rest = &body[close..];
     }
     // A no-break space (Word's Ctrl+Shift+Space, or "(1 in 10)" kept
     // together) reads as a space.
     out.replace('\u{a0}', " ")
-}
-
-pub(crate) fn unescape(s: &str) -> String {
-    s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&apos;", "'")
-        .replace("&amp;", "&")
 }
 
 /// The elements `<tag …>…</tag>` at the top of `xml` (not nested in each

@@ -76,7 +76,7 @@ pub fn fill_text(text: &str, packs: &[Pack], escape: bool) -> Result<String> {
     while let Some(s) = rest.find("{{") {
         let Some(e) = rest[s..].find("}}") else { break };
         out.push_str(&rest[..s]);
-        let spec = crate::output::draft::blocks::unescape(rest[s + 2..s + e].trim());
+        let spec = crate::base::text::xml_unescape(rest[s + 2..s + e].trim());
         match lookup(packs, &spec) {
             Ok(v) if escape => out.push_str(&v.replace('&', "&amp;").replace('<', "&lt;")),
             Ok(v) => out.push_str(&v),
