@@ -8,6 +8,7 @@
 //! field that spans lines) the second half's result is thrown away and the
 //! first reader carries on. The result is always the sequential one.
 
+use super::keysums::KeySums;
 use super::{BadLine, Columns, FileSummary, FloatLine, LedgerTotals, Sink, header_key, raw_text};
 use crate::base::error::{Error, Result};
 use crate::input::csvscan::{Scanner, Span, Step, count_line_ends, sniff_delimiter, unquote};
@@ -53,9 +54,7 @@ struct Part {
 }
 
 fn field_text(b: &[u8]) -> String {
-    let mut s = String::new();
-    push_field(&mut s, b);
-    s
+    super::field_key(b)
 }
 
 /// Reads records from `data` (which starts at a record boundary on line
@@ -65,10 +64,11 @@ fn parse_records(data: &[u8], first_line: u64, more: bool, stop_at: usize, f: &F
     let mut scan = Scanner::new(data, first_line, f.delim, more);
     let mut spans: Vec<Span> = Vec::with_capacity(f.width + 1);
     let mut key = (String::new(), String::new());
+    let mut sums = KeySums::default();
     let mut incomplete = None;
     while scan.position().0 < stop_at {
         match scan.next(&mut spans) {
-            Step::Record(rec) => record(data, rec, &spans, f, &mut key, &mut t),
+            Step::Record(rec) => record(data, rec, &spans, f, (&mut key, &mut sums), &mut t),
             Step::Incomplete { in_quotes } => {
                 incomplete = Some(in_quotes);
                 break;
@@ -76,6 +76,7 @@ fn parse_records(data: &[u8], first_line: u64, more: bool, stop_at: usize, f: &F
             Step::End => break,
         }
     }
+    sums.flush(&mut t);
     let (consumed, next_line) = scan.position();
     Part {
         totals: t,
@@ -98,7 +99,7 @@ fn record(
     rec: crate::input::csvscan::Rec,
     spans: &[Span],
     f: &Fields,
-    key: &mut (String, String),
+    (key, sums): (&mut (String, String), &mut KeySums),
     t: &mut LedgerTotals,
 ) {
     let raw = &data[rec.start..rec.end];
@@ -180,10 +181,12 @@ fn record(
             pence: a.pence,
         });
     }
-    fill_key(key, f, &field);
     if f.date.is_none() && f.account.is_none() {
-        return t.add(key, a);
+        let auth = f.authority.map(field);
+        let auth = auth.as_deref().unwrap_or(f.fixed_authority.as_bytes());
+        return sums.add(t, auth, &field(f.cost_centre), a);
     }
+    fill_key(key, f, &field);
     if let Err(why) = add_detail(key, a, f, &field, t) {
         bad(t, why, Some(a.pence));
     }

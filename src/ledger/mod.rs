@@ -12,6 +12,7 @@ pub mod amount;
 mod csv;
 mod generate;
 pub mod inputs;
+mod keysums;
 pub mod monitor;
 #[cfg(feature = "parquet")]
 pub mod parquet;
@@ -163,6 +164,15 @@ pub fn scaled(a: LedgerAmount, scale: Decimal) -> std::result::Result<LedgerAmou
     let mut out = amount::from_decimal(v)?;
     out.float_rendering |= a.float_rendering;
     Ok(out)
+}
+
+/// A key field's text as the totals hold it: UTF-8, else Windows-1252,
+/// trimmed.
+pub(crate) fn field_key(b: &[u8]) -> String {
+    match std::str::from_utf8(b) {
+        Ok(s) => s.trim().to_string(),
+        Err(_) => crate::input::import::decode_cp1252(b).trim().to_string(),
+    }
 }
 
 /// A small, fast hasher for the (authority, cost centre) keys: the keys

@@ -274,6 +274,7 @@ fn records(
     };
     // One key buffer for every record: no allocation per record.
     let mut key = (String::new(), String::new());
+    let mut sums = crate::ledger::keysums::KeySums::default();
     let mut auth: Box<dyn Iterator<Item = Option<&str>>> = match &t.auth {
         Some(col) => Box::new(col.iter()),
         None => Box::new(std::iter::repeat(Some(fixed.as_str()))),
@@ -293,14 +294,14 @@ fn records(
                 continue;
             }
         };
+        if t.dates.is_none() && t.accounts.is_none() {
+            sums.add(out, authority.as_bytes(), c.unwrap_or("").as_bytes(), a);
+            continue;
+        }
         key.0.clear();
         key.0.push_str(authority.trim());
         key.1.clear();
         key.1.push_str(c.unwrap_or("").trim());
-        if t.dates.is_none() && t.accounts.is_none() {
-            out.add(&key, a);
-            continue;
-        }
         let month = match &t.dates {
             Some(col) => dating.month(col.get(i).unwrap_or("").trim()),
             None => Ok(crate::base::date::Month(0)),
@@ -313,6 +314,7 @@ fn records(
             Err(reason) => bad(out, record, reason, Some(a.pence))?,
         }
     }
+    sums.flush(out);
     Ok(std::mem::take(out))
 }
 
