@@ -9,6 +9,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 /// Files larger than this are refused before reading: a budget workbook is
 /// kilobytes, and calamine holds a whole sheet in memory.
@@ -24,7 +25,7 @@ pub const MAX_COLUMNS: usize = 1_000;
 /// bytes beside its text: a ledger sheet holds millions.
 pub enum CellValue {
     Empty,
-    Text(Box<str>),
+    Text(Arc<str>),
     Number(Decimal),
     Bool(bool),
     Date(Box<str>),
@@ -546,8 +547,7 @@ fn data_ref_value(d: &calamine::DataRef) -> CellValue {
 /// A streamed cell's value, or None for a blank. No saved value at all is
 /// a formula never calculated; an empty one (`<v/>`) is a formula giving "",
 /// unless the workbook was written to be calculated on opening.
-fn cell_value(d: &calamine::DataRef, formula: Option<&str>, recalc: bool) -> Option<CellValue> {
-    let v = data_ref_value(d);
+fn cell_value(v: CellValue, formula: Option<&str>, recalc: bool) -> Option<CellValue> {
     let blank = matches!(&v, CellValue::Empty) || matches!(&v, CellValue::Text(t) if t.is_empty());
     let never_calculated = matches!(&v, CellValue::Empty) || recalc;
     match (formula, blank) {
@@ -556,6 +556,33 @@ fn cell_value(d: &calamine::DataRef, formula: Option<&str>, recalc: bool) -> Opt
         }
         (_, true) => None,
         _ => Some(v),
+    }
+}
+
+/// Texts as cells hold them: a ledger repeats its authorities, cost
+/// centres and descriptions on every line, and one copy of each (kept while
+/// it recurs) is both faster and smaller than a copy for every cell.
+struct SharedTexts {
+    /// By a hash of the text; a slot may be taken by another text.
+    slots: Vec<Option<Arc<str>>>,
+}
+
+impl Default for SharedTexts {
+    fn default() -> Self {
+        SharedTexts {
+            slots: vec![None; 4096],
+        }
+    }
+}
+
+impl SharedTexts {
+    fn text(&mut self, s: &str) -> Arc<str> {
+        let h = crate::base::hash::words(0, s.as_bytes());
+        let slot = &mut self.slots[crate::base::hash::top(h, 12)];
+        match slot {
+            Some(t) if **t == *s => t.clone(),
+            _ => slot.insert(Arc::from(s)).clone(),
+        }
     }
 }
 
@@ -596,6 +623,7 @@ fn sheet_cells<RS: std::io::Read + std::io::Seek>(
         message: format!("sheet {sheet:?}: {e}"),
     };
     let mut rows = super::rows::Rows::default();
+    let mut shared = SharedTexts::default();
     let mut count = 0usize;
     while let Some(c) = reader.next_cell_with_formula().map_err(bad)? {
         let (r, col) = c.pos;
@@ -611,7 +639,12 @@ fn sheet_cells<RS: std::io::Read + std::io::Seek>(
             });
         }
 
-        let Some(v) = cell_value(&c.value, c.formula.as_deref(), recalc) else {
+        let v = match &c.value {
+            calamine::DataRef::SharedString(s) => CellValue::Text(shared.text(s)),
+            calamine::DataRef::String(s) => CellValue::Text(shared.text(s)),
+            d => data_ref_value(d),
+        };
+        let Some(v) = cell_value(v, c.formula.as_deref(), recalc) else {
             continue;
         };
         if col as usize >= MAX_COLUMNS {
@@ -1286,5 +1319,23 @@ pub fn cell_amount(cell: &CellValue, origin: impl Fn() -> Origin) -> Result<Amou
         CellValue::Number(d) => Ok(Amount::Value(*d)),
         CellValue::Text(s) => money::parse_amount(s).map_err(|_| bad(cell)),
         _ => Err(bad(cell)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SharedTexts;
+
+    /// Each text comes back as itself, whether it shares a slot, recurs or
+    /// has been pushed out by another.
+    #[test]
+    fn shared_texts_are_the_texts() {
+        let mut t = SharedTexts::default();
+        let texts: Vec<String> = (0..20_000).map(|i| format!("C-{}", i % 7_001)).collect();
+        for s in texts.iter().chain(texts.iter().rev()) {
+            assert_eq!(&*t.text(s), s.as_str());
+        }
+        let a = t.text("Agency staff");
+        assert!(std::sync::Arc::ptr_eq(&a, &t.text("Agency staff")));
     }
 }

@@ -11,6 +11,7 @@
 //! totals are exactly those of adding every line by its decoded key.
 
 use super::{LedgerAmount, LedgerTotals};
+use crate::base::hash::words;
 use rust_decimal::Decimal;
 
 /// One distinct key, as its fields' bytes, and what its lines add to.
@@ -43,39 +44,9 @@ impl Default for KeySums {
     }
 }
 
-const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-
-/// FxHash over 8-byte words, continuing from `h`: fast for short keys, and
-/// the keys come from the council's own ledger, not from an adversary.
-fn hash(mut h: u64, b: &[u8]) -> u64 {
-    let mut words = b.chunks_exact(8);
-    for w in &mut words {
-        let w = u64::from_le_bytes(w.try_into().unwrap_or_default());
-        h = (h.rotate_left(5) ^ w).wrapping_mul(K);
-    }
-    let rest = words.remainder();
-    if !rest.is_empty() {
-        h = (h.rotate_left(5) ^ tail(rest)).wrapping_mul(K);
-    }
-    (h.rotate_left(5) ^ b.len() as u64).wrapping_mul(K)
-}
-
-/// Up to 7 bytes as one word, read where they lie (copying them into a
-/// word first costs a stall as the processor reads back what it wrote).
-fn tail(r: &[u8]) -> u64 {
-    let n = r.len();
-    let u32_at = |i: usize| u32::from_le_bytes([r[i], r[i + 1], r[i + 2], r[i + 3]]) as u64;
-    if n >= 4 {
-        u32_at(0) | (u32_at(n - 4) << 32)
-    } else {
-        r[0] as u64 | (r[n / 2] as u64) << 8 | (r[n - 1] as u64) << 16
-    }
-}
-
-/// The first slot to try for hash `h`: its top bits, the well-mixed ones
-/// (a multiplicative hash's low bits follow only the key's first bytes).
+/// The first slot to try for hash `h`.
 fn slot_of(h: u64, mask: usize) -> usize {
-    (h >> (64 - mask.count_ones())) as usize & mask
+    crate::base::hash::top(h, mask.count_ones())
 }
 
 impl KeySums {
@@ -95,7 +66,7 @@ impl KeySums {
 
     /// The entry of the key, made if new.
     fn entry(&mut self, auth: &[u8], cc: &[u8]) -> &mut Entry {
-        let h = hash(hash(0, auth), cc);
+        let h = words(words(0, auth), cc);
         let mask = self.slots.len() - 1;
         let mut i = slot_of(h, mask);
         loop {

@@ -2,9 +2,11 @@
 //! sheet whose header names the ledger's columns is read; any other sheet
 //! is listed as not read, so nothing is skipped unseen.
 
+use super::keysums::KeySums;
 use super::{BadLine, Columns, FileSummary, FloatLine, LedgerTotals, Sink, header_key};
 use crate::base::error::{Error, Result};
 use crate::input::import::{self, CellValue, Grid, GridRow, RowRole};
+use std::borrow::Cow;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -117,9 +119,46 @@ struct Rows<'s, 'k> {
     /// Pence added in the whole sheet: a grand total under subtotals.
     sheet_total: i128,
     sink: &'s mut Sink<'k>,
+    sums: KeySums,
 }
 
 impl Rows<'_, '_> {
+    /// Adds a data row by its authority and cost centre (and month and
+    /// account when asked for); a date that cannot be read sets it aside.
+    fn add_line(
+        &mut self,
+        r: &GridRow,
+        at: &At,
+        cols: &Columns,
+        amount: super::LedgerAmount,
+    ) -> Result<()> {
+        let get = |i: usize| r.cells.get(i).unwrap_or(&CellValue::Empty);
+        let auth = match at.authority {
+            Some(i) => text_of(get(i)),
+            None => Cow::Borrowed(cols.fixed_authority.as_deref().unwrap_or_default()),
+        };
+        let cc = text_of(get(at.cost_centre));
+        let month = match at.date.map(|i| get(i).display()) {
+            None => crate::base::date::Month(0),
+            Some(d) => match cols.dating().month(&d) {
+                Ok(mo) => mo,
+                Err(why) => return self.set_aside(r.pos + 1, why, r, Some(amount.pence)),
+            },
+        };
+        self.since_total += amount.pence as i128;
+        self.sheet_total += amount.pence as i128;
+        if at.date.is_none() && at.account.is_none() {
+            self.sums
+                .add(&mut self.t, auth.as_bytes(), cc.as_bytes(), amount);
+        } else {
+            let key = (auth.trim().to_string(), cc.trim().to_string());
+            let account = at.account.map(|i| get(i).display());
+            let account = account.as_deref().unwrap_or_default().trim();
+            self.t.add_detail(&key, account, month, amount);
+        }
+        Ok(())
+    }
+
     fn set_aside(
         &mut self,
         line: u64,
@@ -170,16 +209,25 @@ impl Rows<'_, '_> {
     }
 }
 
-fn read_grid(
-    g: &Grid,
+/// A cell's text as written, without a copy when it is text.
+fn text_of(c: &CellValue) -> Cow<'_, str> {
+    match c {
+        CellValue::Text(s) => Cow::Borrowed(s),
+        other => Cow::Owned(other.display()),
+    }
+}
+
+fn read_grid<'g>(
+    g: &'g Grid,
     header_idx: usize,
     at: At,
     cols: &Columns,
     mut sink: Sink,
 ) -> Result<LedgerTotals> {
-    let (a, c, m) = (at.authority, at.cost_centre, at.amount);
+    let m = at.amount;
     let records = import::Records::at_header(g, header_idx);
-    let get = |r: &GridRow, i: usize| r.cells.get(i).cloned().unwrap_or(CellValue::Empty);
+    const EMPTY: &CellValue = &CellValue::Empty;
+    let get = |r: &'g GridRow, i: usize| r.cells.get(i).unwrap_or(EMPTY);
     let scale = cols.unit.unwrap_or_else(|| records.scale(m));
     let amount_of =
         |c: &CellValue| amount_of(c).and_then(|a| super::scaled(a, scale).map_err(str::to_string));
@@ -189,8 +237,8 @@ fn read_grid(
         since_total: 0,
         sheet_total: 0,
         sink: &mut sink,
+        sums: KeySums::default(),
     };
-    let mut key = (String::new(), String::new());
     for (r, role) in g.rows.iter().zip(records.roles()) {
         let line = r.pos + 1;
         let only_amount = || {
@@ -201,10 +249,10 @@ fn read_grid(
         };
         match role {
             RowRole::Blank => rows.t.blank += 1,
-            RowRole::TypedTotal => rows.total_like(line, r, amount_of(&get(r, m)).ok())?,
+            RowRole::TypedTotal => rows.total_like(line, r, amount_of(get(r, m)).ok())?,
             RowRole::Data => {
                 let cell = get(r, m);
-                let amount = match amount_of(&cell) {
+                let amount = match amount_of(cell) {
                     Ok(x) => x,
                     Err(why) => {
                         rows.set_aside(line, format!("amount: {why}"), r, None)?;
@@ -224,36 +272,14 @@ fn read_grid(
                         pence: amount.pence,
                     });
                 }
-                key.0 = match a {
-                    Some(i) => get(r, i).display().trim().to_string(),
-                    None => cols.fixed_authority.clone().unwrap_or_default(),
-                };
-                key.1 = get(r, c).display().trim().to_string();
-                let month = match at.date.map(|i| get(r, i).display()) {
-                    None => crate::base::date::Month(0),
-                    Some(d) => match cols.dating().month(&d) {
-                        Ok(mo) => mo,
-                        Err(why) => {
-                            rows.set_aside(line, why, r, Some(amount.pence))?;
-                            continue;
-                        }
-                    },
-                };
-                rows.since_total += amount.pence as i128;
-                rows.sheet_total += amount.pence as i128;
-                if at.date.is_none() && at.account.is_none() {
-                    rows.t.add(&key, amount);
-                } else {
-                    let account = at.account.map(|i| get(r, i).display());
-                    let account = account.as_deref().unwrap_or_default().trim();
-                    rows.t.add_detail(&key, account, month, amount);
-                }
+                rows.add_line(r, &at, cols, amount)?;
             }
             // Titles, the header and notes are not ledger lines.
             _ => rows.t.other += 1,
         }
     }
     let mut t = rows.t;
+    rows.sums.flush(&mut t);
     t.files.push(FileSummary {
         place: g.place(),
         lines: g.rows.len() as u64,
