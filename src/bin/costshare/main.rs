@@ -3,6 +3,7 @@
 
 mod args;
 mod cmd;
+mod memory;
 
 use clap::{Parser, Subcommand};
 use std::io::Write;
@@ -84,6 +85,7 @@ fn run(command: Command, out: &mut dyn Write) -> costshare::Result<Exit> {
 }
 
 fn main() -> ExitCode {
+    memory::keep_freed_memory();
     // A panic inside a spreadsheet decoder is turned into an error message
     // by the library; say nothing for it here. Any other panic is reported.
     costshare::input::import::quiet_contained_panics();

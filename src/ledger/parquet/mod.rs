@@ -107,8 +107,13 @@ fn read_inner(
             .finish()
             .map_err(&err)?;
         let texts = Texts::of(&df, &names, path)?;
-        let amounts = amounts(&df, &names.amount, path)?;
-        records(&texts, amounts, (first as u64, cols), &place)
+        let column = amount_column(&df, &names.amount, path)?;
+        records(
+            &texts,
+            amounts(&column, path)?,
+            (first as u64, cols),
+            &place,
+        )
     };
     let mut out = LedgerTotals::default();
     // A slice of a row group bigger than a stretch costs memory for the
@@ -252,7 +257,7 @@ impl Texts {
 /// or sets it aside with its reason (every one kept: the stretch is bounded).
 fn records(
     t: &Texts,
-    amounts: Amounts,
+    amounts: Amounts<'_>,
     (first, cols): (u64, &Columns),
     place: &Arc<str>,
 ) -> Result<LedgerTotals> {
@@ -318,58 +323,50 @@ fn records(
     Ok(std::mem::take(out))
 }
 
-type Amounts = Vec<std::result::Result<LedgerAmount, String>>;
+/// Each record's amount, worked out as the records are read (a stretch's
+/// amounts are never all held at once).
+type Amounts<'c> = Box<dyn Iterator<Item = std::result::Result<LedgerAmount, String>> + 'c>;
+
+/// The amount column cast to the type its amounts are read from: Float64,
+/// Int64, or text (DECIMAL and anything else, exactly).
+fn amount_column(df: &DataFrame, name: &str, path: &Path) -> Result<Column> {
+    let err = polars_err(path);
+    let col = df.column(name).map_err(&err)?;
+    match col.dtype() {
+        DataType::Float32 | DataType::Float64 => col.cast(&DataType::Float64).map_err(&err),
+        dt if dt.is_integer() => col.cast(&DataType::Int64).map_err(&err),
+        _ => col.cast(&DataType::String).map_err(|e| Error::Table {
+            place: format!("{}, column {name:?}", path.display()),
+            message: format!("cannot be read as an amount: {e}"),
+        }),
+    }
+}
 
 /// Each record's amount by the ledger amount rule: floats through their
 /// shortest round-trip text, integers as whole pounds, decimals and text
 /// exactly.
-fn amounts(df: &DataFrame, name: &str, path: &Path) -> Result<Amounts> {
+fn amounts<'c>(col: &'c Column, path: &Path) -> Result<Amounts<'c>> {
     let err = polars_err(path);
-    let col = df.column(name).map_err(&err)?;
     let none = || Err("no amount".to_string());
     Ok(match col.dtype() {
-        DataType::Float32 | DataType::Float64 => {
-            let c = col.cast(&DataType::Float64).map_err(&err)?;
-            c.f64()
-                .map_err(&err)?
-                .iter()
-                .map(|v| match v.map(crate::base::money::decimal_from_f64) {
-                    Some(Some(d)) => {
-                        amount::from_decimal(d).map_err(|w| format!("amount {d}: {w}"))
-                    }
-                    Some(None) => Err("amount is not a finite number".into()),
-                    None => none(),
-                })
-                .collect()
-        }
-        dt if dt.is_integer() => {
-            let c = col.cast(&DataType::Int64).map_err(&err)?;
-            c.i64()
-                .map_err(&err)?
-                .iter()
-                .map(|v| match v {
-                    Some(i) => amount::from_decimal(rust_decimal::Decimal::from(i))
-                        .map_err(|w| format!("amount {i}: {w}")),
-                    None => none(),
-                })
-                .collect()
-        }
-        _ => {
-            let c = col.cast(&DataType::String).map_err(|e| Error::Table {
-                place: format!("{}, column {name:?}", path.display()),
-                message: format!("cannot be read as an amount: {e}"),
-            })?;
-            c.str()
-                .map_err(&err)?
-                .iter()
-                .map(|v| match v {
-                    Some(s) => {
-                        amount::parse(s.as_bytes()).map_err(|w| format!("amount {s:?}: {w}"))
-                    }
-                    None => none(),
-                })
-                .collect()
-        }
+        DataType::Float64 => Box::new(col.f64().map_err(&err)?.iter().map(move |v| {
+            match v.map(crate::base::money::decimal_from_f64) {
+                Some(Some(d)) => amount::from_decimal(d).map_err(|w| format!("amount {d}: {w}")),
+                Some(None) => Err("amount is not a finite number".into()),
+                None => none(),
+            }
+        })),
+        DataType::Int64 => Box::new(col.i64().map_err(&err)?.iter().map(move |v| {
+            match v {
+                Some(i) => amount::from_decimal(rust_decimal::Decimal::from(i))
+                    .map_err(|w| format!("amount {i}: {w}")),
+                None => none(),
+            }
+        })),
+        _ => Box::new(col.str().map_err(&err)?.iter().map(move |v| match v {
+            Some(s) => amount::parse(s.as_bytes()).map_err(|w| format!("amount {s:?}: {w}")),
+            None => none(),
+        })),
     })
 }
 
