@@ -138,13 +138,15 @@ proptest! {
         prop_assert_eq!(money::decimal_from_f64(f).unwrap().normalize(), d.normalize());
     }
 
-    /// Blocks of any size, split in two at a guessed line end, give exactly
-    /// what one sequential pass gives, on files with quoted fields spanning
-    /// lines, doubled quotes, stray quotes and every kind of line ending.
+    /// Blocks of any size, cut into stretches at guessed line ends, give
+    /// exactly what one sequential pass gives, on files with quoted fields
+    /// spanning lines, doubled quotes, stray quotes, every kind of line
+    /// ending, and a quote never closed (its reason names its lines).
     #[test]
     fn parallel_ledger_reader_equals_sequential(
         recs in prop::collection::vec((0usize..6, 0usize..5, -100_000i64..100_000, 0usize..3, 0usize..4), 1..60),
         block in 1usize..300,
+        unclosed in any::<bool>(),
     ) {
         let descs = ["Stationery", "\"Printing, copying\"", "\"Two\nlines\"", "12\" monitor", "\"said \"\"hi\"\"\"", ""];
         let ends = ["\n", "\r\n", "\r"];
@@ -158,6 +160,9 @@ proptest! {
             };
             text.push_str(&format!("A,CC{c},{},{amount}{}", descs[*d], ends[*e]));
         }
+        if unclosed {
+            text.push_str("A,CC1,\"never closed,1\nA,CC2,x,2\n");
+        }
         let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("prop");
         std::fs::create_dir_all(&dir).unwrap();
         let p = dir.join("l.csv");
@@ -168,7 +173,7 @@ proptest! {
         prop_assert_eq!(&parts.totals, &whole.totals);
         prop_assert_eq!(parts.total_pence, whole.total_pence);
         prop_assert_eq!(parts.total_sub_penny, whole.total_sub_penny);
-        let lines = |t: &costshare::ledger::LedgerTotals| t.bad_lines.iter().map(|b| b.line).collect::<Vec<_>>();
+        let lines = |t: &costshare::ledger::LedgerTotals| t.bad_lines.iter().map(|b| (b.line, b.reason.clone())).collect::<Vec<_>>();
         prop_assert_eq!(lines(&parts), lines(&whole));
         prop_assert_eq!(parts.rows + parts.bad + parts.blank, whole.rows + whole.bad + whole.blank);
     }

@@ -11,7 +11,7 @@
 use super::keysums::KeySums;
 use super::{BadLine, Columns, FileSummary, FloatLine, LedgerTotals, Sink, header_key, raw_text};
 use crate::base::error::{Error, Result};
-use crate::input::csvscan::{Scanner, Span, Step, count_line_ends, sniff_delimiter, unquote};
+use crate::input::csvscan::{Scanner, Span, Step, sniff_delimiter, unquote};
 use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
@@ -41,6 +41,8 @@ struct Fields {
     place: Arc<str>,
     /// Pounds per unit of the amount column (1,000 for "Amount (£000)").
     scale: rust_decimal::Decimal,
+    /// The scale is 1 (asked once, not for every line).
+    in_pounds: bool,
 }
 
 /// What one stretch of records gave, and where it stopped.
@@ -51,6 +53,8 @@ struct Part {
     next_line: u64,
     /// The data ended inside a record (and whether inside quotes).
     incomplete: Option<bool>,
+    /// A quoted field was never closed: its reason names its lines.
+    unterminated: bool,
 }
 
 fn field_text(b: &[u8]) -> String {
@@ -65,10 +69,13 @@ fn parse_records(data: &[u8], first_line: u64, more: bool, stop_at: usize, f: &F
     let mut spans: Vec<Span> = Vec::with_capacity(f.width + 1);
     let mut key = (String::new(), String::new());
     let mut sums = KeySums::default();
-    let mut incomplete = None;
+    let (mut incomplete, mut unterminated) = (None, false);
     while scan.position().0 < stop_at {
         match scan.next(&mut spans) {
-            Step::Record(rec) => record(data, rec, &spans, f, (&mut key, &mut sums), &mut t),
+            Step::Record(rec) => {
+                unterminated |= rec.unterminated;
+                record(data, rec, &spans, f, (&mut key, &mut sums), &mut t)
+            }
             Step::Incomplete { in_quotes } => {
                 incomplete = Some(in_quotes);
                 break;
@@ -83,6 +90,22 @@ fn parse_records(data: &[u8], first_line: u64, more: bool, stop_at: usize, f: &F
         consumed,
         next_line,
         incomplete,
+        unterminated,
+    }
+}
+
+/// Moves the line numbers of a part read as if it began on line 0 to
+/// begin on line `first`.
+fn shift_lines(p: &mut Part, first: u64) {
+    p.next_line += first;
+    for b in &mut p.totals.bad_lines {
+        b.line += first;
+    }
+    for l in &mut p.totals.float_lines {
+        l.line += first;
+    }
+    for c in &mut p.totals.candidates {
+        c.line.line += first;
     }
 }
 
@@ -146,7 +169,7 @@ fn record(
         return bad(t, why, pence);
     }
     let m = field(f.amount);
-    let a = match super::amount::parse(&m).and_then(|a| super::scaled(a, f.scale)) {
+    let a = match line_amount(f, &m) {
         Ok(a) => a,
         Err(_) if (0..width).all(|i| header_key(&field_text(&field(i))) == f.header[i]) => {
             t.other += 1; // the header again, as files joined together have
@@ -192,6 +215,15 @@ fn record(
     }
 }
 
+/// A line's amount in pounds (scaled when the column is in thousands).
+fn line_amount(f: &Fields, m: &[u8]) -> std::result::Result<super::LedgerAmount, &'static str> {
+    let parsed = super::amount::parse(m);
+    match f.in_pounds {
+        true => parsed,
+        false => parsed.and_then(|a| super::scaled(a, f.scale)),
+    }
+}
+
 /// The line's authority (or the one given for every line) and cost centre.
 fn fill_key<'d>(
     key: &mut (String, String),
@@ -234,45 +266,126 @@ fn add_detail<'d>(
     Ok(())
 }
 
-/// Reads `data` (whole records from `line` on) on up to two threads.
-fn parse_block(data: &[u8], line: u64, more: bool, split: bool, f: &Fields) -> Part {
-    let guess = if split {
-        let half = data.len() / 2;
-        memchr::memchr(b'\n', &data[half..])
-            .or_else(|| memchr::memchr(b'\r', &data[half..]))
-            .map(|i| half + i + 1)
-    } else {
-        None
-    };
-    let Some(mid) = guess.filter(|&m| m < data.len()) else {
-        return parse_records(data, line, more, usize::MAX, f);
-    };
-    let line_b = line + count_line_ends(&data[..mid], data.get(mid).copied());
-    let (a, b) = std::thread::scope(|s| {
-        let h = s.spawn(|| parse_records(&data[mid..], line_b, more, usize::MAX, f));
-        let a = parse_records(data, line, more, mid, f);
-        (a, h.join())
-    });
-    let mut a = a;
-    match b {
-        Ok(mut b) if a.consumed == mid && a.incomplete.is_none() => {
-            a.totals
-                .merge_keeping(std::mem::take(&mut b.totals), usize::MAX);
-            a.consumed = mid + b.consumed;
-            a.next_line = b.next_line;
-            a.incomplete = b.incomplete;
-        }
-        _ if a.incomplete.is_some() => {}
-        _ => {
-            // The guess fell inside a record: carry on from where it ended.
-            let rest = parse_records(&data[a.consumed..], a.next_line, more, usize::MAX, f);
-            a.totals.merge_keeping(rest.totals, usize::MAX);
-            a.consumed += rest.consumed;
-            a.next_line = rest.next_line;
-            a.incomplete = rest.incomplete;
+/// Stretches a block is cut into, taken in turn by the threads: a thread
+/// held up (by the reading thread, or a slow stretch) leaves the others more.
+const STRETCHES: usize = 8;
+
+/// Where each stretch of `data` starts: 0, then the first line end after
+/// each even cut (a guess: it may fall inside a quoted field).
+fn stretch_starts(data: &[u8], n: usize) -> Vec<usize> {
+    let mut starts = vec![0];
+    for k in 1..n {
+        let cut = data.len() * k / n;
+        let end =
+            memchr::memchr(b'\n', &data[cut..]).or_else(|| memchr::memchr(b'\r', &data[cut..]));
+        if let Some(at) = end.map(|i| cut + i + 1).filter(|&at| at < data.len()) {
+            if at > *starts.last().unwrap_or(&0) {
+                starts.push(at);
+            }
         }
     }
-    a
+    starts
+}
+
+/// Reads `data` (whole records from `line` on) on every core, a stretch at
+/// a time; the result is always the sequential one.
+fn parse_block(data: &[u8], line: u64, more: bool, split: bool, f: &Fields) -> Part {
+    let starts = if split {
+        stretch_starts(data, STRETCHES)
+    } else {
+        vec![0]
+    };
+    if starts.len() == 1 {
+        return parse_records(data, line, more, usize::MAX, f);
+    }
+    let ends: Vec<usize> = starts[1..].iter().copied().chain([usize::MAX]).collect();
+    // Stretches after the first number their lines from 0; they are moved
+    // once the stretch before says where it ended.
+    let read = |i: usize| {
+        let first = if i == 0 { line } else { 0 };
+        parse_records(
+            &data[starts[i]..],
+            first,
+            more,
+            ends[i].saturating_sub(starts[i]),
+            f,
+        )
+    };
+    let parts = in_turn(starts.len(), crate::base::cores().max(1), read);
+    stitch(data, (line, more, f), &starts, parts)
+}
+
+/// `read(i)` for i in 0..n on `threads` threads, each taking the next i in
+/// turn; the results in order of i.
+fn in_turn<T: Send>(n: usize, threads: usize, read: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut got = Vec::new();
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if i >= n {
+                return got;
+            }
+            got.push((i, read(i)));
+        }
+    };
+    let mut all: Vec<(usize, T)> = std::thread::scope(|s| {
+        let helpers: Vec<_> = (1..threads.min(n)).map(|_| s.spawn(work)).collect();
+        let mut all = work();
+        for h in helpers {
+            // A helper that panicked: its stretches are read again below.
+            all.extend(h.join().unwrap_or_default());
+        }
+        all
+    });
+    all.sort_by_key(|(i, _)| *i);
+    let mut out = Vec::with_capacity(n);
+    let mut all = all.into_iter().peekable();
+    for i in 0..n {
+        match all.next_if(|(j, _)| *j == i) {
+            Some((_, t)) => out.push(t),
+            None => out.push(read(i)),
+        }
+    }
+    out
+}
+
+/// Joins the stretches' parts in order. A stretch whose guessed start was
+/// not where the records before it really ended (its start fell inside a
+/// quoted field) is read again from where they did.
+fn stitch(
+    data: &[u8],
+    (line, more, f): (u64, bool, &Fields),
+    starts: &[usize],
+    parts: Vec<Part>,
+) -> Part {
+    let mut parts = parts.into_iter();
+    let mut acc = parts
+        .next()
+        .unwrap_or_else(|| parse_records(data, line, more, usize::MAX, f));
+    for (i, part) in parts.enumerate() {
+        let (s, e) = (starts[i + 1], starts.get(i + 2).copied());
+        if acc.incomplete.is_some() || e.is_some_and(|e| acc.consumed >= e) {
+            continue;
+        }
+        let from = acc.consumed;
+        let stop = e.map_or(usize::MAX, |e| e - from);
+        let next = match part {
+            mut p if from == s && !p.unterminated => {
+                shift_lines(&mut p, acc.next_line);
+                p
+            }
+            // Read again with its true first line (an unclosed quote's
+            // reason names its lines).
+            _ => parse_records(&data[from..], acc.next_line, more, stop, f),
+        };
+        acc.totals.merge_keeping(next.totals, usize::MAX);
+        acc.consumed = from + next.consumed;
+        acc.next_line = next.next_line;
+        acc.incomplete = next.incomplete;
+        acc.unterminated |= next.unterminated;
+    }
+    acc
 }
 
 /// Reads a ledger CSV. `progress` is called with bytes read so far.
@@ -379,6 +492,7 @@ fn find_header(
             };
             let fields = Fields {
                 scale,
+                in_pounds: scale == rust_decimal::Decimal::ONE,
                 authority,
                 fixed_authority: cols.fixed_authority.clone().unwrap_or_default(),
                 cost_centre: pos(&wanted[0]).unwrap_or(0),
