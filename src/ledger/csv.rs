@@ -278,10 +278,10 @@ fn stretch_starts(data: &[u8], n: usize) -> Vec<usize> {
         let cut = data.len() * k / n;
         let end =
             memchr::memchr(b'\n', &data[cut..]).or_else(|| memchr::memchr(b'\r', &data[cut..]));
-        if let Some(at) = end.map(|i| cut + i + 1).filter(|&at| at < data.len()) {
-            if at > *starts.last().unwrap_or(&0) {
-                starts.push(at);
-            }
+        if let Some(at) = end.map(|i| cut + i + 1).filter(|&at| at < data.len())
+            && at > *starts.last().unwrap_or(&0)
+        {
+            starts.push(at);
         }
     }
     starts
