@@ -7,11 +7,11 @@
 //! read went on that. Keeping freed memory for reuse costs nothing in peak
 //! memory (the same blocks are reused) and takes that time away.
 
-/// Keep freed blocks up to 256 MB for reuse (the process's memory stays
+/// Keep freed blocks up to 64 MB for reuse (the process's memory stays
 /// bounded by its largest working set, as before).
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 pub fn keep_freed_memory() {
-    const KEEP: libc::c_int = 256 << 20;
+    const KEEP: libc::c_int = 64 << 20;
     // SAFETY: mallopt only changes glibc's allocation thresholds; it is
     // called once, before any other thread is started.
     unsafe {
