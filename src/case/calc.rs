@@ -193,6 +193,15 @@ pub struct Figures {
     pub partner_npv: Vec<Option<Decimal>>,
 }
 
+/// What one simulation trial asks of the case (`Case::trial`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Trial {
+    pub summary: score::Summary,
+    pub total: Decimal,
+    /// Empty unless asked for.
+    pub partner_npvs: Vec<Option<Decimal>>,
+}
+
 /// The partners whose own NPV is below zero, by name (`npvs` as
 /// `Figures::partner_npv`).
 pub fn worse_off<'a>(names: &'a [String], npvs: &[Option<Decimal>]) -> Vec<&'a str> {
@@ -499,6 +508,22 @@ impl Case {
     }
 
     pub fn score_inputs(&self) -> Result<ScoreInputs, CaseError> {
+        let pc = self.saving_costs()?;
+        Ok(self.score_inputs_with(pc.as_deref(), self.priced_profile()))
+    }
+
+    /// Each partner's cost of the shared service, when the savings are
+    /// worked partner by partner (None: a net saving given whole, or none).
+    fn saving_costs(&self) -> Result<Option<Vec<Decimal>>, CaseError> {
+        match self.net_given.is_none() && self.has_savings {
+            true => self.partner_costs().map(Some),
+            false => Ok(None),
+        }
+    }
+
+    /// The score inputs, from the partners' costs (`saving_costs`) and the
+    /// priced realisation profile.
+    fn score_inputs_with(&self, pc: Option<&[Decimal]>, realisation: Vec<Decimal>) -> ScoreInputs {
         let up = self.uplift();
         let costs = (0..self.window)
             .map(|t| {
@@ -506,24 +531,42 @@ impl Case {
                 paid.map(|i| i.amounts[t]).sum::<Decimal>() * up * self.price_factors(t).0
             })
             .collect();
-        let savers = match self.net_given {
-            Some(n) => vec![(n, 0, usize::MAX)],
-            None if !self.has_savings => vec![],
-            None => {
-                let costs = self.partner_costs()?;
-                self.partners
-                    .iter()
-                    .zip(costs)
-                    .map(|(p, c)| (p.baseline - c - p.already, p.joins, p.leaves))
-                    .collect()
-            }
+        let savers = match (self.net_given, pc) {
+            (Some(n), _) => vec![(n, 0, usize::MAX)],
+            (None, None) => vec![],
+            (None, Some(costs)) => self
+                .partners
+                .iter()
+                .zip(costs)
+                .map(|(p, &c)| (p.baseline - c - p.already, p.joins, p.leaves))
+                .collect(),
         };
-        Ok(ScoreInputs {
+        ScoreInputs {
             first_year: self.first_year,
             costs,
             savers,
-            realisation: self.priced_profile(),
+            realisation,
             rate_pct: self.shown_rate_pct(),
+        }
+    }
+
+    /// What one simulation trial asks of the case: the score's headline
+    /// figures, the case total and (when `partners`) each partner's own
+    /// NPV, the partners' costs and the realisation profile worked once for
+    /// all of them. The very figures `score_inputs`, `case_total` and
+    /// `partner_npvs` give (a test says so).
+    pub fn trial(&self, partners: bool) -> Result<Trial, CaseError> {
+        let pc = self.saving_costs()?;
+        let profile = self.priced_profile();
+        let partner_npvs = match partners {
+            true => self.partner_npvs_with(pc.as_deref(), &profile)?,
+            false => Vec::new(),
+        };
+        let inputs = self.score_inputs_with(pc.as_deref(), profile);
+        Ok(Trial {
+            summary: score::summarise(&inputs),
+            total: self.case_total(),
+            partner_npvs,
         })
     }
 
@@ -670,37 +713,57 @@ impl Case {
     /// Every figure of the case, computed once.
     /// Each partner's cost of the shared service and its net saving a year.
     fn costs_and_nets(&self) -> Result<(Vec<Decimal>, Vec<Decimal>), CaseError> {
-        let costs = if self.shared_total.is_some()
-            || self.partners.iter().any(|p| p.given_cost.is_some())
-        {
-            self.partner_costs()?
-        } else {
-            vec![Decimal::ZERO; self.partners.len()]
+        let costs = match self.has_shared_cost() {
+            true => self.partner_costs()?,
+            false => vec![Decimal::ZERO; self.partners.len()],
         };
-        let nets = self
-            .partners
+        let nets = self.nets_of(&costs);
+        Ok((costs, nets))
+    }
+
+    /// A shared service cost is given (whole, or partner by partner).
+    fn has_shared_cost(&self) -> bool {
+        self.shared_total.is_some() || self.partners.iter().any(|p| p.given_cost.is_some())
+    }
+
+    /// Each partner's net saving a year, from its cost of the shared
+    /// service (`partner_costs`, taken as zero when no cost is given).
+    fn nets_of(&self, pc: &[Decimal]) -> Vec<Decimal> {
+        let zero = Decimal::ZERO;
+        let shared = self.has_shared_cost();
+        self.partners
             .iter()
-            .zip(&costs)
+            .zip(pc)
             .map(|(p, c)| match p.joins {
                 NEVER => Decimal::ZERO,
-                _ => p.baseline - c - p.already,
+                _ => p.baseline - if shared { *c } else { zero } - p.already,
             })
-            .collect();
-        Ok((costs, nets))
+            .collect()
     }
 
     /// Each partner's own NPV (None: it never joins, or the case gives its
     /// net saving whole), without the rest of the figures: the simulation's
     /// count of partners worse off.
     pub fn partner_npvs(&self) -> Result<Vec<Option<Decimal>>, CaseError> {
-        if self.net_given.is_some() || !self.has_savings {
+        let pc = self.saving_costs()?;
+        self.partner_npvs_with(pc.as_deref(), &self.priced_profile())
+    }
+
+    /// `partner_npvs` from the partners' costs (`saving_costs`) and the
+    /// priced realisation profile.
+    fn partner_npvs_with(
+        &self,
+        pc: Option<&[Decimal]>,
+        profile: &[Decimal],
+    ) -> Result<Vec<Option<Decimal>>, CaseError> {
+        let Some(pc) = pc else {
             return Ok(vec![None; self.partners.len()]);
-        }
-        let (_, nets) = self.costs_and_nets()?;
+        };
+        let nets = self.nets_of(pc);
         let Some(shares) = self.shares()? else {
             return Ok(vec![None; self.partners.len()]);
         };
-        let (profile, rate) = (self.priced_profile(), self.shown_rate_pct());
+        let rate = self.shown_rate_pct();
         Ok((0..self.partners.len())
             .map(|i| {
                 let p = &self.partners[i];
@@ -716,7 +779,7 @@ impl Case {
                     score::own_npv(
                         cost,
                         (nets[i], p.joins, p.leaves),
-                        &profile,
+                        profile,
                         rate,
                         self.window,
                     )

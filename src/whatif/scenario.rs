@@ -382,6 +382,36 @@ impl Case {
 }
 
 impl Case {
+    /// Puts back what `apply(target, …)` changed, from `base` (the case it
+    /// was applied to): a simulation restores the few inputs it drew rather
+    /// than copy the whole case for every trial.
+    pub fn restore(&mut self, base: &Case, target: Target) {
+        match target {
+            Target::TolerancePct => self.tolerance_pct = base.tolerance_pct,
+            Target::RatePct => self.rate_pct = base.rate_pct,
+            Target::OptimismBias => self.optimism_bias_pct = base.optimism_bias_pct,
+            Target::OperatingBias => self.operating_bias_pct = base.operating_bias_pct,
+            Target::DurationBias => self.duration_bias_pct = base.duration_bias_pct,
+            Target::BenefitsBias => self.benefits_bias_pct = base.benefits_bias_pct,
+            Target::Inflation | Target::CostsIndex | Target::SavingsIndex => {
+                self.prices.clone_from(&base.prices)
+            }
+            Target::Weight(i) => self.partners[i].weight = base.partners[i].weight,
+            Target::Population(i) => self.partners[i].population = base.partners[i].population,
+            Target::RealisationFactor => self.realisation_factor = base.realisation_factor,
+            Target::RealisationYear(t) => self.realisation[t] = base.realisation[t],
+            Target::SlipMonths => self.slip_months = base.slip_months,
+            Target::SharedTotal => self.shared_total = base.shared_total,
+            Target::Baseline(i) => self.partners[i].baseline = base.partners[i].baseline,
+            Target::Already(i) => self.partners[i].already = base.partners[i].already,
+            Target::NetGiven => self.net_given = base.net_given,
+            Target::ItemYear(i, t) => self.items[i].amounts[t] = base.items[i].amounts[t],
+            Target::ItemScale(i) => self.items[i]
+                .amounts
+                .copy_from_slice(&base.items[i].amounts),
+        }
+    }
+
     /// The case's prices, made (base year the first, no inflation) when a
     /// what-if sets one of them on a model without `[prices]`.
     fn prices_mut(&mut self) -> &mut crate::case::calc::CasePrices {

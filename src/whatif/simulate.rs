@@ -411,11 +411,10 @@ fn has_partner_cases(c: &Case) -> bool {
 }
 
 /// Counts the partners whose own NPV is below zero in this trial.
-fn count_worse(work: &Case, worse: &mut [usize]) -> Result<()> {
-    for (w, npv) in worse.iter_mut().zip(&work.partner_npvs()?) {
+fn count_worse(npvs: &[Option<Decimal>], worse: &mut [usize]) {
+    for (w, npv) in worse.iter_mut().zip(npvs) {
         *w += usize::from(npv.is_some_and(|n| n.is_sign_negative() && !n.is_zero()));
     }
-    Ok(())
 }
 
 /// Trials per block. Each block draws from a stream of its own (the seed and
@@ -450,15 +449,18 @@ fn run_block(base: &Case, ranges: &[Range], seed: u64, b: usize, count: usize) -
     let mut work = base.clone();
     let mut out = empty_outcome(base, count);
     let max = base.tolerance_max();
+    let partners = !out.partner_worse.is_empty();
     for _ in 0..count {
-        work.clone_from(base);
         for r in ranges {
             let v = r.draw(&mut rng);
             work.apply(r.target, v);
         }
-        let inputs = work.score_inputs()?;
-        let s = score::summarise(&inputs);
-        let total = work.case_total();
+        let trial = work.trial(partners)?;
+        // Put back what was drawn: cheaper than a copy of the case.
+        for r in ranges {
+            work.restore(base, r.target);
+        }
+        let (s, total) = (trial.summary, trial.total);
         if max.is_some_and(|m| total > m) {
             out.breaches += 1;
         }
@@ -467,9 +469,7 @@ fn run_block(base: &Case, ranges: &[Range], seed: u64, b: usize, count: usize) -
         out.score.push(s.score.unwrap_or(Decimal::MAX));
         out.payback.push(s.payback_idx.unwrap_or(base.window));
         out.case_total.push(total);
-        if !out.partner_worse.is_empty() {
-            count_worse(&work, &mut out.partner_worse)?;
-        }
+        count_worse(&trial.partner_npvs, &mut out.partner_worse);
     }
     Ok(out)
 }
@@ -990,6 +990,41 @@ mod tests {
                 work.apply(r.target, v);
             }
             prop_assert_eq!(work.partner_npvs().unwrap(), work.partner_npvs_plain().unwrap());
+            // One trial's figures are the case's own, worked one by one.
+            let trial = work.trial(true).unwrap();
+            prop_assert_eq!(trial.summary, score::summarise(&work.score_inputs().unwrap()));
+            prop_assert_eq!(trial.total, work.case_total());
+            prop_assert_eq!(trial.partner_npvs, work.partner_npvs().unwrap());
+            // Putting back what was drawn gives the case drawn from.
+            for r in &ranges {
+                work.restore(&base, r.target);
+            }
+            prop_assert_eq!(&work, &base);
+        }
+
+        /// Every kind of input a range can vary is put back by `restore`,
+        /// even one a draw scales (an item's every year) or creates (prices).
+        #[test]
+        fn restore_undoes_apply(seed in any::<u64>()) {
+            let base = case("models/planning-support.toml");
+            let keys = [
+                "tolerance_pct=0..20", "discount_rate_pct=0..10", "optimism_bias_pct=0..40",
+                "savings.realisation=0.5..1", "savings.slip_months=0..12",
+                "prices.inflation_pct=0..5", "prices.costs_index_pct=0..5",
+                "investment.Redundancy.scale=0.5..2", "investment.Redundancy.2014/15=0..300000",
+                "savings.baseline.MBC=200000..300000", "savings.already_budgeted.SBC=0..50000",
+                "savings.shared_service_cost=700000..900000", "savings.realisation.2015/16=0..1",
+                "apportionment.weights.MBC=1..3", "optimism_bias.benefits_pct=0..20",
+            ];
+            let mut rng = crate::base::rng::Rng::new(seed);
+            let mut work = base.clone();
+            for k in keys {
+                let r = parse_range(&base, k).unwrap();
+                let v = r.draw(&mut rng);
+                work.apply(r.target, v);
+                work.restore(&base, r.target);
+                prop_assert_eq!(&work, &base, "{}", k);
+            }
         }
     }
 }
