@@ -16,8 +16,9 @@ use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
 
-/// Bytes read per block: memory stays near twice this, whatever the file size.
-pub const BLOCK: usize = 32 * 1024 * 1024;
+/// Bytes read per block: memory stays near three times this, whatever the
+/// file size.
+pub const BLOCK: usize = 16 * 1024 * 1024;
 /// A record longer than this is not a ledger line.
 const MAX_RECORD: usize = 128 * 1024 * 1024;
 /// Lines searched for the header (titles may stand above it).
@@ -651,8 +652,9 @@ pub fn read_csv_from(
     // the pieces in flight (one read, one waiting, one spent) stay small
     // beside the block.
     let piece = block.min(BLOCK / 4);
-    // One piece waits while one is read: memory stays bounded.
-    let (tx, pieces) = std::sync::mpsc::sync_channel(1);
+    // Up to a block's pieces wait while one more is read, so the next block
+    // is in when the last is parsed; memory stays bounded.
+    let (tx, pieces) = std::sync::mpsc::sync_channel(4);
     let (spent, back) = std::sync::mpsc::channel::<Vec<u8>>();
     std::thread::scope(|scope| {
         scope.spawn(move || {
