@@ -729,14 +729,16 @@ impl Case {
     /// Each partner's net saving a year, from its cost of the shared
     /// service (`partner_costs`, taken as zero when no cost is given).
     fn nets_of(&self, pc: &[Decimal]) -> Vec<Decimal> {
-        let zero = Decimal::ZERO;
         let shared = self.has_shared_cost();
         self.partners
             .iter()
             .zip(pc)
-            .map(|(p, c)| match p.joins {
-                NEVER => Decimal::ZERO,
-                _ => p.baseline - if shared { *c } else { zero } - p.already,
+            .map(|(p, &c)| {
+                let cost = if shared { c } else { Decimal::ZERO };
+                match p.joins {
+                    NEVER => Decimal::ZERO,
+                    _ => p.baseline - cost - p.already,
+                }
             })
             .collect()
     }

@@ -1,12 +1,13 @@
-//! Ledger CSV files, read in blocks on two threads.
+//! Ledger CSV files, read in blocks on every core.
 //!
 //! A block holds whole records only: the scanner says where the last
 //! complete record ends, and the rest waits for the next block. Each block is
-//! split at the first line end after its middle and the halves are read on
-//! two threads; the first half's reader says where its records really end,
-//! and if that is not the guessed split (the middle fell inside a quoted
-//! field that spans lines) the second half's result is thrown away and the
-//! first reader carries on. The result is always the sequential one.
+//! cut into stretches at the first line end after even cuts, and the
+//! stretches are read by every core in turn, each numbering its lines from
+//! 0. They are joined in order: each stretch's reader says where its records
+//! really end, and a stretch whose guessed start is not that place (the cut
+//! fell inside a quoted field that spans lines) is read again from there.
+//! The result is always the sequential one.
 
 use super::keysums::KeySums;
 use super::{BadLine, Columns, FileSummary, FloatLine, LedgerTotals, Sink, header_key, raw_text};
