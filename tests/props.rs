@@ -138,8 +138,8 @@ proptest! {
         prop_assert_eq!(money::decimal_from_f64(f).unwrap().normalize(), d.normalize());
     }
 
-    /// Blocks of any size, cut into stretches at guessed line ends, give
-    /// exactly what one sequential pass gives, on files with quoted fields
+    /// Blocks of any size, cut into stretches at guessed line ends, from a
+    /// mapped file or a reader, give exactly what one sequential pass gives, on files with quoted fields
     /// spanning lines, doubled quotes, stray quotes, every kind of line
     /// ending, and a quote never closed (its reason names its lines).
     #[test]
@@ -170,6 +170,14 @@ proptest! {
         let cols = costshare::ledger::Columns::default();
         let whole = costshare::ledger::read_csv_blocks(&p, &cols, 1 << 30, &mut |_, _| {}).unwrap();
         let parts = costshare::ledger::read_csv_blocks(&p, &cols, block, &mut |_, _| {}).unwrap();
+        // The same bytes from a reader (a thread reading pieces), not a map.
+        let mut r = text.as_bytes();
+        let read = costshare::ledger::read_csv_from(
+            &mut r, text.len() as u64, "l.csv", &cols, block, &mut |_, _| {}, &mut |_| Ok(()),
+        ).unwrap();
+        prop_assert_eq!(&read.totals, &whole.totals);
+        prop_assert_eq!(read.total_pence, whole.total_pence);
+        prop_assert_eq!(read.bad, whole.bad);
         prop_assert_eq!(&parts.totals, &whole.totals);
         prop_assert_eq!(parts.total_pence, whole.total_pence);
         prop_assert_eq!(parts.total_sub_penny, whole.total_sub_penny);

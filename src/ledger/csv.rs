@@ -572,7 +572,102 @@ pub fn read_csv_sink(
 ) -> Result<LedgerTotals> {
     let (mut file, size) = open(path)?;
     let label = path.display().to_string();
-    read_csv_from(&mut file, size, &label, cols, block, progress, sink)
+    if size == 0 {
+        return read_csv_from(&mut file, size, &label, cols, block, progress, sink);
+    }
+    // SAFETY: the map is read only while this function runs. Were another
+    // program to shorten the file meanwhile, reading past its new end would
+    // stop the process (as a changing file gives any reader wrong lines);
+    // ledgers read here are exports, written once.
+    let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|source| Error::Io {
+        path: label.clone(),
+        source,
+    })?;
+    let src = Mapped {
+        mmap: &map,
+        map: &map,
+        released: 0,
+        pos: 0,
+        end: 0,
+        piece: block.max(1).min(BLOCK / 4),
+        place: Arc::from(label.as_str()),
+    };
+    read_blocks(src, (size, &label, cols, block.max(1)), progress, sink)
+}
+
+/// Where a ledger's bytes come from, a piece at a time: the pieces of a
+/// reading thread, or a file mapped into memory.
+trait Source {
+    /// The bytes taken in and not yet read as records.
+    fn data(&self) -> &[u8];
+    fn consume(&mut self, n: usize);
+    /// Takes in the next piece (none at the end).
+    fn fill(&mut self) -> Result<()>;
+    /// Every byte has been taken in.
+    fn eof(&self) -> bool;
+    /// Bytes taken in so far.
+    fn read(&self) -> u64;
+    fn place(&self) -> &Arc<str>;
+}
+
+/// A file mapped into memory: its pieces are taken in without a copy.
+struct Mapped<'m> {
+    mmap: &'m memmap2::Mmap,
+    map: &'m [u8],
+    /// The bytes before this are read and handed back (see `consume`).
+    released: usize,
+    pos: usize,
+    end: usize,
+    piece: usize,
+    place: Arc<str>,
+}
+
+/// The read part of a map is handed back in steps this size.
+const RELEASE: usize = 8 << 20;
+
+impl Mapped<'_> {
+    /// Tells the system the bytes read are not wanted again, so the pages
+    /// of the file read so far do not all stay in the process's memory
+    /// (they stay in the system's file cache).
+    fn release(&mut self) {
+        let upto = self.pos / RELEASE * RELEASE;
+        if upto > self.released {
+            #[cfg(unix)]
+            // SAFETY: the map is read-only and those bytes are never read
+            // again; read again, they would come back from the file.
+            let _ = unsafe {
+                self.mmap.unchecked_advise_range(
+                    memmap2::UncheckedAdvice::DontNeed,
+                    self.released,
+                    upto - self.released,
+                )
+            };
+            self.released = upto;
+        }
+    }
+}
+
+impl Source for Mapped<'_> {
+    fn data(&self) -> &[u8] {
+        &self.map[self.pos..self.end]
+    }
+    fn consume(&mut self, n: usize) {
+        self.pos += n;
+        self.release();
+    }
+    fn fill(&mut self) -> Result<()> {
+        self.end = self.end.saturating_add(self.piece).min(self.map.len());
+        Ok(())
+    }
+    fn eof(&self) -> bool {
+        self.end == self.map.len()
+    }
+    fn read(&self) -> u64 {
+        self.end as u64
+    }
+    fn place(&self) -> &Arc<str> {
+        &self.place
+    }
 }
 
 /// The bytes of a ledger, read a block at a time.
@@ -585,10 +680,24 @@ struct Blocks {
     eof: bool,
     read: u64,
     place: Arc<str>,
-    bom_checked: bool,
 }
 
-impl Blocks {
+impl Source for Blocks {
+    fn data(&self) -> &[u8] {
+        &self.buf
+    }
+    fn consume(&mut self, n: usize) {
+        self.buf.drain(..n);
+    }
+    fn eof(&self) -> bool {
+        self.eof
+    }
+    fn read(&self) -> u64 {
+        self.read
+    }
+    fn place(&self) -> &Arc<str> {
+        &self.place
+    }
     fn fill(&mut self) -> Result<()> {
         let piece = match self.pieces.recv() {
             Ok(p) => p.map_err(|source| Error::Io {
@@ -603,33 +712,35 @@ impl Blocks {
         let _ = self.spent.send(piece);
         Ok(())
     }
+}
 
-    /// Reads until the header is found (titles may stand above it); returns
-    /// the fields, the data's first line and how many title lines there were.
-    fn header(&mut self, cols: &Columns) -> Result<(Fields, u64, u64)> {
-        loop {
-            self.fill()?;
-            // One byte-order mark, at the very start, once the first three
-            // bytes are in (a block may be smaller than that).
-            if !self.bom_checked && (self.buf.len() >= 3 || self.eof) {
-                self.bom_checked = true;
-                if self.buf.starts_with(b"\xEF\xBB\xBF") {
-                    self.buf.drain(..3);
-                }
+/// Takes in pieces until the header is found (titles may stand above it);
+/// returns the fields, the data's first line and how many title lines there
+/// were.
+fn header(src: &mut impl Source, cols: &Columns) -> Result<(Fields, u64, u64)> {
+    let mut bom_checked = false;
+    loop {
+        src.fill()?;
+        // One byte-order mark, at the very start, once the first three
+        // bytes are in (a block may be smaller than that).
+        if !bom_checked && (src.data().len() >= 3 || src.eof()) {
+            bom_checked = true;
+            if src.data().starts_with(b"\xEF\xBB\xBF") {
+                src.consume(3);
             }
-            if let Some((f, start, line, titles)) =
-                find_header(&self.buf, self.eof, cols, &self.place)?
-            {
-                self.buf.drain(..start);
-                return Ok((f, line, titles));
-            }
-            if self.buf.len() > 1 << 20 {
-                return Err(Error::CsvLine {
-                    path: self.place.to_string(),
-                    line: 1,
-                    message: "no header line naming the ledger's columns in the first 1 MB".into(),
-                });
-            }
+        }
+        if let Some((f, start, line, titles)) =
+            find_header(src.data(), src.eof(), cols, src.place())?
+        {
+            src.consume(start);
+            return Ok((f, line, titles));
+        }
+        if src.data().len() > 1 << 20 {
+            return Err(Error::CsvLine {
+                path: src.place().to_string(),
+                line: 1,
+                message: "no header line naming the ledger's columns in the first 1 MB".into(),
+            });
         }
     }
 }
@@ -681,7 +792,6 @@ pub fn read_csv_from(
             eof: false,
             read: 0,
             place: Arc::from(label),
-            bom_checked: false,
         };
         read_blocks(src, (size, label, cols, block), progress, sink)
     })
@@ -689,39 +799,39 @@ pub fn read_csv_from(
 
 /// The blocks of a ledger CSV, header first.
 fn read_blocks(
-    mut src: Blocks,
+    mut src: impl Source,
     (size, label, cols, block): (u64, &str, &Columns, usize),
     progress: &mut dyn FnMut(u64, u64),
     sink: Sink,
 ) -> Result<LedgerTotals> {
-    let (fields, mut line, titles) = src.header(cols)?;
+    let (fields, mut line, titles) = header(&mut src, cols)?;
     let mut total = LedgerTotals {
         other: 1 + titles,
         ..Default::default()
     };
     loop {
-        if !src.eof && src.buf.len() < block {
+        if !src.eof() && src.data().len() < block {
             src.fill()?;
             continue;
         }
         // Tiny blocks (tests) split too, so every boundary case is crossed.
-        let split = src.buf.len() >= PARALLEL_MIN || block < PARALLEL_MIN;
-        let mut part = parse_block(&src.buf, line, !src.eof, split, &fields);
+        let split = src.data().len() >= PARALLEL_MIN || block < PARALLEL_MIN;
+        let mut part = parse_block(src.data(), line, !src.eof(), split, &fields);
         part.totals.settle_candidates(total.total_pence);
         for b in &part.totals.bad_lines {
             sink(b)?;
         }
         total.merge(part.totals);
         line = part.next_line;
-        src.buf.drain(..part.consumed);
-        progress(src.read.min(size), size);
+        src.consume(part.consumed);
+        progress(src.read().min(size), size);
         let Some(in_quotes) = part.incomplete else {
-            if src.eof {
+            if src.eof() {
                 break;
             }
             continue;
         };
-        if src.buf.len() >= MAX_RECORD.max(4 * block) {
+        if src.data().len() >= MAX_RECORD.max(4 * block) {
             return Err(Error::CsvLine {
                 path: label.to_string(),
                 line,
