@@ -589,7 +589,7 @@ pub fn read_csv_sink(
         released: 0,
         pos: 0,
         end: 0,
-        piece: block.max(1).min(BLOCK / 4),
+        piece: block.clamp(1, BLOCK / 4),
         place: Arc::from(label.as_str()),
     };
     read_blocks(src, (size, &label, cols, block.max(1)), progress, sink)
