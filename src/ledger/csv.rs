@@ -612,6 +612,8 @@ trait Source {
 
 /// A file mapped into memory: its pieces are taken in without a copy.
 struct Mapped<'m> {
+    /// To hand back the pages read (on Unix).
+    #[cfg_attr(not(unix), allow(dead_code))]
     mmap: &'m memmap2::Mmap,
     map: &'m [u8],
     /// The bytes before this are read and handed back (see `consume`).
