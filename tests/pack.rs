@@ -34,6 +34,16 @@ fn numbers(path: &Path, sheet: &str) -> Vec<f64> {
         .collect()
 }
 
+/// A sheet's cached values and its formulas.
+fn values_and_formulas(
+    path: &Path,
+    sheet: &str,
+) -> (calamine::Range<Data>, calamine::Range<String>) {
+    let mut wb = open_workbook_auto(path).unwrap();
+    let values = wb.worksheet_range(sheet).unwrap();
+    (values, wb.worksheet_formula(sheet).unwrap())
+}
+
 fn strings(path: &Path, sheet: &str) -> Vec<String> {
     let mut wb = open_workbook_auto(path).unwrap();
     let r = wb.worksheet_range(sheet).unwrap();
@@ -404,9 +414,7 @@ fn chart_text_prints_at_nine_points_or_more() {
 #[test]
 fn workbook_totals_are_formulas_with_cached_values() {
     let path = Path::new("reports/annual-report-2012-13/annual-report-2012-13.xlsx");
-    let mut wb = open_workbook_auto(path).unwrap();
-    let values = wb.worksheet_range("Budget breakdown").unwrap();
-    let formulas = wb.worksheet_formula("Budget breakdown").unwrap();
+    let (values, formulas) = values_and_formulas(path, "Budget breakdown");
     assert_eq!(
         values.get_value((0, 0)),
         Some(&Data::String(
@@ -522,9 +530,7 @@ fn the_score_sheet_computes_from_its_inputs() {
 #[test]
 fn the_apportionment_sheet_shares_by_formula() {
     let path = Path::new("reports/planning-support/planning-support.xlsx");
-    let mut wb = open_workbook_auto(path).unwrap();
-    let values = wb.worksheet_range("Apportionment").unwrap();
-    let formulas = wb.worksheet_formula("Apportionment").unwrap();
+    let (values, formulas) = values_and_formulas(path, "Apportionment");
     let f = |r: u32, c: u32| formulas.get_value((r, c)).cloned().unwrap_or_default();
     let v = |r: u32, c: u32| match values.get_value((r, c)) {
         Some(Data::Float(x)) => *x,

@@ -3,19 +3,24 @@
 
 const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
 
+/// One word into hash `h`.
+#[inline]
+pub fn step(h: u64, w: u64) -> u64 {
+    (h.rotate_left(5) ^ w).wrapping_mul(K)
+}
+
 /// FxHash over 8-byte words, continuing from `h`; the length is mixed in
 /// last, so ("AB", "C") and ("A", "BC") differ when chained.
 pub fn words(mut h: u64, b: &[u8]) -> u64 {
     let mut chunks = b.chunks_exact(8);
     for w in &mut chunks {
-        let w = u64::from_le_bytes(w.try_into().unwrap_or_default());
-        h = (h.rotate_left(5) ^ w).wrapping_mul(K);
+        h = step(h, u64::from_le_bytes(w.try_into().unwrap_or_default()));
     }
     let rest = chunks.remainder();
     if !rest.is_empty() {
-        h = (h.rotate_left(5) ^ tail(rest)).wrapping_mul(K);
+        h = step(h, tail(rest));
     }
-    (h.rotate_left(5) ^ b.len() as u64).wrapping_mul(K)
+    step(h, b.len() as u64)
 }
 
 /// Up to 7 bytes as one word, read where they lie (copying them into a

@@ -10,7 +10,10 @@
 //! The result is always the sequential one.
 
 use super::keysums::KeySums;
-use super::{BadLine, Columns, FileSummary, FloatLine, LedgerTotals, Sink, header_key, raw_text};
+use super::{
+    BadLine, Columns, FileSummary, FloatLine, LedgerTotals, Sink, field_key, header_key, push_key,
+    raw_text,
+};
 use crate::base::error::{Error, Result};
 use crate::input::csvscan::{Scanner, Span, Step, sniff_delimiter, unquote};
 use std::io::Read;
@@ -57,10 +60,6 @@ struct Part {
     incomplete: Option<bool>,
     /// A quoted field was never closed: its reason names its lines.
     unterminated: bool,
-}
-
-fn field_text(b: &[u8]) -> String {
-    super::field_key(b)
 }
 
 /// Reads records from `data` (which starts at a record boundary on line
@@ -173,7 +172,7 @@ fn record(
     let m = field(f.amount);
     let a = match line_amount(f, &m) {
         Ok(a) => a,
-        Err(_) if (0..width).all(|i| header_key(&field_text(&field(i))) == f.header[i]) => {
+        Err(_) if (0..width).all(|i| header_key(&field_key(&field(i))) == f.header[i]) => {
             t.other += 1; // the header again, as files joined together have
             return;
         }
@@ -234,20 +233,11 @@ fn fill_key<'d>(
 ) {
     key.0.clear();
     match f.authority {
-        Some(i) => push_field(&mut key.0, &field(i)),
+        Some(i) => push_key(&mut key.0, &field(i)),
         None => key.0.push_str(&f.fixed_authority),
     }
     key.1.clear();
-    push_field(&mut key.1, &field(f.cost_centre));
-}
-
-/// A field's text, trimmed (UTF-8, else Windows-1252), added to `dst`: a
-/// buffer kept from line to line makes no allocation for each line's key.
-fn push_field(dst: &mut String, b: &[u8]) {
-    match std::str::from_utf8(b) {
-        Ok(s) => dst.push_str(s.trim()),
-        Err(_) => dst.push_str(crate::input::import::decode_cp1252(b).trim()),
-    }
+    push_key(&mut key.1, &field(f.cost_centre));
 }
 
 /// Adds a line with its month and account (figures by period were asked
@@ -259,11 +249,11 @@ fn add_detail<'d>(
     field: &dyn Fn(usize) -> std::borrow::Cow<'d, [u8]>,
     t: &mut LedgerTotals,
 ) -> std::result::Result<(), String> {
-    let month = match f.date.map(|i| field_text(&field(i))) {
+    let month = match f.date.map(|i| field_key(&field(i))) {
         None => crate::base::date::Month(0),
         Some(d) => f.dating.month(&d)?,
     };
-    let account = f.account.map(|i| field_text(&field(i))).unwrap_or_default();
+    let account = f.account.map(|i| field_key(&field(i))).unwrap_or_default();
     t.add_detail(key, &account, month, a);
     Ok(())
 }
@@ -456,7 +446,7 @@ fn find_header(
         };
         let names: Vec<String> = spans
             .iter()
-            .map(|s| header_key(&field_text(&unquote(&buf[s.start..s.end], s.quoted))))
+            .map(|s| header_key(&field_key(&unquote(&buf[s.start..s.end], s.quoted))))
             .collect();
         let pos = |w: &str| names.iter().position(|n| super::heading_is(n, w));
         let has_auth = pos(&auth).is_some();
@@ -557,7 +547,7 @@ fn no_header(cols: &Columns, place: &Arc<str>, first: Vec<String>) -> Error {
 fn names_as_written(buf: &[u8], spans: &[Span]) -> Vec<String> {
     spans
         .iter()
-        .map(|s| field_text(&unquote(&buf[s.start..s.end], s.quoted)))
+        .map(|s| field_key(&unquote(&buf[s.start..s.end], s.quoted)))
         .collect()
 }
 
@@ -747,10 +737,10 @@ fn header(src: &mut impl Source, cols: &Columns) -> Result<(Fields, u64, u64)> {
     }
 }
 
-/// Reads a ledger CSV from any reader (`label` names it in messages):
-/// files, and the fuzz targets' bytes. A thread of its own reads the next
-/// piece while the two threads of `parse_block` read the last, so reading
-/// the file never leaves a core waiting.
+/// Reads a ledger CSV from any reader (`label` names it in messages): the
+/// fuzz targets' bytes, and empty files (files are otherwise read from a
+/// map, `read_csv_sink`). A thread of its own reads the next pieces while
+/// every core parses the last block.
 pub fn read_csv_from(
     file: &mut (dyn Read + Send),
     size: u64,

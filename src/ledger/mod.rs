@@ -169,9 +169,17 @@ pub fn scaled(a: LedgerAmount, scale: Decimal) -> std::result::Result<LedgerAmou
 /// A key field's text as the totals hold it: UTF-8, else Windows-1252,
 /// trimmed.
 pub(crate) fn field_key(b: &[u8]) -> String {
+    let mut s = String::new();
+    push_key(&mut s, b);
+    s
+}
+
+/// `field_key`'s text added to `dst`: a buffer kept from line to line
+/// makes no allocation for each line's key.
+pub(crate) fn push_key(dst: &mut String, b: &[u8]) {
     match std::str::from_utf8(b) {
-        Ok(s) => s.trim().to_string(),
-        Err(_) => crate::input::import::decode_cp1252(b).trim().to_string(),
+        Ok(s) => dst.push_str(s.trim()),
+        Err(_) => dst.push_str(crate::input::import::decode_cp1252(b).trim()),
     }
 }
 
@@ -183,11 +191,7 @@ pub struct FxHasher(u64);
 
 impl std::hash::Hasher for FxHasher {
     fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut b = [0u8; 8];
-            b[..chunk.len()].copy_from_slice(chunk);
-            self.write_u64(u64::from_le_bytes(b));
-        }
+        self.0 = crate::base::hash::words(self.0, bytes);
     }
     fn write_u8(&mut self, i: u8) {
         self.write_u64(i as u64);
@@ -196,7 +200,7 @@ impl std::hash::Hasher for FxHasher {
         self.write_u64(i as u64);
     }
     fn write_u64(&mut self, i: u64) {
-        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        self.0 = crate::base::hash::step(self.0, i);
     }
     fn finish(&self) -> u64 {
         self.0
