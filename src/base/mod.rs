@@ -5,7 +5,7 @@ pub mod atomic;
 pub mod chart;
 pub mod date;
 pub mod error;
-pub mod fastmul;
+pub mod fastdec;
 pub mod hash;
 pub mod money;
 pub mod published;

@@ -64,7 +64,7 @@ pub struct Part {
     pub rounded: Decimal,
 }
 
-/// Brings weights to integers at a common scale, reduced by their gcd.
+/// Brings weights to integers at a common scale.
 fn integer_weights(weights: &[Decimal]) -> Result<Vec<i128>, ApportionError> {
     let scale = weights.iter().map(|w| w.scale()).max().unwrap_or(0);
     let mut ints = Vec::with_capacity(weights.len());
@@ -74,12 +74,6 @@ fn integer_weights(weights: &[Decimal]) -> Result<Vec<i128>, ApportionError> {
             m = m.checked_mul(10).ok_or(ApportionError::Overflow)?;
         }
         ints.push(m);
-    }
-    let g = ints.iter().fold(0i128, |g, &x| gcd(g, x));
-    if g > 1 {
-        for x in &mut ints {
-            *x /= g;
-        }
     }
     Ok(ints)
 }
@@ -157,6 +151,40 @@ pub fn apportion_values(
     weights: &[Decimal],
     unit: Decimal,
 ) -> Result<Vec<Decimal>, ApportionError> {
+    let iw = checked_weights(weights)?;
+    let (mult, s) = unit_scale(unit)?;
+    let t_units = total_units(amount, mult, s)?;
+    let t_abs = t_units.abs();
+    // The weights' common factor only matters to overflow: the floors are
+    // the same without it and the remainders in the same order.
+    let mut floors = match whole_units(t_abs, &iw) {
+        Some(f) => f,
+        None => whole_units(t_abs, &reduced(iw)).ok_or(ApportionError::Overflow)?,
+    };
+    let unit_dec = Decimal::from_i128_with_scale(mult, s);
+    floors
+        .drain(..)
+        .map(|(units, _)| {
+            let units = if t_units < 0 { -units } else { units };
+            match (units, mult) {
+                // As `units × unit_dec` gives them: rust_decimal's zero,
+                // and a product by 1 keeping the unit's scale.
+                (0, _) => Ok(Decimal::ZERO),
+                (_, 1) => Decimal::try_from_i128_with_scale(units, s)
+                    .map_err(|_| ApportionError::Overflow),
+                _ => Decimal::try_from_i128_with_scale(units, 0)
+                    .ok()
+                    .and_then(|u| u.checked_mul(unit_dec))
+                    .ok_or(ApportionError::Overflow),
+            }
+        })
+        .collect()
+}
+
+/// The weights as integers at a common scale (divided by their common
+/// factor when their sum would overflow), after the checks every
+/// apportionment makes.
+fn checked_weights(weights: &[Decimal]) -> Result<Vec<i128>, ApportionError> {
     if weights.is_empty() {
         return Err(ApportionError::NoPartners);
     }
@@ -166,16 +194,20 @@ pub fn apportion_values(
     {
         return Err(ApportionError::NegativeWeight(i.to_string()));
     }
-    let iw = integer_weights(weights)?;
-    let total_w: i128 = iw
-        .iter()
-        .try_fold(0i128, |a, &x| a.checked_add(x))
-        .ok_or(ApportionError::Overflow)?;
-    if total_w == 0 {
-        return Err(ApportionError::ZeroWeights);
+    let mut iw = integer_weights(weights)?;
+    let sum = |iw: &[i128]| iw.iter().try_fold(0i128, |a, &x| a.checked_add(x));
+    if sum(&iw).is_none() {
+        iw = reduced(iw);
     }
-    let (mult, s) = unit_scale(unit)?;
-    // Whole units of the total, rounded half away from zero.
+    match sum(&iw) {
+        None => Err(ApportionError::Overflow),
+        Some(0) => Err(ApportionError::ZeroWeights),
+        Some(_) => Ok(iw),
+    }
+}
+
+/// `amount` in whole units of `mult` × 10^-`s`, rounded half away from zero.
+fn total_units(amount: Decimal, mult: i128, s: u32) -> Result<i128, ApportionError> {
     let rounded_total =
         amount.round_dp_with_strategy(s, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
     let mut t = rounded_total.mantissa();
@@ -183,44 +215,53 @@ pub fn apportion_values(
         t = t.checked_mul(10).ok_or(ApportionError::Overflow)?;
     }
     // Units coarser than 1 (10, 100): round the total to that unit too.
-    let t_units = {
-        let q = t / mult;
-        let r = t % mult;
-        if r.abs() * 2 >= mult {
-            q + t.signum()
-        } else {
-            q
+    let (q, r) = (t / mult, t % mult);
+    Ok(if r.abs() * 2 >= mult {
+        q + t.signum()
+    } else {
+        q
+    })
+}
+
+/// `weights` divided by their greatest common divisor.
+fn reduced(mut weights: Vec<i128>) -> Vec<i128> {
+    let g = weights.iter().fold(0i128, |g, &x| gcd(g, x));
+    if g > 1 {
+        for x in &mut weights {
+            *x /= g;
         }
-    };
-    let negative = t_units < 0;
-    let t_abs = t_units.abs();
-    let mut floors = Vec::with_capacity(iw.len());
-    let mut rems = Vec::with_capacity(iw.len());
-    for &w in &iw {
-        let prod = t_abs.checked_mul(w).ok_or(ApportionError::Overflow)?;
-        floors.push(prod / total_w);
-        rems.push(prod % total_w);
     }
-    let given: i128 = floors
-        .iter()
-        .try_fold(0i128, |a, &x| a.checked_add(x))
-        .ok_or(ApportionError::Overflow)?;
-    let left = (t_abs - given) as usize;
-    let mut order: Vec<usize> = (0..iw.len()).collect();
-    // Largest remainder first; ties to the partner listed first.
-    order.sort_by(|&a, &b| rems[b].cmp(&rems[a]).then(a.cmp(&b)));
-    for &i in order.iter().take(left) {
-        floors[i] += 1;
+    weights
+}
+
+/// Each weight's whole units of `total` (and its remainder), the units
+/// left over given one each to the largest remainders, ties to the first
+/// listed. None when a product overflows.
+fn whole_units(total: i128, weights: &[i128]) -> Option<Vec<(i128, i128)>> {
+    let total_w = weights.iter().try_fold(0i128, |a, &x| a.checked_add(x))?;
+    let mut parts = Vec::with_capacity(weights.len());
+    for &w in weights {
+        parts.push(div_rem(total.checked_mul(w)?, total_w));
     }
-    let unit_dec = Decimal::from_i128_with_scale(mult, s);
-    floors
-        .into_iter()
-        .map(|units| {
-            let units = Decimal::try_from_i128_with_scale(if negative { -units } else { units }, 0)
-                .map_err(|_| ApportionError::Overflow)?;
-            units.checked_mul(unit_dec).ok_or(ApportionError::Overflow)
-        })
-        .collect()
+    let given: i128 = parts.iter().map(|p| p.0).sum();
+    let left = (total - given) as usize;
+    if left > 0 {
+        let mut order: Vec<usize> = (0..parts.len()).collect();
+        order.sort_by(|&a, &b| parts[b].1.cmp(&parts[a].1).then(a.cmp(&b)));
+        for &i in order.iter().take(left) {
+            parts[i].0 += 1;
+        }
+    }
+    Some(parts)
+}
+
+/// `n / d` and `n % d` of non-negative `n` and positive `d`; in 64 bits
+/// when both fit (a 128-bit division is a call, ten times slower).
+fn div_rem(n: i128, d: i128) -> (i128, i128) {
+    match (u64::try_from(n), u64::try_from(d)) {
+        (Ok(n), Ok(d)) => ((n / d) as i128, (n % d) as i128),
+        _ => (n / d, n % d),
+    }
 }
 
 /// Exact shares without rounding (for per-year investment shares that are
@@ -313,6 +354,44 @@ pub fn table(
     Ok(t)
 }
 
+/// `apportion_values` the first, plain way: what the fast one must equal.
+#[cfg(test)]
+pub(crate) fn apportion_values_plain(
+    amount: Decimal,
+    weights: &[Decimal],
+    unit: Decimal,
+) -> Result<Vec<Decimal>, ApportionError> {
+    let iw = reduced(checked_weights(weights)?);
+    let total_w: i128 = iw.iter().sum();
+    let (mult, s) = unit_scale(unit)?;
+    let t_units = total_units(amount, mult, s)?;
+    let t_abs = t_units.abs();
+    let mut floors = Vec::with_capacity(iw.len());
+    let mut rems = Vec::with_capacity(iw.len());
+    for &w in &iw {
+        let prod = t_abs.checked_mul(w).ok_or(ApportionError::Overflow)?;
+        floors.push(prod / total_w);
+        rems.push(prod % total_w);
+    }
+    let given: i128 = floors.iter().sum();
+    let left = (t_abs - given) as usize;
+    let mut order: Vec<usize> = (0..iw.len()).collect();
+    order.sort_by(|&a, &b| rems[b].cmp(&rems[a]).then(a.cmp(&b)));
+    for &i in order.iter().take(left) {
+        floors[i] += 1;
+    }
+    let unit_dec = Decimal::from_i128_with_scale(mult, s);
+    floors
+        .into_iter()
+        .map(|units| {
+            let units =
+                Decimal::try_from_i128_with_scale(if t_units < 0 { -units } else { units }, 0)
+                    .map_err(|_| ApportionError::Overflow)?;
+            units.checked_mul(unit_dec).ok_or(ApportionError::Overflow)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -373,6 +452,53 @@ mod tests {
         let r: Vec<Decimal> = parts.iter().map(|p| p.rounded).collect();
         assert_eq!(r, vec![dec!(3798.88), dec!(3418.46), dec!(2782.66)]);
         assert_eq!(r.iter().sum::<Decimal>(), dec!(10000));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(5_000))]
+        /// The fast way (64-bit divisions, the common factor only on
+        /// overflow, no sort when nothing is left over) gives the plain
+        /// way's parts to the byte, and its errors.
+        #[test]
+        fn fast_parts_are_the_plain_ones(
+            amount in proptest::num::i128::ANY, amount_scale in 0u32..=6, bits in 1u32..=96,
+            ws in proptest::collection::vec((0i128..(1 << 40), 0u32..=10), 1..8),
+            unit in 0usize..5, small in proptest::bool::ANY,
+        ) {
+            let amount = Decimal::from_i128_with_scale(amount % (1i128 << bits), amount_scale);
+            // Small weights at one scale make ties, which go to the first listed.
+            let ws: Vec<Decimal> = ws
+                .iter()
+                .map(|&(m, s)| if small { Decimal::from(m % 4) } else { Decimal::from_i128_with_scale(m, s) })
+                .collect();
+            let unit = [dec!(1), dec!(0.01), dec!(10), dec!(100), dec!(0.001)][unit];
+            let (fast, plain) = (apportion_values(amount, &ws, unit), apportion_values_plain(amount, &ws, unit));
+            let bytes = |r: &Result<Vec<Decimal>, ApportionError>| {
+                r.clone().map(|v| v.iter().map(|d| d.serialize()).collect::<Vec<_>>())
+            };
+            proptest::prop_assert_eq!(bytes(&fast), bytes(&plain));
+        }
+    }
+
+    #[test]
+    fn overflow_and_common_factors() {
+        // Weights whose sum overflows until divided by their common factor.
+        let huge = Decimal::from_i128_with_scale((1i128 << 96) - 2, 0);
+        let ws = [huge, huge, huge, dec!(0.000000002)];
+        assert!(
+            integer_weights(&ws)
+                .unwrap()
+                .iter()
+                .try_fold(0i128, |a, &x| a.checked_add(x))
+                .is_none()
+        );
+        let plain = apportion_values_plain(dec!(1), &ws, dec!(1));
+        assert_eq!(apportion_values(dec!(1), &ws, dec!(1)), plain);
+        assert_eq!(plain.unwrap(), [dec!(1), dec!(0), dec!(0), dec!(0)]);
+        // Parts of zero are rust_decimal's zero, as the product gives it.
+        let parts = apportion_values(dec!(1), &[dec!(1), dec!(0)], dec!(0.01)).unwrap();
+        assert_eq!(parts[1].serialize(), Decimal::ZERO.serialize());
+        assert_eq!(parts[0].to_string(), "1.00");
     }
 
     #[test]

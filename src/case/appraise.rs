@@ -2,9 +2,9 @@
 //! definition): discounting, NPV, the discounted benefit-cost ratio, payback
 //! and ROI, over inputs flattened for fast re-evaluation.
 
-// Products of money and discount factors, the simulation's inner loop:
-// rust_decimal's very figures, worked faster.
-use crate::base::fastmul::mul;
+// Products and sums of money and discount factors, the simulation's inner
+// loop: rust_decimal's very figures, worked faster.
+use crate::base::fastdec::{add, mul, sub};
 use crate::base::money;
 use crate::base::year::Year;
 use rust_decimal::Decimal;
@@ -197,10 +197,10 @@ pub fn own_npv(
                 realisation.get(t).copied().unwrap_or(Decimal::ONE),
             );
             let c = cost(t);
-            pvc += mul(c, df);
-            pvs += mul(s, df);
+            pvc = add(pvc, mul(c, df));
+            pvs = add(pvs, mul(s, df));
         }
-        pvs - pvc
+        sub(pvs, pvc)
     })
 }
 
@@ -215,19 +215,19 @@ fn summarise_with(i: &ScoreInputs, dfs: &[Decimal]) -> Summary {
     let mut payback_idx = None;
     for (t, (&c, &df)) in i.costs.iter().zip(dfs).enumerate() {
         let s = i.savings_in(t);
-        cum += s - c;
+        cum = add(cum, sub(s, c));
         if payback_idx.is_none() && cum >= Decimal::ZERO {
             payback_idx = Some(t);
         }
-        tc += c;
-        ts += s;
-        pvc += mul(c, df);
-        pvs += mul(s, df);
+        tc = add(tc, c);
+        ts = add(ts, s);
+        pvc = add(pvc, mul(c, df));
+        pvs = add(pvs, mul(s, df));
     }
     Summary {
         costs: tc,
         savings: ts,
-        npv: pvs - pvc,
+        npv: sub(pvs, pvc),
         score: (!pvc.is_zero()).then(|| pvs / pvc),
         payback_idx,
     }

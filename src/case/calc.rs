@@ -585,14 +585,15 @@ impl Case {
     }
 
     /// Costs in year `t` of the span of the items `which` picks.
-    fn cost_in(&self, t: usize, which: impl Fn(&CaseItem) -> bool) -> Decimal {
+    /// `up` is `uplift()`, worked once by the caller.
+    fn cost_in(&self, t: usize, up: Decimal, which: impl Fn(&CaseItem) -> bool) -> Decimal {
         let sum: Decimal = self
             .items
             .iter()
             .filter(|i| which(i))
             .map(|i| i.amounts[t])
             .sum();
-        sum * self.uplift()
+        sum * up
     }
 
     /// The bases the case costs are shared by: the case's, then each item's
@@ -614,6 +615,10 @@ impl Case {
     /// its own basis; None when a basis has no weight for some partner.
     fn shares(&self) -> Result<Option<Vec<Vec<Option<Decimal>>>>, CaseError> {
         let mut out = vec![vec![None; self.partners.len()]; self.span];
+        let up = self.uplift();
+        // The partners engaged in a year, by index, and their weights: the
+        // rounded parts only (the simulation asks for them in every trial).
+        let (mut engaged, mut ws) = (Vec::new(), Vec::new());
         for basis in self.cost_bases() {
             let Ok(w) = self.weight_values_for(basis) else {
                 return Ok(None);
@@ -621,16 +626,17 @@ impl Case {
             let mine =
                 |i: &CaseItem| !i.central && i.basis.as_ref().unwrap_or(&self.basis) == basis;
             for (t, year) in out.iter_mut().enumerate() {
-                let cost = self.cost_in(t, mine);
-                // The partners engaged this year, by index: the rounded parts
-                // only (the simulation asks for them in every trial).
-                let engaged: Vec<usize> = (0..self.partners.len())
-                    .filter(|&i| self.partners[i].joins <= t && t < self.partners[i].leaves)
-                    .collect();
+                let cost = self.cost_in(t, up, mine);
+                engaged.clear();
+                engaged.extend(
+                    (0..self.partners.len())
+                        .filter(|&i| self.partners[i].joins <= t && t < self.partners[i].leaves),
+                );
                 if engaged.is_empty() {
                     continue;
                 }
-                let ws: Vec<Decimal> = engaged.iter().map(|&i| w[i]).collect();
+                ws.clear();
+                ws.extend(engaged.iter().map(|&i| w[i]));
                 let parts = apportion::apportion_values(cost, &ws, Decimal::ONE).map_err(|e| {
                     let source = match e {
                         apportion::ApportionError::NegativeWeight(k) => {
@@ -822,20 +828,21 @@ impl Case {
                 *s += v.unwrap_or_default();
             }
         }
+        let up = self.uplift();
         let mut f = Figures {
             case_total: self.case_total(),
             central: self
                 .items
                 .iter()
                 .filter(|i| i.central && !i.external)
-                .map(|i| i.amounts.iter().sum::<Decimal>() * self.uplift())
+                .map(|i| i.amounts.iter().sum::<Decimal>() * up)
                 .sum(),
             tolerance_max: self.tolerance_max(),
             case_cost: (0..self.span)
-                .map(|t| self.cost_in(t, |i| !i.central))
+                .map(|t| self.cost_in(t, up, |i| !i.central))
                 .collect(),
             all_cost: (0..self.span)
-                .map(|t| self.cost_in(t, |i| !i.external))
+                .map(|t| self.cost_in(t, up, |i| !i.external))
                 .collect(),
             shares,
             partner_cost: costs,
