@@ -198,8 +198,9 @@ pub struct Figures {
 pub struct Trial {
     pub summary: score::Summary,
     pub total: Decimal,
+    /// Each partner's own NPV against zero (None: it has no own case).
     /// Empty unless asked for.
-    pub partner_npvs: Vec<Option<Decimal>>,
+    pub partner_signs: Vec<Option<std::cmp::Ordering>>,
 }
 
 /// The partners whose own NPV is below zero, by name (`npvs` as
@@ -551,22 +552,26 @@ impl Case {
     }
 
     /// What one simulation trial asks of the case: the score's headline
-    /// figures, the case total and (when `partners`) each partner's own
-    /// NPV, the partners' costs and the realisation profile worked once for
-    /// all of them. The very figures `score_inputs`, `case_total` and
-    /// `partner_npvs` give (a test says so).
+    /// figures, the case total and (when `partners`) whether each partner's
+    /// own NPV is below, at or above zero, the partners' costs and the
+    /// realisation profile worked once for all of them. The very figures
+    /// `score_inputs`, `case_total` and `partner_npvs` give (a test says so).
     pub fn trial(&self, partners: bool) -> Result<Trial, CaseError> {
         let pc = self.saving_costs()?;
         let profile = self.priced_profile();
-        let partner_npvs = match partners {
-            true => self.partner_npvs_with(pc.as_deref(), &profile)?,
+        let partner_signs = match partners {
+            true => {
+                self.each_partner(pc.as_deref(), &profile, |cost, saver, profile, rate, n| {
+                    score::own_npv_sign(cost, saver, profile, rate, n)
+                })?
+            }
             false => Vec::new(),
         };
         let inputs = self.score_inputs_with(pc.as_deref(), profile);
         Ok(Trial {
             summary: score::summarise(&inputs),
             total: self.case_total(),
-            partner_npvs,
+            partner_signs,
         })
     }
 
@@ -764,12 +769,27 @@ impl Case {
         pc: Option<&[Decimal]>,
         profile: &[Decimal],
     ) -> Result<Vec<Option<Decimal>>, CaseError> {
+        self.each_partner(pc, profile, |cost, saver, profile, rate, n| {
+            score::own_npv(cost, saver, profile, rate, n)
+        })
+    }
+
+    /// `f` of each partner's own case (its yearly costs, its (net saving,
+    /// join, leave), the profile, the rate and the window), as `own_npv`
+    /// takes them; None where it has none.
+    fn each_partner<T>(
+        &self,
+        pc: Option<&[Decimal]>,
+        profile: &[Decimal],
+        f: impl Fn(&dyn Fn(usize) -> Decimal, (Decimal, usize, usize), &[Decimal], Decimal, usize) -> T,
+    ) -> Result<Vec<Option<T>>, CaseError> {
+        let none = || (0..self.partners.len()).map(|_| None).collect();
         let Some(pc) = pc else {
-            return Ok(vec![None; self.partners.len()]);
+            return Ok(none());
         };
         let nets = self.nets_of(pc);
         let Some(shares) = self.shares()? else {
-            return Ok(vec![None; self.partners.len()]);
+            return Ok(none());
         };
         let rate = self.shown_rate_pct();
         Ok((0..self.partners.len())
@@ -784,8 +804,8 @@ impl Case {
                             .unwrap_or_default()
                             * self.price_factors(t).0
                     };
-                    score::own_npv(
-                        cost,
+                    f(
+                        &cost,
                         (nets[i], p.joins, p.leaves),
                         profile,
                         rate,
