@@ -29,6 +29,9 @@ pub struct Range {
     pub low: Decimal,
     pub high: Decimal,
     pub mode: Option<Decimal>,
+    /// LOW, HIGH and MODE (LOW when none) as floats, for the draws:
+    /// converted once, not in every trial.
+    floats: [f64; 3],
 }
 
 /// Parses "KEY=LOW..HIGH[..MODE]" against a case.
@@ -69,12 +72,15 @@ pub fn parse_range(case: &Case, s: &str) -> Result<Range> {
         }
         None => None,
     };
+    let (a, b) = (low.to_f64().unwrap_or(0.0), high.to_f64().unwrap_or(0.0));
+    let c = mode.map_or(a, |c| c.to_f64().unwrap_or(a));
     Ok(Range {
         key: key.to_string(),
         target,
         low,
         high,
         mode,
+        floats: [a, b, c],
     })
 }
 
@@ -83,15 +89,11 @@ pub use crate::base::rng::Rng;
 impl Range {
     /// One draw, rounded to the penny or to 6 places.
     pub fn draw(&self, rng: &mut Rng) -> Decimal {
-        let (a, b) = (
-            self.low.to_f64().unwrap_or(0.0),
-            self.high.to_f64().unwrap_or(0.0),
-        );
+        let [a, b, c] = self.floats;
         let u = rng.unit();
         let x = match self.mode {
             None => a + (b - a) * u,
-            Some(c) => {
-                let c = c.to_f64().unwrap_or(a);
+            Some(_) => {
                 let fc = if b > a { (c - a) / (b - a) } else { 0.0 };
                 if u < fc {
                     a + (u * (b - a) * (c - a)).sqrt()
@@ -102,7 +104,11 @@ impl Range {
         };
         let dp = if self.target.is_money() { 2 } else { 6 };
         let scaled = (x * 10f64.powi(dp as i32)).round();
-        let d = Decimal::from_i128_with_scale(scaled as i128, dp);
+        // In 64 bits when it fits (a float to i128 is a call): the same Decimal.
+        let d = match scaled.abs() < 9.2e18 {
+            true => Decimal::new(scaled as i64, dp),
+            false => Decimal::from_i128_with_scale(scaled as i128, dp),
+        };
         // Rounding must not leave the range.
         d.clamp(self.low, self.high)
     }
