@@ -318,7 +318,7 @@ mod tests {
             prop_assert!(r < d);
             let (qd_lo, c) = (q.lo as u64 as u128 * d as u128)
                 .overflowing_add(((q.lo >> 64) * d as u128) << 64);
-            let qd_hi = ((q.lo >> 64) * d as u128 >> 64) as u64 + c as u64 + q.hi * d;
+            let qd_hi = (((q.lo >> 64) * d as u128) >> 64) as u64 + c as u64 + q.hi * d;
             let back = Wide { hi: qd_hi, lo: qd_lo }.plus(Wide { hi: 0, lo: r as u128 });
             prop_assert_eq!(back, n);
         }
