@@ -4,6 +4,7 @@
 //! each partner, savings, the tolerance, the investment score). The tables,
 //! the scenarios, the sensitivity and the simulation all read these figures.
 
+use crate::base::fastdec::{add, mul, sub};
 use crate::base::year::Year;
 use crate::case::apportion;
 use crate::case::appraise::{self as score, ScoreInputs, ScoreResult};
@@ -450,37 +451,37 @@ impl Case {
     /// Realisation share per window year, after start year, factor, slip
     /// and the benefits and works duration optimism bias.
     pub fn realisation_profile(&self) -> Vec<Decimal> {
-        let short = Decimal::ONE - self.benefits_bias_pct / Decimal::ONE_HUNDRED;
-        let base: Vec<Decimal> = (0..self.window)
+        // Worked with `fastdec`: rust_decimal's very figures, in a trial's time.
+        let short = sub(Decimal::ONE, self.benefits_bias_pct / Decimal::ONE_HUNDRED);
+        let mut profile: Vec<Decimal> = (0..self.window)
             .map(|t| {
-                self.realisation[t].unwrap_or(if t < self.start {
+                let r = self.realisation[t].unwrap_or(if t < self.start {
                     Decimal::ZERO
                 } else {
                     Decimal::ONE
-                }) * self.realisation_factor
-                    * short
+                });
+                mul(mul(r, self.realisation_factor), short)
             })
             .collect();
         let slip = self.slip_months + self.duration_slip_months();
         if slip.is_zero() {
-            return base;
+            return profile;
         }
-        // Moving the profile later by k whole years and a fraction f of a year.
+        // Moving the profile later by k whole years and a fraction f of a
+        // year: from the last year back, so each year is read before it is
+        // overwritten.
         let twelve = Decimal::from(12);
         let k = (slip / twelve).floor();
         let f = (slip - k * twelve) / twelve;
+        let rest = sub(Decimal::ONE, f);
         let k: usize = k.try_into().unwrap_or(usize::MAX);
-        let at = |i: Option<usize>| {
-            i.and_then(|i| base.get(i).copied())
-                .unwrap_or(Decimal::ZERO)
-        };
-        (0..self.window)
-            .map(|t| {
-                let a = at(t.checked_sub(k));
-                let b = at(t.checked_sub(k + 1));
-                (Decimal::ONE - f) * a + f * b
-            })
-            .collect()
+        for t in (0..self.window).rev() {
+            let at = |i: Option<usize>| i.map_or(Decimal::ZERO, |i| profile[i]);
+            let a = at(t.checked_sub(k));
+            let b = at(t.checked_sub(k.saturating_add(1)));
+            profile[t] = add(mul(rest, a), mul(f, b));
+        }
+        profile
     }
 
     /// Year `t`'s (costs, savings) price factors: 1 without `[prices]`.
@@ -529,7 +530,8 @@ impl Case {
         let costs = (0..self.window)
             .map(|t| {
                 let paid = self.items.iter().filter(|i| !i.external);
-                paid.map(|i| i.amounts[t]).sum::<Decimal>() * up * self.price_factors(t).0
+                let sum = paid.map(|i| i.amounts[t]).sum::<Decimal>();
+                mul(mul(sum, up), self.price_factors(t).0)
             })
             .collect();
         let savers = match (self.net_given, pc) {
@@ -580,7 +582,7 @@ impl Case {
         self.items
             .iter()
             .filter(|i| !i.central)
-            .map(|i| i.amounts.iter().sum::<Decimal>() * up)
+            .map(|i| mul(i.amounts.iter().sum::<Decimal>(), up))
             .sum()
     }
 
@@ -598,7 +600,7 @@ impl Case {
             .filter(|i| which(i))
             .map(|i| i.amounts[t])
             .sum();
-        sum * up
+        mul(sum, up)
     }
 
     /// The bases the case costs are shared by: the case's, then each item's
