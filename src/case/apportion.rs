@@ -151,34 +151,55 @@ pub fn apportion_values(
     weights: &[Decimal],
     unit: Decimal,
 ) -> Result<Vec<Decimal>, ApportionError> {
-    let iw = checked_weights(weights)?;
-    let (mult, s) = unit_scale(unit)?;
-    let t_units = total_units(amount, mult, s)?;
-    let t_abs = t_units.abs();
-    // The weights' common factor only matters to overflow: the floors are
-    // the same without it and the remainders in the same order.
-    let mut floors = match whole_units(t_abs, &iw) {
-        Some(f) => f,
-        None => whole_units(t_abs, &reduced(iw)).ok_or(ApportionError::Overflow)?,
-    };
-    let unit_dec = Decimal::from_i128_with_scale(mult, s);
-    floors
-        .drain(..)
-        .map(|(units, _)| {
-            let units = if t_units < 0 { -units } else { units };
-            match (units, mult) {
-                // As `units × unit_dec` gives them: rust_decimal's zero,
-                // and a product by 1 keeping the unit's scale.
-                (0, _) => Ok(Decimal::ZERO),
-                (_, 1) => Decimal::try_from_i128_with_scale(units, s)
-                    .map_err(|_| ApportionError::Overflow),
-                _ => Decimal::try_from_i128_with_scale(units, 0)
-                    .ok()
-                    .and_then(|u| u.checked_mul(unit_dec))
-                    .ok_or(ApportionError::Overflow),
-            }
+    Apportioner::new(weights)?.parts(amount, unit)
+}
+
+/// Weights checked and brought to integers once, to apportion many amounts
+/// (each year's costs between the same partners).
+#[derive(Debug, Clone)]
+pub struct Apportioner {
+    weights: Vec<i128>,
+}
+
+impl Apportioner {
+    /// A negative weight is reported by its index.
+    pub fn new(weights: &[Decimal]) -> Result<Apportioner, ApportionError> {
+        Ok(Apportioner {
+            weights: checked_weights(weights)?,
         })
-        .collect()
+    }
+
+    /// The rounded parts of `amount`, in the order of the weights.
+    pub fn parts(&self, amount: Decimal, unit: Decimal) -> Result<Vec<Decimal>, ApportionError> {
+        let (mult, s) = unit_scale(unit)?;
+        let t_units = total_units(amount, mult, s)?;
+        let t_abs = t_units.abs();
+        // The weights' common factor only matters to overflow: the floors are
+        // the same without it and the remainders in the same order.
+        let floors = match whole_units(t_abs, &self.weights) {
+            Some(f) => f,
+            None => whole_units(t_abs, &reduced(self.weights.clone()))
+                .ok_or(ApportionError::Overflow)?,
+        };
+        let unit_dec = Decimal::from_i128_with_scale(mult, s);
+        floors
+            .into_iter()
+            .map(|(units, _)| {
+                let units = if t_units < 0 { -units } else { units };
+                match (units, mult) {
+                    // As `units × unit_dec` gives them: rust_decimal's zero,
+                    // and a product by 1 keeping the unit's scale.
+                    (0, _) => Ok(Decimal::ZERO),
+                    (_, 1) => Decimal::try_from_i128_with_scale(units, s)
+                        .map_err(|_| ApportionError::Overflow),
+                    _ => Decimal::try_from_i128_with_scale(units, 0)
+                        .ok()
+                        .and_then(|u| u.checked_mul(unit_dec))
+                        .ok_or(ApportionError::Overflow),
+                }
+            })
+            .collect()
+    }
 }
 
 /// The weights as integers at a common scale (divided by their common

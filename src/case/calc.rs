@@ -623,17 +623,18 @@ impl Case {
     fn shares(&self) -> Result<Option<Vec<Vec<Option<Decimal>>>>, CaseError> {
         let mut out = vec![vec![None; self.partners.len()]; self.span];
         let up = self.uplift();
-        // The partners engaged in a year, by index, and their weights: the
-        // rounded parts only (the simulation asks for them in every trial).
-        let (mut engaged, mut ws) = (Vec::new(), Vec::new());
+        // The partners engaged in a year, by index, and their weights made
+        // ready once while the same partners share (the simulation asks for
+        // every year's parts in every trial).
+        let mut engaged = Vec::new();
         for basis in self.cost_bases() {
             let Ok(w) = self.weight_values_for(basis) else {
                 return Ok(None);
             };
             let mine =
                 |i: &CaseItem| !i.central && i.basis.as_ref().unwrap_or(&self.basis) == basis;
+            let mut ready: Option<(Vec<usize>, apportion::Apportioner)> = None;
             for (t, year) in out.iter_mut().enumerate() {
-                let cost = self.cost_in(t, up, mine);
                 engaged.clear();
                 engaged.extend(
                     (0..self.partners.len())
@@ -642,29 +643,43 @@ impl Case {
                 if engaged.is_empty() {
                     continue;
                 }
-                ws.clear();
-                ws.extend(engaged.iter().map(|&i| w[i]));
-                let parts = apportion::apportion_values(cost, &ws, Decimal::ONE).map_err(|e| {
-                    let source = match e {
-                        apportion::ApportionError::NegativeWeight(k) => {
-                            let k: usize = k.parse().unwrap_or(0);
-                            let name = engaged.get(k).map(|&i| self.partners[i].name.clone());
-                            apportion::ApportionError::NegativeWeight(name.unwrap_or_default())
-                        }
-                        other => other,
-                    };
-                    CaseError::YearCosts {
-                        year: self.year(t),
-                        source,
+                let a = match ready.take() {
+                    Some((e, a)) if e == engaged => (e, a),
+                    _ => {
+                        let ws: Vec<Decimal> = engaged.iter().map(|&i| w[i]).collect();
+                        let a = apportion::Apportioner::new(&ws)
+                            .map_err(|e| self.year_error(t, &engaged, e))?;
+                        (engaged.clone(), a)
                     }
-                })?;
+                };
+                let parts =
+                    a.1.parts(self.cost_in(t, up, mine), Decimal::ONE)
+                        .map_err(|e| self.year_error(t, &engaged, e))?;
                 for (&i, part) in engaged.iter().zip(parts) {
                     year[i] = Some(year[i].unwrap_or_default() + part);
                 }
+                ready = Some(a);
             }
         }
         self.joining_fees(&mut out)?;
         Ok(Some(out))
+    }
+
+    /// Year `t`'s apportionment error, a negative weight named by the
+    /// partner (`engaged` gives the partners apportioned between, by index).
+    fn year_error(&self, t: usize, engaged: &[usize], e: apportion::ApportionError) -> CaseError {
+        let source = match e {
+            apportion::ApportionError::NegativeWeight(k) => {
+                let k: usize = k.parse().unwrap_or(0);
+                let name = engaged.get(k).map(|&i| self.partners[i].name.clone());
+                apportion::ApportionError::NegativeWeight(name.unwrap_or_default())
+            }
+            other => other,
+        };
+        CaseError::YearCosts {
+            year: self.year(t),
+            source,
+        }
     }
 
     /// A late joiner's fee and a leaver's exit cost: added to the payer's
