@@ -182,23 +182,24 @@ impl Apportioner {
                 .ok_or(ApportionError::Overflow)?,
         };
         let unit_dec = Decimal::from_i128_with_scale(mult, s);
-        floors
-            .into_iter()
-            .map(|(units, _)| {
-                let units = if t_units < 0 { -units } else { units };
-                match (units, mult) {
-                    // As `units × unit_dec` gives them: rust_decimal's zero,
-                    // and a product by 1 keeping the unit's scale.
-                    (0, _) => Ok(Decimal::ZERO),
-                    (_, 1) => Decimal::try_from_i128_with_scale(units, s)
-                        .map_err(|_| ApportionError::Overflow),
-                    _ => Decimal::try_from_i128_with_scale(units, 0)
-                        .ok()
-                        .and_then(|u| u.checked_mul(unit_dec))
-                        .ok_or(ApportionError::Overflow),
-                }
-            })
-            .collect()
+        // A plain loop: collecting Results in place cost more than the
+        // apportionment itself.
+        let mut out = Vec::with_capacity(floors.len());
+        for (units, _) in floors {
+            let units = if t_units < 0 { -units } else { units };
+            out.push(match (units, mult) {
+                // As `units × unit_dec` gives them: rust_decimal's zero,
+                // and a product by 1 keeping the unit's scale.
+                (0, _) => Decimal::ZERO,
+                (_, 1) => Decimal::try_from_i128_with_scale(units, s)
+                    .map_err(|_| ApportionError::Overflow)?,
+                _ => Decimal::try_from_i128_with_scale(units, 0)
+                    .ok()
+                    .and_then(|u| u.checked_mul(unit_dec))
+                    .ok_or(ApportionError::Overflow)?,
+            });
+        }
+        Ok(out)
     }
 }
 
