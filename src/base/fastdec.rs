@@ -130,8 +130,8 @@ impl Wide {
     }
 
     /// The quotient and remainder by 10^`k` (`k` from 1 to 19), a 64-bit
-    /// limb at a time (each quotient limb fits in 64 bits, so each step is
-    /// one hardware division; reciprocals measured no faster here).
+    /// limb at a time, each step's quotient fitting in 64 bits (division by
+    /// a reciprocal, or by an inline `div`, measured no faster here).
     fn div_pow10(self, k: u32) -> (Wide, u64) {
         let d = 10u64.pow(k);
         let (q2, r) = match self.hi {
