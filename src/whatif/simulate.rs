@@ -20,6 +20,7 @@ use crate::case::score;
 use crate::whatif::scenario::{Case, Figures, Target, parse_value};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
+use std::cmp::Ordering;
 
 /// A key varied between LOW and HIGH, with an optional MODE (triangular).
 #[derive(Debug, Clone, PartialEq)]
@@ -449,11 +450,15 @@ fn empty_outcome(base: &Case, trials: usize) -> Outcome {
     }
 }
 
-/// `count` trials from block `b`'s stream, unsorted.
-fn run_block(base: &Case, ranges: &[Range], seed: u64, b: usize, count: usize) -> Result<Outcome> {
+/// `count` trials from block `b`'s stream, added to `out` unsorted.
+fn run_block(
+    base: &Case,
+    ranges: &[Range],
+    (seed, b, count): (u64, usize, usize),
+    out: &mut Outcome,
+) -> Result<()> {
     let mut rng = Rng::new(block_seed(seed, b));
     let mut work = base.clone();
-    let mut out = empty_outcome(base, count);
     let max = base.tolerance_max();
     let partners = !out.partner_worse.is_empty();
     for _ in 0..count {
@@ -477,7 +482,7 @@ fn run_block(base: &Case, ranges: &[Range], seed: u64, b: usize, count: usize) -
         out.case_total.push(total);
         count_worse(&trial.partner_signs, &mut out.partner_worse);
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Runs `trials` draws on every core, in blocks. `progress` is called with
@@ -505,20 +510,12 @@ pub fn simulate_on(
     let size = |b: usize| BLOCK.min(trials - b * BLOCK);
     let threads = threads.clamp(1, blocks.max(1));
     let done = std::sync::atomic::AtomicUsize::new(0);
-    let mut parts: Vec<(usize, Result<Outcome>)> = std::thread::scope(|sc| {
+    let parts: Vec<Share> = std::thread::scope(|sc| {
         let workers: Vec<_> = (0..threads)
             .map(|k| {
                 let done = &done;
-                sc.spawn(move || {
-                    (k..blocks)
-                        .step_by(threads)
-                        .map(|b| {
-                            let r = run_block(base, ranges, seed, b, size(b));
-                            done.fetch_add(size(b), std::sync::atomic::Ordering::Relaxed);
-                            (b, r)
-                        })
-                        .collect::<Vec<_>>()
-                })
+                let mine = (k..blocks).step_by(threads);
+                sc.spawn(move || run_share(base, ranges, seed, mine, &size, done))
             })
             .collect();
         let mut shown = 0;
@@ -531,65 +528,126 @@ pub fn simulate_on(
             std::thread::sleep(std::time::Duration::from_millis(20));
         }
         // A worker that panicked loses its blocks: said, never passed over.
-        let lost = || {
-            (
+        let lost = || Share {
+            out: empty_outcome(base, 0),
+            failed: Some((
                 0,
-                Err(Error::usage(
-                    "the simulation stopped: a worker thread failed",
-                )),
-            )
+                Error::usage("the simulation stopped: a worker thread failed"),
+            )),
         };
         workers
             .into_iter()
-            .flat_map(|w| w.join().unwrap_or_else(|_| vec![lost()]))
+            .map(|w| w.join().unwrap_or_else(|_| lost()))
             .collect()
     });
-    parts.sort_by_key(|(b, _)| *b);
-    let mut out = empty_outcome(base, trials);
-    for (_, part) in parts {
-        let part = part?;
-        out.npv.extend(part.npv);
-        out.score.extend(part.score);
-        out.payback.extend(part.payback);
-        out.case_total.extend(part.case_total);
-        out.breaches += part.breaches;
-        for (a, b) in out.partner_worse.iter_mut().zip(part.partner_worse) {
+    progress(trials);
+    merge_shares(base, trials, parts)
+}
+
+/// One thread's blocks: their outcomes together, each list sorted, and the
+/// first block that failed (with its number).
+struct Share {
+    out: Outcome,
+    failed: Option<(usize, Error)>,
+}
+
+/// Runs blocks `mine` in turn, then sorts what they found: the order of the
+/// trials does not matter to sorted lists, so each thread's are sorted
+/// while the others still run, and only merged at the end.
+fn run_share(
+    base: &Case,
+    ranges: &[Range],
+    seed: u64,
+    mine: impl Iterator<Item = usize> + Clone,
+    size: &dyn Fn(usize) -> usize,
+    done: &std::sync::atomic::AtomicUsize,
+) -> Share {
+    let mut out = empty_outcome(base, mine.clone().map(size).sum());
+    for b in mine {
+        if let Err(e) = run_block(base, ranges, (seed, b, size(b)), &mut out) {
+            return Share {
+                out,
+                failed: Some((b, e)),
+            };
+        }
+        done.fetch_add(size(b), std::sync::atomic::Ordering::Relaxed);
+    }
+    sort_outcome(&mut out);
+    Share { out, failed: None }
+}
+
+/// The threads' sorted lists merged into one outcome; the error of the
+/// first block that failed, whichever thread ran it.
+fn merge_shares(base: &Case, trials: usize, shares: Vec<Share>) -> Result<Outcome> {
+    let mut outs = Vec::with_capacity(shares.len());
+    let mut failed: Option<(usize, Error)> = None;
+    for s in shares {
+        match (s.failed, &failed) {
+            (Some((b, e)), Some((first, _))) if b < *first => failed = Some((b, e)),
+            (Some(f), None) => failed = Some(f),
+            _ => outs.push(s.out),
+        }
+    }
+    if let Some((_, e)) = failed {
+        return Err(e);
+    }
+    let mut out = empty_outcome(base, 0);
+    out.trials = trials;
+    let mut take = |f: fn(&mut Outcome) -> &mut Vec<Decimal>| {
+        merged(
+            outs.iter_mut().map(|o| std::mem::take(f(o))).collect(),
+            in_full,
+        )
+    };
+    out.npv = take(|o| &mut o.npv);
+    out.score = take(|o| &mut o.score);
+    out.case_total = take(|o| &mut o.case_total);
+    let paybacks = outs.iter_mut().map(|o| std::mem::take(&mut o.payback));
+    out.payback = merged(paybacks.collect(), usize::cmp);
+    for o in &outs {
+        out.breaches += o.breaches;
+        for (a, b) in out.partner_worse.iter_mut().zip(&o.partner_worse) {
             *a += b;
         }
     }
-    progress(trials);
-    sort_outcome(&mut out, threads);
     Ok(out)
 }
 
-/// Sorts each list of figures for its percentiles, two lists a core when
-/// there are two.
-fn sort_outcome(o: &mut Outcome, threads: usize) {
-    let Outcome {
-        npv,
-        score,
-        payback,
-        case_total,
-        ..
-    } = o;
-    let mut first = || {
-        npv.sort_unstable();
-        payback.sort_unstable();
-    };
-    let mut second = || {
-        score.sort_unstable();
-        case_total.sort_unstable();
-    };
-    match threads {
-        1 => {
-            first();
-            second();
+/// Sorted lists merged into one sorted list, two at a time.
+fn merged<T: Copy>(mut lists: Vec<Vec<T>>, cmp: impl Fn(&T, &T) -> Ordering) -> Vec<T> {
+    while lists.len() > 1 {
+        let (a, b) = (lists.remove(0), lists.remove(0));
+        let mut out = Vec::with_capacity(a.len() + b.len());
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() && j < b.len() {
+            if cmp(&b[j], &a[i]) == Ordering::Less {
+                out.push(b[j]);
+                j += 1;
+            } else {
+                out.push(a[i]);
+                i += 1;
+            }
         }
-        _ => std::thread::scope(|sc| {
-            sc.spawn(first);
-            second();
-        }),
+        out.extend_from_slice(&a[i..]);
+        out.extend_from_slice(&b[j..]);
+        lists.push(out);
     }
+    lists.pop().unwrap_or_default()
+}
+
+/// Sorts each list of figures for its percentiles.
+fn sort_outcome(o: &mut Outcome) {
+    o.npv.sort_unstable_by(in_full);
+    o.score.sort_unstable_by(in_full);
+    o.payback.sort_unstable();
+    o.case_total.sort_unstable_by(in_full);
+}
+
+/// Decimals by value, and equal values (1.0 and 1.00) by their bytes: one
+/// order, so the sorted lists (and the sums of them) are the same however
+/// the trials were shared between threads.
+fn in_full(a: &Decimal, b: &Decimal) -> Ordering {
+    a.cmp(b).then_with(|| a.serialize().cmp(&b.serialize()))
 }
 
 /// Nearest-rank percentile of sorted values.
