@@ -418,9 +418,9 @@ fn has_partner_cases(c: &Case) -> bool {
 }
 
 /// Counts the partners whose own NPV is below zero in this trial.
-fn count_worse(signs: &[Option<std::cmp::Ordering>], worse: &mut [usize]) {
+fn count_worse(signs: &[Option<Ordering>], worse: &mut [usize]) {
     for (w, sign) in worse.iter_mut().zip(signs) {
-        *w += usize::from(*sign == Some(std::cmp::Ordering::Less));
+        *w += usize::from(*sign == Some(Ordering::Less));
     }
 }
 
