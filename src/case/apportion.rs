@@ -171,35 +171,56 @@ impl Apportioner {
 
     /// The rounded parts of `amount`, in the order of the weights.
     pub fn parts(&self, amount: Decimal, unit: Decimal) -> Result<Vec<Decimal>, ApportionError> {
+        let mut out = Vec::with_capacity(self.weights.len());
+        self.parts_each(amount, unit, |_, part| out.push(part))?;
+        Ok(out)
+    }
+
+    /// `each(k, part)` for the rounded part of `amount` of each weight k, in
+    /// order, without allocating for up to 16 weights (a simulation's every
+    /// year of every trial). On an error the parts given are to be dropped.
+    pub fn parts_each(
+        &self,
+        amount: Decimal,
+        unit: Decimal,
+        mut each: impl FnMut(usize, Decimal),
+    ) -> Result<(), ApportionError> {
         let (mult, s) = unit_scale(unit)?;
         let t_units = total_units(amount, mult, s)?;
-        let t_abs = t_units.abs();
+        let n = self.weights.len();
+        let (mut small, mut big) = ([(0i128, 0i128); 16], Vec::new());
+        let floors = match n <= 16 {
+            true => &mut small[..n],
+            false => {
+                big.resize(n, (0, 0));
+                &mut big[..]
+            }
+        };
         // The weights' common factor only matters to overflow: the floors are
         // the same without it and the remainders in the same order.
-        let floors = match whole_units(t_abs, &self.weights) {
-            Some(f) => f,
-            None => whole_units(t_abs, &reduced(self.weights.clone()))
-                .ok_or(ApportionError::Overflow)?,
-        };
-        let unit_dec = Decimal::from_i128_with_scale(mult, s);
-        // A plain loop: collecting Results in place cost more than the
-        // apportionment itself.
-        let mut out = Vec::with_capacity(floors.len());
-        for (units, _) in floors {
-            let units = if t_units < 0 { -units } else { units };
-            out.push(match (units, mult) {
-                // As `units × unit_dec` gives them: rust_decimal's zero,
-                // and a product by 1 keeping the unit's scale.
-                (0, _) => Decimal::ZERO,
-                (_, 1) => Decimal::try_from_i128_with_scale(units, s)
-                    .map_err(|_| ApportionError::Overflow)?,
-                _ => Decimal::try_from_i128_with_scale(units, 0)
-                    .ok()
-                    .and_then(|u| u.checked_mul(unit_dec))
-                    .ok_or(ApportionError::Overflow)?,
-            });
+        if whole_units(t_units.abs(), &self.weights, floors).is_none() {
+            let reduced = reduced(self.weights.clone());
+            whole_units(t_units.abs(), &reduced, floors).ok_or(ApportionError::Overflow)?;
         }
-        Ok(out)
+        let unit_dec = Decimal::from_i128_with_scale(mult, s);
+        for (k, &(units, _)) in floors.iter().enumerate() {
+            let units = if t_units < 0 { -units } else { units };
+            each(
+                k,
+                match (units, mult) {
+                    // As `units × unit_dec` gives them: rust_decimal's zero,
+                    // and a product by 1 keeping the unit's scale.
+                    (0, _) => Decimal::ZERO,
+                    (_, 1) => Decimal::try_from_i128_with_scale(units, s)
+                        .map_err(|_| ApportionError::Overflow)?,
+                    _ => Decimal::try_from_i128_with_scale(units, 0)
+                        .ok()
+                        .and_then(|u| u.checked_mul(unit_dec))
+                        .ok_or(ApportionError::Overflow)?,
+                },
+            );
+        }
+        Ok(())
     }
 }
 
@@ -256,14 +277,13 @@ fn reduced(mut weights: Vec<i128>) -> Vec<i128> {
     weights
 }
 
-/// Each weight's whole units of `total` (and its remainder), the units
-/// left over given one each to the largest remainders, ties to the first
-/// listed. None when a product overflows.
-fn whole_units(total: i128, weights: &[i128]) -> Option<Vec<(i128, i128)>> {
+/// Each weight's whole units of `total` (and its remainder) into `parts`,
+/// the units left over given one each to the largest remainders, ties to
+/// the first listed. None when a product overflows.
+fn whole_units(total: i128, weights: &[i128], parts: &mut [(i128, i128)]) -> Option<()> {
     let total_w = weights.iter().try_fold(0i128, |a, &x| a.checked_add(x))?;
-    let mut parts = Vec::with_capacity(weights.len());
-    for &w in weights {
-        parts.push(div_rem(total.checked_mul(w)?, total_w));
+    for (p, &w) in parts.iter_mut().zip(weights) {
+        *p = div_rem(total.checked_mul(w)?, total_w);
     }
     let given: i128 = parts.iter().map(|p| p.0).sum();
     let left = (total - given) as usize;
@@ -285,7 +305,7 @@ fn whole_units(total: i128, weights: &[i128]) -> Option<Vec<(i128, i128)>> {
             parts[i].0 += 1;
         }
     }
-    Some(parts)
+    Some(())
 }
 
 /// `n / d` and `n % d` of non-negative `n` and positive `d`; in 64 bits

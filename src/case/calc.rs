@@ -652,12 +652,11 @@ impl Case {
                         (engaged.clone(), a)
                     }
                 };
-                let parts =
-                    a.1.parts(self.cost_in(t, up, mine), Decimal::ONE)
-                        .map_err(|e| self.year_error(t, &engaged, e))?;
-                for (&i, part) in engaged.iter().zip(parts) {
+                a.1.parts_each(self.cost_in(t, up, mine), Decimal::ONE, |k, part| {
+                    let i = engaged[k];
                     year[i] = Some(year[i].unwrap_or_default() + part);
-                }
+                })
+                .map_err(|e| self.year_error(t, &engaged, e))?;
                 ready = Some(a);
             }
         }
@@ -815,11 +814,8 @@ impl Case {
                 (p.joins != NEVER).then(|| {
                     // The costs `own_inputs` gives, year by year.
                     let cost = |t: usize| {
-                        shares
-                            .get(t)
-                            .and_then(|y| y.get(i).copied().flatten())
-                            .unwrap_or_default()
-                            * self.price_factors(t).0
+                        let share = shares.get(t).and_then(|y| y.get(i).copied().flatten());
+                        mul(share.unwrap_or_default(), self.price_factors(t).0)
                     };
                     f(
                         &cost,
