@@ -66,35 +66,12 @@ fn read_inner(
         })
     };
     let schema = ParquetReader::new(open()?).schema().map_err(&err)?;
-    let names: Vec<String> = schema.iter_names().map(|s| s.to_string()).collect();
-    let find = |want: &str| -> Option<String> {
-        let k = header_key(want);
-        names.iter().find(|n| header_key(n) == k).cloned()
-    };
-    let missing = |want: &str| Error::MissingColumn {
-        place: path.display().to_string(),
-        column: want.to_string(),
-        hint: String::new(),
-        found: names.clone(),
-    };
-    let a_name = match &cols.fixed_authority {
-        Some(_) => None,
-        None => Some(find(&cols.authority).ok_or_else(|| missing(&cols.authority))?),
-    };
-    let c_name = find(&cols.cost_centre).ok_or_else(|| missing(&cols.cost_centre))?;
-    let m_name = find(&cols.amount).ok_or_else(|| missing(&cols.amount))?;
-    let optional = |c: &Option<String>| c.as_deref().map(|c| find(c).ok_or_else(|| missing(c)));
-    let d_name = optional(&cols.date).transpose()?;
-    let k_name = optional(&cols.account).transpose()?;
-    let mut wanted: Vec<String> = vec![c_name.clone(), m_name.clone()];
-    wanted.extend([&a_name, &d_name, &k_name].into_iter().flatten().cloned());
-    let names = Names {
-        auth: a_name,
-        cc: c_name,
-        amount: m_name,
-        date: d_name,
-        account: k_name,
-    };
+    let names = Names::of(
+        path,
+        cols,
+        schema.iter_names().map(|s| s.to_string()).collect(),
+    )?;
+    let wanted = names.wanted();
     let mut reader = ParquetReader::new(open()?);
     let meta = reader.get_metadata().map_err(&err)?.clone();
     let place: Arc<str> = Arc::from(path.display().to_string());
@@ -246,6 +223,48 @@ struct Names {
     amount: String,
     date: Option<String>,
     account: Option<String>,
+}
+
+impl Names {
+    /// The columns `cols` asks for among the file's `found`, matched as
+    /// headers are (case, spaces and punctuation aside).
+    fn of(path: &Path, cols: &Columns, found: Vec<String>) -> Result<Names> {
+        let find = |want: &str| -> Option<String> {
+            let k = header_key(want);
+            found.iter().find(|n| header_key(n) == k).cloned()
+        };
+        let missing = |want: &str| Error::MissingColumn {
+            place: path.display().to_string(),
+            column: want.to_string(),
+            hint: String::new(),
+            found: found.clone(),
+        };
+        let auth = match &cols.fixed_authority {
+            Some(_) => None,
+            None => Some(find(&cols.authority).ok_or_else(|| missing(&cols.authority))?),
+        };
+        let optional = |c: &Option<String>| c.as_deref().map(|c| find(c).ok_or_else(|| missing(c)));
+        Ok(Names {
+            auth,
+            cc: find(&cols.cost_centre).ok_or_else(|| missing(&cols.cost_centre))?,
+            amount: find(&cols.amount).ok_or_else(|| missing(&cols.amount))?,
+            date: optional(&cols.date).transpose()?,
+            account: optional(&cols.account).transpose()?,
+        })
+    }
+
+    /// The columns for polars to decode: cost centre and amount, then the
+    /// authority, date and account when read.
+    fn wanted(&self) -> Vec<String> {
+        let mut wanted = vec![self.cc.clone(), self.amount.clone()];
+        wanted.extend(
+            [&self.auth, &self.date, &self.account]
+                .into_iter()
+                .flatten()
+                .cloned(),
+        );
+        wanted
+    }
 }
 
 /// The text columns read: cost centre, and authority, date and account
