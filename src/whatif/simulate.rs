@@ -515,7 +515,9 @@ pub fn simulate_on(
             .map(|k| {
                 let done = &done;
                 let mine = (k..blocks).step_by(threads);
-                sc.spawn(move || run_share(base, ranges, seed, mine, &size, done))
+                // The first thread's lists are merged into: room for all.
+                let room = if k == 0 { trials } else { 0 };
+                sc.spawn(move || run_share(base, ranges, (seed, room), mine, &size, done))
             })
             .collect();
         let mut shown = 0;
@@ -557,12 +559,12 @@ struct Share {
 fn run_share(
     base: &Case,
     ranges: &[Range],
-    seed: u64,
+    (seed, room): (u64, usize),
     mine: impl Iterator<Item = usize> + Clone,
     size: &dyn Fn(usize) -> usize,
     done: &std::sync::atomic::AtomicUsize,
 ) -> Share {
-    let mut out = empty_outcome(base, mine.clone().map(size).sum());
+    let mut out = empty_outcome(base, room.max(mine.clone().map(size).sum()));
     for b in mine {
         if let Err(e) = run_block(base, ranges, (seed, b, size(b)), &mut out) {
             return Share {
@@ -613,26 +615,29 @@ fn merge_shares(base: &Case, trials: usize, shares: Vec<Share>) -> Result<Outcom
     Ok(out)
 }
 
-/// Sorted lists merged into one sorted list, two at a time.
-fn merged<T: Copy>(mut lists: Vec<Vec<T>>, cmp: impl Fn(&T, &T) -> Ordering) -> Vec<T> {
-    while lists.len() > 1 {
-        let (a, b) = (lists.remove(0), lists.remove(0));
-        let mut out = Vec::with_capacity(a.len() + b.len());
-        let (mut i, mut j) = (0, 0);
-        while i < a.len() && j < b.len() {
-            if cmp(&b[j], &a[i]) == Ordering::Less {
-                out.push(b[j]);
-                j += 1;
+/// Sorted lists merged into the first, each in turn, from the back: the
+/// first list has room for all (`run_share`), so nothing is allocated or
+/// copied twice, and fresh pages are only touched for what is added.
+fn merged<T: Copy>(lists: Vec<Vec<T>>, cmp: impl Fn(&T, &T) -> Ordering) -> Vec<T> {
+    let mut lists = lists.into_iter();
+    let mut a = lists.next().unwrap_or_default();
+    for b in lists {
+        let n = a.len();
+        a.extend_from_slice(&b);
+        // a[..i] and b[..j] are left to place; a[k..] is placed.
+        let (mut i, mut j, mut k) = (n, b.len(), a.len());
+        while j > 0 {
+            k -= 1;
+            if i > 0 && cmp(&a[i - 1], &b[j - 1]) == Ordering::Greater {
+                a[k] = a[i - 1];
+                i -= 1;
             } else {
-                out.push(a[i]);
-                i += 1;
+                a[k] = b[j - 1];
+                j -= 1;
             }
         }
-        out.extend_from_slice(&a[i..]);
-        out.extend_from_slice(&b[j..]);
-        lists.push(out);
     }
-    lists.pop().unwrap_or_default()
+    a
 }
 
 /// Sorts each list of figures for its percentiles.
@@ -1049,6 +1054,17 @@ mod tests {
     fn case(model: &str) -> Case {
         let m = crate::model::Model::load(std::path::Path::new(model)).unwrap();
         Case::from_model(&m).unwrap()
+    }
+
+    proptest! {
+        /// Merging sorted lists gives the sorted whole.
+        #[test]
+        fn merged_lists_are_sorted(lists in proptest::collection::vec(proptest::collection::vec(0u8..20, 0..30), 0..5)) {
+            let mut want: Vec<u8> = lists.iter().flatten().copied().collect();
+            want.sort_unstable();
+            let sorted: Vec<Vec<u8>> = lists.into_iter().map(|mut l| { l.sort_unstable(); l }).collect();
+            prop_assert_eq!(merged(sorted, u8::cmp), want);
+        }
     }
 
     proptest! {
