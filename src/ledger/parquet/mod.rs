@@ -75,7 +75,8 @@ fn read_inner(
     let mut reader = ParquetReader::new(open()?);
     let meta = reader.get_metadata().map_err(&err)?.clone();
     let place: Arc<str> = Arc::from(path.display().to_string());
-    let stretches = slices(meta.row_groups.iter().map(|g| g.num_rows()), limits);
+    let groups: Vec<usize> = meta.row_groups.iter().map(|g| g.num_rows()).collect();
+    let stretches = slices(groups.iter().copied(), limits);
     // A slice of a row group bigger than a stretch costs memory for the
     // whole group's pages, and each slice walks the group's pages from its
     // start: such files are read one slice at a time, a column at a time
@@ -83,10 +84,16 @@ fn read_inner(
     // slices of `limits.slice`. A DuckDB-written group of 30 million rows:
     // 3.8-4.4 s and 291-302 MB, against 4.0-4.6 s and 339 MB in slices of
     // half as many records, columns side by side.
-    let big = meta.row_groups.iter().any(|g| g.num_rows() > limits.most);
-    let (workers, columns) = match big {
-        true => (1, ParallelStrategy::None),
-        false => (crate::base::cores(), ParallelStrategy::Auto),
+    let workers = match groups.iter().any(|&n| n > limits.most) {
+        true => 1,
+        false => crate::base::cores(),
+    };
+    // Not when small groups sit beside the big ones: polars then walks the
+    // groups before a slice one by one (a file of one 3M-row group and 70
+    // of 100k: 5.2 s, against 0.9 s without).
+    let columns = match groups.iter().all(|&n| n > limits.most) {
+        true => ParallelStrategy::None,
+        false => ParallelStrategy::Auto,
     };
     // A row group (or a slice of a big one) at a time: memory follows the
     // row group's size, never the file's.
@@ -497,11 +504,11 @@ mod tests {
         );
     }
 
-    /// A row group over the limit is read in slices, one at a time and a
-    /// column at a time: its records are still numbered from the file's
-    /// first and its set-aside ones handed on in order. Ten records of
-    /// £1.00 to £10.00 in one group, 2 and 8 unreadable, in slices of three
-    /// (records 1-3, 4-6, 7-9, 10).
+    /// A row group over the limit is read in slices, one at a time (a
+    /// column at a time when every group is big): its records are still
+    /// numbered from the file's first and its set-aside ones handed on in
+    /// order. Ten records of £1.00 to £10.00, 2 and 8 unreadable, in slices
+    /// of three.
     #[test]
     fn a_big_row_group_is_read_in_slices() {
         let dir = std::env::temp_dir().join(format!("costshare-big-group-{}", std::process::id()));
@@ -519,20 +526,28 @@ mod tests {
             Column::new("amount".into(), amounts),
         ])
         .unwrap();
-        ParquetWriter::new(std::fs::File::create(&p).unwrap())
-            .finish(&mut df)
-            .unwrap();
-        let mut sunk = Vec::new();
-        let limits = Limits { most: 4, slice: 3 };
-        let mut sink = |b: &crate::ledger::BadLine| {
-            sunk.push(b.line);
-            Ok(())
-        };
-        let t = read_inner(&p, &Columns::default(), &mut |_, _| {}, &mut sink, limits).unwrap();
-        // 1 + 2 + ... + 10 = 55, less the unreadable 2 and 8: £45.00 from 8.
-        assert_eq!((t.rows, t.bad, t.total_pence), (8, 2, 4_500));
-        assert_eq!(sunk, [2, 8]);
-        assert_eq!(t.files[0].read, 10);
+        // One group of ten; then groups of six and four, the first big.
+        for (group, limits) in [(None, (4, 3)), (Some(6), (5, 3))] {
+            ParquetWriter::new(std::fs::File::create(&p).unwrap())
+                .with_row_group_size(group)
+                .finish(&mut df)
+                .unwrap();
+            let mut sunk = Vec::new();
+            let limits = Limits {
+                most: limits.0,
+                slice: limits.1,
+            };
+            let mut sink = |b: &crate::ledger::BadLine| {
+                sunk.push(b.line);
+                Ok(())
+            };
+            let t = read_inner(&p, &Columns::default(), &mut |_, _| {}, &mut sink, limits);
+            let t = t.unwrap();
+            // 1 + 2 + ... + 10 = 55, less the unreadable 2 and 8: £45.00 from 8.
+            assert_eq!((t.rows, t.bad, t.total_pence), (8, 2, 4_500), "{group:?}");
+            assert_eq!(sunk, [2, 8], "{group:?}");
+            assert_eq!(t.files[0].read, 10);
+        }
         std::fs::remove_dir_all(&dir).ok();
     }
 
