@@ -562,11 +562,9 @@ impl Case {
         let pc = self.saving_costs()?;
         let profile = self.priced_profile();
         let partner_signs = match partners {
-            true => {
-                self.each_partner(pc.as_deref(), &profile, |cost, saver, profile, rate, n| {
-                    score::own_npv_sign(cost, saver, profile, rate, n)
-                })?
-            }
+            true => self.each_partner(pc.as_deref(), &profile, |c, s, p, r, n| {
+                score::own_npv_sign(c, s, p, r, n)
+            })?,
             false => Vec::new(),
         };
         let inputs = self.score_inputs_with(pc.as_deref(), profile);
@@ -775,18 +773,10 @@ impl Case {
     /// count of partners worse off.
     pub fn partner_npvs(&self) -> Result<Vec<Option<Decimal>>, CaseError> {
         let pc = self.saving_costs()?;
-        self.partner_npvs_with(pc.as_deref(), &self.priced_profile())
-    }
-
-    /// `partner_npvs` from the partners' costs (`saving_costs`) and the
-    /// priced realisation profile.
-    fn partner_npvs_with(
-        &self,
-        pc: Option<&[Decimal]>,
-        profile: &[Decimal],
-    ) -> Result<Vec<Option<Decimal>>, CaseError> {
-        self.each_partner(pc, profile, |cost, saver, profile, rate, n| {
-            score::own_npv(cost, saver, profile, rate, n)
+        // A closure, not the fn itself: `each_partner` lends the costs for
+        // any lifetime, which a generic fn item cannot take.
+        self.each_partner(pc.as_deref(), &self.priced_profile(), |c, s, p, r, n| {
+            score::own_npv(c, s, p, r, n)
         })
     }
 
