@@ -26,3 +26,20 @@ con = duckdb.connect()
 con.register("t", t)
 con.execute(f"copy (select authority, cost_centre, amount::double as amount from t) "
             f"to '{out / 'duckdb-float.parquet'}' (format parquet, row_group_size 100)")
+# One row group each, for the reader of big row groups (read a page at a
+# time; the unit tests treat any group as big): DuckDB with the amount as
+# text, one page a column, and a fee of (i % 4 + 1) * 2.50 as text in a
+# dictionary; pyarrow with v2 pages of a few
+# values, amounts as plain text (no dictionary) and as whole pounds in
+# 64- and 32-bit integers (line i: i pounds, negative when i % 7 == 0).
+con.execute(f"copy (select authority, cost_centre, amount::varchar as amount, "
+            f"((row_number() over () - 1) % 4 + 1) * 2.50 || '' as fee from t) "
+            f"to '{out / 'duckdb-one-group.parquet'}' (format parquet, row_group_size 1000)")
+pounds = [i * (-1 if i % 7 == 0 else 1) for i in rows]
+t2 = pa.table({"authority": auth, "cost_centre": cc,
+               "amount": pa.array([str(a) for a in amt], pa.string()),
+               "pounds": pa.array(pounds, pa.int64()),
+               "pounds32": pa.array(pounds, pa.int32())})
+pq.write_table(t2, out / "pyarrow-one-group.parquet", compression="snappy",
+               data_page_version="2.0", data_page_size=128,
+               use_dictionary=["authority", "cost_centre", "pounds32"])

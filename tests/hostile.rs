@@ -299,8 +299,9 @@ fn parquet_records_are_numbered_across_row_groups() {
 }
 
 /// Parquet written by pyarrow (data page v2, zstd, DECIMAL, row groups of
-/// 70, tiny pages) and DuckDB (doubles, row groups of 100) passes the page
-/// check and is read exactly; an empty file is empty, not damaged.
+/// 70, tiny pages; text amounts in one group) and DuckDB (doubles, row
+/// groups of 100; text in one group) passes the page check and is read
+/// exactly; an empty file is empty, not damaged.
 #[cfg(feature = "parquet")]
 #[test]
 fn parquet_from_other_writers_is_read_exactly() {
@@ -322,7 +323,12 @@ fn parquet_from_other_writers_is_read_exactly() {
     //        = 1.01 * (44,850 - 12,642) = £32,530.08.
     assert_eq!(want.values().sum::<i128>(), 3_253_008);
     let cols = costshare::ledger::Columns::default();
-    for f in ["pyarrow-v2-zstd", "duckdb-float"] {
+    for f in [
+        "pyarrow-v2-zstd",
+        "duckdb-float",
+        "duckdb-one-group",
+        "pyarrow-one-group",
+    ] {
         let p = std::path::Path::new("fixtures/parquet").join(format!("{f}.parquet"));
         let t = costshare::ledger::read(&p, &cols, &mut |_, _| {}).unwrap();
         assert_eq!(t.bad, 0, "{f}: {:?}", t.bad_lines);

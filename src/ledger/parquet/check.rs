@@ -33,17 +33,24 @@ const MOST_PAGE_BYTES: i64 = 256 << 20;
 /// A page header (with its statistics) is read from at most this many bytes.
 const MOST_HEADER_BYTES: u64 = 1 << 20;
 
-/// Checks the file's claims; the definition levels only of the columns
-/// `wanted` picks by name (those polars will decode).
-pub(super) fn check_footer(path: &Path, wanted: &dyn Fn(&str) -> bool) -> Result<()> {
-    let bad = |why: &str| Error::Table {
+fn bad(path: &Path) -> impl Fn(&str) -> Error + '_ {
+    move |why| Error::Table {
         place: path.display().to_string(),
         message: format!("not a readable Parquet file: {why}"),
-    };
-    let io = |source| Error::Io {
+    }
+}
+
+fn io(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
+    move |source| Error::Io {
         path: path.display().to_string(),
         source,
-    };
+    }
+}
+
+/// Checks the claims of the file's footer and returns them; `check_pages`
+/// then checks its pages'.
+pub(super) fn check_footer(path: &Path) -> Result<FileClaims> {
+    let (bad, io) = (&bad(path), &io(path));
     let mut f = std::fs::File::open(path).map_err(io)?;
     let size = f.metadata().map_err(io)?.len();
     if size < 12 {
@@ -68,17 +75,30 @@ pub(super) fn check_footer(path: &Path, wanted: &dyn Fn(&str) -> bool) -> Result
             file.rows
         )));
     }
-    let data_end = size - 8 - len;
-    for c in &mut file.chunks {
-        let leaf = file.leaves.get(c.column - 1).ok_or_else(|| {
-            bad("its row groups have more columns than its schema (damaged or forged)")
-        })?;
-        if wanted(&leaf.0) {
-            c.levels = Some(leaf.1);
+    file.data_end = size - 8 - len;
+    for c in &file.chunks {
+        if file.leaves.get(c.column - 1).is_none() {
+            return Err(bad(
+                "its row groups have more columns than its schema (damaged or forged)",
+            ));
         }
     }
+    Ok(file)
+}
+
+/// Checks every page header of the file's claims; and the definition
+/// levels of the columns `levels` picks by name (those polars will decode).
+pub(super) fn check_pages(
+    path: &Path,
+    file: &FileClaims,
+    levels: &dyn Fn(&str) -> bool,
+) -> Result<()> {
+    let (bad, io) = (&bad(path), &io(path));
+    let mut f = std::fs::File::open(path).map_err(&io)?;
     for c in &file.chunks {
-        pages(&mut f, c, data_end).map_err(|e| match e {
+        let leaf = &file.leaves[c.column - 1];
+        let l = levels(&leaf.name).then_some(leaf.levels);
+        pages(&mut f, c, l, file.data_end).map_err(|e| match e {
             Walk::Io(source) => io(source),
             Walk::Bad(why) => bad(&format!(
                 "row group {}, column {}: {why}",
@@ -91,26 +111,44 @@ pub(super) fn check_footer(path: &Path, wanted: &dyn Fn(&str) -> bool) -> Result
 
 /// What the footer says of the file: its rows and every column chunk.
 #[derive(Default)]
-struct FileClaims {
+pub(super) struct FileClaims {
     rows: i64,
-    chunks: Vec<Chunk>,
-    /// Leaf columns of the schema in order: name and levels.
-    leaves: Vec<(String, Levels)>,
+    /// Where the pages end and the footer begins.
+    data_end: u64,
+    pub chunks: Vec<Chunk>,
+    /// Leaf columns of the schema in order.
+    pub leaves: Vec<Leaf>,
+}
+
+/// A leaf column of the schema.
+#[derive(Default, Clone)]
+pub(super) struct Leaf {
+    pub name: String,
+    pub levels: Levels,
+    /// SchemaElement field 1 (physical type), -1 if not written.
+    pub physical: i64,
+    /// Field 6 (converted type) and the field id of field 10's union
+    /// (logical type), when written.
+    pub converted: Option<i64>,
+    pub logical: Option<i64>,
+    /// A column of the root, not a field of a group.
+    pub top: bool,
 }
 
 /// One column chunk of one row group, as the footer describes it.
 #[derive(Default, Clone)]
-struct Chunk {
-    group: usize,
-    column: usize,
-    rows: i64,
-    values: i64,
-    start: i64,
-    size: i64,
+pub(super) struct Chunk {
+    /// Row group and leaf column, both from 1.
+    pub group: usize,
+    pub column: usize,
+    pub rows: i64,
+    pub values: i64,
+    pub start: i64,
+    pub size: i64,
     /// Compression (ColumnMetaData field 4).
-    codec: i64,
-    /// Levels to check, for the columns polars will decode.
-    levels: Option<Levels>,
+    pub codec: i64,
+    /// Encodings of the chunk's pages (field 2).
+    pub encodings: Vec<i64>,
 }
 
 /// FileMetaData: field 3 num_rows, field 4 row_groups.
@@ -150,20 +188,36 @@ fn footer(meta: &[u8]) -> R<FileClaims> {
 /// FileMetaData field 2, the schema as a flattened tree (SchemaElement: 3
 /// repetition_type, 4 name, 5 num_children): its leaves with the depth of
 /// their definition (optional or repeated ancestors) and repetition levels.
-fn schema(t: &mut Thrift) -> R<Vec<(String, Levels)>> {
-    let mut nodes: Vec<(i64, String, i64)> = Vec::new();
+fn schema(t: &mut Thrift) -> R<Vec<Leaf>> {
+    let mut nodes: Vec<(i64, Leaf, i64)> = Vec::new();
     t.list(1, |t, ty| {
         if ty != 12 {
             return Err(FORGED);
         }
-        let (mut rep, mut name, mut children) = (0i64, String::new(), 0i64);
+        let (mut rep, mut leaf, mut children) = (0i64, Leaf::default(), 0i64);
+        leaf.physical = -1;
         t.fields(2, |t, id, ty| match (id, ty) {
+            (1, 5) => {
+                leaf.physical = t.i64()?;
+                Ok(true)
+            }
+            (6, 5) => {
+                leaf.converted = Some(t.i64()?);
+                Ok(true)
+            }
+            (10, 12) => {
+                t.fields(3, |_, id, _| {
+                    leaf.logical = Some(id);
+                    Ok(false)
+                })?;
+                Ok(true)
+            }
             (3, 5) => {
                 rep = t.i64()?;
                 Ok(true)
             }
             (4, 8) => {
-                name = t.string()?;
+                leaf.name = t.string()?;
                 Ok(true)
             }
             (5, 5) => {
@@ -172,14 +226,15 @@ fn schema(t: &mut Thrift) -> R<Vec<(String, Levels)>> {
             }
             _ => Ok(false),
         })?;
-        nodes.push((rep, name, children));
+        nodes.push((rep, leaf, children));
         Ok(())
     })?;
     let mut leaves = Vec::new();
     // (children left to visit, levels at that depth); the root adds none.
     let mut stack: Vec<(i64, Levels)> = Vec::new();
-    for (i, (rep, name, children)) in nodes.into_iter().enumerate() {
+    for (i, (rep, mut leaf, children)) in nodes.into_iter().enumerate() {
         let parent = stack.last().map(|s| s.1).unwrap_or_default();
+        leaf.top = stack.len() == 1;
         let mut here = parent;
         if i > 0 {
             here.max_def += u32::from(rep == 1 || rep == 2);
@@ -191,7 +246,8 @@ fn schema(t: &mut Thrift) -> R<Vec<(String, Levels)>> {
         if children > 0 {
             stack.push((children, here));
         } else if i > 0 {
-            leaves.push((name, here));
+            leaf.levels = here;
+            leaves.push(leaf);
         }
         while stack.last().is_some_and(|s| s.0 <= 0) {
             stack.pop();
@@ -253,6 +309,21 @@ fn column_chunk(t: &mut Thrift) -> R<Chunk> {
             return Ok(false);
         }
         t.fields(5, |t, id, ty| {
+            if (id, ty) == (2, 9) {
+                // An element of another type is skipped as polars would
+                // and marks the chunk as not for the page reader.
+                t.list(6, |t, ty| {
+                    match ty {
+                        5 => c.encodings.push(t.i64()?),
+                        _ => {
+                            t.skip(ty, 7)?;
+                            c.encodings.push(-1);
+                        }
+                    }
+                    Ok(())
+                })?;
+                return Ok(true);
+            }
             let v = match (id, ty) {
                 (5 | 7 | 9 | 11, 6) | (4, 5) => t.i64()?,
                 _ => return Ok(false),
@@ -283,7 +354,7 @@ fn column_chunk(t: &mut Thrift) -> R<Chunk> {
     Ok(c)
 }
 
-enum Walk {
+pub(super) enum Walk {
     Io(std::io::Error),
     Bad(String),
 }
@@ -297,7 +368,12 @@ impl From<&str> for Walk {
 /// Reads every page header of a chunk: each page must fit in the chunk,
 /// claim no negative sizes or counts, decompress to a bounded size, and
 /// the data pages' values must add up to the chunk's.
-fn pages(f: &mut std::fs::File, c: &Chunk, data_end: u64) -> std::result::Result<(), Walk> {
+fn pages(
+    f: &mut std::fs::File,
+    c: &Chunk,
+    levels: Option<Levels>,
+    data_end: u64,
+) -> std::result::Result<(), Walk> {
     let (start, size) = (c.start as u64, c.size as u64);
     let end = start.checked_add(size).filter(|e| *e <= data_end);
     let end = end.ok_or("it claims bytes past the end of the data (damaged or forged)")?;
@@ -314,7 +390,7 @@ fn pages(f: &mut std::fs::File, c: &Chunk, data_end: u64) -> std::result::Result
         if next > end {
             return Err("a page runs past the end of its column (damaged or forged)".into());
         }
-        if let Some(l) = c.levels.filter(|l| l.max_def > 0 || l.max_rep > 0) {
+        if let Some(l) = levels.filter(|l| l.max_def > 0 || l.max_rep > 0) {
             page_levels(f, c.codec, l, &page, pos + header)?;
         }
         if !page.dictionary {
@@ -334,7 +410,7 @@ fn pages(f: &mut std::fs::File, c: &Chunk, data_end: u64) -> std::result::Result
 /// The page header at `pos` and its length. Headers are small: a few
 /// kilobytes are read first, and up to a megabyte only if that was short
 /// (long statistics), so the check does not read the data a second time.
-fn read_page_header(
+pub(super) fn read_page_header(
     f: &mut std::fs::File,
     pos: u64,
     left: u64,
@@ -397,7 +473,7 @@ fn page_levels(
 }
 
 #[derive(Default, Clone, Copy)]
-enum PageKind {
+pub(super) enum PageKind {
     DataV1,
     DataV2 {
         rep_len: i64,
@@ -408,18 +484,24 @@ enum PageKind {
 }
 
 #[derive(Default)]
-struct Page {
-    kind: PageKind,
-    uncompressed: i64,
-    compressed: i64,
-    values: i64,
+pub(super) struct Page {
+    pub kind: PageKind,
+    pub uncompressed: i64,
+    pub compressed: i64,
+    pub values: i64,
     rows: Option<i64>,
-    dictionary: bool,
+    pub dictionary: bool,
+    /// How the values are written (field 2 of a v1 or dictionary page
+    /// header, field 4 of a v2), and a v1 page's definition levels (field 3).
+    pub encoding: i64,
+    pub def_encoding: i64,
+    /// A v2 page's values are compressed unless field 7 says not.
+    pub values_plain: bool,
 }
 
 impl Page {
     /// Why this page cannot be trusted, if it cannot.
-    fn fault(&self, c: &Chunk, values_before: i64) -> Option<&'static str> {
+    pub(super) fn fault(&self, c: &Chunk, values_before: i64) -> Option<&'static str> {
         if self.compressed < 0 || self.uncompressed < 0 || self.values < 0 {
             Some("a page claims a negative size or count (damaged or forged)")
         } else if self.uncompressed > MOST_PAGE_BYTES {
@@ -462,6 +544,22 @@ fn page_header(t: &mut Thrift) -> R<Page> {
                 }
                 (3, 5) if id == 8 => {
                     p.rows = Some(t.i64()?);
+                    Ok(true)
+                }
+                (2, 5) if id != 8 => {
+                    p.encoding = t.i64()?;
+                    Ok(true)
+                }
+                (3, 5) if id == 5 => {
+                    p.def_encoding = t.i64()?;
+                    Ok(true)
+                }
+                (4, 5) if id == 8 => {
+                    p.encoding = t.i64()?;
+                    Ok(true)
+                }
+                (7, 2) if id == 8 => {
+                    p.values_plain = true;
                     Ok(true)
                 }
                 (5, 5) if id == 8 => {

@@ -1,0 +1,602 @@
+//! Row groups too big to read whole, read a page at a time.
+//!
+//! polars reads a slice of a row group by walking the group's pages from its
+//! start and holds the slice decoded, so a file of one 30-million-row group
+//! peaked near 300 MB. Here each wanted column's pages are read in turn
+//! (never mapped), decoded, and handed on a run of records at a time:
+//! memory is a page per column and its dictionary, whatever the rows. Only
+//! flat columns of text (UTF-8), 32- or 64-bit integers and doubles, in
+//! plain or dictionary encoding, are read this way; `usable` sends any
+//! other file to polars, so every value means what polars would make of it.
+
+use super::check::{Chunk, FileClaims, Leaf, Page, PageKind, Walk, read_page_header};
+use super::levels::decompress;
+use crate::base::error::{Error, Result};
+use crate::ledger::LedgerAmount;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::Path;
+
+/// A value's physical type, of those read here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Physical {
+    Int32,
+    Int64,
+    Double,
+    Text,
+}
+
+/// Codecs `levels::decompress` reads; value and level encodings read here
+/// (PLAIN, PLAIN_DICTIONARY, RLE levels, RLE_DICTIONARY).
+const CODECS: [i64; 6] = [0, 1, 2, 4, 6, 7];
+const ENCODINGS: [i64; 4] = [0, 2, 3, 8];
+
+/// How a leaf column of `chunk` would be read here, or None for polars:
+/// a top-level, unrepeated column, text marked as UTF-8 (an unmarked byte
+/// array is binary to polars), or, for the amount, a plain number.
+pub(super) fn usable(leaf: &Leaf, chunk: &Chunk, amount: bool) -> Option<Physical> {
+    let flat = leaf.top && leaf.levels.max_rep == 0 && leaf.levels.max_def <= 1;
+    let coded = CODECS.contains(&chunk.codec)
+        && !chunk.encodings.is_empty()
+        && chunk.encodings.iter().all(|e| ENCODINGS.contains(e));
+    if !flat || !coded {
+        return None;
+    }
+    let utf8 = matches!(leaf.converted, None | Some(0))
+        && matches!(leaf.logical, None | Some(1))
+        && (leaf.converted.is_some() || leaf.logical.is_some());
+    let bare = leaf.converted.is_none() && leaf.logical.is_none();
+    match leaf.physical {
+        6 if utf8 => Some(Physical::Text),
+        1 if amount && bare => Some(Physical::Int32),
+        2 if amount && bare => Some(Physical::Int64),
+        5 if amount && bare => Some(Physical::Double),
+        _ => None,
+    }
+}
+
+/// A column to read: its leaf (from 0), type and definition depth.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Col {
+    leaf: usize,
+    ty: Physical,
+    max_def: u32,
+}
+
+/// The columns named (the amount second) as read here, or None if any
+/// chunk of any of them is not (polars reads the file then).
+pub(super) fn plan(claims: &FileClaims, names: &[&str]) -> Option<Vec<Col>> {
+    let mut out = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        let leaf = claims
+            .leaves
+            .iter()
+            .position(|l| l.top && l.name == *name)?;
+        let chunks = claims.chunks.iter().filter(|c| c.column == leaf + 1);
+        let mut ty = None;
+        for c in chunks {
+            let t = usable(&claims.leaves[leaf], c, i == 1)?;
+            ty = Some(t);
+        }
+        let max_def = claims.leaves[leaf].levels.max_def;
+        out.push(Col {
+            leaf,
+            ty: ty?,
+            max_def,
+        });
+    }
+    Some(out)
+}
+
+/// Records decoded in every stream, ready to be taken.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Run {
+    /// The first one's number in the file, from 0.
+    pub first: u64,
+    pub n: usize,
+    /// A part ends with these: every `part` records and each group's end.
+    pub ends: bool,
+}
+
+/// Reads every row group's records through `cols`' streams, a run at a
+/// time.
+pub(super) fn read(
+    path: &Path,
+    claims: &FileClaims,
+    cols: &[Col],
+    part: usize,
+    run: &mut dyn FnMut(&[Stream], Run) -> Result<()>,
+) -> Result<()> {
+    let mut first = 0u64;
+    let groups = claims.chunks.iter().map(|c| c.group).max().unwrap_or(0);
+    for g in 1..=groups {
+        let mut streams = Vec::new();
+        for c in cols {
+            let chunk = claims
+                .chunks
+                .iter()
+                .find(|k| k.group == g && k.column == c.leaf + 1);
+            let chunk =
+                chunk.ok_or_else(|| bad(path, g, &claims.leaves[c.leaf], "missing".into()))?;
+            let s = Stream::open(path, chunk, c.ty, c.max_def).map_err(|source| Error::Io {
+                path: path.display().to_string(),
+                source,
+            })?;
+            streams.push(s);
+        }
+        // The biggest column's first page is read while nothing else is
+        // held: its compressed and decompressed bytes are the peak.
+        let mut order: Vec<usize> = (0..streams.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(streams[i].chunk.size));
+        for i in order {
+            streams[i]
+                .fill(i == 1)
+                .map_err(|w| walk(path, g, &claims.leaves[cols[i].leaf], w))?;
+        }
+        let rows = streams.first().map_or(0, |s| s.chunk.rows as u64);
+        let mut done = 0u64;
+        while done < rows {
+            let mut n = (rows - done).min(part as u64 - done % part as u64) as usize;
+            for (i, (s, c)) in streams.iter_mut().zip(cols).enumerate() {
+                let left = s
+                    .fill(i == 1)
+                    .map_err(|w| walk(path, g, &claims.leaves[c.leaf], w))?;
+                n = n.min(left);
+            }
+            done += n as u64;
+            let ends = done == rows || done.is_multiple_of(part as u64);
+            run(&streams, Run { first, n, ends })?;
+            streams.iter_mut().for_each(|s| s.take(n));
+            first += n as u64;
+        }
+    }
+    Ok(())
+}
+
+fn walk(path: &Path, group: usize, leaf: &Leaf, w: Walk) -> Error {
+    match w {
+        Walk::Io(source) => Error::Io {
+            path: path.display().to_string(),
+            source,
+        },
+        Walk::Bad(why) => bad(path, group, leaf, why),
+    }
+}
+
+fn bad(path: &Path, group: usize, leaf: &Leaf, why: String) -> Error {
+    Error::Table {
+        place: format!(
+            "{}, row group {group}, column {:?}",
+            path.display(),
+            leaf.name
+        ),
+        message: format!("not a readable Parquet file: {why}"),
+    }
+}
+
+/// Values found by position: a page's or a dictionary's bytes and where
+/// each value lies in them.
+#[derive(Default)]
+struct Table {
+    bytes: Vec<u8>,
+    spans: Vec<(u32, u32)>,
+}
+
+impl Table {
+    /// `n` plain-encoded values of type `ty` from the front of `bytes`.
+    fn plain(
+        bytes: Vec<u8>,
+        from: usize,
+        n: usize,
+        ty: Physical,
+    ) -> std::result::Result<Table, String> {
+        let width = match ty {
+            Physical::Int32 => 4,
+            Physical::Int64 | Physical::Double => 8,
+            Physical::Text => 0,
+        };
+        let too_short = || "a page holds fewer values than it claims (damaged)".to_string();
+        if bytes.len() > u32::MAX as usize {
+            return Err("a page is over 4 GB".into());
+        }
+        let mut spans = Vec::with_capacity(n.min(bytes.len()));
+        let mut at = from;
+        for _ in 0..n {
+            let len = match width {
+                0 => {
+                    let b = bytes.get(at..at + 4).ok_or_else(too_short)?;
+                    at += 4;
+                    u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize
+                }
+                w => w,
+            };
+            let end = at.checked_add(len).filter(|e| *e <= bytes.len());
+            let end = end.ok_or_else(too_short)?;
+            if ty == Physical::Text && std::str::from_utf8(&bytes[at..end]).is_err() {
+                return Err("a value is not UTF-8 text".into());
+            }
+            spans.push((at as u32, end as u32));
+            at = end;
+        }
+        Ok(Table { bytes, spans })
+    }
+
+    fn get(&self, i: u32) -> &[u8] {
+        let (s, e) = self.spans[i as usize];
+        &self.bytes[s as usize..e as usize]
+    }
+}
+
+/// A dictionary value whose amount is worked out record by record.
+const WORK_OUT: i64 = i64::MIN;
+
+/// An id that stands for a missing value.
+const NONE: u32 = u32::MAX;
+
+/// Values decoded at a time from a page (a writer may put a whole column
+/// chunk in one page: DuckDB writes 30 million values to a page).
+const BATCH: usize = 4096;
+
+/// One column chunk, read a page at a time and decoded a batch at a time.
+pub(super) struct Stream {
+    file: std::fs::File,
+    pos: u64,
+    end: u64,
+    ty: Physical,
+    max_def: u32,
+    values_read: i64,
+    chunk: Chunk,
+    header: Vec<u8>,
+    dict: Option<Table>,
+    /// The whole pence each dictionary value reads as, worked out once
+    /// (`WORK_OUT`: one that is not plain pence, worked out each time).
+    dict_pence: Vec<i64>,
+    /// The current page, decompressed, and its definition levels.
+    body: Vec<u8>,
+    levels: Vec<u8>,
+    defs: Hybrid,
+    /// Dictionary ids (a dictionary page) or the next plain value's offset.
+    ids_in: Hybrid,
+    plain_at: usize,
+    from_dict: bool,
+    page_left: usize,
+    /// The batch: ids into the dictionary or into `spans` of the page.
+    spans: Vec<(u32, u32)>,
+    ids: Vec<u32>,
+    at: usize,
+}
+
+impl Stream {
+    pub(super) fn open(
+        path: &Path,
+        chunk: &Chunk,
+        ty: Physical,
+        max_def: u32,
+    ) -> std::io::Result<Stream> {
+        Ok(Stream {
+            file: std::fs::File::open(path)?,
+            pos: chunk.start as u64,
+            end: (chunk.start + chunk.size) as u64,
+            ty,
+            max_def,
+            values_read: 0,
+            chunk: chunk.clone(),
+            header: Vec::new(),
+            dict: None,
+            dict_pence: Vec::new(),
+            body: Vec::new(),
+            levels: Vec::new(),
+            defs: Hybrid::default(),
+            ids_in: Hybrid::default(),
+            plain_at: 0,
+            from_dict: false,
+            page_left: 0,
+            spans: Vec::new(),
+            ids: Vec::new(),
+            at: 0,
+        })
+    }
+
+    /// Values decoded and not yet taken; decodes (and reads pages) until
+    /// there are some.
+    pub(super) fn fill(&mut self, amount: bool) -> std::result::Result<usize, Walk> {
+        while self.at == self.ids.len() {
+            if self.page_left > 0 {
+                self.batch().map_err(Walk::Bad)?;
+            } else if self.pos >= self.end {
+                return Err("a column ends before its row group's last record (damaged)".into());
+            } else {
+                self.next_page(amount)?;
+            }
+        }
+        Ok(self.ids.len() - self.at)
+    }
+
+    /// The `i`th value not yet taken, None when missing.
+    pub(super) fn text(&self, i: usize) -> Option<&[u8]> {
+        match self.ids[self.at + i] {
+            NONE => None,
+            id if self.from_dict => self.dict.as_ref().map(|d| d.get(id)),
+            id => {
+                let (s, e) = self.spans[id as usize];
+                Some(&self.body[s as usize..e as usize])
+            }
+        }
+    }
+
+    /// The `i`th value not yet taken, as an amount.
+    pub(super) fn amount(&self, i: usize) -> std::result::Result<LedgerAmount, String> {
+        match self.ids[self.at + i] {
+            NONE => Err("no amount".into()),
+            id if self.from_dict && !self.dict_pence.is_empty() => {
+                match self.dict_pence[id as usize] {
+                    WORK_OUT => amount_of(self.ty, self.text(i).unwrap_or_default()),
+                    pence => Ok(LedgerAmount {
+                        pence,
+                        sub_penny: rust_decimal::Decimal::ZERO,
+                        float_rendering: false,
+                    }),
+                }
+            }
+            _ => amount_of(self.ty, self.text(i).unwrap_or_default()),
+        }
+    }
+
+    pub(super) fn take(&mut self, n: usize) {
+        self.at += n;
+    }
+
+    fn next_page(&mut self, amount: bool) -> std::result::Result<(), Walk> {
+        let left = self.end - self.pos;
+        let (len, page) = read_page_header(&mut self.file, self.pos, left, &mut self.header)?;
+        if let Some(why) = page.fault(&self.chunk, self.values_read) {
+            return Err(why.into());
+        }
+        let at = self.pos + len;
+        self.pos = at + page.compressed as u64;
+        if self.pos > self.end {
+            return Err("a page runs past the end of its column (damaged or forged)".into());
+        }
+        // The last page's bytes go before this one's are read.
+        self.body = Vec::new();
+        let mut raw = vec![0u8; page.compressed as usize];
+        self.file.seek(SeekFrom::Start(at)).map_err(Walk::Io)?;
+        self.file.read_exact(&mut raw).map_err(Walk::Io)?;
+        match page.kind {
+            _ if page.dictionary => self.dictionary(&page, raw, amount),
+            PageKind::DataV1 | PageKind::DataV2 { .. } => {
+                self.values_read += page.values;
+                self.data(&page, raw).map_err(Walk::Bad)
+            }
+            PageKind::Other => Ok(()),
+        }
+    }
+
+    fn dictionary(
+        &mut self,
+        page: &Page,
+        raw: Vec<u8>,
+        amount: bool,
+    ) -> std::result::Result<(), Walk> {
+        if !matches!(page.encoding, 0 | 2) || self.dict.is_some() {
+            return Err("a dictionary page is not plain, or not the first page".into());
+        }
+        let bytes = inflate(self.chunk.codec, raw, page.uncompressed).map_err(Walk::Bad)?;
+        let n = page.values as usize;
+        let dict = Table::plain(bytes, 0, n, self.ty).map_err(Walk::Bad)?;
+        // Worked out once when there are fewer values than records.
+        self.dict_pence.clear();
+        if amount && (n as i64) < self.chunk.values {
+            let ty = self.ty;
+            let pence = |i| match amount_of(ty, dict.get(i)) {
+                Ok(a) if a.sub_penny.is_zero() && !a.float_rendering && a.pence != WORK_OUT => {
+                    a.pence
+                }
+                _ => WORK_OUT,
+            };
+            self.dict_pence = (0..n as u32).map(pence).collect();
+        }
+        self.dict = Some(dict);
+        Ok(())
+    }
+
+    /// A data page: its definition levels and values, made ready to decode.
+    fn data(&mut self, page: &Page, raw: Vec<u8>) -> std::result::Result<(), String> {
+        let (levels, body, from) = match page.kind {
+            PageKind::DataV2 { rep_len, def_len } => {
+                let (r, d) = (rep_len.max(0) as usize, def_len.max(0) as usize);
+                let levels = raw
+                    .get(r..r + d)
+                    .ok_or("a page's levels run past it")?
+                    .to_vec();
+                let size = page.uncompressed - (r + d) as i64;
+                if size < 0 {
+                    return Err("a page's levels are longer than the page".into());
+                }
+                let mut values = raw;
+                values.drain(..r + d);
+                let body = match page.values_plain {
+                    true => values,
+                    false => inflate(self.chunk.codec, values, size)?,
+                };
+                (levels, body, 0)
+            }
+            _ => {
+                let body = inflate(self.chunk.codec, raw, page.uncompressed)?;
+                if self.max_def == 0 {
+                    (Vec::new(), body, 0)
+                } else {
+                    if page.def_encoding != 3 {
+                        return Err("a page's levels are not RLE-encoded".into());
+                    }
+                    let len = body.get(..4).ok_or("a page's levels are cut short")?;
+                    let len = u32::from_le_bytes([len[0], len[1], len[2], len[3]]) as usize;
+                    let levels = body.get(4..4 + len).ok_or("a page's levels run past it")?;
+                    (levels.to_vec(), body, 4 + len)
+                }
+            }
+        };
+        if body.len() > u32::MAX as usize {
+            return Err("a page is over 4 GB".into());
+        }
+        self.from_dict = match page.encoding {
+            0 => false,
+            2 | 8 if self.dict.is_some() => true,
+            2 | 8 => return Err("a page's dictionary is missing".into()),
+            _ => return Err("a page's encoding is not one read here".into()),
+        };
+        self.defs = Hybrid::new(0, 1);
+        self.plain_at = from;
+        if self.from_dict {
+            let width = *body.get(from).ok_or("a page's values are cut short")? as u32;
+            if width > 32 {
+                return Err("a page's dictionary ids are damaged".into());
+            }
+            self.ids_in = Hybrid::new(from + 1, width);
+        }
+        (self.levels, self.body) = (levels, body);
+        self.page_left = page.values as usize;
+        Ok(())
+    }
+
+    /// Decodes the next batch of the page's values.
+    fn batch(&mut self) -> std::result::Result<(), String> {
+        let n = self.page_left.min(BATCH);
+        self.ids.clear();
+        self.spans.clear();
+        let size = self.dict.as_ref().map_or(0, |d| d.spans.len() as u32);
+        for _ in 0..n {
+            if self.max_def > 0 && self.defs.next(&self.levels)? == 0 {
+                self.ids.push(NONE);
+            } else if self.from_dict {
+                let id = self.ids_in.next(&self.body)?;
+                if id >= size {
+                    return Err("a page refers past its dictionary (damaged)".into());
+                }
+                self.ids.push(id);
+            } else {
+                let span = self.plain()?;
+                self.ids.push(self.spans.len() as u32);
+                self.spans.push(span);
+            }
+        }
+        self.page_left -= n;
+        self.at = 0;
+        Ok(())
+    }
+
+    /// The next plain value's place in the page.
+    fn plain(&mut self) -> std::result::Result<(u32, u32), String> {
+        let short = || "a page holds fewer values than it claims (damaged)".to_string();
+        let b = &self.body;
+        let mut at = self.plain_at;
+        let len = match self.ty {
+            Physical::Int32 => 4,
+            Physical::Int64 | Physical::Double => 8,
+            Physical::Text => {
+                let l = b.get(at..at + 4).ok_or_else(short)?;
+                at += 4;
+                u32::from_le_bytes([l[0], l[1], l[2], l[3]]) as usize
+            }
+        };
+        let end = at.checked_add(len).filter(|e| *e <= b.len());
+        let end = end.ok_or_else(short)?;
+        if self.ty == Physical::Text && std::str::from_utf8(&b[at..end]).is_err() {
+            return Err("a value is not UTF-8 text".into());
+        }
+        self.plain_at = end;
+        Ok((at as u32, end as u32))
+    }
+}
+
+/// A page's bytes as written, decompressed by the chunk's codec.
+fn inflate(codec: i64, raw: Vec<u8>, size: i64) -> std::result::Result<Vec<u8>, String> {
+    match codec {
+        0 => Ok(raw),
+        codec => decompress(codec, &raw, size.max(0) as usize)
+            .ok_or_else(|| "a page does not decompress (damaged)".into()),
+    }
+}
+
+/// An RLE/bit-packed hybrid run list, decoded a value at a time.
+#[derive(Default)]
+struct Hybrid {
+    pos: usize,
+    width: u32,
+    /// Values left in the current run: repeated (`rle`), or bit-packed
+    /// starting at bit `bit` of the list.
+    left: usize,
+    rle: bool,
+    value: u32,
+    bit: usize,
+}
+
+impl Hybrid {
+    fn new(pos: usize, width: u32) -> Self {
+        Hybrid {
+            pos,
+            width,
+            ..Default::default()
+        }
+    }
+
+    fn next(&mut self, b: &[u8]) -> std::result::Result<u32, String> {
+        let short = || "a page's run of values is cut short (damaged)".to_string();
+        if self.left == 0 {
+            self.run(b).ok_or_else(short)?;
+        }
+        self.left -= 1;
+        if self.rle {
+            return Ok(self.value);
+        }
+        // Bits are packed from the least significant bit of each byte.
+        let (w, bit) = (self.width as usize, self.bit);
+        let bytes = b.get(bit / 8..(bit + w).div_ceil(8)).ok_or_else(short)?;
+        let v = bytes
+            .iter()
+            .rev()
+            .fold(0u64, |acc, x| acc << 8 | u64::from(*x));
+        self.bit += w;
+        let mask = if w == 32 { u32::MAX } else { (1u32 << w) - 1 };
+        Ok((v >> (bit % 8)) as u32 & mask)
+    }
+
+    /// Reads the next run's header (and a repeated run's value).
+    fn run(&mut self, b: &[u8]) -> Option<()> {
+        let mut header = 0u64;
+        for shift in (0..64).step_by(7) {
+            let byte = *b.get(self.pos)?;
+            self.pos += 1;
+            header |= u64::from(byte & 0x7F) << shift;
+            if byte & 0x80 == 0 {
+                break;
+            }
+        }
+        let count = usize::try_from(header >> 1).ok()?;
+        if header & 1 == 0 {
+            let bytes = self.width.div_ceil(8) as usize;
+            let v = b.get(self.pos..self.pos.checked_add(bytes)?)?;
+            self.value = v.iter().rev().fold(0, |acc, x| acc << 8 | u32::from(*x));
+            self.pos += bytes;
+            (self.rle, self.left) = (true, count);
+        } else {
+            let bytes = count.checked_mul(self.width as usize)?;
+            self.bit = self.pos * 8;
+            self.pos = self.pos.checked_add(bytes)?;
+            (self.rle, self.left) = (false, count.checked_mul(8)?);
+        }
+        // An empty run would loop: a damaged list.
+        (self.left > 0).then_some(())
+    }
+}
+
+/// A value as an amount, by the ledger amount rule (as `super::amounts`).
+fn amount_of(ty: Physical, b: &[u8]) -> std::result::Result<LedgerAmount, String> {
+    match ty {
+        Physical::Int32 => {
+            super::from_int(i32::from_le_bytes(b.try_into().unwrap_or_default()).into())
+        }
+        Physical::Int64 => super::from_int(i64::from_le_bytes(b.try_into().unwrap_or_default())),
+        Physical::Double => super::from_float(f64::from_le_bytes(b.try_into().unwrap_or_default())),
+        Physical::Text => super::from_text(std::str::from_utf8(b).unwrap_or_default()),
+    }
+}
