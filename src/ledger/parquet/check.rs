@@ -365,6 +365,12 @@ impl From<&str> for Walk {
     }
 }
 
+impl From<String> for Walk {
+    fn from(s: String) -> Self {
+        Walk::Bad(s)
+    }
+}
+
 /// Reads every page header of a chunk: each page must fit in the chunk,
 /// claim no negative sizes or counts, decompress to a bounded size, and
 /// the data pages' values must add up to the chunk's.

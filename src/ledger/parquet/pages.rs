@@ -11,6 +11,7 @@
 
 use super::check::{Chunk, FileClaims, Leaf, Page, PageKind, Walk, read_page_header};
 use super::levels::decompress;
+use super::window::{Bytes, Hybrid, PageBytes, Window};
 use crate::base::error::{Error, Result};
 use crate::ledger::LedgerAmount;
 use std::io::{Read, Seek, SeekFrom};
@@ -250,17 +251,17 @@ pub(super) struct Stream {
     /// The whole pence each dictionary value reads as, worked out once
     /// (`WORK_OUT`: one that is not plain pence, worked out each time).
     dict_pence: Vec<i64>,
-    /// The current page, decompressed, and its definition levels.
-    body: Vec<u8>,
+    /// The current data page's values, and its definition levels.
+    body: Option<Window>,
     levels: Vec<u8>,
     defs: Hybrid,
-    /// Dictionary ids (a dictionary page) or the next plain value's offset.
+    /// Dictionary ids (a dictionary page) or the next plain value's place.
     ids_in: Hybrid,
     plain_at: usize,
     from_dict: bool,
     page_left: usize,
     /// The batch: ids into the dictionary or into `spans` of the page.
-    spans: Vec<(u32, u32)>,
+    spans: Vec<(usize, usize)>,
     ids: Vec<u32>,
     at: usize,
 }
@@ -283,7 +284,7 @@ impl Stream {
             header: Vec::new(),
             dict: None,
             dict_pence: Vec::new(),
-            body: Vec::new(),
+            body: None,
             levels: Vec::new(),
             defs: Hybrid::default(),
             ids_in: Hybrid::default(),
@@ -318,7 +319,7 @@ impl Stream {
             id if self.from_dict => self.dict.as_ref().map(|d| d.get(id)),
             id => {
                 let (s, e) = self.spans[id as usize];
-                Some(&self.body[s as usize..e as usize])
+                self.body.as_ref().map(|b| b.loaded(s, e))
             }
         }
     }
@@ -356,31 +357,29 @@ impl Stream {
         if self.pos > self.end {
             return Err("a page runs past the end of its column (damaged or forged)".into());
         }
-        // The last page's bytes go before this one's are read.
-        self.body = Vec::new();
-        let mut raw = vec![0u8; page.compressed as usize];
-        self.file.seek(SeekFrom::Start(at)).map_err(Walk::Io)?;
-        self.file.read_exact(&mut raw).map_err(Walk::Io)?;
+        self.body = None;
         match page.kind {
-            _ if page.dictionary => self.dictionary(&page, raw, amount),
+            _ if page.dictionary => self.dictionary(&page, at, amount),
             PageKind::DataV1 | PageKind::DataV2 { .. } => {
                 self.values_read += page.values;
-                self.data(&page, raw).map_err(Walk::Bad)
+                self.data(&page, at)
             }
             PageKind::Other => Ok(()),
         }
     }
 
-    fn dictionary(
-        &mut self,
-        page: &Page,
-        raw: Vec<u8>,
-        amount: bool,
-    ) -> std::result::Result<(), Walk> {
+    fn dictionary(&mut self, page: &Page, at: u64, amount: bool) -> std::result::Result<(), Walk> {
         if !matches!(page.encoding, 0 | 2) || self.dict.is_some() {
             return Err("a dictionary page is not plain, or not the first page".into());
         }
-        let bytes = inflate(self.chunk.codec, raw, page.uncompressed).map_err(Walk::Bad)?;
+        let mut raw = vec![0u8; page.compressed as usize];
+        self.file.seek(SeekFrom::Start(at)).map_err(Walk::Io)?;
+        self.file.read_exact(&mut raw).map_err(Walk::Io)?;
+        let bytes = match self.chunk.codec {
+            0 => raw,
+            c => decompress(c, &raw, page.uncompressed as usize)
+                .ok_or("a page does not decompress (damaged)")?,
+        };
         let n = page.values as usize;
         let dict = Table::plain(bytes, 0, n, self.ty).map_err(Walk::Bad)?;
         // Worked out once when there are fewer values than records.
@@ -399,44 +398,42 @@ impl Stream {
         Ok(())
     }
 
-    /// A data page: its definition levels and values, made ready to decode.
-    fn data(&mut self, page: &Page, raw: Vec<u8>) -> std::result::Result<(), String> {
-        let (levels, body, from) = match page.kind {
-            PageKind::DataV2 { rep_len, def_len } => {
-                let (r, d) = (rep_len.max(0) as usize, def_len.max(0) as usize);
-                let levels = raw
-                    .get(r..r + d)
-                    .ok_or("a page's levels run past it")?
-                    .to_vec();
-                let size = page.uncompressed - (r + d) as i64;
-                if size < 0 {
-                    return Err("a page's levels are longer than the page".into());
-                }
-                let mut values = raw;
-                values.drain(..r + d);
-                let body = match page.values_plain {
-                    true => values,
-                    false => inflate(self.chunk.codec, values, size)?,
-                };
-                (levels, body, 0)
-            }
-            _ => {
-                let body = inflate(self.chunk.codec, raw, page.uncompressed)?;
-                if self.max_def == 0 {
-                    (Vec::new(), body, 0)
-                } else {
-                    if page.def_encoding != 3 {
-                        return Err("a page's levels are not RLE-encoded".into());
-                    }
-                    let len = body.get(..4).ok_or("a page's levels are cut short")?;
-                    let len = u32::from_le_bytes([len[0], len[1], len[2], len[3]]) as usize;
-                    let levels = body.get(4..4 + len).ok_or("a page's levels run past it")?;
-                    (levels.to_vec(), body, 4 + len)
-                }
-            }
+    /// A data page: its definition levels read, its values made ready to
+    /// decode as they are needed.
+    fn data(&mut self, page: &Page, at: u64) -> std::result::Result<(), Walk> {
+        let mut bytes = PageBytes {
+            at,
+            compressed: page.compressed as u64,
+            uncompressed: page.uncompressed as usize,
+            codec: self.chunk.codec,
         };
-        if body.len() > u32::MAX as usize {
-            return Err("a page is over 4 GB".into());
+        let mut from = 0;
+        self.levels.clear();
+        if let PageKind::DataV2 { rep_len, def_len } = page.kind {
+            // Levels first, never compressed; then the values.
+            let (r, d) = (rep_len.max(0) as u64, def_len.max(0) as u64);
+            if r + d > bytes.compressed || (r + d) as usize > bytes.uncompressed {
+                return Err("a page's levels run past it".into());
+            }
+            self.levels.resize(d as usize, 0);
+            self.file.seek(SeekFrom::Start(at + r)).map_err(Walk::Io)?;
+            self.file.read_exact(&mut self.levels).map_err(Walk::Io)?;
+            bytes.at += r + d;
+            bytes.compressed -= r + d;
+            bytes.uncompressed -= (r + d) as usize;
+            if page.values_plain {
+                bytes.codec = 0;
+            }
+        }
+        let mut body = Window::open(&self.file, bytes).map_err(Walk::Io)?;
+        if matches!(page.kind, PageKind::DataV1) && self.max_def > 0 {
+            if page.def_encoding != 3 {
+                return Err("a page's levels are not RLE-encoded".into());
+            }
+            let len = body.bytes(0, 4)?;
+            let len = u32::from_le_bytes([len[0], len[1], len[2], len[3]]) as usize;
+            self.levels.extend_from_slice(body.bytes(4, 4 + len)?);
+            from = 4 + len;
         }
         self.from_dict = match page.encoding {
             0 => false,
@@ -447,13 +444,13 @@ impl Stream {
         self.defs = Hybrid::new(0, 1);
         self.plain_at = from;
         if self.from_dict {
-            let width = *body.get(from).ok_or("a page's values are cut short")? as u32;
+            let width = body.bytes(from, from + 1)?[0] as u32;
             if width > 32 {
                 return Err("a page's dictionary ids are damaged".into());
             }
             self.ids_in = Hybrid::new(from + 1, width);
         }
-        (self.levels, self.body) = (levels, body);
+        self.body = Some(body);
         self.page_left = page.values as usize;
         Ok(())
     }
@@ -464,17 +461,23 @@ impl Stream {
         self.ids.clear();
         self.spans.clear();
         let size = self.dict.as_ref().map_or(0, |d| d.spans.len() as u32);
+        let body = self.body.as_mut().ok_or("a page has no values")?;
+        // What the last batch used is done with.
+        body.discard(match self.from_dict {
+            true => self.ids_in.needed(),
+            false => self.plain_at,
+        });
         for _ in 0..n {
-            if self.max_def > 0 && self.defs.next(&self.levels)? == 0 {
+            if self.max_def > 0 && self.defs.next(&mut self.levels)? == 0 {
                 self.ids.push(NONE);
             } else if self.from_dict {
-                let id = self.ids_in.next(&self.body)?;
+                let id = self.ids_in.next(body)?;
                 if id >= size {
                     return Err("a page refers past its dictionary (damaged)".into());
                 }
                 self.ids.push(id);
             } else {
-                let span = self.plain()?;
+                let span = plain(body, &mut self.plain_at, self.ty)?;
                 self.ids.push(self.spans.len() as u32);
                 self.spans.push(span);
             }
@@ -483,110 +486,31 @@ impl Stream {
         self.at = 0;
         Ok(())
     }
-
-    /// The next plain value's place in the page.
-    fn plain(&mut self) -> std::result::Result<(u32, u32), String> {
-        let short = || "a page holds fewer values than it claims (damaged)".to_string();
-        let b = &self.body;
-        let mut at = self.plain_at;
-        let len = match self.ty {
-            Physical::Int32 => 4,
-            Physical::Int64 | Physical::Double => 8,
-            Physical::Text => {
-                let l = b.get(at..at + 4).ok_or_else(short)?;
-                at += 4;
-                u32::from_le_bytes([l[0], l[1], l[2], l[3]]) as usize
-            }
-        };
-        let end = at.checked_add(len).filter(|e| *e <= b.len());
-        let end = end.ok_or_else(short)?;
-        if self.ty == Physical::Text && std::str::from_utf8(&b[at..end]).is_err() {
-            return Err("a value is not UTF-8 text".into());
-        }
-        self.plain_at = end;
-        Ok((at as u32, end as u32))
-    }
 }
 
-/// A page's bytes as written, decompressed by the chunk's codec.
-fn inflate(codec: i64, raw: Vec<u8>, size: i64) -> std::result::Result<Vec<u8>, String> {
-    match codec {
-        0 => Ok(raw),
-        codec => decompress(codec, &raw, size.max(0) as usize)
-            .ok_or_else(|| "a page does not decompress (damaged)".into()),
+/// The place of the plain value at `at` (then moved past it).
+fn plain(
+    b: &mut Window,
+    at: &mut usize,
+    ty: Physical,
+) -> std::result::Result<(usize, usize), String> {
+    let mut start = *at;
+    let len = match ty {
+        Physical::Int32 => 4,
+        Physical::Int64 | Physical::Double => 8,
+        Physical::Text => {
+            let l = b.bytes(start, start + 4)?;
+            start += 4;
+            u32::from_le_bytes([l[0], l[1], l[2], l[3]]) as usize
+        }
+    };
+    let end = start + len;
+    let v = b.bytes(start, end)?;
+    if ty == Physical::Text && std::str::from_utf8(v).is_err() {
+        return Err("a value is not UTF-8 text".into());
     }
-}
-
-/// An RLE/bit-packed hybrid run list, decoded a value at a time.
-#[derive(Default)]
-struct Hybrid {
-    pos: usize,
-    width: u32,
-    /// Values left in the current run: repeated (`rle`), or bit-packed
-    /// starting at bit `bit` of the list.
-    left: usize,
-    rle: bool,
-    value: u32,
-    bit: usize,
-}
-
-impl Hybrid {
-    fn new(pos: usize, width: u32) -> Self {
-        Hybrid {
-            pos,
-            width,
-            ..Default::default()
-        }
-    }
-
-    fn next(&mut self, b: &[u8]) -> std::result::Result<u32, String> {
-        let short = || "a page's run of values is cut short (damaged)".to_string();
-        if self.left == 0 {
-            self.run(b).ok_or_else(short)?;
-        }
-        self.left -= 1;
-        if self.rle {
-            return Ok(self.value);
-        }
-        // Bits are packed from the least significant bit of each byte.
-        let (w, bit) = (self.width as usize, self.bit);
-        let bytes = b.get(bit / 8..(bit + w).div_ceil(8)).ok_or_else(short)?;
-        let v = bytes
-            .iter()
-            .rev()
-            .fold(0u64, |acc, x| acc << 8 | u64::from(*x));
-        self.bit += w;
-        let mask = if w == 32 { u32::MAX } else { (1u32 << w) - 1 };
-        Ok((v >> (bit % 8)) as u32 & mask)
-    }
-
-    /// Reads the next run's header (and a repeated run's value).
-    fn run(&mut self, b: &[u8]) -> Option<()> {
-        let mut header = 0u64;
-        for shift in (0..64).step_by(7) {
-            let byte = *b.get(self.pos)?;
-            self.pos += 1;
-            header |= u64::from(byte & 0x7F) << shift;
-            if byte & 0x80 == 0 {
-                break;
-            }
-        }
-        let count = usize::try_from(header >> 1).ok()?;
-        if header & 1 == 0 {
-            let bytes = self.width.div_ceil(8) as usize;
-            let v = b.get(self.pos..self.pos.checked_add(bytes)?)?;
-            self.value = v.iter().rev().fold(0, |acc, x| acc << 8 | u32::from(*x));
-            self.pos += bytes;
-            (self.rle, self.left) = (true, count);
-        } else {
-            let bytes = count.checked_mul(self.width as usize)?;
-            self.bit = self.pos * 8;
-            self.pos = self.pos.checked_add(bytes)?;
-            (self.rle, self.left) = (false, count.checked_mul(8)?);
-        }
-        // An empty run would loop: a damaged list.
-        (self.left > 0).then_some(())
-    }
+    *at = end;
+    Ok((start, end))
 }
 
 /// A value as an amount, by the ledger amount rule (as `super::amounts`).
