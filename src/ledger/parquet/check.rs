@@ -11,6 +11,7 @@
 //! its row group has rows or more rows than the file could plausibly hold.
 
 use super::levels::{self, Levels};
+use super::window::read_exact_at;
 use crate::base::error::{Error, Result};
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
@@ -94,11 +95,11 @@ pub(super) fn check_pages(
     levels: &dyn Fn(&str) -> bool,
 ) -> Result<()> {
     let (bad, io) = (&bad(path), &io(path));
-    let mut f = std::fs::File::open(path).map_err(&io)?;
+    let f = std::fs::File::open(path).map_err(&io)?;
     for c in &file.chunks {
         let leaf = &file.leaves[c.column - 1];
         let l = levels(&leaf.name).then_some(leaf.levels);
-        pages(&mut f, c, l, file.data_end).map_err(|e| match e {
+        pages(&f, c, l, file.data_end).map_err(|e| match e {
             Walk::Io(source) => io(source),
             Walk::Bad(why) => bad(&format!(
                 "row group {}, column {}: {why}",
@@ -375,7 +376,7 @@ impl From<String> for Walk {
 /// claim no negative sizes or counts, decompress to a bounded size, and
 /// the data pages' values must add up to the chunk's.
 fn pages(
-    f: &mut std::fs::File,
+    f: &std::fs::File,
     c: &Chunk,
     levels: Option<Levels>,
     data_end: u64,
@@ -417,7 +418,7 @@ fn pages(
 /// kilobytes are read first, and up to a megabyte only if that was short
 /// (long statistics), so the check does not read the data a second time.
 pub(super) fn read_page_header(
-    f: &mut std::fs::File,
+    f: &std::fs::File,
     pos: u64,
     left: u64,
     buf: &mut Vec<u8>,
@@ -425,8 +426,7 @@ pub(super) fn read_page_header(
     for window in [4096, MOST_HEADER_BYTES] {
         let want = left.min(window) as usize;
         buf.resize(want, 0);
-        f.seek(SeekFrom::Start(pos)).map_err(Walk::Io)?;
-        f.read_exact(buf).map_err(Walk::Io)?;
+        read_exact_at(f, buf, pos).map_err(Walk::Io)?;
         let mut t = Thrift::new(buf);
         let typed = Thrift::new(buf).typed(PAGE_HEADER, 0);
         if let Ok(page) = page_header(&mut t) {
@@ -444,16 +444,15 @@ pub(super) fn read_page_header(
 /// they are stored uncompressed before the values; in a v1 page the whole
 /// page is decompressed first.
 fn page_levels(
-    f: &mut std::fs::File,
+    f: &std::fs::File,
     codec: i64,
     l: Levels,
     page: &Page,
     at: u64,
 ) -> std::result::Result<(), Walk> {
-    let mut read = |len: u64| -> std::result::Result<Vec<u8>, Walk> {
+    let read = |len: u64| -> std::result::Result<Vec<u8>, Walk> {
         let mut b = vec![0u8; len as usize];
-        f.seek(SeekFrom::Start(at)).map_err(Walk::Io)?;
-        f.read_exact(&mut b).map_err(Walk::Io)?;
+        read_exact_at(f, &mut b, at).map_err(Walk::Io)?;
         Ok(b)
     };
     match page.kind {

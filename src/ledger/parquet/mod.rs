@@ -17,6 +17,7 @@ use std::sync::Arc;
 
 mod check;
 mod levels;
+mod ordered;
 mod pages;
 mod snappy;
 mod window;
@@ -90,11 +91,12 @@ fn read_inner(
         )
     });
     let plan = plan.flatten();
-    // The levels of the columns polars will decode are checked first (the
-    // page reader sizes nothing from them).
-    check_pages(path, claims, &|name| {
-        plan.is_none() && wanted.iter().any(|w| w == name)
-    })?;
+    // Every page header, and the levels of the columns polars will decode,
+    // are checked before polars reads them; the page reader checks each page
+    // as it comes to it and sizes nothing from the levels.
+    if plan.is_none() {
+        check_pages(path, claims, &|name| wanted.iter().any(|w| w == name))?;
+    }
     match plan {
         Some(plan) => read_pages(path, claims, &plan, (&names, cols), &place, &mut take)?,
         None => read_groups(path, (&meta, &groups), (&names, cols), limits, &mut take)?,
@@ -124,6 +126,19 @@ fn open(path: &Path) -> Result<std::fs::File> {
     })
 }
 
+/// Threads read up to `AHEAD` records past the part being taken; a part
+/// with lines set aside waits its turn (the lines are all kept until then).
+fn sharing(sizes: &[u64], workers: usize) -> ordered::Sharing<'_, LedgerTotals> {
+    ordered::Sharing {
+        sizes,
+        ahead: AHEAD,
+        workers,
+        heavy: |t| !t.bad_lines.is_empty(),
+    }
+}
+
+const AHEAD: u64 = 8 << 20;
+
 /// Records handed on at a time by the page reader: the set-aside lines of
 /// a part are all kept until it is handed on.
 const PART: usize = 1 << 16;
@@ -148,29 +163,36 @@ fn read_pages(
         at(names.date.is_some()),
         at(names.account.is_some()),
     );
-    let mut adder = Adder::new(cols, place, detail);
-    pages::read(path, claims, plan, PART, &mut |s, run| {
-        let pages::Run { first, n, ends } = run;
-        for j in 0..n {
-            let a = match auth {
-                Some(k) => s[k].text(j).unwrap_or_default(),
-                None => fixed.as_bytes(),
-            };
-            let c = s[0].text(j).unwrap_or_default();
-            let extra = match detail {
-                true => (
-                    date.map(|k| utf8(s[k].text(j))),
-                    account.map_or("", |k| utf8(s[k].text(j))),
-                ),
-                false => (None, ""),
-            };
-            adder.add(first + j as u64 + 1, (a, c), s[1].amount(j), extra)?;
-        }
-        if ends {
-            take(std::mem::replace(&mut adder, Adder::new(cols, place, detail)).finish())?;
-        }
-        Ok(())
-    })
+    let file = Arc::new(open(path)?);
+    let groups = pages::groups(claims);
+    // A row group to a thread, its parts handed on in order.
+    let work = |i: usize, send: &mut dyn FnMut(LedgerTotals) -> Result<()>| {
+        let mut adder = Adder::new(cols, place, detail);
+        let mut run = |s: &[pages::Stream], run: pages::Run| {
+            for j in 0..run.n {
+                let a = match auth {
+                    Some(k) => s[k].text(j).unwrap_or_default(),
+                    None => fixed.as_bytes(),
+                };
+                let c = s[0].text(j).unwrap_or_default();
+                let extra = match detail {
+                    true => (
+                        date.map(|k| utf8(s[k].text(j))),
+                        account.map_or("", |k| utf8(s[k].text(j))),
+                    ),
+                    false => (None, ""),
+                };
+                adder.add(run.first + j as u64 + 1, (a, c), s[1].amount(j), extra)?;
+            }
+            if run.ends {
+                send(std::mem::replace(&mut adder, Adder::new(cols, place, detail)).finish())?;
+            }
+            Ok(())
+        };
+        pages::read_group((&file, path), claims, plan, groups[i], PART, &mut run)
+    };
+    let sizes: Vec<u64> = groups.iter().map(|g| g.2).collect();
+    ordered::in_order(sharing(&sizes, crate::base::cores()), work, take)
 }
 
 /// Reads the file's records with polars, row groups (or slices of big
@@ -224,58 +246,10 @@ fn read_groups(
             &place,
         )
     };
-    in_order(&stretches, workers, read, take)
-}
-
-/// Reads every stretch on `workers` threads and hands each one's totals
-/// to `take` in file order (the stretches after a failed one are not read).
-fn in_order(
-    stretches: &[(usize, usize)],
-    workers: usize,
-    read: impl Fn((usize, usize)) -> Result<LedgerTotals> + Sync,
-    take: &mut dyn FnMut(LedgerTotals) -> Result<()>,
-) -> Result<()> {
-    let workers = workers.min(stretches.len());
-    if workers <= 1 {
-        return stretches.iter().try_for_each(|&s| take(read(s)?));
-    }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let stop = std::sync::atomic::AtomicBool::new(false);
-    std::thread::scope(|scope| {
-        let (tx, rx) = std::sync::mpsc::channel();
-        for _ in 0..workers {
-            let tx = tx.clone();
-            let (next, stop, read) = (&next, &stop, &read);
-            scope.spawn(move || {
-                use std::sync::atomic::Ordering::Relaxed;
-                while !stop.load(Relaxed) {
-                    let i = next.fetch_add(1, Relaxed);
-                    let Some(&s) = stretches.get(i) else { break };
-                    if tx.send((i, read(s))).is_err() {
-                        break;
-                    }
-                }
-            });
-        }
-        drop(tx);
-        // Parts arrive in any order; each is taken when all before it are.
-        let mut waiting = std::collections::BTreeMap::new();
-        let mut want = 0;
-        let mut result = Ok(());
-        for (i, part) in rx {
-            waiting.insert(i, part);
-            while result.is_ok()
-                && let Some(part) = waiting.remove(&want)
-            {
-                want += 1;
-                result = part.and_then(&mut *take);
-            }
-            if result.is_err() {
-                stop.store(true, std::sync::atomic::Ordering::Relaxed);
-            }
-        }
-        result
-    })
+    let work =
+        |i: usize, send: &mut dyn FnMut(LedgerTotals) -> Result<()>| send(read(stretches[i])?);
+    let sizes: Vec<u64> = stretches.iter().map(|s| s.1 as u64).collect();
+    ordered::in_order(sharing(&sizes, workers), work, take)
 }
 
 /// The most records of a row group read whole, on every core; a bigger

@@ -11,11 +11,12 @@
 
 use super::check::{Chunk, FileClaims, Leaf, Page, PageKind, Walk, read_page_header};
 use super::levels::decompress;
-use super::window::{Bytes, Hybrid, PageBytes, Window};
+use super::window::{Bytes, Hybrid, PageBytes, Window, read_exact_at};
 use crate::base::error::{Error, Result};
 use crate::ledger::LedgerAmount;
-use std::io::{Read, Seek, SeekFrom};
+use std::fs::File;
 use std::path::Path;
+use std::sync::Arc;
 
 /// A value's physical type, of those read here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,57 +99,54 @@ pub(super) struct Run {
     pub ends: bool,
 }
 
-/// Reads every row group's records through `cols`' streams, a run at a
-/// time.
-pub(super) fn read(
-    path: &Path,
+/// A row group: its number (from 1), the number in the file of its first
+/// record (from 0), and its records.
+pub(super) type Group = (usize, u64, u64);
+
+/// The file's row groups, in order.
+pub(super) fn groups(claims: &FileClaims) -> Vec<Group> {
+    let mut out: Vec<Group> = Vec::new();
+    for c in &claims.chunks {
+        if out.last().is_none_or(|g| g.0 != c.group) {
+            let first = out.last().map_or(0, |g| g.1 + g.2);
+            out.push((c.group, first, c.rows.max(0) as u64));
+        }
+    }
+    out
+}
+
+/// Reads a row group's records through streams of `cols`, a run at a time.
+pub(super) fn read_group(
+    (file, path): (&Arc<File>, &Path),
     claims: &FileClaims,
     cols: &[Col],
+    (g, mut first, rows): Group,
     part: usize,
     run: &mut dyn FnMut(&[Stream], Run) -> Result<()>,
 ) -> Result<()> {
-    let mut first = 0u64;
-    let groups = claims.chunks.iter().map(|c| c.group).max().unwrap_or(0);
-    for g in 1..=groups {
-        let mut streams = Vec::new();
-        for c in cols {
-            let chunk = claims
-                .chunks
-                .iter()
-                .find(|k| k.group == g && k.column == c.leaf + 1);
-            let chunk =
-                chunk.ok_or_else(|| bad(path, g, &claims.leaves[c.leaf], "missing".into()))?;
-            let s = Stream::open(path, chunk, c.ty, c.max_def).map_err(|source| Error::Io {
-                path: path.display().to_string(),
-                source,
-            })?;
-            streams.push(s);
-        }
-        // The biggest column's first page is read while nothing else is
-        // held: its compressed and decompressed bytes are the peak.
-        let mut order: Vec<usize> = (0..streams.len()).collect();
-        order.sort_by_key(|&i| std::cmp::Reverse(streams[i].chunk.size));
-        for i in order {
-            streams[i]
+    let mut streams = Vec::new();
+    for c in cols {
+        let chunk = claims
+            .chunks
+            .iter()
+            .find(|k| k.group == g && k.column == c.leaf + 1);
+        let chunk = chunk.ok_or_else(|| bad(path, g, &claims.leaves[c.leaf], "missing".into()))?;
+        streams.push(Stream::open(file, chunk, c.ty, c.max_def));
+    }
+    let mut done = 0u64;
+    while done < rows {
+        let mut n = (rows - done).min(part as u64 - done % part as u64) as usize;
+        for (i, (s, c)) in streams.iter_mut().zip(cols).enumerate() {
+            let left = s
                 .fill(i == 1)
-                .map_err(|w| walk(path, g, &claims.leaves[cols[i].leaf], w))?;
+                .map_err(|w| walk(path, g, &claims.leaves[c.leaf], w))?;
+            n = n.min(left);
         }
-        let rows = streams.first().map_or(0, |s| s.chunk.rows as u64);
-        let mut done = 0u64;
-        while done < rows {
-            let mut n = (rows - done).min(part as u64 - done % part as u64) as usize;
-            for (i, (s, c)) in streams.iter_mut().zip(cols).enumerate() {
-                let left = s
-                    .fill(i == 1)
-                    .map_err(|w| walk(path, g, &claims.leaves[c.leaf], w))?;
-                n = n.min(left);
-            }
-            done += n as u64;
-            let ends = done == rows || done.is_multiple_of(part as u64);
-            run(&streams, Run { first, n, ends })?;
-            streams.iter_mut().for_each(|s| s.take(n));
-            first += n as u64;
-        }
+        done += n as u64;
+        let ends = done == rows || done.is_multiple_of(part as u64);
+        run(&streams, Run { first, n, ends })?;
+        streams.iter_mut().for_each(|s| s.take(n));
+        first += n as u64;
     }
     Ok(())
 }
@@ -239,7 +237,7 @@ const BATCH: usize = 4096;
 
 /// One column chunk, read a page at a time and decoded a batch at a time.
 pub(super) struct Stream {
-    file: std::fs::File,
+    file: Arc<File>,
     pos: u64,
     end: u64,
     ty: Physical,
@@ -267,14 +265,9 @@ pub(super) struct Stream {
 }
 
 impl Stream {
-    pub(super) fn open(
-        path: &Path,
-        chunk: &Chunk,
-        ty: Physical,
-        max_def: u32,
-    ) -> std::io::Result<Stream> {
-        Ok(Stream {
-            file: std::fs::File::open(path)?,
+    fn open(file: &Arc<File>, chunk: &Chunk, ty: Physical, max_def: u32) -> Stream {
+        Stream {
+            file: file.clone(),
             pos: chunk.start as u64,
             end: (chunk.start + chunk.size) as u64,
             ty,
@@ -294,7 +287,7 @@ impl Stream {
             spans: Vec::new(),
             ids: Vec::new(),
             at: 0,
-        })
+        }
     }
 
     /// Values decoded and not yet taken; decodes (and reads pages) until
@@ -348,7 +341,7 @@ impl Stream {
 
     fn next_page(&mut self, amount: bool) -> std::result::Result<(), Walk> {
         let left = self.end - self.pos;
-        let (len, page) = read_page_header(&mut self.file, self.pos, left, &mut self.header)?;
+        let (len, page) = read_page_header(&self.file, self.pos, left, &mut self.header)?;
         if let Some(why) = page.fault(&self.chunk, self.values_read) {
             return Err(why.into());
         }
@@ -373,8 +366,7 @@ impl Stream {
             return Err("a dictionary page is not plain, or not the first page".into());
         }
         let mut raw = vec![0u8; page.compressed as usize];
-        self.file.seek(SeekFrom::Start(at)).map_err(Walk::Io)?;
-        self.file.read_exact(&mut raw).map_err(Walk::Io)?;
+        read_exact_at(&self.file, &mut raw, at).map_err(Walk::Io)?;
         let bytes = match self.chunk.codec {
             0 => raw,
             c => decompress(c, &raw, page.uncompressed as usize)
@@ -416,8 +408,7 @@ impl Stream {
                 return Err("a page's levels run past it".into());
             }
             self.levels.resize(d as usize, 0);
-            self.file.seek(SeekFrom::Start(at + r)).map_err(Walk::Io)?;
-            self.file.read_exact(&mut self.levels).map_err(Walk::Io)?;
+            read_exact_at(&self.file, &mut self.levels, at + r).map_err(Walk::Io)?;
             bytes.at += r + d;
             bytes.compressed -= r + d;
             bytes.uncompressed -= (r + d) as usize;

@@ -8,7 +8,44 @@
 
 use super::levels::decompress;
 use super::snappy::{FarBack, Snappy};
-use std::io::{self, Read, Seek, SeekFrom};
+use std::fs::File;
+use std::io::{self, Read};
+use std::sync::Arc;
+
+/// Reads `buf.len()` bytes at `pos` without moving the file's offset (one
+/// call, no seek), so every stream of a file shares one handle.
+pub(super) fn read_exact_at(f: &File, mut buf: &mut [u8], mut pos: u64) -> io::Result<()> {
+    while !buf.is_empty() {
+        #[cfg(unix)]
+        let n = std::os::unix::fs::FileExt::read_at(f, buf, pos)?;
+        #[cfg(windows)]
+        let n = std::os::windows::fs::FileExt::seek_read(f, buf, pos)?;
+        #[cfg(not(any(unix, windows)))]
+        let n: usize = return Err(io::ErrorKind::Unsupported.into());
+        if n == 0 {
+            return Err(io::ErrorKind::UnexpectedEof.into());
+        }
+        buf = &mut buf[n..];
+        pos += n as u64;
+    }
+    Ok(())
+}
+
+/// A file's bytes from `pos` to `end`, read by `read_exact_at`.
+struct At {
+    file: Arc<File>,
+    pos: u64,
+    end: u64,
+}
+
+impl Read for At {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = buf.len().min((self.end - self.pos) as usize);
+        read_exact_at(&self.file, &mut buf[..n], self.pos)?;
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
 
 /// Byte ranges by absolute position, loaded as they are asked for.
 pub(super) trait Bytes {
@@ -35,7 +72,7 @@ pub(super) struct PageBytes {
 }
 
 pub(super) struct Window {
-    file: std::fs::File,
+    file: Arc<File>,
     page: PageBytes,
     src: Box<dyn Read>,
     buf: Vec<u8>,
@@ -48,17 +85,19 @@ const STEP: usize = 64 << 10;
 const KEEP: usize = 1 << 20;
 
 impl Window {
-    pub(super) fn open(file: &std::fs::File, page: PageBytes) -> io::Result<Window> {
+    pub(super) fn open(file: &Arc<File>, page: PageBytes) -> io::Result<Window> {
         let mut w = Window {
-            file: file.try_clone()?,
+            file: file.clone(),
             page,
             src: Box::new(io::empty()),
             buf: Vec::new(),
             base: 0,
         };
-        let mut raw = w.file.try_clone()?;
-        raw.seek(SeekFrom::Start(page.at))?;
-        let raw = raw.take(page.compressed);
+        let raw = At {
+            file: file.clone(),
+            pos: page.at,
+            end: page.at + page.compressed,
+        };
         let size = page.uncompressed as u64;
         w.src = match page.codec {
             0 => Box::new(raw),
@@ -78,9 +117,7 @@ impl Window {
     fn whole(&mut self) -> Result<(), String> {
         let p = self.page;
         let mut raw = vec![0u8; p.compressed as usize];
-        let mut f = self.file.try_clone().map_err(|e| e.to_string())?;
-        f.seek(SeekFrom::Start(p.at)).map_err(|e| e.to_string())?;
-        f.read_exact(&mut raw).map_err(|e| e.to_string())?;
+        read_exact_at(&self.file, &mut raw, p.at).map_err(|e| e.to_string())?;
         self.buf = match p.codec {
             0 => raw,
             c => {
