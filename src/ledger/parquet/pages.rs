@@ -3,8 +3,9 @@
 //! polars reads a slice of a row group by walking the group's pages from its
 //! start and holds the slice decoded, so a file of one 30-million-row group
 //! peaked near 300 MB. Here each wanted column's pages are read in turn
-//! (never mapped), decoded, and handed on a run of records at a time:
-//! memory is a page per column and its dictionary, whatever the rows. Only
+//! (never mapped), decoded a batch at a time through a window of the page
+//! (`window`), and handed on a run of records at a time: memory is about a
+//! megabyte a column and its dictionary, whatever the rows. Only
 //! flat columns of text (UTF-8), 32- or 64-bit integers and doubles, in
 //! plain or dictionary encoding, are read this way; `usable` sends any
 //! other file to polars, so every value means what polars would make of it.

@@ -1,8 +1,8 @@
 //! A data page's bytes, decompressed as the page reader comes to them.
 //!
 //! Only a window of the page is held: from the first byte a reader still
-//! needs to the last it has asked for, so a page of any size costs a few
-//! hundred kilobytes. Codecs without a streaming decoder here (LZ4), and a
+//! needs to the last it has asked for (dropped a megabyte at a time), so a
+//! page of any size costs about a megabyte. Codecs without a streaming decoder here (LZ4), and a
 //! snappy page that copies from further back than the decoder keeps, are
 //! decompressed whole instead.
 
