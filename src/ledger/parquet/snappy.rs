@@ -200,71 +200,32 @@ mod tests {
         }
     }
 
+    /// Twelve bytes: eight literal ones ("abcdefgh"), then four copied from
+    /// `offset` back (a copy with a 2-byte offset).
+    fn copy_back(offset: u8) -> Vec<u8> {
+        let mut s = vec![12, 7 << 2];
+        s.extend_from_slice(b"abcdefgh");
+        s.extend_from_slice(&[(3 << 2) | 2, offset, 0]);
+        s
+    }
+
     /// A copy from further back than the history kept is FarBack, not a
     /// wrong byte; damaged input is an error, never a panic.
     #[test]
     fn far_copies_and_damage_are_errors() {
-        // 8 literal bytes, then a 4-byte copy from 8 back (2-byte offset).
-        let stream = [
-            12,
-            7 << 2,
-            b'a',
-            b'b',
-            b'c',
-            b'd',
-            b'e',
-            b'f',
-            b'g',
-            b'h',
-            (3 << 2) | 2,
-            8,
-            0,
-        ];
+        let stream = copy_back(8);
         let mut ok = Snappy::with_history(&stream[..], 16);
         assert_eq!(read_all(&mut ok, 3).unwrap(), b"abcdefghabcd");
         let mut far = Snappy::with_history(&stream[..], 2);
         let e = read_all(&mut far, 1).unwrap_err();
         assert!(e.get_ref().is_some_and(|e| e.is::<FarBack>()), "{e}");
         for cut in 0..stream.len() {
-            assert!(
-                read_all(&mut Snappy::new(&stream[..cut]), 5).is_err(),
-                "{cut}"
-            );
+            let mut r = Snappy::new(&stream[..cut]);
+            assert!(read_all(&mut r, 5).is_err(), "{cut}");
         }
         // An offset of zero, and one before the start.
-        for bad in [
-            [
-                12,
-                7 << 2,
-                b'a',
-                b'b',
-                b'c',
-                b'd',
-                b'e',
-                b'f',
-                b'g',
-                b'h',
-                (3 << 2) | 2,
-                0,
-                0,
-            ],
-            [
-                12,
-                7 << 2,
-                b'a',
-                b'b',
-                b'c',
-                b'd',
-                b'e',
-                b'f',
-                b'g',
-                b'h',
-                (3 << 2) | 2,
-                9,
-                0,
-            ],
-        ] {
-            assert!(read_all(&mut Snappy::new(&bad[..]), 5).is_err());
+        for offset in [0, 9] {
+            assert!(read_all(&mut Snappy::new(&copy_back(offset)[..]), 5).is_err());
         }
     }
 }
