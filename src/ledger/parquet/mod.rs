@@ -836,7 +836,8 @@ mod tests {
 
         /// A row group written by polars, in pages of any size and with any
         /// codec, reads the same by the page reader as by polars: totals,
-        /// figures by month, set-aside lines and their reasons.
+        /// figures by month, set-aside lines and their reasons, with a fixed
+        /// authority or amounts in thousands.
         #[test]
         fn random_groups_read_the_same_by_pages(
             recs in proptest::collection::vec(record(), 0..300),
@@ -844,6 +845,8 @@ mod tests {
             codec in 0usize..6,
             amount in proptest::sample::select(vec!["amount", "pounds", "float"]),
             by_month: bool,
+            fixed: bool,
+            thousands: bool,
         ) {
             let dir = std::env::temp_dir().join(format!("costshare-pages-{}", std::process::id()));
             std::fs::create_dir_all(&dir).unwrap();
@@ -873,12 +876,17 @@ mod tests {
                 .with_data_page_size(Some(page))
                 .finish(&mut df)
                 .unwrap();
+            // One council's extract (no authority column read), and
+            // amounts in £ thousand.
             let cols = Columns {
                 amount: amount.into(),
                 date: by_month.then(|| "date".into()),
+                fixed_authority: fixed.then(|| "XBC".into()),
+                unit: thousands.then(|| rust_decimal::Decimal::from(1000)),
                 ..Columns::default()
             };
-            let mut names = vec!["cost_centre", amount, "authority"];
+            let mut names = vec!["cost_centre", amount];
+            names.extend((!fixed).then_some("authority"));
             names.extend(by_month.then_some("date"));
             prop_assert!(recs.is_empty() || pages_can_read(&p, &names));
             let [paged, polars] = both_ways(&p, &cols);
