@@ -174,3 +174,24 @@ fn placeholders_are_filled() {
         .code(2);
     assert!(!bad.exists());
 }
+
+/// The headline counts in words a person would write: "1 figure", "2
+/// figures". Drafts with one and two figures that sit in no table of the
+/// bundled report (£493,200 and £1,234,567 appear nowhere in reports/).
+#[test]
+fn the_headline_counts_in_words() {
+    let dir = tmp("one");
+    let p = dir.join("draft.md");
+    for (text, want) in [
+        ("A budget was £493,200.", "1 figure read: 0 findings; 1 figure found"),
+        (
+            "A budget was £493,200 and £1,234,567.",
+            "2 figures read: 0 findings; 2 figures found",
+        ),
+    ] {
+        std::fs::write(&p, format!("# Draft\n\n{text}\n")).unwrap();
+        let out = costshare().arg("check-draft").arg(&p).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(want), "{err}");
+    }
+}

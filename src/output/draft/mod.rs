@@ -359,8 +359,9 @@ pub fn report_table(rep: &Report, draft: &str) -> Table {
         ]);
     }
     t.headline = format!(
-        "{} figures read: {} finding{}; {} figure{} found in no table or commentary.",
+        "{} figure{} read: {} finding{}; {} figure{} found in no table or commentary.",
         rep.figures,
+        if rep.figures == 1 { "" } else { "s" },
         rep.findings.len(),
         if rep.findings.len() == 1 { "" } else { "s" },
         rep.not_found.len(),
