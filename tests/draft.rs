@@ -183,7 +183,10 @@ fn the_headline_counts_in_words() {
     let dir = tmp("one");
     let p = dir.join("draft.md");
     for (text, want) in [
-        ("A budget was £493,200.", "1 figure read: 0 findings; 1 figure found"),
+        (
+            "A budget was £493,200.",
+            "1 figure read: 0 findings; 1 figure found",
+        ),
         (
             "A budget was £493,200 and £1,234,567.",
             "2 figures read: 0 findings; 2 figures found",
