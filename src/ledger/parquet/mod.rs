@@ -38,9 +38,28 @@ pub fn read(
     progress: &mut dyn FnMut(u64, u64),
     sink: Sink,
 ) -> Result<LedgerTotals> {
+    read_with(path, cols, progress, sink, LIMITS)
+}
+
+/// Reads `path` as if every row group were too big to read whole: by the
+/// page reader when it can read the file, else by polars. For the fuzz
+/// target that reads each file both ways; `read` is the way to read.
+#[doc(hidden)]
+pub fn read_by_pages(path: &Path, cols: &Columns) -> Result<LedgerTotals> {
+    let limits = Limits { most: 0, ..LIMITS };
+    read_with(path, cols, &mut |_, _| {}, &mut |_| Ok(()), limits)
+}
+
+fn read_with(
+    path: &Path,
+    cols: &Columns,
+    progress: &mut dyn FnMut(u64, u64),
+    sink: Sink,
+    limits: Limits,
+) -> Result<LedgerTotals> {
     let claims = check_footer(path)?;
     crate::input::import::contained(path, "Parquet", || {
-        read_inner(path, &claims, cols, progress, sink, LIMITS)
+        read_inner(path, &claims, cols, progress, sink, limits)
     })
     .map_err(|e| match e {
         Error::Workbook { path, message, .. } => Error::Table {
