@@ -34,7 +34,10 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(sum, t.total_pence);
     }
     if let (Ok(a), Ok(b)) = (&read, &paged) {
-        assert_eq!((a.rows, a.bad, a.total_pence), (b.rows, b.bad, b.total_pence));
+        assert_eq!(
+            (a.rows, a.bad, a.total_pence),
+            (b.rows, b.bad, b.total_pence)
+        );
         assert_eq!(a.totals, b.totals);
     }
 });
