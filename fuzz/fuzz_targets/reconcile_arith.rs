@@ -2,9 +2,9 @@
 //! Any bytes as a ledger, with budgets and targets made from its own keys:
 //! the reconciliation's totals must equal the ledger's exact sum, and no
 //! amount, however large or fine, may overflow or be lost.
-use costshare::ledger::{self, Columns};
-use costshare::ledger::reconcile::{self, BudgetLine, TargetLine, Thresholds};
 use costshare::base::trace::Origin;
+use costshare::ledger::reconcile::{self, BudgetLine, TargetLine, Thresholds};
+use costshare::ledger::{self, Columns};
 use libfuzzer_sys::fuzz_target;
 use rust_decimal::Decimal;
 
