@@ -29,11 +29,13 @@ con.execute(f"copy (select authority, cost_centre, amount::double as amount from
 # One row group each, for the reader of big row groups (read a page at a
 # time; the unit tests treat any group as big): DuckDB with the amount as
 # text, one page a column, and a fee of (i % 4 + 1) * 2.50 as text in a
-# dictionary; pyarrow with v2 pages of a few
+# dictionary, and the amount as DECIMAL in 4, 8 and 16 bytes; pyarrow with v2 pages of a few
 # values, amounts as plain text (no dictionary) and as whole pounds in
 # 64- and 32-bit integers (line i: i pounds, negative when i % 7 == 0).
 con.execute(f"copy (select authority, cost_centre, amount::varchar as amount, "
-            f"((row_number() over () - 1) % 4 + 1) * 2.50 || '' as fee from t) "
+            f"((row_number() over () - 1) % 4 + 1) * 2.50 || '' as fee, "
+            f"amount::decimal(9,2) as dec9, amount::decimal(18,2) as dec18, "
+            f"amount::decimal(38,3) as dec38 from t) "
             f"to '{out / 'duckdb-one-group.parquet'}' (format parquet, row_group_size 1000)")
 pounds = [i * (-1 if i % 7 == 0 else 1) for i in rows]
 t2 = pa.table({"authority": auth, "cost_centre": cc,

@@ -132,6 +132,10 @@ pub(super) struct Leaf {
     /// (logical type), when written.
     pub converted: Option<i64>,
     pub logical: Option<i64>,
+    /// Fields 2 (type_length), 7 (scale) and 8 (precision), when written.
+    pub length: Option<i64>,
+    pub scale: Option<i64>,
+    pub precision: Option<i64>,
     /// A column of the root, not a field of a group.
     pub top: bool,
 }
@@ -204,6 +208,18 @@ fn schema(t: &mut Thrift) -> R<Vec<Leaf>> {
             }
             (6, 5) => {
                 leaf.converted = Some(t.i64()?);
+                Ok(true)
+            }
+            (2, 5) => {
+                leaf.length = Some(t.i64()?);
+                Ok(true)
+            }
+            (7, 5) => {
+                leaf.scale = Some(t.i64()?);
+                Ok(true)
+            }
+            (8, 5) => {
+                leaf.precision = Some(t.i64()?);
                 Ok(true)
             }
             (10, 12) => {

@@ -732,10 +732,10 @@ mod tests {
         pages::plan(&check_footer(p).unwrap(), names).is_some()
     }
 
-    /// Files from DuckDB (a dictionary page, one data page a column) and
-    /// pyarrow (v2 pages of a few values, plain text, 64- and 32-bit whole
-    /// pounds) give by the page reader what polars gives; pyarrow's DECIMAL
-    /// amounts are left to polars. Totals worked by hand from
+    /// Files from DuckDB (a dictionary page, one data page a column,
+    /// DECIMAL amounts in 4, 8 and 16 bytes) and pyarrow (v2 pages of a few
+    /// values, plain text, 64- and 32-bit whole pounds, DECIMAL in 6 bytes
+    /// in five groups) give by the page reader what polars gives. Totals worked by hand from
     /// scripts/make_parquet.py: line i (0..300) has amount i * 101 pence,
     /// negative when i % 7 == 0: 1.01 * (44,850 - 2 * 7 * (0 + ... + 42))
     /// = £32,530.08; as whole pounds 44,850 - 2 * 6,321 = £32,208; fee
@@ -745,11 +745,14 @@ mod tests {
         let cases = [
             ("duckdb-one-group", "amount", Some(3_253_008)),
             ("duckdb-one-group", "fee", Some(187_500)),
+            ("duckdb-one-group", "dec9", Some(3_253_008)),
+            ("duckdb-one-group", "dec18", Some(3_253_008)),
+            ("duckdb-one-group", "dec38", Some(3_253_008)),
             ("duckdb-float", "amount", Some(3_253_008)),
             ("pyarrow-one-group", "amount", Some(3_253_008)),
             ("pyarrow-one-group", "pounds", Some(3_220_800)),
             ("pyarrow-one-group", "pounds32", Some(3_220_800)),
-            ("pyarrow-v2-zstd", "amount", None),
+            ("pyarrow-v2-zstd", "amount", Some(3_253_008)),
         ];
         for (file, amount, pence) in cases {
             let p = Path::new("fixtures/parquet").join(format!("{file}.parquet"));
@@ -816,13 +819,45 @@ mod tests {
         std::fs::remove_dir_all(&dir).ok();
     }
 
+    /// DECIMAL amounts with a fraction of a penny keep it: 0.005, -1.234
+    /// and 1.00 at scale 3 are -23 pence and £0.001 (0.005 - 0.004), by
+    /// hand; the same by polars.
+    #[test]
+    fn decimal_fractions_of_a_penny_are_kept() {
+        let dir = std::env::temp_dir().join(format!("costshare-dec-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join("l.parquet");
+        let amounts = Column::new("amount".into(), ["0.005", "-1.234", "1.00"]);
+        let mut df = DataFrame::new_infer_height(vec![
+            Column::new("authority".into(), ["MBC"; 3]),
+            Column::new("cost_centre".into(), ["A"; 3]),
+            amounts.cast(&DataType::Decimal(38, 3)).unwrap(),
+        ])
+        .unwrap();
+        ParquetWriter::new(std::fs::File::create(&p).unwrap())
+            .finish(&mut df)
+            .unwrap();
+        assert!(pages_can_read(&p, &["cost_centre", "amount", "authority"]));
+        let [paged, polars] = both_ways(&p, &Columns::default());
+        let t = paged.0.as_ref().unwrap();
+        assert_eq!(t.total_pence, -23);
+        assert_eq!(t.total_sub_penny, rust_decimal::Decimal::new(1, 3));
+        assert_eq!(paged, polars);
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
     /// One random ledger record: authority, cost centre, date, and an
     /// amount as text, whole pounds and a float (each possibly missing).
     type Rec = (
         Option<&'static str>,
         Option<&'static str>,
         Option<&'static str>,
-        (Option<&'static str>, Option<i64>, Option<f64>),
+        (
+            Option<&'static str>,
+            Option<i64>,
+            Option<f64>,
+            Option<&'static str>,
+        ),
     );
 
     fn record() -> impl Strategy<Value = Rec> {
@@ -847,7 +882,16 @@ mod tests {
             -0.0,
         ];
         let float = proptest::option::weighted(0.9, proptest::sample::select(floats.to_vec()));
-        (auth, cc, date, (text, int, float))
+        let dec = pick(&[
+            "1.00",
+            "-2.50",
+            "0.01",
+            "12345.67",
+            "-0.99",
+            "1234567.89",
+            "0",
+        ]);
+        (auth, cc, date, (text, int, float, dec))
     }
 
     proptest! {
@@ -856,13 +900,14 @@ mod tests {
         /// A row group written by polars, in pages of any size and with any
         /// codec, reads the same by the page reader as by polars: totals,
         /// figures by month, set-aside lines and their reasons, with a fixed
-        /// authority or amounts in thousands.
+        /// authority or amounts in thousands; amounts as text, integers,
+        /// floats and DECIMALs.
         #[test]
         fn random_groups_read_the_same_by_pages(
             recs in proptest::collection::vec(record(), 0..300),
             page in 16usize..4096,
             codec in 0usize..6,
-            amount in proptest::sample::select(vec!["amount", "pounds", "float"]),
+            amount in proptest::sample::select(vec!["amount", "pounds", "float", "dec", "dec38"]),
             by_month: bool,
             fixed: bool,
             thousands: bool,
@@ -880,6 +925,8 @@ mod tests {
                 col("amount", |r| r.3.0),
                 Column::new("pounds".into(), recs.iter().map(|r| r.3.1).collect::<Vec<_>>()),
                 Column::new("float".into(), recs.iter().map(|r| r.3.2).collect::<Vec<_>>()),
+                col("dec", |r| r.3.3).cast(&DataType::Decimal(9, 2)).unwrap(),
+                col("dec38", |r| r.3.3).cast(&DataType::Decimal(38, 3)).unwrap(),
             ])
             .unwrap();
             let codec = [

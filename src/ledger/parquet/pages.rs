@@ -26,6 +26,25 @@ pub(super) enum Physical {
     Int64,
     Double,
     Text,
+    /// A DECIMAL amount: its unscaled integer in 4 or 8 bytes (little
+    /// endian) or in `bytes` (big endian, fixed length), and its scale.
+    Decimal {
+        bytes: u8,
+        fixed: bool,
+        scale: u8,
+    },
+}
+
+impl Physical {
+    /// Bytes a plain value takes (0: a length comes first).
+    fn width(self) -> usize {
+        match self {
+            Physical::Int32 => 4,
+            Physical::Int64 | Physical::Double => 8,
+            Physical::Text => 0,
+            Physical::Decimal { bytes, .. } => bytes as usize,
+        }
+    }
 }
 
 /// Codecs `levels::decompress` reads; value and level encodings read here
@@ -53,8 +72,33 @@ pub(super) fn usable(leaf: &Leaf, chunk: &Chunk, amount: bool) -> Option<Physica
         1 if amount && bare => Some(Physical::Int32),
         2 if amount && bare => Some(Physical::Int64),
         5 if amount && bare => Some(Physical::Double),
+        1 | 2 | 7 if amount => decimal(leaf),
         _ => None,
     }
+}
+
+/// A DECIMAL column (marked as such by its converted and logical types,
+/// with a scale) of 4- or 8-byte integers or of up to 16 fixed bytes.
+fn decimal(leaf: &Leaf) -> Option<Physical> {
+    let marked = leaf.converted == Some(5) && matches!(leaf.logical, None | Some(5));
+    let scale = u8::try_from(leaf.scale?)
+        .ok()
+        .filter(|s| *s <= 38 && marked)?;
+    let (bytes, fixed) = match leaf.physical {
+        1 => (4, false),
+        2 => (8, false),
+        _ => (
+            u8::try_from(leaf.length?)
+                .ok()
+                .filter(|n| (1..=16).contains(n))?,
+            true,
+        ),
+    };
+    Some(Physical::Decimal {
+        bytes,
+        fixed,
+        scale,
+    })
 }
 
 /// A column to read: its leaf (from 0), type and definition depth.
@@ -189,11 +233,7 @@ impl Table {
         n: usize,
         ty: Physical,
     ) -> std::result::Result<Table, String> {
-        let width = match ty {
-            Physical::Int32 => 4,
-            Physical::Int64 | Physical::Double => 8,
-            Physical::Text => 0,
-        };
+        let width = ty.width();
         let too_short = || "a page holds fewer values than it claims (damaged)".to_string();
         if bytes.len() > u32::MAX as usize {
             return Err("a page is over 4 GB".into());
@@ -487,14 +527,13 @@ fn plain(
     ty: Physical,
 ) -> std::result::Result<(usize, usize), String> {
     let mut start = *at;
-    let len = match ty {
-        Physical::Int32 => 4,
-        Physical::Int64 | Physical::Double => 8,
-        Physical::Text => {
+    let len = match ty.width() {
+        0 => {
             let l = b.bytes(start, start + 4)?;
             start += 4;
             u32::from_le_bytes([l[0], l[1], l[2], l[3]]) as usize
         }
+        w => w,
     };
     let end = start + len;
     let v = b.bytes(start, end)?;
@@ -514,5 +553,62 @@ fn amount_of(ty: Physical, b: &[u8]) -> std::result::Result<LedgerAmount, String
         Physical::Int64 => super::from_int(i64::from_le_bytes(b.try_into().unwrap_or_default())),
         Physical::Double => super::from_float(f64::from_le_bytes(b.try_into().unwrap_or_default())),
         Physical::Text => super::from_text(std::str::from_utf8(b).unwrap_or_default()),
+        Physical::Decimal {
+            fixed: false,
+            scale,
+            ..
+        } => {
+            let v = match b.len() {
+                4 => i32::from_le_bytes(b.try_into().unwrap_or_default()).into(),
+                _ => i64::from_le_bytes(b.try_into().unwrap_or_default()).into(),
+            };
+            decimal_amount(v, scale)
+        }
+        Physical::Decimal { scale, .. } => {
+            // Big-endian two's complement, sign-extended.
+            let first = b.first().map_or(0, |x| *x as i8 as i128);
+            let v = b[1.min(b.len())..]
+                .iter()
+                .fold(first, |acc, x| acc << 8 | *x as i128);
+            decimal_amount(v, scale)
+        }
     }
+}
+
+/// An unscaled DECIMAL as an amount: whole pence at once when it is a
+/// whole number of pence well inside the limit (what its text would give),
+/// else through its text, as polars's reading gives it.
+fn decimal_amount(v: i128, scale: u8) -> std::result::Result<LedgerAmount, String> {
+    let pence = match scale {
+        0..=2 => 10i128
+            .checked_pow(2 - scale as u32)
+            .and_then(|f| v.checked_mul(f)),
+        _ => 10i128
+            .checked_pow(scale as u32 - 2)
+            .filter(|f| v % f == 0)
+            .map(|f| v / f),
+    };
+    match pence.and_then(|p| i64::try_from(p).ok()) {
+        Some(pence) if pence.unsigned_abs() < crate::ledger::MAX_PENCE as u64 => Ok(LedgerAmount {
+            pence,
+            sub_penny: rust_decimal::Decimal::ZERO,
+            float_rendering: false,
+        }),
+        _ => super::from_text(&decimal_text(v, scale)),
+    }
+}
+
+/// An unscaled DECIMAL as text, as polars writes it when it casts one to
+/// text (which its reading of a DECIMAL amount does): every digit of the
+/// scale, `-` before a negative.
+fn decimal_text(v: i128, scale: u8) -> String {
+    let digits = v.unsigned_abs().to_string();
+    let scale = scale as usize;
+    let sign = if v < 0 { "-" } else { "" };
+    if scale == 0 {
+        return format!("{sign}{digits}");
+    }
+    let digits = format!("{digits:0>width$}", width = scale + 1);
+    let (whole, frac) = digits.split_at(digits.len() - scale);
+    format!("{sign}{whole}.{frac}")
 }
