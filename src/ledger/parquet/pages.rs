@@ -294,6 +294,8 @@ pub(super) struct Stream {
     body: Option<Window>,
     levels: Vec<u8>,
     defs: Hybrid,
+    /// The batch's definition levels.
+    present: Vec<u32>,
     /// Dictionary ids (a dictionary page) or the next plain value's place.
     ids_in: Hybrid,
     plain_at: usize,
@@ -327,6 +329,7 @@ impl Stream {
             page_left: 0,
             spans: Vec::new(),
             ids: Vec::new(),
+            present: Vec::new(),
             at: 0,
         }
     }
@@ -499,19 +502,37 @@ impl Stream {
             true => self.ids_in.needed(),
             false => self.plain_at,
         });
-        for _ in 0..n {
-            if self.max_def > 0 && self.defs.next(&mut self.levels)? == 0 {
-                self.ids.push(NONE);
-            } else if self.from_dict {
-                let id = self.ids_in.next(body)?;
-                if id >= size {
-                    return Err("a page refers past its dictionary (damaged)".into());
+        // Levels, then the values present, each a run at a time.
+        self.present.clear();
+        match self.max_def {
+            0 => self.present.resize(n, 1),
+            _ => self
+                .defs
+                .take_into(&mut self.levels, n, &mut self.present)?,
+        }
+        let k = self.present.iter().filter(|d| **d != 0).count();
+        if self.from_dict {
+            self.ids_in.take_into(body, k, &mut self.ids)?;
+            if self.ids.iter().any(|id| *id >= size) {
+                return Err("a page refers past its dictionary (damaged)".into());
+            }
+        } else {
+            for i in 0..k {
+                self.spans.push(plain(body, &mut self.plain_at, self.ty)?);
+                self.ids.push(i as u32);
+            }
+        }
+        if k < n {
+            // Missing values between them, from the back.
+            self.ids.resize(n, NONE);
+            let mut from = k;
+            for i in (0..n).rev() {
+                if self.present[i] != 0 {
+                    from -= 1;
+                    self.ids[i] = self.ids[from];
+                } else {
+                    self.ids[i] = NONE;
                 }
-                self.ids.push(id);
-            } else {
-                let span = plain(body, &mut self.plain_at, self.ty)?;
-                self.ids.push(self.spans.len() as u32);
-                self.spans.push(span);
             }
         }
         self.page_left -= n;

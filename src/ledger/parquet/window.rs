@@ -197,24 +197,44 @@ impl Hybrid {
         }
     }
 
-    pub(super) fn next(&mut self, b: &mut impl Bytes) -> Result<u32, String> {
-        if self.left == 0 {
-            self.run(b)?;
+    /// Decodes the next `n` values onto `out`, a run at a time.
+    pub(super) fn take_into(
+        &mut self,
+        b: &mut impl Bytes,
+        mut n: usize,
+        out: &mut Vec<u32>,
+    ) -> Result<(), String> {
+        while n > 0 {
+            if self.left == 0 {
+                self.run(b)?;
+            }
+            let k = n.min(self.left);
+            if self.rle {
+                out.extend(std::iter::repeat_n(self.value, k));
+            } else {
+                let w = self.width as usize;
+                let bytes = b.bytes(self.bit / 8, (self.bit + k * w).div_ceil(8))?;
+                let mask = if w == 32 { u32::MAX } else { (1u32 << w) - 1 };
+                let mut bit = self.bit % 8;
+                for _ in 0..k {
+                    let at = bit / 8;
+                    // Up to 40 bits from `at`, little endian, past the end as zeros.
+                    let v = match bytes.get(at..at + 8) {
+                        Some(e) => u64::from_le_bytes(e.try_into().unwrap_or_default()),
+                        None => bytes[at.min(bytes.len())..]
+                            .iter()
+                            .rev()
+                            .fold(0u64, |acc, x| acc << 8 | u64::from(*x)),
+                    };
+                    out.push((v >> (bit % 8)) as u32 & mask);
+                    bit += w;
+                }
+                self.bit += k * w;
+            }
+            self.left -= k;
+            n -= k;
         }
-        self.left -= 1;
-        if self.rle {
-            return Ok(self.value);
-        }
-        // Bits are packed from the least significant bit of each byte.
-        let (w, bit) = (self.width as usize, self.bit);
-        let bytes = b.bytes(bit / 8, (bit + w).div_ceil(8))?;
-        let v = bytes
-            .iter()
-            .rev()
-            .fold(0u64, |acc, x| acc << 8 | u64::from(*x));
-        self.bit += w;
-        let mask = if w == 32 { u32::MAX } else { (1u32 << w) - 1 };
-        Ok((v >> (bit % 8)) as u32 & mask)
+        Ok(())
     }
 
     /// Reads the next run's header (and a repeated run's value).
