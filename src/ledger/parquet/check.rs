@@ -115,7 +115,7 @@ pub(super) fn check_pages(
 pub(super) struct FileClaims {
     rows: i64,
     /// Where the pages end and the footer begins.
-    data_end: u64,
+    pub data_end: u64,
     pub chunks: Vec<Chunk>,
     /// Leaf columns of the schema in order.
     pub leaves: Vec<Leaf>,

@@ -846,6 +846,26 @@ mod tests {
         std::fs::remove_dir_all(&dir).ok();
     }
 
+    /// A column chunk claiming bytes past the data (or past any offset) is
+    /// refused by the page reader, naming the column, before anything is
+    /// read from it.
+    #[test]
+    fn a_chunk_past_the_data_is_refused() {
+        let p = Path::new("fixtures/parquet/duckdb-one-group.parquet");
+        for size in [i64::MAX, 1 << 40] {
+            let mut claims = check_footer(p).unwrap();
+            claims.chunks[2].size = size;
+            let limits = Limits { most: 0, ..LIMITS };
+            let cols = Columns::default();
+            let e = read_inner(p, &claims, &cols, &mut |_, _| {}, &mut |_| Ok(()), limits);
+            let e = e.unwrap_err().to_string();
+            assert!(
+                e.contains("column \"amount\"") && e.contains("past the end of the data"),
+                "{e}"
+            );
+        }
+    }
+
     /// One random ledger record: authority, cost centre, date, and an
     /// amount as text, whole pounds and a float (each possibly missing).
     type Rec = (

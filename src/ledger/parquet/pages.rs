@@ -176,6 +176,12 @@ pub(super) fn read_group(
             .iter()
             .find(|k| k.group == g && k.column == c.leaf + 1);
         let chunk = chunk.ok_or_else(|| bad(path, g, &claims.leaves[c.leaf], "missing".into()))?;
+        // Not walked before (that check is polars'): bounded here.
+        let end = chunk.start.checked_add(chunk.size);
+        if end.is_none_or(|e| e as u64 > claims.data_end) {
+            let why = "it claims bytes past the end of the data (damaged or forged)";
+            return Err(bad(path, g, &claims.leaves[c.leaf], why.into()));
+        }
         streams.push(Stream::open(file, chunk, c.ty, c.max_def));
     }
     let mut done = 0u64;
