@@ -11,7 +11,7 @@
 //! its row group has rows or more rows than the file could plausibly hold.
 
 use super::levels::{self, Levels};
-use super::window::read_exact_at;
+use super::window::{PageBytes, read_exact_at, read_whole};
 use crate::base::error::{Error, Result};
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
@@ -132,10 +132,9 @@ pub(super) struct Leaf {
     /// (logical type), when written.
     pub converted: Option<i64>,
     pub logical: Option<i64>,
-    /// Fields 2 (type_length), 7 (scale) and 8 (precision), when written.
+    /// Fields 2 (type_length) and 7 (scale), when written.
     pub length: Option<i64>,
     pub scale: Option<i64>,
-    pub precision: Option<i64>,
     /// A column of the root, not a field of a group.
     pub top: bool,
 }
@@ -191,7 +190,8 @@ fn footer(meta: &[u8]) -> R<FileClaims> {
 }
 
 /// FileMetaData field 2, the schema as a flattened tree (SchemaElement: 3
-/// repetition_type, 4 name, 5 num_children): its leaves with the depth of
+/// repetition_type, 4 name, 5 num_children; and the types in `Leaf`): its
+/// leaves with the depth of
 /// their definition (optional or repeated ancestors) and repetition levels.
 fn schema(t: &mut Thrift) -> R<Vec<Leaf>> {
     let mut nodes: Vec<(i64, Leaf, i64)> = Vec::new();
@@ -202,24 +202,16 @@ fn schema(t: &mut Thrift) -> R<Vec<Leaf>> {
         let (mut rep, mut leaf, mut children) = (0i64, Leaf::default(), 0i64);
         leaf.physical = -1;
         t.fields(2, |t, id, ty| match (id, ty) {
-            (1, 5) => {
-                leaf.physical = t.i64()?;
-                Ok(true)
-            }
-            (6, 5) => {
-                leaf.converted = Some(t.i64()?);
-                Ok(true)
-            }
-            (2, 5) => {
-                leaf.length = Some(t.i64()?);
-                Ok(true)
-            }
-            (7, 5) => {
-                leaf.scale = Some(t.i64()?);
-                Ok(true)
-            }
-            (8, 5) => {
-                leaf.precision = Some(t.i64()?);
+            (1..=3 | 5..=7, 5) => {
+                let v = t.i64()?;
+                match id {
+                    1 => leaf.physical = v,
+                    2 => leaf.length = Some(v),
+                    3 => rep = v,
+                    5 => children = v,
+                    6 => leaf.converted = Some(v),
+                    _ => leaf.scale = Some(v),
+                }
                 Ok(true)
             }
             (10, 12) => {
@@ -229,16 +221,8 @@ fn schema(t: &mut Thrift) -> R<Vec<Leaf>> {
                 })?;
                 Ok(true)
             }
-            (3, 5) => {
-                rep = t.i64()?;
-                Ok(true)
-            }
             (4, 8) => {
                 leaf.name = t.string()?;
-                Ok(true)
-            }
-            (5, 5) => {
-                children = t.i64()?;
                 Ok(true)
             }
             _ => Ok(false),
@@ -482,9 +466,13 @@ fn page_levels(
             levels::check_runs(&b[r as usize..], l.max_def, page.values)?;
         }
         PageKind::DataV1 => {
-            let raw = read(page.compressed as u64)?;
-            let size = page.uncompressed as usize;
-            if let Some(b) = levels::decompress(codec, &raw, size) {
+            let bytes = PageBytes {
+                at,
+                compressed: page.compressed as u64,
+                uncompressed: page.uncompressed as usize,
+                codec,
+            };
+            if let Some(b) = read_whole(f, bytes).map_err(Walk::Io)? {
                 levels::check_v1(&b, l, page.values)?;
             }
         }

@@ -118,7 +118,13 @@ fn read_inner(
     }
     match plan {
         Some(plan) => read_pages(path, claims, &plan, (&names, cols), &place, &mut take)?,
-        None => read_groups(path, (&meta, &groups), (&names, cols), limits, &mut take)?,
+        None => read_groups(
+            (path, &place),
+            (&meta, &groups),
+            (&names, cols),
+            limits,
+            &mut take,
+        )?,
     }
     out.files.push(FileSummary {
         place: place.to_string(),
@@ -217,14 +223,13 @@ fn read_pages(
 /// Reads the file's records with polars, row groups (or slices of big
 /// ones) in order.
 fn read_groups(
-    path: &Path,
+    (path, place): (&Path, &Arc<str>),
     (meta, groups): (&FileMetadataRef, &[usize]),
     (names, cols): (&Names, &Columns),
     limits: Limits,
     take: &mut dyn FnMut(LedgerTotals) -> Result<()>,
 ) -> Result<()> {
     let err = polars_err(path);
-    let place: Arc<str> = Arc::from(path.display().to_string());
     let wanted = names.wanted();
     let stretches = slices(groups.iter().copied(), limits);
     // A slice of a row group bigger than a stretch costs memory for the
@@ -259,12 +264,7 @@ fn read_groups(
             .map_err(&err)?;
         let texts = Texts::of(&df, names, path)?;
         let column = amount_column(&df, &names.amount, path)?;
-        records(
-            &texts,
-            amounts(&column, path)?,
-            (first as u64, cols),
-            &place,
-        )
+        records(&texts, amounts(&column, path)?, (first as u64, cols), place)
     };
     let work =
         |i: usize, send: &mut dyn FnMut(LedgerTotals) -> Result<()>| send(read(stretches[i])?);

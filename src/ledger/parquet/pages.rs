@@ -11,8 +11,7 @@
 //! other file to polars, so every value means what polars would make of it.
 
 use super::check::{Chunk, FileClaims, Leaf, Page, PageKind, Walk, read_page_header};
-use super::levels::decompress;
-use super::window::{Bytes, Hybrid, PageBytes, Window, read_exact_at};
+use super::window::{Bytes, Hybrid, PageBytes, Window, read_exact_at, read_whole};
 use crate::base::error::{Error, Result};
 use crate::ledger::LedgerAmount;
 use std::fs::File;
@@ -101,12 +100,14 @@ fn decimal(leaf: &Leaf) -> Option<Physical> {
     })
 }
 
-/// A column to read: its leaf (from 0), type and definition depth.
+/// A column to read: its leaf (from 0), type and definition depth, and
+/// whether it is the amount (its dictionary's amounts are worked out once).
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Col {
     leaf: usize,
     ty: Physical,
     max_def: u32,
+    amount: bool,
 }
 
 /// The columns named (the amount second) as read here, or None if any
@@ -119,16 +120,16 @@ pub(super) fn plan(claims: &FileClaims, names: &[&str]) -> Option<Vec<Col>> {
             .iter()
             .position(|l| l.top && l.name == *name)?;
         let chunks = claims.chunks.iter().filter(|c| c.column == leaf + 1);
+        let amount = i == 1;
         let mut ty = None;
         for c in chunks {
-            let t = usable(&claims.leaves[leaf], c, i == 1)?;
-            ty = Some(t);
+            ty = Some(usable(&claims.leaves[leaf], c, amount)?);
         }
-        let max_def = claims.leaves[leaf].levels.max_def;
         out.push(Col {
             leaf,
             ty: ty?,
-            max_def,
+            max_def: claims.leaves[leaf].levels.max_def,
+            amount,
         });
     }
     Some(out)
@@ -182,14 +183,14 @@ pub(super) fn read_group(
             let why = "it claims bytes past the end of the data (damaged or forged)";
             return Err(bad(path, g, &claims.leaves[c.leaf], why.into()));
         }
-        streams.push(Stream::open(file, chunk, c.ty, c.max_def));
+        streams.push(Stream::open(file, chunk, *c));
     }
     let mut done = 0u64;
     while done < rows {
         let mut n = (rows - done).min(part as u64 - done % part as u64) as usize;
-        for (i, (s, c)) in streams.iter_mut().zip(cols).enumerate() {
+        for (s, c) in streams.iter_mut().zip(cols) {
             let left = s
-                .fill(i == 1)
+                .fill()
                 .map_err(|w| walk(path, g, &claims.leaves[c.leaf], w))?;
             n = n.min(left);
         }
@@ -232,36 +233,17 @@ struct Table {
 }
 
 impl Table {
-    /// `n` plain-encoded values of type `ty` from the front of `bytes`.
-    fn plain(
-        bytes: Vec<u8>,
-        from: usize,
-        n: usize,
-        ty: Physical,
-    ) -> std::result::Result<Table, String> {
-        let width = ty.width();
-        let too_short = || "a page holds fewer values than it claims (damaged)".to_string();
+    /// `n` plain-encoded values of type `ty`: all of `bytes`'s (a
+    /// dictionary page's).
+    fn plain(mut bytes: Vec<u8>, n: usize, ty: Physical) -> std::result::Result<Table, String> {
         if bytes.len() > u32::MAX as usize {
             return Err("a page is over 4 GB".into());
         }
         let mut spans = Vec::with_capacity(n.min(bytes.len()));
-        let mut at = from;
+        let mut at = 0;
         for _ in 0..n {
-            let len = match width {
-                0 => {
-                    let b = bytes.get(at..at + 4).ok_or_else(too_short)?;
-                    at += 4;
-                    u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize
-                }
-                w => w,
-            };
-            let end = at.checked_add(len).filter(|e| *e <= bytes.len());
-            let end = end.ok_or_else(too_short)?;
-            if ty == Physical::Text && std::str::from_utf8(&bytes[at..end]).is_err() {
-                return Err("a value is not UTF-8 text".into());
-            }
-            spans.push((at as u32, end as u32));
-            at = end;
+            let (s, e) = plain(&mut bytes, &mut at, ty)?;
+            spans.push((s as u32, e as u32));
         }
         Ok(Table { bytes, spans })
     }
@@ -287,8 +269,7 @@ pub(super) struct Stream {
     file: Arc<File>,
     pos: u64,
     end: u64,
-    ty: Physical,
-    max_def: u32,
+    col: Col,
     values_read: i64,
     chunk: Chunk,
     header: Vec<u8>,
@@ -314,13 +295,12 @@ pub(super) struct Stream {
 }
 
 impl Stream {
-    fn open(file: &Arc<File>, chunk: &Chunk, ty: Physical, max_def: u32) -> Stream {
+    fn open(file: &Arc<File>, chunk: &Chunk, col: Col) -> Stream {
         Stream {
             file: file.clone(),
             pos: chunk.start as u64,
             end: (chunk.start + chunk.size) as u64,
-            ty,
-            max_def,
+            col,
             values_read: 0,
             chunk: chunk.clone(),
             header: Vec::new(),
@@ -342,14 +322,14 @@ impl Stream {
 
     /// Values decoded and not yet taken; decodes (and reads pages) until
     /// there are some.
-    pub(super) fn fill(&mut self, amount: bool) -> std::result::Result<usize, Walk> {
+    pub(super) fn fill(&mut self) -> std::result::Result<usize, Walk> {
         while self.at == self.ids.len() {
             if self.page_left > 0 {
                 self.batch().map_err(Walk::Bad)?;
             } else if self.pos >= self.end {
                 return Err("a column ends before its row group's last record (damaged)".into());
             } else {
-                self.next_page(amount)?;
+                self.next_page()?;
             }
         }
         Ok(self.ids.len() - self.at)
@@ -373,7 +353,7 @@ impl Stream {
             NONE => Err("no amount".into()),
             id if self.from_dict && !self.dict_pence.is_empty() => {
                 match self.dict_pence[id as usize] {
-                    WORK_OUT => amount_of(self.ty, self.text(i).unwrap_or_default()),
+                    WORK_OUT => amount_of(self.col.ty, self.text(i).unwrap_or_default()),
                     pence => Ok(LedgerAmount {
                         pence,
                         sub_penny: rust_decimal::Decimal::ZERO,
@@ -381,7 +361,7 @@ impl Stream {
                     }),
                 }
             }
-            _ => amount_of(self.ty, self.text(i).unwrap_or_default()),
+            _ => amount_of(self.col.ty, self.text(i).unwrap_or_default()),
         }
     }
 
@@ -389,7 +369,7 @@ impl Stream {
         self.at += n;
     }
 
-    fn next_page(&mut self, amount: bool) -> std::result::Result<(), Walk> {
+    fn next_page(&mut self) -> std::result::Result<(), Walk> {
         let left = self.end - self.pos;
         let (len, page) = read_page_header(&self.file, self.pos, left, &mut self.header)?;
         if let Some(why) = page.fault(&self.chunk, self.values_read) {
@@ -402,7 +382,7 @@ impl Stream {
         }
         self.body = None;
         match page.kind {
-            _ if page.dictionary => self.dictionary(&page, at, amount),
+            _ if page.dictionary => self.dictionary(&page, at),
             PageKind::DataV1 | PageKind::DataV2 { .. } => {
                 self.values_read += page.values;
                 self.data(&page, at)
@@ -411,23 +391,24 @@ impl Stream {
         }
     }
 
-    fn dictionary(&mut self, page: &Page, at: u64, amount: bool) -> std::result::Result<(), Walk> {
+    fn dictionary(&mut self, page: &Page, at: u64) -> std::result::Result<(), Walk> {
         if !matches!(page.encoding, 0 | 2) || self.dict.is_some() {
             return Err("a dictionary page is not plain, or not the first page".into());
         }
-        let mut raw = vec![0u8; page.compressed as usize];
-        read_exact_at(&self.file, &mut raw, at).map_err(Walk::Io)?;
-        let bytes = match self.chunk.codec {
-            0 => raw,
-            c => decompress(c, &raw, page.uncompressed as usize)
-                .ok_or("a page does not decompress (damaged)")?,
+        let bytes = PageBytes {
+            at,
+            compressed: page.compressed as u64,
+            uncompressed: page.uncompressed as usize,
+            codec: self.chunk.codec,
         };
+        let bytes = read_whole(&self.file, bytes).map_err(Walk::Io)?;
+        let bytes = bytes.ok_or("a page does not decompress (damaged)")?;
         let n = page.values as usize;
-        let dict = Table::plain(bytes, 0, n, self.ty).map_err(Walk::Bad)?;
+        let dict = Table::plain(bytes, n, self.col.ty).map_err(Walk::Bad)?;
         // Worked out once when there are fewer values than records.
         self.dict_pence.clear();
-        if amount && (n as i64) < self.chunk.values {
-            let ty = self.ty;
+        if self.col.amount && (n as i64) < self.chunk.values {
+            let ty = self.col.ty;
             let pence = |i| match amount_of(ty, dict.get(i)) {
                 Ok(a) if a.sub_penny.is_zero() && !a.float_rendering && a.pence != WORK_OUT => {
                     a.pence
@@ -467,7 +448,7 @@ impl Stream {
             }
         }
         let mut body = Window::open(&self.file, bytes).map_err(Walk::Io)?;
-        if matches!(page.kind, PageKind::DataV1) && self.max_def > 0 {
+        if matches!(page.kind, PageKind::DataV1) && self.col.max_def > 0 {
             if page.def_encoding != 3 {
                 return Err("a page's levels are not RLE-encoded".into());
             }
@@ -510,7 +491,7 @@ impl Stream {
         });
         // Levels, then the values present, each a run at a time.
         self.present.clear();
-        match self.max_def {
+        match self.col.max_def {
             0 => self.present.resize(n, 1),
             _ => self
                 .defs
@@ -524,7 +505,8 @@ impl Stream {
             }
         } else {
             for i in 0..k {
-                self.spans.push(plain(body, &mut self.plain_at, self.ty)?);
+                self.spans
+                    .push(plain(body, &mut self.plain_at, self.col.ty)?);
                 self.ids.push(i as u32);
             }
         }
@@ -547,9 +529,10 @@ impl Stream {
     }
 }
 
-/// The place of the plain value at `at` (then moved past it).
+/// The place of the plain value at `at` (then moved past it), in a page
+/// or its window.
 fn plain(
-    b: &mut Window,
+    b: &mut impl Bytes,
     at: &mut usize,
     ty: Physical,
 ) -> std::result::Result<(usize, usize), String> {
@@ -562,7 +545,9 @@ fn plain(
         }
         w => w,
     };
-    let end = start + len;
+    let end = start
+        .checked_add(len)
+        .ok_or("a value's length is damaged")?;
     let v = b.bytes(start, end)?;
     if ty == Physical::Text && std::str::from_utf8(v).is_err() {
         return Err("a value is not UTF-8 text".into());

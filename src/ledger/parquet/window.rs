@@ -2,9 +2,9 @@
 //!
 //! Only a window of the page is held: from the first byte a reader still
 //! needs to the last it has asked for (dropped a megabyte at a time), so a
-//! page of any size costs about a megabyte. Codecs without a streaming decoder here (LZ4), and a
-//! snappy page that copies from further back than the decoder keeps, are
-//! decompressed whole instead.
+//! page of any size costs about a megabyte. Codecs without a streaming
+//! decoder here (LZ4), and a snappy page that copies from further back than
+//! the decoder keeps, are decompressed whole instead.
 
 use super::levels::decompress;
 use super::snappy::{FarBack, Snappy};
@@ -62,6 +62,17 @@ impl Bytes for Vec<u8> {
     }
 }
 
+/// A page's bytes read and decompressed at once (None: they do not
+/// decompress).
+pub(super) fn read_whole(file: &File, p: PageBytes) -> io::Result<Option<Vec<u8>>> {
+    let mut raw = vec![0u8; p.compressed as usize];
+    read_exact_at(file, &mut raw, p.at)?;
+    Ok(match p.codec {
+        0 => Some(raw),
+        c => decompress(c, &raw, p.uncompressed),
+    })
+}
+
 /// Where a page's compressed bytes lie in the file, and what they hold.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct PageBytes {
@@ -115,15 +126,8 @@ impl Window {
 
     /// The page decompressed at once, in place of the window.
     fn whole(&mut self) -> Result<(), String> {
-        let p = self.page;
-        let mut raw = vec![0u8; p.compressed as usize];
-        read_exact_at(&self.file, &mut raw, p.at).map_err(|e| e.to_string())?;
-        self.buf = match p.codec {
-            0 => raw,
-            c => {
-                decompress(c, &raw, p.uncompressed).ok_or("a page does not decompress (damaged)")?
-            }
-        };
+        let whole = read_whole(&self.file, self.page).map_err(|e| e.to_string())?;
+        self.buf = whole.ok_or("a page does not decompress (damaged)")?;
         self.base = 0;
         self.src = Box::new(io::empty());
         Ok(())
@@ -167,7 +171,7 @@ impl Bytes for Window {
     }
 }
 
-/// An RLE/bit-packed hybrid run list, decoded a value at a time.
+/// An RLE/bit-packed hybrid run list, decoded a run at a time.
 #[derive(Default)]
 pub(super) struct Hybrid {
     pos: usize,
