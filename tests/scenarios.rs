@@ -469,6 +469,13 @@ fn the_simulation_is_the_same_on_any_number_of_threads() {
         assert_eq!(many, one, "{t} threads");
         assert!(bytes(&many) == bytes(&one), "{t} threads");
     }
+    // Sorted (by integer keys) as a plain sort by value, then bytes, sorts them.
+    for list in [&one.npv, &one.score, &one.case_total] {
+        let mut plain = list.clone();
+        plain.sort_by(|a, b| a.cmp(b).then_with(|| a.serialize().cmp(&b.serialize())));
+        let b = |v: &[rust_decimal::Decimal]| v.iter().map(|d| d.serialize()).collect::<Vec<_>>();
+        assert!(b(list) == b(&plain));
+    }
 }
 
 proptest! {
