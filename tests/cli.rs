@@ -261,6 +261,41 @@ fn bench_reports_trials_per_second() {
 }
 
 /// SPEC's CSV contract: the total row's first cell is `Total`.
+
+/// A path in costshare.toml through a link: `link/../data` is the folder
+/// beside the link's target, not `data` beside the project file, so it is
+/// kept as written (only `x/..` naming the same place is taken out).
+#[cfg(unix)]
+#[test]
+fn project_paths_through_a_link_are_followed() {
+    let dir = tempdir("project-link");
+    let (target, data, proj) = (dir.join("far/sub"), dir.join("far/data"), dir.join("proj"));
+    for d in [&target, &data, &proj] {
+        std::fs::create_dir_all(d).unwrap();
+    }
+    for f in std::fs::read_dir("fixtures/wlp-2024-25").unwrap() {
+        let f = f.unwrap().path();
+        if f.extension().is_some_and(|e| e == "csv") {
+            std::fs::copy(&f, data.join(f.file_name().unwrap())).unwrap();
+        }
+    }
+    std::os::unix::fs::symlink(&target, proj.join("link")).unwrap();
+    let models = std::fs::canonicalize("fixtures/wlp-models").unwrap();
+    let toml = format!(
+        "data = \"link/../data\"\nmodels = {:?}\n",
+        models.display().to_string()
+    );
+    std::fs::write(proj.join("costshare.toml"), toml).unwrap();
+    let out = dir.join("out");
+    cs().arg("report")
+        .arg(&proj)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    assert!(out.join("annual-report-2024-25/report.md").exists());
+}
+
 #[test]
 fn csv_totals_start_with_total() {
     for args in [

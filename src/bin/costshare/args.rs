@@ -93,11 +93,23 @@ fn project_file(dir: &std::path::Path) -> costshare::Result<Inputs> {
 }
 
 /// `path` relative to `dir`, with `x/..` taken out, so messages name
-/// `fixtures/ledger.csv` rather than `fixtures/wlp/../ledger.csv`.
+/// `fixtures/ledger.csv` rather than `fixtures/wlp/../ledger.csv`; kept as
+/// written when that is another file (`x` a link to another folder).
 fn beside(dir: &std::path::Path, path: &str) -> PathBuf {
+    let raw = dir.join(path);
+    let folded = folded(&raw);
+    match (std::fs::canonicalize(&raw), std::fs::canonicalize(&folded)) {
+        (Ok(a), Ok(b)) if a != b => raw,
+        (Ok(_), Err(_)) => raw,
+        _ => folded,
+    }
+}
+
+/// `path` with `.` and each `x/..` taken out, by its words alone.
+fn folded(path: &std::path::Path) -> PathBuf {
     use std::path::Component;
     let mut out = PathBuf::new();
-    for c in dir.join(path).components() {
+    for c in path.components() {
         match c {
             Component::ParentDir
                 if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
