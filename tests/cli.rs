@@ -260,8 +260,6 @@ fn bench_reports_trials_per_second() {
     assert!(out.lines().any(|l| l.starts_with("trials per second: ")));
 }
 
-/// SPEC's CSV contract: the total row's first cell is `Total`.
-
 /// A path in costshare.toml through a link: `link/../data` is the folder
 /// beside the link's target, not `data` beside the project file, so it is
 /// kept as written (only `x/..` naming the same place is taken out).
@@ -296,6 +294,7 @@ fn project_paths_through_a_link_are_followed() {
     assert!(out.join("annual-report-2024-25/report.md").exists());
 }
 
+/// SPEC's CSV contract: the total row's first cell is `Total`.
 #[test]
 fn csv_totals_start_with_total() {
     for args in [
