@@ -5,8 +5,9 @@
 # FORMAT csv (default) reads ledger.csv; parquet reads ledger.parquet, and
 # also prints the peak memory of `generate-ledger --parquet` writing it;
 # parquet-one reads ledger-one.parquet, the same lines written by DuckDB as
-# one row group (one page a column), the hardest shape to read in bounded memory.
-# Usage: scripts/bench-reconcile.sh [ROWS] [THREADS_FOR_DUCKDB] [csv|parquet|parquet-one]
+# one row group (one page a column), the hardest shape to read in bounded memory;
+# parquet-dec reads ledger-dec.parquet, the same again with amounts as DECIMAL(18,2).
+# Usage: scripts/bench-reconcile.sh [ROWS] [THREADS_FOR_DUCKDB] [csv|parquet|parquet-one|parquet-dec]
 # The generated files stay in $TMPDIR/costshare-bench-ROWS for the next run
 # (about 2.2 GB at 30 million lines): delete the folder when done.
 set -euo pipefail
@@ -26,9 +27,10 @@ if [ "$format" = parquet ] && [ ! -f "$dir/ledger.parquet" ]; then
 fi
 python3 -c "import duckdb" 2>/dev/null || pip install -q duckdb
 ledger="$dir/ledger.$format"
-if [ "$format" = parquet-one ]; then
-  ledger="$dir/ledger-one.parquet"
-  [ -f "$ledger" ] || python3 -c "import duckdb, sys; duckdb.sql(f\"copy (select * from read_csv('{sys.argv[1]}/ledger.csv', all_varchar=true)) to '{sys.argv[2]}' (format parquet, row_group_size {int(sys.argv[3]) + 1})\")" "$dir" "$ledger" "$rows"
+if [ "$format" = parquet-one ] || [ "$format" = parquet-dec ]; then
+  ledger="$dir/ledger-${format#parquet-}.parquet"
+  amount=$([ "$format" = parquet-dec ] && echo "replace (cast(amount as decimal(18,2)) as amount)" || true)
+  [ -f "$ledger" ] || python3 -c "import duckdb, sys; duckdb.sql(f\"copy (select * {sys.argv[4]} from read_csv('{sys.argv[1]}/ledger.csv', all_varchar=true)) to '{sys.argv[2]}' (format parquet, row_group_size {int(sys.argv[3]) + 1})\")" "$dir" "$ledger" "$rows" "$amount"
 fi
 size=$(stat -c %s "$ledger")
 

@@ -1,5 +1,6 @@
 """The same reconciliation (of ledger.csv, or ledger.parquet when the third
-argument is "parquet", ledger-one.parquet when "parquet-one") as `costshare reconcile --map --budget`, in DuckDB:
+argument is "parquet", ledger-one.parquet when "parquet-one", ledger-dec.parquet
+when "parquet-dec") as `costshare reconcile --map --budget`, in DuckDB:
 out-turn by authority and service (unmapped cost centres in rows of their own),
 exact DECIMAL sums, full join with the budgets. Prints the rows as CSV on stdout
 and, on stderr, the grand total and the query's own time in seconds."""
@@ -13,6 +14,7 @@ threads = int(sys.argv[2]) if len(sys.argv) > 2 else 2
 fmt = sys.argv[3] if len(sys.argv) > 3 else "csv"
 ledger = (f"read_parquet('{d}/ledger.parquet')" if fmt == "parquet"
           else f"read_parquet('{d}/ledger-one.parquet')" if fmt == "parquet-one"
+          else f"read_parquet('{d}/ledger-dec.parquet')" if fmt == "parquet-dec"
           else f"read_csv('{d}/ledger.csv', header=true, all_varchar=true)")
 con = duckdb.connect()
 con.execute(f"PRAGMA threads={threads}")
