@@ -89,6 +89,10 @@ pub struct Grid {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refused: Option<String>,
     pub rows: Vec<GridRow>,
+    /// CSV: each row's number of fields as written, empty ones included
+    /// (the cells stop at the last filled one). Empty for a workbook.
+    #[serde(skip)]
+    pub fields: Vec<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -491,6 +495,7 @@ fn read_sheets<RS: std::io::Read + std::io::Seek>(
                 hidden: false,
                 refused: Some(message),
                 rows: Vec::new(),
+                fields: Vec::new(),
             },
             Err(e) => return Err(e),
         };
@@ -605,6 +610,7 @@ fn stream_xlsx<RS: std::io::Read + std::io::Seek>(
         hidden: false,
         refused: None,
         rows,
+        fields: Vec::new(),
     })
 }
 
@@ -693,6 +699,7 @@ fn grid_from_range(
         hidden: false,
         refused: None,
         rows: Vec::new(),
+        fields: Vec::new(),
     };
     let Some((r0, c0)) = range.start() else {
         return Ok(grid);
@@ -806,6 +813,7 @@ pub fn read_csv_str(file: &str, text: &str) -> Result<Grid> {
         hidden: false,
         refused: None,
         rows: Vec::new(),
+        fields: Vec::new(),
     };
     let mut cells_held = 0usize;
     while let crate::input::csvscan::Step::Record(rec) = scan.next(&mut spans) {
@@ -856,6 +864,7 @@ pub fn read_csv_str(file: &str, text: &str) -> Result<Grid> {
             first_col: 0,
             cells,
         });
+        grid.fields.push(spans.len() as u32);
     }
     Ok(grid)
 }
@@ -1058,7 +1067,7 @@ impl<'g> Records<'g> {
                 place: grid.place(),
                 message: "is empty; expected a header row and data rows".into(),
             })?;
-        Ok(Self::build(grid, idx))
+        Self::build(grid, idx).fields_in_line()
     }
 
     /// A table with these columns: the header is the first row naming them
@@ -1108,7 +1117,48 @@ impl<'g> Records<'g> {
                 });
             }
         }
-        Ok(t)
+        t.fields_in_line()
+    }
+
+    /// A CSV line with more fields than its header: an unquoted comma
+    /// (`299,700`) moves every field after it one column on, so it is
+    /// refused rather than read into the wrong partner's column. Only a
+    /// delimiter ending every data line alike (empty fields, one more than
+    /// the header's) is taken as an exporter's habit.
+    fn fields_in_line(self) -> Result<Self> {
+        let g = self.grid;
+        let Some(&width) = g.fields.get(self.header_idx) else {
+            return Ok(self);
+        };
+        let data = || {
+            (0..g.rows.len()).filter(|&i| {
+                matches!(
+                    self.roles[i],
+                    RowRole::Data | RowRole::TypedTotal | RowRole::Note
+                )
+            })
+        };
+        let trailing =
+            |i: usize| g.fields[i] == width + 1 && g.rows[i].cells.len() <= width as usize;
+        let habit = data().all(trailing);
+        match data().find(|&i| g.fields[i] > width && !habit) {
+            None => Ok(self),
+            Some(i) => Err(Error::Table {
+                place: g.row_place(&g.rows[i]),
+                message: format!(
+                    "{} fields, but the header ({}) names {width}: a comma inside a figure or \
+                     text moves every field after it; put that field in quotes (\"299,700\") \
+                     or take the comma out",
+                    g.fields[i],
+                    self.header_place_short(),
+                ),
+            }),
+        }
+    }
+
+    /// "line N", where the header is.
+    fn header_place_short(&self) -> String {
+        format!("line {}", self.grid.rows[self.header_idx].pos)
     }
 
     /// The table whose header is row `header_idx` of the grid.
@@ -1337,5 +1387,33 @@ mod tests {
         }
         let a = t.text("Agency staff");
         assert!(std::sync::Arc::ptr_eq(&a, &t.text("Agency staff")));
+    }
+
+    /// A line with more fields than the header is refused, naming it,
+    /// whether the extra field holds a figure or is empty (the shifted
+    /// line's last field was its empty note); a delimiter ending every
+    /// data line alike is read.
+    #[test]
+    fn lines_wider_than_the_header_are_refused() {
+        let read = |text: &str| {
+            let g = super::read_csv_str("b.csv", text).unwrap();
+            super::Records::new(&g)
+                .map(|r| r.iter().count())
+                .map_err(|e| e.to_string())
+        };
+        let head = "service,MBC,SBC,note\n";
+        assert_eq!(
+            read(&format!("{head}Audit,299700,180110,\nHR,5,6,x\n")),
+            Ok(2)
+        );
+        let shifted = read(&format!("{head}Audit,299,700,180110,\nHR,5,6,x\n")).unwrap_err();
+        assert!(shifted.contains("b.csv, line 2: 5 fields"), "{shifted}");
+        let extra = read(&format!("{head}Audit,1,2,n\nHR,5,6,x,7\n")).unwrap_err();
+        assert!(extra.contains("b.csv, line 3: 5 fields"), "{extra}");
+        // Every data line ends with a comma: the exporter's habit, not a shift.
+        assert_eq!(read(&format!("{head}Audit,1,2,,\nHR,5,6,x,\n")), Ok(2));
+        // One line of many with a comma too many is a shift.
+        let one = read(&format!("{head}Audit,1,2,,\nHR,5,6,x\n")).unwrap_err();
+        assert!(one.contains("line 2"), "{one}");
     }
 }
