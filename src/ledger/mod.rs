@@ -516,7 +516,27 @@ pub fn expand(args: &[PathBuf]) -> Result<Vec<PathBuf>> {
             out.push(a.clone());
         }
     }
+    once_each(&out)?;
     Ok(out)
+}
+
+/// A file named twice (itself and in its folder, by two spellings, or by a
+/// link) would be counted twice: refused, naming both.
+fn once_each(files: &[PathBuf]) -> Result<()> {
+    let mut seen = std::collections::HashMap::new();
+    for f in files {
+        let Ok(real) = std::fs::canonicalize(f) else {
+            continue; // read later, and its error said then
+        };
+        if let Some(first) = seen.insert(real, f) {
+            return Err(Error::usage(format!(
+                "{} and {} are the same file: its lines would be counted twice; name it once",
+                first.display(),
+                f.display()
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn list_dir(dir: &Path, keep: impl Fn(&str) -> bool) -> Result<Vec<PathBuf>> {
