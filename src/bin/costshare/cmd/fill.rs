@@ -28,7 +28,9 @@ pub struct Args {
 }
 
 pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
-    if args.out == args.draft {
+    // Two spellings of one file, or a link to it, are the same draft.
+    let real = |p: &std::path::Path| std::fs::canonicalize(p).ok();
+    if args.out == args.draft || real(&args.out).is_some_and(|o| Some(o) == real(&args.draft)) {
         return Err(Error::usage(
             "--out must differ from the draft: keep the placeholders to fill again next year",
         ));
