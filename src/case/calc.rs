@@ -18,6 +18,12 @@ pub enum CaseError {
     NoWeight { basis: String, partner: String },
     #[error("cannot apportion the shared service cost: {0}")]
     SharedCost(apportion::ApportionError),
+    #[error(
+        "{amount} of costs in {year}, when no partner is in (none has joined yet, or all \
+         have left): no one would pay them; move them to a year a partner is in, or change \
+         a partner's join or leave year"
+    )]
+    NoneJoined { year: Year, amount: String },
     #[error("cannot apportion the {year} costs: {source}")]
     YearCosts {
         year: Year,
@@ -639,6 +645,14 @@ impl Case {
                         .filter(|&i| self.partners[i].joins <= t && t < self.partners[i].leaves),
                 );
                 if engaged.is_empty() {
+                    // Costs no one shares would drop out of every partner's figures.
+                    let cost = self.cost_in(t, up, mine);
+                    if !cost.is_zero() {
+                        return Err(CaseError::NoneJoined {
+                            year: self.year(t),
+                            amount: crate::base::money::format_pounds(cost, 0, Default::default()),
+                        });
+                    }
                     continue;
                 }
                 let a = match ready.take() {
