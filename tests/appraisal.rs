@@ -356,6 +356,17 @@ fn a_late_joiners_fee() {
     );
     let p = table(&m, "partners");
     assert_eq!(fig(&p, "C", "Costs"), dec!(23001));
+    // Paybacks: each in-partner's service share is £150,000 / 3 = £50,000,
+    // so A saves £80,000 − £50,000 = £30,000 a year, C £50,000 − £50,000 =
+    // nothing. A: 2030/31 −£45,000 + £30,000 = −£15,000; 2031/32 it pays
+    // −£7,001 and saves £30,000: +£22,001, paid back in 2031/32. C is not
+    // in during 2030/31 (nothing paid and nothing saved is no payback; it
+    // was shown as 2030/31) and in 2031/32 pays £23,001 and saves nothing:
+    // none within the window.
+    let payback =
+        |who: &str| costshare::output::render::plain(&p.find(who, "Payback year").unwrap().value);
+    assert_eq!(payback("A"), "2031/32");
+    assert_eq!(payback("C"), "none within window");
 }
 
 /// tests/models/leaver.toml: three partners in equal shares; C leaves in

@@ -91,13 +91,16 @@ pub fn evaluate(i: &ScoreInputs) -> ScoreResult {
         Decimal::ZERO,
         Decimal::ZERO,
     );
-    let mut payback = None;
+    let (mut payback, mut begun) = (None, false);
     for (t, (&c, &df)) in i.costs.iter().zip(&dfs).enumerate() {
         let s = i.savings_in(t);
         let net = s - c;
         cum += net;
         let year = i.first_year.offset(t as i32);
-        if payback.is_none() && cum >= Decimal::ZERO {
+        // Paid back once money has moved: a late joiner's empty first
+        // years are not a payback.
+        begun |= !c.is_zero() || !s.is_zero();
+        if payback.is_none() && begun && cum >= Decimal::ZERO {
             payback = Some(year);
         }
         let (pc, ps) = (c * df, s * df);
@@ -269,11 +272,13 @@ fn summarise_with(i: &ScoreInputs, dfs: &[Decimal]) -> Summary {
         Decimal::ZERO,
         Decimal::ZERO,
     );
-    let mut payback_idx = None;
+    let (mut payback_idx, mut begun) = (None, false);
     for (t, (&c, &df)) in i.costs.iter().zip(dfs).enumerate() {
         let s = i.savings_in(t);
         cum = add(cum, sub(s, c));
-        if payback_idx.is_none() && cum >= Decimal::ZERO {
+        // As `evaluate`: paid back once money has moved.
+        begun |= !c.is_zero() || !s.is_zero();
+        if payback_idx.is_none() && begun && cum >= Decimal::ZERO {
             payback_idx = Some(t);
         }
         tc = add(tc, c);
