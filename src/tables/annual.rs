@@ -281,8 +281,31 @@ fn load_budget(
         .iter()
         .map(|a| t.col(&a.code))
         .collect::<Result<Vec<_>>>()?;
+    unknown_figures(&t, &auth_cols, [c_service, c_line, c_kind])?;
     let mut budget = Vec::new();
+    let mut seen = std::collections::HashMap::new();
     for r in t.iter() {
+        let key = [c_service, c_line, c_kind].map(|c| r.cell(c).display().trim().to_string());
+        // "line 12" (or "row 12"): the file is named once, in the place.
+        let at = r
+            .grid
+            .row_place(r.row)
+            .rsplit(", ")
+            .next()
+            .map(str::to_string);
+        if let Some(first) = seen.insert(key.clone(), at) {
+            return Err(crate::Error::Table {
+                place: r.grid.row_place(r.row),
+                message: format!(
+                    "repeats {} (service {:?}, line {:?}, {}): it would be counted twice; \
+                     remove one, or give each line its own description",
+                    first.unwrap_or_default(),
+                    key[0],
+                    key[1],
+                    key[2]
+                ),
+            });
+        }
         let kind = match r
             .text(c_kind, "expenditure, addition or income")?
             .to_ascii_lowercase()
@@ -304,6 +327,30 @@ fn load_budget(
         });
     }
     Ok(budget)
+}
+
+/// A budget column holding figures that is no authority's (nor service,
+/// line, kind or a typed total): an authority missing from the authorities
+/// sheet, whose money would be left out without a word.
+fn unknown_figures(t: &Records, auth_cols: &[usize], known: [usize; 3]) -> Result<()> {
+    for (c, h) in t.header.iter().enumerate() {
+        let total = h.eq_ignore_ascii_case("total") || h.to_ascii_lowercase().starts_with("total ");
+        // A column without a heading is layout, not a partner.
+        if h.is_empty() || auth_cols.contains(&c) || known.contains(&c) || total {
+            continue;
+        }
+        let figure = |r: &Record| matches!(r.amount(c), Ok(Amount::Value(_)));
+        if let Some(r) = t.iter().find(figure) {
+            return Err(r.expected(
+                c,
+                &format!(
+                    "no figure: column {h:?} is not an authority of the authorities sheet; \
+                     add {h} there, or remove the column"
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn load_staff(src: &Source, acc: &mut Vec<Accounting>) -> Result<Vec<(String, Sourced<Decimal>)>> {
