@@ -234,8 +234,44 @@ pub fn read_text(path: &Path) -> Result<String> {
     })
 }
 
+/// Most non-empty cells held at once from the sheets of one workbook read
+/// whole: a sheet past them is refused on its own, as a sheet over
+/// `MAX_CELLS` is, and can be asked for by name.
+pub const MAX_WORKBOOK_CELLS: usize = 2 * MAX_CELLS;
+
 /// Reads every sheet of a workbook (or the one named), or the CSV file.
 pub fn read_file(path: &Path, sheet: Option<&str>) -> Result<Vec<Grid>> {
+    read_file_within(path, sheet, MAX_WORKBOOK_CELLS)
+}
+
+/// `read_file`, holding at most `most` cells from a workbook read whole.
+fn read_file_within(path: &Path, sheet: Option<&str>, most: usize) -> Result<Vec<Grid>> {
+    let (mut grids, mut held) = (Vec::new(), 0usize);
+    each_sheet(path, sheet, &mut |mut g: Grid| {
+        let cells: usize = g.rows.iter().map(|r| r.cells.len()).sum();
+        if sheet.is_none() && held + cells > most {
+            g.refused = Some(format!(
+                "the sheets before it hold {held} cells and it holds {cells}: more than the \
+                 {most} costshare holds from one workbook; ask for this sheet by name"
+            ));
+            g.rows = Vec::new();
+        } else {
+            held += cells;
+        }
+        grids.push(g);
+        Ok(())
+    })?;
+    Ok(grids)
+}
+
+/// Gives `f` each sheet of a workbook (or the one named) in turn, or the
+/// CSV file: a sheet is dropped before the next is read, so a workbook of
+/// many large sheets is held a sheet at a time.
+pub fn each_sheet(
+    path: &Path,
+    sheet: Option<&str>,
+    f: &mut dyn FnMut(Grid) -> Result<()>,
+) -> Result<()> {
     check_size(path)?;
     match format_of(path)? {
         Format::Csv => {
@@ -245,9 +281,9 @@ pub fn read_file(path: &Path, sheet: Option<&str>) -> Result<Vec<Grid>> {
                     path.display()
                 )));
             }
-            Ok(vec![read_csv(path)?])
+            f(read_csv(path)?)
         }
-        Format::Workbook => read_workbook(path, sheet),
+        Format::Workbook => read_workbook(path, sheet, f),
     }
 }
 
@@ -403,7 +439,11 @@ fn asks_recalc<R: std::io::Read + std::io::Seek>(r: R) -> bool {
     text.contains("fullCalcOnLoad=\"1\"") || text.contains("fullCalcOnLoad=\"true\"")
 }
 
-fn read_workbook(path: &Path, only: Option<&str>) -> Result<Vec<Grid>> {
+fn read_workbook(
+    path: &Path,
+    only: Option<&str>,
+    f: &mut dyn FnMut(Grid) -> Result<()>,
+) -> Result<()> {
     if let Some(what) = not_a_workbook(path) {
         return Err(Error::Table {
             place: path.display().to_string(),
@@ -414,7 +454,7 @@ fn read_workbook(path: &Path, only: Option<&str>) -> Result<Vec<Grid>> {
         let recalc =
             std::fs::File::open(path).is_ok_and(|f| asks_recalc(std::io::BufReader::new(f)));
         let wb = open_workbook_auto(path).map_err(|e| workbook_error(path, e))?;
-        read_sheets(path, wb, only, recalc)
+        read_sheets(path, wb, (only, recalc), f)
     })
 }
 
@@ -426,16 +466,21 @@ pub fn read_workbook_bytes(label: &str, bytes: Vec<u8>) -> Result<Vec<Grid>> {
         let recalc = asks_recalc(std::io::Cursor::new(&bytes));
         let wb = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
             .map_err(|e| workbook_error(path, e))?;
-        read_sheets(path, wb, None, recalc)
+        let mut grids = Vec::new();
+        read_sheets(path, wb, (None, recalc), &mut |g| {
+            grids.push(g);
+            Ok(())
+        })?;
+        Ok(grids)
     })
 }
 
 fn read_sheets<RS: std::io::Read + std::io::Seek>(
     path: &Path,
     mut wb: calamine::Sheets<RS>,
-    only: Option<&str>,
-    recalc: bool,
-) -> Result<Vec<Grid>> {
+    (only, recalc): (Option<&str>, bool),
+    f: &mut dyn FnMut(Grid) -> Result<()>,
+) -> Result<()> {
     let file = path.display().to_string();
     let names = wb.sheet_names();
     let wanted: Vec<String> = match only {
@@ -463,7 +508,6 @@ fn read_sheets<RS: std::io::Read + std::io::Seek>(
         .filter(|m| m.visible != calamine::SheetVisible::Visible)
         .map(|m| m.name.clone())
         .collect();
-    let mut grids = Vec::new();
     for name in wanted {
         let read = match &mut wb {
             // xlsx is streamed cell by cell: formatted but empty cells cost
@@ -500,9 +544,9 @@ fn read_sheets<RS: std::io::Read + std::io::Seek>(
             Err(e) => return Err(e),
         };
         g.hidden = hidden.contains(&name);
-        grids.push(g);
+        f(g)?;
     }
-    Ok(grids)
+    Ok(())
 }
 
 /// "2013-04-01" from an Excel date serial (days since 1899-12-30), so a
@@ -1387,6 +1431,28 @@ mod tests {
         }
         let a = t.text("Agency staff");
         assert!(std::sync::Arc::ptr_eq(&a, &t.text("Agency staff")));
+    }
+
+    /// Sheets past the cells a workbook may hold at once are refused one
+    /// by one, saying why; asked for by name, such a sheet is read.
+    #[test]
+    fn a_workbook_is_held_within_its_cells() {
+        let path = std::path::Path::new("fixtures/business-cases.xlsx");
+        let whole = super::read_file(path, None).unwrap();
+        let cells = |g: &super::Grid| g.rows.iter().map(|r| r.cells.len()).sum::<usize>();
+        assert!(whole.len() >= 2 && whole.iter().all(|g| g.refused.is_none()));
+        let first = cells(&whole[0]);
+        let held = super::read_file_within(path, None, first).unwrap();
+        assert_eq!(held[0], whole[0]);
+        let why = held[1].refused.as_deref().unwrap();
+        assert!(
+            why.starts_with(&format!("the sheets before it hold {first} cells")),
+            "{why}"
+        );
+        assert!(held[1].rows.is_empty());
+        let name = whole[1].sheet.as_deref();
+        let alone = super::read_file_within(path, name, first).unwrap();
+        assert_eq!(alone, vec![whole[1].clone()]);
     }
 
     /// A line with more fields than the header is refused, naming it,

@@ -63,12 +63,23 @@ fn row_text(r: &GridRow) -> String {
 
 /// Reads a workbook ledger.
 pub fn read(path: &Path, cols: &Columns, sink: Sink) -> Result<LedgerTotals> {
-    let grids = import::read_file(path, None)?;
     let mut total = LedgerTotals::default();
     let mut any = false;
-    for g in &grids {
+    // The first sheet's place and fullest early row, for the error when no
+    // sheet names the columns.
+    let mut first: Option<(String, Vec<String>)> = None;
+    // A sheet at a time: a month a sheet adds up to more than one holds.
+    import::each_sheet(path, None, &mut |g| {
         // A sheet too large to read could hold ledger lines: never skip it.
         let g = g.usable()?;
+        first.get_or_insert_with(|| {
+            let row = g.rows.iter().find(|r| r.cells.len() >= 2);
+            (
+                g.place(),
+                row.map(|r| r.cells.iter().map(|c| c.display()).collect())
+                    .unwrap_or_default(),
+            )
+        });
         let Some((hi, at)) = locate(g, cols) else {
             let filled = g
                 .rows
@@ -81,22 +92,17 @@ pub fn read(path: &Path, cols: &Columns, sink: Sink) -> Result<LedgerTotals> {
                 note: Some("no header naming the ledger's columns: not read".into()),
                 ..Default::default()
             });
-            continue;
+            return Ok(());
         };
         any = true;
         let t = read_grid(g, hi, at, cols, sink)?;
         total.merge(t);
-    }
+        Ok(())
+    })?;
     if !any {
-        let first = grids.first();
-        let found = first
-            .and_then(|g| g.rows.iter().find(|r| r.cells.len() >= 2))
-            .map(|r| r.cells.iter().map(|c| c.display()).collect())
-            .unwrap_or_default();
+        let (place, found) = first.unwrap_or((path.display().to_string(), Vec::new()));
         return Err(Error::MissingColumn {
-            place: first
-                .map(|g| g.place())
-                .unwrap_or(path.display().to_string()),
+            place,
             column: {
                 let mut names = vec![&cols.authority, &cols.cost_centre, &cols.amount];
                 names.extend([&cols.date, &cols.account].into_iter().flatten());

@@ -3,38 +3,34 @@
 
 use crate::base::trace::{Origin, a1};
 use crate::input::import::{self, CellValue, Grid};
+use std::io::Write;
 
-/// One CSV row per non-blank cell: file, sheet, cell, type, value.
-pub fn listing_csv(grids: &[Grid]) -> crate::Result<String> {
-    let mut rows: Vec<[String; 5]> = vec![[
-        "file".into(),
-        "sheet".into(),
-        "cell".into(),
-        "type".into(),
-        "value".into(),
-    ]];
-    for g in grids {
-        for row in &g.rows {
-            for (i, c) in row.cells.iter().enumerate() {
-                if c.is_empty() {
-                    continue;
-                }
-                let place = match g.origin(row, i) {
-                    Origin::Cell { row, col, .. } => a1(row, col),
-                    Origin::Csv { line, col, .. } => format!("line {line} column {}", col + 1),
-                    other => other.to_string(),
-                };
-                rows.push([
-                    g.file.clone(),
-                    g.sheet.clone().unwrap_or_default(),
-                    place,
-                    kind(c).into(),
-                    c.display(),
-                ]);
+/// One CSV row per non-blank cell of a sheet: file, sheet, cell, type,
+/// value (after the heading row when `header`), written as each is made:
+/// a sheet of millions of cells is never held again as text.
+pub fn write_listing_csv(g: &Grid, header: bool, out: &mut dyn Write) -> std::io::Result<()> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .flexible(true)
+        .from_writer(out);
+    if header {
+        w.write_record(["file", "sheet", "cell", "type", "value"])?;
+    }
+    let sheet = g.sheet.as_deref().unwrap_or_default();
+    for row in &g.rows {
+        for (i, c) in row.cells.iter().enumerate() {
+            if c.is_empty() {
+                continue;
             }
+            let place = match g.origin(row, i) {
+                Origin::Cell { row, col, .. } => a1(row, col),
+                Origin::Csv { line, col, .. } => format!("line {line} column {}", col + 1),
+                other => other.to_string(),
+            };
+            w.write_record([&g.file, sheet, &place, kind(c), &c.display()])?;
         }
     }
-    crate::output::render::csv_text(rows)
+    w.flush()
 }
 
 fn kind(c: &CellValue) -> &'static str {
@@ -49,22 +45,54 @@ fn kind(c: &CellValue) -> &'static str {
     }
 }
 
-/// Every sheet with its cells and its row accounting, as JSON.
-pub fn listing_json(grids: &[Grid]) -> crate::Result<String> {
-    #[derive(serde::Serialize)]
-    struct Sheet<'a> {
-        #[serde(flatten)]
-        grid: &'a Grid,
-        accounting: Option<import::Accounting>,
-    }
-    let sheets: Vec<Sheet> = grids
-        .iter()
-        .map(|g| Sheet {
+/// The sheets as one pretty JSON list, written a sheet at a time: the same
+/// bytes as the whole list made at once.
+#[derive(Default)]
+pub struct JsonListing {
+    sheets: usize,
+}
+
+impl JsonListing {
+    pub fn sheet(&mut self, g: &Grid, out: &mut dyn Write) -> std::io::Result<()> {
+        #[derive(serde::Serialize)]
+        struct Sheet<'a> {
+            #[serde(flatten)]
+            grid: &'a Grid,
+            accounting: Option<import::Accounting>,
+        }
+        out.write_all(if self.sheets == 0 { b"[\n  " } else { b",\n  " })?;
+        self.sheets += 1;
+        let s = Sheet {
             grid: g,
             accounting: import::Records::new(g).ok().map(|r| r.accounting()),
-        })
-        .collect();
-    crate::output::render::json_text(&sheets)
+        };
+        // Each of its lines two spaces in, as in the list (JSON text holds
+        // no raw line break but between values).
+        serde_json::to_writer_pretty(Indent(out), &s).map_err(std::io::Error::other)
+    }
+
+    pub fn finish(self, out: &mut dyn Write) -> std::io::Result<()> {
+        out.write_all(if self.sheets == 0 { b"[]\n" } else { b"\n]\n" })
+    }
+}
+
+/// A writer putting two spaces after each line break.
+struct Indent<'a>(&'a mut dyn Write);
+
+impl Write for Indent<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        for (k, part) in buf.split(|&b| b == b'\n').enumerate() {
+            if k > 0 {
+                self.0.write_all(b"\n  ")?;
+            }
+            self.0.write_all(part)?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
 }
 
 /// Formulas with no saved result: each is said, never read as zero.
@@ -83,4 +111,39 @@ pub fn formulas_without_values(grids: &[Grid]) -> Vec<String> {
         }
     }
     v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Written a sheet at a time, the listing is the same bytes as the list
+    /// of sheets made whole (with and without sheets).
+    #[test]
+    fn json_a_sheet_at_a_time_is_the_list_made_whole() {
+        #[derive(serde::Serialize)]
+        struct Sheet<'a> {
+            #[serde(flatten)]
+            grid: &'a Grid,
+            accounting: Option<import::Accounting>,
+        }
+        let grids =
+            import::read_file(std::path::Path::new("fixtures/business-cases.xlsx"), None).unwrap();
+        for n in [0, 1, grids.len()] {
+            let whole: Vec<Sheet> = grids[..n]
+                .iter()
+                .map(|g| Sheet {
+                    grid: g,
+                    accounting: import::Records::new(g).ok().map(|r| r.accounting()),
+                })
+                .collect();
+            let (mut out, mut json) = (Vec::new(), JsonListing::default());
+            for g in &grids[..n] {
+                json.sheet(g, &mut out).unwrap();
+            }
+            json.finish(&mut out).unwrap();
+            let want = crate::output::render::json_text(&whole).unwrap();
+            assert_eq!(String::from_utf8(out).unwrap(), want, "{n} sheets");
+        }
+    }
 }

@@ -1,7 +1,6 @@
 //! `costshare import`: every non-blank cell of a file with its origin.
 
 use crate::Exit;
-use crate::args::emit;
 use clap::ValueEnum;
 use costshare::input::import::{self, Grid};
 use costshare::output::cells;
@@ -27,24 +26,48 @@ enum ImportFormat {
 }
 
 pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
-    let grids = import::read_file(&args.file, args.sheet.as_deref())?;
-    for g in &grids {
+    // A sheet at a time, written as it is read and then dropped: a workbook
+    // of many full sheets is never held whole.
+    let mut out = std::io::BufWriter::new(out);
+    let (mut first, mut json) = (true, cells::JsonListing::default());
+    let written = import::each_sheet(&args.file, args.sheet.as_deref(), &mut |g| {
         if let Some(why) = &g.refused {
             eprintln!("costshare: warning: {}: not read: {why}", g.place());
         }
-    }
-    match args.format {
-        ImportFormat::Csv => {
-            let text = cells::listing_csv(&grids)?;
-            for w in cells::formulas_without_values(&grids) {
-                eprintln!("costshare: warning: {w}");
+        match args.format {
+            ImportFormat::Csv => {
+                for w in cells::formulas_without_values(std::slice::from_ref(&g)) {
+                    eprintln!("costshare: warning: {w}");
+                }
+                cells::write_listing_csv(&g, first, &mut out).map_err(stdout_error)?;
+                report_rows(&g);
             }
-            emit(out, &text)?;
-            grids.iter().for_each(report_rows);
+            ImportFormat::Json => json.sheet(&g, &mut out).map_err(stdout_error)?,
         }
-        ImportFormat::Json => emit(out, &cells::listing_json(&grids)?)?,
+        first = false;
+        Ok(())
+    });
+    let done = written.and_then(|()| match args.format {
+        ImportFormat::Json => json.finish(&mut out).map_err(stdout_error),
+        ImportFormat::Csv => Ok(()),
+    });
+    let flushed = out.flush().map_err(stdout_error);
+    match done.and(flushed) {
+        // The reader stopped reading (`| head`): nothing more to say.
+        Err(costshare::Error::Write { source, .. })
+            if source.kind() == std::io::ErrorKind::BrokenPipe =>
+        {
+            Ok(Exit::Success)
+        }
+        other => other.map(|()| Exit::Success),
     }
-    Ok(Exit::Success)
+}
+
+fn stdout_error(source: std::io::Error) -> costshare::Error {
+    costshare::Error::Write {
+        path: "standard output".into(),
+        source,
+    }
 }
 
 /// Says on standard error how many rows were read, used and set aside, and why.
