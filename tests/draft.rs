@@ -198,3 +198,95 @@ fn the_headline_counts_in_words() {
         assert!(err.contains(want), "{err}");
     }
 }
+
+/// fixtures/drafts/draft.docx with its document's text `from` made `to`.
+fn draft_with(dir: &Path, name: &str, from: &str, to: &str) -> PathBuf {
+    use std::io::{Read, Write};
+    let mut z =
+        zip::ZipArchive::new(std::fs::File::open("fixtures/drafts/draft.docx").unwrap()).unwrap();
+    let path = dir.join(name);
+    let mut w = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    for i in 0..z.len() {
+        let mut f = z.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut bytes = Vec::new();
+        f.read_to_end(&mut bytes).unwrap();
+        if name == "word/document.xml" {
+            let xml = String::from_utf8(bytes).unwrap();
+            assert_eq!(xml.matches(from).count(), 1, "{from}");
+            bytes = xml.replace(from, to).into_bytes();
+        }
+        let opts = zip::write::SimpleFileOptions::default();
+        w.start_file(name, opts).unwrap();
+        w.write_all(&bytes).unwrap();
+    }
+    w.finish().unwrap();
+    path
+}
+
+/// Word splits a paragraph into runs wherever formatting, a spelling mark
+/// or editing history changes, often inside a placeholder: split inside
+/// its name (a proofing mark, then a bold run) and between its braces, it
+/// is filled all the same, the runs around it keeping their formatting.
+/// One opened and never closed stops the fill (nothing written) and is a
+/// finding of check-draft.
+#[test]
+fn placeholders_word_split_across_runs_are_filled() {
+    let dir = tmp("split");
+    let whole = "{{savings-programme:Total:Cumulative savings 2013/14 (predicted)}}";
+    let split = "{</w:t></w:r><w:r><w:rPr></w:rPr><w:t>{savings-programme:Total:Cumu</w:t></w:r>\
+                 <w:proofErr w:type=\"spellStart\"/><w:r><w:rPr><w:b/></w:rPr><w:t>lative \
+                 </w:t></w:r><w:r><w:t xml:space=\"preserve\">savings 2013/14 (predicted)}</w:t>\
+                 </w:r><w:r><w:rPr><w:i/></w:rPr><w:t>} in all.";
+    let doc = draft_with(&dir, "split.docx", &format!("{whole} in all."), split);
+    let out = dir.join("filled.docx");
+    costshare()
+        .arg("fill")
+        .arg(&doc)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let text: Vec<String> = costshare::output::draft::blocks::docx(&out)
+        .unwrap()
+        .into_iter()
+        .filter_map(|b| match b {
+            costshare::output::draft::Block::Para { text, .. } => Some(text),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        text.iter()
+            .any(|t| t.ends_with("will have saved £5,499,737 in all.")),
+        "{text:?}"
+    );
+    let xml = costshare::output::draft::blocks::document_xml(&out).unwrap();
+    // The italic run keeps its formatting and the words after the figure.
+    assert!(
+        xml.contains("<w:rPr><w:i/></w:rPr><w:t xml:space=\"preserve\"> in all."),
+        "{xml}"
+    );
+
+    let open = draft_with(&dir, "open.docx", whole, "{{savings-programme:Total");
+    let bad = dir.join("bad.docx");
+    let fill = costshare()
+        .arg("fill")
+        .arg(&open)
+        .arg("--out")
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(fill.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&fill.stderr);
+    assert!(
+        err.contains("{{savings-programme:Total in all.…: opened with {{ and never closed"),
+        "{err}"
+    );
+    assert!(!bad.exists());
+    let check = costshare().arg("check-draft").arg(&open).output().unwrap();
+    let report = String::from_utf8_lossy(&check.stdout);
+    assert!(
+        report.contains("| placeholder never closed | {{savings-programme:Total in all."),
+        "{report}"
+    );
+}

@@ -19,6 +19,18 @@ pub fn specs(text: &str) -> Vec<String> {
     out
 }
 
+/// Where a `{{` that no `}}` closes begins, if one does.
+pub fn unclosed(text: &str) -> Option<usize> {
+    let mut at = 0;
+    while let Some(s) = text[at..].find("{{").map(|s| s + at) {
+        match text[s..].find("}}") {
+            Some(e) => at = s + e + 2,
+            None => return Some(s),
+        }
+    }
+    None
+}
+
 /// The display of the cell a placeholder names; why not, otherwise.
 pub fn lookup(packs: &[Pack], spec: &str) -> std::result::Result<String, String> {
     let parts: Vec<&str> = spec.splitn(3, ':').map(str::trim).collect();
@@ -67,6 +79,124 @@ pub fn lookup(packs: &[Pack], spec: &str) -> std::result::Result<String, String>
     }
 }
 
+/// `s` without its `<…>` tags.
+fn untagged(s: &str) -> String {
+    let mut out = String::new();
+    for (k, part) in s.split('<').enumerate() {
+        out.push_str(if k == 0 {
+            part
+        } else {
+            part.split_once('>').map_or("", |p| p.1)
+        });
+    }
+    out
+}
+
+/// A `<w:t>` text of word/document.xml: where its text lies, the text
+/// (entities decoded) and the paragraph it is in.
+struct Text {
+    body: std::ops::Range<usize>,
+    text: String,
+    para: usize,
+}
+
+/// Every `<w:t>` text, numbered by paragraph (a `<w:p` or `</w:p>` between
+/// two texts starts another: text boxes nest paragraphs in paragraphs).
+fn texts(xml: &str) -> Vec<Text> {
+    let (mut out, mut para, mut at) = (Vec::new(), 0, 0);
+    while let Some(s) = xml[at..].find("<w:t").map(|s| s + at) {
+        let after = &xml[s + 4..];
+        // <w:t> or <w:t xml:space="preserve">, not <w:tbl>, <w:tc>, <w:tr>.
+        let (Some(gt), true) = (after.find('>'), after.starts_with(['>', ' '])) else {
+            at = s + 4;
+            continue;
+        };
+        let start = s + 4 + gt + 1;
+        let Some(len) = xml[start..].find("</w:t>") else {
+            break;
+        };
+        let gap = &xml[at..s];
+        para += gap.matches("</w:p>").count() + gap.matches("<w:p>").count();
+        para += gap.matches("<w:p ").count();
+        let text = crate::base::text::xml_unescape(&xml[start..start + len]);
+        out.push(Text {
+            body: start..start + len,
+            text,
+            para,
+        });
+        at = start + len;
+    }
+    out
+}
+
+/// word/document.xml with each placeholder Word split across runs moved
+/// whole into the run it starts in (the runs after it keep their
+/// formatting and the rest of their text); the rest as it was. And the
+/// text from each `{{` that nothing closes.
+fn gathered(xml: &str) -> (String, Vec<String>) {
+    let mut ts = texts(xml);
+    let mut changed = vec![false; ts.len()];
+    let (mut first, mut open) = (0, Vec::new());
+    while first < ts.len() {
+        let end = (first..ts.len())
+            .find(|&k| ts[k].para != ts[first].para)
+            .unwrap_or(ts.len());
+        open.extend(gather_para(&mut ts[first..end], &mut changed[first..end]));
+        first = end;
+    }
+    let mut out = String::with_capacity(xml.len());
+    let mut at = 0;
+    for (t, _) in ts.iter().zip(&changed).filter(|(_, c)| **c) {
+        // Keep the spaces a figure brings: Word drops a run's edge spaces
+        // without xml:space="preserve".
+        let open = xml[..t.body.start].rfind("<w:t").unwrap_or(t.body.start);
+        out.push_str(&xml[at..open]);
+        out.push_str("<w:t xml:space=\"preserve\">");
+        let escaped = t
+            .text
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;");
+        out.push_str(&escaped);
+        at = t.body.end;
+    }
+    out.push_str(&xml[at..]);
+    (out, open)
+}
+
+/// One paragraph's texts: each placeholder spanning several moved into the
+/// first, `changed` marking the texts rewritten; the text from a `{{`
+/// nothing closes.
+fn gather_para(ts: &mut [Text], changed: &mut [bool]) -> Option<String> {
+    // Where each text starts in the paragraph's text, joined.
+    let mut joined = String::new();
+    let mut starts = Vec::with_capacity(ts.len());
+    for t in ts.iter() {
+        starts.push(joined.len());
+        joined.push_str(&t.text);
+    }
+    let at = |i: usize| starts.partition_point(|&s| s <= i) - 1;
+    let mut from = 0;
+    while let Some(s) = joined[from..].find("{{").map(|s| s + from) {
+        let Some(e) = joined[s..].find("}}").map(|e| e + s + 2) else {
+            return Some(joined[s..].to_string());
+        };
+        let (a, b) = (at(s), at(e - 1));
+        if a != b {
+            let ta = ts[a].text[..s - starts[a]].to_string() + &joined[s..e];
+            let tb = ts[b].text[e - starts[b]..].to_string();
+            ts[a].text = ta;
+            for t in &mut ts[a + 1..b] {
+                t.text.clear();
+            }
+            ts[b].text = tb;
+            changed[a..=b].iter_mut().for_each(|c| *c = true);
+        }
+        from = e;
+    }
+    None
+}
+
 /// The text with every placeholder replaced; an error lists those that
 /// name no cell (nothing is half filled).
 pub fn fill_text(text: &str, packs: &[Pack], escape: bool) -> Result<String> {
@@ -85,6 +215,20 @@ pub fn fill_text(text: &str, packs: &[Pack], escape: bool) -> Result<String> {
         rest = &rest[s + e + 2..];
     }
     out.push_str(rest);
+    if let Some(s) = unclosed(rest) {
+        // As a person reads it: without the XML of a Word document.
+        let open = untagged(&rest[s..]);
+        let open: String = open
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .chars()
+            .take(60)
+            .collect();
+        bad.push(format!(
+            "{open}…: opened with {{{{ and never closed with }}}}"
+        ));
+    }
     if !bad.is_empty() {
         return Err(Error::usage(format!(
             "{} placeholder{} cannot be filled: {}",
@@ -97,10 +241,18 @@ pub fn fill_text(text: &str, packs: &[Pack], escape: bool) -> Result<String> {
 }
 
 /// A Word document with its placeholders filled, written to `out` whole or
-/// not at all. A placeholder Word has split across runs (formatting changed
-/// inside it) is not seen: type it again in one go.
+/// not at all. Word splits text into runs wherever formatting, spelling
+/// marks or editing history change, often inside a placeholder: each one is
+/// first gathered into the run it starts in.
 pub fn fill_docx(draft: &Path, out: &Path, packs: &[Pack]) -> Result<()> {
-    let xml = super::blocks::document_xml(draft)?;
+    let (xml, open) = gathered(&super::blocks::document_xml(draft)?);
+    if let Some(o) = open.first() {
+        let o: String = o.chars().take(60).collect();
+        return Err(Error::usage(format!(
+            "{}: {o}…: opened with {{{{ and never closed with }}}}",
+            draft.display()
+        )));
+    }
     let filled = fill_text(&xml, packs, true)?;
     let io = |source| Error::Io {
         path: draft.display().to_string(),

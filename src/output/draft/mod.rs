@@ -145,6 +145,16 @@ pub fn check(blocks: &[Block], packs: &[Pack]) -> Report {
 }
 
 fn placeholders(packs: &[Pack], place: &str, text: &str, rep: &mut Report) {
+    if let Some(s) = fill::unclosed(text) {
+        rep.findings.push(Finding {
+            place: place.into(),
+            what: "placeholder never closed",
+            draft: text[s..].chars().take(60).collect(),
+            should: "{{table:row:column}}".into(),
+            from: "a {{ with no }} after it".into(),
+            paragraph: excerpt(text),
+        });
+    }
     for spec in fill::specs(text) {
         if let Err(why) = fill::lookup(packs, &spec) {
             rep.findings.push(Finding {
