@@ -386,10 +386,43 @@ fn ledger_messages_say_what_is_really_wrong() {
     assert!(
         t.bad_lines[0]
             .reason
-            .contains("lines 3–6 (to the end of the file)"),
+            .contains("lines 3–5 (to the end of the file)"),
         "{}",
         t.bad_lines[0].reason
     );
+}
+
+/// A line labelled a total ("Total,,15") is the publisher's total when it
+/// is the sum of the lines above it (£10 + £5), not spending by an
+/// authority called Total (it was added: out-turn £30); one that is not
+/// the sum (£16) is set aside and said, as a bare ",,16" is.
+#[test]
+fn a_line_labelled_total_is_a_total_not_an_authority() {
+    let dir = tmp("labelled-total");
+    let cols = costshare::ledger::Columns::default();
+    let read = |name: &str, last: &str| {
+        let p = dir.join(name);
+        std::fs::write(
+            &p,
+            format!("authority,cost_centre,amount\nA,C1,10\nA,C1,5\n{last}\n"),
+        )
+        .unwrap();
+        costshare::ledger::read_csv(&p, &cols, &mut |_, _| {}).unwrap()
+    };
+    for last in ["Total,,15", "Grand total,,15.00", " TOTAL: ,,15"] {
+        let t = read("agrees.csv", last);
+        assert_eq!((t.rows, t.bad, t.other), (2, 0, 2), "{last}");
+        assert_eq!(t.total_pence, 1500, "{last}");
+    }
+    let t = read("differs.csv", "Total,,16");
+    assert_eq!(
+        (t.rows, t.bad, t.bad_pence, t.total_pence),
+        (2, 1, 1600, 1500)
+    );
+    assert!(t.bad_lines[0].reason.contains("(or labelled a total)"));
+    // An authority whose name only begins like one is spending.
+    let t = read("totnes.csv", "Totnes Town Council,C1,15");
+    assert_eq!((t.rows, t.total_pence), (3, 3000));
 }
 
 #[test]

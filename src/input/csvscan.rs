@@ -235,7 +235,10 @@ impl<'a> Scanner<'a> {
                     }
                     Quote::NeedMore => return Step::Incomplete { in_quotes: true },
                     Quote::Unclosed => {
-                        let last_line = line + lines_inside + count_line_ends(&d[pos..], None);
+                        // A line end closing the file starts no line of its own.
+                        let ends = count_line_ends(&d[pos..], None);
+                        let closing = d.last().is_some_and(|b| matches!(b, b'\n' | b'\r'));
+                        let last_line = line + lines_inside + ends - u64::from(closing && ends > 0);
                         fields.push(Span {
                             start: fstart,
                             end: d.len(),
@@ -471,6 +474,11 @@ mod tests {
         assert_eq!(r.len(), 1);
         assert!(r[0].0.unterminated);
         assert_eq!((r[0].0.line, r[0].0.last_line), (1, 3));
+        // The file's last line end closes line 3; it starts no line 4.
+        for end in ["\n", "\r\n", "\r"] {
+            let r = records(format!("a,\"open\nb\nc{end}").as_bytes(), b',');
+            assert_eq!((r[0].0.line, r[0].0.last_line), (1, 3), "{end:?}");
+        }
     }
 
     #[test]

@@ -1061,12 +1061,27 @@ fn shorten(s: &str, max: usize) -> String {
 }
 
 fn is_total_label(s: &str) -> bool {
-    let t = s.trim().to_ascii_lowercase();
-    matches!(
-        t.as_str(),
-        "total" | "totals" | "subtotal" | "sub-total" | "sub total" | "grand total"
-    ) || t.starts_with("total ")
-        || t.starts_with("total:")
+    is_total_label_bytes(s.trim().as_bytes())
+}
+
+/// `is_total_label` for bytes as a ledger line holds them, without a copy
+/// (it is asked of every line's first field).
+pub(crate) fn is_total_label_bytes(b: &[u8]) -> bool {
+    let t = b.trim_ascii();
+    let is = |w: &[u8]| t.eq_ignore_ascii_case(w);
+    let starts = |w: &[u8]| t.len() >= w.len() && t[..w.len()].eq_ignore_ascii_case(w);
+    [
+        "total",
+        "totals",
+        "subtotal",
+        "sub-total",
+        "sub total",
+        "grand total",
+    ]
+    .iter()
+    .any(|w| is(w.as_bytes()))
+        || starts(b"total ")
+        || starts(b"total:")
 }
 
 /// A grid read as a table: the header is the first row naming the columns

@@ -118,6 +118,19 @@ fn is_blank(data: &[u8], spans: &[Span]) -> bool {
     })
 }
 
+/// Nothing but an amount, or labelled a total ("Total,,10"): a total typed
+/// into the file if it is the sum of the lines above, else set aside.
+fn total_like<'d>(
+    width: usize,
+    amount: usize,
+    field: &dyn Fn(usize) -> std::borrow::Cow<'d, [u8]>,
+) -> bool {
+    (0..width).all(|i| {
+        let v = field(i);
+        i == amount || v.trim_ascii().is_empty() || crate::input::import::is_total_label_bytes(&v)
+    })
+}
+
 fn record(
     data: &[u8],
     rec: crate::input::csvscan::Rec,
@@ -181,7 +194,7 @@ fn record(
             return bad(t, format!("amount {shown:?}: {why}"), None);
         }
     };
-    if (0..width).all(|i| i == f.amount || field(i).trim_ascii().is_empty()) {
+    if total_like(width, f.amount, &field) {
         t.candidates.push(super::TotalCandidate {
             line: BadLine {
                 place: f.place.clone(),

@@ -388,7 +388,7 @@ impl LedgerTotals {
             }
             let mut b = c.line;
             b.reason = format!(
-                "nothing but an amount on this line: a total or a note, not a ledger line? It is not the sum of the lines above it in this file ({}), so it is neither added nor taken as a total",
+                "nothing but an amount on this line (or labelled a total): a total or a note, not a ledger line? It is not the sum of the lines above it in this file ({}), so it is neither added nor taken as a total",
                 crate::base::money::format_pounds(
                     Decimal::from_i128_with_scale(sum, 2),
                     2,
