@@ -326,6 +326,16 @@ fn csv_totals_start_with_total() {
     }
 }
 
+/// A refund is shared as a cost is: `--total -1000` needs no `=`. £1,000
+/// in three equal parts is £333.33…: £333 each and the £1 left over to
+/// the first (largest remainders tie), so −£334, −£333, −£333.
+#[test]
+fn apportion_takes_a_negative_total() {
+    let out = stdout(&["apportion", "--total", "-1000", "--partners", "A,B,C"]);
+    let parts: Vec<&str> = out.lines().map(|l| l.rsplit(',').next().unwrap()).collect();
+    assert_eq!(parts, ["Apportioned", "-334", "-333", "-333", "-1000"], "{out}");
+}
+
 /// Every subcommand on the second partnership (fixtures/wlp-*), whose
 /// figures tests/golden_wlp.rs works out by hand: each runs, and says what
 /// the data says.

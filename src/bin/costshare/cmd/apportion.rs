@@ -15,8 +15,8 @@ use std::io::Write;
     after_help = "Examples:\n  costshare apportion --total 785394 --partners ABC,DEF,GHI\n  costshare apportion --total 785394 --basis weights \\\n      --weights ABC=253753,DEF=303926,GHI=403716"
 )]
 pub struct Args {
-    /// The amount to split, e.g. 785394 or "£785,394.00"
-    #[arg(long)]
+    /// The amount to split, e.g. 785394, "£785,394.00" or -1200 (a refund)
+    #[arg(long, allow_hyphen_values = true)]
     total: String,
     #[arg(long, value_enum, default_value_t = Basis::Equal)]
     basis: Basis,
@@ -26,7 +26,7 @@ pub struct Args {
     /// Partners for equal shares, e.g. ABC,DEF,GHI
     #[arg(long)]
     partners: Option<String>,
-    /// Rounding unit: 1 (whole pounds) or 0.01 (pence)
+    /// Rounding unit: a power of ten such as 1 (whole pounds), 0.01 (pence) or 1000
     #[arg(long, default_value = "1")]
     unit: String,
     #[arg(long, value_enum, default_value_t = Format::Csv)]
@@ -58,12 +58,17 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
         Ok(Amount::Value(d)) => d,
         _ => {
             return Err(Error::usage(format!(
-                "--unit: {:?}; expected 1 or 0.01",
+                "--unit: {:?}; expected a power of ten such as 1 or 0.01",
                 args.unit
             )));
         }
     };
     let ws = match (args.basis, &args.weights) {
+        (Basis::Weights, Some(_)) if args.partners.is_some() => {
+            return Err(Error::usage(
+                "--basis weights names its partners in --weights; leave out --partners",
+            ));
+        }
         (Basis::Weights, Some(w)) => apportion::parse_weights(w)?,
         (Basis::Weights, None) => {
             return Err(Error::usage("--basis weights needs --weights A=x,B=y,…"));
@@ -84,6 +89,15 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
                 .map(|p| p.trim().to_string())
                 .filter(|p| !p.is_empty())
                 .collect();
+            if let Some((_, p)) = names
+                .iter()
+                .enumerate()
+                .find(|(k, p)| names[..*k].contains(p))
+            {
+                return Err(Error::usage(format!(
+                    "--partners: {p} is given twice; each partner gets one share"
+                )));
+            }
             apportion::equal_weights(&names)
         }
     };
@@ -91,8 +105,29 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
         Basis::Equal => "equal",
         Basis::Weights => "weights",
     };
+    whole_units(amount, unit, total)?;
     let t = apportion::table(amount, &ws, unit, basis)?;
     let text = render::render(&t, args.format.into(), Default::default())?;
     emit(out, &text)?;
     Ok(Exit::Success)
+}
+
+/// The parts are whole units and add up to the total, so the total must be
+/// whole units too: rounding it quietly would share out another figure.
+fn whole_units(
+    amount: rust_decimal::Decimal,
+    unit: rust_decimal::Decimal,
+    total: &str,
+) -> costshare::Result<()> {
+    if unit.is_zero() || unit.is_sign_negative() || (amount % unit).is_zero() {
+        return Ok(()); // a unit that is no unit is refused by the apportioner
+    }
+    let shown = |d| money::format_pounds(d, 2, Default::default());
+    Err(Error::usage(format!(
+        "--total {total:?} is not a whole number of the rounding unit ({}): parts of {} each could not add up to {}; \
+         give --unit 0.01 (pence), or the total rounded as you intend",
+        shown(unit),
+        shown(unit),
+        shown(amount)
+    )))
 }
