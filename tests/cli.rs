@@ -333,7 +333,11 @@ fn csv_totals_start_with_total() {
 fn apportion_takes_a_negative_total() {
     let out = stdout(&["apportion", "--total", "-1000", "--partners", "A,B,C"]);
     let parts: Vec<&str> = out.lines().map(|l| l.rsplit(',').next().unwrap()).collect();
-    assert_eq!(parts, ["Apportioned", "-334", "-333", "-333", "-1000"], "{out}");
+    assert_eq!(
+        parts,
+        ["Apportioned", "-334", "-333", "-333", "-1000"],
+        "{out}"
+    );
 }
 
 /// Every subcommand on the second partnership (fixtures/wlp-*), whose

@@ -84,5 +84,14 @@ pub fn ranges(
         .iter()
         .map(|s| simulate::parse_range(&case, s))
         .collect::<crate::Result<Vec<_>>>()?;
+    // Drawn twice, the later range would silently win.
+    for (k, r) in rs.iter().enumerate() {
+        if let Some(j) = rs[..k].iter().position(|q| q.target == r.target) {
+            return Err(Error::usage(format!(
+                "{flag} {}: draws the same input as {flag} {}; give each input one range",
+                specs[k], specs[j]
+            )));
+        }
+    }
     Ok((case, rs))
 }
