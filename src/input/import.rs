@@ -834,11 +834,35 @@ pub fn read_csv(path: &Path) -> Result<Grid> {
         path: file.clone(),
         source,
     })?;
-    let text = match String::from_utf8(bytes) {
-        Ok(s) => s,
-        Err(e) => decode_cp1252(e.as_bytes()),
+    let text = match (utf16(&bytes), String::from_utf8(bytes)) {
+        (Some(t), _) => t,
+        (None, Ok(s)) => s,
+        (None, Err(e)) => decode_cp1252(e.as_bytes()),
     };
     read_csv_str(&file, &text)
+}
+
+/// Text saved as UTF-16 (Excel's "Unicode Text"), by its byte-order mark.
+pub fn is_utf16(bytes: &[u8]) -> Option<bool> {
+    match bytes {
+        [0xFF, 0xFE, ..] => Some(true),
+        [0xFE, 0xFF, ..] => Some(false),
+        _ => None,
+    }
+}
+
+/// The text of a UTF-16 file (a character it cannot hold shown as �).
+fn utf16(bytes: &[u8]) -> Option<String> {
+    let little = is_utf16(bytes)?;
+    let units = bytes[2..].chunks_exact(2).map(|b| match little {
+        true => u16::from_le_bytes([b[0], b[1]]),
+        false => u16::from_be_bytes([b[0], b[1]]),
+    });
+    Some(
+        char::decode_utf16(units)
+            .map(|c| c.unwrap_or('\u{fffd}'))
+            .collect(),
+    )
 }
 
 pub fn read_csv_str(file: &str, text: &str) -> Result<Grid> {
@@ -1446,6 +1470,21 @@ mod tests {
         }
         let a = t.text("Agency staff");
         assert!(std::sync::Arc::ptr_eq(&a, &t.text("Agency staff")));
+    }
+
+    /// Excel's "Unicode Text" (UTF-16 with its byte-order mark, tabs
+    /// between fields) is read as its text, an accented letter included.
+    #[test]
+    fn unicode_text_is_read() {
+        let g =
+            super::read_csv(std::path::Path::new("tests/errors/unicode-text-ledger.txt")).unwrap();
+        let cells: Vec<Vec<String>> = g
+            .rows
+            .iter()
+            .map(|r| r.cells.iter().map(|c| c.display()).collect())
+            .collect();
+        assert_eq!(cells[0], ["authority", "cost_centre", "amount"]);
+        assert_eq!(cells[2], ["DEF", "Cé", "-2"]);
     }
 
     /// Sheets past the cells a workbook may hold at once are refused one

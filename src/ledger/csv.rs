@@ -586,6 +586,14 @@ pub fn read_csv_sink(
         path: label.clone(),
         source,
     })?;
+    if crate::input::import::is_utf16(&map).is_some() {
+        return Err(Error::Table {
+            place: label,
+            message: "is UTF-16 text (as Excel's \"Unicode Text\" saves it): save it as \
+                      \"CSV UTF-8 (Comma delimited)\" and give that"
+                .into(),
+        });
+    }
     let src = Mapped {
         mmap: &map,
         map: &map,
