@@ -29,6 +29,36 @@ fn with(c: &Case, sets: &[(&str, &str)]) -> Case {
     .unwrap()
 }
 
+/// Planning Support shares its cost by baseline budgets: a population set
+/// alone moves no figure and is said to; set with the basis changed to
+/// population, it is used and not said (each setting is judged among the
+/// scenario's others).
+#[test]
+fn a_setting_that_moves_no_figure_is_said() {
+    let c = case("planning-support");
+    let scenario = |set: &[(&str, &str)]| Scenario {
+        name: "S".into(),
+        description: String::new(),
+        set: set
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+    };
+    let notes = |set: &[(&str, &str)]| {
+        let t = costshare::whatif::scenario::compare_named("Planning", &c, &[scenario(set)]);
+        t.unwrap().notes.join("\n")
+    };
+    let idle = "S: population.MBC=5 changes no figure of the case";
+    assert!(notes(&[("population.MBC", "5")]).contains(idle));
+    let used = notes(&[
+        ("apportionment.basis", "population"),
+        ("population.MBC", "5"),
+        ("population.SBC", "6"),
+        ("population.TWBC", "7"),
+    ]);
+    assert!(!used.contains("changes no figure"), "{used}");
+}
+
 #[test]
 fn equal_shares_of_the_planning_support_cost() {
     let c = with(

@@ -662,7 +662,32 @@ pub fn compare_named(model_name: &str, base: &Case, scenarios: &[Scenario]) -> R
             format!("{}: {} ({how})", s.name, s.description)
         });
     }
+    t.notes.extend(idle_settings(base, scenarios)?);
     Ok(t)
+}
+
+/// A setting that moves no figure of its scenario (a population when the
+/// basis stays baseline budgets): said, so a scenario is not taken to have
+/// tested what it did not. Each is left out in turn from the rest.
+fn idle_settings(base: &Case, scenarios: &[Scenario]) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for s in scenarios {
+        let all = s.apply(base)?.figures()?;
+        for (i, (k, v)) in s.set.iter().enumerate() {
+            let mut rest = base.clone();
+            let others = s.set.iter().enumerate().filter(|(j, _)| *j != i);
+            let set = others
+                .map(|(_, (k, v))| rest.set(k, v))
+                .collect::<Result<Vec<_>>>();
+            if set.is_ok() && rest.figures().is_ok_and(|f| f == all) {
+                out.push(format!(
+                    "{}: {k}={v} changes no figure of the case (is it used as the case stands?)",
+                    s.name
+                ));
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// The comparison's headline rows, at a glance: a row for the base and for
