@@ -149,8 +149,8 @@ fn gathered(xml: &str) -> (String, Vec<String>) {
     for (t, _) in ts.iter().zip(&changed).filter(|(_, c)| **c) {
         // Keep the spaces a figure brings: Word drops a run's edge spaces
         // without xml:space="preserve".
-        let open = xml[..t.body.start].rfind("<w:t").unwrap_or(t.body.start);
-        out.push_str(&xml[at..open]);
+        let tag = xml[..t.body.start].rfind("<w:t").unwrap_or(t.body.start);
+        out.push_str(&xml[at..tag]);
         out.push_str("<w:t xml:space=\"preserve\">");
         let escaped = t
             .text
