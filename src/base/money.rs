@@ -205,6 +205,22 @@ pub fn parse_amount(text: &str) -> Result<Amount, ParseMoneyError> {
     let (s, minus) = strip_minus(s);
     negative ^= minus;
     let s = s.trim_start().strip_prefix('£').unwrap_or(s).trim_start();
+    // "£(1,000)": the accounting format £#,##0;£(#,##0) as exported.
+    let s = match s.strip_prefix('(') {
+        Some(_) if negative => {
+            return Err(err(
+                "negative twice (brackets and a minus, or two pairs of brackets)",
+            ));
+        }
+        Some(inner) => {
+            negative = !negative;
+            inner
+                .strip_suffix(')')
+                .ok_or_else(|| err("unbalanced bracket"))?
+                .trim()
+        }
+        None => s,
+    };
     // "£-5" and "-£5" both occur in the wild.
     let (s, minus2) = strip_minus(s);
     if minus2 && minus {
@@ -485,6 +501,15 @@ mod tests {
             Amount::Value(dec!(1234.56))
         );
         assert_eq!(parse_amount("(1,234)").unwrap(), Amount::Value(dec!(-1234)));
+        // Excel's £#,##0;£(#,##0) exported as shown; negative once only.
+        assert_eq!(
+            parse_amount("£(1,234.50)").unwrap(),
+            Amount::Value(dec!(-1234.50))
+        );
+        assert_eq!(parse_amount("£ ( 7 )").unwrap(), Amount::Value(dec!(-7)));
+        for twice in ["(£(1,234))", "-£(1,234)", "£(1,234"] {
+            assert!(parse_amount(twice).is_err(), "{twice}");
+        }
         assert_eq!(parse_amount("-1,234").unwrap(), Amount::Value(dec!(-1234)));
         assert_eq!(
             parse_amount("-£149,600").unwrap(),
