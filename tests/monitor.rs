@@ -1087,3 +1087,39 @@ fn a_profile_for_one_account_group() {
     totals_add_up(s);
     totals_add_up(month);
 }
+
+/// An authority with no savings target (CBC's lines taken out of the
+/// generated targets) gets its pack all the same: its savings table has no
+/// rows and says so (the pack's Markdown writer panicked on its short total
+/// row, leaving the pack half written).
+#[test]
+fn a_pack_for_an_authority_with_no_savings_target() {
+    let tmp = tempdir("monitor-no-target");
+    generate(&tmp);
+    let targets = std::fs::read_to_string(tmp.join("targets.csv")).unwrap();
+    let without: Vec<&str> = targets.lines().filter(|l| !l.starts_with("CBC,")).collect();
+    assert!(without.len() < targets.lines().count());
+    std::fs::write(tmp.join("t.csv"), without.join("\n") + "\n").unwrap();
+    let p = |f: &str| tmp.join(f);
+    costshare()
+        .arg("reconcile")
+        .arg("--actuals")
+        .arg(p("ledger.csv"))
+        .arg("--map")
+        .arg(p("map.csv"))
+        .arg("--budget")
+        .arg(p("budget.csv"))
+        .args(["--period", "2014-09", "--targets"])
+        .arg(p("t.csv"))
+        .arg("--pack")
+        .arg(p("pack"))
+        .assert()
+        .success();
+    let md = std::fs::read_to_string(p("pack/monitoring-2014-15-p06-cbc/report.md")).unwrap();
+    assert!(
+        md.contains("No savings target is set for these services this year."),
+        "{md}"
+    );
+    let all = std::fs::read_to_string(p("pack/monitoring-2014-15-p06/report.md")).unwrap();
+    assert!(all.contains("Savings delivered to date £"), "{all}");
+}

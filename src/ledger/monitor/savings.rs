@@ -130,12 +130,15 @@ pub fn savings_to_date_table(
     }
     grand_total(&mut t, &all, 3, None, f);
     let sum = |c: usize| -> Decimal { all.iter().filter_map(|r| r[c].value.figure()).sum() };
-    t.headline = format!(
-        "Savings delivered to date {} against targets to date of {} (the year's targets: {}).",
-        pounds(sum(7)),
-        pounds(sum(4)),
-        pounds(sum(3))
-    );
+    t.headline = match all.is_empty() {
+        true => "No savings target is set for these services this year.".to_string(),
+        false => format!(
+            "Savings delivered to date {} against targets to date of {} (the year's targets: {}).",
+            pounds(sum(7)),
+            pounds(sum(4)),
+            pounds(sum(3))
+        ),
+    };
     t.notes.extend(notes);
     Ok(t)
 }

@@ -125,6 +125,8 @@ pub(super) fn grand_total(
             None => Cell::empty(),
         });
     }
+    // No rows (an authority with no savings targets): blanks to the width.
+    total.resize(t.columns.len(), Cell::empty());
     if let Some((v, b)) = pct {
         total_pct(&mut total, v, b, m);
     }
