@@ -1123,3 +1123,56 @@ fn a_pack_for_an_authority_with_no_savings_target() {
     let all = std::fs::read_to_string(p("pack/monitoring-2014-15-p06/report.md")).unwrap();
     assert!(all.contains("Savings delivered to date £"), "{all}");
 }
+
+/// A ledger line set aside (a month-first date, £1,111.11) is said in every
+/// monitoring report, not only on standard error; `report` exits 3 until
+/// `[monitoring] allow-rejects = true` accepts it (there was no way to).
+#[test]
+fn set_aside_lines_are_said_in_the_reports() {
+    let dir = tempdir("monitor-set-aside");
+    let copy = |from: &str, to: &Path| {
+        std::fs::create_dir_all(to).unwrap();
+        for f in std::fs::read_dir(from).unwrap() {
+            let f = f.unwrap().path();
+            std::fs::copy(&f, to.join(f.file_name().unwrap())).unwrap();
+        }
+    };
+    copy("fixtures/wlp-2024-25", &dir);
+    copy("fixtures/wlp-ledger", &dir.join("l"));
+    let mut ledger = std::fs::read_to_string(dir.join("l/ledger.csv")).unwrap();
+    ledger.push_str("03/31/2025,BRK,LEG01,1001,Late invoice,1111.11\n");
+    std::fs::write(dir.join("l/ledger.csv"), ledger).unwrap();
+    let models = std::fs::canonicalize("fixtures/wlp-models").unwrap();
+    let project = format!(
+        "data = \".\"\nmodels = {:?}\n[monitoring]\nactuals = \"l/ledger.csv\"\nmap = \"l/map.csv\"\n\
+         budget = \"l/budget.csv\"\nperiod = \"2024-11\"\n",
+        models.display().to_string()
+    );
+    std::fs::write(dir.join("costshare.toml"), &project).unwrap();
+    let out = dir.join("out");
+    let run = || {
+        costshare()
+            .arg("report")
+            .arg(&dir)
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .unwrap()
+    };
+    assert_eq!(run().status.code(), Some(3));
+    std::fs::write(
+        dir.join("costshare.toml"),
+        project + "allow-rejects = true\n",
+    )
+    .unwrap();
+    assert_eq!(run().status.code(), Some(0));
+    for pack in ["monitoring-2024-25-p08", "monitoring-2024-25-p08-cln"] {
+        let md = std::fs::read_to_string(out.join(pack).join("report.md")).unwrap();
+        assert!(
+            md.contains(
+                "1 ledger line was set aside as not readable (£1,111.11) and not in these figures."
+            ),
+            "{pack}: {md}"
+        );
+    }
+}

@@ -163,6 +163,16 @@ fn monitoring_flags(
     let mut flags = Vec::new();
     for (k, v) in t {
         let key = format!("monitoring.{k}");
+        // A switch: lines set aside are accepted (said in the pack and on
+        // standard error, not an exit 3).
+        if k == "allow-rejects" {
+            match v.as_bool() {
+                Some(true) => flags.push("--allow-rejects".to_string()),
+                Some(false) => {}
+                None => return Err(bad(&key, "expected true or false, without quotes")),
+            }
+            continue;
+        }
         let values: Vec<String> = match v {
             toml::Value::String(s) => vec![s.clone()],
             toml::Value::Integer(i) => vec![i.to_string()],
@@ -176,7 +186,12 @@ fn monitoring_flags(
         };
         let is_path = MONITORING_PATHS.contains(&k.as_str());
         if !is_path && !MONITORING_VALUES.contains(&k.as_str()) {
-            let known = [&MONITORING_PATHS[..], &MONITORING_VALUES[..]].concat();
+            let known = [
+                &MONITORING_PATHS[..],
+                &MONITORING_VALUES[..],
+                &["allow-rejects"],
+            ]
+            .concat();
             return Err(bad(
                 &key,
                 &format!("unknown key; expected one of {}", known.join(", ")),

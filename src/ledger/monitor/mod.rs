@@ -131,6 +131,11 @@ pub struct Monitoring {
     pub thresholds: Thresholds,
     /// Services given a forecast of their own that have no row.
     pub unused_forecasts: Vec<(String, String)>,
+    /// Ledger lines set aside as unreadable (every authority's pack says
+    /// so: a line that cannot be read cannot be put to an authority):
+    /// (lines, pence of those whose amount was read, lines with none, the
+    /// first of them).
+    pub set_aside: (u64, i128, u64, Option<crate::ledger::BadLine>),
 }
 
 impl Monitoring {
@@ -344,5 +349,11 @@ pub fn monitor(totals: &LedgerTotals, m: &Monitor) -> Result<Monitoring> {
         has_commitments: m.commitments.is_some(),
         thresholds: m.thresholds,
         unused_forecasts,
+        set_aside: (
+            totals.bad,
+            totals.bad_pence,
+            totals.bad_unknown,
+            totals.bad_lines.first().cloned(),
+        ),
     })
 }

@@ -257,6 +257,21 @@ fn push_scope_notes(t: &mut Table, m: &Monitoring) {
             m.year.label()
         ));
     }
+    if let (n @ 1.., pence, unknown, first) = &m.set_aside {
+        let first = first
+            .as_ref()
+            .map(|b| format!(" The first: {b}."))
+            .unwrap_or_default();
+        let unread = match unknown {
+            0 => String::new(),
+            u => format!(", and {u} whose amount could not be read"),
+        };
+        t.notes.push(format!(
+            "{n} ledger line{} set aside as not readable ({}{unread}) and not in these figures.{first}",
+            if *n == 1 { " was" } else { "s were" },
+            pounds(rust_decimal::Decimal::from_i128_with_scale(*pence, 2)),
+        ));
+    }
     t.notes.push(format!(
         "Variance = actual less budget: positive is adverse (overspent, or income short). RAG on |variance %|: green ≤ {}%, amber ≤ {}%, red beyond{}.",
         m.thresholds.amber_pct,
