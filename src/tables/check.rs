@@ -161,7 +161,10 @@ pub fn compare(published: &[PublishedFigure], tables: &[Table]) -> Result<CheckR
         } else if !comparable(&p.text, &cell.value) {
             return Err(Error::Cell {
                 origin: p.origin.clone(),
-                expected: format!("a figure comparable with the computed {:?}", cell.value),
+                expected: format!(
+                    "a figure to compare with the recomputed {}",
+                    crate::output::render::display(&cell.value, Default::default())
+                ),
                 found: format!("{:?}", p.text),
             });
         }
