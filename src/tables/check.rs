@@ -163,7 +163,16 @@ pub fn compare(published: &[PublishedFigure], tables: &[Table]) -> Result<CheckR
                 origin: p.origin.clone(),
                 expected: format!(
                     "a figure to compare with the recomputed {}",
-                    crate::output::render::display(&cell.value, Default::default())
+                    match &cell.value {
+                        Value::Money { amount, dp } =>
+                            money::format_pounds(*amount, *dp, Default::default()),
+                        Value::Millions { amount, .. } =>
+                            money::format_pounds(*amount, 0, Default::default()),
+                        other => other
+                            .figure()
+                            .map(|d| d.normalize().to_string())
+                            .unwrap_or_default(),
+                    }
                 ),
                 found: format!("{:?}", p.text),
             });
