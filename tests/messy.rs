@@ -78,7 +78,7 @@ fn messy_files_refused_with_their_place() {
             "--data",
             "fixtures/messy/duplicate-partner",
         ],
-        "fixtures/messy/duplicate-partner/authorities.csv, line 3, column 3: expected each authority listed once, found MBC a second time",
+        "fixtures/messy/duplicate-partner/authorities.csv, line 3, column 1: expected each authority listed once, found MBC a second time (first at fixtures/messy/duplicate-partner/authorities.csv, line 2, column 1)",
     );
     refused(
         &[

@@ -229,26 +229,30 @@ fn load_authorities(src: &Source, acc: &mut Vec<Accounting>) -> Result<Vec<Autho
         t.col("authority_budget")?,
         t.col("approx_staff")?,
     );
-    let mut authorities = Vec::new();
+    let mut authorities: Vec<Authority> = Vec::new();
+    let mut first_at = Vec::new();
     for r in t.iter() {
+        let code = r.text(c_code, "an authority code such as ABC")?;
+        // Named at the code itself, with where it was first given.
+        if let Some(k) = authorities
+            .iter()
+            .position(|b| b.code.eq_ignore_ascii_case(&code))
+        {
+            return Err(Error::Cell {
+                origin: r.origin(c_code),
+                expected: "each authority listed once".into(),
+                found: format!("{code} a second time (first at {})", first_at[k]),
+            });
+        }
+        first_at.push(r.origin(c_code).to_string());
         authorities.push(Authority {
-            code: r.text(c_code, "an authority code such as ABC")?,
+            code,
             name: r.text(c_name, "the authority's name")?,
             budget: sourced_fig(&r, c_budget, "the authority's budget in pounds")?,
             staff: sourced_fig(&r, c_staff, "a number of staff")?,
         });
     }
-    for (i, a) in authorities.iter().enumerate() {
-        if authorities[..i]
-            .iter()
-            .any(|b| b.code.eq_ignore_ascii_case(&a.code))
-        {
-            return Err(Error::Cell {
-                origin: a.budget.origin.clone(),
-                expected: "each authority listed once".into(),
-                found: format!("{} a second time", a.code),
-            });
-        }
+    for a in &authorities {
         if a.budget.value.is_sign_negative() || a.budget.value.is_zero() {
             return Err(Error::Cell {
                 origin: a.budget.origin.clone(),
