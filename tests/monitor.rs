@@ -1176,3 +1176,38 @@ fn set_aside_lines_are_said_in_the_reports() {
         );
     }
 }
+
+/// A ledger all dated outside the year asked for (the 2024/25 ledger with
+/// period 2023-11: its nine lines, £105,140.25) is warned of on standard
+/// error; the tables alone showed a quiet month.
+#[test]
+fn a_ledger_outside_the_year_is_warned_of() {
+    let out = costshare()
+        .args(["reconcile", "--actuals", "fixtures/wlp-ledger/ledger.csv"])
+        .args(["--map", "fixtures/wlp-ledger/map.csv"])
+        .args([
+            "--budget",
+            "fixtures/wlp-ledger/budget.csv",
+            "--period",
+            "2023-11",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("WARNING: 9 of the 9 ledger lines (£105,140.25) are dated outside 2023/24"),
+        "{err}"
+    );
+    let right = costshare()
+        .args(["reconcile", "--actuals", "fixtures/wlp-ledger/ledger.csv"])
+        .args(["--map", "fixtures/wlp-ledger/map.csv"])
+        .args([
+            "--budget",
+            "fixtures/wlp-ledger/budget.csv",
+            "--period",
+            "2024-11",
+        ])
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&right.stderr).contains("dated outside"));
+}

@@ -115,6 +115,7 @@ pub fn tables(
         thresholds,
     };
     let figures = monitor::monitor(totals, &m)?;
+    warn_outside(&figures, totals.rows);
     let detail = cols.account.as_ref().map(|_| match args.detail {
         Some(super::DetailArg::Account) => Detail::Account,
         _ => Detail::Group,
@@ -191,5 +192,27 @@ fn pack(f: &monitor::Monitoring, authority: Option<&str>, tables: Vec<Table>) ->
             .then(|| costshare::base::year::Year(f.year.first.year())),
         source: None,
         checked: None,
+    }
+}
+
+/// Says on standard error when most of the ledger is dated outside the
+/// year asked for: the tables would show it as nothing spent, which a
+/// wrong --period (or year-start) makes look like a quiet month.
+fn warn_outside(f: &monitor::Monitoring, used: u64) {
+    let (mut lines, mut pence) = (0u64, 0i128);
+    for s in f.outside.values() {
+        lines += s.lines;
+        pence += s.pence;
+    }
+    if lines > 0 && lines * 2 >= used {
+        eprintln!(
+            "costshare: WARNING: {lines} of the {used} ledger lines ({}) are dated outside {}, so are not in these figures: is the period right?",
+            costshare::base::money::format_pounds(
+                rust_decimal::Decimal::from_i128_with_scale(pence, 2),
+                2,
+                Default::default()
+            ),
+            f.year.label()
+        );
     }
 }
