@@ -1211,3 +1211,40 @@ fn a_ledger_outside_the_year_is_warned_of() {
         .unwrap();
     assert!(!String::from_utf8_lossy(&right.stderr).contains("dated outside"));
 }
+
+/// A forecast file for one service: the forecast table's note says which
+/// rows take their own forecast and that the others are profiled (it said
+/// "the service's own forecast" for the whole table, as its first row).
+#[test]
+fn the_forecast_note_names_the_rows_with_their_own_forecast() {
+    let tmp = tempdir("monitor-forecast-note");
+    let fc = tmp.join("fc.csv");
+    std::fs::write(&fc, "authority,service,forecast\nBRK,Legal,120000\n").unwrap();
+    let t = tables(&[
+        "--actuals",
+        "fixtures/wlp-ledger/ledger.csv",
+        "--map",
+        "fixtures/wlp-ledger/map.csv",
+        "--budget",
+        "fixtures/wlp-ledger/budget.csv",
+        "--period",
+        "2024-11",
+        "--forecast",
+        &fc.display().to_string(),
+    ]);
+    let notes: Vec<String> = t["forecast"]["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_str().unwrap().to_string())
+        .collect();
+    let note = notes.iter().find(|n| n.starts_with("Forecast:")).unwrap();
+    assert!(
+        note.starts_with("Forecast: the service's own forecast for BRK / Legal; for the others, "),
+        "{note}"
+    );
+    assert!(
+        note.ends_with("profiled for the rest of the year."),
+        "{note}"
+    );
+}

@@ -369,9 +369,7 @@ pub fn forecast_table(m: &Monitoring) -> Table {
             "over"
         }
     );
-    if let Some(r) = m.rows.first() {
-        t.notes.push(format!("Forecast: {}.", r.forecast_rule));
-    }
+    t.notes.extend(forecast_note(m));
     if !m.unused_forecasts.is_empty() {
         let names: Vec<String> = m
             .unused_forecasts
@@ -385,6 +383,33 @@ pub fn forecast_table(m: &Monitoring) -> Table {
     }
     push_scope_notes(&mut t, m);
     t
+}
+
+/// How the rows were forecast: one rule for all, or (a forecast file for
+/// some services) each rule with the rows it holds for, the commonest last
+/// as "the others".
+fn forecast_note(m: &Monitoring) -> Option<String> {
+    let mut rules: Vec<(&str, Vec<String>)> = Vec::new();
+    for r in &m.rows {
+        let row = format!("{} / {}", r.authority, r.line.label());
+        match rules.iter_mut().find(|(rule, _)| *rule == r.forecast_rule) {
+            Some((_, rows)) => rows.push(row),
+            None => rules.push((&r.forecast_rule, vec![row])),
+        }
+    }
+    rules.sort_by_key(|(_, rows)| std::cmp::Reverse(rows.len()));
+    let (common, _) = rules.first()?;
+    if rules.len() == 1 {
+        return Some(format!("Forecast: {common}."));
+    }
+    let own: Vec<String> = rules[1..]
+        .iter()
+        .map(|(rule, rows)| format!("{rule} for {}", rows.join(", ")))
+        .collect();
+    Some(format!(
+        "Forecast: {}; for the others, {common}.",
+        own.join("; ")
+    ))
 }
 
 /// Spend against the profiled budget, period by period, for one authority
