@@ -1248,3 +1248,45 @@ fn the_forecast_note_names_the_rows_with_their_own_forecast() {
         "{note}"
     );
 }
+
+/// A profile row matching no budget line ("legal" for the service Legal)
+/// is said on standard error and in the report's notes: its budget stayed
+/// flat without a word before.
+#[test]
+fn a_profile_row_matching_no_budget_is_said() {
+    let tmp = tempdir("monitor-profile-unused");
+    let prof = tmp.join("profile.csv");
+    std::fs::write(
+        &prof,
+        "service,P1,P2,P3,P4,P5,P6,P7,P8,P9,P10,P11,P12\nlegal,1,0,0,0,0,0,0,0,0,0,0,0\n",
+    )
+    .unwrap();
+    let out = costshare()
+        .args(["reconcile", "--actuals", "fixtures/wlp-ledger/ledger.csv"])
+        .args(["--map", "fixtures/wlp-ledger/map.csv"])
+        .args([
+            "--budget",
+            "fixtures/wlp-ledger/budget.csv",
+            "--period",
+            "2024-11",
+        ])
+        .arg("--profile")
+        .arg(&prof)
+        .output()
+        .unwrap();
+    let (err, md) = (
+        String::from_utf8_lossy(&out.stderr),
+        String::from_utf8_lossy(&out.stdout),
+    );
+    let at = format!("{}, line 2, column 1 (service \"legal\")", prof.display());
+    assert!(
+        err.contains(&format!("profile row at {at} matches no budget line")),
+        "{err}"
+    );
+    assert!(
+        md.contains(&format!(
+            "so not used (those budgets are spread evenly): {at}."
+        )),
+        "{md}"
+    );
+}

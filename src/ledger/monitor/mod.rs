@@ -42,6 +42,38 @@ impl Profiles {
         self.of_group(authority, service, "")
     }
 
+    /// Where each profile row that matches no budget line is (its budget
+    /// stays flat there, so it is said), in file order.
+    pub fn unmatched(
+        &self,
+        budgets: &[crate::ledger::reconcile::BudgetLine],
+        groups: &[crate::ledger::reconcile::BudgetLine],
+    ) -> Vec<String> {
+        let used = |(a, s, g): &(String, String, String)| {
+            budgets.iter().chain(groups).any(|l| {
+                l.service == *s
+                    && (a.is_empty() || l.authority == *a)
+                    && (g.is_empty() || l.group.as_deref() == Some(g.as_str()))
+            })
+        };
+        let mut out: Vec<(String, String)> = self
+            .by
+            .iter()
+            .filter(|(k, _)| !used(k))
+            .map(|((a, s, g), p)| {
+                let what = [("authority", a), ("service", s), ("account group", g)]
+                    .iter()
+                    .filter(|(_, v)| !v.is_empty())
+                    .map(|(n, v)| format!("{n} {v:?}"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                (p.origin.to_string(), what)
+            })
+            .collect();
+        out.sort();
+        out.into_iter().map(|(o, w)| format!("{o} ({w})")).collect()
+    }
+
     /// An account group's profile: its own (for the authority, or for
     /// every authority), else its service's.
     pub fn of_group(&self, authority: &str, service: &str, group: &str) -> Option<&Profile> {
@@ -131,6 +163,9 @@ pub struct Monitoring {
     pub thresholds: Thresholds,
     /// Services given a forecast of their own that have no row.
     pub unused_forecasts: Vec<(String, String)>,
+    /// Profile rows that match no budget line (a misspelt service, an
+    /// authority or account group not budgeted): where each is.
+    pub unused_profiles: Vec<String>,
     /// Ledger lines set aside as unreadable (every authority's pack says
     /// so: a line that cannot be read cannot be put to an authority):
     /// (lines, pence of those whose amount was read, lines with none, the
@@ -157,6 +192,7 @@ impl Monitoring {
             after: only(&self.after),
             outside: only(&self.outside),
             unused_forecasts: Vec::new(),
+            unused_profiles: Vec::new(),
             ..self.clone()
         }
     }
@@ -349,6 +385,10 @@ pub fn monitor(totals: &LedgerTotals, m: &Monitor) -> Result<Monitoring> {
         has_commitments: m.commitments.is_some(),
         thresholds: m.thresholds,
         unused_forecasts,
+        unused_profiles: m
+            .profiles
+            .map(|p| p.unmatched(m.budgets, m.group_budgets))
+            .unwrap_or_default(),
         set_aside: (
             totals.bad,
             totals.bad_pence,

@@ -257,6 +257,12 @@ fn push_scope_notes(t: &mut Table, m: &Monitoring) {
             m.year.label()
         ));
     }
+    if !m.unused_profiles.is_empty() {
+        t.notes.push(format!(
+            "Profile rows matching no budget line, so not used (those budgets are spread evenly): {}.",
+            m.unused_profiles.join("; ")
+        ));
+    }
     if let (n @ 1.., pence, unknown, first) = &m.set_aside {
         let first = first
             .as_ref()

@@ -116,6 +116,9 @@ pub fn tables(
     };
     let figures = monitor::monitor(totals, &m)?;
     warn_outside(&figures, totals.rows);
+    for p in &figures.unused_profiles {
+        eprintln!("costshare: warning: profile row at {p} matches no budget line: not used");
+    }
     let detail = cols.account.as_ref().map(|_| match args.detail {
         Some(super::DetailArg::Account) => Detail::Account,
         _ => Detail::Group,
