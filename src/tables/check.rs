@@ -210,27 +210,10 @@ pub fn differs(text: &str, v: &Value) -> Option<(String, String)> {
             let r = money::round_dp(*value, dp);
             (r != p).then(|| (format!("{}%", fmt_same(*value)), fmt_same(r - p)))
         }
-        Value::Millions { amount, .. } => {
-            let p = money::parse_amount(text).ok()?.value()?;
-            let million = Decimal::from(1_000_000);
-            // "£9.83m" is compared in millions to 2 places; a plain
-            // "9,827,730" in pounds.
-            let scaled = text.trim().to_ascii_lowercase().ends_with('m');
-            let (r, p) = if scaled {
-                (money::round_dp(*amount / million, dp), p / million)
-            } else {
-                (money::round_dp(*amount, dp), p)
-            };
-            (r != p).then(|| {
-                if scaled {
-                    (
-                        format!("£{}m", fmt_same(r)),
-                        format!("£{}m", fmt_same(r - p)),
-                    )
-                } else {
-                    (fmt_same(r), fmt_same(r - p))
-                }
-            })
+        Value::Millions { amount, .. } => scaled_differs(text, *amount, dp),
+        // "£1.6m" printed for a figure kept in pounds: compared in millions.
+        Value::Money { amount, .. } if scale_of(text).is_some() => {
+            scaled_differs(text, *amount, dp)
         }
         Value::Money { amount, .. }
         | Value::Number { value: amount, .. }
@@ -243,6 +226,37 @@ pub fn differs(text: &str, v: &Value) -> Option<(String, String)> {
         }
         Value::Text { .. } | Value::Empty => Some(("(no figure)".into(), "n/a".into())),
     }
+}
+
+/// The unit a published figure is printed in: "£9.83m" millions, "£45k"
+/// thousands; None for pounds.
+fn scale_of(text: &str) -> Option<(Decimal, char)> {
+    match text.trim().to_ascii_lowercase().chars().last()? {
+        'm' => Some((Decimal::from(1_000_000), 'm')),
+        'k' => Some((Decimal::from(1_000), 'k')),
+        _ => None,
+    }
+}
+
+/// `differs` for pounds printed in their unit ("£9.83m" compared in
+/// millions to 2 places) or, with no unit, in pounds.
+fn scaled_differs(text: &str, amount: Decimal, dp: u32) -> Option<(String, String)> {
+    let p = money::parse_amount(text).ok()?.value()?;
+    let Some((unit, suffix)) = scale_of(text) else {
+        let r = money::round_dp(amount, dp);
+        return (r != p).then(|| (money::format_plain(r, dp), money::format_plain(r - p, dp)));
+    };
+    let (r, p) = (money::round_dp(amount / unit, dp), p / unit);
+    // "-£0.1m", the sign before the pound sign.
+    let shown = |d: Decimal| {
+        let sign = if d.is_sign_negative() && !d.is_zero() {
+            "-"
+        } else {
+            ""
+        };
+        format!("{sign}£{}{suffix}", money::format_plain(d.abs(), dp))
+    };
+    (r != p).then(|| (shown(r), shown(r - p)))
 }
 
 /// Recomputes every table of the annual report and of every model, and
@@ -300,5 +314,21 @@ mod tests {
             differs("1,178,171", &n),
             Some(("1178170".into(), "-1".into()))
         );
+        // £1,640,250 kept in pounds and printed "£1.6m" (1.64025m to one
+        // place: 1.6) agrees, as it does in a table kept in millions; "£1.7m"
+        // is 0.1m over, shown "-£0.1m" (it was compared in pounds: 40,250.0).
+        let pounds = Value::Money {
+            amount: dec!(1640250),
+            dp: 0,
+        };
+        let millions = Value::Millions {
+            amount: dec!(1640250),
+            dp: 2,
+        };
+        for v in [&pounds, &millions] {
+            assert!(differs("£1.6m", v).is_none());
+            assert_eq!(differs("£1.7m", v), Some(("£1.6m".into(), "-£0.1m".into())));
+        }
+        assert_eq!(differs("£1,640k", &pounds), None);
     }
 }
