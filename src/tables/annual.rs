@@ -121,6 +121,16 @@ fn sourced_fig(r: &Record, col: usize, what: &str) -> Result<Sourced<Decimal>> {
     })
 }
 
+/// A number of staff: none below zero (a minus read as a count turned the
+/// total's sign).
+fn staff_count(r: &Record, col: usize) -> Result<Sourced<Decimal>> {
+    let n = sourced_fig(r, col, "a number of staff")?;
+    match n.value.is_sign_negative() && !n.value.is_zero() {
+        true => Err(r.expected(col, "a number of staff, zero or more")),
+        false => Ok(n),
+    }
+}
+
 fn sourced_text(r: &Record, col: usize, what: &str) -> Result<Sourced<String>> {
     Ok(Sourced {
         value: r.text(col, what)?,
@@ -364,12 +374,7 @@ fn load_staff(src: &Source, acc: &mut Vec<Accounting>) -> Result<Vec<(String, So
     let (c_s, c_n) = (t.col("service")?, t.col("staff")?);
     let staff = t
         .iter()
-        .map(|r| {
-            Ok((
-                r.text(c_s, "a service name")?,
-                sourced_fig(&r, c_n, "a number of staff")?,
-            ))
-        })
+        .map(|r| Ok((r.text(c_s, "a service name")?, staff_count(&r, c_n)?)))
         .collect::<Result<_>>()?;
     Ok(staff)
 }

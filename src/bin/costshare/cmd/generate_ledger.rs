@@ -13,7 +13,8 @@ use std::path::PathBuf;
 /// Write a realistic, deterministic ledger extract with its map, budgets and targets
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    #[arg(long, default_value_t = 100_000)]
+    /// Lines to write, at most 100,000,000 (about 6.5 GB)
+    #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(..=100_000_000))]
     rows: u64,
     #[arg(long, default_value_t = 1)]
     seed: u64,
