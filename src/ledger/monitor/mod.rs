@@ -43,7 +43,7 @@ impl Profiles {
     }
 
     /// Where each profile row that matches no budget line is (its budget
-    /// stays flat there, so it is said), in file order.
+    /// stays flat there, so it is said), sorted by that place.
     pub fn unmatched(
         &self,
         budgets: &[crate::ledger::reconcile::BudgetLine],
