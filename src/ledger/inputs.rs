@@ -57,6 +57,11 @@ fn read_lookup(
     for r in t.iter() {
         let k = r.text(c, key_what)?;
         let v = r.text(s, value_what)?;
+        // A service or group called Total would sit beside the reports' own
+        // total rows of that name.
+        if import::is_total_label_bytes(v.as_bytes()) {
+            return Err(r.expected(s, &not_total(value_what, &v)));
+        }
         if let Some(prev) = m.insert(k, v.clone())
             && prev != v
         {
@@ -64,6 +69,20 @@ fn read_lookup(
         }
     }
     Ok(m)
+}
+
+/// What a name may be instead of one the reports' total rows have.
+fn not_total(what: &str, v: &str) -> String {
+    format!("{what} other than {v:?}, which the reports' total rows are called")
+}
+
+/// A budget's or target's service, not named as a total row is.
+fn service_name(r: &import::Record, col: usize) -> crate::Result<String> {
+    let v = r.text(col, "a service")?;
+    match import::is_total_label_bytes(v.as_bytes()) {
+        true => Err(r.expected(col, &not_total("a service", &v))),
+        false => Ok(v),
+    }
 }
 
 /// Cost centre to service (CSV or a spreadsheet: cost_centre, service).
@@ -93,7 +112,7 @@ pub fn read_budget(
         .map(|r| {
             Ok(BudgetLine {
                 authority: r.text(a, "an authority")?,
-                service: r.text(s, "a service")?,
+                service: service_name(&r, s)?,
                 budget: scaled(figure(&r, b, "a budget in pounds")?, unit, &r, b)?,
                 origin: r.origin(b),
                 group: g.and_then(|g| r.opt_text(g)).filter(|x| !x.is_empty()),
@@ -201,7 +220,7 @@ pub fn read_targets(path: &Path, unit: Decimal) -> crate::Result<Vec<TargetLine>
             };
             Ok(TargetLine {
                 authority: r.text(a, "an authority")?,
-                service: r.text(s, "a service")?,
+                service: service_name(&r, s)?,
                 baseline: scaled(figure(&r, b, "a baseline budget in pounds")?, ub, &r, b)?,
                 target: scaled(figure(&r, g, "a savings target in pounds")?, ug, &r, g)?,
                 origin: r.origin(g),
