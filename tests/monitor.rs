@@ -1177,20 +1177,25 @@ fn set_aside_lines_are_said_in_the_reports() {
     }
 }
 
+/// The second partnership's ledger, map and budgets (fixtures/wlp-ledger).
+const WLP_LEDGER: [&str; 6] = [
+    "--actuals",
+    "fixtures/wlp-ledger/ledger.csv",
+    "--map",
+    "fixtures/wlp-ledger/map.csv",
+    "--budget",
+    "fixtures/wlp-ledger/budget.csv",
+];
+
 /// A ledger all dated outside the year asked for (the 2024/25 ledger with
 /// period 2023-11: its nine lines, £105,140.25) is warned of on standard
 /// error; the tables alone showed a quiet month.
 #[test]
 fn a_ledger_outside_the_year_is_warned_of() {
     let out = costshare()
-        .args(["reconcile", "--actuals", "fixtures/wlp-ledger/ledger.csv"])
-        .args(["--map", "fixtures/wlp-ledger/map.csv"])
-        .args([
-            "--budget",
-            "fixtures/wlp-ledger/budget.csv",
-            "--period",
-            "2023-11",
-        ])
+        .arg("reconcile")
+        .args(WLP_LEDGER)
+        .args(["--period", "2023-11"])
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
@@ -1199,14 +1204,9 @@ fn a_ledger_outside_the_year_is_warned_of() {
         "{err}"
     );
     let right = costshare()
-        .args(["reconcile", "--actuals", "fixtures/wlp-ledger/ledger.csv"])
-        .args(["--map", "fixtures/wlp-ledger/map.csv"])
-        .args([
-            "--budget",
-            "fixtures/wlp-ledger/budget.csv",
-            "--period",
-            "2024-11",
-        ])
+        .arg("reconcile")
+        .args(WLP_LEDGER)
+        .args(["--period", "2024-11"])
         .output()
         .unwrap();
     assert!(!String::from_utf8_lossy(&right.stderr).contains("dated outside"));
@@ -1220,18 +1220,8 @@ fn the_forecast_note_names_the_rows_with_their_own_forecast() {
     let tmp = tempdir("monitor-forecast-note");
     let fc = tmp.join("fc.csv");
     std::fs::write(&fc, "authority,service,forecast\nBRK,Legal,120000\n").unwrap();
-    let t = tables(&[
-        "--actuals",
-        "fixtures/wlp-ledger/ledger.csv",
-        "--map",
-        "fixtures/wlp-ledger/map.csv",
-        "--budget",
-        "fixtures/wlp-ledger/budget.csv",
-        "--period",
-        "2024-11",
-        "--forecast",
-        &fc.display().to_string(),
-    ]);
+    let fc = fc.display().to_string();
+    let t = tables(&[&WLP_LEDGER[..], &["--period", "2024-11", "--forecast", &fc]].concat());
     let notes: Vec<String> = t["forecast"]["notes"]
         .as_array()
         .unwrap()
@@ -1262,14 +1252,9 @@ fn a_profile_row_matching_no_budget_is_said() {
     )
     .unwrap();
     let out = costshare()
-        .args(["reconcile", "--actuals", "fixtures/wlp-ledger/ledger.csv"])
-        .args(["--map", "fixtures/wlp-ledger/map.csv"])
-        .args([
-            "--budget",
-            "fixtures/wlp-ledger/budget.csv",
-            "--period",
-            "2024-11",
-        ])
+        .arg("reconcile")
+        .args(WLP_LEDGER)
+        .args(["--period", "2024-11"])
         .arg("--profile")
         .arg(&prof)
         .output()

@@ -174,6 +174,17 @@ pub struct Monitoring {
 }
 
 impl Monitoring {
+    /// The lines left out of the figures, every authority's together:
+    /// (dated after the period, dated outside the year).
+    pub fn left_out(&self) -> (Sum, Sum) {
+        let sum = |x: &BTreeMap<String, Sum>| {
+            let mut s = Sum::default();
+            x.values().for_each(|v| s.add(*v));
+            s
+        };
+        (sum(&self.after), sum(&self.outside))
+    }
+
     /// One authority's part: its rows and its lines left out.
     pub fn for_authority(&self, a: &str) -> Monitoring {
         let only = |m: &BTreeMap<String, Sum>| {

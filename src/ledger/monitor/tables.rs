@@ -8,7 +8,6 @@ use crate::base::money::format_pounds;
 use crate::base::table::{Cell, Table, Value};
 use crate::ledger::reconcile::{money, rag, variance_pct};
 use rust_decimal::Decimal;
-use std::collections::BTreeMap;
 
 pub(super) fn pounds(d: Decimal) -> String {
     format_pounds(d, 2, Default::default())
@@ -235,12 +234,7 @@ pub fn month_table(m: &Monitoring) -> Table {
 /// Says what the figures leave out: lines dated after the period or
 /// outside the year (read, counted, not in these figures).
 fn push_scope_notes(t: &mut Table, m: &Monitoring) {
-    let sum = |x: &BTreeMap<String, crate::ledger::Sum>| {
-        let mut s = crate::ledger::Sum::default();
-        x.values().for_each(|v| s.add(*v));
-        s
-    };
-    let (after, outside) = (sum(&m.after), sum(&m.outside));
+    let (after, outside) = m.left_out();
     if after.lines > 0 {
         t.notes.push(format!(
             "{} ledger lines ({}) are dated after {}: they belong to a later period and are not in these figures.",

@@ -202,19 +202,12 @@ fn pack(f: &monitor::Monitoring, authority: Option<&str>, tables: Vec<Table>) ->
 /// year asked for: the tables would show it as nothing spent, which a
 /// wrong --period (or year-start) makes look like a quiet month.
 fn warn_outside(f: &monitor::Monitoring, used: u64) {
-    let (mut lines, mut pence) = (0u64, 0i128);
-    for s in f.outside.values() {
-        lines += s.lines;
-        pence += s.pence;
-    }
-    if lines > 0 && lines * 2 >= used {
+    let (_, outside) = f.left_out();
+    if outside.lines > 0 && outside.lines * 2 >= used {
         eprintln!(
-            "costshare: WARNING: {lines} of the {used} ledger lines ({}) are dated outside {}, so are not in these figures: is the period right?",
-            costshare::base::money::format_pounds(
-                rust_decimal::Decimal::from_i128_with_scale(pence, 2),
-                2,
-                Default::default()
-            ),
+            "costshare: WARNING: {} of the {used} ledger lines ({}) are dated outside {}, so are not in these figures: is the period right?",
+            outside.lines,
+            costshare::base::money::format_pounds(outside.pounds(), 2, Default::default()),
             f.year.label()
         );
     }
