@@ -662,17 +662,21 @@ pub fn compare_named(model_name: &str, base: &Case, scenarios: &[Scenario]) -> R
             format!("{}: {} ({how})", s.name, s.description)
         });
     }
-    t.notes.extend(idle_settings(base, scenarios)?);
+    t.notes.extend(idle_settings(base, scenarios, &applied)?);
     Ok(t)
 }
 
 /// A setting that moves no figure of its scenario (a population when the
 /// basis stays baseline budgets): said, so a scenario is not taken to have
 /// tested what it did not. Each is left out in turn from the rest.
-fn idle_settings(base: &Case, scenarios: &[Scenario]) -> Result<Vec<String>> {
+fn idle_settings(
+    base: &Case,
+    scenarios: &[Scenario],
+    applied: &[(String, Case)],
+) -> Result<Vec<String>> {
     let mut out = Vec::new();
-    for s in scenarios {
-        let all = s.apply(base)?.figures()?;
+    for (s, (_, case)) in scenarios.iter().zip(applied) {
+        let all = case.figures()?;
         for (i, (k, v)) in s.set.iter().enumerate() {
             let mut rest = base.clone();
             let others = s.set.iter().enumerate().filter(|(j, _)| *j != i);
