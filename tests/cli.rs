@@ -488,3 +488,25 @@ fn init_then_report_gives_a_complete_pack() {
         .stderr(predicate::str::contains("exists already"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `--set` takes scientific notation as the ledger and the budgets do:
+/// 8e5 is the shared service cost 800,000 (it was refused as no number).
+#[test]
+fn scenario_set_reads_scientific_notation() {
+    let case = "models/planning-support.toml";
+    let key = "savings.shared_service_cost";
+    let plain = stdout(&["scenario", case, "--set", &format!("{key}=800000")]);
+    let sci = stdout(&["scenario", case, "--set", &format!("{key}=8e5")]);
+    // The same tables; only the note quoting what was typed differs.
+    let tables = |s: &str| s.rsplit_once("> With --set").unwrap().0.to_string();
+    assert_eq!(tables(&plain), tables(&sci));
+    assert!(
+        sci.ends_with("=8e5 (Shared service cost set to £800,000)\n"),
+        "{sci}"
+    );
+    // And it moved the figures: 800,000 less 785,394 is £14,606 more cost.
+    assert!(
+        plain.contains("| Net saving per annum | £154,061 | £139,455 | (£14,606) |"),
+        "{plain}"
+    );
+}

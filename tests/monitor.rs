@@ -1275,3 +1275,45 @@ fn a_profile_row_matching_no_budget_is_said() {
         "{md}"
     );
 }
+
+/// Figures as a spreadsheet saved as text writes them: a profile of
+/// percentages ("50%" in April and March) spreads as the weights 1 and 1
+/// do (50% is 0.5 either way), and a forecast in scientific notation
+/// ("1.2E+05") is 120,000. Both were refused as not figures; the ledger
+/// already read scientific notation.
+#[test]
+fn percentages_and_scientific_notation_are_figures() {
+    let tmp = tempdir("monitor-percent-profile");
+    let (prof, fc) = (tmp.join("profile.csv"), tmp.join("fc.csv"));
+    let p = |f: &std::path::Path| f.display().to_string();
+    let run = |profile: &str, forecast: &str| {
+        let head = "service,P1,P2,P3,P4,P5,P6,P7,P8,P9,P10,P11,P12\n";
+        std::fs::write(&prof, format!("{head}Legal,{profile}\n")).unwrap();
+        std::fs::write(
+            &fc,
+            format!("authority,service,forecast\nBRK,Legal,{forecast}\n"),
+        )
+        .unwrap();
+        let extra = [
+            "--period",
+            "2024-11",
+            "--profile",
+            &p(&prof),
+            "--forecast",
+            &p(&fc),
+        ];
+        tables(&[&WLP_LEDGER[..], &extra].concat())
+    };
+    let plain = run("1,0,0,0,0,0,0,0,0,0,0,1", "120000");
+    let typed = run("50%,0%,0%,0%,0%,0%,0%,0%,0%,0%,0%,50%", "1.2E+05");
+    for table in ["monitoring", "forecast"] {
+        assert_eq!(plain[table], typed[table], "{table}");
+    }
+    // And the profile was used: BRK's Legal budget to November is April's half.
+    let m = &plain["monitoring"];
+    let budget = pence(cell(m, "BRK", "Legal", "Budget to date")).unwrap();
+    let annual = pence(cell(&plain["forecast"], "BRK", "Legal", "Annual budget")).unwrap();
+    assert_eq!(budget * 2, annual);
+    let f = cell(&plain["forecast"], "BRK", "Legal", "Forecast out-turn");
+    assert_eq!(text(f), "£120,000.00");
+}

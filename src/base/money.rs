@@ -236,12 +236,76 @@ pub fn parse_amount(text: &str) -> Result<Amount, ParseMoneyError> {
     if digits.is_empty() {
         return Err(err("no digits"));
     }
-    let value = parse_plain_number(digits).ok_or_else(|| err("not a number"))?;
+    // Scientific notation is how a float written as text shows a figure
+    // (`1.5E+03`, `6.82121E-13`): read exactly, as ledgers read it.
+    let value = match parse_plain_number(digits) {
+        Some(v) => v,
+        None => match scientific(digits) {
+            Some(r) => r.map_err(err)?,
+            None => return Err(err("not a number")),
+        },
+    };
     let value = value.checked_mul(scale).ok_or_else(|| err("too large"))?;
     if value > MAX_AMOUNT {
         return Err(err("too large (over £1,000,000,000,000,000)"));
     }
     Ok(Amount::Value(if negative { -value } else { value }))
+}
+
+/// Scientific notation as floats write it (`6.82121E-13`, `-1.5e3`), read
+/// exactly: None when the text is not in that form.
+pub(crate) fn scientific(t: &str) -> Option<Result<Decimal, &'static str>> {
+    let (m, e) = t.split_once(['e', 'E'])?;
+    let (neg, m) = match m.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, m.strip_prefix('+').unwrap_or(m)),
+    };
+    let ok = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit());
+    let (int, fr) = m.split_once('.').unwrap_or((m, ""));
+    let exp_digits = e.strip_prefix(['-', '+']).unwrap_or(e);
+    if !(ok(int) || ok(fr)) || !(int.is_empty() || ok(int)) || !(fr.is_empty() || ok(fr)) {
+        return None;
+    }
+    if !ok(exp_digits) {
+        return None;
+    }
+    let digits = format!("{int}{fr}");
+    let digits = digits.trim_start_matches('0');
+    if digits.is_empty() {
+        return Some(Ok(Decimal::ZERO));
+    }
+    if digits.len() > 27 || exp_digits.len() > 4 {
+        return Some(Err("amount out of range"));
+    }
+    let exp: i64 = e.parse().ok()?;
+    let mantissa: i128 = digits.parse().ok()?;
+    let scale = fr.len() as i64 - exp;
+    let v = if scale > 28 {
+        // Below 10^-28 of a pound: nothing a ledger can hold but float noise.
+        if scale - digits.len() as i64 > 6 {
+            Decimal::ZERO
+        } else {
+            return Some(Err("amount out of range"));
+        }
+    } else if scale >= 0 {
+        match Decimal::try_from_i128_with_scale(mantissa, scale as u32) {
+            Ok(d) => d,
+            Err(_) => return Some(Err("amount out of range")),
+        }
+    } else {
+        let mut d = match Decimal::try_from_i128_with_scale(mantissa, 0) {
+            Ok(d) => d,
+            Err(_) => return Some(Err("amount out of range")),
+        };
+        for _ in 0..(-scale) {
+            match d.checked_mul(Decimal::TEN) {
+                Some(x) => d = x,
+                None => return Some(Err("amount out of range")),
+            }
+        }
+        d
+    };
+    Some(Ok(if neg { -v } else { v }))
 }
 
 fn strip_minus(s: &str) -> (&str, bool) {
@@ -462,6 +526,19 @@ mod tests {
             }
         }
 
+        /// A float's scientific text (as Rust writes it, `{:e}`) reads as
+        /// the float's shortest decimal: the same figure by another notation.
+        #[test]
+        fn scientific_text_is_the_figure(c in -100_000_000_000_000i64..100_000_000_000_000, e in -12i32..2) {
+            let f = c as f64 * 10f64.powi(e);
+            let (Some(want), Ok(super::Amount::Value(got))) =
+                (plain(f), super::parse_amount(&format!("{f:e}")))
+            else {
+                return Err(proptest::test_runner::TestCaseError::fail(format!("{f:e} not read")));
+            };
+            proptest::prop_assert_eq!(got.normalize(), want.normalize());
+        }
+
         /// And any float at all.
         #[test]
         fn any_float_is_the_plain_way(bits in proptest::prelude::any::<u64>()) {
@@ -530,11 +607,27 @@ mod tests {
         assert_eq!(parse_amount("  ").unwrap(), Amount::Blank);
         assert_eq!(parse_amount("tbc").unwrap(), Amount::ToBeConfirmed);
         assert_eq!(parse_amount("6*").unwrap(), Amount::Value(dec!(6)));
+        // Scientific notation, as a float saved as text writes it: read as
+        // ledgers read it. 1.5 × 10^3 = 1,500; 6.82121 × 10^-13 keeps its digits.
+        assert_eq!(parse_amount("1.5E+03").unwrap(), Amount::Value(dec!(1500)));
+        assert_eq!(parse_amount("-£2e3").unwrap(), Amount::Value(dec!(-2000)));
+        assert_eq!(
+            parse_amount("6.82121E-13").unwrap(),
+            Amount::Value(dec!(0.000000000000682121))
+        );
+        assert!(
+            parse_amount("1e16")
+                .unwrap_err()
+                .reason
+                .starts_with("too large")
+        );
     }
 
     #[test]
     fn rejects_guesses() {
-        for bad in ["1,23", "12.3.4", "abc", "(12", "£", "1 234", "--5", "1e5"] {
+        for bad in [
+            "1,23", "12.3.4", "abc", "(12", "£", "1 234", "--5", "1e", "e5", "1,000e3",
+        ] {
             assert!(parse_amount(bad).is_err(), "{bad} should not parse");
         }
     }

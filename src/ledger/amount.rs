@@ -132,7 +132,7 @@ fn text_of(b: &[u8]) -> String {
 fn slow(b: &[u8]) -> Result<LedgerAmount, &'static str> {
     let text = text_of(b);
     let t = text.trim();
-    let d = match scientific(t) {
+    let d = match crate::base::money::scientific(t) {
         Some(r) => r?,
         None => match crate::base::money::parse_amount(t) {
             Ok(crate::base::money::Amount::Value(d)) => d,
@@ -141,61 +141,6 @@ fn slow(b: &[u8]) -> Result<LedgerAmount, &'static str> {
         },
     };
     from_decimal(d)
-}
-
-/// `6.82121E-13`, `-1.5e3`: None when the text is not in that form.
-fn scientific(t: &str) -> Option<Result<Decimal, &'static str>> {
-    let (m, e) = t.split_once(['e', 'E'])?;
-    let (neg, m) = match m.strip_prefix('-') {
-        Some(r) => (true, r),
-        None => (false, m.strip_prefix('+').unwrap_or(m)),
-    };
-    let ok = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit());
-    let (int, fr) = m.split_once('.').unwrap_or((m, ""));
-    let exp_digits = e.strip_prefix(['-', '+']).unwrap_or(e);
-    if !(ok(int) || ok(fr)) || !(int.is_empty() || ok(int)) || !(fr.is_empty() || ok(fr)) {
-        return None;
-    }
-    if !ok(exp_digits) {
-        return None;
-    }
-    let digits = format!("{int}{fr}");
-    let digits = digits.trim_start_matches('0');
-    if digits.is_empty() {
-        return Some(Ok(Decimal::ZERO));
-    }
-    if digits.len() > 27 || exp_digits.len() > 4 {
-        return Some(Err("amount out of range"));
-    }
-    let exp: i64 = e.parse().ok()?;
-    let mantissa: i128 = digits.parse().ok()?;
-    let scale = fr.len() as i64 - exp;
-    let v = if scale > 28 {
-        // Below 10^-28 of a pound: nothing a ledger can hold but float noise.
-        if scale - digits.len() as i64 > 6 {
-            Decimal::ZERO
-        } else {
-            return Some(Err("amount out of range"));
-        }
-    } else if scale >= 0 {
-        match Decimal::try_from_i128_with_scale(mantissa, scale as u32) {
-            Ok(d) => d,
-            Err(_) => return Some(Err("amount out of range")),
-        }
-    } else {
-        let mut d = match Decimal::try_from_i128_with_scale(mantissa, 0) {
-            Ok(d) => d,
-            Err(_) => return Some(Err("amount out of range")),
-        };
-        for _ in 0..(-scale) {
-            match d.checked_mul(Decimal::TEN) {
-                Some(x) => d = x,
-                None => return Some(Err("amount out of range")),
-            }
-        }
-        d
-    };
-    Some(Ok(if neg { -v } else { v }))
 }
 
 /// An exact decimal amount, by the module's rule.

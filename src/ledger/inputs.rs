@@ -274,6 +274,20 @@ fn period_heading(heading: &str, start: u32) -> Option<u32> {
     Some((month.number() + 12 - start) % 12 + 1)
 }
 
+/// A profile weight: a figure, or a percentage as a spreadsheet saved as
+/// text writes one ("10%" is 0.1, as the cell it came from holds it).
+fn weight(r: &import::Record, col: usize) -> crate::Result<Decimal> {
+    const WHAT: &str = "a weight of zero or more";
+    match r.cell(col) {
+        import::CellValue::Text(t) if t.trim_end().ends_with('%') => {
+            crate::base::money::parse_percent(t)
+                .map(|p| p / Decimal::ONE_HUNDRED)
+                .ok_or_else(|| r.expected(col, WHAT))
+        }
+        _ => figure(r, col, WHAT),
+    }
+}
+
 /// Budget profiles: a service (optionally one authority's) and twelve
 /// weights, one per period, in columns headed P1…P12 or by month name.
 pub fn read_profiles(path: &Path, start: u32) -> crate::Result<crate::ledger::monitor::Profiles> {
@@ -307,7 +321,7 @@ pub fn read_profiles(path: &Path, start: u32) -> crate::Result<crate::ledger::mo
     for r in t.iter() {
         let mut weights = [Decimal::ZERO; 12];
         for (w, c) in weights.iter_mut().zip(cols.iter().flatten()) {
-            *w = figure(&r, *c, "a weight of zero or more")?;
+            *w = weight(&r, *c)?;
             if w.is_sign_negative() && !w.is_zero() {
                 return Err(r.expected(*c, "a weight of zero or more"));
             }
