@@ -508,13 +508,16 @@ impl<'p> Adder<'p> {
 /// amounts are never all held at once).
 type Amounts<'c> = Box<dyn Iterator<Item = std::result::Result<LedgerAmount, String>> + 'c>;
 
-/// The amount column cast to the type its amounts are read from: Float64,
-/// Int64, or text (DECIMAL and anything else, exactly).
+/// The amount column cast to the type its amounts are read from: Float32
+/// (its own shortest text), Float64, Int64, or text (DECIMAL, UINT64 (whose
+/// largest values an Int64 cannot hold) and anything else, exactly).
 fn amount_column(df: &DataFrame, name: &str, path: &Path) -> Result<Column> {
     let err = polars_err(path);
     let col = df.column(name).map_err(&err)?;
     match col.dtype() {
-        DataType::Float32 | DataType::Float64 => col.cast(&DataType::Float64).map_err(&err),
+        DataType::Float32 => Ok(col.clone()),
+        DataType::Float64 => Ok(col.clone()),
+        DataType::UInt64 => col.cast(&DataType::String).map_err(&err),
         dt if dt.is_integer() => col.cast(&DataType::Int64).map_err(&err),
         _ => col.cast(&DataType::String).map_err(|e| Error::Table {
             place: format!("{}, column {name:?}", path.display()),
@@ -536,6 +539,12 @@ fn amounts<'c>(col: &'c Column, path: &Path) -> Result<Amounts<'c>> {
                 .iter()
                 .map(move |v| v.map_or_else(none, from_float)),
         ),
+        DataType::Float32 => Box::new(
+            col.f32()
+                .map_err(&err)?
+                .iter()
+                .map(move |v| v.map_or_else(none, from_f32)),
+        ),
         DataType::Int64 => Box::new(
             col.i64()
                 .map_err(&err)?
@@ -556,6 +565,15 @@ fn from_float(v: f64) -> std::result::Result<LedgerAmount, String> {
     match crate::base::money::decimal_from_f64(v) {
         Some(d) => amount::from_decimal(d).map_err(|w| format!("amount {d}: {w}")),
         None => Err("amount is not a finite number".into()),
+    }
+}
+
+/// A single-precision float amount, through its own shortest round-trip
+/// text (12.34 as f32 is £12.34; by its f64 value it was £12.3400001…).
+fn from_f32(v: f32) -> std::result::Result<LedgerAmount, String> {
+    match v.is_finite() {
+        true => from_text(&v.to_string()),
+        false => Err("amount is not a finite number".into()),
     }
 }
 
@@ -1004,6 +1022,44 @@ mod tests {
                 prop_assert!(e.to_string().contains(file), "{e}");
             }
         }
+    }
+
+    /// FLOAT amounts read by their own shortest text: 1234567.89 as an
+    /// f32 is 1234567.875, which prints as 1234567.9 (£1,234,567.90; by its
+    /// f64 value it was £1,234,567.875), and 12.34 is £12.34: 123,458,024
+    /// pence in all. A UINT64 over what an Int64 holds (2^64 − 1) is set
+    /// aside as too large, not as no amount; 5 is £5.00.
+    #[test]
+    #[allow(clippy::excessive_precision)] // the digits f32 cannot hold are the point
+    fn float32_and_uint64_amounts() {
+        let dir = std::env::temp_dir().join(format!("costshare-f32-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let write = |name: &str, amounts: Column| {
+            let p = dir.join(name);
+            let mut df = DataFrame::new_infer_height(vec![
+                Column::new("authority".into(), ["MBC"; 2]),
+                Column::new("cost_centre".into(), ["A"; 2]),
+                amounts,
+            ])
+            .unwrap();
+            ParquetWriter::new(std::fs::File::create(&p).unwrap())
+                .finish(&mut df)
+                .unwrap();
+            both_ways(&p, &Columns::default())
+        };
+        let [paged, polars] = write(
+            "f.parquet",
+            Column::new("amount".into(), [1234567.89f32, 12.34]),
+        );
+        assert_eq!(paged, polars);
+        let (t, bad) = (paged.0.unwrap(), paged.1);
+        assert_eq!((t.total_pence, bad.len()), (123_458_024, 0));
+        let [paged, polars] = write("u.parquet", Column::new("amount".into(), [u64::MAX, 5]));
+        assert_eq!(paged, polars);
+        let (t, bad) = (paged.0.unwrap(), paged.1);
+        assert_eq!((t.total_pence, bad.len()), (500, 1));
+        assert!(bad[0].reason.contains("too large"), "{}", bad[0].reason);
+        std::fs::remove_dir_all(&dir).ok();
     }
 
     #[test]
