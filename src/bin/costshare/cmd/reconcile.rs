@@ -146,11 +146,11 @@ fn unit(flag: &str, v: Option<&str>) -> costshare::Result<Option<Decimal>> {
     .transpose()
 }
 
-fn pct(flag: &str, v: &str) -> costshare::Result<Decimal> {
+fn pct(name: &str, v: &str) -> costshare::Result<Decimal> {
     match costshare::base::money::parse_percent(v) {
         Some(d) if !d.is_sign_negative() => Ok(d),
         _ => Err(Error::usage(format!(
-            "--{flag} {v:?}: expected a percentage such as 5"
+            "{name} {v:?}: expected a percentage such as 5"
         ))),
     }
 }
@@ -261,22 +261,32 @@ fn render(
     })
 }
 
-fn thresholds(args: &Args) -> costshare::Result<Thresholds> {
+/// The RAG thresholds, each setting named by `name` in errors (its flag
+/// here, its costshare.toml key when `report` reads `[monitoring]`).
+pub fn thresholds(args: &Args, name: &dyn Fn(&str) -> String) -> costshare::Result<Thresholds> {
     let th = Thresholds {
-        amber_pct: pct("amber", &args.amber)?,
-        red_pct: pct("red", &args.red)?,
+        amber_pct: pct(&name("amber"), &args.amber)?,
+        red_pct: pct(&name("red"), &args.red)?,
         under: match (&args.under_amber, &args.under_red) {
             (None, None) => None,
             (a, r) => Some((
-                pct("under-amber", a.as_deref().unwrap_or(&args.amber))?,
-                pct("under-red", r.as_deref().unwrap_or(&args.red))?,
+                pct(&name("under-amber"), a.as_deref().unwrap_or(&args.amber))?,
+                pct(&name("under-red"), r.as_deref().unwrap_or(&args.red))?,
             )),
         },
     };
-    if th.amber_pct > th.red_pct || th.under.is_some_and(|(a, r)| a > r) {
-        return Err(Error::usage(
-            "--amber must not be above --red (nor --under-amber above --under-red)",
-        ));
+    let above = |(a, r): (Decimal, Decimal), (an, rn): (&str, &str)| {
+        Error::usage(format!(
+            "{} {a} must not be above {} {r} (amber is the lesser variance %)",
+            name(an),
+            name(rn)
+        ))
+    };
+    if th.amber_pct > th.red_pct {
+        return Err(above((th.amber_pct, th.red_pct), ("amber", "red")));
+    }
+    if let Some(u) = th.under.filter(|(a, r)| a > r) {
+        return Err(above(u, ("under-amber", "under-red")));
     }
     Ok(th)
 }
@@ -331,7 +341,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
             "reconcile needs --budget FILE, --targets FILE, or both",
         ));
     }
-    let th = thresholds(args)?;
+    let th = thresholds(args, &|k| format!("--{k}"))?;
     let mut cols = columns(args)?;
     let budget_unit = unit("budget-unit", args.budget_unit.as_deref())?.unwrap_or(Decimal::ONE);
     // Read the small files first: a mistake in them should not wait for the ledger.

@@ -166,5 +166,8 @@ fn monitoring_args(
             "{file} [monitoring]: period {period:?}: expected the month reached as YYYY-MM, e.g. 2030-07"
         )));
     }
+    // Said by their keys in the file, not as the flags they become.
+    super::reconcile::thresholds(&r.args, &|k| k.to_string())
+        .map_err(|e| Error::usage(format!("{file} [monitoring]: {e}")))?;
     Ok(r.args)
 }
