@@ -15,6 +15,9 @@ const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 
+/// The months `Month` holds, as its errors say them.
+pub const MONTH_RANGE: &str = "1900-01 to 2199-12";
+
 impl Month {
     pub fn new(year: i32, month: u32) -> Option<Month> {
         ((1..=12).contains(&month) && (1900..=2199).contains(&year))

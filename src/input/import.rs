@@ -65,6 +65,11 @@ impl CellValue {
             CellValue::Number(d) => format!("the number {}", d.normalize()),
             CellValue::Bool(b) => format!("the boolean {b}"),
             CellValue::Date(d) => format!("the date {d}"),
+            // A float past what a Decimal holds is kept as an error (see
+            // `float_cell`), said as the number it is.
+            CellValue::Error(e) if e.parse::<f64>().is_ok_and(f64::is_finite) => {
+                format!("the number {e}, too large to read exactly")
+            }
             CellValue::Error(e) => format!("the error value {e}"),
             CellValue::FormulaWithoutValue(f) => {
                 format!(
@@ -575,15 +580,21 @@ pub const EXCEL_ROWS: u32 = 1_048_576;
 /// Most non-empty cells one sheet may hold (a budget table has thousands).
 pub const MAX_CELLS: usize = 5_000_000;
 
+/// A float cell as a figure, or, past what a Decimal holds (1e300), an
+/// error cell in scientific notation (its full digits ran to 300).
+fn float_cell(f: f64) -> CellValue {
+    match money::decimal_from_f64(f) {
+        Some(d) => CellValue::Number(d),
+        None => CellValue::Error(format!("{f:e}").into()),
+    }
+}
+
 fn data_ref_value(d: &calamine::DataRef) -> CellValue {
     use calamine::DataRef as D;
     match d {
         D::Empty => CellValue::Empty,
         D::Int(i) => CellValue::Number(Decimal::from(*i)),
-        D::Float(f) => match money::decimal_from_f64(*f) {
-            Some(d) => CellValue::Number(d),
-            None => CellValue::Error(format!("{f}").into()),
-        },
+        D::Float(f) => float_cell(*f),
         D::String(s) => CellValue::Text(s.clone().into()),
         D::SharedString(s) => CellValue::Text(s.to_string().into()),
         D::Bool(b) => CellValue::Bool(*b),
@@ -783,10 +794,7 @@ fn grid_from_range(
             let v = match d {
                 Data::Empty => CellValue::Empty,
                 Data::Int(i) => CellValue::Number(Decimal::from(*i)),
-                Data::Float(f) => match money::decimal_from_f64(*f) {
-                    Some(d) => CellValue::Number(d),
-                    None => CellValue::Error(format!("{f}").into()),
-                },
+                Data::Float(f) => float_cell(*f),
                 Data::String(s) => CellValue::Text(s.clone().into()),
                 Data::Bool(b) => CellValue::Bool(*b),
                 Data::DateTime(dt) => CellValue::Date(excel_date(dt).into()),

@@ -163,7 +163,8 @@ fn monitoring_args(
     let period = r.args.monitoring.period.as_deref().unwrap_or_default();
     if costshare::base::date::Month::parse(period).is_none() {
         return Err(Error::usage(format!(
-            "{file} [monitoring]: period {period:?}: expected the month reached as YYYY-MM, e.g. 2030-07"
+            "{file} [monitoring]: period {period:?}: expected the month reached as YYYY-MM, from {}, e.g. 2030-07",
+            costshare::base::date::MONTH_RANGE
         )));
     }
     // Said by their keys in the file, not as the flags they become.

@@ -30,7 +30,8 @@ pub fn plan(
 ) -> costshare::Result<Plan> {
     let month = Month::parse(period).ok_or_else(|| {
         Error::usage(format!(
-            "--period {period:?}: expected a month as YYYY-MM, e.g. 2024-07"
+            "--period {period:?}: expected a month as YYYY-MM, from {}, e.g. 2024-07",
+            costshare::base::date::MONTH_RANGE
         ))
     })?;
     if !has_budget {
