@@ -510,3 +510,20 @@ fn scenario_set_reads_scientific_notation() {
         "{plain}"
     );
 }
+
+/// An interrupted generate-ledger leaves its hidden half-written file
+/// (Ctrl-C runs no tidying); the next run into that folder removes it and
+/// leaves the user's own files.
+#[test]
+fn generate_ledger_tidies_an_interrupted_run() {
+    let dir = std::env::temp_dir().join(format!("costshare-gen-sweep-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let left = dir.join(".ledger.csv.999999999.tmp");
+    std::fs::write(&left, "date,authority\n").unwrap();
+    std::fs::write(dir.join("notes.txt"), "mine").unwrap();
+    let d = dir.display().to_string();
+    stdout(&["generate-ledger", "--rows", "10", "--out", &d]);
+    assert!(!left.exists());
+    assert!(dir.join("notes.txt").exists() && dir.join("ledger.csv").exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -121,15 +121,32 @@ fn is_temp_name(name: &str) -> bool {
     })
 }
 
-/// Removes temporary files a killed run left in `dir` (a process killed
-/// with SIGKILL cannot tidy up after itself).
+/// Whether a run that named its temporary file `name` may still be
+/// writing it: this run, or (where /proc tells) a process still alive.
+/// Without /proc, none is taken to be.
+fn maybe_running(name: &str) -> bool {
+    let pid = name
+        .split('.')
+        .rev()
+        .find(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    let Some(pid) = pid else { return false };
+    if pid == std::process::id().to_string() {
+        return true;
+    }
+    let proc = Path::new("/proc");
+    proc.join("self").exists() && proc.join(pid).exists()
+}
+
+/// Removes temporary files a killed or interrupted run left in `dir` (a
+/// process killed, or stopped by Ctrl-C, does not tidy up after itself);
+/// those of a run still writing are left.
 pub fn sweep(dir: &Path) {
     let Ok(rd) = std::fs::read_dir(dir) else {
         return;
     };
     for e in rd.flatten() {
-        if e.file_type().is_ok_and(|t| t.is_file())
-            && is_temp_name(&e.file_name().to_string_lossy())
+        let name = e.file_name().to_string_lossy().into_owned();
+        if e.file_type().is_ok_and(|t| t.is_file()) && is_temp_name(&name) && !maybe_running(&name)
         {
             let _ = std::fs::remove_file(e.path());
         }
@@ -171,6 +188,28 @@ mod tests {
         assert!(!is_temp_name(".gitignore"));
         assert!(!is_temp_name("npv.2173.tmp.png"));
         assert!(!is_temp_name(".notes.tmp"));
+    }
+
+    /// A run's own temporary files, and (on Linux) a live process's, are
+    /// not swept; one whose process is gone is (no pid reaches 10^9).
+    #[test]
+    fn sweep_leaves_a_running_writer_alone() {
+        let dir = std::env::temp_dir().join(format!("costshare-sweep-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let me = format!(".ledger.csv.{}.tmp", std::process::id());
+        let gone = ".ledger.csv.999999999.tmp";
+        for n in [me.as_str(), gone, "keep.csv"] {
+            std::fs::write(dir.join(n), b"x").unwrap();
+        }
+        sweep(&dir);
+        assert!(dir.join(&me).exists() && dir.join("keep.csv").exists());
+        assert!(!dir.join(gone).exists());
+        if Path::new("/proc/1").exists() {
+            std::fs::write(dir.join(".a.png.1.tmp"), b"x").unwrap();
+            sweep(&dir);
+            assert!(dir.join(".a.png.1.tmp").exists(), "pid 1 is alive");
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

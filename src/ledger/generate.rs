@@ -81,6 +81,8 @@ pub fn generate(
     progress: &mut dyn FnMut(u64),
 ) -> Result<Generated> {
     std::fs::create_dir_all(dir).map_err(write_err(dir))?;
+    // An interrupted run's half-written files (hidden, never the real names).
+    crate::base::atomic::sweep(dir);
     let centres = cost_centres();
     let mut rng = crate::base::rng::Rng::new(seed);
     let made = write_ledger(&dir.join("ledger.csv"), &centres, rows, &mut rng, progress)?;
