@@ -100,7 +100,7 @@ fn messy_files_refused_with_their_place() {
             "--model",
             "fixtures/messy/negative-population.toml",
         ],
-        "fixtures/messy/negative-population.toml, key population.SBC: a population must be zero or more",
+        "fixtures/messy/negative-population.toml, line 4, key population.SBC: a population must be zero or more",
     );
     refused(
         &[
@@ -109,7 +109,7 @@ fn messy_files_refused_with_their_place() {
             "--model",
             "fixtures/messy/duplicate-partner.toml",
         ],
-        "fixtures/messy/duplicate-partner.toml, key partners[2]: partner MBC is listed twice",
+        "fixtures/messy/duplicate-partner.toml, line 3, key partners[2]: partner MBC is listed twice",
     );
 }
 

@@ -66,9 +66,11 @@ pub enum Error {
     #[error("{place}: {message}")]
     Table { place: String, message: String },
 
-    #[error("{file}, key {key}: {message}{}", at(origin))]
+    #[error("{file}, {}key {key}: {message}{}", on_line(*line), at(origin))]
     Model {
         file: String,
+        /// The key's line in the file (0: not known).
+        line: u32,
         key: String,
         message: String,
         /// Boxed: a Result's error should be small (clippy result_large_err).
@@ -91,6 +93,13 @@ fn list(items: &[String]) -> String {
     }
 }
 
+fn on_line(line: u32) -> String {
+    match line {
+        0 => String::new(),
+        n => format!("line {n}, "),
+    }
+}
+
 fn at(origin: &Option<Box<Origin>>) -> String {
     match origin {
         Some(o) => format!(" (value from {o})"),
@@ -106,6 +115,7 @@ impl Error {
     pub fn model(file: &str, key: &str, message: impl Into<String>) -> Self {
         Error::Model {
             file: file.to_string(),
+            line: 0,
             key: key.to_string(),
             message: message.into(),
             origin: None,

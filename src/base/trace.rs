@@ -17,8 +17,13 @@ pub enum Origin {
     },
     /// A CSV field: 1-based physical line, 0-based column.
     Csv { file: String, line: u64, col: u32 },
-    /// A value written inline in a model file.
-    Model { file: String, key: String },
+    /// A value written inline in a model file: its key and the line it is
+    /// on (0: none, a default).
+    Model {
+        file: String,
+        key: String,
+        line: u32,
+    },
     /// Given on the command line or by a scenario.
     Override { key: String },
     /// The sum of several inputs (a service's budget given by account group).
@@ -26,6 +31,14 @@ pub enum Origin {
 }
 
 impl Origin {
+    /// The line of a model file's key (0: not a model key, or a default).
+    pub fn model_line(&self) -> u32 {
+        match self {
+            Origin::Model { line, .. } => *line,
+            _ => 0,
+        }
+    }
+
     pub fn file(&self) -> Option<&str> {
         match self {
             Origin::Cell { file, .. } | Origin::Csv { file, .. } | Origin::Model { file, .. } => {
@@ -138,7 +151,10 @@ impl fmt::Display for Origin {
             Origin::Csv { file, line, col } => {
                 write!(f, "{file}, line {line}, column {}", col + 1)
             }
-            Origin::Model { file, key } => write!(f, "{file}, key {key}"),
+            Origin::Model { file, key, line } => match line {
+                0 => write!(f, "{file}, key {key}"),
+                n => write!(f, "{file}, line {n}, key {key}"),
+            },
             Origin::Override { key } => write!(f, "override {key}"),
             Origin::Sum { parts } => Origin::fmt_sum(parts, f),
         }

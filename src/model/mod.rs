@@ -255,14 +255,7 @@ impl Model {
         } else {
             dir
         })?;
-        let mut r = Reader {
-            file: file.clone(),
-            equal_shares: partnership.clause("equal_shares"),
-            dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
-            partners: Vec::new(),
-            grids: BTreeMap::new(),
-            _p: std::marker::PhantomData,
-        };
+        let mut r = Reader::new(text, path, &partnership);
         r.unknown_keys(&doc, "", keys::TOP)?;
         let name = r.req_str(&doc, "name")?;
         let source = match doc.get("source") {
@@ -363,6 +356,7 @@ impl Model {
                     if *y < first.value || *y > last_window {
                         return Err(Error::Model {
                             file: self.file.clone(),
+                            line: f.origin.model_line(),
                             key: format!("investment[{i}].amounts.\"{y}\""),
                             message: format!(
                                 "year {y} ({}) is outside the {}-year window {}–{}",
@@ -393,6 +387,7 @@ impl Model {
                     if *y < first.value || *y > last_window {
                         return Err(Error::Model {
                             file: self.file.clone(),
+                            line: f.origin.model_line(),
                             key: format!("savings.realisation.\"{y}\""),
                             message: format!(
                                 "year {y} is outside the window {}–{}",

@@ -8,7 +8,6 @@
 use super::reader::Reader;
 use super::{Fig, Optimism};
 use crate::base::error::Result;
-use crate::base::trace::Origin;
 use rust_decimal::Decimal;
 use toml::Value as T;
 
@@ -55,10 +54,10 @@ impl Reader<'_> {
             (pct > 0).then(|| {
                 Fig::new(
                     Decimal::from(pct),
-                    Origin::Model {
-                        file: self.file.clone(),
-                        key: "optimism_bias.project_type (Green Book upper bound)".into(),
-                    },
+                    self.origin_on(
+                        "optimism_bias.project_type (Green Book upper bound)",
+                        "optimism_bias.project_type",
+                    ),
                 )
             })
         };

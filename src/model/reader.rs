@@ -3,6 +3,7 @@
 //! lookup found), every unknown key and wrong type an error naming the key.
 
 use super::*;
+use std::collections::HashMap;
 
 pub(super) struct Reader<'a> {
     pub(super) file: String,
@@ -11,6 +12,8 @@ pub(super) struct Reader<'a> {
     pub(super) dir: PathBuf,
     pub(super) partners: Vec<String>,
     pub(super) grids: BTreeMap<(PathBuf, String), Grid>,
+    /// Each key's line in the file (`key_lines`).
+    pub(super) lines: HashMap<String, u32>,
     pub(super) _p: std::marker::PhantomData<&'a ()>,
 }
 
@@ -20,11 +23,46 @@ pub(super) fn toml_doc(text: &str, file: &str) -> Result<toml::Table> {
         let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((0, 0));
         Error::Model {
             file: file.to_string(),
+            line: 0,
             key: format!("(line {line}, column {col})"),
             message: format!("not valid TOML: {}", e.message()),
             origin: None,
         }
     })
+}
+
+/// The line each key of a model file is on, by its path as the reader
+/// names it (`savings.baseline.A`, `investment[0].amounts.<year>`): a
+/// figure's origin names the line a text editor shows it on.
+pub(super) fn key_lines(text: &str) -> HashMap<String, u32> {
+    use toml::de::{DeTable, DeValue};
+    fn walk(t: &DeTable, prefix: &str, text: &str, out: &mut HashMap<String, u32>) {
+        for (k, v) in t {
+            let path = match prefix {
+                "" => k.get_ref().to_string(),
+                p => format!("{p}.{}", k.get_ref()),
+            };
+            value(v, path, text, out);
+        }
+    }
+    fn value(v: &toml::Spanned<DeValue>, path: String, text: &str, out: &mut HashMap<String, u32>) {
+        out.entry(path.clone())
+            .or_insert(line_col(text, v.span().start).0 as u32);
+        match v.get_ref() {
+            DeValue::Table(t) => walk(t, &path, text, out),
+            DeValue::Array(a) => {
+                for (i, e) in a.iter().enumerate() {
+                    value(e, format!("{path}[{i}]"), text, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = HashMap::new();
+    if let Ok(doc) = DeTable::parse(text) {
+        walk(doc.get_ref(), "", text, &mut out);
+    }
+    out
 }
 
 /// The origin of 0-based cell (r, c) of a grid, as Excel (or an editor) shows it.
@@ -78,20 +116,61 @@ fn type_name(v: &T) -> &'static str {
 }
 
 impl Reader<'_> {
+    pub(super) fn new<'a>(text: &str, path: &Path, p: &Partnership) -> Reader<'a> {
+        Reader {
+            lines: key_lines(text),
+            file: path.display().to_string(),
+            equal_shares: p.clause("equal_shares"),
+            dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
+            partners: Vec::new(),
+            grids: BTreeMap::new(),
+            _p: std::marker::PhantomData,
+        }
+    }
+
     pub(super) fn origin(&self, key: &str) -> Origin {
+        self.origin_on(key, key)
+    }
+
+    /// The origin `key` names, on the line of `line_key` (a default's, on
+    /// the line of the setting it follows from).
+    pub(super) fn origin_on(&self, key: &str, line_key: &str) -> Origin {
         Origin::Model {
             file: self.file.clone(),
             key: key.to_string(),
+            line: self.lines.get(line_key).copied().unwrap_or(0),
+        }
+    }
+
+    /// The line of `key`, or of the nearest table or list holding it (a
+    /// missing key is said where it was looked for); errors quote years.
+    fn line_near(&self, key: &str) -> u32 {
+        let mut k = key.replace('"', "");
+        loop {
+            if let Some(&n) = self.lines.get(&k) {
+                return n;
+            }
+            match k.rfind(['.', '[']) {
+                Some(i) => k.truncate(i),
+                None => return 0,
+            }
         }
     }
 
     pub(super) fn err(&self, key: &str, msg: impl Into<String>) -> Error {
-        Error::model(&self.file, key, msg)
+        Error::Model {
+            file: self.file.clone(),
+            line: self.line_near(key),
+            key: key.to_string(),
+            message: msg.into(),
+            origin: None,
+        }
     }
 
     pub(super) fn err_at(&self, key: &str, msg: impl Into<String>, origin: &Origin) -> Error {
         Error::Model {
             file: self.file.clone(),
+            line: self.line_near(key),
             key: key.to_string(),
             message: msg.into(),
             origin: cell_origin(origin),
@@ -1158,6 +1237,7 @@ impl Reader<'_> {
                 Origin::Model {
                     file: file.clone(),
                     key: "discount_rate_pct (default: HM Treasury Green Book 3.5)".into(),
+                    line: 0,
                 },
             ),
             Some(v) => r.percent(v, "discount_rate_pct", "a percentage such as 3.5")?,
@@ -1388,5 +1468,39 @@ fn describe(v: &T) -> String {
     match v {
         T::String(s) => format!("{s:?}"),
         other => type_name(other).to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Each key's line as an editor numbers them (by hand below): tables
+    /// by header, arrays of tables by index, inline tables, dotted keys,
+    /// a list over several lines (each element on its own line), CRLF.
+    #[test]
+    fn key_lines_are_the_editors() {
+        let text = "name = \"x\"\r\n\
+                    partners = [\r\n  \"A\",\r\n  \"B\",\r\n]\r\n\
+                    \r\n\
+                    [savings]\r\n\
+                    baseline = { A = 1, B = 2 }\r\n\
+                    prices.inflation_pct = 2\r\n\
+                    \r\n\
+                    [[investment]]\r\n\
+                    item = \"S\"\r\n\
+                    \r\n\
+                    [[investment]]\r\n\
+                    amounts = { \"2030/31\" = 1 }\r\n";
+        let lines = super::key_lines(text);
+        for (key, line) in [
+            ("name", 1),
+            ("partners[0]", 3),
+            ("partners[1]", 4),
+            ("savings.baseline.B", 8),
+            ("savings.prices.inflation_pct", 9),
+            ("investment[0].item", 12),
+            ("investment[1].amounts.2030/31", 15),
+        ] {
+            assert_eq!(lines.get(key), Some(&line), "{key}");
+        }
     }
 }

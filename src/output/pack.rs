@@ -1028,7 +1028,10 @@ fn source_place(o: &Origin) -> [String; 4] {
             format!("line {line}, column {}", col + 1),
             none(),
         ],
-        Origin::Model { file, key } => [file.clone(), none(), none(), key.clone()],
+        Origin::Model { file, key, line } => {
+            let at = (*line > 0).then(|| format!("line {line}"));
+            [file.clone(), none(), at.unwrap_or_default(), key.clone()]
+        }
         Origin::Override { key } => [none(), none(), none(), key.clone()],
         sum @ Origin::Sum { .. } => [
             sum.file().unwrap_or_default().to_string(),
