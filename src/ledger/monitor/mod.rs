@@ -167,10 +167,19 @@ pub struct Monitoring {
     /// authority or account group not budgeted): where each is.
     pub unused_profiles: Vec<String>,
     /// Ledger lines set aside as unreadable (every authority's pack says
-    /// so: a line that cannot be read cannot be put to an authority):
-    /// (lines, pence of those whose amount was read, lines with none, the
-    /// first of them).
-    pub set_aside: (u64, i128, u64, Option<crate::ledger::BadLine>),
+    /// so: a line that cannot be read cannot be put to an authority).
+    pub set_aside: SetAside,
+}
+
+/// The ledger lines set aside as unreadable, as the reports note them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SetAside {
+    pub lines: u64,
+    /// Pence of the lines whose amount was read.
+    pub pence: i128,
+    /// Lines whose amount could not be read.
+    pub unknown: u64,
+    pub first: Option<crate::ledger::BadLine>,
 }
 
 impl Monitoring {
@@ -400,11 +409,11 @@ pub fn monitor(totals: &LedgerTotals, m: &Monitor) -> Result<Monitoring> {
             .profiles
             .map(|p| p.unmatched(m.budgets, m.group_budgets))
             .unwrap_or_default(),
-        set_aside: (
-            totals.bad,
-            totals.bad_pence,
-            totals.bad_unknown,
-            totals.bad_lines.first().cloned(),
-        ),
+        set_aside: SetAside {
+            lines: totals.bad,
+            pence: totals.bad_pence,
+            unknown: totals.bad_unknown,
+            first: totals.bad_lines.first().cloned(),
+        },
     })
 }

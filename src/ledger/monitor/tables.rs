@@ -257,8 +257,10 @@ fn push_scope_notes(t: &mut Table, m: &Monitoring) {
             m.unused_profiles.join("; ")
         ));
     }
-    if let (n @ 1.., pence, unknown, first) = &m.set_aside {
-        let first = first
+    let s = &m.set_aside;
+    if let (n @ 1.., pence, unknown) = (s.lines, s.pence, s.unknown) {
+        let first = s
+            .first
             .as_ref()
             .map(|b| format!(" The first: {b}."))
             .unwrap_or_default();
@@ -268,8 +270,8 @@ fn push_scope_notes(t: &mut Table, m: &Monitoring) {
         };
         t.notes.push(format!(
             "{n} ledger line{} set aside as not readable ({}{unread}) and not in these figures.{first}",
-            if *n == 1 { " was" } else { "s were" },
-            pounds(rust_decimal::Decimal::from_i128_with_scale(*pence, 2)),
+            if n == 1 { " was" } else { "s were" },
+            pounds(rust_decimal::Decimal::from_i128_with_scale(pence, 2)),
         ));
     }
     t.notes.push(format!(
