@@ -18,7 +18,7 @@ pub(super) struct Reader<'a> {
 }
 
 /// The model file as TOML; a syntax error names its line and column.
-pub(super) fn toml_doc(text: &str, file: &str) -> Result<toml::Table> {
+pub(crate) fn toml_doc(text: &str, file: &str) -> Result<toml::Table> {
     text.parse::<toml::Table>().map_err(|e: toml::de::Error| {
         let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((0, 0));
         Error::Model {
@@ -34,7 +34,7 @@ pub(super) fn toml_doc(text: &str, file: &str) -> Result<toml::Table> {
 /// The line each key of a model file is on, by its path as the reader
 /// names it (`savings.baseline.A`, `investment[0].amounts.<year>`): a
 /// figure's origin names the line a text editor shows it on.
-pub(super) fn key_lines(text: &str) -> HashMap<String, u32> {
+pub(crate) fn key_lines(text: &str) -> HashMap<String, u32> {
     use toml::de::{DeTable, DeValue};
     fn walk(t: &DeTable, prefix: &str, text: &str, out: &mut HashMap<String, u32>) {
         for (k, v) in t {
@@ -63,6 +63,42 @@ pub(super) fn key_lines(text: &str) -> HashMap<String, u32> {
         walk(doc.get_ref(), "", text, &mut out);
     }
     out
+}
+
+/// The line of `key` in `lines` (`key_lines`), or of the nearest table or
+/// list holding it (a missing key is said where it was looked for);
+/// errors quote years. 0: none.
+pub(crate) fn line_near(lines: &HashMap<String, u32>, key: &str) -> u32 {
+    let mut k = key.replace('"', "");
+    loop {
+        if let Some(&n) = lines.get(&k) {
+            return n;
+        }
+        match k.rfind(['.', '[']) {
+            Some(i) => k.truncate(i),
+            None => return 0,
+        }
+    }
+}
+
+/// A TOML file's error placed on the line of the key it names.
+pub(crate) fn located(e: Error, lines: &HashMap<String, u32>) -> Error {
+    match e {
+        Error::Model {
+            file,
+            line: 0,
+            key,
+            message,
+            origin,
+        } => Error::Model {
+            line: line_near(lines, &key),
+            file,
+            key,
+            message,
+            origin,
+        },
+        other => other,
+    }
 }
 
 /// The origin of 0-based cell (r, c) of a grid, as Excel (or an editor) shows it.
@@ -145,16 +181,7 @@ impl Reader<'_> {
     /// The line of `key`, or of the nearest table or list holding it (a
     /// missing key is said where it was looked for); errors quote years.
     fn line_near(&self, key: &str) -> u32 {
-        let mut k = key.replace('"', "");
-        loop {
-            if let Some(&n) = self.lines.get(&k) {
-                return n;
-            }
-            match k.rfind(['.', '[']) {
-                Some(i) => k.truncate(i),
-                None => return 0,
-            }
-        }
+        line_near(&self.lines, key)
     }
 
     pub(super) fn err(&self, key: &str, msg: impl Into<String>) -> Error {

@@ -520,12 +520,15 @@ pub fn load_file(path: &std::path::Path) -> Result<ScenarioFile> {
     parse_file(&text, &path.display().to_string())
 }
 
-/// A scenario file's text; `file` names it in messages.
+/// A scenario file's text; `file` names it in messages, with the line of
+/// the key at fault.
 pub fn parse_file(text: &str, file: &str) -> Result<ScenarioFile> {
+    let doc = crate::model::toml_doc(text, file)?;
+    parse_doc(&doc, file).map_err(|e| crate::model::located(e, &crate::model::key_lines(text)))
+}
+
+fn parse_doc(doc: &toml::Table, file: &str) -> Result<ScenarioFile> {
     let file = file.to_string();
-    let doc: toml::Table = text.parse().map_err(|e: toml::de::Error| {
-        Error::model(&file, "(file)", format!("not valid TOML: {}", e.message()))
-    })?;
     let mut out = ScenarioFile {
         model: doc
             .get("model")
