@@ -20,7 +20,7 @@ mod reader;
 mod trueup;
 pub use optimism::UPPER_BOUNDS as OPTIMISM_UPPER_BOUNDS;
 use reader::{Reader, cell_origin};
-pub(crate) use reader::{key_lines, located, toml_doc};
+pub use reader::{key_lines, located, toml_doc};
 
 pub type Fig = Sourced<Decimal>;
 /// A figure per partner, as the model gives them.

@@ -17,8 +17,9 @@ pub(super) struct Reader<'a> {
     pub(super) _p: std::marker::PhantomData<&'a ()>,
 }
 
-/// The model file as TOML; a syntax error names its line and column.
-pub(crate) fn toml_doc(text: &str, file: &str) -> Result<toml::Table> {
+/// A TOML file (a model, scenarios, costshare.toml); a syntax error names
+/// its line and column.
+pub fn toml_doc(text: &str, file: &str) -> Result<toml::Table> {
     text.parse::<toml::Table>().map_err(|e: toml::de::Error| {
         let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((0, 0));
         Error::Model {
@@ -34,7 +35,7 @@ pub(crate) fn toml_doc(text: &str, file: &str) -> Result<toml::Table> {
 /// The line each key of a model file is on, by its path as the reader
 /// names it (`savings.baseline.A`, `investment[0].amounts.<year>`): a
 /// figure's origin names the line a text editor shows it on.
-pub(crate) fn key_lines(text: &str) -> HashMap<String, u32> {
+pub fn key_lines(text: &str) -> HashMap<String, u32> {
     use toml::de::{DeTable, DeValue};
     fn walk(t: &DeTable, prefix: &str, text: &str, out: &mut HashMap<String, u32>) {
         for (k, v) in t {
@@ -82,7 +83,7 @@ pub(crate) fn line_near(lines: &HashMap<String, u32>, key: &str) -> u32 {
 }
 
 /// A TOML file's error placed on the line of the key it names.
-pub(crate) fn located(e: Error, lines: &HashMap<String, u32>) -> Error {
+pub fn located(e: Error, lines: &HashMap<String, u32>) -> Error {
     match e {
         Error::Model {
             file,

@@ -65,10 +65,12 @@ fn project_file(dir: &std::path::Path) -> costshare::Result<Inputs> {
     }
     let text = costshare::input::import::read_text(path)?;
     let file = path.display().to_string();
-    let bad = |key: &str, msg: &str| costshare::Error::model(&file, key, msg);
-    let doc: toml::Table = text
-        .parse()
-        .map_err(|e: toml::de::Error| bad("(file)", &format!("not valid TOML: {}", e.message())))?;
+    let doc = costshare::model::toml_doc(&text, &file)?;
+    // Each error on the line of the key it names.
+    let lines = costshare::model::key_lines(&text);
+    let bad = |key: &str, msg: &str| {
+        costshare::model::located(costshare::Error::model(&file, key, msg), &lines)
+    };
     let mut out = Inputs::default();
     for (k, v) in &doc {
         if k == "monitoring" {
