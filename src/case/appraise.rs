@@ -72,11 +72,13 @@ pub struct ScoreResult {
 /// 1 / (1 + r)^t for t = 0..n, exact to Decimal's 28 digits.
 pub fn discount_factors(rate_pct: Decimal, n: usize) -> Vec<Decimal> {
     let base = Decimal::ONE + rate_pct / Decimal::ONE_HUNDRED;
-    let mut pow = Decimal::ONE;
+    let mut pow = Some(Decimal::ONE);
     let mut out = Vec::with_capacity(n);
     for _ in 0..n {
-        out.push(Decimal::ONE / pow);
-        pow *= base;
+        // Past Decimal's range (a rate of 1,000 % for 30 years) 1 / pow is
+        // below 10^-28, which Decimal rounds to 0: the factor it would give.
+        out.push(pow.map_or(Decimal::ZERO, |p| Decimal::ONE / p));
+        pow = pow.and_then(|p| p.checked_mul(base));
     }
     out
 }
@@ -298,6 +300,20 @@ fn summarise_with(i: &ScoreInputs, dfs: &[Decimal]) -> Summary {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// At 1,000 % (a factor of 11 a year) the 29th year's 11^28 ≈ 1.4e29
+    /// is past Decimal's 7.9e28 (a panic before): year 28's factor is
+    /// Decimal's own 1 / 11^27 (≈ 1.8e-28: a last-digit figure), and every
+    /// later one is 0, as Decimal rounds 1 / 11^28 ≈ 7e-30.
+    #[test]
+    fn discount_factors_past_decimals_range_are_zero() {
+        let f = discount_factors(Decimal::from(1000), 50);
+        assert_eq!(f[0], Decimal::ONE);
+        let p27 = (0..27).fold(Decimal::ONE, |p, _| p * Decimal::from(11));
+        assert_eq!(f[27], Decimal::ONE / p27);
+        assert!(!f[27].is_zero() && f[27] <= Decimal::new(2, 28));
+        assert!(f[28..].iter().all(|d| d.is_zero()));
+    }
     use proptest::prelude::*;
 
     proptest! {

@@ -10,6 +10,7 @@ use crate::case::apportion;
 use crate::case::appraise::{self as score, ScoreInputs, ScoreResult};
 use crate::model::{Basis, Model, SharedCost};
 use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
 
 /// Why a case's figures cannot be computed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -29,7 +30,18 @@ pub enum CaseError {
         year: Year,
         source: apportion::ApportionError,
     },
+    #[error(
+        "figures too large to work exactly: amounts, uplifts, price indices and \
+         realisation together reach about £{0} (at most £{LARGEST:.0e}); \
+         check the amounts, index rates and window"
+    )]
+    TooLarge(String),
 }
+
+/// How large the figures a case's inputs make may be, so that every sum
+/// and product over its years and partners stays inside Decimal's 28
+/// digits (arithmetic past them would stop the run).
+pub const LARGEST: f64 = 1e25;
 
 impl From<CaseError> for crate::Error {
     fn from(e: CaseError) -> Self {
@@ -516,6 +528,7 @@ impl Case {
     }
 
     pub fn score_inputs(&self) -> Result<ScoreInputs, CaseError> {
+        self.check_magnitude()?;
         let pc = self.saving_costs()?;
         Ok(self.score_inputs_with(pc.as_deref(), self.priced_profile()))
     }
@@ -855,7 +868,51 @@ impl Case {
             .collect())
     }
 
+    /// Refuses a case whose figures could pass `LARGEST`: the money it is
+    /// given, times its largest uplift, price factor and realisation share,
+    /// times its years (a bound worked in floats: a guard, not a figure).
+    pub fn check_magnitude(&self) -> Result<(), CaseError> {
+        let f = |d: Decimal| d.abs().to_f64().unwrap_or(f64::MAX);
+        let items: f64 = self
+            .items
+            .iter()
+            .flat_map(|i| &i.amounts)
+            .map(|&a| f(a))
+            .sum();
+        let partners: f64 = self
+            .partners
+            .iter()
+            .map(|p| f(p.baseline) + f(p.already) + f(p.given_cost.unwrap_or_default()))
+            .sum();
+        let given = [self.shared_total, self.net_given, Some(self.approved_total)];
+        let money = items + partners + given.iter().flatten().map(|&d| f(d)).sum::<f64>();
+        let up = f(self.uplift()).max(f(
+            Decimal::ONE + self.operating_bias_pct / Decimal::ONE_HUNDRED
+        ));
+        let prices = (0..self.span.max(self.window))
+            .map(|t| self.price_factors(t))
+            .map(|(c, s)| f(c).max(f(s)))
+            .fold(1.0, f64::max);
+        let realised = self
+            .realisation
+            .iter()
+            .flatten()
+            .map(|&r| f(r))
+            .fold(1.0, f64::max);
+        let bound = money
+            * up
+            * prices
+            * realised
+            * f(self.realisation_factor).max(1.0)
+            * (self.span.max(self.window) as f64);
+        match bound.is_finite() && bound <= LARGEST {
+            true => Ok(()),
+            false => Err(CaseError::TooLarge(format!("{bound:.0e}"))),
+        }
+    }
+
     pub fn figures(&self) -> Result<Figures, CaseError> {
+        self.check_magnitude()?;
         let (costs, partner_net) = self.costs_and_nets()?;
         let net_per_annum = self.net_given.unwrap_or_else(|| partner_net.iter().sum());
         let shares = self.shares()?;

@@ -507,6 +507,18 @@ pub fn simulate_on(
     threads: usize,
     progress: &mut dyn FnMut(usize),
 ) -> Result<Outcome> {
+    // Every draw within the ranges' largest values keeps the figures in
+    // range (the trials themselves are not checked).
+    let mut extreme = base.clone();
+    for r in ranges {
+        let v = if r.low.abs() > r.high.abs() {
+            r.low
+        } else {
+            r.high
+        };
+        extreme.apply(r.target, v);
+    }
+    extreme.check_magnitude()?;
     let blocks = trials.div_ceil(BLOCK);
     let size = |b: usize| BLOCK.min(trials - b * BLOCK);
     let threads = threads.clamp(1, blocks.max(1));
