@@ -276,3 +276,76 @@ fn a_later_joiner_shares_costs_from_its_join_year() {
     // 2014/15: 144,300 in three equal parts.
     assert_eq!(fig(&t, "2014/15", "SBC"), dec!(48100));
 }
+
+/// A model with pence (the attack run's: £1,000.40 and £2,000.40 of
+/// investment, a £785,394.45 shared service) is shared to the penny and
+/// shown with pence; it was shared as £1,000 and £2,000 (80p gone from
+/// the apportionment) and shown as whole pounds beside a £3,001 total.
+/// By hand, weights 1,000 : 2,000 : 3,000 (sixths):
+/// - 2013/14, 100,040p: A 16,673.33 → 16,673 (rem .33), B 33,346.67 →
+///   33,346 (rem .67), C 50,020 exactly; 100,039 given, the last penny to
+///   B (largest remainder): £166.73, £333.47, £500.20.
+/// - 2014/15, 200,040p: 33,340, 66,680, 100,020 exactly.
+/// - Shared cost 78,539,445p: A 13,089,907.5, B 26,179,815, C 39,269,722.5;
+///   floors sum to 78,539,444, the penny left tied between A and C (.5
+///   each) goes to A, listed first: £130,899.08, £261,798.15, £392,697.22.
+#[test]
+fn a_model_with_pence_is_shared_to_the_penny() {
+    let dir = std::env::temp_dir().join(format!("costshare-pence-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join("pence.toml");
+    std::fs::write(
+        &p,
+        r#"name = "Pence"
+partners = ["A", "B", "C"]
+first_year = "2030/31"
+[savings]
+shared_service_cost = "785394.45"
+baseline = { A = 1000, B = 2000, C = 3000 }
+start_year = "2031/32"
+[apportionment]
+basis = "baseline"
+[[investment]]
+item = "Set-up"
+amounts = { "2030/31" = "1000.40", "2031/32" = 2000.40 }
+"#,
+    )
+    .unwrap();
+    let m = Model::load(&p).unwrap();
+    let a = table(&m, "apportionment");
+    for (row, want) in [
+        (
+            "2030/31",
+            [dec!(166.73), dec!(333.47), dec!(500.20), dec!(1000.40)],
+        ),
+        (
+            "2031/32",
+            [dec!(333.40), dec!(666.80), dec!(1000.20), dec!(2000.40)],
+        ),
+        (
+            "Total",
+            [dec!(500.13), dec!(1000.27), dec!(1500.40), dec!(3000.80)],
+        ),
+    ] {
+        for (col, w) in ["A", "B", "C", "Total"].iter().zip(want) {
+            assert_eq!(fig(&a, row, col), w, "{row} {col}");
+        }
+    }
+    let s = table(&m, "savings");
+    let col = "Estimated cost of shared service";
+    assert_eq!(fig(&s, "A", col), dec!(130899.08));
+    assert_eq!(fig(&s, "B", col), dec!(261798.15));
+    assert_eq!(fig(&s, "C", col), dec!(392697.22));
+    // Shown with pence, so the rows add up as printed.
+    let md = costshare::output::render::render(
+        &table(&m, "investment"),
+        costshare::output::render::OutFormat::Md,
+        costshare::base::money::Negatives::Brackets,
+    )
+    .unwrap();
+    assert!(
+        md.contains("| Set-up | £1,000.40 | £2,000.40 | £3,000.80 |"),
+        "{md}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -149,6 +149,25 @@ pub struct Table {
 }
 
 impl Table {
+    /// Shows its pounds with pence when any of them has pence (at two
+    /// places): a model amount of £1,000.40 is not shown as £1,000 beside
+    /// a total that counts its 40p, and every row still adds up as shown.
+    pub fn pence_if_any(&mut self) {
+        let cells = || self.rows.iter().flat_map(|r| &r.cells);
+        let has_pence = cells().any(|c| match &c.value {
+            Value::Money { amount, dp: 0 } => !amount.round_dp(2).fract().is_zero(),
+            _ => false,
+        });
+        if !has_pence {
+            return;
+        }
+        for c in self.rows.iter_mut().flat_map(|r| &mut r.cells) {
+            if let Value::Money { dp: dp @ 0, .. } = &mut c.value {
+                *dp = 2;
+            }
+        }
+    }
+
     pub fn new(name: &str, title: impl Into<String>, columns: &[&str], key_cols: usize) -> Table {
         Table {
             name: name.to_string(),

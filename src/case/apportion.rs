@@ -324,6 +324,25 @@ pub fn equal_weights(partners: &[String]) -> Vec<(String, Decimal)> {
 }
 
 /// "ABC=253753,DEF=303926" → [(ABC, 253753), …], in the order given.
+/// The unit a case's amount is apportioned in: whole pounds, or pence for
+/// an amount with pence (so £1,000.40 is shared to the penny, not as
+/// £1,000); an amount with fractions of a penny (a percentage uplift) is
+/// shared to the nearest penny.
+pub fn unit_for(amount: Decimal) -> Decimal {
+    match amount.fract().is_zero() {
+        true => Decimal::ONE,
+        false => Decimal::new(1, 2),
+    }
+}
+
+/// The unit's words in a note: "whole pounds" or "pence".
+pub fn unit_words(unit: Decimal) -> &'static str {
+    match unit == Decimal::ONE {
+        true => "whole pounds",
+        false => "pence",
+    }
+}
+
 pub fn parse_weights(s: &str) -> crate::Result<Vec<(String, Decimal)>> {
     let mut out: Vec<(String, Decimal)> = Vec::new();
     for part in s.split(',').filter(|p| !p.trim().is_empty()) {

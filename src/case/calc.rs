@@ -447,7 +447,8 @@ impl Case {
             Some(total) => {
                 let w =
                     self.weight_values_for(self.running_basis.as_ref().unwrap_or(&self.basis))?;
-                apportion::apportion_values(total * up, &w, Decimal::ONE)
+                let total = total * up;
+                apportion::apportion_values(total, &w, apportion::unit_for(total))
                     .map_err(CaseError::SharedCost)
             }
             None => Ok(self
@@ -677,7 +678,8 @@ impl Case {
                         (engaged.clone(), a)
                     }
                 };
-                a.1.parts_each(self.cost_in(t, up, mine), Decimal::ONE, |k, part| {
+                let cost = self.cost_in(t, up, mine);
+                a.1.parts_each(cost, apportion::unit_for(cost), |k, part| {
                     let i = engaged[k];
                     year[i] = Some(year[i].unwrap_or_default() + part);
                 })
@@ -746,7 +748,8 @@ impl Case {
         if receivers.is_empty() {
             return Ok(());
         }
-        let parts = apportion::apportion(amount, &receivers, Decimal::ONE).map_err(|source| {
+        let unit = apportion::unit_for(amount);
+        let parts = apportion::apportion(amount, &receivers, unit).map_err(|source| {
             CaseError::YearCosts {
                 year: self.year(t),
                 source,

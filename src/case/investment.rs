@@ -39,7 +39,6 @@ pub fn table(m: &Model) -> crate::Result<Option<Table>> {
     cols.push("Total".into());
     let colrefs: Vec<&str> = cols.iter().map(String::as_str).collect();
     let mut t = Table::new("investment", format!("{}: investment", m.name), &colrefs, 1);
-
     let row_for = |i: &InvestmentItem| -> Vec<Cell> {
         let mut cells = vec![Cell::label(&i.item)];
         for y in &years {
@@ -123,6 +122,7 @@ pub fn table(m: &Model) -> crate::Result<Option<Table>> {
     }
     headline(&mut t, m, &f, &years, &centrals);
     external_note(&mut t, &externals);
+    t.pence_if_any();
     // A profile of one year is one bar: the table says it better.
     if t.columns.len() > 3 {
         t.charts.push(profile_chart(&t, &m.name));
@@ -334,11 +334,12 @@ pub fn shares_table(m: &Model) -> crate::Result<Option<Table>> {
         1,
     );
     let mut sums = vec![Money::ZERO; m.partners.len()];
-    let rule = format!(
-        "{} share of the year's case costs, largest remainder to whole pounds",
-        basis_words(m)
-    );
     for ((y, cost), parts) in m.years().iter().zip(&f.case_cost).zip(shares) {
+        let rule = format!(
+            "{} share of the year's case costs, largest remainder to {}",
+            basis_words(m),
+            crate::case::apportion::unit_words(crate::case::apportion::unit_for(*cost))
+        );
         let cost = Money(*cost);
         let mut row = vec![Cell::label(y.to_string())];
         for (i, part) in parts.iter().enumerate() {
@@ -402,6 +403,7 @@ pub fn shares_table(m: &Model) -> crate::Result<Option<Table>> {
     {
         t.charts.push(shares_chart(&t, &m.name));
     }
+    t.pence_if_any();
     Ok(Some(t))
 }
 

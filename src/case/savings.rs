@@ -57,14 +57,16 @@ fn partner_savings(m: &Model) -> crate::Result<Option<Vec<PartnerSaving>>> {
                 .weight_values_for(c.running_basis.as_ref().unwrap_or(&c.basis))
                 .map_err(|e| crate::Error::model(&m.file, "apportionment", e.to_string()))?;
             let sum: Decimal = w.iter().sum();
+            let unit = crate::case::apportion::unit_for(total.value);
             w.iter()
                 .map(|weight| {
                     Trace::rule(format!(
-                        "{} apportioned by {} share ({} / {}), largest remainder to whole pounds",
+                        "{} apportioned by {} share ({} / {}), largest remainder to {}",
                         Money(total.value),
                         running_basis(m),
                         weight.normalize(),
-                        sum.normalize()
+                        sum.normalize(),
+                        crate::case::apportion::unit_words(unit)
                     ))
                 })
                 .collect()
@@ -166,17 +168,20 @@ pub fn table(m: &Model) -> crate::Result<Option<Table>> {
             .join(", ")
     );
     worse_off_note(&mut t, &rows);
-    if let Some(SharedCost::Total(_)) = m
+    if let Some(SharedCost::Total(total)) = m
         .savings
         .as_ref()
         .and_then(|s| s.shared_service_cost.as_ref())
     {
+        let unit = crate::case::apportion::unit_for(total.value);
         t.notes.push(format!(
-            "The shared service cost is apportioned by {} share, rounded to whole pounds by largest remainder so the parts add up to the total.",
-            running_basis(m)
+            "The shared service cost is apportioned by {} share, rounded to {} by largest remainder so the parts add up to the total.",
+            running_basis(m),
+            crate::case::apportion::unit_words(unit)
         ));
     }
     never_note(&mut t, m);
+    t.pence_if_any();
     t.charts.push(chart(&t, &m.name));
     Ok(Some(t))
 }

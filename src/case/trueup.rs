@@ -19,7 +19,8 @@ fn shares(total: &Fig, by: &[(String, Fig)], m: &Model, key: &str) -> crate::Res
             (p.clone(), v.unwrap_or_default())
         })
         .collect();
-    let parts = apportion(total.value, &w, Decimal::ONE)
+    let unit = crate::case::apportion::unit_for(total.value);
+    let parts = apportion(total.value, &w, unit)
         .map_err(|e| crate::Error::model(&m.file, key, e.to_string()))?;
     Ok(parts.iter().map(|p| p.rounded).collect())
 }
@@ -100,5 +101,6 @@ pub fn table(m: &Model) -> crate::Result<Option<Table>> {
         tol.normalize(),
         f(sums[2])
     ));
+    t.pence_if_any();
     Ok(Some(t))
 }
