@@ -19,6 +19,24 @@ pub fn count_word(n: usize) -> String {
         .map_or_else(|| n.to_string(), |w| w.to_string())
 }
 
+/// Text an XML file may hold: characters XML 1.0 forbids (control
+/// characters but tab and line ends, U+FFFE, U+FFFF) become U+FFFD, so a
+/// name read with one (a ledger's, a workbook's) cannot spoil a Word
+/// document or a chart. Borrowed when there are none.
+pub fn xml_safe(s: &str) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| {
+        (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{FFFE}' | '\u{FFFF}')
+    };
+    match s.chars().any(bad) {
+        false => std::borrow::Cow::Borrowed(s),
+        true => s
+            .chars()
+            .map(|c| if bad(c) { '\u{FFFD}' } else { c })
+            .collect::<String>()
+            .into(),
+    }
+}
+
 /// XML text with its five entities decoded (Word's runs, an SVG's text).
 pub fn xml_unescape(s: &str) -> String {
     s.replace("&lt;", "<")

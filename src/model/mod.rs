@@ -258,6 +258,7 @@ impl Model {
         })?;
         let mut r = Reader::new(text, path, &partnership);
         r.unknown_keys(&doc, "", keys::TOP)?;
+        r.printable(&doc, "")?;
         let name = r.req_str(&doc, "name")?;
         let source = match doc.get("source") {
             None => None,

@@ -185,6 +185,54 @@ impl Reader<'_> {
         line_near(&self.lines, key)
     }
 
+    /// Refuses a control character in any key or text of the file (a
+    /// `\u0001` escape): no Word document or chart can hold one, and a
+    /// terminal would act on it. Line ends are refused too, but in notes.
+    pub(super) fn printable(&self, t: &toml::Table, prefix: &str) -> Result<()> {
+        let bad = |s: &str, lines_ok: bool| {
+            s.chars()
+                .find(|&c| c.is_control() && !(c == '\t' || (lines_ok && matches!(c, '\n' | '\r'))))
+        };
+        let said = |key: &str, c: char| {
+            let what = if c == '\n' || c == '\r' {
+                "a line break"
+            } else {
+                "a control character"
+            };
+            self.err(key, format!("contains {what} (U+{:04X}); write the text on one line, in printable characters", c as u32))
+        };
+        for (k, v) in t {
+            let key = if prefix.is_empty() {
+                k.clone()
+            } else {
+                format!("{prefix}.{k}")
+            };
+            if let Some(c) = bad(k, false) {
+                return Err(said(&key, c));
+            }
+            self.printable_value(v, &key, &|s: &str| bad(s, key.starts_with("notes")), &said)?;
+        }
+        Ok(())
+    }
+
+    fn printable_value(
+        &self,
+        v: &T,
+        key: &str,
+        bad: &dyn Fn(&str) -> Option<char>,
+        said: &dyn Fn(&str, char) -> Error,
+    ) -> Result<()> {
+        match v {
+            T::String(s) => bad(s).map_or(Ok(()), |c| Err(said(key, c))),
+            T::Table(t) => self.printable(t, key),
+            T::Array(a) => a
+                .iter()
+                .enumerate()
+                .try_for_each(|(i, x)| self.printable_value(x, &format!("{key}[{i}]"), bad, said)),
+            _ => Ok(()),
+        }
+    }
+
     pub(super) fn err(&self, key: &str, msg: impl Into<String>) -> Error {
         Error::Model {
             file: self.file.clone(),

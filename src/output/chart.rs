@@ -1001,6 +1001,7 @@ pub fn write(c: &Chart, dir: &Path, source: &str) -> Result<(PathBuf, PathBuf)> 
     // Its text as outlines too, so it looks the same where the font is missing.
     let r = r.and_then(|()| {
         let text = std::fs::read_to_string(&svg_tmp).map_err(|e| e.to_string())?;
+        let text = crate::base::text::xml_safe(&text);
         std::fs::write(&svg_tmp, crate::output::svgtext::outlined(&text)).map_err(|e| e.to_string())
     });
     crate::base::atomic::finish(&svg_tmp, &svg, r.is_ok())?;

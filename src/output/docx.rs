@@ -40,7 +40,8 @@ fn image_height(png: &[u8]) -> u64 {
 }
 
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
+    crate::base::text::xml_safe(s)
+        .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
@@ -597,6 +598,31 @@ mod tests {
             "Downside (1\u{a0}in\u{a0}10)"
         );
         assert_eq!(bracketed_whole("NPV at low"), "NPV at low");
+    }
+
+    /// A name read with a control character (a ledger's "Legal\u{1}",
+    /// a partner's ESC) is written as U+FFFD: XML 1.0 cannot hold it and
+    /// Word refused the document.
+    #[test]
+    fn control_characters_do_not_reach_the_xml() {
+        let mut t = score_like();
+        let one = || Cell::rule(Value::money(Money(Decimal::ONE)), "x");
+        t.push(vec![
+            Cell::label("Legal\u{1}\u{1b}[31m"),
+            one(),
+            one(),
+            one(),
+        ]);
+        let x = table_xml(
+            &t,
+            &[0, 1, 2, 3],
+            &[1000; 4],
+            Negatives::Brackets,
+            18,
+            false,
+        );
+        assert!(!x.chars().any(|c| c < ' '), "{x:?}");
+        assert!(x.contains(">Legal\u{FFFD}\u{FFFD}[31m<"), "{x}");
     }
 
     #[test]

@@ -106,8 +106,12 @@ pub fn json_text<T: Serialize + ?Sized>(v: &T) -> crate::Result<String> {
     Ok(s)
 }
 
+/// A table cell or heading on one line: a `|` escaped, a line break (a
+/// name read from a quoted CSV field) a space, as a row must be one line.
 fn md_escape(s: &str) -> String {
     s.replace('|', "\\|")
+        .replace("\r\n", " ")
+        .replace(['\n', '\r'], " ")
 }
 
 fn is_figure_column(t: &Table, col: usize) -> bool {
@@ -117,7 +121,7 @@ fn is_figure_column(t: &Table, col: usize) -> bool {
 /// One table as the annual report prints it, with its headline and notes.
 pub fn to_markdown(t: &Table, neg: Negatives, heading: &str) -> String {
     let mut out = String::new();
-    out.push_str(&format!("{heading} {}\n\n", t.title));
+    out.push_str(&format!("{heading} {}\n\n", md_escape(&t.title)));
     out.push('|');
     for c in &t.columns {
         out.push_str(&format!(" {} |", md_escape(c)));
@@ -272,4 +276,29 @@ pub fn check_csv(rep: &crate::tables::check::CheckReport) -> crate::Result<Strin
 /// breakdown", beside "Inputs" and "Sources".
 pub fn tab_name(table: &str) -> String {
     crate::base::text::capitalised(&table.replace('-', " "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::base::table::{Cell, Table};
+
+    /// A name with a line break (a quoted CSV field over two lines) stays
+    /// in its row and a `|` in its cell: the row split in two before.
+    #[test]
+    fn markdown_rows_stay_on_one_line() {
+        let mut t = Table::new("t", "Partners\nby year", &["Partner", "Note"], 1);
+        t.push(vec![Cell::label("I\nJ"), Cell::label("a|b")]);
+        let md = to_markdown(&t, Negatives::Brackets, "###");
+        assert_eq!(
+            md.lines().take(5).collect::<Vec<_>>(),
+            [
+                "### Partners by year",
+                "",
+                "| Partner | Note |",
+                "|---|---|",
+                "| I J | a\\|b |"
+            ]
+        );
+    }
 }
