@@ -63,12 +63,32 @@ pub fn display(v: &Value, neg: Negatives) -> String {
 }
 
 pub fn to_csv(t: &Table) -> crate::Result<String> {
-    let header = std::iter::once(t.columns.clone());
-    let rows = t
-        .rows
-        .iter()
-        .map(|r| r.cells.iter().map(|c| plain(&c.value)).collect::<Vec<_>>());
+    let header = std::iter::once(t.columns.iter().map(|c| not_formula(c.clone())).collect());
+    let rows = t.rows.iter().map(|r| {
+        r.cells
+            .iter()
+            .map(|c| match &c.value {
+                Value::Text { .. } | Value::NotApplicable { .. } => not_formula(plain(&c.value)),
+                v => plain(v),
+            })
+            .collect::<Vec<_>>()
+    });
     csv_text(header.chain(rows))
+}
+
+/// A name as a CSV cell that a spreadsheet opens as text, not as a
+/// formula: one starting `=`, `+`, `@`, a tab or a line end, or `-` and
+/// more (`-2+3`, a DDE command), gets a leading apostrophe, as Excel
+/// itself marks text (a name from a ledger is not trusted to be harmless).
+pub fn not_formula(s: String) -> String {
+    let risky = matches!(
+        s.as_bytes(),
+        [b'=' | b'+' | b'@' | b'\t' | b'\r', ..] | [b'-', _, ..]
+    );
+    match risky {
+        true => format!("'{s}"),
+        false => s,
+    }
 }
 
 /// CSV text (LF line ends), one record per item. Every record is written
@@ -256,18 +276,18 @@ pub fn check_csv(rep: &crate::tables::check::CheckReport) -> crate::Result<Strin
         "source",
     ]
     .map(String::from);
+    // Figures as printed (£…, -0.01) stay as they are; names are guarded.
     let rows = rep.findings.iter().map(|f| {
         [
-            &f.table,
-            &f.row,
-            &f.column,
-            &f.published,
-            &f.recomputed,
-            &f.difference,
-            &f.location,
-            &f.source,
+            not_formula(f.table.clone()),
+            not_formula(f.row.clone()),
+            not_formula(f.column.clone()),
+            f.published.clone(),
+            f.recomputed.clone(),
+            f.difference.clone(),
+            not_formula(f.location.clone()),
+            not_formula(f.source.clone()),
         ]
-        .map(String::clone)
     });
     csv_text(std::iter::once(header).chain(rows))
 }
@@ -285,6 +305,21 @@ mod tests {
 
     /// A name with a line break (a quoted CSV field over two lines) stays
     /// in its row and a `|` in its cell: the row split in two before.
+    /// Names a spreadsheet would run as formulas are written as text; a
+    /// figure (-2) and a lone "-" (not applicable) are not touched.
+    #[test]
+    fn csv_names_are_not_formulas() {
+        let mut t = Table::new("t", "T", &["=Partner", "Figure"], 1);
+        t.push(vec![Cell::label("=cmd|' /C calc'!A0"), Cell::label("-")]);
+        t.push(vec![Cell::label("-2+3"), Cell::label("@SUM(A1)")]);
+        t.push(vec![Cell::label("+SUM(1)"), Cell::label("North-East")]);
+        let csv = to_csv(&t).unwrap();
+        assert_eq!(
+            csv,
+            "'=Partner,Figure\n'=cmd|' /C calc'!A0,-\n'-2+3,'@SUM(A1)\n'+SUM(1),North-East\n"
+        );
+    }
+
     #[test]
     fn markdown_rows_stay_on_one_line() {
         let mut t = Table::new("t", "Partners\nby year", &["Partner", "Note"], 1);
