@@ -106,10 +106,24 @@ fn runs_text(xml: &str) -> String {
 /// The elements `<tag …>…</tag>` at the top of `xml` (not nested in each
 /// other), in order.
 fn elements<'a>(xml: &'a str, tag: &str) -> Vec<&'a str> {
+    each_element(xml, tag, usize::MAX)
+}
+
+/// The first such element: found without reading the rest of `xml` (a
+/// draft's paragraphs are taken one at a time).
+fn first_element<'a>(xml: &'a str, tag: &str) -> Option<&'a str> {
+    each_element(xml, tag, 1).into_iter().next()
+}
+
+/// Up to `most` of the elements `<tag …>…</tag>` at the top of `xml`.
+fn each_element<'a>(xml: &'a str, tag: &str, most: usize) -> Vec<&'a str> {
     let (open, close) = (format!("<{tag}"), format!("</{tag}>"));
     let mut out = Vec::new();
     let mut at = 0;
     while let Some(s) = xml[at..].find(&open).map(|s| s + at) {
+        if out.len() == most {
+            break;
+        }
         let next = xml.as_bytes().get(s + open.len());
         if !matches!(next, Some(b'>') | Some(b' ') | Some(b'/')) {
             at = s + open.len();
@@ -157,7 +171,52 @@ pub fn document_xml(path: &Path) -> Result<String> {
             "word/document.xml is over 64 MB: not a draft report".into()
         ));
     }
+    well_formed(&xml).map_err(|m| bad(format!("word/document.xml {m}")))?;
     Ok(xml)
+}
+
+/// Whether `xml` is well formed (every element closed, by its own name,
+/// no DOCTYPE: Word writes none), or where it is not, by line and column:
+/// a damaged draft was read as one with no paragraphs.
+fn well_formed(xml: &str) -> std::result::Result<(), String> {
+    use quick_xml::events::Event;
+    let mut r = quick_xml::Reader::from_str(xml);
+    r.config_mut().check_end_names = true;
+    let at = |pos: u64| {
+        let before = &xml.as_bytes()[..(pos as usize).min(xml.len())];
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        let col = before.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+        format!("line {line}, column {col}")
+    };
+    let mut open = Vec::new();
+    loop {
+        match r.read_event() {
+            Ok(Event::Start(e)) => open.push(e.name().as_ref().to_string()),
+            Ok(Event::End(_)) => {
+                open.pop();
+            }
+            Ok(Event::DocType(_)) => {
+                return Err(format!(
+                    "holds a DOCTYPE ({}), which Word never writes",
+                    at(r.buffer_position())
+                ));
+            }
+            Ok(Event::Eof) => break,
+            Err(e) => {
+                return Err(format!(
+                    "is not well-formed XML: {e} at {}",
+                    at(r.error_position())
+                ));
+            }
+            Ok(_) => {}
+        }
+    }
+    match open.last() {
+        None => Ok(()),
+        Some(name) => Err(format!(
+            "is not well-formed XML: <{name}> is not closed by the end of the file"
+        )),
+    }
 }
 
 /// A Word draft: its body's paragraphs and tables, in order.
@@ -168,12 +227,18 @@ pub fn docx(path: &Path) -> Result<Vec<Block>> {
     let (mut paras, mut tables) = (0, 0);
     let mut title = String::new();
     let mut at = 0;
+    // The next table's place, found again only once passed: each search
+    // ran to the end of the file, for every paragraph.
+    let mut next_table: Option<Option<usize>> = None;
     loop {
         let p = body[at..].find("<w:p").map(|x| x + at);
-        let t = body[at..].find("<w:tbl>").map(|x| x + at);
+        if next_table.is_some_and(|t| t.is_some_and(|t| t < at)) {
+            next_table = None;
+        }
+        let t = *next_table.get_or_insert_with(|| body[at..].find("<w:tbl>").map(|x| x + at));
         match (p, t) {
             (Some(t0), Some(tb)) if tb < t0 => {
-                let Some(tbl) = elements(&body[tb..], "w:tbl").into_iter().next() else {
+                let Some(tbl) = first_element(&body[tb..], "w:tbl") else {
                     break;
                 };
                 tables += 1;
@@ -199,7 +264,7 @@ pub fn docx(path: &Path) -> Result<Vec<Block>> {
                 at = tb + tbl.len();
             }
             (Some(p0), _) => {
-                let Some(para) = elements(&body[p0..], "w:p").into_iter().next() else {
+                let Some(para) = first_element(&body[p0..], "w:p") else {
                     at = p0 + 4;
                     continue;
                 };
@@ -218,4 +283,37 @@ pub fn docx(path: &Path) -> Result<Vec<Block>> {
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The first element, found without reading the rest, is the one
+        /// reading them all finds first, for well- and ill-formed runs of
+        /// paragraphs (unclosed, empty, lookalike tags).
+        #[test]
+        fn first_element_is_the_first_of_all(parts in proptest::collection::vec(0u8..6, 0..12)) {
+            let xml: String = parts
+                .iter()
+                .map(|p| match p {
+                    0 => "<w:p><w:r><w:t>a</w:t></w:r></w:p>",
+                    1 => "<w:p/>",
+                    2 => "<w:pPr>x</w:pPr>",
+                    3 => "<w:p w:rsidR=\"1\">b</w:p>",
+                    4 => "<w:p>unclosed",
+                    _ => "text",
+                })
+                .collect();
+            prop_assert_eq!(super::first_element(&xml, "w:p"), super::elements(&xml, "w:p").first().copied());
+        }
+    }
+
+    /// Where a damaged draft is damaged, as an editor numbers it.
+    #[test]
+    fn ill_formed_xml_is_placed() {
+        assert_eq!(super::well_formed("<a>\n<b></a>"), Err("is not well-formed XML: ill-formed document: expected `</b>`, but `</a>` was found at line 2, column 4".into()));
+        assert!(super::well_formed("<a><b/></a>").is_ok());
+    }
 }
