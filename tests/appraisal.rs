@@ -400,3 +400,29 @@ fn a_leaver_and_its_exit_cost() {
     assert_eq!(cell("C", "Total", "PV net benefit"), dec!(-1001));
     assert_eq!(cell("A", "Total", "PV net benefit"), dec!(19501));
 }
+
+/// tests/models/refund-only.toml: investment lines that are all refunds
+/// (−£8,000 in 2030/31, −£2,700 in 2031/32) and a shared service dearer
+/// than the partners' budgets. PV costs are −£8,000 − £2,700 / 1.035
+/// ≈ −£10,609, below nothing, so savings per £1 of costs would divide two
+/// negatives into a glowing 269.85 (ROI 29,036 %) for a case losing £2.85m.
+/// There is no investment score, nor ROI, and the headline says why.
+#[test]
+fn refunds_above_spending_have_no_investment_score() {
+    let m = Model::load(Path::new("tests/models/refund-only.toml")).unwrap();
+    let t = table(&m, "score");
+    let row = |r: &str| {
+        let c = t.find(r, t.columns.last().unwrap()).unwrap();
+        costshare::output::render::plain(&c.value)
+    };
+    assert_eq!(row("Investment score"), "n/a");
+    assert_eq!(row("ROI %"), "n/a");
+    assert!(fig(&t, "NPV", t.columns.last().unwrap()) < dec!(-2_000_000));
+    assert!(
+        t.headline
+            .contains("has no investment score (no costs paid"),
+        "{}",
+        t.headline
+    );
+    assert!(!t.headline.contains("per £1"), "{}", t.headline);
+}

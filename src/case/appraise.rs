@@ -129,9 +129,11 @@ pub fn evaluate(i: &ScoreInputs) -> ScoreResult {
         pv_costs: pvc,
         pv_savings: pvs,
         npv: pvs - pvc,
-        score: (!pvc.is_zero()).then(|| pvs / pvc),
+        // A ratio only of costs paid: with PV costs nil or negative (refunds
+        // above spending) it would call a loss a return.
+        score: (pvc > Decimal::ZERO).then(|| pvs / pvc),
         payback,
-        roi_pct: (!tc.is_zero()).then(|| (ts - tc) * Decimal::ONE_HUNDRED / tc),
+        roi_pct: (tc > Decimal::ZERO).then(|| (ts - tc) * Decimal::ONE_HUNDRED / tc),
     }
 }
 
@@ -292,7 +294,9 @@ fn summarise_with(i: &ScoreInputs, dfs: &[Decimal]) -> Summary {
         costs: tc,
         savings: ts,
         npv: sub(pvs, pvc),
-        score: (!pvc.is_zero()).then(|| pvs / pvc),
+        // A ratio only of costs paid: with PV costs nil or negative (refunds
+        // above spending) it would call a loss a return.
+        score: (pvc > Decimal::ZERO).then(|| pvs / pvc),
         payback_idx,
     }
 }

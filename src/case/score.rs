@@ -98,10 +98,15 @@ pub fn table(m: &Model) -> crate::Result<Option<Table>> {
     ]);
     summary_rows(&mut t, &r);
     t.headline = format!(
-        "Over {}–{} the case returns £{} per £1 invested (investment score), NPV {}, payback {}.",
+        "Over {}–{} the case {}{}, NPV {}, payback {}.",
         inp.first_year,
         inp.first_year.offset(inp.costs.len() as i32 - 1),
-        score_text(r.score),
+        returns(r.score),
+        if r.score.is_some() {
+            " (investment score)"
+        } else {
+            ""
+        },
         money::format_pounds(r.npv, 0, Default::default()),
         payback_text(r.payback)
     );
@@ -133,6 +138,19 @@ pub fn table(m: &Model) -> crate::Result<Option<Table>> {
 
 /// " (real terms, 2030/31 prices)" or " (cash, nominal prices)"; nothing
 /// without `[prices]`.
+/// What the investment score says in a headline: "returns £2.72 per £1
+/// invested", "loses £0.40 per £1 invested" (savings below nothing), or,
+/// with no costs paid (none, or refunds above spending), that it has none.
+fn returns(score: Option<Decimal>) -> String {
+    match score {
+        Some(s) if s.is_sign_negative() && !s.is_zero() => {
+            format!("loses £{} per £1 invested", score_text(Some(-s)))
+        }
+        Some(s) => format!("returns £{} per £1 invested", score_text(Some(s))),
+        None => "has no investment score (no costs paid to set its savings against)".into(),
+    }
+}
+
 fn prices_title(m: &Model) -> String {
     match &m.prices {
         None => String::new(),
@@ -287,7 +305,7 @@ pub fn overall_table(models: &[Model], partnership: Option<&str>) -> crate::Resu
         ts += r.savings;
         t.push(case_row(m, &inp, &r));
     }
-    let overall = (!pvc.is_zero()).then(|| pvs / pvc);
+    let overall = (pvc > Decimal::ZERO).then(|| pvs / pvc);
     let e = Cell::empty;
     t.push_total(vec![
         Cell::label("Total"),
@@ -324,8 +342,8 @@ pub fn overall_table(models: &[Model], partnership: Option<&str>) -> crate::Resu
         _ => String::new(),
     };
     t.headline = format!(
-        "Across {n} cases {who} returns £{} per £1 invested{over} (NPV {}).",
-        score_text(overall),
+        "Across {n} cases {who} {}{over} (NPV {}).",
+        returns(overall),
         money::format_pounds(pvs - pvc, 0, Default::default())
     );
     t.notes.push(format!(
