@@ -527,3 +527,50 @@ fn generate_ledger_tidies_an_interrupted_run() {
     assert!(dir.join("notes.txt").exists() && dir.join("ledger.csv").exists());
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A report written again after its model lost its investment: the
+/// investment, apportionment and score CSVs and charts of the first run
+/// are removed (and said), so no table of old figures sits beside the new
+/// ones; a file of the user's own in csv/ stays. With --only, nothing is.
+#[test]
+fn report_removes_what_an_earlier_run_wrote() {
+    let dir = std::env::temp_dir().join(format!("costshare-stale-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let model = dir.join("case.toml");
+    let text = std::fs::read_to_string("models/planning-support.toml").unwrap();
+    std::fs::write(&model, &text).unwrap();
+    let (m, out) = (
+        model.display().to_string(),
+        dir.join("out").display().to_string(),
+    );
+    stdout(&["report", &m, "--out", &out]);
+    let csv = dir.join("out/case/csv");
+    assert!(csv.join("investment.csv").exists());
+    std::fs::write(csv.join("mine.txt"), "kept").unwrap();
+    let cut = text.find("[[investment]]").unwrap();
+    std::fs::write(&model, &text[..cut]).unwrap();
+    stdout(&["report", &m, "--out", &out, "--only", "savings"]);
+    assert!(
+        csv.join("investment.csv").exists(),
+        "--only removes nothing"
+    );
+    let run = cs().args(["report", &m, "--out", &out]).output().unwrap();
+    assert!(run.status.success());
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert!(!csv.join("investment.csv").exists() && !csv.join("score.csv").exists());
+    assert!(
+        err.contains(&format!("removed {}", csv.join("investment.csv").display())),
+        "{err}"
+    );
+    assert!(csv.join("savings.csv").exists() && csv.join("mine.txt").exists());
+    let charts: Vec<_> = std::fs::read_dir(dir.join("out/case/charts"))
+        .unwrap()
+        .flatten()
+        .collect();
+    assert!(
+        charts
+            .iter()
+            .all(|e| !e.file_name().to_string_lossy().starts_with("investment"))
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -166,6 +166,51 @@ pub fn write(pack: &Pack, dir: &Path, parts: &[Part], neg: Negatives) -> Result<
     Ok(written)
 }
 
+/// Removes what an earlier run wrote in a pack's csv/ and charts/ that
+/// this whole run (`written`, by `write`) did not: a table or chart the
+/// inputs no longer give would sit beside the new ones as if current.
+/// Returns what it removed. Only for a pack written whole (not `--only`).
+pub fn remove_stale(pack: &Pack, dir: &Path, written: &[String]) -> Result<Vec<String>> {
+    let dir = dir.join(&pack.name);
+    let mut removed = Vec::new();
+    for (sub, exts) in [("csv", &["csv"][..]), ("charts", &["svg", "png"][..])] {
+        let Ok(rd) = std::fs::read_dir(dir.join(sub)) else {
+            continue;
+        };
+        let mut stale: Vec<std::path::PathBuf> = rd
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.is_file())
+            .filter(|p| p.extension().is_some_and(|e| exts.iter().any(|x| e == *x)))
+            .filter(|p| !written.contains(&p.display().to_string()))
+            .collect();
+        stale.sort();
+        for p in stale {
+            std::fs::remove_file(&p).map_err(|source| Error::Write {
+                path: p.display().to_string(),
+                source,
+            })?;
+            removed.push(p.display().to_string());
+        }
+    }
+    Ok(removed)
+}
+
+/// The packs' folder names, each once: a model file named as another
+/// report's folder (mkip-overall.toml beside the overall score) would
+/// write both into one folder, the later over the earlier.
+pub fn distinct_folders(packs: &[Pack]) -> Result<()> {
+    for (i, p) in packs.iter().enumerate() {
+        if let Some(q) = packs[..i].iter().find(|q| q.name == p.name) {
+            return Err(Error::usage(format!(
+                "two reports would be written to one folder, {}/: {:?} and {:?}; rename one of their files",
+                p.name, q.title, p.title
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Excel sheet names: at most 31 characters, none of []:*?/\ .
 fn sheet_name(s: &str, used: &[String]) -> String {
     let clean: String = s
@@ -1285,6 +1330,7 @@ pub fn packs(data: Option<&Path>, models_dir: Option<&Path>) -> crate::Result<Ve
     if !models.is_empty() {
         packs.push(overall_pack(&models, dir)?);
     }
+    distinct_folders(&packs)?;
     Ok(packs)
 }
 

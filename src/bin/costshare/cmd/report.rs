@@ -117,8 +117,15 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
         for w in &p.warnings {
             eprintln!("costshare: {w}");
         }
-        for w in pack::write(p, &args.out, &parts, args.negatives.get())? {
+        let written = pack::write(p, &args.out, &parts, args.negatives.get())?;
+        for w in &written {
             emit(out, &format!("wrote {w}\n"))?;
+        }
+        // A whole pack: what an earlier run left in csv/ and charts/ goes.
+        if args.only.is_none() {
+            for r in pack::remove_stale(p, &args.out, &written)? {
+                eprintln!("costshare: removed {r}: an earlier run's, not written by this one");
+            }
         }
     }
     match monitoring {

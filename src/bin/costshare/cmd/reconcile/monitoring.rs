@@ -160,8 +160,12 @@ pub fn tables(
             }
         }
         for p in &packs {
-            costshare::output::pack::write(p, dir, &costshare::output::pack::ALL_PARTS, neg)?;
+            let written =
+                costshare::output::pack::write(p, dir, &costshare::output::pack::ALL_PARTS, neg)?;
             eprintln!("costshare: wrote {}", dir.join(&p.name).display());
+            for r in costshare::output::pack::remove_stale(p, dir, &written)? {
+                eprintln!("costshare: removed {r}: an earlier run's, not written by this one");
+            }
         }
     }
     let lost = commitments.as_ref().is_some_and(|c| c.lost_anything());
