@@ -211,8 +211,27 @@ impl Reader<'_> {
                 return Err(said(&key, c));
             }
             self.printable_value(v, &key, &|s: &str| bad(s, key.starts_with("notes")), &said)?;
+            self.not_too_long(v, &key)?;
         }
         Ok(())
+    }
+
+    /// A name (the model's, a partner's, an item's) of at most 200
+    /// characters, any other text of at most 2,000: a title holds the name,
+    /// and Excel's page header 255 characters, its cells 32,767.
+    fn not_too_long(&self, v: &T, key: &str) -> Result<()> {
+        let name = key == "name" || key == "partners" || key.ends_with(".item") || key == "item";
+        let most = if name { 200 } else { 2_000 };
+        let long = |s: &str| s.chars().count() > most;
+        let too = match v {
+            T::String(s) => long(s),
+            T::Array(a) => a.iter().any(|x| x.as_str().is_some_and(long)),
+            _ => false,
+        };
+        match too {
+            true => Err(self.err(key, format!("is over {most} characters; shorten it"))),
+            false => Ok(()),
+        }
     }
 
     fn printable_value(

@@ -1052,7 +1052,20 @@ fn print_pages(
     ws.set_print_fit_to_pages(1, 0);
     ws.set_repeat_rows(header, header)?;
     // "&" starts a header code in Excel: a literal one is written "&&".
-    ws.set_header(format!("&C&\"-,Bold\"{}", title.replace('&', "&&")));
+    // Excel holds 255 characters of header: a long title is cut with "…"
+    // (the sheet's title row holds it whole).
+    let mut head = String::new();
+    for c in title.chars() {
+        if head.chars().count() + 2 > 240 {
+            head.push('…');
+            break;
+        }
+        head.push(c);
+        if c == '&' {
+            head.push('&');
+        }
+    }
+    ws.set_header(format!("&C&\"-,Bold\"{head}"));
     ws.set_footer("&CPage &P of &N");
     Ok(())
 }
