@@ -349,7 +349,7 @@ impl Reader<'_> {
         Year::parse(s).ok_or_else(|| {
             self.err(
                 key,
-                format!("expected a financial year such as \"2019/20\", found {s:?}"),
+                format!("expected a financial year such as \"2019/20\" (1900/01 to 2199/00), found {s:?}"),
             )
         })
     }
@@ -361,7 +361,7 @@ impl Reader<'_> {
             Some(v) => Err(self.err(
                 key,
                 format!(
-                    "expected a financial year such as \"2019/20\", found {}",
+                    "expected a financial year such as \"2019/20\" (1900/01 to 2199/00), found {}",
                     type_name(v)
                 ),
             )),
@@ -861,7 +861,7 @@ impl Reader<'_> {
             let y = Year::parse(&k).ok_or_else(|| {
                 self.err_at(
                     &format!("{key}.\"{k}\""),
-                    format!("expected a financial year such as \"2019/20\", found {k:?}"),
+                    format!("expected a financial year such as \"2019/20\" (1900/01 to 2199/00), found {k:?}"),
                     &f.origin,
                 )
             })?;
@@ -894,6 +894,15 @@ impl Reader<'_> {
                                 .err(&format!("{key}.item"), "missing; expected the item's name"));
                         }
                     };
+                    // Scenarios and ranges address an item by its name.
+                    if let Some(j) = out.iter().position(|o: &InvestmentItem| o.item == item) {
+                        return Err(self.err(
+                            &format!("{key}.item"),
+                            format!(
+                                "{item:?} is also investment[{j}]'s name; give each item its own"
+                            ),
+                        ));
+                    }
                     let amounts = match t.get("amounts") {
                         Some(a) => self.year_map(a, &format!("{key}.amounts"))?,
                         None => {
@@ -1063,7 +1072,7 @@ impl Reader<'_> {
                 return Err(self.err(
                     "savings.start_year",
                     format!(
-                        "expected a financial year such as \"2019/20\", found {}",
+                        "expected a financial year such as \"2019/20\" (1900/01 to 2199/00), found {}",
                         type_name(v)
                     ),
                 ));

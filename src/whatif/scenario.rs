@@ -38,7 +38,8 @@ impl Case {
         }
         let bad = |what: &str| Error::usage(format!("{key}={value}: expected {what}"));
         let year = || -> Result<Year> {
-            Year::parse(value).ok_or_else(|| bad("a financial year such as 2019/20"))
+            Year::parse(value)
+                .ok_or_else(|| bad("a financial year such as 2019/20 (1900/01 to 2199/00)"))
         };
         let parts: Vec<&str> = key.split('.').collect();
         match parts.as_slice() {
@@ -560,7 +561,19 @@ fn parse_doc(doc: &toml::Table, file: &str) -> Result<ScenarioFile> {
             ));
         };
         for (i, s) in a.iter().enumerate() {
-            into.push(parse_scenario(&file, &format!("{section}[{i}]"), s)?);
+            let s = parse_scenario(&file, &format!("{section}[{i}]"), s)?;
+            // Two columns of one name could not be told apart.
+            if let Some(j) = into.iter().position(|o| o.name == s.name) {
+                return Err(Error::model(
+                    &file,
+                    &format!("{section}[{i}].name"),
+                    format!(
+                        "{:?} is also {section}[{j}]'s name; give each its own",
+                        s.name
+                    ),
+                ));
+            }
+            into.push(s);
         }
     }
     let list = |section: &str, k: &str| -> Result<Vec<String>> {

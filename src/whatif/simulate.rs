@@ -46,7 +46,7 @@ pub fn parse_range(case: &Case, s: &str) -> Result<Range> {
     let key = key.trim();
     let target = case.target(key)?.ok_or_else(|| {
         Error::usage(format!(
-            "{key}: cannot be varied over a range (it takes a name or a year); use `scenario --set {key}=…`"
+            "{key}: cannot be varied over a range (it takes a name, a year or a whole number of years); compare values with `scenario --set {key}=…`"
         ))
     })?;
     let bits: Vec<&str> = spec.split("..").collect();
