@@ -87,6 +87,12 @@ fn gcd(a: i128, b: i128) -> i128 {
 }
 
 /// Validates a rounding unit: 1, 0.1, 0.01 … (or 10, 100).
+/// Whether `unit` is one the apportioner rounds to: a power of ten
+/// (0.01, 1, 1000).
+pub fn is_unit(unit: Decimal) -> bool {
+    unit_scale(unit).is_ok()
+}
+
 fn unit_scale(unit: Decimal) -> Result<(i128, u32), ApportionError> {
     // unit = m × 10^-s with m a power of ten.
     let u = unit.normalize();
@@ -345,7 +351,12 @@ pub fn unit_words(unit: Decimal) -> &'static str {
 
 pub fn parse_weights(s: &str) -> crate::Result<Vec<(String, Decimal)>> {
     let mut out: Vec<(String, Decimal)> = Vec::new();
-    for part in s.split(',').filter(|p| !p.trim().is_empty()) {
+    for part in s.split(',') {
+        if part.trim().is_empty() {
+            return Err(crate::Error::usage(format!(
+                "--weights {s:?}: a blank entry between commas; expected e.g. ABC=40,DEF=30"
+            )));
+        }
         let (name, w) = part.split_once('=').ok_or_else(|| {
             crate::Error::usage(format!(
                 "--weights: {part:?} is not NAME=WEIGHT (e.g. ABC=253753)"
@@ -365,9 +376,14 @@ pub fn parse_weights(s: &str) -> crate::Result<Vec<(String, Decimal)>> {
         let w = w.trim().trim_end_matches('%');
         let d = match crate::base::money::parse_amount(w) {
             Ok(crate::base::money::Amount::Value(d)) => d,
-            _ => {
+            other => {
+                // Why, when it is more than "not a number" (too large).
+                let why = match other {
+                    Err(e) if e.reason != "not a number" => format!(": {}", e.reason),
+                    _ => String::new(),
+                };
                 return Err(crate::Error::usage(format!(
-                    "--weights: the weight of {name} is {w:?}; expected a number such as 40 or 253,753"
+                    "--weights: the weight of {name} is {w:?}{why}; expected a number such as 40 or 253,753"
                 )));
             }
         };

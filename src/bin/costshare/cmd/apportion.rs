@@ -84,11 +84,12 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
                     "--basis equal needs --partners, e.g. --partners ABC,DEF,GHI",
                 ));
             };
-            let names: Vec<String> = partners
-                .split(',')
-                .map(|p| p.trim().to_string())
-                .filter(|p| !p.is_empty())
-                .collect();
+            let names: Vec<String> = partners.split(',').map(|p| p.trim().to_string()).collect();
+            if names.iter().any(String::is_empty) {
+                return Err(Error::usage(format!(
+                    "--partners {partners:?}: a blank name between commas; expected e.g. ABC,DEF,GHI"
+                )));
+            }
             if let Some((_, p)) = names
                 .iter()
                 .enumerate()
@@ -119,8 +120,9 @@ fn whole_units(
     unit: rust_decimal::Decimal,
     total: &str,
 ) -> costshare::Result<()> {
-    if unit.is_zero() || unit.is_sign_negative() || (amount % unit).is_zero() {
-        return Ok(()); // a unit that is no unit is refused by the apportioner
+    // A unit that is no unit (3, 0) is refused by the apportioner.
+    if !costshare::case::apportion::is_unit(unit) || (amount % unit).is_zero() {
+        return Ok(());
     }
     let shown = |d| money::format_pounds(d, 2, Default::default());
     Err(Error::usage(format!(

@@ -35,11 +35,24 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
             "--out must differ from the draft: keep the placeholders to fill again next year",
         ));
     }
+    let is_docx = |p: &std::path::Path| {
+        p.extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("docx"))
+    };
+    let docx = is_docx(&args.draft);
+    // A Word document named report.md (or a text named .docx) opens as
+    // nonsense: the output keeps the draft's kind.
+    if docx != is_docx(&args.out) {
+        let kind = match docx {
+            true => "a Word draft is filled into a Word document: give a name ending .docx",
+            false => "a text draft is filled into text: give a name not ending .docx",
+        };
+        return Err(Error::usage(format!(
+            "--out {}: {kind}",
+            args.out.display()
+        )));
+    }
     let packs = super::check_draft::packs(&args.data)?;
-    let docx = args
-        .draft
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("docx"));
     if docx {
         draft::fill_docx(&args.draft, &args.out, &packs)?;
     } else {

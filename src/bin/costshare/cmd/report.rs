@@ -55,6 +55,12 @@ impl From<PartArg> for Part {
 }
 
 pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
+    if args.out.exists() && !args.out.is_dir() {
+        return Err(Error::usage(format!(
+            "--out {}: a file, not a folder; give the folder the reports go in",
+            args.out.display()
+        )));
+    }
     let parts: Vec<Part> = if args.format.is_empty() {
         pack::ALL_PARTS.to_vec()
     } else {
