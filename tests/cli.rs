@@ -574,3 +574,17 @@ fn report_removes_what_an_earlier_run_wrote() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// init's next steps paste into a shell as they are: a folder with a space
+/// is quoted (`cd np ü/x` split in two).
+#[test]
+fn init_quotes_a_folder_with_a_space() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("init with space");
+    let _ = std::fs::remove_dir_all(&dir);
+    let out = stdout(&["init", &dir.display().to_string()]);
+    assert!(
+        out.contains(&format!("  cd '{}' && costshare report", dir.display())),
+        "{out}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -13,6 +13,18 @@ pub struct Args {
     dir: PathBuf,
 }
 
+/// A path as a shell word to paste: quoted when it holds anything but
+/// letters, digits and `/._-` (a space would split `cd` in two).
+fn shell_word(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-".contains(c));
+    match plain {
+        true => s.to_string(),
+        false => format!("'{}'", s.replace('\'', "'\\''")),
+    }
+}
+
 pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
     for p in costshare::output::template::write(&args.dir)? {
         emit(out, &format!("wrote {}\n", p.display()))?;
@@ -20,7 +32,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
     let cd = if args.dir.as_os_str() == "." {
         String::new()
     } else {
-        format!("cd {} && ", args.dir.display())
+        format!("cd {} && ", shell_word(&args.dir.display().to_string()))
     };
     emit(
         out,
