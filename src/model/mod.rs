@@ -338,7 +338,8 @@ impl Model {
             published,
             notes,
         };
-        m.validate()?;
+        // Each rule's error on the line of the key it names.
+        m.validate().map_err(|e| located(e, &r.lines))?;
         Ok(m)
     }
 
