@@ -86,13 +86,13 @@ fn gcd(a: i128, b: i128) -> i128 {
     a
 }
 
-/// Validates a rounding unit: 1, 0.1, 0.01 … (or 10, 100).
 /// Whether `unit` is one the apportioner rounds to: a power of ten
 /// (0.01, 1, 1000).
 pub fn is_unit(unit: Decimal) -> bool {
     unit_scale(unit).is_ok()
 }
 
+/// Validates a rounding unit: 1, 0.1, 0.01 … (or 10, 100).
 fn unit_scale(unit: Decimal) -> Result<(i128, u32), ApportionError> {
     // unit = m × 10^-s with m a power of ten.
     let u = unit.normalize();
@@ -329,7 +329,6 @@ pub fn equal_weights(partners: &[String]) -> Vec<(String, Decimal)> {
     partners.iter().map(|p| (p.clone(), Decimal::ONE)).collect()
 }
 
-/// "ABC=253753,DEF=303926" → [(ABC, 253753), …], in the order given.
 /// The unit a case's amount is apportioned in: whole pounds, or pence for
 /// an amount with pence (so £1,000.40 is shared to the penny, not as
 /// £1,000); an amount with fractions of a penny (a percentage uplift) is
@@ -349,6 +348,7 @@ pub fn unit_words(unit: Decimal) -> &'static str {
     }
 }
 
+/// "ABC=253753,DEF=303926" → [(ABC, 253753), …], in the order given.
 pub fn parse_weights(s: &str) -> crate::Result<Vec<(String, Decimal)>> {
     let mut out: Vec<(String, Decimal)> = Vec::new();
     for part in s.split(',') {
