@@ -169,14 +169,28 @@ pub fn write(pack: &Pack, dir: &Path, parts: &[Part], neg: Negatives) -> Result<
 /// Removes what an earlier run wrote in a pack's csv/ and charts/ that
 /// this whole run (`written`, by `write`) did not: a table or chart the
 /// inputs no longer give would sit beside the new ones as if current.
-/// Returns what it removed. Only for a pack written whole (not `--only`).
-pub fn remove_stale(pack: &Pack, dir: &Path, written: &[String]) -> Result<Vec<String>> {
+/// Returns what it removed. Only for a pack written whole (not `--only`),
+/// and only in the folders of the `parts` written (`--format md` leaves
+/// the CSVs alone).
+pub fn remove_stale(
+    pack: &Pack,
+    dir: &Path,
+    parts: &[Part],
+    written: &[String],
+) -> Result<Vec<String>> {
     let dir = dir.join(&pack.name);
     let mut removed = Vec::new();
-    for (sub, exts) in [("csv", &["csv"][..]), ("charts", &["svg", "png"][..])] {
+    let folders = [
+        (Part::Csv, "csv", &["csv"][..]),
+        (Part::Charts, "charts", &["svg", "png"][..]),
+    ];
+    for (part, sub, exts) in folders {
         let Ok(rd) = std::fs::read_dir(dir.join(sub)) else {
             continue;
         };
+        if !parts.contains(&part) {
+            continue;
+        }
         let mut stale: Vec<std::path::PathBuf> = rd
             .flatten()
             .map(|e| e.path())

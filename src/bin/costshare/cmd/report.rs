@@ -129,7 +129,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
         }
         // A whole pack: what an earlier run left in csv/ and charts/ goes.
         if args.only.is_none() {
-            for r in pack::remove_stale(p, &args.out, &written)? {
+            for r in pack::remove_stale(p, &args.out, &parts, &written)? {
                 eprintln!("costshare: removed {r}: an earlier run's, not written by this one");
             }
         }

@@ -163,7 +163,8 @@ pub fn tables(
             let written =
                 costshare::output::pack::write(p, dir, &costshare::output::pack::ALL_PARTS, neg)?;
             eprintln!("costshare: wrote {}", dir.join(&p.name).display());
-            for r in costshare::output::pack::remove_stale(p, dir, &written)? {
+            let all = &costshare::output::pack::ALL_PARTS;
+            for r in costshare::output::pack::remove_stale(p, dir, all, &written)? {
                 eprintln!("costshare: removed {r}: an earlier run's, not written by this one");
             }
         }
