@@ -554,6 +554,11 @@ fn report_removes_what_an_earlier_run_wrote() {
         csv.join("investment.csv").exists(),
         "--only removes nothing"
     );
+    stdout(&["report", &m, "--out", &out, "--format", "md"]);
+    assert!(
+        csv.join("investment.csv").exists(),
+        "nor a run that writes no CSV"
+    );
     let run = cs().args(["report", &m, "--out", &out]).output().unwrap();
     assert!(run.status.success());
     let err = String::from_utf8_lossy(&run.stderr);
