@@ -1012,9 +1012,7 @@ impl Case {
         let Some(c) = Case::from_model(m) else {
             return Ok(None);
         };
-        let f = c
-            .figures()
-            .map_err(|e| crate::Error::model(&m.file, key, e.to_string()))?;
+        let f = c.figures().map_err(|e| m.error(key, e.to_string()))?;
         Ok(Some((c, f)))
     }
 }

@@ -55,7 +55,7 @@ fn partner_savings(m: &Model) -> crate::Result<Option<Vec<PartnerSaving>>> {
         SharedCost::Total(total) => {
             let w = c
                 .weight_values_for(c.running_basis.as_ref().unwrap_or(&c.basis))
-                .map_err(|e| crate::Error::model(&m.file, "apportionment", e.to_string()))?;
+                .map_err(|e| m.error("apportionment", e.to_string()))?;
             let sum: Decimal = w.iter().sum();
             let unit = crate::case::apportion::unit_for(total.value);
             w.iter()

@@ -37,7 +37,7 @@ pub fn inputs(m: &Model) -> crate::Result<Option<ScoreInputs>> {
     };
     c.score_inputs()
         .map(Some)
-        .map_err(|e| crate::Error::model(&m.file, "savings", e.to_string()))
+        .map_err(|e| m.error("savings", e.to_string()))
 }
 
 pub fn table(m: &Model) -> crate::Result<Option<Table>> {

@@ -20,8 +20,7 @@ fn shares(total: &Fig, by: &[(String, Fig)], m: &Model, key: &str) -> crate::Res
         })
         .collect();
     let unit = crate::case::apportion::unit_for(total.value);
-    let parts = apportion(total.value, &w, unit)
-        .map_err(|e| crate::Error::model(&m.file, key, e.to_string()))?;
+    let parts = apportion(total.value, &w, unit).map_err(|e| m.error(key, e.to_string()))?;
     Ok(parts.iter().map(|p| p.rounded).collect())
 }
 

@@ -239,9 +239,16 @@ pub struct Model {
     pub pathfinder: Option<Pathfinder>,
     pub published: Vec<PublishedFigure>,
     pub notes: Vec<String>,
+    /// Each key's line in the file, for errors found after reading.
+    pub lines: std::collections::HashMap<String, u32>,
 }
 
 impl Model {
+    /// An error about `key` of this model, on the key's line.
+    pub fn error(&self, key: &str, message: impl Into<String>) -> Error {
+        located(Error::model(&self.file, key, message), &self.lines)
+    }
+
     pub fn load(path: &Path) -> Result<Model> {
         let text = crate::input::import::read_text(path)?;
         Model::parse(&text, path)
@@ -337,9 +344,10 @@ impl Model {
             pathfinder,
             published,
             notes,
+            lines: std::mem::take(&mut r.lines),
         };
         // Each rule's error on the line of the key it names.
-        m.validate().map_err(|e| located(e, &r.lines))?;
+        m.validate().map_err(|e| located(e, &m.lines))?;
         Ok(m)
     }
 
