@@ -426,3 +426,30 @@ fn refunds_above_spending_have_no_investment_score() {
     );
     assert!(!t.headline.contains("per £1"), "{}", t.headline);
 }
+
+/// tests/models/late-cost.toml: £10,000 a year saved from 2030/31, a
+/// £100,000 system bought in 2031/32. Cumulative net by hand: +10,000,
+/// −80,000, −70,000, −60,000, −50,000: never back above zero once the
+/// system is bought, so no payback (2030/31 was given, from its first
+/// year's +10,000). With the saving at £30,000 a year: +30,000, −40,000,
+/// −10,000, +20,000, +50,000: paid back in 2033/34, the year from which
+/// it stays above zero.
+#[test]
+fn payback_is_the_year_from_which_the_case_stays_paid_back() {
+    let m = Model::load(Path::new("tests/models/late-cost.toml")).unwrap();
+    let t = table(&m, "score");
+    let last = t.columns.last().unwrap().clone();
+    let payback = |t: &costshare::base::table::Table| {
+        costshare::output::render::plain(&t.find("Payback year", &last).unwrap().value)
+    };
+    assert_eq!(fig(&t, "2031/32", "Cumulative net"), dec!(-80000));
+    assert_eq!(payback(&t), "none within window");
+    let text = std::fs::read_to_string("tests/models/late-cost.toml")
+        .unwrap()
+        .replace(
+            "net_saving_per_annum = 10000",
+            "net_saving_per_annum = 30000",
+        );
+    let m = Model::parse(&text, Path::new("tests/models/late-cost.toml")).unwrap();
+    assert_eq!(payback(&table(&m, "score")), "2033/34");
+}

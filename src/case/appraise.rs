@@ -99,10 +99,14 @@ pub fn evaluate(i: &ScoreInputs) -> ScoreResult {
         let net = s - c;
         cum += net;
         let year = i.first_year.offset(t as i32);
-        // Paid back once money has moved: a late joiner's empty first
-        // years are not a payback.
+        // Paid back from the year the cumulative net stays at or above
+        // zero to the window's end (a cost after early savings undoes an
+        // earlier payback), once money has moved: a late joiner's empty
+        // first years are not a payback.
         begun |= !c.is_zero() || !s.is_zero();
-        if payback.is_none() && begun && cum >= Decimal::ZERO {
+        if cum < Decimal::ZERO {
+            payback = None;
+        } else if payback.is_none() && begun {
             payback = Some(year);
         }
         let (pc, ps) = (c * df, s * df);
@@ -280,9 +284,12 @@ fn summarise_with(i: &ScoreInputs, dfs: &[Decimal]) -> Summary {
     for (t, (&c, &df)) in i.costs.iter().zip(dfs).enumerate() {
         let s = i.savings_in(t);
         cum = add(cum, sub(s, c));
-        // As `evaluate`: paid back once money has moved.
+        // As `evaluate`: from the year the cumulative net stays at or
+        // above zero, once money has moved.
         begun |= !c.is_zero() || !s.is_zero();
-        if payback_idx.is_none() && begun && cum >= Decimal::ZERO {
+        if cum < Decimal::ZERO {
+            payback_idx = None;
+        } else if payback_idx.is_none() && begun {
             payback_idx = Some(t);
         }
         tc = add(tc, c);

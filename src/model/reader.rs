@@ -877,6 +877,38 @@ impl Reader<'_> {
         Ok(out)
     }
 
+    /// Shares by year (1 = all of it): a percentage written as one ("50%")
+    /// is that share (0.5), and a share is at most 2, so 50 meaning 50 %
+    /// is not taken as fifty times the savings.
+    fn shares(&mut self, v: &T, key: &str) -> Result<Vec<(Year, Fig)>> {
+        let mut m = self.year_map(v, key)?;
+        for (y, f) in &mut m {
+            let written = v.get(y.to_string()).or_else(|| {
+                v.as_table()?
+                    .iter()
+                    .find(|(k, _)| Year::parse(k) == Some(*y))
+                    .map(|(_, x)| x)
+            });
+            if written
+                .and_then(T::as_str)
+                .is_some_and(|s| s.trim_end().ends_with('%'))
+            {
+                f.value /= Decimal::ONE_HUNDRED;
+            }
+            if f.value > Decimal::TWO {
+                return Err(self.err_at(
+                    &format!("{key}.\"{y}\""),
+                    format!(
+                        "is {}: a share is 1 for all of it (0.7, or \"70%\", for 70 %), at most 2",
+                        f.value.normalize()
+                    ),
+                    &f.origin,
+                ));
+            }
+        }
+        Ok(m)
+    }
+
     pub(super) fn investment(&mut self, v: &T) -> Result<Vec<InvestmentItem>> {
         match v {
             T::Array(items) => {
@@ -1080,7 +1112,7 @@ impl Reader<'_> {
         };
         let realisation = match t.get("realisation") {
             None => Vec::new(),
-            Some(v) => self.year_map(v, "savings.realisation")?,
+            Some(v) => self.shares(v, "savings.realisation")?,
         };
         let budget_year = t.get("budget_year").and_then(T::as_str).map(str::to_string);
         if shared_service_cost.is_none() && net_saving_per_annum.is_none() {

@@ -252,27 +252,38 @@ impl Target {
             | Target::Inflation
             | Target::CostsIndex
             | Target::SavingsIndex => Decimal::ONE_HUNDRED,
-            Target::RealisationFactor | Target::RealisationYear(_) | Target::ItemScale(_) => {
-                Decimal::from(1_000)
-            }
+            // A share: 1 is all of it; 70 meant as 70 % is refused.
+            Target::RealisationFactor | Target::RealisationYear(_) => Decimal::TWO,
+            Target::ItemScale(_) => Decimal::from(1_000),
             Target::SlipMonths => Decimal::from(1_200),
             Target::Weight(_) | Target::Population(_) => Decimal::from(1_000_000_000_000i64),
             _ => money::MAX_AMOUNT,
         }
     }
 
-    /// Whether a negative value is refused.
+    /// Whether a negative value is refused (a partner's budget cost is
+    /// also its weight on the baseline basis: never below nothing).
     pub(crate) fn nonneg(self) -> bool {
         !matches!(
             self,
-            Target::Baseline(_)
-                | Target::Already(_)
+            Target::Already(_)
                 | Target::NetGiven
                 | Target::ItemYear(..)
                 | Target::Inflation
                 | Target::CostsIndex
                 | Target::SavingsIndex
         )
+    }
+
+    /// The smallest value that makes sense: zero where a negative is
+    /// refused, −50 % for a price index (as a model may say: at −100 % a
+    /// price is nothing and its factor divides by zero), −most otherwise.
+    pub fn least(self) -> Decimal {
+        match self {
+            Target::Inflation | Target::CostsIndex | Target::SavingsIndex => Decimal::from(-50),
+            t if t.nonneg() => Decimal::ZERO,
+            t => -t.most(),
+        }
     }
 }
 
@@ -428,8 +439,15 @@ impl Case {
 
 /// Parses a value for a numeric target, refusing negatives where they make no sense.
 pub fn parse_value(key: &str, target: Target, value: &str) -> Result<Decimal> {
-    let v = value.trim().trim_end_matches('%');
+    // A share written as a percentage ("70%") is that share (0.7); a
+    // rate's "%" is its unit already (10% is 10).
+    let v = value.trim();
+    let (v, per_cent) = match v.strip_suffix('%') {
+        Some(v) => (v.trim(), target.is_fraction()),
+        None => (v, false),
+    };
     let d = match money::parse_amount(v) {
+        Ok(Amount::Value(d)) if per_cent => d / Decimal::ONE_HUNDRED,
         Ok(Amount::Value(d)) => d,
         _ => {
             return Err(Error::usage(format!(
@@ -447,9 +465,19 @@ pub fn parse_value(key: &str, target: Target, value: &str) -> Result<Decimal> {
             "{key}={value}: expected zero or more"
         )));
     }
-    if d.abs() > target.most() {
+    if d < target.least() {
         return Err(Error::usage(format!(
-            "{key}={value}: too large; at most {}",
+            "{key}={value}: too small; at least {}",
+            target.least().normalize()
+        )));
+    }
+    if d.abs() > target.most() {
+        let share = match target.is_fraction() {
+            true => " (a share: 1 is all of it; write 0.7 or 70% for 70 %)",
+            false => "",
+        };
+        return Err(Error::usage(format!(
+            "{key}={value}: too large; at most {}{share}",
             target.most().normalize()
         )));
     }

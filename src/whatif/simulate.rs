@@ -160,10 +160,7 @@ fn crossing(
         f(&c)
     };
     let w = (r.high - r.low).abs();
-    let mut a = r.low.min(r.high) - w * Decimal::TEN;
-    if r.target.nonneg() {
-        a = a.max(Decimal::ZERO);
-    }
+    let a = (r.low.min(r.high) - w * Decimal::TEN).max(r.target.least());
     let b = (r.low.max(r.high) + w * Decimal::TEN).min(r.target.most());
     const STEPS: u32 = 40;
     let step = (b - a) / Decimal::from(STEPS);
