@@ -55,7 +55,7 @@ pub const KEYS: &[Key] = &[
     Key {
         pattern: "prices.inflation_pct",
         label: "Inflation",
-        meaning: "general inflation (GDP deflator) a year, to deflate to the price base year (real terms)",
+        meaning: "general inflation (GDP deflator) a year, to deflate to the price base year (real terms); −50 to 100",
         example: "2",
     },
     Key {
@@ -103,7 +103,7 @@ pub const KEYS: &[Key] = &[
     Key {
         pattern: "savings.realisation",
         label: "Share of savings realised",
-        meaning: "share of the saving realised in every year (0.7 = 70 %)",
+        meaning: "share of the saving realised in every year (0.7 or 70%; at most 2)",
         example: "0.7",
     },
     Key {
