@@ -610,3 +610,32 @@ fn a_realisation_percentage_is_a_share() {
         "{pct}"
     );
 }
+
+/// An annual-report budget with pence (Audit £299,700.40 and £180,110.40)
+/// is shown with pence, so the row adds up as printed: £299,700.40 +
+/// £180,110.40 + £166,200.00 = £646,010.80 (it showed £299,700, £180,110,
+/// £166,200 and £646,011).
+#[test]
+fn annual_report_pence_are_shown() {
+    let dir = std::env::temp_dir().join(format!("costshare-annual-pence-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for e in std::fs::read_dir("fixtures/mkip-2012-13")
+        .unwrap()
+        .flatten()
+    {
+        std::fs::copy(e.path(), dir.join(e.file_name())).unwrap();
+    }
+    let budget = dir.join("budget.csv");
+    let text = std::fs::read_to_string(&budget).unwrap().replace(
+        "Audit,Audit,expenditure,299700,180110,166200",
+        "Audit,Audit,expenditure,299700.4,180110.4,166200",
+    );
+    std::fs::write(&budget, text).unwrap();
+    let d = dir.display().to_string();
+    let md = stdout(&["table", "budget-breakdown", "--data", &d, "--format", "md"]);
+    assert!(
+        md.contains("| Audit | Audit | £299,700.40 | £180,110.40 | £166,200.00 | £646,010.80 |"),
+        "{md}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -582,7 +582,7 @@ impl AnnualInputs {
         if !has {
             return None;
         }
-        Some(match name {
+        let mut t = match name {
             "budget-breakdown" => self.budget_breakdown(),
             "budget-headline" => self.budget_headline(),
             "staff" => self.staff_table(),
@@ -590,7 +590,10 @@ impl AnnualInputs {
             "performance-summary" => self.performance_summary(),
             "national-picture" => self.national_picture(),
             _ => return None,
-        })
+        };
+        // An input with pence is shown with them, so rows add up as printed.
+        t.pence_if_any();
+        Some(t)
     }
 
     pub fn tables(&self) -> Vec<Table> {
