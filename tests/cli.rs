@@ -639,3 +639,38 @@ fn annual_report_pence_are_shown() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A service named "Total Facilities Management" (with its line and kind)
+/// is read, not set aside as a typed total: its £15,000 was dropped from
+/// the net expenditure (£8,961,940 + £15,000 = £8,976,940). A "Total" row
+/// with figures only is still set aside.
+#[test]
+fn a_service_named_total_something_is_read() {
+    let dir = std::env::temp_dir().join(format!("costshare-tfm-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for e in std::fs::read_dir("fixtures/mkip-2012-13")
+        .unwrap()
+        .flatten()
+    {
+        std::fs::copy(e.path(), dir.join(e.file_name())).unwrap();
+    }
+    let budget = dir.join("budget.csv");
+    let mut text = std::fs::read_to_string(&budget).unwrap();
+    text.push_str("Total Facilities Management,TFM,expenditure,5000,5000,5000,\nTotal,,,1,2,3,\n");
+    std::fs::write(&budget, text).unwrap();
+    let d = dir.display().to_string();
+    let out = cs()
+        .args(["table", "budget-breakdown", "--data", &d, "--format", "md"])
+        .output()
+        .unwrap();
+    let (md, err) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(md.contains("| **Total** | **Net expenditure** | **£3,930,650** | **£2,073,090** | **£2,973,200** | **£8,976,940** |"), "{md}");
+    assert!(
+        err.contains("1 set aside (1 total typed into the sheet"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -1116,6 +1116,28 @@ pub(crate) fn is_total_label_bytes(b: &[u8]) -> bool {
         || starts(b"total:")
 }
 
+/// Whether a row's filled cells are a total typed into the sheet: a total
+/// label first ("Total", "Total expenditure") and no other words before
+/// its figures (a note after them is a note). "Total Facilities
+/// Management,TFM,expenditure,…" names its line and kind: a service
+/// (councils have one), not a total, and is read.
+fn typed_total(filled: &[&CellValue]) -> bool {
+    let figure = |c: &CellValue| match c {
+        CellValue::Number(_) => true,
+        CellValue::Text(t) => money::parse_amount(t).is_ok_and(|a| a.value().is_some()),
+        _ => false,
+    };
+    let words = |c: &CellValue| match c {
+        CellValue::Text(t) => !(t.trim().is_empty() || is_total_label(t)),
+        _ => false,
+    };
+    filled.first().is_some_and(|c| is_total_label(&c.display()))
+        && !filled[1..]
+            .iter()
+            .take_while(|c| !figure(c))
+            .any(|c| words(c))
+}
+
 /// A grid read as a table: the header is the first row naming the columns
 /// asked for (or the first row with two or more cells); rows above it are
 /// titles; below it each row is data, blank, a note or a typed total. Every
@@ -1275,7 +1297,7 @@ impl<'g> Records<'g> {
                     RowRole::Header
                 } else if filled.is_empty() {
                     RowRole::Blank
-                } else if filled.first().is_some_and(|c| is_total_label(&c.display())) {
+                } else if typed_total(&filled) {
                     RowRole::TypedTotal
                 } else if filled.len() == 1 && matches!(filled[0], CellValue::Text(_)) {
                     RowRole::Note
