@@ -367,11 +367,36 @@ fn unknown_figures(t: &Records, auth_cols: &[usize], known: [usize; 3]) -> Resul
     Ok(())
 }
 
+/// Each row's key (the cells of `cols`, as shown) once: a row copied twice
+/// would be counted twice, as the budget's repeated lines would be.
+fn each_once(t: &Records, cols: &[usize], what: &str) -> Result<()> {
+    let mut seen: std::collections::HashMap<Vec<String>, String> = Default::default();
+    for r in t.iter() {
+        let key: Vec<String> = cols
+            .iter()
+            .map(|&c| r.cell(c).display().trim().to_string())
+            .collect();
+        let place = r.grid.row_place(r.row);
+        if let Some(first) = seen.insert(key.clone(), place.clone()) {
+            return Err(crate::Error::Table {
+                place,
+                message: format!(
+                    "repeats {} ({what} {:?}): it would be counted twice; remove one",
+                    first.rsplit(", ").next().unwrap_or_default(),
+                    key.join(" / ")
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
 fn load_staff(src: &Source, acc: &mut Vec<Accounting>) -> Result<Vec<(String, Sourced<Decimal>)>> {
     let g = src.grid("staff")?;
     let t = Records::with_columns(g, &["service", "staff"])?;
     acc.push(t.accounting());
     let (c_s, c_n) = (t.col("service")?, t.col("staff")?);
+    each_once(&t, &[c_s], "service")?;
     let staff = t
         .iter()
         .map(|r| Ok((r.text(c_s, "a service name")?, staff_count(&r, c_n)?)))
@@ -388,6 +413,7 @@ fn load_growth(src: &Source, acc: &mut Vec<Accounting>) -> Result<Vec<Growth>> {
         t.col("budget_estimate")?,
         t.col("staff")?,
     );
+    each_once(&t, &[c_s], "service")?;
     let growth = t
         .iter()
         .map(|r| {
@@ -412,6 +438,7 @@ fn load_savings(src: &Source, acc: &mut Vec<Accounting>) -> Result<Vec<SavingsLi
         t.col("annual")?,
         t.col("cumulative")?,
     );
+    each_once(&t, &[c_g, c_l], "group / line")?;
     let savings = t
         .iter()
         .map(|r| {
@@ -435,6 +462,7 @@ fn load_funding(
     let t = Records::with_columns(g, &["item", "amount"])?;
     acc.push(t.accounting());
     let (c_i, c_a) = (t.col("item")?, t.col("amount")?);
+    each_once(&t, &[c_i], "item")?;
     let funding = t
         .iter()
         .map(|r| {
@@ -452,6 +480,7 @@ fn load_performance(src: &Source, acc: &mut Vec<Accounting>) -> Result<Vec<Perfo
     let t = Records::with_columns(g, &["service", "green", "amber", "red", "na"])?;
     acc.push(t.accounting());
     let c_s = t.col("service")?;
+    each_once(&t, &[c_s], "service")?;
     let cols = [
         t.col("green")?,
         t.col("amber")?,
@@ -481,6 +510,7 @@ fn load_national(src: &Source, acc: &mut Vec<Accounting>) -> Result<Vec<National
         t.col("arrangements")?,
         t.col("savings")?,
     );
+    each_once(&t, &[c_y], "year")?;
     let national = t
         .iter()
         .map(|r| {
