@@ -64,19 +64,27 @@ fn planted_errors_in_the_bundled_report_are_found() {
             _ => l.to_string(),
         })
         .collect();
+    // The same findings at the same lines whatever ends them: LF, CRLF,
+    // or a lone CR (every figure was on "line 1", its tables unseen).
+    for end in ["\n", "\r\n", "\r"] {
+        let planted = dir.join("planted.md");
+        std::fs::write(&planted, lines.join(end)).unwrap();
+        let (code, rows) = check(&planted);
+        assert_eq!(code, 1, "--strict exits 1 on findings");
+        let got = places(&rows);
+        assert_eq!(
+            got,
+            [
+                ("line 14", "£493,200", "£493,020"),
+                ("line 36", "2011/12", ""),
+                ("line 36", "£8.97m", "£8.96m"),
+            ],
+            "{end:?}"
+        );
+    }
     let planted = dir.join("planted.md");
     std::fs::write(&planted, lines.join("\n")).unwrap();
-    let (code, rows) = check(&planted);
-    assert_eq!(code, 1, "--strict exits 1 on findings");
-    let got = places(&rows);
-    assert_eq!(
-        got,
-        [
-            ("line 14", "£493,200", "£493,020"),
-            ("line 36", "2011/12", ""),
-            ("line 36", "£8.97m", "£8.96m"),
-        ]
-    );
+    let (_, rows) = check(&planted);
     assert!(
         rows[0][4].ends_with("budget-breakdown / Legal / Legal / MBC"),
         "{:?}",

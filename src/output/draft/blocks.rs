@@ -39,7 +39,12 @@ fn is_rule(line: &str) -> bool {
 /// A Markdown draft: headings give tables their titles; a table is a header
 /// line, a rule and rows; any other non-blank line is a paragraph.
 pub fn markdown(text: &str) -> Vec<Block> {
-    let lines: Vec<&str> = text.lines().collect();
+    // Lines as an editor numbers them: CRLF, LF and a lone CR (an old Mac
+    // file: every figure was on "line 1" and its tables were not seen).
+    let lines: Vec<&str> = text
+        .split("\r\n")
+        .flat_map(|l| l.split(['\n', '\r']))
+        .collect();
     let mut out = Vec::new();
     let mut title = String::new();
     let mut i = 0;
