@@ -298,3 +298,19 @@ fn placeholders_word_split_across_runs_are_filled() {
         "{report}"
     );
 }
+
+/// With no findings, the Markdown still says which figures were found in
+/// no table (it printed the headline alone; the note was only in JSON).
+#[test]
+fn figures_found_nowhere_are_said_without_findings() {
+    let dir = tmp("nowhere");
+    let d = dir.join("d.md");
+    std::fs::write(&d, "Spending was £1,234,567 this year.\n").unwrap();
+    let out = costshare().arg("check-draft").arg(&d).output().unwrap();
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        md,
+        "1 figure read: 0 findings; 1 figure found in no table or commentary.\n\n\
+         > Not found in any table (not errors, but worth a look): £1,234,567 (line 1).\n"
+    );
+}

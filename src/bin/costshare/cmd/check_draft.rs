@@ -69,7 +69,11 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
     let rep = draft::check(&blocks, &packs);
     let t = draft::report_table(&rep, &args.draft.display().to_string());
     let text = match OutFormat::from(args.format) {
-        OutFormat::Md if rep.findings.is_empty() => format!("{}\n", t.headline),
+        // No findings: the headline, and any note (figures found nowhere).
+        OutFormat::Md if rep.findings.is_empty() => {
+            let notes: String = t.notes.iter().map(|n| format!("\n> {n}\n")).collect();
+            format!("{}\n{notes}", t.headline)
+        }
         f => render::render(&t, f, Default::default())?,
     };
     emit(out, &text)?;
