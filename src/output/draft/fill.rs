@@ -33,8 +33,8 @@ pub fn unclosed(text: &str) -> Option<usize> {
 
 /// The display of the cell a placeholder names; why not, otherwise.
 pub fn lookup(packs: &[Pack], spec: &str) -> std::result::Result<String, String> {
-    let parts: Vec<&str> = spec.splitn(3, ':').map(str::trim).collect();
-    let [table, row, column] = parts[..] else {
+    let parts: Vec<&str> = spec.splitn(2, ':').map(str::trim).collect();
+    let (&[table, rest], true) = (&parts[..], spec.matches(':').count() >= 2) else {
         return Err(
             "expected {{table:row:column}}, e.g. {{savings-programme:Total:Cumulative 2030/31}}"
                 .into(),
@@ -70,11 +70,28 @@ pub fn lookup(packs: &[Pack], spec: &str) -> std::result::Result<String, String>
             ));
         }
     };
-    match t.find(row, column) {
-        Some(c) => Ok(crate::output::render::display(&c.value, Default::default())),
-        None => Err(format!(
-            "{} has no cell at row {row:?}, column {column:?}",
-            t.name
+    // A row or column may hold a colon ("Audit: Internal"): each split of
+    // the rest at a colon is tried, and the one naming a cell is it.
+    let splits: Vec<(&str, &str)> = rest
+        .match_indices(':')
+        .map(|(i, _)| (rest[..i].trim(), rest[i + 1..].trim()))
+        .collect();
+    let cells: Vec<_> = splits
+        .iter()
+        .filter_map(|&(row, column)| t.find(row, column).map(|c| (row, column, c)))
+        .collect();
+    match cells.as_slice() {
+        [(_, _, c)] => Ok(crate::output::render::display(&c.value, Default::default())),
+        [] => {
+            let (row, column) = splits[0];
+            Err(format!(
+                "{} has no cell at row {row:?}, column {column:?}",
+                t.name
+            ))
+        }
+        many => Err(format!(
+            "names more than one cell of {} (row {:?}, column {:?}, or row {:?}, column {:?})",
+            t.name, many[0].0, many[0].1, many[1].0, many[1].1
         )),
     }
 }
@@ -283,4 +300,43 @@ pub fn fill_docx(draft: &Path, out: &Path, packs: &[Pack]) -> Result<()> {
     let bytes = zw.finish().map_err(zerr)?.into_inner();
     crate::base::atomic::write_with(out, |w| w.write_all(&bytes))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::base::table::{Cell, Table, Value};
+
+    fn pack() -> Pack {
+        let mut t = Table::new("budget", "Budget", &["Service", "Net: MBC", "SBC"], 1);
+        let n = |v: i64| Cell::rule(Value::num(v.into(), 0), "x");
+        t.push(vec![Cell::label("Audit: Internal"), n(1), n(2)]);
+        t.push(vec![Cell::label("Audit"), n(3), n(4)]);
+        Pack {
+            name: "p".into(),
+            title: String::new(),
+            intro: String::new(),
+            tables: vec![t],
+            appendix: String::new(),
+            warnings: Vec::new(),
+            year: None,
+            source: None,
+            checked: None,
+        }
+    }
+
+    /// A row or column holding a colon is found by the split that names a
+    /// cell ("Audit: Internal" read as row "Audit", column "Internal:SBC"
+    /// before); two splits naming cells are said, not guessed between.
+    #[test]
+    fn labels_with_colons() {
+        let p = [pack()];
+        assert_eq!(lookup(&p, "budget:Audit: Internal:SBC"), Ok("2".into()));
+        assert_eq!(lookup(&p, "budget:Audit:SBC"), Ok("4".into()));
+        assert_eq!(
+            lookup(&p, "budget:Audit: Internal:Net: MBC"),
+            Ok("1".into())
+        );
+        assert!(lookup(&p, "budget:Audit").is_err());
+    }
 }
