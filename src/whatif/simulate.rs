@@ -350,6 +350,7 @@ pub fn sensitivity(base: &Case, ranges: &[Range]) -> Result<Table> {
     if far("NPV zero at") || far("Tolerance reached at") {
         t.notes.push("\"Not near\": NPV (or the case total) stays on the same side of zero (of the tolerance maximum) however far the input moves, to ten times its range either side.".into());
     }
+    t.notes.push("NPVs are shown to the pound; each swing is worked from the unrounded NPVs, so it may differ by £1 from the difference of the two shown.".into());
     t.charts.push(tornado_chart(&t, &base.name, base.window));
     Ok(t)
 }
