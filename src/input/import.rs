@@ -207,11 +207,13 @@ fn check_size(path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Largest model or scenario file: a model is a few kilobytes of TOML.
+/// Largest text file read whole (a model, a scenario file, a Markdown
+/// draft): a model is a few kilobytes of TOML, an annual report's text a
+/// few hundred.
 pub const MAX_TEXT_BYTES: u64 = 4 * 1024 * 1024;
 
-/// Reads a small text file (a model, a scenario file), refusing devices,
-/// pipes and anything over `MAX_TEXT_BYTES`.
+/// Reads a small text file (a model, a scenario file, a draft), refusing
+/// devices, pipes, anything over `MAX_TEXT_BYTES` and text not in UTF-8.
 pub fn read_text(path: &Path) -> Result<String> {
     let meta = std::fs::metadata(path).map_err(|source| Error::Io {
         path: path.display().to_string(),
@@ -219,7 +221,7 @@ pub fn read_text(path: &Path) -> Result<String> {
     })?;
     if !meta.is_file() {
         return Err(Error::usage(format!(
-            "{}: is not a regular file; expected a TOML file",
+            "{}: is not a regular file; expected a text file",
             path.display()
         )));
     }
@@ -227,15 +229,30 @@ pub fn read_text(path: &Path) -> Result<String> {
         return Err(Error::Table {
             place: path.display().to_string(),
             message: format!(
-                "is {} bytes, more than the {} MB a model or scenario file may be",
+                "is {} bytes, more than the {} MB costshare reads of a text file (a model, a scenario file or a draft)",
                 meta.len(),
                 MAX_TEXT_BYTES >> 20
             ),
         });
     }
-    std::fs::read_to_string(path).map_err(|source| Error::Io {
+    let bytes = std::fs::read(path).map_err(|source| Error::Io {
         path: path.display().to_string(),
         source,
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        let b = e.as_bytes();
+        let utf16 = b.starts_with(&[0xFF, 0xFE]) || b.starts_with(&[0xFE, 0xFF]);
+        let at = e.utf8_error().valid_up_to();
+        let line = b[..at].iter().filter(|&&c| c == b'\n').count() + 1;
+        Error::Table {
+            place: path.display().to_string(),
+            message: match utf16 {
+                true => "is UTF-16 text (Notepad's \"Unicode\"): save it as UTF-8".into(),
+                false => {
+                    format!("line {line} is not UTF-8 text (Windows-1252?): save the file as UTF-8")
+                }
+            },
+        }
     })
 }
 
