@@ -1247,7 +1247,33 @@ impl<'g> Records<'g> {
                 });
             }
         }
-        t.fields_in_line()
+        t.unit_in_title()?.fields_in_line()
+    }
+
+    /// A unit said only in a title above the table ("Budget 2030/31
+    /// (£000)") would be lost: its figures read as pounds, a thousandth of
+    /// what they are. Refused unless a column heading carries a unit (then
+    /// the headings say which columns it is).
+    fn unit_in_title(self) -> Result<Self> {
+        let titled = self.grid.rows[..self.header_idx].iter().find_map(|r| {
+            r.cells.iter().find_map(|c| {
+                let text = c.display();
+                let (_, scale) = heading_unit(&text);
+                (scale != Decimal::ONE).then(|| (self.grid.row_place(r), text))
+            })
+        });
+        match titled {
+            Some((place, text)) if self.scales.iter().all(|s| *s == Decimal::ONE) => {
+                Err(Error::Table {
+                    place,
+                    message: format!(
+                        "the title {text:?} gives a unit the column headings do not: put it in the \
+                         headings of the figure columns (e.g. \"Net (£000)\") so it is applied to them"
+                    ),
+                })
+            }
+            _ => Ok(self),
+        }
     }
 
     /// A CSV line with more fields than its header: an unquoted comma
