@@ -640,6 +640,16 @@ fn parse_scenario(file: &str, key: &str, s: &toml::Value) -> Result<Scenario> {
             "expected a table with name and set",
         ));
     };
+    if let Some(k) = t
+        .keys()
+        .find(|k| !["name", "description", "set"].contains(&k.as_str()))
+    {
+        return Err(Error::model(
+            file,
+            &format!("{key}.{k}"),
+            "unknown key; expected name, description and set",
+        ));
+    }
     let name = t.get("name").and_then(|v| v.as_str()).ok_or_else(|| {
         Error::model(
             file,

@@ -83,8 +83,9 @@ fn project_file(dir: &std::path::Path) -> costshare::Result<Inputs> {
         // Relative to the file that names them.
         let p = v
             .as_str()
+            .filter(|s| !s.trim().is_empty())
             .map(|s| beside(dir, s))
-            .ok_or_else(|| bad(k, "expected a path in quotes"))?;
+            .ok_or_else(|| bad(k, "expected a path in quotes (not empty)"))?;
         match k.as_str() {
             "data" => out.data = Some(p),
             "models" => out.models = Some(p),

@@ -35,6 +35,13 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
             "--out must differ from the draft: keep the placeholders to fill again next year",
         ));
     }
+    if args.out.is_dir() {
+        return Err(Error::usage(format!(
+            "--out {}: a folder; give the file to write, e.g. {}",
+            args.out.display(),
+            args.out.join("report.docx").display()
+        )));
+    }
     let is_docx = |p: &std::path::Path| {
         p.extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("docx"))
