@@ -674,3 +674,25 @@ fn a_service_named_total_something_is_read() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// An input that moves nothing (a population while the basis is the
+/// baseline) is said; the headline called it the input NPV was "most
+/// sensitive to", moving by £0.
+#[test]
+fn sensitivity_says_an_input_that_moves_nothing() {
+    let out = stdout(&[
+        "sensitivity",
+        "models/planning-support.toml",
+        "--vary",
+        "population.MBC=100000..200000",
+    ]);
+    assert!(
+        out.contains("No input tested moves the NPV across its range."),
+        "{out}"
+    );
+    assert!(
+        out.contains("> NPV does not move with MBC's population over the range tested"),
+        "{out}"
+    );
+    assert!(!out.contains("most sensitive"), "{out}");
+}

@@ -328,13 +328,31 @@ pub fn sensitivity(base: &Case, ranges: &[Range]) -> Result<Table> {
     for w in &rows {
         t.push(swing_row(base, w));
     }
-    if let Some(w) = rows.first() {
-        t.headline = format!(
-            "NPV is most sensitive to {}: it moves by {} across its range (base NPV {}).",
-            crate::whatif::keys::label(&w.range.key),
-            money::format_pounds((w.high.0 - w.low.0).abs(), 0, Default::default()),
-            money::format_pounds(bnpv, 0, Default::default())
-        );
+    let still = |w: &&Swing| w.high.0 == w.low.0;
+    match rows.first() {
+        Some(w) if !still(&w) => {
+            t.headline = format!(
+                "NPV is most sensitive to {}: it moves by {} across its range (base NPV {}).",
+                crate::whatif::keys::label(&w.range.key),
+                money::format_pounds((w.high.0 - w.low.0).abs(), 0, Default::default()),
+                money::format_pounds(bnpv, 0, Default::default())
+            );
+        }
+        Some(_) => t.headline = "No input tested moves the NPV across its range.".into(),
+        None => {}
+    }
+    // An input that moves nothing (a population while the basis is the
+    // baseline) is said, not left to read as a finding.
+    let idle: Vec<String> = rows
+        .iter()
+        .filter(still)
+        .map(|w| crate::whatif::keys::label(&w.range.key))
+        .collect();
+    if !idle.is_empty() {
+        t.notes.push(format!(
+            "NPV does not move with {} over the range tested: check the case uses it (a population while the basis is the baseline moves nothing).",
+            crate::base::text::and_list(&idle.iter().map(String::as_str).collect::<Vec<_>>())
+        ));
     }
     if let Some(n) = beyond_note(&rows) {
         t.notes.push(n);
