@@ -1384,6 +1384,13 @@ pub fn annual_pack(data: &Path) -> crate::Result<Pack> {
         source: None,
         checked: (chk.checked > 0).then(|| chk.summary()),
     };
+    let typed = inputs.typed_totals();
+    if !typed.is_empty() {
+        p.intro.push_str(&format!(
+            " Totals typed into the inputs were set aside, costshare working out its own: {}.",
+            typed.join("; ")
+        ));
+    }
     with_differences(&mut p, &chk);
     Ok(p)
 }

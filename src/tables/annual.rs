@@ -558,6 +558,18 @@ impl AnnualInputs {
     }
 
     /// Sheets where rows other than blank ones were set aside, said once.
+    /// Where a total typed into an input was set aside (costshare works
+    /// out its own): said in the report, not only on standard error.
+    pub fn typed_totals(&self) -> Vec<String> {
+        let typed = crate::input::import::RowRole::TypedTotal.reason();
+        self.accounting
+            .iter()
+            .flat_map(|a| &a.set_aside)
+            .filter(|(_, why, _)| *why == typed)
+            .map(|(place, _, _)| place.clone())
+            .collect()
+    }
+
     pub fn set_aside_notes(&self) -> Vec<String> {
         self.accounting
             .iter()
