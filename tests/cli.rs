@@ -672,6 +672,17 @@ fn a_service_named_total_something_is_read() {
         err.contains("1 set aside (1 total typed into the sheet"),
         "{err}"
     );
+    // The report says so too, not only standard error.
+    let out = dir.join("out").display().to_string();
+    stdout(&["report", "--data", &d, "--out", &out]);
+    let md = std::fs::read_to_string(dir.join("out/annual-report-2012-13/report.md")).unwrap();
+    let line = format!("{}, line 17", budget.display());
+    assert!(
+        md.contains(&format!(
+            "Totals typed into the inputs were set aside, costshare working out its own: {line}."
+        )),
+        "{md}"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
