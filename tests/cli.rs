@@ -707,3 +707,25 @@ fn sensitivity_says_an_input_that_moves_nothing() {
     );
     assert!(!out.contains("most sensitive"), "{out}");
 }
+
+/// simulate says a range that moves no figure (a population while the
+/// basis is the baseline), as scenario and sensitivity do; one that moves
+/// the NPV is not flagged.
+#[test]
+fn simulate_says_a_range_that_moves_nothing() {
+    let out = stdout(&[
+        "simulate",
+        "models/planning-support.toml",
+        "--trials",
+        "2000",
+        "--range",
+        "population.MBC=100000..200000",
+        "--range",
+        "savings.realisation=0.6..1",
+    ]);
+    assert!(out.contains("> MBC's population: drawn uniformly from 100,000 to 200,000; it moves no figure of this case"), "{out}");
+    assert!(
+        out.contains("> Share of savings realised: drawn uniformly from 60% to 100%\n"),
+        "{out}"
+    );
+}

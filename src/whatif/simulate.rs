@@ -778,7 +778,13 @@ pub fn outcome_table(base: &Case, ranges: &[Range], o: &Outcome, seed: u64) -> R
             crate::whatif::scenario::shown(Some(r.target), &r.key, &d.normalize().to_string())
         };
         let label = crate::whatif::keys::label(&r.key);
-        t.notes.push(match r.mode {
+        let idle = match moves_nothing(base, r)? {
+            true => {
+                "; it moves no figure of this case (is it used? a population while the basis is the baseline is not)"
+            }
+            false => "",
+        };
+        let drawn = match r.mode {
             Some(m) => format!(
                 "{label}: drawn from a triangular distribution from {} to {}, most likely {}",
                 v(r.low),
@@ -790,7 +796,8 @@ pub fn outcome_table(base: &Case, ranges: &[Range], o: &Outcome, seed: u64) -> R
                 v(r.low),
                 v(r.high)
             ),
-        });
+        };
+        t.notes.push(format!("{drawn}{idle}"));
     }
     t.notes.push(format!(
         "The draws are repeatable: run again with seed {seed}, the simulation gives the same figures."
@@ -802,6 +809,17 @@ pub fn outcome_table(base: &Case, ranges: &[Range], o: &Outcome, seed: u64) -> R
         bf.score.npv,
     ));
     Ok(t)
+}
+
+/// Whether a range moves neither NPV nor the case total from its low end
+/// to its high (a setting the case does not use).
+fn moves_nothing(base: &Case, r: &Range) -> Result<bool> {
+    let at = |v: Decimal| -> Result<(Decimal, Decimal)> {
+        let mut c = base.clone();
+        c.apply(r.target, v);
+        Ok((npv_and_score(&c)?.0, c.case_total()))
+    };
+    Ok(at(r.low)? == at(r.high)?)
 }
 
 /// Why the base case can lie outside the simulated range, said when it does.
