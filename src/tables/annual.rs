@@ -320,6 +320,14 @@ fn load_budget(
                 ),
             });
         }
+        // A service's total typed as one of its lines would be added to
+        // the lines it totals (costshare works out each service's total).
+        if crate::input::import::is_total_label_bytes(key[1].as_bytes()) {
+            return Err(r.expected(
+                c_line,
+                "a budget line, not a total (costshare adds up each service's lines itself; remove the row)",
+            ));
+        }
         let kind = match r
             .text(c_kind, "expenditure, addition or income")?
             .to_ascii_lowercase()
