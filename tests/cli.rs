@@ -7,6 +7,25 @@ fn cs() -> Command {
     Command::cargo_bin("costshare").unwrap()
 }
 
+/// A copy of the bundled annual-report data in a folder of its own.
+fn annual_copy(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for e in std::fs::read_dir("fixtures/mkip-2012-13")
+        .unwrap()
+        .flatten()
+    {
+        std::fs::copy(e.path(), dir.join(e.file_name())).unwrap();
+    }
+    dir
+}
+
+/// A scenario comparison without its last note (which quotes what was
+/// typed after --set).
+fn before_set_note(s: &str) -> String {
+    s.rsplit_once("> With --set").unwrap().0.to_string()
+}
+
 fn stdout(args: &[&str]) -> String {
     let out = cs().args(args).output().unwrap();
     assert!(
@@ -498,8 +517,7 @@ fn scenario_set_reads_scientific_notation() {
     let plain = stdout(&["scenario", case, "--set", &format!("{key}=800000")]);
     let sci = stdout(&["scenario", case, "--set", &format!("{key}=8e5")]);
     // The same tables; only the note quoting what was typed differs.
-    let tables = |s: &str| s.rsplit_once("> With --set").unwrap().0.to_string();
-    assert_eq!(tables(&plain), tables(&sci));
+    assert_eq!(before_set_note(&plain), before_set_note(&sci));
     assert!(
         sci.ends_with("=8e5 (Shared service cost set to £800,000)\n"),
         "{sci}"
@@ -602,8 +620,7 @@ fn a_realisation_percentage_is_a_share() {
     let case = "models/planning-support.toml";
     let pct = stdout(&["scenario", case, "--set", "savings.realisation=70%"]);
     let share = stdout(&["scenario", case, "--set", "savings.realisation=0.7"]);
-    let tables = |s: &str| s.rsplit_once("> With --set").unwrap().0.to_string();
-    assert_eq!(tables(&pct), tables(&share));
+    assert_eq!(before_set_note(&pct), before_set_note(&share));
     // 70 % of £616,244 by the realisation profile: £431,371 (as 0.7).
     assert!(
         pct.contains("| Five-year savings | £616,244 | £431,371 |"),
@@ -617,14 +634,7 @@ fn a_realisation_percentage_is_a_share() {
 /// £166,200 and £646,011).
 #[test]
 fn annual_report_pence_are_shown() {
-    let dir = std::env::temp_dir().join(format!("costshare-annual-pence-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    for e in std::fs::read_dir("fixtures/mkip-2012-13")
-        .unwrap()
-        .flatten()
-    {
-        std::fs::copy(e.path(), dir.join(e.file_name())).unwrap();
-    }
+    let dir = annual_copy("costshare-annual-pence");
     let budget = dir.join("budget.csv");
     let text = std::fs::read_to_string(&budget).unwrap().replace(
         "Audit,Audit,expenditure,299700,180110,166200",
@@ -646,14 +656,7 @@ fn annual_report_pence_are_shown() {
 /// with figures only is still set aside.
 #[test]
 fn a_service_named_total_something_is_read() {
-    let dir = std::env::temp_dir().join(format!("costshare-tfm-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    for e in std::fs::read_dir("fixtures/mkip-2012-13")
-        .unwrap()
-        .flatten()
-    {
-        std::fs::copy(e.path(), dir.join(e.file_name())).unwrap();
-    }
+    let dir = annual_copy("costshare-tfm");
     let budget = dir.join("budget.csv");
     let mut text = std::fs::read_to_string(&budget).unwrap();
     text.push_str("Total Facilities Management,TFM,expenditure,5000,5000,5000,\nTotal,,,1,2,3,\n");
