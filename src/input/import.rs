@@ -1467,7 +1467,23 @@ impl<'g> Record<'g> {
         let c = self.cell(col);
         let s = c.display().trim().to_string();
         if s.is_empty() {
-            return Err(self.expected(col, what));
+            // Merged cells keep their text in the first row only.
+            let at = self
+                .grid
+                .rows
+                .iter()
+                .position(|r| std::ptr::eq(r, self.row));
+            let above = at
+                .and_then(|i| i.checked_sub(1))
+                .and_then(|i| self.grid.rows[i].cells.get(col))
+                .is_some_and(|c| !c.display().trim().is_empty());
+            return Err(match above {
+                true => self.expected(
+                    col,
+                    &format!("{what} (if it is merged with the cell above, write it in every row)"),
+                ),
+                false => self.expected(col, what),
+            });
         }
         Ok(s)
     }
