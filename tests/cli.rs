@@ -732,3 +732,29 @@ fn simulate_says_a_range_that_moves_nothing() {
         "{out}"
     );
 }
+
+/// With MBC's ICT at £1,319,539 the headline table shows £9.83m less
+/// £0.87m as £8.97m (each rounded from exact pounds: £9,834,999 is
+/// £9.83m, £865,790 is £0.87m, and their difference £8,969,209 is £8.97m):
+/// a note says why; the bundled figures, which add up as shown, have none.
+#[test]
+fn the_headline_says_when_rounded_millions_do_not_add_up() {
+    let dir = annual_copy("costshare-headline-round");
+    let budget = dir.join("budget.csv");
+    let text = std::fs::read_to_string(&budget)
+        .unwrap()
+        .replace("ICT,ICT,expenditure,1312270", "ICT,ICT,expenditure,1319539");
+    std::fs::write(&budget, text).unwrap();
+    let d = dir.display().to_string();
+    let note = "> Each £m figure is rounded from the exact pounds";
+    let md = stdout(&["table", "budget-headline", "--data", &d, "--format", "md"]);
+    assert!(md.contains("| Expenditure on services | £9.83m |"), "{md}");
+    assert!(
+        md.contains("| **Net expenditure on services** | **£8.97m** |"),
+        "{md}"
+    );
+    assert!(md.contains(note), "{md}");
+    let bundled = stdout(&["table", "budget-headline", "--format", "md"]);
+    assert!(!bundled.contains(note), "{bundled}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -932,6 +932,14 @@ impl AnnualInputs {
             crate::base::money::round_dp(budget / Decimal::from(1_000_000), 2)
         );
         self.add_notes(&mut t, &[]);
+        // Each £m figure is rounded from exact pounds: said when the net
+        // shown is not the expenditure shown less the income shown.
+        let shown = |d: Decimal| crate::base::money::round_dp(d / Decimal::from(1_000_000), 2);
+        if shown(exp.dec()) - shown(-inc.dec()) != shown(net.dec()) {
+            t.notes.push(
+                "Each £m figure is rounded from the exact pounds, so the net shown may differ by £0.01m from the expenditure shown less the income shown.".into(),
+            );
+        }
         t
     }
 
