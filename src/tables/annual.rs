@@ -297,26 +297,16 @@ fn load_budget(
         .collect::<Result<Vec<_>>>()?;
     unknown_figures(&t, &auth_cols, [c_service, c_line, c_kind])?;
     let mut budget = Vec::new();
-    let mut seen = std::collections::HashMap::new();
+    let mut seen = Seen::default();
     for r in t.iter() {
         let key = [c_service, c_line, c_kind].map(|c| r.cell(c).display().trim().to_string());
-        // "line 12" (or "row 12"): the file is named once, in the place.
-        let at = r
-            .grid
-            .row_place(r.row)
-            .rsplit(", ")
-            .next()
-            .map(str::to_string);
-        if let Some(first) = seen.insert(key.clone(), at) {
+        if let Some(first) = seen.repeated(&r, &key) {
             return Err(crate::Error::Table {
                 place: r.grid.row_place(r.row),
                 message: format!(
-                    "repeats {} (service {:?}, line {:?}, {}): it would be counted twice; \
+                    "repeats {first} (service {:?}, line {:?}, {}): it would be counted twice; \
                      remove one, or give each line its own description",
-                    first.unwrap_or_default(),
-                    key[0],
-                    key[1],
-                    key[2]
+                    key[0], key[1], key[2]
                 ),
             });
         }
@@ -378,25 +368,37 @@ fn unknown_figures(t: &Records, auth_cols: &[usize], known: [usize; 3]) -> Resul
 /// Each row's key (the cells of `cols`, as shown) once: a row copied twice
 /// would be counted twice, as the budget's repeated lines would be.
 fn each_once(t: &Records, cols: &[usize], what: &str) -> Result<()> {
-    let mut seen: std::collections::HashMap<Vec<String>, String> = Default::default();
+    let mut seen = Seen::default();
     for r in t.iter() {
         let key: Vec<String> = cols
             .iter()
             .map(|&c| r.cell(c).display().trim().to_string())
             .collect();
-        let place = r.grid.row_place(r.row);
-        if let Some(first) = seen.insert(key.clone(), place.clone()) {
+        if let Some(first) = seen.repeated(&r, &key) {
             return Err(crate::Error::Table {
-                place,
+                place: r.grid.row_place(r.row),
                 message: format!(
-                    "repeats {} ({what} {:?}): it would be counted twice; remove one",
-                    first.rsplit(", ").next().unwrap_or_default(),
+                    "repeats {first} ({what} {:?}): it would be counted twice; remove one",
                     key.join(" / ")
                 ),
             });
         }
     }
     Ok(())
+}
+
+/// The rows' keys seen so far, each with where it was first.
+#[derive(Default)]
+struct Seen(std::collections::HashMap<Vec<String>, String>);
+
+impl Seen {
+    /// Where `key` was first seen ("line 12", or "row 12": the file is
+    /// named once, in the place), if it was; else it is noted at `r`.
+    fn repeated(&mut self, r: &crate::input::import::Record, key: &[String]) -> Option<String> {
+        let place = r.grid.row_place(r.row);
+        let at = place.rsplit(", ").next().unwrap_or_default().to_string();
+        self.0.insert(key.to_vec(), at)
+    }
 }
 
 fn load_staff(src: &Source, acc: &mut Vec<Accounting>) -> Result<Vec<(String, Sourced<Decimal>)>> {
