@@ -530,6 +530,11 @@ impl Case {
 
     pub fn score_inputs(&self) -> Result<ScoreInputs, CaseError> {
         self.check_magnitude()?;
+        self.checked_score_inputs()
+    }
+
+    /// `score_inputs` of a case whose magnitude is already checked.
+    fn checked_score_inputs(&self) -> Result<ScoreInputs, CaseError> {
         let pc = self.saving_costs()?;
         Ok(self.score_inputs_with(pc.as_deref(), self.priced_profile()))
     }
@@ -946,7 +951,7 @@ impl Case {
             partner_net,
             investment_share,
             net_per_annum,
-            score: score::evaluate(&self.score_inputs()?),
+            score: score::evaluate(&self.checked_score_inputs()?),
             partner_npv: Vec::new(),
         };
         f.partner_npv = (0..self.partners.len())
