@@ -37,31 +37,46 @@ pub fn toml_doc(text: &str, file: &str) -> Result<toml::Table> {
 /// figure's origin names the line a text editor shows it on.
 pub fn key_lines(text: &str) -> HashMap<String, u32> {
     use toml::de::{DeTable, DeValue};
-    fn walk(t: &DeTable, prefix: &str, text: &str, out: &mut HashMap<String, u32>) {
+    // Where each line ends, found once: a key's line is then a binary
+    // search (counting from the start for every key was quadratic, and a
+    // 2 MB file of keys took minutes).
+    struct Lines(Vec<usize>);
+    impl Lines {
+        fn of(&self, at: usize) -> u32 {
+            self.0.partition_point(|&end| end < at) as u32 + 1
+        }
+    }
+    fn walk(t: &DeTable, prefix: &str, lines: &Lines, out: &mut HashMap<String, u32>) {
         for (k, v) in t {
             let path = match prefix {
                 "" => k.get_ref().to_string(),
                 p => format!("{p}.{}", k.get_ref()),
             };
-            value(v, path, text, out);
+            value(v, path, lines, out);
         }
     }
-    fn value(v: &toml::Spanned<DeValue>, path: String, text: &str, out: &mut HashMap<String, u32>) {
+    fn value(
+        v: &toml::Spanned<DeValue>,
+        path: String,
+        lines: &Lines,
+        out: &mut HashMap<String, u32>,
+    ) {
         out.entry(path.clone())
-            .or_insert(line_col(text, v.span().start).0 as u32);
+            .or_insert_with(|| lines.of(v.span().start));
         match v.get_ref() {
-            DeValue::Table(t) => walk(t, &path, text, out),
+            DeValue::Table(t) => walk(t, &path, lines, out),
             DeValue::Array(a) => {
                 for (i, e) in a.iter().enumerate() {
-                    value(e, format!("{path}[{i}]"), text, out);
+                    value(e, format!("{path}[{i}]"), lines, out);
                 }
             }
             _ => {}
         }
     }
+    let lines = Lines(text.match_indices('\n').map(|(i, _)| i).collect());
     let mut out = HashMap::new();
     if let Ok(doc) = DeTable::parse(text) {
-        walk(doc.get_ref(), "", text, &mut out);
+        walk(doc.get_ref(), "", &lines, &mut out);
     }
     out
 }
