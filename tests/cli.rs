@@ -689,6 +689,74 @@ fn a_service_named_total_something_is_read() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// A total typed into a sheet that is not the sum of the rows above it is
+/// a published figure that does not add up: `check` lists it. Worked from
+/// the sheets: MKIP's staff are 12 + 17 + 42 + 23 = 94 (a subtotal that
+/// agrees, not listed), then + 1 + 4 + 64 = 163, typed as 164; its budget's
+/// SBC column adds to £2,068,090 (the published net expenditure), typed as
+/// 2,068,091, while MBC's 3,925,650 and TWBC's 2,968,200 agree. WLP's
+/// staff are 31 + 12 + 17 = 60, typed as 59.
+#[test]
+fn typed_totals_that_do_not_add_up_are_listed() {
+    let dir = annual_copy("costshare-typed-totals");
+    let edit = |file: &str, f: &dyn Fn(String) -> String| {
+        let p = dir.join(file);
+        std::fs::write(&p, f(std::fs::read_to_string(&p).unwrap())).unwrap();
+    };
+    edit("staff.csv", &|t| {
+        t.replace("Legal,23\n", "Legal,23\nSubtotal,94\n") + "Total,164\n"
+    });
+    edit("budget.csv", &|t| t + "Total,,,3925650,2068091,2968200,\n");
+    let d = dir.display().to_string();
+    let out = cs()
+        .args(["check", "--data", &d, "--models", &d])
+        .output()
+        .unwrap();
+    let (md, err) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    let staff = format!("{}, line 10, column 2", dir.join("staff.csv").display());
+    let budget = format!("{}, line 16, column 5", dir.join("budget.csv").display());
+    let why = "a total typed into the file: the sum of the rows above it";
+    assert!(
+        md.contains(&format!(
+            "| staff.csv | Total | staff | 164 | 163 | -1 | {why} | {staff} |"
+        )),
+        "{md}"
+    );
+    assert!(
+        md.contains(&format!(
+            "| budget.csv | Total | SBC | 2068091 | 2068090 | -1 | {why} | {budget} |"
+        )),
+        "{md}"
+    );
+    assert_eq!(md.matches(why).count(), 2, "{md}");
+    assert!(
+        err.contains(&format!(
+            "typed total at {staff}: 164 is not the sum of the rows above it (163)"
+        )),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+
+    let wlp = std::env::temp_dir().join(format!("costshare-typed-wlp-{}", std::process::id()));
+    std::fs::create_dir_all(&wlp).unwrap();
+    for e in std::fs::read_dir("fixtures/wlp-2024-25").unwrap().flatten() {
+        std::fs::copy(e.path(), wlp.join(e.file_name())).unwrap();
+    }
+    let p = wlp.join("staff.csv");
+    std::fs::write(&p, std::fs::read_to_string(&p).unwrap() + "Total,59\n").unwrap();
+    let w = wlp.display().to_string();
+    let csv = stdout(&["check", "--data", &w, "--models", &w, "--format", "csv"]);
+    let line = format!("{}, line 5, column 2", p.display());
+    assert!(
+        csv.contains(&format!("staff.csv,Total,staff,59,60,1,\"{line}\",{why}")),
+        "{csv}"
+    );
+    std::fs::remove_dir_all(&wlp).unwrap();
+}
+
 /// An input that moves nothing (a population while the basis is the
 /// baseline) is said; the headline called it the input NPV was "most
 /// sensitive to", moving by £0.

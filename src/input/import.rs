@@ -11,6 +11,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
+mod totals;
+pub use totals::TypedTotal;
+
 /// Files larger than this are refused before reading: a budget workbook is
 /// kilobytes, and calamine holds a whole sheet in memory.
 pub const MAX_FILE_BYTES: u64 = 200 * 1024 * 1024;
@@ -1061,6 +1064,10 @@ pub struct Accounting {
     pub used: usize,
     /// (where, why, first text of the row)
     pub set_aside: Vec<(String, &'static str, String)>,
+    /// The figures of totals typed into the sheet, with what the rows
+    /// above them add to.
+    #[serde(skip)]
+    pub typed: Vec<TypedTotal>,
 }
 
 impl Accounting {
@@ -1096,6 +1103,15 @@ impl std::fmt::Display for Accounting {
             if *why != RowRole::Blank.reason() {
                 write!(f, "\n  set aside {place}: {why}: {}", shorten(text, 60))?;
             }
+        }
+        for t in self.typed.iter().filter(|t| !t.agrees()) {
+            write!(
+                f,
+                "\n  typed total at {}: {} is not the sum of the rows above it ({})",
+                t.origin,
+                t.text,
+                t.nearest().normalize()
+            )?;
         }
         Ok(())
     }
@@ -1428,6 +1444,10 @@ impl<'g> Records<'g> {
             header: 0,
             used: 0,
             set_aside: Vec::new(),
+            typed: match self.roles.contains(&RowRole::TypedTotal) {
+                true => totals::typed_totals(self),
+                false => Vec::new(),
+            },
         };
         for (row, role) in self.grid.rows.iter().zip(&self.roles) {
             match role {

@@ -726,6 +726,9 @@ pub const MAX_PARTNERS: usize = 1_000;
 /// The file beside the models that describes their partnership.
 pub const PARTNERSHIP_FILE: &str = "partnership.toml";
 
+/// A project's own file, beside its data and perhaps its models: not a model.
+pub const PROJECT_FILE: &str = "costshare.toml";
+
 /// What a folder of models says of its partnership (`partnership.toml`,
 /// optional): the short name its reports use, such as "Legal Partnership".
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -806,7 +809,10 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Model>> {
     let mut paths: Vec<PathBuf> = rd
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-        .filter(|p| p.file_name().is_some_and(|f| f != PARTNERSHIP_FILE))
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|f| f != PARTNERSHIP_FILE && f != PROJECT_FILE)
+        })
         .collect();
     paths.sort();
     paths.iter().map(|p| Model::load(p)).collect()

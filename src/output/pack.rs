@@ -1365,7 +1365,7 @@ pub fn packs(data: Option<&Path>, models_dir: Option<&Path>) -> crate::Result<Ve
 pub fn annual_pack(data: &Path) -> crate::Result<Pack> {
     let inputs = AnnualInputs::load(&Source::open(data)?)?;
     let tables = inputs.tables();
-    let chk = check::compare(&inputs.published, &tables)?;
+    let chk = check::compare_annual(&inputs, &tables)?;
     let r = &inputs.report;
     let mut p = Pack {
         name: format!("annual-report-{}", r.year.replace('/', "-")),

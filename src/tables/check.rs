@@ -259,6 +259,48 @@ fn scaled_differs(text: &str, amount: Decimal, dp: u32) -> Option<(String, Strin
     (r != p).then(|| (shown(r), shown(r - p)))
 }
 
+/// The annual report's published figures against its recomputed tables,
+/// and each total typed into its sheets against the rows above it.
+pub fn compare_annual(
+    inputs: &crate::tables::annual::AnnualInputs,
+    tables: &[Table],
+) -> Result<CheckReport> {
+    let mut rep = compare(&inputs.published, tables)?;
+    for a in &inputs.accounting {
+        rep.checked += a.typed.len();
+        rep.findings
+            .extend(a.typed.iter().filter_map(typed_total_differs));
+    }
+    Ok(rep)
+}
+
+/// A typed total that is the sum neither of the rows since the last total
+/// nor of every row above it (a grand total under subtotals), compared at
+/// the precision it is written to; shown against the nearer sum.
+fn typed_total_differs(t: &crate::input::import::TypedTotal) -> Option<Finding> {
+    if t.agrees() {
+        return None;
+    }
+    let money = |amount| Value::Money { amount, dp: 2 };
+    let (recomputed, difference) = differs(&t.text, &money(t.nearest()))?;
+    use crate::base::trace::Origin;
+    let (table, place) = match &t.origin {
+        Origin::Cell { sheet, .. } => (sheet.clone(), "sheet"),
+        Origin::Csv { file, .. } => (file_name_only(file), "file"),
+        other => (other.to_string(), "sheet"),
+    };
+    Some(Finding {
+        table,
+        row: t.row.clone(),
+        column: t.column.clone(),
+        published: t.text.clone(),
+        recomputed,
+        difference,
+        location: t.origin.to_string(),
+        source: format!("a total typed into the {place}: the sum of the rows above it"),
+    })
+}
+
 /// Recomputes every table of the annual report and of every model, and
 /// compares each published figure with it. Also returns the notes on input
 /// rows set aside.
@@ -272,7 +314,7 @@ pub fn gather(
         let src = crate::input::source::Source::open(data)?;
         let inputs = crate::tables::annual::AnnualInputs::load(&src)?;
         notes = inputs.set_aside_notes();
-        rep = compare(&inputs.published, &inputs.tables())?;
+        rep = compare_annual(&inputs, &inputs.tables())?;
     }
     for m in models
         .map(crate::model::load_dir)

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 /// The file in the folder costshare runs in that says what it reads by
 /// default: `data = "…"` (annual-report inputs) and `models = "…"`, paths
 /// relative to the file.
-pub const PROJECT_FILE: &str = "costshare.toml";
+pub const PROJECT_FILE: &str = costshare::model::PROJECT_FILE;
 
 #[derive(Args, Debug, Clone)]
 pub struct DataArgs {
