@@ -392,6 +392,51 @@ fn ledger_messages_say_what_is_really_wrong() {
     );
 }
 
+/// A quote that closes before more text (`"unclosed,5.00` then the next
+/// line's `…,"Salaries",93.11`) swallowed line 3 into line 2's field, and
+/// the record read as BDC's £93.11 booked to ADC with line 2's £5.00 gone,
+/// exit 0. Both lines are now set aside, named; line 4's £10.00 is read.
+/// In a CSV table (an annual report's sheet) it is an error at its line.
+#[test]
+fn text_after_a_closing_quote_is_set_aside() {
+    let dir = tmp("stray-quote");
+    let cols = costshare::ledger::Columns::default();
+    let p = dir.join("ledger.csv");
+    std::fs::write(
+        &p,
+        "authority,cost_centre,description,amount\n\
+         ADC,A-A-01,\"unclosed,5.00\n\
+         BDC,B-L-02,\"Salaries\",93.11\n\
+         BDC,B-L-02,\"Salaries\" ,10.00\n",
+    )
+    .unwrap();
+    let t = costshare::ledger::read_csv(&p, &cols, &mut |_, _| {}).unwrap();
+    assert_eq!((t.rows, t.bad, t.total_pence), (1, 1, 1000));
+    assert_eq!(t.bad_lines[0].line, 2);
+    assert!(
+        t.bad_lines[0].reason.starts_with(
+            "text follows the closing quote of a quoted field, so lines 2–3 were read as one line"
+        ),
+        "{}",
+        t.bad_lines[0].reason
+    );
+    // On one line: `"Smith" Ltd` cannot be told from two fields.
+    std::fs::write(&p, "authority,cost_centre,amount\n\"A\"B,C1,1.00\n").unwrap();
+    let t = costshare::ledger::read_csv(&p, &cols, &mut |_, _| {}).unwrap();
+    assert_eq!((t.rows, t.bad), (0, 1));
+    assert!(
+        t.bad_lines[0]
+            .reason
+            .contains("its fields cannot be told apart")
+    );
+    let src = costshare::input::import::read_csv(&p);
+    let err = src.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(
+        err.contains("line 2: text follows the closing quote"),
+        "{err}"
+    );
+}
+
 /// A line labelled a total ("Total,,15") is the publisher's total when it
 /// is the sum of the lines above it (£10 + £5), not spending by an
 /// authority called Total (it was added: out-turn £30); one that is not

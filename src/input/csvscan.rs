@@ -30,6 +30,10 @@ pub struct Rec {
     pub end: usize,
     /// A quoted field was still open at the end of the data.
     pub unterminated: bool,
+    /// Text follows a quoted field's closing quote (`"a"b,`): a quote is
+    /// missing or one too many, and the fields cannot be told apart (a
+    /// missing closing quote swallows the lines up to the next quote).
+    pub stray_quote: bool,
 }
 
 /// What `Scanner::next` found.
@@ -224,6 +228,7 @@ impl<'a> Scanner<'a> {
         let (start, line) = (self.pos, self.line);
         let mut pos = self.pos;
         let mut lines_inside = 0u64;
+        let mut stray_quote = false;
         loop {
             let fstart = pos;
             let quoted = d.get(pos) == Some(&b'"');
@@ -232,6 +237,7 @@ impl<'a> Scanner<'a> {
                     Quote::Closed { after, lines } => {
                         lines_inside += lines;
                         pos = after;
+                        stray_quote |= self.text_after(after);
                     }
                     Quote::NeedMore => return Step::Incomplete { in_quotes: true },
                     Quote::Unclosed => {
@@ -252,6 +258,7 @@ impl<'a> Scanner<'a> {
                             start,
                             end: d.len(),
                             unterminated: true,
+                            stray_quote,
                         });
                     }
                 }
@@ -289,6 +296,7 @@ impl<'a> Scanner<'a> {
                         start,
                         end,
                         unterminated: false,
+                        stray_quote,
                     });
                 }
                 None => {
@@ -308,6 +316,7 @@ impl<'a> Scanner<'a> {
                         start,
                         end: d.len(),
                         unterminated: false,
+                        stray_quote,
                     });
                 }
             }
@@ -326,6 +335,15 @@ enum Quote {
 }
 
 impl Scanner<'_> {
+    /// Whether anything but blanks comes between a closing quote at
+    /// `after - 1` and the field's end.
+    fn text_after(&self, after: usize) -> bool {
+        let rest = &self.data[after.min(self.data.len())..];
+        rest.iter()
+            .find(|&&c| !matches!(c, b' ' | b'\t') || c == self.delim)
+            .is_some_and(|&c| !matches!(c, b'\n' | b'\r') && c != self.delim)
+    }
+
     /// Finds the quote closing the field opened at `open`, stepping over
     /// `""` pairs. A quote at the very end of a block may be the first of a
     /// pair whose second is in the next block, so more is needed to decide.

@@ -925,6 +925,15 @@ pub fn read_csv_str(file: &str, text: &str) -> Result<Grid> {
                 rec.last_line
             )));
         }
+        if rec.stray_quote {
+            return Err(at(format!(
+                "text follows the closing quote of a quoted field{}: is a quote missing, or one too many?",
+                match rec.last_line > line {
+                    true => format!(", so lines {line}–{} were read as one line", rec.last_line),
+                    false => String::new(),
+                }
+            )));
+        }
         if spans.len() > MAX_COLUMNS {
             return Err(at(format!(
                 "{} fields, more than the {MAX_COLUMNS} a budget table can have",

@@ -131,6 +131,26 @@ fn total_like<'d>(
     })
 }
 
+/// Why a record's quotes leave its fields unknown: a quote never closed,
+/// or text after a closing quote (a missing quote swallows lines).
+fn quoting_fault(rec: &crate::input::csvscan::Rec) -> Option<String> {
+    if rec.unterminated {
+        return Some(format!(
+            "a quoted field opened on this line is never closed, so lines {}–{} (to the end of the file) were read as one field: is a closing quote missing?",
+            rec.line, rec.last_line
+        ));
+    }
+    rec.stray_quote.then(|| {
+        let lines = match rec.last_line > rec.line {
+            true => format!("lines {}–{} were read as one line", rec.line, rec.last_line),
+            false => "its fields cannot be told apart".into(),
+        };
+        format!(
+            "text follows the closing quote of a quoted field, so {lines}: is a quote missing, or one too many?"
+        )
+    })
+}
+
 fn record(
     data: &[u8],
     rec: crate::input::csvscan::Rec,
@@ -162,11 +182,7 @@ fn record(
         t.blank += 1;
         return;
     }
-    if rec.unterminated {
-        let why = format!(
-            "a quoted field opened on this line is never closed, so lines {}–{} (to the end of the file) were read as one field: is a closing quote missing?",
-            rec.line, rec.last_line
-        );
+    if let Some(why) = quoting_fault(&rec) {
         return bad(t, why, None);
     }
     // Trailing empty fields (a spreadsheet's stray commas) do not count.
