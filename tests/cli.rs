@@ -826,3 +826,36 @@ fn the_headline_says_when_rounded_millions_do_not_add_up() {
     assert!(!bundled.contains(note), "{bundled}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Each part asked for alone is written into a new folder: `--format xlsx`
+/// failed with "No such file or directory" (only the CSV and Word writers
+/// made the folder). On both bundled data sets, the workbook alone.
+#[test]
+fn each_part_alone_writes_into_a_new_folder() {
+    let base = std::env::temp_dir().join(format!("costshare-alone-{}", std::process::id()));
+    for (data, models, folder) in [
+        ("fixtures/mkip-2012-13", "models", "annual-report-2012-13"),
+        (
+            "fixtures/wlp-2024-25",
+            "fixtures/wlp-models",
+            "annual-report-2024-25",
+        ),
+    ] {
+        for (part, file) in [
+            ("xlsx", format!("{folder}.xlsx")),
+            ("docx", format!("{folder}.docx")),
+            ("md", "report.md".to_string()),
+            ("csv", "csv".to_string()),
+            ("charts", "charts".to_string()),
+        ] {
+            let out = base.join(format!("{folder}-{part}"));
+            let o = out.display().to_string();
+            stdout(&[
+                "report", "--data", data, "--models", models, "--format", part, "--out", &o,
+            ]);
+            let p = out.join(folder).join(&file);
+            assert!(p.exists(), "{part}: {} not written", p.display());
+        }
+    }
+    std::fs::remove_dir_all(&base).unwrap();
+}

@@ -90,6 +90,11 @@ pub fn write_file(path: &Path, contents: &[u8]) -> Result<()> {
 /// Writes the pack under `dir/<name>/`; returns the files written.
 pub fn write(pack: &Pack, dir: &Path, parts: &[Part], neg: Negatives) -> Result<Vec<String>> {
     let dir = dir.join(&pack.name);
+    // Every part is written into it, whichever are asked for.
+    std::fs::create_dir_all(&dir).map_err(|source| Error::Write {
+        path: dir.display().to_string(),
+        source,
+    })?;
     // Temporary files of an earlier run that was killed go first.
     for d in [dir.clone(), dir.join("csv"), dir.join("charts")] {
         crate::base::atomic::sweep(&d);
@@ -136,10 +141,6 @@ pub fn write(pack: &Pack, dir: &Path, parts: &[Part], neg: Negatives) -> Result<
             source: pack.source_line(),
             checked: pack.checked.as_deref(),
         };
-        std::fs::create_dir_all(&dir).map_err(|source| Error::Write {
-            path: dir.display().to_string(),
-            source,
-        })?;
         crate::output::docx::document(&doc, charts, &p, neg)?;
         written.push(p.display().to_string());
     }
@@ -213,11 +214,15 @@ pub fn remove_stale(
 /// The packs' folder names, each once: a model file named as another
 /// report's folder (mkip-overall.toml beside the overall score) would
 /// write both into one folder, the later over the earlier.
-pub fn distinct_folders(packs: &[Pack]) -> Result<()> {
+pub fn distinct_folders(packs: &[Pack], hint: &str) -> Result<()> {
     for (i, p) in packs.iter().enumerate() {
-        if let Some(q) = packs[..i].iter().find(|q| q.name == p.name) {
+        // Case too: Windows and macOS folders ignore it.
+        if let Some(q) = packs[..i]
+            .iter()
+            .find(|q| q.name.eq_ignore_ascii_case(&p.name))
+        {
             return Err(Error::usage(format!(
-                "two reports would be written to one folder, {}/: {:?} and {:?}; rename one of their files",
+                "two reports would be written to one folder, {}/: {:?} and {:?}; {hint}",
                 p.name, q.title, p.title
             )));
         }
@@ -1357,7 +1362,7 @@ pub fn packs(data: Option<&Path>, models_dir: Option<&Path>) -> crate::Result<Ve
     if !models.is_empty() {
         packs.push(overall_pack(&models, dir)?);
     }
-    distinct_folders(&packs)?;
+    distinct_folders(&packs, "rename one of their files")?;
     Ok(packs)
 }
 

@@ -181,6 +181,67 @@ fn read_ledger(args: &Args, cols: &Columns) -> costshare::Result<LedgerTotals> {
     Ok(totals)
 }
 
+/// --rejects must not be an input (it was overwritten by the list of
+/// lines set aside), nor land in a ledger folder, where the next run
+/// would read it as a ledger.
+fn rejects_apart(args: &Args) -> costshare::Result<()> {
+    let Some(r) = &args.rejects else {
+        return Ok(());
+    };
+    if r.is_dir() {
+        return Err(Error::usage(format!(
+            "--rejects {}: a folder; give the CSV file to write, e.g. {}",
+            r.display(),
+            r.join("rejects.csv").display()
+        )));
+    }
+    let real = |p: &std::path::Path| std::fs::canonicalize(p).ok();
+    let m = &args.monitoring;
+    let mut inputs = ledger::expand(&args.actuals)?;
+    inputs.extend(ledger::expand(&m.commitments)?);
+    inputs.extend(
+        [
+            &args.map,
+            &args.budget,
+            &args.targets,
+            &m.profile,
+            &m.accounts,
+        ]
+        .into_iter()
+        .flatten()
+        .cloned(),
+    );
+    inputs.push(PathBuf::from(&m.forecast));
+    if let Some(i) = inputs
+        .iter()
+        .find(|i| *i == r || real(i).is_some_and(|i| Some(i) == real(r)))
+    {
+        return Err(Error::usage(format!(
+            "--rejects {}: is the input {}; name a new file for the lines set aside",
+            r.display(),
+            i.display()
+        )));
+    }
+    let folder = r.parent().filter(|p| !p.as_os_str().is_empty());
+    let folder = real(folder.unwrap_or(std::path::Path::new(".")));
+    let ledgers = args
+        .actuals
+        .iter()
+        .chain(&m.commitments)
+        .filter(|a| a.is_dir());
+    match ledgers
+        .into_iter()
+        .find(|a| folder.is_some() && real(a) == folder)
+    {
+        Some(a) => Err(Error::usage(format!(
+            "--rejects {}: in the ledger folder {}, where the next run would read it as a ledger; write it elsewhere",
+            r.display(),
+            a.display()
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// Reads ledger files (folders and patterns expanded), listing set-aside
 /// lines and the summary on standard error.
 fn read_files(paths: &[PathBuf], cols: &Columns) -> costshare::Result<LedgerTotals> {
@@ -342,6 +403,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
         ));
     }
     let th = thresholds(args, &|k| format!("--{k}"))?;
+    rejects_apart(args)?;
     let mut cols = columns(args)?;
     let budget_unit = unit("budget-unit", args.budget_unit.as_deref())?.unwrap_or(Decimal::ONE);
     // Read the small files first: a mistake in them should not wait for the ledger.

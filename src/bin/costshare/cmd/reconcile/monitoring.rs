@@ -159,6 +159,11 @@ pub fn tables(
                 packs.push(pack(&f, Some(a), set(&f, Some(a))?));
             }
         }
+        // "ADC" and "adc", or "A B" and "A-B": one folder, one pack lost.
+        costshare::output::pack::distinct_folders(
+            &packs,
+            "their names differ only in case or punctuation, which folder names cannot tell apart: rename one in the ledger",
+        )?;
         for p in &packs {
             let written =
                 costshare::output::pack::write(p, dir, &costshare::output::pack::ALL_PARTS, neg)?;
