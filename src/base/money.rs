@@ -167,6 +167,16 @@ pub fn unit_scale(u: &str) -> Option<Decimal> {
     })
 }
 
+/// A unit as a heading writes it: "£", "£000", "£m".
+pub fn unit_name(scale: Decimal) -> String {
+    match scale {
+        s if s == Decimal::ONE => "£".into(),
+        s if s == Decimal::from(1_000) => "£000".into(),
+        s if s == Decimal::from(1_000_000) => "£m".into(),
+        s => format!("units of £{s}"),
+    }
+}
+
 /// Parses money as councils write it: "1,234", "£1,234.56", "(1,234)" and
 /// "-1,234" (negative), "£9.83m" and "£2k" (scaled), "N/A" and "-" (not
 /// applicable), "tbc", or blank. A trailing "*" footnote marker is ignored.
@@ -193,27 +203,24 @@ pub fn parse_amount(text: &str) -> Result<Amount, ParseMoneyError> {
     if lower == "tbc" || lower == "to be confirmed" {
         return Ok(Amount::ToBeConfirmed);
     }
+    // Brackets and minus signs: one makes a figure negative; two are a
+    // mistake, not a positive ("(-5.00)" was read as £5).
+    let mut marks = 0u8;
     let mut s = t;
-    let mut negative = false;
     if let Some(inner) = s.strip_prefix('(') {
         s = inner
             .strip_suffix(')')
             .ok_or_else(|| err("unbalanced bracket"))?;
-        negative = true;
+        marks += 1;
     }
     let s = s.trim();
     let (s, minus) = strip_minus(s);
-    negative ^= minus;
+    marks += u8::from(minus);
     let s = s.trim_start().strip_prefix('£').unwrap_or(s).trim_start();
     // "£(1,000)": the accounting format £#,##0;£(#,##0) as exported.
     let s = match s.strip_prefix('(') {
-        Some(_) if negative => {
-            return Err(err(
-                "negative twice (brackets and a minus, or two pairs of brackets)",
-            ));
-        }
         Some(inner) => {
-            negative = !negative;
+            marks += 1;
             inner
                 .strip_suffix(')')
                 .ok_or_else(|| err("unbalanced bracket"))?
@@ -226,7 +233,11 @@ pub fn parse_amount(text: &str) -> Result<Amount, ParseMoneyError> {
     if minus2 && minus {
         return Err(err("two minus signs"));
     }
-    negative ^= minus2;
+    marks += u8::from(minus2);
+    if marks > 1 {
+        return Err(err(NEGATIVE_TWICE));
+    }
+    let negative = marks == 1;
     let (digits, scale) = match s.chars().last() {
         Some('m') | Some('M') => (&s[..s.len() - 1], Decimal::from(1_000_000)),
         Some('k') | Some('K') => (&s[..s.len() - 1], Decimal::from(1_000)),
@@ -238,6 +249,9 @@ pub fn parse_amount(text: &str) -> Result<Amount, ParseMoneyError> {
     }
     // Scientific notation is how a float written as text shows a figure
     // (`1.5E+03`, `6.82121E-13`): read exactly, as ledgers read it.
+    if zero_thousands(digits) {
+        return Err(err(ZERO_THOUSANDS));
+    }
     let value = match parse_plain_number(digits) {
         Some(v) => v,
         None => match scientific(digits) {
@@ -306,6 +320,25 @@ pub(crate) fn scientific(t: &str) -> Option<Result<Decimal, &'static str>> {
         d
     };
     Some(Ok(if neg { -v } else { v }))
+}
+
+/// Whether a figure carries its unit as a letter: "£2m", "1.5k", "(3k)".
+pub fn unit_suffix(text: &str) -> bool {
+    let t = text.trim().trim_end_matches([')', '*']).trim_end();
+    t.ends_with(['k', 'K', 'm', 'M']) && t.bytes().any(|b| b.is_ascii_digit())
+}
+
+/// Why a figure with both brackets and a minus sign is refused.
+pub const NEGATIVE_TWICE: &str = "negative twice (brackets and a minus, or two pairs of brackets)";
+
+/// Why "0,125" is refused: no figure grouped in thousands starts with 0;
+/// in a semicolon-separated file the comma is a decimal comma (0.125).
+pub const ZERO_THOUSANDS: &str = "a thousands comma after a leading 0: if it is a decimal comma, write a point (0.125, not 0,125)";
+
+/// Digits whose first thousands group is all zeros: "0,125", "000,001".
+pub fn zero_thousands(digits: &str) -> bool {
+    let first = digits.split(',').next().unwrap_or_default();
+    digits.contains(',') && !first.is_empty() && first.bytes().all(|b| b == b'0')
 }
 
 fn strip_minus(s: &str) -> (&str, bool) {

@@ -978,6 +978,13 @@ pub fn read_csv_str(file: &str, text: &str) -> Result<Grid> {
 /// column "budget" in thousands of pounds, "Amount £m" in millions, as
 /// government returns and statements of accounts head their columns.
 pub fn heading_unit(h: &str) -> (String, Decimal) {
+    let (name, unit) = stated_unit(h);
+    (name, unit.unwrap_or(Decimal::ONE))
+}
+
+/// A heading's name and the unit it states, if it states one ("Budget
+/// (£)" states pounds; "Budget" states none).
+pub fn stated_unit(h: &str) -> (String, Option<Decimal>) {
     let key = header_key(h);
     let unit_of = money::unit_scale;
     // "(£000)" or "[£000]" at the end, or a last word starting with £.
@@ -990,14 +997,33 @@ pub fn heading_unit(h: &str) -> (String, Decimal) {
         {
             (&key[..sp], &key[sp + 1..])
         } else {
-            return (key, Decimal::ONE);
+            return (key, None);
         };
     match unit_of(unit) {
         Some(scale) => {
             let name = name.trim().trim_end_matches([',', '-', ':', '–']).trim();
-            (name.to_string(), scale)
+            (name.to_string(), Some(scale))
         }
-        None => (key, Decimal::ONE),
+        None => (key, None),
+    }
+}
+
+/// The unit of a column: the one its heading states, or the one given for
+/// the file when it states none; a heading and a flag that disagree are
+/// refused (which was meant cannot be known).
+pub fn column_unit(
+    heading: &str,
+    given: Option<Decimal>,
+    flag: &str,
+) -> std::result::Result<Decimal, String> {
+    match (stated_unit(heading).1, given) {
+        (Some(h), Some(g)) if h != g => Err(format!(
+            "the heading {heading:?} says {} but {flag} says {}: give the unit once",
+            money::unit_name(h),
+            money::unit_name(g)
+        )),
+        (Some(h), _) => Ok(h),
+        (None, g) => Ok(g.unwrap_or(Decimal::ONE)),
     }
 }
 
@@ -1416,6 +1442,11 @@ impl<'g> Records<'g> {
     }
 
     /// The unit a column's heading states (1 for pounds or none stated).
+    /// The heading cell of a column.
+    pub fn header_cell(&self, col: usize) -> Origin {
+        self.grid.origin(&self.grid.rows[self.header_idx], col)
+    }
+
     pub fn scale(&self, col: usize) -> Decimal {
         self.header
             .get(col)
@@ -1527,6 +1558,16 @@ impl<'g> Record<'g> {
     pub fn amount(&self, col: usize) -> Result<Amount> {
         let a = cell_amount(self.cell(col), || self.origin(col))?;
         let scale = self.scales.get(col).copied().unwrap_or(Decimal::ONE);
+        // "£2m" under "Budget (£000)" would be £2bn: which unit is meant?
+        if let CellValue::Text(t) = self.cell(col)
+            && scale != Decimal::ONE
+            && money::unit_suffix(t)
+        {
+            return Err(self.expected(
+                col,
+                "a figure without a unit letter: the column's heading gives its unit",
+            ));
+        }
         match a {
             Amount::Value(d) if scale != Decimal::ONE => d
                 .checked_mul(scale)
@@ -1568,7 +1609,15 @@ pub fn cell_amount(cell: &CellValue, origin: impl Fn() -> Origin) -> Result<Amou
             found: cell.describe(),
         }),
         CellValue::Number(d) => Ok(Amount::Value(*d)),
-        CellValue::Text(s) => money::parse_amount(s).map_err(|_| bad(cell)),
+        // Why not, when it is a mistake councils make ("(-5)", "0,750").
+        CellValue::Text(s) => money::parse_amount(s).map_err(|e| match e.reason {
+            money::NEGATIVE_TWICE | money::ZERO_THOUSANDS | "two minus signs" => Error::Cell {
+                origin: origin(),
+                expected: AMOUNT_EXPECTED.to_string(),
+                found: format!("{}: {}", cell.describe(), e.reason),
+            },
+            _ => bad(cell),
+        }),
         _ => Err(bad(cell)),
     }
 }

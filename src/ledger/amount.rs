@@ -78,7 +78,10 @@ fn fast(b: &[u8]) -> Option<Result<i64, &'static str>> {
     if minus > 1 {
         return Some(Err("two minus signs"));
     }
-    neg ^= minus == 1;
+    if neg && minus == 1 {
+        return Some(Err(crate::base::money::NEGATIVE_TWICE));
+    }
+    neg |= minus == 1;
     let (mut pounds, mut pence, mut frac) = (0i64, 0i64, -1i32);
     let (mut digits, mut group, mut commas) = (0, 0, false);
     for &c in s {
@@ -96,6 +99,9 @@ fn fast(b: &[u8]) -> Option<Result<i64, &'static str>> {
                 group += 1;
             }
             b',' if frac < 0 => {
+                if digits > 0 && pounds == 0 {
+                    return Some(Err(crate::base::money::ZERO_THOUSANDS));
+                }
                 if digits == 0 || (commas && group != 3) || group > 3 {
                     return Some(Err("thousands commas out of place"));
                 }
@@ -132,6 +138,12 @@ fn text_of(b: &[u8]) -> String {
 fn slow(b: &[u8]) -> Result<LedgerAmount, &'static str> {
     let text = text_of(b);
     let t = text.trim();
+    // A ledger line is in pounds, or in the unit its column's heading says.
+    if crate::base::money::unit_suffix(t) {
+        return Err(
+            "a unit letter (k, m) in a ledger amount: write the figure in full, or the unit in the column's heading (\"Amount (£000)\")",
+        );
+    }
     let d = match crate::base::money::scientific(t) {
         Some(r) => r?,
         None => match crate::base::money::parse_amount(t) {
@@ -212,7 +224,24 @@ mod tests {
     #[test]
     fn what_budgets_refuse_ledgers_refuse() {
         for bad in [
-            "1,5", "--5", ",5", "1,23,456", "abc", "", "1.2.3", "12,34.00",
+            "1,5",
+            "--5",
+            ",5",
+            "1,23,456",
+            "abc",
+            "",
+            "1.2.3",
+            "12,34.00",
+            // Negative twice, not positive (read as +£5 and +£7 before).
+            "(-5.00)",
+            "(£-7.00)",
+            "-(11.00)",
+            "((5))",
+            // A leading 0 before a thousands comma: a decimal comma (read
+            // as £125 and £1 before).
+            "0,125",
+            "000,001",
+            "(0,500)",
         ] {
             assert!(p(bad).is_err(), "{bad:?}");
             assert!(
@@ -224,6 +253,10 @@ mod tests {
             );
         }
         assert!(p("99999999999999999999").is_err());
+        // A unit letter: "£2m" under "Amount (£000)" was £2bn.
+        assert!(p("£2m").is_err() && p("1.5k").is_err() && p("(3K)").is_err());
+        assert_eq!(p("0.125").unwrap().sub_penny, dec!(0.005));
+        assert_eq!(p("1,000,000").unwrap().pence, 100_000_000);
         assert!(p("1e27").is_err());
     }
 

@@ -507,10 +507,13 @@ fn find_header(
                 }
             };
             let amount_col = pos(&wanted[1]).unwrap_or(0);
-            let scale = match cols.unit {
-                Some(u) => u,
-                None => crate::input::import::heading_unit(&names[amount_col]).1,
-            };
+            let scale =
+                crate::input::import::column_unit(&names[amount_col], cols.unit, "--actuals-unit")
+                    .map_err(|message| Error::CsvLine {
+                        path: place.to_string(),
+                        line: rec.line,
+                        message,
+                    })?;
             let fields = Fields {
                 scale,
                 in_pounds: scale == rust_decimal::Decimal::ONE,

@@ -98,12 +98,12 @@ pub fn read_map(path: &Path) -> crate::Result<HashMap<String, String>> {
 pub fn read_budget(
     path: &Path,
     sheet: Option<&str>,
-    unit: Decimal,
+    unit: Option<Decimal>,
 ) -> crate::Result<Vec<BudgetLine>> {
     let grids = import::read_file(path, sheet)?;
     let t = table_of(&grids, path, &["authority", "service", "budget"])?;
     let (a, s, b) = (t.col("authority")?, t.col("service")?, t.col("budget")?);
-    let unit = unit_of(&t, b, unit);
+    let unit = unit_of(&t, b, unit)?;
     // Budgets by account group: an optional column; a blank cell is a
     // budget for the service as a whole.
     let g = t.find_col("account group").or_else(|| t.find_col("group"));
@@ -164,11 +164,18 @@ fn mixed(lines: &[BudgetLine]) -> crate::Result<()> {
 
 /// The unit of a column: a heading that states its unit ("budget (£000)")
 /// has been scaled by the reader already and wins over `--budget-unit`.
-fn unit_of(t: &Records, col: usize, given: Decimal) -> Decimal {
-    if t.scale(col) == Decimal::ONE {
-        given
-    } else {
-        Decimal::ONE
+/// The scale still to apply to a column's figures: the unit given for the
+/// file, when the heading states none (a heading's unit is applied as the
+/// figure is read); a heading that says another unit is refused.
+fn unit_of(t: &Records, col: usize, given: Option<Decimal>) -> crate::Result<Decimal> {
+    let heading = t.header.get(col).map_or("", String::as_str);
+    match import::column_unit(heading, given, "--budget-unit") {
+        Err(message) => Err(Error::Table {
+            place: t.header_cell(col).to_string(),
+            message,
+        }),
+        Ok(_) if t.scale(col) != Decimal::ONE => Ok(Decimal::ONE),
+        Ok(_) => Ok(given.unwrap_or(Decimal::ONE)),
     }
 }
 
@@ -191,7 +198,7 @@ fn once<'a>(
     Ok(())
 }
 
-pub fn read_targets(path: &Path, unit: Decimal) -> crate::Result<Vec<TargetLine>> {
+pub fn read_targets(path: &Path, unit: Option<Decimal>) -> crate::Result<Vec<TargetLine>> {
     let grids = import::read_file(path, None)?;
     let t = table_of(
         &grids,
@@ -204,7 +211,7 @@ pub fn read_targets(path: &Path, unit: Decimal) -> crate::Result<Vec<TargetLine>
         t.col("baseline")?,
         t.col("target")?,
     );
-    let (ub, ug) = (unit_of(&t, b, unit), unit_of(&t, g, unit));
+    let (ub, ug) = (unit_of(&t, b, unit)?, unit_of(&t, g, unit)?);
     // Targets across years: the year each was set for, and what was
     // delivered towards it before, both optional.
     let (y, d) = (t.find_col("year"), t.find_col("delivered before"));
@@ -214,7 +221,7 @@ pub fn read_targets(path: &Path, unit: Decimal) -> crate::Result<Vec<TargetLine>
             let delivered_before = match d {
                 Some(d) if !r.cell(d).is_empty() => {
                     let v = figure(&r, d, "savings delivered in earlier years, in pounds")?;
-                    scaled(v, unit_of(&t, d, unit), &r, d)?
+                    scaled(v, unit_of(&t, d, unit)?, &r, d)?
                 }
                 _ => Decimal::ZERO,
             };
@@ -361,12 +368,12 @@ pub fn read_accounts(path: &Path) -> crate::Result<HashMap<String, String>> {
 /// A service's own forecast out-turn: authority, service, forecast.
 pub fn read_forecasts(
     path: &Path,
-    unit: Decimal,
+    unit: Option<Decimal>,
 ) -> crate::Result<HashMap<(String, String), (Decimal, crate::base::trace::Origin)>> {
     let grids = import::read_file(path, None)?;
     let t = table_of(&grids, path, &["authority", "service", "forecast"])?;
     let (a, s, f) = (t.col("authority")?, t.col("service")?, t.col("forecast")?);
-    let unit = unit_of(&t, f, unit);
+    let unit = unit_of(&t, f, unit)?;
     let mut out = HashMap::new();
     for r in t.iter() {
         let key = (r.text(a, "an authority")?, r.text(s, "a service")?);

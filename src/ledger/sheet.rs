@@ -234,7 +234,13 @@ fn read_grid<'g>(
     let records = import::Records::at_header(g, header_idx);
     const EMPTY: &CellValue = &CellValue::Empty;
     let get = |r: &'g GridRow, i: usize| r.cells.get(i).unwrap_or(EMPTY);
-    let scale = cols.unit.unwrap_or_else(|| records.scale(m));
+    let heading = records.header.get(m).map_or("", String::as_str);
+    let scale = import::column_unit(heading, cols.unit, "--actuals-unit").map_err(|message| {
+        Error::Table {
+            place: records.header_cell(m).to_string(),
+            message,
+        }
+    })?;
     let amount_of =
         |c: &CellValue| amount_of(c).and_then(|a| super::scaled(a, scale).map_err(str::to_string));
     let mut rows = Rows {

@@ -48,6 +48,9 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
         Err(e) if e.reason.starts_with("too large") => {
             return Err(Error::usage(format!("--total: {total:?} is {}", e.reason)));
         }
+        Err(e) if [money::NEGATIVE_TWICE, money::ZERO_THOUSANDS].contains(&e.reason) => {
+            return Err(Error::usage(format!("--total: {total:?}: {}", e.reason)));
+        }
         _ => {
             return Err(Error::usage(format!(
                 "--total: {total:?} is not an amount; expected e.g. 785394 or £785,394.00"

@@ -405,7 +405,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
     let th = thresholds(args, &|k| format!("--{k}"))?;
     rejects_apart(args)?;
     let mut cols = columns(args)?;
-    let budget_unit = unit("budget-unit", args.budget_unit.as_deref())?.unwrap_or(Decimal::ONE);
+    let budget_unit = unit("budget-unit", args.budget_unit.as_deref())?;
     // Read the small files first: a mistake in them should not wait for the ledger.
     let map = args.map.as_deref().map(read_map).transpose()?;
     // Budgets as given (perhaps by account group), and one per service.

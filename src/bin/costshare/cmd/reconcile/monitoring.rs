@@ -26,7 +26,7 @@ pub fn plan(
     m: &Monitoring,
     period: &str,
     has_budget: bool,
-    unit: Decimal,
+    unit: Option<Decimal>,
 ) -> costshare::Result<Plan> {
     let month = Month::parse(period).ok_or_else(|| {
         Error::usage(format!(
