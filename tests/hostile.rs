@@ -458,6 +458,17 @@ fn a_line_labelled_total_is_a_total_not_an_authority() {
         let t = read("agrees.csv", last);
         assert_eq!((t.rows, t.bad, t.other), (2, 0, 2), "{last}");
         assert_eq!(t.total_pence, 1500, "{last}");
+        // Taken as a total, and named: a £15 line with no cost centre
+        // that happened to equal the lines above was dropped unseen.
+        assert_eq!(t.totals_taken, 1, "{last}");
+        let said = costshare::ledger::accounting::summary(&t).join("\n");
+        let at = dir.join("agrees.csv").display().to_string();
+        assert!(
+            said.contains(&format!(
+                "1 line taken as a total typed into the file (the sum of the lines above it), not added: {at}, line 4 (£15.00)"
+            )),
+            "{said}"
+        );
     }
     let t = read("differs.csv", "Total,,16");
     assert_eq!(

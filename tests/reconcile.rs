@@ -230,7 +230,7 @@ fn bad_lines_are_counted_and_named() {
         "line 5: amount \"about twenty\": not a number",
     ))
     .stderr(predicates::str::contains(
-        "9 lines (8 records) read: 5 used (£726.73), 0 blank, 1 header or title, 2 set aside",
+        "9 lines (8 records) read: 5 used (£726.73), 0 blank, 1 header, title or total, 2 set aside",
     ))
     .stderr(predicates::str::contains(
         "WARNING: 2 ledger lines set aside and not in the tables: £0.00 in the 0 whose amount could be read, and 2 with no readable amount",

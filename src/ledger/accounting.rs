@@ -28,7 +28,7 @@ pub fn summary(t: &LedgerTotals) -> Vec<String> {
             format!("{} lines ({} records)", f.lines, f.read)
         };
         let mut s = format!(
-            "{}: {read} read: {} used ({}), {} blank, {} header or title, {} set aside",
+            "{}: {read} read: {} used ({}), {} blank, {} header, title or total, {} set aside",
             f.place,
             f.used,
             money::format_pounds(
@@ -44,6 +44,40 @@ pub fn summary(t: &LedgerTotals) -> Vec<String> {
             s.push_str(&format!(" ({n})"));
         }
         v.push(s);
+    }
+    if t.totals_taken > 0 {
+        let named: Vec<String> = t
+            .totals_taken_lines
+            .iter()
+            .take(5)
+            .map(|b| {
+                format!(
+                    "{}, {} {} ({})",
+                    b.place,
+                    b.unit,
+                    b.line,
+                    pounds(b.pence.unwrap_or(0) as i128)
+                )
+            })
+            .collect();
+        let more = t.totals_taken - named.len() as u64;
+        let one = t.totals_taken == 1;
+        v.push(format!(
+            "{} taken as {} typed into the file ({} sum of the lines above it), not added: {}{}",
+            if one {
+                "1 line".to_string()
+            } else {
+                format!("{} lines", t.totals_taken)
+            },
+            if one { "a total" } else { "totals" },
+            if one { "the" } else { "each the" },
+            named.join("; "),
+            if more > 0 {
+                format!("; and {more} more")
+            } else {
+                String::new()
+            }
+        ));
     }
     if t.floats > 0 {
         let eg = t

@@ -317,6 +317,10 @@ pub struct LedgerTotals {
     /// By authority, cost centre, account and month: kept only when a date
     /// or account column was asked for.
     pub detail: HashMap<DetailKey, Sum>,
+    /// Lines taken as totals typed into the file (the sum of the lines
+    /// above them): not added, and the first `MAX_FLOATS_LISTED` named.
+    pub totals_taken: u64,
+    pub totals_taken_lines: Vec<BadLine>,
     /// Lines with nothing but an amount, not yet added: a typed total if
     /// the amount is the sum of the lines above it, else set aside.
     pub(crate) candidates: Vec<TotalCandidate>,
@@ -383,7 +387,7 @@ impl LedgerTotals {
         for c in std::mem::take(&mut self.candidates) {
             let sum = file_before + c.before;
             if c.amount.sub_penny.is_zero() && c.amount.pence as i128 == sum {
-                self.other += 1;
+                self.take_total(c.line, c.amount.pence);
                 continue;
             }
             let mut b = c.line;
@@ -399,6 +403,17 @@ impl LedgerTotals {
             self.set_aside(b);
         }
         self.bad_lines.sort_by_key(|b| b.line);
+    }
+
+    /// A line that is the sum of the lines above it: a total typed into
+    /// the file, counted with the headers, not added, and named.
+    pub(crate) fn take_total(&mut self, mut b: BadLine, pence: i64) {
+        self.other += 1;
+        self.totals_taken += 1;
+        if self.totals_taken_lines.len() < MAX_FLOATS_LISTED {
+            b.pence = Some(pence);
+            self.totals_taken_lines.push(b);
+        }
     }
 
     pub(crate) fn float(&mut self, f: FloatLine) {
@@ -440,6 +455,10 @@ impl LedgerTotals {
         let room = keep.saturating_sub(self.bad_lines.len());
         self.bad_lines
             .extend(other.bad_lines.into_iter().take(room));
+        self.totals_taken += other.totals_taken;
+        let room = MAX_FLOATS_LISTED.saturating_sub(self.totals_taken_lines.len());
+        self.totals_taken_lines
+            .extend(other.totals_taken_lines.into_iter().take(room));
         let room = MAX_FLOATS_LISTED.saturating_sub(self.float_lines.len());
         self.float_lines
             .extend(other.float_lines.into_iter().take(room));

@@ -198,8 +198,16 @@ impl Rows<'_, '_> {
             let p = x.pence as i128;
             x.sub_penny.is_zero() && (p == self.since_total || p == self.sheet_total)
         });
-        if agrees {
-            self.t.other += 1;
+        if let Some(x) = amount.filter(|_| agrees) {
+            let b = BadLine {
+                place: self.place.clone(),
+                unit: "row",
+                line,
+                reason: String::new(),
+                raw: row_text(r),
+                pence: None,
+            };
+            self.t.take_total(b, x.pence);
             self.since_total = 0;
             return Ok(());
         }
