@@ -161,20 +161,27 @@ fn read_year(dir: &Path) -> (Lines, HashMap<String, String>) {
     (lines, map)
 }
 
-/// `budget` pence spread by `weights`, largest remainder, ties to the
-/// earliest period: worked here without costshare's apportionment.
+/// `budget` pence spread by `weights`, rounding the budget to date: each
+/// period's budget to date is budget × (weights so far) / (all weights),
+/// rounded half away from zero to the penny, and a period's budget is its
+/// budget to date less the one before: worked here in integers, without
+/// costshare's arithmetic.
 fn spread(budget: i64, weights: &[i64; 12]) -> [i64; 12] {
     let w: i64 = weights.iter().sum();
-    let mut parts = [0i64; 12];
-    let mut rems = Vec::new();
+    let round = |n: i64, d: i64| {
+        let (q, r) = (n / d, n % d);
+        match (2 * r.abs() >= d, n < 0) {
+            (true, false) => q + 1,
+            (true, true) => q - 1,
+            _ => q,
+        }
+    };
+    let (mut parts, mut so_far, mut before) = ([0i64; 12], 0, 0);
     for i in 0..12 {
-        parts[i] = budget * weights[i] / w;
-        rems.push((budget * weights[i] % w, i));
-    }
-    let left = budget - parts.iter().sum::<i64>();
-    rems.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    for (_, i) in rems.into_iter().take(left as usize) {
-        parts[i] += 1;
+        so_far += weights[i];
+        let to_date = round(budget * so_far, w);
+        parts[i] = to_date - before;
+        before = to_date;
     }
     parts
 }
@@ -819,8 +826,10 @@ fn savings_targets_across_years() {
 /// worked by hand to November 2024, period 8 of 2024/25, flat profiles:
 /// - BRK Legal: actual 34,250 + 34,250 + 6,200.50 = £74,700.50 against
 ///   8/12 of £75,000 = £50,000.00.
-/// - CLN Legal: £34,000 is 3,400,000p; /12 = 283,333p, 4p left over go to
-///   periods 1–4, so eight periods hold 8 × 283,333 + 4 = 2,266,668p.
+/// - CLN Legal: £34,000 is 3,400,000p; to period 8 it is 3,400,000 × 8 / 12
+///   = 2,266,666.67p, to the penny 2,266,667p (budgets to date are rounded,
+///   not the months: the four leftover pennies no longer all fall in
+///   periods 1–4, which made it 2,266,668p).
 /// - ELM's miscoded invoice (cost centre ZZZ99, £480, 20 Nov) is the only
 ///   November line: the month's actual is £480.00, in an unmapped row.
 /// - Everything to date: the nine lines sum to £105,140.25.
@@ -852,7 +861,7 @@ fn report_writes_the_monitoring_pack_from_costshare_toml() {
     };
     assert_eq!(at("BRK", "Legal", "Actual to date"), "74700.50");
     assert_eq!(at("BRK", "Legal", "Budget to date"), "50000.00");
-    assert_eq!(at("CLN", "Legal", "Budget to date"), "22666.68");
+    assert_eq!(at("CLN", "Legal", "Budget to date"), "22666.67");
     assert_eq!(
         at("ELM", "Unmapped cost centre ZZZ99", "Month actual"),
         "480.00"
@@ -897,13 +906,14 @@ fn group_budget_files(tmp: &Path) {
 /// 2025/26, flat profiles). Each group's budget is spread on its own, to
 /// the penny, and a service's budget by period is the sum of its groups':
 /// - Legal Employees £120,000: £10,000 a month, £30,000.00 to date.
-/// - Legal Supplies £12,001 = 1,200,100p: 100,008p a month, 4p left over to
-///   periods 1–4, so 3 × 100,008 + 3 = 300,027p = £3,000.27 to date.
-/// - Legal Income −£6,000.01 = −600,001p: −50,000p a month, 1p to period 1,
-///   so −150,001p = −£1,500.01 to date.
-/// - Legal to date: 30,000 + 3,000.27 − 1,500.01 = £31,500.26 (spreading the
-///   whole £126,000.99 would give £31,500.27: the groups' sum is what the
-///   monitoring table must show, or the two tables would disagree by 1p).
+/// - Legal Supplies £12,001 = 1,200,100p: to date 1,200,100 × 3 / 12 =
+///   300,025p = £3,000.25.
+/// - Legal Income −£6,000.01 = −600,001p: to date −600,001 × 3 / 12 =
+///   −150,000.25p, to the penny −150,000p = −£1,500.00.
+/// - Legal to date: 30,000 + 3,000.25 − 1,500.00 = £31,500.25 (the groups'
+///   sum is what the monitoring table must show, or the two tables could
+///   disagree by a penny; here spreading the whole £126,000.99 gives
+///   3,150,024.75p, £31,500.25 too).
 /// - HR is budgeted whole (£60,000, blank group): one row for it, £15,000.00
 ///   to date; its £5,000 of Employees spending has no group budget.
 #[test]
@@ -966,18 +976,18 @@ fn budgets_by_account_group() {
             "Legal",
             "Income",
             "-£6,000.01",
-            "-£1,500.01",
+            "-£1,500.00",
             "-£1,000.00",
-            "£500.01",
+            "£500.00",
         ],
         [
             "ABC",
             "Legal",
             "Supplies and services",
             "£12,001.00",
-            "£3,000.27",
+            "£3,000.25",
             "£2,000.00",
-            "-£1,000.27",
+            "-£1,000.25",
         ],
         [
             "ABC",
@@ -993,18 +1003,18 @@ fn budgets_by_account_group() {
             "Legal total",
             "",
             "£126,000.99",
-            "£31,500.26",
+            "£31,500.25",
             "£31,550.00",
-            "£49.74",
+            "£49.75",
         ],
         [
             "Total",
             "",
             "",
             "£186,000.99",
-            "£46,500.26",
+            "£46,500.25",
             "£36,550.00",
-            "-£9,950.26",
+            "-£9,950.25",
         ],
     ];
     assert_eq!(rows, want.map(|r| r.map(String::from).to_vec()).to_vec());
@@ -1013,7 +1023,7 @@ fn budgets_by_account_group() {
     let month = &t["monitoring"];
     assert_eq!(
         text(cell(month, "ABC", "Legal", "Budget to date")),
-        "£31,500.26"
+        "£31,500.25"
     );
     let annual = cell(&t["forecast"], "ABC", "Legal", "Annual budget");
     assert_eq!(text(annual), "£126,000.99");
@@ -1027,12 +1037,13 @@ fn budgets_by_account_group() {
 }
 
 /// A profile for one account group: Legal's income (−£6,000.01, −600,001p)
-/// half in April and half in March, the rest of Legal flat. 600,001 × 6 /
-/// 12 is 300,000 remainder 6 for both months; the penny left goes to the
-/// earlier, April: −300,001p. To June: −£3,000.01. Legal to date: £30,000
-/// plus £3,000.27 less £3,000.01 is £30,000.26, in both tables. June's
-/// budget: employees £10,000, supplies £1,000.09 (100,008p and one of the
-/// four leftover pennies) and income £0, £11,000.09 in all.
+/// half in April and half in March, the rest of Legal flat. To April (and
+/// June) it is −600,001 × 6 / 12 = −300,000.5p, half a penny away from
+/// zero: −300,001p, −£3,000.01. Supplies to June: 1,200,100 × 3 / 12 =
+/// 300,025p. Legal to date: £30,000 plus £3,000.25 less £3,000.01 is
+/// £30,000.24, in both tables. June's budget: employees £10,000, supplies
+/// 300,025 − 200,017 (1,200,100 × 2 / 12 = 200,016.67p, to May) = 100,008p
+/// = £1,000.08, and income £0: £11,000.08 in all.
 #[test]
 fn a_profile_for_one_account_group() {
     let tmp = tempdir("monitor-group-profile");
@@ -1078,11 +1089,11 @@ fn a_profile_for_one_account_group() {
     let month = &t["monitoring"];
     assert_eq!(
         text(cell(month, "ABC", "Legal", "Budget to date")),
-        "£30,000.26"
+        "£30,000.24"
     );
     assert_eq!(
         text(cell(month, "ABC", "Legal", "Month budget")),
-        "£11,000.09"
+        "£11,000.08"
     );
     totals_add_up(s);
     totals_add_up(month);
@@ -1316,4 +1327,39 @@ fn percentages_and_scientific_notation_are_figures() {
     assert_eq!(budget * 2, annual);
     let f = cell(&plain["forecast"], "BRK", "Legal", "Forecast out-turn");
     assert_eq!(text(f), "£120,000.00");
+}
+
+/// A flat £25,000 is £2,083.33⅓ a month: to September (period 6) exactly
+/// £12,500.00, and September's own budget £2,083.33 (£12,500.00 less
+/// £10,416.67 to August, 25,000 × 5 / 12 = 10,416.666…). Spreading the
+/// leftover pennies to the earliest periods showed £12,500.02 at period 6.
+#[test]
+fn a_flat_budget_to_date_is_its_share_to_the_penny() {
+    let tmp = tempdir("monitor-flat-pennies");
+    let w = |f: &str, t: &str| std::fs::write(tmp.join(f), t).unwrap();
+    w(
+        "ledger.csv",
+        "authority,cost_centre,date,amount\nADC,A-A-01,2014-05-01,10\n",
+    );
+    w("map.csv", "cost_centre,service\nA-A-01,Audit\n");
+    w("budget.csv", "authority,service,budget\nADC,Audit,25000\n");
+    let p = |f: &str| tmp.join(f).display().to_string();
+    let t = tables(&[
+        "--actuals",
+        &p("ledger.csv"),
+        "--map",
+        &p("map.csv"),
+        "--budget",
+        &p("budget.csv"),
+        "--columns",
+        "date=date",
+        "--period",
+        "2014-09",
+    ]);
+    let m = &t["monitoring"];
+    assert_eq!(
+        text(cell(m, "ADC", "Audit", "Budget to date")),
+        "£12,500.00"
+    );
+    assert_eq!(text(cell(m, "ADC", "Audit", "Month budget")), "£2,083.33");
 }

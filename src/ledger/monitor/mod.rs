@@ -253,19 +253,40 @@ fn actuals(totals: &LedgerTotals, m: &Monitor) -> (BTreeMap<Key, [Decimal; 12]>,
 }
 
 /// The annual budget spread over the periods by the profile's weights
-/// (flat: equal), to the penny; pennies left over go to the largest
-/// remainders, ties to the earliest period.
+/// (flat: equal), to the penny, rounding the budget to date: each period's
+/// budget to date is its exact share rounded to the penny, so a flat
+/// £25,000 is £12,500.00 at period 6 (the largest-remainder pennies all
+/// fell in the first periods: £12,500.02), and the periods add up to the
+/// budget exactly.
 fn spread(budget: Decimal, profile: Option<&Profile>, at: &Origin) -> Result<[Decimal; 12]> {
     let weights = profile
         .map(|p| p.weights.to_vec())
         .unwrap_or_else(|| vec![Decimal::ONE; 12]);
-    let parts = crate::case::apportion::apportion_values(budget, &weights, Decimal::new(1, 2))
-        .map_err(|e| Error::Table {
+    // The apportionment checks what can be spread (weights, whole pence).
+    crate::case::apportion::apportion_values(budget, &weights, Decimal::new(1, 2)).map_err(
+        |e| Error::Table {
             place: at.to_string(),
             message: format!("this budget cannot be spread over the year's periods: {e}"),
-        })?;
-    let mut out = [Decimal::ZERO; 12];
-    out.copy_from_slice(&parts);
+        },
+    )?;
+    let all: Decimal = weights.iter().sum();
+    let (mut out, mut so_far, mut before) = ([Decimal::ZERO; 12], Decimal::ZERO, Decimal::ZERO);
+    for (i, w) in weights.iter().enumerate() {
+        so_far += w;
+        let to_date = match i {
+            11 => budget,
+            // Multiplied first, so a half penny is exactly half (£0.06 ×
+            // 1/12); divided first only where the product would overflow.
+            _ => crate::base::money::round_dp(
+                budget
+                    .checked_mul(so_far)
+                    .map_or_else(|| budget * (so_far / all), |x| x / all),
+                2,
+            ),
+        };
+        out[i] = to_date - before;
+        before = to_date;
+    }
     Ok(out)
 }
 

@@ -47,8 +47,8 @@ fn budget_cell(r: &RowFigures, d: Decimal, rule: &str) -> Cell {
 
 fn profile_rule(r: &RowFigures) -> String {
     match &r.profile {
-        Some(o) => format!("annual budget spread by the profile at {o}, to the penny"),
-        None => "annual budget spread evenly over twelve periods, to the penny (pennies over to the earliest periods)".into(),
+        Some(o) => format!("annual budget spread by the profile at {o}, each budget to date rounded to the penny"),
+        None => "annual budget spread evenly over twelve periods, each budget to date rounded to the penny".into(),
     }
 }
 
