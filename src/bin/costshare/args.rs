@@ -200,15 +200,16 @@ fn monitoring_flags(
                 &format!("unknown key; expected one of {}", known.join(", ")),
             ));
         }
-        flags.push(format!("--{k}"));
         for v in values {
             // A forecast method is a word, not a file.
             let word = k == "forecast" && matches!(v.as_str(), "profile" | "run-rate");
-            flags.push(if is_path && !word {
-                beside(dir, &v).display().to_string()
-            } else {
-                v
-            });
+            let v = match is_path && !word {
+                true => beside(dir, &v).display().to_string(),
+                false => v,
+            };
+            // Joined by "=": a value such as -1 or "--strict" is the
+            // key's value, not another flag.
+            flags.push(format!("--{k}={v}"));
         }
     }
     if !t.contains_key("period") || !t.contains_key("budget") || !t.contains_key("actuals") {

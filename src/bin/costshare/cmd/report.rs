@@ -140,8 +140,16 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
                 "costshare: monitoring to {}",
                 r.monitoring.period.as_deref().unwrap_or("")
             );
-            // The tables go into the pack; standard output lists what was written.
-            super::reconcile::run(&r, &mut std::io::sink())
+            // The tables go into the pack; standard output lists what was
+            // written. A mistake in a value is said as the file's.
+            super::reconcile::run(&r, &mut std::io::sink()).map_err(|e| match e {
+                Error::Usage(m) => {
+                    let dir = args.path.as_deref().unwrap_or(std::path::Path::new(""));
+                    let file = dir.join(crate::args::PROJECT_FILE);
+                    Error::usage(format!("{} [monitoring]: {m}", file.display()))
+                }
+                other => other,
+            })
         }
         None => Ok(Exit::Success),
     }
@@ -178,6 +186,12 @@ fn monitoring_args(
         return Err(Error::usage(format!(
             "{file} [monitoring]: period {period:?}: expected the month reached as YYYY-MM, from {}, e.g. 2030-07",
             costshare::base::date::MONTH_RANGE
+        )));
+    }
+    let forecast = &r.args.monitoring.forecast;
+    if !matches!(forecast.as_str(), "profile" | "run-rate") && !PathBuf::from(forecast).is_file() {
+        return Err(Error::usage(format!(
+            "{file} [monitoring]: forecast {forecast:?}: expected profile, run-rate, or a file of authority, service, forecast"
         )));
     }
     // Said by their keys in the file, not as the flags they become.
