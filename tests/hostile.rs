@@ -498,3 +498,22 @@ fn a_scale_repeated_until_it_overflows_is_refused() {
             "investment.Redundancy.scale=1000: the scaled amounts would be over £1,000,000,000,000,000",
         ));
 }
+
+/// A copy of an extract in the same folder ("spend (1).csv") would count
+/// every line twice: refused. Two months with no spending may be the
+/// same header alone: read.
+#[test]
+fn a_copy_of_an_extract_is_refused_but_two_empty_months_are_read() {
+    let dir = tmp("copies");
+    let w = |n: &str, t: &str| std::fs::write(dir.join(n), t).unwrap();
+    w("2025-04.csv", "authority,cost_centre,amount\r\n");
+    w("2025-05.csv", "authority,cost_centre,amount\r\n");
+    let files = costshare::ledger::expand(std::slice::from_ref(&dir)).unwrap();
+    assert_eq!(files.len(), 2);
+    w("2025-06.csv", "authority,cost_centre,amount\nA,C1,10\n");
+    w("2025-06 (1).csv", "authority,cost_centre,amount\nA,C1,10\n");
+    let err = costshare::ledger::expand(std::slice::from_ref(&dir))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("hold the same bytes"), "{err}");
+}

@@ -16,13 +16,14 @@ pub fn summary(t: &LedgerTotals) -> Vec<String> {
     for f in &t.files {
         let read = if f.lines == f.read {
             format!(
-                "{} {}s",
+                "{} {}{}",
                 f.read,
                 if f.place.contains(", sheet ") {
                     "row"
                 } else {
                     "line"
-                }
+                },
+                if f.read == 1 { "" } else { "s" }
             )
         } else {
             format!("{} lines ({} records)", f.lines, f.read)

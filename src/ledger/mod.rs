@@ -540,9 +540,12 @@ pub fn expand(args: &[PathBuf]) -> Result<Vec<PathBuf>> {
 }
 
 /// A file named twice (itself and in its folder, by two spellings, or by a
-/// link) would be counted twice: refused, naming both.
+/// link) would be counted twice: refused, naming both. So is a copy of
+/// it ("spend-2024-10 (1).csv" beside "spend-2024-10.csv"): two files of
+/// the same bytes with ledger lines in them.
 fn once_each(files: &[PathBuf]) -> Result<()> {
     let mut seen = std::collections::HashMap::new();
+    let mut sizes: std::collections::HashMap<u64, Vec<&PathBuf>> = Default::default();
     for f in files {
         let Ok(real) = std::fs::canonicalize(f) else {
             continue; // read later, and its error said then
@@ -554,8 +557,47 @@ fn once_each(files: &[PathBuf]) -> Result<()> {
                 f.display()
             )));
         }
+        let size = std::fs::metadata(f).map(|m| m.len()).unwrap_or(0);
+        let same = sizes.entry(size).or_default();
+        if let Some(first) = same.iter().find(|g| copies(g, f)) {
+            return Err(Error::usage(format!(
+                "{} and {} hold the same bytes, ledger lines and all: the same extract saved twice? Its lines would be counted twice; name one",
+                first.display(),
+                f.display()
+            )));
+        }
+        same.push(f);
     }
     Ok(())
+}
+
+/// Whether two files hold the same bytes and more than a header line (two
+/// months with no spending may well be the same header alone).
+fn copies(a: &Path, b: &Path) -> bool {
+    use std::io::Read;
+    let (Ok(fa), Ok(fb)) = (std::fs::File::open(a), std::fs::File::open(b)) else {
+        return false;
+    };
+    let (mut ra, mut rb) = (std::io::BufReader::new(fa), std::io::BufReader::new(fb));
+    let (mut ba, mut bb) = (vec![0u8; 1 << 16], vec![0u8; 1 << 16]);
+    // Lines: LFs (CRs in a file with none), and a last line with no end.
+    let (mut lf, mut cr, mut last) = (0usize, 0usize, b'\n');
+    loop {
+        let n = match ra.read(&mut ba) {
+            Ok(n) => n,
+            Err(_) => return false,
+        };
+        if n == 0 {
+            let lines = if lf > 0 { lf } else { cr } + usize::from(!matches!(last, b'\n' | b'\r'));
+            return rb.read(&mut bb[..1]).is_ok_and(|m| m == 0) && lines > 1;
+        }
+        if rb.read_exact(&mut bb[..n]).is_err() || ba[..n] != bb[..n] {
+            return false;
+        }
+        lf += memchr::memchr_iter(b'\n', &ba[..n]).count();
+        cr += memchr::memchr_iter(b'\r', &ba[..n]).count();
+        last = ba[n - 1];
+    }
 }
 
 fn list_dir(dir: &Path, keep: impl Fn(&str) -> bool) -> Result<Vec<PathBuf>> {
