@@ -168,6 +168,52 @@ impl Table {
         }
     }
 
+    /// A note when a money column's rows, as shown, do not add up to its
+    /// total as shown (each figure is rounded from its exact amount, the
+    /// total from the exact sum): "PV costs: the rows shown add to
+    /// £2,141,397; the total, £2,141,396, is their exact sum rounded". Only
+    /// for a table ending in its one total row, and only where the gap is
+    /// within what rounding can make (a total that is not a sum is left).
+    pub fn rounding_note(&mut self) {
+        let Some((last, rows)) = self.rows.split_last() else {
+            return;
+        };
+        if !last.total || rows.len() < 2 || rows.iter().any(|r| r.total) {
+            return;
+        }
+        let mut gaps = Vec::new();
+        for (c, name) in self.columns.iter().enumerate().skip(self.key_cols) {
+            let Value::Money { amount: total, dp } = last.cells[c].value else {
+                continue;
+            };
+            let shown = |d: Decimal| crate::base::money::round_dp(d, dp);
+            let mut sum = Decimal::ZERO;
+            for r in rows {
+                match r.cells[c].value {
+                    Value::Money { amount, .. } => sum += shown(amount),
+                    Value::Empty | Value::NotApplicable { .. } => {}
+                    _ => return,
+                }
+            }
+            let unit = Decimal::new(1, dp);
+            let gap = (sum - shown(total)).abs();
+            if !gap.is_zero() && gap <= unit * Decimal::from(rows.len()) / Decimal::TWO {
+                let f = |d| crate::base::money::format_pounds(d, dp, Default::default());
+                gaps.push(format!(
+                    "{name} rows add to {}, the total {}",
+                    f(sum),
+                    f(total)
+                ));
+            }
+        }
+        if !gaps.is_empty() {
+            self.notes.push(format!(
+                "Each figure is rounded from its exact amount, and each total from the exact sum, so shown figures may not add up exactly: {}.",
+                gaps.join("; ")
+            ));
+        }
+    }
+
     pub fn new(name: &str, title: impl Into<String>, columns: &[&str], key_cols: usize) -> Table {
         Table {
             name: name.to_string(),
@@ -250,4 +296,45 @@ pub fn input_files(tables: &[Table]) -> Vec<String> {
     v.sort();
     v.dedup();
     v
+}
+
+#[cfg(test)]
+mod rounding_tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    fn table(rows: &[Decimal], total: Decimal) -> Table {
+        let mut t = Table::new("t", "T", &["Case", "PV costs"], 1);
+        let money = |d| Cell::rule(Value::money(Money(d)), "test");
+        for r in rows {
+            t.push(vec![Cell::label("a"), money(*r)]);
+        }
+        t.push_total(vec![Cell::label("Total"), money(total)]);
+        t
+    }
+
+    /// £161,545.70 + £1,772,000 + £207,850.79 = £2,141,396.49: shown
+    /// £161,546 + £1,772,000 + £207,851 = £2,141,397 over a total shown
+    /// £2,141,396, which the note says; rows that add up get no note, nor
+    /// a total £5 off (not a sum, not rounding).
+    #[test]
+    fn a_column_that_does_not_add_as_shown_is_noted() {
+        let mut t = table(
+            &[dec!(161545.70), dec!(1772000), dec!(207850.79)],
+            dec!(2141396.49),
+        );
+        t.rounding_note();
+        assert_eq!(
+            t.notes,
+            [
+                "Each figure is rounded from its exact amount, and each total from the exact sum, so shown figures may not add up exactly: PV costs rows add to £2,141,397, the total £2,141,396."
+            ]
+        );
+        let mut t = table(&[dec!(1), dec!(2)], dec!(3));
+        t.rounding_note();
+        assert!(t.notes.is_empty());
+        let mut t = table(&[dec!(1), dec!(2)], dec!(8));
+        t.rounding_note();
+        assert!(t.notes.is_empty());
+    }
 }

@@ -349,6 +349,7 @@ pub fn overall_table(models: &[Model], partnership: Option<&str>) -> crate::Resu
     t.notes.push(format!(
         "Each case is discounted from its own first year. {overall_name} = Σ PV savings / Σ PV costs over all cases."
     ));
+    t.rounding_note();
     Ok(t)
 }
 

@@ -645,6 +645,7 @@ impl AnnualInputs {
         };
         // An input with pence is shown with them, so rows add up as printed.
         t.pence_if_any();
+        t.rounding_note();
         Some(t)
     }
 

@@ -41,6 +41,7 @@ pub fn table(m: &Model, name: &str) -> crate::Result<Option<Table>> {
         if name == "investment" || name == "savings" {
             t.notes.extend(m.notes.iter().cloned());
         }
+        t.rounding_note();
         t
     }))
 }

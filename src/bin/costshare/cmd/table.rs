@@ -48,9 +48,21 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
         for w in inputs.set_aside_notes() {
             eprintln!("costshare: {w}");
         }
-        inputs
-            .table(name)
-            .ok_or_else(|| Error::usage(format!("unknown table {name}")))?
+        inputs.table(name).ok_or_else(|| {
+            // A known table whose sheet this data has not got.
+            let sheet = match name {
+                "staff" => "staff",
+                "savings-programme" => "savings",
+                "performance-summary" => "performance",
+                _ => "national",
+            };
+            let has: Vec<String> = inputs.tables().into_iter().map(|t| t.name).collect();
+            Error::usage(format!(
+                "{}: no {sheet} sheet, so no {name} table; this data has {}",
+                data.display(),
+                has.join(", ")
+            ))
+        })?
     } else if tables::TABLES.contains(&name) {
         let models = args
             .data
