@@ -574,24 +574,38 @@ fn read_sheets<RS: std::io::Read + std::io::Seek>(
     Ok(())
 }
 
-/// "2013-04-01" from an Excel date serial (days since 1899-12-30), so a
-/// message shows the date a person typed, not 41365.
+/// "2013-04-01" from an Excel date serial, so a message shows the date a
+/// person typed, not 41365. calamine's conversion knows both epochs (a
+/// 1904 workbook's serials count from 1904-01-01) and Excel's 29 February
+/// 1900 that never was (the count from 1899-12-30 put earlier dates a day
+/// early).
 fn excel_date(dt: &calamine::ExcelDateTime) -> String {
     let serial = dt.as_f64();
     if !dt.is_datetime() || !(1.0..2_958_466.0).contains(&serial) {
         return dt.to_string();
     }
-    // Days from 1970-01-01, then the civil-from-days algorithm.
-    let z = serial.floor() as i64 - 25_569 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
+    let (y, m, d, ..) = dt.to_ymd_hms_milli();
     format!("{y:04}-{m:02}-{d:02}")
+}
+
+#[cfg(test)]
+mod date_tests {
+    use calamine::{ExcelDateTime, ExcelDateTimeType::DateTime};
+
+    /// Serials as Excel shows them: 41365 is 2013-04-01; 59 is 1900-02-28
+    /// (shown 1900-02-27 before), 60 Excel's 1900-02-29, 61 1900-03-01; in
+    /// a 1904 workbook 39903 is 2013-04-01.
+    #[test]
+    fn serials_are_the_dates_excel_shows() {
+        let d = |v, is_1904| super::excel_date(&ExcelDateTime::new(v, DateTime, is_1904));
+        assert_eq!(d(41365.0, false), "2013-04-01");
+        assert_eq!(d(41365.75, false), "2013-04-01");
+        assert_eq!(d(59.0, false), "1900-02-28");
+        assert_eq!(d(60.0, false), "1900-02-29");
+        assert_eq!(d(61.0, false), "1900-03-01");
+        assert_eq!(d(1.0, false), "1900-01-01");
+        assert_eq!(d(39903.0, true), "2013-04-01");
+    }
 }
 
 /// Excel's rows per sheet: a reference beyond is a damaged or forged file.
