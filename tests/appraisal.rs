@@ -452,4 +452,26 @@ fn payback_is_the_year_from_which_the_case_stays_paid_back() {
         );
     let m = Model::parse(&text, Path::new("tests/models/late-cost.toml")).unwrap();
     assert_eq!(payback(&table(&m, "score")), "2033/34");
+    // £10,000 a year, £30,000 bought in 2031/32 and 99.9964 % of 2032/33's
+    // saving realised (£9,999.64): cumulative +10,000, −10,000, −0.36,
+    // +9,999.64. Not paid back in 2032/33, and its −£0.36 is shown so,
+    // not as "£0" beside a payback year of 2033/34.
+    let text = std::fs::read_to_string("tests/models/late-cost.toml")
+        .unwrap()
+        .replace(
+            "net_saving_per_annum = 10000",
+            "net_saving_per_annum = 10000\nrealisation = { \"2032/33\" = 0.999964 }",
+        )
+        .replace("\"2031/32\" = 100000", "\"2031/32\" = 30000");
+    let m = Model::parse(&text, Path::new("tests/models/late-cost.toml")).unwrap();
+    let t = table(&m, "score");
+    assert_eq!(fig(&t, "2032/33", "Cumulative net"), dec!(-0.36));
+    let shown = |v: &costshare::base::table::Value| {
+        costshare::output::render::display(v, Default::default())
+    };
+    assert_eq!(
+        shown(&t.find("2032/33", "Cumulative net").unwrap().value),
+        "(£0.36)"
+    );
+    assert_eq!(payback(&t), "2033/34");
 }

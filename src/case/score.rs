@@ -76,7 +76,7 @@ pub fn table(m: &Model) -> crate::Result<Option<Table>> {
             ),
             Cell::rule(money(y.savings), "net saving per annum × realisation share"),
             Cell::rule(money(y.net), "savings less costs"),
-            Cell::rule(money(y.cumulative), "running sum of net benefit"),
+            Cell::rule(cumulative(y.cumulative), "running sum of net benefit"),
             Cell::rule(
                 Value::num(y.discount_factor, 4),
                 format!("1 / (1 + {}%)^t", inp.rate_pct.normalize()),
@@ -351,6 +351,15 @@ pub fn overall_table(models: &[Model], partnership: Option<&str>) -> crate::Resu
     ));
     t.rounding_note();
     Ok(t)
+}
+
+/// A cumulative net, in pence when pounds would hide its sign: −£0.36 is
+/// not yet paid back, and "£0" beside a later payback year misleads.
+fn cumulative(d: Decimal) -> Value {
+    match d.abs() < Decimal::new(5, 1) && !d.is_zero() {
+        true => Value::money_dp(Money(d), 2),
+        false => Value::money(Money(d)),
+    }
 }
 
 /// One case's line of the overall table, every figure its own score's.
