@@ -692,7 +692,8 @@ fn a_service_named_total_something_is_read() {
 /// A total typed into a sheet that is not the sum of the rows above it is
 /// a published figure that does not add up: `check` lists it. Worked from
 /// the sheets: MKIP's staff are 12 + 17 + 42 + 23 = 94 (a subtotal that
-/// agrees, not listed), then + 1 + 4 + 64 = 163, typed as 164; its budget's
+/// agrees, not listed), then 1 + 4 + 64 = 69 (another), and under it a
+/// grand total of every row, 94 + 69 = 163, typed as 164; its budget's
 /// SBC column adds to £2,068,090 (the published net expenditure), typed as
 /// 2,068,091, while MBC's 3,925,650 and TWBC's 2,968,200 agree. WLP's
 /// staff are 31 + 12 + 17 = 60, typed as 59.
@@ -704,7 +705,7 @@ fn typed_totals_that_do_not_add_up_are_listed() {
         std::fs::write(&p, f(std::fs::read_to_string(&p).unwrap())).unwrap();
     };
     edit("staff.csv", &|t| {
-        t.replace("Legal,23\n", "Legal,23\nSubtotal,94\n") + "Total,164\n"
+        t.replace("Legal,23\n", "Legal,23\nSubtotal,94\n") + "Subtotal,69\nTotal,164\n"
     });
     edit("budget.csv", &|t| t + "Total,,,3925650,2068091,2968200,\n");
     let d = dir.display().to_string();
@@ -716,7 +717,7 @@ fn typed_totals_that_do_not_add_up_are_listed() {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr),
     );
-    let staff = format!("{}, line 10, column 2", dir.join("staff.csv").display());
+    let staff = format!("{}, line 11, column 2", dir.join("staff.csv").display());
     let budget = format!("{}, line 16, column 5", dir.join("budget.csv").display());
     let why = "a total typed into the file: the sum of the rows above it";
     assert!(

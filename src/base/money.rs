@@ -247,11 +247,11 @@ pub fn parse_amount(text: &str) -> Result<Amount, ParseMoneyError> {
     if digits.is_empty() {
         return Err(err("no digits"));
     }
-    // Scientific notation is how a float written as text shows a figure
-    // (`1.5E+03`, `6.82121E-13`): read exactly, as ledgers read it.
     if zero_thousands(digits) {
         return Err(err(ZERO_THOUSANDS));
     }
+    // Scientific notation is how a float written as text shows a figure
+    // (`1.5E+03`, `6.82121E-13`): read exactly, as ledgers read it.
     let value = match parse_plain_number(digits) {
         Some(v) => v,
         None => match scientific(digits) {

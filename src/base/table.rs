@@ -170,8 +170,8 @@ impl Table {
 
     /// A note when a money column's rows, as shown, do not add up to its
     /// total as shown (each figure is rounded from its exact amount, the
-    /// total from the exact sum): "PV costs: the rows shown add to
-    /// £2,141,397; the total, £2,141,396, is their exact sum rounded". Only
+    /// total from the exact sum): "PV costs rows add to £2,141,397, the
+    /// total £2,141,396". Only
     /// for a table ending in its one total row, and only where the gap is
     /// within what rounding can make (a total that is not a sum is left).
     pub fn rounding_note(&mut self) {

@@ -1455,12 +1455,12 @@ impl<'g> Records<'g> {
             .or_else(|| self.header.iter().position(|h| names(h, name)))
     }
 
-    /// The unit a column's heading states (1 for pounds or none stated).
     /// The heading cell of a column.
     pub fn header_cell(&self, col: usize) -> Origin {
         self.grid.origin(&self.grid.rows[self.header_idx], col)
     }
 
+    /// The unit a column's heading states (1 for pounds or none stated).
     pub fn scale(&self, col: usize) -> Decimal {
         self.header
             .get(col)

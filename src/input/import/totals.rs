@@ -42,9 +42,7 @@ impl TypedTotal {
             .iter()
             .any(|s| money::round_dp(s / unit, dp) == typed / unit)
     }
-}
 
-impl TypedTotal {
     /// Of the two sums, the one nearer the typed figure: what it was
     /// most likely meant to be the total of.
     pub fn nearest(&self) -> Decimal {
@@ -105,19 +103,21 @@ pub fn typed_totals(t: &Records) -> Vec<TypedTotal> {
             RowRole::TypedTotal => {
                 let label = row.cells.iter().find(|c| !c.is_empty());
                 let label = label.map(|c| c.display()).unwrap_or_default();
-                for (i, (s, c)) in sums.iter_mut().zip(&row.cells).enumerate() {
-                    if let (Some(section), Some(sheet), false, Some(_)) =
-                        (s.section, s.sheet, s.overflowed, figure(c))
-                    {
+                for (i, (s, c)) in sums.iter().zip(&row.cells).enumerate() {
+                    if let (Some(sheet), false, Some(_)) = (s.sheet, s.overflowed, figure(c)) {
                         out.push(TypedTotal {
                             origin: t.grid.origin(row, i),
                             row: label.trim().to_string(),
                             column: column_name(t, row, i),
                             text: c.display(),
-                            section,
+                            // Straight after another total (a grand total
+                            // under the last subtotal): every row above.
+                            section: s.section.unwrap_or(sheet),
                             sheet,
                         });
                     }
+                }
+                for s in &mut sums {
                     s.section = None;
                 }
             }

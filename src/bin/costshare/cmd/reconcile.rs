@@ -211,7 +211,9 @@ fn rejects_apart(args: &Args) -> costshare::Result<()> {
         .flatten()
         .cloned(),
     );
-    inputs.push(PathBuf::from(&m.forecast));
+    if !matches!(m.forecast.as_str(), "profile" | "run-rate") {
+        inputs.push(PathBuf::from(&m.forecast));
+    }
     if let Some(i) = inputs
         .iter()
         .find(|i| *i == r || real(i).is_some_and(|i| Some(i) == real(r)))
