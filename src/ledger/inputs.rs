@@ -162,8 +162,6 @@ fn mixed(lines: &[BudgetLine]) -> crate::Result<()> {
     Ok(())
 }
 
-/// The unit of a column: a heading that states its unit ("budget (£000)")
-/// has been scaled by the reader already and wins over `--budget-unit`.
 /// The scale still to apply to a column's figures: the unit given for the
 /// file, when the heading states none (a heading's unit is applied as the
 /// figure is read); a heading that says another unit is refused.
