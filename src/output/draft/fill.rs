@@ -183,7 +183,10 @@ fn gathered(xml: &str) -> (String, Vec<String>) {
 
 /// One paragraph's texts: each placeholder spanning several moved into the
 /// first, `changed` marking the texts rewritten; the text from a `{{`
-/// nothing closes.
+/// nothing closes. Every byte of the paragraph's text goes to the text it
+/// was in, or, inside a placeholder, to the text the placeholder starts
+/// in; each text is then its bytes in order (two placeholders sharing a
+/// run, the second starting where the first ends, both move whole).
 fn gather_para(ts: &mut [Text], changed: &mut [bool]) -> Option<String> {
     // Where each text starts in the paragraph's text, joined.
     let mut joined = String::new();
@@ -193,25 +196,35 @@ fn gather_para(ts: &mut [Text], changed: &mut [bool]) -> Option<String> {
         joined.push_str(&t.text);
     }
     let at = |i: usize| starts.partition_point(|&s| s <= i) - 1;
-    let mut from = 0;
+    let mut owner: Vec<usize> = (0..ts.len())
+        .flat_map(|k| std::iter::repeat_n(k, ts[k].text.len()))
+        .collect();
+    let (mut from, mut open) = (0, None);
     while let Some(s) = joined[from..].find("{{").map(|s| s + from) {
         let Some(e) = joined[s..].find("}}").map(|e| e + s + 2) else {
-            return Some(joined[s..].to_string());
+            open = Some(joined[s..].to_string());
+            break;
         };
-        let (a, b) = (at(s), at(e - 1));
-        if a != b {
-            let ta = ts[a].text[..s - starts[a]].to_string() + &joined[s..e];
-            let tb = ts[b].text[e - starts[b]..].to_string();
-            ts[a].text = ta;
-            for t in &mut ts[a + 1..b] {
-                t.text.clear();
-            }
-            ts[b].text = tb;
-            changed[a..=b].iter_mut().for_each(|c| *c = true);
-        }
+        owner[s..e].fill(at(s));
         from = e;
     }
-    None
+    let mut texts = vec![String::new(); ts.len()];
+    let mut i = 0;
+    while i < joined.len() {
+        let k = owner[i];
+        let j = (i..joined.len())
+            .find(|&j| owner[j] != k)
+            .unwrap_or(joined.len());
+        texts[k].push_str(&joined[i..j]);
+        i = j;
+    }
+    for ((t, c), new) in ts.iter_mut().zip(changed.iter_mut()).zip(texts) {
+        if t.text != new {
+            t.text = new;
+            *c = true;
+        }
+    }
+    open
 }
 
 /// The text with every placeholder replaced; an error lists those that
@@ -338,5 +351,61 @@ mod tests {
             Ok("1".into())
         );
         assert!(lookup(&p, "budget:Audit").is_err());
+    }
+
+    /// A paragraph of Word runs, one per piece.
+    fn para(pieces: &[&str]) -> String {
+        let runs: String = pieces
+            .iter()
+            .map(|p| format!("<w:r><w:t>{p}</w:t></w:r>"))
+            .collect();
+        format!("<w:p>{runs}</w:p>")
+    }
+
+    /// Two placeholders split across runs, the second starting in the run
+    /// the first ends in (a word of each bolded): each moves whole into the
+    /// run it starts in. This panicked (a slice past the end of the run the
+    /// first placeholder had already shortened).
+    #[test]
+    fn two_split_placeholders_sharing_a_run() {
+        let xml = para(&["a {{x:", "y:z}} mid é {{p", ":q:r}}."]);
+        let (out, open) = gathered(&xml);
+        assert!(open.is_empty());
+        let got: Vec<String> = texts(&out).into_iter().map(|t| t.text).collect();
+        assert_eq!(got, ["a {{x:y:z}}", " mid é {{p:q:r}}", "."]);
+    }
+
+    proptest::proptest! {
+        /// However Word cuts a paragraph into runs, gathering keeps its
+        /// text and puts every placeholder whole into one run.
+        #[test]
+        fn any_cut_keeps_the_text_and_each_placeholder_whole(
+            parts in proptest::collection::vec(("[a é€&]{0,3}", "[a-c:]{1,4}"), 1..4),
+            cuts in proptest::collection::vec(0usize..60, 0..6),
+        ) {
+            let text: String = parts.iter().map(|(t, p)| format!("{t}{{{{{p}}}}}")).collect();
+            let mut at: Vec<usize> = cuts
+                .into_iter()
+                .map(|c| c % (text.len() + 1))
+                .filter(|&c| text.is_char_boundary(c))
+                .collect();
+            at.extend([0, text.len()]);
+            at.sort_unstable();
+            at.dedup();
+            let pieces: Vec<String> = at
+                .windows(2)
+                .map(|w| text[w[0]..w[1]].replace('&', "&amp;"))
+                .collect();
+            let refs: Vec<&str> = pieces.iter().map(String::as_str).collect();
+            let (out, open) = gathered(&para(&refs));
+            proptest::prop_assert!(open.is_empty());
+            let got: Vec<String> = texts(&out).into_iter().map(|t| t.text).collect();
+            proptest::prop_assert_eq!(got.concat(), text.clone());
+            let whole = got.iter().map(|t| t.matches("{{").count()).sum::<usize>();
+            proptest::prop_assert_eq!(whole, parts.len());
+            for t in &got {
+                proptest::prop_assert_eq!(t.matches("{{").count(), t.matches("}}").count());
+            }
+        }
     }
 }
