@@ -9,7 +9,7 @@
 
 use crate::base::error::{Error, Result};
 use crate::ledger::{
-    BadLine, Columns, FileSummary, LedgerAmount, LedgerTotals, Sink, amount, header_key,
+    BadLine, Columns, FileSummary, LedgerAmount, LedgerTotals, Sink, amount, header_key, heading_is,
 };
 use polars::prelude::*;
 use std::path::Path;
@@ -85,6 +85,11 @@ fn read_inner(
         cols,
         schema.iter_names().map(|s| s.to_string()).collect(),
     )?;
+    // The amount column's unit, said in its name or by the flag.
+    let cols = &Columns {
+        unit: Some(names.unit(path, cols)?),
+        ..cols.clone()
+    };
     let mut reader = ParquetReader::new(open(path)?);
     let meta = reader.get_metadata().map_err(&err)?.clone();
     let place: Arc<str> = Arc::from(path.display().to_string());
@@ -324,28 +329,51 @@ impl Names {
     /// The columns `cols` asks for among the file's `found`, matched as
     /// headers are (case, spaces and punctuation aside).
     fn of(path: &Path, cols: &Columns, found: Vec<String>) -> Result<Names> {
-        let find = |want: &str| -> Option<String> {
-            let k = header_key(want);
-            found.iter().find(|n| header_key(n) == k).cloned()
-        };
         let missing = |want: &str| Error::MissingColumn {
             place: path.display().to_string(),
             column: want.to_string(),
             hint: String::new(),
             found: found.clone(),
         };
+        // As a CSV header is read: "Amount (£000)" is the amount column, and
+        // a name matched twice ("Amount" and "amount") is refused.
+        let find = |want: &str| -> Result<String> {
+            let k = header_key(want);
+            let mut hits = found.iter().filter(|n| heading_is(n, &k));
+            let first = hits.next().ok_or_else(|| missing(want))?;
+            match hits.next() {
+                None => Ok(first.clone()),
+                Some(again) => Err(Error::Table {
+                    place: path.display().to_string(),
+                    message: format!(
+                        "columns {first:?} and {again:?} both name {want:?}; name each column once, or choose one with --columns"
+                    ),
+                }),
+            }
+        };
         let auth = match &cols.fixed_authority {
             Some(_) => None,
-            None => Some(find(&cols.authority).ok_or_else(|| missing(&cols.authority))?),
+            None => Some(find(&cols.authority)?),
         };
-        let optional = |c: &Option<String>| c.as_deref().map(|c| find(c).ok_or_else(|| missing(c)));
+        let optional = |c: &Option<String>| c.as_deref().map(find);
         Ok(Names {
             auth,
-            cc: find(&cols.cost_centre).ok_or_else(|| missing(&cols.cost_centre))?,
-            amount: find(&cols.amount).ok_or_else(|| missing(&cols.amount))?,
+            cc: find(&cols.cost_centre)?,
+            amount: find(&cols.amount)?,
             date: optional(&cols.date).transpose()?,
             account: optional(&cols.account).transpose()?,
         })
+    }
+
+    /// The amount column's unit: its name's ("amount (£000)"), or
+    /// `--actuals-unit`'s; the two disagreeing is refused.
+    fn unit(&self, path: &Path, cols: &Columns) -> Result<rust_decimal::Decimal> {
+        crate::input::import::column_unit(&self.amount, cols.unit, "--actuals-unit").map_err(
+            |message| Error::Table {
+                place: format!("{}, column {:?}", path.display(), self.amount),
+                message,
+            },
+        )
     }
 
     /// The columns for polars to decode: cost centre and amount, then the
@@ -861,6 +889,45 @@ mod tests {
         assert_eq!(t.total_pence, -23);
         assert_eq!(t.total_sub_penny, rust_decimal::Decimal::new(1, 3));
         assert_eq!(paged, polars);
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    /// A column named with its unit, "amount (£000)", is the amount in
+    /// thousands, as in a CSV: 1.5 + 2.5 = £4,000 (it was missed, or, named
+    /// with --columns, read as £4); by the page reader and by polars. Two
+    /// columns naming the amount ("Amount" and "amount") are refused (the
+    /// first was read, the other's £300 unsaid).
+    #[test]
+    fn a_column_named_with_its_unit_and_one_named_twice() {
+        let dir = std::env::temp_dir().join(format!("costshare-pq-unit-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join("l.parquet");
+        let write = |amount: &str, twice: bool| {
+            let mut cols = vec![
+                Column::new("authority".into(), ["MBC"; 2]),
+                Column::new("cost_centre".into(), ["A"; 2]),
+                Column::new(amount.into(), [1.5f64, 2.5]),
+            ];
+            if twice {
+                cols.push(Column::new("amount".into(), [100.0f64, 200.0]));
+            }
+            let mut df = DataFrame::new_infer_height(cols).unwrap();
+            ParquetWriter::new(std::fs::File::create(&p).unwrap())
+                .finish(&mut df)
+                .unwrap();
+        };
+        write("amount (£000)", false);
+        let [paged, polars] = both_ways(&p, &Columns::default());
+        assert_eq!(paged.0.as_ref().unwrap().total_pence, 400_000);
+        assert_eq!(paged, polars);
+        write("Amount", true);
+        let err = read(&p, &Columns::default(), &mut |_, _| {}, &mut |_| Ok(()))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("columns \"Amount\" and \"amount\" both name \"amount\""),
+            "{err}"
+        );
         std::fs::remove_dir_all(&dir).ok();
     }
 
