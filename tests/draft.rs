@@ -314,3 +314,115 @@ fn figures_found_nowhere_are_said_without_findings() {
          > Not found in any table (not errors, but worth a look): £1,234,567 (line 1).\n"
     );
 }
+
+/// fixtures/drafts/draft.docx with `parts` added (a header, a footer).
+fn draft_plus(dir: &Path, name: &str, parts: &[(&str, &str)]) -> PathBuf {
+    use std::io::{Read, Write};
+    let mut z =
+        zip::ZipArchive::new(std::fs::File::open("fixtures/drafts/draft.docx").unwrap()).unwrap();
+    let path = dir.join(name);
+    let mut w = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    let opts = zip::write::SimpleFileOptions::default();
+    for i in 0..z.len() {
+        let mut f = z.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut bytes = Vec::new();
+        f.read_to_end(&mut bytes).unwrap();
+        w.start_file(name, opts).unwrap();
+        w.write_all(&bytes).unwrap();
+    }
+    for (name, text) in parts {
+        let xml = format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\
+             <w:hdr xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">\
+             <w:p><w:r><w:t xml:space=\"preserve\">{text}</w:t></w:r></w:p></w:hdr>"
+        );
+        w.start_file(*name, opts).unwrap();
+        w.write_all(xml.as_bytes()).unwrap();
+    }
+    w.finish().unwrap();
+    path
+}
+
+/// Headers and footers are read too: a placeholder in a header is filled
+/// (it was left as typed, exit 0), one that names no table stops the fill
+/// naming the footer, and check-draft finds a placeholder never closed in
+/// a header at "header 1, paragraph 1" (it read the body only). A draft
+/// with tracked changes is refused: deleted text would be filled as if
+/// it were there.
+#[test]
+fn headers_and_footers_are_filled_and_checked() {
+    let dir = tmp("header");
+    let whole = "{{savings-programme:Total:Cumulative savings 2013/14 (predicted)}}";
+    let doc = draft_plus(
+        &dir,
+        "h.docx",
+        &[("word/header1.xml", &format!("Saved {whole}"))],
+    );
+    let out = dir.join("h-filled.docx");
+    costshare()
+        .arg("fill")
+        .arg(&doc)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let blocks = costshare::output::draft::blocks::docx(&out).unwrap();
+    assert!(
+        blocks.contains(&costshare::output::draft::Block::Para {
+            place: "header 1, paragraph 1".into(),
+            text: "Saved £5,499,737".into(),
+        }),
+        "{blocks:?}"
+    );
+    let bad = draft_plus(
+        &dir,
+        "f.docx",
+        &[("word/footer2.xml", "{{no-such-table:x:y}}")],
+    );
+    let fill = costshare()
+        .arg("fill")
+        .arg(&bad)
+        .arg("--out")
+        .arg(dir.join("f-out.docx"))
+        .output()
+        .unwrap();
+    assert_eq!(fill.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&fill.stderr);
+    assert!(
+        err.contains("f.docx, footer 2: 1 placeholder cannot be filled: {{no-such-table:x:y}}"),
+        "{err}"
+    );
+    let open = draft_plus(
+        &dir,
+        "o.docx",
+        &[("word/header1.xml", "{{savings-programme:Total")],
+    );
+    let check = costshare().arg("check-draft").arg(&open).output().unwrap();
+    let report = String::from_utf8_lossy(&check.stdout);
+    assert!(
+        report.contains("| header 1, paragraph 1 | placeholder never closed |"),
+        "{report}"
+    );
+    let tracked = draft_with(
+        &dir,
+        "t.docx",
+        &format!("{whole} in all."),
+        &format!(
+            "{whole}</w:t></w:r><w:del w:id=\"1\" w:author=\"A\"><w:r><w:delText> not</w:delText></w:r></w:del><w:r><w:t> in all."
+        ),
+    );
+    let fill = costshare()
+        .arg("fill")
+        .arg(&tracked)
+        .arg("--out")
+        .arg(dir.join("t-out.docx"))
+        .output()
+        .unwrap();
+    assert_eq!(fill.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&fill.stderr);
+    assert!(
+        err.contains("t.docx: has tracked changes: accept or reject them"),
+        "{err}"
+    );
+}

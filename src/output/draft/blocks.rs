@@ -86,13 +86,28 @@ pub fn markdown(text: &str) -> Vec<Block> {
 fn runs_text(xml: &str) -> String {
     let mut out = String::new();
     let mut rest = xml;
-    while let Some(s) = rest.find("<w:t") {
-        let after = &rest[s + 4..];
-        // <w:t> or <w:t xml:space="preserve">, not <w:tbl>, <w:tc>, <w:tr>.
-        if !after.starts_with('>') && !after.starts_with(' ') {
+    while let Some(s) = rest.find("<w:") {
+        let after = &rest[s + 3..];
+        // A line break, tab or carriage return parts the texts either side
+        // ("£493,020" and "1" were read as "£493,0201").
+        let part = ["br", "tab", "cr"].iter().position(|t| {
+            after
+                .strip_prefix(t)
+                .is_some_and(|r| r.starts_with(['/', ' ', '>']))
+        });
+        if let Some(k) = part {
+            out.push(if k == 1 { '\t' } else { '\n' });
             rest = after;
             continue;
         }
+        // <w:t> or <w:t xml:space="preserve">, not <w:tbl>, <w:tc>, <w:tr>.
+        let Some(after) = after
+            .strip_prefix('t')
+            .filter(|a| a.starts_with(['>', ' ']))
+        else {
+            rest = after;
+            continue;
+        };
         let Some(open_end) = after.find('>') else {
             break;
         };
@@ -153,6 +168,40 @@ fn each_element<'a>(xml: &'a str, tag: &str, most: usize) -> Vec<&'a str> {
 
 /// word/document.xml of a .docx, read within the limit.
 pub fn document_xml(path: &Path) -> Result<String> {
+    let mut parts = text_parts(path)?;
+    Ok(parts.swap_remove(0).1)
+}
+
+/// Whether a part of a .docx holds text a reader sees besides the body:
+/// headers, footers, footnotes and endnotes.
+fn side_part(name: &str) -> bool {
+    let Some(file) = name
+        .strip_prefix("word/")
+        .and_then(|n| n.strip_suffix(".xml"))
+    else {
+        return false;
+    };
+    let numbered = |kind: &str| {
+        file.strip_prefix(kind)
+            .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
+    };
+    numbered("header") || numbered("footer") || file == "footnotes" || file == "endnotes"
+}
+
+/// How a person names a part: "header 1", "footnotes".
+pub fn part_label(name: &str) -> String {
+    let file = name.trim_start_matches("word/").trim_end_matches(".xml");
+    let digits = file.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+    match digits.is_empty() {
+        true => file.to_string(),
+        false => format!("{} {digits}", &file[..file.len() - digits.len()]),
+    }
+}
+
+/// The text parts of a .docx, each read within the limit and checked well
+/// formed: word/document.xml first, then its headers, footers, footnotes
+/// and endnotes by name (a figure or placeholder there was never seen).
+pub fn text_parts(path: &Path) -> Result<Vec<(String, String)>> {
     let bad = |m: String| Error::Table {
         place: path.display().to_string(),
         message: m,
@@ -163,21 +212,39 @@ pub fn document_xml(path: &Path) -> Result<String> {
     })?;
     let mut z =
         zip::ZipArchive::new(f).map_err(|e| bad(format!("not a Word document (.docx): {e}")))?;
-    let entry = z
-        .by_name("word/document.xml")
-        .map_err(|_| bad("not a Word document: it has no word/document.xml".into()))?;
-    let mut xml = String::new();
-    entry
-        .take(MAX_XML + 1)
-        .read_to_string(&mut xml)
-        .map_err(|e| bad(format!("word/document.xml cannot be read: {e}")))?;
-    if xml.len() as u64 > MAX_XML {
+    let mut names: Vec<String> = z
+        .file_names()
+        .filter_map(|n| n.ok().map(|n| n.into_owned()))
+        .filter(|n| side_part(n))
+        .collect();
+    names.sort();
+    if z.index_for_name("word/document.xml").is_none() {
         return Err(bad(
-            "word/document.xml is over 64 MB: not a draft report".into()
+            "not a Word document: it has no word/document.xml".into()
         ));
     }
-    well_formed(&xml).map_err(|m| bad(format!("word/document.xml {m}")))?;
-    Ok(xml)
+    names.insert(0, "word/document.xml".into());
+    let mut out = Vec::with_capacity(names.len());
+    let mut read = 0u64;
+    for name in names {
+        let entry = z
+            .by_name(&name)
+            .map_err(|e| bad(format!("{name} cannot be read: {e}")))?;
+        let mut xml = String::new();
+        entry
+            .take(MAX_XML + 1 - read)
+            .read_to_string(&mut xml)
+            .map_err(|e| bad(format!("{name} cannot be read: {e}")))?;
+        read += xml.len() as u64;
+        if read > MAX_XML {
+            return Err(bad(format!(
+                "{name}: its text parts are over 64 MB: not a draft report"
+            )));
+        }
+        well_formed(&xml).map_err(|m| bad(format!("{name} {m}")))?;
+        out.push((name, xml));
+    }
+    Ok(out)
 }
 
 /// Whether `xml` is well formed (every element closed, by its own name,
@@ -224,11 +291,23 @@ fn well_formed(xml: &str) -> std::result::Result<(), String> {
     }
 }
 
-/// A Word draft: its body's paragraphs and tables, in order.
+/// A Word draft: its body's paragraphs and tables, in order, then its
+/// headers', footers', footnotes' and endnotes' ("header 1, paragraph 1").
 pub fn docx(path: &Path) -> Result<Vec<Block>> {
-    let xml = document_xml(path)?;
-    let body = xml.find("<w:body").map(|s| &xml[s..]).unwrap_or(&xml);
     let mut out = Vec::new();
+    for (name, xml) in text_parts(path)? {
+        let prefix = match name == "word/document.xml" {
+            true => String::new(),
+            false => format!("{}, ", part_label(&name)),
+        };
+        part_blocks(&xml, &prefix, &mut out);
+    }
+    Ok(out)
+}
+
+/// One part's paragraphs and tables, each place led by `prefix`.
+fn part_blocks(xml: &str, prefix: &str, out: &mut Vec<Block>) {
+    let body = xml.find("<w:body").map(|s| &xml[s..]).unwrap_or(xml);
     let (mut paras, mut tables) = (0, 0);
     let mut title = String::new();
     let mut at = 0;
@@ -253,7 +332,7 @@ pub fn docx(path: &Path) -> Result<Vec<Block>> {
                         .into_iter()
                         .map(|c| runs_text(c).trim().to_string())
                         .collect();
-                    rows.push((format!("table {tables}, row {}", r + 1), cells));
+                    rows.push((format!("{prefix}table {tables}, row {}", r + 1), cells));
                 }
                 let header = if rows.is_empty() {
                     Vec::new()
@@ -261,7 +340,7 @@ pub fn docx(path: &Path) -> Result<Vec<Block>> {
                     rows.remove(0).1
                 };
                 out.push(Block::Table {
-                    place: format!("table {tables}"),
+                    place: format!("{prefix}table {tables}"),
                     title: title.clone(),
                     header,
                     rows,
@@ -279,7 +358,7 @@ pub fn docx(path: &Path) -> Result<Vec<Block>> {
                     paras += 1;
                     title = text.clone();
                     out.push(Block::Para {
-                        place: format!("paragraph {paras}"),
+                        place: format!("{prefix}paragraph {paras}"),
                         text,
                     });
                 }
@@ -287,7 +366,6 @@ pub fn docx(path: &Path) -> Result<Vec<Block>> {
             (None, Some(_)) | (None, None) => break,
         }
     }
-    Ok(out)
 }
 
 #[cfg(test)]
@@ -313,6 +391,19 @@ mod tests {
                 .collect();
             prop_assert_eq!(super::first_element(&xml, "w:p"), super::elements(&xml, "w:p").first().copied());
         }
+    }
+
+    /// A line break or tab between a run's texts parts them: "£493,020"
+    /// and "1" were read as "£493,0201", one figure. The parts of a .docx
+    /// read besides its body, and how they are named.
+    #[test]
+    fn breaks_part_texts_and_side_parts_are_named() {
+        let xml = "<w:r><w:t>£493,020</w:t><w:br/><w:t>1</w:t><w:tab/><w:t>2</w:t></w:r>";
+        assert_eq!(super::runs_text(xml), "£493,020\n1\t2");
+        assert!(super::side_part("word/header1.xml") && super::side_part("word/footnotes.xml"));
+        assert!(!super::side_part("word/headerx.xml") && !super::side_part("word/styles.xml"));
+        assert_eq!(super::part_label("word/footer12.xml"), "footer 12");
+        assert_eq!(super::part_label("word/endnotes.xml"), "endnotes");
     }
 
     /// Where a damaged draft is damaged, as an editor numbers it.

@@ -275,15 +275,47 @@ pub fn fill_text(text: &str, packs: &[Pack], escape: bool) -> Result<String> {
 /// marks or editing history change, often inside a placeholder: each one is
 /// first gathered into the run it starts in.
 pub fn fill_docx(draft: &Path, out: &Path, packs: &[Pack]) -> Result<()> {
-    let (xml, open) = gathered(&super::blocks::document_xml(draft)?);
-    if let Some(o) = open.first() {
-        let o: String = o.chars().take(60).collect();
-        return Err(Error::usage(format!(
-            "{}: {o}…: opened with {{{{ and never closed with }}}}",
-            draft.display()
-        )));
+    let mut filled = std::collections::HashMap::new();
+    for (name, xml) in super::blocks::text_parts(draft)? {
+        let at = |m: String| match name.as_str() {
+            "word/document.xml" => format!("{}: {m}", draft.display()),
+            _ => format!(
+                "{}, {}: {m}",
+                draft.display(),
+                super::blocks::part_label(&name)
+            ),
+        };
+        // Deleted text would be filled as if it were there, and a
+        // deletion inside a placeholder breaks it.
+        if xml.contains("<w:del ") || xml.contains("<w:ins ") || xml.contains("<w:moveFrom") {
+            return Err(Error::usage(at(
+                "has tracked changes: accept or reject them (Review, Accept) and save, then fill"
+                    .into(),
+            )));
+        }
+        let (xml, open) = gathered(&xml);
+        if let Some(o) = open.first() {
+            let o: String = o.chars().take(60).collect();
+            return Err(Error::usage(at(format!(
+                "{o}…: opened with {{{{ and never closed with }}}}"
+            ))));
+        }
+        let text = fill_text(&xml, packs, true).map_err(|e| match e {
+            Error::Usage(m) if name != "word/document.xml" => Error::usage(at(m)),
+            other => other,
+        })?;
+        filled.insert(name, text);
     }
-    let filled = fill_text(&xml, packs, true)?;
+    write_parts(draft, out, &filled)
+}
+
+/// The draft with `filled` parts in place of its own, written to `out`
+/// whole or not at all.
+fn write_parts(
+    draft: &Path,
+    out: &Path,
+    filled: &std::collections::HashMap<String, String>,
+) -> Result<()> {
     let io = |source| Error::Io {
         path: draft.display().to_string(),
         source,
@@ -300,14 +332,16 @@ pub fn fill_docx(draft: &Path, out: &Path, packs: &[Pack]) -> Result<()> {
     let mut zw = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     for i in 0..z.len() {
         let entry = z.by_index_raw(i).map_err(zerr)?;
-        if entry.name().is_ok_and(|n| n == "word/document.xml") {
-            drop(entry);
-            let opts = zip::write::SimpleFileOptions::default()
-                .compression_method(zip::CompressionMethod::Deflated);
-            zw.start_file("word/document.xml", opts).map_err(zerr)?;
-            zw.write_all(filled.as_bytes()).map_err(io)?;
-        } else {
-            zw.raw_copy_file(entry).map_err(zerr)?;
+        let name = entry.name().map(|n| n.to_string()).unwrap_or_default();
+        match filled.get(&name) {
+            Some(text) => {
+                drop(entry);
+                let opts = zip::write::SimpleFileOptions::default()
+                    .compression_method(zip::CompressionMethod::Deflated);
+                zw.start_file(name, opts).map_err(zerr)?;
+                zw.write_all(text.as_bytes()).map_err(io)?;
+            }
+            None => zw.raw_copy_file(entry).map_err(zerr)?,
         }
     }
     let bytes = zw.finish().map_err(zerr)?.into_inner();
