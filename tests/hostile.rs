@@ -484,19 +484,34 @@ fn a_line_labelled_total_is_a_total_not_an_authority() {
 #[test]
 fn a_scale_repeated_until_it_overflows_is_refused() {
     // Found by the scenario fuzzer: each scale=1000 is allowed, but five of
-    // them compound to 10^15 × the amount, and the score overflowed (a panic).
+    // them compounded to 10^15 × the amount, and the score overflowed (a
+    // panic). A key given twice is now refused; a scale that takes a large
+    // amount (£10 trillion × 1,000) past the limit still is.
     let mut args = vec!["scenario", "models/planning-support.toml"];
     for _ in 0..5 {
         args.extend(["--set", "investment.Redundancy.scale=1000"]);
     }
-    Command::cargo_bin("costshare")
-        .unwrap()
-        .args(&args)
-        .assert()
-        .code(2)
-        .stderr(predicates::str::contains(
-            "investment.Redundancy.scale=1000: the scaled amounts would be over £1,000,000,000,000,000",
-        ));
+    let run = |args: &[&str], said: &str| {
+        Command::cargo_bin("costshare")
+            .unwrap()
+            .args(args)
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains(said.to_string()));
+    };
+    run(&args, "sets investment.Redundancy.scale again");
+    let big = "investment.Redundancy.2013/14=10000000000000";
+    run(
+        &[
+            "scenario",
+            "models/planning-support.toml",
+            "--set",
+            big,
+            "--set",
+            "investment.Redundancy.scale=1000",
+        ],
+        "investment.Redundancy.scale=1000: the scaled amounts would be over £1,000,000,000,000,000",
+    );
 }
 
 /// A copy of an extract in the same folder ("spend (1).csv") would count
@@ -516,4 +531,19 @@ fn a_copy_of_an_extract_is_refused_but_two_empty_months_are_read() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("hold the same bytes"), "{err}");
+}
+
+/// A file whose lines add up to a refund says so with a minus sign in the
+/// summary's brackets ("used ((£5.00))" read badly).
+#[test]
+fn a_negative_file_total_reads_plainly() {
+    let dir = tmp("negative-summary");
+    let p = dir.join("l.csv");
+    std::fs::write(&p, "authority,cost_centre,amount\nA,C1,-5\n").unwrap();
+    let t = costshare::ledger::read_csv(&p, &Default::default(), &mut |_, _| {}).unwrap();
+    let said = costshare::ledger::accounting::summary(&t).join("\n");
+    assert!(
+        said.contains(": 2 lines read: 1 used (-£5.00), 0 blank"),
+        "{said}"
+    );
 }

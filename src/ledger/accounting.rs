@@ -32,10 +32,11 @@ pub fn summary(t: &LedgerTotals) -> Vec<String> {
             "{}: {read} read: {} used ({}), {} blank, {} header, title or total, {} set aside",
             f.place,
             f.used,
+            // A minus inside the brackets: "((£550,001.00))" read badly.
             money::format_pounds(
                 Decimal::from_i128_with_scale(f.pence, 2) + f.sub_penny,
                 2,
-                Negatives::Brackets
+                Negatives::Minus
             ),
             f.blank,
             f.other,

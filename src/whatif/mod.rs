@@ -61,19 +61,32 @@ pub fn ranges(
     flag: &str,
 ) -> crate::Result<(Case, Vec<Range>)> {
     let (m, case) = load_case(model)?;
-    let specs: Vec<String> = if !given.is_empty() {
-        given.to_vec()
+    let (specs, from): (Vec<String>, _) = if !given.is_empty() {
+        (given.to_vec(), None)
     } else {
         let f = file
             .map(Path::to_path_buf)
             .or_else(|| default_file(model, &m));
         match f {
-            Some(f) => load_files(&[f], &m)?
-                .iter()
-                .flat_map(|sf| pick(sf).clone())
-                .collect(),
-            None => Vec::new(),
+            Some(f) => (
+                load_files(std::slice::from_ref(&f), &m)?
+                    .iter()
+                    .flat_map(|sf| pick(sf).clone())
+                    .collect(),
+                Some(f),
+            ),
+            None => (Vec::new(), None),
         }
+    };
+    // A range from a scenario file is said as the file's, by its key.
+    let key = flag.trim_start_matches('-');
+    let said = |m: String| match &from {
+        Some(f) => Error::usage(format!("{}, {key}: {m}", f.display())),
+        None => Error::usage(m),
+    };
+    let named = |s: &str| match from {
+        Some(_) => s.to_string(),
+        None => format!("{flag} {s}"),
     };
     if specs.is_empty() {
         return Err(Error::usage(format!(
@@ -82,14 +95,20 @@ pub fn ranges(
     }
     let rs = specs
         .iter()
-        .map(|s| simulate::parse_range(&case, s))
+        .map(|s| {
+            simulate::parse_range(&case, s).map_err(|e| match e {
+                Error::Usage(m) => said(m),
+                other => other,
+            })
+        })
         .collect::<crate::Result<Vec<_>>>()?;
     // Drawn twice, the later range would silently win.
     for (k, r) in rs.iter().enumerate() {
         if let Some(j) = rs[..k].iter().position(|q| q.target == r.target) {
-            return Err(Error::usage(format!(
-                "{flag} {}: draws the same input as {flag} {}; give each input one range",
-                specs[k], specs[j]
+            return Err(said(format!(
+                "{}: draws the same input as {}; give each input one range",
+                named(&specs[k]),
+                named(&specs[j])
             )));
         }
     }

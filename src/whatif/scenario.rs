@@ -508,6 +508,23 @@ pub fn parse_assignment(s: &str) -> Result<(String, String)> {
     Ok((k.to_string(), v.to_string()))
 }
 
+/// Parses each "KEY=VALUE"; a key set twice is refused (the later value
+/// silently won, while the note listed both).
+pub fn parse_assignments(specs: &[String]) -> Result<Vec<(String, String)>> {
+    let mut out: Vec<(String, String)> = Vec::with_capacity(specs.len());
+    for s in specs {
+        let (k, v) = parse_assignment(s)?;
+        if let Some(j) = out.iter().position(|(q, _)| q.eq_ignore_ascii_case(&k)) {
+            return Err(Error::usage(format!(
+                "--set {s}: sets {k} again (--set {} first); give each input one value",
+                specs[j]
+            )));
+        }
+        out.push((k, v));
+    }
+    Ok(out)
+}
+
 impl Scenario {
     pub fn apply(&self, base: &Case) -> Result<Case> {
         let mut c = base.clone();

@@ -51,11 +51,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
         scenarios.push(scenario::Scenario {
             name: "With --set".into(),
             description: args.set.join(", "),
-            set: args
-                .set
-                .iter()
-                .map(|s| scenario::parse_assignment(s))
-                .collect::<costshare::Result<_>>()?,
+            set: scenario::parse_assignments(&args.set)?,
         });
     }
     let mut tables = vec![scenario::compare_named(&m.name, &base, &scenarios)?];
