@@ -85,6 +85,7 @@ fn read_inner(
         cols,
         schema.iter_names().map(|s| s.to_string()).collect(),
     )?;
+    kinds_read(path, &schema, &names)?;
     // The amount column's unit, said in its name or by the flag.
     let cols = &Columns {
         unit: Some(names.unit(path, cols)?),
@@ -314,6 +315,33 @@ fn slices(groups: impl Iterator<Item = usize>, limits: Limits) -> Vec<(usize, us
         first += rows;
     }
     out
+}
+
+/// Refuses, by name and type, a column read of a type costshare does not
+/// decode (polars said "cannot create series from Int8"), and a timestamp
+/// with a time zone (its day in UTC may be the day before the council's).
+fn kinds_read(path: &Path, schema: &ArrowSchema, names: &Names) -> Result<()> {
+    use polars::prelude::ArrowDataType as A;
+    for name in names.wanted() {
+        let Some(field) = schema.get(name.as_str()) else {
+            continue;
+        };
+        let why = match &field.dtype {
+            A::Int8 | A::Int16 | A::UInt8 | A::UInt16 | A::Float16 => format!(
+                "is of type {:?}, which costshare does not read: save it as 64- or 32-bit integers, doubles, decimals or text",
+                field.dtype
+            ),
+            A::Timestamp(_, Some(tz)) => format!(
+                "holds timestamps in time zone {tz}, whose day may not be the council's: save dates as dates or as text (2025-03-31)"
+            ),
+            _ => continue,
+        };
+        return Err(Error::Table {
+            place: format!("{}, column {name:?}", path.display()),
+            message: why,
+        });
+    }
+    Ok(())
 }
 
 /// The file's names of the columns read.
