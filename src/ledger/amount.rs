@@ -155,6 +155,29 @@ fn slow(b: &[u8]) -> Result<LedgerAmount, &'static str> {
     from_decimal(d)
 }
 
+/// An amount from an exact type (a Parquet DECIMAL): never taken for a
+/// float's rendering; kept to `MAX_DP` places (rounded half to even and
+/// listed beyond them).
+pub fn exact(d: Decimal) -> Result<LedgerAmount, &'static str> {
+    if d.scale() > MAX_DP {
+        let kept =
+            d.round_dp_with_strategy(MAX_DP, rust_decimal::RoundingStrategy::MidpointNearestEven);
+        let mut a = exact(kept)?;
+        a.float_rendering = kept != d;
+        return Ok(a);
+    }
+    if d.abs() > Decimal::new(MAX_PENCE, 2) {
+        return Err("amount over £1 trillion: not a ledger amount");
+    }
+    let in_pence = d * Decimal::ONE_HUNDRED;
+    let whole = in_pence.trunc();
+    Ok(LedgerAmount {
+        pence: to_i64(whole),
+        sub_penny: (in_pence - whole) / Decimal::ONE_HUNDRED,
+        float_rendering: false,
+    })
+}
+
 /// An exact decimal amount, by the module's rule.
 pub fn from_decimal(d: Decimal) -> Result<LedgerAmount, &'static str> {
     let limit = Decimal::new(MAX_PENCE, 2);

@@ -269,8 +269,16 @@ fn read_groups(
             .finish()
             .map_err(&err)?;
         let texts = Texts::of(&df, names, path)?;
+        let exact = df
+            .column(&names.amount)
+            .is_ok_and(|c| matches!(c.dtype(), DataType::Decimal(..)));
         let column = amount_column(&df, &names.amount, path)?;
-        records(&texts, amounts(&column, path)?, (first as u64, cols), place)
+        records(
+            &texts,
+            amounts(&column, path, exact)?,
+            (first as u64, cols),
+            place,
+        )
     };
     let work =
         |i: usize, send: &mut dyn FnMut(LedgerTotals) -> Result<()>| send(read(stretches[i])?);
@@ -522,6 +530,16 @@ impl<'p> Adder<'p> {
             Ok(a) => a,
             Err(why) => return self.set_aside(record, why, None),
         };
+        // Listed as the CSV reader lists them (they were read, unsaid).
+        if a.float_rendering {
+            self.out.float(crate::ledger::FloatLine {
+                place: self.place.clone(),
+                unit: "record",
+                line: record,
+                text: "a stored float".into(),
+                pence: a.pence,
+            });
+        }
         if !self.detail {
             self.sums.add(&mut self.out, auth, cc, a);
             return Ok(());
@@ -585,7 +603,7 @@ fn amount_column(df: &DataFrame, name: &str, path: &Path) -> Result<Column> {
 /// Each record's amount by the ledger amount rule: floats through their
 /// shortest round-trip text, integers as whole pounds, decimals and text
 /// exactly.
-fn amounts<'c>(col: &'c Column, path: &Path) -> Result<Amounts<'c>> {
+fn amounts<'c>(col: &'c Column, path: &Path, exact: bool) -> Result<Amounts<'c>> {
     let err = polars_err(path);
     let none = || Err("no amount".to_string());
     Ok(match col.dtype() {
@@ -607,6 +625,12 @@ fn amounts<'c>(col: &'c Column, path: &Path) -> Result<Amounts<'c>> {
                 .iter()
                 .map(move |v| v.map_or_else(none, from_int)),
         ),
+        _ if exact => Box::new(
+            col.str()
+                .map_err(&err)?
+                .iter()
+                .map(move |v| v.map_or_else(none, from_decimal_text)),
+        ),
         _ => Box::new(
             col.str()
                 .map_err(&err)?
@@ -614,6 +638,15 @@ fn amounts<'c>(col: &'c Column, path: &Path) -> Result<Amounts<'c>> {
                 .map(move |v| v.map_or_else(none, from_text)),
         ),
     })
+}
+
+/// A DECIMAL amount's text, exactly: a DECIMAL is no float, so
+/// -0.0000000001 is kept, not taken for a float's rendering of £0.00.
+fn from_decimal_text(s: &str) -> std::result::Result<LedgerAmount, String> {
+    match s.trim().parse::<rust_decimal::Decimal>() {
+        Ok(d) => amount::exact(d).map_err(|w| format!("amount {s}: {w}")),
+        Err(_) => from_text(s),
+    }
 }
 
 /// A float amount, through its shortest round-trip text.
@@ -916,6 +949,48 @@ mod tests {
         let t = paged.0.as_ref().unwrap();
         assert_eq!(t.total_pence, -23);
         assert_eq!(t.total_sub_penny, rust_decimal::Decimal::new(1, 3));
+        assert_eq!(paged, polars);
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    /// A DECIMAL is exact: -0.0000000001 is kept (it was taken for a
+    /// float's rendering of £0.00), so 1.1111111111 - 0.0000000001 =
+    /// £1.1111111110, by the page reader and by polars. A double written by
+    /// a float (631.1899999999999) is read as £631.19 and listed, as the CSV
+    /// reader lists it (Parquet listed none).
+    #[test]
+    fn decimals_are_exact_and_float_renderings_listed() {
+        let dir = std::env::temp_dir().join(format!("costshare-pq-exact-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join("l.parquet");
+        let amounts = Column::new("amount".into(), ["1.1111111111", "-0.0000000001"]);
+        let mut df = DataFrame::new_infer_height(vec![
+            Column::new("authority".into(), ["MBC"; 2]),
+            Column::new("cost_centre".into(), ["A"; 2]),
+            amounts.cast(&DataType::Decimal(38, 10)).unwrap(),
+        ])
+        .unwrap();
+        ParquetWriter::new(std::fs::File::create(&p).unwrap())
+            .finish(&mut df)
+            .unwrap();
+        let [paged, polars] = both_ways(&p, &Columns::default());
+        let t = paged.0.as_ref().unwrap();
+        assert_eq!(t.total(), rust_decimal::Decimal::new(11_111_111_110, 10));
+        assert_eq!(t.floats, 0);
+        assert_eq!(paged, polars);
+        let mut df = DataFrame::new_infer_height(vec![
+            Column::new("authority".into(), ["MBC"; 2]),
+            Column::new("cost_centre".into(), ["A"; 2]),
+            Column::new("amount".into(), [631.1899999999999f64, 1.0]),
+        ])
+        .unwrap();
+        ParquetWriter::new(std::fs::File::create(&p).unwrap())
+            .finish(&mut df)
+            .unwrap();
+        let [paged, polars] = both_ways(&p, &Columns::default());
+        let t = paged.0.as_ref().unwrap();
+        assert_eq!((t.total_pence, t.floats), (63_219, 1));
+        assert_eq!((t.float_lines[0].line, t.float_lines[0].pence), (1, 63_119));
         assert_eq!(paged, polars);
         std::fs::remove_dir_all(&dir).ok();
     }

@@ -606,7 +606,7 @@ fn decimal_amount(v: i128, scale: u8) -> std::result::Result<LedgerAmount, Strin
             sub_penny: rust_decimal::Decimal::ZERO,
             float_rendering: false,
         }),
-        _ => super::from_text(&decimal_text(v, scale)),
+        _ => super::from_decimal_text(&decimal_text(v, scale)),
     }
 }
 
