@@ -314,3 +314,40 @@ fn subtotals_and_a_grand_total_in_a_ledger_sheet_are_not_spending() {
     assert_eq!((t.rows, t.bad), (4, 0), "{:?}", t.bad_lines);
     assert_eq!(t.other, 4); // the header and three totals
 }
+
+/// A figure summed over a range is traced to every cell summed (it named
+/// the first alone): an investment of 100 + 250 + 40 = £390 from lines 2–4
+/// of a CSV's second column.
+#[test]
+fn a_summed_range_is_traced_to_every_cell() {
+    let dir = tmp("sum-trace");
+    let csv = dir.join("costs.csv");
+    std::fs::write(&csv, "item,cost\nA,100\nB,250\nC,40\n").unwrap();
+    let m = dir.join("m.toml");
+    std::fs::write(
+        &m,
+        format!(
+            "name = \"Summed\"\npartners = [\"A\", \"B\"]\nfirst_year = \"2030/31\"\n\
+             [[investment]]\nitem = \"System\"\n\
+             amounts = {{ \"2030/31\" = {{ file = \"{}\", range = \"B2:B4\", aggregate = \"sum\" }} }}\n\
+             [savings]\nnet_saving_per_annum = 1000\n",
+            csv.display()
+        ),
+    )
+    .unwrap();
+    let out = cs()
+        .args([
+            "table",
+            "investment",
+            "--model",
+            m.to_str().unwrap(),
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let json = String::from_utf8_lossy(&out.stdout);
+    let want = format!("the sum of {}, lines 2, 3 and 4, column 2", csv.display());
+    assert!(json.contains(&want), "{json}");
+    assert!(json.contains("\"amount\": \"390\""), "{json}");
+}

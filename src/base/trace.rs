@@ -79,8 +79,50 @@ impl Origin {
                 col + 1
             );
         }
+        if let Some((file, sheet, cells)) = Origin::one_sheet(parts) {
+            return write!(f, "the sum of {file}, sheet {sheet:?}, cells {cells}");
+        }
         let all: Vec<String> = parts.iter().map(Origin::to_string).collect();
         write!(f, "the sum of {}", all.join("; "))
+    }
+
+    /// Cells of one sheet as a spreadsheet names them: "B2:B11" for a run
+    /// down a column or along a row, else "B2, B4 and B7".
+    fn one_sheet(parts: &[Origin]) -> Option<(&str, &str, String)> {
+        let mut at = Vec::with_capacity(parts.len());
+        let (mut file0, mut sheet0) = (None, None);
+        for p in parts {
+            let Origin::Cell {
+                file,
+                sheet,
+                row,
+                col,
+            } = p
+            else {
+                return None;
+            };
+            if file0.is_some_and(|f| f != file) || sheet0.is_some_and(|s| s != sheet) {
+                return None;
+            }
+            (file0, sheet0) = (Some(file), Some(sheet));
+            at.push((*row, *col));
+        }
+        let (first, last) = (*at.first()?, *at.last()?);
+        let run = at.len() > 1
+            && at.windows(2).all(|w| {
+                (w[1].0 == w[0].0 + 1 && w[1].1 == w[0].1)
+                    || (w[1].1 == w[0].1 + 1 && w[1].0 == w[0].0)
+            })
+            && (first.0 == last.0 || first.1 == last.1);
+        let cells = match run {
+            true => format!("{}:{}", a1(first.0, first.1), a1(last.0, last.1)),
+            false => {
+                let names: Vec<String> = at.iter().map(|&(r, c)| a1(r, c)).collect();
+                let names: Vec<&str> = names.iter().map(String::as_str).collect();
+                crate::base::text::and_list(&names)
+            }
+        };
+        Some((file0?.as_str(), sheet0?.as_str(), cells))
     }
 }
 
@@ -217,5 +259,34 @@ mod tests {
         assert_eq!(parse_a1("5C"), None);
         assert_eq!(parse_range("B2:D4"), Some(((1, 1), (3, 3))));
         assert_eq!(parse_range("D4:B2"), None);
+    }
+}
+
+#[cfg(test)]
+mod sum_tests {
+    use super::Origin;
+
+    /// Cells summed in one sheet, as a spreadsheet names them.
+    #[test]
+    fn summed_cells_are_named_as_a_range_or_a_list() {
+        let cell = |row, col| Origin::Cell {
+            file: "b.xlsx".into(),
+            sheet: "s".into(),
+            row,
+            col,
+        };
+        let sum = |parts| Origin::Sum { parts }.to_string();
+        assert_eq!(
+            sum((0..10).map(|r| cell(r, 0)).collect()),
+            "the sum of b.xlsx, sheet \"s\", cells A1:A10"
+        );
+        assert_eq!(
+            sum(vec![cell(1, 1), cell(1, 2), cell(1, 3)]),
+            "the sum of b.xlsx, sheet \"s\", cells B2:D2"
+        );
+        assert_eq!(
+            sum(vec![cell(1, 1), cell(3, 1), cell(6, 1)]),
+            "the sum of b.xlsx, sheet \"s\", cells B2, B4 and B7"
+        );
     }
 }

@@ -722,8 +722,9 @@ impl Reader<'_> {
                             .checked_add(self.cell_fig(c, o, key)?.value)
                             .ok_or_else(|| self.err_at(key, "the sum is too large", o))?;
                     }
-                    let first = &flat[0].1;
-                    Ok(Fig::new(total, first.clone()))
+                    // Traced to every cell summed, not the first alone.
+                    let parts = flat.iter().map(|(_, o)| o.clone()).collect();
+                    Ok(Fig::new(total, Origin::Sum { parts }))
                 } else {
                     Err(self.err(key, format!("expected one cell, but the range has {}; add aggregate = \"sum\" to add them up", flat.len())))
                 }
