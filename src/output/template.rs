@@ -71,6 +71,13 @@ const INSTRUCTIONS: &[&str] = &[
 
 /// Writes the folder; refuses to overwrite a file that is there.
 pub fn write(dir: &Path) -> Result<Vec<PathBuf>> {
+    // A file (or a link to nothing) where the folder should be.
+    if dir.symlink_metadata().is_ok() && !dir.is_dir() {
+        return Err(Error::usage(format!(
+            "{} is not a folder (a file, or a link to nothing): give a new folder's name, or an existing folder",
+            dir.display()
+        )));
+    }
     let mut written = Vec::new();
     let workbook = dir.join("annual-report.xlsx");
     for p in FILES

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 /// Create a new partnership folder: project file, annual-report workbook, a model and its scenarios
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// The folder to create (or an empty one)
+    /// The folder to create, or an existing one (no file in it is overwritten)
     #[arg(default_value = ".")]
     dir: PathBuf,
 }

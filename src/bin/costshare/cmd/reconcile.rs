@@ -65,7 +65,7 @@ pub struct Args {
     /// Units of the ledger amounts when the heading does not say (£, £000, £m)
     #[arg(long, value_name = "UNIT")]
     pub actuals_unit: Option<String>,
-    /// Write every set-aside line (file, line, reason, text) to this CSV file
+    /// Write the set-aside lines (file, line, reason, text; the first 100,000, then a line saying how many more) to this CSV file
     #[arg(long, value_name = "FILE")]
     pub rejects: Option<PathBuf>,
     /// Lines set aside are accepted: exit 0 instead of 3 (they are still listed)
