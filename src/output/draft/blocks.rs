@@ -87,6 +87,14 @@ fn runs_text(xml: &str) -> String {
     let mut out = String::new();
     let mut rest = xml;
     while let Some(s) = rest.find("<w:") {
+        // Word writes a text box twice, the second for older readers.
+        if let Some(f) = rest[..s].find("<mc:Fallback") {
+            let end = rest[f..]
+                .find("</mc:Fallback>")
+                .map_or(rest.len(), |e| f + e);
+            rest = &rest[end..];
+            continue;
+        }
         let after = &rest[s + 3..];
         // A line break, tab or carriage return parts the texts either side
         // ("£493,020" and "1" were read as "£493,0201").
@@ -157,13 +165,60 @@ fn each_element<'a>(xml: &'a str, tag: &str, most: usize) -> Vec<&'a str> {
             at = gt + 1;
             continue;
         }
-        let Some(e) = xml[s..].find(&close).map(|e| e + s + close.len()) else {
+        let Some(e) = closing(xml, s, &open, &close) else {
             break;
         };
         out.push(&xml[s..e]);
         at = e;
     }
     out
+}
+
+/// `xml` without its `tag` elements: a cell's text without a table nested
+/// in it (whose words ran into the cell's: "Legal" read as "Legalnotex").
+fn without(xml: &str, tag: &str) -> String {
+    let mut out = String::with_capacity(xml.len());
+    let mut at = 0;
+    // The cell's own tag first: its nested elements are inside it.
+    let inner = xml.find('>').map_or(0, |g| g + 1);
+    for e in elements(&xml[inner..], tag) {
+        let s = e.as_ptr() as usize - xml.as_ptr() as usize;
+        out.push_str(&xml[at..s]);
+        at = s + e.len();
+    }
+    out.push_str(&xml[at..]);
+    out
+}
+
+/// Just past the `</tag>` closing the element opened at `s`, counting the
+/// same elements nested in it (a paragraph in a text box inside a
+/// paragraph, a table in a table's cell): the first `</w:p>` closed the
+/// outer paragraph there, and the text after the box was never read.
+fn closing(xml: &str, s: usize, open: &str, close: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut at = s;
+    loop {
+        let o = xml[at..].find(open).map(|o| o + at);
+        let c = xml[at..].find(close).map(|c| c + at)?;
+        match o.filter(|&o| o < c) {
+            Some(o) => {
+                let next = xml.as_bytes().get(o + open.len());
+                let gt = xml[o..].find('>').map_or(xml.len(), |g| g + o);
+                let empty = xml.as_bytes().get(gt.wrapping_sub(1)) == Some(&b'/');
+                if matches!(next, Some(b'>' | b' ' | b'/')) && !empty {
+                    depth += 1;
+                }
+                at = o + open.len();
+            }
+            None => {
+                depth = depth.saturating_sub(1);
+                at = c + close.len();
+                if depth == 0 {
+                    return Some(at);
+                }
+            }
+        }
+    }
 }
 
 /// word/document.xml of a .docx, read within the limit.
@@ -330,7 +385,7 @@ fn part_blocks(xml: &str, prefix: &str, out: &mut Vec<Block>) {
                 for (r, tr) in elements(tbl, "w:tr").into_iter().enumerate() {
                     let cells: Vec<String> = elements(tr, "w:tc")
                         .into_iter()
-                        .map(|c| runs_text(c).trim().to_string())
+                        .map(|c| runs_text(&without(c, "w:tbl")).trim().to_string())
                         .collect();
                     rows.push((format!("{prefix}table {tables}, row {}", r + 1), cells));
                 }
@@ -404,6 +459,25 @@ mod tests {
         assert!(!super::side_part("word/headerx.xml") && !super::side_part("word/styles.xml"));
         assert_eq!(super::part_label("word/footer12.xml"), "footer 12");
         assert_eq!(super::part_label("word/endnotes.xml"), "endnotes");
+    }
+
+    /// A paragraph holding a text box (a paragraph inside it) is read
+    /// whole, once: its text after the box was lost, and the box's text read
+    /// twice (once more from Word's fallback copy). A cell holding a table
+    /// is read without the nested table's words.
+    #[test]
+    fn nested_paragraphs_and_tables() {
+        let para = "<w:p><w:r><w:t>Before</w:t></w:r><mc:AlternateContent><mc:Choice>\
+                    <w:txbxContent><w:p><w:r><w:t> box</w:t></w:r></w:p></w:txbxContent>\
+                    </mc:Choice><mc:Fallback><w:txbxContent><w:p><w:r><w:t> box</w:t></w:r>\
+                    </w:p></w:txbxContent></mc:Fallback></mc:AlternateContent>\
+                    <w:r><w:t> after £8.97m</w:t></w:r></w:p><w:p><w:r><w:t>Next</w:t></w:r></w:p>";
+        let ps = super::elements(para, "w:p");
+        assert_eq!(ps.len(), 2);
+        assert_eq!(super::runs_text(ps[0]), "Before box after £8.97m");
+        let cell = "<w:tc><w:p><w:r><w:t>Legal</w:t></w:r></w:p><w:tbl><w:tr><w:tc><w:p><w:r>\
+                    <w:t>note</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:tc>";
+        assert_eq!(super::runs_text(&super::without(cell, "w:tbl")), "Legal");
     }
 
     /// Where a damaged draft is damaged, as an editor numbers it.
