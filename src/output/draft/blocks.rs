@@ -174,6 +174,45 @@ fn each_element<'a>(xml: &'a str, tag: &str, most: usize) -> Vec<&'a str> {
     out
 }
 
+/// A table's rows of cell texts, merged cells laid out as they print: a
+/// cell spanning columns (`gridSpan`) stands in each column it covers (a
+/// label "Legal" across service and line is "Legal / Legal"), and a cell
+/// continuing a merge down (`vMerge`) has the text above (the columns
+/// after a merged cell were read one to the left).
+fn table_rows(tbl: &str) -> Vec<Vec<String>> {
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for tr in elements(tbl, "w:tr") {
+        let mut cells = Vec::new();
+        for c in elements(tr, "w:tc") {
+            let props = c
+                .find("<w:tcPr")
+                .and_then(|p| c[p..].find("</w:tcPr>").map(|e| &c[p..p + e]));
+            let val = |tag: &str| props.and_then(|p| tag_value(p, tag));
+            let span = val("<w:gridSpan").and_then(|v| v.parse::<usize>().ok());
+            let merged_down = props.is_some_and(|p| p.contains("<w:vMerge"));
+            let text = match merged_down && val("<w:vMerge") != Some("restart") {
+                true => rows.last().and_then(|r| r.get(cells.len())).cloned(),
+                false => None,
+            };
+            let text = text.unwrap_or_else(|| runs_text(&without(c, "w:tbl")).trim().to_string());
+            let covered = span.unwrap_or(1).clamp(1, 64) - 1;
+            cells.extend(std::iter::repeat_n(text.clone(), covered));
+            cells.push(text);
+        }
+        rows.push(cells);
+    }
+    rows
+}
+
+/// The `w:val` of the element `tag` ("<w:gridSpan") in `xml`.
+fn tag_value<'a>(xml: &'a str, tag: &str) -> Option<&'a str> {
+    let s = xml.find(tag)?;
+    let end = xml[s..].find('>')? + s;
+    let v = xml[s..end].find("w:val=\"")? + s + 7;
+    let close = xml[v..end].find('"')? + v;
+    Some(&xml[v..close])
+}
+
 /// `xml` without its `tag` elements: a cell's text without a table nested
 /// in it (whose words ran into the cell's: "Legal" read as "Legalnotex").
 fn without(xml: &str, tag: &str) -> String {
@@ -381,13 +420,21 @@ fn part_blocks(xml: &str, prefix: &str, out: &mut Vec<Block>) {
                     break;
                 };
                 tables += 1;
-                let mut rows = Vec::new();
-                for (r, tr) in elements(tbl, "w:tr").into_iter().enumerate() {
-                    let cells: Vec<String> = elements(tr, "w:tc")
-                        .into_iter()
-                        .map(|c| runs_text(&without(c, "w:tbl")).trim().to_string())
-                        .collect();
-                    rows.push((format!("{prefix}table {tables}, row {}", r + 1), cells));
+                let mut rows: Vec<(String, Vec<String>)> = table_rows(tbl)
+                    .into_iter()
+                    .enumerate()
+                    .map(|(r, cells)| (format!("{prefix}table {tables}, row {}", r + 1), cells))
+                    .collect();
+                // A title merged across the table's top row is no header:
+                // the table's title, when no paragraph above gave one.
+                let top = rows.first().map(|r| &r.1);
+                if rows.len() > 1
+                    && top.is_some_and(|t| t.len() > 1 && t.iter().all(|c| c == &t[0]))
+                {
+                    let merged = rows.remove(0).1.swap_remove(0);
+                    if title.is_empty() {
+                        title = merged;
+                    }
                 }
                 let header = if rows.is_empty() {
                     Vec::new()
@@ -478,6 +525,36 @@ mod tests {
         let cell = "<w:tc><w:p><w:r><w:t>Legal</w:t></w:r></w:p><w:tbl><w:tr><w:tc><w:p><w:r>\
                     <w:t>note</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:tc>";
         assert_eq!(super::runs_text(&super::without(cell, "w:tbl")), "Legal");
+    }
+
+    /// Merged cells as they print: "Legal" across two columns stands in
+    /// both, and a service merged down three rows is in each (the figures
+    /// after a merged cell were read a column to the left, and checked
+    /// against the wrong column or not at all).
+    #[test]
+    fn merged_cells_are_laid_out_as_printed() {
+        let tc = |props: &str, text: &str| {
+            format!("<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:tc>")
+        };
+        let tr = |cells: &[String]| format!("<w:tr>{}</w:tr>", cells.concat());
+        let tbl = format!(
+            "<w:tbl>{}{}{}</w:tbl>",
+            tr(&[tc("<w:gridSpan w:val=\"2\"/>", "Legal"), tc("", "£493,020")]),
+            tr(&[
+                tc("<w:vMerge w:val=\"restart\"/>", "Audit"),
+                tc("", "Audit"),
+                tc("", "1")
+            ]),
+            tr(&[tc("<w:vMerge/>", ""), tc("", "Income"), tc("", "2")]),
+        );
+        assert_eq!(
+            super::table_rows(&tbl),
+            [
+                vec!["Legal", "Legal", "£493,020"],
+                vec!["Audit", "Audit", "1"],
+                vec!["Audit", "Income", "2"],
+            ]
+        );
     }
 
     /// Where a damaged draft is damaged, as an editor numbers it.
