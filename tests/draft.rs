@@ -209,24 +209,41 @@ fn the_headline_counts_in_words() {
 
 /// fixtures/drafts/draft.docx with its document's text `from` made `to`.
 fn draft_with(dir: &Path, name: &str, from: &str, to: &str) -> PathBuf {
+    let edit = |xml: String| {
+        assert_eq!(xml.matches(from).count(), 1, "{from}");
+        xml.replace(from, to)
+    };
+    copy_draft(dir, name, &edit, &[])
+}
+
+/// fixtures/drafts/draft.docx copied to `dir/name`, its document.xml
+/// passed through `edit`, and `extra` parts (name, XML) added.
+fn copy_draft(
+    dir: &Path,
+    name: &str,
+    edit: &dyn Fn(String) -> String,
+    extra: &[(String, String)],
+) -> PathBuf {
     use std::io::{Read, Write};
     let mut z =
         zip::ZipArchive::new(std::fs::File::open("fixtures/drafts/draft.docx").unwrap()).unwrap();
     let path = dir.join(name);
     let mut w = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    let opts = zip::write::SimpleFileOptions::default();
     for i in 0..z.len() {
         let mut f = z.by_index(i).unwrap();
         let name = f.name().unwrap().to_string();
         let mut bytes = Vec::new();
         f.read_to_end(&mut bytes).unwrap();
         if name == "word/document.xml" {
-            let xml = String::from_utf8(bytes).unwrap();
-            assert_eq!(xml.matches(from).count(), 1, "{from}");
-            bytes = xml.replace(from, to).into_bytes();
+            bytes = edit(String::from_utf8(bytes).unwrap()).into_bytes();
         }
-        let opts = zip::write::SimpleFileOptions::default();
         w.start_file(name, opts).unwrap();
         w.write_all(&bytes).unwrap();
+    }
+    for (name, xml) in extra {
+        w.start_file(name.as_str(), opts).unwrap();
+        w.write_all(xml.as_bytes()).unwrap();
     }
     w.finish().unwrap();
     path
@@ -315,33 +332,21 @@ fn figures_found_nowhere_are_said_without_findings() {
     );
 }
 
-/// fixtures/drafts/draft.docx with `parts` added (a header, a footer).
+/// fixtures/drafts/draft.docx with `parts` added (a header, a footer),
+/// each one paragraph of text.
 fn draft_plus(dir: &Path, name: &str, parts: &[(&str, &str)]) -> PathBuf {
-    use std::io::{Read, Write};
-    let mut z =
-        zip::ZipArchive::new(std::fs::File::open("fixtures/drafts/draft.docx").unwrap()).unwrap();
-    let path = dir.join(name);
-    let mut w = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
-    let opts = zip::write::SimpleFileOptions::default();
-    for i in 0..z.len() {
-        let mut f = z.by_index(i).unwrap();
-        let name = f.name().unwrap().to_string();
-        let mut bytes = Vec::new();
-        f.read_to_end(&mut bytes).unwrap();
-        w.start_file(name, opts).unwrap();
-        w.write_all(&bytes).unwrap();
-    }
-    for (name, text) in parts {
-        let xml = format!(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\
-             <w:hdr xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">\
-             <w:p><w:r><w:t xml:space=\"preserve\">{text}</w:t></w:r></w:p></w:hdr>"
-        );
-        w.start_file(*name, opts).unwrap();
-        w.write_all(xml.as_bytes()).unwrap();
-    }
-    w.finish().unwrap();
-    path
+    let extra: Vec<(String, String)> = parts
+        .iter()
+        .map(|(name, text)| {
+            let xml = format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\
+                 <w:hdr xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">\
+                 <w:p><w:r><w:t xml:space=\"preserve\">{text}</w:t></w:r></w:p></w:hdr>"
+            );
+            (name.to_string(), xml)
+        })
+        .collect();
+    copy_draft(dir, name, &|xml| xml, &extra)
 }
 
 /// Headers and footers are read too: a placeholder in a header is filled

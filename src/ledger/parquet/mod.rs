@@ -953,6 +953,21 @@ mod tests {
         std::fs::remove_dir_all(&dir).ok();
     }
 
+    /// Two records of MBC's cost centre A with `amount` (and `more`
+    /// columns), written to `p`.
+    fn two_records(p: &Path, amount: Column, more: Vec<Column>) {
+        let mut cols = vec![
+            Column::new("authority".into(), ["MBC"; 2]),
+            Column::new("cost_centre".into(), ["A"; 2]),
+            amount,
+        ];
+        cols.extend(more);
+        let mut df = DataFrame::new_infer_height(cols).unwrap();
+        ParquetWriter::new(std::fs::File::create(p).unwrap())
+            .finish(&mut df)
+            .unwrap();
+    }
+
     /// A DECIMAL is exact: -0.0000000001 is kept (it was taken for a
     /// float's rendering of £0.00), so 1.1111111111 - 0.0000000001 =
     /// £1.1111111110, by the page reader and by polars. A double written by
@@ -964,29 +979,18 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let p = dir.join("l.parquet");
         let amounts = Column::new("amount".into(), ["1.1111111111", "-0.0000000001"]);
-        let mut df = DataFrame::new_infer_height(vec![
-            Column::new("authority".into(), ["MBC"; 2]),
-            Column::new("cost_centre".into(), ["A"; 2]),
+        two_records(
+            &p,
             amounts.cast(&DataType::Decimal(38, 10)).unwrap(),
-        ])
-        .unwrap();
-        ParquetWriter::new(std::fs::File::create(&p).unwrap())
-            .finish(&mut df)
-            .unwrap();
+            vec![],
+        );
         let [paged, polars] = both_ways(&p, &Columns::default());
         let t = paged.0.as_ref().unwrap();
         assert_eq!(t.total(), rust_decimal::Decimal::new(11_111_111_110, 10));
         assert_eq!(t.floats, 0);
         assert_eq!(paged, polars);
-        let mut df = DataFrame::new_infer_height(vec![
-            Column::new("authority".into(), ["MBC"; 2]),
-            Column::new("cost_centre".into(), ["A"; 2]),
-            Column::new("amount".into(), [631.1899999999999f64, 1.0]),
-        ])
-        .unwrap();
-        ParquetWriter::new(std::fs::File::create(&p).unwrap())
-            .finish(&mut df)
-            .unwrap();
+        let floats = Column::new("amount".into(), [631.1899999999999f64, 1.0]);
+        two_records(&p, floats, vec![]);
         let [paged, polars] = both_ways(&p, &Columns::default());
         let t = paged.0.as_ref().unwrap();
         assert_eq!((t.total_pence, t.floats), (63_219, 1));
@@ -1006,18 +1010,11 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let p = dir.join("l.parquet");
         let write = |amount: &str, twice: bool| {
-            let mut cols = vec![
-                Column::new("authority".into(), ["MBC"; 2]),
-                Column::new("cost_centre".into(), ["A"; 2]),
-                Column::new(amount.into(), [1.5f64, 2.5]),
-            ];
-            if twice {
-                cols.push(Column::new("amount".into(), [100.0f64, 200.0]));
-            }
-            let mut df = DataFrame::new_infer_height(cols).unwrap();
-            ParquetWriter::new(std::fs::File::create(&p).unwrap())
-                .finish(&mut df)
-                .unwrap();
+            let more = match twice {
+                true => vec![Column::new("amount".into(), [100.0f64, 200.0])],
+                false => vec![],
+            };
+            two_records(&p, Column::new(amount.into(), [1.5f64, 2.5]), more);
         };
         write("amount (£000)", false);
         let [paged, polars] = both_ways(&p, &Columns::default());
