@@ -536,7 +536,7 @@ impl<'p> Adder<'p> {
                 place: self.place.clone(),
                 unit: "record",
                 line: record,
-                text: "a stored float".into(),
+                text: "the value stored".into(),
                 pence: a.pence,
             });
         }

@@ -286,8 +286,8 @@ pub fn fill_docx(draft: &Path, out: &Path, packs: &[Pack]) -> Result<()> {
             ),
         };
         // Deleted text would be filled as if it were there, and a
-        // deletion inside a placeholder breaks it.
-        if xml.contains("<w:del ") || xml.contains("<w:ins ") || xml.contains("<w:moveFrom") {
+        // deletion inside a placeholder breaks it (insertions are text).
+        if xml.contains("<w:del ") || xml.contains("<w:moveFrom ") {
             return Err(Error::usage(at(
                 "has tracked changes: accept or reject them (Review, Accept) and save, then fill"
                     .into(),
