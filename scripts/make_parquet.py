@@ -45,3 +45,15 @@ t2 = pa.table({"authority": auth, "cost_centre": cc,
 pq.write_table(t2, out / "pyarrow-one-group.parquet", compression="snappy",
                data_page_version="2.0", data_page_size=128,
                use_dictionary=["authority", "cost_centre", "pounds32"])
+# Page checksums (CRC-32 in each page header): 40 lines, line i of
+# i % 1000 - 500 pounds (total -£19,220), and a copy with one bit of an
+# amount flipped, which pyarrow refuses and costshare must too.
+t3 = pa.table({"authority": ["MBC"] * 40,
+               "cost_centre": [f"C{i % 13}" for i in range(40)],
+               "amount": pa.array([i % 1000 - 500 for i in range(40)], pa.int64())})
+pq.write_table(t3, out / "pyarrow-page-crc.parquet", write_page_checksum=True,
+               compression="none", use_dictionary=False)
+c = pq.ParquetFile(out / "pyarrow-page-crc.parquet").metadata.row_group(0).column(2)
+b = bytearray((out / "pyarrow-page-crc.parquet").read_bytes())
+b[c.data_page_offset + c.total_compressed_size // 2 + 1] ^= 1
+(out / "pyarrow-page-crc-flipped.parquet").write_bytes(bytes(b))

@@ -839,6 +839,29 @@ mod tests {
         pages::plan(&check_footer(p).unwrap(), names).is_some()
     }
 
+    /// Page checksums are checked, by the page reader and before polars
+    /// reads: pyarrow's file with CRCs reads (40 lines, line i of i - 500
+    /// pounds: 780 - 20,000 = -£19,220), and its copy with one bit of an
+    /// amount flipped is refused (it gave a wrong total, exit 0).
+    #[test]
+    fn page_checksums_are_checked() {
+        let p = Path::new("fixtures/parquet/pyarrow-page-crc.parquet");
+        let [paged, polars] = both_ways(p, &Columns::default());
+        assert_eq!(
+            paged.0.as_ref().map(|t| t.total_pence).ok(),
+            Some(-1_922_000)
+        );
+        assert_eq!(paged, polars);
+        let p = Path::new("fixtures/parquet/pyarrow-page-crc-flipped.parquet");
+        for (got, _) in both_ways(p, &Columns::default()) {
+            let err = got.unwrap_err();
+            assert!(
+                err.contains("do not match the checksum its writer stored"),
+                "{err}"
+            );
+        }
+    }
+
     /// Files from DuckDB (a dictionary page, one data page a column,
     /// DECIMAL amounts in 4, 8 and 16 bytes) and pyarrow (v2 pages of a few
     /// values, plain text, 64- and 32-bit whole pounds, DECIMAL in 6 bytes

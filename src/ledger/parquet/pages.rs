@@ -380,6 +380,9 @@ impl Stream {
         if self.pos > self.end {
             return Err("a page runs past the end of its column (damaged or forged)".into());
         }
+        if let Some(crc) = page.crc {
+            super::check::page_crc(&self.file, at, page.compressed as u64, crc)?;
+        }
         self.body = None;
         match page.kind {
             _ if page.dictionary => self.dictionary(&page, at),
