@@ -528,7 +528,7 @@ impl<'p> Adder<'p> {
         };
         let a = match m {
             Ok(a) => a,
-            Err(why) => return self.set_aside(record, why, None),
+            Err(why) => return self.set_aside(record, why, None, (auth, cc)),
         };
         // Listed as the CSV reader lists them (they were read, unsaid).
         if a.float_rendering {
@@ -555,18 +555,27 @@ impl<'p> Adder<'p> {
         };
         match month {
             Ok(month) => self.out.add_detail(&self.key, account.trim(), month, a),
-            Err(reason) => self.set_aside(record, reason, Some(a.pence))?,
+            Err(reason) => self.set_aside(record, reason, Some(a.pence), (auth, cc))?,
         }
         Ok(())
     }
 
-    fn set_aside(&mut self, line: u64, reason: String, pence: Option<i64>) -> Result<()> {
+    /// A record set aside, its authority and cost centre as its text (a
+    /// record has no line of its own to show; the rejects file had none).
+    fn set_aside(
+        &mut self,
+        line: u64,
+        reason: String,
+        pence: Option<i64>,
+        (auth, cc): (&[u8], &[u8]),
+    ) -> Result<()> {
+        let text = |b: &[u8]| String::from_utf8_lossy(b).trim().to_string();
         self.out.set_aside(BadLine {
             place: self.place.clone(),
             unit: "record",
             line,
             reason,
-            raw: String::new(),
+            raw: crate::ledger::raw_text(format!("{},{}", text(auth), text(cc)).as_bytes()),
             pence,
         });
         Ok(())
@@ -806,6 +815,9 @@ mod tests {
             // 1 + 2 + ... + 10 = 55, less the unreadable 2 and 8: £45.00 from 8.
             assert_eq!((t.rows, t.bad, t.total_pence), (8, 2, 4_500), "{group:?}");
             assert_eq!(sunk, [2, 8], "{group:?}");
+            // Shown by its authority and cost centre (the rejects file
+            // had an empty text for a record).
+            assert_eq!(t.bad_lines[0].raw, "MBC,A", "{group:?}");
             assert_eq!(t.files[0].read, 10);
         }
         std::fs::remove_dir_all(&dir).ok();

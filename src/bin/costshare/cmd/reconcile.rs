@@ -262,7 +262,7 @@ fn read_files(paths: &[PathBuf], cols: &Columns) -> costshare::Result<LedgerTota
     let mut shown = 0usize;
     let mut sink = |b: &ledger::BadLine| -> costshare::Result<()> {
         if shown < ledger::MAX_SHOWN {
-            // A Parquet record has no text of its own to show.
+            // A Parquet record shows its authority and cost centre.
             match b.raw.is_empty() {
                 true => eprintln!("costshare: set aside {b}"),
                 false => eprintln!("costshare: set aside {b}: {}", b.raw),
