@@ -273,6 +273,13 @@ impl From<Format> for OutFormat {
 }
 
 /// Writes to stdout; a closed pipe (`| head`) is not an error worth a panic.
+/// Whether two paths name one file: the same spelling, or two spellings
+/// (or a link) that resolve to it.
+pub fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    let real = |p: &std::path::Path| std::fs::canonicalize(p).ok();
+    a == b || real(a).is_some_and(|x| Some(x) == real(b))
+}
+
 pub fn emit(out: &mut dyn Write, s: &str) -> costshare::Result<()> {
     match out.write_all(s.as_bytes()) {
         Ok(()) => Ok(()),

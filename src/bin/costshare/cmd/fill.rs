@@ -29,8 +29,7 @@ pub struct Args {
 
 pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
     // Two spellings of one file, or a link to it, are the same draft.
-    let real = |p: &std::path::Path| std::fs::canonicalize(p).ok();
-    if args.out == args.draft || real(&args.out).is_some_and(|o| Some(o) == real(&args.draft)) {
+    if crate::args::same_file(&args.out, &args.draft) {
         return Err(Error::usage(
             "--out must differ from the draft: keep the placeholders to fill again next year",
         ));

@@ -195,7 +195,6 @@ fn rejects_apart(args: &Args) -> costshare::Result<()> {
             r.join("rejects.csv").display()
         )));
     }
-    let real = |p: &std::path::Path| std::fs::canonicalize(p).ok();
     let m = &args.monitoring;
     let mut inputs = ledger::expand(&args.actuals)?;
     inputs.extend(ledger::expand(&m.commitments)?);
@@ -214,10 +213,7 @@ fn rejects_apart(args: &Args) -> costshare::Result<()> {
     if !matches!(m.forecast.as_str(), "profile" | "run-rate") {
         inputs.push(PathBuf::from(&m.forecast));
     }
-    if let Some(i) = inputs
-        .iter()
-        .find(|i| *i == r || real(i).is_some_and(|i| Some(i) == real(r)))
-    {
+    if let Some(i) = inputs.iter().find(|i| crate::args::same_file(i, r)) {
         return Err(Error::usage(format!(
             "--rejects {}: is the input {}; name a new file for the lines set aside",
             r.display(),
@@ -225,7 +221,7 @@ fn rejects_apart(args: &Args) -> costshare::Result<()> {
         )));
     }
     let folder = r.parent().filter(|p| !p.as_os_str().is_empty());
-    let folder = real(folder.unwrap_or(std::path::Path::new(".")));
+    let folder = folder.unwrap_or(std::path::Path::new("."));
     let ledgers = args
         .actuals
         .iter()
@@ -233,7 +229,7 @@ fn rejects_apart(args: &Args) -> costshare::Result<()> {
         .filter(|a| a.is_dir());
     match ledgers
         .into_iter()
-        .find(|a| folder.is_some() && real(a) == folder)
+        .find(|a| crate::args::same_file(a, folder))
     {
         Some(a) => Err(Error::usage(format!(
             "--rejects {}: in the ledger folder {}, where the next run would read it as a ledger; write it elsewhere",
