@@ -322,6 +322,16 @@ pub(crate) fn scientific(t: &str) -> Option<Result<Decimal, &'static str>> {
     Some(Ok(if neg { -v } else { v }))
 }
 
+/// The unit a published figure is printed in: "£9.83m" millions, "£45k"
+/// thousands; None for pounds.
+pub fn printed_unit(text: &str) -> Option<(Decimal, char)> {
+    match text.trim().to_ascii_lowercase().chars().last()? {
+        'm' => Some((Decimal::from(1_000_000), 'm')),
+        'k' => Some((Decimal::from(1_000), 'k')),
+        _ => None,
+    }
+}
+
 /// Whether a figure carries its unit as a letter: "£2m", "1.5k", "(3k)".
 pub fn unit_suffix(text: &str) -> bool {
     let t = text.trim().trim_end_matches([')', '*']).trim_end();

@@ -212,7 +212,7 @@ pub fn differs(text: &str, v: &Value) -> Option<(String, String)> {
         }
         Value::Millions { amount, .. } => scaled_differs(text, *amount, dp),
         // "£1.6m" printed for a figure kept in pounds: compared in millions.
-        Value::Money { amount, .. } if scale_of(text).is_some() => {
+        Value::Money { amount, .. } if money::printed_unit(text).is_some() => {
             scaled_differs(text, *amount, dp)
         }
         Value::Money { amount, .. }
@@ -228,21 +228,11 @@ pub fn differs(text: &str, v: &Value) -> Option<(String, String)> {
     }
 }
 
-/// The unit a published figure is printed in: "£9.83m" millions, "£45k"
-/// thousands; None for pounds.
-fn scale_of(text: &str) -> Option<(Decimal, char)> {
-    match text.trim().to_ascii_lowercase().chars().last()? {
-        'm' => Some((Decimal::from(1_000_000), 'm')),
-        'k' => Some((Decimal::from(1_000), 'k')),
-        _ => None,
-    }
-}
-
 /// `differs` for pounds printed in their unit ("£9.83m" compared in
 /// millions to 2 places) or, with no unit, in pounds.
 fn scaled_differs(text: &str, amount: Decimal, dp: u32) -> Option<(String, String)> {
     let p = money::parse_amount(text).ok()?.value()?;
-    let Some((unit, suffix)) = scale_of(text) else {
+    let Some((unit, suffix)) = money::printed_unit(text) else {
         let r = money::round_dp(amount, dp);
         return (r != p).then(|| (money::format_plain(r, dp), money::format_plain(r - p, dp)));
     };

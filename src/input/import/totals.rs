@@ -32,11 +32,7 @@ impl TypedTotal {
         let Some(typed) = money::parse_amount(&self.text).ok().and_then(|a| a.value()) else {
             return true;
         };
-        let unit = match self.text.trim().to_ascii_lowercase().chars().last() {
-            Some('m') => Decimal::from(1_000_000),
-            Some('k') => Decimal::from(1_000),
-            _ => Decimal::ONE,
-        };
+        let unit = money::printed_unit(&self.text).map_or(Decimal::ONE, |(u, _)| u);
         let dp = money::printed_dp(&self.text);
         [self.section, self.sheet]
             .iter()
