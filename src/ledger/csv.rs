@@ -507,13 +507,14 @@ fn find_header(
                 }
             };
             let amount_col = pos(&wanted[1]).unwrap_or(0);
-            let scale =
-                crate::input::import::column_unit(&names[amount_col], cols.unit, "--actuals-unit")
-                    .map_err(|message| Error::CsvLine {
-                        path: place.to_string(),
-                        line: rec.line,
-                        message,
-                    })?;
+            // Said as the file writes it, not as the header was matched.
+            let heading = names_as_written(buf, &spans).swap_remove(amount_col);
+            let scale = crate::input::import::column_unit(&heading, cols.unit, "--actuals-unit")
+                .map_err(|message| Error::CsvLine {
+                    path: place.to_string(),
+                    line: rec.line,
+                    message,
+                })?;
             let fields = Fields {
                 scale,
                 in_pounds: scale == rust_decimal::Decimal::ONE,
