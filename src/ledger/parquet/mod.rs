@@ -650,9 +650,20 @@ fn amounts<'c>(col: &'c Column, path: &Path, exact: bool) -> Result<Amounts<'c>>
 }
 
 /// A DECIMAL amount's text, exactly: a DECIMAL is no float, so
-/// -0.0000000001 is kept, not taken for a float's rendering of £0.00.
+/// -0.0000000001 is kept, not taken for a float's rendering of £0.00. A
+/// scale past Decimal's 28 places (DECIMAL(38,30)) writes zeros there for
+/// any amount in pence: they are dropped, not the amount.
 fn from_decimal_text(s: &str) -> std::result::Result<LedgerAmount, String> {
-    match s.trim().parse::<rust_decimal::Decimal>() {
+    let t = s.trim();
+    let t = match t.contains('.') {
+        true => t.trim_end_matches('0').trim_end_matches('.'),
+        false => t,
+    };
+    // Decimal would round a 29th place away: said, not lost.
+    if t.split_once('.').is_some_and(|(_, f)| f.len() > 28) {
+        return Err(format!("amount {s}: more than 28 decimal places"));
+    }
+    match t.parse::<rust_decimal::Decimal>() {
         Ok(d) => amount::exact(d).map_err(|w| format!("amount {s}: {w}")),
         Err(_) => from_text(s),
     }
@@ -755,6 +766,19 @@ fn ledger_frame([d, a, c, k, m]: [Vec<String>; 5]) -> PolarsResult<DataFrame> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// DECIMAL(38,30) writes £12.34 as 12.34 and 28 zeros: past Decimal's
+    /// 28 places, it was set aside. A digit that far out is still refused.
+    #[test]
+    fn a_decimal_scale_past_28_places_keeps_its_amount() {
+        let text = format!("12.34{}", "0".repeat(28));
+        assert_eq!(from_decimal_text(&text).unwrap().pence, 1234);
+        assert_eq!(from_decimal_text(&format!("-{text}")).unwrap().pence, -1234);
+        assert_eq!(from_decimal_text("100.").unwrap().pence, 10000);
+        assert_eq!(from_decimal_text("100").unwrap().pence, 10000);
+        let tiny = format!("0.{}1", "0".repeat(29));
+        assert!(from_decimal_text(&tiny).is_err());
+    }
 
     #[test]
     fn big_row_groups_are_read_in_slices() {
