@@ -100,6 +100,9 @@ pub fn typed_totals(t: &Records) -> Vec<TypedTotal> {
                 let label = row.cells.iter().find(|c| !c.is_empty());
                 let label = label.map(|c| c.display()).unwrap_or_default();
                 for (i, (s, c)) in sums.iter().zip(&row.cells).enumerate() {
+                    if !adds_up(&column_name(t, row, i), c) {
+                        continue;
+                    }
                     if let (Some(sheet), false, Some(_)) = (s.sheet, s.overflowed, figure(c)) {
                         out.push(TypedTotal {
                             origin: t.grid.origin(row, i),
@@ -121,6 +124,27 @@ pub fn typed_totals(t: &Records) -> Vec<TypedTotal> {
         }
     }
     out
+}
+
+/// Whether a column's total row holds a sum: a percentage, average, rate
+/// or ratio is worked from the totals ("Variance %" of the total is not
+/// the sum of the rows' percentages), so it is not compared.
+fn adds_up(heading: &str, typed: &CellValue) -> bool {
+    let h = heading.to_lowercase();
+    let words = [
+        "percent",
+        "percentage",
+        "average",
+        "avg",
+        "mean",
+        "rate",
+        "ratio",
+    ];
+    let word = h
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|x| words.contains(&x));
+    let written = matches!(typed, CellValue::Text(t) if t.trim_end().ends_with('%'));
+    !(written || word || h.contains('%') || h.contains("per cent"))
 }
 
 /// The heading of column `i` (rows of a grid share their first column),
@@ -166,6 +190,37 @@ mod tests {
         assert!(!total("1,612,346", s, s).agrees());
         assert!(total("1,235", dec!(1234.6), dec!(1234.6)).agrees());
         assert!(total("(1,235)", dec!(-1234.6), dec!(-1234.6)).agrees());
+    }
+
+    /// A total row's percentage, average or rate is worked from the
+    /// totals, not summed: "Variance %" of 10 % and 30 % on budgets of
+    /// £100 and £300 is 25 %, never 40 %. Those columns are not compared;
+    /// money, staff and rates' neighbours ("Operating costs") are.
+    #[test]
+    fn percentages_averages_and_rates_are_not_summed() {
+        let n = CellValue::Number(dec!(25));
+        for h in [
+            "Variance %",
+            "% of budget",
+            "Percentage",
+            "Average cost",
+            "Rate",
+            "Ratio",
+            "Mean FTE",
+            "Change (per cent)",
+        ] {
+            assert!(!adds_up(h, &n), "{h}");
+        }
+        assert!(!adds_up("Variance", &CellValue::Text("25%".into())));
+        for h in [
+            "Net",
+            "Operating costs",
+            "Separated",
+            "Staff (FTE)",
+            "Ameans",
+        ] {
+            assert!(adds_up(h, &n), "{h}");
+        }
     }
 
     /// A grand total under subtotals agrees with every row above it (94 +
