@@ -453,3 +453,70 @@ fn one_byte_order_mark_is_removed_whatever_the_block() {
         errs[0]
     );
 }
+
+/// A budget in £000 said only in its title ("Budgets 2024/25 (£000)") is
+/// read with `--budget-unit £000`: the same budgets as the fixture's in
+/// pounds (BRK Legal 75 × 1,000 = £75,000; ELM 2.5 × 1,000 = £2,500; all
+/// six 105.5 × 1,000 = £105,500). Without the flag the title's unit would be
+/// lost, so it is refused; with a flag that disagrees (£m) too.
+#[test]
+fn a_title_unit_is_taken_when_the_flag_gives_the_same() {
+    let dir = tmp("title-unit");
+    let budget = dir.join("budget.csv");
+    std::fs::write(
+        &budget,
+        "Budgets 2024/25 (£000),,\nauthority,service,budget\nBRK,Legal,75\nCLN,Legal,34\n\
+         CLN,Land Charges,-12\nDRN,Land Charges,-7\nDRN,Democratic Services,13\n\
+         ELM,Democratic Services,2.5\n",
+    )
+    .unwrap();
+    let run = |unit: Option<&str>| {
+        let mut args = vec![
+            "reconcile",
+            "--actuals",
+            "fixtures/wlp-ledger/ledger.csv",
+            "--map",
+            "fixtures/wlp-ledger/map.csv",
+            "--budget",
+            budget.to_str().unwrap(),
+            "--format",
+            "csv",
+        ];
+        args.extend(unit.map(|u| ["--budget-unit", u]).into_iter().flatten());
+        Command::cargo_bin("costshare")
+            .unwrap()
+            .args(&args)
+            .output()
+            .unwrap()
+    };
+    let out = run(Some("£000"));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains("BRK,Legal,75000.00,74700.50,-299.50,-0.4,Green"),
+        "{text}"
+    );
+    assert!(text.contains("ELM,Democratic Services,2500.00,"), "{text}");
+    assert!(
+        text.contains("Total,,105500.00,105140.25,-359.75,-0.3,"),
+        "{text}"
+    );
+    let out = run(None);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("gives a unit the column headings do not"),
+        "{err}"
+    );
+    let out = run(Some("£m"));
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("the title \"Budgets 2024/25 (£000)\" says £000 but --budget-unit says £m"),
+        "{err}"
+    );
+}

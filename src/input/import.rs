@@ -1269,6 +1269,17 @@ impl<'g> Records<'g> {
     /// all. Merged titles above it are set aside; a missing or doubled
     /// column is an error naming the row that came closest.
     pub fn with_columns(grid: &'g Grid, required: &[&str]) -> Result<Self> {
+        Self::with_columns_given(grid, required, None)
+    }
+
+    /// As `with_columns`, with a unit given for the file by `flag`
+    /// (`--budget-unit`): a title stating that same unit is then no longer
+    /// a unit that would be lost.
+    pub fn with_columns_given(
+        grid: &'g Grid,
+        required: &[&str],
+        given: Option<(Decimal, &str)>,
+    ) -> Result<Self> {
         let score = |r: &GridRow| {
             let h = header_of(r);
             required
@@ -1312,31 +1323,48 @@ impl<'g> Records<'g> {
                 });
             }
         }
-        t.unit_in_title()?.fields_in_line()
+        t.unit_in_title(given)?.fields_in_line()
     }
 
     /// A unit said only in a title above the table ("Budget 2030/31
     /// (£000)") would be lost: its figures read as pounds, a thousandth of
     /// what they are. Refused unless a column heading carries a unit (then
-    /// the headings say which columns it is).
-    fn unit_in_title(self) -> Result<Self> {
+    /// the headings say which columns it is) or the same unit is `given`.
+    fn unit_in_title(self, given: Option<(Decimal, &str)>) -> Result<Self> {
         let titled = self.grid.rows[..self.header_idx].iter().find_map(|r| {
             r.cells.iter().find_map(|c| {
                 let text = c.display();
                 let (_, scale) = heading_unit(&text);
-                (scale != Decimal::ONE).then(|| (self.grid.row_place(r), text))
+                (scale != Decimal::ONE).then(|| (self.grid.row_place(r), text, scale))
             })
         });
+        if self.scales.iter().any(|s| *s != Decimal::ONE) {
+            return Ok(self);
+        }
+        match (titled, given) {
+            (Some((_, _, scale)), Some((g, _))) if scale == g => Ok(self),
+            (Some((place, text, scale)), Some((g, flag))) => Err(Error::Table {
+                place,
+                message: format!(
+                    "the title {text:?} says {} but {flag} says {}: give the unit once",
+                    money::unit_name(scale),
+                    money::unit_name(g)
+                ),
+            }),
+            (titled, _) => self.title_lost(titled),
+        }
+    }
+
+    /// The refusal of a unit said only in a title, no unit given.
+    fn title_lost(self, titled: Option<(String, String, Decimal)>) -> Result<Self> {
         match titled {
-            Some((place, text)) if self.scales.iter().all(|s| *s == Decimal::ONE) => {
-                Err(Error::Table {
-                    place,
-                    message: format!(
-                        "the title {text:?} gives a unit the column headings do not: put it in the \
+            Some((place, text, _)) => Err(Error::Table {
+                place,
+                message: format!(
+                    "the title {text:?} gives a unit the column headings do not: put it in the \
                          headings of the figure columns (e.g. \"Net (£000)\") so it is applied to them"
-                    ),
-                })
-            }
+                ),
+            }),
             _ => Ok(self),
         }
     }

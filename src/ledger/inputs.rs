@@ -13,13 +13,15 @@ fn table_of<'g>(
     grids: &'g [import::Grid],
     path: &Path,
     cols: &[&str],
+    unit: Option<Decimal>,
 ) -> crate::Result<Records<'g>> {
     let g = grids.first().ok_or_else(|| Error::Table {
         place: path.display().to_string(),
         message: "has no sheets".into(),
     })?;
     let g = g.usable()?;
-    let r = Records::with_columns(g, cols)?;
+    // A unit given for the file answers a title that states the same one.
+    let r = Records::with_columns_given(g, cols, unit.map(|u| (u, "--budget-unit")))?;
     let a = r.accounting();
     if a.set_aside
         .iter()
@@ -51,7 +53,7 @@ fn read_lookup(
     clash: impl Fn(&str) -> String,
 ) -> crate::Result<HashMap<String, String>> {
     let grids = import::read_file(path, None)?;
-    let t = table_of(&grids, path, &[key, value])?;
+    let t = table_of(&grids, path, &[key, value], None)?;
     let (c, s) = (t.col(key)?, t.col(value)?);
     let mut m = HashMap::new();
     for r in t.iter() {
@@ -101,7 +103,7 @@ pub fn read_budget(
     unit: Option<Decimal>,
 ) -> crate::Result<Vec<BudgetLine>> {
     let grids = import::read_file(path, sheet)?;
-    let t = table_of(&grids, path, &["authority", "service", "budget"])?;
+    let t = table_of(&grids, path, &["authority", "service", "budget"], unit)?;
     let (a, s, b) = (t.col("authority")?, t.col("service")?, t.col("budget")?);
     let unit = unit_of(&t, b, unit)?;
     // Budgets by account group: an optional column; a blank cell is a
@@ -202,6 +204,7 @@ pub fn read_targets(path: &Path, unit: Option<Decimal>) -> crate::Result<Vec<Tar
         &grids,
         path,
         &["authority", "service", "baseline", "target"],
+        unit,
     )?;
     let (a, s, b, g) = (
         t.col("authority")?,
@@ -298,7 +301,7 @@ fn weight(r: &import::Record, col: usize) -> crate::Result<Decimal> {
 pub fn read_profiles(path: &Path, start: u32) -> crate::Result<crate::ledger::monitor::Profiles> {
     use crate::ledger::monitor::{Profile, Profiles};
     let grids = import::read_file(path, None)?;
-    let t = table_of(&grids, path, &["service"])?;
+    let t = table_of(&grids, path, &["service"], None)?;
     let s = t.col("service")?;
     let a = t.find_col("authority");
     let g = t.find_col("account group");
@@ -369,7 +372,7 @@ pub fn read_forecasts(
     unit: Option<Decimal>,
 ) -> crate::Result<HashMap<(String, String), (Decimal, crate::base::trace::Origin)>> {
     let grids = import::read_file(path, None)?;
-    let t = table_of(&grids, path, &["authority", "service", "forecast"])?;
+    let t = table_of(&grids, path, &["authority", "service", "forecast"], unit)?;
     let (a, s, f) = (t.col("authority")?, t.col("service")?, t.col("forecast")?);
     let unit = unit_of(&t, f, unit)?;
     let mut out = HashMap::new();
