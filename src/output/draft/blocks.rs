@@ -82,6 +82,77 @@ pub fn markdown(text: &str) -> Vec<Block> {
     out
 }
 
+/// A table's block, then those of the tables nested in its cells (a
+/// layout table holding the figures' table), numbered on in order: the
+/// nested table's figures were never checked.
+fn table_blocks(
+    tbl: &str,
+    prefix: &str,
+    (tables, title): (&mut usize, &mut String),
+    out: &mut Vec<Block>,
+) {
+    *tables += 1;
+    let n = *tables;
+    let mut rows: Vec<(String, Vec<String>)> = table_rows(tbl)
+        .into_iter()
+        .enumerate()
+        .map(|(r, cells)| (format!("{prefix}table {n}, row {}", r + 1), cells))
+        .collect();
+    // A title merged across the table's top row is no header: the table's
+    // title, when no paragraph above gave one.
+    let top = rows.first().map(|r| &r.1);
+    if rows.len() > 1 && top.is_some_and(|t| t.len() > 1 && t.iter().all(|c| c == &t[0])) {
+        let merged = rows.remove(0).1.swap_remove(0);
+        if title.is_empty() {
+            *title = merged;
+        }
+    }
+    let header = match rows.is_empty() {
+        true => Vec::new(),
+        false => rows.remove(0).1,
+    };
+    // A layout table's cells hold no words of their own: no block.
+    if !header
+        .iter()
+        .chain(rows.iter().flat_map(|r| &r.1))
+        .all(String::is_empty)
+    {
+        out.push(Block::Table {
+            place: format!("{prefix}table {n}"),
+            title: title.clone(),
+            header,
+            rows,
+        });
+    }
+    let inner = tbl.find('>').map_or(0, |g| g + 1);
+    for nested in elements(&tbl[inner..], "w:tbl") {
+        table_blocks(nested, prefix, (&mut *tables, &mut *title), out);
+    }
+}
+
+/// A paragraph's own text, and the paragraphs of each text box anchored
+/// in it: a box is a frame of its own on the page, so its sentences are
+/// read as they print, not run into the paragraph around it ("Summary:
+/// shared services cost £8.97m … (see box)" matched no commentary). Word's fallback
+/// copy of a box is not read again.
+fn para_and_boxes(para: &str) -> (String, Vec<Vec<String>>) {
+    if !para.contains("<w:txbxContent") {
+        return (runs_text(para).trim().to_string(), Vec::new());
+    }
+    let own = runs_text(&without(para, "w:txbxContent"));
+    let once = without(para, "mc:Fallback");
+    let inner = once.find('>').map_or(0, |g| g + 1);
+    let boxes = elements(&once[inner..], "w:txbxContent")
+        .into_iter()
+        .map(|b| {
+            let inside = b.find('>').map_or(b.len(), |g| g + 1);
+            let ps = elements(&b[inside..], "w:p");
+            ps.iter().map(|p| runs_text(p).trim().to_string()).collect()
+        })
+        .collect();
+    (own.trim().to_string(), boxes)
+}
+
 /// The text of an XML fragment's `w:t` runs, entities decoded.
 fn runs_text(xml: &str) -> String {
     let mut out = String::new();
@@ -402,7 +473,7 @@ pub fn docx(path: &Path) -> Result<Vec<Block>> {
 /// One part's paragraphs and tables, each place led by `prefix`.
 fn part_blocks(xml: &str, prefix: &str, out: &mut Vec<Block>) {
     let body = xml.find("<w:body").map(|s| &xml[s..]).unwrap_or(xml);
-    let (mut paras, mut tables) = (0, 0);
+    let (mut paras, mut tables, mut boxes) = (0, 0, 0);
     let mut title = String::new();
     let mut at = 0;
     // The next table's place, found again only once passed: each search
@@ -419,34 +490,7 @@ fn part_blocks(xml: &str, prefix: &str, out: &mut Vec<Block>) {
                 let Some(tbl) = first_element(&body[tb..], "w:tbl") else {
                     break;
                 };
-                tables += 1;
-                let mut rows: Vec<(String, Vec<String>)> = table_rows(tbl)
-                    .into_iter()
-                    .enumerate()
-                    .map(|(r, cells)| (format!("{prefix}table {tables}, row {}", r + 1), cells))
-                    .collect();
-                // A title merged across the table's top row is no header:
-                // the table's title, when no paragraph above gave one.
-                let top = rows.first().map(|r| &r.1);
-                if rows.len() > 1
-                    && top.is_some_and(|t| t.len() > 1 && t.iter().all(|c| c == &t[0]))
-                {
-                    let merged = rows.remove(0).1.swap_remove(0);
-                    if title.is_empty() {
-                        title = merged;
-                    }
-                }
-                let header = if rows.is_empty() {
-                    Vec::new()
-                } else {
-                    rows.remove(0).1
-                };
-                out.push(Block::Table {
-                    place: format!("{prefix}table {tables}"),
-                    title: title.clone(),
-                    header,
-                    rows,
-                });
+                table_blocks(tbl, prefix, (&mut tables, &mut title), out);
                 at = tb + tbl.len();
             }
             (Some(p0), _) => {
@@ -455,7 +499,7 @@ fn part_blocks(xml: &str, prefix: &str, out: &mut Vec<Block>) {
                     continue;
                 };
                 at = p0 + para.len();
-                let text = runs_text(para).trim().to_string();
+                let (text, boxed) = para_and_boxes(para);
                 if !text.is_empty() {
                     paras += 1;
                     title = text.clone();
@@ -463,6 +507,14 @@ fn part_blocks(xml: &str, prefix: &str, out: &mut Vec<Block>) {
                         place: format!("{prefix}paragraph {paras}"),
                         text,
                     });
+                }
+                for box_paras in boxed {
+                    boxes += 1;
+                    let texts = box_paras.into_iter().filter(|t| !t.is_empty());
+                    out.extend(texts.enumerate().map(|(k, text)| Block::Para {
+                        place: format!("{prefix}text box {boxes}, paragraph {}", k + 1),
+                        text,
+                    }));
                 }
             }
             (None, Some(_)) | (None, None) => break,
@@ -509,9 +561,9 @@ mod tests {
     }
 
     /// A paragraph holding a text box (a paragraph inside it) is read
-    /// whole, once: its text after the box was lost, and the box's text read
-    /// twice (once more from Word's fallback copy). A cell holding a table
-    /// is read without the nested table's words.
+    /// whole: its text after the box was lost. The box's paragraphs are
+    /// read apart from it, once (not again from Word's fallback copy). A
+    /// cell holding a table is read without the nested table's words.
     #[test]
     fn nested_paragraphs_and_tables() {
         let para = "<w:p><w:r><w:t>Before</w:t></w:r><mc:AlternateContent><mc:Choice>\
@@ -522,6 +574,11 @@ mod tests {
         let ps = super::elements(para, "w:p");
         assert_eq!(ps.len(), 2);
         assert_eq!(super::runs_text(ps[0]), "Before box after £8.97m");
+        let (own, boxes) = super::para_and_boxes(ps[0]);
+        assert_eq!(
+            (own.as_str(), boxes),
+            ("Before after £8.97m", vec![vec!["box".to_string()]])
+        );
         let cell = "<w:tc><w:p><w:r><w:t>Legal</w:t></w:r></w:p><w:tbl><w:tr><w:tc><w:p><w:r>\
                     <w:t>note</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:tc>";
         assert_eq!(super::runs_text(&super::without(cell, "w:tbl")), "Legal");

@@ -169,8 +169,27 @@ fn placeholders(packs: &[Pack], place: &str, text: &str, rep: &mut Report) {
     }
 }
 
-fn para(ix: &Index, packs: &[Pack], place: &str, text: &str, rep: &mut Report) {
-    placeholders(packs, place, text, rep);
+/// `text` with each closed placeholder made a space: the years and
+/// numbers in `{{savings:Total:Saved 2031/32}}` name a cell, they are no
+/// figures of the draft (each was counted, and listed as found nowhere).
+fn outside_placeholders(text: &str) -> std::borrow::Cow<'_, str> {
+    let (mut out, mut rest) = (String::with_capacity(text.len()), text);
+    while let Some(s) = rest.find("{{") {
+        let Some(e) = rest[s..].find("}}") else { break };
+        out.push_str(&rest[..s]);
+        out.push(' ');
+        rest = &rest[s + e + 2..];
+    }
+    if rest.len() == text.len() {
+        return text.into();
+    }
+    out.push_str(rest);
+    out.into()
+}
+
+fn para(ix: &Index, packs: &[Pack], place: &str, whole: &str, rep: &mut Report) {
+    placeholders(packs, place, whole, rep);
+    let text = &*outside_placeholders(whole);
     for (y, _, _) in figures::years(text) {
         if !ix.years.contains(&y) {
             rep.findings.push(Finding {
@@ -179,7 +198,7 @@ fn para(ix: &Index, packs: &[Pack], place: &str, text: &str, rep: &mut Report) {
                 draft: y,
                 should: String::new(),
                 from: "the recomputed report's titles, columns and commentary".into(),
-                paragraph: excerpt(text),
+                paragraph: excerpt(whole),
             });
         }
     }
@@ -209,7 +228,7 @@ fn para(ix: &Index, packs: &[Pack], place: &str, text: &str, rep: &mut Report) {
                     draft: d.text.clone(),
                     should: as_shown(d, &c),
                     from: from.clone(),
-                    paragraph: excerpt(text),
+                    paragraph: excerpt(whole),
                 });
             }
         }
@@ -310,6 +329,11 @@ fn table(
             continue;
         }
         for (h, text) in header.iter().zip(cells).skip(t.key_cols) {
+            // A placeholder to be filled is checked as one, not as a figure.
+            if fill::unclosed(text).is_some() || !fill::specs(text).is_empty() {
+                placeholders(packs, at, text, rep);
+                continue;
+            }
             let Some(cell) = t.find(&key, h) else {
                 continue;
             };
