@@ -129,6 +129,35 @@ fn folded(path: &std::path::Path) -> PathBuf {
     out
 }
 
+/// A mistake in a `[monitoring]` value found once it is read, said at its
+/// key's line of costshare.toml (`file`), as a mistake in the table itself
+/// is: the key is the message's first word, or the flag it names.
+pub fn monitoring_error(file: &std::path::Path, message: &str) -> costshare::Error {
+    let keys = [
+        &MONITORING_PATHS[..],
+        &MONITORING_VALUES[..],
+        &["allow-rejects"],
+    ]
+    .concat();
+    let first = message.split([' ', ':']).next().unwrap_or_default();
+    let key = keys
+        .iter()
+        .find(|k| first.trim_start_matches("--") == **k)
+        .or_else(|| keys.iter().find(|k| message.contains(&format!("'--{k}"))));
+    let text = std::fs::read_to_string(file).ok();
+    match (key, text) {
+        (Some(k), Some(text)) => costshare::model::located(
+            costshare::Error::model(
+                &file.display().to_string(),
+                &format!("monitoring.{k}"),
+                message,
+            ),
+            &costshare::model::key_lines(&text),
+        ),
+        _ => costshare::Error::usage(format!("{} [monitoring]: {message}", file.display())),
+    }
+}
+
 /// `[monitoring]` keys that name files, relative to costshare.toml.
 const MONITORING_PATHS: [&str; 8] = [
     "actuals",

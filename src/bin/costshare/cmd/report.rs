@@ -93,7 +93,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
                 (Some(flags), None) => {
                     let dir = args.path.as_deref().unwrap_or(std::path::Path::new(""));
                     let file = dir.join(crate::args::PROJECT_FILE);
-                    Some(monitoring_args(flags, args, &file.display().to_string())?)
+                    Some(monitoring_args(flags, args, &file)?)
                 }
                 _ => None,
             };
@@ -145,8 +145,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
             super::reconcile::run(&r, &mut std::io::sink()).map_err(|e| match e {
                 Error::Usage(m) => {
                     let dir = args.path.as_deref().unwrap_or(std::path::Path::new(""));
-                    let file = dir.join(crate::args::PROJECT_FILE);
-                    Error::usage(format!("{} [monitoring]: {m}", file.display()))
+                    crate::args::monitoring_error(&dir.join(crate::args::PROJECT_FILE), &m)
                 }
                 other => other,
             })
@@ -161,8 +160,10 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
 fn monitoring_args(
     flags: &[String],
     args: &Args,
-    file: &str,
+    path: &std::path::Path,
 ) -> costshare::Result<super::reconcile::Args> {
+    let file = path.display().to_string();
+    let said = |m: String| crate::args::monitoring_error(path, &m);
     #[derive(clap::Parser)]
     struct Reconcile {
         #[command(flatten)]
@@ -176,26 +177,22 @@ fn monitoring_args(
     let r = <Reconcile as clap::Parser>::try_parse_from(&argv).map_err(|e| {
         let text = e.render().to_string();
         let first = text.lines().next().unwrap_or_default();
-        Error::usage(format!(
-            "{file} [monitoring]: {}",
-            first.trim_start_matches("error: ")
-        ))
+        said(first.trim_start_matches("error: ").to_string())
     })?;
     let period = r.args.monitoring.period.as_deref().unwrap_or_default();
     if costshare::base::date::Month::parse(period).is_none() {
-        return Err(Error::usage(format!(
-            "{file} [monitoring]: period {period:?}: expected the month reached as YYYY-MM, from {}, e.g. 2030-07",
+        return Err(said(format!(
+            "period {period:?}: expected the month reached as YYYY-MM, from {}, e.g. 2030-07",
             costshare::base::date::MONTH_RANGE
         )));
     }
     let forecast = &r.args.monitoring.forecast;
     if !matches!(forecast.as_str(), "profile" | "run-rate") && !PathBuf::from(forecast).is_file() {
-        return Err(Error::usage(format!(
-            "{file} [monitoring]: forecast {forecast:?}: expected profile, run-rate, or a file of authority, service, forecast"
+        return Err(said(format!(
+            "forecast {forecast:?}: expected profile, run-rate, or a file of authority, service, forecast"
         )));
     }
     // Said by their keys in the file, not as the flags they become.
-    super::reconcile::thresholds(&r.args, &|k| k.to_string())
-        .map_err(|e| Error::usage(format!("{file} [monitoring]: {e}")))?;
+    super::reconcile::thresholds(&r.args, &|k| k.to_string()).map_err(|e| said(e.to_string()))?;
     Ok(r.args)
 }
