@@ -520,3 +520,70 @@ fn a_title_unit_is_taken_when_the_flag_gives_the_same() {
         "{err}"
     );
 }
+
+/// A budget workbook whose authorities are merged down their services (CLN
+/// over Legal and Land Charges, DRN over Land Charges and Democratic
+/// Services), as Excel shows it, written by rust_xlsxwriter: each row takes
+/// the merged authority, so the budgets are the CSV fixture's (CLN Legal
+/// £34,000, DRN Democratic Services £13,000, all £105,500). A figure merged
+/// down two rows (BRK's £75,000 over a blank second line) is one figure,
+/// not copied: BRK's budget stays £75,000. Before, the blank cells under a
+/// merge were refused.
+#[test]
+fn merged_authorities_in_a_budget_workbook_are_filled_down() {
+    use rust_xlsxwriter::{Format, Workbook};
+    let dir = tmp("merged-budget");
+    let path = dir.join("budget.xlsx");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    let f = Format::new();
+    ws.write_row(0, 0, ["authority", "service", "budget"])
+        .unwrap();
+    ws.write_row(1, 0, ["BRK", "Legal"]).unwrap();
+    ws.merge_range(1, 2, 2, 2, "", &f).unwrap();
+    ws.write_number(1, 2, 75000).unwrap();
+    ws.merge_range(3, 0, 4, 0, "CLN", &f).unwrap();
+    ws.write(3, 1, "Legal").unwrap();
+    ws.write(3, 2, 34000).unwrap();
+    ws.write(4, 1, "Land Charges").unwrap();
+    ws.write(4, 2, -12000).unwrap();
+    ws.merge_range(5, 0, 6, 0, "DRN", &f).unwrap();
+    ws.write(5, 1, "Land Charges").unwrap();
+    ws.write(5, 2, -7000).unwrap();
+    ws.write(6, 1, "Democratic Services").unwrap();
+    ws.write(6, 2, 13000).unwrap();
+    ws.write_row(7, 0, ["ELM", "Democratic Services"]).unwrap();
+    ws.write(7, 2, 2500).unwrap();
+    wb.save(&path).unwrap();
+    let out = Command::cargo_bin("costshare")
+        .unwrap()
+        .args([
+            "reconcile",
+            "--actuals",
+            "fixtures/wlp-ledger/ledger.csv",
+            "--map",
+            "fixtures/wlp-ledger/map.csv",
+            "--budget",
+            path.to_str().unwrap(),
+            "--format",
+            "csv",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains("BRK,Legal,75000.00,74700.50,-299.50,-0.4,Green"),
+        "{text}"
+    );
+    assert!(text.contains("CLN,Land Charges,-12000.00,"), "{text}");
+    assert!(text.contains("DRN,Democratic Services,13000.00,"), "{text}");
+    assert!(
+        text.contains("Total,,105500.00,105140.25,-359.75,-0.3,"),
+        "{text}"
+    );
+}

@@ -551,7 +551,15 @@ fn read_sheets<RS: std::io::Read + std::io::Seek>(
                     message: format!("sheet {name:?}: {}", damage(p.as_ref())),
                 })?;
                 let range = range.map_err(|e| sheet_error(path, &name, e))?;
-                grid_from_range(&file, &name, &range, formulas.as_ref())
+                let g = grid_from_range(&file, &name, &range, formulas.as_ref());
+                match (&wb, g) {
+                    (calamine::Sheets::Xls(x), Ok(mut g)) if g.rows.len() <= MERGED_ROWS => {
+                        let m = x.merge_cells_by_sheet_name(&name).unwrap_or_default();
+                        fill_merged_labels(&mut g, &m);
+                        Ok(g)
+                    }
+                    (_, g) => g,
+                }
             }
         };
         let mut g = match read {
@@ -693,14 +701,61 @@ fn stream_xlsx<RS: std::io::Read + std::io::Seek>(
     };
     let mut reader = x.worksheet_cells_reader(sheet).map_err(bad)?;
     let rows = sheet_cells(&mut reader, file, sheet, recalc)?;
-    Ok(Grid {
+    drop(reader);
+    let mut g = Grid {
         file: file.to_string(),
         sheet: Some(sheet.to_string()),
         hidden: false,
         refused: None,
         rows,
         fields: Vec::new(),
-    })
+    };
+    // The merges are read again from the sheet's XML: only for a sheet of
+    // labels and figures, not a ledger's hundreds of thousands of lines.
+    if g.rows.len() <= MERGED_ROWS
+        && let Ok(m) = x.merge_cells_by_sheet_name(sheet)
+    {
+        fill_merged_labels(&mut g, &m);
+    }
+    Ok(g)
+}
+
+/// Sheets of at most this many rows have their merged labels filled down.
+const MERGED_ROWS: usize = 20_000;
+
+/// A label merged down several rows ("ICT" beside each of ICT's lines)
+/// holds its text in the merge's first row only; each row below shows it,
+/// so each is given it. Only text is filled: a figure merged down is one
+/// figure, and copied it would be counted once a row.
+fn fill_merged_labels(g: &mut Grid, merges: &[calamine::Dimensions]) {
+    for m in merges.iter().take(10_000).filter(|m| m.end.0 > m.start.0) {
+        let (top, col) = m.start;
+        let Ok(at) = g.rows.binary_search_by_key(&(top as u64), |r| r.pos) else {
+            continue;
+        };
+        let text = {
+            let r = &g.rows[at];
+            let i = col.checked_sub(r.first_col).map(|i| i as usize);
+            match i.and_then(|i| r.cells.get(i)) {
+                Some(CellValue::Text(t)) if !t.trim().is_empty() => t.clone(),
+                _ => continue,
+            }
+        };
+        for r in g.rows[at + 1..]
+            .iter_mut()
+            .take_while(|r| r.pos <= m.end.0 as u64)
+        {
+            let Some(i) = col.checked_sub(r.first_col).map(|i| i as usize) else {
+                continue;
+            };
+            if r.cells.len() <= i {
+                r.cells.resize(i + 1, CellValue::Empty);
+            }
+            if r.cells[i].is_empty() {
+                r.cells[i] = CellValue::Text(text.clone());
+            }
+        }
+    }
 }
 
 /// A sheet's cells with values, by row, each checked against the limits
