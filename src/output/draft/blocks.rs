@@ -377,6 +377,7 @@ pub fn text_parts(path: &Path) -> Result<Vec<(String, String)>> {
     })?;
     let mut z =
         zip::ZipArchive::new(f).map_err(|e| bad(format!("not a Word document (.docx): {e}")))?;
+    twice(path, &z).map_err(bad)?;
     let mut names: Vec<String> = z
         .file_names()
         .filter_map(|n| n.ok().map(|n| n.into_owned()))
@@ -409,6 +410,53 @@ pub fn text_parts(path: &Path) -> Result<Vec<(String, String)>> {
         well_formed(&xml).map_err(|m| bad(format!("{name} {m}")))?;
         out.push((name, xml));
     }
+    Ok(out)
+}
+
+/// A part held twice in one .docx: which copy Word would show cannot be
+/// known, so the draft is refused (the check read one copy, the fill
+/// wrote both). The zip reader keeps one entry a name, so the entries the
+/// file's own directory counts are compared with those it kept.
+pub fn twice<R: std::io::Read + std::io::Seek>(
+    path: &Path,
+    z: &zip::ZipArchive<R>,
+) -> std::result::Result<(), String> {
+    let Ok(bytes) = tail(path) else {
+        return Ok(());
+    };
+    // The end of central directory record: "PK\x05\x06", its entries at 10.
+    let Some(at) = bytes.windows(4).rposition(|w| w == b"PK\x05\x06") else {
+        return Ok(());
+    };
+    let u16_at = |i: usize| {
+        bytes
+            .get(i..i + 2)
+            .map(|b| u16::from_le_bytes([b[0], b[1]]))
+    };
+    // The record ends the file but for its comment: else those bytes were
+    // part of a comment, not the record.
+    let ends = u16_at(at + 20).is_some_and(|c| at + 22 + usize::from(c) == bytes.len());
+    let count = u16_at(at + 10).filter(|_| ends);
+    match count {
+        // 0xFFFF: counted in the Zip64 record instead; not a draft's size.
+        Some(n) if n != u16::MAX && usize::from(n) > z.len() => Err(format!(
+            "holds {} entries under {} names: a part twice, a damaged or altered file; \
+             open it in Word and save it again",
+            n,
+            z.len()
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// The last 64 KB and 22 bytes of a file: where a zip's directory ends.
+fn tail(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Seek;
+    let mut f = std::fs::File::open(path)?;
+    let len = f.metadata()?.len();
+    f.seek(std::io::SeekFrom::Start(len.saturating_sub(65_557)))?;
+    let mut out = Vec::new();
+    f.read_to_end(&mut out)?;
     Ok(out)
 }
 

@@ -325,6 +325,10 @@ fn write_parts(
         place: draft.display().to_string(),
         message: format!("not a Word document: {e}"),
     })?;
+    super::blocks::twice(draft, &z).map_err(|message| Error::Table {
+        place: draft.display().to_string(),
+        message,
+    })?;
     let zerr = |e: zip::result::ZipError| Error::Table {
         place: out.display().to_string(),
         message: format!("cannot write the document: {e}"),
