@@ -587,3 +587,94 @@ fn merged_authorities_in_a_budget_workbook_are_filled_down() {
         "{text}"
     );
 }
+
+/// A budget workbook is read from the sheet that holds the budgets, not
+/// its first sheet: a hidden first sheet of last year's budgets at half
+/// the money (BRK Legal £37,500) was read, and nothing said. With this
+/// year's sheet second (the fixture's budgets, £105,500 in all) and a notes
+/// sheet, this year's is read and the others named on standard error; two
+/// visible sheets of budgets are refused until --budget-sheet names one.
+#[test]
+fn the_budget_sheet_is_the_one_holding_budgets() {
+    use rust_xlsxwriter::Workbook;
+    let dir = tmp("budget-sheets");
+    let lines: Vec<(String, String, f64)> =
+        std::fs::read_to_string("fixtures/wlp-ledger/budget.csv")
+            .unwrap()
+            .lines()
+            .skip(1)
+            .map(|l| {
+                let f: Vec<&str> = l.split(',').collect();
+                (f[0].to_string(), f[1].to_string(), f[2].parse().unwrap())
+            })
+            .collect();
+    let book = |name: &str, second_hidden: bool| {
+        let mut wb = Workbook::new();
+        for (sheet, half, hide) in [
+            ("Budget last year", true, !second_hidden),
+            ("Budget", false, false),
+        ] {
+            let ws = wb.add_worksheet().set_name(sheet).unwrap();
+            ws.write_row(0, 0, ["authority", "service", "budget"])
+                .unwrap();
+            for (i, (a, s, b)) in lines.iter().enumerate() {
+                let r = i as u32 + 1;
+                ws.write_row(r, 0, [a, s]).unwrap();
+                ws.write(r, 2, if half { b / 2.0 } else { *b }).unwrap();
+            }
+            // Excel shows the active sheet, so it cannot be the hidden one.
+            if !half {
+                ws.set_active(true);
+            }
+            if hide {
+                ws.set_hidden(true);
+            }
+        }
+        wb.add_worksheet()
+            .set_name("Notes")
+            .unwrap()
+            .write(0, 0, "Prepared by finance")
+            .unwrap();
+        let p = dir.join(name);
+        wb.save(&p).unwrap();
+        p
+    };
+    let run = |p: &std::path::Path, extra: &[&str]| {
+        Command::cargo_bin("costshare")
+            .unwrap()
+            .args(["reconcile", "--actuals", "fixtures/wlp-ledger/ledger.csv"])
+            .args([
+                "--map",
+                "fixtures/wlp-ledger/map.csv",
+                "--format",
+                "csv",
+                "--budget",
+            ])
+            .arg(p)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let hidden = book("hidden.xlsx", false);
+    let out = run(&hidden, &[]);
+    let (text, err) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(out.status.success(), "{err}");
+    assert!(text.contains("Total,,105500.00,105140.25,"), "{text}");
+    assert!(
+        err.contains("read sheet \"Budget\", the one visible sheet with columns authority, service, budget; not read: \"Budget last year\", \"Notes\""),
+        "{err}"
+    );
+    let both = book("both.xlsx", true);
+    let out = run(&both, &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("2 sheets hold columns authority, service, budget (\"Budget last year\", \"Budget\"): name the one to read with --budget-sheet"),
+        "{err}"
+    );
+    let out = run(&both, &["--budget-sheet", "Budget"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Total,,105500.00,105140.25,"));
+}

@@ -13,13 +13,9 @@ fn table_of<'g>(
     grids: &'g [import::Grid],
     path: &Path,
     cols: &[&str],
-    unit: Option<Decimal>,
+    (unit, sheet_flag): (Option<Decimal>, Option<&str>),
 ) -> crate::Result<Records<'g>> {
-    let g = grids.first().ok_or_else(|| Error::Table {
-        place: path.display().to_string(),
-        message: "has no sheets".into(),
-    })?;
-    let g = g.usable()?;
+    let g = sheet_of(grids, path, cols, sheet_flag)?;
     // A unit given for the file answers a title that states the same one.
     let r = Records::with_columns_given(g, cols, unit.map(|u| (u, "--budget-unit")))?;
     let a = r.accounting();
@@ -30,6 +26,70 @@ fn table_of<'g>(
         eprintln!("costshare: {a}");
     }
     Ok(r)
+}
+
+/// The sheet of a workbook that holds the table: the one visible sheet
+/// whose header names `cols`. The first sheet was taken, though hidden
+/// (last year's budgets) or one of two holding the budgets: the money read
+/// was another's, and nothing said so. Several such sheets, or only hidden
+/// ones, are refused, naming them; the sheets passed over are said.
+fn sheet_of<'g>(
+    grids: &'g [import::Grid],
+    path: &Path,
+    cols: &[&str],
+    sheet_flag: Option<&str>,
+) -> crate::Result<&'g import::Grid> {
+    let refuse = |message: String| Error::Table {
+        place: path.display().to_string(),
+        message,
+    };
+    let first = grids
+        .first()
+        .ok_or_else(|| refuse("has no sheets".into()))?;
+    if grids.len() == 1 {
+        return first.usable();
+    }
+    let holds = |g: &&import::Grid| {
+        g.usable()
+            .is_ok_and(|g| Records::with_columns(g, cols).is_ok())
+    };
+    let (hidden, shown): (Vec<&import::Grid>, Vec<&import::Grid>) =
+        grids.iter().filter(holds).partition(|g| g.hidden);
+    let names = |gs: &[&import::Grid]| {
+        let n: Vec<String> = gs
+            .iter()
+            .map(|g| format!("{:?}", g.sheet.as_deref().unwrap_or("")))
+            .collect();
+        n.join(", ")
+    };
+    let name_it = match sheet_flag {
+        Some(flag) => format!("name the one to read with {flag}"),
+        None => "keep the one to read in a file of its own".to_string(),
+    };
+    let what = cols.join(", ");
+    match (shown.as_slice(), hidden.as_slice()) {
+        ([one], _) => {
+            let others: Vec<&import::Grid> =
+                grids.iter().filter(|g| !std::ptr::eq(*g, *one)).collect();
+            eprintln!(
+                "costshare: {}: read sheet {:?}, the one visible sheet with columns {what}; not read: {}",
+                path.display(),
+                one.sheet.as_deref().unwrap_or(""),
+                names(&others)
+            );
+            Ok(one)
+        }
+        ([], []) => first.usable(),
+        ([], h) => Err(refuse(format!(
+            "only hidden sheets hold columns {what} ({}): unhide the one to read, or {name_it}",
+            names(h)
+        ))),
+        (s, _) => Err(refuse(format!(
+            "{} sheets hold columns {what} ({}): {name_it}",
+            s.len(),
+            names(s)
+        ))),
+    }
 }
 
 fn figure(r: &import::Record, col: usize, what: &str) -> crate::Result<Decimal> {
@@ -53,7 +113,7 @@ fn read_lookup(
     clash: impl Fn(&str) -> String,
 ) -> crate::Result<HashMap<String, String>> {
     let grids = import::read_file(path, None)?;
-    let t = table_of(&grids, path, &[key, value], None)?;
+    let t = table_of(&grids, path, &[key, value], (None, None))?;
     let (c, s) = (t.col(key)?, t.col(value)?);
     let mut m = HashMap::new();
     for r in t.iter() {
@@ -103,7 +163,12 @@ pub fn read_budget(
     unit: Option<Decimal>,
 ) -> crate::Result<Vec<BudgetLine>> {
     let grids = import::read_file(path, sheet)?;
-    let t = table_of(&grids, path, &["authority", "service", "budget"], unit)?;
+    let t = table_of(
+        &grids,
+        path,
+        &["authority", "service", "budget"],
+        (unit, Some("--budget-sheet")),
+    )?;
     let (a, s, b) = (t.col("authority")?, t.col("service")?, t.col("budget")?);
     let unit = unit_of(&t, b, unit)?;
     // Budgets by account group: an optional column; a blank cell is a
@@ -204,7 +269,7 @@ pub fn read_targets(path: &Path, unit: Option<Decimal>) -> crate::Result<Vec<Tar
         &grids,
         path,
         &["authority", "service", "baseline", "target"],
-        unit,
+        (unit, None),
     )?;
     let (a, s, b, g) = (
         t.col("authority")?,
@@ -301,7 +366,7 @@ fn weight(r: &import::Record, col: usize) -> crate::Result<Decimal> {
 pub fn read_profiles(path: &Path, start: u32) -> crate::Result<crate::ledger::monitor::Profiles> {
     use crate::ledger::monitor::{Profile, Profiles};
     let grids = import::read_file(path, None)?;
-    let t = table_of(&grids, path, &["service"], None)?;
+    let t = table_of(&grids, path, &["service"], (None, None))?;
     let s = t.col("service")?;
     let a = t.find_col("authority");
     let g = t.find_col("account group");
@@ -372,7 +437,12 @@ pub fn read_forecasts(
     unit: Option<Decimal>,
 ) -> crate::Result<HashMap<(String, String), (Decimal, crate::base::trace::Origin)>> {
     let grids = import::read_file(path, None)?;
-    let t = table_of(&grids, path, &["authority", "service", "forecast"], unit)?;
+    let t = table_of(
+        &grids,
+        path,
+        &["authority", "service", "forecast"],
+        (unit, None),
+    )?;
     let (a, s, f) = (t.col("authority")?, t.col("service")?, t.col("forecast")?);
     let unit = unit_of(&t, f, unit)?;
     let mut out = HashMap::new();
