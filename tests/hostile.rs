@@ -547,3 +547,109 @@ fn a_negative_file_total_reads_plainly() {
         "{said}"
     );
 }
+
+/// A budget cell shown as a percentage or in another currency is not a sum
+/// of pounds: 0.5 shown as 50% was read as £0.50, and 1,312,270 shown in
+/// euros as £1,312,270. Each is refused at its cell, by what it shows; in
+/// pounds (a plain £ format, or the locale tag [$£-809]) it is read. In
+/// xlsx (written by rust_xlsxwriter) and ODS (scripts/make_ods_fixtures.py).
+#[test]
+fn percentages_and_other_currencies_are_not_pounds() {
+    use rust_xlsxwriter::{Format, Workbook};
+    let dir = tmp("shown-formats");
+    let budget = |fmt: &str, v: f64| {
+        // Named by the format's bytes: one file each.
+        let name: String = fmt.bytes().map(|b| format!("{b:02x}")).collect();
+        let p = dir.join(format!("b-{name}.xlsx"));
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.write_row(0, 0, ["authority", "service", "budget"])
+            .unwrap();
+        ws.write_row(1, 0, ["MBC", "Audit"]).unwrap();
+        ws.write_number_with_format(1, 2, v, &Format::new().set_num_format(fmt))
+            .unwrap();
+        wb.save(&p).unwrap();
+        p
+    };
+    let run = |p: &std::path::Path| {
+        Command::cargo_bin("costshare")
+            .unwrap()
+            .args([
+                "reconcile",
+                "--actuals",
+                "tests/errors/small-ledger.csv",
+                "--budget",
+            ])
+            .arg(p)
+            .output()
+            .unwrap()
+    };
+    let refused = [
+        (
+            budget("0%", 0.5),
+            "cell C2: expected an amount",
+            "found \"50%\"",
+        ),
+        (
+            budget("0.00%", 0.125),
+            "cell C2: expected an amount",
+            "found \"12.5%\"",
+        ),
+        (
+            budget("[$€-x-euro2] #,##0", 1312270.0),
+            "cell C2: expected an amount",
+            "found \"1312270 in another currency\"",
+        ),
+    ];
+    for (p, at, found) in &refused {
+        let out = run(p);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains(at) && err.contains(found), "{err}");
+    }
+    for fmt in ["£#,##0", "[$£-809]#,##0.00", "#,##0"] {
+        let out = run(&budget(fmt, 1312270.0));
+        let md = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            md.contains("| MBC | Audit | £1,312,270.00 |"),
+            "{fmt}: {md}"
+        );
+    }
+    for (f, found) in [("percentage", "\"50%\""), ("euros", "\"€1,312,270\"")] {
+        let out = run(std::path::Path::new(&format!(
+            "fixtures/bad/ods-budget-{f}.ods"
+        )));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("cell C2") && err.contains(found), "{err}");
+    }
+    let out = run(std::path::Path::new("fixtures/bad/ods-budget-pounds.ods"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("| MBC | Audit | £1,312,270.00 |"));
+}
+
+/// ODS rows of values repeated past row 1,048,576 (a sheet's last) were
+/// dropped with only a log line: 951,425 of 2,000,000 lines (£951,425),
+/// exit 0. Refused, saying how many; a sheet padded with empty rows to its
+/// end, as LibreOffice writes one, is still read (its one line, £1.00).
+#[test]
+fn ods_rows_past_the_last_row_are_refused() {
+    for (f, n) in [("rows-past-last", "951425"), ("line-past-last", "1")] {
+        import_fails_with(
+            std::path::Path::new(&format!("fixtures/bad/ods-{f}.ods")),
+            &format!(
+                "a row of values repeated past row 1048576, a sheet's last: {n} of its rows would be lost"
+            ),
+        );
+    }
+    let out = Command::cargo_bin("costshare")
+        .unwrap()
+        .args([
+            "reconcile",
+            "--actuals",
+            "fixtures/bad/ods-padded-to-the-end.ods",
+        ])
+        .args(["--budget", "tests/errors/good-budget.csv"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("2 rows read: 1 used (£1.00)"), "{err}");
+}

@@ -308,7 +308,9 @@ pub fn each_sheet(
             }
             f(read_csv(path)?)
         }
-        Format::Workbook => read_workbook(path, sheet, f),
+        // A percentage or another currency is read as the text it shows
+        // ("50%", not £0.50), so it is refused as money, as typed text is.
+        Format::Workbook => calamine::shown_as_text(|| read_workbook(path, sheet, f)),
     }
 }
 

@@ -9,10 +9,68 @@ pub enum CellFormat {
     Other,
     DateTime,
     TimeDelta,
+    /// costshare patch: a number shown as a percentage (0.5 as 50%).
+    Percent,
+    /// costshare patch: a number shown in a currency other than pounds.
+    Foreign,
+}
+
+std::thread_local! {
+    /// costshare patch: whether numbers shown as percentages or in another
+    /// currency are given as the text they show (costshare's import), or as
+    /// the numbers they hold (anyone else, and costshare's tests reading
+    /// back the numbers it wrote).
+    static SHOWN_AS_TEXT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// costshare patch: runs `f` with percentages and other currencies read as
+/// the text they show (see `SHOWN_AS_TEXT`), on this thread.
+pub fn shown_as_text<T>(f: impl FnOnce() -> T) -> T {
+    let before = SHOWN_AS_TEXT.with(|s| s.replace(true));
+    let out = f();
+    SHOWN_AS_TEXT.with(|s| s.set(before));
+    out
+}
+
+/// costshare patch: whether a custom format shows its number as a
+/// percentage or in another currency than pounds (its first section; a
+/// locale tag `[$€-x-euro2]` names the currency, `[$£-809]` is pounds), so
+/// the number is not taken for pounds.
+fn shown_kind(format: &str) -> Option<CellFormat> {
+    let (mut plain, mut rest, mut foreign) = (String::new(), format, false);
+    while let Some(i) = rest.find("[$") {
+        plain.push_str(&rest[..i]);
+        let tag = &rest[i + 2..];
+        let end = tag.find(']').unwrap_or(tag.len());
+        let symbol = tag[..end].split('-').next().unwrap_or("");
+        foreign |= !symbol.is_empty() && symbol != "£";
+        rest = tag.get(end + 1..).unwrap_or("");
+    }
+    plain.push_str(rest);
+    let (mut quoted, mut escaped, mut percent) = (false, false, false);
+    for c in plain.chars() {
+        match (c, escaped, quoted) {
+            (_, true, _) => escaped = false,
+            ('\\' | '_' | '*', _, false) => escaped = true,
+            ('"', ..) => quoted = !quoted,
+            (';', _, false) => break,
+            ('%', _, false) => percent = true,
+            ('€' | '$' | '¥', ..) => foreign = true,
+            _ => (),
+        }
+    }
+    match (percent, foreign) {
+        (true, _) => Some(CellFormat::Percent),
+        (_, true) => Some(CellFormat::Foreign),
+        _ => None,
+    }
 }
 
 /// Check excel number format is datetime
 pub fn detect_custom_number_format(format: &str) -> CellFormat {
+    if let Some(kind) = shown_kind(format) {
+        return kind;
+    }
     let mut escaped = false;
     let mut is_quote = false;
     let mut brackets = 0u8;
@@ -79,6 +137,8 @@ pub fn builtin_format_by_id(id: &str) -> CellFormat {
         | "52" | "53" | "54" | "55" | "56" | "57" | "58" => CellFormat::DateTime,
         // [h]:mm:ss
         "46" => CellFormat::TimeDelta,
+        // costshare patch: 0% and 0.00%.
+        "9" | "10" => CellFormat::Percent,
         _ => CellFormat::Other
     }
 }
@@ -133,6 +193,7 @@ pub fn builtin_format_by_code(code: u16) -> CellFormat {
     match code {
         14..=22 | 27..=36 | 45 | 47 | 50..=58 => CellFormat::DateTime,
         46 => CellFormat::TimeDelta,
+        9 | 10 => CellFormat::Percent,
         _ => CellFormat::Other,
     }
 }
@@ -145,9 +206,9 @@ pub fn format_excel_i64_ref(
     is_1904: bool,
 ) -> DataRef<'static> {
     match format {
-        Some(CellFormat::DateTime | CellFormat::TimeDelta) => {
-            format_excel_f64_ref(value as f64, format, is_1904)
-        }
+        Some(
+            CellFormat::DateTime | CellFormat::TimeDelta | CellFormat::Percent | CellFormat::Foreign,
+        ) => format_excel_f64_ref(value as f64, format, is_1904),
         _ => DataRef::Int(value),
     }
 }
@@ -175,6 +236,13 @@ pub fn format_excel_f64_ref(
             ExcelDateTimeType::TimeDelta,
             is_1904,
         )),
+        // costshare patch: the text it shows, so it is not read as pounds.
+        Some(CellFormat::Percent) if SHOWN_AS_TEXT.with(|s| s.get()) => {
+            DataRef::String(format!("{}%", (value * 1e12).round() / 1e10))
+        }
+        Some(CellFormat::Foreign) if SHOWN_AS_TEXT.with(|s| s.get()) => {
+            DataRef::String(format!("{value} in another currency"))
+        }
         _ => DataRef::Float(value),
     }
 }

@@ -85,6 +85,8 @@ mod auto;
 mod cfb;
 mod datatype;
 mod formats;
+/// costshare patch: see `formats::shown_as_text`.
+pub use formats::shown_as_text;
 mod ods;
 mod oleps;
 mod style;

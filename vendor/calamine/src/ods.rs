@@ -97,6 +97,9 @@ pub enum OdsError {
         /// Maximum allowed cells
         max: usize,
     },
+    /// costshare patch: values past a sheet's last row or column, which
+    /// capping the repeats would drop unsaid.
+    BeyondLimits(String),
 }
 
 /// Ods reader options
@@ -142,6 +145,7 @@ impl std::fmt::Display for OdsError {
                     "Cell limit exceeded ({requested} cells requested, max {max})"
                 )
             }
+            OdsError::BeyondLimits(what) => write!(f, "{what}"),
         }
     }
 }
@@ -470,6 +474,7 @@ where
                 }
                 total_rows = total_rows.saturating_add(capped_repeats);
 
+                let row_start = cells.len();
                 read_row(
                     reader,
                     &mut row_buf,
@@ -477,6 +482,16 @@ where
                     &mut cells,
                     &mut formulas,
                 )?;
+                // costshare patch: empty rows repeated to the sheet's end are
+                // how LibreOffice pads a sheet; a row of values past the last
+                // row was dropped, with only a log line.
+                if capped_repeats < row_repeats && !is_empty_row(&cells[row_start..]) {
+                    return Err(OdsError::BeyondLimits(format!(
+                        "a row of values repeated past row {MAX_ROWS}, a sheet's last: \
+                         {} of its rows would be lost",
+                        row_repeats - capped_repeats
+                    )));
+                }
                 cols.push(cells.len());
                 rows_repeats.push(capped_repeats);
             }
@@ -664,6 +679,12 @@ where
                 let remaining = (MAX_COLUMNS as usize).saturating_sub(current_cols);
                 let capped_repeats = repeats.min(remaining);
                 if capped_repeats < repeats {
+                    // costshare patch: a value past the last column is lost.
+                    if !(value.is_empty() && formula.is_empty()) {
+                        return Err(OdsError::BeyondLimits(format!(
+                            "a cell of values repeated past column {MAX_COLUMNS}, a sheet's last"
+                        )));
+                    }
                     warn!(
                         "ods column repeat count capped ({repeats} -> {capped_repeats}, max columns {MAX_COLUMNS})"
                     );
@@ -716,6 +737,10 @@ where
     let mut is_string = false;
     let mut is_error = false;
     let mut is_value_set = false;
+    // costshare patch: a percentage (0.5 shown as 50%) or an amount in
+    // another currency (€1,312,270) is read as the text it shows, not as a
+    // plain number taken for pounds.
+    let mut shown = false;
     let mut val = Data::Empty;
     let mut formula = String::new();
     for attr in e.iter_raw_attrs() {
@@ -742,7 +767,13 @@ where
                 val = Data::Bool(b);
                 is_value_set = true;
             }
-            "office:value-type" if !is_value_set => is_string = value == "string",
+            "office:value-type" => {
+                shown |= value == "percentage";
+                if !is_value_set {
+                    is_string = value == "string";
+                }
+            }
+            "office:currency" => shown |= value != "GBP",
             "calcext:value-type" => is_error = value == "error",
             "table:formula" => {
                 formula = decode_attr(value)?;
@@ -750,7 +781,9 @@ where
             _ => (),
         }
     }
-    if (!is_value_set && is_string) || (is_error && matches!(&val, Data::String(s) if s.is_empty()))
+    if (!is_value_set && is_string)
+        || (shown && matches!(val, Data::Float(_)))
+        || (is_error && matches!(&val, Data::String(s) if s.is_empty()))
     {
         // If the value type is string and the office:string-value attribute
         // is not present, the element content defines the value. LibreOffice

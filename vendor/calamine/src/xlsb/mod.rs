@@ -240,6 +240,7 @@ impl<RS: Read + Seek> Xlsb<RS> {
                         match builtin_format_by_code(fmt_code) {
                             CellFormat::DateTime => self.formats.push(CellFormat::DateTime),
                             CellFormat::TimeDelta => self.formats.push(CellFormat::TimeDelta),
+                            f @ (CellFormat::Percent | CellFormat::Foreign) => self.formats.push(f),
                             CellFormat::Other => {
                                 self.formats.push(
                                     number_formats
