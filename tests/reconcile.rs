@@ -678,3 +678,56 @@ fn the_budget_sheet_is_the_one_holding_budgets() {
     let out = run(&both, &["--budget-sheet", "Budget"]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("Total,,105500.00,105140.25,"));
 }
+
+/// `generate-ledger --parquet` writes the same lines as CSV and Parquet;
+/// both in one folder were both counted, the out-turn doubled, exit 0
+/// (the check for copies compares bytes). Refused, naming both, with the
+/// lines and total they share (5,000 lines, the CSV's own total).
+#[cfg(feature = "parquet")]
+#[test]
+fn a_csv_and_its_parquet_copy_are_not_both_counted() {
+    let dir = tmp("csv-and-parquet");
+    let d = dir.to_str().unwrap();
+    Command::cargo_bin("costshare")
+        .unwrap()
+        .args([
+            "generate-ledger",
+            "--rows",
+            "5000",
+            "--seed",
+            "4",
+            "--parquet",
+            "--out",
+            d,
+        ])
+        .assert()
+        .success();
+    let both = dir.join("both");
+    std::fs::create_dir_all(&both).unwrap();
+    for f in ["ledger.csv", "ledger.parquet"] {
+        std::fs::copy(dir.join(f), both.join(f)).unwrap();
+    }
+    let (_, total) = independent(&dir);
+    let out = Command::cargo_bin("costshare")
+        .unwrap()
+        .args(["reconcile", "--actuals", both.to_str().unwrap()])
+        .args([
+            "--map",
+            &format!("{d}/map.csv"),
+            "--budget",
+            &format!("{d}/budget.csv"),
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    let money = costshare::base::money::format_pounds(total, 2, Default::default());
+    assert!(
+        err.contains(&format!(
+            "{}/ledger.csv and {}/ledger.parquet hold the same 5000 ledger lines totalling {money}",
+            both.display(),
+            both.display()
+        )),
+        "{err}"
+    );
+}

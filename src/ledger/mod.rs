@@ -682,7 +682,33 @@ pub fn read_all(
         let t = read_with_sink(p, cols, progress, sink)?;
         total.merge(t);
     }
+    same_lines(&total.files)?;
     Ok(total)
+}
+
+/// Two files (or sheets) holding as many lines to the same total, to the
+/// fraction of a penny, are one extract twice, whatever their bytes: a CSV
+/// and the Parquet written from it, or a copy saved again with other line
+/// ends. Both were counted (the out-turn doubled, exit 0); refused, naming
+/// both. A file of one line, or adding to nothing, proves nothing.
+fn same_lines(files: &[FileSummary]) -> Result<()> {
+    let mut seen: HashMap<(u64, i128, Decimal), &FileSummary> = HashMap::new();
+    for f in files.iter().filter(|f| f.used > 1 && f.pence != 0) {
+        if let Some(first) = seen.insert((f.used, f.pence, f.sub_penny), f) {
+            let money = crate::base::money::format_pounds(
+                Decimal::from_i128_with_scale(f.pence, 2),
+                2,
+                Default::default(),
+            );
+            return Err(Error::usage(format!(
+                "{} and {} hold the same {} ledger lines totalling {money}: the same extract \
+                 twice (a CSV and its Parquet copy, or a copy saved again)? Its lines would be \
+                 counted twice; name one",
+                first.place, f.place, f.used
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Why a line whose date cannot be read is set aside.
