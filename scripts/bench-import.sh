@@ -16,7 +16,7 @@ cargo build --release -q
 bin=target/release/costshare
 python3 -c "import fastexcel, pyarrow, xlsxwriter" 2>/dev/null || pip install -q fastexcel pyarrow xlsxwriter
 if [ ! -f "$dir/ledger.xlsx" ]; then
-  "$bin" generate-ledger --rows "$rows" --seed 1 --out "$dir" > /dev/null 2>&1
+  "$bin" generate-ledger --rows "$rows" --seed 1 --out "$dir" --force > /dev/null 2>&1
   python3 scripts/csv_to_xlsx.py "$dir/ledger.csv" "$dir/ledger.xlsx"
   head -2 "$dir/ledger.csv" > "$dir/one.csv"
   python3 scripts/csv_to_xlsx.py "$dir/one.csv" "$dir/one.xlsx"

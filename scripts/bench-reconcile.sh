@@ -21,7 +21,7 @@ bin=target/release/costshare
 [ -f "$dir/ledger.csv" ] || "$bin" generate-ledger --rows "$rows" --seed 1 --out "$dir"
 if [ "$format" = parquet ] && [ ! -f "$dir/ledger.parquet" ]; then
   /usr/bin/time -f "%e %M" -o "$dir/gen.time" "$bin" generate-ledger --rows "$rows" --seed 1 \
-    --out "$dir" --parquet > /dev/null
+    --out "$dir" --parquet --force > /dev/null
   read -r gen_s gen_kb < "$dir/gen.time"
   echo "generate-ledger --parquet: $gen_s s, peak $((gen_kb / 1024)) MB"
 fi

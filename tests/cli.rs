@@ -543,6 +543,37 @@ fn generate_ledger_tidies_an_interrupted_run() {
     stdout(&["generate-ledger", "--rows", "10", "--out", &d]);
     assert!(!left.exists());
     assert!(dir.join("notes.txt").exists() && dir.join("ledger.csv").exists());
+    // A folder already holding its files (a user's own budget.csv was
+    // overwritten without a word) is refused, naming them; --force writes.
+    std::fs::write(
+        dir.join("budget.csv"),
+        "authority,service,budget\nMY,Own,1\n",
+    )
+    .unwrap();
+    let again = cs()
+        .args(["generate-ledger", "--rows", "10", "--out", &d])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&again.stderr);
+    assert_eq!(again.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(&format!(
+            "{d} already holds ledger.csv, map.csv, budget.csv"
+        )),
+        "{err}"
+    );
+    assert!(err.contains("or --force to overwrite them"), "{err}");
+    assert!(
+        std::fs::read_to_string(dir.join("budget.csv"))
+            .unwrap()
+            .contains("MY,Own,1")
+    );
+    stdout(&["generate-ledger", "--rows", "10", "--out", &d, "--force"]);
+    assert!(
+        !std::fs::read_to_string(dir.join("budget.csv"))
+            .unwrap()
+            .contains("MY,Own")
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

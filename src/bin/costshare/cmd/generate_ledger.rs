@@ -25,10 +25,38 @@ pub struct Args {
     /// Also write ledger.parquet
     #[arg(long)]
     parquet: bool,
+    /// Overwrite those files when the folder already has them
+    #[arg(long)]
+    force: bool,
 }
+
+/// The files written into the folder.
+const WRITTEN: [&str; 7] = [
+    "ledger.csv",
+    "map.csv",
+    "budget.csv",
+    "targets.csv",
+    "accounts.csv",
+    "commitments.csv",
+    "profile.csv",
+];
 
 pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
     let (dir, rows) = (&args.out, args.rows);
+    // A folder of the user's own budgets was overwritten without a word.
+    let parquet = args.parquet.then_some("ledger.parquet");
+    let there: Vec<&str> = WRITTEN
+        .into_iter()
+        .chain(parquet)
+        .filter(|f| dir.join(f).exists())
+        .collect();
+    if !there.is_empty() && !args.force {
+        return Err(costshare::Error::usage(format!(
+            "{} already holds {}: give another folder, or --force to overwrite them",
+            dir.display(),
+            there.join(", ")
+        )));
+    }
     let show = rows >= 1_000_000;
     let g = ledger::generate(dir, rows, args.seed, &mut |n| {
         if show {
