@@ -891,3 +891,38 @@ fn each_part_alone_writes_into_a_new_folder() {
     }
     std::fs::remove_dir_all(&base).unwrap();
 }
+
+/// A sheet none of the annual report's is named, not passed over: staff.csv
+/// saved as staf.csv left the report without its staff table and nothing
+/// said which file was not read. The note is on standard error (table),
+/// and check, refusing a published staff figure whose table is missing,
+/// says which file was passed over.
+#[test]
+fn a_sheet_costshare_does_not_read_is_named() {
+    let dir = annual_copy("costshare-unread-sheet");
+    std::fs::rename(dir.join("staff.csv"), dir.join("staf.csv")).unwrap();
+    let d = dir.display().to_string();
+    let want = format!(
+        "{d}: files not read, being none of report, authorities, budget, staff, growth, \
+         savings, funding, performance, national, published: \"staf\""
+    );
+    let out = cs()
+        .args(["table", "budget-breakdown", "--data", &d])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && err.contains(&want), "{err}");
+    let out = cs()
+        .args(["check", "--data", &d, "--models", &d])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(&format!(
+            "names table \"staff\", which was not computed ({want})"
+        )),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

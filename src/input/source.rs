@@ -53,6 +53,29 @@ impl Source {
         }
     }
 
+    /// A note naming the sheets (or CSV files) none of `known` names:
+    /// "Staf" for "staff" was passed over unsaid, its table missing.
+    pub fn unread_note(&self, known: &[&str]) -> Option<String> {
+        let unread: Vec<String> = self
+            .names()
+            .into_iter()
+            .filter(|n| !known.iter().any(|k| k.eq_ignore_ascii_case(n)))
+            .map(|n| format!("{n:?}"))
+            .collect();
+        let what = match self.is_dir {
+            true => "files",
+            false => "sheets",
+        };
+        (!unread.is_empty()).then(|| {
+            format!(
+                "{}: {what} not read, being none of {}: {}",
+                self.path.display(),
+                known.join(", "),
+                unread.join(", ")
+            )
+        })
+    }
+
     pub fn names(&self) -> Vec<String> {
         self.grids.iter().map(|g| self.grid_name(g)).collect()
     }

@@ -103,7 +103,23 @@ pub struct AnnualInputs {
     pub published: Vec<PublishedFigure>,
     /// Rows read, used and set aside, sheet by sheet.
     pub accounting: Vec<crate::input::import::Accounting>,
+    /// The sheets or files that are none of `SHEETS`, named.
+    pub unread: Option<String>,
 }
+
+/// The sheets (or CSV files) the annual report's tables are read from.
+pub const SHEETS: [&str; 10] = [
+    "report",
+    "authorities",
+    "budget",
+    "staff",
+    "growth",
+    "savings",
+    "funding",
+    "performance",
+    "national",
+    "published",
+];
 
 pub const TABLES: &[&str] = &[
     "budget-breakdown",
@@ -564,6 +580,7 @@ impl AnnualInputs {
             national,
             published,
             accounting,
+            unread: src.unread_note(&SHEETS),
         })
     }
 
@@ -581,6 +598,7 @@ impl AnnualInputs {
     }
 
     pub fn set_aside_notes(&self) -> Vec<String> {
+        let unread = self.unread.iter().cloned();
         self.accounting
             .iter()
             .filter(|a| {
@@ -589,6 +607,7 @@ impl AnnualInputs {
                     .any(|(_, why, _)| *why != crate::input::import::RowRole::Blank.reason())
             })
             .map(|a| a.to_string())
+            .chain(unread)
             .collect()
     }
 

@@ -304,7 +304,16 @@ pub fn gather(
         let src = crate::input::source::Source::open(data)?;
         let inputs = crate::tables::annual::AnnualInputs::load(&src)?;
         notes = inputs.set_aside_notes();
-        rep = compare_annual(&inputs, &inputs.tables())?;
+        // A table missing for a sheet passed over says which it was.
+        rep = compare_annual(&inputs, &inputs.tables()).map_err(|e| match (e, &inputs.unread) {
+            (Error::Table { place, message }, Some(unread)) if message.contains("not computed") => {
+                Error::Table {
+                    place,
+                    message: format!("{message} ({unread})"),
+                }
+            }
+            (e, _) => e,
+        })?;
     }
     for m in models
         .map(crate::model::load_dir)
