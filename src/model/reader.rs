@@ -690,6 +690,11 @@ impl Reader<'_> {
                 .ok_or_else(|| self.err(key, "expected a finite number")),
             T::String(s) => match money::parse_amount(s) {
                 Ok(Amount::Value(d)) => Ok(Fig::new(d, o)),
+                // A number past the limit is said to be so, not no number.
+                Err(e) if e.reason.starts_with("too large") => Err(self.err(
+                    key,
+                    format!("{s:?} is too large; figures are at most 1,000,000,000,000,000"),
+                )),
                 Ok(_) | Err(_) => money::parse_percent(s)
                     .filter(|_| s.trim_end().ends_with('%'))
                     .map(|d| Fig::new(d, o.clone()))

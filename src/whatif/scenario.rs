@@ -449,6 +449,11 @@ pub fn parse_value(key: &str, target: Target, value: &str) -> Result<Decimal> {
     let d = match money::parse_amount(v) {
         Ok(Amount::Value(d)) if per_cent => d / Decimal::ONE_HUNDRED,
         Ok(Amount::Value(d)) => d,
+        // A number, but past what costshare takes: said so, not "expected
+        // a number".
+        Err(e) if e.reason.starts_with("too large") => {
+            return Err(Error::usage(format!("{key}={value}: {}", e.reason)));
+        }
         _ => {
             return Err(Error::usage(format!(
                 "{key}={value}: expected a number{}",

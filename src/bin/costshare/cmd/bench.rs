@@ -18,15 +18,25 @@ pub struct Args {
     /// model with an investment window in the models folder]
     #[arg(long, value_name = "FILE")]
     model: Option<PathBuf>,
-    #[command(flatten)]
-    data: crate::args::DataArgs,
+    /// Folder of business-case models (*.toml) [default: `models` in
+    /// ./costshare.toml, or ./models]
+    #[arg(long, value_name = "DIR")]
+    models: Option<PathBuf>,
     #[arg(long, default_value_t = 1_000_000)]
     trials: usize,
 }
 
 /// The first model of the models folder that has an investment window.
-fn first_case(data: &crate::args::DataArgs) -> costshare::Result<PathBuf> {
-    let dir = data.resolve()?.models.unwrap_or_else(|| "models".into());
+fn first_case(models: Option<&PathBuf>) -> costshare::Result<PathBuf> {
+    let data = crate::args::DataArgs {
+        data: None,
+        models: models.cloned(),
+    };
+    let Some(dir) = data.resolve()?.models else {
+        return Err(Error::usage(
+            "no models folder here (./models, or `models` in ./costshare.toml): give --model FILE or --models DIR",
+        ));
+    };
     let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
         .map_err(|source| costshare::Error::Io {
             path: dir.display().to_string(),
@@ -67,11 +77,14 @@ fn bench_ranges(case: &costshare::whatif::scenario::Case) -> Vec<String> {
     {
         let a = item.amounts[t];
         // The whole name is the one unique part, unless it holds what
-        // separates a range.
-        if !item.name.contains('=') && !item.name.contains("..") {
-            let two = rust_decimal::Decimal::TWO;
+        // separates a range. A refund (below zero) is halved and doubled
+        // too, LOW the lesser; doubled past the largest amount, it is not.
+        let two = rust_decimal::Decimal::TWO;
+        let (low, high) = ((a / two).min(a * two), (a / two).max(a * two));
+        let fits = high.abs().max(low.abs()) <= costshare::base::money::MAX_AMOUNT;
+        if !item.name.contains('=') && !item.name.contains("..") && fits {
             let key = format!("investment.{}.{}", item.name, case.year(t));
-            v.insert(0, format!("{key}={}..{}..{a}", a / two, a * two));
+            v.insert(0, format!("{key}={low}..{high}..{a}"));
         }
     }
     v
@@ -87,7 +100,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
     }
     let model = match &args.model {
         Some(m) => m.clone(),
-        None => first_case(&args.data)?,
+        None => first_case(args.models.as_ref())?,
     };
     let (_, case) = whatif::load_case(&model)?;
     let ranges = bench_ranges(&case);

@@ -14,7 +14,8 @@ use std::path::PathBuf;
 #[command(
     after_help = "Tables: budget-breakdown, budget-headline, staff, savings-programme, \
 performance-summary, national-picture (annual report); investment, savings, apportionment, \
-contributions, pathfinder-budget, score, partners (models; `score` without --model is the overall score of the models folder)."
+contributions, pathfinder-budget, score, partners, partners-by-year, true-up (models; `score` \
+without --model is the overall score of the models folder)."
 )]
 pub struct Args {
     /// Table name, e.g. budget-breakdown
