@@ -539,3 +539,51 @@ fn headers_and_footers_are_filled_and_checked() {
         "{err}"
     );
 }
+
+/// fill on Markdown: a placeholder left open is one on its line (it was
+/// closed by the next placeholder's `}}` lines below, and the two read as
+/// one, "no cell at row \"Total\n\nTriple {{…"); one naming a blank cell
+/// (the savings programme's Total has no base year) is refused, not filled
+/// with nothing; a row named by its last part lists the rows so named.
+/// check-draft finds the same.
+#[test]
+fn fill_says_open_blank_and_partly_named_placeholders() {
+    let dir = tmp("fill-findings");
+    let d = dir.join("d.md");
+    std::fs::write(
+        &d,
+        "Open {{savings-programme:Total\n\n\
+         Saved {{savings-programme:Total:Cumulative savings 2013/14 (predicted)}}.\n\n\
+         Base {{savings-programme:Total:Base year}}.\n\n\
+         Sub {{savings-programme:Subtotal:Cumulative savings 2013/14 (predicted)}}.\n",
+    )
+    .unwrap();
+    let out = costshare()
+        .arg("fill")
+        .arg(&d)
+        .arg("--out")
+        .arg(dir.join("o.md"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    for want in [
+        "3 placeholders cannot be filled",
+        "{{savings-programme:Total…: opened with {{ and never closed with }}",
+        "savings-programme's cell at row \"Total\", column \"Base year\" is blank: nothing to fill it with",
+        "rows so named: \"Shared Services / Subtotal\", \"Transformation / Subtotal\", \"Procurement / Subtotal\"",
+    ] {
+        assert!(err.contains(want), "{want}: {err}");
+    }
+    assert!(!dir.join("o.md").exists());
+    let (_, rows) = check(&d);
+    let what: Vec<&str> = rows.iter().map(|r| r[1].as_str()).collect();
+    assert_eq!(
+        what,
+        [
+            "placeholder never closed",
+            "placeholder names no cell",
+            "placeholder names no cell"
+        ]
+    );
+}

@@ -81,11 +81,38 @@ pub fn lookup(packs: &[Pack], spec: &str) -> std::result::Result<String, String>
         .filter_map(|&(row, column)| t.find(row, column).map(|c| (row, column, c)))
         .collect();
     match cells.as_slice() {
-        [(_, _, c)] => Ok(crate::output::render::display(&c.value, Default::default())),
+        [(row, column, c)] => {
+            let shown = crate::output::render::display(&c.value, Default::default());
+            // A blank cell filled the placeholder with nothing, unsaid.
+            match shown.trim().is_empty() {
+                true => Err(format!(
+                    "{}'s cell at row {row:?}, column {column:?} is blank: nothing to fill it with",
+                    t.name
+                )),
+                false => Ok(shown),
+            }
+        }
         [] => {
             let (row, column) = splits[0];
+            // A row named by its last part ("Subtotal") is in several
+            // groups: each full name is given to choose from.
+            let near: Vec<String> = t
+                .rows
+                .iter()
+                .map(|r| t.row_key(r))
+                .filter(|k| {
+                    k.rsplit(" / ")
+                        .next()
+                        .is_some_and(|l| l.eq_ignore_ascii_case(row))
+                })
+                .map(|k| format!("{k:?}"))
+                .collect();
+            let hint = match near.is_empty() {
+                true => String::new(),
+                false => format!("; rows so named: {}", near.join(", ")),
+            };
             Err(format!(
-                "{} has no cell at row {row:?}, column {column:?}",
+                "{} has no cell at row {row:?}, column {column:?}{hint}",
                 t.name
             ))
         }
@@ -227,6 +254,21 @@ fn gather_para(ts: &mut [Text], changed: &mut [bool]) -> Option<String> {
     open
 }
 
+/// How a placeholder opened at the start of `open` and never closed is
+/// said: its first line, as a person reads it (without a Word document's
+/// XML).
+fn never_closed(open: &str) -> String {
+    let open = untagged(open);
+    let open: String = open
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .take(60)
+        .collect();
+    format!("{open}…: opened with {{{{ and never closed with }}}}")
+}
+
 /// The text with every placeholder replaced; an error lists those that
 /// name no cell (nothing is half filled).
 pub fn fill_text(text: &str, packs: &[Pack], escape: bool) -> Result<String> {
@@ -235,6 +277,15 @@ pub fn fill_text(text: &str, packs: &[Pack], escape: bool) -> Result<String> {
     let mut rest = text;
     while let Some(s) = rest.find("{{") {
         let Some(e) = rest[s..].find("}}") else { break };
+        // In Markdown a placeholder is on one line: one left open was
+        // closed by the next line's, and the two read as one (check-draft,
+        // reading line by line, found it never closed).
+        if !escape && rest[s..s + e].contains('\n') {
+            bad.push(never_closed(&rest[s..]));
+            out.push_str(&rest[..s + 2]);
+            rest = &rest[s + 2..];
+            continue;
+        }
         out.push_str(&rest[..s]);
         let spec = crate::base::text::xml_unescape(rest[s + 2..s + e].trim());
         match lookup(packs, &spec) {
@@ -246,18 +297,7 @@ pub fn fill_text(text: &str, packs: &[Pack], escape: bool) -> Result<String> {
     }
     out.push_str(rest);
     if let Some(s) = unclosed(rest) {
-        // As a person reads it: without the XML of a Word document.
-        let open = untagged(&rest[s..]);
-        let open: String = open
-            .lines()
-            .next()
-            .unwrap_or_default()
-            .chars()
-            .take(60)
-            .collect();
-        bad.push(format!(
-            "{open}…: opened with {{{{ and never closed with }}}}"
-        ));
+        bad.push(never_closed(&rest[s..]));
     }
     if !bad.is_empty() {
         return Err(Error::usage(format!(
