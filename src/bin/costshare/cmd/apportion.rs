@@ -127,10 +127,31 @@ fn whole_units(
     if !costshare::case::apportion::is_unit(unit) || (amount % unit).is_zero() {
         return Ok(());
     }
-    let shown = |d| money::format_pounds(d, 2, Default::default());
+    let shown =
+        |d: rust_decimal::Decimal| money::format_pounds(d, d.scale().max(2), Default::default());
+    // The largest unit of pounds or pence that shares it exactly, if any
+    // (a fraction of a penny has none: £100.005 was misquoted as £100.01,
+    // and --unit 0.01 suggested though it was given).
+    let fits = ["1000", "100", "10", "1", "0.01"]
+        .iter()
+        .map(|u| {
+            u.parse::<rust_decimal::Decimal>()
+                .unwrap_or(rust_decimal::Decimal::ONE)
+        })
+        .find(|u| (amount % u).is_zero() && *u < unit);
+    let hint = match fits {
+        Some(u) if u == rust_decimal::Decimal::ONE => "give --unit 1 (whole pounds)".to_string(),
+        Some(u) if u == rust_decimal::Decimal::new(1, 2) => "give --unit 0.01 (pence)".to_string(),
+        Some(u) => format!("give --unit {u}"),
+        None => "no unit shares a fraction of a penny: give the total to the penny".to_string(),
+    };
+    let hint = match fits {
+        Some(_) => format!("{hint}, or the total rounded as you intend"),
+        None => hint,
+    };
     Err(Error::usage(format!(
         "--total {total:?} is not a whole number of the rounding unit ({}): parts of {} each could not add up to {}; \
-         give --unit 0.01 (pence), or the total rounded as you intend",
+         {hint}",
         shown(unit),
         shown(unit),
         shown(amount)
