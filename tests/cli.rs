@@ -974,3 +974,33 @@ fn bench_takes_a_refund_and_says_when_there_is_no_models_folder() {
     assert!(err.contains("no models folder here (./models, or `models` in ./costshare.toml): give --model FILE or --models DIR"), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A case given sums with pence shows pence in its appraisal tables too,
+/// as in its investment table: £1,000.40 of set-up shared equally is
+/// £333.47, £333.47 and £333.46 (1,000.40 / 3 = 333.4666…, the extra
+/// penny to the first partner), and the score's costs are £1,000.40; they
+/// showed £1,000 and £333.
+#[test]
+fn a_case_in_pence_is_appraised_in_pence() {
+    let dir = std::env::temp_dir().join(format!("costshare-pence-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let model = dir.join("pence.toml");
+    std::fs::write(
+        &model,
+        "name = \"Pence case\"\npartners = [\"A\", \"B\", \"C\"]\nfirst_year = \"2030/31\"\n\
+         [[investment]]\nitem = \"Set-up\"\namounts = { \"2030/31\" = \"1000.40\" }\n\
+         [savings]\nshared_service_cost = \"300.03\"\nbaseline = { A = \"400.10\", B = 200, C = 100 }\n\
+         [apportionment]\nbasis = \"equal\"\n",
+    )
+    .unwrap();
+    let m = model.display().to_string();
+    let score = stdout(&["table", "score", "--model", &m, "--format", "md"]);
+    assert!(score.contains("| 2030/31 | £1,000.40 |"), "{score}");
+    let partners = stdout(&["table", "partners", "--model", &m, "--format", "md"]);
+    for (p, c) in [("A", "£333.47"), ("B", "£333.47"), ("C", "£333.46")] {
+        assert!(partners.contains(&format!("| {p} | {c} |")), "{partners}");
+    }
+    let by_year = stdout(&["table", "partners-by-year", "--model", &m, "--format", "md"]);
+    assert!(by_year.contains("| C | 2030/31 | £333.46 |"), "{by_year}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -600,6 +600,25 @@ impl Case {
         })
     }
 
+    /// Whether any sum of money the case is given has pence: then its
+    /// appraisal tables show pence too, as its investment table does (they
+    /// showed £1,000 and £333 beside an investment of £1,000.40 shared as
+    /// £333.47).
+    pub fn has_pence(&self) -> bool {
+        let items = self.items.iter().flat_map(|i| &i.amounts);
+        let partners = self.partners.iter().flat_map(|p| {
+            [p.baseline, p.already, p.joining_fee, p.exit_cost]
+                .into_iter()
+                .chain(p.given_cost)
+        });
+        let given = [self.shared_total, self.net_given].into_iter().flatten();
+        items
+            .copied()
+            .chain(partners)
+            .chain(given)
+            .any(|d| !d.fract().is_zero())
+    }
+
     pub fn case_total(&self) -> Decimal {
         let up = self.uplift();
         self.items

@@ -40,10 +40,20 @@ pub fn inputs(m: &Model) -> crate::Result<Option<ScoreInputs>> {
         .map_err(|e| m.error("savings", e.to_string()))
 }
 
+/// The places a model's appraisal money is shown to: pence when any sum
+/// it is given has them (`Case::has_pence`), else whole pounds.
+pub fn money_places(m: &Model) -> u32 {
+    match Case::from_model(m).is_some_and(|c| c.has_pence()) {
+        true => 2,
+        false => 0,
+    }
+}
+
 pub fn table(m: &Model) -> crate::Result<Option<Table>> {
     let Some(inp) = inputs(m)? else {
         return Ok(None);
     };
+    let dp = money_places(m);
     let r = evaluate(&inp);
     let cols = [
         "Year",
@@ -66,7 +76,7 @@ pub fn table(m: &Model) -> crate::Result<Option<Table>> {
         &cols,
         1,
     );
-    let money = |d: Decimal| Value::money(Money(d));
+    let money = |d: Decimal| Value::money_dp(Money(d), dp);
     for y in &r.years {
         t.push(vec![
             Cell::label(y.year.to_string()),
@@ -76,7 +86,7 @@ pub fn table(m: &Model) -> crate::Result<Option<Table>> {
             ),
             Cell::rule(money(y.savings), "net saving per annum × realisation share"),
             Cell::rule(money(y.net), "savings less costs"),
-            Cell::rule(cumulative(y.cumulative), "running sum of net benefit"),
+            Cell::rule(cumulative(y.cumulative, dp), "running sum of net benefit"),
             Cell::rule(
                 Value::num(y.discount_factor, 4),
                 format!("1 / (1 + {}%)^t", inp.rate_pct.normalize()),
@@ -96,7 +106,7 @@ pub fn table(m: &Model) -> crate::Result<Option<Table>> {
         Cell::rule(money(r.pv_costs), "sum over the window"),
         Cell::rule(money(r.pv_savings), "sum over the window"),
     ]);
-    summary_rows(&mut t, &r);
+    summary_rows(&mut t, &r, dp);
     t.headline = format!(
         "Over {}–{} the case {}{}, NPV {}, payback {}.",
         inp.first_year,
@@ -233,8 +243,8 @@ fn optimism_note(m: &Model) -> Option<String> {
 }
 
 /// NPV, score, payback and ROI under the yearly rows, in the last column.
-fn summary_rows(t: &mut Table, r: &ScoreResult) {
-    let money = |d: Decimal| Value::money(Money(d));
+fn summary_rows(t: &mut Table, r: &ScoreResult, dp: u32) {
+    let money = |d: Decimal| Value::money_dp(Money(d), dp);
     let summary = |label: &str, v: Value, rule: &str| -> Vec<Cell> {
         let mut row = vec![Cell::label(label)];
         row.extend((0..6).map(|_| Cell::empty()));
@@ -355,10 +365,10 @@ pub fn overall_table(models: &[Model], partnership: Option<&str>) -> crate::Resu
 
 /// A cumulative net, in pence when pounds would hide its sign: −£0.36 is
 /// not yet paid back, and "£0" beside a later payback year misleads.
-fn cumulative(d: Decimal) -> Value {
+fn cumulative(d: Decimal, dp: u32) -> Value {
     match d.abs() < Decimal::new(5, 1) && !d.is_zero() {
         true => Value::money_dp(Money(d), 2),
-        false => Value::money(Money(d)),
+        false => Value::money_dp(Money(d), dp),
     }
 }
 
