@@ -329,6 +329,34 @@ fn an_annual_true_up_with_a_tolerance() {
         "{}",
         t.headline
     );
+    // In pence: £300,000.01 charged on 100:300:600 is 30,000.001,
+    // 90,000.003 and 180,000.006, so £30,000.00, £90,000.00 and
+    // £180,000.01 (the penny left to C's largest remainder); the out-turn
+    // £299,999.99 alike is 29,999.999, 89,999.997, 179,999.994, so
+    // £30,000.00, £90,000.00, £179,999.99 (two pennies, to A and B).
+    // Differences 0, 0 and −£0.02, within 5%: £0.00 recharged and (£0.02)
+    // carried. The headline said "£0 recharged" in whole pounds.
+    let text = std::fs::read_to_string("tests/models/true-up.toml")
+        .unwrap()
+        .replace("budget = 300000", "budget = \"300000.01\"")
+        .replace("outturn = 310000", "outturn = \"299999.99\"")
+        .replace(
+            "actual = { A = 150, B = 250, C = 600 }",
+            "actual = { A = 100, B = 300, C = 600 }",
+        );
+    let p = std::env::temp_dir().join(format!("true-up-pence-{}.toml", std::process::id()));
+    std::fs::write(&p, text).unwrap();
+    let t = table(&Model::load(&p).unwrap(), "true-up");
+    assert_eq!(fig(&t, "Total", "Difference"), dec!(-0.02));
+    assert!(
+        t.headline.ends_with(
+            "out-turn of £299,999.99 against a budget of £300,000.01: £0.00 recharged, \
+             (£0.02) within tolerance carried by the partnership."
+        ),
+        "{}",
+        t.headline
+    );
+    std::fs::remove_file(&p).unwrap();
 }
 
 /// tests/models/joining-fee.toml: A and B from 2030/31, C joins in 2031/32

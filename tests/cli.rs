@@ -1004,3 +1004,56 @@ fn a_case_in_pence_is_appraised_in_pence() {
     assert!(by_year.contains("| C | 2030/31 | £333.46 |"), "{by_year}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The apportionment's Share % row: a refund of £1,000 shared equally is
+/// (£334), (£333), (£333), so 33.4%, 33.3%, 33.3% of it (the row was blank
+/// beside a Total of 100.0%); a case whose years cancel (£1,000 then
+/// (£1,000)) shares by its weights 1:1:2, 25%, 25%, 50%, with no note on
+/// equal amounts showing different percentages (all £0, but the
+/// percentages are the weights').
+#[test]
+fn share_percentages_of_a_refund_and_of_nothing() {
+    let dir = std::env::temp_dir().join(format!("costshare-shares-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let write = |name: &str, amounts: &str, basis: &str| {
+        let p = dir.join(name);
+        std::fs::write(
+            &p,
+            format!(
+                "name = \"C\"\npartners = [\"A\", \"B\", \"C\"]\nfirst_year = \"2030/31\"\n\
+                 [[investment]]\nitem = \"Cost\"\namounts = {{ {amounts} }}\n\
+                 [savings]\nnet_saving_per_annum = 10\n[apportionment]\n{basis}\n"
+            ),
+        )
+        .unwrap();
+        p.display().to_string()
+    };
+    let refund = write("refund.toml", "\"2030/31\" = -1000", "basis = \"equal\"");
+    let t = stdout(&[
+        "table",
+        "apportionment",
+        "--model",
+        &refund,
+        "--format",
+        "md",
+    ]);
+    assert!(
+        t.contains("| Share % | 33.4% | 33.3% | 33.3% | 100.0% |"),
+        "{t}"
+    );
+    let zero = write(
+        "zero.toml",
+        "\"2030/31\" = 1000, \"2031/32\" = -1000",
+        "basis = \"weights\"\nweights = { A = 1, B = 1, C = 2 }",
+    );
+    let t = stdout(&["table", "apportionment", "--model", &zero, "--format", "md"]);
+    assert!(
+        t.contains("| Share % | 25.0% | 25.0% | 50.0% | 100.0% |"),
+        "{t}"
+    );
+    assert!(
+        !t.contains("equal amounts can show different percentages"),
+        "{t}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

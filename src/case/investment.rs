@@ -141,10 +141,13 @@ fn share_row(weights: &[(String, Decimal)], paid: &[Money]) -> Vec<Cell> {
             "weight / sum of weights, to 0.1 % by largest remainder",
         )
     } else {
-        let named = weights
-            .iter()
-            .zip(paid)
-            .map(|((p, _), m)| (p.clone(), m.dec()));
+        // A refund (every share at or below zero) is shared as a cost is:
+        // each partner's part of it (the row was blank beside 100.0%).
+        let refund = paid.iter().all(|m| m.dec() <= Decimal::ZERO);
+        let named = weights.iter().zip(paid).map(|((p, _), m)| {
+            let d = m.dec();
+            (p.clone(), if refund { -d } else { d })
+        });
         (
             named.collect(),
             "share of the case cost paid, to 0.1 % by largest remainder",
@@ -153,17 +156,21 @@ fn share_row(weights: &[(String, Decimal)], paid: &[Money]) -> Vec<Cell> {
     let pcts = apportion::apportion(Decimal::ONE_HUNDRED, &basis, Decimal::new(1, 1));
     let mut row = vec![Cell::label("Share %")];
     match pcts {
-        Ok(parts) => row.extend(
-            parts
-                .iter()
-                .map(|p| Cell::rule(Value::pct(p.rounded, 1), rule)),
-        ),
-        Err(_) => row.extend(weights.iter().map(|_| Cell::empty())),
+        Ok(parts) => {
+            row.extend(
+                parts
+                    .iter()
+                    .map(|p| Cell::rule(Value::pct(p.rounded, 1), rule)),
+            );
+            row.push(Cell::rule(
+                Value::pct(Decimal::ONE_HUNDRED, 1),
+                "all partners",
+            ));
+        }
+        // Shares of both signs have no percentages: none, the total's
+        // neither.
+        Err(_) => row.extend(weights.iter().map(|_| Cell::empty()).chain([Cell::empty()])),
     }
-    row.push(Cell::rule(
-        Value::pct(Decimal::ONE_HUNDRED, 1),
-        "all partners",
-    ));
     row
 }
 
@@ -171,6 +178,10 @@ fn share_row(weights: &[(String, Decimal)], paid: &[Money]) -> Vec<Cell> {
 /// the shares of 100.0% by largest remainder, said so that they are not read
 /// as an error.
 fn equal_share_note(t: &Table, paid: &[Money]) -> Option<String> {
+    // Nothing paid: the shares are the weights', not the amounts'.
+    if paid.iter().all(|m| m.dec().is_zero()) {
+        return None;
+    }
     let pct = t.rows.last()?;
     let shown: Vec<Option<Decimal>> = (1..=paid.len())
         .map(|c| pct.cells.get(c).and_then(|v| v.value.figure()))

@@ -86,17 +86,27 @@ pub fn table(m: &Model) -> crate::Result<Option<Table>> {
     );
     t.push_total(total);
     let kept = sums[2] - sums[4];
-    let f = |d: Decimal| format_pounds(d, 0, Default::default());
+    // In pence when any figure said has them: "£0 recharged" stood beside
+    // a recharge column adding to (£0.01).
+    let said = [u.outturn.value, u.budget.value, sums[2], sums[4], kept];
+    let dp = match said.iter().any(|d| !d.fract().is_zero()) {
+        true => 2,
+        false => 0,
+    };
+    let f = |d: Decimal| format_pounds(d, dp, Default::default());
+    let recharged = match sums[4].is_sign_negative() && !sums[4].is_zero() {
+        true => format!("{} refunded", f(-sums[4])),
+        false => format!("{} recharged", f(sums[4])),
+    };
     t.headline = format!(
-        "The {} out-turn of {} against a budget of {}: {} recharged, {} within tolerance carried by the partnership.",
+        "The {} out-turn of {} against a budget of {}: {recharged}, {} within tolerance carried by the partnership.",
         u.year,
         f(u.outturn.value),
         f(u.budget.value),
-        f(sums[4]),
         f(kept)
     );
     t.notes.push(format!(
-        "Differences within {}% of a partner's charge are not recharged; the total difference ({}) is the out-turn less the budget.",
+        "Differences within {}% of a partner's charge are not recharged; the total difference, {}, is the out-turn less the budget.",
         tol.normalize(),
         f(sums[2])
     ));
