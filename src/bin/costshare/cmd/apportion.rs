@@ -93,6 +93,13 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
                     "--partners {partners:?}: a blank name between commas; expected e.g. ABC,DEF,GHI"
                 )));
             }
+            // "ABC=253753" is a weight, not a name: shared equally, the
+            // weights were dropped unsaid.
+            if let Some(p) = names.iter().find(|p| p.contains('=')) {
+                return Err(Error::usage(format!(
+                    "--partners: {p:?} gives a weight; for shares by weight give --basis weights --weights {partners}"
+                )));
+            }
             if let Some((_, p)) = names
                 .iter()
                 .enumerate()
