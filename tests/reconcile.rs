@@ -731,3 +731,49 @@ fn a_csv_and_its_parquet_copy_are_not_both_counted() {
         "{err}"
     );
 }
+
+/// Two months of the same standing orders (2 lines, £35.50 each month) are
+/// two months, not a copy: named apart, both are read (£71.00 in all) and
+/// the likeness is said, on standard error and in the table's notes; a
+/// file named as the other's copy ("june" and "june-resaved") is refused.
+#[test]
+fn months_alike_are_read_and_said_copies_refused() {
+    let dir = tmp("months-alike");
+    let month = "authority,cost_centre,amount\nMBC,Audit,10.00\nMBC,Audit,25.50\n";
+    std::fs::write(dir.join("2025-06.csv"), month).unwrap();
+    std::fs::write(dir.join("2025-07.csv"), month.replace("25.50", "25.50 ")).unwrap();
+    let run = |d: &Path| {
+        Command::cargo_bin("costshare")
+            .unwrap()
+            .args([
+                "reconcile",
+                "--budget",
+                "tests/errors/good-budget.csv",
+                "--actuals",
+            ])
+            .arg(d)
+            .output()
+            .unwrap()
+    };
+    let out = run(&dir);
+    let (md, err) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(out.status.success(), "{err}");
+    let said = "2025-06.csv and ";
+    assert!(
+        err.contains("costshare: warning: ") && err.contains(said),
+        "{err}"
+    );
+    assert!(
+        md.contains("hold the same 2 ledger lines totalling £35.50: both are counted"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| **Total** |  | **£100.00** | **£71.00** |"),
+        "{md}"
+    );
+    let out = run(Path::new("tests/errors/ledger-same-lines"));
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -321,6 +321,9 @@ pub struct LedgerTotals {
     /// above them): not added, and the first `MAX_FLOATS_LISTED` named.
     pub totals_taken: u64,
     pub totals_taken_lines: Vec<BadLine>,
+    /// Files named apart that hold as many lines to the same total: read,
+    /// and said.
+    pub alike: Vec<String>,
     /// Lines with nothing but an amount, not yet added: a typed total if
     /// the amount is the sum of the lines above it, else set aside.
     pub(crate) candidates: Vec<TotalCandidate>,
@@ -682,33 +685,61 @@ pub fn read_all(
         let t = read_with_sink(p, cols, progress, sink)?;
         total.merge(t);
     }
-    same_lines(&total.files)?;
+    total.alike = same_lines(&total.files)?;
     Ok(total)
 }
 
 /// Two files (or sheets) holding as many lines to the same total, to the
-/// fraction of a penny, are one extract twice, whatever their bytes: a CSV
-/// and the Parquet written from it, or a copy saved again with other line
-/// ends. Both were counted (the out-turn doubled, exit 0); refused, naming
-/// both. A file of one line, or adding to nothing, proves nothing.
-fn same_lines(files: &[FileSummary]) -> Result<()> {
+/// fraction of a penny, named alike ("ledger.csv" and "ledger.parquet",
+/// "june.csv" and "june (1).csv"), are one extract twice, whatever their
+/// bytes: both were counted (the out-turn doubled, exit 0), so they are
+/// refused, naming both. Named apart (two months of the same standing
+/// orders may match), they are read and each pair said, to be put in the
+/// report's notes. A file of one line, or adding to nothing, proves nothing.
+fn same_lines(files: &[FileSummary]) -> Result<Vec<String>> {
     let mut seen: HashMap<(u64, i128, Decimal), &FileSummary> = HashMap::new();
+    let mut alike = Vec::new();
     for f in files.iter().filter(|f| f.used > 1 && f.pence != 0) {
-        if let Some(first) = seen.insert((f.used, f.pence, f.sub_penny), f) {
-            let money = crate::base::money::format_pounds(
-                Decimal::from_i128_with_scale(f.pence, 2),
-                2,
-                Default::default(),
-            );
-            return Err(Error::usage(format!(
-                "{} and {} hold the same {} ledger lines totalling {money}: the same extract \
-                 twice (a CSV and its Parquet copy, or a copy saved again)? Its lines would be \
-                 counted twice; name one",
-                first.place, f.place, f.used
-            )));
+        let Some(first) = seen.insert((f.used, f.pence, f.sub_penny), f) else {
+            continue;
+        };
+        let money = crate::base::money::format_pounds(
+            Decimal::from_i128_with_scale(f.pence, 2),
+            2,
+            Default::default(),
+        );
+        let both = format!(
+            "{} and {} hold the same {} ledger lines totalling {money}",
+            first.place, f.place, f.used
+        );
+        if !named_alike(&first.place, &f.place) {
+            alike.push(format!(
+                "{both}: both are counted; check they are not one extract twice"
+            ));
+            continue;
         }
+        return Err(Error::usage(format!(
+            "{both}: the same extract twice (a CSV and its Parquet copy, or a copy saved \
+             again)? Its lines would be counted twice; name one"
+        )));
     }
-    Ok(())
+    Ok(alike)
+}
+
+/// Whether two files' names (before the extension, any sheet aside) are one
+/// name: the same, or one the other's with something added ("june" and
+/// "june-resaved", "spend (1)").
+fn named_alike(a: &str, b: &str) -> bool {
+    let stem = |p: &str| {
+        let file = p.split(", sheet ").next().unwrap_or(p);
+        Path::new(file)
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_lowercase())
+            .unwrap_or_default()
+    };
+    let (a, b) = (stem(a), stem(b));
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    !short.is_empty() && long.starts_with(&short)
 }
 
 /// Why a line whose date cannot be read is set aside.

@@ -244,6 +244,7 @@ pub fn budget_table(
     t.push_total(total_row("Total", "", gb, go, rules));
     t.headline = budget_headline(&out, gb, go);
     push_penny_note(&mut t, totals);
+    t.notes.extend(totals.alike.iter().cloned());
     t.notes.push(format!(
         "{} ledger lines reconciled; {} lines set aside. Variance = out-turn less budget; RAG on |variance %|: green ≤ {}%, amber ≤ {}%, red beyond.",
         totals.rows, totals.bad, th.amber_pct, th.red_pct

@@ -271,6 +271,9 @@ fn read_files(paths: &[PathBuf], cols: &Columns) -> costshare::Result<LedgerTota
     if show {
         eprintln!();
     }
+    for a in &totals.alike {
+        eprintln!("costshare: warning: {a}");
+    }
     if totals.bad as usize > ledger::MAX_SHOWN {
         eprintln!(
             "costshare: … and {} more set aside",
