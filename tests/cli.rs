@@ -500,6 +500,26 @@ fn init_then_report_gives_a_complete_pack() {
         .success();
     assert!(one.join("example-case/report.md").exists());
     assert!(!one.join("annual-report-2025-26").exists());
+    // Each Word report checks clean against the recomputed tables, its
+    // "Table 6" and "Figure 7" no figures found nowhere (they were).
+    for doc in [
+        "annual-report-2025-26",
+        "example-case",
+        "example-partnership-overall",
+    ] {
+        let p = dir.join(format!("reports/{doc}/{doc}.docx"));
+        let out = cs()
+            .current_dir(&dir)
+            .arg("check-draft")
+            .arg(&p)
+            .output()
+            .unwrap();
+        let md = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            md.contains(": 0 findings; 0 figures found in no table or commentary."),
+            "{doc}: {md}"
+        );
+    }
     cs().args(["init"])
         .arg(&dir)
         .assert()

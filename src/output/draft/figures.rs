@@ -85,6 +85,7 @@ pub fn figures(text: &str) -> Vec<Figure> {
         let fresh = i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b".,-_/".contains(&b[i - 1]));
         if starts
             && fresh
+            && !names_a_part(text, i)
             && let Some(f) = figure_at(text, i)
         {
             i = f.end;
@@ -94,6 +95,31 @@ pub fn figures(text: &str) -> Vec<Figure> {
         i += text[i..].chars().next().map_or(1, char::len_utf8);
     }
     out
+}
+
+/// Whether the number at byte `i` numbers a part of the document ("Table
+/// 6", "Figure 7", "page 12"): no figure of the report, though it was
+/// listed as found in no table.
+fn names_a_part(text: &str, i: usize) -> bool {
+    const PARTS: [&str; 10] = [
+        "table",
+        "figure",
+        "chart",
+        "appendix",
+        "annex",
+        "page",
+        "section",
+        "paragraph",
+        "note",
+        "step",
+    ];
+    let before = text[..i].strip_suffix(' ').unwrap_or(&text[..i]);
+    let word = before
+        .rsplit(|c: char| !c.is_alphabetic())
+        .next()
+        .unwrap_or_default()
+        .to_lowercase();
+    text.as_bytes()[i].is_ascii_digit() && before.len() < i && PARTS.contains(&word.as_str())
 }
 
 /// The figure starting at byte `i`, if one does.
@@ -260,6 +286,10 @@ mod tests {
             (Decimal::new(272, 2), 2, Unit::Plain)
         );
         assert!(figures("in 2030/31 and 2031/32").is_empty());
+        // Numbers of the document's parts are no figures; a figure after
+        // such a word with no space between is not taken for one.
+        assert!(figures("Table 6: savings, Figure 7 and page 12").is_empty());
+        assert_eq!(figures("Table 6 shows £8,421 in 3 years").len(), 2);
         assert_eq!(years("from 2030/31 to 2031/32").len(), 2);
         assert!(figures("ICT2").is_empty());
         assert_eq!(figures("£1,312,270 and £626,590").len(), 2);
