@@ -1077,3 +1077,19 @@ fn share_percentages_of_a_refund_and_of_nothing() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Standard error a pipe whose reader has gone (`2>&1 >/dev/null | true`)
+/// when a note is printed: the run ends with exit 2, not a panic's 101.
+#[test]
+fn a_closed_standard_error_is_no_panic() {
+    // A pipe whose reading end is closed before the run starts.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_costshare"))
+        .arg("check")
+        .stdout(std::process::Stdio::null())
+        .stderr(writer)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(2));
+}

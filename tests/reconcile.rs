@@ -586,6 +586,52 @@ fn merged_authorities_in_a_budget_workbook_are_filled_down() {
         text.contains("Total,,105500.00,105140.25,-359.75,-0.3,"),
         "{text}"
     );
+
+    // A heading merged down two rows leaves its second row blank (its
+    // text was copied there and read as a budget line); money written as
+    // text and merged down is one amount, not copied (£1,000.00 over three
+    // ledger lines was counted three times: the other two are set aside).
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in ["authority", "service", "budget"].iter().enumerate() {
+        ws.merge_range(0, c as u16, 1, c as u16, h, &f).unwrap();
+    }
+    ws.write_row(2, 0, ["BRK", "Legal"]).unwrap();
+    ws.write(2, 2, 75000).unwrap();
+    let two_row = dir.join("two-row-heading.xlsx");
+    wb.save(&two_row).unwrap();
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_row(0, 0, ["authority", "cost_centre", "amount"])
+        .unwrap();
+    ws.merge_range(1, 2, 3, 2, "£1,000.00", &f).unwrap();
+    for (r, cc) in ["LEG01", "LEG02", "LCH01"].iter().enumerate() {
+        ws.write_row(r as u32 + 1, 0, ["BRK", cc]).unwrap();
+    }
+    let ledger = dir.join("merged-amount.xlsx");
+    wb.save(&ledger).unwrap();
+    let out = Command::cargo_bin("costshare")
+        .unwrap()
+        .args([
+            "reconcile",
+            "--map",
+            "fixtures/wlp-ledger/map.csv",
+            "--format",
+            "csv",
+        ])
+        .arg("--actuals")
+        .arg(&ledger)
+        .arg("--budget")
+        .arg(&two_row)
+        .output()
+        .unwrap();
+    let (text, err) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(text.contains("BRK,Legal,75000.00,1000.00,"), "{text}{err}");
+    assert!(err.contains("1 used (£1,000.00)"), "{err}");
+    assert_eq!(out.status.code(), Some(3), "{err}");
 }
 
 /// A budget workbook is read from the sheet that holds the budgets, not
@@ -776,4 +822,27 @@ fn months_alike_are_read_and_said_copies_refused() {
     );
     let out = run(Path::new("tests/errors/ledger-same-lines"));
     assert_eq!(out.status.code(), Some(2));
+}
+
+/// A budget workbook with a chart sheet beside its budget sheet
+/// (fixtures/messy/budget-with-chart-sheet.xlsx, openpyxl, holding the WLP
+/// ledger's budgets): the chart sheet has no cells and failed the whole
+/// workbook ("Expecting a worksheet, got chartsheet"); it is passed over and
+/// the budgets read, £105,500 as the CSV's.
+#[test]
+fn a_chart_sheet_does_not_fail_its_workbook() {
+    let out = Command::cargo_bin("costshare")
+        .unwrap()
+        .args(["reconcile", "--actuals", "fixtures/wlp-ledger/ledger.csv"])
+        .args(["--map", "fixtures/wlp-ledger/map.csv", "--format", "csv"])
+        .args(["--budget", "fixtures/messy/budget-with-chart-sheet.xlsx"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("Total,,105500.00,105140.25,"), "{text}");
 }

@@ -527,7 +527,15 @@ fn read_sheets<RS: std::io::Read + std::io::Seek>(
                 }
             }
         }
-        None => names.clone(),
+        // A chart sheet has no cells: reading it failed the whole workbook.
+        None => {
+            let meta = wb.sheets_metadata();
+            let chart = |n: &String| {
+                meta.iter()
+                    .any(|m| &m.name == n && m.typ == calamine::SheetType::ChartSheet)
+            };
+            names.iter().filter(|n| !chart(n)).cloned().collect()
+        }
     };
     let hidden: Vec<String> = wb
         .sheets_metadata()
@@ -557,8 +565,7 @@ fn read_sheets<RS: std::io::Read + std::io::Seek>(
                 match (&wb, g) {
                     (calamine::Sheets::Xls(x), Ok(mut g)) if g.rows.len() <= MERGED_ROWS => {
                         let m = x.merge_cells_by_sheet_name(&name).unwrap_or_default();
-                        fill_merged_labels(&mut g, &m);
-                        Ok(g)
+                        fill_merged_labels(&mut g, &m).map(|_| g)
                     }
                     (_, g) => g,
                 }
@@ -717,7 +724,7 @@ fn stream_xlsx<RS: std::io::Read + std::io::Seek>(
     if g.rows.len() <= MERGED_ROWS
         && let Ok(m) = x.merge_cells_by_sheet_name(sheet)
     {
-        fill_merged_labels(&mut g, &m);
+        fill_merged_labels(&mut g, &m)?;
     }
     Ok(g)
 }
@@ -727,39 +734,76 @@ const MERGED_ROWS: usize = 20_000;
 
 /// A label merged down several rows ("ICT" beside each of ICT's lines)
 /// holds its text in the merge's first row only; each row below shows it,
-/// so each is given it. Only text is filled: a figure merged down is one
-/// figure, and copied it would be counted once a row.
-fn fill_merged_labels(g: &mut Grid, merges: &[calamine::Dimensions]) {
-    for m in merges.iter().take(10_000).filter(|m| m.end.0 > m.start.0) {
+/// so each is given it. Only a label is filled: a figure, or money written
+/// as text ("£1,000.00"), merged down is one figure, and copied it would be
+/// counted once a row; a row with nothing else in it (a heading's second
+/// line) is left blank. A cell under a merge that holds a value of its own
+/// is hidden by it: which was meant cannot be known, so it is refused.
+fn fill_merged_labels(g: &mut Grid, merges: &[calamine::Dimensions]) -> Result<()> {
+    for m in merges.iter().take(10_000) {
         let (top, col) = m.start;
-        let Ok(at) = g.rows.binary_search_by_key(&(top as u64), |r| r.pos) else {
-            continue;
-        };
-        let text = {
-            let r = &g.rows[at];
-            let i = col.checked_sub(r.first_col).map(|i| i as usize);
-            match i.and_then(|i| r.cells.get(i)) {
-                Some(CellValue::Text(t)) if !t.trim().is_empty() => t.clone(),
-                _ => continue,
-            }
-        };
-        for r in g.rows[at + 1..]
+        let start = g.rows.partition_point(|r| r.pos < top as u64);
+        let text = g
+            .rows
+            .get(start)
+            .filter(|r| r.pos == top as u64)
+            .and_then(|r| {
+                let i = col.checked_sub(r.first_col)? as usize;
+                match r.cells.get(i) {
+                    Some(CellValue::Text(t)) if !t.trim().is_empty() => Some(t.clone()),
+                    _ => None,
+                }
+            });
+        let label = text.filter(|t| !matches!(money::parse_amount(t), Ok(Amount::Value(_))));
+        let shown = (g.file.clone(), g.sheet.clone());
+        for r in g.rows[start..]
             .iter_mut()
             .take_while(|r| r.pos <= m.end.0 as u64)
         {
-            let Some(i) = col.checked_sub(r.first_col).map(|i| i as usize) else {
+            let span = (m.start.1..=m.end.1).filter_map(|c| c.checked_sub(r.first_col));
+            for i in span.map(|i| i as usize) {
+                let own = r.cells.get(i).filter(|c| !c.is_empty());
+                if (r.pos, i) == (top as u64, (col - r.first_col) as usize) || own.is_none() {
+                    continue;
+                }
+                return Err(hidden_by_merge(&shown, m, r, i));
+            }
+            let Some(label) = label.as_ref().filter(|_| r.pos > top as u64) else {
                 continue;
             };
-            if r.cells.len() <= i {
-                r.cells.resize(i + 1, CellValue::Empty);
-            }
-            if r.cells[i].is_empty() {
-                r.cells[i] = CellValue::Text(text.clone());
+            let i = (col - r.first_col) as usize;
+            if r.cells.iter().any(|c| !c.is_empty()) {
+                if r.cells.len() <= i {
+                    r.cells.resize(i + 1, CellValue::Empty);
+                }
+                r.cells[i] = CellValue::Text(label.clone());
             }
         }
     }
+    Ok(())
 }
 
+/// The refusal of a value hidden under a merged cell.
+fn hidden_by_merge(
+    (file, sheet): &(String, Option<String>),
+    m: &calamine::Dimensions,
+    r: &GridRow,
+    i: usize,
+) -> Error {
+    let cell =
+        |row: u32, col: u32| format!("{}{}", crate::base::trace::column_letters(col), row + 1);
+    Error::Table {
+        place: format!("{file}, sheet {:?}", sheet.as_deref().unwrap_or("")),
+        message: format!(
+            "cell {} holds {:?} under the merged cells {}:{}, which show only their first \
+             cell's: clear it or unmerge them, so that what is read is what is shown",
+            cell(r.pos as u32, r.first_col + i as u32),
+            r.cells[i].display(),
+            cell(m.start.0, m.start.1),
+            cell(m.end.0, m.end.1)
+        ),
+    }
+}
 /// A sheet's cells with values, by row, each checked against the limits
 /// and for damage (beyond Excel's grid, or given twice).
 fn sheet_cells<RS: std::io::Read + std::io::Seek>(

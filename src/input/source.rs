@@ -25,6 +25,22 @@ impl Source {
                 .filter(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")))
                 .collect();
             entries.sort();
+            // "Budget.csv" beside "budget.csv": one would be read and the
+            // other passed over unsaid, which one by the names' order.
+            let mut seen = std::collections::HashMap::new();
+            for p in &entries {
+                let stem = p.file_stem().map(|s| s.to_string_lossy().to_lowercase());
+                if let Some(first) = seen.insert(stem, p) {
+                    return Err(Error::Table {
+                        place: path.display().to_string(),
+                        message: format!(
+                            "holds {} and {}: one table twice, its names differing only in case; keep one",
+                            first.file_name().unwrap_or_default().to_string_lossy(),
+                            p.file_name().unwrap_or_default().to_string_lossy()
+                        ),
+                    });
+                }
+            }
             let grids = entries
                 .iter()
                 .map(|p| import::read_csv(p))

@@ -49,9 +49,10 @@ fn sheet_of<'g>(
     if grids.len() == 1 {
         return first.usable();
     }
+    // A sheet of the header alone (a template) holds no table.
     let holds = |g: &&import::Grid| {
         g.usable()
-            .is_ok_and(|g| Records::with_columns(g, cols).is_ok())
+            .is_ok_and(|g| Records::with_columns(g, cols).is_ok_and(|r| !r.is_empty()))
     };
     let (hidden, shown): (Vec<&import::Grid>, Vec<&import::Grid>) =
         grids.iter().filter(holds).partition(|g| g.hidden);
@@ -79,7 +80,26 @@ fn sheet_of<'g>(
             );
             Ok(one)
         }
-        ([], []) => first.usable(),
+        ([], []) => match grids.iter().filter(|g| !g.hidden).count() {
+            // One sheet to read (the others hidden): its own error.
+            0 | 1 => grids.iter().find(|g| !g.hidden).unwrap_or(first).usable(),
+            _ => Err(refuse(format!(
+                "no sheet holds columns {what} and lines under them: {}",
+                grids
+                    .iter()
+                    .map(
+                        |g| match g.usable().and_then(|g| Records::with_columns(g, cols)) {
+                            Ok(_) => format!(
+                                "{:?} has the header alone",
+                                g.sheet.as_deref().unwrap_or("")
+                            ),
+                            Err(e) => e.to_string(),
+                        }
+                    )
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ))),
+        },
         ([], h) => Err(refuse(format!(
             "only hidden sheets hold columns {what} ({}): unhide the one to read, or {name_it}",
             names(h)

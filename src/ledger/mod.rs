@@ -695,11 +695,12 @@ pub fn read_all(
 /// bytes: both were counted (the out-turn doubled, exit 0), so they are
 /// refused, naming both. Named apart (two months of the same standing
 /// orders may match), they are read and each pair said, to be put in the
-/// report's notes. A file of one line, or adding to nothing, proves nothing.
+/// report's notes. A file of one line proves nothing.
 fn same_lines(files: &[FileSummary]) -> Result<Vec<String>> {
     let mut seen: HashMap<(u64, i128, Decimal), &FileSummary> = HashMap::new();
     let mut alike = Vec::new();
-    for f in files.iter().filter(|f| f.used > 1 && f.pence != 0) {
+    // A journal netting to nothing is as much a copy as any other.
+    for f in files.iter().filter(|f| f.used > 1) {
         let Some(first) = seen.insert((f.used, f.pence, f.sub_penny), f) else {
             continue;
         };
@@ -726,20 +727,41 @@ fn same_lines(files: &[FileSummary]) -> Result<Vec<String>> {
     Ok(alike)
 }
 
-/// Whether two files' names (before the extension, any sheet aside) are one
-/// name: the same, or one the other's with something added ("june" and
-/// "june-resaved", "spend (1)").
+/// Whether two places are named as one and its copy: two files whose
+/// names before the extension are the same, or one the other's with a word
+/// added ("june" and "june-resaved", "june (1)", "Copy of june"); two
+/// sheets of one workbook by their sheet names alike. "P1" and "P10", or
+/// sheets "April" and "May", are named apart.
 fn named_alike(a: &str, b: &str) -> bool {
-    let stem = |p: &str| {
-        let file = p.split(", sheet ").next().unwrap_or(p);
-        Path::new(file)
+    let split = |p: &str| {
+        let (file, sheet) = p.split_once(", sheet ").unwrap_or((p, ""));
+        let stem = Path::new(file)
             .file_stem()
-            .map(|s| s.to_string_lossy().to_lowercase())
-            .unwrap_or_default()
+            .map(|s| s.to_string_lossy().to_lowercase());
+        (
+            file.to_string(),
+            stem.unwrap_or_default(),
+            sheet.trim_matches('"').to_lowercase(),
+        )
     };
-    let (a, b) = (stem(a), stem(b));
+    let ((fa, sa, ha), (fb, sb, hb)) = (split(a), split(b));
+    match fa == fb {
+        true => alike(&ha, &hb),
+        false => alike(&sa, &sb),
+    }
+}
+
+/// One name and the other the same, or it with a word added after a space
+/// or mark, or "copy of " before it.
+fn alike(a: &str, b: &str) -> bool {
+    let (a, b) = (
+        a.trim_start_matches("copy of "),
+        b.trim_start_matches("copy of "),
+    );
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    !short.is_empty() && long.starts_with(&short)
+    let added = long.strip_prefix(short);
+    !short.is_empty()
+        && added.is_some_and(|x| x.is_empty() || x.starts_with(|c: char| !c.is_alphanumeric()))
 }
 
 /// Why a line whose date cannot be read is set aside.
@@ -778,6 +800,27 @@ mod tests {
         assert_eq!(header_key(" Name of  Body "), "name of body");
         assert_eq!(header_key("\u{feff}Cost_Centre"), "cost centre");
         assert_eq!(header_key("AMOUNT"), "amount");
+    }
+
+    /// Named as one and its copy, or apart.
+    #[test]
+    fn names_alike() {
+        for (a, b) in [
+            ("d/ledger.csv", "d/ledger.parquet"),
+            ("d/june.csv", "d/june-resaved.csv"),
+            ("d/june.csv", "d/June (1).csv"),
+            ("d/june.csv", "d/Copy of june.csv"),
+            ("w.xlsx, sheet \"April\"", "w.xlsx, sheet \"April (2)\""),
+        ] {
+            assert!(named_alike(a, b), "{a} {b}");
+        }
+        for (a, b) in [
+            ("d/P1.csv", "d/P10.csv"),
+            ("d/april.csv", "d/may.csv"),
+            ("w.xlsx, sheet \"April\"", "w.xlsx, sheet \"May\""),
+        ] {
+            assert!(!named_alike(a, b), "{a} {b}");
+        }
     }
 
     #[test]

@@ -89,6 +89,7 @@ fn main() -> ExitCode {
     // A panic inside a spreadsheet decoder is turned into an error message
     // by the library; say nothing for it here. Any other panic is reported.
     costshare::input::import::quiet_contained_panics();
+    stderr_gone_is_no_panic();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -120,6 +121,25 @@ fn main() -> ExitCode {
             Exit::BadInput.into()
         }
     }
+}
+
+/// Standard error closed (`2>&1 >/dev/null | true`): a note or warning
+/// could not be printed, and eprintln! panics (exit 101). Nothing more can
+/// be said there, so the run ends as a failed one, quietly.
+fn stderr_gone_is_no_panic() {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let text = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or_default();
+        if text.starts_with("failed printing to stderr") {
+            std::process::exit(Exit::BadInput as i32);
+        }
+        hook(info);
+    }));
 }
 
 /// Most characters of an error message shown: input quoted in a message
