@@ -594,6 +594,11 @@ fn generate_ledger_tidies_an_interrupted_run() {
             .unwrap()
             .contains("MY,Own")
     );
+    // An earlier run's ledger.parquet is not left beside the new CSV, where
+    // `--actuals 'DIR/ledger.*'` read both.
+    std::fs::write(dir.join("ledger.parquet"), "an earlier run's").unwrap();
+    stdout(&["generate-ledger", "--rows", "10", "--out", &d, "--force"]);
+    assert!(!dir.join("ledger.parquet").exists());
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -187,6 +187,24 @@ fn a_table_nested_in_a_layout_table_is_checked() {
             ("paragraph 5", "2011/12", ""),
         ]
     );
+    // Its heading in the cell above it, the body's heading another's: the
+    // nested table takes its cell's heading (it took the body's, and its
+    // £493,200 was only "found in no table").
+    let heading = "Budget breakdown 2012/13 (MKIP shared services)";
+    let edit = |xml: String| {
+        let xml = edit(xml.replace(heading, "Appendix"));
+        xml.replacen(
+            "<w:tbl><w:tr><w:tc><w:p/>",
+            &format!("<w:tbl><w:tr><w:tc><w:p><w:r><w:t>{heading}</w:t></w:r></w:p>"),
+            1,
+        )
+    };
+    let doc = copy_draft(&dir, "headed.docx", &edit, &[]);
+    let (_, rows) = check(&doc);
+    assert!(
+        places(&rows).contains(&("table 2, row 2", "£493,200", "£493,020")),
+        "{rows:?}"
+    );
 }
 
 /// fill: the placeholder becomes the recomputed figure, the savings

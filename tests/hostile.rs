@@ -598,16 +598,45 @@ fn percentages_and_other_currencies_are_not_pounds() {
         (
             budget("[$€-x-euro2] #,##0", 1312270.0),
             "cell C2: expected an amount",
-            "found \"1312270 in another currency\"",
+            "found \"1312270 shown in another currency or unit\"",
         ),
     ];
+    // A % or currency quoted or escaped shows the number in another unit
+    // all the same ("75000%", "$75,000", "CHF 75,000"): each was read as
+    // £75,000.
+    let shown = "found \"75000 shown in another currency or unit\"";
+    let refused: Vec<_> = refused
+        .into_iter()
+        .chain(
+            [
+                "0\"%\"",
+                "0\\%",
+                "#,##0.00\\ \\€",
+                "\\$#,##0",
+                "₹#,##0",
+                "\"CHF \"#,##0",
+                "[$USD] #,##0",
+            ]
+            .map(|f| (budget(f, 75000.0), "cell C2: expected an amount", shown)),
+        )
+        .collect();
     for (p, at, found) in &refused {
         let out = run(p);
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{err}");
         assert!(err.contains(at) && err.contains(found), "{err}");
     }
-    for fmt in ["£#,##0", "[$£-809]#,##0.00", "#,##0"] {
+    // Pounds, by symbol, locale tag or code; a conditional format shows
+    // 1,312,270 by its second section, as a number.
+    for fmt in [
+        "£#,##0",
+        "[$£-809]#,##0.00",
+        "#,##0",
+        "[$GBP] #,##0.00",
+        "#,##0.00 [$GBP]",
+        "[<1]0%;#,##0",
+        "_-£* #,##0_-;-£* #,##0_-",
+    ] {
         let out = run(&budget(fmt, 1312270.0));
         let md = String::from_utf8_lossy(&out.stdout);
         assert!(

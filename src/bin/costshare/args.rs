@@ -236,6 +236,12 @@ fn monitoring_flags(
                 true => beside(dir, &v).display().to_string(),
                 false => v,
             };
+            // Said at its key's line, not as the file's error alone (a
+            // ledger pattern such as "spend-*.csv" is matched later).
+            let pattern = v.contains(['*', '?']);
+            if is_path && k != "forecast" && !pattern && !std::path::Path::new(&v).exists() {
+                return Err(bad(&key, &format!("{v}: no such file or folder")));
+            }
             // Joined by "=": a value such as -1 or "--strict" is the
             // key's value, not another flag.
             flags.push(format!("--{k}={v}"));

@@ -126,6 +126,16 @@ fn table_blocks(
     }
     let inner = tbl.find('>').map_or(0, |g| g + 1);
     for nested in elements(&tbl[inner..], "w:tbl") {
+        // Its title is the paragraph above it in its cell, as a heading
+        // above a table in the body is (the title of the page it was laid
+        // in was taken, and its figures not checked).
+        let at = nested.as_ptr() as usize - tbl.as_ptr() as usize;
+        let cell = tbl[..at].rfind("<w:tc").unwrap_or(0);
+        let above = elements(&tbl[cell..at], "w:p");
+        let heading = above.iter().rev().map(|p| runs_text(p).trim().to_string());
+        if let Some(h) = heading.into_iter().find(|t| !t.is_empty()) {
+            *title = h;
+        }
         table_blocks(nested, prefix, (&mut *tables, &mut *title), out);
     }
 }
@@ -433,9 +443,10 @@ pub fn twice<R: std::io::Read + std::io::Seek>(
             .get(i..i + 2)
             .map(|b| u16::from_le_bytes([b[0], b[1]]))
     };
-    // The record ends the file but for its comment: else those bytes were
-    // part of a comment, not the record.
-    let ends = u16_at(at + 20).is_some_and(|c| at + 22 + usize::from(c) == bytes.len());
+    // The record and its comment fit in what is left of the file (bytes
+    // added after it do not hide it); else those bytes were part of a
+    // comment, not the record.
+    let ends = u16_at(at + 20).is_some_and(|c| at + 22 + usize::from(c) <= bytes.len());
     let count = u16_at(at + 10).filter(|_| ends);
     match count {
         // 0xFFFF: counted in the Zip64 record instead; not a draft's size.

@@ -33,34 +33,54 @@ pub fn shown_as_text<T>(f: impl FnOnce() -> T) -> T {
 }
 
 /// costshare patch: whether a custom format shows its number as a
-/// percentage or in another currency than pounds (its first section; a
-/// locale tag `[$€-x-euro2]` names the currency, `[$£-809]` is pounds), so
-/// the number is not taken for pounds.
+/// percentage or not in pounds, so the number is not taken for pounds. A
+/// `%` of the format's own (in its first section, not quoted or escaped)
+/// shows the number a hundred times over; a quoted or escaped `%`, or a
+/// currency other than pounds anywhere in the first section (a symbol,
+/// quoted, escaped or bare; a locale tag `[$€-x-euro2]` or code `[$USD]`;
+/// a quoted code "CHF "), shows it in another unit. `[$£-809]` and
+/// `[$GBP]` are pounds. A format with conditions (`[<1]0%;#,##0`) shows
+/// numbers by section: only its currencies are looked at.
 fn shown_kind(format: &str) -> Option<CellFormat> {
+    const SYMBOLS: [char; 13] = ['€', '$', '¥', '₹', '₽', '₩', '₺', '₪', '¢', '฿', '₦', '₱', '₫'];
+    const CODES: [&str; 16] = [
+        "USD", "EUR", "CHF", "JPY", "CNY", "INR", "AUD", "CAD", "NZD", "SEK", "NOK", "DKK", "PLN",
+        "ZAR", "HKD", "SGD",
+    ];
     let (mut plain, mut rest, mut foreign) = (String::new(), format, false);
     while let Some(i) = rest.find("[$") {
         plain.push_str(&rest[..i]);
         let tag = &rest[i + 2..];
         let end = tag.find(']').unwrap_or(tag.len());
-        let symbol = tag[..end].split('-').next().unwrap_or("");
-        foreign |= !symbol.is_empty() && symbol != "£";
+        let symbol = tag[..end].split('-').next().unwrap_or("").trim();
+        foreign |= !symbol.is_empty() && symbol != "£" && !symbol.eq_ignore_ascii_case("GBP");
         rest = tag.get(end + 1..).unwrap_or("");
     }
     plain.push_str(rest);
-    let (mut quoted, mut escaped, mut percent) = (false, false, false);
+    let conditional = ["[<", "[>", "[="].iter().any(|c| plain.contains(c));
+    let (mut quoted, mut escaped, mut percent, mut literal) = (false, false, false, false);
+    let mut words = String::new();
     for c in plain.chars() {
         match (c, escaped, quoted) {
+            (';', false, false) => break,
+            ('%', true, _) | ('%', _, true) => literal = true,
+            (c, ..) if SYMBOLS.contains(&c) => foreign = true,
             (_, true, _) => escaped = false,
             ('\\' | '_' | '*', _, false) => escaped = true,
             ('"', ..) => quoted = !quoted,
-            (';', _, false) => break,
-            ('%', _, false) => percent = true,
-            ('€' | '$' | '¥', ..) => foreign = true,
+            ('%', ..) => percent = true,
+            (c, _, true) => words.push(c),
             _ => (),
         }
+        if c == '"' {
+            words.push(' ');
+        }
     }
-    match (percent, foreign) {
-        (true, _) => Some(CellFormat::Percent),
+    foreign |= words
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .any(|w| CODES.contains(&w));
+    match (percent && !conditional, foreign || literal) {
+        (true, false) => Some(CellFormat::Percent),
         (_, true) => Some(CellFormat::Foreign),
         _ => None,
     }
@@ -241,7 +261,7 @@ pub fn format_excel_f64_ref(
             DataRef::String(format!("{}%", (value * 1e12).round() / 1e10))
         }
         Some(CellFormat::Foreign) if SHOWN_AS_TEXT.with(|s| s.get()) => {
-            DataRef::String(format!("{value} in another currency"))
+            DataRef::String(format!("{value} shown in another currency or unit"))
         }
         _ => DataRef::Float(value),
     }

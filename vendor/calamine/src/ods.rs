@@ -741,6 +741,9 @@ where
     // another currency (€1,312,270) is read as the text it shows, not as a
     // plain number taken for pounds.
     let mut shown = false;
+    // A currency cell, and whether it names its currency: one that does
+    // not ("$100") is not known to be pounds.
+    let mut currency: Option<bool> = None;
     let mut val = Data::Empty;
     let mut formula = String::new();
     for attr in e.iter_raw_attrs() {
@@ -769,11 +772,15 @@ where
             }
             "office:value-type" => {
                 shown |= value == "percentage";
+                currency = currency.or((value == "currency").then_some(false));
                 if !is_value_set {
                     is_string = value == "string";
                 }
             }
-            "office:currency" => shown |= value != "GBP",
+            "office:currency" => {
+                shown |= value != "GBP";
+                currency = Some(true);
+            }
             "calcext:value-type" => is_error = value == "error",
             "table:formula" => {
                 formula = decode_attr(value)?;
@@ -781,6 +788,7 @@ where
             _ => (),
         }
     }
+    shown |= currency == Some(false);
     if (!is_value_set && is_string)
         || (shown && matches!(val, Data::Float(_)))
         || (is_error && matches!(&val, Data::String(s) if s.is_empty()))

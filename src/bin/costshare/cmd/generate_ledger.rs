@@ -44,10 +44,9 @@ const WRITTEN: [&str; 7] = [
 pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
     let (dir, rows) = (&args.out, args.rows);
     // A folder of the user's own budgets was overwritten without a word.
-    let parquet = args.parquet.then_some("ledger.parquet");
     let there: Vec<&str> = WRITTEN
         .into_iter()
-        .chain(parquet)
+        .chain(["ledger.parquet"])
         .filter(|f| dir.join(f).exists())
         .collect();
     if !there.is_empty() && !args.force {
@@ -56,6 +55,19 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
             dir.display(),
             there.join(", ")
         )));
+    }
+    // An earlier run's Parquet left beside a new CSV would be another
+    // ledger (`--actuals 'DIR/ledger.*'` read both).
+    let old = dir.join("ledger.parquet");
+    if !args.parquet && old.exists() {
+        std::fs::remove_file(&old).map_err(|source| costshare::Error::Io {
+            path: old.display().to_string(),
+            source,
+        })?;
+        eprintln!(
+            "costshare: removed {}: an earlier run's, not written by this one",
+            old.display()
+        );
     }
     let show = rows >= 1_000_000;
     let g = ledger::generate(dir, rows, args.seed, &mut |n| {
