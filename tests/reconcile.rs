@@ -18,6 +18,27 @@ fn tmp(tag: &str) -> PathBuf {
     d
 }
 
+/// `reconcile` of the WLP ledger and map (fixtures/wlp-ledger/) against
+/// `budget`, as CSV, with `extra` flags: standard output and error, exit.
+fn reconcile_wlp(budget: &Path, extra: &[&str]) -> (String, String, Option<i32>) {
+    let out = Command::cargo_bin("costshare")
+        .unwrap()
+        .args(["reconcile", "--actuals", "fixtures/wlp-ledger/ledger.csv"])
+        .args([
+            "--map",
+            "fixtures/wlp-ledger/map.csv",
+            "--format",
+            "csv",
+            "--budget",
+        ])
+        .arg(budget)
+        .args(extra)
+        .output()
+        .unwrap();
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (text(&out.stdout), text(&out.stderr), out.status.code())
+}
+
 /// Sums the ledger independently: (authority, service or unmapped cc) → pounds.
 fn independent(dir: &Path) -> (BTreeMap<(String, String), Decimal>, Decimal) {
     let mut map = HashMap::new();
@@ -471,31 +492,15 @@ fn a_title_unit_is_taken_when_the_flag_gives_the_same() {
     )
     .unwrap();
     let run = |unit: Option<&str>| {
-        let mut args = vec![
-            "reconcile",
-            "--actuals",
-            "fixtures/wlp-ledger/ledger.csv",
-            "--map",
-            "fixtures/wlp-ledger/map.csv",
-            "--budget",
-            budget.to_str().unwrap(),
-            "--format",
-            "csv",
-        ];
-        args.extend(unit.map(|u| ["--budget-unit", u]).into_iter().flatten());
-        Command::cargo_bin("costshare")
-            .unwrap()
-            .args(&args)
-            .output()
-            .unwrap()
+        let flags: Vec<&str> = unit
+            .map(|u| ["--budget-unit", u])
+            .into_iter()
+            .flatten()
+            .collect();
+        reconcile_wlp(&budget, &flags)
     };
-    let out = run(Some("£000"));
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let (text, err, code) = run(Some("£000"));
+    assert_eq!(code, Some(0), "{err}");
     assert!(
         text.contains("BRK,Legal,75000.00,74700.50,-299.50,-0.4,Green"),
         "{text}"
@@ -505,16 +510,14 @@ fn a_title_unit_is_taken_when_the_flag_gives_the_same() {
         text.contains("Total,,105500.00,105140.25,-359.75,-0.3,"),
         "{text}"
     );
-    let out = run(None);
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let (_, err, code) = run(None);
+    assert_eq!(code, Some(2));
     assert!(
         err.contains("gives a unit the column headings do not"),
         "{err}"
     );
-    let out = run(Some("£m"));
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let (_, err, code) = run(Some("£m"));
+    assert_eq!(code, Some(2));
     assert!(
         err.contains("the title \"Budgets 2024/25 (£000)\" says £000 but --budget-unit says £m"),
         "{err}"
@@ -555,27 +558,8 @@ fn merged_authorities_in_a_budget_workbook_are_filled_down() {
     ws.write_row(7, 0, ["ELM", "Democratic Services"]).unwrap();
     ws.write(7, 2, 2500).unwrap();
     wb.save(&path).unwrap();
-    let out = Command::cargo_bin("costshare")
-        .unwrap()
-        .args([
-            "reconcile",
-            "--actuals",
-            "fixtures/wlp-ledger/ledger.csv",
-            "--map",
-            "fixtures/wlp-ledger/map.csv",
-            "--budget",
-            path.to_str().unwrap(),
-            "--format",
-            "csv",
-        ])
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let (text, err, code) = reconcile_wlp(&path, &[]);
+    assert_eq!(code, Some(0), "{err}");
     assert!(
         text.contains("BRK,Legal,75000.00,74700.50,-299.50,-0.4,Green"),
         "{text}"
@@ -685,44 +669,23 @@ fn the_budget_sheet_is_the_one_holding_budgets() {
         wb.save(&p).unwrap();
         p
     };
-    let run = |p: &std::path::Path, extra: &[&str]| {
-        Command::cargo_bin("costshare")
-            .unwrap()
-            .args(["reconcile", "--actuals", "fixtures/wlp-ledger/ledger.csv"])
-            .args([
-                "--map",
-                "fixtures/wlp-ledger/map.csv",
-                "--format",
-                "csv",
-                "--budget",
-            ])
-            .arg(p)
-            .args(extra)
-            .output()
-            .unwrap()
-    };
     let hidden = book("hidden.xlsx", false);
-    let out = run(&hidden, &[]);
-    let (text, err) = (
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr),
-    );
-    assert!(out.status.success(), "{err}");
+    let (text, err, code) = reconcile_wlp(&hidden, &[]);
+    assert_eq!(code, Some(0), "{err}");
     assert!(text.contains("Total,,105500.00,105140.25,"), "{text}");
     assert!(
         err.contains("read sheet \"Budget\", the one visible sheet with columns authority, service, budget; not read: \"Budget last year\", \"Notes\""),
         "{err}"
     );
     let both = book("both.xlsx", true);
-    let out = run(&both, &[]);
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let (_, err, code) = reconcile_wlp(&both, &[]);
+    assert_eq!(code, Some(2));
     assert!(
         err.contains("2 sheets hold columns authority, service, budget (\"Budget last year\", \"Budget\"): name the one to read with --budget-sheet"),
         "{err}"
     );
-    let out = run(&both, &["--budget-sheet", "Budget"]);
-    assert!(String::from_utf8_lossy(&out.stdout).contains("Total,,105500.00,105140.25,"));
+    let (text, _, _) = reconcile_wlp(&both, &["--budget-sheet", "Budget"]);
+    assert!(text.contains("Total,,105500.00,105140.25,"), "{text}");
 }
 
 /// `generate-ledger --parquet` writes the same lines as CSV and Parquet;
@@ -831,18 +794,10 @@ fn months_alike_are_read_and_said_copies_refused() {
 /// the budgets read, £105,500 as the CSV's.
 #[test]
 fn a_chart_sheet_does_not_fail_its_workbook() {
-    let out = Command::cargo_bin("costshare")
-        .unwrap()
-        .args(["reconcile", "--actuals", "fixtures/wlp-ledger/ledger.csv"])
-        .args(["--map", "fixtures/wlp-ledger/map.csv", "--format", "csv"])
-        .args(["--budget", "fixtures/messy/budget-with-chart-sheet.xlsx"])
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let (text, err, code) = reconcile_wlp(
+        Path::new("fixtures/messy/budget-with-chart-sheet.xlsx"),
+        &[],
     );
+    assert_eq!(code, Some(0), "{err}");
     assert!(text.contains("Total,,105500.00,105140.25,"), "{text}");
 }
