@@ -665,7 +665,7 @@ fn ods_rows_past_the_last_row_are_refused() {
         import_fails_with(
             std::path::Path::new(&format!("fixtures/bad/ods-{f}.ods")),
             &format!(
-                "a row of values repeated past row 1048576, a sheet's last: {n} of its rows would be lost"
+                "a row of values repeated past row 1,048,576, a sheet's last: {n} of its rows would be lost"
             ),
         );
     }

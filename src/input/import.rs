@@ -330,6 +330,13 @@ Excel or LibreOffice, save a copy as .xlsx without protection, and give costshar
 If it asks for a password, ask the sender for an unprotected copy";
 
 fn workbook_error(path: &Path, e: calamine::Error) -> Error {
+    // Values past a sheet's limits: a workbook read, but not whole.
+    if let calamine::Error::Ods(calamine::OdsError::BeyondLimits(m)) = &e {
+        return Error::Table {
+            place: path.display().to_string(),
+            message: m.clone(),
+        };
+    }
     let text = e.to_string();
     let message = if text.to_lowercase().contains("password") {
         ENCRYPTED.to_string()

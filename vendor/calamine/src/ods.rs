@@ -487,7 +487,7 @@ where
                 // row was dropped, with only a log line.
                 if capped_repeats < row_repeats && !is_empty_row(&cells[row_start..]) {
                     return Err(OdsError::BeyondLimits(format!(
-                        "a row of values repeated past row {MAX_ROWS}, a sheet's last: \
+                        "a row of values repeated past row 1,048,576, a sheet's last: \
                          {} of its rows would be lost",
                         row_repeats - capped_repeats
                     )));
