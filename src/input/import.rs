@@ -747,6 +747,9 @@ const MERGED_ROWS: usize = 20_000;
 /// line) is left blank. A cell under a merge that holds a value of its own
 /// is hidden by it: which was meant cannot be known, so it is refused.
 fn fill_merged_labels(g: &mut Grid, merges: &[calamine::Dimensions]) -> Result<()> {
+    // Merges are looked at over the cells the sheet holds, within a budget:
+    // a forged file of many sheet-wide merges would take hours.
+    let mut budget: usize = 20_000_000;
     for m in merges.iter().take(10_000) {
         let (top, col) = m.start;
         let start = g.rows.partition_point(|r| r.pos < top as u64);
@@ -767,18 +770,31 @@ fn fill_merged_labels(g: &mut Grid, merges: &[calamine::Dimensions]) -> Result<(
             .iter_mut()
             .take_while(|r| r.pos <= m.end.0 as u64)
         {
-            let span = (m.start.1..=m.end.1).filter_map(|c| c.checked_sub(r.first_col));
-            for i in span.map(|i| i as usize) {
+            let first = m.start.1.saturating_sub(r.first_col) as usize;
+            let last = (m.end.1.saturating_sub(r.first_col) as usize).min(r.cells.len());
+            let top_i = col.checked_sub(r.first_col).map(|i| i as usize);
+            budget = budget.saturating_sub(last.saturating_sub(first) + 1);
+            if budget == 0 {
+                return Err(Error::Table {
+                    place: format!("{}, sheet {:?}", g.file, g.sheet.as_deref().unwrap_or("")),
+                    message: "more merged cells than any budget or ledger sheet has: not read"
+                        .into(),
+                });
+            }
+            for i in first..=last.min(r.cells.len().saturating_sub(1)) {
                 let own = r.cells.get(i).filter(|c| !c.is_empty());
-                if (r.pos, i) == (top as u64, (col - r.first_col) as usize) || own.is_none() {
+                if (r.pos == top as u64 && Some(i) == top_i)
+                    || own.is_none()
+                    || m.end.1 < r.first_col
+                {
                     continue;
                 }
                 return Err(hidden_by_merge(&shown, m, r, i));
             }
-            let Some(label) = label.as_ref().filter(|_| r.pos > top as u64) else {
+            let (Some(label), Some(i)) = (label.as_ref().filter(|_| r.pos > top as u64), top_i)
+            else {
                 continue;
             };
-            let i = (col - r.first_col) as usize;
             if r.cells.iter().any(|c| !c.is_empty()) {
                 if r.cells.len() <= i {
                     r.cells.resize(i + 1, CellValue::Empty);
