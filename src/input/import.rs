@@ -613,6 +613,59 @@ fn excel_date(dt: &calamine::ExcelDateTime) -> String {
 }
 
 #[cfg(test)]
+mod merge_tests {
+    use super::*;
+    use calamine::Dimensions;
+
+    fn grid(first_col: u32, rows: Vec<Vec<CellValue>>) -> Grid {
+        Grid {
+            file: "b.xlsx".into(),
+            sheet: Some("Budget".into()),
+            hidden: false,
+            refused: None,
+            rows: rows
+                .into_iter()
+                .enumerate()
+                .map(|(i, cells)| GridRow {
+                    pos: i as u64,
+                    first_col,
+                    cells,
+                })
+                .collect(),
+            fields: Vec::new(),
+        }
+    }
+
+    fn merge(start: (u32, u32), end: (u32, u32)) -> Dimensions {
+        Dimensions { start, end }
+    }
+
+    /// A label is filled down its merge; a merge reaching left of the
+    /// sheet's first filled column (B) over a value is that value hidden
+    /// (its offset wrapped before); ten thousand sheet-wide merges stop at
+    /// the budget, at once.
+    #[test]
+    fn merges_fill_labels_refuse_hidden_values_and_stop() {
+        let t = |s: &str| CellValue::Text(s.into());
+        let n = |v: i64| CellValue::Number(Decimal::from(v));
+        let mut g = grid(0, vec![vec![t("ICT"), n(1)], vec![CellValue::Empty, n(2)]]);
+        fill_merged_labels(&mut g, &[merge((0, 0), (1, 0))]).unwrap();
+        assert_eq!(g.rows[1].cells[0], t("ICT"));
+        let mut g = grid(1, vec![vec![n(1)], vec![n(2)]]);
+        let e = fill_merged_labels(&mut g, &[merge((0, 0), (0, 1))]).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("cell B1 holds \"1\" under the merged cells A1:B1"),
+            "{e}"
+        );
+        let mut g = grid(1, (0..20_000).map(|i| vec![n(i)]).collect());
+        let wide = vec![merge((0, 0), (1_048_575, 0)); 10_000];
+        let e = fill_merged_labels(&mut g, &wide).unwrap_err();
+        assert!(e.to_string().contains("more merged cells than any"), "{e}");
+    }
+}
+
+#[cfg(test)]
 mod date_tests {
     use calamine::{ExcelDateTime, ExcelDateTimeType::DateTime};
 
