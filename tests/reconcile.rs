@@ -801,3 +801,40 @@ fn a_chart_sheet_does_not_fail_its_workbook() {
     assert_eq!(code, Some(0), "{err}");
     assert!(text.contains("Total,,105500.00,105140.25,"), "{text}");
 }
+
+/// An authority merged down a ledger of 25,000 lines (over the 20,000 rows
+/// merges were read for) stands in every line: all £250,000 (25,000 ×
+/// £10) is BRK Legal's, none "Unassigned (blank authority)".
+#[test]
+fn a_label_merged_down_a_long_ledger_is_filled() {
+    use rust_xlsxwriter::{Format, Workbook};
+    let dir = tmp("merged-long");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_row(0, 0, ["authority", "cost_centre", "amount"])
+        .unwrap();
+    let n = 25_000u32;
+    ws.merge_range(1, 0, n, 0, "BRK", &Format::new()).unwrap();
+    for r in 1..=n {
+        ws.write(r, 1, "LEG01").unwrap();
+        ws.write(r, 2, 10).unwrap();
+    }
+    let ledger = dir.join("ledger.xlsx");
+    wb.save(&ledger).unwrap();
+    let out = Command::cargo_bin("costshare")
+        .unwrap()
+        .args([
+            "reconcile",
+            "--map",
+            "fixtures/wlp-ledger/map.csv",
+            "--format",
+            "csv",
+        ])
+        .args(["--budget", "fixtures/wlp-ledger/budget.csv", "--actuals"])
+        .arg(&ledger)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("BRK,Legal,75000.00,250000.00,"), "{text}");
+    assert!(!text.contains("Unassigned"), "{text}");
+}

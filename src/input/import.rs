@@ -570,7 +570,7 @@ fn read_sheets<RS: std::io::Read + std::io::Seek>(
                 let range = range.map_err(|e| sheet_error(path, &name, e))?;
                 let g = grid_from_range(&file, &name, &range, formulas.as_ref());
                 match (&wb, g) {
-                    (calamine::Sheets::Xls(x), Ok(mut g)) if g.rows.len() <= MERGED_ROWS => {
+                    (calamine::Sheets::Xls(x), Ok(mut g)) => {
                         let m = x.merge_cells_by_sheet_name(&name).unwrap_or_default();
                         fill_merged_labels(&mut g, &m).map(|_| g)
                     }
@@ -770,7 +770,8 @@ fn stream_xlsx<RS: std::io::Read + std::io::Seek>(
     };
     let mut reader = x.worksheet_cells_reader(sheet).map_err(bad)?;
     let rows = sheet_cells(&mut reader, file, sheet, recalc)?;
-    drop(reader);
+    // Read on from the cells, whatever the sheet's size: no second pass.
+    let merges = reader.merge_cells_after().unwrap_or_default();
     let mut g = Grid {
         file: file.to_string(),
         sheet: Some(sheet.to_string()),
@@ -779,18 +780,9 @@ fn stream_xlsx<RS: std::io::Read + std::io::Seek>(
         rows,
         fields: Vec::new(),
     };
-    // The merges are read again from the sheet's XML: only for a sheet of
-    // labels and figures, not a ledger's hundreds of thousands of lines.
-    if g.rows.len() <= MERGED_ROWS
-        && let Ok(m) = x.merge_cells_by_sheet_name(sheet)
-    {
-        fill_merged_labels(&mut g, &m)?;
-    }
+    fill_merged_labels(&mut g, &merges)?;
     Ok(g)
 }
-
-/// Sheets of at most this many rows have their merged labels filled down.
-const MERGED_ROWS: usize = 20_000;
 
 /// A label merged down several rows ("ICT" beside each of ICT's lines)
 /// holds its text in the merge's first row only; each row below shows it,
@@ -800,9 +792,10 @@ const MERGED_ROWS: usize = 20_000;
 /// line) is left blank. A cell under a merge that holds a value of its own
 /// is hidden by it: which was meant cannot be known, so it is refused.
 fn fill_merged_labels(g: &mut Grid, merges: &[calamine::Dimensions]) -> Result<()> {
-    // Merges are looked at over the cells the sheet holds, within a budget:
-    // a forged file of many sheet-wide merges would take hours.
-    let mut budget: usize = 20_000_000;
+    // Merges are looked at over the cells the sheet holds, within a budget
+    // (a forged file of many sheet-wide merges would take hours): room for
+    // a merged label over every line of the largest sheet read.
+    let mut budget: usize = 4 * MAX_WORKBOOK_CELLS.max(20_000_000);
     for m in merges.iter().take(10_000) {
         let (top, col) = m.start;
         let start = g.rows.partition_point(|r| r.pos < top as u64);

@@ -467,6 +467,24 @@ where
         Ok(formula.map(|formula| FormulaMetadata::Normal { formula }))
     }
 
+    /// costshare patch: the sheet's merged cells, read on from where the
+    /// cells ended (`<mergeCells>` follows `</sheetData>`): no second pass
+    /// over the sheet's XML, whatever its size. Call once the cells are
+    /// read.
+    pub fn merge_cells_after(&mut self) -> Result<Vec<Dimensions>, XlsxError> {
+        loop {
+            self.buf.clear();
+            match self.xml.read_event_into(&mut self.buf) {
+                Ok(Event::Start(e)) if e.local_name().as_ref() == "mergeCells" => {
+                    return super::read_merge_cells(&mut self.xml);
+                }
+                Ok(Event::Eof) => return Ok(Vec::new()),
+                Err(e) => return Err(XlsxError::Xml(e)),
+                _ => (),
+            }
+        }
+    }
+
     /// Return the next cell record, exposing cached/literal value plus expanded
     /// per-cell formula text. Shared-formula metadata is intentionally not
     /// exposed through this compatibility-oriented one-pass API; use
