@@ -636,6 +636,8 @@ fn percentages_and_other_currencies_are_not_pounds() {
         "#,##0.00 [$GBP]",
         "[<1]0%;#,##0",
         "_-£* #,##0_-;-£* #,##0_-",
+        // A space the width of € (`_€`) shows no euro.
+        "#,##0.00_€",
     ] {
         let out = run(&budget(fmt, 1312270.0));
         let md = String::from_utf8_lossy(&out.stdout);

@@ -58,22 +58,33 @@ fn shown_kind(format: &str) -> Option<CellFormat> {
     }
     plain.push_str(rest);
     let conditional = ["[<", "[>", "[="].iter().any(|c| plain.contains(c));
-    let (mut quoted, mut escaped, mut percent, mut literal) = (false, false, false, false);
+    let (mut quoted, mut percent, mut literal) = (false, false, false);
+    // After `\` or `*` the next character is shown as it is; after `_` it
+    // is not shown at all (`_€` is a space the width of €).
+    let (mut shown_next, mut skip_next) = (false, false);
     let mut words = String::new();
     for c in plain.chars() {
-        match (c, escaped, quoted) {
-            (';', false, false) => break,
-            ('%', true, _) | ('%', _, true) => literal = true,
-            (c, ..) if SYMBOLS.contains(&c) => foreign = true,
-            (_, true, _) => escaped = false,
-            ('\\' | '_' | '*', _, false) => escaped = true,
-            ('"', ..) => quoted = !quoted,
-            ('%', ..) => percent = true,
-            (c, _, true) => words.push(c),
-            _ => (),
+        if std::mem::take(&mut skip_next) {
+            continue;
         }
-        if c == '"' {
-            words.push(' ');
+        if std::mem::take(&mut shown_next) {
+            literal |= c == '%';
+            foreign |= SYMBOLS.contains(&c);
+            continue;
+        }
+        match (c, quoted) {
+            ('"', _) => {
+                quoted = !quoted;
+                words.push(' ');
+            }
+            (';', false) => break,
+            ('%', true) => literal = true,
+            ('%', false) => percent = true,
+            (c, _) if SYMBOLS.contains(&c) => foreign = true,
+            ('\\' | '*', false) => shown_next = true,
+            ('_', false) => skip_next = true,
+            (c, true) => words.push(c),
+            _ => (),
         }
     }
     foreign |= words
