@@ -207,6 +207,36 @@ fn a_table_nested_in_a_layout_table_is_checked() {
     );
 }
 
+/// A draft with a table nested 20,000 deep before its budget table (a
+/// forged file; Word nests far less): each level's search for its closing
+/// tag ran to the end of the file, and check-draft ran for hours. It now
+/// reads the draft as ever (the same three findings), and fill writes it.
+#[test]
+fn tables_nested_thousands_deep_are_read_in_one_pass() {
+    let dir = tmp("deep-tables");
+    let deep = 20_000;
+    let edit = |xml: String| {
+        let at = xml.find("<w:tbl>").unwrap();
+        let nest = format!(
+            "{}<w:p><w:r><w:t>deep</w:t></w:r></w:p>{}",
+            "<w:tbl><w:tr><w:tc>".repeat(deep),
+            "</w:tc></w:tr></w:tbl>".repeat(deep)
+        );
+        format!("{}{nest}{}", &xml[..at], &xml[at..])
+    };
+    let doc = copy_draft(&dir, "deep.docx", &edit, &[]);
+    let (_, rows) = check(&doc);
+    let found: Vec<&str> = rows.iter().map(|r| r[2].as_str()).collect();
+    assert_eq!(found, ["£8.97m", "£493,200", "2011/12"], "{rows:?}");
+    costshare()
+        .arg("fill")
+        .arg(&doc)
+        .arg("--out")
+        .arg(dir.join("deep-filled.docx"))
+        .assert()
+        .success();
+}
+
 /// fill: the placeholder becomes the recomputed figure, the savings
 /// programme's predicted cumulative total (reports/.../savings-programme.csv
 /// Total row: 5499737), in Markdown and in Word; the Word file keeps its

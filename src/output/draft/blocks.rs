@@ -91,6 +91,21 @@ fn table_blocks(
     (tables, title): (&mut usize, &mut String),
     out: &mut Vec<Block>,
 ) {
+    table_blocks_within(tbl, prefix, (tables, title), out, 0);
+}
+
+/// Tables nested deeper than this are not read: a forged draft of tables
+/// nested a million deep would overflow the stack (Word stops well short).
+const NESTED_MOST: usize = 16;
+
+/// `table_blocks` at nesting `depth`.
+fn table_blocks_within(
+    tbl: &str,
+    prefix: &str,
+    (tables, title): (&mut usize, &mut String),
+    out: &mut Vec<Block>,
+    depth: usize,
+) {
     *tables += 1;
     let n = *tables;
     let mut rows: Vec<(String, Vec<String>)> = table_rows(tbl)
@@ -125,7 +140,11 @@ fn table_blocks(
         });
     }
     let inner = tbl.find('>').map_or(0, |g| g + 1);
-    for nested in elements(&tbl[inner..], "w:tbl") {
+    let nested_tables = match depth < NESTED_MOST {
+        true => elements(&tbl[inner..], "w:tbl"),
+        false => Vec::new(),
+    };
+    for nested in nested_tables {
         // Its title is the paragraph above it in its cell, as a heading
         // above a table in the body is (the title of the page it was laid
         // in was taken, and its figures not checked).
@@ -136,7 +155,7 @@ fn table_blocks(
         if let Some(h) = heading.into_iter().find(|t| !t.is_empty()) {
             *title = h;
         }
-        table_blocks(nested, prefix, (&mut *tables, &mut *title), out);
+        table_blocks_within(nested, prefix, (&mut *tables, &mut *title), out, depth + 1);
     }
 }
 
@@ -317,9 +336,23 @@ fn without(xml: &str, tag: &str) -> String {
 fn closing(xml: &str, s: usize, open: &str, close: &str) -> Option<usize> {
     let mut depth = 0usize;
     let mut at = s;
+    // The next opening and closing tags, found again only once passed: a
+    // search from each tag for the other ran to the end of the file for
+    // every level of a table nested thousands deep (a hang).
+    let (mut next_o, mut next_c): (Option<Option<usize>>, Option<usize>) = (None, None);
     loop {
-        let o = xml[at..].find(open).map(|o| o + at);
-        let c = xml[at..].find(close).map(|c| c + at)?;
+        if next_o.is_some_and(|o| o.is_some_and(|o| o < at)) {
+            next_o = None;
+        }
+        if next_c.is_some_and(|c| c < at) {
+            next_c = None;
+        }
+        let o = *next_o.get_or_insert_with(|| xml[at..].find(open).map(|o| o + at));
+        let c = match next_c {
+            Some(c) => c,
+            None => xml[at..].find(close).map(|c| c + at)?,
+        };
+        next_c = Some(c);
         match o.filter(|&o| o < c) {
             Some(o) => {
                 let next = xml.as_bytes().get(o + open.len());
