@@ -237,6 +237,30 @@ fn tables_nested_thousands_deep_are_read_in_one_pass() {
         .success();
 }
 
+/// A Markdown draft of 200,000 lines, each opening a placeholder, and one
+/// `}}` at its end: each `{{` searched to that far `}}` (quadratic, hours).
+/// fill refuses them all, counted, in one pass.
+#[test]
+fn many_open_placeholders_are_said_in_one_pass() {
+    let dir = tmp("many-open");
+    let d = dir.join("d.md");
+    std::fs::write(&d, "{{savings-programme\n".repeat(200_000) + "}}\n").unwrap();
+    let out = costshare()
+        .arg("fill")
+        .arg(&d)
+        .arg("--out")
+        .arg(dir.join("o.md"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        err.contains("200000 placeholders cannot be filled"),
+        "{}",
+        &err[..200.min(err.len())]
+    );
+}
+
 /// fill: the placeholder becomes the recomputed figure, the savings
 /// programme's predicted cumulative total (reports/.../savings-programme.csv
 /// Total row: 5499737), in Markdown and in Word; the Word file keeps its

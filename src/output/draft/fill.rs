@@ -254,11 +254,30 @@ fn gather_para(ts: &mut [Text], changed: &mut [bool]) -> Option<String> {
     open
 }
 
+/// Where `pat` next occurs at or after `from`, remembered in `cache` and
+/// looked for again only once `from` has passed it.
+fn next_from(
+    text: &str,
+    from: usize,
+    pat: &str,
+    cache: &mut Option<Option<usize>>,
+) -> Option<usize> {
+    if cache.is_some_and(|c| c.is_some_and(|c| c < from)) {
+        *cache = None;
+    }
+    *cache.get_or_insert_with(|| text[from..].find(pat).map(|i| i + from))
+}
+
 /// How a placeholder opened at the start of `open` and never closed is
 /// said: its first line, as a person reads it (without a Word document's
 /// XML).
 fn never_closed(open: &str) -> String {
-    let open = untagged(open);
+    // Enough of it for a line of sixty characters, tags and all.
+    let mut cut = open.len().min(8192);
+    while !open.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let open = untagged(&open[..cut]);
     let open: String = open
         .lines()
         .next()
@@ -274,27 +293,33 @@ fn never_closed(open: &str) -> String {
 pub fn fill_text(text: &str, packs: &[Pack], escape: bool) -> Result<String> {
     let mut out = String::new();
     let mut bad = Vec::new();
-    let mut rest = text;
-    while let Some(s) = rest.find("{{") {
-        let Some(e) = rest[s..].find("}}") else { break };
+    // The next `}}` and line end, found again only once passed: a search
+    // from each `{{` ran to the far `}}` of a draft of many lines, each
+    // opening one (quadratic).
+    let (mut at, mut close, mut line_end) = (0, None, None);
+    while let Some(s) = text[at..].find("{{").map(|s| s + at) {
+        let Some(e) = next_from(text, s, "}}", &mut close) else {
+            break;
+        };
         // In Markdown a placeholder is on one line: one left open was
         // closed by the next line's, and the two read as one (check-draft,
         // reading line by line, found it never closed).
-        if !escape && rest[s..s + e].contains('\n') {
-            bad.push(never_closed(&rest[s..]));
-            out.push_str(&rest[..s + 2]);
-            rest = &rest[s + 2..];
+        if !escape && next_from(text, s, "\n", &mut line_end).is_some_and(|n| n < e) {
+            bad.push(never_closed(&text[s..]));
+            out.push_str(&text[at..s + 2]);
+            at = s + 2;
             continue;
         }
-        out.push_str(&rest[..s]);
-        let spec = crate::base::text::xml_unescape(rest[s + 2..s + e].trim());
+        out.push_str(&text[at..s]);
+        let spec = crate::base::text::xml_unescape(text[s + 2..e].trim());
         match lookup(packs, &spec) {
             Ok(v) if escape => out.push_str(&v.replace('&', "&amp;").replace('<', "&lt;")),
             Ok(v) => out.push_str(&v),
             Err(why) => bad.push(format!("{{{{{spec}}}}}: {why}")),
         }
-        rest = &rest[s + e + 2..];
+        at = e + 2;
     }
+    let rest = &text[at..];
     out.push_str(rest);
     if let Some(s) = unclosed(rest) {
         bad.push(never_closed(&rest[s..]));
