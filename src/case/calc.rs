@@ -600,11 +600,11 @@ impl Case {
         })
     }
 
-    /// Whether any sum of money the case is given has pence: then its
-    /// appraisal tables show pence too, as its investment table does (they
-    /// showed £1,000 and £333 beside an investment of £1,000.40 shared as
-    /// £333.47).
-    pub fn has_pence(&self) -> bool {
+    /// The places its appraisal money is shown to: pence when any sum of
+    /// money the case is given has them, as its investment table does
+    /// (they showed £1,000 and £333 beside an investment of £1,000.40
+    /// shared as £333.47), else whole pounds.
+    pub fn money_places(&self) -> u32 {
         let items = self.items.iter().flat_map(|i| &i.amounts);
         let partners = self.partners.iter().flat_map(|p| {
             [p.baseline, p.already, p.joining_fee, p.exit_cost]
@@ -612,11 +612,12 @@ impl Case {
                 .chain(p.given_cost)
         });
         let given = [self.shared_total, self.net_given].into_iter().flatten();
-        items
+        let pence = items
             .copied()
             .chain(partners)
             .chain(given)
-            .any(|d| !d.fract().is_zero())
+            .any(|d| !d.fract().is_zero());
+        if pence { 2 } else { 0 }
     }
 
     pub fn case_total(&self) -> Decimal {

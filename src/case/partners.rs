@@ -38,7 +38,8 @@ pub fn table(m: &Model) -> crate::Result<Option<Table>> {
         &cols,
         1,
     );
-    let money = |d| Value::money_dp(Money(d), crate::case::score::money_places(m));
+    let dp = c.money_places();
+    let money = |d| Value::money_dp(Money(d), dp);
     let mut worse = Vec::new();
     for (i, p) in c.partners.iter().enumerate() {
         if p.joins == NEVER {
@@ -147,7 +148,8 @@ pub fn by_year_table(m: &Model) -> crate::Result<Option<Table>> {
         &cols,
         2,
     );
-    let money = |d| Value::money_dp(Money(d), crate::case::score::money_places(m));
+    let dp = c.money_places();
+    let money = |d| Value::money_dp(Money(d), dp);
     for (i, p) in c.partners.iter().enumerate() {
         if p.joins == NEVER {
             continue;

@@ -40,20 +40,11 @@ pub fn inputs(m: &Model) -> crate::Result<Option<ScoreInputs>> {
         .map_err(|e| m.error("savings", e.to_string()))
 }
 
-/// The places a model's appraisal money is shown to: pence when any sum
-/// it is given has them (`Case::has_pence`), else whole pounds.
-pub fn money_places(m: &Model) -> u32 {
-    match Case::from_model(m).is_some_and(|c| c.has_pence()) {
-        true => 2,
-        false => 0,
-    }
-}
-
 pub fn table(m: &Model) -> crate::Result<Option<Table>> {
     let Some(inp) = inputs(m)? else {
         return Ok(None);
     };
-    let dp = money_places(m);
+    let dp = Case::from_model(m).map_or(0, |c| c.money_places());
     let r = evaluate(&inp);
     let cols = [
         "Year",
