@@ -329,6 +329,21 @@ fn without(xml: &str, tag: &str) -> String {
     out
 }
 
+/// Where `pat` next occurs at or after `from`, remembered in `cache` and
+/// looked for again only once `from` has passed it: searching afresh from
+/// every tag of a long part made its reading quadratic.
+pub(super) fn next_from(
+    text: &str,
+    from: usize,
+    pat: &str,
+    cache: &mut Option<Option<usize>>,
+) -> Option<usize> {
+    if cache.is_some_and(|c| c.is_some_and(|c| c < from)) {
+        *cache = None;
+    }
+    *cache.get_or_insert_with(|| text[from..].find(pat).map(|i| i + from))
+}
+
 /// Just past the `</tag>` closing the element opened at `s`, counting the
 /// same elements nested in it (a paragraph in a text box inside a
 /// paragraph, a table in a table's cell): the first `</w:p>` closed the
@@ -339,20 +354,10 @@ fn closing(xml: &str, s: usize, open: &str, close: &str) -> Option<usize> {
     // The next opening and closing tags, found again only once passed: a
     // search from each tag for the other ran to the end of the file for
     // every level of a table nested thousands deep (a hang).
-    let (mut next_o, mut next_c): (Option<Option<usize>>, Option<usize>) = (None, None);
+    let (mut next_o, mut next_c) = (None, None);
     loop {
-        if next_o.is_some_and(|o| o.is_some_and(|o| o < at)) {
-            next_o = None;
-        }
-        if next_c.is_some_and(|c| c < at) {
-            next_c = None;
-        }
-        let o = *next_o.get_or_insert_with(|| xml[at..].find(open).map(|o| o + at));
-        let c = match next_c {
-            Some(c) => c,
-            None => xml[at..].find(close).map(|c| c + at)?,
-        };
-        next_c = Some(c);
+        let o = next_from(xml, at, open, &mut next_o);
+        let c = next_from(xml, at, close, &mut next_c)?;
         match o.filter(|&o| o < c) {
             Some(o) => {
                 let next = xml.as_bytes().get(o + open.len());
@@ -570,13 +575,10 @@ fn part_blocks(xml: &str, prefix: &str, out: &mut Vec<Block>) {
     let mut at = 0;
     // The next table's place, found again only once passed: each search
     // ran to the end of the file, for every paragraph.
-    let mut next_table: Option<Option<usize>> = None;
+    let mut next_table = None;
     loop {
         let p = body[at..].find("<w:p").map(|x| x + at);
-        if next_table.is_some_and(|t| t.is_some_and(|t| t < at)) {
-            next_table = None;
-        }
-        let t = *next_table.get_or_insert_with(|| body[at..].find("<w:tbl>").map(|x| x + at));
+        let t = next_from(body, at, "<w:tbl>", &mut next_table);
         match (p, t) {
             (Some(t0), Some(tb)) if tb < t0 => {
                 let Some(tbl) = first_element(&body[tb..], "w:tbl") else {

@@ -254,20 +254,6 @@ fn gather_para(ts: &mut [Text], changed: &mut [bool]) -> Option<String> {
     open
 }
 
-/// Where `pat` next occurs at or after `from`, remembered in `cache` and
-/// looked for again only once `from` has passed it.
-fn next_from(
-    text: &str,
-    from: usize,
-    pat: &str,
-    cache: &mut Option<Option<usize>>,
-) -> Option<usize> {
-    if cache.is_some_and(|c| c.is_some_and(|c| c < from)) {
-        *cache = None;
-    }
-    *cache.get_or_insert_with(|| text[from..].find(pat).map(|i| i + from))
-}
-
 /// How a placeholder opened at the start of `open` and never closed is
 /// said: its first line, as a person reads it (without a Word document's
 /// XML).
@@ -298,13 +284,14 @@ pub fn fill_text(text: &str, packs: &[Pack], escape: bool) -> Result<String> {
     // opening one (quadratic).
     let (mut at, mut close, mut line_end) = (0, None, None);
     while let Some(s) = text[at..].find("{{").map(|s| s + at) {
-        let Some(e) = next_from(text, s, "}}", &mut close) else {
+        let Some(e) = super::blocks::next_from(text, s, "}}", &mut close) else {
             break;
         };
         // In Markdown a placeholder is on one line: one left open was
         // closed by the next line's, and the two read as one (check-draft,
         // reading line by line, found it never closed).
-        if !escape && next_from(text, s, "\n", &mut line_end).is_some_and(|n| n < e) {
+        if !escape && super::blocks::next_from(text, s, "\n", &mut line_end).is_some_and(|n| n < e)
+        {
             bad.push(never_closed(&text[s..]));
             out.push_str(&text[at..s + 2]);
             at = s + 2;
