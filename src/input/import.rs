@@ -795,7 +795,7 @@ fn fill_merged_labels(g: &mut Grid, merges: &[calamine::Dimensions]) -> Result<(
     // Merges are looked at over the cells the sheet holds, within a budget
     // (a forged file of many sheet-wide merges would take hours): room for
     // a merged label over every line of the largest sheet read.
-    let mut budget: usize = 4 * MAX_WORKBOOK_CELLS.max(20_000_000);
+    let mut budget: usize = 4 * MAX_WORKBOOK_CELLS;
     for m in merges.iter().take(10_000) {
         let (top, col) = m.start;
         let start = g.rows.partition_point(|r| r.pos < top as u64);
