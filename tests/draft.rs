@@ -11,6 +11,13 @@ fn costshare() -> Command {
     Command::cargo_bin("costshare").unwrap()
 }
 
+/// `costshare fill DRAFT --out OUT`, to run and assert on.
+fn fill(draft: impl AsRef<std::ffi::OsStr>, out: impl AsRef<std::ffi::OsStr>) -> Command {
+    let mut c = costshare();
+    c.arg("fill").arg(draft).arg("--out").arg(out);
+    c
+}
+
 fn tmp(name: &str) -> PathBuf {
     let d = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("draft-{name}"));
     let _ = std::fs::remove_dir_all(&d);
@@ -228,13 +235,7 @@ fn tables_nested_thousands_deep_are_read_in_one_pass() {
     let (_, rows) = check(&doc);
     let found: Vec<&str> = rows.iter().map(|r| r[2].as_str()).collect();
     assert_eq!(found, ["£8.97m", "£493,200", "2011/12"], "{rows:?}");
-    costshare()
-        .arg("fill")
-        .arg(&doc)
-        .arg("--out")
-        .arg(dir.join("deep-filled.docx"))
-        .assert()
-        .success();
+    fill(&doc, dir.join("deep-filled.docx")).assert().success();
 }
 
 /// A Markdown draft of 200,000 lines, each opening a placeholder, and one
@@ -245,13 +246,7 @@ fn many_open_placeholders_are_said_in_one_pass() {
     let dir = tmp("many-open");
     let d = dir.join("d.md");
     std::fs::write(&d, "{{savings-programme\n".repeat(200_000) + "}}\n").unwrap();
-    let out = costshare()
-        .arg("fill")
-        .arg(&d)
-        .arg("--out")
-        .arg(dir.join("o.md"))
-        .output()
-        .unwrap();
+    let out = fill(&d, dir.join("o.md")).output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2));
     assert!(
@@ -285,13 +280,7 @@ fn placeholders_are_filled() {
         "Saved {{savings-programme:Total:Cumulative savings 2013/14 (predicted)}} by 2013/14.\n",
     )
     .unwrap();
-    costshare()
-        .args(["fill"])
-        .arg(&md)
-        .arg("--out")
-        .arg(dir.join("f.md"))
-        .assert()
-        .success();
+    fill(&md, dir.join("f.md")).assert().success();
     let filled = std::fs::read_to_string(dir.join("f.md")).unwrap();
     assert_eq!(filled, "Saved £5,499,737 by 2013/14.\n");
 
@@ -325,13 +314,7 @@ fn placeholders_are_filled() {
     // A placeholder that names no cell stops the fill; nothing is written.
     std::fs::write(&md, "{{savings-programme:Total:Cumulative 2099/00}}").unwrap();
     let bad = dir.join("bad.md");
-    costshare()
-        .args(["fill"])
-        .arg(&md)
-        .arg("--out")
-        .arg(&bad)
-        .assert()
-        .code(2);
+    fill(&md, &bad).assert().code(2);
     assert!(!bad.exists());
 }
 
@@ -417,13 +400,7 @@ fn placeholders_word_split_across_runs_are_filled() {
                  </w:r><w:r><w:rPr><w:i/></w:rPr><w:t>} in all.";
     let doc = draft_with(&dir, "split.docx", &format!("{whole} in all."), split);
     let out = dir.join("filled.docx");
-    costshare()
-        .arg("fill")
-        .arg(&doc)
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .success();
+    fill(&doc, &out).assert().success();
     let text: Vec<String> = costshare::output::draft::blocks::docx(&out)
         .unwrap()
         .into_iter()
@@ -446,15 +423,9 @@ fn placeholders_word_split_across_runs_are_filled() {
 
     let open = draft_with(&dir, "open.docx", whole, "{{savings-programme:Total");
     let bad = dir.join("bad.docx");
-    let fill = costshare()
-        .arg("fill")
-        .arg(&open)
-        .arg("--out")
-        .arg(&bad)
-        .output()
-        .unwrap();
-    assert_eq!(fill.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&fill.stderr);
+    let filled = fill(&open, &bad).output().unwrap();
+    assert_eq!(filled.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&filled.stderr);
     assert!(
         err.contains("{{savings-programme:Total in all.…: opened with {{ and never closed"),
         "{err}"
@@ -545,13 +516,7 @@ fn headers_and_footers_are_filled_and_checked() {
         &[("word/header1.xml", &format!("Saved {whole}"))],
     );
     let out = dir.join("h-filled.docx");
-    costshare()
-        .arg("fill")
-        .arg(&doc)
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .success();
+    fill(&doc, &out).assert().success();
     let blocks = costshare::output::draft::blocks::docx(&out).unwrap();
     assert!(
         blocks.contains(&costshare::output::draft::Block::Para {
@@ -565,15 +530,9 @@ fn headers_and_footers_are_filled_and_checked() {
         "f.docx",
         &[("word/footer2.xml", "{{no-such-table:x:y}}")],
     );
-    let fill = costshare()
-        .arg("fill")
-        .arg(&bad)
-        .arg("--out")
-        .arg(dir.join("f-out.docx"))
-        .output()
-        .unwrap();
-    assert_eq!(fill.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&fill.stderr);
+    let filled = fill(&bad, dir.join("f-out.docx")).output().unwrap();
+    assert_eq!(filled.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&filled.stderr);
     assert!(
         err.contains("f.docx, footer 2: 1 placeholder cannot be filled: {{no-such-table:x:y}}"),
         "{err}"
@@ -597,15 +556,9 @@ fn headers_and_footers_are_filled_and_checked() {
             "{whole}</w:t></w:r><w:del w:id=\"1\" w:author=\"A\"><w:r><w:delText> not</w:delText></w:r></w:del><w:r><w:t> in all."
         ),
     );
-    let fill = costshare()
-        .arg("fill")
-        .arg(&tracked)
-        .arg("--out")
-        .arg(dir.join("t-out.docx"))
-        .output()
-        .unwrap();
-    assert_eq!(fill.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&fill.stderr);
+    let filled = fill(&tracked, dir.join("t-out.docx")).output().unwrap();
+    assert_eq!(filled.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&filled.stderr);
     assert!(
         err.contains("t.docx: has tracked changes: accept or reject them"),
         "{err}"
@@ -630,13 +583,7 @@ fn fill_says_open_blank_and_partly_named_placeholders() {
          Sub {{savings-programme:Subtotal:Cumulative savings 2013/14 (predicted)}}.\n",
     )
     .unwrap();
-    let out = costshare()
-        .arg("fill")
-        .arg(&d)
-        .arg("--out")
-        .arg(dir.join("o.md"))
-        .output()
-        .unwrap();
+    let out = fill(&d, dir.join("o.md")).output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
     for want in [
