@@ -101,6 +101,23 @@ pub struct Grid {
     /// (the cells stop at the last filled one). Empty for a workbook.
     #[serde(skip)]
     pub fields: Vec<u32>,
+    /// Cells given a label merged down from the cell above (the file holds
+    /// nothing there): listed as such, so what the file holds stays plain.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub merged: Vec<MergedCell>,
+}
+
+/// A cell filled from the first cell of its merge.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MergedCell {
+    #[serde(skip)]
+    pub row: u64,
+    #[serde(skip)]
+    pub col: u32,
+    /// The cell, "B17".
+    pub cell: String,
+    /// The merge's first cell, whose label it shows: "B16".
+    pub from: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -589,6 +606,7 @@ fn read_sheets<RS: std::io::Read + std::io::Seek>(
                 refused: Some(message),
                 rows: Vec::new(),
                 fields: Vec::new(),
+                merged: Vec::new(),
             },
             Err(e) => return Err(e),
         };
@@ -633,6 +651,7 @@ mod merge_tests {
                 })
                 .collect(),
             fields: Vec::new(),
+            merged: Vec::new(),
         }
     }
 
@@ -651,6 +670,11 @@ mod merge_tests {
         let mut g = grid(0, vec![vec![t("ICT"), n(1)], vec![CellValue::Empty, n(2)]]);
         fill_merged_labels(&mut g, &[merge((0, 0), (1, 0))]).unwrap();
         assert_eq!(g.rows[1].cells[0], t("ICT"));
+        // Said as filled from the merge's first cell (import lists it so).
+        assert_eq!(
+            (g.merged[0].cell.as_str(), g.merged[0].from.as_str()),
+            ("A2", "A1")
+        );
         let mut g = grid(1, vec![vec![n(1)], vec![n(2)]]);
         let e = fill_merged_labels(&mut g, &[merge((0, 0), (0, 1))]).unwrap_err();
         assert!(
@@ -779,6 +803,7 @@ fn stream_xlsx<RS: std::io::Read + std::io::Seek>(
         refused: None,
         rows,
         fields: Vec::new(),
+        merged: Vec::new(),
     };
     fill_merged_labels(&mut g, &merges)?;
     Ok(g)
@@ -796,6 +821,7 @@ fn fill_merged_labels(g: &mut Grid, merges: &[calamine::Dimensions]) -> Result<(
     // (a forged file of many sheet-wide merges would take hours): room for
     // a merged label over every line of the largest sheet read.
     let mut budget: usize = 4 * MAX_WORKBOOK_CELLS;
+    let mut filled = Vec::new();
     for m in merges.iter().take(10_000) {
         let (top, col) = m.start;
         let start = g.rows.partition_point(|r| r.pos < top as u64);
@@ -846,9 +872,17 @@ fn fill_merged_labels(g: &mut Grid, merges: &[calamine::Dimensions]) -> Result<(
                     r.cells.resize(i + 1, CellValue::Empty);
                 }
                 r.cells[i] = CellValue::Text(label.clone());
+                use crate::base::trace::a1;
+                filled.push(MergedCell {
+                    row: r.pos,
+                    col,
+                    cell: a1(r.pos as u32, col),
+                    from: a1(top, col),
+                });
             }
         }
     }
+    g.merged.extend(filled);
     Ok(())
 }
 
@@ -859,8 +893,7 @@ fn hidden_by_merge(
     r: &GridRow,
     i: usize,
 ) -> Error {
-    let cell =
-        |row: u32, col: u32| format!("{}{}", crate::base::trace::column_letters(col), row + 1);
+    let cell = crate::base::trace::a1;
     Error::Table {
         place: format!("{file}, sheet {:?}", sheet.as_deref().unwrap_or("")),
         message: format!(
@@ -959,6 +992,7 @@ fn grid_from_range(
         refused: None,
         rows: Vec::new(),
         fields: Vec::new(),
+        merged: Vec::new(),
     };
     let Some((r0, c0)) = range.start() else {
         return Ok(grid);
@@ -1094,6 +1128,7 @@ pub fn read_csv_str(file: &str, text: &str) -> Result<Grid> {
         refused: None,
         rows: Vec::new(),
         fields: Vec::new(),
+        merged: Vec::new(),
     };
     let mut cells_held = 0usize;
     while let crate::input::csvscan::Step::Record(rec) = scan.next(&mut spans) {

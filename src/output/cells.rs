@@ -2,7 +2,7 @@
 //! (`costshare import`): the officer sees exactly what was read and how.
 
 use crate::base::trace::{Origin, a1};
-use crate::input::import::{self, CellValue, Grid};
+use crate::input::import::{self, CellValue, Grid, MergedCell};
 use std::io::Write;
 
 /// One CSV row per non-blank cell of a sheet: file, sheet, cell, type,
@@ -17,6 +17,8 @@ pub fn write_listing_csv(g: &Grid, header: bool, out: &mut dyn Write) -> std::io
         w.write_record(["file", "sheet", "cell", "type", "value"])?;
     }
     let sheet = g.sheet.as_deref().unwrap_or_default();
+    let merged: std::collections::HashMap<(u64, u32), &MergedCell> =
+        g.merged.iter().map(|m| ((m.row, m.col), m)).collect();
     for row in &g.rows {
         for (i, c) in row.cells.iter().enumerate() {
             if c.is_empty() {
@@ -27,7 +29,12 @@ pub fn write_listing_csv(g: &Grid, header: bool, out: &mut dyn Write) -> std::io
                 Origin::Csv { line, col, .. } => format!("line {line} column {}", col + 1),
                 other => other.to_string(),
             };
-            w.write_record([&g.file, sheet, &place, kind(c), &c.display()])?;
+            // A label merged down: what Excel shows there, said as such.
+            let kind = match merged.get(&(row.pos, row.first_col + i as u32)) {
+                Some(m) => format!("merged from {}", m.from),
+                None => kind(c).to_string(),
+            };
+            w.write_record([&g.file, sheet, &place, &kind, &c.display()])?;
         }
     }
     w.flush()
