@@ -618,6 +618,32 @@ fn merged_authorities_in_a_budget_workbook_are_filled_down() {
     assert_eq!(out.status.code(), Some(3), "{err}");
 }
 
+/// The same budgets saved as ODS by LibreOffice (fixtures/messy), CLN
+/// merged over A3:A4 and DRN over A5:A6: each row takes its merged
+/// authority, so CLN's Land Charges (-£12,000) and DRN's Democratic
+/// Services (£13,000) are theirs, and all come to 105,500 (75,000 +
+/// 34,000 − 12,000 − 7,000 + 13,000 + 2,500). ODS merges were not read: the two
+/// lines under the merges had no authority and were set aside. A value
+/// LibreOffice keeps under a merge is refused, as in xlsx.
+#[test]
+fn merged_authorities_in_an_ods_budget_are_filled_down() {
+    let ods = Path::new("fixtures/messy/budget-merged-authorities.ods");
+    let (text, err, code) = reconcile_wlp(ods, &[]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(text.contains("CLN,Land Charges,-12000.00,"), "{text}");
+    assert!(text.contains("DRN,Democratic Services,13000.00,"), "{text}");
+    assert!(
+        text.contains("Total,,105500.00,105140.25,-359.75,-0.3,"),
+        "{text}"
+    );
+    let (_, err, code) = reconcile_wlp(Path::new("tests/errors/budget-value-under-merge.ods"), &[]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("cell A4 holds \"DRN\" under the merged cells A3:A4"),
+        "{err}"
+    );
+}
+
 /// A budget workbook is read from the sheet that holds the budgets, not
 /// its first sheet: a hidden first sheet of last year's budgets at half
 /// the money (BRK Legal £37,500) was read, and nothing said. With this

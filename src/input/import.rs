@@ -586,11 +586,13 @@ fn read_sheets<RS: std::io::Read + std::io::Seek>(
                 })?;
                 let range = range.map_err(|e| sheet_error(path, &name, e))?;
                 let g = grid_from_range(&file, &name, &range, formulas.as_ref());
-                match (&wb, g) {
-                    (calamine::Sheets::Xls(x), Ok(mut g)) => {
-                        let m = x.merge_cells_by_sheet_name(&name).unwrap_or_default();
-                        fill_merged_labels(&mut g, &m).map(|_| g)
-                    }
+                let merges = match &wb {
+                    calamine::Sheets::Xls(x) => x.merge_cells_by_sheet_name(&name).ok(),
+                    calamine::Sheets::Ods(o) => o.merge_cells_by_sheet_name(&name).ok(),
+                    _ => None,
+                };
+                match (merges, g) {
+                    (Some(m), Ok(mut g)) => fill_merged_labels(&mut g, &m).map(|_| g),
                     (_, g) => g,
                 }
             }

@@ -24,7 +24,7 @@ use crate::attrs::{decode_attr, RawAttributes};
 use crate::utils::unescape_entity_to_buffer;
 use crate::vba::VbaProject;
 use crate::{
-    Data, DataType, HeaderRow, Metadata, Range, Reader, Sheet, SheetType, SheetVisible,
+    Data, DataType, Dimensions, HeaderRow, Metadata, Range, Reader, Sheet, SheetType, SheetVisible,
     WorkbookProperties,
 };
 use std::marker::PhantomData;
@@ -176,6 +176,9 @@ impl std::error::Error for OdsError {
 ///
 pub struct Ods<RS> {
     sheets: BTreeMap<String, (Range<Data>, Range<String>)>,
+    /// costshare patch: each sheet's merged cells (`table:number-rows-spanned`,
+    /// `table:number-columns-spanned`).
+    merges: BTreeMap<String, Vec<Dimensions>>,
     metadata: Metadata,
     marker: PhantomData<RS>,
     #[cfg(feature = "picture")]
@@ -187,6 +190,15 @@ pub struct Ods<RS> {
 }
 
 impl<RS> Ods<RS> {
+    /// costshare patch: the merged cells of a sheet, as
+    /// `Xls::merge_cells_by_sheet_name` gives them.
+    pub fn merge_cells_by_sheet_name(&self, name: &str) -> Result<Vec<Dimensions>, OdsError> {
+        self.merges
+            .get(name)
+            .cloned()
+            .ok_or_else(|| OdsError::WorksheetNotFound(name.into()))
+    }
+
     /// Get the workbook document properties.
     ///
     /// Read the document properties, such as the creator, title and
@@ -236,6 +248,7 @@ where
 
         let Content {
             sheets,
+            merges,
             sheets_metadata,
             defined_names,
         } = parse_content(zip)?;
@@ -248,6 +261,7 @@ where
             marker: PhantomData,
             metadata,
             sheets,
+            merges,
             #[cfg(feature = "picture")]
             pictures,
             meta_xml,
@@ -315,6 +329,7 @@ where
 
 struct Content {
     sheets: BTreeMap<String, (Range<Data>, Range<String>)>,
+    merges: BTreeMap<String, Vec<Dimensions>>,
     sheets_metadata: Vec<Sheet>,
     defined_names: Vec<(String, String)>,
 }
@@ -383,6 +398,7 @@ fn parse_content<RS: Read + Seek>(mut zip: ZipArchive<RS>) -> Result<Content, Od
     };
     let mut buf = Vec::with_capacity(1024);
     let mut sheets = BTreeMap::new();
+    let mut merges = BTreeMap::new();
     let mut defined_names = Vec::new();
     let mut sheets_metadata = Vec::new();
     let mut styles = HashMap::new();
@@ -418,12 +434,13 @@ fn parse_content<RS: Read + Seek>(mut zip: ZipArchive<RS>) -> Result<Content, Od
                     .unwrap_or(SheetVisible::Visible);
                 if let Some(v) = e.raw_attr("table:name")? {
                     let name = decode_attr(v)?;
-                    let (range, formulas) = read_table(&mut reader)?;
+                    let (range, formulas, merged) = read_table(&mut reader)?;
                     sheets_metadata.push(Sheet {
                         name: name.clone(),
                         typ: SheetType::WorkSheet,
                         visible,
                     });
+                    merges.insert(name.clone(), merged);
                     sheets.insert(name, (range, formulas));
                 }
             }
@@ -438,16 +455,22 @@ fn parse_content<RS: Read + Seek>(mut zip: ZipArchive<RS>) -> Result<Content, Od
     }
     Ok(Content {
         sheets,
+        merges,
         sheets_metadata,
         defined_names,
     })
 }
 
-fn read_table<RS>(reader: &mut OdsReader<'_, RS>) -> Result<(Range<Data>, Range<String>), OdsError>
+/// A sheet's values, formulas and (costshare patch) merged cells.
+type Table = (Range<Data>, Range<String>, Vec<Dimensions>);
+
+fn read_table<RS>(reader: &mut OdsReader<'_, RS>) -> Result<Table, OdsError>
 where
     RS: Read + Seek,
 {
     let mut cells = Vec::new();
+    let mut merges = Vec::new();
+    let mut spans = Vec::new();
     let mut rows_repeats = Vec::new();
     let mut formulas = Vec::new();
     let mut cols = Vec::new();
@@ -475,13 +498,33 @@ where
                 total_rows = total_rows.saturating_add(capped_repeats);
 
                 let row_start = cells.len();
+                spans.clear();
                 read_row(
                     reader,
                     &mut row_buf,
                     &mut cell_buf,
-                    &mut cells,
-                    &mut formulas,
+                    (&mut cells, &mut formulas),
+                    &mut spans,
                 )?;
+                // costshare patch: a spanning cell is a merge in each row
+                // its row is repeated to, counted against the cell limit.
+                let first = total_rows - capped_repeats;
+                for r in 0..capped_repeats {
+                    for &(col, down, across) in &spans {
+                        if merges.len() >= MAX_CELLS {
+                            return Err(OdsError::CellLimitExceeded {
+                                requested: merges.len() + 1,
+                                max: MAX_CELLS,
+                            });
+                        }
+                        let (row, col) = ((first + r) as u32, col as u32);
+                        let end = (
+                            row.saturating_add(down - 1).min(MAX_ROWS - 1),
+                            col.saturating_add(across - 1).min(MAX_COLUMNS - 1),
+                        );
+                        merges.push(Dimensions::new((row, col), end));
+                    }
+                }
                 // costshare patch: empty rows repeated to the sheet's end are
                 // how LibreOffice pads a sheet; a row of values past the last
                 // row was dropped, with only a log line.
@@ -504,6 +547,7 @@ where
     Ok((
         get_range(cells, &cols, &rows_repeats)?,
         get_range(formulas, &cols, &rows_repeats)?,
+        merges,
     ))
 }
 
@@ -630,8 +674,8 @@ fn read_row<RS>(
     reader: &mut OdsReader<'_, RS>,
     row_buf: &mut Vec<u8>,
     cell_buf: &mut Vec<u8>,
-    cells: &mut Vec<Data>,
-    formulas: &mut Vec<String>,
+    (cells, formulas): (&mut Vec<Data>, &mut Vec<String>),
+    spans: &mut Vec<(usize, u32, u32)>,
 ) -> Result<(), OdsError>
 where
     RS: Read + Seek,
@@ -649,6 +693,24 @@ where
                     Some(v) => v.parse()?,
                     None => 1,
                 };
+                // costshare patch: where a spanning cell starts, and how far
+                // it reaches down and across (a span below 2 is no merge).
+                let span = |a: &str| -> Result<u32, OdsError> {
+                    match e.raw_attr(a)? {
+                        Some(v) => Ok(v.parse::<u32>()?.max(1)),
+                        None => Ok(1),
+                    }
+                };
+                let (down, across) = (
+                    span("table:number-rows-spanned")?,
+                    span("table:number-columns-spanned")?,
+                );
+                if down > 1 || across > 1 {
+                    let col = cells.len() - row_start + empty_col_repeats;
+                    if col < MAX_COLUMNS as usize {
+                        spans.push((col, down, across));
+                    }
+                }
 
                 let (value, formula, is_closed) = get_datatype(reader, &e, cell_buf)?;
 
