@@ -6,7 +6,8 @@ rows. calamine capped the repeats and dropped those lines with only a log
 line. Also a sheet padded with empty rows to its end, as LibreOffice writes
 one, which must still be read. And budgets with a cell shown as a
 percentage (0.5 as 50%) and one in euros (€1,312,270): both were read as
-pounds (£0.50, £1,312,270); one in pounds (GBP) is still read.
+pounds (£0.50, £1,312,270); one in pounds (GBP) is still read. And the
+same two with no text in the cell (read as blank, the line set aside).
 
     python3 scripts/make_ods_fixtures.py
 """
@@ -57,13 +58,17 @@ make("ods-padded-to-the-end.ods", f'<table:table table:name="Ledger">{head}'
 
 def typed(kind, value, shown, currency=None):
     cur = f' office:currency="{currency}"' if currency else ""
+    text_p = f'<text:p>{shown}</text:p>' if shown else ""
     return (f'<table:table-cell office:value-type="{kind}"{cur} office:value="{value}">'
-            f'<text:p>{shown}</text:p></table:table-cell>')
+            f'{text_p}</table:table-cell>')
 
 
 budget_head = f'<table:table-row>{text("authority")}{text("service")}{text("budget")}</table:table-row>'
 for name, cell in [("ods-budget-percentage.ods", typed("percentage", "0.5", "50%")),
                    ("ods-budget-euros.ods", typed("currency", "1312270", "€1,312,270", "EUR")),
-                   ("ods-budget-pounds.ods", typed("currency", "1312270", "£1,312,270", "GBP"))]:
+                   ("ods-budget-pounds.ods", typed("currency", "1312270", "£1,312,270", "GBP")),
+                   # The same with no text shown: they were read as blank cells.
+                   ("ods-budget-percentage-no-text.ods", typed("percentage", "0.5", "")),
+                   ("ods-budget-euros-no-text.ods", typed("currency", "1312270", "", "EUR"))]:
     make(name, f'<table:table table:name="Budget">{budget_head}'
          f'<table:table-row>{text("MBC")}{text("Audit")}{cell}</table:table-row></table:table>')

@@ -803,6 +803,7 @@ where
     // another currency (€1,312,270) is read as the text it shows, not as a
     // plain number taken for pounds.
     let mut shown = false;
+    let mut percent = false;
     // A currency cell, and whether it names its currency: one that does
     // not ("$100") is not known to be pounds.
     let mut currency: Option<bool> = None;
@@ -833,7 +834,8 @@ where
                 is_value_set = true;
             }
             "office:value-type" => {
-                shown |= value == "percentage";
+                percent |= value == "percentage";
+                shown |= percent;
                 currency = currency.or((value == "currency").then_some(false));
                 if !is_value_set {
                     is_string = value == "string";
@@ -858,6 +860,13 @@ where
         // If the value type is string and the office:string-value attribute
         // is not present, the element content defines the value. LibreOffice
         // also stores error text in the content with an empty string-value.
+        // A percentage or foreign amount whose cell shows no text is said
+        // as what it is, not read as a blank cell (a line with no amount).
+        let unshown = match val {
+            Data::Float(v) if shown && percent => Some(format!("{}%", (v * 1e12).round() / 1e10)),
+            Data::Float(v) if shown => Some(format!("{v} shown in another currency or unit")),
+            _ => None,
+        };
         let mut s = String::new();
         let mut first_paragraph = true;
         loop {
@@ -873,6 +882,10 @@ where
                     if e.name() == QName("table:table-cell")
                         || e.name() == QName("table:covered-table-cell") =>
                 {
+                    match unshown {
+                        Some(u) if s.trim().is_empty() => s = u,
+                        _ => (),
+                    }
                     return Ok((Data::String(s), formula, true));
                 }
                 Ok(Event::Start(e)) if e.name() == QName("office:annotation") => loop {
