@@ -1363,3 +1363,39 @@ fn a_flat_budget_to_date_is_its_share_to_the_penny() {
     );
     assert_eq!(text(cell(m, "ADC", "Audit", "Month budget")), "£2,083.33");
 }
+
+/// Three ledger lines of half a penny (0.005 each: BRK Legal, BRK
+/// Democratic Services, CLN Legal). By hand: BRK's actual to date is
+/// 0.010, CLN's 0.005, all 0.015, shown £0.01, £0.01 and £0.02. With
+/// `--period` the monitoring table says so, as plain reconcile's note does
+/// (it did not: BRK's £0.01 + £0.01 closed on £0.01, unexplained).
+#[test]
+fn fractions_of_a_penny_are_said() {
+    let dir = tempdir("monitor-fractions");
+    let write = |name: &str, text: &str| std::fs::write(dir.join(name), text).unwrap();
+    write(
+        "ledger.csv",
+        "date,authority,cost_centre,amount\n2024-05-01,BRK,LEG01,0.005\n\
+         2024-05-01,BRK,DEM01,0.005\n2024-05-01,CLN,LEG01,0.005\n",
+    );
+    write(
+        "budget.csv",
+        "authority,service,budget\nBRK,Legal,100\nBRK,Democratic Services,100\nCLN,Legal,100\n",
+    );
+    write(
+        "map.csv",
+        "cost_centre,service\nLEG01,Legal\nDEM01,Democratic Services\n",
+    );
+    let out = costshare()
+        .current_dir(&dir)
+        .args(["reconcile", "--actuals", "ledger.csv", "--map", "map.csv"])
+        .args(["--budget", "budget.csv", "--period", "2024-05"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        md.contains("fractions of a penny, kept exactly; figures are shown rounded to the penny, so a total can differ by a penny from the sum of the figures above it (actual to date 0.015 exactly, shown as £0.02)"),
+        "{md}"
+    );
+}

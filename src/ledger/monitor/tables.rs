@@ -257,6 +257,7 @@ fn push_scope_notes(t: &mut Table, m: &Monitoring) {
             m.unused_profiles.join("; ")
         ));
     }
+    t.notes.extend(penny_note(m));
     let s = &m.set_aside;
     if let (n @ 1.., pence, unknown) = (s.lines, s.pence, s.unknown) {
         let first = s
@@ -283,6 +284,27 @@ fn push_scope_notes(t: &mut Table, m: &Monitoring) {
             None => String::new(),
         }
     ));
+}
+
+/// Says that the ledger lines hold fractions of a penny, kept exactly and
+/// shown rounded: a total can then differ by a penny from the figures
+/// above it, as plain reconcile's note says.
+fn penny_note(m: &Monitoring) -> Option<String> {
+    let odd = |d: &Decimal| d.round_dp(2) != *d;
+    let to = m.period as usize;
+    let fractional = m
+        .rows
+        .iter()
+        .any(|r| r.actual_by_period[..to].iter().any(odd) || odd(&r.committed));
+    if !fractional {
+        return None;
+    }
+    let exact: Decimal = m.rows.iter().map(|r| r.actual_to(m.period)).sum();
+    Some(format!(
+        "The ledger lines include fractions of a penny, kept exactly; figures are shown rounded to the penny, so a total can differ by a penny from the sum of the figures above it (actual to date {} exactly, shown as {}).",
+        exact.normalize(),
+        pounds(crate::base::money::round_dp(exact, 2))
+    ))
 }
 
 fn forecast_row(r: &RowFigures, m: &Monitoring) -> Vec<Cell> {
