@@ -606,3 +606,44 @@ fn fill_says_open_blank_and_partly_named_placeholders() {
         ]
     );
 }
+
+/// A draft checked where there is no annual-report data (a folder holding
+/// only models/) is said to be checked against the models alone, on
+/// standard error and in the report's notes: it read "0 findings" and
+/// passed --strict with every annual-report figure unchecked. With no
+/// models either, it is refused.
+#[test]
+fn a_draft_checked_without_annual_report_data_says_so() {
+    let dir = tmp("no-data");
+    std::fs::create_dir_all(dir.join("models")).unwrap();
+    std::fs::copy(
+        "models/planning-support.toml",
+        dir.join("models/planning-support.toml"),
+    )
+    .unwrap();
+    let draft = dir.join("draft.md");
+    std::fs::write(&draft, "# Draft\n\nShared services cost £8.97m net.\n").unwrap();
+    let out = costshare()
+        .current_dir(&dir)
+        .args(["check-draft", "draft.md", "--strict"])
+        .output()
+        .unwrap();
+    let (text, err) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    let said = "No annual-report data was given (--data FILE, or a costshare.toml naming it): the draft is checked against the models' tables only.";
+    assert!(err.contains(&format!("warning: {said}")), "{err}");
+    assert!(text.contains(&format!("> {said}")), "{text}");
+    std::fs::remove_dir_all(dir.join("models")).unwrap();
+    let out = costshare()
+        .current_dir(&dir)
+        .args(["check-draft", "draft.md"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("nothing to check against"),
+        "{out:?}"
+    );
+}

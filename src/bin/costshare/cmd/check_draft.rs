@@ -52,22 +52,41 @@ pub fn read(path: &std::path::Path) -> costshare::Result<Vec<draft::Block>> {
     }
 }
 
-/// The recomputed report: the annual report and every model.
-pub fn packs(data: &DataArgs) -> costshare::Result<Vec<costshare::output::pack::Pack>> {
+/// The recomputed report: the annual report and every model; and what was
+/// not there to check against (no annual-report data, or no models).
+pub fn packs(
+    data: &DataArgs,
+) -> costshare::Result<(Vec<costshare::output::pack::Pack>, Vec<String>)> {
     let inputs = data.resolve()?;
-    if inputs.data.is_none() && inputs.models.is_none() {
-        return Err(Error::usage(
-            "nothing to check against: give --data FILE or --models DIR, or run where a costshare.toml is",
-        ));
-    }
-    costshare::output::pack::packs(inputs.data.as_deref(), inputs.models.as_deref())
+    let missing = match (&inputs.data, &inputs.models) {
+        (None, None) => {
+            return Err(Error::usage(
+                "nothing to check against: give --data FILE or --models DIR, or run where a costshare.toml is",
+            ));
+        }
+        (None, Some(_)) => vec![
+            "No annual-report data was given (--data FILE, or a costshare.toml naming it): the draft is checked against the models' tables only.".to_string(),
+        ],
+        (Some(_), None) => vec![
+            "No models folder was found (--models DIR): the draft is checked against the annual report's tables only.".to_string(),
+        ],
+        _ => Vec::new(),
+    };
+    let packs = costshare::output::pack::packs(inputs.data.as_deref(), inputs.models.as_deref())?;
+    Ok((packs, missing))
 }
 
 pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
     let blocks = read(&args.draft)?;
-    let packs = packs(&args.data)?;
+    let (packs, missing) = packs(&args.data)?;
     let rep = draft::check(&blocks, &packs);
-    let t = draft::report_table(&rep, &args.draft.display().to_string());
+    let mut t = draft::report_table(&rep, &args.draft.display().to_string());
+    // Said first, and on standard error: a draft checked against half the
+    // report passes whatever its other figures say.
+    for m in missing.iter().rev() {
+        eprintln!("costshare: warning: {m}");
+        t.notes.insert(0, m.clone());
+    }
     let text = match OutFormat::from(args.format) {
         // No findings: the headline, and any note (figures found nowhere).
         OutFormat::Md if rep.findings.is_empty() => {

@@ -58,7 +58,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
             args.out.display()
         )));
     }
-    let packs = super::check_draft::packs(&args.data)?;
+    let (packs, _) = super::check_draft::packs(&args.data)?;
     if docx {
         draft::fill_docx(&args.draft, &args.out, &packs)?;
     } else {
