@@ -523,3 +523,37 @@ proptest! {
         prop_assert_eq!(c.partner_npvs().unwrap(), f.partner_npv);
     }
 }
+
+/// A case with no cost tolerance (the Democratic Services review) has no
+/// breach row, and its headline gives the chance of a loss instead of a
+/// tolerance "breached in 0.0% of trials" it never set. By hand, from its
+/// base case (NPV £222,346, score 2.85, so PV costs ≈ £120,187 and PV
+/// savings ≈ £342,533, both in proportion to the share realised for
+/// savings): NPV = 342,533 r − 120,187 is below zero for r < 0.3509, so
+/// with r drawn uniformly from 0.2 to 1 about (0.3509 − 0.2) / 0.8 =
+/// 18.9% of trials lose money (± 0.3 points at 20,000 trials).
+#[test]
+fn cli_simulate_without_a_tolerance_heads_with_the_chance_of_a_loss() {
+    let out = cs()
+        .args(["simulate", "fixtures/wlp-models/democratic-services.toml"])
+        .args(["--range", "savings.realisation=0.2..1", "--trials", "20000"])
+        .args(["--seed", "3", "--quiet"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains("tolerance"), "{text}");
+    let shown = text
+        .split("the NPV is below zero in ")
+        .nth(1)
+        .and_then(|t| t.split("% of trials.").next())
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        text.contains(&format!(
+            "| Probability that NPV is below zero | 0% |  |  |  | {shown}% |"
+        )),
+        "{text}"
+    );
+    let p: f64 = shown.parse().unwrap();
+    assert!((p - 18.9).abs() < 1.5, "{p}");
+}

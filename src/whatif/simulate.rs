@@ -768,7 +768,7 @@ pub fn outcome_table(base: &Case, ranges: &[Range], o: &Outcome, seed: u64) -> R
     }
     t.push(loss_row(&bf, &o.npv));
     partner_rows(&mut t, base, &bf, o)?;
-    t.headline = outcome_headline(o, prob);
+    t.headline = outcome_headline(o, bf.tolerance_max.map(|_| prob));
     if let Some(n) = base_outside(&bf, o) {
         t.notes.push(n);
     }
@@ -1036,19 +1036,28 @@ fn loss_row(bf: &Figures, npv: &[Decimal]) -> Vec<Cell> {
     ]
 }
 
-fn outcome_headline(o: &Outcome, prob: Decimal) -> String {
+/// The NPV's spread, and the chance of a tolerance breach (`breach`), or
+/// of a loss when the case sets no tolerance.
+fn outcome_headline(o: &Outcome, breach: Option<Decimal>) -> String {
     let npv = |q: u32| {
         percentile(&o.npv, q)
             .map(|d| money::format_pounds(d, 0, Default::default()))
             .unwrap_or_default()
     };
+    let pct = |p: Decimal| money::format_percent(p, 1, Default::default());
+    let chance = match breach {
+        Some(p) => format!("the cost tolerance is breached in {} of trials", pct(p)),
+        None => format!(
+            "the NPV is below zero in {} of trials",
+            pct(below_zero(&o.npv))
+        ),
+    };
     format!(
-        "Across {} trials the NPV is {} at P10, {} at P50 and {} at P90; the cost tolerance is breached in {} of trials.",
+        "Across {} trials the NPV is {} at P10, {} at P50 and {} at P90; {chance}.",
         money::group_thousands(Decimal::from(o.trials), 0),
         npv(10),
         npv(50),
         npv(90),
-        money::format_percent(prob, 1, Default::default())
     )
 }
 
