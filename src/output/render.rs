@@ -126,12 +126,33 @@ pub fn json_text<T: Serialize + ?Sized>(v: &T) -> crate::Result<String> {
     Ok(s)
 }
 
-/// A table cell or heading on one line: a `|` escaped, a line break (a
-/// name read from a quoted CSV field) a space, as a row must be one line.
-fn md_escape(s: &str) -> String {
-    s.replace('|', "\\|")
-        .replace("\r\n", " ")
-        .replace(['\n', '\r'], " ")
+/// A table cell or heading on one line: a line break (a name read from a
+/// quoted CSV field) a space, as a row must be one line; and what Markdown
+/// would read as markup escaped, so a name shows as written and cannot end
+/// its cell: `\`, `|`, `*`, `` ` ``, `<`, a `_` at a word's edge, and `[`
+/// in text that could be a link.
+pub(crate) fn md_escape(s: &str) -> String {
+    let s = s.replace("\r\n", " ").replace(['\n', '\r'], " ");
+    let link = s.contains("](");
+    let chars: Vec<char> = s.chars().collect();
+    let word = |j: Option<usize>| {
+        j.and_then(|j| chars.get(j))
+            .is_some_and(|c| c.is_alphanumeric())
+    };
+    let mut out = String::with_capacity(s.len());
+    for (i, &c) in chars.iter().enumerate() {
+        let escape = match c {
+            '\\' | '|' | '*' | '`' | '<' => true,
+            '_' => !(word(i.checked_sub(1)) && word(Some(i + 1))),
+            '[' => link,
+            _ => false,
+        };
+        if escape {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn is_figure_column(t: &Table, col: usize) -> bool {
