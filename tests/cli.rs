@@ -666,6 +666,17 @@ fn init_quotes_a_folder_with_a_space() {
         "{out}"
     );
     std::fs::remove_dir_all(&dir).unwrap();
+    // A folder starting with a dash is not taken for an option of cd.
+    let tmp = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let _ = std::fs::remove_dir_all(tmp.join("-dash"));
+    let out = cs()
+        .current_dir(tmp)
+        .args(["init", "--", "-dash"])
+        .output()
+        .unwrap();
+    let out = String::from_utf8(out.stdout).unwrap();
+    assert!(out.contains("  cd ./-dash && costshare report"), "{out}");
+    std::fs::remove_dir_all(tmp.join("-dash")).unwrap();
 }
 
 /// A share written as a percentage is that share: `savings.realisation=70%`

@@ -150,7 +150,7 @@ fn whole_units(
         Some(u) if u == rust_decimal::Decimal::ONE => "give --unit 1 (whole pounds)".to_string(),
         Some(u) if u == rust_decimal::Decimal::new(1, 2) => "give --unit 0.01 (pence)".to_string(),
         Some(u) => format!("give --unit {u}"),
-        None => "no unit shares a fraction of a penny: give the total to the penny".to_string(),
+        None => "no unit of a penny or more shares it: give the total to the penny".to_string(),
     };
     let hint = match fits {
         Some(_) => format!("{hint}, or the total rounded as you intend"),

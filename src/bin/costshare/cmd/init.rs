@@ -16,6 +16,10 @@ pub struct Args {
 /// A path as a shell word to paste: quoted when it holds anything but
 /// letters, digits and `/._-` (a space would split `cd` in two).
 fn shell_word(s: &str) -> String {
+    // A word starting with a dash is read as an option: `cd ./-dash`.
+    if s.starts_with('-') {
+        return shell_word(&format!("./{s}"));
+    }
     let plain = !s.is_empty()
         && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || "/._-".contains(c));
