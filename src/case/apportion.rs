@@ -165,14 +165,24 @@ pub fn apportion_values(
 #[derive(Debug, Clone)]
 pub struct Apportioner {
     weights: Vec<i128>,
+    /// The largest weight, for `fits`.
+    widest: f64,
 }
 
 impl Apportioner {
     /// A negative weight is reported by its index.
     pub fn new(weights: &[Decimal]) -> Result<Apportioner, ApportionError> {
-        Ok(Apportioner {
-            weights: checked_weights(weights)?,
-        })
+        let weights = checked_weights(weights)?;
+        let widest = weights.iter().map(|w| w.unsigned_abs()).max().unwrap_or(0) as f64;
+        Ok(Apportioner { weights, widest })
+    }
+
+    /// Whether `parts_each` of `amount` (in pounds or pence; nearly, in
+    /// floating point) surely cannot overflow: each weight times the
+    /// amount's pence, with room to spare. False only for figures near
+    /// i128's range (then ask `parts_each`).
+    pub fn fits(&self, amount: f64) -> bool {
+        (amount.abs() * 100.0 + 1.0) * self.widest < 1e37
     }
 
     /// The rounded parts of `amount`, in the order of the weights.

@@ -254,11 +254,58 @@ pub fn own_npv_sign(
     }
 }
 
+/// A partner's yearly costs in floating point, for `own_npv_sign_near`:
+/// each year's cost (`cost`), its size (the sum of its parts' magnitudes),
+/// how far the exact cost may lie from it beyond rounding (`slack`), and
+/// the roundings each cost took.
+pub struct NearCosts<'a> {
+    pub cost: &'a [f64],
+    pub size: &'a [f64],
+    pub slack: &'a [f64],
+    pub roundings: usize,
+}
+
+/// `discount_factors(rate_pct, n)` in floating point, each within four
+/// roundings of the exact factor (`float`).
+pub fn float_factors(rate_pct: Decimal, n: usize) -> Vec<f64> {
+    with_factors(rate_pct, n, |dfs| dfs.iter().map(|&d| float(d)).collect())
+}
+
+/// The sign of `own_npv` from costs known only nearly (`NearCosts`), as
+/// `own_npv_sign` filters, with each year's slack, discounted, added to the
+/// bound; `dfs` and `realisation` are `float_factors` and the profile in
+/// floating point (`float`). None when the NPV lies within the bound of
+/// zero: the caller works the exact costs then.
+pub fn own_npv_sign_near(
+    c: &NearCosts,
+    (net, from, until): (Decimal, usize, usize),
+    realisation: &[f64],
+    dfs: &[f64],
+) -> Option<Ordering> {
+    let (mut npv, mut size, mut slack) = (0f64, 0f64, 0f64);
+    let net = float(net);
+    for (t, &df) in dfs.iter().enumerate() {
+        let s = match from <= t && t < until {
+            true => net * realisation.get(t).copied().unwrap_or(1.0),
+            false => 0.0,
+        };
+        let (ps, pc) = (s * df, c.cost[t] * df);
+        npv += ps - pc;
+        size += ps.abs() + c.size[t] * df;
+        slack += c.slack[t] * df;
+    }
+    // As `own_npv_sign`'s bound, with the costs' own roundings in each
+    // term; the slack (whole units) a millionth over, for its own roundings.
+    let n = dfs.len();
+    let bound = (2 * n + 16 + c.roundings) as f64 * f64::EPSILON * 1.25 * size + slack * 1.000_001;
+    (npv.is_finite() && bound.is_finite() && npv.abs() > bound).then(|| npv.total_cmp(&0.0))
+}
+
 /// `d` as its mantissa in f64 over the nearest f64 to 10^scale: within four
 /// roundings of its value (rust_decimal's own conversion makes no such
 /// promise). A mantissa over 64 bits is its high part, exact, plus its low
 /// part, rounded, then their sum rounded (a 128-bit conversion is a call).
-fn float(d: Decimal) -> f64 {
+pub(crate) fn float(d: Decimal) -> f64 {
     const POWERS: [f64; 29] = [
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
         1e17, 1e18, 1e19, 1e20, 1e21, 1e22, 1e23, 1e24, 1e25, 1e26, 1e27, 1e28,

@@ -518,7 +518,7 @@ impl Case {
     }
 
     /// The realisation profile with each year's savings price factor in it.
-    fn priced_profile(&self) -> Vec<Decimal> {
+    pub(crate) fn priced_profile(&self) -> Vec<Decimal> {
         let mut r = self.realisation_profile();
         if self.prices.is_some() {
             for (t, v) in r.iter_mut().enumerate() {
@@ -541,7 +541,7 @@ impl Case {
 
     /// Each partner's cost of the shared service, when the savings are
     /// worked partner by partner (None: a net saving given whole, or none).
-    fn saving_costs(&self) -> Result<Option<Vec<Decimal>>, CaseError> {
+    pub(crate) fn saving_costs(&self) -> Result<Option<Vec<Decimal>>, CaseError> {
         match self.net_given.is_none() && self.has_savings {
             true => self.partner_costs().map(Some),
             false => Ok(None),
@@ -586,10 +586,16 @@ impl Case {
     pub fn trial(&self, partners: bool) -> Result<Trial, CaseError> {
         let pc = self.saving_costs()?;
         let profile = self.priced_profile();
+        // From proportional shares where the signs are clear (`near`), else
+        // from the apportioned costs.
+        let near = || self.partner_signs_near(pc.as_deref()?, &profile);
         let partner_signs = match partners {
-            true => self.each_partner(pc.as_deref(), &profile, |c, s, p, r, n| {
-                score::own_npv_sign(c, s, p, r, n)
-            })?,
+            true => match near() {
+                Some(signs) => signs,
+                None => self.each_partner(pc.as_deref(), &profile, |c, s, p, r, n| {
+                    score::own_npv_sign(c, s, p, r, n)
+                })?,
+            },
             false => Vec::new(),
         };
         let inputs = self.score_inputs_with(pc.as_deref(), profile);
@@ -636,7 +642,12 @@ impl Case {
 
     /// Costs in year `t` of the span of the items `which` picks.
     /// `up` is `uplift()`, worked once by the caller.
-    fn cost_in(&self, t: usize, up: Decimal, which: impl Fn(&CaseItem) -> bool) -> Decimal {
+    pub(crate) fn cost_in(
+        &self,
+        t: usize,
+        up: Decimal,
+        which: impl Fn(&CaseItem) -> bool,
+    ) -> Decimal {
         let sum: Decimal = self
             .items
             .iter()
@@ -648,7 +659,7 @@ impl Case {
 
     /// The bases the case costs are shared by: the case's, then each item's
     /// own, in order, once each.
-    fn cost_bases(&self) -> Vec<&Basis> {
+    pub(crate) fn cost_bases(&self) -> Vec<&Basis> {
         let mut v = vec![&self.basis];
         for i in self.items.iter().filter(|i| !i.central) {
             if let Some(b) = &i.basis
@@ -808,7 +819,7 @@ impl Case {
 
     /// Each partner's net saving a year, from its cost of the shared
     /// service (`partner_costs`, taken as zero when no cost is given).
-    fn nets_of(&self, pc: &[Decimal]) -> Vec<Decimal> {
+    pub(crate) fn nets_of(&self, pc: &[Decimal]) -> Vec<Decimal> {
         let shared = self.has_shared_cost();
         self.partners
             .iter()

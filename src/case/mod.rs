@@ -6,6 +6,7 @@ pub mod appraise;
 pub mod calc;
 pub mod contributions;
 pub mod investment;
+mod near;
 pub mod partners;
 pub mod pathfinder;
 pub mod savings;
