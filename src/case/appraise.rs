@@ -29,16 +29,27 @@ impl ScoreInputs {
     /// Savings in window year `t`: each partner's net saving from the year
     /// it joins, times the year's realisation share.
     pub fn savings_in(&self, t: usize) -> Decimal {
-        let per_annum: Decimal = self
-            .savers
+        self.realised(self.per_annum_in(t), t)
+    }
+
+    /// The net savings a year of the savers saving in year `t`.
+    fn per_annum_in(&self, t: usize) -> Decimal {
+        self.savers
             .iter()
             .filter(|(_, from, until)| *from <= t && t < *until)
             .map(|(n, _, _)| *n)
-            .sum();
-        mul(
-            per_annum,
-            self.realisation.get(t).copied().unwrap_or(Decimal::ONE),
-        )
+            .sum()
+    }
+
+    /// Whether the savers saving in year `t` are others than in year t - 1.
+    fn savers_change_in(&self, t: usize) -> bool {
+        t == 0 || self.savers.iter().any(|&(_, f, u)| f == t || u == t)
+    }
+
+    /// A year's savings a year, realised as that year's share.
+    fn realised(&self, per_annum: Decimal, t: usize) -> Decimal {
+        let share = self.realisation.get(t).copied().unwrap_or(Decimal::ONE);
+        mul(per_annum, share)
     }
 }
 
@@ -328,8 +339,13 @@ fn summarise_with(i: &ScoreInputs, dfs: &[Decimal]) -> Summary {
         Decimal::ZERO,
     );
     let (mut payback_idx, mut begun) = (None, false);
+    let mut per_annum = Decimal::ZERO;
     for (t, (&c, &df)) in i.costs.iter().zip(dfs).enumerate() {
-        let s = i.savings_in(t);
+        // `savings_in`, the savers' sum worked again only when they change.
+        if i.savers_change_in(t) {
+            per_annum = i.per_annum_in(t);
+        }
+        let s = i.realised(per_annum, t);
         cum = add(cum, sub(s, c));
         // As `evaluate`: from the year the cumulative net stays at or
         // above zero, once money has moved.

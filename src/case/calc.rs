@@ -541,7 +541,7 @@ impl Case {
 
     /// Each partner's cost of the shared service, when the savings are
     /// worked partner by partner (None: a net saving given whole, or none).
-    pub(crate) fn saving_costs(&self) -> Result<Option<Vec<Decimal>>, CaseError> {
+    pub fn saving_costs(&self) -> Result<Option<Vec<Decimal>>, CaseError> {
         match self.net_given.is_none() && self.has_savings {
             true => self.partner_costs().map(Some),
             false => Ok(None),
@@ -584,21 +584,26 @@ impl Case {
     /// realisation profile worked once for all of them. The very figures
     /// `score_inputs`, `case_total` and `partner_npvs` give (a test says so).
     pub fn trial(&self, partners: bool) -> Result<Trial, CaseError> {
-        let pc = self.saving_costs()?;
+        self.trial_with(partners, self.saving_costs()?.as_deref())
+    }
+
+    /// `trial` given the partners' costs (`saving_costs`): a simulation
+    /// that draws nothing they depend on works them once.
+    pub fn trial_with(&self, partners: bool, pc: Option<&[Decimal]>) -> Result<Trial, CaseError> {
         let profile = self.priced_profile();
         // From proportional shares where the signs are clear (`near`), else
         // from the apportioned costs.
-        let near = || self.partner_signs_near(pc.as_deref()?, &profile);
+        let near = || self.partner_signs_near(pc?, &profile);
         let partner_signs = match partners {
             true => match near() {
                 Some(signs) => signs,
-                None => self.each_partner(pc.as_deref(), &profile, |c, s, p, r, n| {
+                None => self.each_partner(pc, &profile, |c, s, p, r, n| {
                     score::own_npv_sign(c, s, p, r, n)
                 })?,
             },
             false => Vec::new(),
         };
-        let inputs = self.score_inputs_with(pc.as_deref(), profile);
+        let inputs = self.score_inputs_with(pc, profile);
         Ok(Trial {
             summary: score::summarise(&inputs),
             total: self.case_total(),

@@ -218,6 +218,21 @@ impl Target {
         )
     }
 
+    /// Whether a draw of it can change the partners' costs of the shared
+    /// service (`Case::saving_costs`): their sum, its uplift, or the
+    /// weights it is apportioned by.
+    pub fn moves_partner_costs(self) -> bool {
+        matches!(
+            self,
+            Target::OperatingBias
+                | Target::Weight(_)
+                | Target::Population(_)
+                | Target::SharedTotal
+                | Target::Baseline(_)
+                | Target::NetGiven
+        )
+    }
+
     /// A share given as a fraction (0.7), shown as a percentage (70%).
     pub fn is_fraction(self) -> bool {
         matches!(self, Target::RealisationFactor | Target::RealisationYear(_))

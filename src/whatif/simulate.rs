@@ -478,12 +478,20 @@ fn run_block(
     let mut work = base.clone();
     let max = base.tolerance_max();
     let partners = !out.partner_worse.is_empty();
+    // The partners' costs, when no draw moves them: worked once.
+    let fixed = match ranges.iter().any(|r| r.target.moves_partner_costs()) {
+        true => None,
+        false => Some(base.saving_costs()?),
+    };
     for _ in 0..count {
         for r in ranges {
             let v = r.draw(&mut rng);
             work.apply(r.target, v);
         }
-        let trial = work.trial(partners)?;
+        let trial = match &fixed {
+            Some(pc) => work.trial_with(partners, pc.as_deref())?,
+            None => work.trial(partners)?,
+        };
         // Put back what was drawn: cheaper than a copy of the case.
         for r in ranges {
             work.restore(base, r.target);
@@ -1136,6 +1144,69 @@ mod tests {
     fn case(model: &str) -> Case {
         let m = crate::model::Model::load(std::path::Path::new(model)).unwrap();
         Case::from_model(&m).unwrap()
+    }
+
+    /// A draw of an input `moves_partner_costs` says leaves the partners'
+    /// costs alone does leave them as they were (so a simulation works them
+    /// once), for every kind of input; and the test sees a draw that does
+    /// move them (the shared cost, a baseline by which it is apportioned,
+    /// the operating bias).
+    #[test]
+    fn inputs_said_not_to_move_partner_costs_do_not() {
+        let keys: [(&str, &[&str]); 3] = [
+            (
+                "models/planning-support.toml",
+                &[
+                    "tolerance_pct=0..20",
+                    "discount_rate_pct=0..10",
+                    "optimism_bias_pct=0..40",
+                    "optimism_bias.operating_pct=0..40",
+                    "optimism_bias.duration_pct=0..40",
+                    "optimism_bias.benefits_pct=0..20",
+                    "prices.inflation_pct=0..5",
+                    "prices.costs_index_pct=0..5",
+                    "prices.savings_index_pct=0..5",
+                    "savings.realisation=0.5..1",
+                    "savings.slip_months=0..12",
+                    "savings.shared_service_cost=700000..900000",
+                    "savings.baseline.MBC=200000..300000",
+                    "savings.already_budgeted.SBC=0..50000",
+                    "savings.realisation.2015/16=0..1",
+                    "investment.Redundancy.scale=0.5..2",
+                    "investment.Redundancy.2014/15=0..300000",
+                    "apportionment.weights.MBC=1..3",
+                ],
+            ),
+            ("tests/models/bases.toml", &["population.A=1000..90000"]),
+            (
+                "models/mkip-programme.toml",
+                &["savings.net_saving_per_annum=0..900000"],
+            ),
+        ];
+        let mut moved = Vec::new();
+        for (model, keys) in keys {
+            let base = case(model);
+            for k in keys {
+                let r = parse_range(&base, k).unwrap();
+                let mut rng = crate::base::rng::Rng::new(5);
+                for _ in 0..20 {
+                    let mut work = base.clone();
+                    work.apply(r.target, r.draw(&mut rng));
+                    let same = work.saving_costs().unwrap() == base.saving_costs().unwrap();
+                    assert!(same || r.target.moves_partner_costs(), "{model}: {k}");
+                    if !same {
+                        moved.push(k.split('=').next().unwrap());
+                    }
+                }
+            }
+        }
+        for k in [
+            "savings.shared_service_cost",
+            "savings.baseline.MBC",
+            "optimism_bias.operating_pct",
+        ] {
+            assert!(moved.contains(&k), "{k}");
+        }
     }
 
     proptest! {
