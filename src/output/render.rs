@@ -188,11 +188,12 @@ pub fn to_markdown(t: &Table, neg: Negatives, heading: &str) -> String {
         }
         out.push('\n');
     }
+    // Escaped as the cells are: a name in a note is not markup either.
     if !t.headline.is_empty() {
-        out.push_str(&format!("\n{}\n", t.headline));
+        out.push_str(&format!("\n{}\n", md_escape(&t.headline)));
     }
     for n in &t.notes {
-        out.push_str(&format!("\n> {n}\n"));
+        out.push_str(&format!("\n> {}\n", md_escape(n)));
     }
     out
 }

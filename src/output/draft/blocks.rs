@@ -104,10 +104,10 @@ pub fn markdown(text: &str) -> Vec<Block> {
             continue;
         }
         if let Some(h) = l.strip_prefix('#') {
-            title = h.trim_start_matches('#').trim().to_string();
+            title = unescape(h.trim_start_matches('#').trim());
         }
         if !l.is_empty() {
-            let text = l.trim_start_matches(['#', '>', ' ']).replace("**", "");
+            let text = unescape(&l.trim_start_matches(['#', '>', ' ']).replace("**", ""));
             out.push(Block::Para {
                 place: format!("line {n}"),
                 text,
