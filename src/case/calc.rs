@@ -393,7 +393,22 @@ impl Case {
     }
 
     pub(crate) fn uplift(&self) -> Decimal {
-        Decimal::ONE + self.optimism_bias_pct / Decimal::ONE_HUNDRED
+        // A trial asks three times for the same bias's uplift; a division
+        // is slow. Kept by the bias's bytes, not its value: 40 and 40.0
+        // give the same value in different bytes.
+        thread_local! {
+            static LAST: std::cell::Cell<([u8; 16], Decimal)> =
+                const { std::cell::Cell::new(([0xFF; 16], Decimal::ONE)) };
+        }
+        let key = self.optimism_bias_pct.serialize();
+        LAST.with(|c| match c.get() {
+            (k, up) if k == key => up,
+            _ => {
+                let up = Decimal::ONE + self.optimism_bias_pct / Decimal::ONE_HUNDRED;
+                c.set((key, up));
+                up
+            }
+        })
     }
 
     /// Apportionment weights by the current basis, without names.

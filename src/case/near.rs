@@ -262,3 +262,23 @@ mod tests {
         assert_eq!(both(&fee).0, None);
     }
 }
+
+#[cfg(test)]
+mod uplift_tests {
+    use crate::case::calc::Case;
+    use rust_decimal::Decimal;
+
+    /// The uplift kept from the last call is the one its bias gives, byte
+    /// for byte, whichever bias came before: 40 and 40.0 (one value, two
+    /// spellings), zero, and the same bias again.
+    #[test]
+    fn the_kept_uplift_is_the_biases_own() {
+        let m = crate::model::Model::load(std::path::Path::new("models/planning-support.toml"));
+        let mut c = Case::from_model(&m.unwrap()).unwrap();
+        for bias in ["40", "40.0", "40.0", "0", "0.00", "12.345", "40", "-5"] {
+            c.optimism_bias_pct = bias.parse().unwrap();
+            let want = Decimal::ONE + c.optimism_bias_pct / Decimal::ONE_HUNDRED;
+            assert_eq!(c.uplift().serialize(), want.serialize(), "{bias}");
+        }
+    }
+}
