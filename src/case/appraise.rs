@@ -162,13 +162,12 @@ pub fn payback_text(p: Option<Year>) -> String {
         .unwrap_or_else(|| "none within window".into())
 }
 
-/// The headline figures of `evaluate`, without the year-by-year rows: the
-/// simulation's inner loop. Same arithmetic in the same order, so the
-/// results are identical (a test says so).
+/// The headline figures of `evaluate` a simulation shows (NPV, score and
+/// payback), without the year-by-year rows or the totals: the simulation's
+/// inner loop. Same arithmetic in the same order, so the results are
+/// identical (a test says so).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Summary {
-    pub costs: Decimal,
-    pub savings: Decimal,
     pub npv: Decimal,
     pub score: Option<Decimal>,
     pub payback_idx: Option<usize>,
@@ -331,13 +330,7 @@ pub(crate) fn float(d: Decimal) -> f64 {
 }
 
 fn summarise_with(i: &ScoreInputs, dfs: &[Decimal]) -> Summary {
-    let (mut tc, mut ts, mut pvc, mut pvs, mut cum) = (
-        Decimal::ZERO,
-        Decimal::ZERO,
-        Decimal::ZERO,
-        Decimal::ZERO,
-        Decimal::ZERO,
-    );
+    let (mut pvc, mut pvs, mut cum) = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
     let (mut payback_idx, mut begun) = (None, false);
     let mut per_annum = Decimal::ZERO;
     for (t, (&c, &df)) in i.costs.iter().zip(dfs).enumerate() {
@@ -350,19 +343,17 @@ fn summarise_with(i: &ScoreInputs, dfs: &[Decimal]) -> Summary {
         // As `evaluate`: from the year the cumulative net stays at or
         // above zero, once money has moved.
         begun |= !c.is_zero() || !s.is_zero();
-        if cum < Decimal::ZERO {
+        // `cum < 0` without rust_decimal's comparison (a zero may carry
+        // the sign of its parts).
+        if cum.is_sign_negative() && !cum.is_zero() {
             payback_idx = None;
         } else if payback_idx.is_none() && begun {
             payback_idx = Some(t);
         }
-        tc = add(tc, c);
-        ts = add(ts, s);
         pvc = add(pvc, mul(c, df));
         pvs = add(pvs, mul(s, df));
     }
     Summary {
-        costs: tc,
-        savings: ts,
         npv: sub(pvs, pvc),
         // A ratio only of costs paid: with PV costs nil or negative (refunds
         // above spending) it would call a loss a return.
