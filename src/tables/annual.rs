@@ -197,8 +197,19 @@ fn load_report(src: &Source, acc: &mut Vec<Accounting>) -> Result<ReportInfo> {
     let (c_k, c_v) = (t.col("key")?, t.col("value")?);
     let mut info = ReportInfo::default();
     let (mut title, mut year, mut forecast) = (None, None, None);
+    let mut seen = std::collections::HashMap::new();
     for r in t.iter() {
         let key = r.text(c_k, "a key such as title or year")?;
+        // A key given twice (typed again, or a key cell merged down over
+        // the next) would be read as the later: which is meant is unknown.
+        if let Some(first) = seen.insert(key.to_ascii_lowercase(), r.origin(c_k)) {
+            return Err(Error::Table {
+                place: r.origin(c_k).to_string(),
+                message: format!(
+                    "the key {key} appears again (first at {first}); give each key once"
+                ),
+            });
+        }
         let text = || r.text(c_v, &format!("a value for {key}"));
         match key.to_ascii_lowercase().as_str() {
             "title" => title = Some(text()?),
