@@ -1398,4 +1398,11 @@ fn fractions_of_a_penny_are_said() {
         md.contains("fractions of a penny, kept exactly; figures are shown rounded to the penny, so a total can differ by a penny from the sum of the figures above it (actual to date 0.015 exactly, shown as £0.02)"),
         "{md}"
     );
+    // Under each table whose rows might not add up: the month and year to
+    // date, the forecast, and the spend by month.
+    assert_eq!(
+        md.matches("fractions of a penny, kept exactly").count(),
+        3,
+        "{md}"
+    );
 }

@@ -257,7 +257,8 @@ fn push_scope_notes(t: &mut Table, m: &Monitoring) {
             m.unused_profiles.join("; ")
         ));
     }
-    t.notes.extend(penny_note(m));
+    let rows: Vec<&RowFigures> = m.rows.iter().collect();
+    t.notes.extend(penny_note(&rows, m.period));
     let s = &m.set_aside;
     if let (n @ 1.., pence, unknown) = (s.lines, s.pence, s.unknown) {
         let first = s
@@ -289,17 +290,16 @@ fn push_scope_notes(t: &mut Table, m: &Monitoring) {
 /// Says that the ledger lines hold fractions of a penny, kept exactly and
 /// shown rounded: a total can then differ by a penny from the figures
 /// above it, as plain reconcile's note says.
-fn penny_note(m: &Monitoring) -> Option<String> {
+fn penny_note(rows: &[&RowFigures], period: u32) -> Option<String> {
     let odd = |d: &Decimal| d.round_dp(2) != *d;
-    let to = m.period as usize;
-    let fractional = m
-        .rows
+    let to = period as usize;
+    let fractional = rows
         .iter()
         .any(|r| r.actual_by_period[..to].iter().any(odd) || odd(&r.committed));
     if !fractional {
         return None;
     }
-    let exact: Decimal = m.rows.iter().map(|r| r.actual_to(m.period)).sum();
+    let exact: Decimal = rows.iter().map(|r| r.actual_to(period)).sum();
     Some(format!(
         "The ledger lines include fractions of a penny, kept exactly; figures are shown rounded to the penny, so a total can differ by a penny from the sum of the figures above it (actual to date {} exactly, shown as {}).",
         exact.normalize(),
@@ -534,6 +534,7 @@ pub fn by_month_table(m: &Monitoring, authority: Option<&str>) -> Table {
         "The Total's variance is for periods 1–{} (the months with actuals); its budget is the whole year's.",
         m.period
     ));
+    t.notes.extend(penny_note(&rows, m.period));
     t.charts.push(spend_chart(&name, who, m, actuals, budgets));
     t
 }
