@@ -635,15 +635,35 @@ fn a_draft_checked_without_annual_report_data_says_so() {
     let said = "No annual-report data was given (--data FILE, or a costshare.toml naming it): the draft is checked against the models' tables only.";
     assert!(err.contains(&format!("warning: {said}")), "{err}");
     assert!(text.contains(&format!("> {said}")), "{text}");
+    // A models folder holding no model (only the partnership's file) is
+    // no models: with no data, nothing to check against; with data, said.
     std::fs::remove_dir_all(dir.join("models")).unwrap();
+    std::fs::create_dir_all(dir.join("models")).unwrap();
+    std::fs::write(dir.join("models/partnership.toml"), "name = \"X\"\n").unwrap();
+    for extra in [&[][..], &["--models", "models"][..]] {
+        let out = costshare()
+            .current_dir(&dir)
+            .args(["check-draft", "draft.md"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(
+                "nothing to check against: no annual-report data and no models in models;"
+            ),
+            "{out:?}"
+        );
+    }
+    let data = std::fs::canonicalize("fixtures/mkip-2012-13").unwrap();
     let out = costshare()
         .current_dir(&dir)
-        .args(["check-draft", "draft.md"])
+        .args(["check-draft", "draft.md", "--data"])
+        .arg(&data)
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(2));
     assert!(
-        String::from_utf8_lossy(&out.stderr).contains("nothing to check against"),
+        String::from_utf8_lossy(&out.stderr).contains("warning: No models were found in models (--models DIR): the draft is checked against the annual report's tables only."),
         "{out:?}"
     );
 }

@@ -53,26 +53,35 @@ pub fn read(path: &std::path::Path) -> costshare::Result<Vec<draft::Block>> {
 }
 
 /// The recomputed report: the annual report and every model; and what was
-/// not there to check against (no annual-report data, or no models).
+/// not there to check against (no annual-report data, or no models: none
+/// given, or a models folder holding none).
 pub fn packs(
     data: &DataArgs,
 ) -> costshare::Result<(Vec<costshare::output::pack::Pack>, Vec<String>)> {
     let inputs = data.resolve()?;
-    let missing = match (&inputs.data, &inputs.models) {
-        (None, None) => {
-            return Err(Error::usage(
-                "nothing to check against: give --data FILE or --models DIR, or run where a costshare.toml is",
-            ));
+    let (data, models) = (inputs.data.as_deref(), inputs.models.as_deref());
+    let packs = match (data, models) {
+        (None, None) => Vec::new(),
+        _ => costshare::output::pack::packs(data, models)?,
+    };
+    let has_models = packs.len() > usize::from(data.is_some());
+    let folder = models
+        .map(|m| format!(" in {}", m.display()))
+        .unwrap_or_default();
+    let missing = match (data.is_some(), has_models) {
+        (false, false) => {
+            return Err(Error::usage(format!(
+                "nothing to check against: no annual-report data and no models{folder}; give --data FILE or --models DIR, or run where a costshare.toml is"
+            )));
         }
-        (None, Some(_)) => vec![
+        (false, true) => vec![
             "No annual-report data was given (--data FILE, or a costshare.toml naming it): the draft is checked against the models' tables only.".to_string(),
         ],
-        (Some(_), None) => vec![
-            "No models folder was found (--models DIR): the draft is checked against the annual report's tables only.".to_string(),
-        ],
+        (true, false) => vec![format!(
+            "No models were found{folder} (--models DIR): the draft is checked against the annual report's tables only."
+        )],
         _ => Vec::new(),
     };
-    let packs = costshare::output::pack::packs(inputs.data.as_deref(), inputs.models.as_deref())?;
     Ok((packs, missing))
 }
 
