@@ -706,4 +706,22 @@ fn names_with_markdown_marks_round_trip() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.starts_with("243 figures read: 0 findings"), "{text}");
     assert_eq!(out.status.code(), Some(0));
+    // A placeholder in a table cell names the row as the table writes it
+    // (`S\|B\\C \<x>`), and fill finds it: S|B\C <x>'s budget cost,
+    // £303,926, as the savings table gives it (fill refused "no cell").
+    std::fs::write(
+        dir.join("fill.md"),
+        "| Partner | Budget |\n|---|---:|\n| S\\|B\\\\C \\<x> | {{ps/savings:S\\|B\\\\C \\<x>:Budget cost 2013/14}} |\n",
+    )
+    .unwrap();
+    fill(dir.join("fill.md"), dir.join("filled.md"))
+        .current_dir(&dir)
+        .args(["--models", "models"])
+        .assert()
+        .success();
+    let filled = std::fs::read_to_string(dir.join("filled.md")).unwrap();
+    assert!(
+        filled.contains("| S\\|B\\\\C \\<x> | £303,926 |"),
+        "{filled}"
+    );
 }

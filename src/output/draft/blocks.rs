@@ -55,7 +55,7 @@ fn cells(line: &str) -> Vec<String> {
 }
 
 /// `\x` as `x` for each ASCII punctuation mark `x`, as Markdown reads it.
-fn unescape(s: &str) -> String {
+pub(crate) fn unescape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {

@@ -298,10 +298,17 @@ pub fn fill_text(text: &str, packs: &[Pack], escape: bool) -> Result<String> {
             continue;
         }
         out.push_str(&text[at..s]);
-        let spec = crate::base::text::xml_unescape(text[s + 2..e].trim());
+        // Word's text is XML; Markdown's is escaped as the report writes it
+        // (`A\|B` in a table cell is the row A|B), and so is what is filled.
+        let spec = match escape {
+            true => crate::base::text::xml_unescape(text[s + 2..e].trim()),
+            false => {
+                crate::base::text::xml_unescape(&super::blocks::unescape(text[s + 2..e].trim()))
+            }
+        };
         match lookup(packs, &spec) {
             Ok(v) if escape => out.push_str(&v.replace('&', "&amp;").replace('<', "&lt;")),
-            Ok(v) => out.push_str(&v),
+            Ok(v) => out.push_str(&crate::output::render::md_escape(&v)),
             Err(why) => bad.push(format!("{{{{{spec}}}}}: {why}")),
         }
         at = e + 2;
