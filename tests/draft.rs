@@ -681,7 +681,11 @@ fn names_with_markdown_marks_round_trip() {
         .replace("\"MBC\"", "\"M*B_C\"")
         .replace("MBC = ", "\"M*B_C\" = ")
         .replace("\"SBC\"", "\"S|B\\\\C <x>\"")
-        .replace("SBC = ", "\"S|B\\\\C <x>\" = ");
+        .replace("SBC = ", "\"S|B\\\\C <x>\" = ")
+        .replace(
+            "Planning Support shared service",
+            "Planning *Support* shared_ service",
+        );
     std::fs::write(dir.join("models/ps.toml"), model).unwrap();
     costshare()
         .current_dir(&dir)
@@ -689,6 +693,10 @@ fn names_with_markdown_marks_round_trip() {
         .assert()
         .success();
     let md = std::fs::read_to_string(dir.join("out/ps/report.md")).unwrap();
+    assert!(
+        md.starts_with("# Planning \\*Support\\* shared\\_ service"),
+        "{md}"
+    );
     assert!(
         md.contains("| M\\*B_C | £253,753 | £207,299 | £46,454 |  | £46,454 |"),
         "{md}"

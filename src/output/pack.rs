@@ -145,14 +145,15 @@ pub fn write(pack: &Pack, dir: &Path, parts: &[Part], neg: Negatives) -> Result<
         written.push(p.display().to_string());
     }
     if parts.contains(&Part::Md) {
-        let mut md = format!("# {}\n\n{}\n", pack.title, pack.intro);
+        let esc = render::md_escape;
+        let mut md = format!("# {}\n\n{}\n", esc(&pack.title), esc(&pack.intro));
         for t in &pack.tables {
             md.push('\n');
             // Each chart after its section's table, as in the Word document.
             md.push_str(&render::to_markdown(t, neg, "##"));
             if parts.contains(&Part::Charts) {
                 for (_, c) in charts.iter().filter(|(tn, _)| *tn == t.name) {
-                    md.push_str(&format!("\n![{}](charts/{}.svg)\n", c.title, c.name));
+                    md.push_str(&format!("\n![{}](charts/{}.svg)\n", esc(&c.title), c.name));
                 }
             }
         }
