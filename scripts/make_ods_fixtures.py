@@ -67,6 +67,8 @@ budget_head = f'<table:table-row>{text("authority")}{text("service")}{text("budg
 for name, cell in [("ods-budget-percentage.ods", typed("percentage", "0.5", "50%")),
                    ("ods-budget-euros.ods", typed("currency", "1312270", "€1,312,270", "EUR")),
                    ("ods-budget-pounds.ods", typed("currency", "1312270", "£1,312,270", "GBP")),
+                   # The code in lower case: pounds still (it was refused).
+                   ("ods-budget-pounds-lower-case.ods", typed("currency", "1312270", "£1,312,270", "gbp")),
                    # The same with no text shown: they were read as blank cells.
                    ("ods-budget-percentage-no-text.ods", typed("percentage", "0.5", "")),
                    ("ods-budget-euros-no-text.ods", typed("currency", "1312270", "", "EUR"))]:

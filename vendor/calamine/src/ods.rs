@@ -842,7 +842,7 @@ where
                 }
             }
             "office:currency" => {
-                shown |= value != "GBP";
+                shown |= !value.eq_ignore_ascii_case("GBP");
                 currency = Some(true);
             }
             "calcext:value-type" => is_error = value == "error",
