@@ -947,6 +947,22 @@ impl Reader<'_> {
                                 .err(&format!("{key}.item"), "missing; expected the item's name"));
                         }
                     };
+                    // The investment table closes on its own Total row: an
+                    // item so named reads as it (check-draft mixed the two).
+                    let totals = [
+                        "total",
+                        "totals",
+                        "subtotal",
+                        "sub-total",
+                        "sub total",
+                        "grand total",
+                    ];
+                    if totals.iter().any(|w| item.eq_ignore_ascii_case(w)) {
+                        return Err(self.err(
+                            &format!("{key}.item"),
+                            format!("{item:?} reads as the investment table's own total row; name the item for what it is"),
+                        ));
+                    }
                     // Scenarios and ranges address an item by its name.
                     if let Some(j) = out.iter().position(|o: &InvestmentItem| o.item == item) {
                         return Err(self.err(
