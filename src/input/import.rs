@@ -1385,24 +1385,23 @@ fn is_total_label(s: &str) -> bool {
     is_total_label_bytes(s.trim().as_bytes())
 }
 
+/// The words that, alone in a label, name a total row.
+pub(crate) const TOTAL_WORDS: [&str; 6] = [
+    "total",
+    "totals",
+    "subtotal",
+    "sub-total",
+    "sub total",
+    "grand total",
+];
+
 /// `is_total_label` for bytes as a ledger line holds them, without a copy
 /// (it is asked of every line's first field).
 pub(crate) fn is_total_label_bytes(b: &[u8]) -> bool {
     let t = b.trim_ascii();
     let is = |w: &[u8]| t.eq_ignore_ascii_case(w);
     let starts = |w: &[u8]| t.len() >= w.len() && t[..w.len()].eq_ignore_ascii_case(w);
-    [
-        "total",
-        "totals",
-        "subtotal",
-        "sub-total",
-        "sub total",
-        "grand total",
-    ]
-    .iter()
-    .any(|w| is(w.as_bytes()))
-        || starts(b"total ")
-        || starts(b"total:")
+    TOTAL_WORDS.iter().any(|w| is(w.as_bytes())) || starts(b"total ") || starts(b"total:")
 }
 
 /// Whether a row's filled cells are a total typed into the sheet: a total

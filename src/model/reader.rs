@@ -949,14 +949,7 @@ impl Reader<'_> {
                     };
                     // The investment table closes on its own Total row: an
                     // item so named reads as it (check-draft mixed the two).
-                    let totals = [
-                        "total",
-                        "totals",
-                        "subtotal",
-                        "sub-total",
-                        "sub total",
-                        "grand total",
-                    ];
+                    let totals = crate::input::import::TOTAL_WORDS;
                     if totals.iter().any(|w| item.eq_ignore_ascii_case(w)) {
                         return Err(self.err(
                             &format!("{key}.item"),
