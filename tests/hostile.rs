@@ -340,6 +340,22 @@ fn parquet_from_other_writers_is_read_exactly() {
     let p = std::path::Path::new("fixtures/parquet/pyarrow-empty.parquet");
     let t = costshare::ledger::read(p, &cols, &mut |_, _| {}).unwrap();
     assert_eq!((t.rows, t.bad, t.total_pence), (0, 0, 0));
+    // Said as records, which a Parquet file holds (it said "lines").
+    let out = assert_cmd::Command::cargo_bin("costshare")
+        .unwrap()
+        .args([
+            "reconcile",
+            "--actuals",
+            "fixtures/parquet/duckdb-float.parquet",
+        ])
+        .args(["--budget", "fixtures/wlp-ledger/budget.csv"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("duckdb-float.parquet: 300 records read: 300 used (£32,530.08)"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -14,17 +14,17 @@ fn pounds(p: i128) -> String {
 pub fn summary(t: &LedgerTotals) -> Vec<String> {
     let mut v = Vec::new();
     for f in &t.files {
+        // What the file holds: a sheet's rows, a Parquet file's records
+        // (it has no lines), a text file's lines.
+        let unit = if f.place.contains(", sheet ") {
+            "row"
+        } else if f.place.to_ascii_lowercase().ends_with(".parquet") {
+            "record"
+        } else {
+            "line"
+        };
         let read = if f.lines == f.read {
-            format!(
-                "{} {}{}",
-                f.read,
-                if f.place.contains(", sheet ") {
-                    "row"
-                } else {
-                    "line"
-                },
-                if f.read == 1 { "" } else { "s" }
-            )
+            format!("{} {unit}{}", f.read, if f.read == 1 { "" } else { "s" })
         } else {
             format!("{} lines ({} records)", f.lines, f.read)
         };
