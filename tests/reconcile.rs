@@ -864,3 +864,89 @@ fn a_label_merged_down_a_long_ledger_is_filled() {
     assert!(text.contains("BRK,Legal,75000.00,250000.00,"), "{text}");
     assert!(!text.contains("Unassigned"), "{text}");
 }
+
+/// A map workbook holding two maps (this year's and an old one that sends
+/// LEG02 to Land Charges) is refused until --map-sheet names one; named,
+/// that sheet is read: by hand from the ledger fixture, this year's map
+/// puts LEG02's £6,200.50 under BRK Legal (£74,700.50 in all), the old one
+/// under BRK Land Charges. A targets workbook likewise takes
+/// --targets-sheet. Before, the refusal could only ask for one sheet per
+/// file.
+#[test]
+fn map_and_targets_sheets_are_named_by_flags() {
+    use rust_xlsxwriter::Workbook;
+    let dir = tmp("map-sheets");
+    let path = dir.join("map.xlsx");
+    let mut wb = Workbook::new();
+    for (name, leg02) in [("Map", "Legal"), ("Map 2019", "Land Charges")] {
+        let ws = wb.add_worksheet().set_name(name).unwrap();
+        ws.write_row(0, 0, ["cost_centre", "service"]).unwrap();
+        for (r, (cc, s)) in [
+            ("LEG01", "Legal"),
+            ("LEG02", leg02),
+            ("LCH01", "Land Charges"),
+            ("DEM01", "Democratic Services"),
+        ]
+        .iter()
+        .enumerate()
+        {
+            ws.write_row(r as u32 + 1, 0, [*cc, *s]).unwrap();
+        }
+    }
+    wb.save(&path).unwrap();
+    let run = |extra: &[&str]| {
+        let out = Command::cargo_bin("costshare")
+            .unwrap()
+            .args(["reconcile", "--actuals", "fixtures/wlp-ledger/ledger.csv"])
+            .args([
+                "--budget",
+                "fixtures/wlp-ledger/budget.csv",
+                "--format",
+                "csv",
+            ])
+            .arg("--map")
+            .arg(&path)
+            .args(extra)
+            .output()
+            .unwrap();
+        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        (text(&out.stdout), text(&out.stderr), out.status.code())
+    };
+    let (_, err, code) = run(&[]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("name the one to read with --map-sheet"),
+        "{err}"
+    );
+    let (text, err, code) = run(&["--map-sheet", "Map"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(text.contains("BRK,Legal,75000.00,74700.50,"), "{text}");
+    let (text, _, _) = run(&["--map-sheet", "Map 2019"]);
+    assert!(text.contains("BRK,Legal,75000.00,68500.00,"), "{text}");
+
+    let targets = dir.join("targets.xlsx");
+    let mut wb = Workbook::new();
+    for name in ["Targets", "Targets 2019"] {
+        let ws = wb.add_worksheet().set_name(name).unwrap();
+        ws.write_row(0, 0, ["authority", "service", "baseline", "target"])
+            .unwrap();
+        ws.write_row(1, 0, ["BRK", "Legal"]).unwrap();
+        ws.write_row(1, 2, [80000, 5000]).unwrap();
+    }
+    wb.save(&targets).unwrap();
+    let (_, err, code) = run(&["--map-sheet", "Map", "--targets", targets.to_str().unwrap()]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("name the one to read with --targets-sheet"),
+        "{err}"
+    );
+    let (_, err, code) = run(&[
+        "--map-sheet",
+        "Map",
+        "--targets",
+        targets.to_str().unwrap(),
+        "--targets-sheet",
+        "Targets",
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+}

@@ -127,13 +127,13 @@ fn scaled(d: Decimal, unit: Decimal, r: &import::Record, col: usize) -> crate::R
 
 /// A two-column lookup (a code to what it belongs to), each code once.
 fn read_lookup(
-    path: &Path,
+    (path, sheet): (&Path, Sheet),
     (key, key_what): (&str, &str),
     (value, value_what): (&str, &str),
     clash: impl Fn(&str) -> String,
 ) -> crate::Result<HashMap<String, String>> {
-    let grids = import::read_file(path, None)?;
-    let t = table_of(&grids, path, &[key, value], (None, None))?;
+    let grids = import::read_file(path, sheet.0)?;
+    let t = table_of(&grids, path, &[key, value], (None, sheet.1))?;
     let (c, s) = (t.col(key)?, t.col(value)?);
     let mut m = HashMap::new();
     for r in t.iter() {
@@ -167,10 +167,15 @@ fn service_name(r: &import::Record, col: usize) -> crate::Result<String> {
     }
 }
 
-/// Cost centre to service (CSV or a spreadsheet: cost_centre, service).
-pub fn read_map(path: &Path) -> crate::Result<HashMap<String, String>> {
+/// The sheet of a workbook to read (None: the one holding the columns),
+/// and the flag that names it, for a refusal to suggest.
+pub type Sheet<'a> = (Option<&'a str>, Option<&'a str>);
+
+/// Cost centre to service (CSV or a spreadsheet: cost_centre, service);
+/// `sheet`, the sheet given by `--map-sheet`.
+pub fn read_map(path: &Path, sheet: Option<&str>) -> crate::Result<HashMap<String, String>> {
     read_lookup(
-        path,
+        (path, (sheet, Some("--map-sheet"))),
         ("cost_centre", "a cost centre code"),
         ("service", "a service name"),
         |prev| format!("each cost centre mapped once (it is also mapped to {prev})"),
@@ -283,13 +288,17 @@ fn once<'a>(
     Ok(())
 }
 
-pub fn read_targets(path: &Path, unit: Option<Decimal>) -> crate::Result<Vec<TargetLine>> {
-    let grids = import::read_file(path, None)?;
+pub fn read_targets(
+    path: &Path,
+    sheet: Option<&str>,
+    unit: Option<Decimal>,
+) -> crate::Result<Vec<TargetLine>> {
+    let grids = import::read_file(path, sheet)?;
     let t = table_of(
         &grids,
         path,
         &["authority", "service", "baseline", "target"],
-        (unit, None),
+        (unit, Some("--targets-sheet")),
     )?;
     let (a, s, b, g) = (
         t.col("authority")?,
@@ -444,7 +453,7 @@ pub fn read_profiles(path: &Path, start: u32) -> crate::Result<crate::ledger::mo
 /// Account to account group (CSV or a spreadsheet: account, group).
 pub fn read_accounts(path: &Path) -> crate::Result<HashMap<String, String>> {
     read_lookup(
-        path,
+        (path, (None, None)),
         ("account", "an account code"),
         ("group", "an account group"),
         |prev| format!("each account in one group (it is also in {prev})"),

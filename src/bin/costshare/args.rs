@@ -170,13 +170,15 @@ const MONITORING_PATHS: [&str; 8] = [
     "forecast",
 ];
 /// `[monitoring]` keys taken as they are.
-const MONITORING_VALUES: [&str; 12] = [
+const MONITORING_VALUES: [&str; 14] = [
     "period",
     "year-start",
     "columns",
     "authority",
     "detail",
     "budget-sheet",
+    "map-sheet",
+    "targets-sheet",
     "budget-unit",
     "actuals-unit",
     "amber",

@@ -44,12 +44,18 @@ pub struct Args {
     /// Savings targets: authority, service, baseline, target
     #[arg(long, value_name = "FILE")]
     pub targets: Option<PathBuf>,
+    /// Sheet of the targets workbook
+    #[arg(long, value_name = "NAME")]
+    pub targets_sheet: Option<String>,
     /// Ledger extracts: files, folders or patterns (CSV, xlsx/xls/ods, .parquet)
     #[arg(long, value_name = "FILE|DIR", num_args = 1.., required = true)]
     pub actuals: Vec<PathBuf>,
     /// Cost centre to service (CSV: cost_centre, service)
     #[arg(long, value_name = "FILE")]
     pub map: Option<PathBuf>,
+    /// Sheet of the map workbook
+    #[arg(long, value_name = "NAME")]
+    pub map_sheet: Option<String>,
     /// Ledger header names, e.g. amount=Value,cost_centre=CC,authority=Council;
     /// for monitoring date=HEADER (each line's date) or period=HEADER (its
     /// period number, 1 = the year's first month) and account=HEADER
@@ -408,7 +414,11 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
     let mut cols = columns(args)?;
     let budget_unit = unit("budget-unit", args.budget_unit.as_deref())?;
     // Read the small files first: a mistake in them should not wait for the ledger.
-    let map = args.map.as_deref().map(read_map).transpose()?;
+    let map = args
+        .map
+        .as_deref()
+        .map(|m| read_map(m, args.map_sheet.as_deref()))
+        .transpose()?;
     // Budgets as given (perhaps by account group), and one per service.
     let budget_lines = args
         .budget
@@ -419,7 +429,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
     let target_lines = args
         .targets
         .as_deref()
-        .map(|t| read_targets(t, budget_unit))
+        .map(|t| read_targets(t, args.targets_sheet.as_deref(), budget_unit))
         .transpose()?;
     if args.monitoring.period.is_none() {
         target_lines.as_deref().map(one_year).transpose()?;
