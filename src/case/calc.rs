@@ -705,15 +705,10 @@ impl Case {
             let Ok(w) = self.weight_values_for(basis) else {
                 return Ok(None);
             };
-            let mine =
-                |i: &CaseItem| !i.central && i.basis.as_ref().unwrap_or(&self.basis) == basis;
+            let mine = |i: &CaseItem| self.shared_by(i, basis);
             let mut ready: Option<(Vec<usize>, apportion::Apportioner)> = None;
             for (t, year) in out.iter_mut().enumerate() {
-                engaged.clear();
-                engaged.extend(
-                    (0..self.partners.len())
-                        .filter(|&i| self.partners[i].joins <= t && t < self.partners[i].leaves),
-                );
+                self.engaged_in(t, &mut engaged);
                 if engaged.is_empty() {
                     // Costs no one shares would drop out of every partner's figures.
                     let cost = self.cost_in(t, up, mine);
@@ -745,6 +740,20 @@ impl Case {
         }
         self.joining_fees(&mut out)?;
         Ok(Some(out))
+    }
+
+    /// The partners sharing year `t`'s costs (joined and not yet left), by
+    /// index, into `out`.
+    pub(crate) fn engaged_in(&self, t: usize, out: &mut Vec<usize>) {
+        out.clear();
+        let p = &self.partners;
+        out.extend((0..p.len()).filter(|&i| p[i].joins <= t && t < p[i].leaves));
+    }
+
+    /// Whether item `i`'s costs are shared by `basis` (its own, or the
+    /// case's): `shares` and the simulation's `near` pick the same items.
+    pub(crate) fn shared_by(&self, i: &CaseItem, basis: &Basis) -> bool {
+        !i.central && i.basis.as_ref().unwrap_or(&self.basis) == basis
     }
 
     /// Year `t`'s apportionment error, a negative weight named by the

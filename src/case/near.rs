@@ -109,16 +109,12 @@ impl Case {
         let w = self.weight_values_for(basis).ok()?;
         let wf: Vec<f64> = w.iter().map(|&x| float(x)).collect();
         let (up, upf) = (self.uplift(), float(self.uplift()));
-        let mine = |i: &CaseItem| !i.central && i.basis.as_ref().unwrap_or(&self.basis) == basis;
+        let mine = |i: &CaseItem| self.shared_by(i, basis);
         let items: Vec<&CaseItem> = self.items.iter().filter(|i| mine(i)).collect();
         let mut engaged: Vec<usize> = Vec::new();
         let mut ready: Option<(Vec<usize>, Apportioner, f64)> = None;
         for t in 0..self.span {
-            engaged.clear();
-            engaged.extend(
-                (0..self.partners.len())
-                    .filter(|&i| self.partners[i].joins <= t && t < self.partners[i].leaves),
-            );
+            self.engaged_in(t, &mut engaged);
             // The year's cost (`cost_in`) and its size, in floating point.
             let (mut cost, mut size) = (0f64, 0f64);
             for i in &items {
