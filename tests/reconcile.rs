@@ -950,3 +950,38 @@ fn map_and_targets_sheets_are_named_by_flags() {
     ]);
     assert_eq!(code, Some(0), "{err}");
 }
+
+/// A map row giving a cost centre and no service maps nothing: LEG02's
+/// lines (£6,200.50 of BRK's, from the ledger fixture by hand) show as
+/// "Unmapped cost centre LEG02", and standard error says why. Before, it
+/// said only "note (text in one cell only)", as for a footnote.
+#[test]
+fn a_cost_centre_with_no_service_is_said() {
+    let dir = tmp("map-key-alone");
+    let map = dir.join("map.csv");
+    let text = std::fs::read_to_string("fixtures/wlp-ledger/map.csv").unwrap();
+    std::fs::write(&map, text.replace("LEG02,Legal", "LEG02,")).unwrap();
+    let out = Command::cargo_bin("costshare")
+        .unwrap()
+        .args(["reconcile", "--actuals", "fixtures/wlp-ledger/ledger.csv"])
+        .args(["--budget", "fixtures/wlp-ledger/budget.csv"])
+        .args(["--format", "csv", "--map"])
+        .arg(&map)
+        .output()
+        .unwrap();
+    let (text, err) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains(
+            "line 3: \"LEG02\" has no service beside it: it maps nothing, and its lines are shown as unmapped"
+        ),
+        "{err}"
+    );
+    assert!(
+        text.contains("BRK,Unmapped cost centre LEG02,no budget,6200.50,6200.50,"),
+        "{text}"
+    );
+}

@@ -67,6 +67,9 @@ impl CellValue {
             CellValue::Text(s) => format!("{:?}", shorten(s, 80)),
             CellValue::Number(d) => format!("the number {}", d.normalize()),
             CellValue::Bool(b) => format!("the boolean {b}"),
+            // An ODS time cell (PT12H00M00S) is read as 12:00:00.
+            CellValue::Date(d) if d.contains(':') && !d.contains('-') => format!("the time {d}"),
+            CellValue::Date(d) if d.starts_with('P') => format!("the duration {d}"),
             CellValue::Date(d) => format!("the date {d}"),
             // A float past what a Decimal holds is kept as an error (see
             // `float_cell`), said as the number it is.
@@ -726,6 +729,22 @@ fn float_cell(f: f64) -> CellValue {
     }
 }
 
+/// An ODS duration as a spreadsheet shows a time: `PT12H00M00S` is
+/// 12:00:00, `PT36H30M00S` 36:30:00; any other form is kept as written.
+fn duration_text(s: &str) -> String {
+    let parts = s.strip_prefix("PT").and_then(|r| {
+        let (h, r) = r.split_once('H')?;
+        let (m, r) = r.split_once('M')?;
+        let sec = r.strip_suffix('S')?;
+        let digits = |x: &str| !x.is_empty() && x.bytes().all(|b| b.is_ascii_digit());
+        let whole = sec.split_once('.').map_or(sec, |(w, _)| w);
+        let frac = &sec[whole.len()..];
+        (digits(h) && digits(m) && digits(whole))
+            .then(|| format!("{h:0>2}:{m:0>2}:{whole:0>2}{frac}"))
+    });
+    parts.unwrap_or_else(|| s.to_string())
+}
+
 fn data_ref_value(d: &calamine::DataRef) -> CellValue {
     use calamine::DataRef as D;
     match d {
@@ -736,7 +755,8 @@ fn data_ref_value(d: &calamine::DataRef) -> CellValue {
         D::SharedString(s) => CellValue::Text(s.to_string().into()),
         D::Bool(b) => CellValue::Bool(*b),
         D::DateTime(dt) => CellValue::Date(excel_date(dt).into()),
-        D::DateTimeIso(s) | D::DurationIso(s) => CellValue::Date(s.clone().into()),
+        D::DateTimeIso(s) => CellValue::Date(s.clone().into()),
+        D::DurationIso(s) => CellValue::Date(duration_text(s).into()),
         D::Error(e) => CellValue::Error(e.to_string().into()),
     }
 }
@@ -1038,7 +1058,8 @@ fn grid_from_range(
                 Data::String(s) => CellValue::Text(s.clone().into()),
                 Data::Bool(b) => CellValue::Bool(*b),
                 Data::DateTime(dt) => CellValue::Date(excel_date(dt).into()),
-                Data::DateTimeIso(s) | Data::DurationIso(s) => CellValue::Date(s.clone().into()),
+                Data::DateTimeIso(s) => CellValue::Date(s.clone().into()),
+                Data::DurationIso(s) => CellValue::Date(duration_text(s).into()),
                 Data::Error(e) => CellValue::Error(e.to_string().into()),
             };
             cells.push(v);
@@ -1873,6 +1894,25 @@ pub fn cell_amount(cell: &CellValue, origin: impl Fn() -> Origin) -> Result<Amou
 #[cfg(test)]
 mod tests {
     use super::SharedTexts;
+
+    /// An ODS time cell was named "the date PT12H00M00S" in a refusal.
+    #[test]
+    fn ods_durations_read_as_times() {
+        use super::{CellValue, duration_text};
+        assert_eq!(duration_text("PT12H00M00S"), "12:00:00");
+        assert_eq!(duration_text("PT36H5M0.5S"), "36:05:00.5");
+        assert_eq!(duration_text("P1DT2H"), "P1DT2H");
+        let d = CellValue::Date(duration_text("PT09H30M00S").into());
+        assert_eq!(d.describe(), "the time 09:30:00");
+        assert_eq!(
+            CellValue::Date("P1DT2H".into()).describe(),
+            "the duration P1DT2H"
+        );
+        assert_eq!(
+            CellValue::Date("2025-03-31".into()).describe(),
+            "the date 2025-03-31"
+        );
+    }
 
     /// Each text comes back as itself, whether it shares a slot, recurs or
     /// has been pushed out by another.

@@ -145,6 +145,8 @@ pub(crate) fn md_escape(s: &str) -> String {
             '\\' | '|' | '*' | '`' | '<' => true,
             '_' => !(word(i.checked_sub(1)) && word(Some(i + 1))),
             '[' => link,
+            // `&lt;` or `&#124;` would show as the character it names.
+            '&' => entity_at(&chars[i + 1..]),
             _ => false,
         };
         if escape {
@@ -153,6 +155,23 @@ pub(crate) fn md_escape(s: &str) -> String {
         out.push(c);
     }
     out
+}
+
+/// Whether `rest` (what follows a `&`) reads as a character reference:
+/// a name, `#` and digits, or `#x` and hex digits, then `;`.
+fn entity_at(rest: &[char]) -> bool {
+    let end = rest.iter().take(33).position(|&c| c == ';');
+    let Some(body) = end.map(|e| &rest[..e]) else {
+        return false;
+    };
+    match body {
+        ['#', 'x' | 'X', hex @ ..] => !hex.is_empty() && hex.iter().all(|c| c.is_ascii_hexdigit()),
+        ['#', dec @ ..] => !dec.is_empty() && dec.iter().all(|c| c.is_ascii_digit()),
+        name => {
+            name.first().is_some_and(|c| c.is_ascii_alphabetic())
+                && name.iter().all(|c| c.is_ascii_alphanumeric())
+        }
+    }
 }
 
 fn is_figure_column(t: &Table, col: usize) -> bool {

@@ -681,7 +681,7 @@ mod tests {
         /// whose `|` ended the cell), and stays one cell beside another.
         #[test]
         fn markdown_cells_read_back_as_written(
-            a in "[ a-z|\\\\*_`<>\\[\\]()!#-]{0,12}",
+            a in "[ a-z|\\\\*_`<>\\[\\]()!#&;-]{0,12}",
             b in "[a-z|\\\\*_]{0,6}",
         ) {
             let md = crate::output::render::md_escape;
@@ -700,6 +700,16 @@ mod tests {
         assert_eq!(md("cost_centre _x_"), "cost_centre \\_x\\_");
         assert_eq!(md("published[4].value"), "published[4].value");
         assert_eq!(md("[link](http://x)"), "\\[link](http://x)");
+        // A character reference would show as the character it names; an
+        // ampersand in words is left alone.
+        assert_eq!(
+            md("A &lt;B&gt; &#124; &#x7C;"),
+            "A \\&lt;B\\&gt; \\&#124; \\&#x7C;"
+        );
+        assert_eq!(
+            md("Wells & Co; R&D costs; &#; &x y;"),
+            "Wells & Co; R&D costs; &#; &x y;"
+        );
     }
 
     /// A line break or tab between a run's texts parts them: "£493,020"
