@@ -89,12 +89,49 @@ pub fn figures(text: &str) -> Vec<Figure> {
             && let Some(f) = figure_at(text, i)
         {
             i = f.end;
-            out.push(f);
+            if !in_a_date(text, &f) {
+                out.push(f);
+            }
             continue;
         }
         i += text[i..].chars().next().map_or(1, char::len_utf8);
     }
     out
+}
+
+/// Whether `f` is the day or year of a date written in words ("12 July
+/// 2007", "March 2025"): no figure, though the year of a report's dated
+/// introduction was listed as found in no table.
+fn in_a_date(text: &str, f: &Figure) -> bool {
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    let month = |w: &str| {
+        let w = w.trim_end_matches('.').to_lowercase();
+        w.len() >= 3
+            && MONTHS
+                .iter()
+                .any(|m| m.starts_with(&w) && (w.len() == 3 || *m == w))
+    };
+    let plain = f.unit == Unit::Plain && f.dp == 0 && f.text.bytes().all(|b| b.is_ascii_digit());
+    let before = text[..f.start]
+        .strip_suffix(' ')
+        .and_then(|b| b.rsplit(' ').next());
+    let after = text[f.end..]
+        .strip_prefix(' ')
+        .and_then(|a| a.split([' ', ',']).next());
+    plain && (before.is_some_and(month) || after.is_some_and(month))
 }
 
 /// Whether the number at byte `i` numbers a part of the document ("Table
@@ -298,5 +335,13 @@ mod tests {
         assert!(!f.shows(Decimal::from(1_444_950)));
         assert_eq!(shape("NPV £358,028, payback 2032/33."), "NPV #, payback #.");
         assert!(figures("fixtures/report-2030-31.xlsx").is_empty());
+        // The day and year of a date in words are no figures; a count
+        // beside another word is.
+        assert!(figures("Recomputed from the report of 12 July 2007, Appendix 1.").is_empty());
+        assert_eq!(
+            figures("as at 31 Mar. 2025 it held £8,421")[0].text,
+            "£8,421"
+        );
+        assert_eq!(figures("12 of 30 in May, £500 in June 2030").len(), 3);
     }
 }

@@ -92,8 +92,21 @@ fn index(packs: &[Pack]) -> Index<'_> {
     for p in packs {
         add_text(&mut ix, &p.title);
         add_text(&mut ix, &p.intro);
-        // Published figures that differ are not recomputed figures.
-        for t in p.tables.iter().filter(|t| t.name != check::DIFFERENCES) {
+        // "18 published figures checked; 0 differ.", with no table.
+        if let Some(s) = &p.checked {
+            ix.values.extend(figures::figures(s).iter().map(in_base));
+        }
+        for t in &p.tables {
+            // Published figures that differ are not recomputed figures,
+            // though the counts the table gives ("94 published figures
+            // checked") are the report's. Not their wording: every model's
+            // report says the same of its own counts, or of none.
+            if t.name == check::DIFFERENCES {
+                for s in std::iter::once(&t.headline).chain(&t.notes) {
+                    ix.values.extend(figures::figures(s).iter().map(in_base));
+                }
+                continue;
+            }
             add_text(&mut ix, &t.title);
             for c in &t.columns {
                 add_text(&mut ix, c);
@@ -106,18 +119,24 @@ fn index(packs: &[Pack]) -> Index<'_> {
                     }
                 }
             }
-            for s in std::iter::once(&t.headline).chain(&t.notes) {
-                add_text(&mut ix, s);
-                ix.values.extend(figures::figures(s).iter().map(in_base));
-                let from = format!("{} / {}: commentary", p.name, t.name);
-                ix.prose.push((figures::shape(s), s.as_str(), from));
-            }
+            ix.commentary(p, t);
         }
     }
     ix
 }
 
-impl Index<'_> {
+impl<'a> Index<'a> {
+    /// A table's headline and notes: their years, figures and wording.
+    fn commentary(&mut self, p: &Pack, t: &'a Table) {
+        for s in std::iter::once(&t.headline).chain(&t.notes) {
+            self.years
+                .extend(figures::years(s).into_iter().map(|y| y.0));
+            self.values.extend(figures::figures(s).iter().map(in_base));
+            let from = format!("{} / {}: commentary", p.name, t.name);
+            self.prose.push((figures::shape(s), s.as_str(), from));
+        }
+    }
+
     fn has(&self, f: &Figure) -> bool {
         let pct = f.unit == Unit::Percent;
         self.values
@@ -265,15 +284,55 @@ fn caption_title(s: &str) -> &str {
     }
 }
 
-/// The recomputed table a draft table's title names.
-fn titled<'a>(packs: &'a [Pack], title: &str) -> Option<(&'a Pack, &'a Table)> {
+/// The recomputed table a draft table's title names: of several packs'
+/// tables of that title (each pack has its "Published figures that
+/// differ"), the first holding the most of the draft's rows. The first of
+/// the title was taken, so a model's report checked against itself was
+/// found to have rows the annual report's table does not.
+fn titled<'a>(
+    packs: &'a [Pack],
+    title: &str,
+    rows: &[(String, Vec<String>)],
+) -> Option<(&'a Pack, &'a Table)> {
     let want = caption_title(title).to_lowercase();
-    packs.iter().find_map(|p| {
-        p.tables
+    let named = packs.iter().flat_map(|p| {
+        let of_title = p
+            .tables
             .iter()
-            .find(|t| t.title.trim().to_lowercase() == want)
-            .map(|t| (p, t))
-    })
+            .filter(|t| t.title.trim().to_lowercase() == want);
+        of_title.map(move |t| (p, t))
+    });
+    let held = |t: &Table| {
+        rows.iter()
+            .filter(|(_, cells)| has_row(t, &row_key(t, cells)))
+            .count()
+    };
+    named
+        .fold(None, |best: Option<((&Pack, &Table), usize)>, (p, t)| {
+            let n = held(t);
+            match best {
+                Some((_, m)) if m >= n => best,
+                _ => Some(((p, t), n)),
+            }
+        })
+        .map(|(pt, _)| pt)
+}
+
+/// A draft row's key as the table's rows give theirs.
+fn row_key(t: &Table, cells: &[String]) -> String {
+    let key: Vec<&str> = cells
+        .iter()
+        .take(t.key_cols)
+        .map(String::as_str)
+        .filter(|c| !c.is_empty())
+        .collect();
+    key.join(" / ")
+}
+
+fn has_row(t: &Table, key: &str) -> bool {
+    t.rows
+        .iter()
+        .any(|r| t.row_key(r).eq_ignore_ascii_case(key))
 }
 
 fn table(
@@ -284,7 +343,7 @@ fn table(
     rows: &[(String, Vec<String>)],
     rep: &mut Report,
 ) {
-    let Some((p, t)) = titled(packs, title) else {
+    let Some((p, t)) = titled(packs, title, rows) else {
         // No recomputed table of that title: check the figures one by one.
         for (at, cells) in rows {
             para(ix, packs, at, &cells.join(" | "), rep);
@@ -306,18 +365,8 @@ fn table(
         });
     }
     for (at, cells) in rows {
-        let key: Vec<&str> = cells
-            .iter()
-            .take(t.key_cols)
-            .map(String::as_str)
-            .filter(|c| !c.is_empty())
-            .collect();
-        let key = key.join(" / ");
-        if !t
-            .rows
-            .iter()
-            .any(|r| t.row_key(r).eq_ignore_ascii_case(&key))
-        {
+        let key = row_key(t, cells);
+        if !has_row(t, &key) {
             rep.findings.push(Finding {
                 place: at.clone(),
                 what: "a row the table does not have",
