@@ -1406,3 +1406,113 @@ fn fractions_of_a_penny_are_said() {
         "{md}"
     );
 }
+
+/// Profile, forecast and accounts workbooks holding two tables each are
+/// refused until `--profile-sheet`, `--forecast-sheet` and
+/// `--accounts-sheet` name one (they could only be refused, asking for one
+/// sheet per file); named, that sheet's figures are used. By hand, for
+/// ADC Audit's £24,000 to September (period 6): all in April gives
+/// £24,000.00 to date, flat £12,000.00; the forecast is the named sheet's
+/// £30,000 or £40,000; the £10 line of account 1001 is "Staff" or
+/// "Pay" as the named sheet groups it.
+#[test]
+fn profile_forecast_and_accounts_sheets_are_named_by_flags() {
+    use rust_xlsxwriter::Workbook;
+    let tmp = tempdir("monitor-sheet-flags");
+    let w = |f: &str, t: &str| std::fs::write(tmp.join(f), t).unwrap();
+    w(
+        "ledger.csv",
+        "authority,cost_centre,account,date,amount\nADC,A-A-01,1001,2014-05-01,10\n",
+    );
+    w("map.csv", "cost_centre,service\nA-A-01,Audit\n");
+    w("budget.csv", "authority,service,budget\nADC,Audit,24000\n");
+    let mut wb = Workbook::new();
+    for (name, april) in [("Front", 1), ("Flat", 1)] {
+        let ws = wb.add_worksheet().set_name(name).unwrap();
+        ws.write_row(0, 0, ["service", "Apr", "May", "Jun", "Jul", "Aug", "Sep"])
+            .unwrap();
+        ws.write_row(0, 7, ["Oct", "Nov", "Dec", "Jan", "Feb", "Mar"])
+            .unwrap();
+        ws.write(1, 0, "Audit").unwrap();
+        ws.write(1, 1, april).unwrap();
+        for c in 2..13u16 {
+            ws.write(1, c, i32::from(name == "Flat")).unwrap();
+        }
+    }
+    for (name, forecast) in [("Forecast", 30000), ("Forecast Q1", 40000)] {
+        let ws = wb.add_worksheet().set_name(name).unwrap();
+        ws.write_row(0, 0, ["authority", "service", "forecast"])
+            .unwrap();
+        ws.write_row(1, 0, ["ADC", "Audit"]).unwrap();
+        ws.write(1, 2, forecast).unwrap();
+    }
+    for (name, group) in [("Accounts", "Staff"), ("Accounts 2013", "Pay")] {
+        let ws = wb.add_worksheet().set_name(name).unwrap();
+        ws.write_row(0, 0, ["account", "group"]).unwrap();
+        ws.write_row(1, 0, ["1001", group]).unwrap();
+    }
+    let book = tmp.join("monitoring.xlsx");
+    wb.save(&book).unwrap();
+    let (p, b) = (
+        |f: &str| tmp.join(f).display().to_string(),
+        book.display().to_string(),
+    );
+    let base = [
+        "reconcile",
+        "--actuals",
+        &p("ledger.csv"),
+        "--map",
+        &p("map.csv"),
+        "--budget",
+        &p("budget.csv"),
+        "--columns",
+        "date=date,account=account",
+        "--period",
+        "2014-09",
+    ];
+    let refused = |extra: &[&str], flag: &str| {
+        let out = costshare().args(base).args(extra).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains(&format!("name the one to read with {flag}")),
+            "{err}"
+        );
+    };
+    refused(&["--profile", &b], "--profile-sheet");
+    refused(&["--forecast", &b], "--forecast-sheet");
+    refused(&["--accounts", &b], "--accounts-sheet");
+    let named = |sheets: [&str; 3]| {
+        let mut args = base[1..].to_vec();
+        args.extend(["--profile", &b, "--profile-sheet", sheets[0]]);
+        args.extend(["--forecast", &b, "--forecast-sheet", sheets[1]]);
+        args.extend(["--accounts", &b, "--accounts-sheet", sheets[2]]);
+        tables(&args)
+    };
+    let t = named(["Front", "Forecast", "Accounts"]);
+    let m = &t["monitoring"];
+    assert_eq!(
+        text(cell(m, "ADC", "Audit", "Budget to date")),
+        "£24,000.00"
+    );
+    let f = &t["forecast"];
+    assert_eq!(
+        text(cell(f, "ADC", "Audit", "Forecast out-turn")),
+        "£30,000.00"
+    );
+    let s = serde_json::to_string(&t["subjective"]).unwrap();
+    assert!(s.contains("\"Staff\"") && !s.contains("\"Pay\""), "{s}");
+    let t = named(["Flat", "Forecast Q1", "Accounts 2013"]);
+    let m = &t["monitoring"];
+    assert_eq!(
+        text(cell(m, "ADC", "Audit", "Budget to date")),
+        "£12,000.00"
+    );
+    let f = &t["forecast"];
+    assert_eq!(
+        text(cell(f, "ADC", "Audit", "Forecast out-turn")),
+        "£40,000.00"
+    );
+    let s = serde_json::to_string(&t["subjective"]).unwrap();
+    assert!(s.contains("\"Pay\"") && !s.contains("\"Staff\""), "{s}");
+}

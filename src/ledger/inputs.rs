@@ -412,10 +412,15 @@ fn weight(r: &import::Record, col: usize) -> crate::Result<Decimal> {
 
 /// Budget profiles: a service (optionally one authority's) and twelve
 /// weights, one per period, in columns headed P1…P12 or by month name.
-pub fn read_profiles(path: &Path, start: u32) -> crate::Result<crate::ledger::monitor::Profiles> {
+/// `sheet`, the sheet given by `--profile-sheet`.
+pub fn read_profiles(
+    path: &Path,
+    sheet: Option<&str>,
+    start: u32,
+) -> crate::Result<crate::ledger::monitor::Profiles> {
     use crate::ledger::monitor::{Profile, Profiles};
-    let grids = import::read_file(path, None)?;
-    let t = table_of(&grids, path, &["service"], (None, None))?;
+    let grids = import::read_file(path, sheet)?;
+    let t = table_of(&grids, path, &["service"], (None, Some("--profile-sheet")))?;
     let s = t.col("service")?;
     let a = t.find_col("authority");
     let g = t.find_col("account group");
@@ -470,27 +475,30 @@ pub fn read_profiles(path: &Path, start: u32) -> crate::Result<crate::ledger::mo
     Ok(out)
 }
 
-/// Account to account group (CSV or a spreadsheet: account, group).
-pub fn read_accounts(path: &Path) -> crate::Result<HashMap<String, String>> {
+/// Account to account group (CSV or a spreadsheet: account, group);
+/// `sheet`, the sheet given by `--accounts-sheet`.
+pub fn read_accounts(path: &Path, sheet: Option<&str>) -> crate::Result<HashMap<String, String>> {
     read_lookup(
-        (path, (None, None)),
+        (path, (sheet, Some("--accounts-sheet"))),
         ("account", "an account code"),
         ("group", "an account group"),
         |prev| format!("each account in one group (it is also in {prev})"),
     )
 }
 
-/// A service's own forecast out-turn: authority, service, forecast.
+/// A service's own forecast out-turn: authority, service, forecast;
+/// `sheet`, the sheet given by `--forecast-sheet`.
 pub fn read_forecasts(
     path: &Path,
+    sheet: Option<&str>,
     unit: Option<Decimal>,
 ) -> crate::Result<HashMap<(String, String), (Decimal, crate::base::trace::Origin)>> {
-    let grids = import::read_file(path, None)?;
+    let grids = import::read_file(path, sheet)?;
     let t = table_of(
         &grids,
         path,
         &["authority", "service", "forecast"],
-        (unit, None),
+        (unit, Some("--forecast-sheet")),
     )?;
     let (a, s, f) = (t.col("authority")?, t.col("service")?, t.col("forecast")?);
     let unit = unit_of(&t, f, unit)?;

@@ -170,7 +170,7 @@ const MONITORING_PATHS: [&str; 8] = [
     "forecast",
 ];
 /// `[monitoring]` keys taken as they are.
-const MONITORING_VALUES: [&str; 14] = [
+const MONITORING_VALUES: [&str; 17] = [
     "period",
     "year-start",
     "columns",
@@ -179,6 +179,9 @@ const MONITORING_VALUES: [&str; 14] = [
     "budget-sheet",
     "map-sheet",
     "targets-sheet",
+    "profile-sheet",
+    "accounts-sheet",
+    "forecast-sheet",
     "budget-unit",
     "actuals-unit",
     "amber",

@@ -117,16 +117,25 @@ pub struct Monitoring {
     /// twelve weights headed P1…P12 or by month [default: flat]
     #[arg(long, value_name = "FILE")]
     pub profile: Option<PathBuf>,
+    /// Sheet of the profile workbook
+    #[arg(long, value_name = "NAME")]
+    pub profile_sheet: Option<String>,
     /// Forecast out-turn: profile (actual to date plus the rest of the
     /// profiled budget), run-rate, or a FILE of authority, service, forecast
     #[arg(long, value_name = "METHOD|FILE", default_value = "profile")]
     pub forecast: String,
+    /// Sheet of the forecast workbook
+    #[arg(long, value_name = "NAME")]
+    pub forecast_sheet: Option<String>,
     /// Orders raised, not yet paid: ledger files read like --actuals
     #[arg(long, value_name = "FILE|DIR", num_args = 1..)]
     pub commitments: Vec<PathBuf>,
     /// Account to account group (account, group): the subjective analysis
     #[arg(long, value_name = "FILE")]
     pub accounts: Option<PathBuf>,
+    /// Sheet of the accounts workbook
+    #[arg(long, value_name = "NAME")]
+    pub accounts_sheet: Option<String>,
     /// Subjective analysis down to account groups or to each account
     /// (needs an account column)
     #[arg(long, value_enum)]

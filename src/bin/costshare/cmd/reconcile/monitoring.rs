@@ -50,7 +50,7 @@ pub fn plan(
                     "--forecast {path:?}: expected profile, run-rate, or a file of authority, service, forecast"
                 )));
             }
-            Forecast::Given(read_forecasts(p, unit)?)
+            Forecast::Given(read_forecasts(p, m.forecast_sheet.as_deref(), unit)?)
         }
     };
     Ok(Plan {
@@ -59,10 +59,14 @@ pub fn plan(
         profiles: m
             .profile
             .as_deref()
-            .map(|p| read_profiles(p, m.year_start))
+            .map(|p| read_profiles(p, m.profile_sheet.as_deref(), m.year_start))
             .transpose()?,
         forecast,
-        accounts: m.accounts.as_deref().map(read_accounts).transpose()?,
+        accounts: m
+            .accounts
+            .as_deref()
+            .map(|p| read_accounts(p, m.accounts_sheet.as_deref()))
+            .transpose()?,
     })
 }
 
