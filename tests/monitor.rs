@@ -1516,3 +1516,91 @@ fn profile_forecast_and_accounts_sheets_are_named_by_flags() {
     let s = serde_json::to_string(&t["subjective"]).unwrap();
     assert!(s.contains("\"Pay\"") && !s.contains("\"Staff\""), "{s}");
 }
+
+/// A profile row's weights are written alike. In a workbook whose cells
+/// show 10% (0.1 formatted as a percentage) beside one typed as 10, that
+/// month weighed a hundred times the others (£1,102.70 of £1,200 to June
+/// where 30% is £360): refused, naming the cell. A plain 0 among
+/// percentages reads alike either way: by hand, 50% in April and March
+/// of £1,200 is £600 to June. Percentages adding to 115% are said.
+#[test]
+fn a_profile_row_mixing_percentages_and_figures_is_refused() {
+    use rust_xlsxwriter::{Format, Workbook};
+    let tmp = tempdir("monitor-profile-mixed");
+    let w = |f: &str, t: &str| std::fs::write(tmp.join(f), t).unwrap();
+    w(
+        "ledger.csv",
+        "authority,cost_centre,date,amount\nADC,A-A-01,2014-05-01,10\n",
+    );
+    w("map.csv", "cost_centre,service\nA-A-01,Audit\n");
+    w("budget.csv", "authority,service,budget\nADC,Audit,1200\n");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    let pct = Format::new().set_num_format("0%");
+    ws.write(0, 0, "service").unwrap();
+    ws.write(1, 0, "Audit").unwrap();
+    for c in 1..13u16 {
+        ws.write(0, c, format!("P{c}")).unwrap();
+        match c {
+            2 => ws.write(1, c, 10).unwrap(),
+            _ => ws.write_with_format(1, c, 0.1, &pct).unwrap(),
+        };
+    }
+    let book = tmp.join("profile.xlsx");
+    wb.save(&book).unwrap();
+    let p = |f: &str| tmp.join(f).display().to_string();
+    let run = |profile: &str| {
+        costshare()
+            .args([
+                "reconcile",
+                "--actuals",
+                &p("ledger.csv"),
+                "--map",
+                &p("map.csv"),
+            ])
+            .args(["--budget", &p("budget.csv"), "--columns", "date=date"])
+            .args([
+                "--period",
+                "2014-06",
+                "--format",
+                "csv",
+                "--profile",
+                profile,
+            ])
+            .output()
+            .unwrap()
+    };
+    let out = run(&book.display().to_string());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("sheet \"Sheet1\", cell C2: expected a percentage, as the row's other weights are percentages"),
+        "{err}"
+    );
+    w(
+        "zeros.csv",
+        "service,P1,P2,P3,P4,P5,P6,P7,P8,P9,P10,P11,P12\nAudit,50%,0,0,0,0,0,0,0,0,0,0,50%\n",
+    );
+    let out = run(&p("zeros.csv"));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains("ADC,Audit,0.00,0.00,0.00,600.00,10.00,-590.00,"),
+        "{text}"
+    );
+    w(
+        "over.csv",
+        "service,P1,P2,P3,P4,P5,P6,P7,P8,P9,P10,P11,P12\nAudit,10%,10%,10%,10%,10%,10%,10%,10%,10%,10%,10%,5%\n",
+    );
+    let out = run(&p("over.csv"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("over.csv, line 2: the profile's percentages add to 115%, not 100%"),
+        "{err}"
+    );
+}

@@ -382,7 +382,9 @@ fn target_year(r: &import::Record, col: usize) -> crate::Result<i32> {
 
 /// The period a profile column's heading names: "P4", "Period 4", or a
 /// month ("Jul", "July") counted from the year's first month `start`.
-fn period_heading(heading: &str, start: u32) -> Option<u32> {
+/// A period number past twelve ("P13") is Err, for the caller to refuse:
+/// it was passed over, its weight with it.
+fn period_heading(heading: &str, start: u32) -> Result<Option<u32>, u32> {
     let k = import::header_key(heading);
     let num = k
         .strip_prefix("period")
@@ -390,24 +392,71 @@ fn period_heading(heading: &str, start: u32) -> Option<u32> {
         .map(str::trim)
         .and_then(|n| n.parse::<u32>().ok());
     if let Some(p) = num {
-        return (1..=12).contains(&p).then_some(p);
+        return (1..=12).contains(&p).then_some(Some(p)).ok_or(p);
     }
-    let month = crate::base::date::month_of(&format!("1 {k} 2000"))?;
-    Some((month.number() + 12 - start) % 12 + 1)
+    let month = crate::base::date::month_of(&format!("1 {k} 2000"));
+    Ok(month.map(|m| (m.number() + 12 - start) % 12 + 1))
 }
 
-/// A profile weight: a figure, or a percentage as a spreadsheet saved as
-/// text writes one ("10%" is 0.1, as the cell it came from holds it).
-fn weight(r: &import::Record, col: usize) -> crate::Result<Decimal> {
+/// A profile weight: a figure, or a percentage as a spreadsheet shows or
+/// saves one ("10%" is 0.1, as the cell it came from holds it); whether
+/// it was a percentage.
+fn weight(r: &import::Record, col: usize) -> crate::Result<(Decimal, bool)> {
     const WHAT: &str = "a weight of zero or more";
     match r.cell(col) {
         import::CellValue::Text(t) if t.trim_end().ends_with('%') => {
             crate::base::money::parse_percent(t)
-                .map(|p| p / Decimal::ONE_HUNDRED)
+                .map(|p| (p / Decimal::ONE_HUNDRED, true))
                 .ok_or_else(|| r.expected(col, WHAT))
         }
-        _ => figure(r, col, WHAT),
+        _ => Ok((figure(r, col, WHAT)?, false)),
     }
+}
+
+/// A row's twelve weights. Percentages and plain figures mixed in one row
+/// are refused: "10%" beside "10" made that month's weight a hundred times
+/// the others'. Percentages adding to other than 100% (a rounding's
+/// worth aside) are said: they are shares of their own sum.
+fn weights(r: &import::Record, cols: &[usize]) -> crate::Result<[Decimal; 12]> {
+    let mut weights = [Decimal::ZERO; 12];
+    let mut pct: Option<(usize, bool)> = None;
+    for (w, &c) in weights.iter_mut().zip(cols) {
+        let (v, is_pct) = weight(r, c)?;
+        if v.is_sign_negative() && !v.is_zero() {
+            return Err(r.expected(c, "a weight of zero or more"));
+        }
+        // A zero reads alike either way ("0" among percentages).
+        match pct {
+            _ if v.is_zero() => {}
+            Some((first, p)) if p != is_pct => {
+                let (a, b) = if p {
+                    ("percentages", "a percentage")
+                } else {
+                    ("plain figures", "a plain figure")
+                };
+                return Err(r.expected(
+                    c,
+                    &format!(
+                        "{b}, as the row's other weights are {a} (from {}): write every weight of a row alike",
+                        r.origin(first)
+                    ),
+                ));
+            }
+            None => pct = Some((c, is_pct)),
+            _ => {}
+        }
+        *w = v;
+    }
+    let sum: Decimal = weights.iter().sum();
+    let off = (sum - Decimal::ONE).abs() > Decimal::new(6, 3);
+    if pct.is_some_and(|p| p.1) && off {
+        eprintln!(
+            "costshare: warning: {}: the profile's percentages add to {}%, not 100%: each period takes its percentage's share of that",
+            r.place(),
+            (sum * Decimal::ONE_HUNDRED).normalize()
+        );
+    }
+    Ok(weights)
 }
 
 /// Budget profiles: a service (optionally one authority's) and twelve
@@ -426,7 +475,13 @@ pub fn read_profiles(
     let g = t.find_col("account group");
     let mut cols = [None; 12];
     for (i, h) in t.header.iter().enumerate() {
-        if let Some(p) = period_heading(h, start)
+        let p = period_heading(h, start).map_err(|p| Error::Table {
+            place: path.display().to_string(),
+            message: format!(
+                "column {h:?} names period {p}, but a year has twelve (P1…P12): take the column out or fold its weight into a period"
+            ),
+        })?;
+        if let Some(p) = p
             && cols[p as usize - 1].replace(i).is_some()
         {
             return Err(Error::Table {
@@ -446,13 +501,8 @@ pub fn read_profiles(
     }
     let mut out = Profiles::default();
     for r in t.iter() {
-        let mut weights = [Decimal::ZERO; 12];
-        for (w, c) in weights.iter_mut().zip(cols.iter().flatten()) {
-            *w = weight(&r, *c)?;
-            if w.is_sign_negative() && !w.is_zero() {
-                return Err(r.expected(*c, "a weight of zero or more"));
-            }
-        }
+        let at: Vec<usize> = cols.iter().flatten().copied().collect();
+        let weights = weights(&r, &at)?;
         if weights.iter().all(|w| w.is_zero()) {
             return Err(r.expected(s, "a profile with some weight in one period at least"));
         }
