@@ -985,3 +985,101 @@ fn a_cost_centre_with_no_service_is_said() {
         "{text}"
     );
 }
+
+/// A ledger workbook's hidden sheet of workings (£99,999.00) is read, as
+/// every sheet with a ledger header is, and now said in the report's
+/// notes, not only on standard error: the out-turn was £100,149.50 where
+/// Excel shows £150.50 (£100.00 + £50.50, by hand). `--actuals-sheet`
+/// reads only the sheets it names (any case); a hidden copy of the ledger,
+/// refused as one extract twice, is refused pointing to it; a name no
+/// sheet has is refused.
+#[test]
+fn hidden_ledger_sheets_are_said_and_actuals_sheet_names_those_read() {
+    use rust_xlsxwriter::Workbook;
+    let dir = tmp("hidden-ledger-sheet");
+    let book = |name: &str, second: &str, hidden: &[(&str, f64)]| {
+        let mut wb = Workbook::new();
+        for (sheet, lines) in [
+            ("Ledger", &[("LEG01", 100.0), ("LEG02", 50.5)][..]),
+            (second, hidden),
+        ] {
+            let ws = wb.add_worksheet().set_name(sheet).unwrap();
+            ws.write_row(0, 0, ["authority", "cost_centre", "amount"])
+                .unwrap();
+            for (r, (cc, a)) in lines.iter().enumerate() {
+                ws.write_row(r as u32 + 1, 0, ["BRK", *cc]).unwrap();
+                ws.write(r as u32 + 1, 2, *a).unwrap();
+            }
+            ws.set_hidden(sheet != "Ledger");
+        }
+        let path = dir.join(name);
+        wb.save(&path).unwrap();
+        path
+    };
+    let workings = book("workings.xlsx", "Workings", &[("LEG01", 99999.0)]);
+    let copy = book(
+        "copy.xlsx",
+        "Ledger backup",
+        &[("LEG01", 100.0), ("LEG02", 50.5)],
+    );
+    let run = |ledger: &Path, extra: &[&str]| {
+        let out = Command::cargo_bin("costshare")
+            .unwrap()
+            .arg("reconcile")
+            .arg("--actuals")
+            .arg(ledger)
+            .args(["--map", "fixtures/wlp-ledger/map.csv"])
+            .args([
+                "--budget",
+                "fixtures/wlp-ledger/budget.csv",
+                "--format",
+                "csv",
+            ])
+            .args(extra)
+            .output()
+            .unwrap();
+        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        (text(&out.stdout), text(&out.stderr), out.status.code())
+    };
+    let (text, err, code) = run(&workings, &[]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(text.contains("BRK,Legal,75000.00,100149.50,"), "{text}");
+    let said = "sheet \"Workings\" is a hidden sheet, which Excel does not show: its 1 ledger line (£99,999.00) is counted; --actuals-sheet names the sheets to read";
+    assert!(err.contains(said), "{err}");
+    let md = Command::cargo_bin("costshare")
+        .unwrap()
+        .arg("reconcile")
+        .arg("--actuals")
+        .arg(&workings)
+        .args(["--budget", "fixtures/wlp-ledger/budget.csv"])
+        .output()
+        .unwrap();
+    let md = String::from_utf8_lossy(&md.stdout);
+    assert!(md.contains(said), "{md}");
+    let (text, err, code) = run(&workings, &["--actuals-sheet", "ledger"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(text.contains("BRK,Legal,75000.00,150.50,"), "{text}");
+    assert!(!text.contains("hidden"), "{text}");
+    assert!(
+        err.contains("(not named by --actuals-sheet: not read)"),
+        "{err}"
+    );
+    let (_, err, code) = run(&copy, &[]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("counted twice; name the sheet to read with --actuals-sheet"),
+        "{err}"
+    );
+    let (text, _, code) = run(&copy, &["--actuals-sheet", "Ledger"]);
+    assert_eq!(code, Some(0));
+    assert!(text.contains("BRK,Legal,75000.00,150.50,"), "{text}");
+    let (_, err, code) = run(&copy, &["--actuals-sheet", "Nope"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("no sheet named \"Nope\"; the workbook has \"Ledger\", \"Ledger backup\""),
+        "{err}"
+    );
+    assert!(costshare::input::import::same_sheet_name(
+        "Écarts", "écarts"
+    ));
+}

@@ -334,6 +334,12 @@ pub fn each_sheet(
     }
 }
 
+/// Whether two sheet names are one as Excel takes them: case aside,
+/// accented letters too ("Écarts" and "écarts").
+pub fn same_sheet_name(a: &str, b: &str) -> bool {
+    a == b || a.to_lowercase() == b.to_lowercase()
+}
+
 /// Sheet names of a workbook, in order.
 pub fn sheet_names(path: &Path) -> Result<Vec<String>> {
     check_size(path)?;
@@ -542,7 +548,7 @@ fn read_sheets<RS: std::io::Read + std::io::Seek>(
             let found = names
                 .iter()
                 .find(|n| n.as_str() == s)
-                .or_else(|| names.iter().find(|n| n.eq_ignore_ascii_case(s)));
+                .or_else(|| names.iter().find(|n| same_sheet_name(n, s)));
             match found {
                 Some(n) => vec![n.clone()],
                 None => {

@@ -890,6 +890,7 @@ fn read_blocks(
         pence: total.total_pence,
         sub_penny: total.total_sub_penny,
         note: None,
+        hidden: false,
     });
     Ok(total)
 }

@@ -63,6 +63,9 @@ pub struct Columns {
     pub date_is_period: bool,
     /// The financial year period numbers count in (from `--period`).
     pub year: Option<FinancialYear>,
+    /// The sheets of a ledger workbook to read (`--actuals-sheet`); none:
+    /// every sheet with a ledger header.
+    pub sheets: Vec<String>,
 }
 
 impl Default for Columns {
@@ -77,6 +80,7 @@ impl Default for Columns {
             account: None,
             date_is_period: false,
             year: None,
+            sheets: Vec::new(),
         }
     }
 }
@@ -287,6 +291,8 @@ pub struct FileSummary {
     pub sub_penny: Decimal,
     /// A hidden sheet, or a sheet with no ledger header (not read).
     pub note: Option<String>,
+    /// A hidden sheet of a workbook.
+    pub hidden: bool,
 }
 
 /// What a ledger adds up to.
@@ -321,8 +327,9 @@ pub struct LedgerTotals {
     /// above them): not added, and the first `MAX_FLOATS_LISTED` named.
     pub totals_taken: u64,
     pub totals_taken_lines: Vec<BadLine>,
-    /// Files named apart that hold as many lines to the same total: read,
-    /// and said.
+    /// What is said of the files in the report's notes: files named apart
+    /// holding as many lines to the same total (read, both), and hidden
+    /// sheets read.
     pub alike: Vec<String>,
     /// Lines with nothing but an amount, not yet added: a typed total if
     /// the amount is the sum of the lines above it, else set aside.
@@ -685,8 +692,38 @@ pub fn read_all(
         let t = read_with_sink(p, cols, progress, sink)?;
         total.merge(t);
     }
+    let sheets = |f: &FileSummary| f.place.contains(", sheet ");
+    if !cols.sheets.is_empty() && !total.files.iter().any(sheets) {
+        return Err(Error::usage(
+            "--actuals-sheet names sheets of ledger workbooks, but no ledger file read is a workbook (xlsx, xls or ods)",
+        ));
+    }
     total.alike = same_lines(&total.files)?;
+    total.alike.extend(hidden_read(&total.files));
     Ok(total)
+}
+
+/// A hidden sheet's lines are in the out-turn, though Excel does not show
+/// them: said in the report's notes, not only on standard error (a hidden
+/// sheet of workings, read, put the out-turn far from what Excel showed).
+fn hidden_read(files: &[FileSummary]) -> Vec<String> {
+    let hidden = files.iter().filter(|f| f.hidden && f.used > 0);
+    hidden
+        .map(|f| {
+            let money = crate::base::money::format_pounds(
+                Decimal::from_i128_with_scale(f.pence, 2) + f.sub_penny,
+                2,
+                Default::default(),
+            );
+            format!(
+                "{} is a hidden sheet, which Excel does not show: its {} ledger line{} ({money}) {} counted; --actuals-sheet names the sheets to read",
+                f.place,
+                f.used,
+                if f.used == 1 { "" } else { "s" },
+                if f.used == 1 { "is" } else { "are" }
+            )
+        })
+        .collect()
 }
 
 /// Two files (or sheets) holding as many lines to the same total, to the
@@ -719,9 +756,15 @@ fn same_lines(files: &[FileSummary]) -> Result<Vec<String>> {
             ));
             continue;
         }
+        let one = match first.place.split_once(", sheet ") {
+            Some((file, _)) if f.place.starts_with(&format!("{file}, sheet ")) => {
+                "name the sheet to read with --actuals-sheet"
+            }
+            _ => "name one",
+        };
         return Err(Error::usage(format!(
             "{both}: the same extract twice (a CSV and its Parquet copy, or a copy saved \
-             again)? Its lines would be counted twice; name one"
+             again)? Its lines would be counted twice; {one}"
         )));
     }
     Ok(alike)

@@ -61,6 +61,22 @@ fn row_text(r: &GridRow) -> String {
     super::raw_text(cells.join(",").as_bytes())
 }
 
+/// A sheet not read, and why, with the rows it holds.
+fn passed_over(g: &Grid, why: &str) -> FileSummary {
+    let filled = g
+        .rows
+        .iter()
+        .filter(|r| r.cells.iter().any(|c| !c.is_empty()));
+    FileSummary {
+        place: g.place(),
+        read: filled.count() as u64,
+        lines: g.rows.len() as u64,
+        note: Some(why.into()),
+        hidden: g.hidden,
+        ..Default::default()
+    }
+}
+
 /// Reads a workbook ledger.
 pub fn read(path: &Path, cols: &Columns, sink: Sink) -> Result<LedgerTotals> {
     let mut total = LedgerTotals::default();
@@ -68,6 +84,7 @@ pub fn read(path: &Path, cols: &Columns, sink: Sink) -> Result<LedgerTotals> {
     // The first sheet's place and fullest early row, for the error when no
     // sheet names the columns.
     let mut first: Option<(String, Vec<String>)> = None;
+    let mut named_found = false;
     // A sheet at a time: a month a sheet adds up to more than one holds.
     import::each_sheet(path, None, &mut |g| {
         // A sheet too large to read could hold ledger lines: never skip it.
@@ -80,18 +97,21 @@ pub fn read(path: &Path, cols: &Columns, sink: Sink) -> Result<LedgerTotals> {
                     .unwrap_or_default(),
             )
         });
+        let named = |s: &String| {
+            g.sheet
+                .as_ref()
+                .is_some_and(|n| import::same_sheet_name(n, s))
+        };
+        if !cols.sheets.is_empty() && !cols.sheets.iter().any(named) {
+            total
+                .files
+                .push(passed_over(g, "not named by --actuals-sheet: not read"));
+            return Ok(());
+        }
+        named_found |= !cols.sheets.is_empty();
         let Some((hi, at)) = locate(g, cols) else {
-            let filled = g
-                .rows
-                .iter()
-                .filter(|r| r.cells.iter().any(|c| !c.is_empty()));
-            total.files.push(FileSummary {
-                place: g.place(),
-                read: filled.count() as u64,
-                lines: g.rows.len() as u64,
-                note: Some("no header naming the ledger's columns: not read".into()),
-                ..Default::default()
-            });
+            let why = "no header naming the ledger's columns: not read";
+            total.files.push(passed_over(g, why));
             return Ok(());
         };
         any = true;
@@ -99,6 +119,13 @@ pub fn read(path: &Path, cols: &Columns, sink: Sink) -> Result<LedgerTotals> {
         total.merge(t);
         Ok(())
     })?;
+    if !named_found && !cols.sheets.is_empty() {
+        return Err(Error::UnknownSheet {
+            path: path.display().to_string(),
+            sheet: cols.sheets.join(" or "),
+            available: import::sheet_names(path)?,
+        });
+    }
     if !any {
         let (place, found) = first.unwrap_or((path.display().to_string(), Vec::new()));
         return Err(Error::MissingColumn {
@@ -311,6 +338,7 @@ fn read_grid<'g>(
         pence: t.total_pence,
         sub_penny: t.total_sub_penny,
         note: g.hidden.then(|| "a hidden sheet".to_string()),
+        hidden: g.hidden,
     });
     Ok(t)
 }

@@ -170,7 +170,7 @@ const MONITORING_PATHS: [&str; 8] = [
     "forecast",
 ];
 /// `[monitoring]` keys taken as they are.
-const MONITORING_VALUES: [&str; 17] = [
+const MONITORING_VALUES: [&str; 18] = [
     "period",
     "year-start",
     "columns",
@@ -179,6 +179,7 @@ const MONITORING_VALUES: [&str; 17] = [
     "budget-sheet",
     "map-sheet",
     "targets-sheet",
+    "actuals-sheet",
     "profile-sheet",
     "accounts-sheet",
     "forecast-sheet",

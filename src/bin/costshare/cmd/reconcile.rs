@@ -50,6 +50,10 @@ pub struct Args {
     /// Ledger extracts: files, folders or patterns (CSV, xlsx/xls/ods, .parquet)
     #[arg(long, value_name = "FILE|DIR", num_args = 1.., required = true)]
     pub actuals: Vec<PathBuf>,
+    /// Sheets of ledger workbooks to read, repeatable [default: every sheet
+    /// with a ledger header, hidden ones too]
+    #[arg(long, value_name = "NAME")]
+    pub actuals_sheet: Vec<String>,
     /// Cost centre to service (CSV: cost_centre, service)
     #[arg(long, value_name = "FILE")]
     pub map: Option<PathBuf>,
@@ -375,6 +379,7 @@ fn columns(args: &Args) -> costshare::Result<Columns> {
     };
     cols.fixed_authority = args.authority.clone();
     cols.unit = unit("actuals-unit", args.actuals_unit.as_deref())?;
+    cols.sheets = args.actuals_sheet.clone();
     let m = &args.monitoring;
     if m.period.is_some() && cols.date.is_none() {
         cols.date = Some("date".into());
@@ -393,6 +398,31 @@ fn columns(args: &Args) -> costshare::Result<Columns> {
         ));
     }
     Ok(cols)
+}
+
+/// A sheet flag names a sheet of the file its own flag gives: without the
+/// file it was passed over, and the command went on as if it were read.
+fn sheets_with_files(args: &Args) -> costshare::Result<()> {
+    let m = &args.monitoring;
+    let given_file = matches!(m.forecast.as_str(), "profile" | "run-rate" | "run_rate");
+    let pairs = [
+        ("budget", args.budget.is_some(), args.budget_sheet.is_some()),
+        (
+            "targets",
+            args.targets.is_some(),
+            args.targets_sheet.is_some(),
+        ),
+        ("map", args.map.is_some(), args.map_sheet.is_some()),
+        ("profile", m.profile.is_some(), m.profile_sheet.is_some()),
+        ("accounts", m.accounts.is_some(), m.accounts_sheet.is_some()),
+        ("forecast", !given_file, m.forecast_sheet.is_some()),
+    ];
+    match pairs.iter().find(|(_, file, sheet)| *sheet && !file) {
+        Some((name, _, _)) => Err(Error::usage(format!(
+            "--{name}-sheet names a sheet of the --{name} workbook, but no --{name} FILE is given"
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// Targets of several years measure one out-turn against each: refused in
@@ -420,6 +450,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
     }
     let th = thresholds(args, &|k| format!("--{k}"))?;
     rejects_apart(args)?;
+    sheets_with_files(args)?;
     let mut cols = columns(args)?;
     let budget_unit = unit("budget-unit", args.budget_unit.as_deref())?;
     // Read the small files first: a mistake in them should not wait for the ledger.

@@ -81,6 +81,24 @@ pub struct Read<'a> {
     pub map: Option<&'a HashMap<String, String>>,
 }
 
+/// Open orders, read like the ledger: undated, and from their own sheets.
+fn read_commitments(
+    files: &[std::path::PathBuf],
+    cols: &Columns,
+) -> costshare::Result<Option<LedgerTotals>> {
+    if files.is_empty() {
+        return Ok(None);
+    }
+    let plain = Columns {
+        date: None,
+        account: None,
+        date_is_period: false,
+        sheets: Vec::new(),
+        ..cols.clone()
+    };
+    read_files(files, &plain).map(Some)
+}
+
 /// The monitoring tables; whether any commitment line was set aside.
 pub fn tables(
     plan: &Plan,
@@ -97,17 +115,7 @@ pub fn tables(
         targets,
         map,
     } = read;
-    let commitments = if args.commitments.is_empty() {
-        None
-    } else {
-        let plain = Columns {
-            date: None,
-            account: None,
-            date_is_period: false,
-            ..cols.clone()
-        };
-        Some(read_files(&args.commitments, &plain)?)
-    };
+    let commitments = read_commitments(&args.commitments, cols)?;
     let m = Monitor {
         year: plan.year,
         period: plan.period,
