@@ -819,15 +819,25 @@ pub fn outcome_table(base: &Case, ranges: &[Range], o: &Outcome, seed: u64) -> R
     Ok(t)
 }
 
-/// Whether a range moves neither NPV nor the case total from its low end
-/// to its high (a setting the case does not use).
+/// Whether a range moves no figure from the base case's, at its ends and
+/// its most likely value: NPV, the case total and each partner's own NPV
+/// (a setting the case does not use). Comparing the ends with each other
+/// said a range of one value (0.5..0.5), or a partner's weight, moved
+/// nothing.
 fn moves_nothing(base: &Case, r: &Range) -> Result<bool> {
-    let at = |v: Decimal| -> Result<(Decimal, Decimal)> {
+    type Seen = (Decimal, Decimal, Option<Vec<Option<Decimal>>>);
+    let of = |c: &Case| -> Result<Seen> {
+        Ok((npv_and_score(c)?.0, c.case_total(), c.partner_npvs().ok()))
+    };
+    let b = of(base)?;
+    for v in [Some(r.low), Some(r.high), r.mode].into_iter().flatten() {
         let mut c = base.clone();
         c.apply(r.target, v);
-        Ok((npv_and_score(&c)?.0, c.case_total()))
-    };
-    Ok(at(r.low)? == at(r.high)?)
+        if of(&c)? != b {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 /// Why the base case can lie outside the simulated range, said when it does.
@@ -1151,6 +1161,35 @@ mod tests {
     /// once), for every kind of input; and the test sees a draw that does
     /// move them (the shared cost, a baseline by which it is apportioned,
     /// the operating bias).
+    /// A range moves nothing only when no figure leaves the base case's:
+    /// one of a single value away from the base moves NPV (it was said to
+    /// move nothing, its ends being equal); a population while the costs
+    /// are shared by baseline moves nothing; a weight moving only the
+    /// partners' own NPVs moves them.
+    #[test]
+    fn a_range_moves_nothing_only_when_no_figure_moves() {
+        let c = case("models/planning-support.toml");
+        let moves = |k: &str| !moves_nothing(&c, &parse_range(&c, k).unwrap()).unwrap();
+        assert!(moves("savings.realisation=0.5..0.5"));
+        assert!(moves("savings.realisation=0.5..1"));
+        assert!(!moves("population.MBC=1..1000"));
+        // A's and B's NPVs move with C's weight; NPV and the total do not.
+        let path = std::env::temp_dir().join(format!("cs-zero-weight-{}.toml", std::process::id()));
+        std::fs::write(
+            &path,
+            "name = \"Zero weight\"\npartners = [\"A\", \"B\", \"C\"]\nfirst_year = \"2030/31\"\n\
+             window_years = 3\n[[investment]]\nitem = \"System\"\n\
+             amounts = { \"2030/31\" = 90001, \"2031/32\" = 9000 }\n[savings]\n\
+             shared_service_cost = 150000\nbaseline = { A = 80000, B = 80000, C = 50000 }\n\
+             [apportionment]\nbasis = \"weights\"\nweights = { A = 1, B = 2, C = 0 }\n",
+        )
+        .unwrap();
+        let c = case(path.to_str().unwrap());
+        let _ = std::fs::remove_file(&path);
+        let moves = |k: &str| !moves_nothing(&c, &parse_range(&c, k).unwrap()).unwrap();
+        assert!(moves("apportionment.weights.C=0..3"));
+    }
+
     #[test]
     fn inputs_said_not_to_move_partner_costs_do_not() {
         let keys: [(&str, &[&str]); 3] = [
