@@ -54,17 +54,47 @@ fn cells(line: &str) -> Vec<String> {
         .collect()
 }
 
-/// `\x` as `x` for each ASCII punctuation mark `x`, as Markdown reads it.
+/// The text as Markdown shows it: `\x` as `x` for each ASCII punctuation
+/// mark `x`, and a character reference not so escaped (`&lt;`, `&amp;`,
+/// `&#124;`) as its character. `\&lt;` stays `&lt;`: `fill` decoded it
+/// after unescaping, and found no row of the name the report wrote.
 pub(crate) fn unescape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (c, chars.peek()) {
-            ('\\', Some(n)) if n.is_ascii_punctuation() => out.extend(chars.next()),
-            _ => out.push(c),
-        }
+    let mut rest = s;
+    while let Some(c) = rest.chars().next() {
+        let next = rest[c.len_utf8()..].chars().next();
+        let (take, len) = match (c, next) {
+            ('\\', Some(n)) if n.is_ascii_punctuation() => (n, 1 + n.len_utf8()),
+            ('&', _) => reference(rest).unwrap_or(('&', 1)),
+            _ => (c, c.len_utf8()),
+        };
+        out.push(take);
+        rest = &rest[len..];
     }
     out
+}
+
+/// The character a reference at the start of `s` names, and its length:
+/// XML's five names, `nbsp`, and decimal or hex numbers.
+fn reference(s: &str) -> Option<(char, usize)> {
+    let end = s.get(..34.min(s.len())).unwrap_or(s).find(';')?;
+    let body = &s[1..end];
+    let c = match body {
+        "lt" => '<',
+        "gt" => '>',
+        "amp" => '&',
+        "quot" => '"',
+        "apos" => '\'',
+        "nbsp" => '\u{a0}',
+        _ => {
+            let n = match body.strip_prefix("#x").or_else(|| body.strip_prefix("#X")) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                None => body.strip_prefix('#')?.parse().ok()?,
+            };
+            char::from_u32(n).filter(|&c| c != '\0')?
+        }
+    };
+    Some((c, end + 1))
 }
 
 fn is_rule(line: &str) -> bool {
@@ -710,6 +740,15 @@ mod tests {
             md("Wells & Co; R&D costs; &#; &x y;"),
             "Wells & Co; R&D costs; &#; &x y;"
         );
+        // Read back as Markdown shows it: an escaped reference as written,
+        // one not escaped as its character.
+        let un = super::unescape;
+        assert_eq!(un(&md("Rev [1] \\ &lt;")), "Rev [1] \\ &lt;");
+        assert_eq!(
+            un("R&amp;D &lt;x&gt; &#124; &#x41; &bogus; & \\&amp;"),
+            "R&D <x> | A &bogus; & &amp;"
+        );
+        assert_eq!(un("&#0; &#xFFFFFFFF; &#"), "&#0; &#xFFFFFFFF; &#");
     }
 
     /// A line break or tab between a run's texts parts them: "£493,020"

@@ -112,7 +112,7 @@ pub fn lookup(packs: &[Pack], spec: &str) -> std::result::Result<String, String>
                 false => format!("; rows so named: {}", near.join(", ")),
             };
             Err(format!(
-                "{} has no cell at row {row:?}, column {column:?}{hint}",
+                "{} has no cell at row \"{row}\", column \"{column}\"{hint}",
                 t.name
             ))
         }
@@ -302,9 +302,7 @@ pub fn fill_text(text: &str, packs: &[Pack], escape: bool) -> Result<String> {
         // (`A\|B` in a table cell is the row A|B), and so is what is filled.
         let spec = match escape {
             true => crate::base::text::xml_unescape(text[s + 2..e].trim()),
-            false => {
-                crate::base::text::xml_unescape(&super::blocks::unescape(text[s + 2..e].trim()))
-            }
+            false => super::blocks::unescape(text[s + 2..e].trim()),
         };
         match lookup(packs, &spec) {
             Ok(v) if escape => out.push_str(&v.replace('&', "&amp;").replace('<', "&lt;")),
