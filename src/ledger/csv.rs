@@ -489,7 +489,7 @@ fn find_header(
                         path: place.to_string(),
                         line: rec.line,
                         message: format!(
-                            "the header names column {w:?} more than once; name each column once, or choose one with --columns"
+                            "the header names column {w:?} more than once; name each column once (columns are matched ignoring case, spaces and underscores, so rename or remove one in the file)"
                         ),
                     });
                 }

@@ -47,6 +47,33 @@ fn locate(g: &Grid, cols: &Columns) -> Option<(usize, At)> {
     })
 }
 
+/// A header row naming a ledger column twice ("amount" and "Amount"):
+/// the first was read and the other passed over, where a CSV or Parquet
+/// ledger is refused.
+fn named_twice(g: &Grid, hi: usize, cols: &Columns) -> Result<()> {
+    let h: Vec<String> = g.rows[hi].cells.iter().map(|c| c.display()).collect();
+    let wanted = [
+        Some(&cols.cost_centre),
+        Some(&cols.amount),
+        Some(&cols.authority),
+    ];
+    let wanted = wanted
+        .into_iter()
+        .chain([cols.date.as_ref(), cols.account.as_ref()]);
+    for w in wanted.flatten() {
+        let k = header_key(w);
+        if h.iter().filter(|x| super::heading_is(x, &k)).count() > 1 {
+            return Err(Error::Table {
+                place: g.row_place(&g.rows[hi]),
+                message: format!(
+                    "the header names column {w:?} more than once; name each column once (columns are matched ignoring case, spaces and underscores, so rename or remove one in the file)"
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
 fn amount_of(cell: &CellValue) -> std::result::Result<super::LedgerAmount, String> {
     match cell {
         CellValue::Number(d) => super::amount::from_decimal(*d).map_err(str::to_string),
@@ -115,6 +142,7 @@ pub fn read(path: &Path, cols: &Columns, sink: Sink) -> Result<LedgerTotals> {
             return Ok(());
         };
         any = true;
+        named_twice(g, hi, cols)?;
         let t = read_grid(g, hi, at, cols, sink)?;
         total.merge(t);
         Ok(())

@@ -382,7 +382,7 @@ impl Names {
                 Some(again) => Err(Error::Table {
                     place: path.display().to_string(),
                     message: format!(
-                        "columns {first:?} and {again:?} both name {want:?}; name each column once, or choose one with --columns"
+                        "columns {first:?} and {again:?} both name {want:?}; name each column once (columns are matched ignoring case, spaces and underscores, so rename or remove one in the file)"
                     ),
                 }),
             }
