@@ -194,5 +194,40 @@ fn monitoring_args(
     }
     // Said by their keys in the file, not as the flags they become.
     super::reconcile::thresholds(&r.args, &|k| k.to_string()).map_err(|e| said(e.to_string()))?;
+    sheets_named(&r.args).map_err(said)?;
     Ok(r.args)
+}
+
+/// Each `*-sheet` key names a sheet its workbook has: found only after
+/// every other pack was written, and said as the workbook's, not the key's.
+fn sheets_named(a: &super::reconcile::Args) -> Result<(), String> {
+    let m = &a.monitoring;
+    let forecast = Some(PathBuf::from(&m.forecast)).filter(|p| p.is_file());
+    let pairs = [
+        ("budget", a.budget.clone(), &a.budget_sheet),
+        ("targets", a.targets.clone(), &a.targets_sheet),
+        ("map", a.map.clone(), &a.map_sheet),
+        ("profile", m.profile.clone(), &m.profile_sheet),
+        ("accounts", m.accounts.clone(), &m.accounts_sheet),
+        ("forecast", forecast, &m.forecast_sheet),
+    ];
+    for (key, file, sheet) in pairs {
+        let (Some(file), Some(sheet)) = (file, sheet) else {
+            continue;
+        };
+        let at = |why: String| format!("{key}-sheet {sheet:?}: {why}");
+        let names = costshare::input::import::sheet_names(&file).map_err(|e| at(e.to_string()))?;
+        if !names
+            .iter()
+            .any(|n| costshare::input::import::same_sheet_name(n, sheet))
+        {
+            let list: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
+            return Err(at(format!(
+                "{} has no sheet of that name; it has {}",
+                file.display(),
+                list.join(", ")
+            )));
+        }
+    }
+    Ok(())
 }
