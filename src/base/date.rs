@@ -116,7 +116,17 @@ fn named_month(s: &str) -> Option<Month> {
     let [d, name, y] = parts[..] else {
         return None;
     };
-    let name = name.to_ascii_lowercase();
+    let m = month_word(name)?;
+    if !digits(d) || d.len() > 2 || !digits(y) {
+        return None;
+    }
+    valid(year_of(y)?, m, d.parse().ok()?)
+}
+
+/// The month (1 = January) a word names: its first three letters or more
+/// of its name, any case ("Mar", "march", "Sept").
+pub fn month_word(word: &str) -> Option<u32> {
+    let name = word.to_ascii_lowercase();
     let m = MONTHS
         .iter()
         .position(|n| name.len() >= 3 && n.to_ascii_lowercase().starts_with(&name[..3]))?;
@@ -137,10 +147,7 @@ fn named_month(s: &str) -> Option<Month> {
     if name.len() > 3 && !(full.starts_with(&name) || name == "sept") {
         return None;
     }
-    if !digits(d) || d.len() > 2 || !digits(y) {
-        return None;
-    }
-    valid(year_of(y)?, m as u32 + 1, d.parse().ok()?)
+    Some(m as u32 + 1)
 }
 
 /// A ledger's period number as written: `4`, `04`, `4.0`, `P4`, `P04`,

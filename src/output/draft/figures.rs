@@ -103,27 +103,7 @@ pub fn figures(text: &str) -> Vec<Figure> {
 /// 2007", "March 2025"): no figure, though the year of a report's dated
 /// introduction was listed as found in no table.
 fn in_a_date(text: &str, f: &Figure) -> bool {
-    const MONTHS: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
-    let month = |w: &str| {
-        let w = w.trim_end_matches('.').to_lowercase();
-        w.len() >= 3
-            && MONTHS
-                .iter()
-                .any(|m| m.starts_with(&w) && (w.len() == 3 || *m == w))
-    };
+    let month = |w: &str| crate::base::date::month_word(w.trim_end_matches('.')).is_some();
     let plain = f.unit == Unit::Plain && f.dp == 0 && f.text.bytes().all(|b| b.is_ascii_digit());
     let before = text[..f.start]
         .strip_suffix(' ')
