@@ -1604,3 +1604,44 @@ fn a_profile_row_mixing_percentages_and_figures_is_refused() {
         "{err}"
     );
 }
+
+/// A hidden sheet of a ledger workbook read into the year to date is said
+/// under the monitoring table, as plain reconcile says it (monitoring
+/// said nothing of it, nor of two files read alike). By hand: BRK Legal's
+/// actual to date is £100.00 + £99,999.00 (hidden) = £100,099.00.
+#[test]
+fn a_hidden_ledger_sheet_is_said_under_the_monitoring_table() {
+    use rust_xlsxwriter::Workbook;
+    let tmp = tempdir("monitor-hidden-sheet");
+    let mut wb = Workbook::new();
+    for (name, amount) in [("Ledger", 100), ("Workings", 99_999)] {
+        let ws = wb.add_worksheet().set_name(name).unwrap();
+        ws.write_row(0, 0, ["authority", "cost_centre", "date", "amount"])
+            .unwrap();
+        ws.write_row(1, 0, ["BRK", "LEG01", "2024-05-01"]).unwrap();
+        ws.write(1, 3, amount).unwrap();
+        ws.set_hidden(name == "Workings");
+    }
+    let book = tmp.join("ledger.xlsx");
+    wb.save(&book).unwrap();
+    let t = tables(&[
+        "--actuals",
+        book.to_str().unwrap(),
+        "--map",
+        "fixtures/wlp-ledger/map.csv",
+        "--budget",
+        "fixtures/wlp-ledger/budget.csv",
+        "--period",
+        "2024-06",
+    ]);
+    let m = &t["monitoring"];
+    assert_eq!(
+        text(cell(m, "BRK", "Legal", "Actual to date")),
+        "£100,099.00"
+    );
+    let notes = serde_json::to_string(&m["notes"]).unwrap();
+    assert!(
+        notes.contains("sheet \\\"Workings\\\" is a hidden sheet, which Excel does not show: its 1 ledger line (£99,999.00) is counted"),
+        "{notes}"
+    );
+}

@@ -137,8 +137,11 @@ pub fn tables(
         _ => Detail::Group,
     });
     let set = |f: &monitor::Monitoring, a: Option<&str>| {
+        let mut month = monitor::month_table(f);
+        // Files read alike, hidden sheets read: said as plain reconcile says them.
+        month.notes.extend(totals.alike.iter().cloned());
         let mut v = vec![
-            monitor::month_table(f),
+            month,
             monitor::forecast_table(f),
             monitor::by_month_table(f, a),
         ];
