@@ -477,6 +477,8 @@ fn run_block(
     let mut rng = Rng::new(block_seed(seed, b));
     let mut work = base.clone();
     let max = base.tolerance_max();
+    // A drawn tolerance is each trial's own: the base case's was used.
+    let drawn_max = draws_tolerance(ranges);
     let partners = !out.partner_worse.is_empty();
     // The partners' costs, when no draw moves them: worked once.
     let fixed = match ranges.iter().any(|r| r.target.moves_partner_costs()) {
@@ -492,6 +494,7 @@ fn run_block(
             Some(pc) => work.trial_with(partners, pc.as_deref())?,
             None => work.trial(partners)?,
         };
+        let max = if drawn_max { work.tolerance_max() } else { max };
         // Put back what was drawn: cheaper than a copy of the case.
         for r in ranges {
             work.restore(base, r.target);
@@ -508,6 +511,11 @@ fn run_block(
         count_worse(&trial.partner_signs, &mut out.partner_worse);
     }
     Ok(())
+}
+
+/// Whether a range draws the cost tolerance.
+fn draws_tolerance(ranges: &[Range]) -> bool {
+    ranges.iter().any(|r| r.target == Target::TolerancePct)
 }
 
 /// Runs `trials` draws on every core, in blocks. `progress` is called with
@@ -771,12 +779,13 @@ pub fn outcome_table(base: &Case, ranges: &[Range], o: &Outcome, seed: u64) -> R
     } else {
         Decimal::from(o.breaches * 100) / Decimal::from(o.trials)
     };
-    if bf.tolerance_max.is_some() {
+    let tolerance = bf.tolerance_max.is_some() || draws_tolerance(ranges);
+    if tolerance {
         t.push(breach_row(&bf, prob));
     }
     t.push(loss_row(&bf, &o.npv));
     partner_rows(&mut t, base, &bf, o)?;
-    t.headline = outcome_headline(o, bf.tolerance_max.map(|_| prob));
+    t.headline = outcome_headline(o, tolerance.then_some(prob));
     if let Some(n) = base_outside(&bf, o) {
         t.notes.push(n);
     }
@@ -820,14 +829,22 @@ pub fn outcome_table(base: &Case, ranges: &[Range], o: &Outcome, seed: u64) -> R
 }
 
 /// Whether a range moves no figure from the base case's, at its ends and
-/// its most likely value: NPV, the case total and each partner's own NPV
-/// (a setting the case does not use). Comparing the ends with each other
+/// its most likely value: the appraisal (NPV, score, payback), the case
+/// total, the tolerance and each partner's own NPV (a setting the case
+/// does not use). Comparing the ends with each other
 /// said a range of one value (0.5..0.5), or a partner's weight, moved
 /// nothing.
 fn moves_nothing(base: &Case, r: &Range) -> Result<bool> {
-    type Seen = (Decimal, Decimal, Option<Vec<Option<Decimal>>>);
+    type Seen = (
+        score::ScoreResult,
+        Decimal,
+        Option<Decimal>,
+        Option<Vec<Option<Decimal>>>,
+    );
     let of = |c: &Case| -> Result<Seen> {
-        Ok((npv_and_score(c)?.0, c.case_total(), c.partner_npvs().ok()))
+        let r = score::evaluate(&c.score_inputs()?);
+        let total = c.case_total();
+        Ok((r, total, c.tolerance_max(), c.partner_npvs().ok()))
     };
     let b = of(base)?;
     for v in [Some(r.low), Some(r.high), r.mode].into_iter().flatten() {
@@ -1188,6 +1205,47 @@ mod tests {
         let _ = std::fs::remove_file(&path);
         let moves = |k: &str| !moves_nothing(&c, &parse_range(&c, k).unwrap()).unwrap();
         assert!(moves("apportionment.weights.C=0..3"));
+        // Inflation in a nominal case moves only the payback year (NPV is
+        // the real terms' either way), and so moves a figure. By hand: at
+        // 2% the first two years' savings are £49,900 × (1.02 + 1.02²) =
+        // £102,814, over the £100,000 spent (paid back 2032/33); at 0.1%
+        // at most £49,900 × (1.001 + 1.001²) = £99,950 (2033/34).
+        let path = std::env::temp_dir().join(format!("cs-nominal-{}.toml", std::process::id()));
+        std::fs::write(
+            &path,
+            "name = \"Nominal\"\npartners = [\"A\", \"B\"]\nfirst_year = \"2030/31\"\n\
+             window_years = 4\n[[investment]]\nitem = \"System\"\namounts = { \"2030/31\" = 100000 }\n\
+             [savings]\nnet_saving_per_annum = 49900\nstart_year = \"2031/32\"\n\
+             [prices]\ninflation_pct = 2\nshown = \"nominal\"\n",
+        )
+        .unwrap();
+        let c = case(path.to_str().unwrap());
+        let _ = std::fs::remove_file(&path);
+        assert!(
+            !moves_nothing(&c, &parse_range(&c, "prices.inflation_pct=0..0.1").unwrap()).unwrap()
+        );
+    }
+
+    /// A drawn cost tolerance is each trial's own: with the redundancy
+    /// drawn at £234,000 the case total is £312,700, over the base
+    /// tolerance's £215,270 but within 100%'s £391,400 (the scenario
+    /// table's figures), so no trial breaches; every trial did, against
+    /// the base case's tolerance.
+    #[test]
+    fn a_drawn_tolerance_is_each_trials_own() {
+        let c = case("models/planning-support.toml");
+        let run = |keys: &[&str]| {
+            let ranges: Vec<Range> = keys.iter().map(|k| parse_range(&c, k).unwrap()).collect();
+            simulate_on(&c, &ranges, (300, 7), 2, &mut |_| {})
+                .unwrap()
+                .breaches
+        };
+        assert_eq!(run(&["investment.Redundancy.2014/15=234000..234000"]), 300);
+        let both = [
+            "investment.Redundancy.2014/15=234000..234000",
+            "tolerance_pct=100..100",
+        ];
+        assert_eq!(run(&both), 0);
     }
 
     #[test]
