@@ -108,22 +108,12 @@ fn passed_over(g: &Grid, why: &str) -> FileSummary {
 pub fn read(path: &Path, cols: &Columns, sink: Sink) -> Result<LedgerTotals> {
     let mut total = LedgerTotals::default();
     let mut any = false;
-    // The first sheet's place and fullest early row, for the error when no
-    // sheet names the columns.
+    // The first sheet's place and fullest early row (of the sheets named,
+    // when some are), for the error when no sheet names the columns.
     let mut first: Option<(String, Vec<String>)> = None;
     let mut named_found = false;
     // A sheet at a time: a month a sheet adds up to more than one holds.
     import::each_sheet(path, None, &mut |g| {
-        // A sheet too large to read could hold ledger lines: never skip it.
-        let g = g.usable()?;
-        first.get_or_insert_with(|| {
-            let row = g.rows.iter().find(|r| r.cells.len() >= 2);
-            (
-                g.place(),
-                row.map(|r| r.cells.iter().map(|c| c.display()).collect())
-                    .unwrap_or_default(),
-            )
-        });
         let named = |s: &String| {
             g.sheet
                 .as_ref()
@@ -132,11 +122,24 @@ pub fn read(path: &Path, cols: &Columns, sink: Sink) -> Result<LedgerTotals> {
         if !cols.sheets.is_empty() && !cols.sheets.iter().any(named) {
             total
                 .files
-                .push(passed_over(g, "not named by --actuals-sheet: not read"));
+                .push(passed_over(&g, "not named by --actuals-sheet: not read"));
             return Ok(());
         }
         named_found |= !cols.sheets.is_empty();
+        // A sheet too large to read could hold ledger lines: never skip it.
+        let g = g.usable()?;
+        let early = || {
+            let row = g.rows.iter().find(|r| r.cells.len() >= 2);
+            let cells = row.map(|r| r.cells.iter().map(|c| c.display()).collect());
+            (g.place(), cells.unwrap_or_default())
+        };
+        first.get_or_insert_with(early);
         let Some((hi, at)) = locate(g, cols) else {
+            // A sheet named to be read is read, or refused.
+            if !cols.sheets.is_empty() {
+                let (place, found) = early();
+                return Err(no_header(place, found, cols));
+            }
             let why = "no header naming the ledger's columns: not read";
             total.files.push(passed_over(g, why));
             return Ok(());
@@ -156,18 +159,22 @@ pub fn read(path: &Path, cols: &Columns, sink: Sink) -> Result<LedgerTotals> {
     }
     if !any {
         let (place, found) = first.unwrap_or((path.display().to_string(), Vec::new()));
-        return Err(Error::MissingColumn {
-            place,
-            column: {
-                let mut names = vec![&cols.authority, &cols.cost_centre, &cols.amount];
-                names.extend([&cols.date, &cols.account].into_iter().flatten());
-                crate::base::text::and_list(&names.iter().map(|s| s.as_str()).collect::<Vec<_>>())
-            },
-            hint: String::new(),
-            found,
-        });
+        return Err(no_header(place, found, cols));
     }
     Ok(total)
+}
+
+/// No header naming the ledger's columns at `place`, whose fullest early
+/// row is `found`.
+fn no_header(place: String, found: Vec<String>, cols: &Columns) -> Error {
+    let mut names = vec![&cols.authority, &cols.cost_centre, &cols.amount];
+    names.extend([&cols.date, &cols.account].into_iter().flatten());
+    Error::MissingColumn {
+        place,
+        column: crate::base::text::and_list(&names.iter().map(|s| s.as_str()).collect::<Vec<_>>()),
+        hint: String::new(),
+        found,
+    }
 }
 
 /// The rows of one sheet being read, and the running sum a total row must

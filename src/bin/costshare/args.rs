@@ -215,11 +215,14 @@ fn monitoring_flags(
             toml::Value::String(s) => vec![s.clone()],
             toml::Value::Integer(i) => vec![i.to_string()],
             toml::Value::Float(f) => vec![f.to_string()],
-            toml::Value::Array(a) if matches!(k.as_str(), "actuals" | "commitments") => a
-                .iter()
-                .map(|x| x.as_str().map(str::to_string))
-                .collect::<Option<_>>()
-                .ok_or_else(|| bad(&key, "expected a list of paths in quotes"))?,
+            toml::Value::Array(a)
+                if matches!(k.as_str(), "actuals" | "commitments" | "actuals-sheet") =>
+            {
+                a.iter()
+                    .map(|x| x.as_str().map(str::to_string))
+                    .collect::<Option<_>>()
+                    .ok_or_else(|| bad(&key, "expected a list of paths in quotes"))?
+            }
             _ => return Err(bad(&key, "expected a value in quotes")),
         };
         let is_path = MONITORING_PATHS.contains(&k.as_str());

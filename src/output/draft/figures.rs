@@ -101,17 +101,24 @@ pub fn figures(text: &str) -> Vec<Figure> {
 
 /// Whether `f` is the day or year of a date written in words ("12 July
 /// 2007", "March 2025"): no figure, though the year of a report's dated
-/// introduction was listed as found in no table.
+/// introduction was listed as found in no table. A day (1 to 31) comes
+/// before its month and a year (four digits) after it, as a UK report
+/// writes them: "April 37 staff" and "99 Mar" are figures.
 fn in_a_date(text: &str, f: &Figure) -> bool {
     let month = |w: &str| crate::base::date::month_word(w.trim_end_matches('.')).is_some();
-    let plain = f.unit == Unit::Plain && f.dp == 0 && f.text.bytes().all(|b| b.is_ascii_digit());
+    if f.unit != Unit::Plain || f.dp != 0 || !f.text.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let n: u32 = f.text.parse().unwrap_or(0);
     let before = text[..f.start]
         .strip_suffix(' ')
         .and_then(|b| b.rsplit(' ').next());
     let after = text[f.end..]
         .strip_prefix(' ')
         .and_then(|a| a.split([' ', ',']).next());
-    plain && (before.is_some_and(month) || after.is_some_and(month))
+    let year = f.text.len() == 4 && (1900..2200).contains(&n) && before.is_some_and(month);
+    let day = f.text.len() <= 2 && (1..=31).contains(&n) && after.is_some_and(month);
+    year || day
 }
 
 /// Whether the number at byte `i` numbers a part of the document ("Table
@@ -323,5 +330,14 @@ mod tests {
             "£8,421"
         );
         assert_eq!(figures("12 of 30 in May, £500 in June 2030").len(), 3);
+        // Not a day or year where one stands: each is a figure.
+        let texts = |s: &str| figures(s).into_iter().map(|f| f.text).collect::<Vec<_>>();
+        assert_eq!(texts("Since April 37 staff"), ["37"]);
+        assert_eq!(texts("On 1 May 37 staff work"), ["37"]);
+        assert_eq!(
+            texts("Savings were 99 Mar 2026; 100 Dec; 32 June"),
+            ["99", "100", "32"]
+        );
+        assert_eq!(texts("In May 2040 and March 1850"), ["1850"]);
     }
 }

@@ -402,7 +402,7 @@ fn columns(args: &Args) -> costshare::Result<Columns> {
 
 /// A sheet flag names a sheet of the file its own flag gives: without the
 /// file it was passed over, and the command went on as if it were read.
-fn sheets_with_files(args: &Args) -> costshare::Result<()> {
+pub fn sheets_with_files(args: &Args) -> costshare::Result<()> {
     let m = &args.monitoring;
     let given_file = matches!(m.forecast.as_str(), "profile" | "run-rate" | "run_rate");
     let pairs = [

@@ -194,8 +194,49 @@ fn monitoring_args(
     }
     // Said by their keys in the file, not as the flags they become.
     super::reconcile::thresholds(&r.args, &|k| k.to_string()).map_err(|e| said(e.to_string()))?;
+    super::reconcile::sheets_with_files(&r.args).map_err(|e| said(e.to_string()))?;
     sheets_named(&r.args).map_err(said)?;
+    ledger_sheets_named(&r.args).map_err(said)?;
     Ok(r.args)
+}
+
+/// Whether a file is a workbook, by its name: sheets are asked of it.
+fn workbook(f: &std::path::Path) -> bool {
+    let ext = f.extension().map(|e| e.to_string_lossy().to_lowercase());
+    matches!(
+        ext.as_deref(),
+        Some("xlsx" | "xlsm" | "xlsb" | "xls" | "ods")
+    )
+}
+
+/// Each ledger workbook has a sheet `actuals-sheet` names (reading it
+/// would refuse one that has none, after every other pack was written).
+fn ledger_sheets_named(a: &super::reconcile::Args) -> Result<(), String> {
+    use costshare::input::import::{same_sheet_name, sheet_names};
+    if a.actuals_sheet.is_empty() {
+        return Ok(());
+    }
+    let wanted = a.actuals_sheet.join(" or ");
+    let at = |why: String| format!("actuals-sheet {wanted:?}: {why}");
+    let files = costshare::ledger::expand(&a.actuals).map_err(|e| at(e.to_string()))?;
+    if !files.iter().any(|f| workbook(f)) {
+        return Err(at("no ledger file is a workbook (xlsx, xls or ods)".into()));
+    }
+    for f in files.iter().filter(|f| workbook(f)) {
+        let names = sheet_names(f).map_err(|e| at(e.to_string()))?;
+        if !names
+            .iter()
+            .any(|n| a.actuals_sheet.iter().any(|s| same_sheet_name(n, s)))
+        {
+            let list: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
+            return Err(at(format!(
+                "{} has no sheet of that name; it has {}",
+                f.display(),
+                list.join(", ")
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Each `*-sheet` key names a sheet its workbook has: found only after
@@ -216,6 +257,12 @@ fn sheets_named(a: &super::reconcile::Args) -> Result<(), String> {
             continue;
         };
         let at = |why: String| format!("{key}-sheet {sheet:?}: {why}");
+        if !workbook(&file) {
+            return Err(at(format!(
+                "{} is not a workbook and has no sheets",
+                file.display()
+            )));
+        }
         let names = costshare::input::import::sheet_names(&file).map_err(|e| at(e.to_string()))?;
         if !names
             .iter()
