@@ -984,6 +984,20 @@ fn a_cost_centre_with_no_service_is_said() {
         text.contains("BRK,Unmapped cost centre LEG02,no budget,6200.50,6200.50,"),
         "{text}"
     );
+    // Mapped on another row, it is mapped: nothing said of the blank one.
+    let fixture = std::fs::read_to_string("fixtures/wlp-ledger/map.csv").unwrap();
+    std::fs::write(&map, fixture.replace("LEG02,Legal", "LEG02,\nLEG02,Legal")).unwrap();
+    let out = Command::cargo_bin("costshare")
+        .unwrap()
+        .args(["reconcile", "--actuals", "fixtures/wlp-ledger/ledger.csv"])
+        .args(["--budget", "fixtures/wlp-ledger/budget.csv"])
+        .args(["--format", "csv", "--map"])
+        .arg(&map)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(!err.contains("has no service beside it"), "{err}");
 }
 
 /// A ledger workbook's hidden sheet of workings (£99,999.00) is read, as

@@ -135,7 +135,6 @@ fn read_lookup(
     let grids = import::read_file(path, sheet.0)?;
     let t = table_of(&grids, path, &[key, value], (None, sheet.1))?;
     let (c, s) = (t.col(key)?, t.col(value)?);
-    keys_alone(&t, c, value);
     let mut m = HashMap::new();
     for r in t.iter() {
         let k = r.text(c, key_what)?;
@@ -151,23 +150,29 @@ fn read_lookup(
             return Err(r.expected(c, &clash(&prev)));
         }
     }
+    keys_alone(&t, c, value, &m);
     Ok(m)
 }
 
 /// Says which rows give a key and nothing beside it: set aside as notes
 /// (a footnote looks the same), so their lines are unmapped, and the
 /// reason given for notes did not say that.
-fn keys_alone(t: &Records, key: usize, value: &str) {
+fn keys_alone(t: &Records, key: usize, value: &str, mapped: &HashMap<String, String>) {
     let rows = t.grid.rows.iter().zip(t.roles());
     for (row, _) in rows.filter(|(_, role)| **role == import::RowRole::Note) {
         let filled: Vec<usize> = (0..row.cells.len())
             .filter(|&i| !row.cells[i].is_empty())
             .collect();
-        if filled == [key] {
+        // Only the key's cell is filled, so the row has it.
+        if filled != [key] {
+            continue;
+        }
+        let k = row.cells[key].display();
+        if !mapped.contains_key(k.trim()) {
             eprintln!(
                 "costshare: {}: {:?} has no {value} beside it: it maps nothing, and its lines are shown as unmapped",
                 t.grid.row_place(row),
-                row.cells[key].display().trim()
+                k.trim()
             );
         }
     }

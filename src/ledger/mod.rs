@@ -86,6 +86,33 @@ impl Default for Columns {
 }
 
 impl Columns {
+    /// Refuses one column read as two fields (`--columns cost_centre=amount`
+    /// made the amount the cost centre too, silently).
+    pub fn distinct(&self) -> Result<()> {
+        let mut fields = vec![("cost_centre", &self.cost_centre), ("amount", &self.amount)];
+        if self.fixed_authority.is_none() {
+            fields.push(("authority", &self.authority));
+        }
+        let date = if self.date_is_period {
+            "period"
+        } else {
+            "date"
+        };
+        fields.extend(self.date.as_ref().map(|d| (date, d)));
+        fields.extend(self.account.as_ref().map(|a| ("account", a)));
+        for (i, (f, name)) in fields.iter().enumerate() {
+            if let Some((g, _)) = fields[..i]
+                .iter()
+                .find(|(_, other)| header_key(other) == header_key(name))
+            {
+                return Err(Error::usage(format!(
+                    "--columns: {g} and {f} both read the column {name:?}; give each field its own column"
+                )));
+            }
+        }
+        Ok(())
+    }
+
     /// "amount=Value,cost_centre=CC" renames columns.
     pub fn with_overrides(mut self, spec: &str) -> Result<Columns> {
         for part in spec.split(',').filter(|s| !s.trim().is_empty()) {

@@ -74,19 +74,58 @@ pub(crate) fn unescape(s: &str) -> String {
     out
 }
 
+/// Named references a council's text is likely to hold (HTML has some
+/// two thousand; one not listed is left as written).
+const NAMED: [(&str, char); 38] = [
+    ("lt", '<'),
+    ("gt", '>'),
+    ("amp", '&'),
+    ("quot", '"'),
+    ("apos", '\''),
+    ("LT", '<'),
+    ("GT", '>'),
+    ("AMP", '&'),
+    ("QUOT", '"'),
+    ("nbsp", '\u{a0}'),
+    ("pound", '£'),
+    ("euro", '€'),
+    ("ndash", '–'),
+    ("mdash", '—'),
+    ("hellip", '…'),
+    ("lsquo", '‘'),
+    ("rsquo", '’'),
+    ("ldquo", '“'),
+    ("rdquo", '”'),
+    ("copy", '©'),
+    ("reg", '®'),
+    ("deg", '°'),
+    ("times", '×'),
+    ("frac12", '½'),
+    ("frac14", '¼'),
+    ("eacute", 'é'),
+    ("Eacute", 'É'),
+    ("egrave", 'è'),
+    ("ecirc", 'ê'),
+    ("aacute", 'á'),
+    ("agrave", 'à'),
+    ("acirc", 'â'),
+    ("ccedil", 'ç'),
+    ("ouml", 'ö'),
+    ("uuml", 'ü'),
+    ("auml", 'ä'),
+    ("iuml", 'ï'),
+    ("szlig", 'ß'),
+];
+
 /// The character a reference at the start of `s` names, and its length:
-/// XML's five names, `nbsp`, and decimal or hex numbers.
+/// a name of `NAMED`, or a decimal or hex number.
 fn reference(s: &str) -> Option<(char, usize)> {
-    let end = s.get(..34.min(s.len())).unwrap_or(s).find(';')?;
+    // Within the first bytes only: a text of many `&` stays linear.
+    let end = s.bytes().take(34).position(|b| b == b';')?;
     let body = &s[1..end];
-    let c = match body {
-        "lt" => '<',
-        "gt" => '>',
-        "amp" => '&',
-        "quot" => '"',
-        "apos" => '\'',
-        "nbsp" => '\u{a0}',
-        _ => {
+    let c = match NAMED.iter().find(|(n, _)| *n == body) {
+        Some(&(_, c)) => c,
+        None => {
             let n = match body.strip_prefix("#x").or_else(|| body.strip_prefix("#X")) {
                 Some(hex) => u32::from_str_radix(hex, 16).ok()?,
                 None => body.strip_prefix('#')?.parse().ok()?,
@@ -749,6 +788,10 @@ mod tests {
             "R&D <x> | A &bogus; & &amp;"
         );
         assert_eq!(un("&#0; &#xFFFFFFFF; &#"), "&#0; &#xFFFFFFFF; &#");
+        assert_eq!(
+            un("Caf&eacute; &pound;5 &ndash; &AMP; &copy;"),
+            "Café £5 – & ©"
+        );
     }
 
     /// A line break or tab between a run's texts parts them: "£493,020"

@@ -397,6 +397,7 @@ fn columns(args: &Args) -> costshare::Result<Columns> {
             "--profile, --commitments, --pack and a date or period column are for monitoring: give --period YYYY-MM (the month reached)",
         ));
     }
+    cols.distinct()?;
     Ok(cols)
 }
 
