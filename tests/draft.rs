@@ -773,3 +773,66 @@ fn every_bundled_report_checks_clean_against_itself() {
         );
     }
 }
+
+/// The monthly monitoring reports `report` writes from costshare.toml's
+/// `[monitoring]` are checked too (their figures were found in no table):
+/// every report of the WLP pack checks clean against itself, partnership
+/// and each authority alike (their tables share titles; the one the draft
+/// agrees with is taken). BRK Legal's actual to date, £74,700.50 by hand
+/// from fixtures/wlp-ledger (LEG01 £68,500.00 + LEG02 £6,200.50), typed
+/// as £94,700.50 is found, in the introduction and in the table.
+#[test]
+fn monitoring_reports_are_checked() {
+    let dir = tmp("wlp-monitoring");
+    costshare()
+        .current_dir("fixtures/wlp-2024-25")
+        .args(["report", "--out"])
+        .arg(&dir)
+        .assert()
+        .success();
+    let mut n = 0;
+    for pack in std::fs::read_dir(&dir).unwrap() {
+        for f in std::fs::read_dir(pack.unwrap().path()).unwrap() {
+            let f = f.unwrap().path();
+            if !matches!(f.extension().and_then(|e| e.to_str()), Some("md" | "docx")) {
+                continue;
+            }
+            let out = costshare()
+                .current_dir("fixtures/wlp-2024-25")
+                .args(["check-draft", "--strict"])
+                .arg(&f)
+                .output()
+                .unwrap();
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(0), "{}: {err}", f.display());
+            assert!(
+                err.contains(" 0 findings; 0 figures found in no table"),
+                "{}: {err}",
+                f.display()
+            );
+            n += 1;
+        }
+    }
+    assert!(n >= 16, "{n} reports");
+    let brk = dir.join("monitoring-2024-25-p08-brk/report.md");
+    let text = std::fs::read_to_string(&brk).unwrap();
+    assert!(text.contains("£74,700.50"), "{text}");
+    std::fs::write(&brk, text.replace("£74,700.50", "£94,700.50")).unwrap();
+    let out = costshare()
+        .current_dir("fixtures/wlp-2024-25")
+        .args(["check-draft", "--strict", "--format", "csv"])
+        .arg(&brk)
+        .output()
+        .unwrap();
+    let found = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{found}");
+    // In the introduction (the report's two headlines) and in the table.
+    assert!(
+        found.contains("\"£94,700.50\",\"£74,700.50\",monitoring-2024-25-p08-brk: introduction"),
+        "{found}"
+    );
+    assert!(
+        found.contains("monitoring / BRK / Legal / Actual to date"),
+        "{found}"
+    );
+}

@@ -92,6 +92,13 @@ fn index(packs: &[Pack]) -> Index<'_> {
     for p in packs {
         add_text(&mut ix, &p.title);
         add_text(&mut ix, &p.intro);
+        // An introduction with figures (a monitoring report's two
+        // headlines) is commentary the draft repeats.
+        if !figures::figures(&p.intro).is_empty() {
+            let from = format!("{}: introduction", p.name);
+            ix.prose
+                .push((figures::shape(&p.intro), p.intro.as_str(), from));
+        }
         // "18 published figures checked; 0 differ.", with no table.
         if let Some(s) = &p.checked {
             ix.values.extend(figures::figures(s).iter().map(in_base));
@@ -286,13 +293,15 @@ fn caption_title(s: &str) -> &str {
 
 /// The recomputed table a draft table's title names: of several packs'
 /// tables of that title (each pack has its "Published figures that
-/// differ"), the first holding the most of the draft's rows. The first of
-/// the title was taken, so a model's report checked against itself was
-/// found to have rows the annual report's table does not.
+/// differ"; the partnership's and each authority's monitoring reports have
+/// the same tables), the first holding the most of the draft's rows, then
+/// the most of its cells as the draft shows them. The first of the title
+/// was taken, so a model's report checked against itself was found to
+/// have rows the annual report's table does not.
 fn titled<'a>(
     packs: &'a [Pack],
     title: &str,
-    rows: &[(String, Vec<String>)],
+    (header, rows): (&[String], &[(String, Vec<String>)]),
 ) -> Option<(&'a Pack, &'a Table)> {
     let want = caption_title(title).to_lowercase();
     let named = packs.iter().flat_map(|p| {
@@ -302,14 +311,24 @@ fn titled<'a>(
             .filter(|t| t.title.trim().to_lowercase() == want);
         of_title.map(move |t| (p, t))
     });
-    let held = |t: &Table| {
-        rows.iter()
-            .filter(|(_, cells)| has_row(t, &row_key(t, cells)))
-            .count()
+    let fit = |t: &Table| {
+        let (mut held, mut agree) = (0, 0);
+        for (_, cells) in rows {
+            let key = row_key(t, cells);
+            if !has_row(t, &key) {
+                continue;
+            }
+            held += 1;
+            let shown = header.iter().zip(cells).skip(t.key_cols);
+            agree += shown
+                .filter(|(h, text)| t.find(&key, h).is_some_and(|c| same(text, c)))
+                .count();
+        }
+        (held, agree)
     };
     named
-        .fold(None, |best: Option<((&Pack, &Table), usize)>, (p, t)| {
-            let n = held(t);
+        .fold(None, |best: Option<((&Pack, &Table), _)>, (p, t)| {
+            let n = fit(t);
             match best {
                 Some((_, m)) if m >= n => best,
                 _ => Some(((p, t), n)),
@@ -343,7 +362,7 @@ fn table(
     rows: &[(String, Vec<String>)],
     rep: &mut Report,
 ) {
-    let Some((p, t)) = titled(packs, title, rows) else {
+    let Some((p, t)) = titled(packs, title, (header, rows)) else {
         // No recomputed table of that title: check the figures one by one.
         for (at, cells) in rows {
             para(ix, packs, at, &cells.join(" | "), rep);

@@ -60,15 +60,20 @@ pub fn packs(
 ) -> costshare::Result<(Vec<costshare::output::pack::Pack>, Vec<String>)> {
     let inputs = data.resolve()?;
     let (data, models) = (inputs.data.as_deref(), inputs.models.as_deref());
-    let packs = match (data, models) {
+    let mut packs = match (data, models) {
         (None, None) => Vec::new(),
         _ => costshare::output::pack::packs(data, models)?,
     };
     let has_models = packs.len() > usize::from(data.is_some());
+    // The monthly monitoring reports `report` writes from costshare.toml.
+    if let Some(flags) = &inputs.monitoring {
+        packs.extend(monitoring_packs(flags)?);
+    }
     let folder = models
         .map(|m| format!(" in {}", m.display()))
         .unwrap_or_default();
     let missing = match (data.is_some(), has_models) {
+        (false, false) if inputs.monitoring.is_some() => Vec::new(),
         (false, false) => {
             return Err(Error::usage(format!(
                 "nothing to check against: no annual-report data and no models{folder}; give --data FILE or --models DIR, or run where a costshare.toml is"
@@ -83,6 +88,19 @@ pub fn packs(
         _ => Vec::new(),
     };
     Ok((packs, missing))
+}
+
+/// The monitoring reports of costshare.toml's `[monitoring]`, worked out
+/// as `report` writes them (they could not be checked: their figures were
+/// found in no table).
+fn monitoring_packs(flags: &[String]) -> costshare::Result<Vec<costshare::output::pack::Pack>> {
+    let file = std::path::Path::new(crate::args::PROJECT_FILE);
+    let mut r = super::report::reconcile_args(flags, file, None, "brackets")?;
+    r.monitoring.keep_packs = true;
+    super::reconcile::monitoring_packs(&r).map_err(|e| match e {
+        Error::Usage(m) => crate::args::monitoring_error(file, &m),
+        other => other,
+    })
 }
 
 pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {

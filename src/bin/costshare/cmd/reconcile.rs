@@ -149,6 +149,9 @@ pub struct Monitoring {
     /// into this folder
     #[arg(long, value_name = "DIR")]
     pub pack: Option<PathBuf>,
+    /// Keep the monitoring reports (for check-draft and fill), written or not.
+    #[arg(skip)]
+    pub keep_packs: bool,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -443,7 +446,33 @@ fn one_year(targets: &[reconcile::TargetLine]) -> costshare::Result<()> {
     Ok(())
 }
 
+/// What `reconcile` works out: its tables, the ledger read, whether any
+/// money was set aside, and the monitoring reports (when kept).
+struct Worked {
+    tables: Vec<costshare::base::table::Table>,
+    totals: LedgerTotals,
+    lost: bool,
+    packs: Vec<costshare::output::pack::Pack>,
+}
+
 pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
+    let w = work(args)?;
+    let text = render(args, &w.tables, &w.totals)?;
+    emit(out, &text)?;
+    Ok(if w.lost && !args.allow_rejects {
+        Exit::SetAside
+    } else {
+        Exit::Success
+    })
+}
+
+/// The monitoring reports `args` (with `--period`) make, as `--pack` would
+/// write them: for checking and filling drafts against.
+pub fn monitoring_packs(args: &Args) -> costshare::Result<Vec<costshare::output::pack::Pack>> {
+    Ok(work(args)?.packs)
+}
+
+fn work(args: &Args) -> costshare::Result<Worked> {
     if args.budget.is_none() && args.targets.is_none() {
         return Err(Error::usage(
             "reconcile needs --budget FILE, --targets FILE, or both",
@@ -488,7 +517,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
     cols.year = plan.as_ref().map(|p| p.year);
     let totals = read_ledger(args, &cols)?;
     let mut lost = totals.lost_anything();
-    let mut tables = Vec::new();
+    let (mut tables, mut packs) = (Vec::new(), Vec::new());
     match (&plan, &budgets) {
         (Some(plan), Some(b)) => {
             let read = monitoring::Read {
@@ -499,9 +528,10 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
                 targets: target_lines.as_deref(),
                 map: map.as_ref(),
             };
-            let (t, commitments_lost) = monitoring::tables(plan, args, read, th)?;
-            lost |= commitments_lost;
-            tables.extend(t);
+            let m = monitoring::tables(plan, args, read, th)?;
+            lost |= m.lost;
+            tables.extend(m.tables);
+            packs = m.packs;
         }
         (_, Some(b)) => tables.push(reconcile::budget_table(&totals, map.as_ref(), b, &th)),
         _ => {}
@@ -509,11 +539,10 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
     if let (None, Some(g)) = (&plan, &target_lines) {
         tables.push(reconcile::savings_table(&totals, map.as_ref(), g));
     }
-    let text = render(args, &tables, &totals)?;
-    emit(out, &text)?;
-    Ok(if lost && !args.allow_rejects {
-        Exit::SetAside
-    } else {
-        Exit::Success
+    Ok(Worked {
+        tables,
+        totals,
+        lost,
+        packs,
     })
 }

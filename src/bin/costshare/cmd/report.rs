@@ -93,7 +93,8 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
                 (Some(flags), None) => {
                     let dir = args.path.as_deref().unwrap_or(std::path::Path::new(""));
                     let file = dir.join(crate::args::PROJECT_FILE);
-                    Some(monitoring_args(flags, args, &file)?)
+                    let neg = args.negatives.name();
+                    Some(reconcile_args(flags, &file, Some(&args.out), neg)?)
                 }
                 _ => None,
             };
@@ -155,12 +156,13 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
 }
 
 /// The monitoring reports costshare.toml's `[monitoring]` asks for, as
-/// `reconcile --pack` into the output folder; read before anything is
-/// written, so a mistake in it stops the run early.
-fn monitoring_args(
+/// `reconcile --pack` into `out` (None: not written); read before anything
+/// is written, so a mistake in it stops the run early.
+pub fn reconcile_args(
     flags: &[String],
-    args: &Args,
     path: &std::path::Path,
+    out: Option<&std::path::Path>,
+    negatives: &str,
 ) -> costshare::Result<super::reconcile::Args> {
     let file = path.display().to_string();
     let said = |m: String| crate::args::monitoring_error(path, &m);
@@ -171,9 +173,11 @@ fn monitoring_args(
     }
     let mut argv = vec![format!("{file} [monitoring]")];
     argv.extend(flags.iter().cloned());
-    argv.push("--pack".into());
-    argv.push(args.out.display().to_string());
-    argv.push(format!("--negatives={}", args.negatives.name()));
+    if let Some(out) = out {
+        argv.push("--pack".into());
+        argv.push(out.display().to_string());
+    }
+    argv.push(format!("--negatives={negatives}"));
     let r = <Reconcile as clap::Parser>::try_parse_from(&argv).map_err(|e| {
         let text = e.render().to_string();
         let first = text.lines().next().unwrap_or_default();

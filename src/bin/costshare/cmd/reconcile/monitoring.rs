@@ -99,13 +99,21 @@ fn read_commitments(
     read_files(files, &plain).map(Some)
 }
 
-/// The monitoring tables; whether any commitment line was set aside.
+/// The monitoring tables, whether any commitment line was set aside, and
+/// the reports for the partnership and each authority (when written with
+/// `--pack`, or kept).
+pub struct Monitored {
+    pub tables: Vec<Table>,
+    pub lost: bool,
+    pub packs: Vec<Pack>,
+}
+
 pub fn tables(
     plan: &Plan,
     all: &super::Args,
     read: Read,
     thresholds: Thresholds,
-) -> costshare::Result<(Vec<Table>, bool)> {
+) -> costshare::Result<Monitored> {
     let (args, neg) = (&all.monitoring, all.negatives.get());
     let Read {
         cols,
@@ -165,8 +173,9 @@ pub fn tables(
         Ok::<_, Error>(v)
     };
     let tables = set(&figures, None)?;
-    if let Some(dir) = &args.pack {
-        let mut packs = vec![pack(&figures, None, tables.clone())];
+    let mut packs = Vec::new();
+    if args.pack.is_some() || args.keep_packs {
+        packs.push(pack(&figures, None, tables.clone()));
         let authorities = figures.authorities();
         if authorities.len() > 1 {
             for a in &authorities {
@@ -174,23 +183,39 @@ pub fn tables(
                 packs.push(pack(&f, Some(a), set(&f, Some(a))?));
             }
         }
-        // "ADC" and "adc", or "A B" and "A-B": one folder, one pack lost.
-        costshare::output::pack::distinct_folders(
-            &packs,
-            "their names differ only in case or punctuation, which folder names cannot tell apart: rename one in the ledger",
-        )?;
-        for p in &packs {
-            let written =
-                costshare::output::pack::write(p, dir, &costshare::output::pack::ALL_PARTS, neg)?;
-            eprintln!("costshare: wrote {}", dir.join(&p.name).display());
-            let all = &costshare::output::pack::ALL_PARTS;
-            for r in costshare::output::pack::remove_stale(p, dir, all, &written)? {
-                eprintln!("costshare: removed {r}: an earlier run's, not written by this one");
-            }
-        }
+    }
+    if let Some(dir) = &args.pack {
+        write_packs(&packs, dir, neg)?;
     }
     let lost = commitments.as_ref().is_some_and(|c| c.lost_anything());
-    Ok((tables, lost))
+    Ok(Monitored {
+        tables,
+        lost,
+        packs,
+    })
+}
+
+/// Writes the reports into `dir`, each in its folder, removing what an
+/// earlier run left there.
+fn write_packs(
+    packs: &[Pack],
+    dir: &std::path::Path,
+    neg: costshare::base::money::Negatives,
+) -> costshare::Result<()> {
+    // "ADC" and "adc", or "A B" and "A-B": one folder, one pack lost.
+    costshare::output::pack::distinct_folders(
+        packs,
+        "their names differ only in case or punctuation, which folder names cannot tell apart: rename one in the ledger",
+    )?;
+    let all = &costshare::output::pack::ALL_PARTS;
+    for p in packs {
+        let written = costshare::output::pack::write(p, dir, all, neg)?;
+        eprintln!("costshare: wrote {}", dir.join(&p.name).display());
+        for r in costshare::output::pack::remove_stale(p, dir, all, &written)? {
+            eprintln!("costshare: removed {r}: an earlier run's, not written by this one");
+        }
+    }
+    Ok(())
 }
 
 /// A monitoring report: the partnership's, or one authority's.
