@@ -1645,3 +1645,55 @@ fn a_hidden_ledger_sheet_is_said_under_the_monitoring_table() {
         "{notes}"
     );
 }
+
+/// Open orders in a workbook with a hidden sheet: read, and said, naming
+/// `--commitments-sheet` (the note named --actuals-sheet, which does not
+/// choose the commitments' sheets); named, only that sheet is read. By
+/// hand: BRK Legal's committed £1,000.00 (visible) and £70.00 (hidden).
+#[test]
+fn commitments_sheets_are_named_by_their_own_flag() {
+    use rust_xlsxwriter::Workbook;
+    let tmp = tempdir("monitor-commitments-sheet");
+    let mut wb = Workbook::new();
+    for (name, amount) in [("Orders", 1000), ("Old orders", 70)] {
+        let ws = wb.add_worksheet().set_name(name).unwrap();
+        ws.write_row(0, 0, ["authority", "cost_centre", "amount"])
+            .unwrap();
+        ws.write_row(1, 0, ["BRK", "LEG01"]).unwrap();
+        ws.write(1, 2, amount).unwrap();
+        ws.set_hidden(name != "Orders");
+    }
+    let book = tmp.join("orders.xlsx");
+    wb.save(&book).unwrap();
+    let run = |extra: &[&str]| {
+        let out = costshare()
+            .arg("reconcile")
+            .args(WLP_LEDGER)
+            .args(["--period", "2024-11", "--format", "json", "--commitments"])
+            .arg(&book)
+            .args(extra)
+            .output()
+            .unwrap();
+        let doc: Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+        (doc, String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    let committed = |doc: &Value| {
+        let t = doc["tables"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["name"] == "forecast")
+            .unwrap()
+            .clone();
+        text(cell(&t, "BRK", "Legal", "Committed"))
+    };
+    let (doc, err) = run(&[]);
+    assert!(
+        err.contains("sheet \"Old orders\" is a hidden sheet, which Excel does not show: its 1 ledger line (£70.00) is counted; --commitments-sheet names the sheets to read"),
+        "{err}"
+    );
+    assert_eq!(committed(&doc), "£1,070.00");
+    let (doc, err) = run(&["--commitments-sheet", "orders"]);
+    assert!(!err.contains("hidden"), "{err}");
+    assert_eq!(committed(&doc), "£1,000.00");
+}

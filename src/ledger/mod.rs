@@ -66,6 +66,9 @@ pub struct Columns {
     /// The sheets of a ledger workbook to read (`--actuals-sheet`); none:
     /// every sheet with a ledger header.
     pub sheets: Vec<String>,
+    /// The flag that names them, for messages: `--actuals-sheet`, or
+    /// `--commitments-sheet` for open orders.
+    pub sheet_flag: &'static str,
 }
 
 impl Default for Columns {
@@ -81,6 +84,7 @@ impl Default for Columns {
             date_is_period: false,
             year: None,
             sheets: Vec::new(),
+            sheet_flag: "--actuals-sheet",
         }
     }
 }
@@ -721,19 +725,22 @@ pub fn read_all(
     }
     let sheets = |f: &FileSummary| f.place.contains(", sheet ");
     if !cols.sheets.is_empty() && !total.files.iter().any(sheets) {
-        return Err(Error::usage(
-            "--actuals-sheet names sheets of ledger workbooks, but no ledger file read is a workbook (xlsx, xls or ods)",
-        ));
+        return Err(Error::usage(format!(
+            "{} names sheets of ledger workbooks, but no ledger file read is a workbook (xlsx, xls or ods)",
+            cols.sheet_flag
+        )));
     }
-    total.alike = same_lines(&total.files)?;
-    total.alike.extend(hidden_read(&total.files));
+    total.alike = same_lines(&total.files, cols.sheet_flag)?;
+    total
+        .alike
+        .extend(hidden_read(&total.files, cols.sheet_flag));
     Ok(total)
 }
 
 /// A hidden sheet's lines are in the out-turn, though Excel does not show
 /// them: said in the report's notes, not only on standard error (a hidden
 /// sheet of workings, read, put the out-turn far from what Excel showed).
-fn hidden_read(files: &[FileSummary]) -> Vec<String> {
+fn hidden_read(files: &[FileSummary], flag: &str) -> Vec<String> {
     let hidden = files.iter().filter(|f| f.hidden && f.used > 0);
     hidden
         .map(|f| {
@@ -743,7 +750,7 @@ fn hidden_read(files: &[FileSummary]) -> Vec<String> {
                 Default::default(),
             );
             format!(
-                "{} is a hidden sheet, which Excel does not show: its {} ledger line{} ({money}) {} counted; --actuals-sheet names the sheets to read",
+                "{} is a hidden sheet, which Excel does not show: its {} ledger line{} ({money}) {} counted; {flag} names the sheets to read",
                 f.place,
                 f.used,
                 if f.used == 1 { "" } else { "s" },
@@ -760,7 +767,7 @@ fn hidden_read(files: &[FileSummary]) -> Vec<String> {
 /// refused, naming both. Named apart (two months of the same standing
 /// orders may match), they are read and each pair said, to be put in the
 /// report's notes. A file of one line proves nothing.
-fn same_lines(files: &[FileSummary]) -> Result<Vec<String>> {
+fn same_lines(files: &[FileSummary], flag: &str) -> Result<Vec<String>> {
     let mut seen: HashMap<(u64, i128, Decimal), &FileSummary> = HashMap::new();
     let mut alike = Vec::new();
     // A journal netting to nothing is as much a copy as any other.
@@ -785,9 +792,9 @@ fn same_lines(files: &[FileSummary]) -> Result<Vec<String>> {
         }
         let one = match first.place.split_once(", sheet ") {
             Some((file, _)) if f.place.starts_with(&format!("{file}, sheet ")) => {
-                "name the sheet to read with --actuals-sheet"
+                format!("name the sheet to read with {flag}")
             }
-            _ => "name one",
+            _ => "name one".to_string(),
         };
         return Err(Error::usage(format!(
             "{both}: the same extract twice (a CSV and its Parquet copy, or a copy saved \

@@ -120,9 +120,10 @@ pub fn read(path: &Path, cols: &Columns, sink: Sink) -> Result<LedgerTotals> {
                 .is_some_and(|n| import::same_sheet_name(n, s))
         };
         if !cols.sheets.is_empty() && !cols.sheets.iter().any(named) {
-            total
-                .files
-                .push(passed_over(&g, "not named by --actuals-sheet: not read"));
+            total.files.push(passed_over(
+                &g,
+                &format!("not named by {}: not read", cols.sheet_flag),
+            ));
             return Ok(());
         }
         named_found |= !cols.sheets.is_empty();

@@ -170,7 +170,7 @@ const MONITORING_PATHS: [&str; 8] = [
     "forecast",
 ];
 /// `[monitoring]` keys taken as they are.
-const MONITORING_VALUES: [&str; 18] = [
+const MONITORING_VALUES: [&str; 19] = [
     "period",
     "year-start",
     "columns",
@@ -180,6 +180,7 @@ const MONITORING_VALUES: [&str; 18] = [
     "map-sheet",
     "targets-sheet",
     "actuals-sheet",
+    "commitments-sheet",
     "profile-sheet",
     "accounts-sheet",
     "forecast-sheet",
@@ -216,7 +217,10 @@ fn monitoring_flags(
             toml::Value::Integer(i) => vec![i.to_string()],
             toml::Value::Float(f) => vec![f.to_string()],
             toml::Value::Array(a)
-                if matches!(k.as_str(), "actuals" | "commitments" | "actuals-sheet") =>
+                if matches!(
+                    k.as_str(),
+                    "actuals" | "commitments" | "actuals-sheet" | "commitments-sheet"
+                ) =>
             {
                 a.iter()
                     .map(|x| x.as_str().map(str::to_string))

@@ -134,6 +134,10 @@ pub struct Monitoring {
     /// Orders raised, not yet paid: ledger files read like --actuals
     #[arg(long, value_name = "FILE|DIR", num_args = 1..)]
     pub commitments: Vec<PathBuf>,
+    /// Sheets of commitments workbooks to read, repeatable [default: every
+    /// sheet with a ledger header]
+    #[arg(long, value_name = "NAME")]
+    pub commitments_sheet: Vec<String>,
     /// Account to account group (account, group): the subjective analysis
     #[arg(long, value_name = "FILE")]
     pub accounts: Option<PathBuf>,
@@ -420,6 +424,11 @@ pub fn sheets_with_files(args: &Args) -> costshare::Result<()> {
         ("profile", m.profile.is_some(), m.profile_sheet.is_some()),
         ("accounts", m.accounts.is_some(), m.accounts_sheet.is_some()),
         ("forecast", !given_file, m.forecast_sheet.is_some()),
+        (
+            "commitments",
+            !m.commitments.is_empty(),
+            !m.commitments_sheet.is_empty(),
+        ),
     ];
     match pairs.iter().find(|(_, file, sheet)| *sheet && !file) {
         Some((name, _, _)) => Err(Error::usage(format!(

@@ -83,20 +83,21 @@ pub struct Read<'a> {
 
 /// Open orders, read like the ledger: undated, and from their own sheets.
 fn read_commitments(
-    files: &[std::path::PathBuf],
+    args: &super::Monitoring,
     cols: &Columns,
 ) -> costshare::Result<Option<LedgerTotals>> {
-    if files.is_empty() {
+    if args.commitments.is_empty() {
         return Ok(None);
     }
     let plain = Columns {
         date: None,
         account: None,
         date_is_period: false,
-        sheets: Vec::new(),
+        sheets: args.commitments_sheet.clone(),
+        sheet_flag: "--commitments-sheet",
         ..cols.clone()
     };
-    read_files(files, &plain).map(Some)
+    read_files(&args.commitments, &plain).map(Some)
 }
 
 /// The monitoring tables, whether any commitment line was set aside, and
@@ -123,7 +124,7 @@ pub fn tables(
         targets,
         map,
     } = read;
-    let commitments = read_commitments(&args.commitments, cols)?;
+    let commitments = read_commitments(args, cols)?;
     let m = Monitor {
         year: plan.year,
         period: plan.period,
