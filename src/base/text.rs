@@ -55,6 +55,17 @@ pub fn capitalised(s: &str) -> String {
     }
 }
 
+/// `slug(s)`, or `fallback` for a name of no letters or digits ("&&&"
+/// named a folder ending in a hyphen).
+pub fn slug_or(s: &str, fallback: &str) -> String {
+    let out = slug(s);
+    if out.is_empty() {
+        fallback.to_string()
+    } else {
+        out
+    }
+}
+
 /// "North Vale DC" → "north-vale-dc": lower case words joined by
 /// hyphens, for file and table names.
 pub fn slug(s: &str) -> String {
@@ -63,4 +74,17 @@ pub fn slug(s: &str) -> String {
         .map(str::to_lowercase)
         .collect::<Vec<_>>()
         .join("-")
+}
+
+#[cfg(test)]
+mod tests {
+    /// A name of punctuation alone has no slug: the fallback stands in.
+    #[test]
+    fn slugs_never_end_a_name_with_nothing() {
+        assert_eq!(
+            super::slug_or("North Vale DC", "authority"),
+            "north-vale-dc"
+        );
+        assert_eq!(super::slug_or("&&&", "authority"), "authority");
+    }
 }

@@ -454,10 +454,10 @@ pub fn by_month_table(m: &Monitoring, authority: Option<&str>) -> Table {
         "Budget to date",
         "Actual to date",
     ];
-    let name = match authority {
-        Some(a) => format!("monitoring-by-month-{}", crate::base::text::slug(a)),
-        None => "monitoring-by-month".into(),
-    };
+    let name = authority.map_or("monitoring-by-month".into(), |a| {
+        let a = crate::base::text::slug_or(a, "authority");
+        format!("monitoring-by-month-{a}")
+    });
     let mut t = Table::new(
         &name,
         format!(

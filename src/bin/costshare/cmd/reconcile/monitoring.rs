@@ -224,7 +224,7 @@ fn pack(f: &monitor::Monitoring, authority: Option<&str>, tables: Vec<Table>) ->
     let fy = costshare::base::text::slug(&f.year.label());
     let mut name = format!("monitoring-{fy}-p{:02}", f.period);
     if let Some(a) = authority {
-        name = format!("{name}-{}", costshare::base::text::slug(a));
+        name = format!("{name}-{}", costshare::base::text::slug_or(a, "authority"));
     }
     let when = format!(
         "{} (period {} of {})",
