@@ -634,6 +634,12 @@ fn read_sheets<RS: std::io::Read + std::io::Seek>(
 /// early).
 fn excel_date(dt: &calamine::ExcelDateTime) -> String {
     let serial = dt.as_f64();
+    // A time of day alone (0.5 shown as 12:00): as the ODS reader reads
+    // one, not as "0.5".
+    if dt.is_datetime() && (0.0..1.0).contains(&serial) {
+        let secs = ((serial * 86_400.0).round() as u32).min(86_399);
+        return format!("{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60);
+    }
     if !dt.is_datetime() || !(1.0..2_958_466.0).contains(&serial) {
         return dt.to_string();
     }
@@ -1901,9 +1907,17 @@ pub fn cell_amount(cell: &CellValue, origin: impl Fn() -> Origin) -> Result<Amou
 mod tests {
     use super::SharedTexts;
 
-    /// An ODS time cell was named "the date PT12H00M00S" in a refusal.
+    /// An ODS time cell was named "the date PT12H00M00S" in a refusal; an
+    /// xlsx one "the date 0.5": both are read as the time they show.
     #[test]
     fn ods_durations_read_as_times() {
+        use calamine::{ExcelDateTime, ExcelDateTimeType};
+        let t =
+            |v: f64| super::excel_date(&ExcelDateTime::new(v, ExcelDateTimeType::DateTime, false));
+        assert_eq!(t(0.5), "12:00:00");
+        assert_eq!(t(0.25), "06:00:00");
+        assert_eq!(t(0.999_999_9), "23:59:59");
+        assert_eq!(t(45_747.0), "2025-03-31");
         use super::{CellValue, duration_text};
         assert_eq!(duration_text("PT12H00M00S"), "12:00:00");
         assert_eq!(duration_text("PT36H5M0.5S"), "36:05:00.5");
