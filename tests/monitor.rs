@@ -1605,25 +1605,36 @@ fn a_profile_row_mixing_percentages_and_figures_is_refused() {
     );
 }
 
+/// A workbook of one-line ledger sheets (name, amount, hidden): BRK LEG01,
+/// with `extra` (heading, value) before the amount.
+fn one_line_sheets(path: &Path, extra: &[&str], sheets: &[(&str, i32, bool)]) {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let (head, value): (Vec<&str>, Vec<&str>) = extra.chunks(2).map(|p| (p[0], p[1])).unzip();
+    for &(name, amount, hidden) in sheets {
+        let ws = wb.add_worksheet().set_name(name).unwrap();
+        let mut h = vec!["authority", "cost_centre"];
+        h.extend(&head);
+        h.push("amount");
+        ws.write_row(0, 0, h).unwrap();
+        let mut row = vec!["BRK", "LEG01"];
+        row.extend(&value);
+        ws.write_row(1, 0, row).unwrap();
+        ws.write(1, 2 + head.len() as u16, amount).unwrap();
+        ws.set_hidden(hidden);
+    }
+    wb.save(path).unwrap();
+}
+
 /// A hidden sheet of a ledger workbook read into the year to date is said
 /// under the monitoring table, as plain reconcile says it (monitoring
 /// said nothing of it, nor of two files read alike). By hand: BRK Legal's
 /// actual to date is £100.00 + £99,999.00 (hidden) = £100,099.00.
 #[test]
 fn a_hidden_ledger_sheet_is_said_under_the_monitoring_table() {
-    use rust_xlsxwriter::Workbook;
     let tmp = tempdir("monitor-hidden-sheet");
-    let mut wb = Workbook::new();
-    for (name, amount) in [("Ledger", 100), ("Workings", 99_999)] {
-        let ws = wb.add_worksheet().set_name(name).unwrap();
-        ws.write_row(0, 0, ["authority", "cost_centre", "date", "amount"])
-            .unwrap();
-        ws.write_row(1, 0, ["BRK", "LEG01", "2024-05-01"]).unwrap();
-        ws.write(1, 3, amount).unwrap();
-        ws.set_hidden(name == "Workings");
-    }
     let book = tmp.join("ledger.xlsx");
-    wb.save(&book).unwrap();
+    let sheets = [("Ledger", 100, false), ("Workings", 99_999, true)];
+    one_line_sheets(&book, &["date", "2024-05-01"], &sheets);
     let t = tables(&[
         "--actuals",
         book.to_str().unwrap(),
@@ -1652,19 +1663,10 @@ fn a_hidden_ledger_sheet_is_said_under_the_monitoring_table() {
 /// hand: BRK Legal's committed £1,000.00 (visible) and £70.00 (hidden).
 #[test]
 fn commitments_sheets_are_named_by_their_own_flag() {
-    use rust_xlsxwriter::Workbook;
     let tmp = tempdir("monitor-commitments-sheet");
-    let mut wb = Workbook::new();
-    for (name, amount) in [("Orders", 1000), ("Old orders", 70)] {
-        let ws = wb.add_worksheet().set_name(name).unwrap();
-        ws.write_row(0, 0, ["authority", "cost_centre", "amount"])
-            .unwrap();
-        ws.write_row(1, 0, ["BRK", "LEG01"]).unwrap();
-        ws.write(1, 2, amount).unwrap();
-        ws.set_hidden(name != "Orders");
-    }
     let book = tmp.join("orders.xlsx");
-    wb.save(&book).unwrap();
+    let sheets = [("Orders", 1000, false), ("Old orders", 70, true)];
+    one_line_sheets(&book, &[], &sheets);
     let run = |extra: &[&str]| {
         let out = costshare()
             .arg("reconcile")

@@ -959,16 +959,19 @@ fn map_and_targets_sheets_are_named_by_flags() {
 fn a_cost_centre_with_no_service_is_said() {
     let dir = tmp("map-key-alone");
     let map = dir.join("map.csv");
-    let text = std::fs::read_to_string("fixtures/wlp-ledger/map.csv").unwrap();
-    std::fs::write(&map, text.replace("LEG02,Legal", "LEG02,")).unwrap();
-    let out = Command::cargo_bin("costshare")
-        .unwrap()
-        .args(["reconcile", "--actuals", "fixtures/wlp-ledger/ledger.csv"])
-        .args(["--budget", "fixtures/wlp-ledger/budget.csv"])
-        .args(["--format", "csv", "--map"])
-        .arg(&map)
-        .output()
-        .unwrap();
+    let fixture = std::fs::read_to_string("fixtures/wlp-ledger/map.csv").unwrap();
+    let run = |rows: &str| {
+        std::fs::write(&map, fixture.replace("LEG02,Legal", rows)).unwrap();
+        Command::cargo_bin("costshare")
+            .unwrap()
+            .args(["reconcile", "--actuals", "fixtures/wlp-ledger/ledger.csv"])
+            .args(["--budget", "fixtures/wlp-ledger/budget.csv"])
+            .args(["--format", "csv", "--map"])
+            .arg(&map)
+            .output()
+            .unwrap()
+    };
+    let out = run("LEG02,");
     let (text, err) = (
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr),
@@ -985,16 +988,7 @@ fn a_cost_centre_with_no_service_is_said() {
         "{text}"
     );
     // Mapped on another row, it is mapped: nothing said of the blank one.
-    let fixture = std::fs::read_to_string("fixtures/wlp-ledger/map.csv").unwrap();
-    std::fs::write(&map, fixture.replace("LEG02,Legal", "LEG02,\nLEG02,Legal")).unwrap();
-    let out = Command::cargo_bin("costshare")
-        .unwrap()
-        .args(["reconcile", "--actuals", "fixtures/wlp-ledger/ledger.csv"])
-        .args(["--budget", "fixtures/wlp-ledger/budget.csv"])
-        .args(["--format", "csv", "--map"])
-        .arg(&map)
-        .output()
-        .unwrap();
+    let out = run("LEG02,\nLEG02,Legal");
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert!(!err.contains("has no service beside it"), "{err}");
