@@ -213,31 +213,59 @@ fn workbook(f: &std::path::Path) -> bool {
     )
 }
 
-/// Each ledger workbook has a sheet `actuals-sheet` names (reading it
-/// would refuse one that has none, after every other pack was written).
-fn ledger_sheets_named(a: &super::reconcile::Args) -> Result<(), String> {
+/// Why `file` has none of the sheets `wanted` names, if it has none.
+fn lacks_sheet(file: &std::path::Path, wanted: &[String]) -> Option<String> {
     use costshare::input::import::{same_sheet_name, sheet_names};
-    if a.actuals_sheet.is_empty() {
-        return Ok(());
+    if !workbook(file) {
+        return Some(format!(
+            "{} is not a workbook and has no sheets",
+            file.display()
+        ));
     }
-    let wanted = a.actuals_sheet.join(" or ");
-    let at = |why: String| format!("actuals-sheet {wanted:?}: {why}");
-    let files = costshare::ledger::expand(&a.actuals).map_err(|e| at(e.to_string()))?;
-    if !files.iter().any(|f| workbook(f)) {
-        return Err(at("no ledger file is a workbook (xlsx, xls or ods)".into()));
+    let names = match sheet_names(file) {
+        Ok(n) => n,
+        Err(e) => return Some(e.to_string()),
+    };
+    let has = |n: &String| wanted.iter().any(|s| same_sheet_name(n, s));
+    if names.iter().any(has) {
+        return None;
     }
-    for f in files.iter().filter(|f| workbook(f)) {
-        let names = sheet_names(f).map_err(|e| at(e.to_string()))?;
-        if !names
-            .iter()
-            .any(|n| a.actuals_sheet.iter().any(|s| same_sheet_name(n, s)))
-        {
-            let list: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
+    let list: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
+    Some(format!(
+        "{} has no sheet of that name; it has {}",
+        file.display(),
+        list.join(", ")
+    ))
+}
+
+/// Each ledger (and open orders) workbook has a sheet `actuals-sheet`
+/// (`commitments-sheet`) names: reading it would refuse one that has none,
+/// after every other pack was written.
+fn ledger_sheets_named(a: &super::reconcile::Args) -> Result<(), String> {
+    let m = &a.monitoring;
+    let lists = [
+        ("actuals", "ledger", &a.actuals, &a.actuals_sheet),
+        (
+            "commitments",
+            "commitments",
+            &m.commitments,
+            &m.commitments_sheet,
+        ),
+    ];
+    for (key, what, files, wanted) in lists {
+        if wanted.is_empty() {
+            continue;
+        }
+        let at = |why: String| format!("{key}-sheet {:?}: {why}", wanted.join(" or "));
+        let files = costshare::ledger::expand(files).map_err(|e| at(e.to_string()))?;
+        let books: Vec<&PathBuf> = files.iter().filter(|f| workbook(f)).collect();
+        if books.is_empty() {
             return Err(at(format!(
-                "{} has no sheet of that name; it has {}",
-                f.display(),
-                list.join(", ")
+                "no {what} file is a workbook (xlsx, xls or ods)"
             )));
+        }
+        if let Some(why) = books.iter().find_map(|f| lacks_sheet(f, wanted)) {
+            return Err(at(why));
         }
     }
     Ok(())
@@ -260,24 +288,8 @@ fn sheets_named(a: &super::reconcile::Args) -> Result<(), String> {
         let (Some(file), Some(sheet)) = (file, sheet) else {
             continue;
         };
-        let at = |why: String| format!("{key}-sheet {sheet:?}: {why}");
-        if !workbook(&file) {
-            return Err(at(format!(
-                "{} is not a workbook and has no sheets",
-                file.display()
-            )));
-        }
-        let names = costshare::input::import::sheet_names(&file).map_err(|e| at(e.to_string()))?;
-        if !names
-            .iter()
-            .any(|n| costshare::input::import::same_sheet_name(n, sheet))
-        {
-            let list: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
-            return Err(at(format!(
-                "{} has no sheet of that name; it has {}",
-                file.display(),
-                list.join(", ")
-            )));
+        if let Some(why) = lacks_sheet(&file, std::slice::from_ref(sheet)) {
+            return Err(format!("{key}-sheet {sheet:?}: {why}"));
         }
     }
     Ok(())
