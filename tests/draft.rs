@@ -826,6 +826,37 @@ fn monitoring_reports_are_checked() {
         .unwrap();
     let found = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{found}");
+    // Another authority's introduction, or another's row, in BRK's report
+    // is found: the draft's own report (its title) is checked first.
+    let cln = std::fs::read_to_string(dir.join("monitoring-2024-25-p08-cln/report.md")).unwrap();
+    let (cln_intro, brk_intro) = (cln.lines().nth(2).unwrap(), text.lines().nth(2).unwrap());
+    let cln_row = cln
+        .lines()
+        .find(|l| l.starts_with("| CLN | Legal |"))
+        .unwrap();
+    let foreign = text.replacen(brk_intro, cln_intro, 1).replacen(
+        "| **Total** |",
+        &format!("{cln_row}\n| **Total** |"),
+        1,
+    );
+    let other = dir.join("foreign.md");
+    std::fs::write(&other, foreign).unwrap();
+    let out = costshare()
+        .current_dir("fixtures/wlp-2024-25")
+        .args(["check-draft", "--strict", "--format", "csv"])
+        .arg(&other)
+        .output()
+        .unwrap();
+    let mixed = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{mixed}");
+    assert!(
+        mixed.contains("monitoring-2024-25-p08-brk: introduction"),
+        "{mixed}"
+    );
+    assert!(
+        mixed.contains("a row the table does not have,CLN / Legal"),
+        "{mixed}"
+    );
     // In the introduction (the report's two headlines) and in the table.
     assert!(
         found.contains("\"£94,700.50\",\"£74,700.50\",monitoring-2024-25-p08-brk: introduction"),

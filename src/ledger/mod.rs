@@ -119,6 +119,7 @@ impl Columns {
 
     /// "amount=Value,cost_centre=CC" renames columns.
     pub fn with_overrides(mut self, spec: &str) -> Result<Columns> {
+        let mut given: Vec<&str> = Vec::new();
         for part in spec.split(',').filter(|s| !s.trim().is_empty()) {
             let (k, v) = part.split_once('=').ok_or_else(|| {
                 Error::usage(format!(
@@ -126,6 +127,14 @@ impl Columns {
                 ))
             })?;
             let v = v.trim().to_string();
+            // amount=A,amount=B: the last was taken, the first dropped.
+            if given.contains(&k.trim()) {
+                return Err(Error::usage(format!(
+                    "--columns: {} is given twice; give each field once",
+                    k.trim()
+                )));
+            }
+            given.push(k.trim());
             match k.trim() {
                 "authority" => self.authority = v,
                 "cost_centre" => self.cost_centre = v,
@@ -729,6 +738,21 @@ pub fn read_all(
             "{} names sheets of ledger workbooks, but no ledger file read is a workbook (xlsx, xls or ods)",
             cols.sheet_flag
         )));
+    }
+    // Each sheet named is some workbook's: one misspelt in a list was
+    // passed over, its money with it.
+    let sheet_of = |f: &FileSummary| f.place.split_once(", sheet ").map(|(_, s)| s.to_string());
+    let seen: Vec<String> = total.files.iter().filter_map(sheet_of).collect();
+    for w in &cols.sheets {
+        let named = format!("{w:?}");
+        let alike = |n: &String| crate::input::import::same_sheet_name(n, &named);
+        if !seen.iter().any(alike) {
+            return Err(Error::usage(format!(
+                "{} {w:?}: no ledger workbook read has a sheet of that name (it has {})",
+                cols.sheet_flag,
+                seen.join(", ")
+            )));
+        }
     }
     total.alike = same_lines(&total.files, cols.sheet_flag)?;
     total

@@ -73,45 +73,46 @@ fn in_base(f: &Figure) -> (Decimal, bool) {
 /// headlines and notes.
 struct Index<'a> {
     values: Vec<(Decimal, bool)>,
-    /// (shape, text, where) of every headline and note.
-    prose: Vec<(String, &'a str, String)>,
+    /// (shape, text, where, pack) of every headline and note.
+    prose: Vec<(String, &'a str, String, usize)>,
     years: std::collections::BTreeSet<String>,
+    /// The pack the draft is a copy of (its title is the draft's title):
+    /// its tables and commentary are taken before any other report's.
+    own: Option<usize>,
 }
 
-fn index(packs: &[Pack]) -> Index<'_> {
+fn index<'a>(packs: &'a [Pack], blocks: &[Block]) -> Index<'a> {
     let mut ix = Index {
         values: Vec::new(),
         prose: Vec::new(),
         years: Default::default(),
+        own: own_pack(blocks, packs),
     };
     let add_text = |ix: &mut Index, s: &str| {
         for (y, _, _) in figures::years(s) {
             ix.years.insert(y);
         }
     };
-    for p in packs {
+    for (k, p) in packs.iter().enumerate() {
         add_text(&mut ix, &p.title);
         add_text(&mut ix, &p.intro);
         // An introduction with figures (a monitoring report's two
-        // headlines) is commentary the draft repeats.
-        if !figures::figures(&p.intro).is_empty() {
-            let from = format!("{}: introduction", p.name);
-            ix.prose
-                .push((figures::shape(&p.intro), p.intro.as_str(), from));
-        }
-        // "18 published figures checked; 0 differ.", with no table.
-        if let Some(s) = &p.checked {
+        // headlines) is commentary the draft repeats; so is "18 published
+        // figures checked; 0 differ.", said with no table.
+        let said = [p.intro.as_str(), p.checked.as_deref().unwrap_or_default()];
+        // The check report appended ("0 published figures checked; 0 differ.").
+        let said = said.into_iter().chain(p.appendix.lines().map(str::trim));
+        for s in said.filter(|s| !figures::figures(s).is_empty()) {
             ix.values.extend(figures::figures(s).iter().map(in_base));
+            let from = format!("{}: introduction", p.name);
+            ix.prose.push((figures::shape(s), s, from, k));
         }
         for t in &p.tables {
             // Published figures that differ are not recomputed figures,
-            // though the counts the table gives ("94 published figures
-            // checked") are the report's. Not their wording: every model's
-            // report says the same of its own counts, or of none.
+            // though what the table says of them ("94 published figures
+            // checked; 5 differ") is the report's commentary.
             if t.name == check::DIFFERENCES {
-                for s in std::iter::once(&t.headline).chain(&t.notes) {
-                    ix.values.extend(figures::figures(s).iter().map(in_base));
-                }
+                ix.commentary((k, p), t);
                 continue;
             }
             add_text(&mut ix, &t.title);
@@ -126,21 +127,35 @@ fn index(packs: &[Pack]) -> Index<'_> {
                     }
                 }
             }
-            ix.commentary(p, t);
+            ix.commentary((k, p), t);
         }
     }
     ix
 }
 
+/// The pack whose title a paragraph of the draft is (its heading, or a
+/// Word document's title): the report the draft is a copy of.
+fn own_pack(blocks: &[Block], packs: &[Pack]) -> Option<usize> {
+    blocks.iter().find_map(|b| match b {
+        Block::Para { text, .. } => {
+            let t = text.trim();
+            packs
+                .iter()
+                .position(|p| p.title.trim().eq_ignore_ascii_case(t))
+        }
+        Block::Table { .. } => None,
+    })
+}
+
 impl<'a> Index<'a> {
     /// A table's headline and notes: their years, figures and wording.
-    fn commentary(&mut self, p: &Pack, t: &'a Table) {
+    fn commentary(&mut self, (k, p): (usize, &Pack), t: &'a Table) {
         for s in std::iter::once(&t.headline).chain(&t.notes) {
             self.years
                 .extend(figures::years(s).into_iter().map(|y| y.0));
             self.values.extend(figures::figures(s).iter().map(in_base));
             let from = format!("{} / {}: commentary", p.name, t.name);
-            self.prose.push((figures::shape(s), s.as_str(), from));
+            self.prose.push((figures::shape(s), s.as_str(), from, k));
         }
     }
 
@@ -154,7 +169,7 @@ impl<'a> Index<'a> {
 
 /// Checks a draft's blocks against the recomputed packs.
 pub fn check(blocks: &[Block], packs: &[Pack]) -> Report {
-    let ix = index(packs);
+    let ix = index(packs, blocks);
     let mut rep = Report::default();
     for b in blocks {
         match b {
@@ -240,12 +255,13 @@ fn para(ix: &Index, packs: &[Pack], place: &str, whole: &str, rep: &mut Report) 
             .filter(|(d, c)| d.text == c.text || d.shows(in_base(c).0))
             .count()
     };
-    let best = ix
-        .prose
-        .iter()
-        .filter(|(s, _, _)| *s == shape)
-        .max_by_key(|(_, canon, _)| (agree(canon), std::cmp::Reverse(canon.len())));
-    if let Some((_, canon, from)) = best {
+    // The draft's own report says it, if it does; else whichever agrees.
+    let alike = || ix.prose.iter().filter(|p| p.0 == shape);
+    let own = alike().any(|p| Some(p.3) == ix.own);
+    let best = alike()
+        .filter(|p| !own || Some(p.3) == ix.own)
+        .max_by_key(|(_, canon, _, _)| (agree(canon), std::cmp::Reverse(canon.len())));
+    if let Some((_, canon, from, _)) = best {
         for (d, c) in found.iter().zip(figures::figures(canon)) {
             if d.text != c.text && !d.shows(in_base(&c).0) {
                 rep.findings.push(Finding {
@@ -291,19 +307,33 @@ fn caption_title(s: &str) -> &str {
     }
 }
 
-/// The recomputed table a draft table's title names: of several packs'
-/// tables of that title (each pack has its "Published figures that
-/// differ"; the partnership's and each authority's monitoring reports have
-/// the same tables), the first holding the most of the draft's rows, then
-/// the most of its cells as the draft shows them. The first of the title
+/// The recomputed table a draft table's title names: the draft's own
+/// report's (`own`), else, of several packs' tables of that title (each
+/// pack has its "Published figures that differ"; the partnership's and
+/// each authority's monitoring reports have the same tables), the first
+/// holding the most of the draft's rows, then the most of its cells as
+/// the draft shows them. The first of the title
 /// was taken, so a model's report checked against itself was found to
 /// have rows the annual report's table does not.
 fn titled<'a>(
     packs: &'a [Pack],
+    own: Option<usize>,
     title: &str,
     (header, rows): (&[String], &[(String, Vec<String>)]),
 ) -> Option<(&'a Pack, &'a Table)> {
     let want = caption_title(title).to_lowercase();
+    // The draft's own report's table, when it has one of the title: a row
+    // or figure copied from another report is then found, not matched.
+    let of = |p: &'a Pack| {
+        let t = p
+            .tables
+            .iter()
+            .find(|t| t.title.trim().to_lowercase() == want);
+        t.map(|t| (p, t))
+    };
+    if let Some(mine) = own.and_then(|k| of(&packs[k])) {
+        return Some(mine);
+    }
     let named = packs.iter().flat_map(|p| {
         let of_title = p
             .tables
@@ -362,13 +392,31 @@ fn table(
     rows: &[(String, Vec<String>)],
     rep: &mut Report,
 ) {
-    let Some((p, t)) = titled(packs, title, (header, rows)) else {
+    let Some((p, t)) = titled(packs, ix.own, title, (header, rows)) else {
         // No recomputed table of that title: check the figures one by one.
         for (at, cells) in rows {
             para(ix, packs, at, &cells.join(" | "), rep);
         }
         return;
     };
+    // Published figures said to differ in a report none of whose figures
+    // does (it has no such table): each row is another report's.
+    if let Some(own) = ix.own.map(|k| &packs[k])
+        && t.name == check::DIFFERENCES
+        && !std::ptr::eq(own, p)
+    {
+        for (at, cells) in rows {
+            rep.findings.push(Finding {
+                place: at.clone(),
+                what: "a row the table does not have",
+                draft: row_key(t, cells),
+                should: String::new(),
+                from: format!("{}: no published figure differs", own.name),
+                paragraph: excerpt(&cells.join(" | ")),
+            });
+        }
+        return;
+    }
     let missing: Vec<&String> = header
         .iter()
         .filter(|h| !t.columns.iter().any(|c| c.eq_ignore_ascii_case(h)))
