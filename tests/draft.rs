@@ -867,3 +867,66 @@ fn monitoring_reports_are_checked() {
         "{found}"
     );
 }
+
+/// Copies a folder of files (one level of folders below it).
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let p = e.unwrap().path();
+        let dest = to.join(p.file_name().unwrap());
+        match p.is_dir() {
+            true => copy_dir(&p, &dest),
+            false => drop(std::fs::copy(&p, &dest).unwrap()),
+        }
+    }
+}
+
+/// A monitoring ledger with a line set aside (a date that is none): the
+/// reports check-draft and fill work from leave its £1,000.00 out, so they
+/// say so and exit 3, as report does (they exited 0, the draft "clean").
+#[test]
+fn a_ledger_line_set_aside_is_said_by_check_draft_and_fill() {
+    let dir = tmp("wlp-set-aside");
+    for f in ["wlp-2024-25", "wlp-ledger", "wlp-models"] {
+        copy_dir(&Path::new("fixtures").join(f), &dir.join(f));
+    }
+    let ledger = dir.join("wlp-ledger/ledger.csv");
+    let mut text = std::fs::read_to_string(&ledger).unwrap();
+    text.push_str("31/13/2024,BRK,LEG01,1001,Not a date,1000.00\n");
+    std::fs::write(&ledger, text).unwrap();
+    let project = dir.join("wlp-2024-25");
+    let draft = dir.join("draft.md");
+    std::fs::write(
+        &draft,
+        "BRK: {{monitoring-2024-25-p08/monitoring:BRK / Legal:Actual to date}}\n",
+    )
+    .unwrap();
+    let out = costshare()
+        .current_dir(&project)
+        .arg("check-draft")
+        .arg(&draft)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(3), "{said}");
+    assert!(
+        said.contains("Ledger lines were set aside reading the monitoring reports' ledger"),
+        "{said}"
+    );
+    let out = costshare()
+        .current_dir(&project)
+        .arg("fill")
+        .arg(&draft)
+        .arg("--out")
+        .arg(dir.join("filled.md"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let filled = std::fs::read_to_string(dir.join("filled.md")).unwrap();
+    assert_eq!(filled, "BRK: £74,700.50\n");
+}

@@ -19,7 +19,7 @@ shared-service annual reports and business cases to the pound, checks published 
 against their recomputation, apportions costs between partners and scores investments.\n\n\
 Run it from the project folder: by default it reads fixtures/mkip-2012-13.xlsx and models/.",
     after_help = "Exit codes: 0 success; 1 `check --strict` or `check-draft --strict` found differences; 2 bad input or usage; \
-3 `reconcile` set ledger lines aside (accept with --allow-rejects)."
+3 `reconcile` set ledger lines aside (accept with --allow-rejects), as did `report`, `check-draft` or `fill` reading a [monitoring] ledger (allow-rejects = true)."
 )]
 struct Cli {
     #[command(subcommand)]

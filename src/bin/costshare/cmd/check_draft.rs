@@ -52,12 +52,12 @@ pub fn read(path: &std::path::Path) -> costshare::Result<Vec<draft::Block>> {
     }
 }
 
-/// The recomputed report: the annual report and every model; and what was
-/// not there to check against (no annual-report data, or no models: none
-/// given, or a models folder holding none).
-pub fn packs(
-    data: &DataArgs,
-) -> costshare::Result<(Vec<costshare::output::pack::Pack>, Vec<String>)> {
+/// The recomputed report: the annual report, every model and the monthly
+/// monitoring reports; what was not there to check against (no
+/// annual-report data, or no models: none given, or a models folder
+/// holding none), or left out; and whether ledger lines were set aside
+/// unaccepted (exit 3, as `report` and `reconcile` exit).
+pub fn packs(data: &DataArgs) -> costshare::Result<Packs> {
     let inputs = data.resolve()?;
     let (data, models) = (inputs.data.as_deref(), inputs.models.as_deref());
     let mut packs = match (data, models) {
@@ -66,8 +66,11 @@ pub fn packs(
     };
     let has_models = packs.len() > usize::from(data.is_some());
     // The monthly monitoring reports `report` writes from costshare.toml.
+    let mut set_aside = false;
     if let Some(flags) = &inputs.monitoring {
-        packs.extend(monitoring_packs(flags)?);
+        let (more, lost) = monitoring_packs(flags)?;
+        packs.extend(more);
+        set_aside = lost;
     }
     let folder = models
         .map(|m| format!(" in {}", m.display()))
@@ -87,13 +90,30 @@ pub fn packs(
         )],
         _ => Vec::new(),
     };
-    Ok((packs, missing))
+    let mut missing = missing;
+    if set_aside {
+        missing.push("Ledger lines were set aside reading the monitoring reports' ledger (said above): their figures leave that money out; allow-rejects = true in [monitoring] accepts it (exit 3 until then).".into());
+    }
+    Ok(Packs {
+        packs,
+        missing,
+        set_aside,
+    })
+}
+
+/// What `packs` gives.
+pub struct Packs {
+    pub packs: Vec<costshare::output::pack::Pack>,
+    pub missing: Vec<String>,
+    pub set_aside: bool,
 }
 
 /// The monitoring reports of costshare.toml's `[monitoring]`, worked out
 /// as `report` writes them (they could not be checked: their figures were
 /// found in no table).
-fn monitoring_packs(flags: &[String]) -> costshare::Result<Vec<costshare::output::pack::Pack>> {
+fn monitoring_packs(
+    flags: &[String],
+) -> costshare::Result<(Vec<costshare::output::pack::Pack>, bool)> {
     let file = std::path::Path::new(crate::args::PROJECT_FILE);
     let mut r = super::report::reconcile_args(flags, file, None, "brackets")?;
     r.monitoring.keep_packs = true;
@@ -105,7 +125,11 @@ fn monitoring_packs(flags: &[String]) -> costshare::Result<Vec<costshare::output
 
 pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
     let blocks = read(&args.draft)?;
-    let (packs, missing) = packs(&args.data)?;
+    let Packs {
+        packs,
+        missing,
+        set_aside,
+    } = packs(&args.data)?;
     let rep = draft::check(&blocks, &packs);
     let mut t = draft::report_table(&rep, &args.draft.display().to_string());
     // Said first, and on standard error: a draft checked against half the
@@ -126,6 +150,8 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
     eprintln!("costshare: {}", t.headline);
     Ok(if args.strict && !rep.findings.is_empty() {
         Exit::Differences
+    } else if set_aside {
+        Exit::SetAside
     } else {
         Exit::Success
     })

@@ -58,7 +58,9 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
             args.out.display()
         )));
     }
-    let (packs, _) = super::check_draft::packs(&args.data)?;
+    let super::check_draft::Packs {
+        packs, set_aside, ..
+    } = super::check_draft::packs(&args.data)?;
     if docx {
         draft::fill_docx(&args.draft, &args.out, &packs)?;
     } else {
@@ -68,5 +70,11 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
         costshare::base::atomic::write(&args.out, filled.as_bytes())?;
     }
     emit(out, &format!("wrote {}\n", args.out.display()))?;
+    if set_aside {
+        eprintln!(
+            "costshare: warning: ledger lines were set aside reading the monitoring reports' ledger (said above): the figures filled leave that money out; allow-rejects = true in [monitoring] accepts it"
+        );
+        return Ok(Exit::SetAside);
+    }
     Ok(Exit::Success)
 }

@@ -476,9 +476,13 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
 }
 
 /// The monitoring reports `args` (with `--period`) make, as `--pack` would
-/// write them: for checking and filling drafts against.
-pub fn monitoring_packs(args: &Args) -> costshare::Result<Vec<costshare::output::pack::Pack>> {
-    Ok(work(args)?.packs)
+/// write them: for checking and filling drafts against; and whether money
+/// was set aside unaccepted (reconcile would exit 3).
+pub fn monitoring_packs(
+    args: &Args,
+) -> costshare::Result<(Vec<costshare::output::pack::Pack>, bool)> {
+    let w = work(args)?;
+    Ok((w.packs, w.lost && !args.allow_rejects))
 }
 
 fn work(args: &Args) -> costshare::Result<Worked> {
