@@ -495,7 +495,14 @@ fn find_header(
                 }
             }
             let authority = match (&cols.fixed_authority, pos(&auth)) {
-                (Some(_), _) => None,
+                (Some(name), Some(_)) => {
+                    return Err(Error::CsvLine {
+                        path: place.to_string(),
+                        line: rec.line,
+                        message: super::authority_given_twice(&cols.authority, name),
+                    });
+                }
+                (Some(_), None) => None,
                 (None, Some(i)) => Some(i),
                 (None, None) => {
                     return Err(Error::MissingColumn {

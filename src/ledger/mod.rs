@@ -94,8 +94,14 @@ impl Columns {
     /// made the amount the cost centre too, silently).
     pub fn distinct(&self) -> Result<()> {
         let mut fields = vec![("cost_centre", &self.cost_centre), ("amount", &self.amount)];
-        if self.fixed_authority.is_none() {
-            fields.push(("authority", &self.authority));
+        match &self.fixed_authority {
+            None => fields.push(("authority", &self.authority)),
+            Some(_) if self.authority != Columns::default().authority => {
+                return Err(Error::usage(
+                    "--columns authority=HEADER names the authority column, --authority NAME says there is none: give one",
+                ));
+            }
+            Some(_) => {}
         }
         let date = if self.date_is_period {
             "period"
@@ -168,6 +174,15 @@ impl Columns {
             Dating::Dates
         }
     }
+}
+
+/// Why `--authority NAME` cannot stand for a ledger whose header has an
+/// authority column: every line was put to NAME, the other councils'
+/// spending with it.
+pub(crate) fn authority_given_twice(column: &str, name: &str) -> String {
+    format!(
+        "the header has an authority column ({column:?}), and --authority {name:?} would put every line to {name:?}: leave --authority out (it is for one council's extract with no authority column)"
+    )
 }
 
 /// What the date column holds.

@@ -147,6 +147,15 @@ pub fn read(path: &Path, cols: &Columns, sink: Sink) -> Result<LedgerTotals> {
         };
         any = true;
         named_twice(g, hi, cols)?;
+        let header: Vec<String> = g.rows[hi].cells.iter().map(|c| c.display()).collect();
+        if let Some(name) = &cols.fixed_authority
+            && find(&header, &cols.authority).is_some()
+        {
+            return Err(Error::Table {
+                place: g.row_place(&g.rows[hi]),
+                message: super::authority_given_twice(&cols.authority, name),
+            });
+        }
         let t = read_grid(g, hi, at, cols, sink)?;
         total.merge(t);
         Ok(())

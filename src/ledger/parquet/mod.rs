@@ -388,6 +388,12 @@ impl Names {
             }
         };
         let auth = match &cols.fixed_authority {
+            Some(name) if find(&cols.authority).is_ok() => {
+                return Err(Error::Table {
+                    place: path.display().to_string(),
+                    message: crate::ledger::authority_given_twice(&cols.authority, name),
+                });
+            }
             Some(_) => None,
             None => Some(find(&cols.authority)?),
         };
