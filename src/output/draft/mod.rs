@@ -99,12 +99,19 @@ fn index<'a>(packs: &'a [Pack], blocks: &[Block]) -> Index<'a> {
         // An introduction with figures (a monitoring report's two
         // headlines) is commentary the draft repeats; so is "18 published
         // figures checked; 0 differ.", said with no table.
-        let said = [p.intro.as_str(), p.checked.as_deref().unwrap_or_default()];
+        let checked = p.checked.as_deref().unwrap_or_default();
+        let said = [
+            (p.intro.as_str(), "introduction"),
+            (checked, "check report"),
+        ];
         // The check report appended ("0 published figures checked; 0 differ.").
-        let said = said.into_iter().chain(p.appendix.lines().map(str::trim));
-        for s in said.filter(|s| !figures::figures(s).is_empty()) {
+        let appended = p.appendix.lines().map(|l| (l.trim(), "check report"));
+        for (s, part) in said.into_iter().chain(appended) {
+            if figures::figures(s).is_empty() {
+                continue;
+            }
             ix.values.extend(figures::figures(s).iter().map(in_base));
-            let from = format!("{}: introduction", p.name);
+            let from = format!("{}: {part}", p.name);
             ix.prose.push((figures::shape(s), s, from, k));
         }
         for t in &p.tables {
@@ -133,18 +140,17 @@ fn index<'a>(packs: &'a [Pack], blocks: &[Block]) -> Index<'a> {
     ix
 }
 
-/// The pack whose title a paragraph of the draft is (its heading, or a
-/// Word document's title): the report the draft is a copy of.
+/// The pack whose title the draft's first paragraph is (its heading, or
+/// a Word document's title): the report the draft is a copy of. Only the
+/// first: a draft naming a model's title further on is no copy of it.
 fn own_pack(blocks: &[Block], packs: &[Pack]) -> Option<usize> {
-    blocks.iter().find_map(|b| match b {
-        Block::Para { text, .. } => {
-            let t = text.trim();
-            packs
-                .iter()
-                .position(|p| p.title.trim().eq_ignore_ascii_case(t))
-        }
+    let first = blocks.iter().find_map(|b| match b {
+        Block::Para { text, .. } => Some(text.trim()),
         Block::Table { .. } => None,
-    })
+    })?;
+    packs
+        .iter()
+        .position(|p| p.title.trim().eq_ignore_ascii_case(first))
 }
 
 impl<'a> Index<'a> {
@@ -312,9 +318,9 @@ fn caption_title(s: &str) -> &str {
 /// pack has its "Published figures that differ"; the partnership's and
 /// each authority's monitoring reports have the same tables), the first
 /// holding the most of the draft's rows, then the most of its cells as
-/// the draft shows them. The first of the title
-/// was taken, so a model's report checked against itself was found to
-/// have rows the annual report's table does not.
+/// the draft shows them. The first of the title was taken, so a model's
+/// report checked against itself was found to have rows the annual
+/// report's table does not.
 fn titled<'a>(
     packs: &'a [Pack],
     own: Option<usize>,
