@@ -230,6 +230,14 @@ fn monitoring_flags(
             _ => return Err(bad(&key, "expected a value in quotes")),
         };
         let is_path = MONITORING_PATHS.contains(&k.as_str());
+        // A number is no path ("5" was read as one), an empty list or
+        // path names nothing (`[""]` read the project's own folder).
+        if is_path && !matches!(v, toml::Value::String(_) | toml::Value::Array(_)) {
+            return Err(bad(&key, "expected a path in quotes"));
+        }
+        if values.is_empty() || values.iter().any(|x| x.trim().is_empty()) {
+            return Err(bad(&key, "expected a value, not an empty one"));
+        }
         if !is_path && !MONITORING_VALUES.contains(&k.as_str()) {
             let known = [
                 &MONITORING_PATHS[..],
@@ -252,8 +260,14 @@ fn monitoring_flags(
             // Said at its key's line, not as the file's error alone (a
             // ledger pattern such as "spend-*.csv" is matched later).
             let pattern = v.contains(['*', '?']);
-            if is_path && k != "forecast" && !pattern && !std::path::Path::new(&v).exists() {
+            let at = std::path::Path::new(&v);
+            if is_path && k != "forecast" && !pattern && !at.exists() {
                 return Err(bad(&key, &format!("{v}: no such file or folder")));
+            }
+            // Only ledgers may be folders of files.
+            let folders = matches!(k.as_str(), "actuals" | "commitments");
+            if is_path && !folders && at.is_dir() {
+                return Err(bad(&key, &format!("{v}: is a folder; expected a file")));
             }
             // Joined by "=": a value such as -1 or "--strict" is the
             // key's value, not another flag.
