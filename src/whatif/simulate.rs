@@ -831,9 +831,8 @@ pub fn outcome_table(base: &Case, ranges: &[Range], o: &Outcome, seed: u64) -> R
 /// Whether a range moves no figure from the base case's, at its ends and
 /// its most likely value: the appraisal (NPV, score, payback), the case
 /// total, the tolerance and each partner's own NPV (a setting the case
-/// does not use). Comparing the ends with each other
-/// said a range of one value (0.5..0.5), or a partner's weight, moved
-/// nothing.
+/// does not use). Comparing the ends with each other said a range of one
+/// value (0.5..0.5), or a partner's weight, moved nothing.
 fn moves_nothing(base: &Case, r: &Range) -> Result<bool> {
     type Seen = (
         score::ScoreResult,
