@@ -1329,6 +1329,27 @@ fn percentages_and_scientific_notation_are_figures() {
     assert_eq!(text(f), "£120,000.00");
 }
 
+/// ledger.csv (one £10 line of ADC's cost centre A-A-01, dated 1 May 2014,
+/// of account 1001 when `account`), map.csv (A-A-01 is Audit) and
+/// budget.csv (ADC Audit's `budget`) in `tmp`.
+fn adc_audit(tmp: &Path, budget: u32, account: bool) {
+    let w = |f: &str, t: String| std::fs::write(tmp.join(f), t).unwrap();
+    let (head, code) = if account {
+        ("account,", "1001,")
+    } else {
+        ("", "")
+    };
+    w(
+        "ledger.csv",
+        format!("authority,cost_centre,{head}date,amount\nADC,A-A-01,{code}2014-05-01,10\n"),
+    );
+    w("map.csv", "cost_centre,service\nA-A-01,Audit\n".into());
+    w(
+        "budget.csv",
+        format!("authority,service,budget\nADC,Audit,{budget}\n"),
+    );
+}
+
 /// A flat £25,000 is £2,083.33⅓ a month: to September (period 6) exactly
 /// £12,500.00, and September's own budget £2,083.33 (£12,500.00 less
 /// £10,416.67 to August, 25,000 × 5 / 12 = 10,416.666…). Spreading the
@@ -1336,13 +1357,7 @@ fn percentages_and_scientific_notation_are_figures() {
 #[test]
 fn a_flat_budget_to_date_is_its_share_to_the_penny() {
     let tmp = tempdir("monitor-flat-pennies");
-    let w = |f: &str, t: &str| std::fs::write(tmp.join(f), t).unwrap();
-    w(
-        "ledger.csv",
-        "authority,cost_centre,date,amount\nADC,A-A-01,2014-05-01,10\n",
-    );
-    w("map.csv", "cost_centre,service\nA-A-01,Audit\n");
-    w("budget.csv", "authority,service,budget\nADC,Audit,25000\n");
+    adc_audit(&tmp, 25000, false);
     let p = |f: &str| tmp.join(f).display().to_string();
     let t = tables(&[
         "--actuals",
@@ -1419,13 +1434,7 @@ fn fractions_of_a_penny_are_said() {
 fn profile_forecast_and_accounts_sheets_are_named_by_flags() {
     use rust_xlsxwriter::Workbook;
     let tmp = tempdir("monitor-sheet-flags");
-    let w = |f: &str, t: &str| std::fs::write(tmp.join(f), t).unwrap();
-    w(
-        "ledger.csv",
-        "authority,cost_centre,account,date,amount\nADC,A-A-01,1001,2014-05-01,10\n",
-    );
-    w("map.csv", "cost_centre,service\nA-A-01,Audit\n");
-    w("budget.csv", "authority,service,budget\nADC,Audit,24000\n");
+    adc_audit(&tmp, 24000, true);
     let mut wb = Workbook::new();
     for (name, april) in [("Front", 1), ("Flat", 1)] {
         let ws = wb.add_worksheet().set_name(name).unwrap();
@@ -1527,13 +1536,8 @@ fn profile_forecast_and_accounts_sheets_are_named_by_flags() {
 fn a_profile_row_mixing_percentages_and_figures_is_refused() {
     use rust_xlsxwriter::{Format, Workbook};
     let tmp = tempdir("monitor-profile-mixed");
+    adc_audit(&tmp, 1200, false);
     let w = |f: &str, t: &str| std::fs::write(tmp.join(f), t).unwrap();
-    w(
-        "ledger.csv",
-        "authority,cost_centre,date,amount\nADC,A-A-01,2014-05-01,10\n",
-    );
-    w("map.csv", "cost_centre,service\nA-A-01,Audit\n");
-    w("budget.csv", "authority,service,budget\nADC,Audit,1200\n");
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     let pct = Format::new().set_num_format("0%");
