@@ -1629,6 +1629,111 @@ fn one_line_sheets(path: &Path, extra: &[&str], sheets: &[(&str, i32, bool)]) {
     wb.save(path).unwrap();
 }
 
+/// Open orders read from the out-turn's own file were counted as spent and
+/// as committed. Refused for the same file, a copy of it, and one sheet
+/// named by both flags; one workbook's sheets named apart are read apart.
+/// By hand: BRK Legal has £100.00 spent (sheet Ledger) and £1,000.00
+/// committed (sheet Orders).
+#[test]
+fn open_orders_from_the_out_turns_own_file_are_refused() {
+    let tmp = tempdir("monitor-orders-apart");
+    let book = tmp.join("ledger.xlsx");
+    let sheets = [("Ledger", 100, false), ("Orders", 1000, false)];
+    one_line_sheets(&book, &["date", "2024-05-01"], &sheets);
+    std::fs::copy(&book, tmp.join("copy.xlsx")).unwrap();
+    let b = book.to_str().unwrap();
+    let base = |commitments: &str| {
+        let mut v = vec![
+            "reconcile",
+            "--actuals",
+            b,
+            "--map",
+            "fixtures/wlp-ledger/map.csv",
+        ];
+        v.extend([
+            "--budget",
+            "fixtures/wlp-ledger/budget.csv",
+            "--period",
+            "2024-06",
+        ]);
+        v.extend(["--commitments", commitments]);
+        v.iter().map(|s| s.to_string()).collect::<Vec<_>>()
+    };
+    let copy = tmp.join("copy.xlsx").display().to_string();
+    for (commitments, extra, said) in [
+        (b, &[][..], "is given as --actuals and as --commitments"),
+        (
+            &copy,
+            &[][..],
+            "hold the same bytes, given as --actuals and as --commitments",
+        ),
+        (
+            b,
+            &["--actuals-sheet", "Ledger", "--commitments-sheet", "Orders"][..],
+            "",
+        ),
+        (
+            b,
+            &["--actuals-sheet", "Orders", "--commitments-sheet", "ORDERS"][..],
+            "as --commitments",
+        ),
+        (
+            b,
+            &["--commitments-sheet", "Orders"][..],
+            "as --commitments",
+        ),
+    ] {
+        let out = costshare()
+            .args(base(commitments))
+            .args(extra)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        if said.is_empty() {
+            assert!(out.status.success(), "{err}");
+            continue;
+        }
+        assert_eq!(out.status.code(), Some(2), "{extra:?}: {err}");
+        assert!(out.stdout.is_empty());
+        assert!(err.contains(said), "{extra:?}: {err}");
+        assert!(
+            err.contains("the lines would be counted as spent and as committed"),
+            "{err}"
+        );
+    }
+    let mut args = base(b);
+    args.extend(
+        [
+            "--actuals-sheet",
+            "Ledger",
+            "--commitments-sheet",
+            "Orders",
+            "--format",
+            "json",
+        ]
+        .map(String::from),
+    );
+    let out = costshare().args(&args).output().unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let t = |name: &str| {
+        doc["tables"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["name"] == name)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(
+        text(cell(&t("monitoring"), "BRK", "Legal", "Actual to date")),
+        "£100.00"
+    );
+    assert_eq!(
+        text(cell(&t("forecast"), "BRK", "Legal", "Committed")),
+        "£1,000.00"
+    );
+}
+
 /// A hidden sheet of a ledger workbook read into the year to date is said
 /// under the monitoring table, as plain reconcile says it (monitoring
 /// said nothing of it, nor of two files read alike). By hand: BRK Legal's

@@ -636,6 +636,56 @@ fn once_each(files: &[PathBuf]) -> Result<()> {
     Ok(())
 }
 
+/// Open orders read from a file of the out-turn are counted twice: as spent
+/// and as committed. Refused, naming both, unless they are one workbook's
+/// sheets and each flag names its own (`actuals` and `commitments` are the
+/// files as given; each list of sheets is its flag's).
+pub fn apart(
+    (actuals, a_sheets): (&[PathBuf], &[String]),
+    (commitments, c_sheets): (&[PathBuf], &[String]),
+) -> Result<()> {
+    let (actuals, commitments) = (expand(actuals)?, expand(commitments)?);
+    for c in &commitments {
+        let real = std::fs::canonicalize(c).ok();
+        let Some(a) = actuals.iter().find(|a| {
+            let size = |f: &PathBuf| std::fs::metadata(f).map(|m| m.len()).ok();
+            real.is_some() && std::fs::canonicalize(a).ok() == real
+                || size(a).is_some() && size(a) == size(c) && copies(a, c)
+        }) else {
+            continue;
+        };
+        let sheets_apart = kind_of(c) == Kind::Workbook
+            && !a_sheets.is_empty()
+            && !c_sheets.is_empty()
+            && !a_sheets.iter().any(|x| {
+                c_sheets
+                    .iter()
+                    .any(|y| crate::input::import::same_sheet_name(x, y))
+            });
+        if sheets_apart {
+            continue;
+        }
+        let how = match std::fs::canonicalize(a).ok() == real {
+            true => "is given as --actuals and as --commitments:".to_string(),
+            false => format!(
+                "and {} hold the same bytes, given as --actuals and as --commitments:",
+                a.display()
+            ),
+        };
+        let fix = match kind_of(c) {
+            Kind::Workbook => {
+                "give open orders a file of their own, or name each flag's sheets (--actuals-sheet, --commitments-sheet) apart"
+            }
+            _ => "give open orders a file of their own",
+        };
+        return Err(Error::usage(format!(
+            "{} {how} the lines would be counted as spent and as committed; {fix}",
+            c.display()
+        )));
+    }
+    Ok(())
+}
+
 /// Whether two files hold the same bytes and more than a header line (two
 /// months with no spending may well be the same header alone).
 fn copies(a: &Path, b: &Path) -> bool {

@@ -410,6 +410,7 @@ fn columns(args: &Args) -> costshare::Result<Columns> {
 
 /// A sheet flag names a sheet of the file its own flag gives: without the
 /// file it was passed over, and the command went on as if it were read.
+/// Open orders from the out-turn's own file or sheets are refused too.
 pub fn sheets_with_files(args: &Args) -> costshare::Result<()> {
     let m = &args.monitoring;
     let given_file = matches!(m.forecast.as_str(), "profile" | "run-rate" | "run_rate");
@@ -430,12 +431,16 @@ pub fn sheets_with_files(args: &Args) -> costshare::Result<()> {
             !m.commitments_sheet.is_empty(),
         ),
     ];
-    match pairs.iter().find(|(_, file, sheet)| *sheet && !file) {
-        Some((name, _, _)) => Err(Error::usage(format!(
+    if let Some((name, _, _)) = pairs.iter().find(|(_, file, sheet)| *sheet && !file) {
+        return Err(Error::usage(format!(
             "--{name}-sheet names a sheet of the --{name} workbook, but no --{name} FILE is given"
-        ))),
-        None => Ok(()),
+        )));
     }
+    // And open orders are read from sheets the out-turn is not.
+    ledger::apart(
+        (&args.actuals, &args.actuals_sheet),
+        (&m.commitments, &m.commitments_sheet),
+    )
 }
 
 /// Targets of several years measure one out-turn against each: refused in
