@@ -31,6 +31,42 @@ pub fn unclosed(text: &str) -> Option<usize> {
     None
 }
 
+/// Why no table is found: no report of the name given, or no table of the
+/// name in it (or in any), with the names there are to choose from.
+fn no_table(packs: &[Pack], pack: Option<&str>, table: &str) -> String {
+    let list = |names: Vec<&str>| {
+        let mut names: Vec<&str> = names;
+        names.sort_unstable();
+        names.dedup();
+        let more = names.len().saturating_sub(12);
+        let shown: Vec<String> = names.iter().take(12).map(|n| format!("{n:?}")).collect();
+        match more {
+            0 => shown.join(", "),
+            _ => format!("{} and {more} more", shown.join(", ")),
+        }
+    };
+    let tables = |ps: &[&Pack]| {
+        list(
+            ps.iter()
+                .flat_map(|p| p.tables.iter().map(|t| t.name.as_str()))
+                .collect(),
+        )
+    };
+    match pack {
+        Some(p) => match packs.iter().find(|k| k.name == p) {
+            None => format!(
+                "no report {p:?}: the reports are {}",
+                list(packs.iter().map(|k| k.name.as_str()).collect())
+            ),
+            Some(k) => format!("no table {table:?} in {p}: its tables are {}", tables(&[k])),
+        },
+        None => format!(
+            "no table {table:?}: the tables are {}",
+            tables(&packs.iter().collect::<Vec<_>>())
+        ),
+    }
+}
+
 /// The display of the cell a placeholder names; why not, otherwise.
 pub fn lookup(packs: &[Pack], spec: &str) -> std::result::Result<String, String> {
     let parts: Vec<&str> = spec.splitn(2, ':').map(str::trim).collect();
@@ -55,12 +91,7 @@ pub fn lookup(packs: &[Pack], spec: &str) -> std::result::Result<String, String>
         })
         .collect();
     let (_, t) = match found.as_slice() {
-        [] => {
-            return Err(format!(
-                "no table {table:?}{}",
-                pack.map(|p| format!(" in {p}")).unwrap_or_default()
-            ));
-        }
+        [] => return Err(no_table(packs, pack, table)),
         [one] => *one,
         many => {
             let names: Vec<&str> = many.iter().map(|(p, _)| p.name.as_str()).collect();
