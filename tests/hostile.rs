@@ -497,6 +497,66 @@ fn a_line_labelled_total_is_a_total_not_an_authority() {
     assert_eq!((t.rows, t.total_pence), (3, 3000));
 }
 
+/// A subtotal typed under a month's lines with no cost centre, labelled
+/// with more than the total word ("Subtotal April", "April total", "Net
+/// total"), was added as spending by a blank authority: out-turn £1,000
+/// where the lines are £100 + £200 + £400 = £700. Now it is a total when
+/// it is the sum above (£300), in a CSV and in a workbook; one that is
+/// not (£301) is set aside. A cost centre with "Total" in its line's
+/// description is spending.
+#[test]
+fn a_subtotal_labelled_in_words_is_a_total_not_spending() {
+    let dir = tmp("worded-subtotal");
+    let cols = costshare::ledger::Columns::default();
+    let rows = |label: &str, sub: &str| {
+        vec![
+            ["BRK", "LEG01", "a", "100.00"].map(String::from),
+            ["BRK", "LEG01", "b", "200.00"].map(String::from),
+            ["", "", label, sub].map(String::from),
+            ["BRK", "LEG01", "Total Gas & Power", "400.00"].map(String::from),
+        ]
+    };
+    let read_csv = |rows: &[[String; 4]]| {
+        let p = dir.join("ledger.csv");
+        let mut text = "authority,cost_centre,description,amount\n".to_string();
+        for r in rows {
+            text += &format!("{}\n", r.join(","));
+        }
+        std::fs::write(&p, text).unwrap();
+        costshare::ledger::read_csv(&p, &cols, &mut |_, _| {}).unwrap()
+    };
+    let read_xlsx = |rows: &[[String; 4]]| {
+        let p = dir.join("ledger.xlsx");
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.write_row(0, 0, ["authority", "cost_centre", "description", "amount"])
+            .unwrap();
+        for (i, r) in rows.iter().enumerate() {
+            ws.write_row(i as u32 + 1, 0, r[..3].iter().map(String::as_str))
+                .unwrap();
+            ws.write(i as u32 + 1, 3, r[3].parse::<f64>().unwrap())
+                .unwrap();
+        }
+        wb.save(&p).unwrap();
+        costshare::ledger::read_all(&[p], &cols, &mut |_, _| {}, &mut |_| Ok(())).unwrap()
+    };
+    for label in ["Subtotal April", "April total", "Net total", "Totals:"] {
+        for t in [
+            read_csv(&rows(label, "300.00")),
+            read_xlsx(&rows(label, "300.00")),
+        ] {
+            assert_eq!((t.rows, t.bad, t.total_pence), (3, 0, 70_000), "{label}");
+            assert_eq!(t.totals_taken, 1, "{label}");
+        }
+        for t in [
+            read_csv(&rows(label, "301.00")),
+            read_xlsx(&rows(label, "301.00")),
+        ] {
+            assert_eq!((t.rows, t.bad, t.bad_pence), (3, 1, 30_100), "{label}");
+        }
+    }
+}
+
 #[test]
 fn a_scale_repeated_until_it_overflows_is_refused() {
     // Found by the scenario fuzzer: each scale=1000 is allowed, but five of

@@ -1437,6 +1437,15 @@ pub(crate) fn is_total_label_bytes(b: &[u8]) -> bool {
     TOTAL_WORDS.iter().any(|w| is(w.as_bytes())) || starts(b"total ") || starts(b"total:")
 }
 
+/// Whether a label names a total anywhere in it ("Subtotal April", "April
+/// total", "Net total"): asked of ledger lines with no cost centre, where a
+/// figure so labelled is a total typed into the extract, not spending.
+pub(crate) fn names_a_total(b: &[u8]) -> bool {
+    const WORDS: [&[u8]; 4] = [b"total", b"totals", b"subtotal", b"subtotals"];
+    b.split(|c| !c.is_ascii_alphanumeric())
+        .any(|w| WORDS.iter().any(|t| w.eq_ignore_ascii_case(t)))
+}
+
 /// Whether a row's filled cells are a total typed into the sheet: a total
 /// label first ("Total", "Total expenditure") and no other words before
 /// its figures (a note after them is a note). "Total Facilities

@@ -118,17 +118,20 @@ fn is_blank(data: &[u8], spans: &[Span]) -> bool {
     })
 }
 
-/// Nothing but an amount, or labelled a total ("Total,,10"): a total typed
-/// into the file if it is the sum of the lines above, else set aside.
+/// Nothing but an amount, or labelled a total ("Total,,10"), or with no
+/// cost centre (nor authority) and a total named in its text (",,Subtotal
+/// April,300"): a total typed into the file if it is the sum of the lines
+/// above, else set aside.
 fn total_like<'d>(
     width: usize,
-    amount: usize,
+    f: &Fields,
     field: &dyn Fn(usize) -> std::borrow::Cow<'d, [u8]>,
 ) -> bool {
-    (0..width).all(|i| {
-        let v = field(i);
-        i == amount || v.trim_ascii().is_empty() || crate::input::import::is_total_label_bytes(&v)
-    })
+    use crate::input::import::{is_total_label_bytes, names_a_total};
+    let blank = |i: usize| field(i).trim_ascii().is_empty();
+    let plain = (0..width).all(|i| i == f.amount || blank(i) || is_total_label_bytes(&field(i)));
+    let unkeyed = blank(f.cost_centre) && f.authority.is_none_or(blank);
+    plain || unkeyed && (0..width).any(|i| i != f.amount && names_a_total(&field(i)))
 }
 
 /// Why a record's quotes leave its fields unknown: a quote never closed,
@@ -210,7 +213,7 @@ fn record(
             return bad(t, format!("amount {shown:?}: {why}"), None);
         }
     };
-    if total_like(width, f.amount, &field) {
+    if total_like(width, f, &field) {
         t.candidates.push(super::TotalCandidate {
             line: BadLine {
                 place: f.place.clone(),

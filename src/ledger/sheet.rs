@@ -351,7 +351,17 @@ fn read_grid<'g>(
                         continue;
                     }
                 };
-                if only_amount() {
+                // With no cost centre (nor authority), a row naming a total
+                // ("Subtotal April") is one typed into the sheet.
+                let unkeyed = || {
+                    get(r, at.cost_centre).is_empty()
+                        && at.authority.is_none_or(|a| get(r, a).is_empty())
+                        && r.cells
+                            .iter()
+                            .enumerate()
+                            .any(|(i, c)| i != m && import::names_a_total(text_of(c).as_bytes()))
+                };
+                if only_amount() || unkeyed() {
                     rows.total_like(line, r, Some(amount))?;
                     continue;
                 }
