@@ -351,3 +351,75 @@ fn a_summed_range_is_traced_to_every_cell() {
     assert!(json.contains(&want), "{json}");
     assert!(json.contains("\"amount\": \"390\""), "{json}");
 }
+
+/// An investment range is the items alone. Its sheet's own Total row was
+/// read as one more item (the case at £36,000 where Set-up £15,000 and
+/// Training £3,000 make £18,000); a note under the items was an item of
+/// £0; a year in the header twice showed one cell and added both; an item
+/// named twice (case aside) was two items. Each is refused, naming its
+/// cell; the items alone give £18,000.
+#[test]
+fn an_investment_range_is_its_items_alone() {
+    let dir = tmp("investment-range");
+    let toml = "name = \"Range\"\npartners = [\"A\", \"B\"]\nfirst_year = \"2013/14\"\n\
+investment = { file = \"inv.csv\", range = \"A1:D4\" }\n\
+[savings]\nnet_saving_per_annum = 10000\nstart_year = \"2014/15\"\n\
+[apportionment]\nbasis = \"equal\"\n";
+    std::fs::write(dir.join("case.toml"), toml).unwrap();
+    let items = "item,2013/14,2014/15,funded_by\nSet-up,10000,5000,\nTraining,2000,1000,\n";
+    let run = |fourth: &str, header: Option<&str>| {
+        let text = match header {
+            Some(h) => format!("{h}\nSet-up,100,50,10\n"),
+            None => format!("{items}{fourth}\n"),
+        };
+        std::fs::write(dir.join("inv.csv"), text).unwrap();
+        cs().current_dir(&dir)
+            .args([
+                "table",
+                "investment",
+                "--model",
+                "case.toml",
+                "--format",
+                "csv",
+            ])
+            .output()
+            .unwrap()
+    };
+    let refused = [
+        (
+            "Total,12000,6000,",
+            None,
+            "\"Total\" reads as a total row: costshare adds the items itself; end the range above it (value from inv.csv, line 4, column 1)",
+        ),
+        (
+            "* provisional figures,,,",
+            None,
+            "\"* provisional figures\" has no amount in any year: a note?",
+        ),
+        (
+            "set-up,1,1,",
+            None,
+            "\"set-up\" is also the item \"Set-up\" at inv.csv, line 2, column 1",
+        ),
+        (
+            "",
+            Some("item,2013/14,2013-14,2014/15"),
+            "the header gives year 2013/14 twice (first at inv.csv, line 1, column 2)",
+        ),
+    ];
+    for (fourth, header, said) in refused {
+        let out = run(fourth, header);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(out.stdout.is_empty());
+        assert!(err.contains(said), "{err}");
+    }
+    let out = run("", None);
+    let csv = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(csv.contains("Total,12000,6000,18000"), "{csv}");
+}

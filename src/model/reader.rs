@@ -167,6 +167,14 @@ fn type_name(v: &T) -> &'static str {
     }
 }
 
+/// A column of an investment range's header row.
+#[derive(Clone, Copy, PartialEq)]
+enum RangeCol {
+    Item,
+    Year(Year),
+    FundedBy,
+}
+
 impl Reader<'_> {
     pub(super) fn new<'a>(text: &str, path: &Path, p: &Partnership) -> Reader<'a> {
         Reader {
@@ -957,7 +965,10 @@ impl Reader<'_> {
                         ));
                     }
                     // Scenarios and ranges address an item by its name.
-                    if let Some(j) = out.iter().position(|o: &InvestmentItem| o.item == item) {
+                    if let Some(j) = out
+                        .iter()
+                        .position(|o: &InvestmentItem| o.item.to_lowercase() == item.to_lowercase())
+                    {
                         return Err(self.err(
                             &format!("{key}.item"),
                             format!(
@@ -1027,25 +1038,78 @@ impl Reader<'_> {
         let Some((header, rows)) = cells.split_first() else {
             return Err(self.err(key, "the range is empty"));
         };
-        enum Col {
-            Item,
-            Year(Year),
-            FundedBy,
+        let cols = self.range_header(header, key)?;
+        let mut out: Vec<(InvestmentItem, Origin)> = Vec::new();
+        for row in rows {
+            if row.iter().all(|(v, _)| v.is_empty()) {
+                continue;
+            }
+            let (mut item, mut amounts, mut funded_by) = (None, Vec::new(), None);
+            for ((v, o), c) in row.iter().zip(&cols) {
+                match c {
+                    RangeCol::Item => item = Some(self.range_item(v, o, &out, key)?),
+                    RangeCol::FundedBy => {
+                        let s = v.display().trim().to_string();
+                        funded_by = (!s.is_empty()).then_some(s);
+                    }
+                    RangeCol::Year(y) if !v.is_empty() => {
+                        amounts.push((*y, self.cell_fig(v, o, key)?));
+                    }
+                    RangeCol::Year(_) => {}
+                }
+            }
+            // The header has an item column, so every row gave a name.
+            let Some((item, at)) = item else { continue };
+            // A note under the items ("* provisional figures") was an item of £0.
+            if amounts.is_empty() {
+                return Err(self.err_at(key, format!(
+                    "{item:?} has no amount in any year: a note? End the range above it, or give the item 0"
+                ), &at));
+            }
+            let item = InvestmentItem {
+                item,
+                amounts,
+                funded_by,
+                external: false,
+                basis: None,
+            };
+            out.push((item, at));
         }
-        let mut cols = Vec::new();
+        Ok(out.into_iter().map(|(i, _)| i).collect())
+    }
+
+    /// The columns of an investment range's header row: "item", years and
+    /// "funded_by", each once (a year twice showed one cell and added both).
+    fn range_header(&self, header: &[(CellValue, Origin)], key: &str) -> Result<Vec<RangeCol>> {
+        let mut cols: Vec<(RangeCol, &Origin)> = Vec::new();
         for (v, o) in header {
             let h = v.display().trim().to_string();
-            cols.push(if h.eq_ignore_ascii_case("item") {
-                Col::Item
+            let col = if h.eq_ignore_ascii_case("item") {
+                RangeCol::Item
             } else if h.eq_ignore_ascii_case("funded_by") {
-                Col::FundedBy
+                RangeCol::FundedBy
             } else if let Some(y) = Year::parse(&h) {
-                Col::Year(y)
+                RangeCol::Year(y)
             } else {
                 return Err(self.err_at(key, format!("header {h:?} at {o} is not \"item\", a financial year such as 2019/20, or \"funded_by\""), o));
-            });
+            };
+            if let Some((_, first)) = cols.iter().find(|(c, _)| *c == col) {
+                let what = match col {
+                    RangeCol::Year(y) => format!("year {y}"),
+                    RangeCol::Item => "\"item\"".into(),
+                    RangeCol::FundedBy => "\"funded_by\"".into(),
+                };
+                return Err(self.err_at(
+                    key,
+                    format!(
+                        "the header gives {what} twice (first at {first}): give each column once"
+                    ),
+                    o,
+                ));
+            }
+            cols.push((col, o));
         }
-        if !cols.iter().any(|c| matches!(c, Col::Item)) {
+        if !cols.iter().any(|(c, _)| *c == RangeCol::Item) {
             return Err(self.err(
                 key,
                 format!(
@@ -1054,47 +1118,47 @@ impl Reader<'_> {
                 ),
             ));
         }
-        let mut out = Vec::new();
-        for row in rows {
-            if row.iter().all(|(v, _)| v.is_empty()) {
-                continue;
-            }
-            let mut item = None;
-            let mut amounts = Vec::new();
-            let mut funded_by = None;
-            for ((v, o), c) in row.iter().zip(&cols) {
-                match c {
-                    Col::Item => {
-                        let s = v.display().trim().to_string();
-                        if s.is_empty() {
-                            return Err(self.err_at(
-                                key,
-                                format!("expected an item name at {o}, found a blank cell"),
-                                o,
-                            ));
-                        }
-                        item = Some(s);
-                    }
-                    Col::FundedBy => {
-                        let s = v.display().trim().to_string();
-                        funded_by = (!s.is_empty()).then_some(s);
-                    }
-                    Col::Year(y) => {
-                        if !v.is_empty() {
-                            amounts.push((*y, self.cell_fig(v, o, key)?));
-                        }
-                    }
-                }
-            }
-            out.push(InvestmentItem {
-                item: item.unwrap_or_default(),
-                amounts,
-                funded_by,
-                external: false,
-                basis: None,
-            });
+        Ok(cols.into_iter().map(|(c, _)| c).collect())
+    }
+
+    /// An investment range's item name, with its cell: neither blank, nor a
+    /// total row (the table's own Total counted again, doubling the case),
+    /// nor an earlier item's name.
+    fn range_item(
+        &self,
+        v: &CellValue,
+        o: &Origin,
+        before: &[(InvestmentItem, Origin)],
+        key: &str,
+    ) -> Result<(String, Origin)> {
+        let s = v.display().trim().to_string();
+        if s.is_empty() {
+            return Err(self.err_at(
+                key,
+                format!("expected an item name at {o}, found a blank cell"),
+                o,
+            ));
         }
-        Ok(out)
+        if crate::input::import::is_total_label_bytes(s.as_bytes()) {
+            return Err(self.err_at(key, format!(
+                "{s:?} reads as a total row: costshare adds the items itself; end the range above it"
+            ), o));
+        }
+        // Scenarios and ranges name an item, case aside.
+        if let Some((i, first)) = before
+            .iter()
+            .find(|(i, _)| i.item.to_lowercase() == s.to_lowercase())
+        {
+            return Err(self.err_at(
+                key,
+                format!(
+                    "{s:?} is also the item {:?} at {first}; give each item its own name",
+                    i.item
+                ),
+                o,
+            ));
+        }
+        Ok((s, o.clone()))
     }
 
     pub(super) fn savings(&mut self, v: &T) -> Result<Savings> {
