@@ -695,6 +695,24 @@ fn percentages_and_other_currencies_are_not_pounds() {
             ]
             .map(|f| (budget(f, 75000.0), "cell C2: expected an amount", shown)),
         )
+        // Scaling commas show 1,312,270 as 1,312 or 1.3m: under a heading of
+        // £000 it was read as £1,312,270,000 (a thousand times over).
+        .chain(
+            [
+                ("#,##0,", "thousands"),
+                ("#,##0,;(#,##0,)", "thousands"),
+                ("£#,##0.0,,\"m\"", "millions"),
+                ("0,,", "millions"),
+            ]
+            .map(|(f, unit)| {
+                let found = format!("found \"1312270 shown in {unit} by its cell format\"");
+                (
+                    budget(f, 1312270.0),
+                    "cell C2: expected an amount",
+                    found.leak() as &str,
+                )
+            }),
+        )
         .collect();
     for (p, at, found) in &refused {
         let out = run(p);
@@ -714,6 +732,10 @@ fn percentages_and_other_currencies_are_not_pounds() {
         "_-£* #,##0_-;-£* #,##0_-",
         // A space the width of € (`_€`) shows no euro.
         "#,##0.00_€",
+        // Commas between digits separate thousands; in a date or in quotes
+        // they are shown as they are.
+        "0,0",
+        "#,##0.00\",\"",
     ] {
         let out = run(&budget(fmt, 1312270.0));
         let md = String::from_utf8_lossy(&out.stdout);

@@ -13,6 +13,9 @@ pub enum CellFormat {
     Percent,
     /// costshare patch: a number shown in a currency other than pounds.
     Foreign,
+    /// costshare patch: a number shown divided by 1,000 for each scaling
+    /// comma (`#,##0,` shows 1312270 as 1,312; `0.0,,"m"` as 1.3m).
+    Scaled(u8),
 }
 
 std::thread_local! {
@@ -59,6 +62,8 @@ fn shown_kind(format: &str) -> Option<CellFormat> {
     plain.push_str(rest);
     let conditional = ["[<", "[>", "[="].iter().any(|c| plain.contains(c));
     let (mut quoted, mut percent, mut literal) = (false, false, false);
+    // Commas after a digit placeholder with none after them scale.
+    let (mut after_digit, mut commas, mut scaled) = (false, 0u8, 0u8);
     // After `\` or `*` the next character is shown as it is; after `_` it
     // is not shown at all (`_€` is a space the width of €).
     let (mut shown_next, mut skip_next) = (false, false);
@@ -71,6 +76,15 @@ fn shown_kind(format: &str) -> Option<CellFormat> {
             literal |= c == '%';
             foreign |= SYMBOLS.contains(&c);
             continue;
+        }
+        if !quoted && c != '"' {
+            let digit = matches!(c, '0' | '#' | '?');
+            match c {
+                ',' if after_digit => commas = commas.saturating_add(1),
+                _ if digit => commas = 0,
+                _ => scaled = scaled.saturating_add(std::mem::take(&mut commas)),
+            }
+            after_digit = digit || c == ',' && after_digit || c == '.' && after_digit;
         }
         match (c, quoted) {
             ('"', _) => {
@@ -90,9 +104,11 @@ fn shown_kind(format: &str) -> Option<CellFormat> {
     foreign |= words
         .split(|c: char| !c.is_ascii_alphabetic())
         .any(|w| CODES.contains(&w));
+    let scaled = scaled.saturating_add(commas);
     match (percent && !conditional, foreign || literal) {
         (true, false) => Some(CellFormat::Percent),
         (_, true) => Some(CellFormat::Foreign),
+        _ if scaled > 0 && !conditional => Some(CellFormat::Scaled(scaled)),
         _ => None,
     }
 }
@@ -238,7 +254,11 @@ pub fn format_excel_i64_ref(
 ) -> DataRef<'static> {
     match format {
         Some(
-            CellFormat::DateTime | CellFormat::TimeDelta | CellFormat::Percent | CellFormat::Foreign,
+            CellFormat::DateTime
+            | CellFormat::TimeDelta
+            | CellFormat::Percent
+            | CellFormat::Foreign
+            | CellFormat::Scaled(_),
         ) => format_excel_f64_ref(value as f64, format, is_1904),
         _ => DataRef::Int(value),
     }
@@ -273,6 +293,16 @@ pub fn format_excel_f64_ref(
         }
         Some(CellFormat::Foreign) if SHOWN_AS_TEXT.with(|s| s.get()) => {
             DataRef::String(format!("{value} shown in another currency or unit"))
+        }
+        Some(CellFormat::Scaled(k)) if SHOWN_AS_TEXT.with(|s| s.get()) => {
+            let unit = match k {
+                1 => "thousands",
+                2 => "millions",
+                _ => "thousands of millions or more",
+            };
+            DataRef::String(format!(
+                "{value} shown in {unit} by its cell format"
+            ))
         }
         _ => DataRef::Float(value),
     }

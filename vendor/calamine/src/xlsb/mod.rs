@@ -240,7 +240,9 @@ impl<RS: Read + Seek> Xlsb<RS> {
                         match builtin_format_by_code(fmt_code) {
                             CellFormat::DateTime => self.formats.push(CellFormat::DateTime),
                             CellFormat::TimeDelta => self.formats.push(CellFormat::TimeDelta),
-                            f @ (CellFormat::Percent | CellFormat::Foreign) => self.formats.push(f),
+                            f @ (CellFormat::Percent | CellFormat::Foreign | CellFormat::Scaled(_)) => {
+                                self.formats.push(f)
+                            }
                             CellFormat::Other => {
                                 self.formats.push(
                                     number_formats
