@@ -30,7 +30,14 @@ fn case(name: &str) -> Case {
 /// model, and each changes the case.
 #[test]
 fn every_listed_key_is_one_the_parser_takes() {
-    let cases = [case("planning-support"), case("environmental-health")];
+    // And a case giving its net saving whole (the others work it partner
+    // by partner, and refuse savings.net_saving_per_annum).
+    let whole = Model::load(Path::new("models/mkip-programme.toml")).unwrap();
+    let cases = [
+        case("planning-support"),
+        case("environmental-health"),
+        Case::from_model(&whole).unwrap(),
+    ];
     for k in KEYS {
         let mut errors = Vec::new();
         let taken = cases.iter().any(|base| {

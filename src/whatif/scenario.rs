@@ -348,7 +348,18 @@ impl Case {
             }
             ["savings", "baseline", p] => Target::Baseline(self.partner(key, p)?),
             ["savings", "already_budgeted", p] => Target::Already(self.partner(key, p)?),
-            ["savings", "net_saving_per_annum"] => Target::NetGiven,
+            ["savings", "net_saving_per_annum"] => {
+                // Given, it would stand for the savings worked partner by
+                // partner in the case's score alone: the partners' own
+                // figures were left as they were ("none worse off" beside
+                // a negative NPV).
+                if self.net_given.is_none() && self.has_savings {
+                    return Err(Error::usage(format!(
+                        "{key}: this case works its savings partner by partner, from each baseline less its share of the cost; vary savings.baseline.PARTNER, savings.already_budgeted.PARTNER or the shared service cost"
+                    )));
+                }
+                Target::NetGiven
+            }
             ["savings", "realisation", y] => {
                 let y = Year::parse(y).ok_or_else(|| {
                     Error::usage(format!(
