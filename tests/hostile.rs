@@ -557,6 +557,65 @@ fn a_subtotal_labelled_in_words_is_a_total_not_spending() {
     }
 }
 
+/// A ledger whose title says its unit ("Legal spend April 2024 (£000)")
+/// above an amount heading that says none was read in pounds: £100.50
+/// where the extract means £100,500. Refused, in a CSV (naming line 1)
+/// and a workbook (naming the title's cell), as a budget file's is; with
+/// `--actuals-unit £000` it is read as £100,500.00, and a unit in the
+/// heading itself is read as before.
+#[test]
+fn a_ledgers_unit_said_only_in_its_title_is_not_lost() {
+    let dir = tmp("ledger-title-unit");
+    let title = "Legal spend April 2024 (£000)";
+    let csv = dir.join("l.csv");
+    std::fs::write(
+        &csv,
+        format!("{title}\nauthority,cost_centre,amount\nBRK,LEG01,100.5\n"),
+    )
+    .unwrap();
+    let xlsx = dir.join("l.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet().set_name("Spend").unwrap();
+    ws.write(0, 1, title).unwrap();
+    ws.write_row(1, 0, ["authority", "cost_centre", "amount"])
+        .unwrap();
+    ws.write_row(2, 0, ["BRK", "LEG01"]).unwrap();
+    ws.write(2, 2, 100.5).unwrap();
+    wb.save(&xlsx).unwrap();
+    let read = |p: &std::path::Path, unit: Option<i64>| {
+        let cols = costshare::ledger::Columns {
+            unit: unit.map(rust_decimal::Decimal::from),
+            ..Default::default()
+        };
+        costshare::ledger::read_all(&[p.to_path_buf()], &cols, &mut |_, _| {}, &mut |_| Ok(()))
+    };
+    for (p, at) in [
+        (&csv, "l.csv, line 1: "),
+        (&xlsx, "sheet \"Spend\", cell B1: "),
+    ] {
+        let err = read(p, None).unwrap_err().to_string();
+        assert!(err.contains(at), "{err}");
+        assert!(
+            err.contains(&format!(
+                "the title \"{title}\" gives a unit the amount heading \"amount\" does not"
+            )),
+            "{err}"
+        );
+        let err = read(p, Some(1_000_000)).unwrap_err().to_string();
+        assert!(
+            err.contains("says £000 but --actuals-unit says £m"),
+            "{err}"
+        );
+        assert_eq!(read(p, Some(1000)).unwrap().total_pence, 10_050_000);
+    }
+    std::fs::write(
+        &csv,
+        format!("{title}\nauthority,cost_centre,amount (£000)\nBRK,LEG01,100.5\n"),
+    )
+    .unwrap();
+    assert_eq!(read(&csv, None).unwrap().total_pence, 10_050_000);
+}
+
 #[test]
 fn a_scale_repeated_until_it_overflows_is_refused() {
     // Found by the scenario fuzzer: each scale=1000 is allowed, but five of

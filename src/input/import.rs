@@ -1281,6 +1281,34 @@ pub fn column_unit(
     }
 }
 
+/// Why a unit said in a title above a ledger's header ("Legal spend April
+/// 2024 (£000)") cannot stand: the amount heading states none and no unit
+/// or another is given, so the amounts would be read as pounds, a
+/// thousandth of what they are. None when the title's unit is no matter.
+pub fn title_unit_lost(
+    heading: &str,
+    title: &str,
+    given: Option<Decimal>,
+    flag: &str,
+) -> Option<String> {
+    let scale = stated_unit(title).1.filter(|s| *s != Decimal::ONE)?;
+    if stated_unit(heading).1.is_some() || given == Some(scale) {
+        return None;
+    }
+    Some(match given {
+        Some(g) => format!(
+            "the title {title:?} says {} but {flag} says {}: give the unit once",
+            money::unit_name(scale),
+            money::unit_name(g)
+        ),
+        None => format!(
+            "the title {title:?} gives a unit the amount heading {heading:?} does not: head the column \"{} ({})\", or give {flag}",
+            heading.trim(),
+            money::unit_name(scale)
+        ),
+    })
+}
+
 /// A header name as people mean it: case, underscores, repeated and
 /// non-breaking spaces and a byte-order mark do not matter.
 pub fn header_key(s: &str) -> String {

@@ -465,6 +465,8 @@ fn find_header(
     wanted.extend(extra);
     let auth = header_key(&cols.authority);
     let mut first: Option<Vec<String>> = None;
+    // A title line's text stating a unit, and its line.
+    let mut titled: Option<(String, u64)> = None;
     let first_line = buf.split(|&b| b == b'\n' || b == b'\r').next();
     let delim = sniff_delimiter(first_line.unwrap_or(b""));
     let mut scan = Scanner::new(buf, 1, delim, !eof);
@@ -519,12 +521,7 @@ fn find_header(
             let amount_col = pos(&wanted[1]).unwrap_or(0);
             // Said as the file writes it, not as the header was matched.
             let heading = names_as_written(buf, &spans).swap_remove(amount_col);
-            let scale = crate::input::import::column_unit(&heading, cols.unit, "--actuals-unit")
-                .map_err(|message| Error::CsvLine {
-                    path: place.to_string(),
-                    line: rec.line,
-                    message,
-                })?;
+            let scale = amount_scale(&heading, titled.as_ref(), cols, place, rec.line)?;
             let fields = Fields {
                 scale,
                 in_pounds: scale == rust_decimal::Decimal::ONE,
@@ -546,8 +543,42 @@ fn find_header(
         if first.is_none() && rec.start < rec.end {
             first = Some(names_as_written(buf, &spans));
         }
+        titled = titled.or_else(|| stating_unit(buf, &spans, rec.line));
     }
     Err(no_header(cols, place, first.unwrap_or_default()))
+}
+
+/// A line's first field stating a unit ("Spend (£000)"), with the line.
+fn stating_unit(buf: &[u8], spans: &[Span], line: u64) -> Option<(String, u64)> {
+    let stated = |t: &String| crate::input::import::stated_unit(t).1.is_some();
+    let text = names_as_written(buf, spans).into_iter().find(stated)?;
+    Some((text, line))
+}
+
+/// The amount column's unit: its heading's, or the one given; a unit said
+/// only in a title line (`titled`: its text and line) is refused.
+fn amount_scale(
+    heading: &str,
+    titled: Option<&(String, u64)>,
+    cols: &Columns,
+    place: &Arc<str>,
+    line: u64,
+) -> Result<rust_decimal::Decimal> {
+    let flag = "--actuals-unit";
+    let lost = titled.and_then(|(title, at)| {
+        crate::input::import::title_unit_lost(heading, title, cols.unit, flag).map(|m| (*at, m))
+    });
+    let unit = crate::input::import::column_unit(heading, cols.unit, flag);
+    let (line, message) = match (lost, unit) {
+        (Some(lost), _) => lost,
+        (None, Ok(scale)) => return Ok(scale),
+        (None, Err(message)) => (line, message),
+    };
+    Err(Error::CsvLine {
+        path: place.to_string(),
+        line,
+        message,
+    })
 }
 
 /// The error when no line names the needed columns: the first column the

@@ -303,6 +303,21 @@ fn text_of(c: &CellValue) -> Cow<'_, str> {
     }
 }
 
+/// A unit said in a title row above the header and not in the amount
+/// heading is refused (see `import::title_unit_lost`), naming its cell.
+fn title_unit(g: &Grid, header_idx: usize, heading: &str, cols: &Columns) -> Result<()> {
+    for r in &g.rows[..header_idx] {
+        for (i, c) in r.cells.iter().enumerate() {
+            let lost = import::title_unit_lost(heading, &text_of(c), cols.unit, "--actuals-unit");
+            if let Some(message) = lost {
+                let place = g.origin(r, i).to_string();
+                return Err(Error::Table { place, message });
+            }
+        }
+    }
+    Ok(())
+}
+
 fn read_grid<'g>(
     g: &'g Grid,
     header_idx: usize,
@@ -315,6 +330,7 @@ fn read_grid<'g>(
     const EMPTY: &CellValue = &CellValue::Empty;
     let get = |r: &'g GridRow, i: usize| r.cells.get(i).unwrap_or(EMPTY);
     let heading = records.header.get(m).map_or("", String::as_str);
+    title_unit(g, header_idx, heading, cols)?;
     let scale = import::column_unit(heading, cols.unit, "--actuals-unit").map_err(|message| {
         Error::Table {
             place: records.header_cell(m).to_string(),
