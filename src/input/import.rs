@@ -1291,7 +1291,11 @@ pub fn title_unit_lost(
     given: Option<Decimal>,
     flag: &str,
 ) -> Option<String> {
-    let scale = stated_unit(title).1.filter(|s| *s != Decimal::ONE)?;
+    // In brackets only: "Payments over £1000" is a threshold, not a unit.
+    let bracketed = title.trim_end().ends_with([')', ']']);
+    let scale = stated_unit(title)
+        .1
+        .filter(|s| *s != Decimal::ONE && bracketed)?;
     if stated_unit(heading).1.is_some() || given == Some(scale) {
         return None;
     }
