@@ -614,6 +614,10 @@ fn a_ledgers_unit_said_only_in_its_title_is_not_lost() {
     )
     .unwrap();
     assert_eq!(read(&csv, None).unwrap().total_pence, 10_050_000);
+    // A threshold in a title is no unit.
+    let over = "Payments over £1000\nauthority,cost_centre,amount\nBRK,LEG01,1500\n";
+    std::fs::write(&csv, over).unwrap();
+    assert_eq!(read(&csv, None).unwrap().total_pence, 150_000);
 }
 
 #[test]
