@@ -620,6 +620,40 @@ fn a_ledgers_unit_said_only_in_its_title_is_not_lost() {
     assert_eq!(read(&csv, None).unwrap().total_pence, 150_000);
 }
 
+/// Two extracts joined in one file, the second with its columns moved: its
+/// header was set aside as "not a number" and every line after it read by
+/// the first header's columns (account 1001 taken as £1,001.00, the £200
+/// lost). Refused, naming the second header's line, whatever the blocks
+/// the file is read in; the header repeated as it was is still passed over.
+#[test]
+fn a_header_repeated_with_its_columns_moved_is_refused() {
+    let dir = tmp("reheaded");
+    let p = dir.join("joined.csv");
+    let mut text = String::from("authority,cost_centre,account,amount\n");
+    for i in 0..40 {
+        text += &format!("BRK,LEG01,1001,{i}.00\n");
+    }
+    let second = text.clone();
+    text += "authority,cost_centre,amount,account\nBRK,LEG01,200.00,1001\n";
+    std::fs::write(&p, &text).unwrap();
+    let cols = costshare::ledger::Columns::default();
+    for block in [16, 64, 100, 1 << 20] {
+        let err = costshare::ledger::read_csv_blocks(&p, &cols, block, &mut |_, _| {})
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains(
+                "joined.csv, line 42: the header again, with its columns in another order"
+            ),
+            "{block}: {err}"
+        );
+    }
+    std::fs::write(&p, format!("{second}{second}")).unwrap();
+    let t = costshare::ledger::read_csv(&p, &cols, &mut |_, _| {}).unwrap();
+    // 0 + 1 + … + 39 = 780, twice.
+    assert_eq!((t.rows, t.bad, t.total_pence), (80, 0, 156_000));
+}
+
 #[test]
 fn a_scale_repeated_until_it_overflows_is_refused() {
     // Found by the scenario fuzzer: each scale=1000 is allowed, but five of

@@ -108,6 +108,25 @@ fn shift_lines(p: &mut Part, first: u64) {
     for c in &mut p.totals.candidates {
         c.line.line += first;
     }
+    if let Some(l) = &mut p.totals.reheaded {
+        *l += first;
+    }
+}
+
+/// Whether a line names the header's columns in another order: a second
+/// extract joined on with its columns moved.
+fn reordered_header<'d>(
+    width: usize,
+    f: &Fields,
+    field: &dyn Fn(usize) -> std::borrow::Cow<'d, [u8]>,
+) -> bool {
+    let mut names: Vec<String> = (0..width)
+        .map(|i| header_key(&field_key(&field(i))))
+        .collect();
+    let mut header = f.header.clone();
+    names.sort_unstable();
+    header.sort_unstable();
+    names == header
 }
 
 fn is_blank(data: &[u8], spans: &[Span]) -> bool {
@@ -206,6 +225,11 @@ fn record(
         Ok(a) => a,
         Err(_) if (0..width).all(|i| header_key(&field_key(&field(i))) == f.header[i]) => {
             t.other += 1; // the header again, as files joined together have
+            return;
+        }
+        Err(_) if reordered_header(width, f, &field) => {
+            t.other += 1;
+            t.reheaded.get_or_insert(rec.line);
             return;
         }
         Err(why) => {
@@ -896,6 +920,13 @@ fn read_blocks(
             sink(b)?;
         }
         total.merge(part.totals);
+        if let Some(at) = total.reheaded {
+            return Err(Error::CsvLine {
+                path: label.to_string(),
+                line: at,
+                message: "the header again, with its columns in another order (extracts joined together?): the lines after it would be read by the first header's columns; give each extract as a file of its own".into(),
+            });
+        }
         line = part.next_line;
         src.consume(part.consumed);
         progress(src.read().min(size), size);

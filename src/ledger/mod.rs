@@ -389,6 +389,10 @@ pub struct LedgerTotals {
     /// Lines with nothing but an amount, not yet added: a typed total if
     /// the amount is the sum of the lines above it, else set aside.
     pub(crate) candidates: Vec<TotalCandidate>,
+    /// The first line that is the header again with its columns in
+    /// another order (files joined together): the lines after it cannot be
+    /// read by the first header's columns.
+    pub(crate) reheaded: Option<u64>,
 }
 
 /// A line with nothing but an amount.
@@ -517,6 +521,7 @@ impl LedgerTotals {
         }
         self.total_pence += other.total_pence;
         self.total_sub_penny += other.total_sub_penny;
+        self.reheaded = self.reheaded.or(other.reheaded);
         let room = keep.saturating_sub(self.bad_lines.len());
         self.bad_lines
             .extend(other.bad_lines.into_iter().take(room));
