@@ -316,6 +316,12 @@ fn workbooks_print_one_page_wide_with_titles() {
     let styles = text("xl/styles.xml");
     assert!(styles.contains("(£#,##0)"), "money in brackets");
     assert!(styles.contains("0.0%;(0.0%)"), "percentages in brackets");
+    // Millions too: a negative net expenditure showed -£2.11m beside the
+    // tables' (£2.11m).
+    assert!(
+        styles.contains("£#,##0.00,,&quot;m&quot;;(£#,##0.00,,&quot;m&quot;)"),
+        "millions in brackets"
+    );
 }
 
 /// The Word documents: a table per table (split into parts with the row

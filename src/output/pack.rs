@@ -331,7 +331,9 @@ fn write_value(
             };
         }
         Value::Millions { amount, dp } => {
-            let f = format!("£#,##0.{},,\"m\"", "0".repeat((*dp).max(1) as usize));
+            // Negatives in brackets, as every other sum of money is shown.
+            let body = format!("£#,##0.{},,\"m\"", "0".repeat((*dp).max(1) as usize));
+            let f = format!("{body};({body})");
             ws.write_number_with_format(row, col, num(*amount), &base.set_num_format(f))?;
         }
         Value::Percent { value, dp } => {
