@@ -951,6 +951,46 @@ fn map_and_targets_sheets_are_named_by_flags() {
     assert_eq!(code, Some(0), "{err}");
 }
 
+/// A figure alone on a budget row (£5,000 with no authority or service)
+/// was set aside as a note ("text in one cell only"), exit 0: £5,000 of
+/// budget gone. It is a row with its labels missing, refused at its cell;
+/// a line of words alone is still a note.
+#[test]
+fn a_figure_alone_on_a_budget_row_is_not_a_note() {
+    let dir = tmp("lone-figure");
+    let budget = dir.join("budget.csv");
+    let fixture = std::fs::read_to_string("fixtures/wlp-ledger/budget.csv").unwrap();
+    let run = |last: &str| {
+        std::fs::write(&budget, format!("{fixture}{last}\n")).unwrap();
+        Command::cargo_bin("costshare")
+            .unwrap()
+            .args(["reconcile", "--actuals", "fixtures/wlp-ledger/ledger.csv"])
+            .args(["--map", "fixtures/wlp-ledger/map.csv", "--budget"])
+            .arg(&budget)
+            .output()
+            .unwrap()
+    };
+    let lines = fixture.lines().count() + 1;
+    for last in [",,5000", ",,\"£5,000\"", ",,(5000)"] {
+        let out = run(last);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{last}: {err}");
+        assert!(
+            err.contains(&format!(
+                "budget.csv, line {lines}, column 1: expected an authority"
+            )),
+            "{err}"
+        );
+    }
+    let out = run("Figures exclude recharges,,");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// A map row giving a cost centre and no service maps nothing: LEG02's
 /// lines (£6,200.50 of BRK's, from the ledger fixture by hand) show as
 /// "Unmapped cost centre LEG02", and standard error says why. Before, it

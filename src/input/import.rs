@@ -1478,6 +1478,15 @@ pub(crate) fn names_a_total(b: &[u8]) -> bool {
         .any(|w| WORDS.iter().any(|t| w.eq_ignore_ascii_case(t)))
 }
 
+/// Whether a row's one filled cell is words, a note: a figure alone ("5000"
+/// under a partner's column) is money with no label, not set aside as one.
+fn lone_words(c: &CellValue) -> bool {
+    match c {
+        CellValue::Text(t) => !money::parse_amount(t).is_ok_and(|a| a.value().is_some()),
+        _ => false,
+    }
+}
+
 /// Whether a row's filled cells are a total typed into the sheet: a total
 /// label first ("Total", "Total expenditure") and no other words before
 /// its figures (a note after them is a note). "Total Facilities
@@ -1715,7 +1724,7 @@ impl<'g> Records<'g> {
                     RowRole::Blank
                 } else if typed_total(&filled) {
                     RowRole::TypedTotal
-                } else if filled.len() == 1 && matches!(filled[0], CellValue::Text(_)) {
+                } else if filled.len() == 1 && lone_words(filled[0]) {
                     RowRole::Note
                 } else {
                     RowRole::Data
