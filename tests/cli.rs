@@ -64,8 +64,24 @@ fn import_json_is_valid_and_reports_formulas_without_values() {
         "json",
     ]);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let cells = &v[0]["rows"][2]["cells"];
-    assert_eq!(cells[1]["type"], "formula_without_value");
+    let row = &v[0]["rows"][2];
+    assert_eq!(row["row"], 3);
+    assert_eq!(row["cells"][1]["cell"], "B3");
+    assert_eq!(row["cells"][1]["type"], "formula_without_value");
+    // Rows are numbered as Excel and an editor show them, alike: a sheet's
+    // first row was 0 and a file's first line 1. Each cell says where it is.
+    for (file, sheet, first) in [
+        ("fixtures/mkip-2012-13.xlsx", Some("staff"), "A1"),
+        ("fixtures/mkip-2012-13/staff.csv", None, "line 1 column 1"),
+    ] {
+        let mut args = vec!["import", file, "--format", "json"];
+        args.extend(sheet.map(|s| ["--sheet", s]).into_iter().flatten());
+        let v: serde_json::Value = serde_json::from_str(&stdout(&args)).unwrap();
+        let row = &v[0]["rows"][0];
+        assert_eq!(row["row"], 1, "{file}");
+        assert_eq!(row["cells"][0]["cell"], first, "{file}");
+        assert_eq!(row["cells"][0]["value"], "service", "{file}");
+    }
     cs().args(["import", "fixtures/bad/formula-no-value.xlsx"])
         .assert()
         .success()

@@ -24,11 +24,7 @@ pub fn write_listing_csv(g: &Grid, header: bool, out: &mut dyn Write) -> std::io
             if c.is_empty() {
                 continue;
             }
-            let place = match g.origin(row, i) {
-                Origin::Cell { row, col, .. } => a1(row, col),
-                Origin::Csv { line, col, .. } => format!("line {line} column {}", col + 1),
-                other => other.to_string(),
-            };
+            let place = place(g, row, i);
             // A label merged down: what Excel shows there, said as such.
             let kind = match merged.get(&(row.pos, row.first_col + i as u32)) {
                 Some(m) => format!("merged from {}", m.from),
@@ -38,6 +34,72 @@ pub fn write_listing_csv(g: &Grid, header: bool, out: &mut dyn Write) -> std::io
         }
     }
     w.flush()
+}
+
+/// A cell's place as the listing says it: "B7" in a sheet, "line 3
+/// column 2" in a CSV file.
+fn place(g: &Grid, row: &import::GridRow, i: usize) -> String {
+    match g.origin(row, i) {
+        Origin::Cell { row, col, .. } => a1(row, col),
+        Origin::Csv { line, col, .. } => format!("line {line} column {}", col + 1),
+        other => other.to_string(),
+    }
+}
+
+/// A sheet as the JSON listing gives it: rows numbered as Excel or an
+/// editor shows them (a sheet's row 1 is 1, as a file's line 1 is), each
+/// non-blank cell with its place as the CSV listing says it. The grid's own
+/// row positions count a sheet's rows from 0 and a file's lines from 1.
+#[derive(serde::Serialize)]
+struct SheetView<'a> {
+    file: &'a str,
+    sheet: Option<&'a str>,
+    hidden: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refused: Option<&'a str>,
+    rows: Vec<RowView<'a>>,
+    #[serde(skip_serializing_if = "<[MergedCell]>::is_empty")]
+    merged: &'a [MergedCell],
+    accounting: Option<import::Accounting>,
+}
+
+#[derive(serde::Serialize)]
+struct RowView<'a> {
+    row: u64,
+    cells: Vec<CellView<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct CellView<'a> {
+    cell: String,
+    #[serde(flatten)]
+    value: &'a CellValue,
+}
+
+fn sheet_view(g: &Grid) -> SheetView<'_> {
+    let shown = |pos: u64| if g.sheet.is_some() { pos + 1 } else { pos };
+    let rows = g.rows.iter().map(|r| RowView {
+        row: shown(r.pos),
+        cells: r
+            .cells
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !c.is_empty())
+            .map(|(i, value)| CellView {
+                cell: place(g, r, i),
+                value,
+            })
+            .collect(),
+    });
+    SheetView {
+        file: &g.file,
+        sheet: g.sheet.as_deref(),
+        hidden: g.hidden,
+        refused: g.refused.as_deref(),
+        rows: rows.filter(|r| !r.cells.is_empty()).collect(),
+        merged: &g.merged,
+        accounting: import::Records::new(g).ok().map(|r| r.accounting()),
+    }
 }
 
 fn kind(c: &CellValue) -> &'static str {
@@ -61,18 +123,9 @@ pub struct JsonListing {
 
 impl JsonListing {
     pub fn sheet(&mut self, g: &Grid, out: &mut dyn Write) -> std::io::Result<()> {
-        #[derive(serde::Serialize)]
-        struct Sheet<'a> {
-            #[serde(flatten)]
-            grid: &'a Grid,
-            accounting: Option<import::Accounting>,
-        }
         out.write_all(if self.sheets == 0 { b"[\n  " } else { b",\n  " })?;
         self.sheets += 1;
-        let s = Sheet {
-            grid: g,
-            accounting: import::Records::new(g).ok().map(|r| r.accounting()),
-        };
+        let s = sheet_view(g);
         // Each of its lines two spaces in, as in the list (JSON text holds
         // no raw line break but between values).
         serde_json::to_writer_pretty(Indent(out), &s).map_err(std::io::Error::other)
@@ -128,22 +181,10 @@ mod tests {
     /// of sheets made whole (with and without sheets).
     #[test]
     fn json_a_sheet_at_a_time_is_the_list_made_whole() {
-        #[derive(serde::Serialize)]
-        struct Sheet<'a> {
-            #[serde(flatten)]
-            grid: &'a Grid,
-            accounting: Option<import::Accounting>,
-        }
         let grids =
             import::read_file(std::path::Path::new("fixtures/business-cases.xlsx"), None).unwrap();
         for n in [0, 1, grids.len()] {
-            let whole: Vec<Sheet> = grids[..n]
-                .iter()
-                .map(|g| Sheet {
-                    grid: g,
-                    accounting: import::Records::new(g).ok().map(|r| r.accounting()),
-                })
-                .collect();
+            let whole: Vec<SheetView> = grids[..n].iter().map(sheet_view).collect();
             let (mut out, mut json) = (Vec::new(), JsonListing::default());
             for g in &grids[..n] {
                 json.sheet(g, &mut out).unwrap();
