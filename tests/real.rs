@@ -411,6 +411,29 @@ fn a_return_in_thousands_read_by_row_label_and_column_heading() {
             ))
             .stderr(predicates::str::contains(says));
     }
+    // Without its unit the return's figure was read as pounds (Devon at a
+    // thousandth) though its sheet says "All figures in £000s" (A3):
+    // refused, naming that cell; `unit = "£"` says they are pounds.
+    let p = dir.join("m.toml");
+    let devon = "transactions\", unit = \"£000\" }";
+    std::fs::write(&p, text.replacen(devon, "transactions\" }", 1)).unwrap();
+    let run = || {
+        Command::cargo_bin("costshare")
+            .unwrap()
+            .args(["table", "savings", "--model", p.to_str().unwrap()])
+            .output()
+            .unwrap()
+    };
+    let out = run();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("key savings.baseline.Devon.unit: fixtures/real/mhclg-cer-2019-20-b-capital-financing.xlsx, sheet \"Financing\", cell A3 says \"All figures in £000s\": give unit = \"£000\""), "{err}");
+    std::fs::write(
+        &p,
+        text.replacen(devon, "transactions\", unit = \"£\" }", 1),
+    )
+    .unwrap();
+    assert_eq!(run().status.code(), Some(0));
 }
 
 fn dec_any(v: &Value) -> Decimal {

@@ -175,6 +175,26 @@ enum RangeCol {
     FundedBy,
 }
 
+/// A cell above `at` (a title, a note, a heading) saying the sheet's
+/// figures are in a unit ("All figures in £000s", "Net (£000)"): a figure
+/// read with no `unit` would be taken as pounds, a thousandth of itself.
+fn unit_said_above(g: &Grid, at: &Origin) -> Option<(Origin, String)> {
+    let before = match at {
+        Origin::Cell { row, .. } => *row as u64,
+        Origin::Csv { line, .. } => *line,
+        _ => return None,
+    };
+    g.rows.iter().take_while(|r| r.pos < before).find_map(|r| {
+        r.cells.iter().enumerate().find_map(|(i, c)| {
+            let CellValue::Text(text) = c else {
+                return None;
+            };
+            let scale = crate::input::import::stated_unit(text).1?;
+            (scale != Decimal::ONE).then(|| (g.origin(r, i), text.to_string()))
+        })
+    })
+}
+
 impl Reader<'_> {
     pub(super) fn new<'a>(text: &str, path: &Path, p: &Partnership) -> Reader<'a> {
         Reader {
@@ -484,6 +504,18 @@ impl Reader<'_> {
         } else {
             self.by_range(&g, t, key)?
         };
+        if !t.contains_key("unit")
+            && let Some(first) = rows.first().and_then(|r| r.first())
+            && let Some((o, text)) = unit_said_above(&g, &first.1)
+        {
+            return Err(self.err_at(
+                &format!("{key}.unit"),
+                format!(
+                    "{o} says {text:?}: give unit = \"£000\" (or the unit it says) so the figures are read in it, or unit = \"£\" if they are pounds"
+                ),
+                &first.1,
+            ));
+        }
         if scale != Decimal::ONE {
             for (v, o) in rows.iter_mut().flatten() {
                 let d = match v {
