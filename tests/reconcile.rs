@@ -951,6 +951,91 @@ fn map_and_targets_sheets_are_named_by_flags() {
     assert_eq!(code, Some(0), "{err}");
 }
 
+/// A ledger's names are the budget's and map's, case and Unicode form
+/// aside: "brk"/"leg01" stood in rows of their own ("no budget" beside
+/// "no out-turn"), and "Ynys Môn" typed with a combining accent in a
+/// second row printed like the budget's. By hand: BRK Legal £100.00 +
+/// £200.00 = £300.00; Ynys Môn Legal £300.00. Each name so read is in the
+/// notes. A budget naming one line twice, case aside, is refused.
+#[test]
+fn ledger_names_are_the_budgets_case_and_accents_aside() {
+    let dir = tmp("names-folded");
+    let w = |name: &str, text: &str| {
+        let p = dir.join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    };
+    let map = w("map.csv", "cost_centre,service\nLEG01,Legal\n");
+    let budget = w(
+        "budget.csv",
+        "authority,service,budget\nBRK,Legal,1000\nYnys M\u{f4}n,Legal,1000\n",
+    );
+    let ledger = w(
+        "ledger.csv",
+        "authority,cost_centre,amount\nBRK,LEG01,100.00\nbrk,leg01,200.00\nYnys Mo\u{302}n,LEG01,300.00\n",
+    );
+    let run = |budget: &std::path::Path| {
+        Command::cargo_bin("costshare")
+            .unwrap()
+            .args(["reconcile", "--format", "json", "--actuals"])
+            .arg(&ledger)
+            .arg("--map")
+            .arg(&map)
+            .arg("--budget")
+            .arg(budget)
+            .output()
+            .unwrap()
+    };
+    let out = run(&budget);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let t = &doc["tables"][0];
+    let rows: Vec<String> = t["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let c = r["cells"].as_array().unwrap();
+            let d = |i: usize| c[i]["display"].as_str().unwrap_or("").to_string();
+            format!("{}|{}|{}", d(0), d(1), d(3))
+        })
+        .collect();
+    assert!(rows.contains(&"BRK|Legal|£300.00".to_string()), "{rows:?}");
+    assert!(
+        rows.contains(&"Ynys M\u{f4}n|Legal|£300.00".to_string()),
+        "{rows:?}"
+    );
+    assert_eq!(
+        rows.len(),
+        5,
+        "two rows, two authority totals, the total: {rows:?}"
+    );
+    let notes = t["notes"].to_string();
+    for said in [
+        "the ledger's cost centre \\\"leg01\\\", written in another case, is read as \\\"LEG01\\\"",
+        "the ledger's authority \\\"brk\\\", written in another case, is read as \\\"BRK\\\"",
+        "written in another Unicode form (a letter and its accent apart), is read as \\\"Ynys M\u{f4}n\\\"",
+    ] {
+        assert!(notes.contains(said), "{said}: {notes}");
+    }
+    let twice = w(
+        "twice.csv",
+        "authority,service,budget\nBRK,Legal,1000\nbrk,LEGAL,500\n",
+    );
+    let out = run(&twice);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("twice.csv, line 3, column 3: brk / LEGAL appears again (first at "),
+        "{err}"
+    );
+    assert!(err.contains(", written BRK / Legal)"), "{err}");
+}
+
 /// A figure alone on a budget row (£5,000 with no authority or service)
 /// was set aside as a note ("text in one cell only"), exit 0: £5,000 of
 /// budget gone. It is a row with its labels missing, refused at its cell;

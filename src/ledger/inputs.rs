@@ -299,13 +299,20 @@ fn unit_of(t: &Records, col: usize, given: Option<Decimal>) -> crate::Result<Dec
 fn once<'a>(
     lines: impl Iterator<Item = (&'a str, &'a str, &'a crate::base::trace::Origin)>,
 ) -> crate::Result<()> {
-    let mut seen: HashMap<(&str, &str), &crate::base::trace::Origin> = HashMap::new();
+    // Names are one case and Unicode form aside, as the ledger's are matched.
+    let fold = super::names::fold;
+    let mut seen: HashMap<(String, String), (&str, &str, &crate::base::trace::Origin)> =
+        HashMap::new();
     for (a, s, o) in lines {
-        if let Some(first) = seen.insert((a, s), o) {
+        if let Some((fa, fs, first)) = seen.insert((fold(a), fold(s)), (a, s, o)) {
+            let written = match (fa, fs) == (a, s) {
+                true => String::new(),
+                false => format!(", written {fa} / {fs}"),
+            };
             return Err(Error::Table {
                 place: o.to_string(),
                 message: format!(
-                    "{a} / {s} appears again (first at {first}); give each authority's service one line, or the out-turn would be counted twice"
+                    "{a} / {s} appears again (first at {first}{written}); give each authority's service one line, or the out-turn would be counted twice"
                 ),
             });
         }

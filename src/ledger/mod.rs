@@ -14,6 +14,7 @@ mod generate;
 pub mod inputs;
 mod keysums;
 pub mod monitor;
+pub mod names;
 #[cfg(feature = "parquet")]
 pub mod parquet;
 pub mod reconcile;

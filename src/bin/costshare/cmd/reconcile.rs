@@ -490,6 +490,37 @@ pub fn monitoring_packs(
     Ok((w.packs, w.lost && !args.allow_rejects))
 }
 
+/// The ledger's names as the budget, targets and map write them (see
+/// `ledger::names`), each name so read said on standard error too.
+fn same_names(
+    totals: &mut LedgerTotals,
+    (budgets, targets): (
+        &Option<Vec<reconcile::BudgetLine>>,
+        &Option<Vec<reconcile::TargetLine>>,
+    ),
+    map: Option<&std::collections::HashMap<String, String>>,
+) {
+    let lines = budgets.iter().flatten().map(|b| (&b.authority, &b.service));
+    let lines = lines.chain(targets.iter().flatten().map(|t| (&t.authority, &t.service)));
+    let (authorities, services): (Vec<&String>, Vec<&String>) = lines.unzip();
+    let centres: Vec<&String> = match map {
+        Some(m) => m.keys().collect(),
+        None => services,
+    };
+    ledger::names::match_names(
+        totals,
+        authorities.iter().map(|s| s.as_str()),
+        centres.iter().map(|s| s.as_str()),
+    );
+    for said in totals
+        .alike
+        .iter()
+        .filter(|a| a.starts_with("the ledger's "))
+    {
+        eprintln!("costshare: note: {said}");
+    }
+}
+
 fn work(args: &Args) -> costshare::Result<Worked> {
     if args.budget.is_none() && args.targets.is_none() {
         return Err(Error::usage(
@@ -533,7 +564,8 @@ fn work(args: &Args) -> costshare::Result<Worked> {
     };
     // Period numbers count in the financial year being monitored.
     cols.year = plan.as_ref().map(|p| p.year);
-    let totals = read_ledger(args, &cols)?;
+    let mut totals = read_ledger(args, &cols)?;
+    same_names(&mut totals, (&budget_lines, &target_lines), map.as_ref());
     let mut lost = totals.lost_anything();
     let (mut tables, mut packs) = (Vec::new(), Vec::new());
     match (&plan, &budgets) {
