@@ -100,13 +100,13 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
                     "--partners: {p:?} gives a weight; for shares by weight give --basis weights --weights {partners}"
                 )));
             }
-            if let Some((_, p)) = names
-                .iter()
-                .enumerate()
-                .find(|(k, p)| names[..*k].contains(p))
-            {
+            if let Some((_, p)) = names.iter().enumerate().find(|(k, p)| {
+                names[..*k]
+                    .iter()
+                    .any(|n| n.to_lowercase() == p.to_lowercase())
+            }) {
                 return Err(Error::usage(format!(
-                    "--partners: {p} is given twice; each partner gets one share"
+                    "--partners: {p} is given twice (case aside); each partner gets one share"
                 )));
             }
             apportion::equal_weights(&names)
