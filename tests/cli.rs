@@ -55,6 +55,66 @@ fn import_lists_cells_with_their_origin() {
     assert!(csv.contains("fixtures/mkip-2012-13/budget.csv,,line 12 column 4,text,299700\n"));
 }
 
+/// A workbook whose second sheet cannot be read: exit 2 and nothing on
+/// standard output. The first sheet's cells were written before the
+/// error (and JSON cut short, unreadable). The listing goes through a
+/// temporary file, which is gone afterwards.
+#[test]
+fn import_writes_nothing_when_a_later_sheet_fails() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("import-later-sheet");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("two.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    wb.add_worksheet()
+        .set_name("a")
+        .unwrap()
+        .write(0, 0, "x")
+        .unwrap();
+    wb.add_worksheet()
+        .set_name("b")
+        .unwrap()
+        .write(0, 0, "y")
+        .unwrap();
+    wb.save(&path).unwrap();
+    // Sheet b's one cell points past the shared strings table.
+    let bytes = std::fs::read(&path).unwrap();
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    for i in 0..z.len() {
+        let mut f = z.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut f, &mut text).unwrap();
+        if name == "xl/worksheets/sheet2.xml" {
+            text = text.replace("<v>1</v>", "<v>999</v>");
+            assert!(text.contains("<v>999</v>"), "{text}");
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        std::io::Write::write_all(&mut out, text.as_bytes()).unwrap();
+    }
+    out.finish().unwrap();
+    for format in ["csv", "json"] {
+        let o = cs()
+            .args(["import", "--format", format])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert_eq!(
+            o.status.code(),
+            Some(2),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(
+            o.stdout.is_empty(),
+            "{}",
+            String::from_utf8_lossy(&o.stdout)
+        );
+        assert!(String::from_utf8_lossy(&o.stderr).contains("sheet \"b\""));
+    }
+}
+
 #[test]
 fn import_json_is_valid_and_reports_formulas_without_values() {
     let out = stdout(&[

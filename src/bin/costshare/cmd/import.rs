@@ -27,8 +27,65 @@ enum ImportFormat {
 
 pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
     // A sheet at a time, written as it is read and then dropped: a workbook
-    // of many full sheets is never held whole.
-    let mut out = std::io::BufWriter::new(out);
+    // of many full sheets is never held whole. Written to a spool first: a
+    // sheet that cannot be read leaves standard output empty, as every
+    // error does (it held the sheets before it, and JSON cut short).
+    let spool = Spool::new()?;
+    let listed = list(args, &spool);
+    let copied = listed.and_then(|exit| {
+        let mut f = std::fs::File::open(&spool.path).map_err(|e| spool_error(&spool, e))?;
+        let mut out = std::io::BufWriter::new(out);
+        std::io::copy(&mut f, &mut out)
+            .and_then(|_| out.flush())
+            .map_err(stdout_error)
+            .map(|()| exit)
+    });
+    match copied {
+        // The reader stopped reading (`| head`): nothing more to say.
+        Err(costshare::Error::Write { source, .. })
+            if source.kind() == std::io::ErrorKind::BrokenPipe =>
+        {
+            Ok(Exit::Success)
+        }
+        other => other,
+    }
+}
+
+/// A temporary file the listing is written to, removed when dropped.
+struct Spool {
+    path: PathBuf,
+    file: std::fs::File,
+}
+
+impl Spool {
+    fn new() -> costshare::Result<Spool> {
+        let path =
+            std::env::temp_dir().join(format!(".costshare-import-{}.tmp", std::process::id()));
+        let file = std::fs::File::create(&path).map_err(|source| costshare::Error::Write {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Ok(Spool { path, file })
+    }
+}
+
+impl Drop for Spool {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+fn spool_error(spool: &Spool, source: std::io::Error) -> costshare::Error {
+    costshare::Error::Write {
+        path: spool.path.display().to_string(),
+        source,
+    }
+}
+
+/// Lists every sheet to `out` (the spool).
+fn list(args: &Args, spool: &Spool) -> costshare::Result<Exit> {
+    let mut out = std::io::BufWriter::new(&spool.file);
+    let spooled = |e| spool_error(spool, e);
     let (mut first, mut json) = (true, cells::JsonListing::default());
     let written = import::each_sheet(&args.file, args.sheet.as_deref(), &mut |g| {
         if let Some(why) = &g.refused {
@@ -39,28 +96,20 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
                 for w in cells::formulas_without_values(std::slice::from_ref(&g)) {
                     eprintln!("costshare: warning: {w}");
                 }
-                cells::write_listing_csv(&g, first, &mut out).map_err(stdout_error)?;
+                cells::write_listing_csv(&g, first, &mut out).map_err(spooled)?;
                 report_rows(&g);
             }
-            ImportFormat::Json => json.sheet(&g, &mut out).map_err(stdout_error)?,
+            ImportFormat::Json => json.sheet(&g, &mut out).map_err(spooled)?,
         }
         first = false;
         Ok(())
     });
     let done = written.and_then(|()| match args.format {
-        ImportFormat::Json => json.finish(&mut out).map_err(stdout_error),
+        ImportFormat::Json => json.finish(&mut out).map_err(spooled),
         ImportFormat::Csv => Ok(()),
     });
-    let flushed = out.flush().map_err(stdout_error);
-    match done.and(flushed) {
-        // The reader stopped reading (`| head`): nothing more to say.
-        Err(costshare::Error::Write { source, .. })
-            if source.kind() == std::io::ErrorKind::BrokenPipe =>
-        {
-            Ok(Exit::Success)
-        }
-        other => other.map(|()| Exit::Success),
-    }
+    let flushed = out.flush().map_err(spooled);
+    done.and(flushed).map(|()| Exit::Success)
 }
 
 fn stdout_error(source: std::io::Error) -> costshare::Error {
