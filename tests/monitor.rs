@@ -1609,6 +1609,86 @@ fn a_profile_row_mixing_percentages_and_figures_is_refused() {
     );
 }
 
+/// A profile's months headed with their year ("Apr-24" … "Mar-25") were
+/// no period ("no column for period 1"): read as the months. A weight
+/// typed as money ("£100") is a month's budget, not its share: refused.
+/// A "Total" column not the sum of the row's weights (one mistyped) is
+/// refused, naming it; one that agrees is read. Percentages adding to
+/// 115% are said in the report's notes, not only on standard error. By
+/// hand, a flat profile of £1,200 to June (period 3) is £300.00.
+#[test]
+fn profile_headings_weights_and_totals_are_read_as_written() {
+    let tmp = tempdir("monitor-profile-written");
+    adc_audit(&tmp, 1200, false);
+    let p = |f: &str| tmp.join(f).display().to_string();
+    let months = [
+        "Apr-24", "May-24", "Jun-24", "Jul-24", "Aug-24", "Sep-24", "Oct-24", "Nov-24", "Dec-24",
+        "Jan-25", "Feb-25", "Mar-25",
+    ];
+    let run = |head: &str, row: &str| {
+        std::fs::write(
+            tmp.join("profile.csv"),
+            format!("service,{head}\nAudit,{row}\n"),
+        )
+        .unwrap();
+        costshare()
+            .args([
+                "reconcile",
+                "--actuals",
+                &p("ledger.csv"),
+                "--map",
+                &p("map.csv"),
+            ])
+            .args(["--budget", &p("budget.csv"), "--columns", "date=date"])
+            .args([
+                "--period",
+                "2014-06",
+                "--format",
+                "md",
+                "--profile",
+                &p("profile.csv"),
+            ])
+            .output()
+            .unwrap()
+    };
+    let out = run(&months.join(","), &["1"; 12].join(","));
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        md.contains("| ADC | Audit | £100.00 | £0.00 | (£100.00) | £300.00 | £10.00 |"),
+        "{md}"
+    );
+    let periods: Vec<String> = (1..=12).map(|i| format!("P{i}")).collect();
+    let mut money = ["1"; 12].map(String::from);
+    money[2] = "\"£100\"".into();
+    let out = run(&periods.join(","), &money.join(","));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("profile.csv, line 2, column 4: expected a weight (a figure or a percentage), not a sum of money"), "{err}");
+    let with_total = format!("{},Total", periods.join(","));
+    let out = run(&with_total, &format!("{},13", ["1"; 12].join(",")));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("line 2, column 14: expected the sum of the row's weights (12), as a total column holds it"), "{err}");
+    assert!(
+        run(&with_total, &format!("{},12", ["1"; 12].join(",")))
+            .status
+            .success()
+    );
+    let mut over = ["10%"; 12];
+    over[11] = "5%";
+    let out = run(&periods.join(","), &over.join(","));
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        md.contains("line 2: the profile's percentages add to 115%, not 100%"),
+        "{md}"
+    );
+}
+
 /// A workbook of one-line ledger sheets (name, amount, hidden): BRK LEG01,
 /// with `extra` (heading, value) before the amount.
 fn one_line_sheets(path: &Path, extra: &[&str], sheets: &[(&str, i32, bool)]) {

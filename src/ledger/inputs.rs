@@ -406,8 +406,17 @@ fn period_heading(heading: &str, start: u32) -> Result<Option<u32>, u32> {
     if let Some(p) = num {
         return (1..=12).contains(&p).then_some(Some(p)).ok_or(p);
     }
-    let month = crate::base::date::month_of(&format!("1 {k} 2000"));
-    Ok(month.map(|m| (m.number() + 12 - start) % 12 + 1))
+    let month = crate::base::date::month_of(&format!("1 {k} 2000")).map(|m| m.number());
+    // "Apr-24", "Apr 2024", "April/2024": a month and its year.
+    let dated = || {
+        let (word, year) = k.split_once([' ', '-', '/', '\''])?;
+        let year = year.trim();
+        let digits = year.len() == 2 || year.len() == 4;
+        (digits && year.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| crate::base::date::month_word(word.trim()))
+            .flatten()
+    };
+    Ok(month.or_else(dated).map(|m| (m + 12 - start) % 12 + 1))
 }
 
 /// A profile weight: a figure, or a percentage as a spreadsheet shows or
@@ -421,6 +430,11 @@ fn weight(r: &import::Record, col: usize) -> crate::Result<(Decimal, bool)> {
                 .map(|p| (p / Decimal::ONE_HUNDRED, true))
                 .ok_or_else(|| r.expected(col, WHAT))
         }
+        // "£5" is a sum of money: a month's budget, not its share.
+        import::CellValue::Text(t) if t.contains('£') => Err(r.expected(
+            col,
+            "a weight (a figure or a percentage), not a sum of money: give each period's share of the year",
+        )),
         _ => Ok((figure(r, col, WHAT)?, false)),
     }
 }
@@ -428,8 +442,9 @@ fn weight(r: &import::Record, col: usize) -> crate::Result<(Decimal, bool)> {
 /// A row's twelve weights. Percentages and plain figures mixed in one row
 /// are refused: "10%" beside "10" made that month's weight a hundred times
 /// the others'. Percentages adding to other than 100% (a rounding's
-/// worth aside) are said: they are shares of their own sum.
-fn weights(r: &import::Record, cols: &[usize]) -> crate::Result<[Decimal; 12]> {
+/// worth aside) are said (the note returned): they are shares of their
+/// own sum.
+fn weights(r: &import::Record, cols: &[usize]) -> crate::Result<([Decimal; 12], Option<String>)> {
     let mut weights = [Decimal::ZERO; 12];
     let mut pct: Option<(usize, bool)> = None;
     for (w, &c) in weights.iter_mut().zip(cols) {
@@ -461,14 +476,39 @@ fn weights(r: &import::Record, cols: &[usize]) -> crate::Result<[Decimal; 12]> {
     }
     let sum: Decimal = weights.iter().sum();
     let off = (sum - Decimal::ONE).abs() > Decimal::new(6, 3);
-    if pct.is_some_and(|p| p.1) && off {
-        eprintln!(
-            "costshare: warning: {}: the profile's percentages add to {}%, not 100%: each period takes its percentage's share of that",
+    let note = (pct.is_some_and(|p| p.1) && off).then(|| {
+        format!(
+            "{}: the profile's percentages add to {}%, not 100%: each period takes its percentage's share of that",
             r.place(),
             (sum * Decimal::ONE_HUNDRED).normalize()
-        );
+        )
+    });
+    Ok((weights, note))
+}
+
+/// A row's "Total" cell, when the profile has one, is its weights' sum:
+/// one that is not (a weight mistyped) is refused, naming it. Within a
+/// rounding's worth (0.6%), as twelve shares typed to one place are.
+fn total_agrees(
+    r: &import::Record,
+    col: Option<usize>,
+    weights: &[Decimal; 12],
+) -> crate::Result<()> {
+    let Some(c) = col.filter(|&c| !r.cell(c).is_empty()) else {
+        return Ok(());
+    };
+    let (total, _) = weight(r, c)?;
+    let sum: Decimal = weights.iter().sum();
+    if (sum - total).abs() > total.abs() * Decimal::new(6, 3) {
+        return Err(r.expected(
+            c,
+            &format!(
+                "the sum of the row's weights ({}), as a total column holds it",
+                sum.normalize()
+            ),
+        ));
     }
-    Ok(weights)
+    Ok(())
 }
 
 /// Budget profiles: a service (optionally one authority's) and twelve
@@ -512,9 +552,15 @@ pub fn read_profiles(
         });
     }
     let mut out = Profiles::default();
+    let total = t.find_col("total");
     for r in t.iter() {
         let at: Vec<usize> = cols.iter().flatten().copied().collect();
-        let weights = weights(&r, &at)?;
+        let (weights, note) = weights(&r, &at)?;
+        total_agrees(&r, total, &weights)?;
+        if let Some(note) = note {
+            eprintln!("costshare: warning: {note}");
+            out.notes.push(note);
+        }
         if weights.iter().all(|w| w.is_zero()) {
             return Err(r.expected(s, "a profile with some weight in one period at least"));
         }

@@ -35,6 +35,9 @@ pub struct Profile {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Profiles {
     pub by: HashMap<(String, String, String), Profile>,
+    /// What is said of the profiles in the monitoring report's notes
+    /// (percentages not adding to 100%).
+    pub notes: Vec<String>,
 }
 
 impl Profiles {

@@ -149,6 +149,9 @@ pub fn tables(
         let mut month = monitor::month_table(f);
         // Files read alike, hidden sheets read: said as plain reconcile says them.
         month.notes.extend(totals.alike.iter().cloned());
+        month
+            .notes
+            .extend(plan.profiles.iter().flat_map(|p| p.notes.iter().cloned()));
         let mut v = vec![
             month,
             monitor::forecast_table(f),
