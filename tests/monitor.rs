@@ -1332,6 +1332,30 @@ fn percentages_and_scientific_notation_are_figures() {
 /// ledger.csv (one £10 line of ADC's cost centre A-A-01, dated 1 May 2014,
 /// of account 1001 when `account`), map.csv (A-A-01 is Audit) and
 /// budget.csv (ADC Audit's `budget`) in `tmp`.
+/// `adc_audit`'s files monitored to June 2014 with `profile`, in `format`.
+fn adc_audit_profiled(tmp: &Path, profile: &str, format: &str) -> std::process::Output {
+    let p = |f: &str| tmp.join(f).display().to_string();
+    costshare()
+        .args([
+            "reconcile",
+            "--actuals",
+            &p("ledger.csv"),
+            "--map",
+            &p("map.csv"),
+        ])
+        .args(["--budget", &p("budget.csv"), "--columns", "date=date"])
+        .args([
+            "--period",
+            "2014-06",
+            "--format",
+            format,
+            "--profile",
+            profile,
+        ])
+        .output()
+        .unwrap()
+}
+
 fn adc_audit(tmp: &Path, budget: u32, account: bool) {
     let w = |f: &str, t: String| std::fs::write(tmp.join(f), t).unwrap();
     let (head, code) = if account {
@@ -1553,27 +1577,7 @@ fn a_profile_row_mixing_percentages_and_figures_is_refused() {
     let book = tmp.join("profile.xlsx");
     wb.save(&book).unwrap();
     let p = |f: &str| tmp.join(f).display().to_string();
-    let run = |profile: &str| {
-        costshare()
-            .args([
-                "reconcile",
-                "--actuals",
-                &p("ledger.csv"),
-                "--map",
-                &p("map.csv"),
-            ])
-            .args(["--budget", &p("budget.csv"), "--columns", "date=date"])
-            .args([
-                "--period",
-                "2014-06",
-                "--format",
-                "csv",
-                "--profile",
-                profile,
-            ])
-            .output()
-            .unwrap()
-    };
+    let run = |profile: &str| adc_audit_profiled(&tmp, profile, "csv");
     let out = run(&book.display().to_string());
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
@@ -1631,25 +1635,7 @@ fn profile_headings_weights_and_totals_are_read_as_written() {
             format!("service,{head}\nAudit,{row}\n"),
         )
         .unwrap();
-        costshare()
-            .args([
-                "reconcile",
-                "--actuals",
-                &p("ledger.csv"),
-                "--map",
-                &p("map.csv"),
-            ])
-            .args(["--budget", &p("budget.csv"), "--columns", "date=date"])
-            .args([
-                "--period",
-                "2014-06",
-                "--format",
-                "md",
-                "--profile",
-                &p("profile.csv"),
-            ])
-            .output()
-            .unwrap()
+        adc_audit_profiled(&tmp, &p("profile.csv"), "md")
     };
     let out = run(&months.join(","), &["1"; 12].join(","));
     let md = String::from_utf8_lossy(&out.stdout);
