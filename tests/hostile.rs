@@ -555,6 +555,28 @@ fn a_subtotal_labelled_in_words_is_a_total_not_spending() {
             assert_eq!((t.rows, t.bad, t.bad_pence), (3, 1, 30_100), "{label}");
         }
     }
+    // Each authority's subtotal, its authority kept ("BRK total"), is the
+    // sum since the last: £300, then £50. A supplier named "Total Gas &
+    // Power Ltd" on a dated line with no cost centre is spending, though
+    // its £350 is the sum above: 100 + 200 + 50 + 350 = £700.
+    let p = dir.join("dated.csv");
+    std::fs::write(
+        &p,
+        "date,authority,cost_centre,description,amount\n\
+         2024-04-01,BRK,LEG01,a,100\n2024-04-02,BRK,LEG01,b,200\n,BRK,,BRK total,300\n\
+         2024-04-03,CLN,LEG01,c,50\n,CLN,,CLN subtotal,50\n\
+         2024-04-04,CLN,,Total Gas & Power Ltd,350\n",
+    )
+    .unwrap();
+    let dated = costshare::ledger::Columns {
+        date: Some("date".into()),
+        ..Default::default()
+    };
+    let t = costshare::ledger::read_csv(&p, &dated, &mut |_, _| {}).unwrap();
+    assert_eq!(
+        (t.rows, t.bad, t.totals_taken, t.total_pence),
+        (4, 0, 2, 70_000)
+    );
 }
 
 /// A ledger whose title says its unit ("Legal spend April 2024 (£000)")

@@ -1469,22 +1469,47 @@ pub(crate) fn is_total_label_bytes(b: &[u8]) -> bool {
     TOTAL_WORDS.iter().any(|w| is(w.as_bytes())) || starts(b"total ") || starts(b"total:")
 }
 
-/// Whether a label names a total anywhere in it ("Subtotal April", "April
-/// total", "Net total"): asked of ledger lines with no cost centre, where a
-/// figure so labelled is a total typed into the extract, not spending.
+/// Whether a label names a total by its words: ending with one ("April
+/// total", "Net total", "Northtown subtotal") or opening with a subtotal or
+/// grand total ("Subtotal April", "Grand total 2024"). Asked of ledger
+/// lines with no cost centre and no date, where a figure so labelled is
+/// a total typed into the extract. "Total Gas & Power Ltd" is a supplier.
 pub(crate) fn names_a_total(b: &[u8]) -> bool {
-    const WORDS: [&[u8]; 4] = [b"total", b"totals", b"subtotal", b"subtotals"];
-    b.split(|c| !c.is_ascii_alphanumeric())
-        .any(|w| WORDS.iter().any(|t| w.eq_ignore_ascii_case(t)))
+    let words: Vec<&[u8]> = b
+        .split(|c| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let is = |w: Option<&&[u8]>, any: &[&[u8]]| {
+        w.is_some_and(|w| any.iter().any(|t| w.eq_ignore_ascii_case(t)))
+    };
+    let ends = is(
+        words.last(),
+        &[b"total", b"totals", b"subtotal", b"subtotals"],
+    );
+    let opens = is(words.first(), &[b"subtotal", b"subtotals"])
+        || is(words.first(), &[b"grand", b"sub"]) && is(words.get(1), &[b"total"]);
+    ends || opens
 }
 
-/// Whether a row's one filled cell is words, a note: a figure alone ("5000"
-/// under a partner's column) is money with no label, not set aside as one.
-fn lone_words(c: &CellValue) -> bool {
-    match c {
-        CellValue::Text(t) => !money::parse_amount(t).is_ok_and(|a| a.value().is_some()),
+/// Whether a row's one filled cell is a note: words, or a figure where
+/// labels go (a page or footnote number in the first column, or under no
+/// heading). A figure alone under a heading of figures ("5000" under a
+/// partner's column) is money with its labels missing, not set aside.
+fn lone_note(r: &GridRow, head: &GridRow, header: &[String]) -> bool {
+    let Some((i, c)) = r.cells.iter().enumerate().find(|(_, c)| !c.is_empty()) else {
+        return true;
+    };
+    let figure = match c {
+        CellValue::Text(t) => money::parse_amount(t).is_ok_and(|a| a.value().is_some()),
+        CellValue::Number(_) => true,
         _ => false,
-    }
+    };
+    // The heading above the cell, by absolute column.
+    let col = (r.first_col as usize + i).checked_sub(head.first_col as usize);
+    let first = header.iter().position(|h| !h.is_empty());
+    let labelled =
+        col.is_some_and(|c| header.get(c).is_some_and(|h| !h.is_empty()) && Some(c) != first);
+    !(figure && labelled)
 }
 
 /// Whether a row's filled cells are a total typed into the sheet: a total
@@ -1724,7 +1749,7 @@ impl<'g> Records<'g> {
                     RowRole::Blank
                 } else if typed_total(&filled) {
                     RowRole::TypedTotal
-                } else if filled.len() == 1 && lone_words(filled[0]) {
+                } else if filled.len() == 1 && lone_note(r, &grid.rows[header_idx], &header) {
                     RowRole::Note
                 } else {
                     RowRole::Data

@@ -454,10 +454,16 @@ impl LedgerTotals {
     /// any other is set aside, loudly. `file_before` is the file's pence
     /// added before this stretch.
     pub(crate) fn settle_candidates(&mut self, file_before: i128) {
+        // Pence added when the last total was taken: a subtotal (one
+        // authority's) is the sum since, as a sheet's are.
+        let mut taken_at: Option<i128> = None;
         for c in std::mem::take(&mut self.candidates) {
             let sum = file_before + c.before;
-            if c.amount.sub_penny.is_zero() && c.amount.pence as i128 == sum {
+            let p = c.amount.pence as i128;
+            let since = taken_at.is_some_and(|t| p == sum - t);
+            if c.amount.sub_penny.is_zero() && (p == sum || since) {
                 self.take_total(c.line, c.amount.pence);
+                taken_at = Some(sum);
                 continue;
             }
             let mut b = c.line;

@@ -367,11 +367,11 @@ fn read_grid<'g>(
                         continue;
                     }
                 };
-                // With no cost centre (nor authority), a row naming a total
-                // ("Subtotal April") is one typed into the sheet.
+                // With no cost centre nor date, a row naming a total
+                // ("Subtotal April", "Northtown total") is one typed into the sheet.
                 let unkeyed = || {
                     get(r, at.cost_centre).is_empty()
-                        && at.authority.is_none_or(|a| get(r, a).is_empty())
+                        && at.date.is_none_or(|d| get(r, d).is_empty())
                         && r.cells
                             .iter()
                             .enumerate()
