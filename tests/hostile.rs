@@ -670,6 +670,37 @@ fn a_header_repeated_with_its_columns_moved_is_refused() {
             "{block}: {err}"
         );
     }
+    // One column renamed as well ("supplier" for "description"): as moved.
+    let renamed = "authority,cost_centre,description,amount,account\nBRK,LEG01,a,100.00,1001\n\
+                   authority,cost_centre,supplier,account,amount\nBRK,LEG01,b,1001,200.00\n";
+    std::fs::write(&p, renamed).unwrap();
+    let err = costshare::ledger::read_csv(&p, &cols, &mut |_, _| {})
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("joined.csv, line 3: the header again"),
+        "{err}"
+    );
+    // And in a workbook's sheet.
+    let book = dir.join("joined.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet().set_name("Spend").unwrap();
+    ws.write_row(0, 0, ["authority", "cost_centre", "amount", "account"])
+        .unwrap();
+    ws.write_row(1, 0, ["BRK", "LEG01"]).unwrap();
+    ws.write_row(1, 2, [100, 1001]).unwrap();
+    ws.write_row(2, 0, ["authority", "cost_centre", "account", "amount"])
+        .unwrap();
+    ws.write_row(3, 0, ["BRK", "LEG01"]).unwrap();
+    ws.write_row(3, 2, [1001, 200]).unwrap();
+    wb.save(&book).unwrap();
+    let err = costshare::ledger::read_all(&[book], &cols, &mut |_, _| {}, &mut |_| Ok(()))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("sheet \"Spend\", row 3: the header again"),
+        "{err}"
+    );
     std::fs::write(&p, format!("{second}{second}")).unwrap();
     let t = costshare::ledger::read_csv(&p, &cols, &mut |_, _| {}).unwrap();
     // 0 + 1 + … + 39 = 780, twice.

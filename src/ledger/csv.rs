@@ -113,20 +113,23 @@ fn shift_lines(p: &mut Part, first: u64) {
     }
 }
 
-/// Whether a line names the header's columns in another order: a second
-/// extract joined on with its columns moved.
+/// Whether a line is a header with its columns moved: the amount column
+/// holds another column's name, and most of its fields name the header's
+/// columns (a second extract joined on, its columns reordered or one
+/// renamed: "supplier" for "description").
 fn reordered_header<'d>(
     width: usize,
     f: &Fields,
     field: &dyn Fn(usize) -> std::borrow::Cow<'d, [u8]>,
 ) -> bool {
-    let mut names: Vec<String> = (0..width)
+    let names: Vec<String> = (0..width)
         .map(|i| header_key(&field_key(&field(i))))
         .collect();
-    let mut header = f.header.clone();
-    names.sort_unstable();
-    header.sort_unstable();
-    names == header
+    let named = |n: &String| f.header.contains(n);
+    let at_amount = names
+        .get(f.amount)
+        .is_some_and(|n| named(n) && *n != f.header[f.amount]);
+    at_amount && 2 * names.iter().filter(|n| named(n)).count() >= width
 }
 
 fn is_blank(data: &[u8], spans: &[Span]) -> bool {
@@ -926,7 +929,7 @@ fn read_blocks(
             return Err(Error::CsvLine {
                 path: label.to_string(),
                 line: at,
-                message: "the header again, with its columns in another order (extracts joined together?): the lines after it would be read by the first header's columns; give each extract as a file of its own".into(),
+                message: super::REHEADED.into(),
             });
         }
         line = part.next_line;

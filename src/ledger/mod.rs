@@ -553,6 +553,9 @@ impl LedgerTotals {
     }
 }
 
+/// Said of a header repeated with its columns moved.
+pub(crate) const REHEADED: &str = "the header again, with its columns in another order (extracts joined together?): the lines after it would be read by the first header's columns; give each extract as a file of its own";
+
 /// Where set-aside lines are written as they are found.
 pub type Sink<'a> = &'a mut dyn FnMut(&BadLine) -> Result<()>;
 

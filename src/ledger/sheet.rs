@@ -295,6 +295,39 @@ impl Rows<'_, '_> {
     }
 }
 
+/// Whether a row with an amount is a total typed into the sheet: nothing
+/// but the amount, or, with no cost centre nor date, a total named in its
+/// words ("Subtotal April", "Northtown total").
+fn total_row(r: &GridRow, at: &At) -> bool {
+    let m = at.amount;
+    let blank = |i: usize| r.cells.get(i).is_none_or(CellValue::is_empty);
+    let only_amount = (0..r.cells.len()).all(|i| i == m || blank(i));
+    let unkeyed = blank(at.cost_centre) && at.date.is_none_or(blank);
+    let named = || {
+        let words =
+            |(i, c): (usize, &CellValue)| i != m && import::names_a_total(text_of(c).as_bytes());
+        r.cells.iter().enumerate().any(words)
+    };
+    only_amount || unkeyed && named()
+}
+
+/// Whether a row is the header again with its columns moved (see
+/// `csv::reordered_header`): its amount cell names another column, and
+/// most of its cells name the header's.
+fn reheaded(r: &GridRow, header: &[String], m: usize) -> bool {
+    let keys: Vec<String> = header.iter().map(|h| import::header_key(h)).collect();
+    let names: Vec<String> = r
+        .cells
+        .iter()
+        .map(|c| import::header_key(&text_of(c)))
+        .collect();
+    let named = |n: &String| !n.is_empty() && keys.contains(n);
+    let at_amount = names
+        .get(m)
+        .is_some_and(|n| named(n) && Some(n) != keys.get(m));
+    at_amount && 2 * names.iter().filter(|n| named(n)).count() >= keys.len()
+}
+
 /// A cell's text as written, without a copy when it is text.
 fn text_of(c: &CellValue) -> Cow<'_, str> {
     match c {
@@ -349,12 +382,6 @@ fn read_grid<'g>(
     };
     for (r, role) in g.rows.iter().zip(records.roles()) {
         let line = r.pos + 1;
-        let only_amount = || {
-            r.cells
-                .iter()
-                .enumerate()
-                .all(|(i, c)| i == m || c.is_empty())
-        };
         match role {
             RowRole::Blank => rows.t.blank += 1,
             RowRole::TypedTotal => rows.total_like(line, r, amount_of(get(r, m)).ok())?,
@@ -362,22 +389,18 @@ fn read_grid<'g>(
                 let cell = get(r, m);
                 let amount = match amount_of(cell) {
                     Ok(x) => x,
+                    Err(_) if reheaded(r, &records.header, m) => {
+                        return Err(Error::Table {
+                            place: g.row_place(r),
+                            message: super::REHEADED.into(),
+                        });
+                    }
                     Err(why) => {
                         rows.set_aside(line, format!("amount: {why}"), r, None)?;
                         continue;
                     }
                 };
-                // With no cost centre nor date, a row naming a total
-                // ("Subtotal April", "Northtown total") is one typed into the sheet.
-                let unkeyed = || {
-                    get(r, at.cost_centre).is_empty()
-                        && at.date.is_none_or(|d| get(r, d).is_empty())
-                        && r.cells
-                            .iter()
-                            .enumerate()
-                            .any(|(i, c)| i != m && import::names_a_total(text_of(c).as_bytes()))
-                };
-                if only_amount() || unkeyed() {
+                if total_row(r, &at) {
                     rows.total_like(line, r, Some(amount))?;
                     continue;
                 }
