@@ -113,6 +113,17 @@ fn import_writes_nothing_when_a_later_sheet_fails() {
         );
         assert!(String::from_utf8_lossy(&o.stderr).contains("sheet \"b\""));
     }
+    // A temporary folder that is not there is named as such.
+    let o = cs()
+        .env("TMPDIR", "/nonexistent")
+        .args(["import", "fixtures/mkip-2012-13/staff.csv"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(o.stdout.is_empty());
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("/nonexistent (the temporary folder, $TMPDIR")
+    );
 }
 
 #[test]

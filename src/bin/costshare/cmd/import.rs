@@ -58,14 +58,41 @@ struct Spool {
 }
 
 impl Spool {
+    /// A new file in the temporary folder ($TMPDIR): never one already
+    /// there, nor a link followed (`create_new`), under a name of the
+    /// process and the time, tried again on a clash.
     fn new() -> costshare::Result<Spool> {
-        let path =
-            std::env::temp_dir().join(format!(".costshare-import-{}.tmp", std::process::id()));
-        let file = std::fs::File::create(&path).map_err(|source| costshare::Error::Write {
-            path: path.display().to_string(),
-            source,
-        })?;
-        Ok(Spool { path, file })
+        let dir = std::env::temp_dir();
+        let mut last = None;
+        for attempt in 0..16u32 {
+            let nanos = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.subsec_nanos());
+            let name = format!(
+                ".costshare-import-{}-{nanos}-{attempt}.tmp",
+                std::process::id()
+            );
+            let path = dir.join(name);
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
+                Ok(file) => return Ok(Spool { path, file }),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(e),
+                Err(e) => {
+                    last = Some(e);
+                    break;
+                }
+            }
+        }
+        Err(costshare::Error::Write {
+            path: format!(
+                "{} (the temporary folder, $TMPDIR, the listing is written to first)",
+                dir.display()
+            ),
+            source: last.unwrap_or_else(|| std::io::Error::other("no name free")),
+        })
     }
 }
 
