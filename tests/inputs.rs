@@ -423,3 +423,47 @@ investment = { file = \"inv.csv\", range = \"A1:D4\" }\n\
     );
     assert!(csv.contains("Total,12000,6000,18000"), "{csv}");
 }
+
+/// A figure looked up by its row's label, the label saying its unit ("Net
+/// saving (£000)"), with no `unit` key: read as £1,589.48, a thousandth
+/// of itself. Refused, naming the label's cell; `unit = "£000"` reads it
+/// as £1,589,480.
+#[test]
+fn a_row_label_saying_its_unit_is_not_lost() {
+    let dir = tmp("row-label-unit");
+    std::fs::write(
+        dir.join("ret.csv"),
+        "measure,value\nNet saving (£000),1589.48\n",
+    )
+    .unwrap();
+    let model = |unit: &str| {
+        format!(
+            "name = \"Label unit\"\npartners = [\"A\", \"B\"]\nfirst_year = \"2013/14\"\n\
+[[investment]]\nitem = \"Set-up\"\namounts = {{ \"2013/14\" = 1000 }}\n\
+[savings]\nnet_saving_per_annum = {{ file = \"ret.csv\", row = \"Net saving (£000)\", column = \"value\"{unit} }}\n\
+start_year = \"2014/15\"\n[apportionment]\nbasis = \"equal\"\n"
+        )
+    };
+    let run = |unit: &str| {
+        std::fs::write(dir.join("m.toml"), model(unit)).unwrap();
+        cs().current_dir(&dir)
+            .args(["table", "score", "--model", "m.toml", "--format", "csv"])
+            .output()
+            .unwrap()
+    };
+    let out = run("");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("ret.csv, line 2, column 1 says \"Net saving (£000)\": give unit = \"£000\""),
+        "{err}"
+    );
+    let out = run(", unit = \"£000\"");
+    let csv = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(csv.contains("1589480"), "{csv}");
+}

@@ -175,22 +175,24 @@ enum RangeCol {
     FundedBy,
 }
 
-/// A cell above `at` (a title, a note, a heading) saying the sheet's
-/// figures are in a unit ("All figures in £000s", "Net (£000)"): a figure
-/// read with no `unit` would be taken as pounds, a thousandth of itself.
+/// A cell above `at` (a title, a note, a heading), or before it in its row
+/// (its label: "Net saving (£000)"), saying the sheet's figures are in a
+/// unit ("All figures in £000s"): a figure read with no `unit` would be
+/// taken as pounds, a thousandth of itself.
 fn unit_said_above(g: &Grid, at: &Origin) -> Option<(Origin, String)> {
-    let before = match at {
-        Origin::Cell { row, .. } => *row as u64,
-        Origin::Csv { line, .. } => *line,
+    let (before, col) = match at {
+        Origin::Cell { row, col, .. } => (*row as u64, *col),
+        Origin::Csv { line, col, .. } => (*line, *col),
         _ => return None,
     };
-    g.rows.iter().take_while(|r| r.pos < before).find_map(|r| {
+    g.rows.iter().take_while(|r| r.pos <= before).find_map(|r| {
         r.cells.iter().enumerate().find_map(|(i, c)| {
+            let left = r.pos < before || (r.first_col + i as u32) < col;
             let CellValue::Text(text) = c else {
                 return None;
             };
             let scale = crate::input::import::stated_unit(text).1?;
-            (scale != Decimal::ONE).then(|| (g.origin(r, i), text.to_string()))
+            (left && scale != Decimal::ONE).then(|| (g.origin(r, i), text.to_string()))
         })
     })
 }
