@@ -1800,6 +1800,37 @@ fn open_orders_from_the_out_turns_own_file_are_refused() {
     );
 }
 
+/// Open orders' names are matched as the ledger's are, case aside: BRK's
+/// £1,000.00 order written "brk,leg01" stood in a row of its own, and
+/// BRK Legal showed nothing committed.
+#[test]
+fn open_orders_names_are_the_budgets_case_aside() {
+    let tmp = tempdir("monitor-orders-case");
+    let orders = tmp.join("orders.csv");
+    std::fs::write(&orders, "authority,cost_centre,amount\nbrk,leg01,1000.00\n").unwrap();
+    let out = costshare()
+        .arg("reconcile")
+        .args(WLP_LEDGER)
+        .args(["--period", "2024-11", "--format", "json", "--commitments"])
+        .arg(&orders)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f = doc["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "forecast")
+        .unwrap();
+    assert_eq!(text(cell(f, "BRK", "Legal", "Committed")), "£1,000.00");
+    assert!(!serde_json::to_string(f).unwrap().contains("\"brk\""));
+}
+
 /// A hidden sheet of a ledger workbook read into the year to date is said
 /// under the monitoring table, as plain reconcile says it (monitoring
 /// said nothing of it, nor of two files read alike). By hand: BRK Legal's

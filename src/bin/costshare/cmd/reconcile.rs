@@ -492,16 +492,13 @@ pub fn monitoring_packs(
 
 /// The ledger's names as the budget, targets and map write them (see
 /// `ledger::names`), each name so read said on standard error too.
-fn same_names(
+pub(super) fn same_names(
     totals: &mut LedgerTotals,
-    (budgets, targets): (
-        &Option<Vec<reconcile::BudgetLine>>,
-        &Option<Vec<reconcile::TargetLine>>,
-    ),
+    (budgets, targets): (&[reconcile::BudgetLine], &[reconcile::TargetLine]),
     map: Option<&std::collections::HashMap<String, String>>,
 ) {
-    let lines = budgets.iter().flatten().map(|b| (&b.authority, &b.service));
-    let lines = lines.chain(targets.iter().flatten().map(|t| (&t.authority, &t.service)));
+    let lines = budgets.iter().map(|b| (&b.authority, &b.service));
+    let lines = lines.chain(targets.iter().map(|t| (&t.authority, &t.service)));
     let (authorities, services): (Vec<&String>, Vec<&String>) = lines.unzip();
     let centres: Vec<&String> = match map {
         Some(m) => m.keys().collect(),
@@ -565,7 +562,11 @@ fn work(args: &Args) -> costshare::Result<Worked> {
     // Period numbers count in the financial year being monitored.
     cols.year = plan.as_ref().map(|p| p.year);
     let mut totals = read_ledger(args, &cols)?;
-    same_names(&mut totals, (&budget_lines, &target_lines), map.as_ref());
+    let lines = (
+        budget_lines.as_deref().unwrap_or_default(),
+        target_lines.as_deref().unwrap_or_default(),
+    );
+    same_names(&mut totals, lines, map.as_ref());
     let mut lost = totals.lost_anything();
     let (mut tables, mut packs) = (Vec::new(), Vec::new());
     match (&plan, &budgets) {

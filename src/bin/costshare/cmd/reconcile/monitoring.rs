@@ -124,7 +124,12 @@ pub fn tables(
         targets,
         map,
     } = read;
-    let commitments = read_commitments(args, cols)?;
+    let mut commitments = read_commitments(args, cols)?;
+    // Open orders' names as the budget and map write them, as the ledger's.
+    if let Some(c) = commitments.as_mut() {
+        let lines = (group_budgets, targets.unwrap_or_default());
+        super::same_names(c, lines, map);
+    }
     let m = Monitor {
         year: plan.year,
         period: plan.period,
