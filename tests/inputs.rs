@@ -391,6 +391,17 @@ investment = { file = \"inv.csv\", range = \"A1:D4\" }\n\
             None,
             "\"Total\" reads as a total row: costshare adds the items itself; end the range above it (value from inv.csv, line 4, column 1)",
         ),
+        // Named for what it totals, with the items' sums.
+        (
+            "Total investment,12000,6000,",
+            None,
+            "\"Total investment\" reads as a total row",
+        ),
+        (
+            "Net total,12000,6000,",
+            None,
+            "\"Net total\" reads as a total row",
+        ),
         (
             "* provisional figures,,,",
             None,
@@ -422,6 +433,10 @@ investment = { file = \"inv.csv\", range = \"A1:D4\" }\n\
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(csv.contains("Total,12000,6000,18000"), "{csv}");
+    // An item whose name begins "Total" is an item when it is not the sum.
+    let out = run("Total Mobile licences,500,500,", None);
+    let csv = String::from_utf8_lossy(&out.stdout);
+    assert!(csv.contains("Total,12500,6500,19000"), "{csv}");
 }
 
 /// A figure looked up by its row's label, the label saying its unit ("Net

@@ -167,6 +167,30 @@ fn type_name(v: &T) -> &'static str {
     }
 }
 
+/// Why a range's row labelled a total is refused.
+fn total_row(item: &str) -> String {
+    format!(
+        "{item:?} reads as a total row: costshare adds the items itself; end the range above it"
+    )
+}
+
+/// Whether a row's amounts are, year by year, the sums of the items above.
+fn sums_above(items: &[(InvestmentItem, Origin)], amounts: &[(Year, Fig)]) -> bool {
+    let mut sums: std::collections::BTreeMap<Year, Decimal> = Default::default();
+    for (i, _) in items {
+        for (y, f) in &i.amounts {
+            *sums.entry(*y).or_default() += f.value;
+        }
+    }
+    sums.retain(|_, v| !v.is_zero());
+    let mut own: std::collections::BTreeMap<Year, Decimal> = Default::default();
+    for (y, f) in amounts {
+        *own.entry(*y).or_default() += f.value;
+    }
+    own.retain(|_, v| !v.is_zero());
+    !own.is_empty() && own == sums
+}
+
 /// A column of an investment range's header row.
 #[derive(Clone, Copy, PartialEq)]
 enum RangeCol {
@@ -1094,6 +1118,12 @@ impl Reader<'_> {
             }
             // The header has an item column, so every row gave a name.
             let Some((item, at)) = item else { continue };
+            // "Total investment" with the items' sums is their total.
+            if crate::input::import::is_total_label_bytes(item.as_bytes())
+                && sums_above(&out, &amounts)
+            {
+                return Err(self.err_at(key, total_row(&item), &at));
+            }
             // A note under the items ("* provisional figures") was an item of £0.
             if amounts.is_empty() {
                 return Err(self.err_at(key, format!(
@@ -1173,10 +1203,13 @@ impl Reader<'_> {
                 o,
             ));
         }
-        if crate::input::import::is_total_label_bytes(s.as_bytes()) {
-            return Err(self.err_at(key, format!(
-                "{s:?} reads as a total row: costshare adds the items itself; end the range above it"
-            ), o));
+        // "Total", "Net total", "Subtotal": a total row whatever its figures
+        // ("Total Mobile licences" is an item, unless it sums those above).
+        let exact = crate::input::import::TOTAL_WORDS
+            .iter()
+            .any(|w| s.eq_ignore_ascii_case(w));
+        if exact || crate::input::import::names_a_total(s.as_bytes()) {
+            return Err(self.err_at(key, total_row(&s), o));
         }
         // Scenarios and ranges name an item, case aside.
         if let Some((i, first)) = before
