@@ -640,6 +640,28 @@ fn a_ledgers_unit_said_only_in_its_title_is_not_lost() {
     let over = "Payments over £1000\nauthority,cost_centre,amount\nBRK,LEG01,1500\n";
     std::fs::write(&csv, over).unwrap();
     assert_eq!(read(&csv, None).unwrap().total_pence, 150_000);
+    // Said without brackets, it is a unit all the same.
+    for title in [
+        "All figures in £000s",
+        "Legal spend £000",
+        "Amounts in £000 (unaudited)",
+    ] {
+        std::fs::write(
+            &csv,
+            format!("{title}\nauthority,cost_centre,amount\nBRK,LEG01,34.25\n"),
+        )
+        .unwrap();
+        let err = read(&csv, None).unwrap_err().to_string();
+        assert!(
+            err.contains("gives a unit the amount heading"),
+            "{title}: {err}"
+        );
+    }
+    // A line of headings over the columns says the unit of its own column:
+    // "Annual budget (£000)" over another column is not the amount's.
+    let two = ",,Annual budget (£000),Spend (£)\nauthority,cost_centre,budget,amount\nBRK,LEG01,75,34250\n";
+    std::fs::write(&csv, two).unwrap();
+    assert_eq!(read(&csv, None).unwrap().total_pence, 3_425_000);
 }
 
 /// Two extracts joined in one file, the second with its columns moved: its

@@ -1250,6 +1250,9 @@ pub fn stated_unit(h: &str) -> (String, Option<Decimal>) {
             .filter(|&i| key[i + 1..].starts_with('£'))
         {
             (&key[..sp], &key[sp + 1..])
+        } else if let Some(sp) = key.rfind(" £ ") {
+            // "Budget £ thousand", as GOV.UK tables head a column.
+            (&key[..sp], &key[sp + 1..])
         } else {
             return (key, None);
         };
@@ -1281,6 +1284,40 @@ pub fn column_unit(
     }
 }
 
+/// The unit other than pounds a title says: in brackets at its end
+/// ("Legal spend (£000)"), or after "in" ("All figures in £000s", "Amounts
+/// in £m (unaudited)"). "Payments over £1000" is a threshold, not a unit.
+pub fn title_unit(title: &str) -> Option<Decimal> {
+    let bracketed = title.trim_end().ends_with([')', ']']);
+    let at_end = stated_unit(title).1.filter(|_| bracketed);
+    let lower = title.to_lowercase();
+    let after_in = lower.match_indices("in £").find_map(|(i, _)| {
+        let starts_word = i == 0 || !lower.as_bytes()[i - 1].is_ascii_alphanumeric();
+        let word: String = lower[i + 3..]
+            .chars()
+            .take_while(|c| !c.is_whitespace() && !matches!(c, ')' | ']' | ',' | ';' | '.'))
+            .collect();
+        starts_word.then(|| money::unit_scale(&word)).flatten()
+    });
+    // A last word that is a unit and no threshold ("Legal spend £000").
+    let last = lower.split_whitespace().last().unwrap_or_default();
+    const UNITS: [&str; 8] = [
+        "£000",
+        "£000s",
+        "£'000",
+        "£'000s",
+        "£k",
+        "£m",
+        "£million",
+        "£thousand",
+    ];
+    let word = UNITS
+        .contains(&last)
+        .then(|| money::unit_scale(last))
+        .flatten();
+    at_end.or(after_in).or(word).filter(|s| *s != Decimal::ONE)
+}
+
 /// Why a unit said in a title above a ledger's header ("Legal spend April
 /// 2024 (£000)") cannot stand: the amount heading states none and no unit
 /// or another is given, so the amounts would be read as pounds, a
@@ -1291,11 +1328,7 @@ pub fn title_unit_lost(
     given: Option<Decimal>,
     flag: &str,
 ) -> Option<String> {
-    // In brackets only: "Payments over £1000" is a threshold, not a unit.
-    let bracketed = title.trim_end().ends_with([')', ']']);
-    let scale = stated_unit(title)
-        .1
-        .filter(|s| *s != Decimal::ONE && bracketed)?;
+    let scale = title_unit(title)?;
     if stated_unit(heading).1.is_some() || given == Some(scale) {
         return None;
     }
@@ -1981,6 +2014,39 @@ pub fn cell_amount(cell: &CellValue, origin: impl Fn() -> Origin) -> Result<Amou
 #[cfg(test)]
 mod tests {
     use super::SharedTexts;
+
+    /// Units as headings and titles say them, and what is no unit: a
+    /// threshold ("over £1000"), a price ("£ per head").
+    #[test]
+    fn units_said_in_headings_and_titles() {
+        use rust_decimal::Decimal;
+        let k = Some(Decimal::from(1000));
+        for h in [
+            "Budget (£000)",
+            "Budget £ thousand",
+            "Amount £000",
+            "Net [£'000]",
+        ] {
+            assert_eq!(super::stated_unit(h).1, k, "{h}");
+        }
+        assert_eq!(super::stated_unit("Cost £ per head").1, None);
+        for t in [
+            "Spend (£000)",
+            "All figures in £000s",
+            "Legal spend £000",
+            "Amounts in £000 (unaudited)",
+        ] {
+            assert_eq!(super::title_unit(t), k, "{t}");
+        }
+        for t in [
+            "Payments over £1000",
+            "Spend over £500 (excluding VAT)",
+            "Spend (£)",
+            "Made in £ sterling",
+        ] {
+            assert_eq!(super::title_unit(t), None, "{t}");
+        }
+    }
 
     /// An ODS time cell was named "the date PT12H00M00S" in a refusal; an
     /// xlsx one "the date 0.5": both are read as the time they show.

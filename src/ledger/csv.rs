@@ -495,7 +495,7 @@ fn find_header(
     let auth = header_key(&cols.authority);
     let mut first: Option<Vec<String>> = None;
     // A title line's text stating a unit, and its line.
-    let mut titled: Option<(String, u64)> = None;
+    let mut above: Vec<(Vec<String>, u64)> = Vec::new();
     let first_line = buf.split(|&b| b == b'\n' || b == b'\r').next();
     let delim = sniff_delimiter(first_line.unwrap_or(b""));
     let mut scan = Scanner::new(buf, 1, delim, !eof);
@@ -550,6 +550,7 @@ fn find_header(
             let amount_col = pos(&wanted[1]).unwrap_or(0);
             // Said as the file writes it, not as the header was matched.
             let heading = names_as_written(buf, &spans).swap_remove(amount_col);
+            let titled = title_over(&above, amount_col);
             let scale = amount_scale(&heading, titled.as_ref(), cols, place, rec.line)?;
             let fields = Fields {
                 scale,
@@ -572,16 +573,24 @@ fn find_header(
         if first.is_none() && rec.start < rec.end {
             first = Some(names_as_written(buf, &spans));
         }
-        titled = titled.or_else(|| stating_unit(buf, &spans, rec.line));
+        above.push((names_as_written(buf, &spans), rec.line));
     }
     Err(no_header(cols, place, first.unwrap_or_default()))
 }
 
-/// A line's first field stating a unit ("Spend (£000)"), with the line.
-fn stating_unit(buf: &[u8], spans: &[Span], line: u64) -> Option<(String, u64)> {
-    let stated = |t: &String| crate::input::import::stated_unit(t).1.is_some();
-    let text = names_as_written(buf, spans).into_iter().find(stated)?;
-    Some((text, line))
+/// The first title over the amount column stating a unit, with its line:
+/// a line's one field ("Legal spend (£000)"), or, in a line of headings
+/// over the columns, the one over the amount ("Annual budget (£000)"
+/// over another column says nothing of it).
+fn title_over(titles: &[(Vec<String>, u64)], amount: usize) -> Option<(String, u64)> {
+    titles.iter().find_map(|(fields, line)| {
+        let filled: Vec<&String> = fields.iter().filter(|f| !f.trim().is_empty()).collect();
+        let text = match filled.as_slice() {
+            [one] => *one,
+            _ => fields.get(amount)?,
+        };
+        crate::input::import::title_unit(text).map(|_| (text.clone(), *line))
+    })
 }
 
 /// The amount column's unit: its heading's, or the one given; a unit said

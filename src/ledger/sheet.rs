@@ -339,8 +339,14 @@ fn text_of(c: &CellValue) -> Cow<'_, str> {
 /// A unit said in a title row above the header and not in the amount
 /// heading is refused (see `import::title_unit_lost`), naming its cell.
 fn title_unit(g: &Grid, header_idx: usize, heading: &str, cols: &Columns) -> Result<()> {
+    let m = header_idx_amount(g, header_idx, heading);
     for r in &g.rows[..header_idx] {
+        // A title alone in its row, or a heading over the amount column.
+        let filled = r.cells.iter().filter(|c| !c.is_empty()).count();
         for (i, c) in r.cells.iter().enumerate() {
+            if filled > 1 && Some(r.first_col as usize + i) != m {
+                continue;
+            }
             let lost = import::title_unit_lost(heading, &text_of(c), cols.unit, "--actuals-unit");
             if let Some(message) = lost {
                 let place = g.origin(r, i).to_string();
@@ -349,6 +355,16 @@ fn title_unit(g: &Grid, header_idx: usize, heading: &str, cols: &Columns) -> Res
         }
     }
     Ok(())
+}
+
+/// The amount column's absolute column, by its heading in the header row.
+fn header_idx_amount(g: &Grid, header_idx: usize, heading: &str) -> Option<usize> {
+    let h = &g.rows[header_idx];
+    let i = h
+        .cells
+        .iter()
+        .position(|c| text_of(c).trim() == heading.trim())?;
+    Some(h.first_col as usize + i)
 }
 
 fn read_grid<'g>(
