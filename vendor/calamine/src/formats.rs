@@ -26,6 +26,31 @@ std::thread_local! {
     static SHOWN_AS_TEXT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
+/// costshare patch: whether numbers are being read as the text they show.
+pub(crate) fn showing_text() -> bool {
+    SHOWN_AS_TEXT.with(|s| s.get())
+}
+
+/// costshare patch: the scale a cell's shown text divides its number by
+/// (an ODS `number:display-factor`): 1,000 or 1,000,000 when the text,
+/// read as a number, is the number over it to the text's own rounding
+/// ("75" for 75000; "1.3" for 1312270), else None.
+pub(crate) fn scaled_by_text(value: f64, text: &str) -> Option<u8> {
+    let t: String = text
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ',' | '£' | ' ' | '(' | ')' | '-' | '\u{2212}'))
+        .collect();
+    let shown: f64 = t.parse().ok()?;
+    let places = t.split_once('.').map_or(0, |(_, f)| f.len()) as i32;
+    let half = 0.5 * 10f64.powi(-places);
+    [(1u8, 1e3), (2, 1e6)].into_iter().find_map(|(k, scale)| {
+        let exact = value.abs() / scale;
+        (shown != 0.0 && (exact - shown).abs() <= half * 1.000_001 && (value.abs() - shown).abs() > half)
+            .then_some(k)
+    })
+}
+
 /// costshare patch: runs `f` with percentages and other currencies read as
 /// the text they show (see `SHOWN_AS_TEXT`), on this thread.
 pub fn shown_as_text<T>(f: impl FnOnce() -> T) -> T {

@@ -853,7 +853,11 @@ where
         }
     }
     shown |= currency == Some(false);
+    // costshare patch: a number shown scaled (display-factor 1000: "75"
+    // for 75000) is told by its text, read to the cell's end.
+    let scale_check = !shown && crate::formats::showing_text() && matches!(val, Data::Float(_));
     if (!is_value_set && is_string)
+        || scale_check
         || (shown && matches!(val, Data::Float(_)))
         || (is_error && matches!(&val, Data::String(s) if s.is_empty()))
     {
@@ -885,6 +889,15 @@ where
                     match unshown {
                         Some(u) if s.trim().is_empty() => s = u,
                         _ => (),
+                    }
+                    if let (true, Data::Float(v)) = (scale_check, &val) {
+                        let unit = match crate::formats::scaled_by_text(*v, &s) {
+                            Some(1) => "thousands",
+                            Some(_) => "millions",
+                            None => return Ok((val, formula, true)),
+                        };
+                        let text = format!("{v} shown in {unit} by its cell format");
+                        return Ok((Data::String(text), formula, true));
                     }
                     return Ok((Data::String(s), formula, true));
                 }
