@@ -126,6 +126,34 @@ fn import_writes_nothing_when_a_later_sheet_fails() {
     );
 }
 
+/// A partner named twice, once with its accent typed as a letter and a
+/// combining mark ("Ynys Mo\u{302}n") and once composed ("Ynys Môn"), was
+/// given two shares, printed alike: refused, as "A" and "a" are.
+#[test]
+fn a_partner_written_in_two_unicode_forms_is_one() {
+    let (nfc, nfd) = ("Ynys M\u{f4}n", "Ynys Mo\u{302}n");
+    for args in [
+        vec!["--partners".to_string(), format!("{nfc},{nfd}")],
+        vec![
+            "--basis".into(),
+            "weights".into(),
+            "--weights".into(),
+            format!("{nfc}=1,{nfd}=1"),
+        ],
+    ] {
+        let o = cs()
+            .args(["apportion", "--total", "100"])
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains("is given twice"),
+            "{args:?}"
+        );
+    }
+}
+
 #[test]
 fn import_json_is_valid_and_reports_formulas_without_values() {
     let out = stdout(&[

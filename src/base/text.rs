@@ -76,6 +76,16 @@ pub fn slug(s: &str) -> String {
         .join("-")
 }
 
+/// A name as names are matched: composed (NFC: "o" and a combining accent
+/// are "ô"), in lower case.
+pub fn fold(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    if s.is_ascii() {
+        return s.to_ascii_lowercase();
+    }
+    s.nfc().collect::<String>().to_lowercase()
+}
+
 #[cfg(test)]
 mod tests {
     /// A name of punctuation alone has no slug: the fallback stands in.

@@ -378,7 +378,8 @@ pub fn parse_weights(s: &str) -> crate::Result<Vec<(String, Decimal)>> {
                 "--weights: {part:?} has no partner name"
             )));
         }
-        if out.iter().any(|(n, _)| n.eq_ignore_ascii_case(name)) {
+        let fold = crate::base::text::fold;
+        if out.iter().any(|(n, _)| fold(n) == fold(name)) {
             return Err(crate::Error::usage(format!(
                 "--weights: partner {name} is given twice"
             )));

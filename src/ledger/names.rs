@@ -7,15 +7,8 @@
 
 use super::LedgerTotals;
 use std::collections::{BTreeMap, HashMap};
-use unicode_normalization::UnicodeNormalization;
 
-/// A name as it is matched: composed (NFC), in lower case.
-pub fn fold(s: &str) -> String {
-    if s.is_ascii() {
-        return s.to_ascii_lowercase();
-    }
-    s.nfc().collect::<String>().to_lowercase()
-}
+pub use crate::base::text::fold;
 
 /// The spelling each folded name stands for, when only one does.
 fn spellings<'a>(names: impl Iterator<Item = &'a str>) -> HashMap<String, Option<&'a str>> {

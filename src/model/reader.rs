@@ -400,7 +400,8 @@ impl Reader<'_> {
             let Some(s) = p.as_str().map(str::trim).filter(|s| !s.is_empty()) else {
                 return Err(self.err(&format!("partners[{i}]"), "expected a partner name"));
             };
-            if out.iter().any(|o| o.eq_ignore_ascii_case(s)) {
+            let fold = crate::base::text::fold;
+            if out.iter().any(|o| fold(o) == fold(s)) {
                 return Err(self.err(
                     &format!("partners[{i}]"),
                     format!("partner {s} is listed twice"),

@@ -101,12 +101,11 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
                 )));
             }
             if let Some((_, p)) = names.iter().enumerate().find(|(k, p)| {
-                names[..*k]
-                    .iter()
-                    .any(|n| n.to_lowercase() == p.to_lowercase())
+                let fold = costshare::base::text::fold;
+                names[..*k].iter().any(|n| fold(n) == fold(p))
             }) {
                 return Err(Error::usage(format!(
-                    "--partners: {p} is given twice (case aside); each partner gets one share"
+                    "--partners: {p} is given twice (case aside, accents however written); each partner gets one share"
                 )));
             }
             apportion::equal_weights(&names)
