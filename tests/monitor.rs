@@ -1808,25 +1808,11 @@ fn open_orders_names_are_the_budgets_case_aside() {
     let tmp = tempdir("monitor-orders-case");
     let orders = tmp.join("orders.csv");
     std::fs::write(&orders, "authority,cost_centre,amount\nbrk,leg01,1000.00\n").unwrap();
-    let out = costshare()
-        .arg("reconcile")
-        .args(WLP_LEDGER)
-        .args(["--period", "2024-11", "--format", "json", "--commitments"])
-        .arg(&orders)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let f = doc["tables"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["name"] == "forecast")
-        .unwrap();
+    let mut args = WLP_LEDGER.to_vec();
+    let orders = orders.display().to_string();
+    args.extend(["--period", "2024-11", "--commitments", &orders]);
+    let t = tables(&args);
+    let f = &t["forecast"];
     assert_eq!(text(cell(f, "BRK", "Legal", "Committed")), "£1,000.00");
     assert!(!serde_json::to_string(f).unwrap().contains("\"brk\""));
 }
