@@ -397,6 +397,12 @@ investment = { file = \"inv.csv\", range = \"A1:D4\" }\n\
             None,
             "\"Total investment\" reads as a total row",
         ),
+        // To the pound: thirds held by a workbook add to a penny off.
+        (
+            "Total investment,12000.4,6000,",
+            None,
+            "\"Total investment\" reads as a total row",
+        ),
         (
             "Net total,12000,6000,",
             None,

@@ -1067,14 +1067,6 @@ fn a_figure_alone_on_a_budget_row_is_not_a_note() {
             "{err}"
         );
     }
-    // A page or footnote number where labels go is a note.
-    let out = run("12,,");
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     let out = run("Figures exclude recharges,,");
     assert_eq!(
         out.status.code(),

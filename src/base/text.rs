@@ -76,18 +76,44 @@ pub fn slug(s: &str) -> String {
         .join("-")
 }
 
-/// A name as names are matched: composed (NFC: "o" and a combining accent
-/// are "ô"), in lower case.
+/// A name as names are matched: in its compatibility form (NFKC: "o" and
+/// a combining accent are "ô", a no-break space a space, "ＡＢＣ" ABC),
+/// without zero-width characters, its spaces as one, in lower case.
 pub fn fold(s: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
     if s.is_ascii() {
-        return s.to_ascii_lowercase();
+        let words: Vec<&str> = s.split_ascii_whitespace().collect();
+        return words.join(" ").to_ascii_lowercase();
     }
-    s.nfc().collect::<String>().to_lowercase()
+    let plain: String = s
+        .nfkc()
+        .filter(|c| !matches!(c, '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}'))
+        .collect();
+    plain
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 #[cfg(test)]
 mod tests {
+    /// Names written apart only by Unicode's forms, spaces or case are one.
+    #[test]
+    fn names_fold_alike() {
+        use super::fold;
+        for (a, b) in [
+            ("Ynys M\u{f4}n", "ynys mo\u{302}n"),
+            ("Ynys\u{a0}M\u{f4}n", "Ynys M\u{f4}n"),
+            ("\u{ff21}\u{ff22}\u{ff23}", "ABC"),
+            ("A\u{200b}BC", "abc"),
+            ("Tunbridge  Wells", "tunbridge wells"),
+        ] {
+            assert_eq!(fold(a), fold(b), "{a:?} {b:?}");
+        }
+        assert_ne!(fold("ABC"), fold("XYZ"));
+    }
+
     /// A name of punctuation alone has no slug: the fallback stands in.
     #[test]
     fn slugs_never_end_a_name_with_nothing() {

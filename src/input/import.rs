@@ -1284,38 +1284,55 @@ pub fn column_unit(
     }
 }
 
-/// The unit other than pounds a title says: in brackets at its end
-/// ("Legal spend (£000)"), or after "in" ("All figures in £000s", "Amounts
-/// in £m (unaudited)"). "Payments over £1000" is a threshold, not a unit.
+/// The unit other than pounds a title says, anywhere in it: "(£000)",
+/// "£000s", "£'000", "£k", "£m", "£ thousands", "£ 000", "thousands of
+/// pounds". A threshold is no unit ("Payments over £1000"), nor is a
+/// price ("£ per head") or "£ sterling".
 pub fn title_unit(title: &str) -> Option<Decimal> {
-    let bracketed = title.trim_end().ends_with([')', ']']);
-    let at_end = stated_unit(title).1.filter(|_| bracketed);
     let lower = title.to_lowercase();
-    let after_in = lower.match_indices("in £").find_map(|(i, _)| {
-        let starts_word = i == 0 || !lower.as_bytes()[i - 1].is_ascii_alphanumeric();
-        let word: String = lower[i + 3..]
-            .chars()
-            .take_while(|c| !c.is_whitespace() && !matches!(c, ')' | ']' | ',' | ';' | '.'))
-            .collect();
-        starts_word.then(|| money::unit_scale(&word)).flatten()
-    });
-    // A last word that is a unit and no threshold ("Legal spend £000").
-    let last = lower.split_whitespace().last().unwrap_or_default();
-    const UNITS: [&str; 8] = [
-        "£000",
-        "£000s",
-        "£'000",
-        "£'000s",
-        "£k",
-        "£m",
-        "£million",
-        "£thousand",
-    ];
-    let word = UNITS
-        .contains(&last)
-        .then(|| money::unit_scale(last))
-        .flatten();
-    at_end.or(after_in).or(word).filter(|s| *s != Decimal::ONE)
+    let words: Vec<&str> = lower
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')' | '[' | ']'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let unit = |w: &str| -> Option<Decimal> {
+        let w = w.trim_end_matches(['.', ':']).replace('\'', "");
+        let w = w.strip_suffix('s').unwrap_or(&w);
+        match w {
+            "000" | "k" | "thousand" => Some(Decimal::from(1_000)),
+            "m" | "mn" | "million" | "000000" | "000,000" => Some(Decimal::from(1_000_000)),
+            _ => None,
+        }
+    };
+    let said = words
+        .iter()
+        .enumerate()
+        .find_map(|(i, w)| match w.strip_prefix('£') {
+            Some("") => words.get(i + 1).and_then(|n| unit(n)),
+            Some(rest) => unit(rest),
+            None if words.get(i + 1..i + 3) == Some(&["of", "pounds"]) => unit(w),
+            None => None,
+        });
+    said.filter(|s| *s != Decimal::ONE)
+}
+
+/// Of a row above a ledger's header, the cell whose unit the amounts take:
+/// the row's one filled cell (a title); the heading over the amount
+/// column when it says a unit, pounds too (then None: the amounts are
+/// pounds); else any cell saying one ("Legal spend (£000)" beside "April
+/// 2024").
+pub fn title_cell(texts: &[String], amount: Option<usize>) -> Option<usize> {
+    let filled: Vec<usize> = (0..texts.len())
+        .filter(|&i| !texts[i].trim().is_empty())
+        .collect();
+    if let [one] = filled.as_slice() {
+        return title_unit(&texts[*one]).map(|_| *one);
+    }
+    if let Some(a) = amount.filter(|&a| texts.get(a).is_some_and(|t| stated_unit(t).1.is_some())) {
+        return title_unit(&texts[a]).map(|_| a);
+    }
+    filled
+        .into_iter()
+        .find(|&i| title_unit(&texts[i]).is_some())
 }
 
 /// Why a unit said in a title above a ledger's header ("Legal spend April
@@ -1329,21 +1346,16 @@ pub fn title_unit_lost(
     flag: &str,
 ) -> Option<String> {
     let scale = title_unit(title)?;
-    if stated_unit(heading).1.is_some() || given == Some(scale) {
+    // A unit given outright is the amounts': a title may speak of another
+    // column ("budget £000 in brackets below").
+    if stated_unit(heading).1.is_some() || given.is_some() {
         return None;
     }
-    Some(match given {
-        Some(g) => format!(
-            "the title {title:?} says {} but {flag} says {}: give the unit once",
-            money::unit_name(scale),
-            money::unit_name(g)
-        ),
-        None => format!(
-            "the title {title:?} gives a unit the amount heading {heading:?} does not: head the column \"{} ({})\", or give {flag}",
-            heading.trim(),
-            money::unit_name(scale)
-        ),
-    })
+    Some(format!(
+        "the title {title:?} gives a unit the amount heading {heading:?} does not: head the column \"{} ({})\", or give {flag} (£ if the amounts are pounds)",
+        heading.trim(),
+        money::unit_name(scale)
+    ))
 }
 
 /// A header name as people mean it: case, underscores, repeated and
@@ -1524,10 +1536,10 @@ pub(crate) fn names_a_total(b: &[u8]) -> bool {
     ends || opens
 }
 
-/// Whether a row's one filled cell is a note: words, or a figure where
-/// labels go (a page or footnote number in the first column, or under no
-/// heading). A figure alone under a heading of figures ("5000" under a
-/// partner's column) is money with its labels missing, not set aside.
+/// Whether a row's one filled cell is a note: words, or a figure under no
+/// heading. A figure alone under a heading ("5000" under a partner's
+/// column, "250" under a ledger's amount) is money with its labels
+/// missing, not set aside as a note.
 fn lone_note(r: &GridRow, head: &GridRow, header: &[String]) -> bool {
     let Some((i, c)) = r.cells.iter().enumerate().find(|(_, c)| !c.is_empty()) else {
         return true;
@@ -1537,11 +1549,10 @@ fn lone_note(r: &GridRow, head: &GridRow, header: &[String]) -> bool {
         CellValue::Number(_) => true,
         _ => false,
     };
-    // The heading above the cell, by absolute column.
+    // The heading above the cell, by absolute column: a figure under a
+    // heading is that column's (a ledger's amount may be its first).
     let col = (r.first_col as usize + i).checked_sub(head.first_col as usize);
-    let first = header.iter().position(|h| !h.is_empty());
-    let labelled =
-        col.is_some_and(|c| header.get(c).is_some_and(|h| !h.is_empty()) && Some(c) != first);
+    let labelled = col.is_some_and(|c| header.get(c).is_some_and(|h| !h.is_empty()));
     !(figure && labelled)
 }
 
@@ -2035,9 +2046,34 @@ mod tests {
             "All figures in £000s",
             "Legal spend £000",
             "Amounts in £000 (unaudited)",
+            "Legal spend (£000) April 2024",
+            "Legal spend, £000",
+            "Legal spend £000s.",
+            "All figures in £ thousands",
+            "Amounts shown in thousands of pounds",
+            "Spend in £ 000",
         ] {
             assert_eq!(super::title_unit(t), k, "{t}");
         }
+        assert_eq!(
+            super::title_unit("Figures in £ millions"),
+            Some(Decimal::from(1_000_000))
+        );
+        // A row of cells: its one cell, the heading over the amount (pounds:
+        // none), else any cell saying a unit.
+        let row = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            super::title_cell(&row(&["Legal spend (£000)", "", "April 2024"]), Some(2)),
+            Some(0)
+        );
+        assert_eq!(
+            super::title_cell(&row(&["", "Budget (£000)", "Spend (£)"]), Some(2)),
+            None
+        );
+        assert_eq!(
+            super::title_cell(&row(&["", "", "Budget (£000)"]), Some(3)),
+            Some(2)
+        );
         for t in [
             "Payments over £1000",
             "Spend over £500 (excluding VAT)",

@@ -578,18 +578,12 @@ fn find_header(
     Err(no_header(cols, place, first.unwrap_or_default()))
 }
 
-/// The first title over the amount column stating a unit, with its line:
-/// a line's one field ("Legal spend (£000)"), or, in a line of headings
-/// over the columns, the one over the amount ("Annual budget (£000)"
-/// over another column says nothing of it).
+/// The first title line's cell saying the amounts' unit (see
+/// `import::title_cell`), with its line.
 fn title_over(titles: &[(Vec<String>, u64)], amount: usize) -> Option<(String, u64)> {
     titles.iter().find_map(|(fields, line)| {
-        let filled: Vec<&String> = fields.iter().filter(|f| !f.trim().is_empty()).collect();
-        let text = match filled.as_slice() {
-            [one] => *one,
-            _ => fields.get(amount)?,
-        };
-        crate::input::import::title_unit(text).map(|_| (text.clone(), *line))
+        let i = crate::input::import::title_cell(fields, Some(amount))?;
+        Some((fields[i].clone(), *line))
     })
 }
 

@@ -416,7 +416,20 @@ fn period_heading(heading: &str, start: u32) -> Result<Option<u32>, u32> {
             .then(|| crate::base::date::month_word(word.trim()))
             .flatten()
     };
-    Ok(month.or_else(dated).map(|m| (m + 12 - start) % 12 + 1))
+    // A date cell ("2024-04-01", Excel's "Apr-24" typed) or "2024-04".
+    let date = || {
+        let iso = k
+            .split_once('-')
+            .filter(|(y, m)| y.len() == 4 && m.len() == 2);
+        let month = iso
+            .and_then(|(_, m)| m.parse::<u32>().ok())
+            .filter(|m| (1..=12).contains(m));
+        month.or_else(|| crate::base::date::month_of(&k).map(|m| m.number()))
+    };
+    Ok(month
+        .or_else(dated)
+        .or_else(date)
+        .map(|m| (m + 12 - start) % 12 + 1))
 }
 
 /// A profile weight: a figure, or a percentage as a spreadsheet shows or

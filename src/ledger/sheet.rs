@@ -341,18 +341,18 @@ fn text_of(c: &CellValue) -> Cow<'_, str> {
 fn title_unit(g: &Grid, header_idx: usize, heading: &str, cols: &Columns) -> Result<()> {
     let m = header_idx_amount(g, header_idx, heading);
     for r in &g.rows[..header_idx] {
-        // A title alone in its row, or a heading over the amount column.
-        let filled = r.cells.iter().filter(|c| !c.is_empty()).count();
-        for (i, c) in r.cells.iter().enumerate() {
-            if filled > 1 && Some(r.first_col as usize + i) != m {
-                continue;
-            }
-            let lost = import::title_unit_lost(heading, &text_of(c), cols.unit, "--actuals-unit");
-            if let Some(message) = lost {
-                let place = g.origin(r, i).to_string();
-                return Err(Error::Table { place, message });
-            }
+        let texts: Vec<String> = r.cells.iter().map(|c| text_of(c).into_owned()).collect();
+        let amount = m.and_then(|m| m.checked_sub(r.first_col as usize));
+        let Some(i) = import::title_cell(&texts, amount) else {
+            continue;
+        };
+        let title = texts[i].as_str();
+        if let Some(message) = import::title_unit_lost(heading, title, cols.unit, "--actuals-unit")
+        {
+            let place = g.origin(r, i).to_string();
+            return Err(Error::Table { place, message });
         }
+        return Ok(());
     }
     Ok(())
 }

@@ -41,6 +41,8 @@ pub(crate) fn scaled_by_text(value: f64, text: &str) -> Option<u8> {
         .chars()
         .filter(|c| !matches!(c, ',' | '£' | ' ' | '(' | ')' | '-' | '\u{2212}'))
         .collect();
+    // A suffix naming the scale ("£75k", "£1.3m", "£2bn") is no digit.
+    let t = t.trim_end_matches(|c: char| c.is_ascii_alphabetic() || c == '"');
     let shown: f64 = t.parse().ok()?;
     let places = t.split_once('.').map_or(0, |(_, f)| f.len()) as i32;
     let half = 0.5 * 10f64.powi(-places);
