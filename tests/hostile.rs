@@ -730,6 +730,29 @@ fn a_header_repeated_with_its_columns_moved_is_refused() {
     assert_eq!((t.rows, t.bad, t.total_pence), (80, 0, 156_000));
 }
 
+/// A workbook ledger whose first column is the amount: a row holding only
+/// an amount (£250, no labels) was taken as a note and dropped (0 set
+/// aside, exit 0). It is set aside, loudly, as the same CSV line is.
+#[test]
+fn an_amount_alone_under_the_amount_heading_is_not_a_note() {
+    let dir = tmp("lone-amount-first");
+    let p = dir.join("l.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_row(0, 0, ["amount", "authority", "cost_centre"])
+        .unwrap();
+    ws.write(1, 0, 100).unwrap();
+    ws.write_row(1, 1, ["BRK", "LEG01"]).unwrap();
+    ws.write(2, 0, 250).unwrap();
+    wb.save(&p).unwrap();
+    let cols = costshare::ledger::Columns::default();
+    let t = costshare::ledger::read_all(&[p], &cols, &mut |_, _| {}, &mut |_| Ok(())).unwrap();
+    assert_eq!(
+        (t.rows, t.bad, t.bad_pence, t.total_pence),
+        (1, 1, 25_000, 10_000)
+    );
+}
+
 #[test]
 fn a_scale_repeated_until_it_overflows_is_refused() {
     // Found by the scenario fuzzer: each scale=1000 is allowed, but five of
@@ -924,6 +947,11 @@ fn percentages_and_other_currencies_are_not_pounds() {
         ("euros", "\"€1,312,270\""),
         (
             "thousands",
+            "\"75000 shown in thousands by its cell format\"",
+        ),
+        // LibreOffice's `£#,##0,"k"`, shown "£75k".
+        (
+            "thousands-k",
             "\"75000 shown in thousands by its cell format\"",
         ),
     ] {

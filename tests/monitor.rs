@@ -1648,6 +1648,15 @@ fn profile_headings_weights_and_totals_are_read_as_written() {
         md.contains("| ADC | Audit | £100.00 | £0.00 | (£100.00) | £300.00 | £10.00 |"),
         "{md}"
     );
+    // Months as ISO text ("2024-04"), as a date cell shows them: alike.
+    let iso: Vec<String> = (0..12)
+        .map(|i| format!("{}-{:02}", 2024 + (i + 3) / 12, (i + 3) % 12 + 1))
+        .collect();
+    let out = run(&iso.join(","), &["1"; 12].join(","));
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains("| ADC | Audit | £100.00 | £0.00 | (£100.00) | £300.00 |")
+    );
     let periods: Vec<String> = (1..=12).map(|i| format!("P{i}")).collect();
     let mut money = ["1"; 12].map(String::from);
     money[2] = "\"£100\"".into();
