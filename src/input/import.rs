@@ -1517,8 +1517,8 @@ pub(crate) fn is_total_label_bytes(b: &[u8]) -> bool {
 /// Whether a label names a total by its words: ending with one ("April
 /// total", "Net total", "Northtown subtotal") or opening with a subtotal or
 /// grand total ("Subtotal April", "Grand total 2024"). Asked of ledger
-/// lines with no cost centre and no date, where a figure so labelled is
-/// a total typed into the extract. "Total Gas & Power Ltd" is a supplier.
+/// lines with no cost centre, where a figure so labelled is a total typed
+/// into the extract. "Total Gas & Power Ltd" is a supplier.
 pub(crate) fn names_a_total(b: &[u8]) -> bool {
     let words: Vec<&[u8]> = b
         .split(|c| !c.is_ascii_alphanumeric())

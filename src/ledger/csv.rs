@@ -141,9 +141,9 @@ fn is_blank(data: &[u8], spans: &[Span]) -> bool {
 }
 
 /// Nothing but an amount, or labelled a total ("Total,,10"), or with no
-/// cost centre nor date and a total named in its words (",,Subtotal
-/// April,300"): a total typed into the file if it is the sum of the lines
-/// above, else set aside.
+/// cost centre and a total named in its words (",,Subtotal April,300"): a
+/// total typed into the file if it is the sum of the lines above (or
+/// since the last total), else set aside.
 fn total_like<'d>(
     width: usize,
     f: &Fields,
@@ -152,9 +152,10 @@ fn total_like<'d>(
     use crate::input::import::{is_total_label_bytes, names_a_total};
     let blank = |i: usize| field(i).trim_ascii().is_empty();
     let plain = (0..width).all(|i| i == f.amount || blank(i) || is_total_label_bytes(&field(i)));
-    // A spending line has a cost centre or a date; an authority's
-    // subtotal ("Northtown,,Northtown total,68500") may keep its authority.
-    let unkeyed = blank(f.cost_centre) && f.date.is_none_or(blank);
+    // A spending line has a cost centre; an authority's subtotal
+    // ("Northtown,,Northtown total,68500") may keep its authority, and a
+    // date (so monitored and reconciled ledgers read it alike).
+    let unkeyed = blank(f.cost_centre);
     plain || unkeyed && (0..width).any(|i| i != f.amount && names_a_total(&field(i)))
 }
 

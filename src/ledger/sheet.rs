@@ -296,13 +296,13 @@ impl Rows<'_, '_> {
 }
 
 /// Whether a row with an amount is a total typed into the sheet: nothing
-/// but the amount, or, with no cost centre nor date, a total named in its
-/// words ("Subtotal April", "Northtown total").
+/// but the amount, or, with no cost centre, a total named in its words
+/// ("Subtotal April", "Northtown total"), dated or not.
 fn total_row(r: &GridRow, at: &At) -> bool {
     let m = at.amount;
     let blank = |i: usize| r.cells.get(i).is_none_or(CellValue::is_empty);
     let only_amount = (0..r.cells.len()).all(|i| i == m || blank(i));
-    let unkeyed = blank(at.cost_centre) && at.date.is_none_or(blank);
+    let unkeyed = blank(at.cost_centre);
     let named = || {
         let words =
             |(i, c): (usize, &CellValue)| i != m && import::names_a_total(text_of(c).as_bytes());
