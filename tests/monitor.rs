@@ -1329,9 +1329,6 @@ fn percentages_and_scientific_notation_are_figures() {
     assert_eq!(text(f), "£120,000.00");
 }
 
-/// ledger.csv (one £10 line of ADC's cost centre A-A-01, dated 1 May 2014,
-/// of account 1001 when `account`), map.csv (A-A-01 is Audit) and
-/// budget.csv (ADC Audit's `budget`) in `tmp`.
 /// `adc_audit`'s files monitored to June 2014 with `profile`, in `format`.
 fn adc_audit_profiled(tmp: &Path, profile: &str, format: &str) -> std::process::Output {
     let p = |f: &str| tmp.join(f).display().to_string();
@@ -1356,6 +1353,9 @@ fn adc_audit_profiled(tmp: &Path, profile: &str, format: &str) -> std::process::
         .unwrap()
 }
 
+/// ledger.csv (one £10 line of ADC's cost centre A-A-01, dated 1 May 2014,
+/// of account 1001 when `account`), map.csv (A-A-01 is Audit) and
+/// budget.csv (ADC Audit's `budget`) in `tmp`.
 fn adc_audit(tmp: &Path, budget: u32, account: bool) {
     let w = |f: &str, t: String| std::fs::write(tmp.join(f), t).unwrap();
     let (head, code) = if account {
