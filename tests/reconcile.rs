@@ -1067,6 +1067,15 @@ fn a_figure_alone_on_a_budget_row_is_not_a_note() {
             "{err}"
         );
     }
+    // A page number where the authority goes: refused at the blank service,
+    // saying what the row holds.
+    let out = run("12,,");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(&format!("found a blank cell: the row holds only \"12\" at {}, line {lines}, column 1 (a page or footnote number?", budget.display())),
+        "{err}"
+    );
     let out = run("Figures exclude recharges,,");
     assert_eq!(
         out.status.code(),

@@ -1986,10 +1986,25 @@ impl<'g> Record<'g> {
     }
 
     pub fn expected(&self, col: usize, what: &str) -> Error {
+        let mut found = self.cell(col).describe();
+        // A row of one figure fails at its first blank label: say what
+        // the row holds ("12", a page number?), not only the blank.
+        let filled: Vec<usize> = (0..self.row.cells.len())
+            .filter(|&i| !self.row.cells[i].is_empty())
+            .collect();
+        if let [i] = filled.as_slice()
+            && *i != col
+        {
+            found = format!(
+                "{found}: the row holds only {} at {} (a page or footnote number? take it out, or give the row its labels)",
+                self.row.cells[*i].describe(),
+                self.grid.origin(self.row, *i)
+            );
+        }
         Error::Cell {
             origin: self.origin(col),
             expected: what.to_string(),
-            found: self.cell(col).describe(),
+            found,
         }
     }
 }
