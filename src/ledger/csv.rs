@@ -924,18 +924,20 @@ fn read_blocks(
         // Tiny blocks (tests) split too, so every boundary case is crossed.
         let split = src.data().len() >= PARALLEL_MIN || block < PARALLEL_MIN;
         let mut part = parse_block(src.data(), line, !src.eof(), split, &fields);
-        part.totals.settle_candidates(total.total_pence);
-        for b in &part.totals.bad_lines {
-            sink(b)?;
-        }
-        total.merge(part.totals);
-        if let Some(at) = total.reheaded {
+        // Before its lines are said set aside: they were read by the wrong
+        // header's columns.
+        if let Some(at) = part.totals.reheaded {
             return Err(Error::CsvLine {
                 path: label.to_string(),
                 line: at,
                 message: super::REHEADED.into(),
             });
         }
+        part.totals.settle_candidates(total.total_pence);
+        for b in &part.totals.bad_lines {
+            sink(b)?;
+        }
+        total.merge(part.totals);
         line = part.next_line;
         src.consume(part.consumed);
         progress(src.read().min(size), size);
