@@ -30,23 +30,25 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
     // of many full sheets is never held whole. Written to a spool first: a
     // sheet that cannot be read leaves standard output empty, as every
     // error does (it held the sheets before it, and JSON cut short).
-    let spool = Spool::new()?;
-    let listed = list(args, &spool);
-    let copied = listed.and_then(|exit| {
-        let mut f = std::fs::File::open(&spool.path).map_err(|e| spool_error(&spool, e))?;
-        let mut out = std::io::BufWriter::new(out);
-        std::io::copy(&mut f, &mut out)
-            .and_then(|_| out.flush())
-            .map_err(stdout_error)
-            .map(|()| exit)
-    });
+    // With no temporary folder to write in, straight to standard output
+    // (as before the spool), said once.
+    let copied = match Spool::new() {
+        Ok(spool) => list(args, &spool.file, &|e| spool_error(&spool, e)).and_then(|exit| {
+            let mut f = std::fs::File::open(&spool.path).map_err(|e| spool_error(&spool, e))?;
+            let mut out = std::io::BufWriter::new(out);
+            std::io::copy(&mut f, &mut out)
+                .and_then(|_| out.flush())
+                .map_err(stdout_error)
+                .map(|()| exit)
+        }),
+        Err(e) => {
+            eprintln!("costshare: note: {e}; the listing is written as it is read");
+            list(args, out, &stdout_error)
+        }
+    };
     match copied {
         // The reader stopped reading (`| head`): nothing more to say.
-        Err(costshare::Error::Write { source, .. })
-            if source.kind() == std::io::ErrorKind::BrokenPipe =>
-        {
-            Ok(Exit::Success)
-        }
+        Err(costshare::Error::Write { source, .. }) if broken_pipe(&source) => Ok(Exit::Success),
         other => other,
     }
 }
@@ -109,10 +111,14 @@ fn spool_error(spool: &Spool, source: std::io::Error) -> costshare::Error {
     }
 }
 
-/// Lists every sheet to `out` (the spool).
-fn list(args: &Args, spool: &Spool) -> costshare::Result<Exit> {
-    let mut out = std::io::BufWriter::new(&spool.file);
-    let spooled = |e| spool_error(spool, e);
+/// Lists every sheet to `out` (the spool, or standard output); `spooled`
+/// names a failed write.
+fn list(
+    args: &Args,
+    out: impl Write,
+    spooled: &dyn Fn(std::io::Error) -> costshare::Error,
+) -> costshare::Result<Exit> {
+    let mut out = std::io::BufWriter::new(out);
     let (mut first, mut json) = (true, cells::JsonListing::default());
     let written = import::each_sheet(&args.file, args.sheet.as_deref(), &mut |g| {
         if let Some(why) = &g.refused {
@@ -137,6 +143,19 @@ fn list(args: &Args, spool: &Spool) -> costshare::Result<Exit> {
     });
     let flushed = out.flush().map_err(spooled);
     done.and(flushed).map(|()| Exit::Success)
+}
+
+/// Whether a write failed because the reader went away, also inside the
+/// CSV writer's own error (which reports it as another kind).
+fn broken_pipe(e: &std::io::Error) -> bool {
+    let csv_io = e
+        .get_ref()
+        .and_then(|i| i.downcast_ref::<csv::Error>())
+        .and_then(|c| match c.kind() {
+            csv::ErrorKind::Io(io) => Some(io.kind()),
+            _ => None,
+        });
+    e.kind() == std::io::ErrorKind::BrokenPipe || csv_io == Some(std::io::ErrorKind::BrokenPipe)
 }
 
 fn stdout_error(source: std::io::Error) -> costshare::Error {
