@@ -1544,16 +1544,21 @@ fn lone_note(r: &GridRow, head: &GridRow, header: &[String]) -> bool {
     let Some((i, c)) = r.cells.iter().enumerate().find(|(_, c)| !c.is_empty()) else {
         return true;
     };
-    let figure = match c {
-        CellValue::Text(t) => money::parse_amount(t).is_ok_and(|a| a.value().is_some()),
-        CellValue::Number(_) => true,
-        _ => false,
-    };
+    let figure = is_figure(c);
     // The heading above the cell, by absolute column: a figure under a
     // heading is that column's (a ledger's amount may be its first).
     let col = (r.first_col as usize + i).checked_sub(head.first_col as usize);
     let labelled = col.is_some_and(|c| header.get(c).is_some_and(|h| !h.is_empty()));
     !(figure && labelled)
+}
+
+/// Whether a cell holds a figure: a number, or text read as an amount.
+fn is_figure(c: &CellValue) -> bool {
+    match c {
+        CellValue::Number(_) => true,
+        CellValue::Text(t) => money::parse_amount(t).is_ok_and(|a| a.value().is_some()),
+        _ => false,
+    }
 }
 
 /// Whether a row's filled cells are a total typed into the sheet: a total
@@ -1562,11 +1567,7 @@ fn lone_note(r: &GridRow, head: &GridRow, header: &[String]) -> bool {
 /// Management,TFM,expenditure,…" names its line and kind: a service
 /// (councils have one), not a total, and is read.
 fn typed_total(filled: &[&CellValue]) -> bool {
-    let figure = |c: &CellValue| match c {
-        CellValue::Number(_) => true,
-        CellValue::Text(t) => money::parse_amount(t).is_ok_and(|a| a.value().is_some()),
-        _ => false,
-    };
+    let figure = |c: &&CellValue| is_figure(c);
     let words = |c: &CellValue| match c {
         CellValue::Text(t) => !(t.trim().is_empty() || is_total_label(t)),
         _ => false,
