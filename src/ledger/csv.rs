@@ -113,23 +113,11 @@ fn shift_lines(p: &mut Part, first: u64) {
     }
 }
 
-/// Whether a line is a header with its columns moved: the amount column
-/// holds another column's name, and most of its fields name the header's
-/// columns (a second extract joined on, its columns reordered or one
-/// renamed: "supplier" for "description").
-fn reordered_header<'d>(
-    width: usize,
-    f: &Fields,
-    field: &dyn Fn(usize) -> std::borrow::Cow<'d, [u8]>,
-) -> bool {
-    let names: Vec<String> = (0..width)
+/// A line's fields as header keys.
+fn keys_of<'d>(width: usize, field: &dyn Fn(usize) -> std::borrow::Cow<'d, [u8]>) -> Vec<String> {
+    (0..width)
         .map(|i| header_key(&field_key(&field(i))))
-        .collect();
-    let named = |n: &String| f.header.contains(n);
-    let at_amount = names
-        .get(f.amount)
-        .is_some_and(|n| named(n) && *n != f.header[f.amount]);
-    at_amount && 2 * names.iter().filter(|n| named(n)).count() >= width
+        .collect()
 }
 
 fn is_blank(data: &[u8], spans: &[Span]) -> bool {
@@ -229,11 +217,11 @@ fn record(
     let m = field(f.amount);
     let a = match line_amount(f, &m) {
         Ok(a) => a,
-        Err(_) if (0..width).all(|i| header_key(&field_key(&field(i))) == f.header[i]) => {
+        Err(_) if keys_of(width, &field) == f.header => {
             t.other += 1; // the header again, as files joined together have
             return;
         }
-        Err(_) if reordered_header(width, f, &field) => {
+        Err(_) if super::reheaded(&f.header, &keys_of(width, &field), f.amount) => {
             t.other += 1;
             t.reheaded.get_or_insert(rec.line);
             return;

@@ -553,6 +553,21 @@ impl LedgerTotals {
     }
 }
 
+/// Whether a line or row, its cells as header keys (`row`), is the header
+/// again with its columns moved: its amount cell names another of the
+/// header's columns, and at least half as many of its cells as the header
+/// has name the header's (a second extract joined on, its columns
+/// reordered or one renamed: "supplier" for "description"). Blank cells
+/// name nothing: a blank amount under a header with a blank heading is
+/// not a header.
+pub(crate) fn reheaded(header: &[String], row: &[String], amount: usize) -> bool {
+    let named = |n: &String| !n.is_empty() && header.contains(n);
+    let at_amount = row
+        .get(amount)
+        .is_some_and(|n| named(n) && Some(n) != header.get(amount));
+    at_amount && 2 * row.iter().filter(|n| named(n)).count() >= header.len()
+}
+
 /// Said of a header repeated with its columns moved.
 pub(crate) const REHEADED: &str = "the header again, with its columns in another order (extracts joined together?): the lines after it would be read by the first header's columns; give each extract as a file of its own";
 

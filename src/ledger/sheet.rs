@@ -311,21 +311,12 @@ fn total_row(r: &GridRow, at: &At) -> bool {
     only_amount || unkeyed && named()
 }
 
-/// Whether a row is the header again with its columns moved (see
-/// `csv::reordered_header`): its amount cell names another column, and
-/// most of its cells name the header's.
-fn reheaded(r: &GridRow, header: &[String], m: usize) -> bool {
-    let keys: Vec<String> = header.iter().map(|h| import::header_key(h)).collect();
-    let names: Vec<String> = r
-        .cells
+/// A row's cells as header keys.
+fn keys_of(r: &GridRow) -> Vec<String> {
+    r.cells
         .iter()
         .map(|c| import::header_key(&text_of(c)))
-        .collect();
-    let named = |n: &String| !n.is_empty() && keys.contains(n);
-    let at_amount = names
-        .get(m)
-        .is_some_and(|n| named(n) && Some(n) != keys.get(m));
-    at_amount && 2 * names.iter().filter(|n| named(n)).count() >= keys.len()
+        .collect()
 }
 
 /// A cell's text as written, without a copy when it is text.
@@ -379,6 +370,11 @@ fn read_grid<'g>(
     const EMPTY: &CellValue = &CellValue::Empty;
     let get = |r: &'g GridRow, i: usize| r.cells.get(i).unwrap_or(EMPTY);
     let heading = records.header.get(m).map_or("", String::as_str);
+    let header_keys: Vec<String> = records
+        .header
+        .iter()
+        .map(|h| import::header_key(h))
+        .collect();
     title_unit(g, header_idx, heading, cols)?;
     let scale = import::column_unit(heading, cols.unit, "--actuals-unit").map_err(|message| {
         Error::Table {
@@ -405,7 +401,7 @@ fn read_grid<'g>(
                 let cell = get(r, m);
                 let amount = match amount_of(cell) {
                     Ok(x) => x,
-                    Err(_) if reheaded(r, &records.header, m) => {
+                    Err(_) if super::reheaded(&header_keys, &keys_of(r), m) => {
                         return Err(Error::Table {
                             place: g.row_place(r),
                             message: super::REHEADED.into(),
