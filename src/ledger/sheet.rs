@@ -329,11 +329,18 @@ fn text_of(c: &CellValue) -> Cow<'_, str> {
 
 /// A unit said in a title row above the header and not in the amount
 /// heading is refused (see `import::title_unit_lost`), naming its cell.
-fn title_unit(g: &Grid, header_idx: usize, heading: &str, cols: &Columns) -> Result<()> {
-    let m = header_idx_amount(g, header_idx, heading);
+/// `m` is the amount's place in the header row.
+fn title_unit(
+    g: &Grid,
+    (header_idx, m): (usize, usize),
+    heading: &str,
+    cols: &Columns,
+) -> Result<()> {
+    // The amount's absolute column, as each row above places its cells.
+    let at = g.rows[header_idx].first_col as usize + m;
     for r in &g.rows[..header_idx] {
         let texts: Vec<String> = r.cells.iter().map(|c| text_of(c).into_owned()).collect();
-        let amount = m.and_then(|m| m.checked_sub(r.first_col as usize));
+        let amount = at.checked_sub(r.first_col as usize);
         let Some(i) = import::title_cell(&texts, amount) else {
             continue;
         };
@@ -346,16 +353,6 @@ fn title_unit(g: &Grid, header_idx: usize, heading: &str, cols: &Columns) -> Res
         return Ok(());
     }
     Ok(())
-}
-
-/// The amount column's absolute column, by its heading in the header row.
-fn header_idx_amount(g: &Grid, header_idx: usize, heading: &str) -> Option<usize> {
-    let h = &g.rows[header_idx];
-    let i = h
-        .cells
-        .iter()
-        .position(|c| text_of(c).trim() == heading.trim())?;
-    Some(h.first_col as usize + i)
 }
 
 fn read_grid<'g>(
@@ -375,7 +372,7 @@ fn read_grid<'g>(
         .iter()
         .map(|h| import::header_key(h))
         .collect();
-    title_unit(g, header_idx, heading, cols)?;
+    title_unit(g, (header_idx, m), heading, cols)?;
     let scale = import::column_unit(heading, cols.unit, "--actuals-unit").map_err(|message| {
         Error::Table {
             place: records.header_cell(m).to_string(),
