@@ -300,7 +300,7 @@ fn once<'a>(
     lines: impl Iterator<Item = (&'a str, &'a str, &'a crate::base::trace::Origin)>,
 ) -> crate::Result<()> {
     // Names are one case and Unicode form aside, as the ledger's are matched.
-    let fold = super::names::fold;
+    let fold = crate::base::text::fold;
     let mut seen: HashMap<(String, String), (&str, &str, &crate::base::trace::Origin)> =
         HashMap::new();
     for (a, s, o) in lines {

@@ -8,7 +8,7 @@
 use super::LedgerTotals;
 use std::collections::{BTreeMap, HashMap};
 
-pub use crate::base::text::fold;
+use crate::base::text::fold;
 
 /// The spelling each folded name stands for, when only one does.
 fn spellings<'a>(names: impl Iterator<Item = &'a str>) -> HashMap<String, Option<&'a str>> {
@@ -27,12 +27,13 @@ fn spellings<'a>(names: impl Iterator<Item = &'a str>) -> HashMap<String, Option
 
 /// Renames the ledger's authorities and cost centres that match one of
 /// `authorities` or `centres` only case or Unicode form aside to that
-/// spelling, adding their sums to it, and says each in `totals.alike`.
+/// spelling, adding their sums to it, and says each in `totals.alike`;
+/// returns what it said.
 pub fn match_names<'a>(
     totals: &mut LedgerTotals,
     authorities: impl Iterator<Item = &'a str>,
     centres: impl Iterator<Item = &'a str>,
-) {
+) -> Vec<String> {
     let (auth, cc) = (spellings(authorities), spellings(centres));
     let to = |known: &HashMap<String, Option<&str>>, n: &str| -> Option<String> {
         match known.get(&fold(n)) {
@@ -40,60 +41,62 @@ pub fn match_names<'a>(
             _ => None,
         }
     };
+    // Each (authority, cost centre) renamed, worked once: the sums of
+    // pence, fractions of a penny and detail all hold the same keys.
+    let mut moves: HashMap<(String, String), (String, String)> = HashMap::new();
     // (what, as written, as matched) → pence, for the notes.
     let mut said: BTreeMap<(&str, String, String), i128> = BTreeMap::new();
-    let mut renamed = |key: &(String, String), pence: i128| -> (String, String) {
-        let a = to(&auth, &key.0);
-        let c = to(&cc, &key.1);
-        if let Some(a) = &a {
-            *said
-                .entry(("authority", key.0.clone(), a.clone()))
-                .or_default() += pence;
+    for (key, &pence) in &totals.totals {
+        let (a, c) = (to(&auth, &key.0), to(&cc, &key.1));
+        if a.is_none() && c.is_none() {
+            continue;
         }
-        if let Some(c) = &c {
-            *said
-                .entry(("cost centre", key.1.clone(), c.clone()))
-                .or_default() += pence;
+        for (what, from, to) in [("authority", &key.0, &a), ("cost centre", &key.1, &c)] {
+            if let Some(to) = to {
+                *said.entry((what, from.clone(), to.clone())).or_default() += pence;
+            }
         }
-        (
-            a.unwrap_or_else(|| key.0.clone()),
-            c.unwrap_or_else(|| key.1.clone()),
-        )
-    };
-    let old = std::mem::take(&mut totals.totals);
-    for (k, p) in old {
-        *totals.totals.entry(renamed(&k, p)).or_insert(0) += p;
+        let a = a.unwrap_or_else(|| key.0.clone());
+        moves.insert(key.clone(), (a, c.unwrap_or_else(|| key.1.clone())));
     }
-    let quiet = |k: &(String, String)| {
-        let a = to(&auth, &k.0).unwrap_or_else(|| k.0.clone());
-        (a, to(&cc, &k.1).unwrap_or_else(|| k.1.clone()))
-    };
+    let moved = |k: (String, String)| moves.get(&k).cloned().unwrap_or(k);
+    for (k, p) in std::mem::take(&mut totals.totals) {
+        *totals.totals.entry(moved(k)).or_insert(0) += p;
+    }
     for (k, v) in std::mem::take(&mut totals.sub_penny) {
-        *totals.sub_penny.entry(quiet(&k)).or_default() += v;
+        *totals.sub_penny.entry(moved(k)).or_default() += v;
     }
     for ((a, c, account, month), v) in std::mem::take(&mut totals.detail) {
-        let (a, c) = quiet(&(a, c));
+        let (a, c) = moved((a, c));
         totals
             .detail
             .entry((a, c, account, month))
             .or_default()
             .add(v);
     }
-    for ((what, from, to), pence) in said {
-        let money = crate::base::money::format_pounds(
-            rust_decimal::Decimal::from_i128_with_scale(pence, 2),
-            2,
-            crate::base::money::Negatives::Brackets,
-        );
-        // Two forms of one accent look alike: the note says which differs.
-        let how = match from.to_lowercase() == to.to_lowercase() {
-            true => "in another case",
-            false => "in another Unicode form (a letter and its accent apart)",
-        };
-        totals.alike.push(format!(
-            "the ledger's {what} \"{from}\", written {how}, is read as \"{to}\", as the budget and map write it ({money})"
-        ));
-    }
+    let notes: Vec<String> = said
+        .into_iter()
+        .map(|((what, from, to), pence)| note(what, &from, &to, pence))
+        .collect();
+    totals.alike.extend(notes.iter().cloned());
+    notes
+}
+
+/// The note for a name read as the budget's spelling.
+fn note(what: &str, from: &str, to: &str, pence: i128) -> String {
+    let money = crate::base::money::format_pounds(
+        rust_decimal::Decimal::from_i128_with_scale(pence, 2),
+        2,
+        crate::base::money::Negatives::Brackets,
+    );
+    // Two forms of one accent look alike: the note says which differs.
+    let how = match from.to_lowercase() == to.to_lowercase() {
+        true => "in another case",
+        false => "in another Unicode form (a letter and its accent apart)",
+    };
+    format!(
+        "the ledger's {what} \"{from}\", written {how}, is read as \"{to}\", as the budget and map write it ({money})"
+    )
 }
 
 #[cfg(test)]

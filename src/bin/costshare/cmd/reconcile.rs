@@ -504,16 +504,12 @@ pub(super) fn same_names(
         Some(m) => m.keys().collect(),
         None => services,
     };
-    ledger::names::match_names(
+    let said = ledger::names::match_names(
         totals,
         authorities.iter().map(|s| s.as_str()),
         centres.iter().map(|s| s.as_str()),
     );
-    for said in totals
-        .alike
-        .iter()
-        .filter(|a| a.starts_with("the ledger's "))
-    {
+    for said in said {
         eprintln!("costshare: note: {said}");
     }
 }
