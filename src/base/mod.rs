@@ -2,6 +2,7 @@
 //! layer is built from. No file formats here.
 
 pub mod atomic;
+pub mod bounded;
 pub mod chart;
 pub mod date;
 pub mod error;

@@ -4,6 +4,7 @@
 
 // Products and sums of money and discount factors, the simulation's inner
 // loop: rust_decimal's very figures, worked faster.
+pub(crate) use crate::base::bounded::float;
 use crate::base::fastdec::{add, mul, sub};
 use crate::base::money;
 use crate::base::year::Year;
@@ -284,12 +285,13 @@ pub fn float_factors(rate_pct: Decimal, n: usize) -> Vec<f64> {
 /// The sign of `own_npv` from costs known only nearly (`NearCosts`), as
 /// `own_npv_sign` filters, with each year's slack, discounted, added to the
 /// bound; `dfs` and `realisation` are `float_factors` and the profile in
-/// floating point (`float`). None when the NPV lies within the bound of
-/// zero: the caller works the exact costs then.
+/// floating point (`float`), and `realisation_err` how far each year's
+/// exact share may lie beyond that (empty: no further). None when the NPV
+/// lies within the bound of zero: the caller works the exact costs then.
 pub fn own_npv_sign_near(
     c: &NearCosts,
     (net, from, until): (Decimal, usize, usize),
-    realisation: &[f64],
+    (realisation, realisation_err): (&[f64], &[f64]),
     dfs: &[f64],
 ) -> Option<Ordering> {
     let (mut npv, mut size, mut slack) = (0f64, 0f64, 0f64);
@@ -303,30 +305,15 @@ pub fn own_npv_sign_near(
         npv += ps - pc;
         size += ps.abs() + c.size[t] * df;
         slack += c.slack[t] * df;
+        if from <= t && t < until {
+            slack += net.abs() * realisation_err.get(t).copied().unwrap_or(0.0) * df;
+        }
     }
     // As `own_npv_sign`'s bound, with the costs' own roundings in each
     // term; the slack (whole units) a millionth over, for its own roundings.
     let n = dfs.len();
     let bound = (2 * n + 16 + c.roundings) as f64 * f64::EPSILON * 1.25 * size + slack * 1.000_001;
     (npv.is_finite() && bound.is_finite() && npv.abs() > bound).then(|| npv.total_cmp(&0.0))
-}
-
-/// `d` as its mantissa in f64 over the nearest f64 to 10^scale: within four
-/// roundings of its value (rust_decimal's own conversion makes no such
-/// promise). A mantissa over 64 bits is its high part, exact, plus its low
-/// part, rounded, then their sum rounded (a 128-bit conversion is a call).
-pub(crate) fn float(d: Decimal) -> f64 {
-    const POWERS: [f64; 29] = [
-        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
-        1e17, 1e18, 1e19, 1e20, 1e21, 1e22, 1e23, 1e24, 1e25, 1e26, 1e27, 1e28,
-    ];
-    let m = d.mantissa().unsigned_abs();
-    let f = match u64::try_from(m) {
-        Ok(m) => m as f64,
-        Err(_) => (m >> 64) as f64 * 18_446_744_073_709_551_616.0 + m as u64 as f64,
-    };
-    let f = if d.is_sign_negative() { -f } else { f };
-    f / POWERS[d.scale() as usize]
 }
 
 fn summarise_with(i: &ScoreInputs, dfs: &[Decimal]) -> Summary {

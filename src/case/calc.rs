@@ -608,13 +608,11 @@ impl Case {
         let profile = self.priced_profile();
         // From proportional shares where the signs are clear (`near`), else
         // from the apportioned costs.
-        let near = || self.partner_signs_near(pc?, &profile);
+        let near = || self.partner_signs_near(pc?, (&super::near::floats(&profile), &[]));
         let partner_signs = match partners {
             true => match near() {
                 Some(signs) => signs,
-                None => self.each_partner(pc, &profile, |c, s, p, r, n| {
-                    score::own_npv_sign(c, s, p, r, n)
-                })?,
+                None => self.partner_signs(pc, &profile)?,
             },
             false => Vec::new(),
         };
@@ -644,6 +642,18 @@ impl Case {
             .chain(given)
             .any(|d| !d.fract().is_zero());
         if pence { 2 } else { 0 }
+    }
+
+    /// Each partner's own NPV against zero from its apportioned costs and
+    /// the priced realisation `profile` (None: it has no own case).
+    pub(crate) fn partner_signs(
+        &self,
+        pc: Option<&[Decimal]>,
+        profile: &[Decimal],
+    ) -> Result<Vec<Option<std::cmp::Ordering>>, CaseError> {
+        self.each_partner(pc, profile, |c, s, p, r, n| {
+            score::own_npv_sign(c, s, p, r, n)
+        })
     }
 
     pub fn case_total(&self) -> Decimal {

@@ -7,6 +7,7 @@ pub mod calc;
 pub mod contributions;
 pub mod investment;
 mod near;
+pub mod near_trial;
 pub mod partners;
 pub mod pathfinder;
 pub mod savings;

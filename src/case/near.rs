@@ -50,17 +50,24 @@ impl Near {
     }
 }
 
+/// Figures in floating point (`float`), each within four roundings.
+pub(crate) fn floats(v: &[Decimal]) -> Vec<f64> {
+    v.iter().map(|&d| float(d)).collect()
+}
+
 impl Case {
     /// The signs `each_partner` with `own_npv_sign` gives (each partner's
     /// own NPV against zero; None for one that never joins), from
     /// proportional shares. None, for the caller to work them exactly, when
     /// a sign is too close to call, when partners pay joining fees or exit
     /// costs (moved between partners after the apportionment), or wherever
-    /// the exact apportionment could fail or find no weights.
+    /// the exact apportionment could fail or find no weights. `profile` is
+    /// the priced realisation profile in floating point and how far each
+    /// year's exact share may lie beyond its rounding (empty: no further).
     pub(crate) fn partner_signs_near(
         &self,
         pc: &[Decimal],
-        profile: &[Decimal],
+        profile: (&[f64], &[f64]),
     ) -> Option<Vec<Option<Ordering>>> {
         let fees =
             |p: &crate::case::calc::CasePartner| !p.joining_fee.is_zero() || !p.exit_cost.is_zero();
@@ -85,7 +92,6 @@ impl Case {
         let roundings = 2 * (items + np + bases.len()) + 60;
         let nets = self.nets_of(pc);
         let dfs = appraise::float_factors(self.shown_rate_pct(), window);
-        let profile: Vec<f64> = profile.iter().map(|&r| float(r)).collect();
         let mut signs = Vec::with_capacity(np);
         for (i, p) in self.partners.iter().enumerate() {
             signs.push(match p.joins {
@@ -93,7 +99,7 @@ impl Case {
                 _ => Some(appraise::own_npv_sign_near(
                     &near.of(i, roundings),
                     (nets[i], p.joins, p.leaves),
-                    &profile,
+                    profile,
                     &dfs,
                 )?),
             });
@@ -167,7 +173,7 @@ mod tests {
     /// The signs from proportional shares, when given; and the exact ones.
     fn both(c: &Case) -> (Option<Vec<Option<Ordering>>>, Vec<Option<Ordering>>) {
         let pc = c.saving_costs().unwrap();
-        let near = pc.and_then(|pc| c.partner_signs_near(&pc, &c.priced_profile()));
+        let near = pc.and_then(|pc| c.partner_signs_near(&pc, (&floats(&c.priced_profile()), &[])));
         let exact = c.partner_npvs().unwrap();
         (
             near,

@@ -1,10 +1,12 @@
 //! What-if testing: scenarios (named overrides of a case), sensitivity and
 //! seeded simulation.
 
+pub mod draw;
 pub mod keys;
 pub mod options;
 pub mod scenario;
 pub mod simulate;
+pub mod trials;
 
 use crate::Error;
 use crate::model::Model;

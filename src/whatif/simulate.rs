@@ -12,109 +12,16 @@
 pub const MAX_TRIALS: usize = 2_000_000;
 
 use crate::base::chart::{Chart, Histogram, Plot, Tornado};
-use crate::base::error::{Error, Result};
-use crate::base::fastdec::OrderKey;
+use crate::base::error::Result;
 use crate::base::money::{self, Money};
 use crate::base::table::at;
 use crate::base::table::{Cell, Table, Value};
 use crate::case::score;
-use crate::whatif::scenario::{Case, Figures, Target, parse_value};
+use crate::whatif::scenario::{Case, Figures, Target};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
-use std::cmp::Ordering;
 
-/// A key varied between LOW and HIGH, with an optional MODE (triangular).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Range {
-    pub key: String,
-    pub target: Target,
-    pub low: Decimal,
-    pub high: Decimal,
-    pub mode: Option<Decimal>,
-    /// LOW, HIGH and MODE (LOW when none) as floats, for the draws:
-    /// converted once, not in every trial.
-    floats: [f64; 3],
-}
-
-/// Parses "KEY=LOW..HIGH[..MODE]" against a case.
-pub fn parse_range(case: &Case, s: &str) -> Result<Range> {
-    let (key, spec) = s.split_once('=').ok_or_else(|| {
-        Error::usage(format!(
-            "{s:?}: expected KEY=LOW..HIGH, e.g. savings.realisation=0.7..1"
-        ))
-    })?;
-    let key = key.trim();
-    let target = case.target(key)?.ok_or_else(|| {
-        Error::usage(format!(
-            "{key}: cannot be varied over a range (it takes a name, a year or a whole number of years); compare values with `scenario --set {key}=…`"
-        ))
-    })?;
-    let bits: Vec<&str> = spec.split("..").collect();
-    if !(2..=3).contains(&bits.len()) {
-        return Err(Error::usage(format!(
-            "{key}={spec}: expected LOW..HIGH or LOW..HIGH..MODE"
-        )));
-    }
-    let low = parse_value(key, target, bits[0])?;
-    let high = parse_value(key, target, bits[1])?;
-    if low > high {
-        return Err(Error::usage(format!(
-            "{key}={spec}: LOW ({low}) is greater than HIGH ({high})"
-        )));
-    }
-    let mode = match bits.get(2) {
-        Some(m) => {
-            let m = parse_value(key, target, m)?;
-            if m < low || m > high {
-                return Err(Error::usage(format!(
-                    "{key}={spec}: MODE ({m}) is outside LOW..HIGH"
-                )));
-            }
-            Some(m)
-        }
-        None => None,
-    };
-    let (a, b) = (low.to_f64().unwrap_or(0.0), high.to_f64().unwrap_or(0.0));
-    let c = mode.map_or(a, |c| c.to_f64().unwrap_or(a));
-    Ok(Range {
-        key: key.to_string(),
-        target,
-        low,
-        high,
-        mode,
-        floats: [a, b, c],
-    })
-}
-
-pub use crate::base::rng::Rng;
-
-impl Range {
-    /// One draw, rounded to the penny or to 6 places.
-    pub fn draw(&self, rng: &mut Rng) -> Decimal {
-        let [a, b, c] = self.floats;
-        let u = rng.unit();
-        let x = match self.mode {
-            None => a + (b - a) * u,
-            Some(_) => {
-                let fc = if b > a { (c - a) / (b - a) } else { 0.0 };
-                if u < fc {
-                    a + (u * (b - a) * (c - a)).sqrt()
-                } else {
-                    b - ((1.0 - u) * (b - a) * (b - c)).sqrt()
-                }
-            }
-        };
-        let dp = if self.target.is_money() { 2 } else { 6 };
-        let scaled = (x * 10f64.powi(dp as i32)).round();
-        // In 64 bits when it fits (a float to i128 is a call): the same Decimal.
-        let d = match scaled.abs() < 9.2e18 {
-            true => Decimal::new(scaled as i64, dp),
-            false => Decimal::from_i128_with_scale(scaled as i128, dp),
-        };
-        // Rounding must not leave the range.
-        d.clamp(self.low, self.high)
-    }
-}
+pub use crate::whatif::draw::{Range, Rng, parse_range};
 
 fn npv_and_score(c: &Case) -> Result<(Decimal, Option<Decimal>)> {
     let inputs = c.score_inputs()?;
@@ -414,104 +321,7 @@ fn beyond_note(rows: &[Swing]) -> Option<String> {
     })
 }
 
-/// What a simulation found: sorted samples and the breach count.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Outcome {
-    pub trials: usize,
-    pub npv: Vec<Decimal>,
-    pub score: Vec<Decimal>,
-    /// Window index of payback; `window` when none within the window.
-    pub payback: Vec<usize>,
-    pub case_total: Vec<Decimal>,
-    pub breaches: usize,
-    /// Trials in which each partner's own NPV is below zero (empty when the
-    /// case has no partner's case: a net saving given whole).
-    pub partner_worse: Vec<usize>,
-}
-
-/// Whether each partner's own case can be drawn: savings by partner.
-fn has_partner_cases(c: &Case) -> bool {
-    c.has_savings && c.net_given.is_none()
-}
-
-/// Counts the partners whose own NPV is below zero in this trial.
-fn count_worse(signs: &[Option<Ordering>], worse: &mut [usize]) {
-    for (w, sign) in worse.iter_mut().zip(signs) {
-        *w += usize::from(*sign == Some(Ordering::Less));
-    }
-}
-
-/// Trials per block. Each block draws from a stream of its own (the seed and
-/// the block's number), so the draws, and so the output, are the same
-/// whatever the number of threads that share the blocks.
-const BLOCK: usize = 4096;
-
-/// The seed of block `b`'s stream.
-fn block_seed(seed: u64, b: usize) -> u64 {
-    seed ^ (b as u64 + 1).wrapping_mul(0xD1B5_4A32_D192_ED03)
-}
-
-fn empty_outcome(base: &Case, trials: usize) -> Outcome {
-    Outcome {
-        trials,
-        npv: Vec::with_capacity(trials),
-        score: Vec::with_capacity(trials),
-        payback: Vec::with_capacity(trials),
-        case_total: Vec::with_capacity(trials),
-        breaches: 0,
-        partner_worse: if has_partner_cases(base) {
-            vec![0; base.partners.len()]
-        } else {
-            Vec::new()
-        },
-    }
-}
-
-/// `count` trials from block `b`'s stream, added to `out` unsorted.
-fn run_block(
-    base: &Case,
-    ranges: &[Range],
-    (seed, b, count): (u64, usize, usize),
-    out: &mut Outcome,
-) -> Result<()> {
-    let mut rng = Rng::new(block_seed(seed, b));
-    let mut work = base.clone();
-    let max = base.tolerance_max();
-    // A drawn tolerance is each trial's own: the base case's was used.
-    let drawn_max = draws_tolerance(ranges);
-    let partners = !out.partner_worse.is_empty();
-    // The partners' costs, when no draw moves them: worked once.
-    let fixed = match ranges.iter().any(|r| r.target.moves_partner_costs()) {
-        true => None,
-        false => Some(base.saving_costs()?),
-    };
-    for _ in 0..count {
-        for r in ranges {
-            let v = r.draw(&mut rng);
-            work.apply(r.target, v);
-        }
-        let trial = match &fixed {
-            Some(pc) => work.trial_with(partners, pc.as_deref())?,
-            None => work.trial(partners)?,
-        };
-        let max = if drawn_max { work.tolerance_max() } else { max };
-        // Put back what was drawn: cheaper than a copy of the case.
-        for r in ranges {
-            work.restore(base, r.target);
-        }
-        let (s, total) = (trial.summary, trial.total);
-        if max.is_some_and(|m| total > m) {
-            out.breaches += 1;
-        }
-        out.npv.push(s.npv);
-        // A case with no costs has no ratio; count it as the best outcome.
-        out.score.push(s.score.unwrap_or(Decimal::MAX));
-        out.payback.push(s.payback_idx.unwrap_or(base.window));
-        out.case_total.push(total);
-        count_worse(&trial.partner_signs, &mut out.partner_worse);
-    }
-    Ok(())
-}
+pub use crate::whatif::trials::{Outcome, Spread};
 
 /// Whether a range draws the cost tolerance.
 fn draws_tolerance(ranges: &[Range]) -> bool {
@@ -551,179 +361,7 @@ pub fn simulate_on(
         extreme.apply(r.target, v);
     }
     extreme.check_magnitude()?;
-    let blocks = trials.div_ceil(BLOCK);
-    let size = |b: usize| BLOCK.min(trials - b * BLOCK);
-    let threads = threads.clamp(1, blocks.max(1));
-    let done = std::sync::atomic::AtomicUsize::new(0);
-    let parts: Vec<Share> = std::thread::scope(|sc| {
-        let workers: Vec<_> = (0..threads)
-            .map(|k| {
-                let done = &done;
-                let mine = (k..blocks).step_by(threads);
-                // The first thread's lists are merged into: room for all.
-                let room = if k == 0 { trials } else { 0 };
-                sc.spawn(move || run_share(base, ranges, (seed, room), mine, &size, done))
-            })
-            .collect();
-        let mut shown = 0;
-        while workers.iter().any(|w| !w.is_finished()) {
-            let now = done.load(std::sync::atomic::Ordering::Relaxed);
-            if now != shown {
-                progress(now);
-                shown = now;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(20));
-        }
-        // A worker that panicked loses its blocks: said, never passed over.
-        let lost = || Share {
-            out: empty_outcome(base, 0),
-            failed: Some((
-                0,
-                Error::usage("the simulation stopped: a worker thread failed"),
-            )),
-        };
-        workers
-            .into_iter()
-            .map(|w| w.join().unwrap_or_else(|_| lost()))
-            .collect()
-    });
-    progress(trials);
-    merge_shares(base, trials, parts)
-}
-
-/// One thread's blocks: their outcomes together, each list sorted, and the
-/// first block that failed (with its number).
-struct Share {
-    out: Outcome,
-    failed: Option<(usize, Error)>,
-}
-
-/// Runs blocks `mine` in turn, then sorts what they found: the order of the
-/// trials does not matter to sorted lists, so each thread's are sorted
-/// while the others still run, and only merged at the end.
-fn run_share(
-    base: &Case,
-    ranges: &[Range],
-    (seed, room): (u64, usize),
-    mine: impl Iterator<Item = usize> + Clone,
-    size: &dyn Fn(usize) -> usize,
-    done: &std::sync::atomic::AtomicUsize,
-) -> Share {
-    let mut out = empty_outcome(base, room.max(mine.clone().map(size).sum()));
-    for b in mine {
-        if let Err(e) = run_block(base, ranges, (seed, b, size(b)), &mut out) {
-            return Share {
-                out,
-                failed: Some((b, e)),
-            };
-        }
-        done.fetch_add(size(b), std::sync::atomic::Ordering::Relaxed);
-    }
-    sort_outcome(&mut out);
-    Share { out, failed: None }
-}
-
-/// The threads' sorted lists merged into one outcome; the error of the
-/// first block that failed, whichever thread ran it.
-fn merge_shares(base: &Case, trials: usize, shares: Vec<Share>) -> Result<Outcome> {
-    let mut outs = Vec::with_capacity(shares.len());
-    let mut failed: Option<(usize, Error)> = None;
-    for s in shares {
-        match (s.failed, &failed) {
-            (Some((b, e)), Some((first, _))) if b < *first => failed = Some((b, e)),
-            (Some(f), None) => failed = Some(f),
-            _ => outs.push(s.out),
-        }
-    }
-    if let Some((_, e)) = failed {
-        return Err(e);
-    }
-    let mut out = empty_outcome(base, 0);
-    out.trials = trials;
-    let mut take = |f: fn(&mut Outcome) -> &mut Vec<Decimal>| -> Vec<Vec<Decimal>> {
-        outs.iter_mut().map(|o| std::mem::take(f(o))).collect()
-    };
-    let (npv, score, total) = (
-        take(|o| &mut o.npv),
-        take(|o| &mut o.score),
-        take(|o| &mut o.case_total),
-    );
-    let paybacks = outs.iter_mut().map(|o| std::mem::take(&mut o.payback));
-    let paybacks: Vec<Vec<usize>> = paybacks.collect();
-    // Two lists merged on another core while this one merges the others.
-    std::thread::scope(|sc| {
-        let two = sc.spawn(|| (merged_figures(npv), merged_figures(score)));
-        out.case_total = merged_figures(total);
-        out.payback = merged(paybacks, usize::cmp);
-        // A merge only moves figures, so it cannot fail; were the thread to
-        // panic, so does this one rather than give a short outcome.
-        (out.npv, out.score) = two.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
-    });
-    for o in &outs {
-        out.breaches += o.breaches;
-        for (a, b) in out.partner_worse.iter_mut().zip(&o.partner_worse) {
-            *a += b;
-        }
-    }
-    Ok(out)
-}
-
-/// Sorted lists merged into the first, each in turn, from the back: the
-/// first list has room for all (`run_share`), so nothing is allocated or
-/// copied twice, and fresh pages are only touched for what is added.
-fn merged<T: Copy>(lists: Vec<Vec<T>>, cmp: impl Fn(&T, &T) -> Ordering) -> Vec<T> {
-    let mut lists = lists.into_iter();
-    let mut a = lists.next().unwrap_or_default();
-    for b in lists {
-        let n = a.len();
-        a.extend_from_slice(&b);
-        // a[..i] and b[..j] are left to place; a[k..] is placed.
-        let (mut i, mut j, mut k) = (n, b.len(), a.len());
-        while j > 0 {
-            k -= 1;
-            if i > 0 && cmp(&a[i - 1], &b[j - 1]) == Ordering::Greater {
-                a[k] = a[i - 1];
-                i -= 1;
-            } else {
-                a[k] = b[j - 1];
-                j -= 1;
-            }
-        }
-    }
-    a
-}
-
-/// Sorts each list of figures for its percentiles.
-fn sort_outcome(o: &mut Outcome) {
-    sort_figures(&mut o.npv);
-    sort_figures(&mut o.score);
-    o.payback.sort_unstable();
-    sort_figures(&mut o.case_total);
-}
-
-/// Sorts figures in `in_full`'s order, by integer keys when they fit (one
-/// multiplication each; rust_decimal rescales to compare two scales, which
-/// was a tenth of a simulation's time). Equal keys are the same bytes.
-fn sort_figures(v: &mut [Decimal]) {
-    match OrderKey::for_all(v.iter()) {
-        Some(k) => v.sort_unstable_by_key(|d| k.key(d)),
-        None => v.sort_unstable_by(in_full),
-    }
-}
-
-/// `merged` for lists of figures sorted by `sort_figures`.
-fn merged_figures(lists: Vec<Vec<Decimal>>) -> Vec<Decimal> {
-    match OrderKey::for_all(lists.iter().flatten()) {
-        Some(k) => merged(lists, |a, b| k.key(a).cmp(&k.key(b))),
-        None => merged(lists, in_full),
-    }
-}
-
-/// Decimals by value, and equal values (1.0 and 1.00) by their bytes: one
-/// order, so the sorted lists (and the sums of them) are the same however
-/// the trials were shared between threads.
-fn in_full(a: &Decimal, b: &Decimal) -> Ordering {
-    a.cmp(b).then_with(|| a.serialize().cmp(&b.serialize()))
+    crate::whatif::trials::run(base, ranges, (trials, seed), threads, progress)
 }
 
 /// Nearest-rank percentile of sorted values.
@@ -754,7 +392,7 @@ pub fn outcome_table(base: &Case, ranges: &[Range], o: &Outcome, seed: u64) -> R
     );
     let mut t = Table::new("simulation", title, &cols, 1);
     let m = |d: Decimal| Value::money(Money(d));
-    let mean = |v: &[Decimal]| Value::money(Money(mean_of(v)));
+    let mean = |v: &Spread| v.mean.map(m).unwrap_or(Value::Empty);
     t.push(percentile_row(
         "NPV",
         m(bf.score.npv),
@@ -773,7 +411,7 @@ pub fn outcome_table(base: &Case, ranges: &[Range], o: &Outcome, seed: u64) -> R
         mean(&o.case_total),
         Better::Lower,
     ));
-    t.push(payback_row(base, &bf, &o.payback));
+    t.push(payback_row(base, &bf, o));
     let prob = if o.trials == 0 {
         Decimal::ZERO
     } else {
@@ -783,7 +421,7 @@ pub fn outcome_table(base: &Case, ranges: &[Range], o: &Outcome, seed: u64) -> R
     if tolerance {
         t.push(breach_row(&bf, prob));
     }
-    t.push(loss_row(&bf, &o.npv));
+    t.push(loss_row(&bf, o));
     partner_rows(&mut t, base, &bf, o)?;
     t.headline = outcome_headline(o, tolerance.then_some(prob));
     if let Some(n) = base_outside(&bf, o) {
@@ -819,12 +457,8 @@ pub fn outcome_table(base: &Case, ranges: &[Range], o: &Outcome, seed: u64) -> R
     t.notes.push(format!(
         "The draws are repeatable: run again with seed {seed}, the simulation gives the same figures."
     ));
-    t.charts.push(distribution_chart(
-        &base.name,
-        base.window,
-        &o.npv,
-        bf.score.npv,
-    ));
+    t.charts
+        .push(distribution_chart(&base.name, base.window, o, bf.score.npv));
     Ok(t)
 }
 
@@ -858,7 +492,7 @@ fn moves_nothing(base: &Case, r: &Range) -> Result<bool> {
 
 /// Why the base case can lie outside the simulated range, said when it does.
 fn base_outside(bf: &Figures, o: &Outcome) -> Option<String> {
-    let (lo, hi) = (percentile(&o.npv, 10)?, percentile(&o.npv, 90)?);
+    let (lo, hi) = (o.npv.at(10)?, o.npv.at(90)?);
     let base = bf.score.npv;
     let side = if base > hi {
         "above the upside"
@@ -928,30 +562,17 @@ fn partner_rows(t: &mut Table, base: &Case, bf: &Figures, o: &Outcome) -> Result
     Ok(())
 }
 
-fn mean_of(v: &[Decimal]) -> Decimal {
-    if v.is_empty() {
-        Decimal::ZERO
-    } else {
-        v.iter().sum::<Decimal>() / Decimal::from(v.len())
-    }
-}
-
 /// A measure's base value, its P10, P50 and P90 over the trials shown by
 /// `f`, and its mean.
 fn percentile_row(
     label: &str,
     base: Value,
-    v: &[Decimal],
+    v: &Spread,
     f: &dyn Fn(Decimal) -> Value,
     mean: Value,
     better: Better,
 ) -> Vec<Cell> {
-    let p = |q: u32| {
-        Cell::rule(
-            percentile(v, q).map(f).unwrap_or(Value::Empty),
-            percentile_rule(q),
-        )
-    };
+    let p = |q: u32| Cell::rule(v.at(q).map(f).unwrap_or(Value::Empty), percentile_rule(q));
     let [down, mid, up] = better.percentiles();
     vec![
         Cell::label(label),
@@ -959,13 +580,13 @@ fn percentile_row(
         p(down),
         p(mid),
         p(up),
-        Cell::rule(mean, "mean of the trials"),
+        Cell::rule(mean, "mean of the trials, rounded to the pound"),
     ]
 }
 
 /// The investment score: a trial with no costs has none (kept as MAX so it
 /// sorts last, shown n/a), and the mean is over the trials with one.
-fn score_row(bf: &Figures, scores: &[Decimal]) -> Vec<Cell> {
+fn score_row(bf: &Figures, scores: &Spread) -> Vec<Cell> {
     let na = || Value::na("n/a");
     let sc = |d: Decimal| {
         if d == Decimal::MAX {
@@ -974,24 +595,18 @@ fn score_row(bf: &Figures, scores: &[Decimal]) -> Vec<Cell> {
             Value::num(d, 2)
         }
     };
-    let finite: Vec<Decimal> = scores
-        .iter()
-        .copied()
-        .filter(|d| *d != Decimal::MAX)
-        .collect();
     let base = bf.score.score.map(|s| Value::num(s, 2)).unwrap_or_else(na);
-    let mean = if finite.is_empty() {
-        na()
-    } else {
-        Value::num(mean_of(&finite), 2)
-    };
+    let mean = scores.mean.map(|d| Value::num(d, 2)).unwrap_or_else(na);
     let mut row = percentile_row("Investment score", base, scores, &sc, mean, Better::Higher);
-    row[5] = Cell::rule(row[5].value.clone(), "mean of the trials with costs");
+    row[5] = Cell::rule(
+        row[5].value.clone(),
+        "mean of the trials with costs, rounded to two places",
+    );
     row
 }
 
 /// The payback year by window index; past the window there is none.
-fn payback_row(base: &Case, bf: &Figures, payback: &[usize]) -> Vec<Cell> {
+fn payback_row(base: &Case, bf: &Figures, o: &Outcome) -> Vec<Cell> {
     let py = |i: usize| {
         Value::text(if i >= base.window {
             "none within window".to_string()
@@ -1001,7 +616,7 @@ fn payback_row(base: &Case, bf: &Figures, payback: &[usize]) -> Vec<Cell> {
     };
     let p = |q: u32| {
         Cell::rule(
-            percentile(payback, q).map(py).unwrap_or(Value::Empty),
+            o.payback_at(q).map(py).unwrap_or(Value::Empty),
             percentile_rule(q),
         )
     };
@@ -1047,16 +662,8 @@ fn certain(happens: bool, rule: &str) -> Cell {
 }
 
 /// The probability that the case loses money: NPV below zero.
-fn loss_row(bf: &Figures, npv: &[Decimal]) -> Vec<Cell> {
-    let below = npv
-        .iter()
-        .filter(|d| d.is_sign_negative() && !d.is_zero())
-        .count();
-    let p = if npv.is_empty() {
-        Decimal::ZERO
-    } else {
-        Decimal::from(below * 100) / Decimal::from(npv.len())
-    };
+fn loss_row(bf: &Figures, o: &Outcome) -> Vec<Cell> {
+    let p = below_zero(o);
     vec![
         Cell::label("Probability that NPV is below zero"),
         certain(
@@ -1074,17 +681,15 @@ fn loss_row(bf: &Figures, npv: &[Decimal]) -> Vec<Cell> {
 /// of a loss when the case sets no tolerance.
 fn outcome_headline(o: &Outcome, breach: Option<Decimal>) -> String {
     let npv = |q: u32| {
-        percentile(&o.npv, q)
+        o.npv
+            .at(q)
             .map(|d| money::format_pounds(d, 0, Default::default()))
             .unwrap_or_default()
     };
     let pct = |p: Decimal| money::format_percent(p, 1, Default::default());
     let chance = match breach {
         Some(p) => format!("the cost tolerance is breached in {} of trials", pct(p)),
-        None => format!(
-            "the NPV is below zero in {} of trials",
-            pct(below_zero(&o.npv))
-        ),
+        None => format!("the NPV is below zero in {} of trials", pct(below_zero(o))),
     };
     format!(
         "Across {} trials the NPV is {} at P10, {} at P50 and {} at P90; {chance}.",
@@ -1117,23 +722,18 @@ fn tornado_chart(t: &Table, case: &str, window: usize) -> Chart {
 }
 
 /// The share of trials (in percent units) whose NPV is below zero.
-fn below_zero(npv: &[Decimal]) -> Decimal {
-    let n = npv
-        .iter()
-        .filter(|d| d.is_sign_negative() && !d.is_zero())
-        .count();
-    Decimal::from(n * 100) / Decimal::from(npv.len().max(1))
+fn below_zero(o: &Outcome) -> Decimal {
+    Decimal::from(o.below_zero * 100) / Decimal::from(o.trials.max(1))
 }
 
 /// The distribution of simulated NPVs with P10/P50/P90 marked.
-fn distribution_chart(case: &str, window: usize, npv: &[Decimal], base: Decimal) -> Chart {
-    let vals: Vec<f64> = npv.iter().map(|d| d.to_f64().unwrap_or(0.0)).collect();
-    let p = |q: u32| percentile(npv, q).and_then(|d| d.to_f64()).unwrap_or(0.0);
+fn distribution_chart(case: &str, window: usize, o: &Outcome, base: Decimal) -> Chart {
+    let p = |q: u32| o.npv.at(q).and_then(|d| d.to_f64()).unwrap_or(0.0);
     Chart {
         name: "npv-distribution".into(),
         title: format!(
             "{case}: simulated NPV ({} trials)",
-            crate::base::money::group_thousands(Decimal::from(npv.len()), 0)
+            crate::base::money::group_thousands(Decimal::from(o.trials), 0)
         ),
         x_label: format!(
             "Net present value over {} years",
@@ -1141,7 +741,7 @@ fn distribution_chart(case: &str, window: usize, npv: &[Decimal], base: Decimal)
         ),
         y_label: "Number of trials".into(),
         plot: Plot::Histogram(Histogram {
-            values: vals,
+            values: o.npv_values.clone(),
             bins: 40,
             markers: vec![
                 ("P10".into(), p(10)),
@@ -1153,7 +753,7 @@ fn distribution_chart(case: &str, window: usize, npv: &[Decimal], base: Decimal)
                 (
                     format!(
                         "Break-even ({} of trials below)",
-                        money::format_percent(below_zero(npv), 1, Default::default())
+                        money::format_percent(below_zero(o), 1, Default::default())
                     ),
                     0.0,
                 ),
@@ -1302,17 +902,6 @@ mod tests {
             "optimism_bias.operating_pct",
         ] {
             assert!(moved.contains(&k), "{k}");
-        }
-    }
-
-    proptest! {
-        /// Merging sorted lists gives the sorted whole.
-        #[test]
-        fn merged_lists_are_sorted(lists in proptest::collection::vec(proptest::collection::vec(0u8..20, 0..30), 0..5)) {
-            let mut want: Vec<u8> = lists.iter().flatten().copied().collect();
-            want.sort_unstable();
-            let sorted: Vec<Vec<u8>> = lists.into_iter().map(|mut l| { l.sort_unstable(); l }).collect();
-            prop_assert_eq!(merged(sorted, u8::cmp), want);
         }
     }
 

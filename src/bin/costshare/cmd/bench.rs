@@ -110,7 +110,9 @@ pub fn run(args: &Args, out: &mut dyn Write) -> costshare::Result<Exit> {
     let start = Instant::now();
     let o = simulate::simulate(&case, &rs, trials, 42, &mut |_| {})?;
     let secs = start.elapsed().as_secs_f64();
-    let p50 = simulate::percentile(&o.npv, 50)
+    let p50 = o
+        .npv
+        .at(50)
         .map(|d| format_pounds(d, 0, Default::default()))
         .unwrap_or_default();
     emit(
