@@ -276,29 +276,34 @@ pub struct NearCosts<'a> {
     pub roundings: usize,
 }
 
-/// `discount_factors(rate_pct, n)` in floating point, each within four
-/// roundings of the exact factor (`float`).
-pub fn float_factors(rate_pct: Decimal, n: usize) -> Vec<f64> {
-    with_factors(rate_pct, n, |dfs| dfs.iter().map(|&d| float(d)).collect())
+/// `discount_factors(rate_pct, n)` bounded (`Bounded::of`: within four
+/// roundings of the exact factors).
+pub fn near_factors(rate_pct: Decimal, n: usize) -> Vec<crate::base::bounded::Bounded> {
+    with_factors(rate_pct, n, |dfs| {
+        dfs.iter()
+            .map(|&d| crate::base::bounded::Bounded::of(d))
+            .collect()
+    })
 }
 
 /// The sign of `own_npv` from costs known only nearly (`NearCosts`), as
 /// `own_npv_sign` filters, with each year's slack, discounted, added to the
-/// bound; `dfs` and `realisation` are `float_factors` and the profile in
-/// floating point (`float`), and `realisation_err` how far each year's
-/// exact share may lie beyond that (empty: no further). None when the NPV
-/// lies within the bound of zero: the caller works the exact costs then.
+/// bound; `dfs` and `realisation` are `near_factors` and the profile in
+/// floating point (`float`), the profile bounded (`Bounded`). None when
+/// the NPV lies within the bound of zero: the caller works the exact costs
+/// then.
 pub fn own_npv_sign_near(
     c: &NearCosts,
     (net, from, until): (Decimal, usize, usize),
-    (realisation, realisation_err): (&[f64], &[f64]),
-    dfs: &[f64],
+    realisation: &[crate::base::bounded::Bounded],
+    dfs: &[crate::base::bounded::Bounded],
 ) -> Option<Ordering> {
     let (mut npv, mut size, mut slack) = (0f64, 0f64, 0f64);
     let net = float(net);
-    for (t, &df) in dfs.iter().enumerate() {
+    for (t, df) in dfs.iter().enumerate() {
+        let df = df.v;
         let s = match from <= t && t < until {
-            true => net * realisation.get(t).copied().unwrap_or(1.0),
+            true => net * realisation.get(t).map_or(1.0, |r| r.v),
             false => 0.0,
         };
         let (ps, pc) = (s * df, c.cost[t] * df);
@@ -306,7 +311,8 @@ pub fn own_npv_sign_near(
         size += ps.abs() + c.size[t] * df;
         slack += c.slack[t] * df;
         if from <= t && t < until {
-            slack += net.abs() * realisation_err.get(t).copied().unwrap_or(0.0) * df;
+            // The profile's own bound, beyond its rounding, doubled.
+            slack += net.abs() * realisation.get(t).map_or(0.0, |r| r.e * 2.0) * df;
         }
     }
     // As `own_npv_sign`'s bound, with the costs' own roundings in each

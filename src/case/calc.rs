@@ -608,7 +608,10 @@ impl Case {
         let profile = self.priced_profile();
         // From proportional shares where the signs are clear (`near`), else
         // from the apportioned costs.
-        let near = || self.partner_signs_near(pc?, (&super::near::floats(&profile), &[]));
+        let near = || {
+            let kept = (None, &self.near_factors()[..], &self.near_amounts()[..]);
+            self.partner_signs_near(pc?, &super::near::bounded(&profile), kept)
+        };
         let partner_signs = match partners {
             true => match near() {
                 Some(signs) => signs,

@@ -6,7 +6,7 @@ pub mod appraise;
 pub mod calc;
 pub mod contributions;
 pub mod investment;
-mod near;
+pub mod near;
 pub mod near_trial;
 pub mod partners;
 pub mod pathfinder;

@@ -10,6 +10,7 @@
 //! `own_npv_sign`. Only a sign within the bound of zero, or a case whose
 //! exact apportionment could fail, is left to the exact path.
 
+use crate::base::bounded::Bounded;
 use crate::case::apportion::Apportioner;
 use crate::case::appraise::{self, NearCosts, float};
 use crate::case::calc::{Case, CaseItem, NEVER};
@@ -50,30 +51,130 @@ impl Near {
     }
 }
 
-/// Figures in floating point (`float`), each within four roundings.
-pub(crate) fn floats(v: &[Decimal]) -> Vec<f64> {
-    v.iter().map(|&d| float(d)).collect()
+impl Case {
+    /// Every item's amount in every year of the span, bounded, item by
+    /// item (`i * span + t`).
+    pub(crate) fn near_amounts(&self) -> Vec<Bounded> {
+        let all = self.items.iter().flat_map(|i| &i.amounts[..self.span]);
+        all.map(|&a| Bounded::of(a)).collect()
+    }
+
+    /// The discount factors at the rate shown, bounded.
+    pub(crate) fn near_factors(&self) -> Vec<Bounded> {
+        appraise::near_factors(self.shown_rate_pct(), self.window)
+    }
+}
+
+/// Figures bounded (`Bounded::of`).
+pub(crate) fn bounded(v: &[Decimal]) -> Vec<Bounded> {
+    v.iter().map(|&d| Bounded::of(d)).collect()
+}
+
+/// What `partner_signs_near` works out of a case before its costs: each
+/// basis's items, weights and yearly apportioners. A simulation whose draws
+/// leave the weights alone (`Target::moves_partner_costs`) works it once a
+/// block (`Case::shares_prep`); it was a third of a trial's time.
+pub struct SharesPrep {
+    bases: Vec<BasisPrep>,
+    roundings: usize,
+}
+
+/// One basis's part of `SharesPrep`.
+struct BasisPrep {
+    basis: crate::model::Basis,
+    /// The items it shares, by index.
+    items: Vec<usize>,
+    /// Each partner's weight in floating point.
+    wf: Vec<f64>,
+    /// Each year of the span: the group of partners sharing its costs
+    /// (index into `groups`), None when no partner is in.
+    years: Vec<Option<usize>>,
+    /// The partners in, their apportioner and the sum of their weights.
+    groups: Vec<(Vec<usize>, Apportioner, f64)>,
 }
 
 impl Case {
-    /// The signs `each_partner` with `own_npv_sign` gives (each partner's
-    /// own NPV against zero; None for one that never joins), from
-    /// proportional shares. None, for the caller to work them exactly, when
-    /// a sign is too close to call, when partners pay joining fees or exit
-    /// costs (moved between partners after the apportionment), or wherever
-    /// the exact apportionment could fail or find no weights. `profile` is
-    /// the priced realisation profile in floating point and how far each
-    /// year's exact share may lie beyond its rounding (empty: no further).
-    pub(crate) fn partner_signs_near(
-        &self,
-        pc: &[Decimal],
-        profile: (&[f64], &[f64]),
-    ) -> Option<Vec<Option<Ordering>>> {
+    /// `SharesPrep` for this case: None where the exact apportionment could
+    /// fail or finds no weights whatever the costs, or partners pay joining
+    /// fees or exit costs (moved between partners after the apportionment).
+    pub fn shares_prep(&self) -> Option<SharesPrep> {
         let fees =
             |p: &crate::case::calc::CasePartner| !p.joining_fee.is_zero() || !p.exit_cost.is_zero();
         if self.partners.iter().any(fees) {
             return None;
         }
+        let bases = self.cost_bases();
+        // Four roundings for each conversion and one for each operation:
+        // the items' sum, the weights' sum, the share, the uplift, the
+        // price factor, the bases' sum; twice over.
+        let roundings = 2 * (self.items.len() + self.partners.len() + bases.len()) + 60;
+        let bases = bases
+            .into_iter()
+            .map(|b| self.basis_prep(b))
+            .collect::<Option<Vec<_>>>()?;
+        Some(SharesPrep { bases, roundings })
+    }
+
+    fn basis_prep(&self, basis: &crate::model::Basis) -> Option<BasisPrep> {
+        let w = self.weight_values_for(basis).ok()?;
+        let wf: Vec<f64> = w.iter().map(|&x| float(x)).collect();
+        let items = (0..self.items.len())
+            .filter(|&i| self.shared_by(&self.items[i], basis))
+            .collect();
+        let (mut years, mut groups) = (Vec::with_capacity(self.span), Vec::new());
+        let mut engaged: Vec<usize> = Vec::new();
+        for t in 0..self.span {
+            self.engaged_in(t, &mut engaged);
+            if engaged.is_empty() {
+                years.push(None);
+                continue;
+            }
+            let g = match groups.iter().position(|(e, _, _)| *e == engaged) {
+                Some(g) => g,
+                None => {
+                    let ws: Vec<Decimal> = engaged.iter().map(|&i| w[i]).collect();
+                    let a = Apportioner::new(&ws).ok()?;
+                    let total: f64 = engaged.iter().map(|&i| wf[i]).sum();
+                    // A sum of weights that is not a positive number (NaN too).
+                    if total.partial_cmp(&0.0) != Some(Ordering::Greater) {
+                        return None;
+                    }
+                    groups.push((engaged.clone(), a, total));
+                    groups.len() - 1
+                }
+            };
+            years.push(Some(g));
+        }
+        Some(BasisPrep {
+            basis: basis.clone(),
+            items,
+            wf,
+            years,
+            groups,
+        })
+    }
+
+    /// The signs `each_partner` with `own_npv_sign` gives (each partner's
+    /// own NPV against zero; None for one that never joins), from
+    /// proportional shares. None, for the caller to work them exactly, when
+    /// a sign is too close to call or `shares_prep` gives none. `profile` is
+    /// the priced realisation profile bounded; `kept` the case's
+    /// `shares_prep` when the caller keeps one, the discount factors
+    /// (`near_factors`) and the items' amounts (`near_amounts`).
+    pub(crate) fn partner_signs_near(
+        &self,
+        pc: &[Decimal],
+        profile: &[Bounded],
+        (prep, dfs, amounts): (Option<&SharesPrep>, &[Bounded], &[Bounded]),
+    ) -> Option<Vec<Option<Ordering>>> {
+        let own;
+        let prep = match prep {
+            Some(p) => p,
+            None => {
+                own = self.shares_prep()?;
+                &own
+            }
+        };
         let (np, window) = (self.partners.len(), self.window);
         let mut near = Near {
             cost: vec![0.0; np * window],
@@ -81,80 +182,58 @@ impl Case {
             slack: vec![0.0; np * window],
             window,
         };
-        let bases = self.cost_bases();
-        for basis in &bases {
-            self.near_shares(basis, &mut near)?;
+        for b in &prep.bases {
+            self.near_shares(b, amounts, &mut near)?;
         }
-        // Four roundings for each conversion and one for each operation:
-        // the items' sum, the weights' sum, the share, the uplift, the
-        // price factor, the bases' sum; twice over.
-        let items = self.items.len();
-        let roundings = 2 * (items + np + bases.len()) + 60;
         let nets = self.nets_of(pc);
-        let dfs = appraise::float_factors(self.shown_rate_pct(), window);
         let mut signs = Vec::with_capacity(np);
         for (i, p) in self.partners.iter().enumerate() {
             signs.push(match p.joins {
                 NEVER => None,
                 _ => Some(appraise::own_npv_sign_near(
-                    &near.of(i, roundings),
+                    &near.of(i, prep.roundings),
                     (nets[i], p.joins, p.leaves),
                     profile,
-                    &dfs,
+                    dfs,
                 )?),
             });
         }
         Some(signs)
     }
 
-    /// Adds each partner's proportional share of the costs shared by
-    /// `basis` to `near`, every year the exact `shares` apportions (beyond
+    /// Adds each partner's proportional share of the costs shared by the
+    /// basis `b` to `near`, every year the exact `shares` apportions (beyond
     /// the window too, where only its failures matter). None where `shares`
-    /// could fail or finds no weights.
-    fn near_shares(&self, basis: &crate::model::Basis, near: &mut Near) -> Option<()> {
-        let w = self.weight_values_for(basis).ok()?;
-        let wf: Vec<f64> = w.iter().map(|&x| float(x)).collect();
+    /// could fail on these costs. `amounts` are `near_amounts`.
+    fn near_shares(&self, b: &BasisPrep, amounts: &[Bounded], near: &mut Near) -> Option<()> {
         let (up, upf) = (self.uplift(), float(self.uplift()));
-        let mine = |i: &CaseItem| self.shared_by(i, basis);
-        let items: Vec<&CaseItem> = self.items.iter().filter(|i| mine(i)).collect();
-        let mut engaged: Vec<usize> = Vec::new();
-        let mut ready: Option<(Vec<usize>, Apportioner, f64)> = None;
         for t in 0..self.span {
-            self.engaged_in(t, &mut engaged);
             // The year's cost (`cost_in`) and its size, in floating point.
             let (mut cost, mut size) = (0f64, 0f64);
-            for i in &items {
-                let a = float(i.amounts[t]);
+            for &i in &b.items {
+                let a = amounts[i * self.span + t].v;
                 (cost, size) = (cost + a, size + a.abs());
             }
             let (cost, size) = (cost * upf, size * upf.abs());
-            if engaged.is_empty() {
+            let Some(g) = b.years[t] else {
                 // `shares` refuses costs no one shares.
+                let mine = |i: &CaseItem| self.shared_by(i, &b.basis);
                 match size == 0.0 || self.cost_in(t, up, mine).is_zero() {
                     true => continue,
                     false => return None,
                 }
-            }
-            let (e, a, total) = match ready.take() {
-                Some(r) if r.0 == engaged => r,
-                _ => {
-                    let ws: Vec<Decimal> = engaged.iter().map(|&i| w[i]).collect();
-                    let a = Apportioner::new(&ws).ok()?;
-                    (engaged.clone(), a, engaged.iter().map(|&i| wf[i]).sum())
-                }
             };
-            // A sum of weights that is not a positive number (NaN too).
-            if !a.fits(size * 1.01) || total.partial_cmp(&0.0) != Some(Ordering::Greater) {
+            let (e, a, total) = &b.groups[g];
+            if !a.fits(size * 1.01) {
                 return None;
             }
             if t < self.window {
                 let pf = float(self.price_factors(t).0);
-                for &i in &e {
-                    let share = wf[i] / total;
+                for &i in e {
+                    let share = b.wf[i] / total;
                     near.add((i, t), (cost * share, size * share), pf);
                 }
             }
-            ready = Some((e, a, total));
         }
         Some(())
     }
@@ -173,7 +252,13 @@ mod tests {
     /// The signs from proportional shares, when given; and the exact ones.
     fn both(c: &Case) -> (Option<Vec<Option<Ordering>>>, Vec<Option<Ordering>>) {
         let pc = c.saving_costs().unwrap();
-        let near = pc.and_then(|pc| c.partner_signs_near(&pc, (&floats(&c.priced_profile()), &[])));
+        let near = pc.and_then(|pc| {
+            c.partner_signs_near(
+                &pc,
+                &bounded(&c.priced_profile()),
+                (None, &c.near_factors(), &c.near_amounts()),
+            )
+        });
         let exact = c.partner_npvs().unwrap();
         (
             near,

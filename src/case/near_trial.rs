@@ -14,6 +14,7 @@
 
 use crate::base::bounded::Bounded;
 use crate::case::calc::Case;
+use crate::case::near::SharesPrep;
 use rust_decimal::Decimal;
 use std::cmp::Ordering;
 
@@ -29,23 +30,69 @@ pub struct NearTrial {
     pub partner_signs: Vec<Option<Ordering>>,
 }
 
+/// What a simulation thread keeps from trial to trial: the discount
+/// factors bounded (worked again when the rate moves), the base case's
+/// `shares_prep` when no draw moves the partners' costs, and the items'
+/// amounts bounded (each converted again only when a draw moved it).
+pub struct Kept {
+    rate: Option<Decimal>,
+    dfs: Vec<Bounded>,
+    prep: Option<SharesPrep>,
+    /// Each amount's bytes and its bound, as `Case::near_amounts`.
+    keys: Vec<[u8; 16]>,
+    amounts: Vec<Bounded>,
+}
+
+impl Kept {
+    pub fn new(prep: Option<SharesPrep>) -> Kept {
+        Kept {
+            rate: None,
+            dfs: Vec::new(),
+            prep,
+            keys: Vec::new(),
+            amounts: Vec::new(),
+        }
+    }
+
+    /// Brought up to date with `c`.
+    fn refresh(&mut self, c: &Case) {
+        let rate = c.shown_rate_pct();
+        if self.rate != Some(rate) || self.dfs.len() != c.window {
+            self.dfs = crate::case::appraise::near_factors(rate, c.window);
+            self.rate = Some(rate);
+        }
+        let all = c.items.iter().flat_map(|i| &i.amounts[..c.span]);
+        if self.keys.len() != c.items.len() * c.span {
+            self.keys = all.clone().map(|a| a.serialize()).collect();
+            self.amounts = c.near_amounts();
+        }
+        for ((k, b), a) in self.keys.iter_mut().zip(&mut self.amounts).zip(all) {
+            let bytes = a.serialize();
+            if *k != bytes {
+                (*k, *b) = (bytes, Bounded::of(*a));
+            }
+        }
+    }
+}
+
 impl Case {
     /// `trial_with`'s figures as ranges (`Bounded`), given the partners'
-    /// costs and the discount factors bounded. None when a sign, a nought or
+    /// costs and what the caller keeps (`Kept`). None when a sign, a nought or
     /// the payback year is too close to call, or a step is out of the
     /// floats' reach: the caller works the trial exactly.
     pub fn near_trial(
         &self,
         partners: bool,
         pc: Option<&[Decimal]>,
-        dfs: &[Bounded],
+        kept: &mut Kept,
     ) -> Option<NearTrial> {
+        kept.refresh(self);
+        let (dfs, amounts) = (&kept.dfs[..], &kept.amounts[..]);
         let profile = self.near_profile()?;
         let partner_signs = match partners {
             true => {
-                let f: Vec<f64> = profile.iter().map(|b| b.v).collect();
-                let e: Vec<f64> = profile.iter().map(|b| b.e * 2.0).collect();
-                match pc.and_then(|pc| self.partner_signs_near(pc, (&f, &e))) {
+                let kept = (kept.prep.as_ref(), dfs, amounts);
+                match pc.and_then(|pc| self.partner_signs_near(pc, &profile, kept)) {
                     Some(signs) => signs,
                     // Fees, or a sign too close: the exact apportionment.
                     None => self.partner_signs(pc, &self.priced_profile()).ok()?,
@@ -54,10 +101,10 @@ impl Case {
             false => Vec::new(),
         };
         let up = self.near_uplift()?;
-        let costs = self.near_costs(up);
+        let costs = self.near_costs(up, amounts);
         let savers = self.near_savers(pc);
         let (npv, score, payback_idx) = near_summary(&costs, &savers, &profile, dfs)?;
-        let total = self.near_case_total(up);
+        let total = self.near_case_total(up, amounts);
         let all = [npv, total].into_iter().chain(score);
         all.clone().all(Bounded::is_finite).then_some(NearTrial {
             npv,
@@ -75,12 +122,12 @@ impl Case {
     }
 
     /// `score_inputs_with`'s costs: each window year's paid items, uplifted
-    /// and priced.
-    fn near_costs(&self, up: Bounded) -> Vec<Bounded> {
+    /// and priced; `amounts` as `near_amounts`.
+    fn near_costs(&self, up: Bounded, amounts: &[Bounded]) -> Vec<Bounded> {
         (0..self.window)
             .map(|t| {
-                let paid = self.items.iter().filter(|i| !i.external);
-                let sum = paid.fold(Bounded::ZERO, |s, i| s.plus(Bounded::of(i.amounts[t])));
+                let paid = (0..self.items.len()).filter(|&i| !self.items[i].external);
+                let sum = paid.fold(Bounded::ZERO, |s, i| s.plus(amounts[i * self.span + t]));
                 let price = match self.prices.is_some() {
                     true => Bounded::of(self.price_factors(t).0),
                     false => Bounded::ONE,
@@ -110,13 +157,11 @@ impl Case {
     }
 
     /// `case_total`: the items not paid centrally, uplifted.
-    fn near_case_total(&self, up: Bounded) -> Bounded {
-        let items = self.items.iter().filter(|i| !i.central);
+    fn near_case_total(&self, up: Bounded, amounts: &[Bounded]) -> Bounded {
+        let items = (0..self.items.len()).filter(|&i| !self.items[i].central);
         items.fold(Bounded::ZERO, |total, i| {
-            let sum = i
-                .amounts
-                .iter()
-                .fold(Bounded::ZERO, |s, &a| s.plus(Bounded::of(a)));
+            let mine = &amounts[i * self.span..(i + 1) * self.span];
+            let sum = mine.iter().fold(Bounded::ZERO, |s, &a| s.plus(a));
             total.plus(sum.times(up))
         })
     }
@@ -233,13 +278,6 @@ mod tests {
         Case::from_model(&m).unwrap()
     }
 
-    fn dfs(c: &Case) -> Vec<Bounded> {
-        crate::case::appraise::discount_factors(c.shown_rate_pct(), c.window)
-            .into_iter()
-            .map(Bounded::of)
-            .collect()
-    }
-
     fn within(b: Bounded, d: Decimal) -> bool {
         let f = crate::base::bounded::float(d);
         b.low() <= f + f.abs() * 1e-15 && f - f.abs() * 1e-15 <= b.high()
@@ -280,7 +318,7 @@ mod tests {
         // As the simulation asks: signs only of partners with cases.
         let partners = c.has_savings && c.net_given.is_none();
         let exact = c.trial_with(partners, pc.as_deref()).unwrap();
-        let Some(near) = c.near_trial(partners, pc.as_deref(), &dfs(&c)) else {
+        let Some(near) = c.near_trial(partners, pc.as_deref(), &mut Kept::new(None)) else {
             return Ok(false);
         };
         let (npv, total) = (exact.summary.npv, exact.total);

@@ -17,7 +17,7 @@
 use crate::base::bounded::Bounded;
 use crate::base::error::{Error, Result};
 use crate::base::rng::Rng;
-use crate::case::appraise;
+use crate::case::near_trial::Kept;
 use crate::whatif::draw::Range;
 use crate::whatif::scenario::{Case, Target};
 use rust_decimal::Decimal;
@@ -232,7 +232,7 @@ impl<'a> Run<'a> {
     }
 
     /// A trial's ranges, its settled facts counted in `tally`.
-    fn trial(&self, work: &Case, dfs: &mut Factors, tally: &mut Tally) -> Result<Ranged> {
+    fn trial(&self, work: &Case, kept: &mut Kept, tally: &mut Tally) -> Result<Ranged> {
         let pc_own;
         let pc = match &self.fixed {
             Some(pc) => pc.as_deref(),
@@ -245,7 +245,7 @@ impl<'a> Run<'a> {
             true => work.tolerance_max(),
             false => self.max,
         };
-        let Some(near) = work.near_trial(self.partners, pc, dfs.of(work)) else {
+        let Some(near) = work.near_trial(self.partners, pc, kept) else {
             return self.exact_trial(work, pc, max, tally);
         };
         let breach = match max {
@@ -267,29 +267,6 @@ impl<'a> Run<'a> {
             score: near.score.unwrap_or(NO_SCORE),
             total: near.total,
         })
-    }
-}
-
-/// The discount factors bounded, worked again only when the rate moves.
-struct Factors {
-    rate: Option<Decimal>,
-    dfs: Vec<Bounded>,
-}
-
-impl Factors {
-    fn of(&mut self, c: &Case) -> &[Bounded] {
-        let rate = c.shown_rate_pct();
-        if self.rate != Some(rate) || self.dfs.len() != c.window {
-            self.dfs = appraise::float_factors(rate, c.window)
-                .into_iter()
-                .map(|v| Bounded {
-                    v,
-                    e: v.abs() * 4.0 * f64::EPSILON,
-                })
-                .collect();
-            self.rate = Some(rate);
-        }
-        &self.dfs
     }
 }
 
@@ -403,12 +380,22 @@ pub fn run(
     let mut found = vec![Ranged::default(); trials];
     let tally = run_blocks(&run, &mut found, threads, progress)?;
     progress(trials);
-    let spread = |m: Measure| spread(&run, &found, m);
+    let spread = |m: Measure| {
+        let vals: Vec<Bounded> = found.iter().map(|r| m.ranged(r)).collect();
+        spread(&run, &vals, m)
+    };
+    // The NPV's on another core while this one works the others.
+    let (npv, score, total) = std::thread::scope(|sc| {
+        let npv = sc.spawn(|| spread(Measure::Npv));
+        let rest = (spread(Measure::Score), spread(Measure::Total));
+        let npv = npv.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (npv, rest.0, rest.1)
+    });
     Ok(Outcome {
         trials,
-        npv: spread(Measure::Npv)?,
-        score: spread(Measure::Score)?,
-        case_total: spread(Measure::Total)?,
+        npv: npv?,
+        score: score?,
+        case_total: total?,
         payback: tally.payback,
         breaches: tally.breaches,
         below_zero: tally.below_zero,
@@ -485,14 +472,12 @@ fn run_share(
     done: &AtomicUsize,
 ) -> std::result::Result<Tally, (usize, Error)> {
     let mut tally = Tally::new(run.base);
-    let mut dfs = Factors {
-        rate: None,
-        dfs: Vec::new(),
-    };
+    let prep = run.fixed.as_ref().and_then(|_| run.base.shares_prep());
+    let mut kept = Kept::new(prep);
     for (b, slots) in mine {
         let n = slots.len();
         run.replay(b, n - 1, |work, pos| {
-            slots[pos] = run.trial(work, &mut dfs, &mut tally)?;
+            slots[pos] = run.trial(work, &mut kept, &mut tally)?;
             Ok(())
         })
         .map_err(|e| (b, e))?;
@@ -502,62 +487,102 @@ fn run_share(
 }
 
 /// A measure's exact percentiles and mean.
-fn spread(run: &Run, found: &[Ranged], m: Measure) -> Result<Spread> {
-    let n = found.len();
-    let mut lows: Vec<f64> = found.iter().map(|r| m.ranged(r).low()).collect();
-    let mut highs: Vec<f64> = found.iter().map(|r| m.ranged(r).high()).collect();
-    let mut p = [None; 3];
-    for (i, &q) in PERCENTILES.iter().enumerate() {
-        let Some(k) = rank(n, q) else { continue };
-        let lo = *lows.select_nth_unstable_by(k - 1, f64::total_cmp).1;
-        let hi = *highs.select_nth_unstable_by(k - 1, f64::total_cmp).1;
-        p[i] = Some(at_rank(run, found, m, k, (lo, hi))?);
-    }
+fn spread(run: &Run, vals: &[Bounded], m: Measure) -> Result<Spread> {
+    let n = vals.len();
+    let ks = PERCENTILES.map(|q| rank(n, q).unwrap_or(1) - 1);
+    let lows = ranked(vals.iter().map(|b| b.low()), ks);
+    let highs = ranked(vals.iter().map(|b| b.high()), ks);
+    let p = match n {
+        0 => [None; 3],
+        _ => at_ranks(run, vals, m, ks, [0, 1, 2].map(|i| (lows[i], highs[i])))?.map(Some),
+    };
     Ok(Spread {
         p,
-        mean: mean(run, found, m)?,
+        mean: mean(run, vals, m)?,
     })
 }
 
-/// The exact figure at rank `k` (1-based, in `in_full` order), the k-th
-/// least low and high ends being `lo` and `hi`: it lies between them, so
-/// only the trials whose ranges meet [lo, hi] are worked exactly, and those
-/// wholly below are counted.
-fn at_rank(
-    run: &Run,
-    found: &[Ranged],
-    m: Measure,
-    k: usize,
-    (lo, hi): (f64, f64),
-) -> Result<Decimal> {
-    if lo == f64::INFINITY {
-        // At least n - k + 1 trials have no score: so has the k-th.
-        return Ok(Decimal::MAX);
+/// The values at 0-based ranks `ks` (ascending) of `values`, by selection
+/// on integer keys in the order of `f64::total_cmp`: the middle rank
+/// first, then the others each in its own side.
+fn ranked(values: impl Iterator<Item = f64>, ks: [usize; 3]) -> [f64; 3] {
+    let key = |x: f64| {
+        let b = x.to_bits() as i64;
+        b ^ (((b >> 63) as u64) >> 1) as i64
+    };
+    let back = |k: i64| f64::from_bits((k ^ (((k >> 63) as u64) >> 1) as i64) as u64);
+    let mut v: Vec<i64> = values.map(key).collect();
+    if v.is_empty() {
+        return [0.0; 3];
     }
-    let mut below = 0;
-    let mut which = Vec::new();
-    let mut none = 0;
-    for (t, r) in found.iter().enumerate() {
-        let b = m.ranged(r);
+    let (left, mid, right) = v.select_nth_unstable(ks[1]);
+    let mid = *mid;
+    let low = match ks[0] < ks[1] {
+        true => *left.select_nth_unstable(ks[0]).1,
+        false => mid,
+    };
+    let high = match ks[2] > ks[1] {
+        true => *right.select_nth_unstable(ks[2] - ks[1] - 1).1,
+        false => mid,
+    };
+    [back(low), back(mid), back(high)]
+}
+
+/// The exact figures at ranks `ks` (0-based, in `in_full` order), the
+/// ranks' least low and high ends being `windows`: each figure lies in its
+/// window, so only the trials whose ranges meet a window are worked
+/// exactly, and those wholly below it are counted.
+fn at_ranks(
+    run: &Run,
+    vals: &[Bounded],
+    m: Measure,
+    ks: [usize; 3],
+    windows: [(f64, f64); 3],
+) -> Result<[Decimal; 3]> {
+    let (mut below, mut which, mut none) = ([0usize; 3], [vec![], vec![], vec![]], 0);
+    for (t, b) in vals.iter().enumerate() {
         if b.v == f64::INFINITY {
             none += 1;
-        } else if b.high() < lo {
-            below += 1;
-        } else if b.low() <= hi {
-            which.push(t);
+            continue;
+        }
+        let (l, h) = (b.low(), b.high());
+        for (i, &(lo, hi)) in windows.iter().enumerate() {
+            if h < lo {
+                below[i] += 1;
+            } else if l <= hi {
+                which[i].push(t);
+            }
         }
     }
-    let mut exact: Vec<Decimal> = run.exact(&which)?.iter().map(|e| m.exact(e)).collect();
-    exact.sort_unstable_by(in_full);
-    exact.extend(std::iter::repeat_n(
-        Decimal::MAX,
-        if hi == f64::INFINITY { none } else { 0 },
-    ));
-    k.checked_sub(below + 1)
-        .and_then(|i| exact.get(i).copied())
-        .ok_or_else(|| {
-            Error::usage("the simulation's ranges did not hold a percentile: please report this")
-        })
+    let mut all: Vec<usize> = which.concat();
+    all.sort_unstable();
+    all.dedup();
+    let exact = run.exact(&all)?;
+    let of = |t: &usize| all.binary_search(t).map(|i| m.exact(&exact[i]));
+    let mut out = [Decimal::MAX; 3];
+    for i in 0..3 {
+        // At least n - k trials have no score when the low end is one.
+        if windows[i].0 == f64::INFINITY {
+            continue;
+        }
+        let mut figures: Vec<Decimal> = which[i].iter().filter_map(|t| of(t).ok()).collect();
+        figures.sort_unstable_by(in_full);
+        let nones = if windows[i].1 == f64::INFINITY {
+            none
+        } else {
+            0
+        };
+        figures.extend(std::iter::repeat_n(Decimal::MAX, nones));
+        out[i] = ks[i]
+            .checked_sub(below[i])
+            .and_then(|j| figures.get(j).copied())
+            .ok_or_else(|| {
+                Error::usage(
+                    "the simulation's ranges did not hold a percentile: please report this",
+                )
+            })?;
+    }
+    Ok(out)
 }
 
 /// Decimals by value, and equal values (1.0 and 1.00) by their bytes: one
@@ -566,39 +591,46 @@ pub fn in_full(a: &Decimal, b: &Decimal) -> Ordering {
     a.cmp(b).then_with(|| a.serialize().cmp(&b.serialize()))
 }
 
-/// Units of a pound (or of a score) the ranges' sums are kept in: 2^-24.
-const SUM_UNIT: f64 = 16_777_216.0;
-
 /// The exact mean of a measure's figures over the trials that have one,
 /// rounded half away from zero to its places: from the ranges' sums when both
 /// round alike, else from every trial worked exactly.
-fn mean(run: &Run, found: &[Ranged], m: Measure) -> Result<Option<Decimal>> {
-    let (mut lo, mut hi, mut count) = (0i128, 0i128, 0i128);
-    let mut fits = true;
-    for r in found {
-        let b = m.ranged(r);
-        if b.v == f64::INFINITY {
-            continue;
-        }
-        count += 1;
-        let (l, h) = ((b.low() * SUM_UNIT).floor(), (b.high() * SUM_UNIT).ceil());
-        fits &= l.abs() < 1e36 && h.abs() < 1e36;
-        lo = lo.saturating_add(l as i128);
-        hi = hi.saturating_add(h as i128);
-    }
+fn mean(run: &Run, vals: &[Bounded], m: Measure) -> Result<Option<Decimal>> {
+    let finite = || vals.iter().filter(|b| b.v != f64::INFINITY);
+    let count = finite().count() as i128;
     if count == 0 {
         return Ok(None);
     }
-    let unit = 1i128 << 24;
+    // Sums in units of 2^-shift, each end below 2^62 units (so a float
+    // turns into 64 bits, which is quick), at most 2^-24.
+    let size = finite().fold(0f64, |a, b| a.max(b.low().abs()).max(b.high().abs()));
+    let bits = if size.is_finite() {
+        size.log2().ceil().clamp(0.0, 120.0)
+    } else {
+        0.0
+    };
+    let shift = (61 - bits as i32).min(24);
+    let unit = 2f64.powi(shift);
+    let (mut lo, mut hi) = (0i128, 0i128);
+    for b in finite() {
+        lo += (b.low() * unit).floor() as i64 as i128;
+        hi += (b.high() * unit).ceil() as i64 as i128;
+    }
     let scale = 10i128.pow(m.places());
-    let rounded = |s: i128| s.checked_mul(scale).map(|s| half_away(s, count * unit));
-    if fits
+    // s / 2^shift / count, to places: (s · 10^places) / (count · 2^shift).
+    let rounded = |s: i128| {
+        let s = s.checked_mul(scale)?;
+        match shift >= 0 {
+            true => Some(half_away(s, count.checked_mul(1i128 << shift)?)),
+            false => Some(half_away(s.checked_mul(1i128 << -shift)?, count)),
+        }
+    };
+    if size.is_finite()
         && let (Some(a), Some(b)) = (rounded(lo), rounded(hi))
         && a == b
     {
         return Ok(Some(Decimal::from_i128_with_scale(a, m.places())));
     }
-    let all: Vec<usize> = (0..found.len()).collect();
+    let all: Vec<usize> = (0..vals.len()).collect();
     let exact = run.exact(&all)?;
     let figures = exact
         .iter()
@@ -807,7 +839,8 @@ mod tests {
                 (Measure::Score, &want.score),
                 (Measure::Total, &want.case_total),
             ] {
-                assert_eq!(&spread(&run, &widened, m).unwrap(), s, "{which} {m:?}");
+                let vals: Vec<Bounded> = widened.iter().map(|r| m.ranged(r)).collect();
+                assert_eq!(&spread(&run, &vals, m).unwrap(), s, "{which} {m:?}");
             }
         }
     }
