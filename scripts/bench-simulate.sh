@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Simulates the Planning Support case (default 1,000,000 trials) with
-# `costshare bench` (exact decimals, every core) and with numpy (floats,
+# `costshare bench` (every core, every figure shown exact) and with numpy (floats,
 # vectorised, one core: scripts/simulate_numpy.py draws the same inputs),
 # and prints each one's trials per second, the median NPV of each (they
 # agree to within the noise of different random streams) and the ratio.
@@ -12,7 +12,7 @@ cargo build --release -q
 python3 -c "import numpy" 2>/dev/null || pip install -q numpy
 cs=$(target/release/costshare bench --model models/planning-support.toml --trials "$trials")
 np=$(python3 scripts/simulate_numpy.py "$trials")
-echo "costshare ($(awk '/^cores/ {print $2}' <<<"$cs") cores, exact):"
+echo "costshare ($(awk '/^cores/ {print $2}' <<<"$cs") cores, figures exact):"
 grep -E "seconds|per second|P50" <<<"$cs" | sed 's/^/  /'
 echo "numpy (one core, floats):"
 grep -E "seconds|per second|P50" <<<"$np" | sed 's/^/  /'

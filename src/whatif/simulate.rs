@@ -2,13 +2,12 @@
 //! simulation (inputs drawn uniform or triangular: P10/P50/P90 of NPV, score
 //! and payback, and the chance of breaching the cost tolerance).
 //!
-//! Draws are made in floating point and rounded to the penny (money) or to
-//! 1/1,000,000 (shares, rates, months) before they enter the exact decimal
-//! arithmetic; the generator is a fixed xoshiro256**, so the same seed gives
-//! the same output on every machine.
+//! The ranges and their draws are `whatif::draw`'s; the trials are run, and
+//! the figures shown worked exactly, by `whatif::trials`.
 
-/// Most trials one run may draw: every trial's measures are kept for exact
-/// percentiles, about 160 bytes each, so this bounds memory near 320 MB.
+/// Most trials one run may draw: every trial's measures are kept as ranges
+/// for exact percentiles, about 100 bytes each at the most, so this bounds
+/// memory near 200 MB.
 pub const MAX_TRIALS: usize = 2_000_000;
 
 use crate::base::chart::{Chart, Histogram, Plot, Tornado};
