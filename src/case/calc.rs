@@ -12,6 +12,16 @@ use crate::model::{Basis, Model, SharedCost};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
+/// A partner's net saving a year (`Case::nets_of`), its cost `c` counted
+/// only when the case `shared` a cost of the service.
+pub(crate) fn net_of(p: &CasePartner, c: Decimal, shared: bool) -> Decimal {
+    let cost = if shared { c } else { Decimal::ZERO };
+    match p.joins {
+        NEVER => Decimal::ZERO,
+        _ => p.baseline - cost - p.already,
+    }
+}
+
 /// Why a case's figures cannot be computed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CaseError {
@@ -610,7 +620,10 @@ impl Case {
         // from the apportioned costs.
         let near = || {
             let kept = (None, &self.near_factors()[..], &self.near_amounts()[..]);
-            self.partner_signs_near(pc?, &super::near::bounded(&profile), kept)
+            let mut scratch = super::near::Scratch::default();
+            let signs =
+                self.partner_signs_near(pc?, &super::near::bounded(&profile), kept, &mut scratch);
+            signs.map(|s| s.to_vec())
         };
         let partner_signs = match partners {
             true => match near() {
@@ -855,7 +868,7 @@ impl Case {
     }
 
     /// A shared service cost is given (whole, or partner by partner).
-    fn has_shared_cost(&self) -> bool {
+    pub(crate) fn has_shared_cost(&self) -> bool {
         self.shared_total.is_some() || self.partners.iter().any(|p| p.given_cost.is_some())
     }
 
@@ -863,17 +876,8 @@ impl Case {
     /// service (`partner_costs`, taken as zero when no cost is given).
     pub(crate) fn nets_of(&self, pc: &[Decimal]) -> Vec<Decimal> {
         let shared = self.has_shared_cost();
-        self.partners
-            .iter()
-            .zip(pc)
-            .map(|(p, &c)| {
-                let cost = if shared { c } else { Decimal::ZERO };
-                match p.joins {
-                    NEVER => Decimal::ZERO,
-                    _ => p.baseline - cost - p.already,
-                }
-            })
-            .collect()
+        let partners = self.partners.iter().zip(pc);
+        partners.map(|(p, &c)| net_of(p, c, shared)).collect()
     }
 
     /// Each partner's own NPV (None: it never joins, or the case gives its

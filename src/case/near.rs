@@ -13,7 +13,7 @@
 use crate::base::bounded::Bounded;
 use crate::case::apportion::Apportioner;
 use crate::case::appraise::{self, NearCosts, float};
-use crate::case::calc::{Case, CaseItem, NEVER};
+use crate::case::calc::{Case, CaseItem, NEVER, net_of};
 use rust_decimal::Decimal;
 use std::cmp::Ordering;
 
@@ -24,6 +24,7 @@ const SLACK_UNITS: f64 = 1.5;
 
 /// Each partner's costs by window year in floating point: the cost, its
 /// size and its slack (`NearCosts`), partner by partner.
+#[derive(Default)]
 struct Near {
     cost: Vec<f64>,
     size: Vec<f64>,
@@ -31,7 +32,24 @@ struct Near {
     window: usize,
 }
 
+/// `partner_signs_near`'s working space, kept by a caller that asks for
+/// signs trial after trial (it was three allocations a trial and more).
+#[derive(Default)]
+pub struct Scratch {
+    near: Near,
+    pub(crate) signs: Vec<Option<Ordering>>,
+}
+
 impl Near {
+    /// Nought for `np` partners over `window` years.
+    fn reset(&mut self, np: usize, window: usize) {
+        for v in [&mut self.cost, &mut self.size, &mut self.slack] {
+            v.clear();
+            v.resize(np * window, 0.0);
+        }
+        self.window = window;
+    }
+
     /// A share of a year's cost (and of its size) at price factor `pf`.
     fn add(&mut self, (i, t): (usize, usize), (share, size): (f64, f64), pf: f64) {
         let k = i * self.window + t;
@@ -160,13 +178,15 @@ impl Case {
     /// a sign is too close to call or `shares_prep` gives none. `profile` is
     /// the priced realisation profile bounded; `kept` the case's
     /// `shares_prep` when the caller keeps one, the discount factors
-    /// (`near_factors`) and the items' amounts (`near_amounts`).
-    pub(crate) fn partner_signs_near(
+    /// (`near_factors`) and the items' amounts (`near_amounts`); the signs
+    /// are written in `scratch`.
+    pub(crate) fn partner_signs_near<'s>(
         &self,
         pc: &[Decimal],
         profile: &[Bounded],
         (prep, dfs, amounts): (Option<&SharesPrep>, &[Bounded], &[Bounded]),
-    ) -> Option<Vec<Option<Ordering>>> {
+        scratch: &'s mut Scratch,
+    ) -> Option<&'s [Option<Ordering>]> {
         let own;
         let prep = match prep {
             Some(p) => p,
@@ -175,30 +195,25 @@ impl Case {
                 &own
             }
         };
-        let (np, window) = (self.partners.len(), self.window);
-        let mut near = Near {
-            cost: vec![0.0; np * window],
-            size: vec![0.0; np * window],
-            slack: vec![0.0; np * window],
-            window,
-        };
+        let near = &mut scratch.near;
+        near.reset(self.partners.len(), self.window);
         for b in &prep.bases {
-            self.near_shares(b, amounts, &mut near)?;
+            self.near_shares(b, amounts, near)?;
         }
-        let nets = self.nets_of(pc);
-        let mut signs = Vec::with_capacity(np);
-        for (i, p) in self.partners.iter().enumerate() {
-            signs.push(match p.joins {
+        let shared = self.has_shared_cost();
+        scratch.signs.clear();
+        for (i, (p, &c)) in self.partners.iter().zip(pc).enumerate() {
+            scratch.signs.push(match p.joins {
                 NEVER => None,
                 _ => Some(appraise::own_npv_sign_near(
                     &near.of(i, prep.roundings),
-                    (nets[i], p.joins, p.leaves),
+                    (net_of(p, c, shared), p.joins, p.leaves),
                     profile,
                     dfs,
                 )?),
             });
         }
-        Some(signs)
+        Some(&scratch.signs)
     }
 
     /// Adds each partner's proportional share of the costs shared by the
@@ -257,7 +272,9 @@ mod tests {
                 &pc,
                 &bounded(&c.priced_profile()),
                 (None, &c.near_factors(), &c.near_amounts()),
+                &mut Scratch::default(),
             )
+            .map(|s| s.to_vec())
         });
         let exact = c.partner_npvs().unwrap();
         (

@@ -14,20 +14,20 @@
 
 use crate::base::bounded::Bounded;
 use crate::case::calc::Case;
-use crate::case::near::SharesPrep;
+use crate::case::near::{Scratch, SharesPrep};
 use rust_decimal::Decimal;
 use std::cmp::Ordering;
 
 /// A trial's figures as ranges, and what they settle.
 #[derive(Debug, Clone)]
-pub struct NearTrial {
+pub struct NearTrial<'k> {
     pub npv: Bounded,
     /// None: no costs paid, so no ratio (known, not near).
     pub score: Option<Bounded>,
     pub payback_idx: Option<usize>,
     pub total: Bounded,
-    /// As `Trial::partner_signs`.
-    pub partner_signs: Vec<Option<Ordering>>,
+    /// As `Trial::partner_signs`, kept in the caller's `Kept`.
+    pub partner_signs: &'k [Option<Ordering>],
 }
 
 /// What a simulation thread keeps from trial to trial: the discount
@@ -41,6 +41,11 @@ pub struct Kept {
     /// Each amount's bytes and its bound, as `Case::near_amounts`.
     keys: Vec<[u8; 16]>,
     amounts: Vec<Bounded>,
+    /// Working space, kept from trial to trial rather than allocated.
+    scratch: Scratch,
+    profile: Vec<Bounded>,
+    costs: Vec<Bounded>,
+    savers: Vec<(Bounded, usize, usize)>,
 }
 
 impl Kept {
@@ -51,6 +56,10 @@ impl Kept {
             prep,
             keys: Vec::new(),
             amounts: Vec::new(),
+            scratch: Scratch::default(),
+            profile: Vec::new(),
+            costs: Vec::new(),
+            savers: Vec::new(),
         }
     }
 
@@ -80,30 +89,37 @@ impl Case {
     /// costs and what the caller keeps (`Kept`). None when a sign, a nought or
     /// the payback year is too close to call, or a step is out of the
     /// floats' reach: the caller works the trial exactly.
-    pub fn near_trial(
+    pub fn near_trial<'k>(
         &self,
         partners: bool,
         pc: Option<&[Decimal]>,
-        kept: &mut Kept,
-    ) -> Option<NearTrial> {
+        kept: &'k mut Kept,
+    ) -> Option<NearTrial<'k>> {
         kept.refresh(self);
-        let (dfs, amounts) = (&kept.dfs[..], &kept.amounts[..]);
-        let profile = self.near_profile()?;
-        let partner_signs = match partners {
-            true => {
-                let kept = (kept.prep.as_ref(), dfs, amounts);
-                match pc.and_then(|pc| self.partner_signs_near(pc, &profile, kept)) {
-                    Some(signs) => signs,
-                    // Fees, or a sign too close: the exact apportionment.
-                    None => self.partner_signs(pc, &self.priced_profile()).ok()?,
-                }
+        let Kept {
+            dfs,
+            prep,
+            amounts,
+            scratch,
+            profile,
+            costs,
+            savers,
+            ..
+        } = kept;
+        self.near_profile(profile)?;
+        scratch.signs.clear();
+        if partners {
+            let kept = (prep.as_ref(), &dfs[..], &amounts[..]);
+            let near = pc.and_then(|pc| self.partner_signs_near(pc, profile, kept, scratch));
+            if near.is_none() {
+                // Fees, or a sign too close: the exact apportionment.
+                scratch.signs = self.partner_signs(pc, &self.priced_profile()).ok()?;
             }
-            false => Vec::new(),
-        };
+        }
         let up = self.near_uplift()?;
-        let costs = self.near_costs(up, amounts);
-        let savers = self.near_savers(pc);
-        let (npv, score, payback_idx) = near_summary(&costs, &savers, &profile, dfs)?;
+        self.near_costs(up, amounts, costs);
+        self.near_savers(pc, savers);
+        let (npv, score, payback_idx) = near_summary(costs, savers, profile, dfs)?;
         let total = self.near_case_total(up, amounts);
         let all = [npv, total].into_iter().chain(score);
         all.clone().all(Bounded::is_finite).then_some(NearTrial {
@@ -111,7 +127,7 @@ impl Case {
             score,
             payback_idx,
             total,
-            partner_signs,
+            partner_signs: &scratch.signs,
         })
     }
 
@@ -123,36 +139,31 @@ impl Case {
 
     /// `score_inputs_with`'s costs: each window year's paid items, uplifted
     /// and priced; `amounts` as `near_amounts`.
-    fn near_costs(&self, up: Bounded, amounts: &[Bounded]) -> Vec<Bounded> {
-        (0..self.window)
-            .map(|t| {
-                let paid = (0..self.items.len()).filter(|&i| !self.items[i].external);
-                let sum = paid.fold(Bounded::ZERO, |s, i| s.plus(amounts[i * self.span + t]));
-                let price = match self.prices.is_some() {
-                    true => Bounded::of(self.price_factors(t).0),
-                    false => Bounded::ONE,
-                };
-                sum.times(up).times(price)
-            })
-            .collect()
+    fn near_costs(&self, up: Bounded, amounts: &[Bounded], out: &mut Vec<Bounded>) {
+        out.clear();
+        out.extend((0..self.window).map(|t| {
+            let paid = (0..self.items.len()).filter(|&i| !self.items[i].external);
+            let sum = paid.fold(Bounded::ZERO, |s, i| s.plus(amounts[i * self.span + t]));
+            let price = match self.prices.is_some() {
+                true => Bounded::of(self.price_factors(t).0),
+                false => Bounded::ONE,
+            };
+            sum.times(up).times(price)
+        }));
     }
 
     /// `score_inputs_with`'s savers: (net saving a year, from, until).
-    fn near_savers(&self, pc: Option<&[Decimal]>) -> Vec<(Bounded, usize, usize)> {
+    fn near_savers(&self, pc: Option<&[Decimal]>, out: &mut Vec<(Bounded, usize, usize)>) {
+        out.clear();
         match (self.net_given, pc) {
-            (Some(n), _) => vec![(Bounded::of(n), 0, usize::MAX)],
-            (None, None) => vec![],
-            (None, Some(costs)) => self
-                .partners
-                .iter()
-                .zip(costs)
-                .map(|(p, &c)| {
-                    let net = Bounded::of(p.baseline)
-                        .minus(Bounded::of(c))
-                        .minus(Bounded::of(p.already));
-                    (net, p.joins, p.leaves)
-                })
-                .collect(),
+            (Some(n), _) => out.push((Bounded::of(n), 0, usize::MAX)),
+            (None, None) => {}
+            (None, Some(costs)) => out.extend(self.partners.iter().zip(costs).map(|(p, &c)| {
+                let net = Bounded::of(p.baseline)
+                    .minus(Bounded::of(c))
+                    .minus(Bounded::of(p.already));
+                (net, p.joins, p.leaves)
+            })),
         }
     }
 
@@ -169,33 +180,32 @@ impl Case {
     /// `priced_profile`: the realisation shares, shortened by the benefits
     /// bias, moved later by the slip, priced. None where the slip's whole
     /// years are too close to call.
-    fn near_profile(&self) -> Option<Vec<Bounded>> {
+    fn near_profile(&self, profile: &mut Vec<Bounded>) -> Option<()> {
         let short =
             Bounded::ONE.minus(Bounded::of(self.benefits_bias_pct).over(Bounded::whole(100))?);
         let factor = Bounded::of(self.realisation_factor);
-        let mut profile: Vec<Bounded> = (0..self.window)
-            .map(|t| {
-                let r = match self.realisation[t] {
-                    Some(r) => Bounded::of(r),
-                    None if t < self.start => Bounded::ZERO,
-                    None => Bounded::ONE,
-                };
-                r.times(factor).times(short)
-            })
-            .collect();
+        profile.clear();
+        profile.extend((0..self.window).map(|t| {
+            let r = match self.realisation[t] {
+                Some(r) => Bounded::of(r),
+                None if t < self.start => Bounded::ZERO,
+                None => Bounded::ONE,
+            };
+            r.times(factor).times(short)
+        }));
         let slip = match self.duration_bias_pct.is_zero() {
             true => self.slip_months,
             false => self.slip_months + self.duration_slip_months(),
         };
         if !slip.is_zero() {
-            slipped(&mut profile, slip)?;
+            slipped(profile, slip)?;
         }
         if self.prices.is_some() {
             for (t, v) in profile.iter_mut().enumerate() {
                 *v = v.times(Bounded::of(self.price_factors(t).1));
             }
         }
-        Some(profile)
+        Some(())
     }
 }
 
@@ -318,7 +328,8 @@ mod tests {
         // As the simulation asks: signs only of partners with cases.
         let partners = c.has_savings && c.net_given.is_none();
         let exact = c.trial_with(partners, pc.as_deref()).unwrap();
-        let Some(near) = c.near_trial(partners, pc.as_deref(), &mut Kept::new(None)) else {
+        let mut kept = Kept::new(None);
+        let Some(near) = c.near_trial(partners, pc.as_deref(), &mut kept) else {
             return Ok(false);
         };
         let (npv, total) = (exact.summary.npv, exact.total);
@@ -330,7 +341,7 @@ mod tests {
             other => prop_assert!(false, "score {other:?}"),
         }
         prop_assert_eq!(near.payback_idx, exact.summary.payback_idx);
-        prop_assert_eq!(near.partner_signs, exact.partner_signs);
+        prop_assert_eq!(near.partner_signs, &exact.partner_signs[..]);
         Ok(true)
     }
 

@@ -23,6 +23,9 @@ pub struct Range {
     /// LOW, HIGH and MODE (LOW when none) as floats, for the draws:
     /// converted once, not in every trial.
     floats: [f64; 3],
+    /// LOW and HIGH in units of a draw's last place, when whole there: a
+    /// draw is kept within them by comparing integers.
+    units: Option<(i64, i64)>,
 }
 
 /// Parses "KEY=LOW..HIGH[..MODE]" against a case.
@@ -65,6 +68,10 @@ pub fn parse_range(case: &Case, s: &str) -> Result<Range> {
     };
     let (a, b) = (low.to_f64().unwrap_or(0.0), high.to_f64().unwrap_or(0.0));
     let c = mode.map_or(a, |c| c.to_f64().unwrap_or(a));
+    let unit = |d: Decimal| {
+        let scaled = d * Decimal::from(10i64.pow(places(target)));
+        scaled.fract().is_zero().then(|| scaled.to_i64()).flatten()
+    };
     Ok(Range {
         key: key.to_string(),
         target,
@@ -72,7 +79,14 @@ pub fn parse_range(case: &Case, s: &str) -> Result<Range> {
         high,
         mode,
         floats: [a, b, c],
+        units: unit(low).zip(unit(high)),
     })
+}
+
+/// The places a draw of `target` is rounded to: the penny for money, else
+/// a millionth.
+fn places(target: Target) -> u32 {
+    if target.is_money() { 2 } else { 6 }
 }
 
 impl Range {
@@ -91,8 +105,20 @@ impl Range {
                 }
             }
         };
-        let dp = if self.target.is_money() { 2 } else { 6 };
+        let dp = places(self.target);
         let scaled = (x * 10f64.powi(dp as i32)).round();
+        // Within LOW..HIGH by integers when they are whole in its units;
+        // at an end, the end itself (as `clamp` gives it).
+        if let Some((lo, hi)) = self.units
+            && scaled.abs() < 9.2e18
+        {
+            let s = scaled as i64;
+            return match (s < lo, s > hi) {
+                (true, _) => self.low,
+                (_, true) => self.high,
+                _ => Decimal::new(s, dp),
+            };
+        }
         // In 64 bits when it fits (a float to i128 is a call): the same Decimal.
         let d = match scaled.abs() < 9.2e18 {
             true => Decimal::new(scaled as i64, dp),
@@ -100,5 +126,48 @@ impl Range {
         };
         // Rounding must not leave the range.
         d.clamp(self.low, self.high)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+        /// Draws kept within LOW..HIGH by integers are the draws `clamp`
+        /// keeps there, for money and shares, ends of any places, uniform
+        /// and triangular.
+        #[test]
+        fn integer_bounds_draw_as_clamp_does(
+            seed in any::<u64>(), low in -500_000i64..500_000, span in 0i64..500_000,
+            places in 0u32..9, money in any::<bool>(), mode in proptest::option::of(0u8..=100),
+        ) {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("models/planning-support.toml");
+            let case = crate::whatif::load_case(&path).unwrap().1;
+            let key = if money { "investment.Redundancy.2014/15" } else { "savings.realisation" };
+            // A share lies within 0 to 2.
+            let (lo, hi) = match money {
+                true => (Decimal::new(low, places), Decimal::new(low + span, places)),
+                false => {
+                    let p = 3 + places % 6;
+                    let lo = Decimal::new(low.rem_euclid(1000), p);
+                    (lo, lo + Decimal::new(span % 1000, p))
+                }
+            };
+            let spec = match mode {
+                Some(m) => format!("{key}={lo}..{hi}..{}", lo + (hi - lo) * Decimal::new(m.into(), 2)),
+                None => format!("{key}={lo}..{hi}"),
+            };
+            let fast = parse_range(&case, &spec).unwrap();
+            let mut plain = fast.clone();
+            plain.units = None;
+            let (mut a, mut b) = (super::Rng::new(seed), super::Rng::new(seed));
+            for _ in 0..50 {
+                let (x, y) = (fast.draw(&mut a), plain.draw(&mut b));
+                prop_assert_eq!(x.serialize(), y.serialize(), "{} {}", x, y);
+            }
+        }
     }
 }

@@ -260,7 +260,7 @@ impl<'a> Run<'a> {
             near.payback_idx,
             breach == Ordering::Greater,
             loss == Ordering::Less,
-            &near.partner_signs,
+            near.partner_signs,
         );
         Ok(Ranged {
             npv: near.npv,
