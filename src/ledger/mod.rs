@@ -716,6 +716,35 @@ pub fn apart(
     Ok(())
 }
 
+/// Open orders that hold as many lines to the same total, to the fraction
+/// of a penny, as a file of the out-turn are its lines again, whatever their
+/// bytes (`apart` catches a byte copy; a copy saved with other line ends or
+/// as another format is caught here, once both are read): counted as spent
+/// and as committed. Refused, naming both. A file of one line proves
+/// nothing.
+pub fn not_the_outturn(actuals: &LedgerTotals, commitments: &LedgerTotals) -> Result<()> {
+    for c in commitments.files.iter().filter(|f| f.used > 1) {
+        let same =
+            |a: &&FileSummary| (a.used, a.pence, a.sub_penny) == (c.used, c.pence, c.sub_penny);
+        let Some(a) = actuals.files.iter().find(same) else {
+            continue;
+        };
+        let money = crate::base::money::format_pounds(
+            Decimal::from_i128_with_scale(c.pence, 2) + c.sub_penny,
+            2,
+            Default::default(),
+        );
+        return Err(Error::usage(format!(
+            "{} (--commitments) and {} (--actuals) hold the same {} ledger lines totalling {money}: \
+             the out-turn's own lines again (a copy saved with other line ends, or as another \
+             format)? They would be counted as spent and as committed; give open orders a file \
+             of their own",
+            c.place, a.place, c.used
+        )));
+    }
+    Ok(())
+}
+
 /// Whether two files hold the same bytes and more than a header line (two
 /// months with no spending may well be the same header alone).
 fn copies(a: &Path, b: &Path) -> bool {

@@ -125,6 +125,9 @@ pub fn tables(
         map,
     } = read;
     let mut commitments = read_commitments(args, cols)?;
+    if let Some(c) = &commitments {
+        costshare::ledger::not_the_outturn(totals, c)?;
+    }
     // Open orders' names as the budget and map write them, as the ledger's.
     if let Some(c) = commitments.as_mut() {
         let lines = (group_budgets, targets.unwrap_or_default());
