@@ -579,6 +579,62 @@ fn a_subtotal_labelled_in_words_is_a_total_not_spending() {
     );
 }
 
+/// A subtotal that keeps its cost centre ("BRK,LEG01,LEG01 total,500")
+/// was added as spending: out-turn £1,649 + £650 = £2,299 where the lines
+/// are 300 + 200 (LEG01), 100 + 50 (LEG02) and a line "Annual total" of
+/// £999 that is not the sum of anything above = £1,649. Now "LEG01 total"
+/// (£500, the sum above) and "LEG02 total" (£150, the sum since) are
+/// totals, and "Annual total" is spending, in a CSV (plain and dated, as
+/// monitoring reads it) and in a workbook.
+#[test]
+fn a_subtotal_keeping_its_cost_centre_is_a_total_when_it_agrees() {
+    let dir = tmp("keyed-subtotal");
+    let lines = [
+        ("2024-05-03", "LEG01", "Counsel fees", 300.0),
+        ("2024-05-09", "LEG01", "Land registry", 200.0),
+        ("2024-05-31", "LEG01", "LEG01 total", 500.0),
+        ("2024-06-01", "LEG02", "Books", 100.0),
+        ("2024-06-02", "LEG02", "Subscriptions", 50.0),
+        ("2024-06-30", "LEG02", "LEG02 total", 150.0),
+        ("2024-06-30", "LEG02", "Annual total", 999.0),
+    ];
+    let mut plain = "authority,cost_centre,description,amount\n".to_string();
+    let mut dated = "date,authority,cost_centre,description,amount\n".to_string();
+    let xlsx = dir.join("ledger.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_row(0, 0, ["authority", "cost_centre", "description", "amount"])
+        .unwrap();
+    for (i, (date, cc, what, amount)) in lines.iter().enumerate() {
+        plain += &format!("BRK,{cc},{what},{amount}\n");
+        dated += &format!("{date},BRK,{cc},{what},{amount}\n");
+        ws.write_row(i as u32 + 1, 0, ["BRK", cc, what]).unwrap();
+        ws.write(i as u32 + 1, 3, *amount).unwrap();
+    }
+    wb.save(&xlsx).unwrap();
+    let (p, d) = (dir.join("plain.csv"), dir.join("dated.csv"));
+    std::fs::write(&p, plain).unwrap();
+    std::fs::write(&d, dated).unwrap();
+    let cols = costshare::ledger::Columns::default();
+    let by_date = costshare::ledger::Columns {
+        date: Some("date".into()),
+        ..Default::default()
+    };
+    let none = &mut |_: &costshare::ledger::BadLine| Ok(());
+    for t in [
+        costshare::ledger::read_csv(&p, &cols, &mut |_, _| {}).unwrap(),
+        costshare::ledger::read_csv(&d, &by_date, &mut |_, _| {}).unwrap(),
+        costshare::ledger::read_all(&[xlsx], &cols, &mut |_, _| {}, none).unwrap(),
+    ] {
+        assert_eq!(
+            (t.rows, t.bad, t.totals_taken, t.total_pence),
+            (5, 0, 2, 164_900)
+        );
+        let key = ("BRK".to_string(), "LEG02".to_string());
+        assert_eq!(t.totals[&key], 114_900);
+    }
+}
+
 /// A ledger whose title says its unit ("Legal spend April 2024 (£000)")
 /// above an amount heading that says none was read in pounds: £100.50
 /// where the extract means £100,500. Refused, in a CSV (naming line 1)

@@ -128,23 +128,27 @@ fn is_blank(data: &[u8], spans: &[Span]) -> bool {
     })
 }
 
-/// Nothing but an amount, or labelled a total ("Total,,10"), or with no
-/// cost centre and a total named in its words (",,Subtotal April,300"): a
-/// total typed into the file if it is the sum of the lines above (or
-/// since the last total), else set aside.
+/// Some(true) for nothing but an amount, or labelled a total ("Total,,10"),
+/// or with no cost centre and a total named in its words (",,Subtotal
+/// April,300"): a total typed into the file if it is the sum of the lines
+/// above (or since the last total), else set aside. Some(false) for a total
+/// named in the words of a line that keeps its cost centre ("Northtown,C1,C1
+/// total,500"): a subtotal if it agrees, else spending.
 fn total_like<'d>(
     width: usize,
     f: &Fields,
     field: &dyn Fn(usize) -> std::borrow::Cow<'d, [u8]>,
-) -> bool {
+) -> Option<bool> {
     use crate::input::import::{is_total_label_bytes, names_a_total};
     let blank = |i: usize| field(i).trim_ascii().is_empty();
-    let plain = (0..width).all(|i| i == f.amount || blank(i) || is_total_label_bytes(&field(i)));
+    if (0..width).all(|i| i == f.amount || blank(i) || is_total_label_bytes(&field(i))) {
+        return Some(true);
+    }
     // A spending line has a cost centre; an authority's subtotal
     // ("Northtown,,Northtown total,68500") may keep its authority, and a
     // date (so monitored and reconciled ledgers read it alike).
-    let unkeyed = blank(f.cost_centre);
-    plain || unkeyed && (0..width).any(|i| i != f.amount && names_a_total(&field(i)))
+    let named = (0..width).any(|i| i != f.amount && names_a_total(&field(i)));
+    named.then(|| blank(f.cost_centre))
 }
 
 /// Why a record's quotes leave its fields unknown: a quote never closed,
@@ -231,20 +235,8 @@ fn record(
             return bad(t, format!("amount {shown:?}: {why}"), None);
         }
     };
-    if total_like(width, f, &field) {
-        t.candidates.push(super::TotalCandidate {
-            line: BadLine {
-                place: f.place.clone(),
-                unit: "line",
-                line: rec.line,
-                reason: String::new(),
-                raw: raw_text(raw),
-                pence: None,
-            },
-            amount: a,
-            before: t.total_pence,
-        });
-        return;
+    if let Some(unkeyed) = total_like(width, f, &field) {
+        return candidate(unkeyed, (raw, rec.line, a), f, key, &field, t);
     }
     if a.float_rendering {
         t.float(FloatLine {
@@ -290,6 +282,74 @@ fn fill_key<'d>(
     push_key(&mut key.1, &field(f.cost_centre));
 }
 
+/// A line that may be a total typed into the file, kept to be decided once
+/// the lines above it are summed (`settle_candidates`); `unkeyed` as
+/// `total_like` gives it.
+fn candidate<'d>(
+    unkeyed: bool,
+    (raw, line, a): (&[u8], u64, super::LedgerAmount),
+    f: &Fields,
+    key: &mut (String, String),
+    field: &dyn Fn(usize) -> std::borrow::Cow<'d, [u8]>,
+    t: &mut LedgerTotals,
+) {
+    let mut b = BadLine {
+        place: f.place.clone(),
+        unit: "line",
+        line,
+        reason: String::new(),
+        raw: raw_text(raw),
+        pence: None,
+    };
+    let keyed = match unkeyed {
+        true => None,
+        false => match keyed(key, f, field) {
+            Ok(k) => Some(k),
+            Err(why) => {
+                (b.reason, b.pence) = (why, Some(a.pence));
+                return t.set_aside(b);
+            }
+        },
+    };
+    t.candidates.push(super::TotalCandidate {
+        line: b,
+        amount: a,
+        before: t.total_pence,
+        keyed,
+    });
+}
+
+/// Where a line naming a total that keeps its cost centre is added if it is
+/// spending; a date that cannot be read is the reason to set it aside.
+fn keyed<'d>(
+    key: &mut (String, String),
+    f: &Fields,
+    field: &dyn Fn(usize) -> std::borrow::Cow<'d, [u8]>,
+) -> std::result::Result<super::KeyedLine, String> {
+    fill_key(key, f, field);
+    let detail = match f.date.is_none() && f.account.is_none() {
+        true => None,
+        false => Some(detail_of(f, field)?),
+    };
+    Ok(super::KeyedLine {
+        key: key.clone(),
+        detail,
+    })
+}
+
+/// A line's account and month (figures by period were asked for).
+fn detail_of<'d>(
+    f: &Fields,
+    field: &dyn Fn(usize) -> std::borrow::Cow<'d, [u8]>,
+) -> std::result::Result<(String, crate::base::date::Month), String> {
+    let month = match f.date.map(|i| field_key(&field(i))) {
+        None => crate::base::date::Month(0),
+        Some(d) => f.dating.month(&d)?,
+    };
+    let account = f.account.map(|i| field_key(&field(i))).unwrap_or_default();
+    Ok((account, month))
+}
+
 /// Adds a line with its month and account (figures by period were asked
 /// for); a date that cannot be read is the reason to set it aside.
 fn add_detail<'d>(
@@ -299,11 +359,7 @@ fn add_detail<'d>(
     field: &dyn Fn(usize) -> std::borrow::Cow<'d, [u8]>,
     t: &mut LedgerTotals,
 ) -> std::result::Result<(), String> {
-    let month = match f.date.map(|i| field_key(&field(i))) {
-        None => crate::base::date::Month(0),
-        Some(d) => f.dating.month(&d)?,
-    };
-    let account = f.account.map(|i| field_key(&field(i))).unwrap_or_default();
+    let (account, month) = detail_of(f, field)?;
     t.add_detail(key, &account, month, a);
     Ok(())
 }

@@ -396,13 +396,24 @@ pub struct LedgerTotals {
     pub(crate) reheaded: Option<u64>,
 }
 
-/// A line with nothing but an amount.
+/// A line with nothing but an amount (or a total named in its words).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct TotalCandidate {
     pub line: BadLine,
     pub amount: LedgerAmount,
     /// Pence added before it, from the start of the stretch it was read in.
     pub before: i128,
+    /// A line that keeps its cost centre ("Northtown,C1,C1 total,500"): a
+    /// subtotal when it agrees, else spending, added under this key.
+    pub keyed: Option<KeyedLine>,
+}
+
+/// Where a line naming a total in its words is added when it is spending.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct KeyedLine {
+    pub key: (String, String),
+    /// Its account and month, when figures by period were asked for.
+    pub detail: Option<(String, crate::base::date::Month)>,
 }
 
 impl LedgerTotals {
@@ -457,13 +468,24 @@ impl LedgerTotals {
         // Pence added when the last total was taken: a subtotal (one
         // authority's) is the sum since, as a sheet's are.
         let mut taken_at: Option<i128> = None;
+        // Keyed lines found to be spending, added here: after the lines
+        // read after them, whose sums above lack them.
+        let mut added = 0i128;
         for c in std::mem::take(&mut self.candidates) {
-            let sum = file_before + c.before;
+            let sum = file_before + c.before + added;
             let p = c.amount.pence as i128;
             let since = taken_at.is_some_and(|t| p == sum - t);
             if c.amount.sub_penny.is_zero() && (p == sum || since) {
                 self.take_total(c.line, c.amount.pence);
                 taken_at = Some(sum);
+                continue;
+            }
+            if let Some(k) = c.keyed {
+                match k.detail {
+                    Some((account, month)) => self.add_detail(&k.key, &account, month, c.amount),
+                    None => self.add(&k.key, c.amount),
+                }
+                added += p;
                 continue;
             }
             let mut b = c.line;

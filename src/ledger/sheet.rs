@@ -257,6 +257,27 @@ impl Rows<'_, '_> {
         Ok(())
     }
 
+    /// Whether `x` is the sum of the rows above, or of those since the last
+    /// total taken.
+    fn agrees(&self, x: &super::LedgerAmount) -> bool {
+        let p = x.pence as i128;
+        x.sub_penny.is_zero() && (p == self.since_total || p == self.sheet_total)
+    }
+
+    /// Takes row `r` as a total typed into the sheet: not added, named.
+    fn take(&mut self, line: u64, r: &GridRow, x: super::LedgerAmount) {
+        let b = BadLine {
+            place: self.place.clone(),
+            unit: "row",
+            line,
+            reason: String::new(),
+            raw: row_text(r),
+            pence: None,
+        };
+        self.t.take_total(b, x.pence);
+        self.since_total = 0;
+    }
+
     /// A row labelled as a total, or holding nothing but an amount: a total
     /// if it agrees with the rows above it, else set aside, loudly ("Total
     /// Gas & Power" is a supplier, not a total).
@@ -266,21 +287,8 @@ impl Rows<'_, '_> {
         r: &GridRow,
         amount: Option<super::LedgerAmount>,
     ) -> Result<()> {
-        let agrees = amount.is_some_and(|x| {
-            let p = x.pence as i128;
-            x.sub_penny.is_zero() && (p == self.since_total || p == self.sheet_total)
-        });
-        if let Some(x) = amount.filter(|_| agrees) {
-            let b = BadLine {
-                place: self.place.clone(),
-                unit: "row",
-                line,
-                reason: String::new(),
-                raw: row_text(r),
-                pence: None,
-            };
-            self.t.take_total(b, x.pence);
-            self.since_total = 0;
+        if let Some(x) = amount.filter(|x| self.agrees(x)) {
+            self.take(line, r, x);
             return Ok(());
         }
         let above = crate::base::money::format_pounds(
@@ -295,20 +303,21 @@ impl Rows<'_, '_> {
     }
 }
 
-/// Whether a row with an amount is a total typed into the sheet: nothing
-/// but the amount, or, with no cost centre, a total named in its words
-/// ("Subtotal April", "Northtown total"), dated or not.
-fn total_row(r: &GridRow, at: &At) -> bool {
+/// Whether a row with an amount is a total typed into the sheet: Some(true)
+/// for nothing but the amount, or, with no cost centre, a total named in its
+/// words ("Subtotal April", "Northtown total"), dated or not; Some(false)
+/// for a total named in the words of a row that keeps its cost centre
+/// ("LEG01 total"): a subtotal only if it agrees, else spending.
+fn total_row(r: &GridRow, at: &At) -> Option<bool> {
     let m = at.amount;
     let blank = |i: usize| r.cells.get(i).is_none_or(CellValue::is_empty);
-    let only_amount = (0..r.cells.len()).all(|i| i == m || blank(i));
-    let unkeyed = blank(at.cost_centre);
-    let named = || {
-        let words =
-            |(i, c): (usize, &CellValue)| i != m && import::names_a_total(text_of(c).as_bytes());
-        r.cells.iter().enumerate().any(words)
-    };
-    only_amount || unkeyed && named()
+    if (0..r.cells.len()).all(|i| i == m || blank(i)) {
+        return Some(true);
+    }
+    let words =
+        |(i, c): (usize, &CellValue)| i != m && import::names_a_total(text_of(c).as_bytes());
+    let named = r.cells.iter().enumerate().any(words);
+    named.then(|| blank(at.cost_centre))
 }
 
 /// A row's cells as header keys.
@@ -409,9 +418,18 @@ fn read_grid<'g>(
                         continue;
                     }
                 };
-                if total_row(r, &at) {
-                    rows.total_like(line, r, Some(amount))?;
-                    continue;
+                match total_row(r, &at) {
+                    Some(true) => {
+                        rows.total_like(line, r, Some(amount))?;
+                        continue;
+                    }
+                    // A subtotal keeping its cost centre, when it agrees;
+                    // else spending.
+                    Some(false) if rows.agrees(&amount) => {
+                        rows.take(line, r, amount);
+                        continue;
+                    }
+                    _ => {}
                 }
                 if amount.float_rendering {
                     rows.t.float(FloatLine {
