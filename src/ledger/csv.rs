@@ -135,7 +135,7 @@ fn is_blank(data: &[u8], spans: &[Span]) -> bool {
 /// named in the words of a line that keeps its cost centre ("Northtown,C1,C1
 /// total,500"): a subtotal if it agrees, else spending.
 fn total_like<'d>(
-    width: usize,
+    (width, raw): (usize, &dyn Fn(usize) -> &'d [u8]),
     f: &Fields,
     field: &dyn Fn(usize) -> std::borrow::Cow<'d, [u8]>,
 ) -> Option<bool> {
@@ -147,8 +147,45 @@ fn total_like<'d>(
     // A spending line has a cost centre; an authority's subtotal
     // ("Northtown,,Northtown total,68500") may keep its authority, and a
     // date (so monitored and reconciled ledgers read it alike).
-    let named = (0..width).any(|i| i != f.amount && names_a_total(&field(i)));
-    named.then(|| blank(f.cost_centre))
+    let unkeyed = blank(f.cost_centre);
+    if unkeyed {
+        let named = (0..width).any(|i| i != f.amount && names_a_total(&field(i)));
+        return named.then_some(true);
+    }
+    // A line with a cost centre is asked too (every line of a large
+    // extract is), by the ends of its other fields as written first.
+    let own = |i: usize| {
+        let keys = [
+            Some(f.amount),
+            Some(f.cost_centre),
+            f.authority,
+            f.date,
+            f.account,
+        ];
+        !keys.contains(&Some(i))
+    };
+    let named = (0..width).any(|i| own(i) && may_name_total(raw(i)) && names_a_total(&field(i)));
+    named.then_some(false)
+}
+
+/// Whether `b` may name a total (`names_a_total`), by its ends alone: its
+/// last word ends "total" or "totals", or it begins "sub" or "grand".
+fn may_name_total(b: &[u8]) -> bool {
+    let (Some(first), Some(last)) = (
+        b.iter().position(u8::is_ascii_alphanumeric),
+        b.iter().rposition(u8::is_ascii_alphanumeric),
+    ) else {
+        return false;
+    };
+    // A letter each first: most lines are done here.
+    let (a, z) = (b[first] | 0x20, b[last] | 0x20);
+    if !matches!(z, b'l' | b's') && !matches!(a, b's' | b'g') {
+        return false;
+    }
+    let w = &b[first..=last];
+    let ends = |t: &[u8]| w.len() >= t.len() && w[w.len() - t.len()..].eq_ignore_ascii_case(t);
+    let begins = |t: &[u8]| w.len() >= t.len() && w[..t.len()].eq_ignore_ascii_case(t);
+    ends(b"total") || ends(b"totals") || begins(b"sub") || begins(b"grand")
 }
 
 /// Why a record's quotes leave its fields unknown: a quote never closed,
@@ -235,7 +272,8 @@ fn record(
             return bad(t, format!("amount {shown:?}: {why}"), None);
         }
     };
-    if let Some(unkeyed) = total_like(width, f, &field) {
+    let raw_field = |i: usize| &data[spans[i].start..spans[i].end];
+    if let Some(unkeyed) = total_like((width, &raw_field), f, &field) {
         return candidate(unkeyed, (raw, rec.line, a), f, key, &field, t);
     }
     if a.float_rendering {
