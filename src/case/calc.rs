@@ -150,14 +150,19 @@ pub struct CasePrices {
     pub nominal: bool,
 }
 
-/// (1 + pct/100)^n for any whole n, exact to Decimal's precision.
-fn grown(pct: Decimal, n: i32) -> Decimal {
+/// (1 + pct/100)^n for any whole n, exact to Decimal's precision; None
+/// past Decimal's range (a long window at a rate far from nought).
+fn grown(pct: Decimal, n: i32) -> Option<Decimal> {
     let base = Decimal::ONE + pct / Decimal::ONE_HUNDRED;
     let mut v = Decimal::ONE;
     for _ in 0..n.unsigned_abs() {
-        v *= base;
+        v = v.checked_mul(base)?;
     }
-    if n < 0 { Decimal::ONE / v } else { v }
+    if n < 0 {
+        Decimal::ONE.checked_div(v)
+    } else {
+        Some(v)
+    }
 }
 
 impl CasePrices {
@@ -174,16 +179,24 @@ impl CasePrices {
     /// Factors turning year `t`'s base-year figures into the prices shown:
     /// (costs, savings). Real: each index relative to inflation; nominal:
     /// each index alone.
+    /// The case's magnitude is checked first (`Case::check_magnitude`), so
+    /// these stay within Decimal's range.
     pub fn factors(&self, t: usize) -> (Decimal, Decimal) {
+        self.checked_factors(t)
+            .unwrap_or((Decimal::MAX, Decimal::MAX))
+    }
+
+    /// `factors`, None past Decimal's range.
+    fn checked_factors(&self, t: usize) -> Option<(Decimal, Decimal)> {
         let n = t as i32 - self.base;
         let i = self.inflation_pct;
         let (c, s) = (self.costs_pct.unwrap_or(i), self.savings_pct.unwrap_or(i));
+        let (c, s) = (grown(c, n)?, grown(s, n)?);
         if self.nominal {
-            (grown(c, n), grown(s, n))
-        } else {
-            let deflate = grown(i, n);
-            (grown(c, n) / deflate, grown(s, n) / deflate)
+            return Some((c, s));
         }
+        let deflate = grown(i, n)?;
+        Some((c.checked_div(deflate)?, s.checked_div(deflate)?))
     }
 
     /// The discount rate for the prices shown: the real rate for real
@@ -974,9 +987,13 @@ impl Case {
         let up = f(self.uplift()).max(f(
             Decimal::ONE + self.operating_bias_pct / Decimal::ONE_HUNDRED
         ));
+        // Past Decimal's range is too large (f64::MAX).
+        let factors = |t: usize| match &self.prices {
+            Some(p) => p.checked_factors(t),
+            None => Some((Decimal::ONE, Decimal::ONE)),
+        };
         let prices = (0..self.span.max(self.window))
-            .map(|t| self.price_factors(t))
-            .map(|(c, s)| f(c).max(f(s)))
+            .map(|t| factors(t).map_or(f64::MAX, |(c, s)| f(c).max(f(s))))
             .fold(1.0, f64::max);
         let realised = self
             .realisation
@@ -992,7 +1009,9 @@ impl Case {
             * (self.span.max(self.window) as f64);
         match bound.is_finite() && bound <= LARGEST {
             true => Ok(()),
-            false => Err(CaseError::TooLarge(format!("{bound:.0e}"))),
+            false if bound.is_finite() => Err(CaseError::TooLarge(format!("{bound:.0e}"))),
+            // A price factor past Decimal's range, or a sum past floats'.
+            false => Err(CaseError::TooLarge("7.9e28 or more".into())),
         }
     }
 
