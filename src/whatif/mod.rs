@@ -4,6 +4,7 @@
 pub mod draw;
 pub mod keys;
 pub mod options;
+pub mod ranks;
 pub mod scenario;
 pub mod simulate;
 pub mod trials;

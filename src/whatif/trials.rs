@@ -19,6 +19,7 @@ use crate::base::error::{Error, Result};
 use crate::base::rng::Rng;
 use crate::case::near_trial::Kept;
 use crate::whatif::draw::Range;
+use crate::whatif::ranks::{self, Window};
 use crate::whatif::scenario::{Case, Target};
 use rust_decimal::Decimal;
 use std::cmp::Ordering;
@@ -29,8 +30,8 @@ use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 /// whatever the number of threads that share the blocks.
 pub const BLOCK: usize = 4096;
 
-/// The percentiles a simulation shows, nearest rank.
-pub const PERCENTILES: [u32; 3] = [10, 50, 90];
+pub use crate::whatif::ranks::PERCENTILES;
+use crate::whatif::ranks::{exact_mean, rank};
 
 /// A measure's percentiles and mean over the trials, exact.
 #[derive(Debug, Clone, PartialEq)]
@@ -86,11 +87,6 @@ impl Outcome {
     }
 }
 
-/// The 1-based nearest rank of percentile `q` among `n`.
-fn rank(n: usize, q: u32) -> Option<usize> {
-    (n > 0).then(|| (n * q as usize).div_ceil(100).max(1))
-}
-
 /// One trial's figures as ranges: a score of none is +∞, exactly.
 #[derive(Debug, Clone, Copy)]
 struct Ranged {
@@ -121,6 +117,10 @@ struct Tally {
     breaches: usize,
     below_zero: usize,
     partner_worse: Vec<usize>,
+    /// The trial being run, and the exact figures of those worked exactly
+    /// (kept: a percentile or mean may ask for them again).
+    at: usize,
+    known: Vec<(usize, Exact)>,
 }
 
 impl Tally {
@@ -139,6 +139,7 @@ impl Tally {
         sum(&mut self.partner_worse, &o.partner_worse);
         self.breaches += o.breaches;
         self.below_zero += o.below_zero;
+        self.known.extend_from_slice(&o.known);
     }
 
     /// A trial's settled facts: payback, breach, loss, partners worse off.
@@ -288,6 +289,12 @@ impl Run<'_> {
             s.npv.is_sign_negative() && !s.npv.is_zero(),
             &t.partner_signs,
         );
+        let exact = Exact {
+            npv: s.npv,
+            score: s.score.unwrap_or(Decimal::MAX),
+            total: t.total,
+        };
+        tally.known.push((tally.at, exact));
         Ok(Ranged {
             npv: Bounded::of(s.npv),
             score: s.score.map_or(NO_SCORE, Bounded::of),
@@ -321,6 +328,33 @@ impl Run<'_> {
             i += mine;
         }
         Ok(out)
+    }
+
+    /// Adds to `known` (sorted by trial) the exact figures of the trials
+    /// in `which` (ascending) it lacks, worked on two cores.
+    fn fill(&self, known: &mut Vec<(usize, Exact)>, which: &[usize]) -> Result<()> {
+        let has = |t: &&usize| known.binary_search_by_key(*t, |k| k.0).is_ok();
+        let lack: Vec<usize> = which.iter().filter(|t| !has(t)).copied().collect();
+        // Halves split at a block's start, so no block is replayed twice.
+        let mut cut = lack.len() / 2;
+        while cut > 0 && cut < lack.len() && lack[cut] / BLOCK == lack[cut - 1] / BLOCK {
+            cut += 1;
+        }
+        let (a, b) = lack.split_at(cut.min(lack.len()));
+        let (ea, eb) = std::thread::scope(|sc| {
+            let other = sc.spawn(|| self.exact(b));
+            let mine = self.exact(a);
+            (
+                mine,
+                other
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            )
+        });
+        known.reserve_exact(lack.len());
+        known.extend(lack.iter().copied().zip(ea?.into_iter().chain(eb?)));
+        known.sort_unstable_by_key(|k| k.0);
+        Ok(())
     }
 }
 
@@ -380,27 +414,70 @@ pub fn run(
     let mut found = vec![Ranged::default(); trials];
     let tally = run_blocks(&run, &mut found, threads, progress)?;
     progress(trials);
-    let spread = |m: Measure| {
-        let vals: Vec<Bounded> = found.iter().map(|r| m.ranged(r)).collect();
-        spread(&run, &vals, m)
+    outcome(&run, &found, tally)
+}
+
+/// What the trials found: the figures at the ranks and the means worked
+/// exactly, beside the counts.
+fn outcome(run: &Run, found: &[Ranged], mut tally: Tally) -> Result<Outcome> {
+    let trials = found.len();
+    let mut known = std::mem::take(&mut tally.known);
+    known.sort_unstable_by_key(|k| k.0);
+    let windows = windows(found);
+    // The trials that could sit at a rank, worked exactly once for all
+    // three measures.
+    let mut need: Vec<usize> = windows.iter().flat_map(|w| w.candidates()).collect();
+    need.sort_unstable();
+    need.dedup();
+    run.fill(&mut known, &need)?;
+    let measures = [Measure::Npv, Measure::Score, Measure::Total];
+    let mut means = [0, 1, 2].map(|i| windows[i].mean());
+    if means.iter().any(Option::is_none) {
+        // A mean the ranges leave in doubt: every trial worked exactly.
+        run.fill(&mut known, &(0..trials).collect::<Vec<_>>())?;
+        for (i, m) in measures.iter().enumerate() {
+            let all = known.iter().map(|(_, e)| m.exact(e));
+            means[i] = Some(exact_mean(all.filter(|d| *d != Decimal::MAX), m.places()));
+        }
+    }
+    let spread = |i: usize| -> Result<Spread> {
+        let m = measures[i];
+        let exact = |t: usize| {
+            let at = known.binary_search_by_key(&t, |k| k.0);
+            at.map_or(Decimal::ZERO, |j| m.exact(&known[j].1))
+        };
+        let p = windows[i].percentiles(&exact).ok_or_else(|| {
+            Error::usage("the simulation's ranges did not hold a percentile: please report this")
+        })?;
+        Ok(Spread {
+            p,
+            mean: means[i].flatten(),
+        })
     };
-    // The NPV's on another core while this one works the others.
-    let (npv, score, total) = std::thread::scope(|sc| {
-        let npv = sc.spawn(|| spread(Measure::Npv));
-        let rest = (spread(Measure::Score), spread(Measure::Total));
-        let npv = npv.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
-        (npv, rest.0, rest.1)
-    });
     Ok(Outcome {
         trials,
-        npv: npv?,
-        score: score?,
-        case_total: total?,
+        npv: spread(0)?,
+        score: spread(1)?,
+        case_total: spread(2)?,
         payback: tally.payback,
         breaches: tally.breaches,
         below_zero: tally.below_zero,
         partner_worse: tally.partner_worse,
         npv_values: found.iter().map(|r| r.npv.v).collect(),
+    })
+}
+
+/// Each measure's `ranks::Window`, the NPV's on another core.
+fn windows(found: &[Ranged]) -> [Window; 3] {
+    let window = |m: Measure| {
+        let vals: Vec<Bounded> = found.iter().map(|r| m.ranged(r)).collect();
+        ranks::window(&vals, m.places())
+    };
+    std::thread::scope(|sc| {
+        let npv = sc.spawn(|| window(Measure::Npv));
+        let rest = (window(Measure::Score), window(Measure::Total));
+        let npv = npv.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        [npv, rest.0, rest.1]
     })
 }
 
@@ -477,6 +554,7 @@ fn run_share(
     for (b, slots) in mine {
         let n = slots.len();
         run.replay(b, n - 1, |work, pos| {
+            tally.at = b * BLOCK + pos;
             slots[pos] = run.trial(work, &mut kept, &mut tally)?;
             Ok(())
         })
@@ -484,207 +562,6 @@ fn run_share(
         done.fetch_add(n, Relaxed);
     }
     Ok(tally)
-}
-
-/// A measure's exact percentiles and mean.
-fn spread(run: &Run, vals: &[Bounded], m: Measure) -> Result<Spread> {
-    let n = vals.len();
-    let ks = PERCENTILES.map(|q| rank(n, q).unwrap_or(1) - 1);
-    let lows = ranked(vals.iter().map(|b| b.low()), ks);
-    let highs = ranked(vals.iter().map(|b| b.high()), ks);
-    let p = match n {
-        0 => [None; 3],
-        _ => at_ranks(run, vals, m, ks, [0, 1, 2].map(|i| (lows[i], highs[i])))?.map(Some),
-    };
-    Ok(Spread {
-        p,
-        mean: mean(run, vals, m)?,
-    })
-}
-
-/// The values at 0-based ranks `ks` (ascending) of `values`, by selection
-/// on integer keys in the order of `f64::total_cmp`: the middle rank
-/// first, then the others each in its own side.
-fn ranked(values: impl Iterator<Item = f64>, ks: [usize; 3]) -> [f64; 3] {
-    let key = |x: f64| {
-        let b = x.to_bits() as i64;
-        b ^ (((b >> 63) as u64) >> 1) as i64
-    };
-    let back = |k: i64| f64::from_bits((k ^ (((k >> 63) as u64) >> 1) as i64) as u64);
-    let mut v: Vec<i64> = values.map(key).collect();
-    if v.is_empty() {
-        return [0.0; 3];
-    }
-    let (left, mid, right) = v.select_nth_unstable(ks[1]);
-    let mid = *mid;
-    let low = match ks[0] < ks[1] {
-        true => *left.select_nth_unstable(ks[0]).1,
-        false => mid,
-    };
-    let high = match ks[2] > ks[1] {
-        true => *right.select_nth_unstable(ks[2] - ks[1] - 1).1,
-        false => mid,
-    };
-    [back(low), back(mid), back(high)]
-}
-
-/// The exact figures at ranks `ks` (0-based, in `in_full` order), the
-/// ranks' least low and high ends being `windows`: each figure lies in its
-/// window, so only the trials whose ranges meet a window are worked
-/// exactly, and those wholly below it are counted.
-fn at_ranks(
-    run: &Run,
-    vals: &[Bounded],
-    m: Measure,
-    ks: [usize; 3],
-    windows: [(f64, f64); 3],
-) -> Result<[Decimal; 3]> {
-    let (mut below, mut which, mut none) = ([0usize; 3], [vec![], vec![], vec![]], 0);
-    for (t, b) in vals.iter().enumerate() {
-        if b.v == f64::INFINITY {
-            none += 1;
-            continue;
-        }
-        let (l, h) = (b.low(), b.high());
-        for (i, &(lo, hi)) in windows.iter().enumerate() {
-            if h < lo {
-                below[i] += 1;
-            } else if l <= hi {
-                which[i].push(t);
-            }
-        }
-    }
-    let mut all: Vec<usize> = which.concat();
-    all.sort_unstable();
-    all.dedup();
-    let exact = run.exact(&all)?;
-    let of = |t: &usize| all.binary_search(t).map(|i| m.exact(&exact[i]));
-    let mut out = [Decimal::MAX; 3];
-    for i in 0..3 {
-        // At least n - k trials have no score when the low end is one.
-        if windows[i].0 == f64::INFINITY {
-            continue;
-        }
-        let mut figures: Vec<Decimal> = which[i].iter().filter_map(|t| of(t).ok()).collect();
-        figures.sort_unstable_by(in_full);
-        let nones = if windows[i].1 == f64::INFINITY {
-            none
-        } else {
-            0
-        };
-        figures.extend(std::iter::repeat_n(Decimal::MAX, nones));
-        out[i] = ks[i]
-            .checked_sub(below[i])
-            .and_then(|j| figures.get(j).copied())
-            .ok_or_else(|| {
-                Error::usage(
-                    "the simulation's ranges did not hold a percentile: please report this",
-                )
-            })?;
-    }
-    Ok(out)
-}
-
-/// Decimals by value, and equal values (1.0 and 1.00) by their bytes: one
-/// order, so a percentile is the same however the trials were shared.
-pub fn in_full(a: &Decimal, b: &Decimal) -> Ordering {
-    a.cmp(b).then_with(|| a.serialize().cmp(&b.serialize()))
-}
-
-/// The exact mean of a measure's figures over the trials that have one,
-/// rounded half away from zero to its places: from the ranges' sums when both
-/// round alike, else from every trial worked exactly.
-fn mean(run: &Run, vals: &[Bounded], m: Measure) -> Result<Option<Decimal>> {
-    let finite = || vals.iter().filter(|b| b.v != f64::INFINITY);
-    let count = finite().count() as i128;
-    if count == 0 {
-        return Ok(None);
-    }
-    // Sums in units of 2^-shift, each end below 2^62 units (so a float
-    // turns into 64 bits, which is quick), at most 2^-24.
-    let size = finite().fold(0f64, |a, b| a.max(b.low().abs()).max(b.high().abs()));
-    let bits = if size.is_finite() {
-        size.log2().ceil().clamp(0.0, 120.0)
-    } else {
-        0.0
-    };
-    let shift = (61 - bits as i32).min(24);
-    let unit = 2f64.powi(shift);
-    let (mut lo, mut hi) = (0i128, 0i128);
-    for b in finite() {
-        lo += (b.low() * unit).floor() as i64 as i128;
-        hi += (b.high() * unit).ceil() as i64 as i128;
-    }
-    let scale = 10i128.pow(m.places());
-    // s / 2^shift / count, to places: (s · 10^places) / (count · 2^shift).
-    let rounded = |s: i128| {
-        let s = s.checked_mul(scale)?;
-        match shift >= 0 {
-            true => Some(half_away(s, count.checked_mul(1i128 << shift)?)),
-            false => Some(half_away(s.checked_mul(1i128 << -shift)?, count)),
-        }
-    };
-    if size.is_finite()
-        && let (Some(a), Some(b)) = (rounded(lo), rounded(hi))
-        && a == b
-    {
-        return Ok(Some(Decimal::from_i128_with_scale(a, m.places())));
-    }
-    let all: Vec<usize> = (0..vals.len()).collect();
-    let exact = run.exact(&all)?;
-    let figures = exact
-        .iter()
-        .map(|e| m.exact(e))
-        .filter(|d| *d != Decimal::MAX);
-    Ok(exact_mean(figures, m.places()))
-}
-
-/// `n / d` rounded half away from zero, `d` positive.
-fn half_away(n: i128, d: i128) -> i128 {
-    let (q, r) = (n.abs() / d, n.abs() % d);
-    let q = if 2 * r >= d { q + 1 } else { q };
-    if n < 0 { -q } else { q }
-}
-
-/// The exact mean of `figures`, rounded half away from zero to `places`
-/// (at most 28): their whole parts and 28-place fractions summed apart, in
-/// 128 bits.
-pub fn exact_mean(figures: impl Iterator<Item = Decimal>, places: u32) -> Option<Decimal> {
-    const ONE: i128 = 10i128.pow(28);
-    let (mut whole, mut frac, mut n) = (0i128, 0i128, 0i128);
-    for d in figures {
-        let w = d.trunc();
-        let f = d - w;
-        whole += w.mantissa() / 10i128.pow(w.scale());
-        frac += f.mantissa() * 10i128.pow(28 - f.scale());
-        n += 1;
-    }
-    if n == 0 {
-        return None;
-    }
-    // The sum is whole + frac / ONE, 0 <= frac < ONE; its size, then sign.
-    whole += frac.div_euclid(ONE);
-    let frac = frac.rem_euclid(ONE);
-    let negative = whole < 0;
-    let (whole, frac) = match (negative, frac) {
-        (false, _) => (whole, frac),
-        (true, 0) => (-whole, 0),
-        (true, f) => (-whole - 1, ONE - f),
-    };
-    // size · 10^places / n = (whole · 10^places + f1 + f2 / cut) / n
-    let cut = 10i128.pow(28 - places);
-    let a = whole * 10i128.pow(places) + frac / cut;
-    let (q, r, f2) = (a / n, a % n, frac % cut);
-    // Up when (r + f2 / cut) / n is a half or more.
-    let q = if 2 * (r * cut + f2) >= n * cut {
-        q + 1
-    } else {
-        q
-    };
-    Some(Decimal::from_i128_with_scale(
-        if negative { -q } else { q },
-        places,
-    ))
 }
 
 #[cfg(test)]
@@ -768,7 +645,7 @@ mod tests {
         }
         let spread = |m: Measure| {
             let mut v: Vec<Decimal> = all.iter().map(|e| m.exact(e)).collect();
-            v.sort_unstable_by(in_full);
+            v.sort_unstable_by(crate::whatif::ranks::in_full);
             let with = v.iter().copied().filter(|d| *d != Decimal::MAX);
             Spread {
                 p: PERCENTILES.map(|q| percentile(&v, q)),
@@ -816,7 +693,7 @@ mod tests {
             let (base, ranges) = setup(which);
             let run = Run::new(&base, &ranges, 9).unwrap();
             let mut found = vec![Ranged::default(); 5000];
-            run_blocks(&run, &mut found, 2, &mut |_| {}).unwrap();
+            let tally = run_blocks(&run, &mut found, 2, &mut |_| {}).unwrap();
             let wide = |b: Bounded| Bounded {
                 v: b.v,
                 e: b.e * 1e11 + 1e-3,
@@ -833,40 +710,9 @@ mod tests {
                     total: wide(r.total),
                 })
                 .collect();
-            let want = plain(&base, &ranges, (5000, 9));
-            for (m, s) in [
-                (Measure::Npv, &want.npv),
-                (Measure::Score, &want.score),
-                (Measure::Total, &want.case_total),
-            ] {
-                let vals: Vec<Bounded> = widened.iter().map(|r| m.ranged(r)).collect();
-                assert_eq!(&spread(&run, &vals, m).unwrap(), s, "{which} {m:?}");
-            }
+            let mut got = outcome(&run, &widened, tally).unwrap();
+            got.npv_values.clear();
+            assert_eq!(got, plain(&base, &ranges, (5000, 9)), "{which}");
         }
-    }
-
-    /// Means rounded half away from zero, worked by hand: 1, 2 and 2.5
-    /// make 5.5 over 3 = 1.8333…, 1.83; -0.5 and -1 make -0.75, -1 to the
-    /// pound (a half away from zero); 0.125 and 0.12 make 0.1225, 0.12.
-    #[test]
-    fn exact_means_round_half_away_from_zero() {
-        let d = |s: &str| s.parse::<Decimal>().unwrap();
-        let mean = |v: &[&str], p| exact_mean(v.iter().map(|s| d(s)), p).unwrap();
-        assert_eq!(mean(&["1", "2", "2.5"], 2), d("1.83"));
-        assert_eq!(mean(&["-0.5", "-1"], 0), d("-1"));
-        assert_eq!(mean(&["-0.5", "-1.5"], 0), d("-1"));
-        assert_eq!(mean(&["0.125", "0.12"], 2), d("0.12"));
-        assert_eq!(mean(&["0.125"], 2), d("0.13"));
-        assert_eq!(mean(&["-0.125"], 2), d("-0.13"));
-        // A third to 28 places, three times: 0.9999…9 (28 nines), 1.00.
-        let third = Decimal::ONE / Decimal::from(3);
-        assert_eq!(
-            exact_mean([third, third, third].into_iter(), 2),
-            Some(d("0.33"))
-        );
-        assert_eq!(exact_mean(std::iter::empty(), 2), None);
-        assert_eq!(half_away(-5, 2), -3);
-        assert_eq!(half_away(5, 2), 3);
-        assert_eq!(half_away(4, 3), 1);
     }
 }
