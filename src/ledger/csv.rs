@@ -32,6 +32,9 @@ const PARALLEL_MIN: usize = 1 << 20;
 
 /// Where the needed fields are, and what a repeated header looks like.
 struct Fields {
+    /// The columns that are none of the others (descriptions): where a
+    /// line that keeps its cost centre may name a total.
+    words: Vec<usize>,
     authority: Option<usize>,
     fixed_authority: String,
     cost_centre: usize,
@@ -48,6 +51,23 @@ struct Fields {
     scale: rust_decimal::Decimal,
     /// The scale is 1 (asked once, not for every line).
     in_pounds: bool,
+}
+
+impl Fields {
+    /// The columns that are not the amount, cost centre, authority, date
+    /// or account.
+    fn other_columns(&self) -> Vec<usize> {
+        let keys = [
+            Some(self.amount),
+            Some(self.cost_centre),
+            self.authority,
+            self.date,
+            self.account,
+        ];
+        (0..self.width)
+            .filter(|&i| !keys.contains(&Some(i)))
+            .collect()
+    }
 }
 
 /// What one stretch of records gave, and where it stopped.
@@ -153,19 +173,9 @@ fn total_like<'d>(
         return named.then_some(true);
     }
     // A line with a cost centre is asked too (every line of a large
-    // extract is), by the ends of its other fields as written first.
-    let own = |i: usize| {
-        let keys = [
-            Some(f.amount),
-            Some(f.cost_centre),
-            f.authority,
-            f.date,
-            f.account,
-        ];
-        !keys.contains(&Some(i))
-    };
-    let named = (0..width).any(|i| own(i) && may_name_total(raw(i)) && names_a_total(&field(i)));
-    named.then_some(false)
+    // extract is), by the ends of its description as written first.
+    let said = |i: &usize| *i < width && may_name_total(raw(*i)) && names_a_total(&field(*i));
+    f.words.iter().any(said).then_some(false)
 }
 
 /// Whether `b` may name a total (`names_a_total`), by its ends alone: its
@@ -635,7 +645,8 @@ fn find_header(
             let heading = names_as_written(buf, &spans).swap_remove(amount_col);
             let titled = title_over(&above, amount_col);
             let scale = amount_scale(&heading, titled.as_ref(), cols, place, rec.line)?;
-            let fields = Fields {
+            let mut fields = Fields {
+                words: Vec::new(),
                 scale,
                 in_pounds: scale == rust_decimal::Decimal::ONE,
                 authority,
@@ -650,6 +661,7 @@ fn find_header(
                 delim,
                 place: place.clone(),
             };
+            fields.words = fields.other_columns();
             let (start, line) = scan.position();
             return Ok(Some((fields, start, line, titles)));
         }
