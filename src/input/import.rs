@@ -1520,20 +1520,30 @@ pub(crate) fn is_total_label_bytes(b: &[u8]) -> bool {
 /// lines with no cost centre, where a figure so labelled is a total typed
 /// into the extract. "Total Gas & Power Ltd" is a supplier.
 pub(crate) fn names_a_total(b: &[u8]) -> bool {
-    let words: Vec<&[u8]> = b
-        .split(|c| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
-    let is = |w: Option<&&[u8]>, any: &[&[u8]]| {
-        w.is_some_and(|w| any.iter().any(|t| w.eq_ignore_ascii_case(t)))
+    // By positions, without a copy: every line of a ledger may be asked.
+    let alnum = |c: &u8| c.is_ascii_alphanumeric();
+    let is = |w: &[u8], any: &[&[u8]]| any.iter().any(|t| w.eq_ignore_ascii_case(t));
+    let Some(z) = b.iter().rposition(alnum) else {
+        return false;
     };
-    let ends = is(
-        words.last(),
-        &[b"total", b"totals", b"subtotal", b"subtotals"],
-    );
-    let opens = is(words.first(), &[b"subtotal", b"subtotals"])
-        || is(words.first(), &[b"grand", b"sub"]) && is(words.get(1), &[b"total"]);
-    ends || opens
+    let a = b[..z].iter().rposition(|c| !alnum(c)).map_or(0, |i| i + 1);
+    if is(&b[a..=z], &[b"total", b"totals", b"subtotal", b"subtotals"]) {
+        return true;
+    }
+    // The word beginning at `s`, and where it ends.
+    let word = |s: usize| {
+        let e = b[s..]
+            .iter()
+            .position(|c| !alnum(c))
+            .map_or(b.len(), |i| s + i);
+        (&b[s..e], e)
+    };
+    let (first, e) = word(b.iter().position(alnum).unwrap_or(0));
+    if is(first, &[b"subtotal", b"subtotals"]) {
+        return true;
+    }
+    let next = b[e..].iter().position(alnum).map(|i| word(e + i).0);
+    is(first, &[b"grand", b"sub"]) && next.is_some_and(|w| is(w, &[b"total"]))
 }
 
 /// Whether a row's one filled cell is a note: words, or a figure under no
@@ -2041,6 +2051,22 @@ pub fn cell_amount(cell: &CellValue, origin: impl Fn() -> Origin) -> Result<Amou
 #[cfg(test)]
 mod tests {
     use super::SharedTexts;
+
+    proptest::proptest! {
+        /// `names_a_total` by positions is the plain way by a list of words,
+        /// for any text of letters, digits, spaces and punctuation.
+        #[test]
+        fn names_a_total_is_the_plain_way(s in "[a-zA-Z0-9 :()\\-]{0,30}|(grand|sub|Sub|GRAND)? ?(total|Total|TOTALS|subtotal)s? ?[a-z]{0,6}") {
+            let plain = |b: &[u8]| {
+                let words: Vec<&[u8]> = b.split(|c| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+                let is = |w: Option<&&[u8]>, any: &[&[u8]]| w.is_some_and(|w| any.iter().any(|t| w.eq_ignore_ascii_case(t)));
+                is(words.last(), &[b"total", b"totals", b"subtotal", b"subtotals"])
+                    || is(words.first(), &[b"subtotal", b"subtotals"])
+                    || is(words.first(), &[b"grand", b"sub"]) && is(words.get(1), &[b"total"])
+            };
+            proptest::prop_assert_eq!(super::names_a_total(s.as_bytes()), plain(s.as_bytes()), "{:?}", s);
+        }
+    }
 
     /// Units as headings and titles say them, and what is no unit: a
     /// threshold ("over £1000"), a price ("£ per head").

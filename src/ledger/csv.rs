@@ -178,24 +178,25 @@ fn total_like<'d>(
     f.words.iter().any(said).then_some(false)
 }
 
-/// Whether `b` may name a total (`names_a_total`), by its ends alone: its
-/// last word ends "total" or "totals", or it begins "sub" or "grand".
+/// Whether `b` may name a total (`names_a_total`), by its ends alone: it
+/// ends "total" or "totals", or begins "sub" or "grand". Most descriptions
+/// are done here.
 fn may_name_total(b: &[u8]) -> bool {
-    let (Some(first), Some(last)) = (
-        b.iter().position(u8::is_ascii_alphanumeric),
-        b.iter().rposition(u8::is_ascii_alphanumeric),
-    ) else {
+    let alnum = |c: &u8| c.is_ascii_alphanumeric();
+    let (Some(a), Some(z)) = (b.iter().position(alnum), b.iter().rposition(alnum)) else {
         return false;
     };
-    // A letter each first: most lines are done here.
-    let (a, z) = (b[first] | 0x20, b[last] | 0x20);
-    if !matches!(z, b'l' | b's') && !matches!(a, b's' | b'g') {
-        return false;
-    }
-    let w = &b[first..=last];
+    let w = &b[a..=z];
     let ends = |t: &[u8]| w.len() >= t.len() && w[w.len() - t.len()..].eq_ignore_ascii_case(t);
     let begins = |t: &[u8]| w.len() >= t.len() && w[..t.len()].eq_ignore_ascii_case(t);
-    ends(b"total") || ends(b"totals") || begins(b"sub") || begins(b"grand")
+    // A letter each first: a date, a code or a plural is done there.
+    match (b[a] | 0x20, b[z] | 0x20) {
+        (_, b'l') if ends(b"total") => true,
+        (_, b's') if ends(b"totals") => true,
+        (b's', _) => begins(b"sub"),
+        (b'g', _) => begins(b"grand"),
+        _ => false,
+    }
 }
 
 /// Why a record's quotes leave its fields unknown: a quote never closed,
@@ -332,7 +333,9 @@ fn fill_key<'d>(
 
 /// A line that may be a total typed into the file, kept to be decided once
 /// the lines above it are summed (`settle_candidates`); `unkeyed` as
-/// `total_like` gives it.
+/// `total_like` gives it. Rare, so kept out of the spending lines' way.
+#[cold]
+#[inline(never)]
 fn candidate<'d>(
     unkeyed: bool,
     (raw, line, a): (&[u8], u64, super::LedgerAmount),
