@@ -155,7 +155,7 @@ fn is_blank(data: &[u8], spans: &[Span]) -> bool {
 /// named in the words of a line that keeps its cost centre ("Northtown,C1,C1
 /// total,500"): a subtotal if it agrees, else spending.
 fn total_like<'d>(
-    (width, raw): (usize, &dyn Fn(usize) -> &'d [u8]),
+    (width, data, spans): (usize, &[u8], &[Span]),
     f: &Fields,
     field: &dyn Fn(usize) -> std::borrow::Cow<'d, [u8]>,
 ) -> Option<bool> {
@@ -174,6 +174,7 @@ fn total_like<'d>(
     }
     // A line with a cost centre is asked too (every line of a large
     // extract is), by the ends of its description as written first.
+    let raw = |i: usize| &data[spans[i].start..spans[i].end];
     let said = |i: &usize| *i < width && may_name_total(raw(*i)) && names_a_total(&field(*i));
     f.words.iter().any(said).then_some(false)
 }
@@ -182,15 +183,23 @@ fn total_like<'d>(
 /// ends "total" or "totals", or begins "sub" or "grand". Most descriptions
 /// are done here.
 fn may_name_total(b: &[u8]) -> bool {
-    let alnum = |c: &u8| c.is_ascii_alphanumeric();
-    let (Some(a), Some(z)) = (b.iter().position(alnum), b.iter().rposition(alnum)) else {
+    // Index loops: every line's description is asked.
+    let mut z = b.len();
+    while z > 0 && !b[z - 1].is_ascii_alphanumeric() {
+        z -= 1;
+    }
+    let mut a = 0;
+    while a < z && !b[a].is_ascii_alphanumeric() {
+        a += 1;
+    }
+    if a == z {
         return false;
-    };
-    let w = &b[a..=z];
+    }
+    let w = &b[a..z];
     let ends = |t: &[u8]| w.len() >= t.len() && w[w.len() - t.len()..].eq_ignore_ascii_case(t);
     let begins = |t: &[u8]| w.len() >= t.len() && w[..t.len()].eq_ignore_ascii_case(t);
     // A letter each first: a date, a code or a plural is done there.
-    match (b[a] | 0x20, b[z] | 0x20) {
+    match (w[0] | 0x20, w[w.len() - 1] | 0x20) {
         (_, b'l') if ends(b"total") => true,
         (_, b's') if ends(b"totals") => true,
         (b's', _) => begins(b"sub"),
@@ -283,8 +292,7 @@ fn record(
             return bad(t, format!("amount {shown:?}: {why}"), None);
         }
     };
-    let raw_field = |i: usize| &data[spans[i].start..spans[i].end];
-    if let Some(unkeyed) = total_like((width, &raw_field), f, &field) {
+    if let Some(unkeyed) = total_like((width, data, spans), f, &field) {
         return candidate(unkeyed, (raw, rec.line, a), f, key, &field, t);
     }
     if a.float_rendering {
