@@ -41,6 +41,11 @@ pub struct Kept {
     /// Each amount's bytes and its bound, as `Case::near_amounts`.
     keys: Vec<[u8; 16]>,
     amounts: Vec<Bounded>,
+    /// The prices the factors were worked for, and each window year's
+    /// (costs, savings) factors bounded (empty without `[prices]`): each is
+    /// a power worked in Decimals.
+    prices: Option<crate::case::calc::CasePrices>,
+    factors: Vec<(Bounded, Bounded)>,
     /// Working space, kept from trial to trial rather than allocated.
     scratch: Scratch,
     profile: Vec<Bounded>,
@@ -56,6 +61,8 @@ impl Kept {
             prep,
             keys: Vec::new(),
             amounts: Vec::new(),
+            prices: None,
+            factors: Vec::new(),
             scratch: Scratch::default(),
             profile: Vec::new(),
             costs: Vec::new(),
@@ -69,6 +76,18 @@ impl Kept {
         if self.rate != Some(rate) || self.dfs.len() != c.window {
             self.dfs = crate::case::appraise::near_factors(rate, c.window);
             self.rate = Some(rate);
+        }
+        let windowed = c.prices.is_some() == (self.factors.len() == c.window && c.window > 0);
+        if c.prices != self.prices || !windowed {
+            let of = |t: usize| {
+                let (a, b) = c.price_factors(t);
+                (Bounded::of(a), Bounded::of(b))
+            };
+            self.factors = match c.prices.is_some() {
+                true => (0..c.window).map(of).collect(),
+                false => Vec::new(),
+            };
+            self.prices = c.prices.clone();
         }
         let all = c.items.iter().flat_map(|i| &i.amounts[..c.span]);
         if self.keys.len() != c.items.len() * c.span {
@@ -104,9 +123,10 @@ impl Case {
             profile,
             costs,
             savers,
+            factors,
             ..
         } = kept;
-        self.near_profile(profile)?;
+        self.near_profile(profile, factors)?;
         scratch.signs.clear();
         if partners {
             let kept = (prep.as_ref(), &dfs[..], &amounts[..]);
@@ -117,7 +137,7 @@ impl Case {
             }
         }
         let up = self.near_uplift()?;
-        self.near_costs(up, amounts, costs);
+        self.near_costs(up, (amounts, factors), costs);
         self.near_savers(pc, savers);
         let (npv, score, payback_idx) = near_summary(costs, savers, profile, dfs)?;
         let total = self.near_case_total(up, amounts);
@@ -139,15 +159,17 @@ impl Case {
 
     /// `score_inputs_with`'s costs: each window year's paid items, uplifted
     /// and priced; `amounts` as `near_amounts`.
-    fn near_costs(&self, up: Bounded, amounts: &[Bounded], out: &mut Vec<Bounded>) {
+    fn near_costs(
+        &self,
+        up: Bounded,
+        (amounts, factors): (&[Bounded], &[(Bounded, Bounded)]),
+        out: &mut Vec<Bounded>,
+    ) {
         out.clear();
         out.extend((0..self.window).map(|t| {
             let paid = (0..self.items.len()).filter(|&i| !self.items[i].external);
             let sum = paid.fold(Bounded::ZERO, |s, i| s.plus(amounts[i * self.span + t]));
-            let price = match self.prices.is_some() {
-                true => Bounded::of(self.price_factors(t).0),
-                false => Bounded::ONE,
-            };
+            let price = factors.get(t).map_or(Bounded::ONE, |f| f.0);
             sum.times(up).times(price)
         }));
     }
@@ -180,7 +202,11 @@ impl Case {
     /// `priced_profile`: the realisation shares, shortened by the benefits
     /// bias, moved later by the slip, priced. None where the slip's whole
     /// years are too close to call.
-    fn near_profile(&self, profile: &mut Vec<Bounded>) -> Option<()> {
+    fn near_profile(
+        &self,
+        profile: &mut Vec<Bounded>,
+        factors: &[(Bounded, Bounded)],
+    ) -> Option<()> {
         let short =
             Bounded::ONE.minus(Bounded::of(self.benefits_bias_pct).over(Bounded::whole(100))?);
         let factor = Bounded::of(self.realisation_factor);
@@ -200,10 +226,8 @@ impl Case {
         if !slip.is_zero() {
             slipped(profile, slip)?;
         }
-        if self.prices.is_some() {
-            for (t, v) in profile.iter_mut().enumerate() {
-                *v = v.times(Bounded::of(self.price_factors(t).1));
-            }
+        for (v, f) in profile.iter_mut().zip(factors) {
+            *v = v.times(f.1);
         }
         Some(())
     }
