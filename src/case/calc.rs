@@ -178,9 +178,8 @@ impl CasePrices {
 
     /// Factors turning year `t`'s base-year figures into the prices shown:
     /// (costs, savings). Real: each index relative to inflation; nominal:
-    /// each index alone.
-    /// The case's magnitude is checked first (`Case::check_magnitude`), so
-    /// these stay within Decimal's range.
+    /// each index alone. The case's magnitude is checked first
+    /// (`Case::check_magnitude`), so these stay within Decimal's range.
     pub fn factors(&self, t: usize) -> (Decimal, Decimal) {
         self.checked_factors(t)
             .unwrap_or((Decimal::MAX, Decimal::MAX))
@@ -337,6 +336,15 @@ fn items_of(m: &Model, first: Year, span: usize) -> Vec<CaseItem> {
 }
 
 impl Case {
+    /// The case of the model file at `path`, from the crate's root: the
+    /// unit tests' cases.
+    #[cfg(test)]
+    pub(crate) fn of_file(path: &str) -> Case {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+        let m = crate::model::Model::load(&path).unwrap();
+        Case::from_model(&m).unwrap()
+    }
+
     /// Flattens a model; None when it has no investment window.
     pub fn from_model(m: &Model) -> Option<Case> {
         let first = m.first_year.as_ref()?.value;

@@ -259,11 +259,6 @@ mod tests {
     use super::*;
     use crate::whatif::simulate::parse_range;
 
-    fn case(model: &str) -> Case {
-        let m = crate::model::Model::load(std::path::Path::new(model)).unwrap();
-        Case::from_model(&m).unwrap()
-    }
-
     /// The signs from proportional shares, when given; and the exact ones.
     fn both(c: &Case) -> (Option<Vec<Option<Ordering>>>, Vec<Option<Ordering>>) {
         let pc = c.saving_costs().unwrap();
@@ -306,7 +301,7 @@ mod tests {
             "tests/models/worse-off.toml",
             "tests/models/joining-fee.toml",
         ] {
-            let mut base = case(model);
+            let mut base = Case::of_file(model);
             for p in &mut base.partners {
                 p.joining_fee = Decimal::ZERO;
             }
@@ -339,7 +334,7 @@ mod tests {
     /// too. A case with a joining fee is left to the exact path.
     #[test]
     fn near_zero_is_left_to_the_exact_path() {
-        let mut c = case("models/planning-support.toml");
+        let mut c = Case::of_file("models/planning-support.toml");
         let sbc = c.partners.iter().position(|p| p.name == "SBC").unwrap();
         let npv = |c: &mut Case, r: Decimal| {
             c.realisation_factor = r;
@@ -362,7 +357,7 @@ mod tests {
             }
             assert_eq!(c.trial(true).unwrap().partner_signs, exact, "{r}");
         }
-        let fee = case("tests/models/joining-fee.toml");
+        let fee = Case::of_file("tests/models/joining-fee.toml");
         assert_eq!(both(&fee).0, None);
     }
 }

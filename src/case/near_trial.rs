@@ -306,12 +306,6 @@ mod tests {
     use crate::whatif::simulate::parse_range;
     use proptest::prelude::*;
 
-    fn case(model: &str) -> Case {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(model);
-        let m = crate::model::Model::load(&path).unwrap();
-        Case::from_model(&m).unwrap()
-    }
-
     fn within(b: Bounded, d: Decimal) -> bool {
         let f = crate::base::bounded::float(d);
         b.low() <= f + f.abs() * 1e-15 && f - f.abs() * 1e-15 <= b.high()
@@ -332,7 +326,7 @@ mod tests {
     /// ranges were given (None: left to the exact path), after checking
     /// them against the exact trial.
     fn check(seed: u64, which: usize) -> Result<bool, TestCaseError> {
-        let mut c = case(MODELS[which]);
+        let mut c = Case::of_file(MODELS[which]);
         let ranges: Vec<_> = [
             "savings.realisation=0.1..1.2",
             "optimism_bias_pct=0..60",

@@ -14,6 +14,11 @@ pub fn rank(n: usize, q: u32) -> Option<usize> {
     (n > 0).then(|| (n * q as usize).div_ceil(100).max(1))
 }
 
+/// The `q`th percentile of sorted values, nearest rank.
+pub fn percentile<T: Copy>(sorted: &[T], q: u32) -> Option<T> {
+    sorted.get(rank(sorted.len(), q)? - 1).copied()
+}
+
 /// What the ranges say of a measure before any trial is worked again: for
 /// each percentile, the window its exact figure lies in (the rank's least
 /// low and high ends), the trials wholly below it and those that meet it;

@@ -364,15 +364,6 @@ pub fn simulate_on(
     crate::whatif::trials::run(base, ranges, (trials, seed), threads, progress)
 }
 
-/// Nearest-rank percentile of sorted values.
-pub fn percentile<T: Copy>(sorted: &[T], p: u32) -> Option<T> {
-    if sorted.is_empty() {
-        return None;
-    }
-    let rank = (sorted.len() * p as usize).div_ceil(100).max(1);
-    sorted.get(rank - 1).copied()
-}
-
 pub fn outcome_table(base: &Case, ranges: &[Range], o: &Outcome, seed: u64) -> Result<Table> {
     let bf = base.figures()?;
     // Each column reads one way for every measure: the downside is the low
@@ -767,11 +758,6 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn case(model: &str) -> Case {
-        let m = crate::model::Model::load(std::path::Path::new(model)).unwrap();
-        Case::from_model(&m).unwrap()
-    }
-
     /// A draw of an input `moves_partner_costs` says leaves the partners'
     /// costs alone does leave them as they were (so a simulation works them
     /// once), for every kind of input; and the test sees a draw that does
@@ -784,7 +770,7 @@ mod tests {
     /// partners' own NPVs moves them.
     #[test]
     fn a_range_moves_nothing_only_when_no_figure_moves() {
-        let c = case("models/planning-support.toml");
+        let c = Case::of_file("models/planning-support.toml");
         let moves = |k: &str| !moves_nothing(&c, &parse_range(&c, k).unwrap()).unwrap();
         assert!(moves("savings.realisation=0.5..0.5"));
         assert!(moves("savings.realisation=0.5..1"));
@@ -800,7 +786,7 @@ mod tests {
              [apportionment]\nbasis = \"weights\"\nweights = { A = 1, B = 2, C = 0 }\n",
         )
         .unwrap();
-        let c = case(path.to_str().unwrap());
+        let c = Case::of_file(path.to_str().unwrap());
         let _ = std::fs::remove_file(&path);
         let moves = |k: &str| !moves_nothing(&c, &parse_range(&c, k).unwrap()).unwrap();
         assert!(moves("apportionment.weights.C=0..3"));
@@ -818,7 +804,7 @@ mod tests {
              [prices]\ninflation_pct = 2\nshown = \"nominal\"\n",
         )
         .unwrap();
-        let c = case(path.to_str().unwrap());
+        let c = Case::of_file(path.to_str().unwrap());
         let _ = std::fs::remove_file(&path);
         assert!(
             !moves_nothing(&c, &parse_range(&c, "prices.inflation_pct=0..0.1").unwrap()).unwrap()
@@ -832,7 +818,7 @@ mod tests {
     /// the base case's tolerance.
     #[test]
     fn a_drawn_tolerance_is_each_trials_own() {
-        let c = case("models/planning-support.toml");
+        let c = Case::of_file("models/planning-support.toml");
         let run = |keys: &[&str]| {
             let ranges: Vec<Range> = keys.iter().map(|k| parse_range(&c, k).unwrap()).collect();
             simulate_on(&c, &ranges, (300, 7), 2, &mut |_| {})
@@ -881,7 +867,7 @@ mod tests {
         ];
         let mut moved = Vec::new();
         for (model, keys) in keys {
-            let base = case(model);
+            let base = Case::of_file(model);
             for k in keys {
                 let r = parse_range(&base, k).unwrap();
                 let mut rng = crate::base::rng::Rng::new(5);
@@ -930,7 +916,7 @@ mod tests {
                 2 => ("tests/models/joining-fee.toml", shared),
                 _ => ("tests/models/leaver.toml", shared),
             };
-            let base = case(model);
+            let base = Case::of_file(model);
             let ranges: Vec<Range> = ranges.iter().map(|r| parse_range(&base, r).unwrap()).collect();
             let mut rng = crate::base::rng::Rng::new(seed);
             let mut work = base.clone();
@@ -958,7 +944,7 @@ mod tests {
         /// even one a draw scales (an item's every year) or creates (prices).
         #[test]
         fn restore_undoes_apply(seed in any::<u64>()) {
-            let base = case("models/planning-support.toml");
+            let base = Case::of_file("models/planning-support.toml");
             let keys = [
                 "tolerance_pct=0..20", "discount_rate_pct=0..10", "optimism_bias_pct=0..40",
                 "savings.realisation=0.5..1", "savings.slip_months=0..12",

@@ -22,6 +22,7 @@ use crate::whatif::draw::Range;
 use crate::whatif::ranks::{self, Window};
 use crate::whatif::scenario::{Case, Target};
 use rust_decimal::Decimal;
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
@@ -117,9 +118,8 @@ struct Tally {
     breaches: usize,
     below_zero: usize,
     partner_worse: Vec<usize>,
-    /// The trial being run, and the exact figures of those worked exactly
+    /// The exact figures of the trials worked exactly, by trial number
     /// (kept: a percentile or mean may ask for them again).
-    at: usize,
     known: Vec<(usize, Exact)>,
 }
 
@@ -224,30 +224,30 @@ impl<'a> Run<'a> {
         Ok(())
     }
 
-    /// The partners' costs of a trial's case.
-    fn costs(&self, work: &Case) -> Result<Option<Vec<Decimal>>> {
+    /// The partners' costs of a trial's case: the ones worked once, when
+    /// no draw moves them.
+    fn costs(&self, work: &Case) -> Result<Cow<'_, Option<Vec<Decimal>>>> {
         match &self.fixed {
-            Some(pc) => Ok(pc.clone()),
-            None => Ok(work.saving_costs()?),
+            Some(pc) => Ok(Cow::Borrowed(pc)),
+            None => Ok(Cow::Owned(work.saving_costs()?)),
         }
     }
 
-    /// A trial's ranges, its settled facts counted in `tally`.
-    fn trial(&self, work: &Case, kept: &mut Kept, tally: &mut Tally) -> Result<Ranged> {
-        let pc_own;
-        let pc = match &self.fixed {
-            Some(pc) => pc.as_deref(),
-            None => {
-                pc_own = work.saving_costs()?;
-                pc_own.as_deref()
-            }
-        };
+    /// Trial number `at`'s ranges, its settled facts counted in `tally`.
+    fn trial(
+        &self,
+        (work, at): (&Case, usize),
+        kept: &mut Kept,
+        tally: &mut Tally,
+    ) -> Result<Ranged> {
+        let pc = self.costs(work)?;
+        let pc = pc.as_deref();
         let max = match self.drawn_max {
             true => work.tolerance_max(),
             false => self.max,
         };
         let Some(near) = work.near_trial(self.partners, pc, kept) else {
-            return self.exact_trial(work, pc, max, tally);
+            return self.exact_trial((work, at), pc, max, tally);
         };
         let breach = match max {
             Some(m) => near.total.minus(Bounded::of(m)).sign(),
@@ -255,7 +255,7 @@ impl<'a> Run<'a> {
         };
         let loss = near.npv.sign();
         let (Some(breach), Some(loss)) = (breach, loss) else {
-            return self.exact_trial(work, pc, max, tally);
+            return self.exact_trial((work, at), pc, max, tally);
         };
         tally.count(
             near.payback_idx,
@@ -276,7 +276,7 @@ impl Run<'_> {
     /// around the exact ones.
     fn exact_trial(
         &self,
-        work: &Case,
+        (work, at): (&Case, usize),
         pc: Option<&[Decimal]>,
         max: Option<Decimal>,
         tally: &mut Tally,
@@ -294,7 +294,7 @@ impl Run<'_> {
             score: s.score.unwrap_or(Decimal::MAX),
             total: t.total,
         };
-        tally.known.push((tally.at, exact));
+        tally.known.push((at, exact));
         Ok(Ranged {
             npv: Bounded::of(s.npv),
             score: s.score.map_or(NO_SCORE, Bounded::of),
@@ -554,8 +554,7 @@ fn run_share(
     for (b, slots) in mine {
         let n = slots.len();
         run.replay(b, n - 1, |work, pos| {
-            tally.at = b * BLOCK + pos;
-            slots[pos] = run.trial(work, &mut kept, &mut tally)?;
+            slots[pos] = run.trial((work, b * BLOCK + pos), &mut kept, &mut tally)?;
             Ok(())
         })
         .map_err(|e| (b, e))?;
@@ -568,14 +567,8 @@ fn run_share(
 mod tests {
     use super::*;
     use crate::whatif::draw::parse_range;
-    use crate::whatif::simulate::percentile;
+    use crate::whatif::ranks::percentile;
     use proptest::prelude::*;
-
-    fn case(model: &str) -> Case {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(model);
-        let m = crate::model::Model::load(&path).unwrap();
-        Case::from_model(&m).unwrap()
-    }
 
     /// A model and the ranges drawn on it.
     fn setup(which: usize) -> (Case, Vec<Range>) {
@@ -606,7 +599,7 @@ mod tests {
                 &["savings.realisation=0.1..1.0", "discount_rate_pct=0..12"],
             ),
         };
-        let base = case(model);
+        let base = Case::of_file(model);
         let ranges = ranges
             .iter()
             .map(|r| parse_range(&base, r).unwrap())
