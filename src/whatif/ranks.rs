@@ -82,8 +82,12 @@ impl Window {
     }
 
     /// The exact percentiles, `exact` giving a candidate's exact figure.
-    /// None when the ranges did not hold a rank (a fault of this code).
-    pub fn percentiles(&self, exact: &dyn Fn(usize) -> Decimal) -> Option<[Option<Decimal>; 3]> {
+    /// None when the ranges did not hold a rank, or a candidate's figure is
+    /// missing (a fault of this code).
+    pub fn percentiles(
+        &self,
+        exact: &dyn Fn(usize) -> Option<Decimal>,
+    ) -> Option<[Option<Decimal>; 3]> {
         if self.n == 0 {
             return Some([None; 3]);
         }
@@ -94,7 +98,8 @@ impl Window {
                 *o = Some(Decimal::MAX);
                 continue;
             }
-            let mut figures: Vec<Decimal> = self.meeting(1 << i).map(exact).collect();
+            let mut figures: Vec<Decimal> =
+                self.meeting(1 << i).map(exact).collect::<Option<_>>()?;
             figures.sort_unstable_by(in_full);
             let nones = if self.windows[i].1 == f64::INFINITY {
                 self.none

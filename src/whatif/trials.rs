@@ -443,8 +443,8 @@ fn outcome(run: &Run, found: &[Ranged], mut tally: Tally) -> Result<Outcome> {
     let spread = |i: usize| -> Result<Spread> {
         let m = measures[i];
         let exact = |t: usize| {
-            let at = known.binary_search_by_key(&t, |k| k.0);
-            at.map_or(Decimal::ZERO, |j| m.exact(&known[j].1))
+            let at = known.binary_search_by_key(&t, |k| k.0).ok();
+            at.map(|j| m.exact(&known[j].1))
         };
         let p = windows[i].percentiles(&exact).ok_or_else(|| {
             Error::usage("the simulation's ranges did not hold a percentile: please report this")
